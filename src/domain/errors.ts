@@ -1,0 +1,79 @@
+/**
+ * Typed refusals of the domain. GraphQL puts the DomainError subclasses of a mutation into
+ * its payload union; REST maps each to an HTTP status. Anything else thrown is a fault and
+ * stays masked.
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'VERSION_CONFLICT',
+  'CODE_HAS_ERRORS',
+  'ALREADY_RELEASED',
+  'NOTHING_RELEASED',
+  'ALREADY_SHARED',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Input field the refusal is about, as a path such as `input.code`. */
+  readonly field: string | null;
+  constructor(message: string, field: string | null = null) {
+    super(message);
+    this.name = new.target.name;
+    this.field = field;
+  }
+}
+
+/** Input that breaks a rule (too long, not UTF-8, not an image…). */
+export class InvalidInputError extends DomainError {
+  readonly code = 'INVALID_INPUT';
+}
+
+/** The thing does not exist for this caller (other workspaces' things included). */
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** The caller built on a version that is no longer the latest. */
+export class VersionConflictError extends DomainError {
+  readonly code = 'VERSION_CONFLICT';
+  constructor(
+    readonly expectedLatestVersion: number,
+    readonly latestVersion: number,
+  ) {
+    super(
+      `Expected latest version ${expectedLatestVersion} but the connector is at version ${latestVersion}; fetch it and retry.`,
+      'input.expectedLatestVersion',
+    );
+  }
+}
+
+/** A release or share whose precondition does not hold. */
+export class PreconditionError extends DomainError {
+  constructor(
+    readonly code: 'CODE_HAS_ERRORS' | 'ALREADY_RELEASED' | 'NOTHING_RELEASED' | 'ALREADY_SHARED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** No or an invalid token; never part of a payload, always a top-level error. */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Rate limit exceeded; retry in ${retryAfterSeconds} s.`);
+  }
+}

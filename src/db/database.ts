@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { migrate, type MigrateResult } from './migrator.js';
 import { pgliteSql, pgSql, type Sql } from './sql.js';
 
@@ -12,6 +13,8 @@ export interface DatabaseOptions {
   /** postgresql://… for a server; otherwise PGlite in `dataDir`. */
   url?: string;
   dataDir?: string;
+  /** How long to wait for the PGlite directory lock of a process that just died. */
+  lockWaitMs?: number;
   /** Called for every SQL statement Prisma sends (statement counting in tests and benches). */
   onQuery?: (sql: string) => void;
 }
@@ -55,7 +58,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       },
     };
   }
-  const lite = await PGlite.create(opts.dataDir ?? 'memory://');
+  const dataDir = opts.dataDir ?? 'memory://';
+  const unlock = dataDir.startsWith('memory://') ? async () => {} : await lockDataDir(dataDir, opts.lockWaitMs);
+  const lite = await PGlite.create(dataDir).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   const prisma = prismaWith(new PrismaPGlite(lite), opts.onQuery);
   return {
     kind: 'pglite',
@@ -65,6 +73,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await lite.close();
+      await unlock();
     },
   };
 }

@@ -1,0 +1,56 @@
+import SchemaBuilder from '@pothos/core';
+import { getNullableType, isListType } from 'graphql';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import type PrismaTypes from '../generated/pothos-types.js';
+import { getDatamodel } from '../generated/pothos-types.js';
+import type { GraphQLContext } from './context.js';
+import { LIMITS } from '../domain/limits.js';
+import ConnectionLimitsPlugin from './connection-limits.js';
+import { decodeNodeId } from './ids.js';
+
+/** The builder and its options; type definitions live in the files beside this one. */
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  PrismaTypes: PrismaTypes;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+  // Errors before Prisma, as the errors plugin documents.
+  plugins: [ErrorsPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  errors: { directResult: true },
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    maxConnectionSize: LIMITS.pageSize,
+    defaultConnectionSize: 20,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesOnConnection: true,
+    decodeGlobalID: decodeNodeId,
+  },
+  complexity: {
+    // Connections cost as many of their children as they may return; their `nodes`/`edges` were
+    // counted by that `first`/`last` already; other lists count 10.
+    fieldComplexity: (args, _ctx, field) => {
+      const size = (args as { first?: number | null; last?: number | null }).first ?? (args as { last?: number | null }).last;
+      if (typeof size === 'number') return { field: 1, multiplier: Math.max(size, 1) };
+      if (field.name === 'nodes' || field.name === 'edges') return { field: 1, multiplier: 1 };
+      return { field: 1, multiplier: isListType(getNullableType(field.type)) ? 10 : 1 };
+    },
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,217 @@
+import { GraphQLError } from 'graphql';
+import type { Diagnostic } from '../code/analyze.js';
+import {
+  connectorSearchWhere,
+  createConnector,
+  findConnector,
+  releaseConnector,
+  shareConnector,
+  updateConnector,
+} from '../domain/connectors.js';
+import { requireActor } from '../domain/context.js';
+import { LIMITS } from '../domain/limits.js';
+import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
+import { builder } from './builder.js';
+import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { parseGlobalId } from './ids.js';
+
+const RoleEnum = builder.enumType('Role', {
+  values: { ADMIN: {}, DEVELOPER: { description: 'Writes connectors.' }, OPERATOR: { description: 'Read-only.' } } as const,
+});
+
+builder.prismaObject('Member', {
+  description: 'Someone (or an API client) acting in a workspace.',
+  fields: (t) => ({
+    handle: t.exposeString('handle'),
+    role: t.field({ type: RoleEnum, resolve: (m) => m.role }),
+  }),
+});
+
+const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
+  description: 'A syntax or semantic finding in connector code; errors block release.',
+  fields: (t) => ({
+    severity: t.exposeString('severity', { description: '`error` or `warning`.' }),
+    kind: t.exposeString('kind', { description: '`syntax` or `semantic`.' }),
+    message: t.exposeString('message'),
+    line: t.exposeInt('line'),
+    column: t.exposeInt('column'),
+  }),
+});
+
+function workspaceOf(ctx: Parameters<typeof requireActor>[0]) {
+  return requireActor(ctx).workspaceId;
+}
+
+export const VersionNode = builder.prismaNode('ConnectorVersion', {
+  name: 'Version',
+  id: { field: 'id' },
+  nullable: true, // node(id) of a missing or foreign version is null, not an error
+  // Tenant isolation for node(id): a version is found only through its own workspace.
+  findUnique: (id, ctx) => ({ id: parseGlobalIdNumber(id), connector: { workspaceId: workspaceOf(ctx) } }),
+  fields: (t) => ({
+    number: t.exposeInt('number'),
+    note: t.exposeString('note', { nullable: true }),
+    code: t.exposeString('code'),
+    codeSize: t.exposeInt('codeSize', { description: 'Size of the code in UTF-8 bytes.' }),
+    hasErrors: t.exposeBoolean('hasErrors', { description: 'A version with errors is a draft: it cannot be released.' }),
+    diagnostics: t.field({ type: [DiagnosticRef], resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
+    actions: t.exposeStringList('actions', { description: 'Names of the actions this version defines.' }),
+    triggers: t.exposeStringList('triggers', { description: 'Names of the triggers this version defines.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdBy: t.relation('createdBy', { nullable: true }),
+    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true }),
+    releasedBy: t.relation('releasedBy', { nullable: true }),
+    sharedAt: t.expose('sharedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+/** Internal database ids are decimal strings; anything else matches nothing. */
+function parseGlobalIdNumber(id: string): number {
+  return /^[1-9]\d{0,9}$/.test(id) && Number(id) <= 2147483647 ? Number(id) : -1;
+}
+
+function noteOf(number: number | null) {
+  return (c: ConnectorRow, _args: object, ctx: { loaders: import('./loaders.js').Loaders }) =>
+    number === null ? null : ctx.loaders.versionSummary.load({ connectorId: c.id, number }).then((v) => v?.note ?? null);
+}
+
+export const ConnectorNode = builder.prismaNode('Connector', {
+  id: { field: 'id' },
+  nullable: true, // node(id) of a missing or foreign connector is null, not an error
+  findUnique: (id, ctx) => ({ id: parseGlobalIdNumber(id), workspaceId: workspaceOf(ctx) }),
+  fields: (t) => ({
+    databaseId: t.exposeInt('id', { description: 'The numeric id the REST API uses.' }),
+    name: t.exposeString('name', { description: 'Stable machine name, derived from the title at creation.' }),
+    title: t.exposeString('title'),
+    logo: t.exposeString('logo', { nullable: true, description: 'Base64-encoded image.' }),
+    description: t.exposeString('description', { nullable: true }),
+    latestVersion: t.exposeInt('latestVersion'),
+    latestVersionNote: t.string({ nullable: true, resolve: (c, a, ctx) => noteOf(c.latestVersion)(c, a, ctx) }),
+    latestReleasedVersion: t.exposeInt('releasedVersion', { nullable: true }),
+    latestReleasedVersionNote: t.string({ nullable: true, resolve: (c, a, ctx) => noteOf(c.releasedVersion)(c, a, ctx) }),
+    latestSharedVersion: t.exposeInt('sharedVersion', { nullable: true }),
+    latestSharedVersionNote: t.string({ nullable: true, resolve: (c, a, ctx) => noteOf(c.sharedVersion)(c, a, ctx) }),
+    oemSharedVersion: t.exposeInt('oemSharedVersion', { nullable: true }),
+    oemSharedAt: t.expose('oemSharedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    releasedVersions: t.relation('versions', {
+      description: `Released versions, most recent first (${LIMITS.releasedVersions} unless \`first\` says otherwise).`,
+      args: { first: t.arg.int({ defaultValue: LIMITS.releasedVersions }) },
+      query: (args) => {
+        const first = args.first ?? LIMITS.releasedVersions;
+        if (first < 1 || first > LIMITS.pageSize) {
+          throw new GraphQLError(`\`first\` on Connector.releasedVersions must be between 1 and ${LIMITS.pageSize}.`, {
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
+        return { where: { releasedAt: { not: null } }, orderBy: { number: 'desc' }, take: first };
+      },
+    }),
+    versions: t.relatedConnection('versions', {
+      cursor: 'id',
+      totalCount: true,
+      query: { orderBy: { number: 'desc' } },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  connector: t.prismaField({
+    type: 'Connector',
+    nullable: true,
+    description: 'A connector of your workspace by its global ID.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      let dbId: number;
+      try {
+        dbId = parseGlobalId(String(id), 'Connector', 'id');
+      } catch {
+        return null;
+      }
+      return findConnector(ctx, dbId, query);
+    },
+  }),
+  connectors: t.prismaConnection({
+    type: 'Connector',
+    cursor: 'id',
+    description: 'Connectors of your workspace, newest first; `search` is a case-sensitive partial match on the title.',
+    args: { search: t.arg.string({ required: false }) },
+    totalCount: (_parent, { search }, ctx) => ctx.prisma.connector.count({ where: connectorSearchWhere(ctx, search) }),
+    resolve: (query, _root, { search }, ctx) =>
+      ctx.prisma.connector.findMany({ ...query, where: connectorSearchWhere(ctx, search), orderBy: { id: 'desc' } }),
+  }),
+}));
+
+const ConnectorPayload = builder.objectRef<{ connector: ConnectorRow }>('ConnectorPayload').implement({
+  description: 'The connector as the mutation left it.',
+  fields: (t) => ({ connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }) }),
+});
+
+const CreateConnectorInput = builder.inputType('CreateConnectorInput', {
+  fields: (t) => ({
+    title: t.string({ required: true }),
+    code: t.string({ required: true, description: 'Ruby connector code, at most 10 MB of UTF-8.' }),
+    logo: t.string({ description: 'Base64 of a PNG, JPEG, GIF or WebP image.' }),
+    description: t.string({ description: 'Markdown, shown where the connector is shared.' }),
+    note: t.string({ description: 'Note of version 1.' }),
+  }),
+});
+
+const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    title: t.string(),
+    code: t.string({ description: 'New code: makes the next version when it differs from the latest.' }),
+    logo: t.string({ description: 'Base64 image; an empty string removes the logo.' }),
+    description: t.string(),
+    note: t.string({ description: 'Note of the version this update makes.' }),
+    expectedLatestVersion: t.int({
+      description: 'Refuse with VERSION_CONFLICT unless the connector is still at this version.',
+    }),
+  }),
+});
+
+const ConnectorIdInput = (name: string) =>
+  builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
+const ReleaseConnectorInput = ConnectorIdInput('ReleaseConnectorInput');
+const ShareConnectorInput = ConnectorIdInput('ShareConnectorInput');
+
+const errors = { types: CONNECTOR_MUTATION_ERRORS };
+
+builder.mutationFields((t) => ({
+  createConnector: t.field({
+    type: ConnectorPayload,
+    errors,
+    description: 'Creates a connector in your workspace with its version 1.',
+    args: { input: t.arg({ type: CreateConnectorInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ connector: await createConnector(ctx, input) }),
+  }),
+  updateConnector: t.field({
+    type: ConnectorPayload,
+    errors,
+    description: 'Changes metadata; a new code or note makes the next version (unreleased).',
+    args: { input: t.arg({ type: UpdateConnectorInput, required: true }) },
+    resolve: async (_root, { input: { id, ...fields } }, ctx) => ({
+      connector: await updateConnector(ctx, parseGlobalId(String(id), 'Connector'), fields),
+    }),
+  }),
+  releaseConnector: t.field({
+    type: ConnectorPayload,
+    errors,
+    description: 'Releases the latest version to your workspace.',
+    args: { input: t.arg({ type: ReleaseConnectorInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      connector: await releaseConnector(ctx, parseGlobalId(String(input.id), 'Connector')),
+    }),
+  }),
+  shareConnector: t.field({
+    type: ConnectorPayload,
+    errors,
+    description: 'Shares the latest released version with those who install the connector.',
+    args: { input: t.arg({ type: ShareConnectorInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      connector: await shareConnector(ctx, parseGlobalId(String(input.id), 'Connector')),
+    }),
+  }),
+}));

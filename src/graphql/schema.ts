@@ -1,0 +1,8 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './errors.js';
+import './connector.js';
+
+/** The whole schema, sorted so that schema.graphql diffs stay readable. */
+export const schema = lexicographicSortSchema(builder.toSchema());

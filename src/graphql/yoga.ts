@@ -1,0 +1,76 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationContext } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, maskError } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { PrismaClient } from '../db/database.js';
+import type { Actor } from '../domain/context.js';
+import { DomainError, RateLimitedError } from '../domain/errors.js';
+import { graphqlContext } from './context.js';
+import { useCost } from './cost.js';
+import { schema } from './schema.js';
+
+export interface ServerContext {
+  actor: Actor | null;
+}
+
+/** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
+function rejectWith(code: string) {
+  return {
+    propagateOnRejection: false,
+    onReject: [(ctx: ValidationContext | null, error: GraphQLError) => {
+      ctx?.reportError(new GraphQLError(error.message, { extensions: { code } }));
+    }],
+  };
+}
+
+export function createGraphQL(config: Config, prisma: PrismaClient, log: Logger) {
+  return createYoga<ServerContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: config.GRAPHIQL ? { title: 'Connector registry', defaultQuery: DEFAULT_QUERY } : false,
+    // GraphiQL's assets are inlined in the page, so the playground works without a CDN.
+    renderGraphiQL,
+    landingPage: false,
+    // The HTTP layer enforces the body limit before Yoga sees the request.
+    maxRequestBodySize: false,
+    logging: false,
+    context: ({ actor }) => graphqlContext({ prisma, actor }),
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof DomainError && error instanceof GraphQLError) {
+          const extensions: Record<string, unknown> = { code: original.code };
+          if (original instanceof RateLimitedError) extensions.retryAfter = original.retryAfterSeconds;
+          return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions });
+        }
+        // Everything else is a bug: log it in full, tell the client nothing about it.
+        log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
+        return maskError(error, message, isDev);
+      },
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: config.MAX_QUERY_DEPTH, ...rejectWith('QUERY_TOO_DEEP') },
+        maxAliases: { n: 15, ...rejectWith('TOO_MANY_ALIASES') },
+        maxDirectives: { n: 50, ...rejectWith('TOO_MANY_DIRECTIVES') },
+        maxTokens: { n: 1000 },
+        // Cost is computed from Pothos complexity in useCost, which sees variable page sizes.
+        costLimit: { enabled: false },
+      }),
+      useCost(config.MAX_QUERY_COMPLEXITY),
+    ],
+  });
+}
+
+const DEFAULT_QUERY = `# Send an "Authorization: Bearer <token>" header (Headers tab below).
+# Create a token with: npx connector-registry token create --workspace acme --role admin
+query Connectors {
+  connectors(first: 10) {
+    totalCount
+    nodes { id name title latestVersion latestReleasedVersion latestSharedVersion }
+  }
+}
+`;

@@ -1,0 +1,80 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Actor } from '../domain/context.js';
+import { authenticate } from '../domain/auth.js';
+import type { PrismaClient } from '../db/database.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export type Env = { Variables: { actor: Actor | null; body: ArrayBuffer | null } };
+
+/**
+ * How each front door (GraphQL, REST) words a refusal made before its own code runs:
+ * GraphQL answers `{errors:[{message, extensions:{code}}]}`, REST the spec's error body.
+ */
+export type Refuse = (c: Context<Env>, status: 400 | 401 | 413 | 429, code: string, message: string, headers?: Record<string, string>) => Response;
+
+/** Oversized bodies are refused while they stream in, before anything parses them. */
+export function limitBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<Env> {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => refuse(c as Context<Env>, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes.`),
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Request bodies must be UTF-8: decoders elsewhere would silently turn bad bytes into U+FFFD
+ * and store text the client never sent. The checked bytes are kept for the handler.
+ */
+export function requireUtf8(refuse: Refuse): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    c.set('body', null);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const bytes = await c.req.arrayBuffer();
+      try {
+        utf8.decode(bytes);
+      } catch {
+        return refuse(c, 400, 'INVALID_UTF8', 'Request body is not valid UTF-8.');
+      }
+      c.set('body', bytes);
+    }
+    await next();
+  };
+}
+
+function bearer(c: Context): string | null {
+  const header = c.req.header('authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : '';
+}
+
+/** Resolves the bearer token to an actor; a token that is given but unknown or revoked is refused. */
+export function authenticateRequest(prisma: PrismaClient, refuse: Refuse): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const token = bearer(c);
+    const actor = token === null ? null : await authenticate(prisma, token);
+    if (token !== null && !actor) return refuse(c, 401, 'UNAUTHENTICATED', 'The bearer token is invalid or revoked.');
+    c.set('actor', actor);
+    await next();
+  };
+}
+
+/** Limits calls per token (per client address when anonymous). */
+export function rateLimit(limiter: RateLimiter, refuse: Refuse): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const actor = c.get('actor');
+    const key = actor ? `token:${actor.tokenId}` : `ip:${clientAddress(c)}`;
+    const retryAfter = await limiter.take(key);
+    if (retryAfter !== null) {
+      return refuse(c, 429, 'RATE_LIMITED', `Rate limit exceeded; retry in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) });
+    }
+    await next();
+  };
+}
+
+function clientAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { PNG_1PX, SEMANTIC_ERROR_CODE, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
+import { CREATE, GET, RELEASE, SHARE, UPDATE } from './ops.js';
+
+for (const backend of await backends()) {
+  describe(`connectors and versions over HTTP (${backend})`, () => {
+    let t: TestServer;
+    let admin: string;
+
+    beforeAll(async () => {
+      t = await startTestServer(backend);
+      admin = await t.token('acme', 'ADMIN', 'alice');
+    });
+    afterAll(() => t.close());
+
+    async function create(input: Record<string, unknown>, token = admin) {
+      const res = await t.gql(CREATE, { input: { title: 'Acme', code: validCode(), ...input } }, token);
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data.createConnector;
+    }
+
+    it('creates a connector with version 1, a stable machine name and the actions and triggers of its code', async () => {
+      const result = await create({ title: 'Acme CRM', note: 'first cut', description: '# Acme', logo: PNG_1PX });
+      expect(result.__typename).toBe('ConnectorPayload');
+      const c = result.connector;
+      expect(c.name).toMatch(/^acme_crm_connector_\d+_[0-9a-f]{10}$/);
+      expect(c).toMatchObject({
+        title: 'Acme CRM',
+        description: '# Acme',
+        logo: PNG_1PX,
+        latestVersion: 1,
+        latestVersionNote: 'first cut',
+        latestReleasedVersion: null,
+        latestSharedVersion: null,
+        releasedVersions: [],
+      });
+      const [v1] = c.versions.nodes;
+      expect(v1).toMatchObject({ number: 1, note: 'first cut', hasErrors: false, diagnostics: [] });
+      expect(v1.actions).toEqual(['search_records', 'create_record']);
+      expect(v1.triggers).toEqual(['new_record']);
+      expect(v1.createdBy).toEqual({ handle: 'alice', role: 'ADMIN' });
+      // The name stays when the title changes.
+      const renamed = await t.gql(UPDATE, { input: { id: c.id, title: 'Acme CRM 2' } }, admin);
+      expect(renamed.body.data.updateConnector.connector).toMatchObject({ name: c.name, title: 'Acme CRM 2', latestVersion: 1 });
+    });
+
+    it('makes the next version on a code or note change, and none on a metadata-only change', async () => {
+      const { connector } = await create({});
+      const v2 = await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ actions: ['only_one'] }), note: 'trim' } }, admin);
+      expect(v2.body.data.updateConnector.connector).toMatchObject({ latestVersion: 2, latestVersionNote: 'trim' });
+      const v3 = await t.gql(UPDATE, { input: { id: connector.id, note: 'note only' } }, admin);
+      expect(v3.body.data.updateConnector.connector).toMatchObject({ latestVersion: 3, latestVersionNote: 'note only' });
+      const meta = await t.gql(UPDATE, { input: { id: connector.id, description: 'new words' } }, admin);
+      expect(meta.body.data.updateConnector.connector).toMatchObject({ latestVersion: 3, description: 'new words' });
+      const same = await t.gql(UPDATE, { input: { id: connector.id, note: 'note only' } }, admin);
+      expect(same.body.data.updateConnector.connector.latestVersion).toBe(3);
+
+      const got = await t.gql(GET, { id: connector.id }, admin);
+      const versions = got.body.data.connector.versions;
+      expect(versions.totalCount).toBe(3);
+      expect(versions.nodes.map((v: { number: number }) => v.number)).toEqual([3, 2, 1]);
+      expect(versions.nodes[0].code).toBe(versions.nodes[1].code);
+      expect(versions.nodes[1].code).toContain('only_one');
+    });
+
+    it('refuses a stale expectedLatestVersion with VERSION_CONFLICT and changes nothing', async () => {
+      const { connector } = await create({});
+      await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'B' }) } }, admin);
+      const stale = await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'C' }), title: 'Changed', expectedLatestVersion: 1 } }, admin);
+      expect(stale.body.data.updateConnector).toEqual({
+        __typename: 'VersionConflictError',
+        code: 'VERSION_CONFLICT',
+        message: expect.stringContaining('version 2'),
+        field: 'input.expectedLatestVersion',
+        expectedLatestVersion: 1,
+        latestVersion: 2,
+      });
+      const got = await t.gql(GET, { id: connector.id }, admin);
+      expect(got.body.data.connector).toMatchObject({ title: 'Acme', latestVersion: 2 });
+      const fresh = await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'C' }), expectedLatestVersion: 2 } }, admin);
+      expect(fresh.body.data.updateConnector.connector.latestVersion).toBe(3);
+    });
+
+    it('releases the latest version, and refuses when it is already released or has code errors', async () => {
+      const { connector } = await create({ note: 'v1 note' });
+      const released = await t.gql(RELEASE, { id: connector.id }, admin);
+      expect(released.body.data.releaseConnector.connector).toMatchObject({
+        latestReleasedVersion: 1,
+        latestReleasedVersionNote: 'v1 note',
+        releasedVersions: [{ number: 1, note: 'v1 note', releasedBy: { handle: 'alice' } }],
+      });
+      expect(Date.parse(released.body.data.releaseConnector.connector.releasedVersions[0].releasedAt)).not.toBeNaN();
+
+      const again = await t.gql(RELEASE, { id: connector.id }, admin);
+      expect(again.body.data.releaseConnector).toMatchObject({ __typename: 'PreconditionError', code: 'ALREADY_RELEASED' });
+
+      const broken = await t.gql(UPDATE, { input: { id: connector.id, code: SYNTAX_ERROR_CODE } }, admin);
+      expect(broken.body.data.updateConnector.connector.latestVersion).toBe(2);
+      const refused = await t.gql(RELEASE, { id: connector.id }, admin);
+      expect(refused.body.data.releaseConnector).toMatchObject({ __typename: 'PreconditionError', code: 'CODE_HAS_ERRORS' });
+      expect(refused.body.data.releaseConnector.message).toMatch(/^Fix code errors before releasing the connector: Line 2 has syntax errors/);
+      const got = await t.gql(GET, { id: connector.id }, admin);
+      expect(got.body.data.connector.latestReleasedVersion).toBe(1);
+    });
+
+    it('stores drafts with syntax and semantic diagnostics', async () => {
+      const syntax = await create({ code: SYNTAX_ERROR_CODE });
+      const [sv] = syntax.connector.versions.nodes;
+      expect(sv.hasErrors).toBe(true);
+      expect(sv.diagnostics[0]).toMatchObject({ severity: 'error', kind: 'syntax', line: 2 });
+      expect(sv.diagnostics[0].message).toMatch(/^Line 2 has syntax errors/);
+
+      const semantic = await create({ code: SEMANTIC_ERROR_CODE });
+      const [mv] = semantic.connector.versions.nodes;
+      expect(mv.hasErrors).toBe(true);
+      expect(mv.diagnostics).toContainEqual(
+        expect.objectContaining({
+          kind: 'semantic',
+          message: "Expected string or lambda for 'description' in 'test_trigger' trigger but got Symbol.",
+          line: 5,
+        }),
+      );
+      const refused = await t.gql(RELEASE, { id: semantic.connector.id }, admin);
+      expect(refused.body.data.releaseConnector.code).toBe('CODE_HAS_ERRORS');
+    });
+
+    it('shares the latest released version, and refuses when nothing is released or it is already shared', async () => {
+      const { connector } = await create({ note: 'one' });
+      const nothing = await t.gql(SHARE, { id: connector.id }, admin);
+      expect(nothing.body.data.shareConnector).toMatchObject({ __typename: 'PreconditionError', code: 'NOTHING_RELEASED' });
+
+      await t.gql(RELEASE, { id: connector.id }, admin);
+      await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'two' }), note: 'two' } }, admin);
+      const shared = await t.gql(SHARE, { id: connector.id }, admin);
+      expect(shared.body.data.shareConnector.connector).toMatchObject({
+        latestVersion: 2,
+        latestReleasedVersion: 1,
+        latestSharedVersion: 1,
+        latestSharedVersionNote: 'one',
+      });
+      const again = await t.gql(SHARE, { id: connector.id }, admin);
+      expect(again.body.data.shareConnector).toMatchObject({ __typename: 'PreconditionError', code: 'ALREADY_SHARED' });
+    });
+
+    it('lists the ten most recent releases unless asked for another count', async () => {
+      const { connector } = await create({});
+      await t.gql(RELEASE, { id: connector.id }, admin);
+      for (let n = 2; n <= 12; n++) {
+        await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: `v${n}` }), note: `v${n}` } }, admin);
+        await t.gql(RELEASE, { id: connector.id }, admin);
+      }
+      const got = await t.gql(GET, { id: connector.id }, admin);
+      expect(got.body.data.connector.releasedVersions.map((v: { number: number }) => v.number)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+      const three = await t.gql(`query($id: ID!) { connector(id: $id) { releasedVersions(first: 3) { number } } }`, { id: connector.id }, admin);
+      expect(three.body.data.connector.releasedVersions).toEqual([{ number: 12 }, { number: 11 }, { number: 10 }]);
+    });
+
+    it('searches titles case-sensitively by partial match, paginated, with node(id) lookups', async () => {
+      const ws = await t.token('searchco');
+      for (const title of ['Salesforce Sync', 'salesforce lite', 'HubSpot', 'Big Salesforce']) await create({ title }, ws);
+      const q = `query($s: String, $first: Int, $after: String) { connectors(search: $s, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { id title } } }`;
+      const found = await t.gql(q, { s: 'Salesforce', first: 10 }, ws);
+      expect(found.body.data.connectors.totalCount).toBe(2);
+      expect(found.body.data.connectors.nodes.map((n: { title: string }) => n.title).sort()).toEqual(['Big Salesforce', 'Salesforce Sync']);
+
+      const page1 = await t.gql(q, { first: 3 }, ws);
+      expect(page1.body.data.connectors.nodes).toHaveLength(3);
+      expect(page1.body.data.connectors.pageInfo.hasNextPage).toBe(true);
+      const page2 = await t.gql(q, { first: 3, after: page1.body.data.connectors.pageInfo.endCursor }, ws);
+      expect(page2.body.data.connectors.nodes).toHaveLength(1);
+      expect(page2.body.data.connectors.pageInfo.hasNextPage).toBe(false);
+
+      const id = found.body.data.connectors.nodes[0].id;
+      const node = await t.gql(`query($id: ID!) { node(id: $id) { __typename id ... on Connector { title } } }`, { id }, ws);
+      expect(node.body.data.node).toMatchObject({ __typename: 'Connector', id });
+    });
+
+    it('refuses connections without first/last or with more than 100', async () => {
+      for (const args of ['', '(first: 101)', '(last: 0)', '(first: -1)']) {
+        const res = await t.gql(`{ connectors${args} { nodes { id } } }`, {}, admin);
+        expect(res.body.errors?.[0].extensions?.code, args).toBe('BAD_USER_INPUT');
+        expect(res.body.data?.connectors ?? null).toBeNull();
+      }
+      const ok = await t.gql(`{ connectors(first: 100) { nodes { id } } }`, {}, admin);
+      expect(ok.body.errors).toBeUndefined();
+    });
+
+    it('gives concurrent updates contiguous version numbers and loses none', async () => {
+      const { connector } = await create({});
+      const n = 20;
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, i) => t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: `c${i}` }), note: `n${i}` } }, admin)),
+      );
+      for (const r of results) expect(r.body.data.updateConnector.__typename).toBe('ConnectorPayload');
+      const got = await t.gql(GET, { id: connector.id }, admin);
+      const versions = got.body.data.connector.versions.nodes as { number: number; note: string }[];
+      expect(versions.map((v) => v.number)).toEqual(Array.from({ length: n + 1 }, (_, i) => n + 1 - i));
+      expect(new Set(versions.slice(0, n).map((v) => v.note))).toEqual(new Set(Array.from({ length: n }, (_, i) => `n${i}`)));
+    });
+  });
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { PNG_1PX, validCode } from '../fixtures/code.js';
+import { CREATE, GET, UPDATE } from './ops.js';
+
+for (const backend of await backends()) {
+  describe(`bad input is refused with a typed error and changes nothing (${backend})`, () => {
+    let t: TestServer;
+    let admin: string;
+    let id: string;
+
+    beforeAll(async () => {
+      t = await startTestServer(backend, { MAX_BODY_BYTES: 12 * 1024 * 1024 });
+      admin = await t.token('acme');
+      const res = await t.gql(CREATE, { input: { title: 'Keep', code: validCode() } }, admin);
+      id = res.body.data.createConnector.connector.id;
+    });
+    afterAll(() => t.close());
+
+    async function unchanged() {
+      const got = await t.gql(GET, { id }, admin);
+      expect(got.body.data.connector).toMatchObject({ title: 'Keep', latestVersion: 1, logo: null });
+      const count = await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, admin);
+      expect(count.body.data.connectors.totalCount).toBe(1);
+    }
+
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['blank title', { title: '   ' }, 'input.title'],
+      ['overlong title', { title: 'x'.repeat(201) }, 'input.title'],
+      ['lone surrogate in code', { code: 'title: "\ud800"' }, 'input.code'],
+      ['lone surrogate in note', { note: 'bad \udc00 note' }, 'input.note'],
+      ['logo that is not base64', { logo: 'not base64!!' }, 'input.logo'],
+      ['logo that is base64 of text', { logo: Buffer.from('hello, I am not an image').toString('base64') }, 'input.logo'],
+      ['logo that is too large', { logo: Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.alloc(600 * 1024)]).toString('base64') }, 'input.logo'],
+      ['code over 10 MB', { code: `{ title: '${'x'.repeat(10 * 1024 * 1024)}' }` }, 'input.code'],
+    ];
+    for (const [name, fields, field] of cases) {
+      it(`refuses ${name} on create and on update`, async () => {
+        const created = await t.gql(CREATE, { input: { title: 'New', code: validCode(), ...fields } }, admin);
+        expect(created.body.data.createConnector).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT', field });
+        const updated = await t.gql(UPDATE, { input: { id, ...fields } }, admin);
+        expect(updated.body.data.updateConnector).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT', field });
+        await unchanged();
+      });
+    }
+
+    it('accepts a real PNG logo, also as a data URL, and an empty string removes it', async () => {
+      const res = await t.gql(CREATE, { input: { title: 'Logo', code: validCode(), logo: `data:image/png;base64,${PNG_1PX}` } }, admin);
+      const c = res.body.data.createConnector.connector;
+      expect(c.logo).toBe(PNG_1PX);
+      const cleared = await t.gql(UPDATE, { input: { id: c.id, logo: '' } }, admin);
+      expect(cleared.body.data.updateConnector.connector.logo).toBeNull();
+      await t.gql(`mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { __typename } }`, { id: c.id }, admin);
+    });
+
+    it('refuses a request body that is not UTF-8 at the HTTP layer', async () => {
+      const json = Buffer.from(JSON.stringify({ query: CREATE, variables: { input: { title: 'AAAA', code: validCode() } } }));
+      const at = json.indexOf('AAAA');
+      json[at] = 0xff; // an invalid UTF-8 byte inside the title
+      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: json });
+      expect(res.status).toBe(400);
+      expect((await res.json()).errors[0].extensions.code).toBe('INVALID_UTF8');
+    });
+
+    it('refuses a body over the limit with 413', async () => {
+      const body = JSON.stringify({ query: CREATE, variables: { input: { title: 'Big', code: 'x'.repeat(13 * 1024 * 1024) } } });
+      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body });
+      expect(res.status).toBe(413);
+      expect((await res.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('treats malformed and foreign ids as not found', async () => {
+      for (const bad of ['nope', '', Buffer.from('Connector:abc').toString('base64'), Buffer.from('Member:1').toString('base64'), Buffer.from('Connector:99999999999').toString('base64')]) {
+        const res = await t.gql(UPDATE, { input: { id: bad, note: 'x' } }, admin);
+        expect(res.body.data.updateConnector, bad).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.id' });
+        const get = await t.gql(`query($id: ID!) { connector(id: $id) { id } node(id: $id) { id } }`, { id: bad }, admin);
+        expect(get.body.errors, bad).toBeUndefined();
+        expect(get.body.data).toEqual({ connector: null, node: null });
+      }
+      // A real ID of another type is not a connector either.
+      const version = Buffer.from('Version:1').toString('base64');
+      const res = await t.gql(UPDATE, { input: { id: version, note: 'x' } }, admin);
+      expect(res.body.data.updateConnector).toMatchObject({ __typename: 'NotFoundError', field: 'input.id' });
+    });
+
+    it('masks nothing it should not: a wrong argument type is a validation error with a code', async () => {
+      const res = await t.gql(`{ connectors(first: "ten") { nodes { id } } }`, {}, admin);
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+  });
+}

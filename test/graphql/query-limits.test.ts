@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { validCode } from '../fixtures/code.js';
+import { CREATE } from './ops.js';
+
+const [backend] = await backends(); // limits do not depend on the database
+
+describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
+  let t: TestServer;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestServer(backend, { MAX_QUERY_COMPLEXITY: 3000 });
+    admin = await t.token('acme');
+  });
+  afterAll(() => t.close());
+
+  it('reports the cost of every query in extensions', async () => {
+    const res = await t.gql(`query($n: Int) { connectors(first: $n) { nodes { id title } } }`, { n: 7 }, admin);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.extensions.cost).toEqual({ requestedQueryCost: 1 + 7 * (1 + 2), maximumAvailable: 3000 });
+  });
+
+  it('refuses queries whose cost, computed with variable page sizes, is over the limit', async () => {
+    const q = `query($n: Int) { connectors(first: $n) { nodes { versions(first: $n) { nodes { code note } } } } }`;
+    const res = await t.gql(q, { n: 100 }, admin);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    expect(res.body.data ?? null).toBeNull();
+    const small = await t.gql(q, { n: 5 }, admin);
+    expect(small.body.errors).toBeUndefined();
+  });
+
+  it('refuses queries deeper than the limit', async () => {
+    // connectors > edges > node > versions > edges > node > createdBy > handle: depth 8.
+    const eight = '{ connectors(first: 1) { edges { node { versions(first: 1) { edges { node { createdBy { handle } } } } } } } }';
+    expect((await t.gql(eight, {}, admin)).body.errors).toBeUndefined();
+    const shallow = await startTestServer(backend, { MAX_QUERY_DEPTH: 7 });
+    try {
+      const token = await shallow.token('acme');
+      const res = await shallow.gql(eight, {}, token);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
+      expect(res.body.data ?? null).toBeNull();
+    } finally {
+      await shallow.close();
+    }
+  });
+
+  it('refuses alias floods', async () => {
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: connectors(first: 1) { totalCount }`).join(' ');
+    const res = await t.gql(`{ ${aliases} }`, {}, admin);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_ALIASES');
+    expect(res.body.data ?? null).toBeNull();
+  });
+
+  it('rate limits each token: a burst, then RATE_LIMITED with Retry-After', async () => {
+    const limited = await startTestServer(backend, { RATE_LIMIT_PER_SECOND: 1, RATE_LIMIT_BURST: 3 });
+    try {
+      const token = await limited.token('slow');
+      const other = await limited.token('other');
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 5; i++) {
+        last = await limited.gql(CREATE, { input: { title: `r${i}`, code: validCode() } }, token);
+        statuses.push(last.status);
+      }
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
+      expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+      expect(last!.status).toBe(429);
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(last!.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+      // Another token has its own budget; the refused calls wrote nothing.
+      const count = await limited.gql(`{ connectors(first: 10) { totalCount } }`, {}, other);
+      expect(count.status).toBe(200);
+      const created = await limited.server.registry.db.prisma.connector.count();
+      expect(created).toBe(statuses.filter((s) => s === 200).length);
+    } finally {
+      await limited.close();
+    }
+  });
+});

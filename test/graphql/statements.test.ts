@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { validCode } from '../fixtures/code.js';
+import { CREATE, RELEASE, UPDATE } from './ops.js';
+
+/** Lists must cost a fixed number of SQL statements however many connectors they hold (no N+1). */
+for (const backend of await backends()) {
+  describe(`SQL statements per list request (${backend})`, () => {
+    let t: TestServer;
+    let admin: string;
+    const statements: string[] = [];
+
+    beforeAll(async () => {
+      t = await startTestServer(backend, {}, { onQuery: (sql) => statements.push(sql) });
+      admin = await t.token('many');
+      for (let i = 0; i < 50; i++) {
+        const res = await t.gql(CREATE, { input: { title: `C${i}`, code: validCode(), note: `n${i}` } }, admin);
+        const id = res.body.data.createConnector.connector.id;
+        await t.gql(RELEASE, { id }, admin);
+        await t.gql(UPDATE, { input: { id, note: `second ${i}` } }, admin);
+      }
+    }, 120_000);
+    afterAll(() => t.close());
+
+    const LIST = `query($n: Int) { connectors(first: $n) { totalCount nodes {
+      id title latestVersion latestVersionNote latestReleasedVersion latestReleasedVersionNote latestSharedVersionNote
+      releasedVersions { number note releasedBy { handle } }
+      versions(first: 3) { totalCount nodes { number note createdBy { handle } } }
+    } } }`;
+
+    async function count(n: number) {
+      statements.length = 0;
+      const res = await t.gql(LIST, { n }, admin);
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.connectors.nodes).toHaveLength(n);
+      const first = res.body.data.connectors.nodes[0];
+      expect(first.latestVersionNote).toMatch(/^second /);
+      expect(first.releasedVersions).toHaveLength(1);
+      expect(first.versions.nodes).toHaveLength(2);
+      return statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s)).length;
+    }
+
+    it('runs the same number of statements for 5 and for 50 connectors', async () => {
+      const five = await count(5);
+      const fifty = await count(50);
+      expect(fifty).toBe(five);
+      expect(five).toBeLessThanOrEqual(10);
+    });
+  });
+}

@@ -4,9 +4,11 @@ import { compress } from 'hono/compress';
 import type { Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
 import { createGraphQL } from './graphql/yoga.js';
-import { authenticateRequest, limitBody, rateLimit, requireUtf8, type Env, type Refuse } from './http/guard.js';
+import { authenticateRequest, limitBody, rateLimit, readBody, requireToken, type Env, type Refuse } from './http/guard.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { createLogger } from './log.js';
+import { errorBody } from './rest/errors.js';
+import { restRoutes } from './rest/routes.js';
 
 /** Refusals before GraphQL runs still read as GraphQL responses. */
 const refuseGraphQL: Refuse = (c, status, code, message, headers = {}) => {
@@ -14,6 +16,10 @@ const refuseGraphQL: Refuse = (c, status, code, message, headers = {}) => {
   if (headers['Retry-After']) extensions.retryAfter = Number(headers['Retry-After']);
   return c.json({ errors: [{ message, extensions }] }, status, headers);
 };
+
+/** Refusals before a REST handler runs use the spec's error body. */
+const refuseRest: Refuse = (c, status, code, message, headers = {}) =>
+  c.json({ ...errorBody(status, message), error_code: code }, status, headers);
 
 export interface Registry {
   app: Hono<Env>;
@@ -23,19 +29,30 @@ export interface Registry {
 
 /** The whole registry over an opened database: GraphQL at /graphql, health at /health. */
 export function createApp(config: Config, db: Database): Hono<Env> {
-  const yoga = createGraphQL(config, db.prisma, createLogger(config.LOG_LEVEL));
+  const log = createLogger(config.LOG_LEVEL);
+  const yoga = createGraphQL(config, db.prisma, log);
+  // One limiter for both front doors: a token has one budget whichever it uses.
   const limiter = createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST });
   const app = new Hono<Env>();
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
   app.get('/graphql', compress()); // the GraphiQL page inlines its 9 MB of assets
-  app.use('/graphql', limitBody(config.MAX_BODY_BYTES, refuseGraphQL), requireUtf8(refuseGraphQL));
+  app.use('/graphql', limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL));
   app.use('/graphql', authenticateRequest(db.prisma, refuseGraphQL), rateLimit(limiter, refuseGraphQL));
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c: Context<Env>) => {
     const body = c.get('body');
-    const request = body ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
+    const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
     return yoga.fetch(request, { actor: c.get('actor') });
+  });
+
+  app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
+  app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), rateLimit(limiter, refuseRest));
+  app.route('/api', restRoutes(db.prisma, log));
+  // Hono asks the root app, not the mounted one, when no route matches.
+  app.notFound((c) => {
+    const message = `No endpoint ${c.req.method} ${c.req.path}.`;
+    return c.req.path.startsWith('/api/') ? refuseRest(c, 404, 'NOT_FOUND', message) : c.json({ message }, 404);
   });
   return app;
 }

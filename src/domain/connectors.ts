@@ -132,7 +132,11 @@ export async function releaseConnector(ctx: DomainContext, id: number): Promise<
     });
     if (latest.hasErrors) {
       const first = (latest.diagnostics as { severity: string; message: string }[]).find((d) => d.severity === 'error');
-      throw new PreconditionError('CODE_HAS_ERRORS', `Fix code errors before releasing the connector${first ? `: ${first.message}` : '.'}`);
+      throw new PreconditionError(
+        'CODE_HAS_ERRORS',
+        `Fix code errors before releasing the connector${first ? `: ${first.message}` : '.'}`,
+        first?.message ?? null,
+      );
     }
     await tx.connectorVersion.update({ where: { id: latest.id }, data: { releasedAt: new Date(), releasedById: actor.memberId } });
     return tx.connector.update({ where: { id }, data: { releasedVersion: locked.latestVersion } });
@@ -171,6 +175,17 @@ export function connectorSearchWhere(ctx: DomainContext, title?: string | null):
   }
   // Case-sensitive partial match on the title, as the spec's search does.
   return { workspaceId: actor.workspaceId, ...(title ? { title: { contains: title } } : {}) };
+}
+
+/** Ids of the workspace's connectors whose title contains `title`, newest first. */
+export async function searchConnectorIds(ctx: DomainContext, title: string, page: { skip: number; take: number }): Promise<number[]> {
+  const rows = await ctx.prisma.connector.findMany({
+    where: connectorSearchWhere(ctx, title),
+    orderBy: { id: 'desc' },
+    select: { id: true },
+    ...page,
+  });
+  return rows.map((r) => r.id);
 }
 
 export async function findCode(ctx: DomainContext, id: number): Promise<string> {

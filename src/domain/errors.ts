@@ -57,6 +57,8 @@ export class PreconditionError extends DomainError {
   constructor(
     readonly code: 'CODE_HAS_ERRORS' | 'ALREADY_RELEASED' | 'NOTHING_RELEASED' | 'ALREADY_SHARED',
     message: string,
+    /** The finding behind the refusal, e.g. the first code error (`Line 2 has syntax errors…`). */
+    readonly detail: string | null = null,
   ) {
     super(message);
   }

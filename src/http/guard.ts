@@ -11,7 +11,7 @@ export type Env = { Variables: { actor: Actor | null; body: ArrayBuffer | null }
  * How each front door (GraphQL, REST) words a refusal made before its own code runs:
  * GraphQL answers `{errors:[{message, extensions:{code}}]}`, REST the spec's error body.
  */
-export type Refuse = (c: Context<Env>, status: 400 | 401 | 413 | 429, code: string, message: string, headers?: Record<string, string>) => Response;
+export type Refuse = (c: Context<Env>, status: 400 | 401 | 404 | 413 | 429, code: string, message: string, headers?: Record<string, string>) => Response;
 
 /** Oversized bodies are refused while they stream in, before anything parses them. */
 export function limitBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<Env> {
@@ -23,15 +23,37 @@ export function limitBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<E
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+type Incoming = import('node:http').IncomingMessage;
+
 /**
- * Request bodies must be UTF-8: decoders elsewhere would silently turn bad bytes into U+FFFD
- * and store text the client never sent. The checked bytes are kept for the handler.
+ * The spec's curl examples send JSON bodies on GET too; the Fetch `Request` drops those, so they
+ * are read from Node's request, with the same size limit.
  */
-export function requireUtf8(refuse: Refuse): MiddlewareHandler<Env> {
+async function readGetBody(c: Context<Env>, maxBytes: number): Promise<ArrayBuffer | 'too-large' | null> {
+  const incoming = (c.env as { incoming?: Incoming } | undefined)?.incoming;
+  if (!incoming || (!Number(incoming.headers['content-length']) && !incoming.headers['transfer-encoding'])) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) return 'too-large';
+    chunks.push(chunk);
+  }
+  const whole = Buffer.concat(chunks);
+  return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength) as ArrayBuffer;
+}
+
+/**
+ * Reads the request body (GET bodies included) and requires UTF-8: decoders elsewhere would
+ * silently turn bad bytes into U+FFFD and store text the client never sent. The checked bytes
+ * are kept for the handler in `body`.
+ */
+export function readBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<Env> {
   return async (c, next) => {
     c.set('body', null);
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const bytes = await c.req.arrayBuffer();
+    const bytes = c.req.method === 'GET' || c.req.method === 'HEAD' ? await readGetBody(c, maxBytes) : await c.req.arrayBuffer();
+    if (bytes === 'too-large') return refuse(c, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes.`);
+    if (bytes) {
       try {
         utf8.decode(bytes);
       } catch {
@@ -57,6 +79,14 @@ export function authenticateRequest(prisma: PrismaClient, refuse: Refuse): Middl
     const actor = token === null ? null : await authenticate(prisma, token);
     if (token !== null && !actor) return refuse(c, 401, 'UNAUTHENTICATED', 'The bearer token is invalid or revoked.');
     c.set('actor', actor);
+    await next();
+  };
+}
+
+/** REST has no anonymous calls: every endpoint needs a token. */
+export function requireToken(refuse: Refuse): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    if (!c.get('actor')) return refuse(c, 401, 'UNAUTHENTICATED', 'Authenticate with an `Authorization: Bearer <token>` header.');
     await next();
   };
 }

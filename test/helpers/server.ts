@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createToken } from '../../src/domain/auth.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
@@ -10,6 +11,21 @@ export interface GraphQLResponse<T = any> {
   body: { data?: T; errors?: { message: string; extensions?: Record<string, any>; path?: unknown[] }[]; extensions?: any };
 }
 
+export interface RestResponse<T = any> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+  text: string;
+}
+
+export interface RestRequest {
+  token?: string;
+  /** A JSON body (stringified here) or raw bytes/text sent as is. */
+  body?: unknown;
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
 export interface TestServer {
   backend: Backend;
   url: string;
@@ -17,7 +33,38 @@ export interface TestServer {
   /** Mints a token for `handle` in `workspace` with `role`. */
   token(workspace: string, role?: Role, handle?: string): Promise<string>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  /** A REST call the way curl makes it (node:http, so GET may carry a body as in the spec's samples). */
+  rest<T = any>(method: string, path: string, req?: RestRequest): Promise<RestResponse<T>>;
   close(): Promise<void>;
+}
+
+function restCall(base: string, method: string, path: string, req: RestRequest = {}): Promise<RestResponse> {
+  const payload = req.raw ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
+  const headers: Record<string, string> = {
+    ...(req.token ? { authorization: `Bearer ${req.token}` } : {}),
+    ...(payload !== undefined && req.raw === undefined ? { 'content-type': 'application/json' } : {}),
+    ...(payload !== undefined ? { 'content-length': String(Buffer.byteLength(payload)) } : {}),
+    ...req.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const r = httpRequest(new URL(path, base), { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
+      });
+    });
+    r.on('error', reject);
+    if (payload !== undefined) r.write(payload);
+    r.end();
+  });
 }
 
 /**
@@ -55,6 +102,7 @@ export async function startTestServer(
       });
       return { status: res.status, headers: res.headers, body: await res.json() };
     },
+    rest: (method, path, req) => restCall(server.url, method, path, req),
     async close() {
       await server.close();
       await pgdb?.drop();

@@ -1,0 +1,93 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { PrismaClient } from '../db/database.js';
+import { createConnector, findCode, releaseConnector, shareConnector, updateConnector, searchConnectorIds } from '../domain/connectors.js';
+import type { DomainContext } from '../domain/context.js';
+import { DomainError, NotFoundError } from '../domain/errors.js';
+import { LIMITS } from '../domain/limits.js';
+import type { Env } from '../http/guard.js';
+import type { Logger } from '../log.js';
+import { domainErrorResponse, refuse } from './errors.js';
+import { idParam, parseParams, requestParams } from './params.js';
+import { connectorRecord, connectorRecords } from './records.js';
+
+const optionalText = z.string().nullish();
+
+const SearchParams = z.object({
+  title: z.string({ error: 'title is required' }),
+  page: z.coerce.number().int().min(1).default(1),
+  per_page: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(LIMITS.pageSize),
+});
+
+const CreateParams = z.object({
+  title: z.string({ error: 'title is required' }),
+  code: z.string({ error: 'code is required' }),
+  logo: optionalText,
+  description: optionalText,
+  note: optionalText,
+});
+
+const UpdateParams = z.object({
+  title: z.string().optional(),
+  code: z.string().optional(),
+  logo: optionalText,
+  description: optionalText,
+  note: optionalText,
+  expected_latest_version: z.coerce.number().int().min(1).optional(),
+});
+
+/**
+ * The spec's eight endpoints (`connector-sdk-api.md`) over the same domain functions as GraphQL.
+ * Guards (body limit, UTF-8, token, rate limit) run before these in server.ts.
+ */
+export function restRoutes(prisma: PrismaClient, log: Logger) {
+  const api = new Hono<Env>();
+  const ctx = (c: Context<Env>): DomainContext => ({ prisma, actor: c.get('actor') });
+  const connectorId = (c: Context<Env>) => {
+    const parsed = idParam.safeParse(c.req.param('id'));
+    if (!parsed.success) throw new NotFoundError('No connector with that id in this workspace.', 'id');
+    return parsed.data;
+  };
+
+  api.get('/custom_connectors/search', async (c) => {
+    const { title, page, per_page } = parseParams(SearchParams, requestParams(c));
+    const ids = await searchConnectorIds(ctx(c), title, { skip: (page - 1) * per_page, take: per_page });
+    return c.json({ data: await connectorRecords(ctx(c), ids) });
+  });
+
+  api.get('/custom_connectors/:id/code', async (c) => {
+    return c.json({ data: { code: await findCode(ctx(c), connectorId(c)) } });
+  });
+
+  api.post('/custom_connectors', async (c) => {
+    const input = parseParams(CreateParams, requestParams(c));
+    const connector = await createConnector(ctx(c), input);
+    return c.json(await connectorRecord(ctx(c), connector.id));
+  });
+
+  api.put('/custom_connectors/:id', async (c) => {
+    const id = connectorId(c);
+    const { expected_latest_version, ...fields } = parseParams(UpdateParams, requestParams(c));
+    await updateConnector(ctx(c), id, { ...fields, expectedLatestVersion: expected_latest_version });
+    return c.json(await connectorRecord(ctx(c), id));
+  });
+
+  api.post('/custom_connectors/:id/release', async (c) => {
+    const id = connectorId(c);
+    await releaseConnector(ctx(c), id);
+    return c.json(await connectorRecord(ctx(c), id));
+  });
+
+  api.post('/custom_connectors/:id/share', async (c) => {
+    const id = connectorId(c);
+    await shareConnector(ctx(c), id);
+    return c.json(await connectorRecord(ctx(c), id));
+  });
+
+  api.onError((error, c) => {
+    if (error instanceof DomainError) return domainErrorResponse(c, error);
+    log.error({ err: error, path: c.req.path }, 'internal error');
+    return refuse(c, 500, 'Internal server error.');
+  });
+  return api;
+}

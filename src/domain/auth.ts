@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
-import type { Actor } from './context.js';
+import type { Principal } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
 const TOKEN_PREFIX = 'crt_';
@@ -72,18 +72,34 @@ export async function listTokens(prisma: PrismaClient, workspace: string) {
   });
 }
 
-/** The actor a bearer token stands for, or null when it is unknown or revoked. */
-export async function authenticate(prisma: PrismaClient, token: string): Promise<Actor | null> {
+/** The member or reviewer a bearer token stands for, or null when it is unknown or revoked. */
+export async function authenticate(prisma: PrismaClient, token: string): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const hash = hashToken(token);
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hash }, include: { member: true } });
+  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hash }, include: { member: true, reviewer: true } });
   // The lookup is by hash already; the constant-time compare keeps it so if lookup ever changes.
   if (!row || row.revokedAt || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return null;
+  if (row.reviewer) return { kind: 'reviewer', tokenId: row.id, reviewerId: row.reviewer.id, handle: row.reviewer.handle };
+  if (!row.member) return null;
   return {
+    kind: 'member',
     tokenId: row.id,
-    memberId: row.memberId,
+    memberId: row.member.id,
     handle: row.member.handle,
     role: row.member.role,
     workspaceId: row.member.workspaceId,
   };
+}
+
+/** Mints a token for a platform reviewer (created when new). */
+export async function createReviewerToken(prisma: PrismaClient, handle: string): Promise<{ token: string; tokenId: number }> {
+  if (!/^[\w.@+-]{1,100}$/.test(handle)) {
+    throw new InvalidInputError('Reviewer handles are 1-100 letters, digits and . @ + - _', 'handle');
+  }
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const reviewer = await prisma.reviewer.upsert({ where: { handle }, create: { handle }, update: {} });
+  const row = await prisma.apiToken.create({
+    data: { reviewerId: reviewer.id, tokenHash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) },
+  });
+  return { token, tokenId: row.id };
 }

@@ -5,9 +5,11 @@ import type { Connector } from '../generated/prisma/client.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, VersionConflictError } from './errors.js';
 import { checkConnectorFields, type ConnectorFields } from './input.js';
+import { notifyInstallers, publishNotifications } from './notifications.js';
 import { LIMITS } from './limits.js';
 
-type Tx = Prisma.TransactionClient;
+export type Tx = Prisma.TransactionClient;
+export type Locked = Awaited<ReturnType<typeof lockConnector>>;
 
 /** A stable machine name: the title's slug, the workspace and a random tail for uniqueness. */
 export function connectorName(title: string, workspaceId: number): string {
@@ -21,7 +23,7 @@ export function connectorName(title: string, workspaceId: number): string {
   return `${slug}_connector_${workspaceId}_${randomBytes(5).toString('hex')}`;
 }
 
-function versionData(code: string, note: string | null | undefined, analysis: CodeAnalysis) {
+export function versionData(code: string, note: string | null | undefined, analysis: CodeAnalysis) {
   return {
     code,
     note: note ?? null,
@@ -34,7 +36,7 @@ function versionData(code: string, note: string | null | undefined, analysis: Co
 }
 
 /** Locks the connector row for the rest of the transaction; versions are numbered under it. */
-async function lockConnector(tx: Tx, id: number, workspaceId: number) {
+export async function lockConnector(tx: Tx, id: number, workspaceId: number) {
   const rows = await tx.$queryRaw<{ latest_version: number; released_version: number | null; shared_version: number | null }[]>`
     SELECT latest_version, released_version, shared_version FROM connectors
     WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`;
@@ -99,7 +101,6 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
       const code = fields.code ?? latest.code;
       const note = fields.note !== undefined ? fields.note : latest.note;
       if (code !== latest.code || note !== latest.note) {
-        const number = locked.latestVersion + 1;
         const analysed: CodeAnalysis = analysis ?? {
           diagnostics: latest.diagnostics as unknown as CodeAnalysis['diagnostics'],
           hasErrors: latest.hasErrors,
@@ -108,10 +109,7 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
           title: null,
           definitions: { actions: {}, triggers: {} },
         };
-        await tx.connectorVersion.create({
-          data: { connectorId: id, number, createdById: actor.memberId, ...versionData(code, note, analysed) },
-        });
-        meta.latestVersion = number;
+        await appendVersion(tx, id, locked, { code, note, analysis: analysed, memberId: actor.memberId });
       }
     }
     return tx.connector.update({ where: { id }, data: meta });
@@ -123,30 +121,53 @@ export async function releaseConnector(ctx: DomainContext, id: number): Promise<
   const actor = requireWriter(ctx);
   return ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, id, actor.workspaceId);
-    if (locked.releasedVersion === locked.latestVersion) {
-      throw new PreconditionError('ALREADY_RELEASED', 'The latest version of the connector is already released.');
-    }
-    const latest = await tx.connectorVersion.findUniqueOrThrow({
-      where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
-      select: { id: true, hasErrors: true, diagnostics: true },
-    });
-    if (latest.hasErrors) {
-      const first = (latest.diagnostics as { severity: string; message: string }[]).find((d) => d.severity === 'error');
-      throw new PreconditionError(
-        'CODE_HAS_ERRORS',
-        `Fix code errors before releasing the connector${first ? `: ${first.message}` : '.'}`,
-        first?.message ?? null,
-      );
-    }
-    await tx.connectorVersion.update({ where: { id: latest.id }, data: { releasedAt: new Date(), releasedById: actor.memberId } });
+    await releaseLocked(tx, id, locked, actor.memberId);
     return tx.connector.update({ where: { id }, data: { releasedVersion: locked.latestVersion } });
   });
+}
+
+/** The release rule, for any transaction that holds the connector's lock (restore, import…). */
+export async function releaseLocked(tx: Tx, id: number, locked: Locked, memberId: number | null): Promise<void> {
+  if (locked.releasedVersion === locked.latestVersion) {
+    throw new PreconditionError('ALREADY_RELEASED', 'The latest version of the connector is already released.');
+  }
+  const latest = await tx.connectorVersion.findUniqueOrThrow({
+    where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
+    select: { id: true, hasErrors: true, diagnostics: true },
+  });
+  if (latest.hasErrors) {
+    const first = (latest.diagnostics as { severity: string; message: string }[]).find((d) => d.severity === 'error');
+    throw new PreconditionError(
+      'CODE_HAS_ERRORS',
+      `Fix code errors before releasing the connector${first ? `: ${first.message}` : '.'}`,
+      first?.message ?? null,
+    );
+  }
+  await tx.connectorVersion.update({ where: { id: latest.id }, data: { releasedAt: new Date(), releasedById: memberId } });
+  await tx.connector.update({ where: { id }, data: { releasedVersion: locked.latestVersion } });
+  locked.releasedVersion = locked.latestVersion;
+}
+
+/** Adds the next version on top of a locked connector; returns its number. */
+export async function appendVersion(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  version: { code: string; note: string | null; analysis: CodeAnalysis; memberId: number | null },
+): Promise<number> {
+  const number = locked.latestVersion + 1;
+  await tx.connectorVersion.create({
+    data: { connectorId: id, number, createdById: version.memberId, ...versionData(version.code, version.note, version.analysis) },
+  });
+  await tx.connector.update({ where: { id }, data: { latestVersion: number } });
+  locked.latestVersion = number;
+  return number;
 }
 
 /** Shares the latest released version: what other workspaces get when they install. */
 export async function shareConnector(ctx: DomainContext, id: number): Promise<Connector> {
   const actor = requireWriter(ctx);
-  return ctx.prisma.$transaction(async (tx) => {
+  const { connector, notified } = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, id, actor.workspaceId);
     if (locked.releasedVersion == null) {
       throw new PreconditionError('NOTHING_RELEASED', 'There is no released version to share; release the latest version first.');
@@ -158,8 +179,13 @@ export async function shareConnector(ctx: DomainContext, id: number): Promise<Co
       where: { connectorId_number: { connectorId: id, number: locked.releasedVersion } },
       data: { sharedAt: new Date() },
     });
-    return tx.connector.update({ where: { id }, data: { sharedVersion: locked.releasedVersion } });
+    const notified = await notifyInstallers(tx, id, locked.releasedVersion);
+    const connector = await tx.connector.update({ where: { id }, data: { sharedVersion: locked.releasedVersion } });
+    return { connector, notified };
   });
+  // After the commit: subscribers load what the database now holds.
+  publishNotifications(ctx, notified);
+  return connector;
 }
 
 /** Reads spread the caller's Prisma selection (GraphQL) and always stay inside the workspace. */

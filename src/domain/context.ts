@@ -4,6 +4,7 @@ import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** Who is calling: a workspace member authenticated by an API token. */
 export interface Actor {
+  kind: 'member';
   tokenId: number;
   memberId: number;
   handle: string;
@@ -11,9 +12,25 @@ export interface Actor {
   workspaceId: number;
 }
 
+/** A platform reviewer of community listings: belongs to no workspace. */
+export interface ReviewerActor {
+  kind: 'reviewer';
+  tokenId: number;
+  reviewerId: number;
+  handle: string;
+}
+
+export type Principal = Actor | ReviewerActor;
+
+/** Where committed changes are announced to live subscribers (in-process or PostgreSQL NOTIFY). */
+export interface DomainEvents {
+  publish(topic: string, payload: unknown): void;
+}
+
 export interface DomainContext {
   prisma: PrismaClient;
-  actor: Actor | null;
+  actor: Principal | null;
+  events?: DomainEvents;
 }
 
 /** Roles that may change connectors; OPERATOR is read-only. */
@@ -21,6 +38,13 @@ const WRITERS: ReadonlySet<Role> = new Set<Role>(['ADMIN', 'DEVELOPER']);
 
 export function requireActor(ctx: DomainContext): Actor {
   if (!ctx.actor) throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
+  if (ctx.actor.kind !== 'member') throw new ForbiddenError('Reviewers act outside workspaces; use a workspace token.');
+  return ctx.actor;
+}
+
+export function requireReviewer(ctx: DomainContext): ReviewerActor {
+  if (!ctx.actor) throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
+  if (ctx.actor.kind !== 'reviewer') throw new ForbiddenError('Only platform reviewers review listings.');
   return ctx.actor;
 }
 

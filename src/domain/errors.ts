@@ -11,6 +11,12 @@ export const ERROR_CODES = [
   'ALREADY_RELEASED',
   'NOTHING_RELEASED',
   'ALREADY_SHARED',
+  'NOTHING_SHARED',
+  'DIRECT_INSTALL_PREVENTED',
+  'OWN_CONNECTOR',
+  'NOT_AN_INSTALL',
+  'UP_TO_DATE',
+  'LISTING_STATE',
   'FORBIDDEN',
   'UNAUTHENTICATED',
   'RATE_LIMITED',
@@ -55,7 +61,17 @@ export class VersionConflictError extends DomainError {
 /** A release or share whose precondition does not hold. */
 export class PreconditionError extends DomainError {
   constructor(
-    readonly code: 'CODE_HAS_ERRORS' | 'ALREADY_RELEASED' | 'NOTHING_RELEASED' | 'ALREADY_SHARED',
+    readonly code:
+      | 'CODE_HAS_ERRORS'
+      | 'ALREADY_RELEASED'
+      | 'NOTHING_RELEASED'
+      | 'ALREADY_SHARED'
+      | 'NOTHING_SHARED'
+      | 'DIRECT_INSTALL_PREVENTED'
+      | 'OWN_CONNECTOR'
+      | 'NOT_AN_INSTALL'
+      | 'UP_TO_DATE'
+      | 'LISTING_STATE',
     message: string,
     /** The finding behind the refusal, e.g. the first code error (`Line 2 has syntax errors…`). */
     readonly detail: string | null = null,

@@ -9,4 +9,9 @@ export const LIMITS = {
   /** Released versions listed on a connector unless the caller asks for another count. */
   releasedVersions: 10,
   pageSize: 100,
+  appNameChars: 100,
+  categories: 10,
+  categoryChars: 50,
+  urlChars: 2000,
+  reasonChars: 2000,
 } as const;

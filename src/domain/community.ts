@@ -1,0 +1,170 @@
+import type { Listing, ListingStatus, Prisma } from '../generated/prisma/client.js';
+import { lockConnector } from './connectors.js';
+import { requireActor, requireReviewer, requireWriter, type DomainContext } from './context.js';
+import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
+import { LIMITS } from './limits.js';
+
+export interface ListingInput {
+  /** A catalog app; or `appName` as free text when the app is not in the catalog. */
+  appId?: number | null;
+  appName?: string | null;
+  categories: string[];
+  preventDirectInstall?: boolean | null;
+  landingPageUrl?: string | null;
+}
+
+function text(value: string, field: string, max: number): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw new InvalidInputError(`${field} must not be blank.`, `input.${field}`);
+  if (trimmed.length > max) throw new InvalidInputError(`${field} is longer than ${max} characters.`, `input.${field}`);
+  if (!trimmed.isWellFormed()) throw new InvalidInputError(`${field} is not valid UTF-8 text.`, `input.${field}`);
+  return trimmed;
+}
+
+function landingPage(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidInputError('landingPageUrl is not a URL.', 'input.landingPageUrl');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new InvalidInputError('landingPageUrl must be an http(s) URL.', 'input.landingPageUrl');
+  }
+  if (url.length > LIMITS.urlChars) throw new InvalidInputError('landingPageUrl is too long.', 'input.landingPageUrl');
+  return parsed.toString();
+}
+
+/**
+ * Lists the connector in the community library, or changes its listing; either way the listing
+ * (re)enters review as PENDING, so nothing unreviewed ever shows in the library.
+ */
+export async function listConnector(ctx: DomainContext, connectorId: number, input: ListingInput): Promise<Listing> {
+  const actor = requireWriter(ctx);
+  const categories = [...new Set(input.categories.map((c) => text(c, 'categories', LIMITS.categoryChars)))];
+  if (categories.length === 0 || categories.length > LIMITS.categories) {
+    throw new InvalidInputError(`Give 1 to ${LIMITS.categories} category tags.`, 'input.categories');
+  }
+  const prevent = input.preventDirectInstall ?? false;
+  const landingPageUrl = input.landingPageUrl ? landingPage(input.landingPageUrl) : null;
+  if (prevent && !landingPageUrl) {
+    throw new InvalidInputError('A listing that prevents direct installation needs a landing page URL.', 'input.landingPageUrl');
+  }
+  let appId: number | null = null;
+  let appName: string;
+  if (input.appId != null) {
+    const app = await ctx.prisma.catalogApp.findUnique({ where: { id: input.appId } });
+    if (!app) throw new NotFoundError('No such app in the catalog.', 'input.appId');
+    appId = app.id;
+    appName = app.name;
+  } else if (input.appName != null) {
+    appName = text(input.appName, 'appName', LIMITS.appNameChars);
+    // Typed text that names a catalog app exactly is that app.
+    appId = (await ctx.prisma.catalogApp.findUnique({ where: { name: appName } }))?.id ?? null;
+  } else {
+    throw new InvalidInputError('Pick an app from the catalog (appId) or type its name (appName).', 'input.appId');
+  }
+  return ctx.prisma.$transaction(async (tx) => {
+    const locked = await lockConnector(tx, connectorId, actor.workspaceId);
+    if (locked.sharedVersion == null) {
+      throw new PreconditionError('NOTHING_SHARED', 'Share a released version before listing the connector.');
+    }
+    const data = {
+      appId,
+      appName,
+      categories,
+      preventDirectInstall: prevent,
+      landingPageUrl,
+      status: 'PENDING' as const,
+      reviewReason: null,
+      reviewedAt: null,
+      reviewedById: null,
+    };
+    return tx.listing.upsert({ where: { connectorId }, create: { connectorId, ...data }, update: data });
+  });
+}
+
+/** Takes the connector out of the library; installed copies keep working. */
+export async function unlistConnector(ctx: DomainContext, connectorId: number): Promise<void> {
+  const actor = requireWriter(ctx);
+  const { count } = await ctx.prisma.listing.deleteMany({ where: { connectorId, connector: { workspaceId: actor.workspaceId } } });
+  if (count === 0) throw new NotFoundError('This connector of your workspace is not listed.', 'input.id');
+}
+
+export type ReviewDecision = 'APPROVE' | 'REJECT' | 'DISABLE';
+
+/** Which states each decision may leave from: a reviewer re-enables a disabled listing by approving it. */
+const TRANSITIONS: Record<ReviewDecision, { from: ListingStatus[]; to: ListingStatus }> = {
+  APPROVE: { from: ['PENDING', 'DISABLED'], to: 'APPROVED' },
+  REJECT: { from: ['PENDING'], to: 'REJECTED' },
+  DISABLE: { from: ['APPROVED'], to: 'DISABLED' },
+};
+
+export async function reviewListing(ctx: DomainContext, listingId: number, decision: ReviewDecision, reason?: string | null): Promise<Listing> {
+  const reviewer = requireReviewer(ctx);
+  const why = reason?.trim() ? text(reason, 'reason', LIMITS.reasonChars) : null;
+  if (decision !== 'APPROVE' && !why) throw new InvalidInputError('Say why when rejecting or disabling a listing.', 'input.reason');
+  const { from, to } = TRANSITIONS[decision];
+  // The status condition makes the check and the change one atomic step.
+  const { count } = await ctx.prisma.listing.updateMany({
+    where: { id: listingId, status: { in: from } },
+    data: { status: to, reviewReason: why, reviewedAt: new Date(), reviewedById: reviewer.reviewerId },
+  });
+  const listing = await ctx.prisma.listing.findUnique({ where: { id: listingId } });
+  if (!listing) throw new NotFoundError('No such listing.', 'input.id');
+  if (count === 0) {
+    throw new PreconditionError('LISTING_STATE', `A ${listing.status} listing cannot be given ${decision}; it must be ${from.join(' or ')}.`);
+  }
+  return listing;
+}
+
+/** What the library shows: approved listings, optionally filtered by title, app and category. */
+export function libraryWhere(
+  ctx: DomainContext,
+  filter: { search?: string | null; app?: string | null; category?: string | null },
+): Prisma.ListingWhereInput {
+  if (!ctx.actor) requireActor(ctx);
+  for (const [key, value] of Object.entries(filter)) {
+    if (value != null && value.length > LIMITS.searchChars) throw new InvalidInputError(`${key} is too long.`, key);
+  }
+  return {
+    status: 'APPROVED',
+    ...(filter.search ? { connector: { title: { contains: filter.search, mode: 'insensitive' } } } : {}),
+    ...(filter.app ? { appName: { equals: filter.app, mode: 'insensitive' } } : {}),
+    ...(filter.category ? { categories: { has: filter.category } } : {}),
+  };
+}
+
+/** Listings a reviewer works through, oldest first. */
+export function reviewQueueWhere(ctx: DomainContext, status: ListingStatus): Prisma.ListingWhereInput {
+  requireReviewer(ctx);
+  return { status };
+}
+
+/** The app catalog: searchable by anyone signed in, extended by reviewers. */
+export function catalogWhere(ctx: DomainContext, search?: string | null): Prisma.CatalogAppWhereInput {
+  if (!ctx.actor) requireActor(ctx);
+  if (search && search.length > LIMITS.searchChars) throw new InvalidInputError('search is too long.', 'search');
+  return search ? { name: { contains: search, mode: 'insensitive' } } : {};
+}
+
+export async function addCatalogApp(ctx: DomainContext, name: string) {
+  requireReviewer(ctx);
+  const clean = text(name, 'name', LIMITS.appNameChars);
+  return ctx.prisma.catalogApp.upsert({ where: { name: clean }, create: { name: clean }, update: {} });
+}
+
+/** A publishing workspace's stats: approved listings and installs of all its connectors. */
+export async function publisherStats(prisma: DomainContext['prisma'], workspaceIds: readonly number[]) {
+  const ids = [...workspaceIds];
+  const [approved, installs] = await Promise.all([
+    prisma.listing.findMany({ where: { status: 'APPROVED', connector: { workspaceId: { in: ids } } }, select: { connector: { select: { workspaceId: true } } } }),
+    prisma.connector.groupBy({ by: ['workspaceId'], where: { workspaceId: { in: ids } }, _sum: { installCount: true } }),
+  ]);
+  const listed = new Map<number, number>();
+  for (const { connector } of approved) listed.set(connector.workspaceId, (listed.get(connector.workspaceId) ?? 0) + 1);
+  return workspaceIds.map((id) => ({
+    listedConnectors: listed.get(id) ?? 0,
+    totalInstalls: installs.find((r) => r.workspaceId === id)?._sum.installCount ?? 0,
+  }));
+}

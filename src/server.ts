@@ -3,6 +3,8 @@ import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import type { Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
+import { createPubSub } from 'graphql-yoga';
+import type { RegistryPubSub } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { authenticateRequest, limitBody, rateLimit, readBody, requireToken, type Env, type Refuse } from './http/guard.js';
 import { createRateLimiter } from './http/rate-limit.js';
@@ -28,9 +30,9 @@ export interface Registry {
 }
 
 /** The whole registry over an opened database: GraphQL at /graphql, health at /health. */
-export function createApp(config: Config, db: Database): Hono<Env> {
+export function createApp(config: Config, db: Database, pubsub: RegistryPubSub = createPubSub()): Hono<Env> {
   const log = createLogger(config.LOG_LEVEL);
-  const yoga = createGraphQL(config, db.prisma, log);
+  const yoga = createGraphQL(config, db.prisma, log, pubsub);
   // One limiter for both front doors: a token has one budget whichever it uses.
   const limiter = createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST });
   const app = new Hono<Env>();

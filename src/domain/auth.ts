@@ -76,18 +76,24 @@ export async function listTokens(prisma: PrismaClient, workspace: string) {
 export async function authenticate(prisma: PrismaClient, token: string): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const hash = hashToken(token);
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hash }, include: { member: true, reviewer: true } });
+  // One statement per request: this runs before every call.
+  const [row] = await prisma.$queryRaw<
+    { id: number; token_hash: string; revoked_at: Date | null; member_id: number | null; handle: string | null; role: Role | null; workspace_id: number | null; reviewer_id: number | null; reviewer_handle: string | null }[]
+  >`SELECT t.id, t.token_hash, t.revoked_at, m.id AS member_id, m.handle, m.role::text AS role, m.workspace_id,
+           r.id AS reviewer_id, r.handle AS reviewer_handle
+    FROM api_tokens t LEFT JOIN members m ON m.id = t.member_id LEFT JOIN reviewers r ON r.id = t.reviewer_id
+    WHERE t.token_hash = ${hash}`;
   // The lookup is by hash already; the constant-time compare keeps it so if lookup ever changes.
-  if (!row || row.revokedAt || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return null;
-  if (row.reviewer) return { kind: 'reviewer', tokenId: row.id, reviewerId: row.reviewer.id, handle: row.reviewer.handle };
-  if (!row.member) return null;
+  if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash))) return null;
+  if (row.reviewer_id != null) return { kind: 'reviewer', tokenId: row.id, reviewerId: row.reviewer_id, handle: row.reviewer_handle! };
+  if (row.member_id == null) return null;
   return {
     kind: 'member',
     tokenId: row.id,
-    memberId: row.member.id,
-    handle: row.member.handle,
-    role: row.member.role,
-    workspaceId: row.member.workspaceId,
+    memberId: row.member_id,
+    handle: row.handle!,
+    role: row.role!,
+    workspaceId: row.workspace_id!,
   };
 }
 

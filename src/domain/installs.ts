@@ -5,7 +5,11 @@ import { requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { connectorByShareToken } from './sharing.js';
 
-export type InstallFrom = { listingId: number; linkToken?: null } | { linkToken: string; listingId?: null };
+/** Exactly one of the two routes. */
+export interface InstallFrom {
+  listingId?: number | null;
+  linkToken?: string | null;
+}
 
 /** The parent an install asks for, with the rules of its route (listing or private link). */
 async function parentOf(ctx: DomainContext, from: InstallFrom): Promise<{ parent: Connector; source: InstallSource }> {

@@ -51,3 +51,13 @@ export async function connectorByShareToken(ctx: DomainContext, token: string): 
   }
   return link.connector;
 }
+
+/**
+ * Source code of another workspace's shared connector is for ADMIN and DEVELOPER roles (who can
+ * install it and must vet it) and for platform reviewers; OPERATOR sees what it does, not how.
+ */
+export function canViewSharedSource(ctx: DomainContext): boolean {
+  const actor = ctx.actor;
+  if (!actor) return false;
+  return actor.kind === 'reviewer' || actor.role === 'ADMIN' || actor.role === 'DEVELOPER';
+}

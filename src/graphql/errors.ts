@@ -26,9 +26,15 @@ for (const ErrorClass of [InvalidInputError, NotFoundError, ForbiddenError]) {
 
 builder.objectType(PreconditionError, {
   name: 'PreconditionError',
-  description: 'A release or share whose precondition does not hold (code errors, already released, nothing released, already shared).',
+  description: 'A step whose precondition does not hold (code errors, already released, nothing shared, up to date…).',
   interfaces: [ErrorInterface],
   isTypeOf: (e) => e instanceof PreconditionError,
+  fields: (t) => ({
+    detail: t.exposeString('detail', {
+      nullable: true,
+      description: 'The finding behind it: the first code error, or the landing page of a listing that prevents direct installs.',
+    }),
+  }),
 });
 
 builder.objectType(VersionConflictError, {

@@ -19,7 +19,7 @@ export function parseGlobalId(id: string, typename: string, field = 'input.id'):
 }
 
 /** Object types that `node(id:)` can return. */
-const NODE_TYPES = new Set(['Connector', 'Version']);
+const NODE_TYPES = new Set(['Connector', 'Version', 'Listing', 'Notification']);
 
 /**
  * The relay plugin's decoder for `node`/`nodes`: an ID that is not ours decodes to an id no row

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../db/database.js';
+import { publisherStats } from '../domain/community.js';
 
 export interface VersionKey {
   connectorId: number;
@@ -11,11 +12,19 @@ export interface VersionSummary {
   connectorId: number;
   number: number;
   note: string | null;
+  actions: string[];
+  triggers: string[];
+  createdAt: Date;
+  releasedAt: Date | null;
+  sharedAt: Date | null;
 }
 
+const versionKey = (k: VersionKey) => `${k.connectorId}:${k.number}`;
+
 /**
- * Request-scoped batching: the notes of latest/released/shared versions of every connector
- * on a page come from one query, however many connectors the page holds.
+ * Request-scoped batching: whatever a page of connectors or listings needs per item (version
+ * notes, shared versions, code, publisher stats) comes from one query per kind, however many
+ * items the page holds.
  */
 export function createLoaders(prisma: PrismaClient) {
   return {
@@ -23,13 +32,38 @@ export function createLoaders(prisma: PrismaClient) {
       async (keys) => {
         const rows = await prisma.connectorVersion.findMany({
           where: { OR: keys.map((k) => ({ connectorId: k.connectorId, number: k.number })) },
-          select: { connectorId: true, number: true, note: true },
+          select: { connectorId: true, number: true, note: true, actions: true, triggers: true, createdAt: true, releasedAt: true, sharedAt: true },
         });
-        const byKey = new Map(rows.map((r) => [`${r.connectorId}:${r.number}`, r]));
-        return keys.map((k) => byKey.get(`${k.connectorId}:${k.number}`) ?? null);
+        const byKey = new Map(rows.map((r) => [versionKey(r), r]));
+        return keys.map((k) => byKey.get(versionKey(k)) ?? null);
       },
-      { cacheKeyFn: (k) => `${k.connectorId}:${k.number}` },
+      { cacheKeyFn: versionKey },
     ),
+    versionCode: new DataLoader<VersionKey, string | null, string>(
+      async (keys) => {
+        const rows = await prisma.connectorVersion.findMany({
+          where: { OR: keys.map((k) => ({ connectorId: k.connectorId, number: k.number })) },
+          select: { connectorId: true, number: true, code: true },
+        });
+        const byKey = new Map(rows.map((r) => [versionKey(r), r.code]));
+        return keys.map((k) => byKey.get(versionKey(k)) ?? null);
+      },
+      { cacheKeyFn: versionKey },
+    ),
+    /** The ten most recent shared versions of each connector (the notes installers read). */
+    sharedVersions: new DataLoader<number, VersionSummary[]>(async (connectorIds) => {
+      const rows = await prisma.connectorVersion.findMany({
+        where: { connectorId: { in: [...connectorIds] }, sharedAt: { not: null } },
+        orderBy: { number: 'desc' },
+        select: { connectorId: true, number: true, note: true, actions: true, triggers: true, createdAt: true, releasedAt: true, sharedAt: true },
+      });
+      return connectorIds.map((id) => rows.filter((r) => r.connectorId === id).slice(0, 10));
+    }),
+    workspace: new DataLoader<number, { id: number; slug: string; name: string } | null>(async (ids) => {
+      const rows = await prisma.workspace.findMany({ where: { id: { in: [...ids] } }, select: { id: true, slug: true, name: true } });
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    }),
+    publisherStats: new DataLoader<number, { listedConnectors: number; totalInstalls: number }>((ids) => publisherStats(prisma, ids)),
   };
 }
 

@@ -3,6 +3,10 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './errors.js';
 import './connector.js';
+import './sharing.js';
+import './community.js';
+import './installs.js';
+import './history.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

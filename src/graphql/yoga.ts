@@ -5,14 +5,14 @@ import { createYoga, maskError } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { PrismaClient } from '../db/database.js';
-import type { Actor } from '../domain/context.js';
+import type { Principal } from '../domain/context.js';
 import { DomainError, RateLimitedError } from '../domain/errors.js';
-import { graphqlContext } from './context.js';
+import { graphqlContext, type RegistryPubSub } from './context.js';
 import { useCost } from './cost.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
-  actor: Actor | null;
+  actor: Principal | null;
 }
 
 /** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
@@ -25,7 +25,7 @@ function rejectWith(code: string) {
   };
 }
 
-export function createGraphQL(config: Config, prisma: PrismaClient, log: Logger) {
+export function createGraphQL(config: Config, prisma: PrismaClient, log: Logger, pubsub: RegistryPubSub) {
   return createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -36,7 +36,7 @@ export function createGraphQL(config: Config, prisma: PrismaClient, log: Logger)
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor }) => graphqlContext({ prisma, actor }),
+    context: ({ actor }) => graphqlContext({ prisma, actor }, pubsub),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.

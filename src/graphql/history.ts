@@ -1,0 +1,64 @@
+import { diffVersions, restoreVersion, type VersionDiff } from '../domain/history.js';
+import { builder } from './builder.js';
+import { ConnectorNode } from './connector.js';
+import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { parseGlobalId } from './ids.js';
+
+const DefinitionChangesRef = builder.objectRef<VersionDiff['actions']>('DefinitionChanges').implement({
+  fields: (t) => ({
+    added: t.exposeStringList('added'),
+    removed: t.exposeStringList('removed'),
+    changed: t.exposeStringList('changed', { description: 'Present in both, with different source.' }),
+  }),
+});
+
+const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
+  description: 'What changed between two versions of a connector.',
+  fields: (t) => ({
+    from: t.exposeInt('from'),
+    to: t.exposeInt('to'),
+    unified: t.exposeString('unified', {
+      nullable: true,
+      description: 'Unified diff of the code; empty when identical, null when too different to diff in time.',
+    }),
+    actions: t.field({ type: DefinitionChangesRef, resolve: (d) => d.actions }),
+    triggers: t.field({ type: DefinitionChangesRef, resolve: (d) => d.triggers }),
+  }),
+});
+
+builder.prismaObjectFields('Connector', (t) => ({
+  diff: t.field({
+    type: VersionDiffRef,
+    description: 'The code diff and the actions/triggers added, removed and changed from version `from` to version `to`.',
+    args: { from: t.arg.int({ required: true }), to: t.arg.int({ required: true }) },
+    // Two parses of up to 10 MB each.
+    complexity: 50,
+    select: { id: true },
+    resolve: (c, { from, to }, ctx) => diffVersions(ctx, c.id, from, to),
+  }),
+}));
+
+const RestoreVersionInput = builder.inputType('RestoreVersionInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    version: t.int({ required: true, description: 'The version whose code becomes the new latest version.' }),
+    release: t.boolean({ description: 'Release the restored version in the same step.' }),
+    note: t.string({ description: 'Note of the new version (default: "Restored version N…").' }),
+  }),
+});
+
+const RestorePayload = builder.objectRef<{ connector: import('../generated/prisma/client.js').Connector }>('RestoreVersionPayload').implement({
+  fields: (t) => ({ connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }) }),
+});
+
+builder.mutationFields((t) => ({
+  restoreVersion: t.field({
+    type: RestorePayload,
+    errors: { types: CONNECTOR_MUTATION_ERRORS },
+    description: "Makes an old version's code the new latest version, and releases it when `release` is true.",
+    args: { input: t.arg({ type: RestoreVersionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      connector: await restoreVersion(ctx, parseGlobalId(String(input.id), 'Connector'), input.version, { release: input.release, note: input.note }),
+    }),
+  }),
+}));

@@ -1,0 +1,139 @@
+import { GraphQLError } from 'graphql';
+import { requireActor } from '../domain/context.js';
+import { InvalidInputError } from '../domain/errors.js';
+import { installConnector, updateFromParent } from '../domain/installs.js';
+import { markNotificationsRead, notificationsWhere, notificationTopic } from '../domain/notifications.js';
+import { builder } from './builder.js';
+import { ConnectorNode } from './connector.js';
+import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { parseGlobalId } from './ids.js';
+import { SharedConnectorRef } from './sharing.js';
+
+const InstallSourceEnum = builder.enumType('InstallSource', {
+  values: { LISTING: { description: 'From the community library.' }, LINK: { description: 'From a private share link.' } } as const,
+});
+
+export const InstallRef = builder.prismaObject('Install', {
+  description: "A copy's relationship with the connector it was installed from.",
+  fields: (t) => ({
+    source: t.field({ type: InstallSourceEnum, resolve: (i) => i.source }),
+    parent: t.field({ type: SharedConnectorRef, select: { parent: true }, resolve: (i) => i.parent }),
+    installedVersion: t.exposeInt('installedVersion', { description: "The parent's version copied at install time." }),
+    baseVersion: t.exposeInt('baseVersion', { description: "The parent's version this copy last took (install or update)." }),
+    updateAvailable: t.boolean({
+      description: 'Whether the parent shared a version this copy has not taken yet.',
+      select: { baseVersion: true, parent: { select: { sharedVersion: true } } },
+      resolve: (i) => i.parent.sharedVersion != null && i.parent.sharedVersion !== i.baseVersion,
+    }),
+    installedAt: t.expose('installedAt', { type: 'DateTime' }),
+    installedBy: t.relation('installedBy', { nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'When it last took an update.' }),
+  }),
+});
+
+builder.prismaObjectFields('Connector', (t) => ({
+  installedFrom: t.relation('installedFrom', { nullable: true, description: 'Set when this connector is a copy of another workspace\'s.' }),
+}));
+
+export const NotificationNode = builder.prismaNode('Notification', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: /^[1-9]\d{0,9}$/.test(id) ? Number(id) : -1, workspaceId: ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : -1 }),
+  description: 'The parent of one of your copies shared a new version: update the copy when ready.',
+  fields: (t) => ({
+    parentVersion: t.exposeInt('parentVersion', { description: "The parent's newly shared version." }),
+    note: t.string({
+      nullable: true,
+      description: "That version's note.",
+      select: { parentVersion: true, install: { select: { parentId: true } } },
+      resolve: async (n, _a, ctx) => (await ctx.loaders.versionSummary.load({ connectorId: n.install.parentId, number: n.parentVersion }))?.note ?? null,
+    }),
+    install: t.relation('install'),
+    connector: t.field({
+      type: ConnectorNode,
+      description: 'Your copy that can take the update.',
+      select: { install: { select: { connector: true } } },
+      resolve: (n) => n.install.connector,
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  notifications: t.prismaConnection({
+    type: 'Notification',
+    cursor: 'id',
+    description: "Your workspace's update notifications, newest first.",
+    args: { unreadOnly: t.arg.boolean({ defaultValue: false }) },
+    totalCount: (_p, args, ctx) => ctx.prisma.notification.count({ where: notificationsWhere(ctx, args.unreadOnly ?? false) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.notification.findMany({ ...query, where: notificationsWhere(ctx, args.unreadOnly ?? false), orderBy: { id: 'desc' } }),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  notificationAdded: t.prismaField({
+    type: 'Notification',
+    description: "Your workspace's update notifications as they happen (GraphQL over SSE). With PostgreSQL, from any gateway process.",
+    subscribe: (_root, _args, ctx) => ctx.pubsub.subscribe(notificationTopic(requireActor(ctx).workspaceId)),
+    resolve: async (query, payload, _args, ctx) => {
+      const { notificationId } = payload as { notificationId: number };
+      const found = await ctx.prisma.notification.findFirst({ ...query, where: { id: notificationId, workspaceId: requireActor(ctx).workspaceId } });
+      if (!found) throw new GraphQLError('The notification is gone.', { extensions: { code: 'NOT_FOUND' } });
+      return found;
+    },
+  }),
+}));
+
+const MarkReadPayload = builder.objectRef<{ marked: number }>('MarkNotificationsReadPayload').implement({
+  fields: (t) => ({ marked: t.exposeInt('marked', { description: 'How many were unread before.' }) }),
+});
+
+const ConnectorResult = builder.objectRef<{ connector: import('../generated/prisma/client.js').Connector }>('InstallPayload').implement({
+  fields: (t) => ({ connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }) }),
+});
+
+const errors = { types: CONNECTOR_MUTATION_ERRORS };
+
+builder.mutationFields((t) => ({
+  installConnector: t.field({
+    type: ConnectorResult,
+    errors,
+    description:
+      "Copies a shared connector into your workspace (ADMIN and DEVELOPER): from a library listing unless it prevents direct installation, or from a private link. The copy's version 1 is the parent's latest shared version.",
+    args: {
+      input: t.arg({
+        type: builder.inputType('InstallConnectorInput', {
+          fields: (f) => ({ listingId: f.id(), linkToken: f.string({ description: 'The secret of a private share link.' }) }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      connector: await installConnector(ctx, {
+        listingId: input.listingId == null ? null : parseGlobalId(String(input.listingId), 'Listing', 'input.listingId'),
+        linkToken: input.linkToken,
+      }),
+    }),
+  }),
+  updateFromParent: t.field({
+    type: ConnectorResult,
+    errors,
+    description: "Takes the parent's latest shared version as a new latest version of your copy; your released version does not move.",
+    args: { input: t.arg({ type: builder.inputType('UpdateFromParentInput', { fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ connector: await updateFromParent(ctx, parseGlobalId(String(input.id), 'Connector')) }),
+  }),
+  markNotificationsRead: t.field({
+    type: MarkReadPayload,
+    errors,
+    args: {
+      input: t.arg({ type: builder.inputType('MarkNotificationsReadInput', { fields: (f) => ({ ids: f.idList({ required: true }) }) }), required: true }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      if (input.ids.length > 100) throw new InvalidInputError('At most 100 ids at once.', 'input.ids');
+      const ids = input.ids.map((id) => parseGlobalId(String(id), 'Notification', 'input.ids'));
+      return { marked: await markNotificationsRead(ctx, ids) };
+    },
+  }),
+}));

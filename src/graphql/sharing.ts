@@ -1,0 +1,139 @@
+import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
+import { canViewSharedSource, connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
+import { NotFoundError } from '../domain/errors.js';
+import { builder } from './builder.js';
+import { ConnectorNode } from './connector.js';
+import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { parseGlobalId } from './ids.js';
+import type { VersionSummary } from './loaders.js';
+
+/** A shared version as other workspaces see it. */
+export const SharedVersionRef = builder.objectRef<VersionSummary>('SharedVersion').implement({
+  description: 'A version another workspace shared: what it does, its note and (for ADMIN and DEVELOPER) its code.',
+  fields: (t) => ({
+    number: t.exposeInt('number'),
+    note: t.exposeString('note', { nullable: true }),
+    actions: t.exposeStringList('actions'),
+    triggers: t.exposeStringList('triggers'),
+    sharedAt: t.expose('sharedAt', { type: 'DateTime', nullable: true }),
+    sourceVisible: t.boolean({
+      description: 'Whether your role may read the code (ADMIN, DEVELOPER).',
+      resolve: (_v, _a, ctx) => canViewSharedSource(ctx),
+    }),
+    code: t.string({
+      nullable: true,
+      description: 'The source; null unless your role is ADMIN or DEVELOPER.',
+      resolve: (v, _a, ctx) => (canViewSharedSource(ctx) ? ctx.loaders.versionCode.load(v) : null),
+    }),
+  }),
+});
+
+const PublisherRef = builder.objectRef<{ workspaceId: number }>('Publisher').implement({
+  description: 'The workspace that shares a connector, with its community stats.',
+  fields: (t) => ({
+    workspace: t.string({ resolve: async (p, _a, ctx) => (await ctx.loaders.workspace.load(p.workspaceId))?.slug ?? '' }),
+    name: t.string({ resolve: async (p, _a, ctx) => (await ctx.loaders.workspace.load(p.workspaceId))?.name ?? '' }),
+    listedConnectors: t.int({ resolve: async (p, _a, ctx) => (await ctx.loaders.publisherStats.load(p.workspaceId)).listedConnectors }),
+    totalInstalls: t.int({ resolve: async (p, _a, ctx) => (await ctx.loaders.publisherStats.load(p.workspaceId)).totalInstalls }),
+  }),
+});
+
+/** Another workspace's connector as a link or a listing shows it: never its drafts or private fields. */
+export const SharedConnectorRef = builder.objectRef<ConnectorRow>('SharedConnector').implement({
+  description: 'A connector shared by a workspace, as others see it (latest shared version only).',
+  fields: (t) => ({
+    title: t.exposeString('title'),
+    description: t.exposeString('description', { nullable: true }),
+    logo: t.exposeString('logo', { nullable: true }),
+    latestSharedVersion: t.field({
+      type: SharedVersionRef,
+      nullable: true,
+      resolve: (c, _a, ctx) => (c.sharedVersion == null ? null : ctx.loaders.versionSummary.load({ connectorId: c.id, number: c.sharedVersion })),
+    }),
+    sharedVersions: t.field({
+      type: [SharedVersionRef],
+      description: 'The ten most recent shared versions, newest first: their notes are the changelog.',
+      resolve: (c, _a, ctx) => ctx.loaders.sharedVersions.load(c.id),
+    }),
+    totalInstalls: t.exposeInt('installCount'),
+    publisher: t.field({ type: PublisherRef, resolve: (c) => ({ workspaceId: c.workspaceId }) }),
+  }),
+});
+
+const ShareLinkInfo = builder.prismaObject('ShareLink', {
+  description: 'A private share link (its secret is shown once, when it is created).',
+  fields: (t) => ({
+    prefix: t.exposeString('prefix', { description: 'The first characters of the secret, to tell links apart.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdBy: t.relation('createdBy', { nullable: true }),
+  }),
+});
+
+builder.prismaObjectFields('Connector', (t) => ({
+  shareLink: t.field({
+    type: ShareLinkInfo,
+    nullable: true,
+    description: 'The active private share link, if any.',
+    select: { shareLinks: { where: { revokedAt: null }, orderBy: { id: 'desc' }, take: 1 } },
+    resolve: (c) => c.shareLinks[0] ?? null,
+  }),
+}));
+
+builder.queryFields((t) => ({
+  sharedConnector: t.field({
+    type: SharedConnectorRef,
+    nullable: true,
+    description: 'The connector a private share link points at; null when the link is unknown or revoked.',
+    args: { token: t.arg.string({ required: true }) },
+    resolve: async (_root, { token }, ctx) => {
+      try {
+        return await connectorByShareToken(ctx, token);
+      } catch (error) {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      }
+    },
+  }),
+}));
+
+const CreateShareLinkPayload = builder.objectRef<{ token: string; connector: ConnectorRow }>('CreateShareLinkPayload').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', { description: 'The link secret: shown this once. Anyone holding it can view and install.' }),
+    connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }),
+  }),
+});
+
+const RevokeShareLinkPayload = builder.objectRef<{ revoked: number; connector: ConnectorRow }>('RevokeShareLinkPayload').implement({
+  fields: (t) => ({
+    revoked: t.exposeInt('revoked', { description: 'How many links stopped working (0 or 1).' }),
+    connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }),
+  }),
+});
+
+const IdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
+const errors = { types: CONNECTOR_MUTATION_ERRORS };
+
+builder.mutationFields((t) => ({
+  createShareLink: t.field({
+    type: CreateShareLinkPayload,
+    errors,
+    description: 'A new private share link; the previous one stops working at once.',
+    args: { input: t.arg({ type: IdInput('CreateShareLinkInput'), required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const id = parseGlobalId(String(input.id), 'Connector');
+      const { token, link } = await createShareLink(ctx, id);
+      return { token, connector: await ctx.prisma.connector.findUniqueOrThrow({ where: { id: link.connectorId } }) };
+    },
+  }),
+  revokeShareLink: t.field({
+    type: RevokeShareLinkPayload,
+    errors,
+    description: 'Revokes the private share link: it stops working at once.',
+    args: { input: t.arg({ type: IdInput('RevokeShareLinkInput'), required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const id = parseGlobalId(String(input.id), 'Connector');
+      const revoked = await revokeShareLinks(ctx, id);
+      return { revoked, connector: await ctx.prisma.connector.findUniqueOrThrow({ where: { id } }) };
+    },
+  }),
+}));

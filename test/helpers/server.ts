@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createToken } from '../../src/domain/auth.js';
+import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createPostgresDatabase, type Backend } from './backends.js';
@@ -26,13 +26,71 @@ export interface RestRequest {
   headers?: Record<string, string>;
 }
 
+export interface Subscription {
+  next(timeoutMs?: number): Promise<any>;
+  close(): void;
+}
+
+/** Subscribes over SSE (Yoga's GraphQL-over-SSE, distinct connections mode) and hands out events. */
+export async function sseSubscribe(url: string, query: string, token: string): Promise<Subscription> {
+  const abort = new AbortController();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+    signal: abort.signal,
+  });
+  if (!res.ok || !res.body) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
+  const events: any[] = [];
+  const waiting: ((e: any) => void)[] = [];
+  (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          if (!data) continue;
+          const event = JSON.parse(data);
+          const w = waiting.shift();
+          if (w) w(event);
+          else events.push(event);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    next(timeoutMs = 10_000) {
+      if (events.length) return Promise.resolve(events.shift());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no subscription event in time')), timeoutMs);
+        waiting.push((e) => {
+          clearTimeout(timer);
+          resolve(e);
+        });
+      });
+    },
+    close: () => abort.abort(),
+  };
+}
+
 export interface TestServer {
   backend: Backend;
   url: string;
   server: RunningServer;
   /** Mints a token for `handle` in `workspace` with `role`. */
   token(workspace: string, role?: Role, handle?: string): Promise<string>;
+  /** Mints a platform reviewer's token. */
+  reviewerToken(handle?: string): Promise<string>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  /** A GraphQL subscription over SSE; `next()` resolves with each event's payload. */
+  subscribe(query: string, token: string): Promise<Subscription>;
   /** A REST call the way curl makes it (node:http, so GET may carry a body as in the spec's samples). */
   rest<T = any>(method: string, path: string, req?: RestRequest): Promise<RestResponse<T>>;
   close(): Promise<void>;
@@ -90,6 +148,10 @@ export async function startTestServer(
     async token(workspace, role = 'ADMIN', handle = role.toLowerCase()) {
       return (await createToken(server.registry.db.prisma, { workspace, role, handle })).token;
     },
+    async reviewerToken(handle = 'rita') {
+      return (await createReviewerToken(server.registry.db.prisma, handle)).token;
+    },
+    subscribe: (query, token) => sseSubscribe(url, query, token),
     async gql(query, variables, token) {
       const res = await fetch(url, {
         method: 'POST',

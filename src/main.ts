@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
-import { createToken, listTokens, revokeToken } from './domain/auth.js';
+import { createReviewerToken, createToken, listTokens, revokeToken } from './domain/auth.js';
 import { DomainError } from './domain/errors.js';
 import { Role } from './generated/prisma/enums.js';
 import { startServer } from './server.js';
@@ -72,6 +72,18 @@ token
   );
 
 token
+  .command('create-reviewer')
+  .description('create a platform reviewer token (reviews community listings; belongs to no workspace); prints it once')
+  .requiredOption('--handle <handle>', 'who the token is for')
+  .action((opts: { handle: string }) =>
+    withDatabase(async (db) => {
+      const created = await createReviewerToken(db.prisma, opts.handle);
+      console.error(`reviewer token ${created.tokenId} for ${opts.handle}:`);
+      console.log(created.token);
+    }),
+  );
+
+token
   .command('list')
   .description('list the tokens of a workspace (never the tokens themselves)')
   .requiredOption('--workspace <slug>', 'workspace slug')
@@ -79,7 +91,7 @@ token
     withDatabase(async (db) => {
       for (const t of await listTokens(db.prisma, opts.workspace)) {
         const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'active';
-        console.log(`${t.id}\t${t.prefix}…\t${t.member.handle}\t${t.member.role}\t${state}`);
+        console.log(`${t.id}\t${t.prefix}…\t${t.member?.handle}\t${t.member?.role}\t${state}`);
       }
     }),
   );

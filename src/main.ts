@@ -1,7 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
-import { createReviewerToken, createToken, listTokens, revokeToken } from './domain/auth.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Presets, SingleBar } from 'cli-progress';
+import { authenticate, createReviewerToken, createToken, listTokens, revokeToken } from './domain/auth.js';
+import type { DomainContext } from './domain/context.js';
+import { exportManifest, importManifest } from './domain/manifests.js';
 import { DomainError } from './domain/errors.js';
 import { Role } from './generated/prisma/enums.js';
 import { startServer } from './server.js';
@@ -107,7 +111,75 @@ token
     }),
   );
 
+/** CLI commands that act as someone authenticate with the same tokens as the API. */
+async function withActor<T>(token: string | undefined, fn: (ctx: DomainContext) => Promise<T>): Promise<T> {
+  if (!token) throw new Error('give a token with --token or REGISTRY_TOKEN (npx connector-registry token create …)');
+  return withDatabase(async (db) => {
+    const actor = await authenticate(db.prisma, token);
+    if (!actor) throw new Error('the token is invalid or revoked');
+    return fn({ prisma: db.prisma, actor });
+  });
+}
+
+function progressBar(label: string) {
+  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {phase}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(phase: string, done: number, total: number) {
+      if (!started) {
+        bar.start(total, 0, { phase });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { phase: phase === 'check' ? 'checking code' : 'writing' });
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+program
+  .command('export')
+  .description("write a manifest of the workspace's connectors (latest released versions) to a file")
+  .requiredOption('--out <file>', 'where to write the manifest (JSON)')
+  .option('--connector <id...>', 'connector ids (default: every connector with a released version)')
+  .option('--token <token>', 'API token of the source workspace (or REGISTRY_TOKEN)', process.env.REGISTRY_TOKEN)
+  .action((opts: { out: string; connector?: string[]; token?: string }) =>
+    withActor(opts.token, async (ctx) => {
+      const ids = opts.connector
+        ? opts.connector.map((id) => positiveInt(id))
+        : (await ctx.prisma.connector.findMany({
+            where: { workspaceId: (ctx.actor as { workspaceId: number }).workspaceId, releasedVersion: { not: null } },
+            select: { id: true },
+            orderBy: { id: 'asc' },
+          })).map((c) => c.id);
+      const manifest = await exportManifest(ctx, ids);
+      await writeFile(opts.out, JSON.stringify(manifest, null, 2));
+      console.log(`exported ${manifest.connectors.length} connector(s) from ${manifest.source.workspace} to ${opts.out}`);
+    }),
+  );
+
+program
+  .command('import')
+  .description('import a manifest into the workspace of the token: all or nothing, each imported version released')
+  .argument('<file>', 'manifest file (JSON)')
+  .option('--dry-run', 'check and say what would change, write nothing')
+  .option('--token <token>', 'API token of the target workspace (or REGISTRY_TOKEN)', process.env.REGISTRY_TOKEN)
+  .action((file: string, opts: { dryRun?: boolean; token?: string }) =>
+    withActor(opts.token, async (ctx) => {
+      const manifest: unknown = JSON.parse(await readFile(file, 'utf8'));
+      const bar = progressBar(opts.dryRun ? 'dry run' : 'import');
+      try {
+        const entries = await importManifest(ctx, manifest, { dryRun: opts.dryRun, onProgress: (phase, done, total) => bar.update(phase, done, total) });
+        bar.stop();
+        for (const e of entries) console.log(`${opts.dryRun ? 'would ' : ''}${e.action.toLowerCase()}\t${e.title}\tversion ${e.version}`);
+      } finally {
+        bar.stop();
+      }
+    }),
+  );
+
 program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof DomainError || error instanceof Error ? `error: ${error.message}` : error);
+  const field = error instanceof DomainError && error.field ? ` (${error.field})` : '';
+  console.error(error instanceof Error ? `error: ${error.message}${field}` : error);
   process.exit(1);
 });

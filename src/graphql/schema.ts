@@ -7,6 +7,7 @@ import './sharing.js';
 import './community.js';
 import './installs.js';
 import './history.js';
+import './manifests.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Actor } from '../domain/context.js';
+import type { Principal } from '../domain/context.js';
 import { authenticate } from '../domain/auth.js';
 import type { PrismaClient } from '../db/database.js';
 import type { RateLimiter } from './rate-limit.js';
 
-export type Env = { Variables: { actor: Actor | null; body: ArrayBuffer | null } };
+export type Env = { Variables: { actor: Principal | null; body: ArrayBuffer | null } };
 
 /**
  * How each front door (GraphQL, REST) words a refusal made before its own code runs:

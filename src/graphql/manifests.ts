@@ -1,0 +1,62 @@
+import { exportManifest, importManifest, type ImportEntryResult } from '../domain/manifests.js';
+import { builder } from './builder.js';
+import { ConnectorNode } from './connector.js';
+import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { parseGlobalId } from './ids.js';
+
+const ImportActionEnum = builder.enumType('ImportAction', {
+  values: { CREATE: { description: 'A new connector whose version 1 is the imported code.' }, UPDATE: { description: 'A new latest version of the copy imported before.' } } as const,
+});
+
+const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').implement({
+  fields: (t) => ({
+    name: t.exposeString('name', { description: "The source connector's machine name." }),
+    title: t.exposeString('title'),
+    action: t.field({ type: ImportActionEnum, resolve: (e) => e.action }),
+    version: t.exposeInt('version', { description: 'The version the import makes and releases.' }),
+    connector: t.field({
+      type: ConnectorNode,
+      nullable: true,
+      description: 'The connector in this workspace (null in a dry run that would create it).',
+      resolve: (e, _a, ctx) => (e.connectorId == null ? null : ctx.prisma.connector.findUnique({ where: { id: e.connectorId } })),
+    }),
+  }),
+});
+
+const ImportManifestPayload = builder.objectRef<{ dryRun: boolean; entries: ImportEntryResult[] }>('ImportManifestPayload').implement({
+  fields: (t) => ({
+    dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was written.' }),
+    entries: t.field({ type: [ImportEntryRef], resolve: (p) => p.entries }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  exportManifest: t.field({
+    type: 'JSON',
+    description:
+      'A manifest (JSON) of these connectors for another environment: identity, title, description, logo, and the latest released version with its note. Every connector must have a released version.',
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_root, { ids }, ctx) => exportManifest(ctx, ids.map((id) => parseGlobalId(String(id), 'Connector', 'ids'))),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  importManifest: t.field({
+    type: ImportManifestPayload,
+    errors: { types: CONNECTOR_MUTATION_ERRORS },
+    description:
+      'Imports a manifest into your workspace, all or nothing: new connectors, or new latest versions of copies imported before, each released at once. `dryRun` plans without writing.',
+    args: {
+      input: t.arg({
+        type: builder.inputType('ImportManifestInput', {
+          fields: (f) => ({ manifest: f.field({ type: 'JSON', required: true }), dryRun: f.boolean({ defaultValue: false }) }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      dryRun: input.dryRun ?? false,
+      entries: await importManifest(ctx, input.manifest, { dryRun: input.dryRun ?? false }),
+    }),
+  }),
+}));

@@ -19,6 +19,10 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** How long community library answers are cached (ms); sharing, reviews and installs clear it. */
+  LIBRARY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How long a shutdown waits for in-flight requests before closing what is left (ms). */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

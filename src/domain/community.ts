@@ -4,6 +4,13 @@ import { requireActor, requireReviewer, requireWriter, type DomainContext } from
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { LIMITS } from './limits.js';
 
+/** Published whenever what the community library shows may have changed (caches listen). */
+export const LIBRARY_TOPIC = 'library-changed';
+
+export function libraryChanged(ctx: DomainContext): void {
+  ctx.events?.publish(LIBRARY_TOPIC, {});
+}
+
 export interface ListingInput {
   /** A catalog app; or `appName` as free text when the app is not in the catalog. */
   appId?: number | null;
@@ -81,6 +88,9 @@ export async function listConnector(ctx: DomainContext, connectorId: number, inp
       reviewedById: null,
     };
     return tx.listing.upsert({ where: { connectorId }, create: { connectorId, ...data }, update: data });
+  }).then((listing) => {
+    libraryChanged(ctx);
+    return listing;
   });
 }
 
@@ -89,6 +99,7 @@ export async function unlistConnector(ctx: DomainContext, connectorId: number): 
   const actor = requireWriter(ctx);
   const { count } = await ctx.prisma.listing.deleteMany({ where: { connectorId, connector: { workspaceId: actor.workspaceId } } });
   if (count === 0) throw new NotFoundError('This connector of your workspace is not listed.', 'input.id');
+  libraryChanged(ctx);
 }
 
 export type ReviewDecision = 'APPROVE' | 'REJECT' | 'DISABLE';
@@ -115,6 +126,7 @@ export async function reviewListing(ctx: DomainContext, listingId: number, decis
   if (count === 0) {
     throw new PreconditionError('LISTING_STATE', `A ${listing.status} listing cannot be given ${decision}; it must be ${from.join(' or ')}.`);
   }
+  libraryChanged(ctx);
   return listing;
 }
 
@@ -151,7 +163,9 @@ export function catalogWhere(ctx: DomainContext, search?: string | null): Prisma
 export async function addCatalogApp(ctx: DomainContext, name: string) {
   requireReviewer(ctx);
   const clean = text(name, 'name', LIMITS.appNameChars);
-  return ctx.prisma.catalogApp.upsert({ where: { name: clean }, create: { name: clean }, update: {} });
+  const app = await ctx.prisma.catalogApp.upsert({ where: { name: clean }, create: { name: clean }, update: {} });
+  libraryChanged(ctx);
+  return app;
 }
 
 /** A publishing workspace's stats: approved listings and installs of all its connectors. */

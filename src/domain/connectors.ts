@@ -5,6 +5,7 @@ import type { Connector } from '../generated/prisma/client.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, VersionConflictError } from './errors.js';
 import { checkConnectorFields, type ConnectorFields } from './input.js';
+import { libraryChanged } from './community.js';
 import { notifyInstallers, publishNotifications } from './notifications.js';
 import { LIMITS } from './limits.js';
 
@@ -83,7 +84,7 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
   const fields = await checkConnectorFields(input);
   // Parsing 10 MB takes a while: do it before taking the lock.
   const analysis = fields.code !== undefined ? await analyzeConnectorCode(fields.code!) : null;
-  return ctx.prisma.$transaction(async (tx) => {
+  const updated = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, id, actor.workspaceId);
     const expected = input.expectedLatestVersion;
     if (expected != null && expected !== locked.latestVersion) throw new VersionConflictError(expected, locked.latestVersion);
@@ -114,6 +115,11 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
     }
     return tx.connector.update({ where: { id }, data: meta });
   });
+  // Title, logo and description show in the library once shared.
+  if (updated.sharedVersion != null && (fields.title !== undefined || fields.logo !== undefined || fields.description !== undefined)) {
+    libraryChanged(ctx);
+  }
+  return updated;
 }
 
 /** Releases the latest version: the one the workspace's recipes use from now on. */
@@ -185,6 +191,7 @@ export async function shareConnector(ctx: DomainContext, id: number): Promise<Co
   });
   // After the commit: subscribers load what the database now holds.
   publishNotifications(ctx, notified);
+  libraryChanged(ctx);
   return connector;
 }
 

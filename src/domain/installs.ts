@@ -3,6 +3,7 @@ import type { Connector, InstallSource } from '../generated/prisma/client.js';
 import { appendVersion, connectorName, lockConnector } from './connectors.js';
 import { requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
+import { libraryChanged } from './community.js';
 import { connectorByShareToken } from './sharing.js';
 
 /** Exactly one of the two routes. */
@@ -44,7 +45,7 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
     where: { connectorId_number: { connectorId: parent.id, number: sharedVersion } },
     select: { code: true, note: true, diagnostics: true, hasErrors: true, actions: true, triggers: true },
   });
-  return ctx.prisma.$transaction(async (tx) => {
+  const copy = await ctx.prisma.$transaction(async (tx) => {
     const copy = await tx.connector.create({
       data: {
         workspaceId: actor.workspaceId,
@@ -70,6 +71,8 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
     await tx.connector.update({ where: { id: parent.id }, data: { installCount: { increment: 1 } } });
     return copy;
   });
+  libraryChanged(ctx); // install counts
+  return copy;
 }
 
 /** A version row's stored analysis, reused for a copy of the same code. */

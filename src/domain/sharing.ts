@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connector, ShareLink } from '../generated/prisma/client.js';
 import { hashToken } from './auth.js';
 import { lockConnector } from './connectors.js';
-import { requireActor, requireWriter, type DomainContext } from './context.js';
+import { requireActor, requireWriter, type DomainContext, type Principal } from './context.js';
 import { NotFoundError, PreconditionError } from './errors.js';
 
 const LINK_PREFIX = 'crs_';
@@ -56,8 +56,7 @@ export async function connectorByShareToken(ctx: DomainContext, token: string): 
  * Source code of another workspace's shared connector is for ADMIN and DEVELOPER roles (who can
  * install it and must vet it) and for platform reviewers; OPERATOR sees what it does, not how.
  */
-export function canViewSharedSource(ctx: DomainContext): boolean {
-  const actor = ctx.actor;
+export function canViewSharedSource(actor: Principal | null): boolean {
   if (!actor) return false;
   return actor.kind === 'reviewer' || actor.role === 'ADMIN' || actor.role === 'DEVELOPER';
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import SchemaBuilder from '@pothos/core';
 import { getNullableType, isListType } from 'graphql';
 import ComplexityPlugin from '@pothos/plugin-complexity';
@@ -10,6 +11,9 @@ import type { GraphQLContext } from './context.js';
 import { LIMITS } from '../domain/limits.js';
 import ConnectionLimitsPlugin from './connection-limits.js';
 import { decodeNodeId } from './ids.js';
+
+/** Per-request hooks the schema (built once, shared by every registry in the process) can reach. */
+export const requestScope = new AsyncLocalStorage<{ countError(code: string, surface: string): void }>();
 
 /** The builder and its options; type definitions live in the files beside this one. */
 export const builder = new SchemaBuilder<{
@@ -24,7 +28,11 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   // Errors before Prisma, as the errors plugin documents.
   plugins: [ErrorsPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
-  errors: { directResult: true },
+  errors: {
+    directResult: true,
+    // Typed refusals in payloads, counted for the metrics of the request's own registry.
+    onResolvedError: (error) => requestScope.getStore()?.countError((error as { code?: string }).code ?? 'UNKNOWN', 'payload'),
+  },
   prisma: {
     client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),

@@ -1,5 +1,6 @@
 import type { PubSub } from 'graphql-yoga';
-import type { DomainContext } from '../domain/context.js';
+import { LIBRARY_TOPIC } from '../domain/community.js';
+import type { DomainContext, DomainEvents } from '../domain/context.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** Topics carry one payload; topic names hold the workspace (`notifications:<id>`). */
@@ -11,11 +12,19 @@ export interface GraphQLContext extends DomainContext {
   pubsub: RegistryPubSub;
 }
 
-export function graphqlContext(domain: Omit<DomainContext, 'events'>, pubsub: RegistryPubSub): GraphQLContext {
+/**
+ * Domain events go out through the pubsub (to every process on PostgreSQL); a library change also
+ * clears this process's library cache at once, before the mutation answers.
+ */
+export function domainEvents(pubsub: RegistryPubSub, library?: { invalidate(): void }): DomainEvents {
   return {
-    ...domain,
-    events: { publish: (topic, payload) => pubsub.publish(topic, payload) },
-    loaders: createLoaders(domain.prisma),
-    pubsub,
+    publish(topic, payload) {
+      if (topic === LIBRARY_TOPIC) library?.invalidate();
+      pubsub.publish(topic, payload);
+    },
   };
+}
+
+export function graphqlContext(domain: DomainContext, pubsub: RegistryPubSub): GraphQLContext {
+  return { ...domain, loaders: createLoaders(domain.prisma), pubsub };
 }

@@ -18,12 +18,12 @@ export const SharedVersionRef = builder.objectRef<VersionSummary>('SharedVersion
     sharedAt: t.expose('sharedAt', { type: 'DateTime', nullable: true }),
     sourceVisible: t.boolean({
       description: 'Whether your role may read the code (ADMIN, DEVELOPER).',
-      resolve: (_v, _a, ctx) => canViewSharedSource(ctx),
+      resolve: (_v, _a, ctx) => canViewSharedSource(ctx.actor),
     }),
     code: t.string({
       nullable: true,
       description: 'The source; null unless your role is ADMIN or DEVELOPER.',
-      resolve: (v, _a, ctx) => (canViewSharedSource(ctx) ? ctx.loaders.versionCode.load(v) : null),
+      resolve: (v, _a, ctx) => (canViewSharedSource(ctx.actor) ? ctx.loaders.versionCode.load(v) : null),
     }),
   }),
 });

@@ -1,18 +1,29 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, maskError } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { PrismaClient } from '../db/database.js';
 import type { Principal } from '../domain/context.js';
 import { DomainError, RateLimitedError } from '../domain/errors.js';
-import { graphqlContext, type RegistryPubSub } from './context.js';
+import type { Metrics } from '../http/observability.js';
+import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js';
+import type { LibraryCache } from './library-cache.js';
 import { useCost } from './cost.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
   actor: Principal | null;
+  log: Logger;
+}
+
+export interface GraphQLParts {
+  prisma: PrismaClient;
+  log: Logger;
+  pubsub: RegistryPubSub;
+  metrics: Metrics;
+  library: LibraryCache;
 }
 
 /** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
@@ -25,7 +36,8 @@ function rejectWith(code: string) {
   };
 }
 
-export function createGraphQL(config: Config, prisma: PrismaClient, log: Logger, pubsub: RegistryPubSub) {
+export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library }: GraphQLParts) {
+  const events = domainEvents(pubsub, library);
   return createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -36,7 +48,7 @@ export function createGraphQL(config: Config, prisma: PrismaClient, log: Logger,
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor }) => graphqlContext({ prisma, actor }, pubsub),
+    context: ({ actor }) => graphqlContext({ prisma, actor, events }, pubsub),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.
@@ -47,6 +59,7 @@ export function createGraphQL(config: Config, prisma: PrismaClient, log: Logger,
           return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions });
         }
         // Everything else is a bug: log it in full, tell the client nothing about it.
+        metrics.errors.inc({ code: 'INTERNAL_SERVER_ERROR', surface: 'graphql' });
         log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
         return maskError(error, message, isDev);
       },
@@ -61,8 +74,25 @@ export function createGraphQL(config: Config, prisma: PrismaClient, log: Logger,
         costLimit: { enabled: false },
       }),
       useCost(config.MAX_QUERY_COMPLEXITY),
+      library.plugin,
+      useErrorMetrics(metrics),
     ],
   });
+}
+
+/** Counts top-level GraphQL errors by code (payload errors are counted where they are resolved). */
+function useErrorMetrics(metrics: Metrics): Plugin {
+  return {
+    onResultProcess({ result }) {
+      for (const r of Array.isArray(result) ? result : [result]) {
+        const errors = (r as { errors?: readonly { extensions?: { code?: unknown } }[] }).errors;
+        for (const e of errors ?? []) {
+          const code = String(e.extensions?.code ?? 'UNKNOWN');
+          if (code !== 'INTERNAL_SERVER_ERROR') metrics.errors.inc({ code, surface: 'graphql' });
+        }
+      }
+    },
+  };
 }
 
 const DEFAULT_QUERY = `# Send an "Authorization: Bearer <token>" header (Headers tab below).

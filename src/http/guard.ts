@@ -5,7 +5,16 @@ import { authenticate } from '../domain/auth.js';
 import type { PrismaClient } from '../db/database.js';
 import type { RateLimiter } from './rate-limit.js';
 
-export type Env = { Variables: { actor: Principal | null; body: ArrayBuffer | null } };
+export type Env = {
+  Variables: {
+    actor: Principal | null;
+    body: ArrayBuffer | null;
+    requestId: string;
+    log: import('../log.js').Logger;
+    /** Counts a refusal or fault by code for the metrics (set by observe()). */
+    countError: (code: string, surface: string) => void;
+  };
+};
 
 /**
  * How each front door (GraphQL, REST) words a refusal made before its own code runs:

@@ -2,11 +2,10 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { PrismaClient } from '../db/database.js';
 import { createConnector, findCode, releaseConnector, shareConnector, updateConnector, searchConnectorIds } from '../domain/connectors.js';
-import type { DomainContext } from '../domain/context.js';
+import type { DomainContext, DomainEvents } from '../domain/context.js';
 import { DomainError, NotFoundError } from '../domain/errors.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Env } from '../http/guard.js';
-import type { Logger } from '../log.js';
 import { domainErrorResponse, refuse } from './errors.js';
 import { idParam, parseParams, requestParams } from './params.js';
 import { connectorRecord, connectorRecords } from './records.js';
@@ -40,9 +39,9 @@ const UpdateParams = z.object({
  * The spec's eight endpoints (`connector-sdk-api.md`) over the same domain functions as GraphQL.
  * Guards (body limit, UTF-8, token, rate limit) run before these in server.ts.
  */
-export function restRoutes(prisma: PrismaClient, log: Logger) {
+export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
   const api = new Hono<Env>();
-  const ctx = (c: Context<Env>): DomainContext => ({ prisma, actor: c.get('actor') });
+  const ctx = (c: Context<Env>): DomainContext => ({ prisma, actor: c.get('actor'), events });
   const connectorId = (c: Context<Env>) => {
     const parsed = idParam.safeParse(c.req.param('id'));
     if (!parsed.success) throw new NotFoundError('No connector with that id in this workspace.', 'id');
@@ -85,8 +84,12 @@ export function restRoutes(prisma: PrismaClient, log: Logger) {
   });
 
   api.onError((error, c) => {
-    if (error instanceof DomainError) return domainErrorResponse(c, error);
-    log.error({ err: error, path: c.req.path }, 'internal error');
+    if (error instanceof DomainError) {
+      c.get('countError')?.(error.code, 'rest');
+      return domainErrorResponse(c, error);
+    }
+    c.get('countError')?.('INTERNAL_SERVER_ERROR', 'rest');
+    c.get('log').error({ err: error, path: c.req.path }, 'internal error');
     return refuse(c, 500, 'Internal server error.');
   });
   return api;

@@ -1,0 +1,41 @@
+import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
+import type { Principal } from '../domain/context.js';
+import { canViewSharedSource } from '../domain/sharing.js';
+import { schema } from './schema.js';
+
+export { LIBRARY_TOPIC } from '../domain/community.js';
+
+/** Read-heavy, cross-workspace answers: the only root fields whose results are cached. */
+const CACHED_FIELDS = ['Query.communityListings', 'Query.catalogApps'];
+
+/**
+ * Caches community library answers (Yoga's response cache, in process). Entries are keyed by a
+ * generation that every sharing, listing, review and install bumps, here and, through the
+ * pubsub, in every other gateway process: a bumped generation makes every older entry
+ * unreachable at once (they age out by TTL). Any operation that also asks for an uncached root
+ * field is not cached at all.
+ */
+export function createLibraryCache(ttlMs: number) {
+  let generation = 0;
+  const ttlPerSchemaCoordinate: Record<string, number> = {};
+  for (const field of Object.keys(schema.getQueryType()!.getFields())) {
+    const coordinate = `Query.${field}`;
+    ttlPerSchemaCoordinate[coordinate] = CACHED_FIELDS.includes(coordinate) ? ttlMs : 0;
+  }
+  return {
+    invalidate() {
+      generation += 1;
+    },
+    plugin: useResponseCache<{ actor: Principal | null }>({
+      ttl: 0,
+      ttlPerSchemaCoordinate,
+      // Library answers differ only by whether the viewer may read source code.
+      session: (_request, context) => `${generation}:${context.actor ? (canViewSharedSource(context.actor) ? 'source' : 'nosource') : 'anon'}`,
+      // Mutations never return library results; invalidation is by generation only.
+      invalidateViaMutation: false,
+      includeExtensionMetadata: false,
+    }),
+  };
+}
+
+export type LibraryCache = ReturnType<typeof createLibraryCache>;

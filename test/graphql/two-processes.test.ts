@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
+import { createReviewerToken, createToken } from '../../src/domain/auth.js';
+import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { sseSubscribe } from '../helpers/server.js';
+import { validCode } from '../fixtures/code.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
+
+const BIN = new URL('../../bin/connector-registry.js', import.meta.url).pathname;
+
+/** A real gateway process, as `npm start` runs it; resolves with its GraphQL URL. */
+function startProcess(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn('node', [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /on (http:\/\/\S+\/graphql)/.exec(out);
+      if (m) resolve({ url: m[1], child });
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+async function gql(url: string, query: string, variables: Record<string, unknown>, token: string) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: unknown[] };
+}
+
+const hasPostgres = (await backends()).includes('postgres');
+
+describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  let a: { url: string; child: ChildProcess };
+  let b: { url: string; child: ChildProcess };
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000' };
+    a = await startProcess(env);
+    b = await startProcess(env);
+    const conn = await openDatabase({ url: db.url });
+    tokens.owner = (await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' })).token;
+    tokens.beta = (await createToken(conn.prisma, { workspace: 'beta', role: 'ADMIN', handle: 'bob' })).token;
+    tokens.reviewer = (await createReviewerToken(conn.prisma, 'rita')).token;
+    await conn.close();
+  }, 60_000);
+
+  afterAll(async () => {
+    a?.child.kill('SIGTERM');
+    b?.child.kill('SIGTERM');
+    await Promise.all([a, b].map((p) => p && new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
+    await db?.drop();
+  });
+
+  it('delivers an update notification raised in process A to a subscriber connected to process B', async () => {
+    const id = (await gql(a.url, CREATE, { input: { title: 'Crossing', code: validCode() } }, tokens.owner)).data.createConnector.connector.id;
+    await gql(a.url, RELEASE, { id }, tokens.owner);
+    await gql(a.url, SHARE, { id }, tokens.owner);
+    const link = await gql(a.url, `mutation($id: ID!) { createShareLink(input: { id: $id }) { ... on CreateShareLinkPayload { token } } }`, { id }, tokens.owner);
+    const install = await gql(
+      b.url,
+      `mutation($t: String!) { installConnector(input: { linkToken: $t }) { ... on InstallPayload { connector { id } } } }`,
+      { t: link.data.createShareLink.token },
+      tokens.beta,
+    );
+    const copyId = install.data.installConnector.connector.id;
+
+    const live = await sseSubscribe(b.url, `subscription { notificationAdded { parentVersion connector { id } } }`, tokens.beta);
+    try {
+      await gql(a.url, UPDATE, { input: { id, note: 'second' } }, tokens.owner);
+      await gql(a.url, RELEASE, { id }, tokens.owner);
+      await gql(a.url, SHARE, { id }, tokens.owner);
+      const event = await live.next(15_000);
+      expect(event.data.notificationAdded).toEqual({ parentVersion: 2, connector: { id: copyId } });
+    } finally {
+      live.close();
+    }
+  });
+
+  it("clears process B's cached library answer when a listing is approved through process A", async () => {
+    const LIBRARY = `{ communityListings(first: 10, search: "Cached") { totalCount nodes { connector { title totalInstalls } } } }`;
+    expect((await gql(b.url, LIBRARY, {}, tokens.beta)).data.communityListings.totalCount).toBe(0);
+    expect((await gql(b.url, LIBRARY, {}, tokens.beta)).data.communityListings.totalCount).toBe(0); // now cached
+
+    const id = (await gql(a.url, CREATE, { input: { title: 'Cached Thing', code: validCode() } }, tokens.owner)).data.createConnector.connector.id;
+    await gql(a.url, RELEASE, { id }, tokens.owner);
+    await gql(a.url, SHARE, { id }, tokens.owner);
+    const listed = await gql(
+      a.url,
+      `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Slack", categories: ["Chat"] }) { ... on ListingPayload { listing { id } } } }`,
+      { id },
+      tokens.owner,
+    );
+    await gql(a.url, `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { __typename } }`, { id: listed.data.listConnector.listing.id }, tokens.reviewer);
+
+    // NOTIFY is asynchronous: B sees the change within moments, not necessarily at once.
+    let total = 0;
+    for (let i = 0; i < 50 && total === 0; i++) {
+      total = (await gql(b.url, LIBRARY, {}, tokens.beta)).data.communityListings.totalCount;
+      if (total === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(total).toBe(1);
+  });
+});

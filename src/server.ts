@@ -10,7 +10,7 @@ import { createLibraryCache, LIBRARY_TOPIC } from './graphql/library-cache.js';
 import { requestScope } from './graphql/builder.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
-import { authenticateRequest, limitBody, rateLimit, readBody, requireToken, type Env, type Refuse } from './http/guard.js';
+import { authenticateRequest, limitBody, rateLimit, readBody, requireDecodableForm, requireToken, type Env, type Refuse } from './http/guard.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { createLogger, type Logger } from './log.js';
@@ -72,7 +72,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
   app.get('/graphql', compress()); // the GraphiQL page inlines its 9 MB of assets
-  app.use('/graphql', limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL));
+  app.use('/graphql', limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
   app.use('/graphql', authenticateRequest(db.prisma, refuseGraphQL), rateLimit(limiter, refuseGraphQL));
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c: Context<Env>) => {
     const body = c.get('body');

@@ -87,3 +87,19 @@ export async function checkConnectorFields(input: ConnectorFields): Promise<Conn
   if (input.note !== undefined) out.note = text(input.note, 'note', LIMITS.noteChars);
   return out;
 }
+
+/**
+ * The path of the first string in `value` holding a NUL character, which PostgreSQL text cannot
+ * hold at all. Both front doors check every incoming value with this before any domain code
+ * runs, so a NUL in any argument is a clear input error rather than a database fault. (Unpaired
+ * surrogates are refused field by field where text is stored; see `wellFormed`.)
+ */
+export function findUnstorableText(value: unknown, path = 'input', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 64 || value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = findUnstorableText(key, `${path}.${key}`, depth + 1) ?? findUnstorableText(item, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}

@@ -10,6 +10,7 @@ import { DomainError, RateLimitedError } from '../domain/errors.js';
 import type { Metrics } from '../http/observability.js';
 import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js';
 import type { LibraryCache } from './library-cache.js';
+import { useCleanInput } from './clean-input.js';
 import { useCost } from './cost.js';
 import { schema } from './schema.js';
 
@@ -73,6 +74,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
         // Cost is computed from Pothos complexity in useCost, which sees variable page sizes.
         costLimit: { enabled: false },
       }),
+      useCleanInput(),
       useCost(config.MAX_QUERY_COMPLEXITY),
       library.plugin,
       useErrorMetrics(metrics),

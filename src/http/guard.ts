@@ -74,6 +74,24 @@ export function readBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<En
   };
 }
 
+/**
+ * A form-encoded body must decode: a bad `%` escape (or one that spells invalid UTF-8) would
+ * otherwise make the GraphQL server's own parser throw, which it reports as a fault.
+ */
+export function requireDecodableForm(refuse: Refuse): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const bytes = c.get('body');
+    if (bytes && (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+      try {
+        for (const part of new TextDecoder().decode(bytes).split(/[&=]/)) decodeURIComponent(part.replace(/\+/g, ' '));
+      } catch {
+        return refuse(c, 400, 'BAD_REQUEST', 'The form-encoded body has an invalid percent-escape.');
+      }
+    }
+    await next();
+  };
+}
+
 function bearer(c: Context): string | null {
   const header = c.req.header('authorization');
   if (!header) return null;

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { InvalidInputError } from '../domain/errors.js';
+import { findUnstorableText } from '../domain/input.js';
 import type { Env } from '../http/guard.js';
 
 /**
@@ -9,6 +10,13 @@ import type { Env } from '../http/guard.js';
  * query fields of the same name.
  */
 export function requestParams(c: Context<Env>): Record<string, unknown> {
+  const params = rawParams(c);
+  const where = findUnstorableText(params, 'params');
+  if (where) throw new InvalidInputError(`Text at ${where} holds a NUL character, which cannot be stored.`, where);
+  return params;
+}
+
+function rawParams(c: Context<Env>): Record<string, unknown> {
   const query: Record<string, unknown> = { ...c.req.query() };
   const bytes = c.get('body');
   const text = bytes ? new TextDecoder().decode(bytes).trim() : '';

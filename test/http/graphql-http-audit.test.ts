@@ -1,0 +1,24 @@
+import { serverAudits } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const [backend] = await backends();
+
+/** The GraphQL-over-HTTP conformance audit of the graphql-http package, against the real server. */
+describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+  });
+  afterAll(() => t.close());
+
+  // The URL is known only once the server runs; the audits are listed up front to name the tests.
+  const audits = serverAudits({ url: () => t.url });
+  for (const audit of audits) {
+    it(audit.name, async () => {
+      const result = await audit.fn();
+      expect(result.status === 'ok' ? 'ok' : `${result.status}: ${result.reason}`).toBe('ok');
+    });
+  }
+});

@@ -45,6 +45,8 @@ function workspaceOf(ctx: Parameters<typeof requireActor>[0]) {
 export const VersionNode = builder.prismaNode('ConnectorVersion', {
   name: 'Version',
   id: { field: 'id' },
+  // Select mode: a version's code can be 10 MB, so columns are read only when a field asks.
+  select: { id: true },
   nullable: true, // node(id) of a missing or foreign version is null, not an error
   // Tenant isolation for node(id): a version is found only through its own workspace.
   findUnique: (id, ctx) => ({ id: parseGlobalIdNumber(id), connector: { workspaceId: workspaceOf(ctx) } }),
@@ -54,7 +56,7 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
     code: t.exposeString('code'),
     codeSize: t.exposeInt('codeSize', { description: 'Size of the code in UTF-8 bytes.' }),
     hasErrors: t.exposeBoolean('hasErrors', { description: 'A version with errors is a draft: it cannot be released.' }),
-    diagnostics: t.field({ type: [DiagnosticRef], resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
+    diagnostics: t.field({ type: [DiagnosticRef], select: { diagnostics: true }, resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
     actions: t.exposeStringList('actions', { description: 'Names of the actions this version defines.' }),
     triggers: t.exposeStringList('triggers', { description: 'Names of the triggers this version defines.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -71,12 +73,14 @@ function parseGlobalIdNumber(id: string): number {
 }
 
 function noteOf(number: number | null) {
-  return (c: ConnectorRow, _args: object, ctx: { loaders: import('./loaders.js').Loaders }) =>
+  return (c: { id: number }, _args: object, ctx: { loaders: import('./loaders.js').Loaders }) =>
     number === null ? null : ctx.loaders.versionSummary.load({ connectorId: c.id, number }).then((v) => v?.note ?? null);
 }
 
 export const ConnectorNode = builder.prismaNode('Connector', {
   id: { field: 'id' },
+  // Select mode: logos and descriptions are large; read the columns the query asks for.
+  select: { id: true },
   nullable: true, // node(id) of a missing or foreign connector is null, not an error
   findUnique: (id, ctx) => ({ id: parseGlobalIdNumber(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
@@ -86,11 +90,11 @@ export const ConnectorNode = builder.prismaNode('Connector', {
     logo: t.exposeString('logo', { nullable: true, description: 'Base64-encoded image.' }),
     description: t.exposeString('description', { nullable: true }),
     latestVersion: t.exposeInt('latestVersion'),
-    latestVersionNote: t.string({ nullable: true, resolve: (c, a, ctx) => noteOf(c.latestVersion)(c, a, ctx) }),
+    latestVersionNote: t.string({ nullable: true, select: { latestVersion: true }, resolve: (c, a, ctx) => noteOf(c.latestVersion)(c, a, ctx) }),
     latestReleasedVersion: t.exposeInt('releasedVersion', { nullable: true }),
-    latestReleasedVersionNote: t.string({ nullable: true, resolve: (c, a, ctx) => noteOf(c.releasedVersion)(c, a, ctx) }),
+    latestReleasedVersionNote: t.string({ nullable: true, select: { releasedVersion: true }, resolve: (c, a, ctx) => noteOf(c.releasedVersion)(c, a, ctx) }),
     latestSharedVersion: t.exposeInt('sharedVersion', { nullable: true }),
-    latestSharedVersionNote: t.string({ nullable: true, resolve: (c, a, ctx) => noteOf(c.sharedVersion)(c, a, ctx) }),
+    latestSharedVersionNote: t.string({ nullable: true, select: { sharedVersion: true }, resolve: (c, a, ctx) => noteOf(c.sharedVersion)(c, a, ctx) }),
     oemSharedVersion: t.exposeInt('oemSharedVersion', { nullable: true }),
     oemSharedAt: t.expose('oemSharedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -123,11 +127,11 @@ builder.queryFields((t) => ({
     description: 'A connector of your workspace by its global ID.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      let dbId: number;
+      let dbId = -1; // a malformed or foreign ID finds nothing, like a missing one
       try {
         dbId = parseGlobalId(String(id), 'Connector', 'id');
       } catch {
-        return null;
+        // keep -1
       }
       return findConnector(ctx, dbId, query);
     },

@@ -31,6 +31,8 @@ export function createLibraryCache(ttlMs: number) {
       ttlPerSchemaCoordinate,
       // Library answers differ only by whether the viewer may read source code.
       session: (_request, context) => `${generation}:${context.actor ? (canViewSharedSource(context.actor) ? 'source' : 'nosource') : 'anon'}`,
+      // Only library reads go through the cache machinery (it rewrites documents and walks results).
+      enabled: (_request, context) => /communityListings|catalogApps/.test((context as { params?: { query?: string } }).params?.query ?? ''),
       // Mutations never return library results; invalidation is by generation only.
       invalidateViaMutation: false,
       includeExtensionMetadata: false,

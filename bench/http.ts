@@ -1,0 +1,224 @@
+/**
+ * HTTP throughput and latency of a typical read and write, on PostgreSQL and on PGlite, as ratios to
+ * the floor (bench/floor-server.ts: node:http + the bare driver, same SQL), and the read through
+ * PostGraphile on the same PostgreSQL tables; plus SQL statements per list request for 10, 100 and
+ * 1000 connectors. Every server runs in its own process; autocannon drives them from this one.
+ *
+ *   npx tsx bench/http.ts            # writes bench/results/http.md
+ *   BENCH_SECONDS=5 npx tsx bench/http.ts
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { createToken } from '../src/domain/auth.js';
+import { createConnector, releaseConnector, updateConnector } from '../src/domain/connectors.js';
+import { createRegistry } from '../src/server.js';
+import { validCode } from '../test/fixtures/code.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = 10;
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const root = new URL('..', import.meta.url).pathname;
+
+const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
+const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { ... on ConnectorPayload { connector { id latestVersion } } } }`;
+
+async function seed(url: string | undefined, dataDir: string | undefined, count: number) {
+  const db = await openDatabase({ url, dataDir });
+  await db.migrate();
+  const token = (await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })).token;
+  const actor = await (await import('../src/domain/auth.js')).authenticate(db.prisma, token);
+  const ctx = { prisma: db.prisma, actor };
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = await createConnector(ctx, { title: `Bench ${i}`, code: validCode({ title: `Bench ${i}` }), note: 'v1' });
+    await releaseConnector(ctx, c.id);
+    await updateConnector(ctx, c.id, { note: 'v2' });
+    ids.push(c.id);
+  }
+  await db.close();
+  return { token, ids };
+}
+
+function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)));
+  });
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  child.removeAllListeners('exit');
+  await new Promise((r) => {
+    child.once('exit', r);
+    child.kill('SIGTERM');
+  });
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, token: string, body: () => string): Promise<Result> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+let noteCounter = 0;
+const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+
+async function scenario(kind: 'postgres' | 'pglite') {
+  let url: string | undefined;
+  let dataDir: string | undefined;
+  let dropDb: (() => Promise<void>) | undefined;
+  if (kind === 'postgres') {
+    const name = `registry_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(ADMIN_URL);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  } else {
+    dataDir = join(mkdtempSync(join(tmpdir(), 'registry-bench-')), 'pglite');
+  }
+  const { token, ids } = await seed(url, dataDir, 200);
+  const target = url ?? dataDir!;
+  const rows: Record<string, Result> = {};
+  const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', PORT: '4601', ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
+  const readBody = () => JSON.stringify({ query: READ_QUERY });
+  const writeBody = () => JSON.stringify({ query: WRITE_QUERY, variables: { input: { id: Buffer.from(`Connector:${pick(ids)}`).toString('base64'), note: `n${noteCounter++}` } } });
+  const floorWrite = () => JSON.stringify({ id: pick(ids), note: `n${noteCounter++}` });
+
+  // One server process at a time (PGlite has a single owner), each measured read then write.
+  let child = await start('node', ['bin/connector-registry.js', 'serve'], env, /connector registry on/);
+  rows.read = await load('http://127.0.0.1:4601/graphql', token, readBody);
+  rows.write = await load('http://127.0.0.1:4601/graphql', token, writeBody);
+  await stop(child);
+
+  child = await start('node', ['--import', 'tsx', 'bench/floor-server.ts', target, '4602'], {}, /floor on/);
+  rows.floorRead = await load('http://127.0.0.1:4602/read', token, () => '');
+  rows.floorWrite = await load('http://127.0.0.1:4602/write', token, floorWrite);
+  await stop(child);
+
+  if (kind === 'postgres') {
+    child = await start('node', ['bench/peer/server.cjs', target, '4603'], {}, /postgraphile on/);
+    const pgRead = `{ allConnectors(first: 20, orderBy: PRIMARY_KEY_DESC) { nodes { id title latestVersion releasedVersion connectorVersionsByConnectorId(first: 3, orderBy: NUMBER_DESC) { nodes { number note createdAt } } } } }`;
+    const check = await fetch('http://127.0.0.1:4603/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: pgRead }) });
+    const checked = (await check.json()) as { errors?: unknown };
+    if (checked.errors) throw new Error(`PostGraphile query failed: ${JSON.stringify(checked.errors)}`);
+    rows.postgraphileRead = await load('http://127.0.0.1:4603/graphql', token, () => JSON.stringify({ query: pgRead }));
+    await stop(child);
+  }
+  await dropDb?.();
+  if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+  return rows;
+}
+
+/** SQL statements per list request, counted from Prisma's query log, for 10, 100 and 1000 connectors. */
+async function statementsPerRequest() {
+  const statements: string[] = [];
+  const registry = await createRegistry(loadConfig({ LOG_LEVEL: 'silent' }, { DATA_DIR: 'memory://', RATE_LIMIT_PER_SECOND: 1e6, RATE_LIMIT_BURST: 1e6, MAX_QUERY_COMPLEXITY: 100_000 }), {
+    onQuery: (sql) => statements.push(sql),
+  });
+  const token = (await createToken(registry.db.prisma, { workspace: 'count', role: 'ADMIN', handle: 'c' })).token;
+  const actor = await (await import('../src/domain/auth.js')).authenticate(registry.db.prisma, token);
+  const ctx = { prisma: registry.db.prisma, actor };
+  const out: { connectors: number; requests: number; statements: number; perRequest: number }[] = [];
+  let made = 0;
+  for (const n of [10, 100, 1000]) {
+    for (; made < n; made++) {
+      const c = await createConnector(ctx, { title: `C${made}`, code: `{ title: 'C${made}' }`, note: 'one' });
+      await releaseConnector(ctx, c.id);
+    }
+    // Pages of at most 100 (the API's maximum): 1000 connectors take 10 requests.
+    let after: string | null = null;
+    let requests = 0;
+    statements.length = 0;
+    do {
+      const res = await registry.app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: `query($after: String, $n: Int) { connectors(first: $n, after: $after) { pageInfo { hasNextPage endCursor } nodes { id title latestVersionNote releasedVersions { number note releasedBy { handle } } versions(first: 3) { nodes { number note createdBy { handle } } } } } }`,
+          variables: { after, n: Math.min(n, 100) },
+        }),
+      });
+      const body = (await res.json()) as any;
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      requests += 1;
+      after = body.data.connectors.pageInfo.hasNextPage ? body.data.connectors.pageInfo.endCursor : null;
+    } while (after);
+    const count = statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s)).length;
+    out.push({ connectors: n, requests, statements: count, perRequest: count / requests });
+  }
+  await registry.close();
+  return out;
+}
+
+// The peer lives in its own package (it needs graphql 15); install it on first use.
+if (!existsSync(new URL('peer/node_modules/postgraphile', import.meta.url))) {
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', new URL('peer', import.meta.url).pathname], { stdio: 'inherit' });
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 2) : '-');
+const lines: string[] = [];
+lines.push('# HTTP benchmark', '');
+lines.push(`Run: \`npx tsx bench/http.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`);
+lines.push(`autocannon, ${CONNECTIONS} connections, ${SECONDS} s per row; each server in its own process, one at a time.`);
+lines.push('Ratios are against the floor measured in the same run (node:http + the bare driver running the same SQL), so they hold on a noisy machine.', '');
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  const r = await scenario(kind);
+  lines.push(`## ${kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}`, '');
+  lines.push('| request | server | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const row = (req: string, server: string, x: Result, floor: Result) =>
+    lines.push(`| ${req} | ${server} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${x.errors} | ${fmt(x.rps / floor.rps)}× | ${fmt(x.p99 / Math.max(floor.p99, 1))}× |`);
+  row('read: 20 connectors + 3 versions each', 'floor (node:http + driver)', r.floorRead, r.floorRead);
+  row('read: 20 connectors + 3 versions each', 'registry (Yoga + Pothos + Prisma)', r.read, r.floorRead);
+  if (r.postgraphileRead) row('read: 20 connectors + 3 versions each', 'PostGraphile 4.14 (peer)', r.postgraphileRead, r.floorRead);
+  row('write: new version of a random connector', 'floor (node:http + driver)', r.floorWrite, r.floorWrite);
+  row('write: new version of a random connector', 'registry (Yoga + Pothos + Prisma)', r.write, r.floorWrite);
+  lines.push('');
+  console.log(lines.slice(-8).join('\n'));
+}
+
+const counts = await statementsPerRequest();
+lines.push('## SQL statements per list request', '');
+lines.push('Each connector with its latest version note, its released versions (with who released them) and its three newest versions (with who made them); pages of at most 100.', '');
+lines.push('| connectors listed | requests | statements | per request |', '| ---: | ---: | ---: | ---: |');
+for (const c of counts) lines.push(`| ${c.connectors} | ${c.requests} | ${c.statements} | ${fmt(c.perRequest)} |`);
+lines.push('');
+writeFileSync(new URL('results/http.md', import.meta.url), lines.join('\n'));
+console.log(lines.join('\n'));
+process.exit(0);

@@ -19,7 +19,7 @@ export function generateSchemaFromJson(sample: string): SchemaField[] {
     throw invalidJson(sample);
   }
   const root = new Shape();
-  root.add(value, 0, '$');
+  root.add(value, 0);
   const isObjects = root.kinds === K.OBJECT || (root.kinds === K.ARRAY && root.items !== null && (root.items.kinds & ~K.NULL) === K.OBJECT);
   if (!isObjects) {
     throw new SampleError('SCALAR_SAMPLE', 'The sample must be a JSON object, or an array of objects, to describe fields.');

@@ -18,7 +18,7 @@ export class Shape {
   items: Shape | null = null;
 
   /** Folds one JSON value into the shape. */
-  add(value: unknown, depth: number, path: string): void {
+  add(value: unknown, depth: number): void {
     if (value === null) {
       this.kinds |= K.NULL;
       return;
@@ -34,23 +34,23 @@ export class Shape {
         this.kinds |= K.BOOLEAN;
         return;
     }
-    if (depth >= MAX_DEPTH) throw new SampleError('SAMPLE_TOO_DEEP', `The sample nests deeper than ${MAX_DEPTH} levels at ${path}.`);
+    if (depth >= MAX_DEPTH) throw new SampleError('SAMPLE_TOO_DEEP', `The sample nests objects and arrays deeper than ${MAX_DEPTH} levels.`);
     if (Array.isArray(value)) {
       this.kinds |= K.ARRAY;
       const items = (this.items ??= new Shape());
-      for (let i = 0; i < value.length; i++) items.add(value[i], depth + 1, path);
+      for (let i = 0; i < value.length; i++) items.add(value[i], depth + 1);
       return;
     }
     this.kinds |= K.OBJECT;
     this.objects += 1;
     const fields = (this.fields ??= new Map());
-    // Object.keys: own enumerable keys in order; a "__proto__" key is just a key here.
+    // JSON.parse objects have only own keys, in order; a "__proto__" key is just a key here.
     const obj = value as Record<string, unknown>;
-    for (const key of Object.keys(obj)) {
+    for (const key in obj) {
       let field = fields.get(key);
       if (!field) fields.set(key, (field = { shape: new Shape(), present: 0 }));
       field.present += 1;
-      field.shape.add(obj[key], depth + 1, `${path}.${key}`);
+      field.shape.add(obj[key], depth + 1);
     }
   }
 

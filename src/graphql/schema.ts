@@ -8,6 +8,7 @@ import './community.js';
 import './installs.js';
 import './history.js';
 import './manifests.js';
+import './schema-gen.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

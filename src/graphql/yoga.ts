@@ -1,4 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
@@ -59,6 +60,10 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
           if (original instanceof RateLimitedError) extensions.retryAfter = original.retryAfterSeconds;
           return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions });
         }
+        // Pothos refuses bad pagination arguments (a foreign cursor, `after` with `last`…): the caller's mistake.
+        if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+          return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+        }
         // Everything else is a bug: log it in full, tell the client nothing about it.
         metrics.errors.inc({ code: 'INTERNAL_SERVER_ERROR', surface: 'graphql' });
         log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
@@ -74,12 +79,35 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
         // Cost is computed from Pothos complexity in useCost, which sees variable page sizes.
         costLimit: { enabled: false },
       }),
+      useRequestErrorCodes(),
       useCleanInput(),
       useCost(config.MAX_QUERY_COMPLEXITY),
       library.plugin,
       useErrorMetrics(metrics),
     ],
   });
+}
+
+/**
+ * graphql-js reports variables that do not fit their types (an unknown enum value, a string for
+ * an Int…) without a code; they are the caller's mistake, so they get BAD_USER_INPUT.
+ */
+function useRequestErrorCodes(): Plugin {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!('errors' in result) || !result.errors?.length || 'data' in result) return;
+          setResult({
+            ...result,
+            errors: result.errors.map((e) =>
+              e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } }),
+            ),
+          });
+        },
+      };
+    },
+  };
 }
 
 /** Counts top-level GraphQL errors by code (payload errors are counted where they are resolved). */

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, PreconditionError, type ErrorCode } from '../domain/errors.js';
+import { SampleError } from '../schema-gen/errors.js';
 
 /**
  * REST error bodies. The spec shows two shapes, `{"message": …}` in its response-code tables and
@@ -57,7 +58,8 @@ export function domainErrorResponse(c: Context, error: DomainError): Response {
   const message = wording?.message ?? error.message;
   const title = detail ?? wording?.title ?? error.message;
   const body: Record<string, unknown> = errorBody(status, message, title);
-  body.error_code = error.code;
+  body.error_code = error instanceof SampleError ? error.reason : error.code;
+  if (error instanceof SampleError && error.line != null) Object.assign(body, { line: error.line, column: error.column });
   if (error.field) body.field = error.field.replace(/^input\./, '');
   return c.json(body, status);
 }

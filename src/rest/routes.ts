@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { PrismaClient } from '../db/database.js';
 import { createConnector, findCode, releaseConnector, shareConnector, updateConnector, searchConnectorIds } from '../domain/connectors.js';
-import type { DomainContext, DomainEvents } from '../domain/context.js';
+import { requireActor, type DomainContext, type DomainEvents } from '../domain/context.js';
+import { generateSchemaFromCsv, generateSchemaFromJson } from '../schema-gen/index.js';
 import { DomainError, NotFoundError } from '../domain/errors.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Env } from '../http/guard.js';
@@ -47,6 +48,24 @@ export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
     if (!parsed.success) throw new NotFoundError('No connector with that id in this workspace.', 'id');
     return parsed.data;
   };
+
+  // The SDK's schema generators: POST as the reference says, GET as its curl samples send.
+  const SampleParams = z.object({
+    // The SDK gem sends `{"sample": {}}` when it has no file: a JSON value stands for its own text.
+    sample: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+    col_sep: z.string().optional(),
+  });
+  const sampleText = (sample: unknown) => (sample === undefined ? '' : typeof sample === 'string' ? sample : JSON.stringify(sample));
+  api.on(['GET', 'POST'], '/sdk/generate_schema/json', (c) => {
+    requireActor(ctx(c));
+    const { sample } = parseParams(SampleParams, requestParams(c));
+    return c.json(generateSchemaFromJson(sampleText(sample)));
+  });
+  api.on(['GET', 'POST'], '/sdk/generate_schema/csv', (c) => {
+    requireActor(ctx(c));
+    const { sample, col_sep } = parseParams(SampleParams, requestParams(c));
+    return c.json(generateSchemaFromCsv(sampleText(sample), col_sep ?? 'comma'));
+  });
 
   api.get('/custom_connectors/search', async (c) => {
     const { title, page, per_page } = parseParams(SearchParams, requestParams(c));

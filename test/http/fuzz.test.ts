@@ -198,6 +198,14 @@ describe(`fuzzing the GraphQL endpoint (${backend}, seed ${SEED})`, () => {
       const res = await send(t.url, body, contentType, token);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       if (res.status >= 500 || res.text.includes('INTERNAL_SERVER_ERROR')) failures.push(`#${i} ${res.status}: ${String(body).slice(0, 300)} -> ${res.text.slice(0, 300)}`);
+      // Every error a client sees carries a stable code.
+      let parsed: { errors?: { extensions?: { code?: string } }[] } | null = null;
+      try {
+        parsed = JSON.parse(res.text);
+      } catch {
+        parsed = null;
+      }
+      if (parsed?.errors?.some((e) => !e.extensions?.code)) failures.push(`#${i} uncoded error: ${res.text.slice(0, 300)}`);
     }
     expect(failures).toEqual([]);
     expect((await fetch(`${t.server.url}/health`)).status).toBe(200);

@@ -3,7 +3,9 @@
  * the AST, plus the names and source text of the actions and triggers. Nothing is evaluated.
  */
 import { CONNECTOR, KIND_OF_CLASS, type Kind, type MapOf, type Rule, type Shape } from './dsl.js';
+import { byName, entries, type HashNode } from './hash.js';
 import { discardRuby, loadRuby, SourceText, type Node, type Ruby } from './prism.js';
+import { extractStructure, type CodeStructure } from './structure.js';
 
 export type DiagnosticKind = 'syntax' | 'semantic';
 
@@ -25,12 +27,13 @@ export interface CodeAnalysis {
   title: string | null;
   /** Exact source text of each action/trigger value, by name. */
   definitions: { actions: Record<string, string>; triggers: Record<string, string> };
+  /** Fields of the connection, actions and triggers, as far as they can be read statically. */
+  structure: CodeStructure | null;
 }
 
 /** Bounds the stored diagnostics for pathological input; errors are kept in preference to warnings. */
 export const MAX_DIAGNOSTICS = 1000;
 
-type HashNode = InstanceType<Ruby['nodes']['HashNode']>;
 
 /** A diagnostic before its byte offset becomes a line and column. */
 interface Finding {
@@ -40,17 +43,11 @@ interface Finding {
   message: (line: number) => string;
 }
 
-interface Entry {
-  /** null when the key is not a symbol or string literal (or is a `**splat`). */
-  name: string | null;
-  key: Node;
-  value: Node;
-}
 
 export async function analyzeConnectorCode(code: string): Promise<CodeAnalysis> {
   const ruby = await loadRuby();
   const source = new SourceText(code);
-  const empty = { actions: [], triggers: [], title: null, definitions: { actions: {}, triggers: {} } };
+  const empty = { actions: [], triggers: [], title: null, definitions: { actions: {}, triggers: {} }, structure: null };
 
   let result;
   try {
@@ -111,30 +108,6 @@ function report(source: SourceText, findings: Finding[]): Pick<CodeAnalysis, 'di
   return { diagnostics, hasErrors: findings.some((f) => f.severity === 'error') };
 }
 
-/** The hash's entries in source order, duplicates included. */
-function entries(ruby: Ruby, hash: HashNode): Entry[] {
-  const { AssocNode, SymbolNode, StringNode } = ruby.nodes;
-  return hash.elements.map((element) => {
-    if (!(element instanceof AssocNode)) {
-      const splat = element as InstanceType<Ruby['nodes']['AssocSplatNode']>;
-      return { name: null, key: splat, value: splat.value ?? splat };
-    }
-    const { key, value } = element;
-    const name = key instanceof SymbolNode || key instanceof StringNode ? key.unescaped.value : null;
-    return { name, key, value };
-  });
-}
-
-/**
- * Entries by name with Ruby's semantics for repeated keys: the first one's position, the last one's
- * value. Symbol and string keys are one name, as the platform reads the hash with indifferent access.
- */
-function byName(ruby: Ruby, hash: HashNode): Map<string, Node> {
-  const map = new Map<string, Node>();
-  for (const { name, value } of entries(ruby, hash)) if (name !== null) map.set(name, value);
-  return map;
-}
-
 function extract(ruby: Ruby, source: SourceText, root: HashNode): Omit<CodeAnalysis, 'diagnostics' | 'hasErrors'> {
   const top = byName(ruby, root);
   const title = top.get('title');
@@ -150,6 +123,7 @@ function extract(ruby: Ruby, source: SourceText, root: HashNode): Omit<CodeAnaly
     triggers: Object.keys(triggers),
     title: title instanceof ruby.nodes.StringNode ? title.unescaped.value : null,
     definitions: { actions, triggers },
+    structure: extractStructure(ruby, root),
   };
 }
 

@@ -4,9 +4,12 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, VersionConflictError } from './errors.js';
+import { codeDigest } from './digest.js';
 import { checkConnectorFields, type ConnectorFields } from './input.js';
 import { libraryChanged } from './community.js';
-import { notifyInstallers, publishNotifications } from './notifications.js';
+import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
+import { notifyInstallers, publishNotifications, type Notified } from './notifications.js';
+import { inRollout } from './rollout.js';
 import { LIMITS } from './limits.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -24,26 +27,54 @@ export function connectorName(title: string, workspaceId: number): string {
   return `${slug}_connector_${workspaceId}_${randomBytes(5).toString('hex')}`;
 }
 
-export function versionData(code: string, note: string | null | undefined, analysis: CodeAnalysis) {
+/** What a version keeps of its code's analysis (a copy of the same code reuses it). */
+export type StoredAnalysis = Pick<CodeAnalysis, 'diagnostics' | 'hasErrors' | 'actions' | 'triggers' | 'structure'>;
+
+export function versionData(code: string, note: string | null | undefined, analysis: StoredAnalysis) {
   return {
     code,
     note: note ?? null,
     codeSize: Buffer.byteLength(code, 'utf8'),
+    codeSha256: codeDigest(code),
     diagnostics: analysis.diagnostics as unknown as Prisma.InputJsonValue,
     hasErrors: analysis.hasErrors,
     actions: analysis.actions,
     triggers: analysis.triggers,
+    structure: (analysis.structure ?? undefined) as Prisma.InputJsonValue | undefined,
+  };
+}
+
+/** A stored version's analysis, for a new version with the same code. */
+export function storedAnalysis(v: { diagnostics: unknown; hasErrors: boolean; actions: string[]; triggers: string[]; structure: unknown }): StoredAnalysis {
+  return {
+    diagnostics: v.diagnostics as CodeAnalysis['diagnostics'],
+    hasErrors: v.hasErrors,
+    actions: v.actions,
+    triggers: v.triggers,
+    structure: (v.structure ?? null) as CodeAnalysis['structure'],
   };
 }
 
 /** Locks the connector row for the rest of the transaction; versions are numbered under it. */
 export async function lockConnector(tx: Tx, id: number, workspaceId: number) {
-  const rows = await tx.$queryRaw<{ latest_version: number; released_version: number | null; shared_version: number | null }[]>`
-    SELECT latest_version, released_version, shared_version FROM connectors
+  const rows = await tx.$queryRaw<
+    { latest_version: number; released_version: number | null; shared_version: number | null; rollout_version: number | null; rollout_percent: number | null }[]
+  >`
+    SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent FROM connectors
     WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`;
   if (rows.length === 0) throw new NotFoundError(`No connector with that id in this workspace.`, 'input.id');
   const [row] = rows;
-  return { latestVersion: row.latest_version, releasedVersion: row.released_version, sharedVersion: row.shared_version };
+  return {
+    id,
+    workspaceId,
+    latestVersion: row.latest_version,
+    releasedVersion: row.released_version,
+    sharedVersion: row.shared_version,
+    rolloutVersion: row.rollout_version,
+    rolloutPercent: row.rollout_percent,
+    /** Lifecycle events of this transaction, recorded for webhooks; publish them after the commit. */
+    events: [] as LifecycleEvent[],
+  };
 }
 
 export interface CreateConnectorInput extends ConnectorFields {
@@ -57,17 +88,25 @@ export async function createConnector(ctx: DomainContext, input: CreateConnector
   if (input.code == null) throw new InvalidInputError('code is required.', 'input.code');
   const fields = await checkConnectorFields(input);
   const analysis = await analyzeConnectorCode(fields.code!);
-  return ctx.prisma.connector.create({
-    data: {
-      workspaceId: actor.workspaceId,
-      name: connectorName(fields.title!, actor.workspaceId),
-      title: fields.title!,
-      logo: fields.logo ?? null,
-      description: fields.description ?? null,
-      latestVersion: 1,
-      versions: { create: { number: 1, createdById: actor.memberId, ...versionData(fields.code!, fields.note, analysis) } },
-    },
+  const events: LifecycleEvent[] = [];
+  const connector = await ctx.prisma.$transaction(async (tx) => {
+    const created = await tx.connector.create({
+      data: {
+        workspaceId: actor.workspaceId,
+        name: connectorName(fields.title!, actor.workspaceId),
+        title: fields.title!,
+        logo: fields.logo ?? null,
+        description: fields.description ?? null,
+        latestVersion: 1,
+        versions: { create: { number: 1, createdById: actor.memberId, ...versionData(fields.code!, fields.note, analysis) } },
+      },
+    });
+    events.push({ workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: created.id, version: 1 } });
+    await emitEvents(tx, events);
+    return created;
   });
+  publishEvents(ctx, events);
+  return connector;
 }
 
 export interface UpdateConnectorInput extends ConnectorFields {
@@ -84,8 +123,10 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
   const fields = await checkConnectorFields(input);
   // Parsing 10 MB takes a while: do it before taking the lock.
   const analysis = fields.code !== undefined ? await analyzeConnectorCode(fields.code!) : null;
+  let events: LifecycleEvent[] = [];
   const updated = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, id, actor.workspaceId);
+    events = locked.events;
     const expected = input.expectedLatestVersion;
     if (expected != null && expected !== locked.latestVersion) throw new VersionConflictError(expected, locked.latestVersion);
 
@@ -97,24 +138,18 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
     if (fields.code !== undefined || fields.note !== undefined) {
       const latest = await tx.connectorVersion.findUniqueOrThrow({
         where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
-        select: { code: true, note: true, diagnostics: true, hasErrors: true, actions: true, triggers: true },
+        select: { code: true, note: true, diagnostics: true, hasErrors: true, actions: true, triggers: true, structure: true },
       });
       const code = fields.code ?? latest.code;
       const note = fields.note !== undefined ? fields.note : latest.note;
       if (code !== latest.code || note !== latest.note) {
-        const analysed: CodeAnalysis = analysis ?? {
-          diagnostics: latest.diagnostics as unknown as CodeAnalysis['diagnostics'],
-          hasErrors: latest.hasErrors,
-          actions: latest.actions,
-          triggers: latest.triggers,
-          title: null,
-          definitions: { actions: {}, triggers: {} },
-        };
+        const analysed: StoredAnalysis = analysis ?? storedAnalysis(latest);
         await appendVersion(tx, id, locked, { code, note, analysis: analysed, memberId: actor.memberId });
       }
     }
     return tx.connector.update({ where: { id }, data: meta });
   });
+  publishEvents(ctx, events);
   // Title, logo and description show in the library once shared.
   if (updated.sharedVersion != null && (fields.title !== undefined || fields.logo !== undefined || fields.description !== undefined)) {
     libraryChanged(ctx);
@@ -125,11 +160,15 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
 /** Releases the latest version: the one the workspace's recipes use from now on. */
 export async function releaseConnector(ctx: DomainContext, id: number): Promise<Connector> {
   const actor = requireWriter(ctx);
-  return ctx.prisma.$transaction(async (tx) => {
+  let events: LifecycleEvent[] = [];
+  const connector = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, id, actor.workspaceId);
+    events = locked.events;
     await releaseLocked(tx, id, locked, actor.memberId);
-    return tx.connector.update({ where: { id }, data: { releasedVersion: locked.latestVersion } });
+    return tx.connector.findUniqueOrThrow({ where: { id } });
   });
+  publishEvents(ctx, events);
+  return connector;
 }
 
 /** The release rule, for any transaction that holds the connector's lock (restore, import…). */
@@ -152,6 +191,12 @@ export async function releaseLocked(tx: Tx, id: number, locked: Locked, memberId
   await tx.connectorVersion.update({ where: { id: latest.id }, data: { releasedAt: new Date(), releasedById: memberId } });
   await tx.connector.update({ where: { id }, data: { releasedVersion: locked.latestVersion } });
   locked.releasedVersion = locked.latestVersion;
+  await record(tx, locked, { workspaceId: locked.workspaceId, type: 'version.released', data: { connectorId: id, version: locked.latestVersion } });
+}
+
+async function record(tx: Tx, locked: Locked, event: LifecycleEvent) {
+  locked.events.push(event);
+  await emitEvents(tx, [event]);
 }
 
 /** Adds the next version on top of a locked connector; returns its number. */
@@ -159,7 +204,7 @@ export async function appendVersion(
   tx: Tx,
   id: number,
   locked: Locked,
-  version: { code: string; note: string | null; analysis: CodeAnalysis; memberId: number | null },
+  version: { code: string; note: string | null; analysis: StoredAnalysis; memberId: number | null },
 ): Promise<number> {
   const number = locked.latestVersion + 1;
   await tx.connectorVersion.create({
@@ -167,32 +212,133 @@ export async function appendVersion(
   });
   await tx.connector.update({ where: { id }, data: { latestVersion: number } });
   locked.latestVersion = number;
+  await record(tx, locked, { workspaceId: locked.workspaceId, type: 'version.created', data: { connectorId: id, version: number } });
   return number;
 }
 
-/** Shares the latest released version: what other workspaces get when they install. */
-export async function shareConnector(ctx: DomainContext, id: number): Promise<Connector> {
+/**
+ * Shares the latest released version: what other workspaces get when they install, and what every
+ * workspace holding a copy is notified about. With `rolloutPercent` below 100 the version goes to
+ * that share of the installing workspaces first (a stable selection); `setRollout` widens it.
+ */
+export async function shareConnector(ctx: DomainContext, id: number, opts: { rolloutPercent?: number | null } = {}): Promise<Connector> {
   const actor = requireWriter(ctx);
+  const percent = opts.rolloutPercent ?? 100;
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
+    throw new InvalidInputError('rolloutPercent must be a whole number from 1 to 100.', 'input.rolloutPercent');
+  }
+  const events: LifecycleEvent[] = [];
   const { connector, notified } = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, id, actor.workspaceId);
-    if (locked.releasedVersion == null) {
+    const released = locked.releasedVersion;
+    if (released == null) {
       throw new PreconditionError('NOTHING_RELEASED', 'There is no released version to share; release the latest version first.');
     }
-    if (locked.sharedVersion === locked.releasedVersion) {
-      throw new PreconditionError('ALREADY_SHARED', 'The latest released version of the connector is already shared.');
+    if (locked.sharedVersion === released || locked.rolloutVersion === released) {
+      const how = locked.rolloutVersion === released ? ` (to ${locked.rolloutPercent}% so far; widen it with setRollout)` : '';
+      throw new PreconditionError('ALREADY_SHARED', `The latest released version of the connector is already shared${how}.`);
     }
-    await tx.connectorVersion.update({
-      where: { connectorId_number: { connectorId: id, number: locked.releasedVersion } },
-      data: { sharedAt: new Date() },
-    });
-    const notified = await notifyInstallers(tx, id, locked.releasedVersion);
-    const connector = await tx.connector.update({ where: { id }, data: { sharedVersion: locked.releasedVersion } });
-    return { connector, notified };
+    await tx.connectorVersion.updateMany({ where: { connectorId: id, number: released, sharedAt: null }, data: { sharedAt: new Date() } });
+    const result = await applyRollout(tx, locked, released, percent);
+    events.push({ workspaceId: actor.workspaceId, type: 'version.shared', data: { connectorId: id, version: released, rolloutPercent: percent } });
+    events.push(...updateEvents(result.notified, id, released));
+    await emitEvents(tx, events);
+    return result;
   });
   // After the commit: subscribers load what the database now holds.
   publishNotifications(ctx, notified);
+  publishEvents(ctx, events);
   libraryChanged(ctx);
   return connector;
+}
+
+function updateEvents(notified: Notified[], connectorId: number, version: number): LifecycleEvent[] {
+  return notified.map((n) => ({ workspaceId: n.workspaceId, type: 'update.available' as const, data: { parentConnectorId: connectorId, version, notificationId: n.notificationId } }));
+}
+
+/** Offers `version` to `percent` % of installing workspaces (100: to all, as the shared version). */
+async function applyRollout(tx: Tx, locked: Locked, version: number, percent: number) {
+  const parent = { id: locked.id, rolloutVersion: version, rolloutPercent: percent };
+  const full = percent >= 100;
+  const connector = await tx.connector.update({
+    where: { id: locked.id },
+    data: full ? { sharedVersion: version, rolloutVersion: null, rolloutPercent: null } : { rolloutVersion: version, rolloutPercent: percent },
+  });
+  const notified = await notifyInstallers(tx, locked.id, version, full ? undefined : (workspaceId) => inRollout(parent, workspaceId));
+  return { connector, notified };
+}
+
+/** Widens (or narrows) a staged share; 100 makes the staged version the shared one for everybody. */
+export async function setRollout(ctx: DomainContext, id: number, percent: number): Promise<Connector> {
+  const actor = requireWriter(ctx);
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
+    throw new InvalidInputError('rolloutPercent must be a whole number from 1 to 100.', 'input.rolloutPercent');
+  }
+  const events: LifecycleEvent[] = [];
+  const { connector, notified } = await ctx.prisma.$transaction(async (tx) => {
+    const locked = await lockConnector(tx, id, actor.workspaceId);
+    if (locked.rolloutVersion == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
+    const result = await applyRollout(tx, locked, locked.rolloutVersion, percent);
+    events.push({ workspaceId: actor.workspaceId, type: 'version.shared', data: { connectorId: id, version: locked.rolloutVersion, rolloutPercent: percent } });
+    events.push(...updateEvents(result.notified, id, locked.rolloutVersion));
+    await emitEvents(tx, events);
+    return result;
+  });
+  publishNotifications(ctx, notified);
+  publishEvents(ctx, events);
+  libraryChanged(ctx);
+  return connector;
+}
+
+/**
+ * Stops a staged share: nobody else is offered the version, and unread notifications about it are
+ * withdrawn. Copies that already took it keep it (they are the workspace's own).
+ */
+export async function rollbackRollout(ctx: DomainContext, id: number): Promise<Connector> {
+  const actor = requireWriter(ctx);
+  const connector = await ctx.prisma.$transaction(async (tx) => {
+    const locked = await lockConnector(tx, id, actor.workspaceId);
+    if (locked.rolloutVersion == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
+    await tx.notification.deleteMany({ where: { install: { parentId: id }, parentVersion: locked.rolloutVersion, readAt: null } });
+    return tx.connector.update({ where: { id }, data: { rolloutVersion: null, rolloutPercent: null } });
+  });
+  libraryChanged(ctx);
+  return connector;
+}
+
+/** Marks a shared version deprecated with a message and, optionally, the version to use instead. */
+export async function deprecateVersion(
+  ctx: DomainContext,
+  id: number,
+  number: number,
+  opts: { message: string; replacementVersion?: number | null },
+): Promise<Connector> {
+  const actor = requireWriter(ctx);
+  const message = opts.message.trim();
+  if (!message || message.length > LIMITS.noteChars) throw new InvalidInputError(`Give a deprecation message of 1 to ${LIMITS.noteChars} characters.`, 'input.message');
+  await sharedVersionOf(ctx, id, number, actor.workspaceId);
+  if (opts.replacementVersion != null) await sharedVersionOf(ctx, id, opts.replacementVersion, actor.workspaceId, 'input.replacementVersion');
+  await ctx.prisma.connectorVersion.update({
+    where: { connectorId_number: { connectorId: id, number } },
+    data: { deprecatedAt: new Date(), deprecationMessage: message, replacementVersion: opts.replacementVersion ?? null },
+  });
+  libraryChanged(ctx);
+  return ctx.prisma.connector.findUniqueOrThrow({ where: { id } });
+}
+
+/** Yanks a shared version (or takes the yank back): new installs never get a yanked version; existing copies keep working. */
+export async function yankVersion(ctx: DomainContext, id: number, number: number, yanked = true): Promise<Connector> {
+  const actor = requireWriter(ctx);
+  await sharedVersionOf(ctx, id, number, actor.workspaceId);
+  await ctx.prisma.connectorVersion.update({ where: { connectorId_number: { connectorId: id, number } }, data: { yankedAt: yanked ? new Date() : null } });
+  libraryChanged(ctx);
+  return ctx.prisma.connector.findUniqueOrThrow({ where: { id } });
+}
+
+async function sharedVersionOf(ctx: DomainContext, id: number, number: number, workspaceId: number, field = 'input.version') {
+  const v = await ctx.prisma.connectorVersion.findFirst({ where: { connectorId: id, number, connector: { workspaceId } }, select: { sharedAt: true } });
+  if (!v) throw new NotFoundError(`No version ${number} of that connector in this workspace.`, field);
+  if (!v.sharedAt) throw new PreconditionError('NOTHING_SHARED', `Version ${number} was never shared; only shared versions are deprecated or yanked.`);
 }
 
 /** Reads spread the caller's Prisma selection (GraphQL) and always stay inside the workspace. */

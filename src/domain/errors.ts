@@ -17,6 +17,12 @@ export const ERROR_CODES = [
   'NOT_AN_INSTALL',
   'UP_TO_DATE',
   'LISTING_STATE',
+  'DIGEST_MISMATCH',
+  'MERGE_CONFLICT',
+  'LINK_EXPIRED',
+  'LINK_EXHAUSTED',
+  'VERSION_YANKED',
+  'NOTHING_TO_ROLL_OUT',
   'FORBIDDEN',
   'UNAUTHENTICATED',
   'RATE_LIMITED',
@@ -71,7 +77,12 @@ export class PreconditionError extends DomainError {
       | 'OWN_CONNECTOR'
       | 'NOT_AN_INSTALL'
       | 'UP_TO_DATE'
-      | 'LISTING_STATE',
+      | 'LISTING_STATE'
+      | 'DIGEST_MISMATCH'
+      | 'LINK_EXPIRED'
+      | 'LINK_EXHAUSTED'
+      | 'VERSION_YANKED'
+      | 'NOTHING_TO_ROLL_OUT',
     message: string,
     /** The finding behind the refusal, e.g. the first code error (`Line 2 has syntax errors…`). */
     readonly detail: string | null = null,
@@ -93,5 +104,16 @@ export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
   constructor(readonly retryAfterSeconds: number) {
     super(`Rate limit exceeded; retry in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** An update from the parent whose changes overlap the copy's own: nothing was written. */
+export class MergeConflictError extends DomainError {
+  readonly code = 'MERGE_CONFLICT';
+  constructor(readonly conflicts: import('../code/merge.js').MergeConflict[]) {
+    super(
+      `${conflicts.length} part(s) of the parent's update overlap changes made to this copy; nothing was written. Retry with resolve: OURS or THEIRS for those parts.`,
+      'input.resolve',
+    );
   }
 }

@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import { analyzeConnectorCode } from '../code/analyze.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
+import { publishEvents, type LifecycleEvent } from './events.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -31,12 +32,16 @@ export async function restoreVersion(
   if (opts.note != null && opts.note.length > LIMITS.noteChars) throw new InvalidInputError('note is too long.', 'input.note');
   const note = opts.note ?? `Restored version ${number}${old.note ? `: ${old.note}` : ''}`.slice(0, LIMITS.noteChars);
   const analysis = await analyzeConnectorCode(old.code);
-  return ctx.prisma.$transaction(async (tx) => {
+  let events: LifecycleEvent[] = [];
+  const connector = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, connectorId, actor.workspaceId);
+    events = locked.events;
     await appendVersion(tx, connectorId, locked, { code: old.code, note, analysis, memberId: actor.memberId });
     if (opts.release) await releaseLocked(tx, connectorId, locked, actor.memberId);
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });
+  publishEvents(ctx, events);
+  return connector;
 }
 
 const DIFF_TIMEOUT_MS = 2_000;

@@ -1,10 +1,14 @@
 import { analyzeConnectorCode } from '../code/analyze.js';
+import { mergeCode, type ConflictSide } from '../code/merge.js';
 import type { Connector, InstallSource } from '../generated/prisma/client.js';
-import { appendVersion, connectorName, lockConnector } from './connectors.js';
-import { requireWriter, type DomainContext } from './context.js';
-import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { libraryChanged } from './community.js';
-import { connectorByShareToken } from './sharing.js';
+import { appendVersion, connectorName, lockConnector, storedAnalysis, versionData } from './connectors.js';
+import { requireWriter, type DomainContext } from './context.js';
+import { verifyDigest } from './digest.js';
+import { InvalidInputError, MergeConflictError, NotFoundError, PreconditionError } from './errors.js';
+import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
+import { offeredVersion } from './rollout.js';
+import { activeLinkByToken, claimLinkUse } from './sharing.js';
 
 /** Exactly one of the two routes. */
 export interface InstallFrom {
@@ -13,8 +17,11 @@ export interface InstallFrom {
 }
 
 /** The parent an install asks for, with the rules of its route (listing or private link). */
-async function parentOf(ctx: DomainContext, from: InstallFrom): Promise<{ parent: Connector; source: InstallSource }> {
-  if (from.linkToken != null) return { parent: await connectorByShareToken(ctx, from.linkToken), source: 'LINK' };
+async function parentOf(ctx: DomainContext, from: InstallFrom) {
+  if (from.linkToken != null) {
+    const link = await activeLinkByToken(ctx, from.linkToken);
+    return { parent: link.connector, source: 'LINK' as InstallSource, linkId: link.id };
+  }
   const listing = await ctx.prisma.listing.findFirst({ where: { id: from.listingId!, status: 'APPROVED' }, include: { connector: true } });
   if (!listing) throw new NotFoundError('No such listing in the community library.', 'input.listingId');
   if (listing.preventDirectInstall) {
@@ -24,28 +31,36 @@ async function parentOf(ctx: DomainContext, from: InstallFrom): Promise<{ parent
       listing.landingPageUrl,
     );
   }
-  return { parent: listing.connector, source: 'LISTING' };
+  return { parent: listing.connector, source: 'LISTING' as InstallSource, linkId: null };
 }
 
+const VERSION_COPY = { code: true, note: true, codeSha256: true, diagnostics: true, hasErrors: true, actions: true, triggers: true, structure: true } as const;
+
 /**
- * Clones the parent's latest shared version into the caller's workspace as a connector of its
- * own (version 1), remembers the parent, and counts the install. Only ADMIN and DEVELOPER install.
+ * Clones the parent's offered version (its shared one, or its staged one for workspaces in a
+ * rollout; never a yanked one) into the caller's workspace as a connector of its own (version 1),
+ * remembers the parent and the digest copied, and counts the install. Only ADMIN and DEVELOPER
+ * install. Links that expired or ran out of installs refuse.
  */
 export async function installConnector(ctx: DomainContext, from: InstallFrom): Promise<Connector> {
   const actor = requireWriter(ctx);
   if ((from.listingId == null) === (from.linkToken == null)) {
     throw new InvalidInputError('Install from exactly one of listingId or linkToken.', 'input');
   }
-  const { parent, source } = await parentOf(ctx, from);
+  const { parent, source, linkId } = await parentOf(ctx, from);
   if (parent.workspaceId === actor.workspaceId) {
     throw new PreconditionError('OWN_CONNECTOR', 'This connector is already yours; installs copy connectors into other workspaces.');
   }
-  const sharedVersion = parent.sharedVersion!;
+  const version = await offeredVersion(ctx.prisma, parent, actor.workspaceId);
   const shared = await ctx.prisma.connectorVersion.findUniqueOrThrow({
-    where: { connectorId_number: { connectorId: parent.id, number: sharedVersion } },
-    select: { code: true, note: true, diagnostics: true, hasErrors: true, actions: true, triggers: true },
+    where: { connectorId_number: { connectorId: parent.id, number: version } },
+    select: VERSION_COPY,
   });
+  const digest = verifyDigest(shared.code, shared.codeSha256, `version ${version} of "${parent.title}"`);
+  const events: LifecycleEvent[] = [];
   const copy = await ctx.prisma.$transaction(async (tx) => {
+    // The link's limits are checked and spent in the same transaction as the install.
+    if (linkId != null) await claimLinkUse(tx, linkId);
     const copy = await tx.connector.create({
       data: {
         workspaceId: actor.workspaceId,
@@ -54,7 +69,7 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
         logo: parent.logo,
         description: parent.description,
         latestVersion: 1,
-        versions: { create: { number: 1, createdById: actor.memberId, ...copied(shared) } },
+        versions: { create: { number: 1, createdById: actor.memberId, ...versionData(shared.code, shared.note, storedAnalysis(shared)) } },
       },
     });
     await tx.install.create({
@@ -63,65 +78,73 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
         connectorId: copy.id,
         workspaceId: actor.workspaceId,
         source,
-        installedVersion: sharedVersion,
-        baseVersion: sharedVersion,
+        installedVersion: version,
+        baseVersion: version,
+        baseSha256: digest,
         installedById: actor.memberId,
       },
     });
+    if (linkId != null) await tx.shareLinkUse.create({ data: { linkId, workspaceId: actor.workspaceId, memberId: actor.memberId, connectorId: copy.id } });
     await tx.connector.update({ where: { id: parent.id }, data: { installCount: { increment: 1 } } });
+    await tx.versionEvent.create({ data: { connectorId: parent.id, version, kind: 'INSTALL', workspaceId: actor.workspaceId } });
+    events.push(
+      { workspaceId: parent.workspaceId, type: 'connector.installed', data: { connectorId: parent.id, version, installedBy: actor.workspaceId } },
+      { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: copy.id, version: 1 } },
+    );
+    await emitEvents(tx, events);
     return copy;
   });
+  publishEvents(ctx, events);
   libraryChanged(ctx); // install counts
   return copy;
 }
 
-/** A version row's stored analysis, reused for a copy of the same code. */
-function copied(v: { code: string; note: string | null; diagnostics: unknown; hasErrors: boolean; actions: string[]; triggers: string[] }) {
-  return {
-    code: v.code,
-    note: v.note,
-    codeSize: Buffer.byteLength(v.code, 'utf8'),
-    diagnostics: v.diagnostics as object,
-    hasErrors: v.hasErrors,
-    actions: v.actions,
-    triggers: v.triggers,
-  };
-}
-
 /**
- * Takes the parent's latest shared version as a new latest version of the copy. The copy's
- * released version does not move: the workspace releases when it has checked the update.
+ * Brings the parent's offered version into the copy as a new latest version, by a three-way
+ * merge: base = the parent version the copy last took, ours = the copy's latest version, theirs =
+ * the offered version. Clean merges (and copies never edited) are written; overlapping changes
+ * refuse with the conflicts unless `resolve` says which side wins them. The copy's released
+ * version does not move: the workspace releases when it has checked the update.
  */
-export async function updateFromParent(ctx: DomainContext, connectorId: number): Promise<Connector> {
+export async function updateFromParent(ctx: DomainContext, connectorId: number, opts: { resolve?: ConflictSide | null } = {}): Promise<Connector> {
   const actor = requireWriter(ctx);
   const install = await ctx.prisma.install.findFirst({
     where: { connectorId, workspaceId: actor.workspaceId },
-    include: { parent: { select: { id: true, sharedVersion: true } } },
+    include: { parent: { select: { id: true, title: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true } } },
   });
   if (!install) {
     const exists = await ctx.prisma.connector.count({ where: { id: connectorId, workspaceId: actor.workspaceId } });
     if (!exists) throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
     throw new PreconditionError('NOT_AN_INSTALL', 'This connector was not installed from another workspace; it has no parent.');
   }
-  const target = install.parent.sharedVersion;
-  if (target == null || target === install.baseVersion) {
-    throw new PreconditionError('UP_TO_DATE', `This connector already has the parent's latest shared version (${install.baseVersion}).`);
+  const target = await offeredVersion(ctx.prisma, install.parent, actor.workspaceId);
+  if (target === install.baseVersion) {
+    throw new PreconditionError('UP_TO_DATE', `This connector already has the parent's latest version for this workspace (${install.baseVersion}).`);
   }
-  const theirs = await ctx.prisma.connectorVersion.findUniqueOrThrow({
-    where: { connectorId_number: { connectorId: install.parentId, number: target } },
-    select: { code: true, note: true },
-  });
-  const analysis = await analyzeConnectorCode(theirs.code);
-  return ctx.prisma.$transaction(async (tx) => {
+  const [base, theirs] = await Promise.all(
+    [install.baseVersion, target].map((number) =>
+      ctx.prisma.connectorVersion.findUniqueOrThrow({ where: { connectorId_number: { connectorId: install.parentId, number } }, select: { code: true, note: true, codeSha256: true } }),
+    ),
+  );
+  verifyDigest(theirs.code, theirs.codeSha256, `version ${target} of "${install.parent.title}"`);
+  if (install.baseSha256) verifyDigest(base.code, install.baseSha256, `version ${install.baseVersion} of "${install.parent.title}" (the copy's base)`);
+
+  const events: LifecycleEvent[] = [];
+  const updated = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, connectorId, actor.workspaceId);
-    await appendVersion(tx, connectorId, locked, { code: theirs.code, note: theirs.note, analysis, memberId: actor.memberId });
-    // Only if no one else took an update meanwhile (the lock above serialises updates of this copy).
-    await tx.install.update({ where: { id: install.id }, data: { baseVersion: target, updatedAt: new Date() } });
-    await tx.notification.updateMany({
-      where: { installId: install.id, parentVersion: { lte: target }, readAt: null },
-      data: { readAt: new Date() },
-    });
+    const ours = await tx.connectorVersion.findUniqueOrThrow({ where: { connectorId_number: { connectorId, number: locked.latestVersion } }, select: { code: true } });
+    const merged = mergeCode(base.code, ours.code, theirs.code, opts.resolve);
+    if (merged.code === null) throw new MergeConflictError(merged.conflicts);
+    const fastForward = merged.code === theirs.code;
+    const note = fastForward ? theirs.note : `Merged version ${target} of the parent${theirs.note ? `: ${theirs.note}` : ''}`;
+    const analysis = await analyzeConnectorCode(merged.code);
+    await appendVersion(tx, connectorId, locked, { code: merged.code, note, analysis, memberId: actor.memberId });
+    events.push(...locked.events);
+    await tx.install.update({ where: { id: install.id }, data: { baseVersion: target, baseSha256: theirs.codeSha256, updatedAt: new Date() } });
+    await tx.notification.updateMany({ where: { installId: install.id, parentVersion: { lte: target }, readAt: null }, data: { readAt: new Date() } });
+    await tx.versionEvent.create({ data: { connectorId: install.parentId, version: target, kind: 'UPDATE', workspaceId: actor.workspaceId } });
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });
+  publishEvents(ctx, events);
+  return updated;
 }
-

@@ -3,7 +3,9 @@ import { analyzeConnectorCode, type CodeAnalysis } from '../code/analyze.js';
 import { appendVersion, connectorName, lockConnector, releaseLocked, versionData } from './connectors.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
+import { verifyDigest } from './digest.js';
 import { checkConnectorFields } from './input.js';
+import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 
 /** Manifests name their format so that a future version can still read old files. */
 export const MANIFEST_KIND = 'connector-registry.manifest';
@@ -19,6 +21,8 @@ const ManifestConnector = z.object({
   version: z.number().int().min(1),
   versionNote: z.string().nullable().optional(),
   code: z.string(),
+  /** SHA-256 (hex) of the code's UTF-8 bytes: an import refuses code that does not match it. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
 });
 
 export const ManifestSchema = z.object({
@@ -51,7 +55,7 @@ export async function exportManifest(ctx: DomainContext, connectorIds: number[])
   }
   const versions = await ctx.prisma.connectorVersion.findMany({
     where: { OR: connectors.map((c) => ({ connectorId: c.id, number: c.releasedVersion! })) },
-    select: { connectorId: true, number: true, note: true, code: true },
+    select: { connectorId: true, number: true, note: true, code: true, codeSha256: true },
   });
   const workspace = await ctx.prisma.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId } });
   return {
@@ -62,7 +66,7 @@ export async function exportManifest(ctx: DomainContext, connectorIds: number[])
     connectors: ids.map((id) => {
       const c = byId.get(id)!;
       const v = versions.find((x) => x.connectorId === id)!;
-      return { name: c.name, title: c.title, description: c.description, logo: c.logo, version: v.number, versionNote: v.note, code: v.code };
+      return { name: c.name, title: c.title, description: c.description, logo: c.logo, version: v.number, versionNote: v.note, code: v.code, sha256: v.codeSha256 };
     }),
   };
 }
@@ -113,6 +117,11 @@ export async function importManifest(
     if (names.has(entry.name)) entryError(index, entry.name, new InvalidInputError('the same connector appears twice.', 'input.name'));
     names.add(entry.name);
     try {
+      try {
+        verifyDigest(entry.code, entry.sha256, 'this entry');
+      } catch (error) {
+        throw new InvalidInputError(`${(error as Error).message}`, 'input.sha256');
+      }
       const fields = await checkConnectorFields({ title: entry.title, code: entry.code, logo: entry.logo, description: entry.description, note: entry.versionNote });
       const analysis = await analyzeConnectorCode(entry.code);
       if (analysis.hasErrors) {
@@ -138,7 +147,8 @@ export async function importManifest(
     });
   }
 
-  return ctx.prisma.$transaction(
+  const events: LifecycleEvent[] = [];
+  const imported = await ctx.prisma.$transaction(
     async (tx) => {
       const results: ImportEntryResult[] = [];
       for (const [index, { entry, analysis, title }] of checked.entries()) {
@@ -151,6 +161,7 @@ export async function importManifest(
           await appendVersion(tx, id, locked, { code: entry.code, note: entry.versionNote ?? null, analysis, memberId: actor.memberId });
           await tx.connector.update({ where: { id }, data: meta });
           await releaseLocked(tx, id, locked, actor.memberId);
+          events.push(...locked.events);
           results.push({ name: entry.name, title, action: 'UPDATE', connectorId: id, version: locked.latestVersion });
         } else {
           const created = await tx.connector.create({
@@ -173,6 +184,12 @@ export async function importManifest(
             },
           });
           id = created.id;
+          const made: LifecycleEvent[] = [
+            { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: id, version: 1 } },
+            { workspaceId: actor.workspaceId, type: 'version.released', data: { connectorId: id, version: 1 } },
+          ];
+          await emitEvents(tx, made);
+          events.push(...made);
           results.push({ name: entry.name, title, action: 'CREATE', connectorId: id, version: 1 });
         }
         opts.onProgress?.('write', index + 1, checked.length);
@@ -182,4 +199,6 @@ export async function importManifest(
     // Large manifests write many versions: give the transaction time (Prisma's default is 5 s).
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
+  publishEvents(ctx, events);
+  return imported;
 }

@@ -11,16 +11,25 @@ export interface Notified {
 }
 
 /**
- * Tells every workspace holding a copy of `parentId` that `version` is shared: one notification
- * per install (a version shared again after a rollback does not notify twice).
+ * Tells workspaces holding a copy of `parentId` that `version` is now offered to them: one
+ * notification per install that has not taken that version yet, for the workspaces `include`
+ * admits (a staged rollout admits its share); a version offered again does not notify twice.
  */
-export async function notifyInstallers(tx: Prisma.TransactionClient, parentId: number, version: number): Promise<Notified[]> {
-  const rows = await tx.$queryRaw<{ workspace_id: number; id: number }[]>`
-    INSERT INTO notifications (workspace_id, install_id, parent_version)
-    SELECT workspace_id, id, ${version} FROM installs WHERE parent_id = ${parentId}
-    ON CONFLICT (install_id, parent_version) DO NOTHING
-    RETURNING workspace_id, id`;
-  return rows.map((r) => ({ workspaceId: r.workspace_id, notificationId: r.id }));
+export async function notifyInstallers(
+  tx: Prisma.TransactionClient,
+  parentId: number,
+  version: number,
+  include: (workspaceId: number) => boolean = () => true,
+): Promise<Notified[]> {
+  const installs = await tx.install.findMany({ where: { parentId, baseVersion: { lt: version } }, select: { id: true, workspaceId: true } });
+  const chosen = installs.filter((i) => include(i.workspaceId));
+  if (chosen.length === 0) return [];
+  const rows = await tx.notification.createManyAndReturn({
+    data: chosen.map((i) => ({ workspaceId: i.workspaceId, installId: i.id, parentVersion: version })),
+    skipDuplicates: true,
+    select: { id: true, workspaceId: true },
+  });
+  return rows.map((r) => ({ workspaceId: r.workspaceId, notificationId: r.id }));
 }
 
 /** Live delivery of committed notifications; the database stays the source of truth. */

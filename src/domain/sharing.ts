@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Connector, ShareLink } from '../generated/prisma/client.js';
+import type { Connector, Prisma, ShareLink } from '../generated/prisma/client.js';
 import { hashToken } from './auth.js';
 import { lockConnector } from './connectors.js';
 import { requireActor, requireWriter, type DomainContext, type Principal } from './context.js';
-import { NotFoundError, PreconditionError } from './errors.js';
+import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 
 const LINK_PREFIX = 'crs_';
 
@@ -11,8 +11,19 @@ const LINK_PREFIX = 'crs_';
  * A new private share link for the connector; the active one (if any) stops working in the same
  * transaction. The secret is returned once: only its hash is kept.
  */
-export async function createShareLink(ctx: DomainContext, connectorId: number): Promise<{ token: string; link: ShareLink }> {
+export interface LinkLimits {
+  /** After this moment the link refuses (LINK_EXPIRED). */
+  expiresAt?: Date | null;
+  /** After this many installs the link refuses (LINK_EXHAUSTED). */
+  maxInstalls?: number | null;
+}
+
+export async function createShareLink(ctx: DomainContext, connectorId: number, limits: LinkLimits = {}): Promise<{ token: string; link: ShareLink }> {
   const actor = requireWriter(ctx);
+  if (limits.expiresAt && limits.expiresAt.getTime() <= Date.now()) throw new InvalidInputError('expiresAt must be in the future.', 'input.expiresAt');
+  if (limits.maxInstalls != null && (limits.maxInstalls < 1 || limits.maxInstalls > 1_000_000)) {
+    throw new InvalidInputError('maxInstalls must be between 1 and 1000000.', 'input.maxInstalls');
+  }
   const token = LINK_PREFIX + randomBytes(24).toString('base64url');
   const link = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, connectorId, actor.workspaceId);
@@ -21,7 +32,14 @@ export async function createShareLink(ctx: DomainContext, connectorId: number): 
     }
     await tx.shareLink.updateMany({ where: { connectorId, revokedAt: null }, data: { revokedAt: new Date() } });
     return tx.shareLink.create({
-      data: { connectorId, tokenHash: hashToken(token), prefix: token.slice(0, LINK_PREFIX.length + 6), createdById: actor.memberId },
+      data: {
+        connectorId,
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, LINK_PREFIX.length + 6),
+        createdById: actor.memberId,
+        expiresAt: limits.expiresAt ?? null,
+        maxInstalls: limits.maxInstalls ?? null,
+      },
     });
   });
   return { token, link };
@@ -37,10 +55,11 @@ export async function revokeShareLinks(ctx: DomainContext, connectorId: number):
 }
 
 /**
- * The connector an active link points at, for any workspace's member. Unknown, revoked and
- * malformed links are all NOT_FOUND: a link reveals nothing once it stops working.
+ * The link a secret stands for, while it works, for any workspace's member. Unknown, revoked and
+ * malformed links are all NOT_FOUND (a link reveals nothing once revoked); an expired link is
+ * LINK_EXPIRED and one that has used up its installs LINK_EXHAUSTED.
  */
-export async function connectorByShareToken(ctx: DomainContext, token: string): Promise<Connector> {
+export async function activeLinkByToken(ctx: DomainContext, token: string) {
   requireActor(ctx);
   const link =
     token.startsWith(LINK_PREFIX) && token.length < 200
@@ -49,7 +68,33 @@ export async function connectorByShareToken(ctx: DomainContext, token: string): 
   if (!link || link.revokedAt || link.connector.sharedVersion == null) {
     throw new NotFoundError('This share link does not exist or was revoked.', 'token');
   }
-  return link.connector;
+  if (link.expiresAt && link.expiresAt.getTime() <= Date.now()) throw new PreconditionError('LINK_EXPIRED', 'This share link has expired.');
+  if (link.maxInstalls != null && link.installCount >= link.maxInstalls) {
+    throw new PreconditionError('LINK_EXHAUSTED', `This share link allowed ${link.maxInstalls} install(s) and they have been used.`);
+  }
+  return link;
+}
+
+export async function connectorByShareToken(ctx: DomainContext, token: string): Promise<Connector> {
+  return (await activeLinkByToken(ctx, token)).connector;
+}
+
+/**
+ * Spends one install of a link inside the installing transaction; the conditional update makes
+ * concurrent installs unable to exceed the limit or slip past the expiry.
+ */
+export async function claimLinkUse(tx: Prisma.TransactionClient, linkId: number): Promise<void> {
+  const claimed = await tx.$executeRaw`
+    UPDATE share_links SET install_count = install_count + 1
+    WHERE id = ${linkId} AND revoked_at IS NULL
+      AND (expires_at IS NULL OR expires_at > now())
+      AND (max_installs IS NULL OR install_count < max_installs)`;
+  if (claimed === 0) {
+    const link = await tx.shareLink.findUniqueOrThrow({ where: { id: linkId } });
+    if (link.revokedAt) throw new NotFoundError('This share link does not exist or was revoked.', 'token');
+    if (link.expiresAt && link.expiresAt.getTime() <= Date.now()) throw new PreconditionError('LINK_EXPIRED', 'This share link has expired.');
+    throw new PreconditionError('LINK_EXHAUSTED', `This share link allowed ${link.maxInstalls} install(s) and they have been used.`);
+  }
 }
 
 /**

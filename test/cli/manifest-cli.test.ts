@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,7 @@ for (const backend of await backends()) {
       const token = (await cli('token', 'create', '--workspace', 'staging', '--handle', 'sam')).stdout.trim();
       const file = join(dir, 'bad.json');
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(file, JSON.stringify({ kind: 'connector-registry.manifest', schemaVersion: 1, exportedAt: 'x', source: { workspace: 's' }, connectors: [{ name: 'n', title: 'T', version: 1, code: '{ title: ' }] }));
+      writeFileSync(file, JSON.stringify({ kind: 'connector-registry.manifest', schemaVersion: 1, exportedAt: 'x', source: { workspace: 's' }, connectors: [{ name: 'n', title: 'T', version: 1, code: '{ title: ', sha256: createHash('sha256').update('{ title: ').digest('hex') }] }));
       await expect(cli('import', file, '--token', token)).rejects.toMatchObject({ stderr: expect.stringContaining('manifest.connectors.0.code') });
     }, 60_000);
   });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,7 +140,10 @@ for (const backend of await backends()) {
         schemaVersion: 1,
         exportedAt: new Date().toISOString(),
         source: { workspace: 'dev' },
-        connectors: Array.from({ length: N }, (_, i) => ({ name: `bulk_${tag}_${i}`, title: `Bulk ${i}`, version: 1, versionNote: 'bulk', code: `{ title: 'Bulk ${i}' }` })),
+        connectors: Array.from({ length: N }, (_, i) => {
+          const code = `{ title: 'Bulk ${i}' }`;
+          return { name: `bulk_${tag}_${i}`, title: `Bulk ${i}`, version: 1, versionNote: 'bulk', code, sha256: createHash('sha256').update(code).digest('hex') };
+        }),
       });
       const countIn = async (token: string) => (await gql(url, `{ connectors(first: 1) { totalCount } }`, {}, token)).data.connectors.totalCount;
 

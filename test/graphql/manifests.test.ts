@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const sha = (code: string) => createHash('sha256').update(code).digest('hex');
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
@@ -40,7 +43,16 @@ for (const backend of await backends()) {
       expect(manifest).toMatchObject({ kind: 'connector-registry.manifest', schemaVersion: 1, source: { workspace: 'sandbox' } });
       expect(Date.parse(manifest.exportedAt)).not.toBeNaN();
       expect(manifest.connectors).toEqual([
-        { name: expect.stringMatching(/^alpha_connector_/), title: 'Alpha', description: 'About Alpha', logo: PNG_1PX, version: 1, versionNote: 'Alpha v1', code: validCode({ title: 'Alpha' }) },
+        {
+          name: expect.stringMatching(/^alpha_connector_/),
+          title: 'Alpha',
+          description: 'About Alpha',
+          logo: PNG_1PX,
+          version: 1,
+          versionNote: 'Alpha v1',
+          code: validCode({ title: 'Alpha' }),
+          sha256: createHash('sha256').update(validCode({ title: 'Alpha' })).digest('hex'),
+        },
       ]);
       const unreleased = await connector('Unreleased', false);
       const refused = await t.gql(EXPORT, { ids: [a, unreleased] }, dev);
@@ -84,8 +96,10 @@ for (const backend of await backends()) {
       const good = manifest.connectors[0];
       const before = (await t.gql(COUNT, {}, prod)).body.data.connectors;
       const cases: [unknown, string, string][] = [
-        [{ ...manifest, connectors: [good, { ...good, name: 'other', code: SYNTAX_ERROR_CODE }] }, 'INVALID_INPUT', 'manifest.connectors.1.code'],
-        [{ ...manifest, connectors: [good, { ...good, name: 'big', code: 'x'.repeat(10 * 1024 * 1024 + 1) }] }, 'INVALID_INPUT', 'manifest.connectors.1.code'],
+        [{ ...manifest, connectors: [good, { ...good, name: 'other', code: SYNTAX_ERROR_CODE, sha256: sha(SYNTAX_ERROR_CODE) }] }, 'INVALID_INPUT', 'manifest.connectors.1.code'],
+        [{ ...manifest, connectors: [good, { ...good, name: 'big', code: 'x'.repeat(10 * 1024 * 1024 + 1), sha256: sha('x'.repeat(10 * 1024 * 1024 + 1)) }] }, 'INVALID_INPUT', 'manifest.connectors.1.code'],
+        [{ ...manifest, connectors: [good, { ...good, name: 'tampered', code: good.code + '\n# sneaky' }] }, 'INVALID_INPUT', 'manifest.connectors.1.sha256'],
+        [{ ...manifest, connectors: [{ ...good, sha256: undefined }] }, 'INVALID_INPUT', 'manifest.connectors.0.sha256'],
         [{ ...manifest, connectors: [good, { ...good, name: 'untitled', title: '' }] }, 'INVALID_INPUT', 'manifest.connectors.1.title'],
         [{ ...manifest, connectors: [good, good] }, 'INVALID_INPUT', 'manifest.connectors.1.name'],
         [{ ...manifest, schemaVersion: 99 }, 'INVALID_INPUT', 'manifest.schemaVersion'],

@@ -1,0 +1,41 @@
+import type { Prisma } from '../generated/prisma/client.js';
+import type { DomainContext } from './context.js';
+
+/** The lifecycle events a workspace can follow, by webhook or GraphQL subscription. */
+export const EVENT_TYPES = ['version.created', 'version.released', 'version.shared', 'connector.installed', 'update.available', 'listing.reviewed'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface LifecycleEvent {
+  workspaceId: number;
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+/** Topic of a workspace's live lifecycle events. */
+export const eventTopic = (workspaceId: number) => `events:${workspaceId}`;
+
+/**
+ * Records the deliveries of events for every webhook of their workspaces that asked for them, in
+ * the caller's transaction: an event is delivered if and only if its change committed.
+ */
+export async function emitEvents(tx: Prisma.TransactionClient, events: LifecycleEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const hooks = await tx.webhook.findMany({
+    where: { workspaceId: { in: [...new Set(events.map((e) => e.workspaceId))] }, disabledAt: null },
+    select: { id: true, workspaceId: true, events: true },
+  });
+  const rows = events.flatMap((e) =>
+    hooks
+      .filter((h) => h.workspaceId === e.workspaceId && h.events.includes(e.type))
+      .map((h) => ({ webhookId: h.id, event: e.type, payload: { type: e.type, workspace: e.workspaceId, at: new Date().toISOString(), data: e.data } as Prisma.InputJsonValue })),
+  );
+  if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
+}
+
+/** After the commit: live subscribers, and the webhook deliverer (woken through the same channel). */
+export function publishEvents(ctx: DomainContext, events: LifecycleEvent[]): void {
+  for (const e of events) ctx.events?.publish(eventTopic(e.workspaceId), e);
+  if (events.length) ctx.events?.publish(WEBHOOK_WAKE_TOPIC, {});
+}
+
+export const WEBHOOK_WAKE_TOPIC = 'webhooks-due';

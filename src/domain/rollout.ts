@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { Prisma } from '../generated/prisma/client.js';
+import { PreconditionError } from './errors.js';
+
+type Db = Prisma.TransactionClient | import('../db/database.js').PrismaClient;
+
+/**
+ * A workspace's stable bucket (0–99) for a connector's staged rollouts: the same workspace always
+ * lands in the same bucket, so widening a rollout only ever adds workspaces, and nobody flips back
+ * and forth between calls.
+ */
+export function rolloutBucket(connectorId: number, workspaceId: number): number {
+  return createHash('sha256').update(`${connectorId}:${workspaceId}`).digest().readUInt32BE(0) % 100;
+}
+
+export function inRollout(parent: { id: number; rolloutVersion: number | null; rolloutPercent: number | null }, workspaceId: number): boolean {
+  return parent.rolloutVersion != null && rolloutBucket(parent.id, workspaceId) < (parent.rolloutPercent ?? 0);
+}
+
+/**
+ * The version of a shared connector a workspace is offered: the staged version when the workspace
+ * is in the rollout, else the shared one; a yanked version falls back to the newest shared version
+ * before it that is not yanked.
+ */
+export async function offeredVersion(
+  db: Db,
+  parent: { id: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null },
+  workspaceId: number,
+): Promise<number> {
+  const wanted = inRollout(parent, workspaceId) ? parent.rolloutVersion! : parent.sharedVersion;
+  if (wanted == null) throw new PreconditionError('NOTHING_SHARED', 'This connector has no shared version.');
+  const usable = await db.connectorVersion.findFirst({
+    where: { connectorId: parent.id, number: { lte: wanted }, sharedAt: { not: null }, yankedAt: null },
+    orderBy: { number: 'desc' },
+    select: { number: true },
+  });
+  if (!usable) throw new PreconditionError('VERSION_YANKED', 'Every shared version of this connector was yanked; it cannot be installed now.');
+  return usable.number;
+}

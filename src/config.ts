@@ -23,6 +23,14 @@ const schema = z.object({
   LIBRARY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   /** How long a shutdown waits for in-flight requests before closing what is left (ms). */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Admit http:// webhook URLs on the loopback interface (local receivers, tests); HTTPS otherwise. */
+  WEBHOOK_ALLOW_HTTP_LOOPBACK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** First webhook retry after this long (ms), doubling each time, for up to WEBHOOK_MAX_ATTEMPTS attempts. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

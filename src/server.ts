@@ -13,6 +13,8 @@ import { createGraphQL } from './graphql/yoga.js';
 import { authenticateRequest, limitBody, rateLimit, readBody, requireDecodableForm, requireToken, type Env, type Refuse } from './http/guard.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
 import { createRateLimiter } from './http/rate-limit.js';
+import { createWebhookDeliverer } from './http/webhook-deliverer.js';
+import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
 import { createLogger, type Logger } from './log.js';
 import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
@@ -104,12 +106,22 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
   const app = createApp(config, { db, pubsub, log, metrics });
+  const deliverer = createWebhookDeliverer(db, log, {
+    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    timeoutMs: 10_000,
+  });
+  // New lifecycle events wake the deliverer at once (from any process on PostgreSQL).
+  void (async () => {
+    for await (const _ of pubsub.subscribe(WEBHOOK_WAKE_TOPIC)) deliverer.poke();
+  })();
   return {
     app,
     db,
     log,
     metrics,
     async close() {
+      await deliverer.stop();
       await events.close();
       await db.close();
     },

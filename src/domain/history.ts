@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { analyzeConnectorCode } from '../code/analyze.js';
+import { classifyChange, type ChangeReport } from '../code/compat.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
 import { publishEvents, type LifecycleEvent } from './events.js';
@@ -60,6 +61,8 @@ export interface VersionDiff {
   unified: string | null;
   actions: DefinitionChanges;
   triggers: DefinitionChanges;
+  /** What the change means to installers: breaking or not, and why. */
+  compatibility: ChangeReport;
 }
 
 function changes(before: Record<string, string>, after: Record<string, string>): DefinitionChanges {
@@ -86,5 +89,6 @@ export async function diffVersions(ctx: DomainContext, connectorId: number, from
     unified,
     actions: changes(da.definitions.actions, db.definitions.actions),
     triggers: changes(da.definitions.triggers, db.definitions.triggers),
+    compatibility: classifyChange(da.structure, db.structure),
   };
 }

@@ -179,7 +179,12 @@ const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
 const ConnectorIdInput = (name: string) =>
   builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
 const ReleaseConnectorInput = ConnectorIdInput('ReleaseConnectorInput');
-const ShareConnectorInput = ConnectorIdInput('ShareConnectorInput');
+const ShareConnectorInput = builder.inputType('ShareConnectorInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    rolloutPercent: t.int({ description: 'Share to this % of installing workspaces first (stable selection); 100 or unset: to all.' }),
+  }),
+});
 
 const errors = { types: CONNECTOR_MUTATION_ERRORS };
 
@@ -215,7 +220,7 @@ builder.mutationFields((t) => ({
     description: 'Shares the latest released version with those who install the connector.',
     args: { input: t.arg({ type: ShareConnectorInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      connector: await shareConnector(ctx, parseGlobalId(String(input.id), 'Connector')),
+      connector: await shareConnector(ctx, parseGlobalId(String(input.id), 'Connector'), { rolloutPercent: input.rolloutPercent }),
     }),
   }),
 }));

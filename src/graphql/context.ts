@@ -10,6 +10,7 @@ export type RegistryPubSub = PubSub<Record<string, [payload: unknown]>>;
 export interface GraphQLContext extends DomainContext {
   loaders: Loaders;
   pubsub: RegistryPubSub;
+  settings: { allowHttpLoopbackWebhooks: boolean };
 }
 
 /**
@@ -25,6 +26,6 @@ export function domainEvents(pubsub: RegistryPubSub, library?: { invalidate(): v
   };
 }
 
-export function graphqlContext(domain: DomainContext, pubsub: RegistryPubSub): GraphQLContext {
-  return { ...domain, loaders: createLoaders(domain.prisma), pubsub };
+export function graphqlContext(domain: DomainContext, pubsub: RegistryPubSub, settings: GraphQLContext['settings']): GraphQLContext {
+  return { ...domain, loaders: createLoaders(domain.prisma), pubsub, settings };
 }

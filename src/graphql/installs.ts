@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { requireActor } from '../domain/context.js';
-import { InvalidInputError } from '../domain/errors.js';
+import { InvalidInputError, MergeConflictError } from '../domain/errors.js';
 import { installConnector, updateFromParent } from '../domain/installs.js';
 import { markNotificationsRead, notificationsWhere, notificationTopic } from '../domain/notifications.js';
 import { builder } from './builder.js';
@@ -119,10 +119,24 @@ builder.mutationFields((t) => ({
   }),
   updateFromParent: t.field({
     type: ConnectorResult,
-    errors,
-    description: "Takes the parent's latest shared version as a new latest version of your copy; your released version does not move.",
-    args: { input: t.arg({ type: builder.inputType('UpdateFromParentInput', { fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ connector: await updateFromParent(ctx, parseGlobalId(String(input.id), 'Connector')) }),
+    errors: { types: [...CONNECTOR_MUTATION_ERRORS, MergeConflictError] },
+    description:
+      "Brings the parent's latest version for your workspace into your copy as a new latest version, merging it three ways with your own changes; your released version does not move.",
+    args: {
+      input: t.arg({
+        type: builder.inputType('UpdateFromParentInput', {
+          fields: (f) => ({
+            id: f.id({ required: true }),
+            resolve: f.field({
+              type: builder.enumType('ConflictResolution', { values: { OURS: { description: "Keep the copy's lines." }, THEIRS: { description: "Take the parent's lines." } } as const }),
+              description: 'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
+            }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({ connector: await updateFromParent(ctx, parseGlobalId(String(input.id), 'Connector'), { resolve: input.resolve }) }),
   }),
   markNotificationsRead: t.field({
     type: MarkReadPayload,

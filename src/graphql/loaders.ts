@@ -17,9 +17,30 @@ export interface VersionSummary {
   createdAt: Date;
   releasedAt: Date | null;
   sharedAt: Date | null;
+  codeSha256: string;
+  deprecatedAt: Date | null;
+  deprecationMessage: string | null;
+  replacementVersion: number | null;
+  yankedAt: Date | null;
 }
 
 const versionKey = (k: VersionKey) => `${k.connectorId}:${k.number}`;
+
+const SUMMARY = {
+  connectorId: true,
+  number: true,
+  note: true,
+  actions: true,
+  triggers: true,
+  createdAt: true,
+  releasedAt: true,
+  sharedAt: true,
+  codeSha256: true,
+  deprecatedAt: true,
+  deprecationMessage: true,
+  replacementVersion: true,
+  yankedAt: true,
+} as const;
 
 /**
  * Request-scoped batching: whatever a page of connectors or listings needs per item (version
@@ -32,7 +53,7 @@ export function createLoaders(prisma: PrismaClient) {
       async (keys) => {
         const rows = await prisma.connectorVersion.findMany({
           where: { OR: keys.map((k) => ({ connectorId: k.connectorId, number: k.number })) },
-          select: { connectorId: true, number: true, note: true, actions: true, triggers: true, createdAt: true, releasedAt: true, sharedAt: true },
+          select: SUMMARY,
         });
         const byKey = new Map(rows.map((r) => [versionKey(r), r]));
         return keys.map((k) => byKey.get(versionKey(k)) ?? null);
@@ -55,7 +76,7 @@ export function createLoaders(prisma: PrismaClient) {
       const rows = await prisma.connectorVersion.findMany({
         where: { connectorId: { in: [...connectorIds] }, sharedAt: { not: null } },
         orderBy: { number: 'desc' },
-        select: { connectorId: true, number: true, note: true, actions: true, triggers: true, createdAt: true, releasedAt: true, sharedAt: true },
+        select: SUMMARY,
       });
       return connectorIds.map((id) => rows.filter((r) => r.connectorId === id).slice(0, 10));
     }),

@@ -9,6 +9,7 @@ import './installs.js';
 import './history.js';
 import './manifests.js';
 import './schema-gen.js';
+import './upgrades.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

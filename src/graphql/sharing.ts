@@ -16,6 +16,11 @@ export const SharedVersionRef = builder.objectRef<VersionSummary>('SharedVersion
     actions: t.exposeStringList('actions'),
     triggers: t.exposeStringList('triggers'),
     sharedAt: t.expose('sharedAt', { type: 'DateTime', nullable: true }),
+    sha256: t.exposeString('codeSha256', { description: 'SHA-256 (hex) of the code; installs verify what they copy against it.' }),
+    deprecatedAt: t.expose('deprecatedAt', { type: 'DateTime', nullable: true }),
+    deprecationMessage: t.exposeString('deprecationMessage', { nullable: true }),
+    replacementVersion: t.exposeInt('replacementVersion', { nullable: true }),
+    yanked: t.boolean({ resolve: (v) => v.yankedAt != null }),
     sourceVisible: t.boolean({
       description: 'Whether your role may read the code (ADMIN, DEVELOPER).',
       resolve: (_v, _a, ctx) => canViewSharedSource(ctx.actor),
@@ -60,12 +65,29 @@ export const SharedConnectorRef = builder.objectRef<ConnectorRow>('SharedConnect
   }),
 });
 
+builder.prismaObject('ShareLinkUse', {
+  description: 'One install through a share link.',
+  fields: (t) => ({
+    workspace: t.string({ select: { workspace: { select: { slug: true } } }, resolve: (u) => u.workspace.slug }),
+    member: t.relation('member', { nullable: true }),
+    usedAt: t.expose('usedAt', { type: 'DateTime' }),
+  }),
+});
+
 const ShareLinkInfo = builder.prismaObject('ShareLink', {
   description: 'A private share link (its secret is shown once, when it is created).',
   fields: (t) => ({
     prefix: t.exposeString('prefix', { description: 'The first characters of the secret, to tell links apart.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     createdBy: t.relation('createdBy', { nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    maxInstalls: t.exposeInt('maxInstalls', { nullable: true }),
+    installCount: t.exposeInt('installCount'),
+    uses: t.relation('uses', {
+      description: 'Which workspaces installed through the link, and when (the 100 most recent).',
+      query: { orderBy: { id: 'desc' }, take: 100 },
+    }),
   }),
 });
 
@@ -76,6 +98,10 @@ builder.prismaObjectFields('Connector', (t) => ({
     description: 'The active private share link, if any.',
     select: { shareLinks: { where: { revokedAt: null }, orderBy: { id: 'desc' }, take: 1 } },
     resolve: (c) => c.shareLinks[0] ?? null,
+  }),
+  shareLinks: t.relation('shareLinks', {
+    description: 'Every share link of the connector, newest first (the 20 most recent), with its use log.',
+    query: { orderBy: { id: 'desc' }, take: 20 },
   }),
 }));
 
@@ -118,10 +144,21 @@ builder.mutationFields((t) => ({
     type: CreateShareLinkPayload,
     errors,
     description: 'A new private share link; the previous one stops working at once.',
-    args: { input: t.arg({ type: IdInput('CreateShareLinkInput'), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('CreateShareLinkInput', {
+          fields: (f) => ({
+            id: f.id({ required: true }),
+            expiresAt: f.field({ type: 'DateTime', description: 'The link refuses after this moment.' }),
+            maxInstalls: f.int({ description: 'The link refuses after this many installs.' }),
+          }),
+        }),
+        required: true,
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'Connector');
-      const { token, link } = await createShareLink(ctx, id);
+      const { token, link } = await createShareLink(ctx, id, { expiresAt: input.expiresAt, maxInstalls: input.maxInstalls });
       return { token, connector: await ctx.prisma.connector.findUniqueOrThrow({ where: { id: link.connectorId } }) };
     },
   }),

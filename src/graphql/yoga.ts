@@ -50,7 +50,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor }) => graphqlContext({ prisma, actor, events }, pubsub),
+    context: ({ actor }) => graphqlContext({ prisma, actor, events }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.

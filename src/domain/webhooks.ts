@@ -1,0 +1,62 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Webhook } from '../generated/prisma/client.js';
+import { requireActor, requireWriter, type DomainContext } from './context.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+import { EVENT_TYPES, type EventType } from './events.js';
+
+export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
+
+/**
+ * Webhook URLs must be HTTPS. `allowHttpLoopback` (config WEBHOOK_ALLOW_HTTP_LOOPBACK, off by
+ * default) admits http://127.0.0.1 / localhost for local receivers and tests.
+ */
+export function checkWebhookUrl(url: string, allowHttpLoopback: boolean): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidInputError('url is not a URL.', 'input.url');
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(allowHttpLoopback && loopback && parsed.protocol === 'http:')) {
+    throw new InvalidInputError('Webhook URLs must use HTTPS.', 'input.url');
+  }
+  if (url.length > 2000) throw new InvalidInputError('url is too long.', 'input.url');
+  return parsed.toString();
+}
+
+/** Registers an endpoint for some events; the signing secret is returned once. */
+export async function registerWebhook(
+  ctx: DomainContext,
+  input: { url: string; events: string[] },
+  opts: { allowHttpLoopback: boolean },
+): Promise<{ webhook: Webhook; secret: string }> {
+  const actor = requireWriter(ctx);
+  const url = checkWebhookUrl(input.url, opts.allowHttpLoopback);
+  const events = [...new Set(input.events)];
+  const unknown = events.find((e) => !(EVENT_TYPES as readonly string[]).includes(e));
+  if (events.length === 0 || unknown) throw new InvalidInputError(`events must be some of ${EVENT_TYPES.join(', ')}${unknown ? `; got ${unknown}` : ''}.`, 'input.events');
+  const count = await ctx.prisma.webhook.count({ where: { workspaceId: actor.workspaceId, disabledAt: null } });
+  if (count >= MAX_WEBHOOKS_PER_WORKSPACE) throw new InvalidInputError(`A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks.`, 'input.url');
+  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const webhook = await ctx.prisma.webhook.create({ data: { workspaceId: actor.workspaceId, url, secret, events: events as EventType[] } });
+  return { webhook, secret };
+}
+
+export async function removeWebhook(ctx: DomainContext, id: number): Promise<void> {
+  const actor = requireWriter(ctx);
+  const { count } = await ctx.prisma.webhook.updateMany({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, data: { disabledAt: new Date() } });
+  if (count === 0) throw new NotFoundError('No such webhook in this workspace.', 'input.id');
+}
+
+export function webhooksWhere(ctx: DomainContext) {
+  return { workspaceId: requireActor(ctx).workspaceId, disabledAt: null };
+}
+
+/**
+ * The signature a receiver checks: HMAC-SHA256 with the webhook's secret over
+ * `<timestamp>.<body>`, sent as `X-Registry-Signature: sha256=<hex>` with `X-Registry-Timestamp`.
+ */
+export function signPayload(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}

@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
 import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
 import { parseGlobalId } from './ids.js';
+import { ChangeReportRef } from './upgrades.js';
 
 const DefinitionChangesRef = builder.objectRef<VersionDiff['actions']>('DefinitionChanges').implement({
   fields: (t) => ({
@@ -23,6 +24,7 @@ const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
     }),
     actions: t.field({ type: DefinitionChangesRef, resolve: (d) => d.actions }),
     triggers: t.field({ type: DefinitionChangesRef, resolve: (d) => d.triggers }),
+    compatibility: t.field({ type: ChangeReportRef, description: 'What the change means to installers: breaking or not, and why.', resolve: (d) => d.compatibility }),
   }),
 });
 

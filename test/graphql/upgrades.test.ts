@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rolloutBucket } from '../../src/domain/rollout.js';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { validCode } from '../fixtures/code.js';
+import { CREATE, RELEASE, UPDATE } from './ops.js';
+
+const ERR = `... on Error { __typename code message field } ... on PreconditionError { detail }`;
+const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { __typename ... on ConnectorPayload { connector { latestSharedVersion rolloutVersion rolloutPercent } } ${ERR} } }`;
+const LINK = `mutation($id: ID!, $exp: DateTime, $max: Int) { createShareLink(input: { id: $id, expiresAt: $exp, maxInstalls: $max }) { __typename ... on CreateShareLinkPayload { token } ${ERR} } }`;
+const INSTALL = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { __typename ... on InstallPayload { connector { id latestVersion versions(first: 1) { nodes { code sha256 } } installedFrom { installedVersion baseVersion } } } ${ERR} } }`;
+const UPDATE_FROM_PARENT = `mutation($id: ID!, $r: ConflictResolution) { updateFromParent(input: { id: $id, resolve: $r }) { __typename
+  ... on InstallPayload { connector { latestVersion latestReleasedVersion latestVersionNote installedFrom { baseVersion } versions(first: 1) { nodes { code } } } }
+  ... on MergeConflictError { code conflicts { ours { start end text } base { start end text } theirs { start end text } } }
+  ${ERR} } }`;
+const NOTES = `{ notifications(first: 50, unreadOnly: true) { nodes { parentVersion connector { id } changes { level breaking changes { message } } } } }`;
+
+for (const backend of await backends()) {
+  describe(`safe upgrades (${backend})`, () => {
+    let t: TestServer;
+    let owner: string;
+    const installers: { slug: string; token: string; workspaceId: number }[] = [];
+
+    beforeAll(async () => {
+      t = await startTestServer(backend);
+      owner = await t.token('publisher', 'ADMIN', 'pia');
+      for (let i = 0; i < 12; i++) {
+        const token = await t.token(`ws-${i}`, 'ADMIN', `admin${i}`);
+        const [row] = await t.server.registry.db.sql.query<{ id: number }>(`SELECT id FROM workspaces WHERE slug = $1`, [`ws-${i}`]);
+        installers.push({ slug: `ws-${i}`, token, workspaceId: row.id });
+      }
+    });
+    afterAll(() => t.close());
+
+    async function publish(code: string, title = 'Upgradable') {
+      const c = (await t.gql(CREATE, { input: { title, code, note: 'v1' } }, owner)).body.data.createConnector.connector;
+      await t.gql(RELEASE, { id: c.id }, owner);
+      expect((await t.gql(SHARE, { id: c.id }, owner)).body.data.shareConnector.__typename).toBe('ConnectorPayload');
+      const token = (await t.gql(LINK, { id: c.id }, owner)).body.data.createShareLink.token;
+      return { id: c.id as string, databaseId: c.databaseId as number, token: token as string };
+    }
+
+    async function newVersion(id: string, code: string, note: string, rolloutPercent?: number) {
+      await t.gql(UPDATE, { input: { id, code, note } }, owner);
+      await t.gql(RELEASE, { id }, owner);
+      return t.gql(SHARE, { id, p: rolloutPercent }, owner);
+    }
+
+    it('merges the parent update into an edited copy, reports conflicts without writing, and resolves them on request', async () => {
+      const base = validCode({ title: 'Merge' });
+      const parent = await publish(base, 'Merge me');
+      const ws = installers[0];
+      const copy = (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector.connector;
+      // The installer customises the title line; the publisher changes the base URI.
+      const ours = base.replace("title: 'Merge'", "title: 'Merge (ours)'");
+      await t.gql(UPDATE, { input: { id: copy.id, code: ours, note: 'local' } }, ws.token);
+      await t.gql(RELEASE, { id: copy.id }, ws.token);
+      const theirs = base.replace('.acme.test"', '.acme.example"');
+      await newVersion(parent.id, theirs, 'new host');
+
+      const clean = await t.gql(UPDATE_FROM_PARENT, { id: copy.id }, ws.token);
+      const merged = clean.body.data.updateFromParent.connector;
+      expect(merged).toMatchObject({ latestVersion: 3, latestReleasedVersion: 2, latestVersionNote: 'Merged version 2 of the parent: new host', installedFrom: { baseVersion: 2 } });
+      expect(merged.versions.nodes[0].code).toContain("title: 'Merge (ours)'");
+      expect(merged.versions.nodes[0].code).toContain('.acme.example"');
+
+      // Both sides now change the same line.
+      const ours2 = merged.versions.nodes[0].code.replace("get('/me')", "get('/me?mine')");
+      await t.gql(UPDATE, { input: { id: copy.id, code: ours2 } }, ws.token);
+      await newVersion(parent.id, theirs.replace("get('/me')", "get('/me?theirs')"), 'me endpoint');
+      const conflict = await t.gql(UPDATE_FROM_PARENT, { id: copy.id }, ws.token);
+      const line = ours2.split('\n').findIndex((l: string) => l.includes("get('/me?mine')")) + 1;
+      expect(conflict.body.data.updateFromParent).toMatchObject({
+        code: 'MERGE_CONFLICT',
+        conflicts: [{ ours: { start: line, end: line, text: "    get('/me?mine')" }, theirs: { text: "    get('/me?theirs')" }, base: { text: "    get('/me')" } }],
+      });
+      const unchanged = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion installedFrom { baseVersion } } }`, { id: copy.id }, ws.token);
+      expect(unchanged.body.data.connector).toEqual({ latestVersion: 4, installedFrom: { baseVersion: 2 } });
+
+      const resolved = await t.gql(UPDATE_FROM_PARENT, { id: copy.id, r: 'THEIRS' }, ws.token);
+      const code = resolved.body.data.updateFromParent.connector.versions.nodes[0].code;
+      expect(code).toContain("get('/me?theirs')");
+      expect(code).toContain("title: 'Merge (ours)'");
+      expect(resolved.body.data.updateFromParent.connector.installedFrom.baseVersion).toBe(3);
+    });
+
+    it('names breaking changes on diffs, on the share preview and on update notifications', async () => {
+      const parent = await publish(validCode({ actions: ['search_records', 'create_record'] }), 'Breaking');
+      const ws = installers[1];
+      const copy = (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector.connector;
+      await t.gql(UPDATE, { input: { id: parent.id, code: validCode({ actions: ['search_records'] }), note: 'drop create' } }, owner);
+      await t.gql(RELEASE, { id: parent.id }, owner);
+      const preview = await t.gql(`query($id: ID!) { connector(id: $id) { sharePreview { level changes { breaking message } } diff(from: 1, to: 2) { compatibility { level } } } }`, { id: parent.id }, owner);
+      expect(preview.body.data.connector.sharePreview).toEqual({ level: 'BREAKING', changes: [{ breaking: true, message: "The action 'create_record' was removed (or renamed)." }] });
+      expect(preview.body.data.connector.diff.compatibility.level).toBe('BREAKING');
+      await t.gql(SHARE, { id: parent.id }, owner);
+      const notes = (await t.gql(NOTES, {}, ws.token)).body.data.notifications.nodes.filter((n: any) => n.connector.id === copy.id);
+      expect(notes).toEqual([{ parentVersion: 2, connector: { id: copy.id }, changes: { level: 'BREAKING', breaking: true, changes: [{ message: "The action 'create_record' was removed (or renamed)." }] } }]);
+    });
+
+    it('rolls a share out to a stable share of installers, widens it, and rolls it back', async () => {
+      const parent = await publish(validCode({ title: 'Rollout' }), 'Rollout');
+      const copies = new Map<string, string>();
+      for (const ws of installers) copies.set(ws.slug, (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector.connector.id);
+      const share = await newVersion(parent.id, validCode({ title: 'Rollout v2' }), 'v2', 30);
+      expect(share.body.data.shareConnector.connector).toMatchObject({ latestSharedVersion: 1, rolloutVersion: 2, rolloutPercent: 30 });
+
+      const bucketOf = (ws: (typeof installers)[number]) => rolloutBucket(parent.databaseId, ws.workspaceId);
+      const notified = async () => {
+        const out: string[] = [];
+        for (const ws of installers) {
+          const nodes = (await t.gql(NOTES, {}, ws.token)).body.data.notifications.nodes;
+          if (nodes.some((n: any) => n.connector.id === copies.get(ws.slug) && n.parentVersion === 2)) out.push(ws.slug);
+        }
+        return out;
+      };
+      const in30 = installers.filter((ws) => bucketOf(ws) < 30).map((ws) => ws.slug);
+      expect(await notified()).toEqual(in30);
+      // Stable: asking again changes nothing; the selected workspaces get v2, the others stay on v1.
+      expect(await notified()).toEqual(in30);
+      for (const ws of installers) {
+        const res = await t.gql(UPDATE_FROM_PARENT, { id: copies.get(ws.slug) }, ws.token);
+        if (in30.includes(ws.slug)) expect(res.body.data.updateFromParent.connector.installedFrom.baseVersion).toBe(2);
+        else expect(res.body.data.updateFromParent.code).toBe('UP_TO_DATE');
+      }
+
+      const widened = await t.gql(`mutation($id: ID!) { setRollout(input: { id: $id, rolloutPercent: 70 }) { ... on UpgradePayload { connector { rolloutPercent } } } }`, { id: parent.id }, owner);
+      expect(widened.body.data.setRollout.connector.rolloutPercent).toBe(70);
+      const in70 = installers.filter((ws) => bucketOf(ws) < 70).map((ws) => ws.slug);
+      expect(in70).toEqual(expect.arrayContaining(in30));
+      const newly = in70.filter((s) => !in30.includes(s));
+      expect((await notified()).sort()).toEqual(newly.sort());
+
+      const rolledBack = await t.gql(`mutation($id: ID!) { rollbackRollout(input: { id: $id }) { ... on UpgradePayload { connector { latestSharedVersion rolloutVersion } } } }`, { id: parent.id }, owner);
+      expect(rolledBack.body.data.rollbackRollout.connector).toEqual({ latestSharedVersion: 1, rolloutVersion: null });
+      expect(await notified()).toEqual([]);
+      const fresh = await t.token('ws-fresh', 'ADMIN', 'f');
+      const freshCopy = (await t.gql(INSTALL, { t: parent.token }, fresh)).body.data.installConnector.connector;
+      expect(freshCopy.installedFrom.installedVersion).toBe(1);
+    });
+
+    it('deprecates and yanks shared versions: new installs skip yanked ones, existing copies keep working', async () => {
+      const parent = await publish(validCode({ title: 'Yank' }), 'Yank');
+      await newVersion(parent.id, validCode({ title: 'Yank v2' }), 'v2');
+      const early = (await t.gql(INSTALL, { t: parent.token }, installers[2].token)).body.data.installConnector.connector;
+      expect(early.installedFrom.installedVersion).toBe(2);
+
+      const dep = await t.gql(
+        `mutation($id: ID!) { deprecateVersion(input: { id: $id, version: 1, message: "Use v2: v1 misses pagination", replacementVersion: 2 }) { __typename } }`,
+        { id: parent.id },
+        owner,
+      );
+      expect(dep.body.data.deprecateVersion.__typename).toBe('UpgradePayload');
+      const view = await t.gql(`query($t: String!) { sharedConnector(token: $t) { sharedVersions { number deprecationMessage replacementVersion yanked sha256 } } }`, { t: parent.token }, installers[3].token);
+      expect(view.body.data.sharedConnector.sharedVersions).toMatchObject([
+        { number: 2, deprecationMessage: null, yanked: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { number: 1, deprecationMessage: 'Use v2: v1 misses pagination', replacementVersion: 2 },
+      ]);
+
+      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { __typename } }`, { id: parent.id }, owner);
+      const later = (await t.gql(INSTALL, { t: parent.token }, installers[3].token)).body.data.installConnector.connector;
+      expect(later.installedFrom.installedVersion).toBe(1);
+      const stillThere = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion versions(first: 1) { nodes { code } } } }`, { id: early.id }, installers[2].token);
+      expect(stillThere.body.data.connector.versions.nodes[0].code).toBe(validCode({ title: 'Yank v2' }));
+      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 1 }) { __typename } }`, { id: parent.id }, owner);
+      const none = await t.gql(INSTALL, { t: parent.token }, installers[4].token);
+      expect(none.body.data.installConnector.code).toBe('VERSION_YANKED');
+      const unyank = await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2, yanked: false }) { __typename } }`, { id: parent.id }, owner);
+      expect(unyank.body.data.yankVersion.__typename).toBe('UpgradePayload');
+    });
+
+    it('refuses expired and exhausted links, and logs who used a link', async () => {
+      const parent = await publish(validCode({ title: 'Links' }), 'Links');
+      const past = await t.gql(LINK, { id: parent.id, exp: new Date(Date.now() - 1000).toISOString() }, owner);
+      expect(past.body.data.createShareLink).toMatchObject({ code: 'INVALID_INPUT', field: 'input.expiresAt' });
+
+      const once = (await t.gql(LINK, { id: parent.id, max: 1 }, owner)).body.data.createShareLink.token;
+      expect((await t.gql(INSTALL, { t: once }, installers[5].token)).body.data.installConnector.__typename).toBe('InstallPayload');
+      expect((await t.gql(INSTALL, { t: once }, installers[6].token)).body.data.installConnector.code).toBe('LINK_EXHAUSTED');
+
+      const soon = (await t.gql(LINK, { id: parent.id, exp: new Date(Date.now() + 1500).toISOString() }, owner)).body.data.createShareLink.token;
+      expect((await t.gql(INSTALL, { t: soon }, installers[7].token)).body.data.installConnector.__typename).toBe('InstallPayload');
+      await new Promise((r) => setTimeout(r, 1700));
+      expect((await t.gql(INSTALL, { t: soon }, installers[8].token)).body.data.installConnector.code).toBe('LINK_EXPIRED');
+
+      const log = await t.gql(`query($id: ID!) { connector(id: $id) { shareLinks { maxInstalls installCount expiresAt uses { workspace member { handle } usedAt } } } }`, { id: parent.id }, owner);
+      const links = log.body.data.connector.shareLinks;
+      expect(links[0].uses.map((u: any) => u.workspace)).toEqual(['ws-7']);
+      expect(links.find((l: any) => l.maxInstalls === 1)).toMatchObject({ installCount: 1, uses: [{ workspace: 'ws-5', member: { handle: 'admin5' } }] });
+    });
+
+    it('verifies digests: a copy of code that no longer matches its digest is refused and nothing is written', async () => {
+      const parent = await publish(validCode({ title: 'Digest' }), 'Digest');
+      await t.server.registry.db.sql.query(`UPDATE connector_versions SET code = code || '# tampered' WHERE connector_id = $1`, [parent.databaseId]);
+      const before = (await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)).body.data.connectors.totalCount;
+      const res = await t.gql(INSTALL, { t: parent.token }, installers[9].token);
+      expect(res.body.data.installConnector).toMatchObject({ code: 'DIGEST_MISMATCH' });
+      expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)).body.data.connectors.totalCount).toBe(before);
+    });
+
+    it('counts installs and updates per version over time', async () => {
+      const parent = await publish(validCode({ title: 'Stats' }), 'Stats');
+      const a = (await t.gql(INSTALL, { t: parent.token }, installers[10].token)).body.data.installConnector.connector;
+      await t.gql(INSTALL, { t: parent.token }, installers[11].token);
+      await newVersion(parent.id, validCode({ title: 'Stats v2' }), 'v2');
+      await t.gql(UPDATE_FROM_PARENT, { id: a.id }, installers[10].token);
+      const stats = (await t.gql(`query($id: ID!) { connector(id: $id) { versionStats { version installs updates daily { day installs updates } } } }`, { id: parent.id }, owner)).body.data
+        .connector.versionStats;
+      const today = new Date().toISOString().slice(0, 10);
+      expect(stats).toEqual([
+        { version: 2, installs: 0, updates: 1, daily: [{ day: today, installs: 0, updates: 1 }] },
+        { version: 1, installs: 2, updates: 0, daily: [{ day: today, installs: 2, updates: 0 }] },
+      ]);
+    });
+  });
+}

@@ -1,0 +1,130 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { validCode } from '../fixtures/code.js';
+import { CREATE, RELEASE } from './ops.js';
+
+const REGISTER = `mutation($url: String!, $events: [LifecycleEventType!]!) { registerWebhook(input: { url: $url, events: $events }) {
+  __typename ... on RegisterWebhookPayload { secret webhook { databaseId url events } } ... on Error { code field } } }`;
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A local receiver that fails the first `failures` deliveries with 500, then answers 204. */
+async function receiver(failures: number) {
+  const received: Received[] = [];
+  let failed = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (failed < failures) {
+        failed += 1;
+        res.writeHead(500).end('try later');
+      } else res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/hooks`, received, close: () => new Promise((r) => server.close(r)) };
+}
+
+async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+for (const backend of await backends()) {
+  describe(`lifecycle webhooks (${backend})`, () => {
+    let t: TestServer;
+    let admin: string;
+
+    beforeAll(async () => {
+      t = await startTestServer(backend, { WEBHOOK_ALLOW_HTTP_LOOPBACK: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_MAX_ATTEMPTS: 4 });
+      admin = await t.token('hooked', 'ADMIN', 'hana');
+    });
+    afterAll(() => t.close());
+
+    it('delivers signed events, retrying with backoff until the receiver accepts, and logs every attempt', async () => {
+      const rx = await receiver(2);
+      try {
+        const reg = (await t.gql(REGISTER, { url: rx.url, events: ['VERSION_CREATED', 'VERSION_RELEASED'] }, admin)).body.data.registerWebhook;
+        expect(reg.webhook).toMatchObject({ url: rx.url, events: ['version.created', 'version.released'] });
+        expect(reg.secret).toMatch(/^whsec_/);
+
+        const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
+        const id = (await t.gql(CREATE, { input: { title: 'Hooked', code: validCode() } }, admin)).body.data.createConnector.connector.databaseId;
+        const event = await live.next();
+        live.close();
+        expect(event.data.lifecycleEvents).toEqual({ type: 'VERSION_CREATED', data: { connectorId: id, version: 1 } });
+
+        // Two 500s, then 204: three attempts of the same delivery.
+        const attempts = await until(() => (rx.received.length >= 3 ? rx.received : undefined));
+        const [first, , third] = attempts;
+        expect(third.body).toBe(first.body);
+        expect(third.headers['x-registry-delivery']).toBe(first.headers['x-registry-delivery']);
+        const payload = JSON.parse(third.body);
+        expect(payload).toMatchObject({ type: 'version.created', data: { connectorId: id, version: 1 } });
+        expect(third.headers['x-registry-event']).toBe('version.created');
+        const expected = 'sha256=' + createHmac('sha256', reg.secret).update(`${third.headers['x-registry-timestamp']}.${third.body}`).digest('hex');
+        expect(third.headers['x-registry-signature']).toBe(expected);
+
+        const log = await until(async () => {
+          const hooks = (await t.gql(`{ webhooks { deliveries { event status attempts lastStatus } } }`, {}, admin)).body.data.webhooks;
+          const d = hooks[0].deliveries.find((x: any) => x.event === 'version.created');
+          return d?.status === 'DELIVERED' ? d : undefined;
+        });
+        expect(log).toEqual({ event: 'version.created', status: 'DELIVERED', attempts: 3, lastStatus: 204 });
+      } finally {
+        await rx.close();
+      }
+    });
+
+    it('gives up after the last attempt and marks the delivery failed', async () => {
+      const rx = await receiver(100);
+      try {
+        await t.gql(REGISTER, { url: rx.url, events: ['VERSION_RELEASED'] }, admin);
+        const c = (await t.gql(CREATE, { input: { title: 'Doomed', code: validCode() } }, admin)).body.data.createConnector.connector;
+        await t.gql(RELEASE, { id: c.id }, admin);
+        const failed = await until(async () => {
+          const hooks = (await t.gql(`{ webhooks { url deliveries { event status attempts lastStatus lastError } } }`, {}, admin)).body.data.webhooks;
+          const d = hooks.find((h: any) => h.url === rx.url)?.deliveries[0];
+          return d?.status === 'FAILED' ? d : undefined;
+        });
+        expect(failed).toMatchObject({ event: 'version.released', attempts: 4, lastStatus: 500, lastError: 'HTTP 500' });
+        expect(rx.received).toHaveLength(4);
+      } finally {
+        await rx.close();
+      }
+    });
+
+    it('accepts only HTTPS endpoints (loopback http only when configured) and known events', async () => {
+      const cases: [string, string[], string][] = [
+        ['http://example.com/hook', ['VERSION_CREATED'], 'input.url'],
+        ['not a url', ['VERSION_CREATED'], 'input.url'],
+        ['https://example.com/hook', [], 'input.events'],
+      ];
+      for (const [url, events, field] of cases) {
+        expect((await t.gql(REGISTER, { url, events }, admin)).body.data.registerWebhook, url).toMatchObject({ code: 'INVALID_INPUT', field });
+      }
+      const strict = await startTestServer(backend);
+      try {
+        const token = await strict.token('strict');
+        expect((await strict.gql(REGISTER, { url: 'http://127.0.0.1:9/x', events: ['VERSION_CREATED'] }, token)).body.data.registerWebhook.field).toBe('input.url');
+        expect((await strict.gql(REGISTER, { url: 'https://hooks.example.com/x', events: ['VERSION_CREATED'] }, token)).body.data.registerWebhook.__typename).toBe('RegisterWebhookPayload');
+      } finally {
+        await strict.close();
+      }
+    });
+  });
+}

@@ -2,6 +2,7 @@ import type { Listing, ListingStatus, Prisma } from '../generated/prisma/client.
 import { lockConnector } from './connectors.js';
 import { requireActor, requireReviewer, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
+import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { LIMITS } from './limits.js';
 
 /** Published whenever what the community library shows may have changed (caches listen). */
@@ -117,17 +118,27 @@ export async function reviewListing(ctx: DomainContext, listingId: number, decis
   if (decision !== 'APPROVE' && !why) throw new InvalidInputError('Say why when rejecting or disabling a listing.', 'input.reason');
   const { from, to } = TRANSITIONS[decision];
   // The status condition makes the check and the change one atomic step.
-  const { count } = await ctx.prisma.listing.updateMany({
-    where: { id: listingId, status: { in: from } },
-    data: { status: to, reviewReason: why, reviewedAt: new Date(), reviewedById: reviewer.reviewerId },
+  const events: LifecycleEvent[] = [];
+  const { count, listing } = await ctx.prisma.$transaction(async (tx) => {
+    const { count } = await tx.listing.updateMany({
+      where: { id: listingId, status: { in: from } },
+      data: { status: to, reviewReason: why, reviewedAt: new Date(), reviewedById: reviewer.reviewerId },
+    });
+    const listing = await tx.listing.findUnique({ where: { id: listingId }, include: { connector: { select: { workspaceId: true } } } });
+    if (listing && count > 0) {
+      events.push({ workspaceId: listing.connector.workspaceId, type: 'listing.reviewed', data: { listingId, connectorId: listing.connectorId, status: to, reason: why } });
+      await emitEvents(tx, events);
+    }
+    return { count, listing };
   });
-  const listing = await ctx.prisma.listing.findUnique({ where: { id: listingId } });
   if (!listing) throw new NotFoundError('No such listing.', 'input.id');
   if (count === 0) {
     throw new PreconditionError('LISTING_STATE', `A ${listing.status} listing cannot be given ${decision}; it must be ${from.join(' or ')}.`);
   }
+  publishEvents(ctx, events);
   libraryChanged(ctx);
-  return listing;
+  const { connector: _owner, ...row } = listing;
+  return row;
 }
 
 /** What the library shows: approved listings, optionally filtered by title, app and category. */

@@ -108,6 +108,22 @@ for (const backend of await backends()) {
       }
     });
 
+    it('tells the publisher when a listing is reviewed', async () => {
+      const reviewer = await t.reviewerToken('rev');
+      const c = (await t.gql(CREATE, { input: { title: 'Listed', code: validCode() } }, admin)).body.data.createConnector.connector;
+      await t.gql(RELEASE, { id: c.id }, admin);
+      await t.gql(`mutation($id: ID!) { shareConnector(input: { id: $id }) { __typename } }`, { id: c.id }, admin);
+      const listed = await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { ... on ListingPayload { listing { id } } } }`, { id: c.id }, admin);
+      const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
+      try {
+        await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: REJECT, reason: "Wrong logo" }) { __typename } }`, { id: listed.body.data.listConnector.listing.id }, reviewer);
+        const event = await live.next();
+        expect(event.data.lifecycleEvents).toMatchObject({ type: 'LISTING_REVIEWED', data: { connectorId: c.databaseId, status: 'REJECTED', reason: 'Wrong logo' } });
+      } finally {
+        live.close();
+      }
+    });
+
     it('accepts only HTTPS endpoints (loopback http only when configured) and known events', async () => {
       const cases: [string, string[], string][] = [
         ['http://example.com/hook', ['VERSION_CREATED'], 'input.url'],

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { closeAnalyzePool } from './code/analyze-pool.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>
     return await fn(db);
   } finally {
     await db.close();
+    await closeAnalyzePool();
   }
 }
 

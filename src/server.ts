@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createPubSub } from 'graphql-yoga';
 import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
+import { closeAnalyzePool } from './code/analyze-pool.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
 import { createEventTarget } from './events/index.js';
@@ -124,6 +125,7 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
       await deliverer.stop();
       await events.close();
       await db.close();
+      await closeAnalyzePool();
     },
   };
 }

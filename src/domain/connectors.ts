@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { analyzeConnectorCode, type CodeAnalysis } from '../code/analyze.js';
+import type { CodeAnalysis } from '../code/analyze.js';
+import { analyzeCode } from '../code/analyze-pool.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
@@ -87,7 +88,7 @@ export async function createConnector(ctx: DomainContext, input: CreateConnector
   if (input.title == null) throw new InvalidInputError('title is required.', 'input.title');
   if (input.code == null) throw new InvalidInputError('code is required.', 'input.code');
   const fields = await checkConnectorFields(input);
-  const analysis = await analyzeConnectorCode(fields.code!);
+  const analysis = await analyzeCode(fields.code!);
   const events: LifecycleEvent[] = [];
   const connector = await ctx.prisma.$transaction(async (tx) => {
     const created = await tx.connector.create({
@@ -122,7 +123,7 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
   const actor = requireWriter(ctx);
   const fields = await checkConnectorFields(input);
   // Parsing 10 MB takes a while: do it before taking the lock.
-  const analysis = fields.code !== undefined ? await analyzeConnectorCode(fields.code!) : null;
+  const analysis = fields.code !== undefined ? await analyzeCode(fields.code!) : null;
   let events: LifecycleEvent[] = [];
   const updated = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, id, actor.workspaceId);

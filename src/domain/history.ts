@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { analyzeConnectorCode } from '../code/analyze.js';
+import { analyzeCode } from '../code/analyze-pool.js';
 import { classifyChange, type ChangeReport } from '../code/compat.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
@@ -32,7 +32,7 @@ export async function restoreVersion(
   const old = await versionOf(ctx, connectorId, number, 'input.version');
   if (opts.note != null && opts.note.length > LIMITS.noteChars) throw new InvalidInputError('note is too long.', 'input.note');
   const note = opts.note ?? `Restored version ${number}${old.note ? `: ${old.note}` : ''}`.slice(0, LIMITS.noteChars);
-  const analysis = await analyzeConnectorCode(old.code);
+  const analysis = await analyzeCode(old.code);
   let events: LifecycleEvent[] = [];
   const connector = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, connectorId, actor.workspaceId);
@@ -78,7 +78,7 @@ function changes(before: Record<string, string>, after: Record<string, string>):
 /** The code diff and the structural change (actions/triggers added, removed, changed) between two versions. */
 export async function diffVersions(ctx: DomainContext, connectorId: number, from: number, to: number): Promise<VersionDiff> {
   const [a, b] = await Promise.all([versionOf(ctx, connectorId, from, 'from'), versionOf(ctx, connectorId, to, 'to')]);
-  const [da, db] = await Promise.all([analyzeConnectorCode(a.code), analyzeConnectorCode(b.code)]);
+  const [da, db] = await Promise.all([analyzeCode(a.code), analyzeCode(b.code)]);
   const unified =
     a.code === b.code
       ? ''

@@ -1,4 +1,4 @@
-import { analyzeConnectorCode } from '../code/analyze.js';
+import { analyzeCode } from '../code/analyze-pool.js';
 import { mergeCode, type ConflictSide } from '../code/merge.js';
 import type { Connector, InstallSource } from '../generated/prisma/client.js';
 import { libraryChanged } from './community.js';
@@ -137,7 +137,7 @@ export async function updateFromParent(ctx: DomainContext, connectorId: number, 
     if (merged.code === null) throw new MergeConflictError(merged.conflicts);
     const fastForward = merged.code === theirs.code;
     const note = fastForward ? theirs.note : `Merged version ${target} of the parent${theirs.note ? `: ${theirs.note}` : ''}`;
-    const analysis = await analyzeConnectorCode(merged.code);
+    const analysis = await analyzeCode(merged.code);
     await appendVersion(tx, connectorId, locked, { code: merged.code, note, analysis, memberId: actor.memberId });
     events.push(...locked.events);
     await tx.install.update({ where: { id: install.id }, data: { baseVersion: target, baseSha256: theirs.codeSha256, updatedAt: new Date() } });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { analyzeConnectorCode, type CodeAnalysis } from '../code/analyze.js';
+import type { CodeAnalysis } from '../code/analyze.js';
+import { analyzeCode } from '../code/analyze-pool.js';
 import { appendVersion, connectorName, lockConnector, releaseLocked, versionData } from './connectors.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
@@ -123,7 +124,7 @@ export async function importManifest(
         throw new InvalidInputError(`${(error as Error).message}`, 'input.sha256');
       }
       const fields = await checkConnectorFields({ title: entry.title, code: entry.code, logo: entry.logo, description: entry.description, note: entry.versionNote });
-      const analysis = await analyzeConnectorCode(entry.code);
+      const analysis = await analyzeCode(entry.code);
       if (analysis.hasErrors) {
         const first = analysis.diagnostics.find((d) => d.severity === 'error');
         throw new InvalidInputError(`its code has errors and an import releases it: ${first?.message}`, 'input.code');

@@ -12,6 +12,7 @@ import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { notifyInstallers, publishNotifications, type Notified } from './notifications.js';
 import { inRollout } from './rollout.js';
 import { LIMITS } from './limits.js';
+import { containsText } from './search.js';
 
 export type Tx = Prisma.TransactionClient;
 export type Locked = Awaited<ReturnType<typeof lockConnector>>;
@@ -354,7 +355,7 @@ export function connectorSearchWhere(ctx: DomainContext, title?: string | null):
     throw new InvalidInputError(`search is longer than ${LIMITS.searchChars} characters.`, 'search');
   }
   // Case-sensitive partial match on the title, as the spec's search does.
-  return { workspaceId: actor.workspaceId, ...(title ? { title: { contains: title } } : {}) };
+  return { workspaceId: actor.workspaceId, ...(title ? { title: containsText(title) } : {}) };
 }
 
 /** Ids of the workspace's connectors whose title contains `title`, newest first. */

@@ -9,7 +9,7 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import { LIMITS } from '../domain/limits.js';
-import ConnectionLimitsPlugin from './connection-limits.js';
+import ConnectionLimitsPlugin, { checkNodesIds } from './connection-limits.js';
 import { decodeNodeId } from './ids.js';
 
 /** Per-request hooks the schema (built once, shared by every registry in the process) can reach. */
@@ -47,11 +47,18 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodesOnConnection: true,
     decodeGlobalID: decodeNodeId,
+    nodesQueryOptions: {
+      description: `Objects by their global IDs (at most ${LIMITS.pageSize}), in the order asked; null for any that does not exist or is not yours.`,
+      resolve: (_root, args, _ctx, _info, resolveNodes) => resolveNodes(checkNodesIds(args.ids)),
+    },
   },
   complexity: {
     // Connections cost as many of their children as they may return; their `nodes`/`edges` were
     // counted by that `first`/`last` already; other lists count 10.
     fieldComplexity: (args, _ctx, field) => {
+      // nodes(ids): each ID may load a whole object (a version with 10 MB of code).
+      const ids = (args as { ids?: unknown }).ids;
+      if (field.name === 'nodes' && Array.isArray(ids)) return { field: 1, multiplier: Math.max(ids.length, 1) };
       const size = (args as { first?: number | null; last?: number | null }).first ?? (args as { last?: number | null }).last;
       if (typeof size === 'number') return { field: 1, multiplier: Math.max(size, 1) };
       if (field.name === 'nodes' || field.name === 'edges') return { field: 1, multiplier: 1 };

@@ -121,7 +121,8 @@ export async function importManifest(
       try {
         verifyDigest(entry.code, entry.sha256, 'this entry');
       } catch (error) {
-        throw new InvalidInputError(`${(error as Error).message}`, 'input.sha256');
+        // The same code as installs and updates use for code that is not what its digest says.
+        throw new PreconditionError('DIGEST_MISMATCH', `Entry ${index} (${entry.name}): ${(error as Error).message}`, null, `manifest.connectors.${index}.sha256`);
       }
       const fields = await checkConnectorFields({ title: entry.title, code: entry.code, logo: entry.logo, description: entry.description, note: entry.versionNote });
       const analysis = await analyzeCode(entry.code);

@@ -23,12 +23,12 @@ export const SharedVersionRef = builder.objectRef<VersionSummary>('SharedVersion
     replacementVersion: t.exposeInt('replacementVersion', { nullable: true }),
     yanked: t.boolean({ resolve: (v) => v.yankedAt != null }),
     sourceVisible: t.boolean({
-      description: 'Whether your role may read the code (ADMIN, DEVELOPER).',
+      description: 'Whether your role may read the code (ADMIN, DEVELOPER, platform reviewers; never OPERATOR).',
       resolve: (_v, _a, ctx) => canViewSource(ctx.actor),
     }),
     code: t.string({
       nullable: true,
-      description: 'The source; null unless your role is ADMIN or DEVELOPER.',
+      description: 'The source; null unless your role may read source (ADMIN, DEVELOPER, platform reviewers).',
       resolve: (v, _a, ctx) => (canViewSource(ctx.actor) ? ctx.loaders.versionCode.load(v) : null),
     }),
   }),

@@ -114,6 +114,7 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     timeoutMs: 10_000,
+    targets: { allowLoopback: config.WEBHOOK_ALLOW_HTTP_LOOPBACK },
   });
   // New lifecycle events wake the deliverer at once (from any process on PostgreSQL).
   void (async () => {

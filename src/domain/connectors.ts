@@ -3,6 +3,7 @@ import type { CodeAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Connector } from '../generated/prisma/client.js';
+import { requireSourceViewer } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, VersionConflictError } from './errors.js';
 import { codeDigest } from './digest.js';
@@ -369,8 +370,10 @@ export async function searchConnectorIds(ctx: DomainContext, title: string, page
   return rows.map((r) => r.id);
 }
 
+/** The latest version's code, for roles that may read source (FORBIDDEN otherwise). */
 export async function findCode(ctx: DomainContext, id: number): Promise<string> {
   const actor = requireActor(ctx);
+  requireSourceViewer(actor);
   const version = await ctx.prisma.connectorVersion.findFirst({
     where: { connector: { id, workspaceId: actor.workspaceId } },
     orderBy: { number: 'desc' },

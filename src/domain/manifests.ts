@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CodeAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import { appendVersion, connectorName, lockConnector, releaseLocked, versionData } from './connectors.js';
+import { requireSourceViewer } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { verifyDigest } from './digest.js';
@@ -42,6 +43,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
  */
 export async function exportManifest(ctx: DomainContext, connectorIds: number[]): Promise<Manifest> {
   const actor = requireActor(ctx);
+  requireSourceViewer(actor); // a manifest carries the code
   if (connectorIds.length === 0 || connectorIds.length > MAX_MANIFEST_CONNECTORS) {
     throw new InvalidInputError(`Export 1 to ${MAX_MANIFEST_CONNECTORS} connectors.`, 'ids');
   }

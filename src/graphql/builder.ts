@@ -10,6 +10,7 @@ import { getDatamodel } from '../generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import { LIMITS } from '../domain/limits.js';
 import ConnectionLimitsPlugin, { checkNodesIds } from './connection-limits.js';
+import RoleGuardPlugin from './role-guard.js';
 import { decodeNodeId } from './ids.js';
 
 /** Per-request hooks the schema (built once, shared by every registry in the process) can reach. */
@@ -27,7 +28,7 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   // Errors before Prisma, as the errors plugin documents.
-  plugins: [ErrorsPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  plugins: [ErrorsPlugin, RoleGuardPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   errors: {
     directResult: true,
     // Typed refusals in payloads, counted for the metrics of the request's own registry.

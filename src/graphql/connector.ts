@@ -8,6 +8,7 @@ import {
   shareConnector,
   updateConnector,
 } from '../domain/connectors.js';
+import { canViewSource } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
@@ -53,7 +54,12 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
   fields: (t) => ({
     number: t.exposeInt('number'),
     note: t.exposeString('note', { nullable: true }),
-    code: t.exposeString('code'),
+    code: t.string({
+      nullable: true,
+      select: { code: true },
+      description: 'The source. Null for roles that may not read source (OPERATOR): only ADMIN and DEVELOPER see code.',
+      resolve: (v, _a, ctx) => (canViewSource(ctx.actor) ? v.code : null),
+    }),
     codeSize: t.exposeInt('codeSize', { description: 'Size of the code in UTF-8 bytes.' }),
     hasErrors: t.exposeBoolean('hasErrors', { description: 'A version with errors is a draft: it cannot be released.' }),
     diagnostics: t.field({ type: [DiagnosticRef], select: { diagnostics: true }, resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),

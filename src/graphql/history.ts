@@ -20,7 +20,7 @@ const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
     to: t.exposeInt('to'),
     unified: t.exposeString('unified', {
       nullable: true,
-      description: 'Unified diff of the code; empty when identical, null when too different to diff in time.',
+      description: 'Unified diff of the code; empty when identical, null when too different to diff in time, and null for roles that may not read source (OPERATOR).',
     }),
     actions: t.field({ type: DefinitionChangesRef, resolve: (d) => d.actions }),
     triggers: t.field({ type: DefinitionChangesRef, resolve: (d) => d.triggers }),

@@ -34,7 +34,7 @@ builder.queryFields((t) => ({
   exportManifest: t.field({
     type: 'JSON',
     description:
-      'A manifest (JSON) of these connectors for another environment: identity, title, description, logo, and the latest released version with its note. Every connector must have a released version.',
+      'A manifest (JSON) of these connectors for another environment: identity, title, description, logo, and the latest released version with its note and code. Every connector must have a released version. FORBIDDEN for roles that may not read source (OPERATOR).',
     args: { ids: t.arg.idList({ required: true }) },
     resolve: (_root, { ids }, ctx) => exportManifest(ctx, ids.map((id) => parseGlobalId(String(id), 'Connector', 'ids'))),
   }),

@@ -1,5 +1,6 @@
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
-import { canViewSharedSource, connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
+import { canViewSource } from '../domain/access.js';
+import { connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
 import { NotFoundError } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
@@ -22,13 +23,13 @@ export const SharedVersionRef = builder.objectRef<VersionSummary>('SharedVersion
     replacementVersion: t.exposeInt('replacementVersion', { nullable: true }),
     yanked: t.boolean({ resolve: (v) => v.yankedAt != null }),
     sourceVisible: t.boolean({
-      description: 'Whether your role may read the code (ADMIN, DEVELOPER).',
-      resolve: (_v, _a, ctx) => canViewSharedSource(ctx.actor),
+      description: 'Whether your role may read the code (ADMIN, DEVELOPER, platform reviewers; never OPERATOR).',
+      resolve: (_v, _a, ctx) => canViewSource(ctx.actor),
     }),
     code: t.string({
       nullable: true,
-      description: 'The source; null unless your role is ADMIN or DEVELOPER.',
-      resolve: (v, _a, ctx) => (canViewSharedSource(ctx.actor) ? ctx.loaders.versionCode.load(v) : null),
+      description: 'The source; null unless your role may read source (ADMIN, DEVELOPER, platform reviewers).',
+      resolve: (v, _a, ctx) => (canViewSource(ctx.actor) ? ctx.loaders.versionCode.load(v) : null),
     }),
   }),
 });

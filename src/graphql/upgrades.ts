@@ -1,6 +1,7 @@
 import { classifyChange, type Change, type ChangeReport } from '../code/compat.js';
 import type { CodeStructure } from '../code/structure.js';
 import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../domain/connectors.js';
+import { canViewWebhookTargets } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
 import { MergeConflictError } from '../domain/errors.js';
 import { EVENT_TYPES, eventTopic, type LifecycleEvent } from '../domain/events.js';
@@ -203,7 +204,11 @@ const DeliveryRef = builder.prismaObject('WebhookDelivery', {
     status: t.string({ resolve: (d) => d.status }),
     attempts: t.exposeInt('attempts'),
     lastStatus: t.exposeInt('lastStatus', { nullable: true, description: 'HTTP status of the last attempt.' }),
-    lastError: t.exposeString('lastError', { nullable: true }),
+    lastError: t.string({
+      nullable: true,
+      description: 'Why the last attempt failed; null for roles that do not manage webhooks (it can name the target host).',
+      resolve: (d, _a, ctx) => (canViewWebhookTargets(ctx.actor) ? d.lastError : null),
+    }),
     payload: t.expose('payload', { type: 'JSON' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
@@ -214,7 +219,11 @@ const DeliveryRef = builder.prismaObject('WebhookDelivery', {
 const WebhookRef = builder.prismaObject('Webhook', {
   fields: (t) => ({
     databaseId: t.exposeInt('id'),
-    url: t.exposeString('url'),
+    url: t.string({
+      nullable: true,
+      description: 'Where deliveries go; null for roles that do not manage webhooks (OPERATOR): URLs can hold the receiver\'s secrets.',
+      resolve: (w, _a, ctx) => (canViewWebhookTargets(ctx.actor) ? w.url : null),
+    }),
     events: t.exposeStringList('events'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     deliveries: t.relation('deliveries', { description: 'The 50 most recent deliveries, newest first.', query: { orderBy: { id: 'desc' }, take: 50 } }),

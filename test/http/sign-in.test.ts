@@ -81,7 +81,7 @@ describe('npm start on an empty data directory', () => {
 
   /** Starts `serve` as a newcomer would, returns what it printed once it listens, then stops it. */
   async function firstLines(): Promise<string> {
-    const env = { ...process.env, DATA_DIR: join(dir, 'pglite'), PORT: '0', LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'pglite'), PORT: '0', LOG_LEVEL: 'silent' };
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, ['bin/connector-registry.js', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

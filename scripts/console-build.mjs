@@ -61,8 +61,10 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 async function build() {
   const started = Date.now();
   relay();
+  // A production bundle whatever the caller's NODE_ENV (vitest sets it to `test`).
+  process.env.NODE_ENV = 'production';
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
   const pub = join(dist, 'public');
   copyFileSync(join(web, '.relay', 'persisted-documents.json'), join(dist, 'persisted-documents.json'));
 

@@ -50,7 +50,7 @@ function Shell() {
     {},
   );
   if (!data.viewer) {
-    setToken(null);
+    queueMicrotask(() => setToken(null, 'The registry did not accept the token (unknown or revoked): sign in again.'));
     return null;
   }
   const viewer = data.viewer;

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { setToken } from '../session';
+import { setToken, signedOutReason } from '../session';
 
 /** The one-time code of a sign-in link travels in the URL fragment, so it never reaches a server log. */
 function codeFromLocation(): string | null {
@@ -16,7 +16,7 @@ async function redeem(code: string): Promise<string> {
 
 export function SignIn() {
   const [token, setTokenText] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(signedOutReason);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {

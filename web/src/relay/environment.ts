@@ -33,7 +33,7 @@ async function fetchQuery(params: RequestParameters, variables: Variables): Prom
     const json = (await res.json()) as GraphQLResponse & { errors?: { message: string; extensions?: { code?: string } }[] };
     const first = json.errors?.[0];
     if (first?.extensions?.code === 'UNAUTHENTICATED' || res.status === 401) {
-      setToken(null);
+      setToken(null, 'The registry did not accept the token (unknown or revoked): sign in again.');
       throw new ApiError('Your session ended: sign in again.', 'UNAUTHENTICATED');
     }
     if (first && !('data' in json && json.data)) throw new ApiError(first.message, first.extensions?.code);

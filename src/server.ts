@@ -12,6 +12,8 @@ import { requestScope } from './graphql/builder.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { authenticateRequest, limitBody, rateLimit, readBody, requireDecodableForm, requireToken, type Env, type Refuse } from './http/guard.js';
+import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
+import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
@@ -76,6 +78,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts
 
   app.get('/graphql', compress()); // the GraphiQL page inlines its 9 MB of assets
   app.use('/graphql', limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
+  app.use('/graphql', persistedDocuments(createDocumentStore(), refuseGraphQL)); // the console's compiled operations
   app.use('/graphql', authenticateRequest(db.prisma, refuseGraphQL), rateLimit(limiter, refuseGraphQL));
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c: Context<Env>) => {
     const body = c.get('body');
@@ -86,6 +89,9 @@ export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts
   app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
   app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), rateLimit(limiter, refuseRest));
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
+  app.use('/auth/*', limitBody(64 * 1024, refuseRest), readBody(64 * 1024, refuseRest), rateLimit(limiter, refuseRest));
+  signInRoutes(app, db.prisma); // the console's one-time sign-in links
+  serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.
   app.notFound((c) => {
     const message = `No endpoint ${c.req.method} ${c.req.path}.`;

@@ -109,7 +109,7 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
   const log = createLogger(config.LOG_LEVEL);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, ...opts });
   await db.migrate();
-  const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'));
+  const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'), db.listen?.bind(db));
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
   const app = createApp(config, { db, pubsub, log, metrics });

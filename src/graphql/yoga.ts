@@ -13,6 +13,7 @@ import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js'
 import type { LibraryCache } from './library-cache.js';
 import { useCleanInput } from './clean-input.js';
 import { useCost } from './cost.js';
+import { useSessionEnd } from './session-end.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
@@ -82,6 +83,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       useRequestErrorCodes(),
       useCleanInput(),
       useCost(config.MAX_QUERY_COMPLEXITY),
+      useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),
     ],

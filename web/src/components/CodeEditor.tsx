@@ -66,6 +66,9 @@ export default function CodeEditor({
     ];
     const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
     view.current = v;
+    // Keyboard users can scroll a long (or read-only) text too.
+    v.scrollDOM.tabIndex = 0;
+    v.scrollDOM.setAttribute('aria-label', `${label} (scroll)`);
     return () => v.destroy();
     // The editor is created once; value and diagnostics are pushed in below.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -24,6 +24,11 @@ export default function DiffView({ left, right, leftLabel, rightLabel }: { left:
       collapseUnchanged: { margin: 3, minSize: 6 },
       gutter: true,
     });
+    // Keyboard users can scroll the comparison and each side.
+    for (const [el, name] of [[view.dom, 'Comparison'], [view.a.scrollDOM, leftLabel], [view.b.scrollDOM, rightLabel]] as const) {
+      el.tabIndex = 0;
+      el.setAttribute('aria-label', `${name} (scroll)`);
+    }
     return () => view.destroy();
   }, [left, right, leftLabel, rightLabel]);
   return (

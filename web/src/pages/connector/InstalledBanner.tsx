@@ -52,6 +52,31 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
             latestVersion
             latestVersionNote
             ...InstalledBanner_connector
+            # The code tab shows the new latest version at once.
+            versions(first: 1) {
+              edges {
+                node {
+                  id
+                  number
+                  note
+                  code
+                  hasErrors
+                  createdAt
+                  createdBy {
+                    handle
+                  }
+                  diagnostics {
+                    line
+                    column
+                    message
+                    severity
+                    kind
+                  }
+                  actions
+                  triggers
+                }
+              }
+            }
           }
         }
         ... on MergeConflictError {

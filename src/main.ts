@@ -12,11 +12,12 @@ import { Role } from './generated/prisma/enums.js';
 import { bootstrapEmptyRegistry, createSignInCode } from './domain/sign-in-links.js';
 import { startServer } from './server.js';
 
-async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
-    await db.migrate();
+    // `migrate` reports what it applies itself; every other command brings the schema up to date first.
+    if (opts.migrate !== false) await db.migrate();
     return await fn(db);
   } finally {
     await db.close();
@@ -61,7 +62,7 @@ program
     withDatabase(async (db) => {
       const { applied, alreadyApplied } = await db.migrate();
       console.log(`applied ${applied.length} migration(s), ${alreadyApplied.length} already applied`);
-    }),
+    }, { migrate: false }),
   );
 
 const token = program.command('token').description('manage API tokens');

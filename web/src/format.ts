@@ -3,8 +3,16 @@ export function when(iso: string | null | undefined): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** The refusal inside a mutation result, in the shape the console shows. */
-export function refusal(result: { readonly __typename: string; readonly code?: string; readonly message?: string; readonly detail?: string | null } | null | undefined) {
-  if (!result || !result.code || !result.message) return null;
-  return { code: result.code, message: result.detail && !result.message.includes(result.detail) ? `${result.message} ${result.detail}` : result.message };
+interface PayloadError {
+  readonly code: string;
+  readonly message: string;
+  readonly detail?: string | null;
+  readonly field?: readonly string[] | null;
+}
+
+/** The first refusal of a mutation payload (`userErrors`), in the words the console shows; null when it succeeded. */
+export function refusal(payload: { readonly userErrors?: readonly PayloadError[] } | null | undefined) {
+  const e = payload?.userErrors?.[0];
+  if (!e) return null;
+  return { code: e.code, message: e.detail && !e.message.includes(e.detail) ? `${e.message} ${e.detail}` : e.message, field: e.field ?? null };
 }

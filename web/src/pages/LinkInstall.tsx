@@ -12,19 +12,12 @@ export const installMutation = graphql`
   mutation LinkInstallMutation($input: InstallConnectorInput!) {
     installConnector(input: $input) {
       __typename
-      ... on InstallPayload {
-        connector {
+      connector {
           id
           title
         }
-      }
-      ... on PreconditionError {
-        detail
-      }
-      ... on Error {
-        code
-        message
-      }
+      
+      userErrors { code message field detail latestVersion }
     }
   }
 `;
@@ -62,7 +55,7 @@ export default function LinkInstallPage() {
               onCompleted: ({ installConnector: r }) => {
                 const refused = refusal(r);
                 if (refused) return setErrors([refused]);
-                if (r.__typename === 'InstallPayload') navigate(`/connectors/${encodeURIComponent(r.connector!.id)}`);
+                if (r.connector) navigate(`/connectors/${encodeURIComponent(r.connector!.id)}`);
               },
               onError: (e) => setErrors([{ message: e.message }]),
             })

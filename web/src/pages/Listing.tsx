@@ -63,7 +63,7 @@ export default function ListingPage({ id }: { id: string }) {
               onCompleted: ({ installConnector: r }) => {
                 const refused = refusal(r);
                 if (refused) return setErrors([refused]);
-                if (r.__typename === 'InstallPayload') navigate(`/connectors/${encodeURIComponent(r.connector!.id)}`);
+                if (r.connector) navigate(`/connectors/${encodeURIComponent(r.connector!.id)}`);
               },
               onError: (e) => setErrors([{ message: e.message }]),
             })

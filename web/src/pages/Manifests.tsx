@@ -40,20 +40,14 @@ export default function ManifestsPage() {
     mutation ManifestsImportMutation($input: ImportManifestInput!) {
       importManifest(input: $input) {
         __typename
-        ... on ImportManifestPayload {
-          dryRun
+        dryRun
           entries {
             action
             name
             title
             version
           }
-        }
-        ... on Error {
-          code
-          message
-          field
-        }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -94,8 +88,8 @@ export default function ManifestsPage() {
       variables: { input: { manifest, dryRun } },
       onCompleted: ({ importManifest: r }) => {
         const refused = refusal(r);
-        if (refused) return setErrors([{ ...refused, message: `${refused.message}${'field' in r && r.field ? ` (${r.field})` : ''}` }]);
-        if (r.__typename !== 'ImportManifestPayload') return;
+        if (refused) return setErrors([{ ...refused, message: `${refused.message}${refused.field ? ` (${refused.field.join('.')})` : ''}` }]);
+        if (!r.entries) return;
         if (dryRun) setPlan(r.entries ?? []);
         else {
           setImported(r.entries ?? []);

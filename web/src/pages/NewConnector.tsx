@@ -45,16 +45,10 @@ export default function NewConnectorPage() {
     mutation NewConnectorMutation($input: CreateConnectorInput!) {
       createConnector(input: $input) {
         __typename
-        ... on ConnectorPayload {
-          connector {
+        connector {
             id
           }
-        }
-        ... on Error {
-          code
-          message
-          field
-        }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -68,7 +62,7 @@ export default function NewConnectorPage() {
       onCompleted: ({ createConnector: r }) => {
         const refused = refusal(r);
         if (refused) return setErrors([refused]);
-        if (r.__typename === 'ConnectorPayload') navigate(`/connectors/${encodeURIComponent(r.connector!.id)}`);
+        if (r.connector) navigate(`/connectors/${encodeURIComponent(r.connector!.id)}`);
       },
       onError: (err) => setErrors([{ message: err.message }]),
     });

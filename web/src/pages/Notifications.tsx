@@ -37,13 +37,8 @@ export default function NotificationsPage() {
     mutation NotificationsMarkReadMutation($input: MarkNotificationsReadInput!) {
       markNotificationsRead(input: $input) {
         __typename
-        ... on MarkNotificationsReadPayload {
-          marked
-        }
-        ... on Error {
-          code
-          message
-        }
+        marked
+        userErrors { code message field detail latestVersion }
       }
     }
   `);

@@ -49,20 +49,13 @@ export default function ReviewPage() {
     mutation ReviewPageDecideMutation($input: ReviewListingInput!) {
       reviewListing(input: $input) {
         __typename
-        ... on ListingPayload {
-          listing {
+        listing {
             id
             status
             reviewReason
           }
-        }
-        ... on PreconditionError {
-          detail
-        }
-        ... on Error {
-          code
-          message
-        }
+        
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -75,7 +68,7 @@ export default function ReviewPage() {
       onCompleted: ({ reviewListing: r }) => {
         const refused = refusal(r);
         if (refused) return setErrors([refused]);
-        if (r.__typename === 'ListingPayload') setMessage(`${title}: ${r.listing!.status.toLowerCase()}.`);
+        if (r.listing) setMessage(`${title}: ${r.listing!.status.toLowerCase()}.`);
         setFetchKey((k) => k + 1);
       },
       onError: (e) => setErrors([{ message: e.message }]),

@@ -2,7 +2,7 @@ import { Suspense, useState } from 'react';
 import { graphql, useLazyLoadQuery } from 'react-relay';
 import type { ColSep, SampleFormat, SchemaGeneratorQuery, SchemaGeneratorQuery$data } from '../__generated__/SchemaGeneratorQuery.graphql';
 
-type Field = Extract<SchemaGeneratorQuery$data['generateSchema'], { __typename: 'GeneratedSchema' }>['fields'][number];
+type Field = NonNullable<SchemaGeneratorQuery$data['generateSchema']['fields']>[number];
 
 export default function SchemaGeneratorPage() {
   const [sample, setSample] = useState('');
@@ -64,8 +64,6 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
     graphql`
       query SchemaGeneratorQuery($sample: String!, $format: SampleFormat!, $colSep: ColSep!) {
         generateSchema(sample: $sample, format: $format, colSep: $colSep) {
-          __typename
-          ... on GeneratedSchema {
             json
             fields {
               name
@@ -83,8 +81,7 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
                 controlType
               }
             }
-          }
-          ... on SampleError {
+          userErrors {
             message
             line
             column
@@ -97,14 +94,15 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
   );
   const r = data.generateSchema;
   const [copied, setCopied] = useState(false);
-  if (r.__typename === 'SampleError')
+  const problem = r.userErrors[0];
+  if (problem)
     return (
       <p role="alert" className="error-box">
-        {r.message}
-        {r.line != null ? ` (line ${r.line}${r.column != null ? `, column ${r.column}` : ''})` : ''}
+        {problem.message}
+        {problem.line != null ? ` (line ${problem.line}${problem.column != null ? `, column ${problem.column}` : ''})` : ''}
       </p>
     );
-  if (r.__typename !== 'GeneratedSchema') return null;
+  if (!r.fields) return null;
   const json = JSON.stringify(r.json, null, 2);
   return (
     <>
@@ -122,7 +120,7 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
             <tr key={f.name}>
               <td className="mono">{f.name}</td>
               <td>{f.label}</td>
-              <td>{f.type === 'array' && f.of ? `array of ${f.of}` : f.type}</td>
+              <td>{f.type === 'ARRAY' && f.of ? `array of ${f.of.toLowerCase()}` : f.type.toLowerCase()}</td>
               <td>{f.optional ? 'yes' : 'no'}</td>
             </tr>,
             ...(f.properties ?? []).map((p) => (
@@ -131,7 +129,7 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
                   {f.name}.{p.name}
                 </td>
                 <td>{p.label}</td>
-                <td>{p.type === 'array' && p.of ? `array of ${p.of}` : p.type}</td>
+                <td>{p.type === 'ARRAY' && p.of ? `array of ${p.of.toLowerCase()}` : p.type.toLowerCase()}</td>
                 <td>{p.optional ? 'yes' : 'no'}</td>
               </tr>
             )),

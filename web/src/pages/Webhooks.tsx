@@ -51,13 +51,8 @@ export default function WebhooksPage() {
     mutation WebhooksRegisterMutation($input: RegisterWebhookInput!) {
       registerWebhook(input: $input) {
         __typename
-        ... on RegisterWebhookPayload {
-          secret
-        }
-        ... on Error {
-          code
-          message
-        }
+        secret
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -65,10 +60,7 @@ export default function WebhooksPage() {
     mutation WebhooksRemoveMutation($input: RemoveWebhookInput!) {
       removeWebhook(input: $input) {
         __typename
-        ... on Error {
-          code
-          message
-        }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);

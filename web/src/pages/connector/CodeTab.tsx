@@ -73,8 +73,7 @@ export function CodeTab({ id }: { id: string }) {
     mutation CodeTabSaveMutation($input: UpdateConnectorInput!, $withCode: Boolean!) {
       updateConnector(input: $input) {
         __typename
-        ... on ConnectorPayload {
-          connector {
+        connector {
             id
             latestVersion
             latestVersionNote
@@ -103,15 +102,8 @@ export function CodeTab({ id }: { id: string }) {
               }
             }
           }
-        }
-        ... on VersionConflictError {
-          latestVersion
-        }
-        ... on Error {
-          code
-          message
-          field
-        }
+        
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -119,20 +111,13 @@ export function CodeTab({ id }: { id: string }) {
     mutation CodeTabReleaseMutation($input: ReleaseConnectorInput!) {
       releaseConnector(input: $input) {
         __typename
-        ... on ConnectorPayload {
-          connector {
+        connector {
             id
             latestReleasedVersion
             latestReleasedVersionNote
           }
-        }
-        ... on PreconditionError {
-          detail
-        }
-        ... on Error {
-          code
-          message
-        }
+        
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -146,7 +131,7 @@ export function CodeTab({ id }: { id: string }) {
     save({
       variables: { input: { id, code, note: note || null, expectedLatestVersion: base }, withCode: viewer.canViewSource },
       onCompleted: ({ updateConnector: r }) => void (async () => {
-        if (r.__typename === 'VersionConflictError') {
+        if (r.userErrors.some((e) => e.code === 'VERSION_CONFLICT')) {
           // Someone saved in between: show their version next to this edit.
           const fresh = await fetchQuery<CodeTabLatestQuery>(
             environment,
@@ -167,13 +152,13 @@ export function CodeTab({ id }: { id: string }) {
             { id },
           ).toPromise();
           const v = fresh?.connector?.versions.edges[0]?.node;
-          if (v) setConflict({ number: v.number, code: v.code });
+          if (v) setConflict({ number: v.number, code: v.code ?? '' });
           setErrors([refusal(r)!]);
           return;
         }
         const refused = refusal(r);
         if (refused) return setErrors([refused]);
-        if (r.__typename === 'ConnectorPayload') {
+        if (r.connector) {
           const v = r.connector!.versions.edges[0]?.node;
           setBase(r.connector!.latestVersion);
           setNote('');
@@ -192,7 +177,7 @@ export function CodeTab({ id }: { id: string }) {
       onCompleted: ({ releaseConnector: r }) => {
         const refused = refusal(r);
         if (refused) return setErrors([refused]);
-        if (r.__typename === 'ConnectorPayload') setMessage(`Version ${r.connector!.latestReleasedVersion} is released.`);
+        if (r.connector) setMessage(`Version ${r.connector!.latestReleasedVersion} is released.`);
       },
       onError: (e) => setErrors([{ message: e.message }]),
     });

@@ -59,8 +59,7 @@ export function HistoryTab({ id }: { id: string }) {
     mutation HistoryTabRestoreMutation($input: RestoreVersionInput!, $connections: [ID!]!) {
       restoreVersion(input: $input) {
         __typename
-        ... on RestoreVersionPayload {
-          connector {
+        connector {
             id
             latestVersion
             latestReleasedVersion
@@ -87,14 +86,8 @@ export function HistoryTab({ id }: { id: string }) {
               }
             }
           }
-        }
-        ... on PreconditionError {
-          detail
-        }
-        ... on Error {
-          code
-          message
-        }
+        
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -109,7 +102,7 @@ export function HistoryTab({ id }: { id: string }) {
       onCompleted: ({ restoreVersion: r }) => {
         const refused = refusal(r);
         if (refused) return setErrors([refused]);
-        if (r.__typename === 'RestoreVersionPayload')
+        if (r.connector)
           setMessage(`Version ${version} restored as version ${r.connector!.latestVersion}${release ? ' and released' : ''}.`);
       },
       onError: (e) => setErrors([{ message: e.message }]),

@@ -46,8 +46,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
     mutation InstalledBannerUpdateMutation($input: UpdateFromParentInput!) {
       updateFromParent(input: $input) {
         __typename
-        ... on InstallPayload {
-          connector {
+        connector {
             id
             latestVersion
             latestVersionNote
@@ -78,9 +77,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
               }
             }
           }
-        }
-        ... on MergeConflictError {
-          conflicts {
+        conflicts {
             ours {
               start
               end
@@ -97,14 +94,8 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
               text
             }
           }
-        }
-        ... on PreconditionError {
-          detail
-        }
-        ... on Error {
-          code
-          message
-        }
+        
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -117,7 +108,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
     update({
       variables: { input: { id: c.id, resolve } },
       onCompleted: ({ updateFromParent: r }) => {
-        if (r.__typename === 'MergeConflictError') {
+        if (r.conflicts.length > 0) {
           setConflicts(r.conflicts ?? []);
           setErrors([refusal(r)!]);
           return;
@@ -125,7 +116,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
         const refused = refusal(r);
         if (refused) return setErrors([refused]);
         setConflicts(null);
-        if (r.__typename === 'InstallPayload') setMessage(`Updated: the parent's changes are in version ${r.connector!.latestVersion} (not released yet).`);
+        if (r.connector) setMessage(`Updated: the parent's changes are in version ${r.connector!.latestVersion} (not released yet).`);
       },
       onError: (e) => setErrors([{ message: e.message }]),
     });

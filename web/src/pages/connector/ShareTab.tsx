@@ -55,7 +55,7 @@ graphql`
   }
 `;
 
-type Result = { readonly __typename: string; readonly code?: string; readonly message?: string; readonly detail?: string | null };
+type Result = { readonly userErrors?: readonly { readonly code: string; readonly message: string; readonly detail?: string | null }[] };
 
 /** Share, staged rollout, deprecate and yank, the private link and the community listing. */
 const shareTabQuery = graphql`
@@ -93,9 +93,9 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabShareMutation($input: ShareConnectorInput!) {
       shareConnector(input: $input) {
         __typename
-        ... on ConnectorPayload { connector { ...ShareTab_connector latestSharedVersionNote } }
-        ... on PreconditionError { detail }
-        ... on Error { code message }
+        connector { ...ShareTab_connector latestSharedVersionNote }
+        
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -103,8 +103,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabSetRolloutMutation($input: SetRolloutInput!) {
       setRollout(input: $input) {
         __typename
-        ... on UpgradePayload { connector { ...ShareTab_connector } }
-        ... on Error { code message }
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -112,8 +112,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabRollbackMutation($input: RollbackRolloutInput!) {
       rollbackRollout(input: $input) {
         __typename
-        ... on UpgradePayload { connector { ...ShareTab_connector } }
-        ... on Error { code message }
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -121,8 +121,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabDeprecateMutation($input: DeprecateVersionInput!) {
       deprecateVersion(input: $input) {
         __typename
-        ... on UpgradePayload { connector { ...ShareTab_connector } }
-        ... on Error { code message }
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -130,8 +130,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabYankMutation($input: YankVersionInput!) {
       yankVersion(input: $input) {
         __typename
-        ... on UpgradePayload { connector { ...ShareTab_connector } }
-        ... on Error { code message }
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -139,8 +139,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabCreateLinkMutation($input: CreateShareLinkInput!) {
       createShareLink(input: $input) {
         __typename
-        ... on CreateShareLinkPayload { token connector { ...ShareTab_connector } }
-        ... on Error { code message }
+        token connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -148,8 +148,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabRevokeLinkMutation($input: RevokeShareLinkInput!) {
       revokeShareLink(input: $input) {
         __typename
-        ... on RevokeShareLinkPayload { revoked connector { ...ShareTab_connector } }
-        ... on Error { code message }
+        revoked connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -157,8 +157,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabListMutation($input: ListConnectorInput!) {
       listConnector(input: $input) {
         __typename
-        ... on ListingPayload { listing { id status reviewReason appName categories preventDirectInstall landingPageUrl } }
-        ... on Error { code message }
+        listing { id status reviewReason appName categories preventDirectInstall landingPageUrl }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);
@@ -166,8 +166,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
     mutation ShareTabUnlistMutation($input: UnlistConnectorInput!) {
       unlistConnector(input: $input) {
         __typename
-        ... on UnlistConnectorPayload { connector { ...ShareTab_connector } }
-        ... on Error { code message }
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
       }
     }
   `);

@@ -11,11 +11,11 @@ import { createLibraryCache, LIBRARY_TOPIC } from './graphql/library-cache.js';
 import { requestScope } from './graphql/builder.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
-import { authenticateRequest, limitBody, rateLimit, readBody, requireDecodableForm, requireToken, type Env, type Refuse } from './http/guard.js';
+import { authenticateRequest, limitBody, restRateLimit, readBody, requireDecodableForm, requireToken, type Env, type Refuse } from './http/guard.js';
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
-import { createRateLimiter } from './http/rate-limit.js';
+import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
 import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
 import { createLogger, type Logger } from './log.js';
@@ -46,21 +46,20 @@ export interface Registry {
 
 interface AppParts {
   db: Database;
+  rateLimits: RateLimits;
   pubsub: RegistryPubSub;
   log: Logger;
   metrics: Metrics;
 }
 
 /** The whole registry over an opened database: /graphql, /api, /health, /ready, /metrics. */
-export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts): Hono<Env> {
+export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits }: AppParts): Hono<Env> {
   const library = createLibraryCache(config.LIBRARY_CACHE_TTL_MS);
   // Other processes' library changes arrive through the pubsub (PostgreSQL NOTIFY).
   void (async () => {
     for await (const _ of pubsub.subscribe(LIBRARY_TOPIC)) library.invalidate();
   })();
-  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library });
-  // One limiter for both front doors: a token has one budget whichever it uses.
-  const limiter = createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST });
+  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits });
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
@@ -79,17 +78,19 @@ export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts
   app.get('/graphql', compress()); // the GraphiQL page inlines its 9 MB of assets
   app.use('/graphql', limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
   app.use('/graphql', persistedDocuments(createDocumentStore(), refuseGraphQL)); // the console's compiled operations
-  app.use('/graphql', authenticateRequest(db.prisma, refuseGraphQL), rateLimit(limiter, refuseGraphQL));
+  // GraphQL spends each operation's cost from the token's budget (useCost), once the cost is known.
+  app.use('/graphql', authenticateRequest(db.prisma, refuseGraphQL));
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c: Context<Env>) => {
     const body = c.get('body');
     const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
-    return requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log') }));
+    return requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {} }));
   });
 
   app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
-  app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), rateLimit(limiter, refuseRest));
+  app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
-  app.use('/auth/*', limitBody(64 * 1024, refuseRest), readBody(64 * 1024, refuseRest), rateLimit(limiter, refuseRest));
+  // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
+  app.use('/auth/*', limitBody(64 * 1024, refuseRest), readBody(64 * 1024, refuseRest));
   signInRoutes(app, db.prisma); // the console's one-time sign-in links
   serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.
@@ -112,7 +113,8 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
   const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'), db.listen?.bind(db));
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
-  const app = createApp(config, { db, pubsub, log, metrics });
+  const rateLimits = await createRateLimits(config, db);
+  const app = createApp(config, { db, pubsub, log, metrics, rateLimits });
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
@@ -130,6 +132,7 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
     metrics,
     async close() {
       await deliverer.stop();
+      await rateLimits.close();
       await events.close();
       await db.close();
       await closeAnalyzePool();

@@ -1,8 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import SchemaBuilder from '@pothos/core';
 import { getNullableType, isListType } from 'graphql';
 import ComplexityPlugin from '@pothos/plugin-complexity';
-import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-types.js';
@@ -12,9 +10,9 @@ import { LIMITS } from '../domain/limits.js';
 import ConnectionLimitsPlugin, { checkNodesIds } from './connection-limits.js';
 import RoleGuardPlugin from './role-guard.js';
 import { decodeNodeId } from './ids.js';
+import UserErrorsPlugin from './user-errors.js';
 
-/** Per-request hooks the schema (built once, shared by every registry in the process) can reach. */
-export const requestScope = new AsyncLocalStorage<{ countError(code: string, surface: string): void }>();
+export { requestScope } from './user-errors.js';
 
 /** The builder and its options; type definitions live in the files beside this one. */
 export const builder = new SchemaBuilder<{
@@ -27,13 +25,9 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  // Errors before Prisma, as the errors plugin documents.
-  plugins: [ErrorsPlugin, RoleGuardPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
-  errors: {
-    directResult: true,
-    // Typed refusals in payloads, counted for the metrics of the request's own registry.
-    onResolvedError: (error) => requestScope.getStore()?.countError((error as { code?: string }).code ?? 'UNKNOWN', 'payload'),
-  },
+  // UserErrors first: its wrapper turns refusals thrown anywhere below (the role guard included)
+  // into payload userErrors.
+  plugins: [UserErrorsPlugin, RoleGuardPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   prisma: {
     client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),

@@ -1,7 +1,7 @@
 import { exportManifest, importManifest, type ImportEntryResult } from '../domain/manifests.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
-import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
 
 const ImportActionEnum = builder.enumType('ImportAction', {
@@ -23,12 +23,15 @@ const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').imple
   }),
 });
 
-const ImportManifestPayload = builder.objectRef<{ dryRun: boolean; entries: ImportEntryResult[] }>('ImportManifestPayload').implement({
-  fields: (t) => ({
-    dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was written.' }),
-    entries: t.field({ type: [ImportEntryRef], resolve: (p) => p.entries }),
+const ImportManifestPayload = payloadType<{ dryRun: boolean; entries: ImportEntryResult[] }>('ImportManifestPayload', 'The result of `importManifest`.', (t) => ({
+  dryRun: t.boolean({ nullable: true, description: 'True when nothing was written; null when the import refused.', resolve: (p) => p.dryRun ?? null }),
+  entries: t.field({
+    type: [ImportEntryRef],
+    nullable: true,
+    description: 'What the import did (or, in a dry run, would do) per manifest entry; null when it refused.',
+    resolve: (p) => p.entries ?? null,
   }),
-});
+}));
 
 builder.queryFields((t) => ({
   exportManifest: t.field({
@@ -43,7 +46,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   importManifest: t.field({
     type: ImportManifestPayload,
-    errors: { types: CONNECTOR_MUTATION_ERRORS },
+    errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Imports a manifest into your workspace, all or nothing: new connectors, or new latest versions of copies imported before, each released at once. `dryRun` plans without writing.',
     args: {

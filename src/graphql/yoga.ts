@@ -12,13 +12,16 @@ import type { Metrics } from '../http/observability.js';
 import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js';
 import type { LibraryCache } from './library-cache.js';
 import { useCleanInput } from './clean-input.js';
-import { useCost } from './cost.js';
+import { useCost, type RateLimitSlot } from './cost.js';
+import type { RateLimits } from '../http/rate-limit.js';
 import { useSessionEnd } from './session-end.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
   actor: Principal | null;
   log: Logger;
+  /** Filled by useCost with the token's budget after this request, for the RateLimit headers. */
+  rateLimitSlot?: RateLimitSlot;
 }
 
 export interface GraphQLParts {
@@ -27,6 +30,8 @@ export interface GraphQLParts {
   pubsub: RegistryPubSub;
   metrics: Metrics;
   library: LibraryCache;
+  /** The shared budgets; absent, GraphQL is not rate-limited. */
+  rateLimits?: RateLimits;
 }
 
 /** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
@@ -39,7 +44,7 @@ function rejectWith(code: string) {
   };
 }
 
-export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library }: GraphQLParts) {
+export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits }: GraphQLParts) {
   const events = domainEvents(pubsub, library);
   return createYoga<ServerContext>({
     schema,
@@ -82,7 +87,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       }),
       useRequestErrorCodes(),
       useCleanInput(),
-      useCost(config.MAX_QUERY_COMPLEXITY),
+      useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL }),
       useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),

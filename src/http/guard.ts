@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Principal } from '../domain/context.js';
 import { authenticate } from '../domain/auth.js';
 import type { PrismaClient } from '../db/database.js';
-import type { RateLimiter } from './rate-limit.js';
+import { rateLimitHeaders, type RateLimits } from './rate-limit.js';
 
 export type Env = {
   Variables: {
@@ -118,20 +118,16 @@ export function requireToken(refuse: Refuse): MiddlewareHandler<Env> {
   };
 }
 
-/** Limits calls per token (per client address when anonymous). */
-export function rateLimit(limiter: RateLimiter, refuse: Refuse): MiddlewareHandler<Env> {
+/** The spec's REST rate limit: calls per token, in the budget every gateway process shares. */
+export function restRateLimit(limits: RateLimits, refuse: Refuse): MiddlewareHandler<Env> {
   return async (c, next) => {
-    const actor = c.get('actor');
-    const key = actor ? `token:${actor.tokenId}` : `ip:${clientAddress(c)}`;
-    const retryAfter = await limiter.take(key);
-    if (retryAfter !== null) {
-      return refuse(c, 429, 'RATE_LIMITED', `Rate limit exceeded; retry in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) });
+    const actor = c.get('actor')!;
+    const status = await limits.takeRest(actor.tokenId);
+    const headers = rateLimitHeaders(status);
+    if (status.retryAfter !== undefined) {
+      return refuse(c, 429, 'RATE_LIMITED', `Rate limit exceeded (${status.limit} call per ${status.windowSeconds} s); retry in ${status.retryAfter} s.`, headers);
     }
     await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
-}
-
-function clientAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
 }

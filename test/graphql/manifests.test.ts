@@ -9,9 +9,9 @@ import { PNG_1PX, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from './ops.js';
 
 const EXPORT = `query($ids: [ID!]!) { exportManifest(ids: $ids) }`;
-const IMPORT = `mutation($input: ImportManifestInput!) { importManifest(input: $input) { __typename
-  ... on ImportManifestPayload { dryRun entries { name title action version connector { id title latestVersion latestReleasedVersion latestVersionNote } } }
-  ... on Error { code message field } } }`;
+const IMPORT = `mutation($input: ImportManifestInput!) { importManifest(input: $input) {
+  dryRun entries { name title action version connector { id title latestVersion latestReleasedVersion latestVersionNote } }
+  userErrors { code message field } } }`;
 const COUNT = `{ connectors(first: 100) { totalCount nodes { title latestVersion latestReleasedVersion } } }`;
 
 for (const backend of await backends()) {
@@ -116,14 +116,14 @@ for (const backend of await backends()) {
       ];
       for (const [bad, code, field] of cases) {
         const res = await t.gql(IMPORT, { input: { manifest: bad } }, prod);
-        expect(res.body.data.importManifest, field).toMatchObject({ __typename: 'InvalidInputError', code, field });
+        expect(res.body.data.importManifest.userErrors[0], field).toMatchObject({ code, field: field.split('.') });
       }
       // Code that is not what its digest says: DIGEST_MISMATCH, as for installs and updates.
       const tampered = await t.gql(IMPORT, { input: { manifest: { ...manifest, connectors: [good, { ...good, name: 'tampered', code: good.code + '\n# sneaky' }] } } }, prod);
       expect(tampered.body.data.importManifest).toMatchObject({ __typename: 'PreconditionError', code: 'DIGEST_MISMATCH', field: 'manifest.connectors.1.sha256' });
       expect((await t.gql(COUNT, {}, prod)).body.data.connectors).toEqual(before);
       const ops = await t.token('production', 'OPERATOR', 'oscar');
-      expect((await t.gql(IMPORT, { input: { manifest } }, ops)).body.data.importManifest.code).toBe('FORBIDDEN');
+      expect((await t.gql(IMPORT, { input: { manifest } }, ops)).body.data.importManifest.userErrors[0].code).toBe('FORBIDDEN');
     });
   });
 }

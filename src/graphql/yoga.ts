@@ -12,6 +12,7 @@ import type { Metrics } from '../http/observability.js';
 import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js';
 import type { LibraryCache } from './library-cache.js';
 import { useCleanInput } from './clean-input.js';
+import { useCursorCheck } from './cursors.js';
 import { useCost, type RateLimitSlot } from './cost.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import { useSessionEnd } from './session-end.js';
@@ -70,6 +71,13 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
         if (original instanceof PothosValidationError && error instanceof GraphQLError) {
           return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
         }
+        // GraphQL's own refusals (syntax, validation, variables, limits, our coded errors) are the
+        // caller's mistakes: answered with their code, logged at debug, never counted as faults.
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+          const reported = original instanceof GraphQLError ? original : error;
+          log.debug({ code: reported.extensions?.code ?? 'BAD_REQUEST', message: reported.message }, 'client error');
+          return error;
+        }
         // Everything else is a bug: log it in full, tell the client nothing about it.
         metrics.errors.inc({ code: 'INTERNAL_SERVER_ERROR', surface: 'graphql' });
         log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
@@ -87,6 +95,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       }),
       useRequestErrorCodes(),
       useCleanInput(),
+      useCursorCheck(),
       useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL }),
       useSessionEnd(pubsub),
       library.plugin,

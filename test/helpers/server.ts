@@ -134,7 +134,7 @@ function restCall(base: string, method: string, path: string, req: RestRequest =
 export async function startTestServer(
   backend: Backend,
   overrides: Partial<Config> = {},
-  opts: { onQuery?: (sql: string) => void } = {},
+  opts: { onQuery?: (sql: string) => void; logDestination?: import('pino').DestinationStream } = {},
 ): Promise<TestServer> {
   const pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
   const config = loadConfig(

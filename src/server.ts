@@ -12,6 +12,8 @@ import { requestScope } from './graphql/builder.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { allowMethods, authenticateRequest, limitBody, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
+import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
+import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
@@ -89,6 +91,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   for (const path of GRAPHQL_PATHS) {
     app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
     app.use(path, requireSaneGraphQLParams(refuseGraphQL));
+    app.use(path, persistedDocuments(createDocumentStore(), refuseGraphQL)); // the console's compiled operations
     // A missing token answers like a bad one (401 UNAUTHENTICATED); the GraphiQL page is public.
     app.use(path, authenticateRequest(db.prisma, refuseGraphQL), requireToken(refuseGraphQL, isGraphiQLPage));
   }
@@ -106,6 +109,10 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
   app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
+  // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
+  app.use('/auth/*', limitBody(64 * 1024, refuseRest), readBody(64 * 1024, refuseRest));
+  signInRoutes(app, db.prisma); // the console's one-time sign-in links
+  serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.
   app.notFound((c) => {
     const message = `No endpoint ${c.req.method} ${c.req.path}.`;
@@ -142,6 +149,7 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     timeoutMs: 10_000,
+    targets: { allowLoopback: config.WEBHOOK_ALLOW_HTTP_LOOPBACK },
   });
   // New lifecycle events wake the deliverer at once (from any process on PostgreSQL).
   void (async () => {

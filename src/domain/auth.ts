@@ -34,7 +34,6 @@ export async function createToken(
   if (!/^[\w.@+-]{1,100}$/.test(opts.handle)) {
     throw new InvalidInputError('Member handles are 1-100 letters, digits and . @ + - _', 'handle');
   }
-  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   return prisma.$transaction(async (tx) => {
     const workspace = await tx.workspace.upsert({
       where: { slug: opts.workspace },
@@ -46,16 +45,25 @@ export async function createToken(
       create: { workspaceId: workspace.id, handle: opts.handle, role: opts.role },
       update: { role: opts.role },
     });
-    const row = await tx.apiToken.create({
-      data: { memberId: member.id, tokenHash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) },
-    });
+    const { token, tokenId } = await mintMemberToken(tx, member.id);
     return {
       token,
-      tokenId: row.id,
+      tokenId,
       workspace: { id: workspace.id, slug: workspace.slug },
       member: { id: member.id, handle: member.handle, role: member.role },
     };
   });
+}
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** A new random token for an existing member: returned once, stored as its SHA-256. */
+export async function mintMemberToken(tx: Tx | PrismaClient, memberId: number): Promise<{ token: string; tokenId: number }> {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const row = await tx.apiToken.create({
+    data: { memberId, tokenHash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) },
+  });
+  return { token, tokenId: row.id };
 }
 
 /** Revokes at once: the next request with that token is unauthenticated. */

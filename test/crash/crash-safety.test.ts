@@ -44,7 +44,7 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return (await res.json()) as { data?: any; errors?: unknown[] };
 }
 
-const IMPORT = `mutation($m: JSON!, $dry: Boolean) { importManifest(input: { manifest: $m, dryRun: $dry }) { __typename ... on ImportManifestPayload { entries { action } } } }`;
+const IMPORT = `mutation($m: JSON!, $dry: Boolean) { importManifest(input: { manifest: $m, dryRun: $dry }) { entries { action } } }`;
 
 /** SIGKILL in the middle of work, restart on the same data: acknowledged writes stay, half imports never exist. */
 for (const backend of await backends()) {

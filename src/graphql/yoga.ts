@@ -53,6 +53,8 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     // GraphiQL's assets are inlined in the page, so the playground works without a CDN.
     renderGraphiQL,
     landingPage: false,
+    // CORS is answered by the HTTP layer (src/http/transport.ts): configured origins, no credentials.
+    cors: false,
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,

@@ -1,7 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createPubSub } from 'graphql-yoga';
 import { Hono, type Context } from 'hono';
-import { compress } from 'hono/compress';
 import { closeAnalyzePool } from './code/analyze-pool.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
@@ -16,6 +15,7 @@ import { createDocumentStore, persistedDocuments, serveConsole } from './http/co
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
 import { apiCors, jsonTransport } from './http/transport.js';
+import { serveGraphiQLAssets } from './http/graphiql.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
 import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
@@ -90,8 +90,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
-  const compressPage = compress();
-  app.get('/graphql', (c, next) => (isGraphiQLPage(c) ? compressPage(c, next) : next())); // the GraphiQL page inlines its 9 MB of assets
+  serveGraphiQLAssets(app); // public, immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {
     app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
     app.use(path, requireSaneGraphQLParams(refuseGraphQL));

@@ -80,7 +80,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c: Context<Env>) => {
     const body = c.get('body');
     const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
-    return requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log') }));
+    return requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), requestId: c.get('requestId') }));
   });
 
   app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));

@@ -19,6 +19,7 @@ import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
 import { createLogger, type Logger } from './log.js';
 import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
+import { startAdminSocket } from './cli/admin-socket.js';
 
 /** Refusals before GraphQL runs still read as GraphQL responses. */
 const refuseGraphQL: Refuse = (c, status, code, message, headers = {}) => {
@@ -107,6 +108,11 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
   const app = createApp(config, { db, pubsub, log, metrics });
+  // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
+  const admin =
+    db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
+      ? await startAdminSocket(config.DATA_DIR, { db, events: domainEvents(pubsub) }, log)
+      : null;
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
@@ -122,6 +128,7 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
     log,
     metrics,
     async close() {
+      await admin?.close();
       await deliverer.stop();
       await events.close();
       await db.close();

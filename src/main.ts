@@ -8,6 +8,7 @@ import { runCommand } from './cli/run.js';
 import { loadConfig } from './config.js';
 import { DomainError } from './domain/errors.js';
 import type { Manifest } from './domain/manifests.js';
+import { bootstrapEmptyRegistry } from './domain/sign-in-links.js';
 import { startServer } from './server.js';
 
 function positiveInt(value: string): number {
@@ -53,6 +54,12 @@ program
     const server = await startServer(config, { lockWaitMs: 8_000 });
     const where = config.DATABASE_URL ? 'PostgreSQL' : `PGlite (${config.DATA_DIR})`;
     console.log(`connector registry on ${server.url}/graphql, data in ${where}`);
+    // First start of an empty registry: a default workspace, its admin, and a link to sign in as them.
+    const first = await bootstrapEmptyRegistry(server.registry.db.prisma);
+    console.log(`console on ${server.url}/`);
+    if (first) {
+      console.log(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.url}/sign-in#code=${first.code}\n`);
+    }
     const stop = async () => {
       await server.close();
       process.exit(0);
@@ -123,6 +130,18 @@ member
   .description('list the members of a workspace with their roles')
   .requiredOption('--workspace <slug>', 'workspace slug')
   .action((opts: { workspace: string }) => run('member list', opts));
+
+program
+  .command('sign-in-link')
+  .description('print a one-time link that signs a member in to the console (valid 24 hours)')
+  .requiredOption('--workspace <slug>', 'workspace slug')
+  .option('--handle <handle>', 'the member', 'admin')
+  .action(async (opts: { workspace: string; handle: string }) => {
+    const config = loadConfig();
+    const { code, expiresAt } = (await run('sign-in-link', opts)) as { code: string; expiresAt: string };
+    console.error(`one-time sign-in link for ${opts.handle} in ${opts.workspace}, valid until ${expiresAt}:`);
+    console.log(`http://${config.HOST}:${config.PORT}/sign-in#code=${code}`);
+  });
 
 const auditCommand = program.command('audit').description('the audit log');
 

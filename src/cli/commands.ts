@@ -4,6 +4,7 @@ import { authenticate, createReviewerToken, createToken, listMembers, listTokens
 import type { DomainContext, DomainEvents } from '../domain/context.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { exportManifest, importManifest } from '../domain/manifests.js';
+import { createSignInCode } from '../domain/sign-in-links.js';
 import { createWorkspace, listWorkspaces } from '../domain/workspaces.js';
 import { Role } from '../generated/prisma/enums.js';
 
@@ -120,6 +121,12 @@ export const COMMANDS: Record<string, Command> = {
     for (const w of await listWorkspaces(host.db.prisma)) {
       io.out(`${w.slug}\t${w.managedBy ? `managed by ${w.managedBy}` : '-'}\t${w.members} member(s)\t${w.connectors} connector(s)`);
     }
+  },
+
+  /** Returns the one-time code; the CLI side prints the link with its HOST and PORT. */
+  async 'sign-in-link'(host, args, _io, who) {
+    const { code, expiresAt } = await createSignInCode(host.db.prisma, { workspace: str(args.workspace)!, handle: str(args.handle) ?? 'admin' }, source(host, who));
+    return { code, expiresAt: expiresAt.toISOString() };
   },
 
   /** Returns the manifest: the CLI side writes it to the --out file. */

@@ -68,7 +68,6 @@ export async function createToken(
 ): Promise<CreatedToken> {
   checkSlug(opts.workspace);
   checkHandle(opts.handle);
-  const minted = mint();
   return prisma.$transaction(async (tx) => {
     const { workspace, created: newWorkspace } = await ensureWorkspace(tx, source, opts.workspace);
     const [made] = await tx.member.createManyAndReturn({
@@ -85,11 +84,10 @@ export async function createToken(
         'role',
       );
     }
-    const row = await tx.apiToken.create({ data: { memberId: member.id, tokenHash: minted.tokenHash, prefix: minted.prefix } });
-    await audit(tx, source, { action: 'TOKEN_CREATE', workspaceId: workspace.id, target: { type: 'Token', id: row.id }, after: { member: member.handle, role: member.role, prefix: row.prefix } });
+    const { token, tokenId } = await mintMemberToken(tx, member.id, source);
     return {
-      token: minted.token,
-      tokenId: row.id,
+      token,
+      tokenId,
       workspace: { id: workspace.id, slug: workspace.slug },
       member: { id: member.id, handle: member.handle, role: member.role },
       created: { workspace: newWorkspace, member: !!made },
@@ -122,6 +120,14 @@ export async function requireWorkspace(db: Tx | PrismaClient, slug: string) {
   const workspace = await db.workspace.findUnique({ where: { slug } });
   if (!workspace) throw new NotFoundError(`Workspace ${slug} does not exist.`, 'workspace');
   return workspace;
+}
+
+/** A new random token for an existing member: returned once, stored as its SHA-256; audited. */
+export async function mintMemberToken(tx: Tx, memberId: number, source: AuditSource = CLI_SOURCE): Promise<{ token: string; tokenId: number }> {
+  const minted = mint();
+  const row = await tx.apiToken.create({ data: { memberId, tokenHash: minted.tokenHash, prefix: minted.prefix }, select: { id: true, prefix: true, member: { select: { workspaceId: true, handle: true, role: true } } } });
+  await audit(tx, source, { action: 'TOKEN_CREATE', workspaceId: row.member!.workspaceId, target: { type: 'Token', id: row.id }, after: { member: row.member!.handle, role: row.member!.role, prefix: row.prefix } });
+  return { token: minted.token, tokenId: row.id };
 }
 
 /** Revokes at once: the next request with that token is unauthenticated. */

@@ -3,6 +3,7 @@ import type { CodeAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Connector } from '../generated/prisma/client.js';
+import { requireSourceViewer } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, VersionConflictError } from './errors.js';
 import { codeDigest } from './digest.js';
@@ -13,6 +14,7 @@ import { notifyInstallers, publishNotifications, type Notified } from './notific
 import { inRollout } from './rollout.js';
 import { LIMITS } from './limits.js';
 import { audit, changed, connectorSnapshot } from './audit.js';
+import { containsText } from './search.js';
 
 export type Tx = Prisma.TransactionClient;
 export type Locked = Awaited<ReturnType<typeof lockConnector>>;
@@ -400,7 +402,7 @@ export function connectorSearchWhere(ctx: DomainContext, title?: string | null):
     throw new InvalidInputError(`search is longer than ${LIMITS.searchChars} characters.`, 'search');
   }
   // Case-sensitive partial match on the title, as the spec's search does.
-  return { workspaceId: actor.workspaceId, ...(title ? { title: { contains: title } } : {}) };
+  return { workspaceId: actor.workspaceId, ...(title ? { title: containsText(title) } : {}) };
 }
 
 /** Ids of the workspace's connectors whose title contains `title`, newest first. */
@@ -414,8 +416,10 @@ export async function searchConnectorIds(ctx: DomainContext, title: string, page
   return rows.map((r) => r.id);
 }
 
+/** The latest version's code, for roles that may read source (FORBIDDEN otherwise). */
 export async function findCode(ctx: DomainContext, id: number): Promise<string> {
   const actor = requireActor(ctx);
+  requireSourceViewer(actor);
   const version = await ctx.prisma.connectorVersion.findFirst({
     where: { connector: { id, workspaceId: actor.workspaceId } },
     orderBy: { number: 'desc' },

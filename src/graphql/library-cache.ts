@@ -1,6 +1,6 @@
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { Principal } from '../domain/context.js';
-import { canViewSharedSource } from '../domain/sharing.js';
+import { canViewSource } from '../domain/access.js';
 import { schema } from './schema.js';
 
 export { LIBRARY_TOPIC } from '../domain/community.js';
@@ -30,7 +30,7 @@ export function createLibraryCache(ttlMs: number) {
       ttl: 0,
       ttlPerSchemaCoordinate,
       // Library answers differ only by whether the viewer may read source code.
-      session: (_request, context) => `${generation}:${context.actor ? (canViewSharedSource(context.actor) ? 'source' : 'nosource') : 'anon'}`,
+      session: (_request, context) => `${generation}:${context.actor ? (canViewSource(context.actor) ? 'source' : 'nosource') : 'anon'}`,
       // Only library reads go through the cache machinery (it rewrites documents and walks results).
       enabled: (_request, context) => /communityListings|catalogApps/.test((context as { params?: { query?: string } }).params?.query ?? ''),
       // Mutations never return library results; invalidation is by generation only.

@@ -1,14 +1,8 @@
-import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { oemShareConnector } from '../domain/oem.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
-import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { connectorPayload } from './errors.js';
 import { parseGlobalId } from './ids.js';
-
-const OemShareConnectorPayload = builder.objectRef<{ connector: ConnectorRow }>('OemShareConnectorPayload').implement({
-  description: 'The partner connector after an OEM share: `oemSharedVersion` and `oemSharedAt` say what went out and when.',
-  fields: (t) => ({ connector: t.field({ type: ConnectorNode, description: 'The OEM-shared connector.', resolve: (p) => p.connector }) }),
-});
 
 const OemShareConnectorInput = builder.inputType('OemShareConnectorInput', {
   description: 'Which connector of your (partner) workspace to OEM-share.',
@@ -17,10 +11,14 @@ const OemShareConnectorInput = builder.inputType('OemShareConnectorInput', {
 
 builder.mutationFields((t) => ({
   oemShareConnector: t.field({
-    type: OemShareConnectorPayload,
-    errors: { types: CONNECTOR_MUTATION_ERRORS },
+    type: connectorPayload(
+      'OemShareConnectorPayload',
+      'The result of `oemShareConnector`: the partner connector, whose `oemSharedVersion` and `oemSharedAt` say what went out and when.',
+      ConnectorNode,
+    ),
+    errorCodes: ['NOTHING_RELEASED', 'ALREADY_OEM_SHARED', 'DIGEST_MISMATCH', 'NOT_FOUND', 'FORBIDDEN'],
     description:
-      'Shares the latest released version with every workspace yours manages (embedded partners): each gets a copy (version 1, released) the first time, and this version as its next released version afterwards. Refused with NOTHING_RELEASED or ALREADY_OEM_SHARED.',
+      'Shares the latest released version with every workspace yours manages (embedded partners): each gets a copy (version 1, released) the first time, and this version as its next released version afterwards.',
     args: { input: t.arg({ type: OemShareConnectorInput, required: true, description: 'The connector to share.' }) },
     resolve: async (_root, { input }, ctx) => ({ connector: await oemShareConnector(ctx, parseGlobalId(String(input.id), 'Connector')) }),
   }),

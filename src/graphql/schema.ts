@@ -12,6 +12,7 @@ import './schema-gen.js';
 import './upgrades.js';
 import './audit.js';
 import './oem.js';
+import './viewer.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

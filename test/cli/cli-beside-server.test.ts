@@ -66,7 +66,7 @@ for (const backend of await backends()) {
       const setRole = await run('member', 'set-role', '--workspace', 'acme', '--handle', 'dave', '--role', 'OPERATOR');
       expect(setRole.stdout).toContain('dave in acme: DEVELOPER → OPERATOR');
       const write = await gql(server!.url, CREATE, { input: { title: 'Nope', code: validCode() } }, dev);
-      expect(write.body.data.createConnector.code).toBe('FORBIDDEN');
+      expect(write.body.data.createConnector.userErrors[0].code).toBe('FORBIDDEN');
 
       const listed = await run('token', 'list', '--workspace', 'acme');
       expect(listed.stdout.trim().split('\n')).toHaveLength(3);

@@ -93,7 +93,7 @@ for (const backend of await backends()) {
       await releaseConnector(await ctx(admin), c.id);
       const before = await log(admin, { targetId: toGlobalId('Connector', c.id) });
       const again = await t.gql(RELEASE, { id: toGlobalId('Connector', c.id) }, admin);
-      expect(again.body.data.releaseConnector.code).toBe('ALREADY_RELEASED');
+      expect(again.body.data.releaseConnector.userErrors[0].code).toBe('ALREADY_RELEASED');
       // A no-op update is not a change either.
       await updateConnector(await ctx(admin), c.id, { title: 'Twice' });
       expect(await log(admin, { targetId: toGlobalId('Connector', c.id) })).toEqual(before);

@@ -5,9 +5,10 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from './ops.js';
 
-const OEM_SHARE = `mutation($id: ID!) { oemShareConnector(input: { id: $id }) { __typename
-  ... on OemShareConnectorPayload { connector { id oemSharedVersion oemSharedAt latestReleasedVersion } }
-  ... on Error { code message } } }`;
+const OEM_SHARE = `mutation($id: ID!) { oemShareConnector(input: { id: $id }) {
+  connector { id oemSharedVersion oemSharedAt latestReleasedVersion }
+  userErrors { code message } } }`;
+const refusal = (res: { body: { data?: any } }) => res.body.data.oemShareConnector.userErrors[0]?.code;
 const COPIES = `{ connectors(first: 10) { totalCount nodes { id title latestVersion latestReleasedVersion oemSharedVersion
   installedFrom { source installedVersion baseVersion parent { title } }
   versions(first: 10) { nodes { number code releasedAt } } } } }`;
@@ -42,20 +43,21 @@ for (const backend of await backends()) {
       expect(created.body.data.createConnector.connector).toMatchObject({ oemSharedVersion: null, oemSharedAt: null });
 
       const early = await t.gql(OEM_SHARE, { id }, partner);
-      expect(early.body.data.oemShareConnector).toMatchObject({ __typename: 'PreconditionError', code: 'NOTHING_RELEASED' });
+      expect(refusal(early)).toBe('NOTHING_RELEASED');
+      expect(early.body.data.oemShareConnector.connector).toBeNull();
       expect((await t.gql(COPIES, {}, custA)).body.data.connectors.totalCount).toBe(0);
 
       await t.gql(RELEASE, { id }, partner);
       const before = Date.now();
       const shared = await t.gql(OEM_SHARE, { id }, partner);
-      expect(shared.body.data.oemShareConnector.__typename).toBe('OemShareConnectorPayload');
+      expect(shared.body.data.oemShareConnector.userErrors).toEqual([]);
       const c = shared.body.data.oemShareConnector.connector;
       expect(c.oemSharedVersion).toBe(1);
       expect(new Date(c.oemSharedAt).getTime()).toBeGreaterThanOrEqual(before - 5_000);
       expect((await t.gql(GET, { id }, partner)).body.data.connector).toEqual({ oemSharedVersion: 1, oemSharedAt: c.oemSharedAt });
 
       const again = await t.gql(OEM_SHARE, { id }, partner);
-      expect(again.body.data.oemShareConnector).toMatchObject({ __typename: 'PreconditionError', code: 'ALREADY_OEM_SHARED' });
+      expect(refusal(again)).toBe('ALREADY_OEM_SHARED');
 
       for (const token of [custA, custB]) {
         const copies = (await t.gql(COPIES, {}, token)).body.data.connectors;
@@ -76,7 +78,7 @@ for (const backend of await backends()) {
       const code2 = validCode({ title: 'Embedded', actions: ['search', 'sync'] });
       await t.gql(UPDATE, { input: { id, code: code2, note: 'v2' } }, partner);
       // Released-but-unchanged is still "already OEM-shared": version 2 is not released yet.
-      expect((await t.gql(OEM_SHARE, { id }, partner)).body.data.oemShareConnector.code).toBe('ALREADY_OEM_SHARED');
+      expect(refusal(await t.gql(OEM_SHARE, { id }, partner))).toBe('ALREADY_OEM_SHARED');
       await t.gql(RELEASE, { id }, partner);
       expect((await t.gql(OEM_SHARE, { id }, partner)).body.data.oemShareConnector.connector.oemSharedVersion).toBe(2);
       const copies = (await t.gql(COPIES, {}, custA)).body.data.connectors;
@@ -108,9 +110,9 @@ for (const backend of await backends()) {
       const created = await t.gql(CREATE, { input: { title: 'Guarded', code: validCode({ title: 'Guarded' }) } }, partner);
       const id = created.body.data.createConnector.connector.id;
       await t.gql(RELEASE, { id }, partner);
-      expect((await t.gql(OEM_SHARE, { id }, partnerOps)).body.data.oemShareConnector.code).toBe('FORBIDDEN');
-      expect((await t.gql(OEM_SHARE, { id }, custB)).body.data.oemShareConnector.code).toBe('NOT_FOUND');
-      expect((await t.gql(OEM_SHARE, { id: 'nope' }, partner)).body.data.oemShareConnector.code).toBe('NOT_FOUND');
+      expect(refusal(await t.gql(OEM_SHARE, { id }, partnerOps))).toBe('FORBIDDEN');
+      expect(refusal(await t.gql(OEM_SHARE, { id }, custB))).toBe('NOT_FOUND');
+      expect(refusal(await t.gql(OEM_SHARE, { id: 'nope' }, partner))).toBe('NOT_FOUND');
       expect((await t.gql(GET, { id }, partner)).body.data.connector).toEqual({ oemSharedVersion: null, oemSharedAt: null });
       expect((await t.gql(COPIES, {}, custB)).body.data.connectors.nodes.map((n: { title: string }) => n.title)).not.toContain('Guarded');
     });

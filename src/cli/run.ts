@@ -34,7 +34,8 @@ export async function runCommand(config: Config, name: string, args: Record<stri
   const command = findCommand(name);
   const local = async (db: Database) => {
     try {
-      await db.migrate();
+      // `migrate` reports what it applies itself; every other command brings the schema up to date first.
+      if (name !== 'migrate') await db.migrate();
       return await command({ db }, args, io, who);
     } finally {
       await db.close();

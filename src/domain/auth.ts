@@ -8,6 +8,7 @@ import { toGlobalId } from './global-id.js';
 
 type Tx = Prisma.TransactionClient;
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { announceCredentialsChange } from './sessions.js';
 
 const TOKEN_PREFIX = 'crt_';
 
@@ -109,6 +110,8 @@ export async function setMemberRole(
     const [member] = rows;
     if (member.role !== opts.role) {
       await tx.member.update({ where: { id: member.id }, data: { role: opts.role } });
+      // Streams opened under the old role end at once (src/domain/sessions.ts).
+      await announceCredentialsChange(tx, { memberIds: [member.id] });
       await audit(tx, source, { action: 'MEMBER_ROLE_CHANGE', workspaceId: workspace.id, target: { type: 'Member', id: member.id }, before: { handle: opts.handle, role: member.role }, after: { handle: opts.handle, role: opts.role } });
     }
     return { before: member.role, after: opts.role };
@@ -137,6 +140,7 @@ export async function revokeToken(prisma: PrismaClient, tokenId: number, source:
     const { count } = await tx.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt } });
     if (count === 0) throw new NotFoundError(`No active token with id ${tokenId}.`);
     const token = await tx.apiToken.findUniqueOrThrow({ where: { id: tokenId }, select: { prefix: true, member: { select: { workspaceId: true, handle: true } }, reviewer: { select: { handle: true } } } });
+    await announceCredentialsChange(tx, { tokenIds: [tokenId] });
     await audit(tx, source, {
       action: 'TOKEN_REVOKE',
       workspaceId: token.member?.workspaceId ?? null,

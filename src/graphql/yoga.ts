@@ -15,6 +15,7 @@ import { useCleanInput } from './clean-input.js';
 import { useCursorCheck } from './cursors.js';
 import { useCost, type RateLimitSlot } from './cost.js';
 import type { RateLimits } from '../http/rate-limit.js';
+import { useSessionEnd } from './session-end.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
@@ -98,6 +99,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       useCleanInput(),
       useCursorCheck(),
       useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL }),
+      useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),
     ],

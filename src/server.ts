@@ -1,7 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createPubSub } from 'graphql-yoga';
 import { Hono, type Context } from 'hono';
-import { compress } from 'hono/compress';
 import { closeAnalyzePool } from './code/analyze-pool.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
@@ -11,10 +10,12 @@ import { createLibraryCache, LIBRARY_TOPIC } from './graphql/library-cache.js';
 import { requestScope } from './graphql/builder.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
-import { authenticateRequest, limitBody, restRateLimit, readBody, requireDecodableForm, requireToken, type Env, type Refuse } from './http/guard.js';
+import { allowMethods, authenticateRequest, limitBody, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
+import { apiCors, jsonTransport } from './http/transport.js';
+import { serveGraphiQLAssets } from './http/graphiql.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
 import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
@@ -35,6 +36,12 @@ const refuseRest: Refuse = (c, status, code, message, headers = {}) => {
   c.get('countError')?.(code, 'http');
   return c.json({ ...errorBody(status, message), error_code: code }, status, headers);
 };
+
+/** Where GraphQL is served: the endpoint, and graphql-sse's single-connection stream. */
+const GRAPHQL_PATHS = ['/graphql', '/graphql/stream'];
+
+/** The GraphiQL page is what a browser gets from a plain GET of /graphql: public, never limited. */
+const isGraphiQLPage = (c: Context<Env>) => c.req.method === 'GET' && c.req.path === '/graphql' && (c.req.header('accept') ?? '').includes('text/html');
 
 export interface Registry {
   app: Hono<Env>;
@@ -63,6 +70,14 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
+  // Browser apps on the allowed origins; preflights are answered here, before any other check.
+  for (const path of ['/graphql', '/graphql/*', '/api/*']) app.use(path, apiCors(config.CORS_ORIGINS), jsonTransport());
+  // Fixed endpoints answer other methods with 405 and the methods they take.
+  app.use('/health', allowMethods(['GET', 'HEAD'], refuseGraphQL));
+  app.use('/ready', allowMethods(['GET', 'HEAD'], refuseGraphQL));
+  app.use('/metrics', allowMethods(['GET', 'HEAD'], refuseGraphQL));
+  app.use('/graphql', allowMethods(['GET', 'POST', 'OPTIONS'], refuseGraphQL));
+
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     try {
@@ -75,16 +90,24 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
-  app.get('/graphql', compress()); // the GraphiQL page inlines its 9 MB of assets
-  app.use('/graphql', limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
-  app.use('/graphql', persistedDocuments(createDocumentStore(), refuseGraphQL)); // the console's compiled operations
+  serveGraphiQLAssets(app); // public, immutable, never rate-limited
+  const documents = createDocumentStore();
+  for (const path of GRAPHQL_PATHS) {
+    app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
+    app.use(path, requireSaneGraphQLParams(refuseGraphQL), persistedDocuments(documents, refuseGraphQL)); // the console's compiled operations
+    // A missing token answers like a bad one (401 UNAUTHENTICATED); the GraphiQL page is public.
+    app.use(path, authenticateRequest(db.prisma, refuseGraphQL), requireToken(refuseGraphQL, isGraphiQLPage));
+  }
   // GraphQL spends each operation's cost from the token's budget (useCost), once the cost is known.
-  app.use('/graphql', authenticateRequest(db.prisma, refuseGraphQL));
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c: Context<Env>) => {
+  const graphql = async (c: Context<Env>) => {
     const body = c.get('body');
     const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
-    return requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {} }));
-  });
+    const response = await requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {} }));
+    // Yoga answers an unsupported content type with an empty 415; give it a body and a code.
+    if (response.status === 415) return refuseGraphQL(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL as application/json (or application/graphql, form data, or GET parameters).');
+    return response;
+  };
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', graphql);
 
   app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
   app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));
@@ -96,7 +119,12 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   // Hono asks the root app, not the mounted one, when no route matches.
   app.notFound((c) => {
     const message = `No endpoint ${c.req.method} ${c.req.path}.`;
-    return c.req.path.startsWith('/api/') ? refuseRest(c, 404, 'NOT_FOUND', message) : c.json({ message }, 404);
+    return c.req.path.startsWith('/api/') ? refuseRest(c, 404, 'NOT_FOUND', message) : c.json({ message, errors: [{ message, extensions: { code: 'NOT_FOUND' } }] }, 404);
+  });
+  app.onError((error, c) => {
+    c.get('countError')?.('INTERNAL_SERVER_ERROR', 'http');
+    c.get('log')?.error({ err: error }, 'internal error');
+    return c.json({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }, 500);
   });
   return app;
 }
@@ -106,11 +134,16 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
  * through PostgreSQL LISTEN/NOTIFY when there is a server (so every gateway process sees them),
  * in process with PGlite.
  */
-export async function createRegistry(config: Config, opts: Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> = {}): Promise<Registry> {
-  const log = createLogger(config.LOG_LEVEL);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, ...opts });
+export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> & {
+  /** Where the JSON log lines go (stdout when absent). */
+  logDestination?: import('pino').DestinationStream;
+};
+
+export async function createRegistry(config: Config, opts: RegistryOptions = {}): Promise<Registry> {
+  const log = createLogger(config.LOG_LEVEL, opts.logDestination);
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs });
   await db.migrate();
-  const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'));
+  const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'), db.listen?.bind(db));
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
   const rateLimits = await createRateLimits(config, db);
@@ -147,7 +180,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: RegistryOptions = {}): Promise<RunningServer> {
   const registry = await createRegistry(config, opts);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: registry.app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));

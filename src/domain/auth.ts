@@ -3,6 +3,7 @@ import type { PrismaClient } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
 import type { Principal } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { announceCredentialsChange } from './sessions.js';
 
 const TOKEN_PREFIX = 'crt_';
 
@@ -40,11 +41,14 @@ export async function createToken(
       create: { slug: opts.workspace, name: opts.workspace },
       update: {},
     });
+    const before = await tx.member.findUnique({ where: { workspaceId_handle: { workspaceId: workspace.id, handle: opts.handle } }, select: { role: true } });
     const member = await tx.member.upsert({
       where: { workspaceId_handle: { workspaceId: workspace.id, handle: opts.handle } },
       create: { workspaceId: workspace.id, handle: opts.handle, role: opts.role },
       update: { role: opts.role },
     });
+    // A role change ends the member's open streams, opened under the old role.
+    if (before && before.role !== member.role) await announceCredentialsChange(tx, { memberIds: [member.id] });
     const { token, tokenId } = await mintMemberToken(tx, member.id);
     return {
       token,
@@ -66,10 +70,16 @@ export async function mintMemberToken(tx: Tx | PrismaClient, memberId: number): 
   return { token, tokenId: row.id };
 }
 
-/** Revokes at once: the next request with that token is unauthenticated. */
+/**
+ * Revokes at once: the next request with that token is unauthenticated, and its open streams
+ * (subscriptions) end on every gateway process as the revocation commits.
+ */
 export async function revokeToken(prisma: PrismaClient, tokenId: number): Promise<void> {
-  const { count } = await prisma.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (count === 0) throw new NotFoundError(`No active token with id ${tokenId}.`);
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count === 0) throw new NotFoundError(`No active token with id ${tokenId}.`);
+    await announceCredentialsChange(tx, { tokenIds: [tokenId] });
+  });
 }
 
 export async function listTokens(prisma: PrismaClient, workspace: string) {

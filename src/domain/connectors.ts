@@ -294,8 +294,9 @@ export async function setRollout(ctx: DomainContext, id: number, percent: number
 }
 
 /**
- * Stops a staged share: nobody else is offered the version, and unread notifications about it are
- * withdrawn. Copies that already took it keep it (they are the workspace's own).
+ * Stops a staged share: nobody else is offered or shown the version (it is no longer shared), and
+ * unread notifications about it are withdrawn. Copies that already took it keep it (they are the
+ * workspace's own).
  */
 export async function rollbackRollout(ctx: DomainContext, id: number): Promise<Connector> {
   const actor = requireWriter(ctx);
@@ -303,6 +304,9 @@ export async function rollbackRollout(ctx: DomainContext, id: number): Promise<C
     const locked = await lockConnector(tx, id, actor.workspaceId);
     if (locked.rolloutVersion == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
     await tx.notification.deleteMany({ where: { install: { parentId: id }, parentVersion: locked.rolloutVersion, readAt: null } });
+    // The version goes back to being merely released: no longer shared with anybody, so neither
+    // listed among shared versions nor a fallback for a yanked one (see visibleSharedVersion).
+    await tx.connectorVersion.updateMany({ where: { connectorId: id, number: locked.rolloutVersion }, data: { sharedAt: null } });
     return tx.connector.update({ where: { id }, data: { rolloutVersion: null, rolloutPercent: null } });
   });
   libraryChanged(ctx);

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError, type ValidationContext } from 'graphql';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { renderGraphiQLPage } from '../http/graphiql.js';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -12,8 +12,10 @@ import type { Metrics } from '../http/observability.js';
 import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js';
 import type { LibraryCache } from './library-cache.js';
 import { useCleanInput } from './clean-input.js';
+import { useCursorCheck } from './cursors.js';
 import { useCost, type RateLimitSlot } from './cost.js';
 import type { RateLimits } from '../http/rate-limit.js';
+import { useSessionEnd } from './session-end.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
@@ -49,9 +51,11 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.GRAPHIQL ? { title: 'Connector registry', defaultQuery: DEFAULT_QUERY } : false,
-    // GraphiQL's assets are inlined in the page, so the playground works without a CDN.
-    renderGraphiQL,
+    // A small page that loads GraphiQL's content-hashed, long-cached assets from this server (offline).
+    renderGraphiQL: renderGraphiQLPage,
     landingPage: false,
+    // CORS is answered by the HTTP layer (src/http/transport.ts): configured origins, no credentials.
+    cors: false,
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
@@ -68,6 +72,13 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
         // Pothos refuses bad pagination arguments (a foreign cursor, `after` with `last`…): the caller's mistake.
         if (original instanceof PothosValidationError && error instanceof GraphQLError) {
           return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        // GraphQL's own refusals (syntax, validation, variables, limits, our coded errors) are the
+        // caller's mistakes: answered with their code, logged at debug, never counted as faults.
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+          const reported = original instanceof GraphQLError ? original : error;
+          log.debug({ code: reported.extensions?.code ?? 'BAD_REQUEST', message: reported.message }, 'client error');
+          return error;
         }
         // Everything else is a bug: log it in full, tell the client nothing about it.
         metrics.errors.inc({ code: 'INTERNAL_SERVER_ERROR', surface: 'graphql' });
@@ -86,7 +97,9 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       }),
       useRequestErrorCodes(),
       useCleanInput(),
+      useCursorCheck(),
       useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL }),
+      useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),
     ],

@@ -220,10 +220,14 @@ for (const backend of await backends()) {
       expect(conflict.body.error_code).toBe('VERSION_CONFLICT');
     });
 
-    it('answers unknown endpoints with 404 in the same error shape', async () => {
-      const res = await t.rest('DELETE', '/api/custom_connectors/1', { token: admin });
+    it('answers unknown endpoints with 404, and unknown methods with 405 and Allow, in the same error shape', async () => {
+      const res = await t.rest('GET', '/api/custom_connectors/1/nope', { token: admin });
       expect(res.status).toBe(404);
       expect(res.body.errors[0].code).toBe(404);
+      const wrong = await t.rest('DELETE', '/api/custom_connectors/1', { token: admin });
+      expect(wrong.status).toBe(405);
+      expect(wrong.headers.allow).toBe('PUT');
+      expect(wrong.body).toMatchObject({ errors: [{ code: 405 }], error_code: 'METHOD_NOT_ALLOWED' });
     });
   });
 }

@@ -9,6 +9,7 @@ export interface VersionKey {
 
 /** A version's metadata without its code: what connector-level fields like notes need. */
 export interface VersionSummary {
+  id: number;
   connectorId: number;
   number: number;
   note: string | null;
@@ -24,9 +25,13 @@ export interface VersionSummary {
   yankedAt: Date | null;
 }
 
+/** How many shared versions per connector the batched loader reads: a first page of up to 20, plus one. */
+export const SHARED_VERSIONS_BATCH = 21;
+
 const versionKey = (k: VersionKey) => `${k.connectorId}:${k.number}`;
 
-const SUMMARY = {
+export const SUMMARY = {
+  id: true,
   connectorId: true,
   number: true,
   note: true,
@@ -71,14 +76,14 @@ export function createLoaders(prisma: PrismaClient) {
       },
       { cacheKeyFn: versionKey },
     ),
-    /** The ten most recent shared versions of each connector (the notes installers read). */
+    /** The most recent shared versions of each connector (a first page of `sharedVersions`). */
     sharedVersions: new DataLoader<number, VersionSummary[]>(async (connectorIds) => {
       const rows = await prisma.connectorVersion.findMany({
         where: { connectorId: { in: [...connectorIds] }, sharedAt: { not: null } },
         orderBy: { number: 'desc' },
         select: SUMMARY,
       });
-      return connectorIds.map((id) => rows.filter((r) => r.connectorId === id).slice(0, 10));
+      return connectorIds.map((id) => rows.filter((r) => r.connectorId === id).slice(0, SHARED_VERSIONS_BATCH));
     }),
     workspace: new DataLoader<number, { id: number; slug: string; name: string } | null>(async (ids) => {
       const rows = await prisma.workspace.findMany({ where: { id: { in: [...ids] } }, select: { id: true, slug: true, name: true } });

@@ -2,12 +2,14 @@ import { classifyChange, type Change, type ChangeReport } from '../code/compat.j
 import type { CodeStructure } from '../code/structure.js';
 import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../domain/connectors.js';
 import { requireActor } from '../domain/context.js';
-import { EVENT_TYPES, eventTopic, type LifecycleEvent } from '../domain/events.js';
+import { EVENT_TYPES, eventTopic, publicEventData, type EventType, type LifecycleEvent } from '../domain/events.js';
 import { registerWebhook, removeWebhook, webhooksWhere } from '../domain/webhooks.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
 import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
+import { dbId, namedConnection } from './connections.js';
+import { workspaceOf } from './connector.js';
 
 const ChangeLevelEnum = builder.enumType('ChangeLevel', {
   values: {
@@ -163,56 +165,101 @@ builder.mutationFields((t) => ({
 }));
 
 // Webhooks and live lifecycle events.
-const EventTypeEnum = builder.enumType('LifecycleEventType', {
-  values: Object.fromEntries(EVENT_TYPES.map((e) => [e.replace('.', '_').toUpperCase(), { value: e }])) as Record<string, { value: string }>,
+
+/**
+ * Every event type with the `data` its payload carries. IDs are global IDs, the same the API
+ * takes; webhook bodies wrap `data` as `{ type, workspace, at, data }`.
+ */
+const EVENT_DOCS: Record<EventType, string> = {
+  'version.created': 'A new version of a connector (create, update, restore, install, import). `data`: `{ connector: ID, version: Int }`.',
+  'version.released': 'A version was released. `data`: `{ connector: ID, version: Int }`.',
+  'version.shared': 'A version was shared, to everyone or (with `rolloutPercent` < 100) to part of the installers. `data`: `{ connector: ID, version: Int, rolloutPercent: Int }`.',
+  'connector.installed': 'Another workspace installed one of your connectors. `data`: `{ connector: ID, version: Int, installedBy: ID }` (`installedBy`: that workspace).',
+  'update.available': 'A connector you installed shared a newer version. `data`: `{ parentConnector: ID (SharedConnector), version: Int, notification: ID }`.',
+  'listing.reviewed': 'A reviewer decided on your listing. `data`: `{ listing: ID, connector: ID, status: ListingStatus, reason: String }`.',
+};
+
+export const EventTypeEnum = builder.enumType('LifecycleEventType', {
+  description: 'Lifecycle events webhooks and `lifecycleEvents` deliver (in webhook bodies, `type` is the dotted lower-case name, e.g. `version.created`).',
+  values: Object.fromEntries(EVENT_TYPES.map((e) => [e.replace('.', '_').toUpperCase(), { value: e, description: EVENT_DOCS[e] }])) as Record<string, { value: EventType; description: string }>,
 });
 
-const DeliveryRef = builder.prismaObject('WebhookDelivery', {
+const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
+  description: 'Where a webhook delivery stands.',
+  values: {
+    PENDING: { description: 'Not delivered yet; `nextAttemptAt` says when it is tried (again).' },
+    DELIVERED: { description: 'The endpoint answered 2xx.' },
+    FAILED: { description: 'Every attempt failed; no more are made.' },
+  } as const,
+});
+
+const DeliveryNode = builder.prismaNode('WebhookDelivery', {
+  description: 'One event sent (or being sent) to a webhook.',
+  id: { field: 'id', description: 'Global ID of the delivery.' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: dbId(id), webhook: { workspaceId: workspaceOf(ctx) } }),
   fields: (t) => ({
-    databaseId: t.exposeInt('id'),
-    event: t.exposeString('event'),
-    status: t.string({ resolve: (d) => d.status }),
-    attempts: t.exposeInt('attempts'),
+    event: t.field({ type: EventTypeEnum, description: 'The event it carries.', resolve: (d) => d.event as EventType }),
+    status: t.field({ type: DeliveryStatusEnum, description: 'Delivered, failed or pending.', resolve: (d) => d.status }),
+    attempts: t.exposeInt('attempts', { description: 'Attempts made so far.' }),
     lastStatus: t.exposeInt('lastStatus', { nullable: true, description: 'HTTP status of the last attempt.' }),
-    lastError: t.exposeString('lastError', { nullable: true }),
-    payload: t.expose('payload', { type: 'JSON' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
-    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt failed, when it did.' }),
+    payload: t.expose('payload', { type: 'JSON', description: 'The JSON body sent: `{ type, workspace, at, data }`.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the event happened.' }),
+    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', description: 'When it is (or was last) due.' }),
+    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true, description: 'When the endpoint accepted it.' }),
   }),
 });
 
-const WebhookRef = builder.prismaObject('Webhook', {
+const WebhookNode = builder.prismaNode('Webhook', {
+  description: 'An HTTPS endpoint that receives signed lifecycle events.',
+  id: { field: 'id', description: 'Global ID of the webhook.' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx), disabledAt: null }),
   fields: (t) => ({
-    databaseId: t.exposeInt('id'),
-    url: t.exposeString('url'),
-    events: t.exposeStringList('events'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    deliveries: t.relation('deliveries', { description: 'The 50 most recent deliveries, newest first.', query: { orderBy: { id: 'desc' }, take: 50 } }),
+    url: t.exposeString('url', { description: 'Where events are POSTed.' }),
+    events: t.field({ type: [EventTypeEnum], description: 'The events it receives.', resolve: (w) => w.events as EventType[] }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was registered.' }),
+    deliveries: t.relatedConnection(
+      'deliveries',
+      { description: 'Its delivery log, newest first.', cursor: 'id', totalCount: true, query: { orderBy: { id: 'desc' } } },
+      namedConnection(DeliveryNode, 'WebhookDelivery', 'webhook deliveries'),
+    ),
   }),
 });
-void DeliveryRef;
 
 builder.queryFields((t) => ({
-  webhooks: t.prismaField({
-    type: ['Webhook'],
-    description: "Your workspace's webhooks with their delivery log.",
-    resolve: (query, _r, _a, ctx) => ctx.prisma.webhook.findMany({ ...query, where: webhooksWhere(ctx), orderBy: { id: 'asc' } }),
-  }),
+  webhooks: t.prismaConnection(
+    {
+      type: 'Webhook',
+      cursor: 'id',
+      description: "Your workspace's webhooks, oldest first, with their delivery logs.",
+      totalCount: (_p, _a, ctx) => ctx.prisma.webhook.count({ where: webhooksWhere(ctx) }),
+      resolve: (query, _r, _a, ctx) => ctx.prisma.webhook.findMany({ ...query, where: webhooksWhere(ctx), orderBy: { id: 'asc' } }),
+    },
+    namedConnection(WebhookNode, 'Webhook', 'webhooks'),
+  ),
 }));
 
 builder.mutationFields((t) => ({
   registerWebhook: t.field({
     type: payloadType<{ secret: string; webhook: import('../generated/prisma/client.js').Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
       secret: f.string({ nullable: true, description: 'The HMAC key for X-Registry-Signature: shown this once. Null when refused.', resolve: (p) => p.secret ?? null }),
-      webhook: f.field({ type: WebhookRef, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
+      webhook: f.field({ type: WebhookNode, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
     })),
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
-    description: 'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff.',
+    description: 'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff (ADMIN and DEVELOPER).',
     args: {
       input: t.arg({
-        type: builder.inputType('RegisterWebhookInput', { fields: (f) => ({ url: f.string({ required: true }), events: f.field({ type: [EventTypeEnum], required: true }) }) }),
+        type: builder.inputType('RegisterWebhookInput', {
+          description: 'Input of `registerWebhook`.',
+          fields: (f) => ({
+            url: f.string({ required: true, description: 'An HTTPS URL.' }),
+            events: f.field({ type: [EventTypeEnum], required: true, description: 'The events to send there (at least one).' }),
+          }),
+        }),
         required: true,
+        description: 'The endpoint and its events.',
       }),
     },
     resolve: (_r, { input }, ctx) => registerWebhook(ctx, { url: input.url, events: input.events }, { allowHttpLoopback: ctx.settings.allowHttpLoopbackWebhooks }),
@@ -223,18 +270,28 @@ builder.mutationFields((t) => ({
     })),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Stops deliveries to a webhook (its log stays).',
-    args: { input: t.arg({ type: builder.inputType('RemoveWebhookInput', { fields: (f) => ({ databaseId: f.int({ required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('RemoveWebhookInput', {
+          description: 'Input of `removeWebhook`.',
+          fields: (f) => ({ id: f.id({ required: true, description: 'The webhook (global ID).' }) }),
+        }),
+        required: true,
+        description: 'The webhook to remove.',
+      }),
+    },
     resolve: async (_r, { input }, ctx) => {
-      await removeWebhook(ctx, input.databaseId);
+      await removeWebhook(ctx, parseGlobalId(String(input.id), 'Webhook'));
       return { removed: true };
     },
   }),
 }));
 
 const LifecycleEventRef = builder.objectRef<LifecycleEvent>('LifecycleEvent').implement({
+  description: 'Something that happened in your workspace; webhooks receive the same events.',
   fields: (t) => ({
-    type: t.field({ type: EventTypeEnum, resolve: (e) => e.type }),
-    data: t.expose('data', { type: 'JSON' }),
+    type: t.field({ type: EventTypeEnum, description: 'What happened; the value descriptions give the shape of `data`.', resolve: (e) => e.type }),
+    data: t.field({ type: 'JSON', description: 'Details, with global IDs (shape per `type`).', resolve: (e) => publicEventData(e.data) }),
   }),
 });
 

@@ -7,7 +7,7 @@ import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
 const ERR = `userErrors { code message field detail }`;
 const SHARED_FIELDS = `title description logo totalInstalls
   latestSharedVersion { number note actions triggers sourceVisible code }
-  sharedVersions { number note }
+  sharedVersions(first: 10) { nodes { number note } }
   publisher { workspace listedConnectors totalInstalls }`;
 
 const CREATE_LINK = `mutation($id: ID!) { createShareLink(input: { id: $id }) { token connector { shareLink { prefix } } ${ERR} } }`;
@@ -154,7 +154,7 @@ for (const backend of await backends()) {
         const bad: [Record<string, unknown>, string][] = [
           [{ appName: 'X', categories: [] }, 'input.categories'],
           [{ categories: ['a'] }, 'input.appId'],
-          [{ appId: 999999, categories: ['a'] }, 'input.appId'],
+          [{ appId: 'Q2F0YWxvZ0FwcDo5OTk5OTk=', categories: ['a'] }, 'input.appId'],
           [{ appName: 'X', categories: ['a'], preventDirectInstall: true }, 'input.landingPageUrl'],
           [{ appName: 'X', categories: ['a'], preventDirectInstall: true, landingPageUrl: 'javascript:alert(1)' }, 'input.landingPageUrl'],
         ];
@@ -166,8 +166,8 @@ for (const backend of await backends()) {
       });
 
       it('searches by title, app (catalog or free text) and category, and shows publisher stats', async () => {
-        const apps = await t.gql(`{ catalogApps(search: "sales") { databaseId name } }`, {}, b);
-        expect(apps.body.data.catalogApps.map((a: { name: string }) => a.name)).toEqual(['Salesforce']);
+        const apps = await t.gql(`{ catalogApps(search: "sales", first: 10) { nodes { id name } } }`, {}, b);
+        expect(apps.body.data.catalogApps.nodes.map((a: { name: string }) => a.name)).toEqual(['Salesforce']);
         const added = await t.gql(`mutation { addCatalogApp(input: { name: "Acme ERP" }) { catalogApp { name } ${ERR} } }`, {}, reviewer);
         expect(added.body.data.addCatalogApp.catalogApp.name).toBe('Acme ERP');
         const notReviewer = await t.gql(`mutation { addCatalogApp(input: { name: "Sneaky" }) { userErrors { code } } }`, {}, owner);

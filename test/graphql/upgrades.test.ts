@@ -152,8 +152,8 @@ for (const backend of await backends()) {
         owner,
       );
       expect(dep.body.data.deprecateVersion.userErrors).toEqual([]);
-      const view = await t.gql(`query($t: String!) { sharedConnector(token: $t) { sharedVersions { number deprecationMessage replacementVersion yanked sha256 } } }`, { t: parent.token }, installers[3].token);
-      expect(view.body.data.sharedConnector.sharedVersions).toMatchObject([
+      const view = await t.gql(`query($t: String!) { sharedConnector(token: $t) { sharedVersions(first: 10) { nodes { number deprecationMessage replacementVersion yanked sha256 } } } }`, { t: parent.token }, installers[3].token);
+      expect(view.body.data.sharedConnector.sharedVersions.nodes).toMatchObject([
         { number: 2, deprecationMessage: null, yanked: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { number: 1, deprecationMessage: 'Use v2: v1 misses pagination', replacementVersion: 2 },
       ]);
@@ -184,10 +184,10 @@ for (const backend of await backends()) {
       await new Promise((r) => setTimeout(r, 1700));
       expect((await t.gql(INSTALL, { t: soon }, installers[8].token)).body.data.installConnector.userErrors[0].code).toBe('LINK_EXPIRED');
 
-      const log = await t.gql(`query($id: ID!) { connector(id: $id) { shareLinks { maxInstalls installCount expiresAt uses { workspace member { handle } usedAt } } } }`, { id: parent.id }, owner);
-      const links = log.body.data.connector.shareLinks;
-      expect(links[0].uses.map((u: any) => u.workspace)).toEqual(['ws-7']);
-      expect(links.find((l: any) => l.maxInstalls === 1)).toMatchObject({ installCount: 1, uses: [{ workspace: 'ws-5', member: { handle: 'admin5' } }] });
+      const log = await t.gql(`query($id: ID!) { connector(id: $id) { shareLinks(first: 20) { nodes { maxInstalls installCount expiresAt uses(first: 20) { nodes { workspace member { handle } usedAt } } } } } }`, { id: parent.id }, owner);
+      const links = log.body.data.connector.shareLinks.nodes;
+      expect(links[0].uses.nodes.map((u: any) => u.workspace)).toEqual(['ws-7']);
+      expect(links.find((l: any) => l.maxInstalls === 1)).toMatchObject({ installCount: 1, uses: { nodes: [{ workspace: 'ws-5', member: { handle: 'admin5' } }] } });
     });
 
     it('verifies digests: a copy of code that no longer matches its digest is refused and nothing is written', async () => {

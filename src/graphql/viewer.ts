@@ -1,0 +1,62 @@
+import type { Principal } from '../domain/context.js';
+import { UnauthenticatedError } from '../domain/errors.js';
+import { canViewSharedSource } from '../domain/sharing.js';
+import { builder } from './builder.js';
+import { dbId } from './connections.js';
+import { workspaceOf } from './connector.js';
+
+export const WorkspaceNode = builder.prismaNode('Workspace', {
+  description: 'A tenant: it owns connectors, members, installs and webhooks.',
+  id: { field: 'id', description: 'Global ID of the workspace.' },
+  nullable: true,
+  // node(id): your own workspace only.
+  findUnique: (id, ctx) => ({ id: dbId(id) === workspaceOf(ctx) ? dbId(id) : -1 }),
+  fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'Its unique, URL-safe name.' }),
+    name: t.exposeString('name', { description: 'Its display name.' }),
+  }),
+});
+
+const WRITERS = new Set(['ADMIN', 'DEVELOPER']);
+
+/**
+ * The caller and what they may do. Members act in one workspace with a role; platform reviewers
+ * hold tokens outside any workspace, so for them `member` and `workspace` are null and only
+ * `canReview` (and `canViewSource`, for vetting) is true.
+ */
+const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
+  description: 'Who is calling and what they may do, so a UI can hide what the caller cannot use.',
+  fields: (t) => ({
+    handle: t.exposeString('handle', { description: "The caller's handle (member or reviewer)." }),
+    isReviewer: t.boolean({ description: 'True for a platform reviewer, who belongs to no workspace.', resolve: (p) => p.kind === 'reviewer' }),
+    member: t.prismaField({
+      type: 'Member',
+      nullable: true,
+      description: 'The workspace member the token belongs to; null for reviewers.',
+      resolve: (query, p, _a, ctx) => (p.kind === 'member' ? ctx.prisma.member.findUnique({ ...query, where: { id: p.memberId } }) : null),
+    }),
+    workspace: t.prismaField({
+      type: 'Workspace',
+      nullable: true,
+      description: "The caller's workspace; null for reviewers.",
+      resolve: (query, p, _a, ctx) => (p.kind === 'member' ? ctx.prisma.workspace.findUnique({ ...query, where: { id: p.workspaceId } }) : null),
+    }),
+    canWrite: t.boolean({
+      description: 'May create, change, release, share and install connectors and manage webhooks (ADMIN, DEVELOPER).',
+      resolve: (p) => p.kind === 'member' && WRITERS.has(p.role),
+    }),
+    canViewSource: t.boolean({ description: 'May read the source of connectors other workspaces shared (ADMIN, DEVELOPER, reviewers).', resolve: (p) => canViewSharedSource(p) }),
+    canReview: t.boolean({ description: 'May review community listings and add catalog apps (platform reviewers).', resolve: (p) => p.kind === 'reviewer' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    type: ViewerRef,
+    description: 'The caller: their member and workspace (members) and what they may do. UNAUTHENTICATED without a valid token.',
+    resolve: (_r, _a, ctx) => {
+      if (!ctx.actor) throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
+      return ctx.actor;
+    },
+  }),
+}));

@@ -63,13 +63,19 @@ async function read(workspaceId: number) {
 async function write(id: number, who: { member_id: number; workspace_id: number }, note: string) {
   return transaction(async (q) => {
     const [locked] = await q(`SELECT latest_version FROM connectors WHERE id = $1 AND workspace_id = $2 FOR UPDATE`, [id, who.workspace_id]);
-    const [latest] = await q(`SELECT code, diagnostics, has_errors, actions, triggers, code_size FROM connector_versions WHERE connector_id = $1 AND number = $2`, [id, locked.latest_version]);
+    const [latest] = await q(
+      `SELECT code, diagnostics, has_errors, actions, triggers, code_size, code_sha256, structure FROM connector_versions WHERE connector_id = $1 AND number = $2`,
+      [id, locked.latest_version],
+    );
     const number = locked.latest_version + 1;
     await q(
-      `INSERT INTO connector_versions (connector_id, number, note, code, code_size, diagnostics, has_errors, actions, triggers, created_by_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [id, number, note, latest.code, latest.code_size, JSON.stringify(latest.diagnostics), latest.has_errors, latest.actions, latest.triggers, who.member_id],
+      `INSERT INTO connector_versions (connector_id, number, note, code, code_size, diagnostics, has_errors, actions, triggers, code_sha256, structure, created_by_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [id, number, note, latest.code, latest.code_size, JSON.stringify(latest.diagnostics), latest.has_errors, latest.actions, latest.triggers, latest.code_sha256, latest.structure == null ? null : JSON.stringify(latest.structure), who.member_id],
     );
     await q(`UPDATE connectors SET latest_version = $1, updated_at = now() WHERE id = $2`, [number, id]);
+    // The registry looks up the workspace's webhooks to queue lifecycle events in the same transaction.
+    await q(`SELECT id, events FROM webhooks WHERE workspace_id = $1 AND disabled_at IS NULL`, [who.workspace_id]);
     return { id, latestVersion: number };
   });
 }

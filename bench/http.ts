@@ -72,20 +72,41 @@ interface Result {
   rps: number;
   p50: number;
   p99: number;
+  /** Failed requests of any kind: connection errors, timeouts, non-2xx, and 2xx answers that are not the expected data. */
   errors: number;
+  /** The first failed answer, to say why. */
+  sample?: string;
 }
 
-async function load(url: string, token: string, body: () => string): Promise<Result> {
+/**
+ * Drives one server with autocannon. `ok` checks every answer's body: a GraphQL error answered
+ * with 200, or a payload that lacks what was asked for, counts as a failed request too.
+ */
+async function load(url: string, token: string, body: () => string, ok: (body: string) => boolean): Promise<Result> {
+  let bad = 0;
+  let sample: string | undefined;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: SECONDS,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, body: body() }),
+        onResponse: (status, answer) => {
+          if (status >= 200 && status < 300 && ok(answer)) return;
+          if (status >= 200 && status < 300) bad += 1; // non-2xx are counted by autocannon itself
+          sample ??= `${status} ${answer.slice(0, 300)}`;
+        },
+      },
+    ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx + bad, sample };
 }
+
+/** The answer holds data and no GraphQL error. */
+const graphqlOk = (field: string) => (answer: string) => !answer.includes('"errors"') && answer.includes(`"${field}"`);
 
 let noteCounter = 0;
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
@@ -115,20 +136,20 @@ async function scenario(kind: 'postgres' | 'pglite') {
   const { token, ids } = await seed(url, dataDir, 200);
   const target = url ?? dataDir!;
   const rows: Record<string, Result> = {};
-  const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', PORT: '4601', ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
+  const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', GRAPHQL_RATE_LIMIT_POINTS: '1000000000', PORT: '4601', ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
   const readBody = () => JSON.stringify({ query: READ_QUERY });
   const writeBody = () => JSON.stringify({ query: WRITE_QUERY, variables: { input: { id: Buffer.from(`Connector:${pick(ids)}`).toString('base64'), note: `n${noteCounter++}` } } });
   const floorWrite = () => JSON.stringify({ id: pick(ids), note: `n${noteCounter++}` });
 
   // One server process at a time (PGlite has a single owner), each measured read then write.
   let child = await start('node', ['bin/connector-registry.js', 'serve'], env, /connector registry on/);
-  rows.read = await load('http://127.0.0.1:4601/graphql', token, readBody);
-  rows.write = await load('http://127.0.0.1:4601/graphql', token, writeBody);
+  rows.read = await load('http://127.0.0.1:4601/graphql', token, readBody, graphqlOk('versions'));
+  rows.write = await load('http://127.0.0.1:4601/graphql', token, writeBody, graphqlOk('latestVersion'));
   await stop(child);
 
   child = await start('node', ['--import', 'tsx', 'bench/floor-server.ts', target, '4602'], {}, /floor on/);
-  rows.floorRead = await load('http://127.0.0.1:4602/read', token, () => '');
-  rows.floorWrite = await load('http://127.0.0.1:4602/write', token, floorWrite);
+  rows.floorRead = await load('http://127.0.0.1:4602/read', token, () => '', graphqlOk('versions'));
+  rows.floorWrite = await load('http://127.0.0.1:4602/write', token, floorWrite, graphqlOk('latestVersion'));
   await stop(child);
 
   if (kind === 'postgres') {
@@ -137,7 +158,7 @@ async function scenario(kind: 'postgres' | 'pglite') {
     const check = await fetch('http://127.0.0.1:4603/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: pgRead }) });
     const checked = (await check.json()) as { errors?: unknown };
     if (checked.errors) throw new Error(`PostGraphile query failed: ${JSON.stringify(checked.errors)}`);
-    rows.postgraphileRead = await load('http://127.0.0.1:4603/graphql', token, () => JSON.stringify({ query: pgRead }));
+    rows.postgraphileRead = await load('http://127.0.0.1:4603/graphql', token, () => JSON.stringify({ query: pgRead }), graphqlOk('connectorVersionsByConnectorId'));
     await stop(child);
   }
   await dropDb?.();
@@ -148,7 +169,7 @@ async function scenario(kind: 'postgres' | 'pglite') {
 /** SQL statements per list request, counted from Prisma's query log, for 10, 100 and 1000 connectors. */
 async function statementsPerRequest() {
   const statements: string[] = [];
-  const registry = await createRegistry(loadConfig({ LOG_LEVEL: 'silent' }, { DATA_DIR: 'memory://', RATE_LIMIT_PER_SECOND: 1e6, RATE_LIMIT_BURST: 1e6, MAX_QUERY_COMPLEXITY: 100_000 }), {
+  const registry = await createRegistry(loadConfig({ LOG_LEVEL: 'silent' }, { DATA_DIR: 'memory://', RATE_LIMIT_PER_SECOND: 1e6, RATE_LIMIT_BURST: 1e6, GRAPHQL_RATE_LIMIT_POINTS: 1e9, MAX_QUERY_COMPLEXITY: 100_000 }), {
     onQuery: (sql) => statements.push(sql),
   });
   const token = (await createToken(registry.db.prisma, { workspace: 'count', role: 'ADMIN', handle: 'c' })).token;
@@ -186,9 +207,10 @@ async function statementsPerRequest() {
   return out;
 }
 
-// The peer lives in its own package (it needs graphql 15); install it on first use.
+// The peer lives in its own package (it needs graphql 15); install it on first use, from npm's
+// cache when it is there (so it works offline once installed anywhere on the machine).
 if (!existsSync(new URL('peer/node_modules/postgraphile', import.meta.url))) {
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', new URL('peer', import.meta.url).pathname], { stdio: 'inherit' });
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--prefix', new URL('peer', import.meta.url).pathname], { stdio: 'inherit' });
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 2) : '-');
@@ -198,15 +220,28 @@ lines.push(`Run: \`npx tsx bench/http.ts\` on ${new Date().toISOString()}, ${cpu
 lines.push(`autocannon, ${CONNECTIONS} connections, ${SECONDS} s per row; each server in its own process, one at a time.`);
 lines.push('Ratios are against the floor measured in the same run (node:http + the bare driver running the same SQL), so they hold on a noisy machine.', '');
 
+const failures: string[] = [];
 for (const kind of ['postgres', 'pglite'] as const) {
   const r = await scenario(kind);
   lines.push(`## ${kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}`, '');
   lines.push('| request | server | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  const row = (req: string, server: string, x: Result, floor: Result) =>
-    lines.push(`| ${req} | ${server} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${x.errors} | ${fmt(x.rps / floor.rps)}× | ${fmt(x.p99 / Math.max(floor.p99, 1))}× |`);
+  // A row with any failed request (or measured against a floor that had one) prints no number.
+  const row = (req: string, server: string, x: Result, floor: Result) => {
+    if (x.errors > 0 || floor.errors > 0) {
+      failures.push(`${kind} ${req} — ${server}: ${x.errors} failed requests${x.sample ? ` (first: ${x.sample})` : ''}${floor.errors > 0 && x !== floor ? '; its floor failed' : ''}`);
+      lines.push(`| ${req} | ${server} | FAILED | | | ${x.errors} | | |`);
+      return;
+    }
+    lines.push(`| ${req} | ${server} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p99)} | 0 | ${fmt(x.rps / floor.rps)}× | ${fmt(x.p99 / Math.max(floor.p99, 1))}× |`);
+  };
   row('read: 20 connectors + 3 versions each', 'floor (node:http + driver)', r.floorRead, r.floorRead);
   row('read: 20 connectors + 3 versions each', 'registry (Yoga + Pothos + Prisma)', r.read, r.floorRead);
-  if (r.postgraphileRead) row('read: 20 connectors + 3 versions each', 'PostGraphile 4.14 (peer)', r.postgraphileRead, r.floorRead);
+  if (r.postgraphileRead) {
+    row('read: 20 connectors + 3 versions each', 'PostGraphile 4.14 (peer)', r.postgraphileRead, r.floorRead);
+    if (r.read.errors === 0 && r.postgraphileRead.errors === 0) {
+      lines.push(`| read: 20 connectors + 3 versions each | registry vs PostGraphile | | | | | ${fmt(r.read.rps / r.postgraphileRead.rps)}× | ${fmt(r.read.p99 / Math.max(r.postgraphileRead.p99, 1))}× |`);
+    }
+  }
   row('write: new version of a random connector', 'floor (node:http + driver)', r.floorWrite, r.floorWrite);
   row('write: new version of a random connector', 'registry (Yoga + Pothos + Prisma)', r.write, r.floorWrite);
   lines.push('');
@@ -219,6 +254,11 @@ lines.push('Each connector with its latest version note, its released versions (
 lines.push('| connectors listed | requests | statements | per request |', '| ---: | ---: | ---: | ---: |');
 for (const c of counts) lines.push(`| ${c.connectors} | ${c.requests} | ${c.statements} | ${fmt(c.perRequest)} |`);
 lines.push('');
+if (failures.length) lines.push('## Failed rows', '', ...failures.map((f) => `- ${f}`), '');
 writeFileSync(new URL('results/http.md', import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));
+if (failures.length) {
+  console.error(`\n${failures.length} benchmark row(s) had failed requests:\n${failures.join('\n')}`);
+  process.exit(1);
+}
 process.exit(0);

@@ -9,13 +9,15 @@ import type { DomainContext } from './domain/context.js';
 import { exportManifest, importManifest } from './domain/manifests.js';
 import { DomainError } from './domain/errors.js';
 import { Role } from './generated/prisma/enums.js';
+import { bootstrapEmptyRegistry, createSignInCode } from './domain/sign-in-links.js';
 import { startServer } from './server.js';
 
-async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
-    await db.migrate();
+    // `migrate` reports what it applies itself; every other command brings the schema up to date first.
+    if (opts.migrate !== false) await db.migrate();
     return await fn(db);
   } finally {
     await db.close();
@@ -39,6 +41,12 @@ program
     const server = await startServer(config, { lockWaitMs: 8_000 });
     const where = config.DATABASE_URL ? 'PostgreSQL' : `PGlite (${config.DATA_DIR})`;
     console.log(`connector registry on ${server.url}/graphql, data in ${where}`);
+    // First start of an empty registry: a default workspace, its admin, and a link to sign in as them.
+    const first = await bootstrapEmptyRegistry(server.registry.db.prisma);
+    console.log(`console on ${server.url}/`);
+    if (first) {
+      console.log(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.url}/sign-in#code=${first.code}\n`);
+    }
     const stop = async () => {
       await server.close();
       process.exit(0);
@@ -54,7 +62,7 @@ program
     withDatabase(async (db) => {
       const { applied, alreadyApplied } = await db.migrate();
       console.log(`applied ${applied.length} migration(s), ${alreadyApplied.length} already applied`);
-    }),
+    }, { migrate: false }),
   );
 
 const token = program.command('token').description('manage API tokens');
@@ -110,6 +118,20 @@ token
     withDatabase(async (db) => {
       await revokeToken(db.prisma, id);
       console.log(`token ${id} revoked`);
+    }),
+  );
+
+program
+  .command('sign-in-link')
+  .description('print a one-time link that signs a member in to the console (valid 24 hours)')
+  .requiredOption('--workspace <slug>', 'workspace slug')
+  .option('--handle <handle>', 'the member', 'admin')
+  .action((opts: { workspace: string; handle: string }) =>
+    withDatabase(async (db) => {
+      const config = loadConfig();
+      const { code, expiresAt } = await createSignInCode(db.prisma, opts);
+      console.error(`one-time sign-in link for ${opts.handle} in ${opts.workspace}, valid until ${expiresAt.toISOString()}:`);
+      console.log(`http://${config.HOST}:${config.PORT}/sign-in#code=${code}`);
     }),
   );
 

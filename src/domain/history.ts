@@ -4,6 +4,7 @@ import { classifyChange, type ChangeReport } from '../code/compat.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
 import { publishEvents, type LifecycleEvent } from './events.js';
+import { canViewSource } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -57,7 +58,8 @@ export interface VersionDiff {
   from: number;
   to: number;
   /** Unified diff of the code (`diff` package): empty when the code is the same, null when the
-   * versions differ too much to diff within `DIFF_TIMEOUT_MS` (Myers' diff is O(N·D)). */
+   * versions differ too much to diff within `DIFF_TIMEOUT_MS` (Myers' diff is O(N·D)), and null
+   * for roles that may not read source (see access.ts). */
   unified: string | null;
   actions: DefinitionChanges;
   triggers: DefinitionChanges;
@@ -79,8 +81,10 @@ function changes(before: Record<string, string>, after: Record<string, string>):
 export async function diffVersions(ctx: DomainContext, connectorId: number, from: number, to: number): Promise<VersionDiff> {
   const [a, b] = await Promise.all([versionOf(ctx, connectorId, from, 'from'), versionOf(ctx, connectorId, to, 'to')]);
   const [da, db] = await Promise.all([analyzeCode(a.code), analyzeCode(b.code)]);
-  const unified =
-    a.code === b.code
+  // The unified diff is the code itself, line by line: only for roles that may read source.
+  const unified = !canViewSource(ctx.actor)
+    ? null
+    : a.code === b.code
       ? ''
       : (createTwoFilesPatch(`version ${from}`, `version ${to}`, a.code, b.code, undefined, undefined, { context: 3, timeout: DIFF_TIMEOUT_MS }) ?? null);
   return {

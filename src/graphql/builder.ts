@@ -7,7 +7,8 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import { LIMITS } from '../domain/limits.js';
-import ConnectionLimitsPlugin from './connection-limits.js';
+import ConnectionLimitsPlugin, { checkNodesIds } from './connection-limits.js';
+import RoleGuardPlugin from './role-guard.js';
 import { decodeNodeId } from './ids.js';
 import UserErrorsPlugin from './user-errors.js';
 
@@ -24,8 +25,9 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  // UserErrors first: its wrapper turns refusals thrown anywhere below into payload userErrors.
-  plugins: [UserErrorsPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // UserErrors first: its wrapper turns refusals thrown anywhere below (the role guard included)
+  // into payload userErrors.
+  plugins: [UserErrorsPlugin, RoleGuardPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   prisma: {
     client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),
@@ -36,15 +38,24 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
   },
   relay: {
+    nodeTypeOptions: { description: 'An object with a global ID, refetchable with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection is, for fetching the next or previous one.' },
     clientMutationId: 'omit',
     cursorType: 'String',
     nodesOnConnection: true,
     decodeGlobalID: decodeNodeId,
+    nodesQueryOptions: {
+      description: `Objects by their global IDs (at most ${LIMITS.pageSize}), in the order asked; null for any that does not exist or is not yours.`,
+      resolve: (_root, args, _ctx, _info, resolveNodes) => resolveNodes(checkNodesIds(args.ids)),
+    },
   },
   complexity: {
     // Connections cost as many of their children as they may return; their `nodes`/`edges` were
     // counted by that `first`/`last` already; other lists count 10.
     fieldComplexity: (args, _ctx, field) => {
+      // nodes(ids): each ID may load a whole object (a version with 10 MB of code).
+      const ids = (args as { ids?: unknown }).ids;
+      if (field.name === 'nodes' && Array.isArray(ids)) return { field: 1, multiplier: Math.max(ids.length, 1) };
       const size = (args as { first?: number | null; last?: number | null }).first ?? (args as { last?: number | null }).last;
       if (typeof size === 'number') return { field: 1, multiplier: Math.max(size, 1) };
       if (field.name === 'nodes' || field.name === 'edges') return { field: 1, multiplier: 1 };
@@ -53,6 +64,6 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: 'Reads: your workspace, the community library, and the caller.' });
+builder.mutationType({ description: 'Changes: every mutation takes one `input` and returns its own payload with `userErrors`.' });
+builder.subscriptionType({ description: 'Live events over GraphQL-over-SSE.' });

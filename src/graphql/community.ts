@@ -8,6 +8,7 @@ import { dbId, namedConnection } from './connections.js';
 import { SharedConnectorRef } from './sharing.js';
 
 const ListingStatusEnum = builder.enumType('ListingStatus', {
+  description: 'Where a listing is in community review.',
   values: {
     PENDING: { description: 'Waiting for a platform reviewer; not in the library.' },
     APPROVED: { description: 'In the community library.' },
@@ -112,7 +113,7 @@ builder.queryFields((t) => ({
   ),
 }));
 
-const ListConnectorInput = builder.inputType('ListConnectorInput', {
+const ListConnectorInput = builder.inputType('ListConnectorInput', { description: 'Input of `listConnector`.', 
   fields: (t) => ({
     id: t.id({ required: true, description: 'The connector (it must be shared).' }),
     appId: t.id({ description: 'A catalog app (its global ID).' }),
@@ -149,7 +150,7 @@ builder.mutationFields((t) => ({
     type: connectorPayload('UnlistConnectorPayload', 'The result of `unlistConnector`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Removes the listing; installed copies keep working.',
-    args: { input: t.arg({ type: builder.inputType('UnlistConnectorInput', { fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('UnlistConnectorInput', { description: 'Input of `unlistConnector`.', fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'Connector');
       await unlistConnector(ctx, id);
@@ -162,7 +163,7 @@ builder.mutationFields((t) => ({
     description: 'Platform reviewers: approve a pending (or disabled) listing, reject a pending one, or disable an approved one. A reason is required to reject or disable.',
     args: {
       input: t.arg({
-        type: builder.inputType('ReviewListingInput', {
+        type: builder.inputType('ReviewListingInput', { description: 'Input of `reviewListing`.', 
           fields: (f) => ({ id: f.id({ required: true }), decision: f.field({ type: ReviewDecisionEnum, required: true }), reason: f.string() }),
         }),
         required: true,
@@ -176,7 +177,7 @@ builder.mutationFields((t) => ({
     type: AddCatalogAppPayload,
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Platform reviewers: add an app to the catalog (returns the existing one when the name is taken).',
-    args: { input: t.arg({ type: builder.inputType('AddCatalogAppInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('AddCatalogAppInput', { description: 'Input of `addCatalogApp`.', fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
     resolve: async (_root, { input }, ctx) => ({ catalogApp: await addCatalogApp(ctx, input.name) }),
   }),
 }));

@@ -7,6 +7,7 @@ import {
   shareConnector,
   updateConnector,
 } from '../domain/connectors.js';
+import { canViewSource } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
@@ -66,6 +67,7 @@ const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
 });
 
 export const VersionNode = builder.prismaNode('ConnectorVersion', {
+  description: 'One version of a connector: its code, findings, and release state.',
   name: 'Version',
   id: { field: 'id' },
   // Select mode: a version's code can be 10 MB, so columns are read only when a field asks.
@@ -76,7 +78,12 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
   fields: (t) => ({
     number: t.exposeInt('number'),
     note: t.exposeString('note', { nullable: true }),
-    code: t.exposeString('code'),
+    code: t.string({
+      nullable: true,
+      select: { code: true },
+      description: 'The source. Null for roles that may not read source (OPERATOR): only ADMIN and DEVELOPER see code.',
+      resolve: (v, _a, ctx) => (canViewSource(ctx.actor) ? v.code : null),
+    }),
     codeSize: t.exposeInt('codeSize', { description: 'Size of the code in UTF-8 bytes.' }),
     hasErrors: t.exposeBoolean('hasErrors', { description: 'A version with errors is a draft: it cannot be released.' }),
     diagnostics: t.field({ type: [DiagnosticRef], select: { diagnostics: true }, resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
@@ -99,6 +106,7 @@ function noteOf(number: number | null) {
 export const VersionConnection = namedConnection(VersionNode, 'Version', 'versions');
 
 export const ConnectorNode = builder.prismaNode('Connector', {
+  description: 'A custom connector of your workspace, with its versions.',
   id: { field: 'id' },
   // Select mode: logos and descriptions are large; read the columns the query asks for.
   select: { id: true },
@@ -168,7 +176,7 @@ builder.queryFields((t) => ({
   ),
 }));
 
-const CreateConnectorInput = builder.inputType('CreateConnectorInput', {
+const CreateConnectorInput = builder.inputType('CreateConnectorInput', { description: 'Input of `createConnector`.', 
   fields: (t) => ({
     title: t.string({ required: true }),
     code: t.string({ required: true, description: 'Ruby connector code, at most 10 MB of UTF-8.' }),
@@ -178,7 +186,7 @@ const CreateConnectorInput = builder.inputType('CreateConnectorInput', {
   }),
 });
 
-const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
+const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', { description: 'Input of `updateConnector`.', 
   fields: (t) => ({
     id: t.id({ required: true }),
     title: t.string(),
@@ -193,9 +201,9 @@ const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
 });
 
 const ConnectorIdInput = (name: string) =>
-  builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
+  builder.inputType(name, { description: `Input of \`${name[0].toLowerCase()}${name.slice(1, -'Input'.length)}\`.`, fields: (t) => ({ id: t.id({ required: true, description: 'The connector (global ID).' }) }) });
 const ReleaseConnectorInput = ConnectorIdInput('ReleaseConnectorInput');
-const ShareConnectorInput = builder.inputType('ShareConnectorInput', {
+const ShareConnectorInput = builder.inputType('ShareConnectorInput', { description: 'Input of `shareConnector`.', 
   fields: (t) => ({
     id: t.id({ required: true }),
     rolloutPercent: t.int({ description: 'Share to this % of installing workspaces first (stable selection); 100 or unset: to all.' }),

@@ -6,6 +6,7 @@ import { parseGlobalId } from './ids.js';
 import { ChangeReportRef } from './upgrades.js';
 
 const DefinitionChangesRef = builder.objectRef<VersionDiff['actions']>('DefinitionChanges').implement({
+  description: 'Actions or triggers added, removed and changed between two versions.',
   fields: (t) => ({
     added: t.exposeStringList('added'),
     removed: t.exposeStringList('removed'),
@@ -20,7 +21,7 @@ const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
     to: t.exposeInt('to'),
     unified: t.exposeString('unified', {
       nullable: true,
-      description: 'Unified diff of the code; empty when identical, null when too different to diff in time.',
+      description: 'Unified diff of the code; empty when identical, null when too different to diff in time, and null for roles that may not read source (OPERATOR).',
     }),
     actions: t.field({ type: DefinitionChangesRef, resolve: (d) => d.actions }),
     triggers: t.field({ type: DefinitionChangesRef, resolve: (d) => d.triggers }),
@@ -40,7 +41,7 @@ builder.prismaObjectFields('Connector', (t) => ({
   }),
 }));
 
-const RestoreVersionInput = builder.inputType('RestoreVersionInput', {
+const RestoreVersionInput = builder.inputType('RestoreVersionInput', { description: 'Input of `restoreVersion`.', 
   fields: (t) => ({
     id: t.id({ required: true }),
     version: t.int({ required: true, description: 'The version whose code becomes the new latest version.' }),

@@ -14,6 +14,7 @@ import { workspaceOf } from './connector.js';
 import { SharedConnectorRef } from './sharing.js';
 
 const InstallSourceEnum = builder.enumType('InstallSource', {
+  description: 'Where a copy was installed from.',
   values: { LISTING: { description: 'From the community library.' }, LINK: { description: 'From a private share link.' } } as const,
 });
 
@@ -26,15 +27,15 @@ export const InstallRef = builder.prismaNode('Install', {
   fields: (t) => ({
     source: t.field({ type: InstallSourceEnum, description: 'Where it was installed from.', resolve: (i) => i.source }),
     parent: t.field({ type: SharedConnectorRef, description: 'The connector it is a copy of.', select: { parent: true }, resolve: (i) => i.parent }),
-    installedVersion: t.exposeInt('installedVersion', { description: "The parent's version copied at install time." }),
+    initialVersion: t.exposeInt('installedVersion', { description: "The parent's version copied at install time." }),
     baseVersion: t.exposeInt('baseVersion', { description: "The parent's version this copy last took (install or update)." }),
     updateAvailable: t.boolean({
       description: 'Whether the parent shared a version this copy has not taken yet.',
       select: { baseVersion: true, parent: { select: { sharedVersion: true } } },
       resolve: (i) => i.parent.sharedVersion != null && i.parent.sharedVersion !== i.baseVersion,
     }),
-    installedAt: t.expose('installedAt', { type: 'DateTime', description: 'When it was installed.' }),
-    installedBy: t.relation('installedBy', { nullable: true, description: 'Who installed it.' }),
+    createdAt: t.expose('installedAt', { type: 'DateTime', description: 'When it was installed.' }),
+    createdBy: t.relation('installedBy', { nullable: true, description: 'Who installed it.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'When it last took an update.' }),
   }),
 });
@@ -133,7 +134,7 @@ builder.mutationFields((t) => ({
       "Copies a shared connector into your workspace (ADMIN and DEVELOPER): from a library listing unless it prevents direct installation, or from a private link. The copy's version 1 is the parent's latest shared version.",
     args: {
       input: t.arg({
-        type: builder.inputType('InstallConnectorInput', {
+        type: builder.inputType('InstallConnectorInput', { description: 'Input of `installConnector`.', 
           fields: (f) => ({ listingId: f.id(), linkToken: f.string({ description: 'The secret of a private share link.' }) }),
         }),
         required: true,
@@ -153,11 +154,11 @@ builder.mutationFields((t) => ({
       "Brings the parent's latest version for your workspace into your copy as a new latest version, merging it three ways with your own changes; your released version does not move.",
     args: {
       input: t.arg({
-        type: builder.inputType('UpdateFromParentInput', {
+        type: builder.inputType('UpdateFromParentInput', { description: 'Input of `updateFromParent`.', 
           fields: (f) => ({
             id: f.id({ required: true }),
             resolve: f.field({
-              type: builder.enumType('ConflictResolution', { values: { OURS: { description: "Keep the copy's lines." }, THEIRS: { description: "Take the parent's lines." } } as const }),
+              type: builder.enumType('ConflictResolution', { description: 'Which side wins where a merge overlaps.', values: { OURS: { description: "Keep the copy's lines." }, THEIRS: { description: "Take the parent's lines." } } as const }),
               description: 'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
             }),
           }),
@@ -171,7 +172,7 @@ builder.mutationFields((t) => ({
     type: MarkReadPayload,
     errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'FORBIDDEN'],
     args: {
-      input: t.arg({ type: builder.inputType('MarkNotificationsReadInput', { fields: (f) => ({ ids: f.idList({ required: true }) }) }), required: true }),
+      input: t.arg({ type: builder.inputType('MarkNotificationsReadInput', { description: 'Input of `markNotificationsRead`.', fields: (f) => ({ ids: f.idList({ required: true }) }) }), required: true }),
     },
     resolve: async (_root, { input }, ctx) => {
       if (input.ids.length > 100) throw new InvalidInputError('At most 100 ids at once.', 'input.ids');

@@ -25,9 +25,6 @@ export interface VersionSummary {
   yankedAt: Date | null;
 }
 
-/** How many shared versions per connector the batched loader reads: a first page of up to 20, plus one. */
-export const SHARED_VERSIONS_BATCH = 21;
-
 const versionKey = (k: VersionKey) => `${k.connectorId}:${k.number}`;
 
 export const SUMMARY = {
@@ -76,14 +73,14 @@ export function createLoaders(prisma: PrismaClient) {
       },
       { cacheKeyFn: versionKey },
     ),
-    /** The most recent shared versions of each connector (a first page of `sharedVersions`). */
+    /** Every shared version of each connector, newest first; who may see which is decided by the caller (visibleSharedVersion). */
     sharedVersions: new DataLoader<number, VersionSummary[]>(async (connectorIds) => {
       const rows = await prisma.connectorVersion.findMany({
         where: { connectorId: { in: [...connectorIds] }, sharedAt: { not: null } },
         orderBy: { number: 'desc' },
         select: SUMMARY,
       });
-      return connectorIds.map((id) => rows.filter((r) => r.connectorId === id).slice(0, SHARED_VERSIONS_BATCH));
+      return connectorIds.map((id) => rows.filter((r) => r.connectorId === id));
     }),
     workspace: new DataLoader<number, { id: number; slug: string; name: string } | null>(async (ids) => {
       const rows = await prisma.workspace.findMany({ where: { id: { in: [...ids] } }, select: { id: true, slug: true, name: true } });

@@ -1,14 +1,16 @@
-import { resolveOffsetConnection } from '@pothos/plugin-relay';
+import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import type { Principal } from '../domain/context.js';
-import { canViewSharedSource, connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
+import { canViewSource } from '../domain/access.js';
+import { visibleSharedVersion } from '../domain/rollout.js';
+import { connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
 import { NotFoundError } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { ConnectorNode, workspaceOf } from './connector.js';
 import { dbId, namedConnection } from './connections.js';
 import { payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
-import { SHARED_VERSIONS_BATCH, SUMMARY, type VersionSummary } from './loaders.js';
+import { SUMMARY, type VersionSummary } from './loaders.js';
 
 /**
  * Which shared connectors a caller may look up by ID: those in the community library, their own
@@ -32,8 +34,15 @@ builder.node(SharedVersionRef, {
   description: 'A version another workspace shared: what it does, its note and (for ADMIN and DEVELOPER) its code.',
   id: { resolve: (v) => v.id, description: 'Global ID of the shared version.' },
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'codeSha256' in v && 'sharedAt' in v,
-  loadOne: async (id, ctx) =>
-    ctx.prisma.connectorVersion.findFirst({ where: { id: dbId(String(id)), sharedAt: { not: null }, connector: visibleSharedWhere(ctx) }, select: SUMMARY }),
+  loadOne: async (id, ctx) => {
+    const row = await ctx.prisma.connectorVersion.findFirst({
+      where: { id: dbId(String(id)), sharedAt: { not: null }, connector: visibleSharedWhere(ctx) },
+      select: { ...SUMMARY, connector: { select: { id: true, workspaceId: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true } } },
+    });
+    if (!row || !visibleSharedVersion(row.connector, row, ctx.actor)) return null;
+    const { connector: _parent, ...summary } = row;
+    return summary;
+  },
   fields: (t) => ({
     number: t.exposeInt('number', { description: 'Version number in its connector.' }),
     note: t.exposeString('note', { nullable: true, description: 'What changed in this version: the changelog entry.' }),
@@ -47,12 +56,12 @@ builder.node(SharedVersionRef, {
     yanked: t.boolean({ description: 'Yanked versions are not given to new installs.', resolve: (v) => v.yankedAt != null }),
     sourceVisible: t.boolean({
       description: 'Whether your role may read the code (ADMIN, DEVELOPER, platform reviewers).',
-      resolve: (_v, _a, ctx) => canViewSharedSource(ctx.actor),
+      resolve: (_v, _a, ctx) => canViewSource(ctx.actor),
     }),
     code: t.string({
       nullable: true,
       description: 'The source; null unless `sourceVisible`.',
-      resolve: (v, _a, ctx) => (canViewSharedSource(ctx.actor) ? ctx.loaders.versionCode.load(v) : null),
+      resolve: (v, _a, ctx) => (canViewSource(ctx.actor) ? ctx.loaders.versionCode.load(v) : null),
     }),
   }),
 });
@@ -103,15 +112,11 @@ export const SharedConnectorRef = builder.prismaNode('Connector', {
     sharedVersions: t.connection(
       {
         type: SharedVersionRef,
-        description: 'Every shared version, newest first: their notes are the changelog.',
+        description:
+          'The shared versions you may see, newest first: their notes are the changelog. A version staged by a rollout shows only to workspaces inside it; a rolled-back one to nobody.',
         resolve: async (c, args, ctx) => {
-          const where = { connectorId: c.id, sharedAt: { not: null } };
-          const page = await resolveOffsetConnection({ args }, ({ offset, limit }) =>
-            offset === 0 && limit <= SHARED_VERSIONS_BATCH
-              ? ctx.loaders.sharedVersions.load(c.id).then((rows) => rows.slice(0, limit))
-              : ctx.prisma.connectorVersion.findMany({ where, orderBy: { number: 'desc' }, skip: offset, take: limit, select: SUMMARY }),
-          );
-          return Object.assign(page, { totalCount: () => ctx.prisma.connectorVersion.count({ where }) });
+          const visible = (await ctx.loaders.sharedVersions.load(c.id)).filter((v) => visibleSharedVersion(c, v, ctx.actor));
+          return Object.assign(resolveArrayConnection({ args }, visible), { totalCount: visible.length });
         },
       },
       SharedVersionConnection,
@@ -213,7 +218,7 @@ builder.mutationFields((t) => ({
     description: 'A new private share link; the previous one stops working at once.',
     args: {
       input: t.arg({
-        type: builder.inputType('CreateShareLinkInput', {
+        type: builder.inputType('CreateShareLinkInput', { description: 'Input of `createShareLink`.', 
           fields: (f) => ({
             id: f.id({ required: true }),
             expiresAt: f.field({ type: 'DateTime', description: 'The link refuses after this moment.' }),

@@ -1,6 +1,7 @@
 import { classifyChange, type Change, type ChangeReport } from '../code/compat.js';
 import type { CodeStructure } from '../code/structure.js';
 import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../domain/connectors.js';
+import { canViewWebhookTargets } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
 import { EVENT_TYPES, eventTopic, publicEventData, type EventType, type LifecycleEvent } from '../domain/events.js';
 import { registerWebhook, removeWebhook, webhooksWhere } from '../domain/webhooks.js';
@@ -12,6 +13,7 @@ import { dbId, namedConnection } from './connections.js';
 import { workspaceOf } from './connector.js';
 
 const ChangeLevelEnum = builder.enumType('ChangeLevel', {
+  description: 'How much a change between versions matters to installers.',
   values: {
     NONE: { description: 'Nothing an installer relies on changed.' },
     NON_BREAKING: { description: 'Only additions.' },
@@ -21,6 +23,7 @@ const ChangeLevelEnum = builder.enumType('ChangeLevel', {
 });
 
 const ChangeRef = builder.objectRef<Change>('Change').implement({
+  description: 'One difference between two versions that installers may notice.',
   fields: (t) => ({
     breaking: t.exposeBoolean('breaking'),
     unknown: t.boolean({ resolve: (c) => c.unknown ?? false }),
@@ -65,6 +68,7 @@ const VersionStatRef = builder.objectRef<{ version: number; installs: number; up
     updates: t.exposeInt('updates'),
     daily: t.field({
       type: [builder.objectRef<{ day: string; installs: number; updates: number }>('VersionStatDay').implement({
+        description: 'Installs and updates of a version on one day.',
         fields: (f) => ({ day: f.exposeString('day', { description: 'UTC date, YYYY-MM-DD.' }), installs: f.exposeInt('installs'), updates: f.exposeInt('updates') }),
       })],
       resolve: (s) => s.daily,
@@ -124,14 +128,14 @@ builder.mutationFields((t) => ({
     type: connectorPayload('SetRolloutPayload', 'The result of `setRollout`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Widens or narrows a staged share; 100 makes the staged version the shared one for everybody.',
-    args: { input: t.arg({ type: builder.inputType('SetRolloutInput', { fields: (f) => ({ id: f.id({ required: true }), rolloutPercent: f.int({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('SetRolloutInput', { description: 'Input of `setRollout`.', fields: (f) => ({ id: f.id({ required: true }), rolloutPercent: f.int({ required: true }) }) }), required: true }) },
     resolve: async (_r, { input }, ctx) => ({ connector: await setRollout(ctx, id(input), input.rolloutPercent) }),
   }),
   rollbackRollout: t.field({
     type: connectorPayload('RollbackRolloutPayload', 'The result of `rollbackRollout`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'FORBIDDEN'],
     description: 'Stops a staged share: nobody else is offered the version; unread notifications about it are withdrawn.',
-    args: { input: t.arg({ type: builder.inputType('RollbackRolloutInput', { fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('RollbackRolloutInput', { description: 'Input of `rollbackRollout`.', fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
     resolve: async (_r, { input }, ctx) => ({ connector: await rollbackRollout(ctx, id(input)) }),
   }),
   deprecateVersion: t.field({
@@ -140,7 +144,7 @@ builder.mutationFields((t) => ({
     description: 'Marks a shared version deprecated, with a message and optionally the version to use instead.',
     args: {
       input: t.arg({
-        type: builder.inputType('DeprecateVersionInput', {
+        type: builder.inputType('DeprecateVersionInput', { description: 'Input of `deprecateVersion`.', 
           fields: (f) => ({ id: f.id({ required: true }), version: f.int({ required: true }), message: f.string({ required: true }), replacementVersion: f.int() }),
         }),
         required: true,
@@ -156,7 +160,7 @@ builder.mutationFields((t) => ({
     description: 'Yanks a shared version so new installs cannot get it (existing copies keep working); `yanked: false` takes it back.',
     args: {
       input: t.arg({
-        type: builder.inputType('YankVersionInput', { fields: (f) => ({ id: f.id({ required: true }), version: f.int({ required: true }), yanked: f.boolean({ defaultValue: true }) }) }),
+        type: builder.inputType('YankVersionInput', { description: 'Input of `yankVersion`.', fields: (f) => ({ id: f.id({ required: true }), version: f.int({ required: true }), yanked: f.boolean({ defaultValue: true }) }) }),
         required: true,
       }),
     },
@@ -203,7 +207,11 @@ const DeliveryNode = builder.prismaNode('WebhookDelivery', {
     status: t.field({ type: DeliveryStatusEnum, description: 'Delivered, failed or pending.', resolve: (d) => d.status }),
     attempts: t.exposeInt('attempts', { description: 'Attempts made so far.' }),
     lastStatus: t.exposeInt('lastStatus', { nullable: true, description: 'HTTP status of the last attempt.' }),
-    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt failed, when it did.' }),
+    lastError: t.string({
+      nullable: true,
+      description: 'Why the last attempt failed; null for roles that do not manage webhooks (it can name the target host).',
+      resolve: (d, _a, ctx) => (canViewWebhookTargets(ctx.actor) ? d.lastError : null),
+    }),
     payload: t.expose('payload', { type: 'JSON', description: 'The JSON body sent: `{ type, workspace, at, data }`.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the event happened.' }),
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', description: 'When it is (or was last) due.' }),
@@ -217,7 +225,11 @@ const WebhookNode = builder.prismaNode('Webhook', {
   nullable: true,
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx), disabledAt: null }),
   fields: (t) => ({
-    url: t.exposeString('url', { description: 'Where events are POSTed.' }),
+    url: t.string({
+      nullable: true,
+      description: "Where events are POSTed; null for roles that do not manage webhooks (OPERATOR): URLs can hold the receiver's secrets.",
+      resolve: (w, _a, ctx) => (canViewWebhookTargets(ctx.actor) ? w.url : null),
+    }),
     events: t.field({ type: [EventTypeEnum], description: 'The events it receives.', resolve: (w) => w.events as EventType[] }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was registered.' }),
     deliveries: t.relatedConnection(

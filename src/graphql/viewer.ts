@@ -1,6 +1,5 @@
 import type { Principal } from '../domain/context.js';
-import { UnauthenticatedError } from '../domain/errors.js';
-import { canViewSharedSource } from '../domain/sharing.js';
+import { canViewSource } from '../domain/access.js';
 import { builder } from './builder.js';
 import { dbId } from './connections.js';
 import { workspaceOf } from './connector.js';
@@ -28,6 +27,7 @@ const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
   description: 'Who is calling and what they may do, so a UI can hide what the caller cannot use.',
   fields: (t) => ({
     handle: t.exposeString('handle', { description: "The caller's handle (member or reviewer)." }),
+    reviewerHandle: t.string({ nullable: true, description: "The platform reviewer's handle (null for a member).", resolve: (p) => (p.kind === 'reviewer' ? p.handle : null) }),
     isReviewer: t.boolean({ description: 'True for a platform reviewer, who belongs to no workspace.', resolve: (p) => p.kind === 'reviewer' }),
     member: t.prismaField({
       type: 'Member',
@@ -45,7 +45,7 @@ const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
       description: 'May create, change, release, share and install connectors and manage webhooks (ADMIN, DEVELOPER).',
       resolve: (p) => p.kind === 'member' && WRITERS.has(p.role),
     }),
-    canViewSource: t.boolean({ description: 'May read the source of connectors other workspaces shared (ADMIN, DEVELOPER, reviewers).', resolve: (p) => canViewSharedSource(p) }),
+    canViewSource: t.boolean({ description: 'May read connector source code (ADMIN, DEVELOPER, platform reviewers; never OPERATOR).', resolve: (p) => canViewSource(p) }),
     canReview: t.boolean({ description: 'May review community listings and add catalog apps (platform reviewers).', resolve: (p) => p.kind === 'reviewer' }),
   }),
 });
@@ -53,10 +53,8 @@ const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
 builder.queryFields((t) => ({
   viewer: t.field({
     type: ViewerRef,
-    description: 'The caller: their member and workspace (members) and what they may do. UNAUTHENTICATED without a valid token.',
-    resolve: (_r, _a, ctx) => {
-      if (!ctx.actor) throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
-      return ctx.actor;
-    },
+    nullable: true,
+    description: 'The caller: their member and workspace (members) and what they may do; null without a valid token.',
+    resolve: (_r, _a, ctx) => ctx.actor,
   }),
 }));

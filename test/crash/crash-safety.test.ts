@@ -64,6 +64,7 @@ for (const backend of await backends()) {
         LOG_LEVEL: 'silent',
         RATE_LIMIT_PER_SECOND: '100000',
         RATE_LIMIT_BURST: '100000',
+        GRAPHQL_RATE_LIMIT_POINTS: '100000000',
         ...(pgdb ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: '' }),
       };
       if (!pgdb) delete env.DATABASE_URL;

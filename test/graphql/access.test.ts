@@ -30,6 +30,7 @@ for (const backend of await backends()) {
 
     it('needs a token to read or write', async () => {
       const read = await t.gql(`{ connectors(first: 5) { nodes { id } } }`);
+      expect(read.status).toBe(401);
       expect(read.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       const write = await t.gql(CREATE, { input: { title: 'x', code: validCode() } });
       expect(write.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

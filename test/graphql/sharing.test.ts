@@ -20,7 +20,7 @@ const LIBRARY = `query($search: String, $app: String, $category: String) { commu
 const INSTALL = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) {
   connector { id title latestVersion latestReleasedVersion latestVersionNote
     versions(first: 5) { nodes { number code } }
-    installedFrom { source installedVersion baseVersion updateAvailable parent { title } } }
+    installedFrom { source initialVersion baseVersion updateAvailable parent { title } } }
   ${ERR} } }`;
 const UPDATE_FROM_PARENT = `mutation($id: ID!) { updateFromParent(input: { id: $id }) {
   connector { latestVersion latestVersionNote latestReleasedVersion installedFrom { baseVersion updateAvailable } versions(first: 1) { nodes { code } } }
@@ -206,7 +206,7 @@ for (const backend of await backends()) {
           latestVersion: 1,
           latestReleasedVersion: null,
           latestVersionNote: 'first',
-          installedFrom: { source: 'LISTING', installedVersion: 1, baseVersion: 1, updateAvailable: false, parent: { title: 'Installable' } },
+          installedFrom: { source: 'LISTING', initialVersion: 1, baseVersion: 1, updateAvailable: false, parent: { title: 'Installable' } },
         });
         expect(copy.versions.nodes[0].code).toBe(validCode({ title: 'Installable' }));
         const second = (await t.gql(INSTALL, { input: { listingId } }, bDev)).body.data.installConnector.connector;

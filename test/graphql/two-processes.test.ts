@@ -43,7 +43,7 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createPostgresDatabase();
-    const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000' };
+    const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000', GRAPHQL_RATE_LIMIT_POINTS: '100000000' };
     a = await startProcess(env);
     b = await startProcess(env);
     const conn = await openDatabase({ url: db.url });

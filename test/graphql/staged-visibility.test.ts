@@ -37,7 +37,7 @@ for (const backend of await backends()) {
         const [row] = await t.server.registry.db.sql.query<{ id: number }>(`SELECT id FROM workspaces WHERE slug = $1`, [`viewer-${i}`]);
         workspaces.push({ slug: `viewer-${i}`, token, id: row.id });
       }
-    });
+    }, 180_000); // a loaded two-core machine can take a minute to set this up on PGlite
     afterAll(() => t.close());
 
     it('shows and installs a staged version only inside the rollout, and a rolled-back one to nobody new', async () => {
@@ -117,6 +117,6 @@ for (const backend of await backends()) {
       await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 3 }) { userErrors { code } } }`, { id: c.id }, owner);
       const afterYank = (await t.gql(INSTALL_LINK, { t: link }, workspaces.find((w) => ![inside, insideFresh, outside, outsideFresh].includes(w))!.token)).body.data.installConnector.connector;
       expect(afterYank.installedFrom.installedVersion).toBe(1);
-    });
+    }, 120_000);
   });
 }

@@ -37,7 +37,7 @@ for (const backend of await backends()) {
         await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listed.body.data.listConnector.listing.id }, reviewer);
         await t.gql(`mutation($n: String!) { addCatalogApp(input: { name: $n }) { userErrors { code } } }`, { n: app }, reviewer);
       }
-    });
+    }, 180_000); // a loaded two-core machine can take a minute to set this up on PGlite
     afterAll(() => t.close());
 
     const titles = (nodes: { title: string }[]) => nodes.map((n) => n.title).sort();

@@ -1,7 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createPubSub } from 'graphql-yoga';
 import { Hono, type Context } from 'hono';
-import { compress } from 'hono/compress';
 import { closeAnalyzePool } from './code/analyze-pool.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
@@ -15,6 +14,8 @@ import { allowMethods, authenticateRequest, limitBody, readBody, requireDecodabl
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
+import { apiCors, jsonTransport } from './http/transport.js';
+import { serveGraphiQLAssets } from './http/graphiql.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
 import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
@@ -70,6 +71,8 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
+  // Browser apps on the allowed origins; preflights are answered here, before any other check.
+  for (const path of ['/graphql', '/graphql/*', '/api/*']) app.use(path, apiCors(config.CORS_ORIGINS), jsonTransport());
   // Fixed endpoints answer other methods with 405 and the methods they take.
   app.use('/health', allowMethods(['GET', 'HEAD'], refuseGraphQL));
   app.use('/ready', allowMethods(['GET', 'HEAD'], refuseGraphQL));
@@ -88,7 +91,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
-  app.get('/graphql', compress()); // the GraphiQL page inlines its 9 MB of assets
+  serveGraphiQLAssets(app); // public, immutable, never rate-limited
   const documents = createDocumentStore();
   for (const path of GRAPHQL_PATHS) {
     app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));

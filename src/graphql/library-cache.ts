@@ -29,8 +29,10 @@ export function createLibraryCache(ttlMs: number) {
     plugin: useResponseCache<{ actor: Principal | null }>({
       ttl: 0,
       ttlPerSchemaCoordinate,
-      // Library answers differ only by whether the viewer may read source code.
-      session: (_request, context) => `${generation}:${context.actor ? (canViewSource(context.actor) ? 'source' : 'nosource') : 'anon'}`,
+      // Library answers differ by whether the viewer may read source code and, through staged
+      // rollouts (visibleSharedVersion), by the viewer's workspace.
+      session: (_request, { actor }) =>
+        `${generation}:${actor ? `${actor.kind === 'member' ? `w${actor.workspaceId}` : 'reviewer'}:${canViewSource(actor) ? 'source' : 'nosource'}` : 'anon'}`,
       // Only library reads go through the cache machinery (it rewrites documents and walks results).
       enabled: (_request, context) => /communityListings|catalogApps/.test((context as { params?: { query?: string } }).params?.query ?? ''),
       // Mutations never return library results; invalidation is by generation only.

@@ -1,5 +1,6 @@
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { canViewSource } from '../domain/access.js';
+import { visibleSharedVersion } from '../domain/rollout.js';
 import { connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
 import { NotFoundError } from '../domain/errors.js';
 import { builder } from './builder.js';
@@ -58,8 +59,9 @@ export const SharedConnectorRef = builder.objectRef<ConnectorRow>('SharedConnect
     }),
     sharedVersions: t.field({
       type: [SharedVersionRef],
-      description: 'The ten most recent shared versions, newest first: their notes are the changelog.',
-      resolve: (c, _a, ctx) => ctx.loaders.sharedVersions.load(c.id),
+      description:
+        'The ten most recent shared versions you may see, newest first: their notes are the changelog. A version staged by a rollout shows only to workspaces inside it; a rolled-back one to nobody.',
+      resolve: async (c, _a, ctx) => (await ctx.loaders.sharedVersions.load(c.id)).filter((v) => visibleSharedVersion(c, v, ctx.actor)).slice(0, 10),
     }),
     totalInstalls: t.exposeInt('installCount'),
     publisher: t.field({ type: PublisherRef, resolve: (c) => ({ workspaceId: c.workspaceId }) }),

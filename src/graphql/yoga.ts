@@ -19,11 +19,14 @@ import { useCleanInput } from './clean-input.js';
 import { useCursorCheck } from './cursors.js';
 import { useCost, type RateLimitSlot } from './cost.js';
 import type { RateLimits } from '../http/rate-limit.js';
+import { useSessionEnd } from './session-end.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
   actor: Principal | null;
   log: Logger;
+  /** The request's id (X-Request-Id): audit entries carry it. */
+  requestId?: string;
   /** Filled by useCost with the token's budget after this request, for the RateLimit headers. */
   rateLimitSlot?: RateLimitSlot;
 }
@@ -66,7 +69,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor }) => graphqlContext({ prisma, actor, events }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
+    context: ({ actor, requestId }) => graphqlContext({ prisma, actor, events, requestId }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.
@@ -111,6 +114,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       useCleanInput(),
       useCursorCheck(),
       useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL }),
+      useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),
     ],

@@ -83,6 +83,8 @@ export async function sseSubscribe(url: string, query: string, token: string): P
 export interface TestServer {
   backend: Backend;
   url: string;
+  /** The PostgreSQL database the server runs on (undefined on PGlite): for a second gateway or the CLI. */
+  databaseUrl?: string;
   server: RunningServer;
   /** Mints a token for `handle` in `workspace` with `role`. */
   token(workspace: string, role?: Role, handle?: string): Promise<string>;
@@ -144,6 +146,7 @@ export async function startTestServer(
   return {
     backend,
     url,
+    databaseUrl: pgdb?.url,
     server,
     async token(workspace, role = 'ADMIN', handle = role.toLowerCase()) {
       return (await createToken(server.registry.db.prisma, { workspace, role, handle })).token;

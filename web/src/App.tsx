@@ -10,6 +10,17 @@ import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
 
+const ConnectorPage = lazy(() => import('./pages/Connector'));
+const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
+const LibraryPage = lazy(() => import('./pages/Library'));
+const ListingPage = lazy(() => import('./pages/Listing'));
+const LinkInstallPage = lazy(() => import('./pages/LinkInstall'));
+const NotificationsPage = lazy(() => import('./pages/Notifications'));
+const ReviewPage = lazy(() => import('./pages/Review'));
+const WebhooksPage = lazy(() => import('./pages/Webhooks'));
+const ManifestsPage = lazy(() => import('./pages/Manifests'));
+const SchemaGeneratorPage = lazy(() => import('./pages/SchemaGenerator'));
+
 
 export function App() {
   const token = useSyncExternalStore(onTokenChange, getToken);
@@ -118,6 +129,16 @@ function Routes({ viewer }: { viewer: Viewer }) {
         <Redirect to="/" />
       </Route>
       <Route path="/connectors" component={ConnectorsPage} />
+      <Route path="/connectors/new" component={NewConnectorPage} />
+      <Route path="/connectors/:id/:tab?">{(p) => <ConnectorPage id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}</Route>
+      <Route path="/library" component={LibraryPage} />
+      <Route path="/library/:id">{(p) => <ListingPage id={decodeURIComponent(p.id)} />}</Route>
+      <Route path="/install" component={LinkInstallPage} />
+      <Route path="/notifications" component={NotificationsPage} />
+      <Route path="/review" component={ReviewPage} />
+      <Route path="/webhooks" component={WebhooksPage} />
+      <Route path="/manifests" component={ManifestsPage} />
+      <Route path="/schema" component={SchemaGeneratorPage} />
       <Route>
         <h1>Not found</h1>
         <p>

@@ -12,10 +12,7 @@ const subscription = graphql`
       readAt
       connector {
         id
-        installedFrom {
-          updateAvailable
-          baseVersion
-        }
+        ...InstalledBanner_connector
       }
     }
   }

@@ -22,6 +22,7 @@ import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
 import { createLogger, type Logger } from './log.js';
 import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
+import { startAdminSocket } from './cli/admin-socket.js';
 
 /** Refusals before GraphQL runs still read as GraphQL responses. */
 const refuseGraphQL: Refuse = (c, status, code, message, headers = {}) => {
@@ -102,7 +103,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   const graphql = async (c: Context<Env>) => {
     const body = c.get('body');
     const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
-    const response = await requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {} }));
+    const response = await requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {}, requestId: c.get('requestId') }));
     // Yoga answers an unsupported content type with an empty 415; give it a body and a code.
     if (response.status === 415) return refuseGraphQL(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL as application/json (or application/graphql, form data, or GET parameters).');
     return response;
@@ -148,6 +149,11 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   const metrics = createMetrics();
   const rateLimits = await createRateLimits(config, db);
   const app = createApp(config, { db, pubsub, log, metrics, rateLimits });
+  // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
+  const admin =
+    db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
+      ? await startAdminSocket(config.DATA_DIR, { db, events: domainEvents(pubsub) }, log)
+      : null;
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
@@ -164,6 +170,7 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
     log,
     metrics,
     async close() {
+      await admin?.close();
       await deliverer.stop();
       await rateLimits.close();
       await events.close();

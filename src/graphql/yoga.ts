@@ -21,6 +21,8 @@ import { schema } from './schema.js';
 export interface ServerContext {
   actor: Principal | null;
   log: Logger;
+  /** The request's id (X-Request-Id): audit entries carry it. */
+  requestId?: string;
   /** Filled by useCost with the token's budget after this request, for the RateLimit headers. */
   rateLimitSlot?: RateLimitSlot;
 }
@@ -59,7 +61,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor }) => graphqlContext({ prisma, actor, events }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
+    context: ({ actor, requestId }) => graphqlContext({ prisma, actor, events, requestId }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.

@@ -28,7 +28,14 @@ export interface Database {
 }
 
 function prismaWith(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void) {
-  const prisma = new PrismaClient({ adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
+  const prisma = new PrismaClient({
+    adapter,
+    log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    // Prisma's defaults (2 s to start a transaction, 5 s to finish it) fail writes of 10 MB code
+    // when a few arrive at once (PGlite runs one transaction at a time): the losers came back as
+    // internal errors. Wait longer instead; row locks still keep them correct.
+    transactionOptions: { maxWait: 30_000, timeout: 60_000 },
+  });
   if (onQuery) (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string }) => void): void }).$on('query', (ev) => onQuery(ev.query));
   return prisma;
 }

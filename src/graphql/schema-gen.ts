@@ -1,5 +1,6 @@
 import { requireActor } from '../domain/context.js';
-import { generateSchemaFromCsv, generateSchemaFromJson, SampleError, type SchemaField } from '../schema-gen/index.js';
+import { SampleError, type SchemaField } from '../schema-gen/index.js';
+import { generateSchema } from '../schema-gen/generate.js';
 import { builder } from './builder.js';
 import { ErrorInterface } from './errors.js';
 
@@ -67,9 +68,9 @@ builder.queryFields((t) => ({
     },
     // Parsing up to 10 MB.
     complexity: 50,
-    resolve: (_root, { sample, format, colSep }, ctx) => {
+    resolve: async (_root, { sample, format, colSep }, ctx) => {
       requireActor(ctx);
-      return { fields: format === 'CSV' ? generateSchemaFromCsv(sample, colSep ?? 'comma') : generateSchemaFromJson(sample) };
+      return { fields: await generateSchema(format === 'CSV' ? 'CSV' : 'JSON', sample, colSep ?? 'comma') };
     },
   }),
 }));

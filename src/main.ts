@@ -1,27 +1,29 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { closeAnalyzePool } from './code/analyze-pool.js';
-import { loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
 import { readFile, writeFile } from 'node:fs/promises';
-import { Presets, SingleBar } from 'cli-progress';
-import { authenticate, createReviewerToken, createToken, listTokens, revokeToken } from './domain/auth.js';
+import { loadConfig } from './config.js';
+import type { Database } from './db/database.js';
 import type { DomainContext } from './domain/context.js';
-import { exportManifest, importManifest } from './domain/manifests.js';
 import { DomainError } from './domain/errors.js';
 import { Role } from './generated/prisma/enums.js';
-import { startServer } from './server.js';
 
-async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+// Each command imports what it needs when it runs (the server's GraphQL schema, the code
+// analyser, the manifest code…): a CLI call should not pay for loading the whole gateway.
+
+async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const { openDatabase } = await import('./db/database.js');
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await db.migrate();
     return await fn(db);
   } finally {
     await db.close();
-    await closeAnalyzePool();
+    const { closeWorkers } = await import('./workers/pool.js');
+    await closeWorkers();
   }
 }
+
+const auth = () => import('./domain/auth.js');
 
 function positiveInt(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a positive integer');
@@ -35,6 +37,7 @@ program
   .description('serve GraphQL at http://HOST:PORT/graphql (PGlite in DATA_DIR unless DATABASE_URL is set)')
   .action(async () => {
     const config = loadConfig();
+    const { startServer } = await import('./server.js');
     // A server killed a moment ago leaves a lock that goes stale within seconds: wait it out.
     const server = await startServer(config, { lockWaitMs: 8_000 });
     const where = config.DATABASE_URL ? 'PostgreSQL' : `PGlite (${config.DATA_DIR})`;
@@ -67,6 +70,7 @@ token
   .option('--handle <handle>', 'who the token is for', 'admin')
   .action((opts: { workspace: string; role: string; handle: string }) =>
     withDatabase(async (db) => {
+      const { createToken } = await auth();
       const created = await createToken(db.prisma, {
         workspace: opts.workspace,
         handle: opts.handle,
@@ -83,6 +87,7 @@ token
   .requiredOption('--handle <handle>', 'who the token is for')
   .action((opts: { handle: string }) =>
     withDatabase(async (db) => {
+      const { createReviewerToken } = await auth();
       const created = await createReviewerToken(db.prisma, opts.handle);
       console.error(`reviewer token ${created.tokenId} for ${opts.handle}:`);
       console.log(created.token);
@@ -95,6 +100,7 @@ token
   .requiredOption('--workspace <slug>', 'workspace slug')
   .action((opts: { workspace: string }) =>
     withDatabase(async (db) => {
+      const { listTokens } = await auth();
       for (const t of await listTokens(db.prisma, opts.workspace)) {
         const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'active';
         console.log(`${t.id}\t${t.prefix}…\t${t.member?.handle}\t${t.member?.role}\t${state}`);
@@ -108,6 +114,7 @@ token
   .argument('<id>', 'token id (from `token list`)', positiveInt)
   .action((id: number) =>
     withDatabase(async (db) => {
+      const { revokeToken } = await auth();
       await revokeToken(db.prisma, id);
       console.log(`token ${id} revoked`);
     }),
@@ -117,13 +124,15 @@ token
 async function withActor<T>(token: string | undefined, fn: (ctx: DomainContext) => Promise<T>): Promise<T> {
   if (!token) throw new Error('give a token with --token or REGISTRY_TOKEN (npx connector-registry token create …)');
   return withDatabase(async (db) => {
+    const { authenticate } = await auth();
     const actor = await authenticate(db.prisma, token);
     if (!actor) throw new Error('the token is invalid or revoked');
     return fn({ prisma: db.prisma, actor });
   });
 }
 
-function progressBar(label: string) {
+async function progressBar(label: string) {
+  const { Presets, SingleBar } = await import('cli-progress');
   const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {phase}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic);
   let started = false;
   return {
@@ -154,6 +163,7 @@ program
             select: { id: true },
             orderBy: { id: 'asc' },
           })).map((c) => c.id);
+      const { exportManifest } = await import('./domain/manifests.js');
       const manifest = await exportManifest(ctx, ids);
       await writeFile(opts.out, JSON.stringify(manifest, null, 2));
       console.log(`exported ${manifest.connectors.length} connector(s) from ${manifest.source.workspace} to ${opts.out}`);
@@ -169,7 +179,8 @@ program
   .action((file: string, opts: { dryRun?: boolean; token?: string }) =>
     withActor(opts.token, async (ctx) => {
       const manifest: unknown = JSON.parse(await readFile(file, 'utf8'));
-      const bar = progressBar(opts.dryRun ? 'dry run' : 'import');
+      const { importManifest } = await import('./domain/manifests.js');
+      const bar = await progressBar(opts.dryRun ? 'dry run' : 'import');
       try {
         const entries = await importManifest(ctx, manifest, { dryRun: opts.dryRun, onProgress: (phase, done, total) => bar.update(phase, done, total) });
         bar.stop();

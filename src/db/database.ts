@@ -1,7 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { migrate, type MigrateResult } from './migrator.js';
@@ -41,7 +39,9 @@ function prismaWith(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) =>
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  // Only the driver in use is loaded: PGlite's WASM is not compiled for a PostgreSQL server, nor pg for PGlite.
   if (opts.url) {
+    const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle client that errors (server restart) must not take the process down.
     pool.on('error', () => {});
@@ -66,6 +66,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
   const dataDir = opts.dataDir ?? 'memory://';
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const unlock = dataDir.startsWith('memory://') ? async () => {} : await lockDataDir(dataDir, opts.lockWaitMs);
   const lite = await PGlite.create(dataDir).catch(async (error: unknown) => {
     await unlock();

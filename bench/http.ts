@@ -136,7 +136,7 @@ async function scenario(kind: 'postgres' | 'pglite') {
   const { token, ids } = await seed(url, dataDir, 200);
   const target = url ?? dataDir!;
   const rows: Record<string, Result> = {};
-  const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', PORT: '4601', ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
+  const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', GRAPHQL_RATE_LIMIT_POINTS: '1000000000', PORT: '4601', ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
   const readBody = () => JSON.stringify({ query: READ_QUERY });
   const writeBody = () => JSON.stringify({ query: WRITE_QUERY, variables: { input: { id: Buffer.from(`Connector:${pick(ids)}`).toString('base64'), note: `n${noteCounter++}` } } });
   const floorWrite = () => JSON.stringify({ id: pick(ids), note: `n${noteCounter++}` });
@@ -169,7 +169,7 @@ async function scenario(kind: 'postgres' | 'pglite') {
 /** SQL statements per list request, counted from Prisma's query log, for 10, 100 and 1000 connectors. */
 async function statementsPerRequest() {
   const statements: string[] = [];
-  const registry = await createRegistry(loadConfig({ LOG_LEVEL: 'silent' }, { DATA_DIR: 'memory://', RATE_LIMIT_PER_SECOND: 1e6, RATE_LIMIT_BURST: 1e6, MAX_QUERY_COMPLEXITY: 100_000 }), {
+  const registry = await createRegistry(loadConfig({ LOG_LEVEL: 'silent' }, { DATA_DIR: 'memory://', RATE_LIMIT_PER_SECOND: 1e6, RATE_LIMIT_BURST: 1e6, GRAPHQL_RATE_LIMIT_POINTS: 1e9, MAX_QUERY_COMPLEXITY: 100_000 }), {
     onQuery: (sql) => statements.push(sql),
   });
   const token = (await createToken(registry.db.prisma, { workspace: 'count', role: 'ADMIN', handle: 'c' })).token;

@@ -8,9 +8,37 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Where PGlite keeps its files when DATABASE_URL is not set; `memory://` keeps nothing. */
   DATA_DIR: z.string().default('./data/pglite'),
-  /** Connector API calls per second and per token (the spec's 1/s), and the burst allowed. */
+  /**
+   * REST (/api) calls per second and per token: the spec's 1/s sustained. RATE_LIMIT_BURST extra
+   * calls per minute absorb a short burst (so a client that never stops gets 1 + burst/60 per s).
+   */
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1),
-  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(3),
+  /** GraphQL cost budget per token: points per window (GitHub-style fixed window, `resetAt`). */
+  GRAPHQL_RATE_LIMIT_POINTS: z.coerce.number().int().positive().default(100_000),
+  GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** redis://… keeps the rate-limit budgets in Redis instead of the database. */
+  REDIS_URL: z.string().url().optional(),
+  /**
+   * Origins allowed to call /graphql and /api from a browser (comma-separated, or `*` for any).
+   * Never with credentials: the API authenticates with a Bearer header, not cookies.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** Accept automatic persisted queries (a SHA-256 of the document instead of its text). */
+  PERSISTED_QUERIES: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** A JSON file `{ "<document id>": "<GraphQL document>" }` of trusted documents clients may run by id. */
+  TRUSTED_DOCUMENTS_FILE: z.string().optional(),
+  /** With a trusted documents file: refuse every operation that is not in it. */
+  TRUSTED_DOCUMENTS_ONLY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Largest HTTP body accepted: 10 MB of code, JSON-escaped, plus the rest of the request. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(24 * 1024 * 1024),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),

@@ -9,12 +9,13 @@ import { Role } from './generated/prisma/enums.js';
 // Each command imports what it needs when it runs (the server's GraphQL schema, the code
 // analyser, the manifest code…): a CLI call should not pay for loading the whole gateway.
 
-async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(fn: (db: Database) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const { openDatabase } = await import('./db/database.js');
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
-    await db.migrate();
+    // `migrate` reports what it applies itself; every other command brings the schema up to date first.
+    if (opts.migrate !== false) await db.migrate();
     return await fn(db);
   } finally {
     await db.close();
@@ -42,6 +43,13 @@ program
     const server = await startServer(config, { lockWaitMs: 8_000 });
     const where = config.DATABASE_URL ? 'PostgreSQL' : `PGlite (${config.DATA_DIR})`;
     console.log(`connector registry on ${server.url}/graphql, data in ${where}`);
+    // First start of an empty registry: a default workspace, its admin, and a link to sign in as them.
+    const { bootstrapEmptyRegistry } = await import('./domain/sign-in-links.js');
+    const first = await bootstrapEmptyRegistry(server.registry.db.prisma);
+    console.log(`console on ${server.url}/`);
+    if (first) {
+      console.log(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.url}/sign-in#code=${first.code}\n`);
+    }
     const stop = async () => {
       await server.close();
       process.exit(0);
@@ -57,7 +65,7 @@ program
     withDatabase(async (db) => {
       const { applied, alreadyApplied } = await db.migrate();
       console.log(`applied ${applied.length} migration(s), ${alreadyApplied.length} already applied`);
-    }),
+    }, { migrate: false }),
   );
 
 const token = program.command('token').description('manage API tokens');
@@ -117,6 +125,21 @@ token
       const { revokeToken } = await auth();
       await revokeToken(db.prisma, id);
       console.log(`token ${id} revoked`);
+    }),
+  );
+
+program
+  .command('sign-in-link')
+  .description('print a one-time link that signs a member in to the console (valid 24 hours)')
+  .requiredOption('--workspace <slug>', 'workspace slug')
+  .option('--handle <handle>', 'the member', 'admin')
+  .action((opts: { workspace: string; handle: string }) =>
+    withDatabase(async (db) => {
+      const config = loadConfig();
+      const { createSignInCode } = await import('./domain/sign-in-links.js');
+      const { code, expiresAt } = await createSignInCode(db.prisma, opts);
+      console.error(`one-time sign-in link for ${opts.handle} in ${opts.workspace}, valid until ${expiresAt.toISOString()}:`);
+      console.log(`http://${config.HOST}:${config.PORT}/sign-in#code=${code}`);
     }),
   );
 

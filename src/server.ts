@@ -11,9 +11,11 @@ import { createLibraryCache, LIBRARY_TOPIC } from './graphql/library-cache.js';
 import { requestScope } from './graphql/builder.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
-import { authenticateRequest, limitBody, rateLimit, readBody, requireDecodableForm, requireToken, type Env, type Refuse } from './http/guard.js';
+import { allowMethods, authenticateRequest, limitBody, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
+import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
+import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
-import { createRateLimiter } from './http/rate-limit.js';
+import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
 import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
 import { createLogger, type Logger } from './log.js';
@@ -34,6 +36,12 @@ const refuseRest: Refuse = (c, status, code, message, headers = {}) => {
   return c.json({ ...errorBody(status, message), error_code: code }, status, headers);
 };
 
+/** Where GraphQL is served: the endpoint, and graphql-sse's single-connection stream. */
+const GRAPHQL_PATHS = ['/graphql', '/graphql/stream'];
+
+/** The GraphiQL page is what a browser gets from a plain GET of /graphql: public, never limited. */
+const isGraphiQLPage = (c: Context<Env>) => c.req.method === 'GET' && c.req.path === '/graphql' && (c.req.header('accept') ?? '').includes('text/html');
+
 export interface Registry {
   app: Hono<Env>;
   db: Database;
@@ -44,24 +52,29 @@ export interface Registry {
 
 interface AppParts {
   db: Database;
+  rateLimits: RateLimits;
   pubsub: RegistryPubSub;
   log: Logger;
   metrics: Metrics;
 }
 
 /** The whole registry over an opened database: /graphql, /api, /health, /ready, /metrics. */
-export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts): Hono<Env> {
+export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits }: AppParts): Hono<Env> {
   const library = createLibraryCache(config.LIBRARY_CACHE_TTL_MS);
   // Other processes' library changes arrive through the pubsub (PostgreSQL NOTIFY).
   void (async () => {
     for await (const _ of pubsub.subscribe(LIBRARY_TOPIC)) library.invalidate();
   })();
-  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library });
-  // One limiter for both front doors: a token has one budget whichever it uses.
-  const limiter = createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST });
+  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits });
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
+  // Fixed endpoints answer other methods with 405 and the methods they take.
+  app.use('/health', allowMethods(['GET', 'HEAD'], refuseGraphQL));
+  app.use('/ready', allowMethods(['GET', 'HEAD'], refuseGraphQL));
+  app.use('/metrics', allowMethods(['GET', 'HEAD'], refuseGraphQL));
+  app.use('/graphql', allowMethods(['GET', 'POST', 'OPTIONS'], refuseGraphQL));
+
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     try {
@@ -75,21 +88,40 @@ export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
   app.get('/graphql', compress()); // the GraphiQL page inlines its 9 MB of assets
-  app.use('/graphql', limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
-  app.use('/graphql', authenticateRequest(db.prisma, refuseGraphQL), rateLimit(limiter, refuseGraphQL));
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c: Context<Env>) => {
+  const documents = createDocumentStore();
+  for (const path of GRAPHQL_PATHS) {
+    app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
+    app.use(path, requireSaneGraphQLParams(refuseGraphQL), persistedDocuments(documents, refuseGraphQL)); // the console's compiled operations
+    // A missing token answers like a bad one (401 UNAUTHENTICATED); the GraphiQL page is public.
+    app.use(path, authenticateRequest(db.prisma, refuseGraphQL), requireToken(refuseGraphQL, isGraphiQLPage));
+  }
+  // GraphQL spends each operation's cost from the token's budget (useCost), once the cost is known.
+  const graphql = async (c: Context<Env>) => {
     const body = c.get('body');
     const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
-    return requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log') }));
-  });
+    const response = await requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {} }));
+    // Yoga answers an unsupported content type with an empty 415; give it a body and a code.
+    if (response.status === 415) return refuseGraphQL(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL as application/json (or application/graphql, form data, or GET parameters).');
+    return response;
+  };
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', graphql);
 
   app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
-  app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), rateLimit(limiter, refuseRest));
+  app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
+  // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
+  app.use('/auth/*', limitBody(64 * 1024, refuseRest), readBody(64 * 1024, refuseRest));
+  signInRoutes(app, db.prisma); // the console's one-time sign-in links
+  serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.
   app.notFound((c) => {
     const message = `No endpoint ${c.req.method} ${c.req.path}.`;
-    return c.req.path.startsWith('/api/') ? refuseRest(c, 404, 'NOT_FOUND', message) : c.json({ message }, 404);
+    return c.req.path.startsWith('/api/') ? refuseRest(c, 404, 'NOT_FOUND', message) : c.json({ message, errors: [{ message, extensions: { code: 'NOT_FOUND' } }] }, 404);
+  });
+  app.onError((error, c) => {
+    c.get('countError')?.('INTERNAL_SERVER_ERROR', 'http');
+    c.get('log')?.error({ err: error }, 'internal error');
+    return c.json({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }, 500);
   });
   return app;
 }
@@ -99,18 +131,25 @@ export function createApp(config: Config, { db, pubsub, log, metrics }: AppParts
  * through PostgreSQL LISTEN/NOTIFY when there is a server (so every gateway process sees them),
  * in process with PGlite.
  */
-export async function createRegistry(config: Config, opts: Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> = {}): Promise<Registry> {
-  const log = createLogger(config.LOG_LEVEL);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, ...opts });
+export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> & {
+  /** Where the JSON log lines go (stdout when absent). */
+  logDestination?: import('pino').DestinationStream;
+};
+
+export async function createRegistry(config: Config, opts: RegistryOptions = {}): Promise<Registry> {
+  const log = createLogger(config.LOG_LEVEL, opts.logDestination);
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs });
   await db.migrate();
-  const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'));
+  const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'), db.listen?.bind(db));
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
-  const app = createApp(config, { db, pubsub, log, metrics });
+  const rateLimits = await createRateLimits(config, db);
+  const app = createApp(config, { db, pubsub, log, metrics, rateLimits });
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     timeoutMs: 10_000,
+    targets: { allowLoopback: config.WEBHOOK_ALLOW_HTTP_LOOPBACK },
   });
   // New lifecycle events wake the deliverer at once (from any process on PostgreSQL).
   void (async () => {
@@ -123,6 +162,7 @@ export async function createRegistry(config: Config, opts: Pick<DatabaseOptions,
     metrics,
     async close() {
       await deliverer.stop();
+      await rateLimits.close();
       await events.close();
       await db.close();
       await closeAnalyzePool();
@@ -137,7 +177,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: RegistryOptions = {}): Promise<RunningServer> {
   const registry = await createRegistry(config, opts);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: registry.app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));

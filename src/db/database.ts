@@ -22,6 +22,8 @@ export interface Database {
   prisma: PrismaClient;
   sql: Sql;
   migrate(): Promise<MigrateResult>;
+  /** PGlite only: hear NOTIFYs on a channel (on PostgreSQL a dedicated connection listens). */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     prisma,
     sql: pgliteSql(lite),
     migrate: () => migrate(pgliteSql(lite)),
+    async listen(channel, onPayload) {
+      const unlisten = await lite.listen(channel, onPayload);
+      return async () => {
+        if (!lite.closed) await unlisten();
+      };
+    },
     async close() {
       await prisma.$disconnect();
       await lite.close();

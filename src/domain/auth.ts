@@ -3,6 +3,7 @@ import type { PrismaClient } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
 import type { Principal } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { announceCredentialsChange } from './sessions.js';
 
 const TOKEN_PREFIX = 'crt_';
 
@@ -34,34 +35,51 @@ export async function createToken(
   if (!/^[\w.@+-]{1,100}$/.test(opts.handle)) {
     throw new InvalidInputError('Member handles are 1-100 letters, digits and . @ + - _', 'handle');
   }
-  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   return prisma.$transaction(async (tx) => {
     const workspace = await tx.workspace.upsert({
       where: { slug: opts.workspace },
       create: { slug: opts.workspace, name: opts.workspace },
       update: {},
     });
+    const before = await tx.member.findUnique({ where: { workspaceId_handle: { workspaceId: workspace.id, handle: opts.handle } }, select: { role: true } });
     const member = await tx.member.upsert({
       where: { workspaceId_handle: { workspaceId: workspace.id, handle: opts.handle } },
       create: { workspaceId: workspace.id, handle: opts.handle, role: opts.role },
       update: { role: opts.role },
     });
-    const row = await tx.apiToken.create({
-      data: { memberId: member.id, tokenHash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) },
-    });
+    // A role change ends the member's open streams, opened under the old role.
+    if (before && before.role !== member.role) await announceCredentialsChange(tx, { memberIds: [member.id] });
+    const { token, tokenId } = await mintMemberToken(tx, member.id);
     return {
       token,
-      tokenId: row.id,
+      tokenId,
       workspace: { id: workspace.id, slug: workspace.slug },
       member: { id: member.id, handle: member.handle, role: member.role },
     };
   });
 }
 
-/** Revokes at once: the next request with that token is unauthenticated. */
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** A new random token for an existing member: returned once, stored as its SHA-256. */
+export async function mintMemberToken(tx: Tx | PrismaClient, memberId: number): Promise<{ token: string; tokenId: number }> {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const row = await tx.apiToken.create({
+    data: { memberId, tokenHash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) },
+  });
+  return { token, tokenId: row.id };
+}
+
+/**
+ * Revokes at once: the next request with that token is unauthenticated, and its open streams
+ * (subscriptions) end on every gateway process as the revocation commits.
+ */
 export async function revokeToken(prisma: PrismaClient, tokenId: number): Promise<void> {
-  const { count } = await prisma.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (count === 0) throw new NotFoundError(`No active token with id ${tokenId}.`);
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count === 0) throw new NotFoundError(`No active token with id ${tokenId}.`);
+    await announceCredentialsChange(tx, { tokenIds: [tokenId] });
+  });
 }
 
 export async function listTokens(prisma: PrismaClient, workspace: string) {

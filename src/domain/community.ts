@@ -4,6 +4,8 @@ import { requireActor, requireReviewer, requireWriter, type DomainContext } from
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { LIMITS } from './limits.js';
+import { containsText, equalsTextAnyCase } from './search.js';
+import { refuseDisplaySpoofing } from './input.js';
 
 /** Published whenever what the community library shows may have changed (caches listen). */
 export const LIBRARY_TOPIC = 'library-changed';
@@ -21,11 +23,12 @@ export interface ListingInput {
   landingPageUrl?: string | null;
 }
 
-function text(value: string, field: string, max: number): string {
+function text(value: string, field: string, max: number, opts: { displayName?: boolean } = {}): string {
   const trimmed = value.trim();
   if (!trimmed) throw new InvalidInputError(`${field} must not be blank.`, `input.${field}`);
   if (trimmed.length > max) throw new InvalidInputError(`${field} is longer than ${max} characters.`, `input.${field}`);
   if (!trimmed.isWellFormed()) throw new InvalidInputError(`${field} is not valid UTF-8 text.`, `input.${field}`);
+  if (opts.displayName) refuseDisplaySpoofing(trimmed, `input.${field}`, field);
   return trimmed;
 }
 
@@ -49,7 +52,7 @@ function landingPage(url: string): string {
  */
 export async function listConnector(ctx: DomainContext, connectorId: number, input: ListingInput): Promise<Listing> {
   const actor = requireWriter(ctx);
-  const categories = [...new Set(input.categories.map((c) => text(c, 'categories', LIMITS.categoryChars)))];
+  const categories = [...new Set(input.categories.map((c) => text(c, 'categories', LIMITS.categoryChars, { displayName: true })))];
   if (categories.length === 0 || categories.length > LIMITS.categories) {
     throw new InvalidInputError(`Give 1 to ${LIMITS.categories} category tags.`, 'input.categories');
   }
@@ -66,7 +69,7 @@ export async function listConnector(ctx: DomainContext, connectorId: number, inp
     appId = app.id;
     appName = app.name;
   } else if (input.appName != null) {
-    appName = text(input.appName, 'appName', LIMITS.appNameChars);
+    appName = text(input.appName, 'appName', LIMITS.appNameChars, { displayName: true });
     // Typed text that names a catalog app exactly is that app.
     appId = (await ctx.prisma.catalogApp.findUnique({ where: { name: appName } }))?.id ?? null;
   } else {
@@ -152,8 +155,8 @@ export function libraryWhere(
   }
   return {
     status: 'APPROVED',
-    ...(filter.search ? { connector: { title: { contains: filter.search, mode: 'insensitive' } } } : {}),
-    ...(filter.app ? { appName: { equals: filter.app, mode: 'insensitive' } } : {}),
+    ...(filter.search ? { connector: { title: containsText(filter.search, { anyCase: true }) } } : {}),
+    ...(filter.app ? { appName: equalsTextAnyCase(filter.app) } : {}),
     ...(filter.category ? { categories: { has: filter.category } } : {}),
   };
 }
@@ -168,12 +171,12 @@ export function reviewQueueWhere(ctx: DomainContext, status: ListingStatus): Pri
 export function catalogWhere(ctx: DomainContext, search?: string | null): Prisma.CatalogAppWhereInput {
   if (!ctx.actor) requireActor(ctx);
   if (search && search.length > LIMITS.searchChars) throw new InvalidInputError('search is too long.', 'search');
-  return search ? { name: { contains: search, mode: 'insensitive' } } : {};
+  return search ? { name: containsText(search, { anyCase: true }) } : {};
 }
 
 export async function addCatalogApp(ctx: DomainContext, name: string) {
   requireReviewer(ctx);
-  const clean = text(name, 'name', LIMITS.appNameChars);
+  const clean = text(name, 'name', LIMITS.appNameChars, { displayName: true });
   const app = await ctx.prisma.catalogApp.upsert({ where: { name: clean }, create: { name: clean }, update: {} });
   libraryChanged(ctx);
   return app;

@@ -3,6 +3,7 @@ import type { CodeAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Connector } from '../generated/prisma/client.js';
+import { requireSourceViewer } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, VersionConflictError } from './errors.js';
 import { codeDigest } from './digest.js';
@@ -12,6 +13,7 @@ import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { notifyInstallers, publishNotifications, type Notified } from './notifications.js';
 import { inRollout } from './rollout.js';
 import { LIMITS } from './limits.js';
+import { containsText } from './search.js';
 
 export type Tx = Prisma.TransactionClient;
 export type Locked = Awaited<ReturnType<typeof lockConnector>>;
@@ -292,8 +294,9 @@ export async function setRollout(ctx: DomainContext, id: number, percent: number
 }
 
 /**
- * Stops a staged share: nobody else is offered the version, and unread notifications about it are
- * withdrawn. Copies that already took it keep it (they are the workspace's own).
+ * Stops a staged share: nobody else is offered or shown the version (it is no longer shared), and
+ * unread notifications about it are withdrawn. Copies that already took it keep it (they are the
+ * workspace's own).
  */
 export async function rollbackRollout(ctx: DomainContext, id: number): Promise<Connector> {
   const actor = requireWriter(ctx);
@@ -301,6 +304,9 @@ export async function rollbackRollout(ctx: DomainContext, id: number): Promise<C
     const locked = await lockConnector(tx, id, actor.workspaceId);
     if (locked.rolloutVersion == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
     await tx.notification.deleteMany({ where: { install: { parentId: id }, parentVersion: locked.rolloutVersion, readAt: null } });
+    // The version goes back to being merely released: no longer shared with anybody, so neither
+    // listed among shared versions nor a fallback for a yanked one (see visibleSharedVersion).
+    await tx.connectorVersion.updateMany({ where: { connectorId: id, number: locked.rolloutVersion }, data: { sharedAt: null } });
     return tx.connector.update({ where: { id }, data: { rolloutVersion: null, rolloutPercent: null } });
   });
   libraryChanged(ctx);
@@ -354,7 +360,7 @@ export function connectorSearchWhere(ctx: DomainContext, title?: string | null):
     throw new InvalidInputError(`search is longer than ${LIMITS.searchChars} characters.`, 'search');
   }
   // Case-sensitive partial match on the title, as the spec's search does.
-  return { workspaceId: actor.workspaceId, ...(title ? { title: { contains: title } } : {}) };
+  return { workspaceId: actor.workspaceId, ...(title ? { title: containsText(title) } : {}) };
 }
 
 /** Ids of the workspace's connectors whose title contains `title`, newest first. */
@@ -368,8 +374,10 @@ export async function searchConnectorIds(ctx: DomainContext, title: string, page
   return rows.map((r) => r.id);
 }
 
+/** The latest version's code, for roles that may read source (FORBIDDEN otherwise). */
 export async function findCode(ctx: DomainContext, id: number): Promise<string> {
   const actor = requireActor(ctx);
+  requireSourceViewer(actor);
   const version = await ctx.prisma.connectorVersion.findFirst({
     where: { connector: { id, workspaceId: actor.workspaceId } },
     orderBy: { number: 'desc' },

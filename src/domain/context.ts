@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
+import { WRITER_ROLES } from './access.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** Who is calling: a workspace member authenticated by an API token. */
@@ -33,8 +34,6 @@ export interface DomainContext {
   events?: DomainEvents;
 }
 
-/** Roles that may change connectors; OPERATOR is read-only. */
-const WRITERS: ReadonlySet<Role> = new Set<Role>(['ADMIN', 'DEVELOPER']);
 
 export function requireActor(ctx: DomainContext): Actor {
   if (!ctx.actor) throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
@@ -50,7 +49,7 @@ export function requireReviewer(ctx: DomainContext): ReviewerActor {
 
 export function requireWriter(ctx: DomainContext): Actor {
   const actor = requireActor(ctx);
-  if (!WRITERS.has(actor.role)) {
+  if (!WRITER_ROLES.has(actor.role)) {
     throw new ForbiddenError(`The ${actor.role} role is read-only; ADMIN or DEVELOPER is needed.`);
   }
   return actor;

@@ -86,8 +86,9 @@ export class PreconditionError extends DomainError {
     message: string,
     /** The finding behind the refusal, e.g. the first code error (`Line 2 has syntax errors…`). */
     readonly detail: string | null = null,
+    field: string | null = null,
   ) {
-    super(message);
+    super(message, field);
   }
 }
 

@@ -4,6 +4,7 @@ import type { DefinitionChanges } from '../code/compare.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
 import { publishEvents, type LifecycleEvent } from './events.js';
+import { canViewSource } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -51,7 +52,8 @@ export interface VersionDiff {
   from: number;
   to: number;
   /** Unified diff of the code (`diff` package): empty when the code is the same, null when the
-   * versions differ too much to diff in time (src/code/compare.ts). */
+   * versions differ too much to diff in time (src/code/compare.ts), and null
+   * for roles that may not read source (see access.ts). */
   unified: string | null;
   actions: DefinitionChanges;
   triggers: DefinitionChanges;
@@ -63,5 +65,7 @@ export interface VersionDiff {
 export async function diffVersions(ctx: DomainContext, connectorId: number, from: number, to: number): Promise<VersionDiff> {
   const [a, b] = await Promise.all([versionOf(ctx, connectorId, from, 'from'), versionOf(ctx, connectorId, to, 'to')]);
   // Two parses and a diff: off the event loop unless the code is small.
-  return { from, to, ...(await compareCodeOffThread(a.code, b.code, [`version ${from}`, `version ${to}`])) };
+  const compared = await compareCodeOffThread(a.code, b.code, [`version ${from}`, `version ${to}`]);
+  // The unified diff is the code itself, line by line: only for roles that may read source.
+  return { from, to, ...compared, unified: canViewSource(ctx.actor) ? compared.unified : null };
 }

@@ -34,8 +34,25 @@ function text(value: string | null | undefined, name: keyof ConnectorFields, max
   return value;
 }
 
+/**
+ * Control characters (C0, DEL, C1: tabs and line breaks included) and the invisible bidirectional
+ * formatting characters (marks, embeddings, overrides such as U+202E, isolates) make a name display
+ * as something else than it is: "Acme\u202Eevil" shows as "Acmelive", and a listing could pass as
+ * another's. Names shown to other people (titles, listing apps and categories) refuse them.
+ */
+const DISPLAY_SPOOFING = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+export function refuseDisplaySpoofing(value: string, path: string, name = path.replace(/^input\./, '')): string {
+  const found = DISPLAY_SPOOFING.exec(value);
+  if (found) {
+    const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new InvalidInputError(`${name} must not hold control or bidirectional formatting characters (found U+${code}).`, path);
+  }
+  return value;
+}
+
 export function checkTitle(value: string): string {
-  const title = wellFormed(value, 'title').trim();
+  const title = refuseDisplaySpoofing(wellFormed(value, 'title'), field('title')).trim();
   if (title.length === 0) throw new InvalidInputError('title is required and cannot be blank.', field('title'));
   if (title.length > LIMITS.titleChars) {
     throw new InvalidInputError(`title is longer than ${LIMITS.titleChars} characters.`, field('title'));

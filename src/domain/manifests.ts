@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CodeAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import { appendVersion, connectorName, lockConnector, releaseLocked, versionData } from './connectors.js';
+import { requireSourceViewer } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { verifyDigest } from './digest.js';
@@ -42,6 +43,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
  */
 export async function exportManifest(ctx: DomainContext, connectorIds: number[]): Promise<Manifest> {
   const actor = requireActor(ctx);
+  requireSourceViewer(actor); // a manifest carries the code
   if (connectorIds.length === 0 || connectorIds.length > MAX_MANIFEST_CONNECTORS) {
     throw new InvalidInputError(`Export 1 to ${MAX_MANIFEST_CONNECTORS} connectors.`, 'ids');
   }
@@ -121,7 +123,8 @@ export async function importManifest(
       try {
         verifyDigest(entry.code, entry.sha256, 'this entry');
       } catch (error) {
-        throw new InvalidInputError(`${(error as Error).message}`, 'input.sha256');
+        // The same code as installs and updates use for code that is not what its digest says.
+        throw new PreconditionError('DIGEST_MISMATCH', `Entry ${index} (${entry.name}): ${(error as Error).message}`, null, `manifest.connectors.${index}.sha256`);
       }
       const fields = await checkConnectorFields({ title: entry.title, code: entry.code, logo: entry.logo, description: entry.description, note: entry.versionNote });
       const analysis = await analyzeCode(entry.code);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client.js';
+import type { Principal } from './context.js';
 import { PreconditionError } from './errors.js';
 
 type Db = Prisma.TransactionClient | import('../db/database.js').PrismaClient;
@@ -36,4 +37,24 @@ export async function offeredVersion(
   });
   if (!usable) throw new PreconditionError('VERSION_YANKED', 'Every shared version of this connector was yanked; it cannot be installed now.');
   return usable.number;
+}
+
+/**
+ * The one rule for "which shared versions may this viewer see" (listings' and share links'
+ * `sharedVersions`, an install's parent): the owner's workspace sees all its shared versions;
+ * anyone else sees those up to the connector's shared version, plus the staged version of a
+ * rollout only while their workspace is inside it. A rolled-back version is no longer shared
+ * (`sharedAt` cleared), so nobody is shown it afterwards. Platform reviewers, who belong to no
+ * workspace, see what everybody is offered. Installs and updates follow the same rule through
+ * `offeredVersion`.
+ */
+export function visibleSharedVersion(
+  parent: { id: number; workspaceId: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null },
+  version: { number: number; sharedAt: Date | null },
+  viewer: Principal | null,
+): boolean {
+  if (version.sharedAt == null) return false;
+  if (viewer?.kind === 'member' && viewer.workspaceId === parent.workspaceId) return true;
+  if (parent.sharedVersion != null && version.number <= parent.sharedVersion) return true;
+  return viewer?.kind === 'member' && version.number === parent.rolloutVersion && inRollout(parent, viewer.workspaceId);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connector, Prisma, ShareLink } from '../generated/prisma/client.js';
 import { hashToken } from './auth.js';
 import { lockConnector } from './connectors.js';
-import { requireActor, requireWriter, type DomainContext, type Principal } from './context.js';
+import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 
 const LINK_PREFIX = 'crs_';
@@ -95,13 +95,4 @@ export async function claimLinkUse(tx: Prisma.TransactionClient, linkId: number)
     if (link.expiresAt && link.expiresAt.getTime() <= Date.now()) throw new PreconditionError('LINK_EXPIRED', 'This share link has expired.');
     throw new PreconditionError('LINK_EXHAUSTED', `This share link allowed ${link.maxInstalls} install(s) and they have been used.`);
   }
-}
-
-/**
- * Source code of another workspace's shared connector is for ADMIN and DEVELOPER roles (who can
- * install it and must vet it) and for platform reviewers; OPERATOR sees what it does, not how.
- */
-export function canViewSharedSource(actor: Principal | null): boolean {
-  if (!actor) return false;
-  return actor.kind === 'reviewer' || actor.role === 'ADMIN' || actor.role === 'DEVELOPER';
 }

@@ -3,26 +3,17 @@ import type { Webhook } from '../generated/prisma/client.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { EVENT_TYPES, type EventType } from './events.js';
+import { checkWebhookTarget } from './webhook-targets.js';
 
 export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
 
 /**
- * Webhook URLs must be HTTPS. `allowHttpLoopback` (config WEBHOOK_ALLOW_HTTP_LOOPBACK, off by
- * default) admits http://127.0.0.1 / localhost for local receivers and tests.
+ * Webhook URLs must be HTTPS to a public host (see webhook-targets.ts). `allowHttpLoopback` (config
+ * WEBHOOK_ALLOW_HTTP_LOOPBACK, off by default) admits the loopback interface, over http too, for
+ * local receivers and tests.
  */
 export function checkWebhookUrl(url: string, allowHttpLoopback: boolean): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InvalidInputError('url is not a URL.', 'input.url');
-  }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
-  if (parsed.protocol !== 'https:' && !(allowHttpLoopback && loopback && parsed.protocol === 'http:')) {
-    throw new InvalidInputError('Webhook URLs must use HTTPS.', 'input.url');
-  }
-  if (url.length > 2000) throw new InvalidInputError('url is too long.', 'input.url');
-  return parsed.toString();
+  return checkWebhookTarget(url, { allowLoopback: allowHttpLoopback });
 }
 
 /** Registers an endpoint for some events; the signing secret is returned once. */
@@ -43,10 +34,18 @@ export async function registerWebhook(
   return { webhook, secret };
 }
 
+/**
+ * Stops a webhook: from this commit on nothing more is sent to it. Its pending deliveries (retries
+ * included) end as FAILED in the same transaction, and the deliverer only ever claims deliveries of
+ * webhooks that are still registered.
+ */
 export async function removeWebhook(ctx: DomainContext, id: number): Promise<void> {
   const actor = requireWriter(ctx);
-  const { count } = await ctx.prisma.webhook.updateMany({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, data: { disabledAt: new Date() } });
-  if (count === 0) throw new NotFoundError('No such webhook in this workspace.', 'input.id');
+  await ctx.prisma.$transaction(async (tx) => {
+    const { count } = await tx.webhook.updateMany({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, data: { disabledAt: new Date() } });
+    if (count === 0) throw new NotFoundError('No such webhook in this workspace.', 'input.id');
+    await tx.webhookDelivery.updateMany({ where: { webhookId: id, status: 'PENDING' }, data: { status: 'FAILED', lastError: 'The webhook was removed; not delivered.' } });
+  });
 }
 
 export function webhooksWhere(ctx: DomainContext) {

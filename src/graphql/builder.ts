@@ -1,19 +1,18 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import SchemaBuilder from '@pothos/core';
 import { getNullableType, isListType } from 'graphql';
 import ComplexityPlugin from '@pothos/plugin-complexity';
-import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import { LIMITS } from '../domain/limits.js';
-import ConnectionLimitsPlugin from './connection-limits.js';
+import ConnectionLimitsPlugin, { checkNodesIds } from './connection-limits.js';
+import RoleGuardPlugin from './role-guard.js';
 import { decodeNodeId } from './ids.js';
+import UserErrorsPlugin from './user-errors.js';
 
-/** Per-request hooks the schema (built once, shared by every registry in the process) can reach. */
-export const requestScope = new AsyncLocalStorage<{ countError(code: string, surface: string): void }>();
+export { requestScope } from './user-errors.js';
 
 /** The builder and its options; type definitions live in the files beside this one. */
 export const builder = new SchemaBuilder<{
@@ -26,13 +25,9 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  // Errors before Prisma, as the errors plugin documents.
-  plugins: [ErrorsPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
-  errors: {
-    directResult: true,
-    // Typed refusals in payloads, counted for the metrics of the request's own registry.
-    onResolvedError: (error) => requestScope.getStore()?.countError((error as { code?: string }).code ?? 'UNKNOWN', 'payload'),
-  },
+  // UserErrors first: its wrapper turns refusals thrown anywhere below (the role guard included)
+  // into payload userErrors.
+  plugins: [UserErrorsPlugin, RoleGuardPlugin, ConnectionLimitsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   prisma: {
     client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),
@@ -47,11 +42,18 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodesOnConnection: true,
     decodeGlobalID: decodeNodeId,
+    nodesQueryOptions: {
+      description: `Objects by their global IDs (at most ${LIMITS.pageSize}), in the order asked; null for any that does not exist or is not yours.`,
+      resolve: (_root, args, _ctx, _info, resolveNodes) => resolveNodes(checkNodesIds(args.ids)),
+    },
   },
   complexity: {
     // Connections cost as many of their children as they may return; their `nodes`/`edges` were
     // counted by that `first`/`last` already; other lists count 10.
     fieldComplexity: (args, _ctx, field) => {
+      // nodes(ids): each ID may load a whole object (a version with 10 MB of code).
+      const ids = (args as { ids?: unknown }).ids;
+      if (field.name === 'nodes' && Array.isArray(ids)) return { field: 1, multiplier: Math.max(ids.length, 1) };
       const size = (args as { first?: number | null; last?: number | null }).first ?? (args as { last?: number | null }).last;
       if (typeof size === 'number') return { field: 1, multiplier: Math.max(size, 1) };
       if (field.name === 'nodes' || field.name === 'edges') return { field: 1, multiplier: 1 };

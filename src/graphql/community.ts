@@ -3,7 +3,7 @@ import { addCatalogApp, catalogWhere, libraryWhere, listConnector, reviewListing
 import { LIMITS } from '../domain/limits.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
-import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
 import { SharedConnectorRef } from './sharing.js';
 
@@ -104,20 +104,19 @@ const ListConnectorInput = builder.inputType('ListConnectorInput', {
   }),
 });
 
-const ListingPayload = builder.objectRef<{ listing: ListingRow }>('ListingPayload').implement({
-  fields: (t) => ({ listing: t.field({ type: ListingNode, resolve: (p) => p.listing }) }),
-});
+const listingPayload = (name: string) =>
+  payloadType<{ listing: ListingRow }>(name, `The result of \`${name[0].toLowerCase()}${name.slice(1, -'Payload'.length)}\`.`, (t) => ({
+    listing: t.field({ type: ListingNode, nullable: true, description: 'The listing as the mutation left it; null when refused.', resolve: (p) => p.listing ?? null }),
+  }));
 
-const ConnectorPayload = builder.objectRef<{ connector: import('../generated/prisma/client.js').Connector }>('UnlistConnectorPayload').implement({
-  fields: (t) => ({ connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }) }),
-});
-
-const errors = { types: CONNECTOR_MUTATION_ERRORS };
+const AddCatalogAppPayload = payloadType<{ catalogApp: import('../generated/prisma/client.js').CatalogApp }>('AddCatalogAppPayload', 'The result of `addCatalogApp`.', (t) => ({
+  catalogApp: t.field({ type: CatalogAppRef, nullable: true, description: 'The app (new, or the one that had the name); null when refused.', resolve: (p) => p.catalogApp ?? null }),
+}));
 
 builder.mutationFields((t) => ({
   listConnector: t.field({
-    type: ListingPayload,
-    errors,
+    type: listingPayload('ListConnectorPayload'),
+    errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Lists a shared connector in the community library, or changes its listing; either way it goes to review.',
     args: { input: t.arg({ type: ListConnectorInput, required: true }) },
     resolve: async (_root, { input: { id, ...rest } }, ctx) => ({
@@ -125,8 +124,8 @@ builder.mutationFields((t) => ({
     }),
   }),
   unlistConnector: t.field({
-    type: ConnectorPayload,
-    errors,
+    type: connectorPayload('UnlistConnectorPayload', 'The result of `unlistConnector`.', ConnectorNode),
+    errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Removes the listing; installed copies keep working.',
     args: { input: t.arg({ type: builder.inputType('UnlistConnectorInput', { fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
     resolve: async (_root, { input }, ctx) => {
@@ -136,8 +135,8 @@ builder.mutationFields((t) => ({
     },
   }),
   reviewListing: t.field({
-    type: ListingPayload,
-    errors,
+    type: listingPayload('ReviewListingPayload'),
+    errorCodes: ['NOT_FOUND', 'LISTING_STATE', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Platform reviewers: approve a pending (or disabled) listing, reject a pending one, or disable an approved one. A reason is required to reject or disable.',
     args: {
       input: t.arg({
@@ -152,10 +151,10 @@ builder.mutationFields((t) => ({
     }),
   }),
   addCatalogApp: t.field({
-    type: CatalogAppRef,
-    errors,
+    type: AddCatalogAppPayload,
+    errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Platform reviewers: add an app to the catalog (returns the existing one when the name is taken).',
     args: { input: t.arg({ type: builder.inputType('AddCatalogAppInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
-    resolve: (_root, { input }, ctx) => addCatalogApp(ctx, input.name),
+    resolve: async (_root, { input }, ctx) => ({ catalogApp: await addCatalogApp(ctx, input.name) }),
   }),
 }));

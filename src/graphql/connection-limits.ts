@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import { LIMITS } from '../domain/limits.js';
 
 /**
- * Every connection must be asked for `first` or `last` between 1 and 100, as GitHub requires.
+ * Every connection must be asked for `first` or `last` (not both) between 1 and 100, as GitHub requires.
  * Pothos clamps an over-large page silently; a client that asked for 500 and got 100 would
  * think it had everything, so we refuse instead.
  */
@@ -20,6 +20,10 @@ export class ConnectionLimitsPlugin<Types extends SchemaTypes> extends BasePlugi
       if (first == null && last == null) {
         throw pageError(`You must provide a \`first\` or \`last\` value to paginate ${where}.`);
       }
+      // Relay allows both, but the slice they give together surprises everyone; GitHub refuses.
+      if (first != null && last != null) {
+        throw pageError(`Passing both \`first\` and \`last\` to paginate ${where} is not supported.`);
+      }
       for (const [name, value] of [['first', first], ['last', last]] as const) {
         if (value != null && (value < 1 || value > LIMITS.pageSize)) {
           throw pageError(`\`${name}\` on ${where} must be between 1 and ${LIMITS.pageSize}; got ${value}.`);
@@ -28,6 +32,12 @@ export class ConnectionLimitsPlugin<Types extends SchemaTypes> extends BasePlugi
       return resolver(parent, fieldArgs, ctx, info);
     };
   }
+}
+
+/** `nodes(ids)` is a list like any other: at most a page of IDs, refused rather than truncated. */
+export function checkNodesIds<T>(ids: readonly T[]): T[] {
+  if (ids.length > LIMITS.pageSize) throw pageError(`\`ids\` on Query.nodes takes at most ${LIMITS.pageSize} IDs; got ${ids.length}.`);
+  return [...ids];
 }
 
 function pageError(message: string) {

@@ -8,11 +8,12 @@ import {
   shareConnector,
   updateConnector,
 } from '../domain/connectors.js';
+import { canViewSource } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
-import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { connectorPayload } from './errors.js';
 import { parseGlobalId } from './ids.js';
 
 const RoleEnum = builder.enumType('Role', {
@@ -53,7 +54,12 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
   fields: (t) => ({
     number: t.exposeInt('number'),
     note: t.exposeString('note', { nullable: true }),
-    code: t.exposeString('code'),
+    code: t.string({
+      nullable: true,
+      select: { code: true },
+      description: 'The source. Null for roles that may not read source (OPERATOR): only ADMIN and DEVELOPER see code.',
+      resolve: (v, _a, ctx) => (canViewSource(ctx.actor) ? v.code : null),
+    }),
     codeSize: t.exposeInt('codeSize', { description: 'Size of the code in UTF-8 bytes.' }),
     hasErrors: t.exposeBoolean('hasErrors', { description: 'A version with errors is a draft: it cannot be released.' }),
     diagnostics: t.field({ type: [DiagnosticRef], select: { diagnostics: true }, resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
@@ -147,11 +153,6 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const ConnectorPayload = builder.objectRef<{ connector: ConnectorRow }>('ConnectorPayload').implement({
-  description: 'The connector as the mutation left it.',
-  fields: (t) => ({ connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }) }),
-});
-
 const CreateConnectorInput = builder.inputType('CreateConnectorInput', {
   fields: (t) => ({
     title: t.string({ required: true }),
@@ -186,39 +187,39 @@ const ShareConnectorInput = builder.inputType('ShareConnectorInput', {
   }),
 });
 
-const errors = { types: CONNECTOR_MUTATION_ERRORS };
+const WRITE = ['NOT_FOUND', 'FORBIDDEN'] as const;
 
 builder.mutationFields((t) => ({
   createConnector: t.field({
-    type: ConnectorPayload,
-    errors,
-    description: 'Creates a connector in your workspace with its version 1.',
-    args: { input: t.arg({ type: CreateConnectorInput, required: true }) },
+    type: connectorPayload('CreateConnectorPayload', 'The result of `createConnector`.', ConnectorNode),
+    errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
+    description: 'Creates a connector in your workspace with its version 1 (ADMIN and DEVELOPER).',
+    args: { input: t.arg({ type: CreateConnectorInput, required: true, description: 'The new connector.' }) },
     resolve: async (_root, { input }, ctx) => ({ connector: await createConnector(ctx, input) }),
   }),
   updateConnector: t.field({
-    type: ConnectorPayload,
-    errors,
+    type: connectorPayload('UpdateConnectorPayload', 'The result of `updateConnector`.', ConnectorNode),
+    errorCodes: ['INVALID_INPUT', 'VERSION_CONFLICT', ...WRITE],
     description: 'Changes metadata; a new code or note makes the next version (unreleased).',
-    args: { input: t.arg({ type: UpdateConnectorInput, required: true }) },
+    args: { input: t.arg({ type: UpdateConnectorInput, required: true, description: 'The connector and what to change.' }) },
     resolve: async (_root, { input: { id, ...fields } }, ctx) => ({
       connector: await updateConnector(ctx, parseGlobalId(String(id), 'Connector'), fields),
     }),
   }),
   releaseConnector: t.field({
-    type: ConnectorPayload,
-    errors,
+    type: connectorPayload('ReleaseConnectorPayload', 'The result of `releaseConnector`.', ConnectorNode),
+    errorCodes: ['ALREADY_RELEASED', 'CODE_HAS_ERRORS', ...WRITE],
     description: 'Releases the latest version to your workspace.',
-    args: { input: t.arg({ type: ReleaseConnectorInput, required: true }) },
+    args: { input: t.arg({ type: ReleaseConnectorInput, required: true, description: 'The connector to release.' }) },
     resolve: async (_root, { input }, ctx) => ({
       connector: await releaseConnector(ctx, parseGlobalId(String(input.id), 'Connector')),
     }),
   }),
   shareConnector: t.field({
-    type: ConnectorPayload,
-    errors,
+    type: connectorPayload('ShareConnectorPayload', 'The result of `shareConnector`.', ConnectorNode),
+    errorCodes: ['NOTHING_RELEASED', 'ALREADY_SHARED', 'INVALID_INPUT', ...WRITE],
     description: 'Shares the latest released version with those who install the connector.',
-    args: { input: t.arg({ type: ShareConnectorInput, required: true }) },
+    args: { input: t.arg({ type: ShareConnectorInput, required: true, description: 'The connector to share and how widely.' }) },
     resolve: async (_root, { input }, ctx) => ({
       connector: await shareConnector(ctx, parseGlobalId(String(input.id), 'Connector'), { rolloutPercent: input.rolloutPercent }),
     }),

@@ -1,43 +1,94 @@
 import type { Plugin } from 'graphql-yoga';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Principal } from '../domain/context.js';
+import { rateLimitHeaders, type RateLimitStatus } from '../http/rate-limit.js';
+
+/** Where the rate-limit outcome of a request is left for the response headers (one per request). */
+export interface RateLimitSlot {
+  status?: RateLimitStatus;
+}
+
+export interface CostOptions {
+  maxCost: number;
+  /** Spends a token's GraphQL budget; absent, nothing is rate-limited (in-process tests). */
+  spend?: (tokenId: number, cost: number) => Promise<RateLimitStatus>;
+}
+
+interface CostContext {
+  actor?: Principal | null;
+  rateLimitSlot?: RateLimitSlot;
+}
+
+/** The `extensions.rateLimit` a client reads: what this request cost, what is left, when it refills. */
+export function rateLimitReport(status: RateLimitStatus) {
+  return { cost: status.cost, limit: status.limit, remaining: status.remaining, resetAt: status.resetAt.toISOString() };
+}
+
+function costOf(document: DocumentNode, schema: GraphQLSchema, ctx: object, variables: unknown): number | null {
+  try {
+    return complexityFromQuery(document, { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> }).complexity;
+  } catch {
+    return null; // invalid variables: execution reports them properly
+  }
+}
 
 /**
  * Computes each operation's cost from the Pothos complexity settings (which see `first: $n`
- * variables, unlike armor's cost limit), refuses operations over `maxCost`, and reports the
- * cost in `extensions.cost` the way Shopify does.
+ * variables, unlike armor's cost limit), refuses operations over `maxCost`, spends the cost from
+ * the token's point budget (refusing with RATE_LIMITED and HTTP 429 when it is spent), and
+ * reports both in `extensions` (`cost` the way Shopify does, `rateLimit` with what is left).
+ * Subscriptions are charged once, when they start.
  */
-export function useCost(maxCost: number): Plugin {
+export function useCost({ maxCost, spend }: CostOptions): Plugin {
+  async function admit(document: DocumentNode, schema: GraphQLSchema, context: CostContext, variables: unknown) {
+    const computed = costOf(document, schema, context as object, variables);
+    const cost = computed ?? 1;
+    const report = { requestedQueryCost: cost, maximumAvailable: maxCost };
+    if (cost > maxCost) {
+      const error = new GraphQLError(`Query cost ${cost} exceeds the maximum of ${maxCost}; ask for fewer items.`, {
+        extensions: { code: 'QUERY_TOO_COSTLY', cost: report },
+      });
+      return { refusal: { errors: [error], extensions: { cost: report } } };
+    }
+    const actor = context.actor;
+    if (!spend || !actor) return { extensions: { cost: report } };
+    const status = await spend(actor.tokenId, cost);
+    if (context.rateLimitSlot) context.rateLimitSlot.status = status;
+    const rateLimit = rateLimitReport(status);
+    if (status.retryAfter !== undefined) {
+      const error = new GraphQLError(
+        `Rate limit exceeded: this operation costs ${cost} points and ${status.remaining} of ${status.limit} are left until ${rateLimit.resetAt}; retry in ${status.retryAfter} s.`,
+        { extensions: { code: 'RATE_LIMITED', retryAfter: status.retryAfter, rateLimit: { ...rateLimit, cost }, http: { status: 429 } } },
+      );
+      return { refusal: { errors: [error], extensions: { cost: report, rateLimit } } };
+    }
+    return { extensions: { cost: report, rateLimit } };
+  }
+
   return {
-    onExecute({ args, setResultAndStopExecution }) {
-      let cost: number;
-      try {
-        cost = complexityFromQuery(args.document, {
-          schema: args.schema,
-          ctx: args.contextValue as object,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-        }).complexity;
-      } catch {
-        return; // invalid variables: execution reports them properly
-      }
-      const report = { requestedQueryCost: cost, maximumAvailable: maxCost };
-      if (cost > maxCost) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError(`Query cost ${cost} exceeds the maximum of ${maxCost}; ask for fewer items.`, {
-              extensions: { code: 'QUERY_TOO_COSTLY', cost: report },
-            }),
-          ],
-          extensions: { cost: report },
-        });
+    async onExecute({ args, setResultAndStopExecution }) {
+      const outcome = await admit(args.document, args.schema, args.contextValue as CostContext, args.variableValues);
+      if ('refusal' in outcome && outcome.refusal) {
+        setResultAndStopExecution(outcome.refusal);
         return;
       }
+      const extensions = outcome.extensions;
       return {
         onExecuteDone({ result, setResult }) {
-          if (!('data' in result || 'errors' in result)) return; // streams: leave as is
-          setResult({ ...result, extensions: { ...result.extensions, cost: report } });
+          if (!('data' in result || 'errors' in result)) return; // incremental delivery: leave as is
+          setResult({ ...result, extensions: { ...result.extensions, ...extensions } });
         },
       };
+    },
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      const outcome = await admit(args.document, args.schema, args.contextValue as CostContext, args.variableValues);
+      if ('refusal' in outcome && outcome.refusal) setResultAndStopExecution(outcome.refusal);
+    },
+    onResponse({ response, serverContext }) {
+      const status = (serverContext as CostContext | undefined)?.rateLimitSlot?.status;
+      if (!status) return;
+      for (const [name, value] of Object.entries(rateLimitHeaders(status))) response.headers.set(name, value);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { diffVersions, restoreVersion, type VersionDiff } from '../domain/history.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
-import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { connectorPayload } from './errors.js';
 import { parseGlobalId } from './ids.js';
 import { ChangeReportRef } from './upgrades.js';
 
@@ -20,7 +20,7 @@ const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
     to: t.exposeInt('to'),
     unified: t.exposeString('unified', {
       nullable: true,
-      description: 'Unified diff of the code; empty when identical, null when too different to diff in time.',
+      description: 'Unified diff of the code; empty when identical, null when too different to diff in time, and null for roles that may not read source (OPERATOR).',
     }),
     actions: t.field({ type: DefinitionChangesRef, resolve: (d) => d.actions }),
     triggers: t.field({ type: DefinitionChangesRef, resolve: (d) => d.triggers }),
@@ -49,16 +49,12 @@ const RestoreVersionInput = builder.inputType('RestoreVersionInput', {
   }),
 });
 
-const RestorePayload = builder.objectRef<{ connector: import('../generated/prisma/client.js').Connector }>('RestoreVersionPayload').implement({
-  fields: (t) => ({ connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }) }),
-});
-
 builder.mutationFields((t) => ({
   restoreVersion: t.field({
-    type: RestorePayload,
-    errors: { types: CONNECTOR_MUTATION_ERRORS },
+    type: connectorPayload('RestoreVersionPayload', 'The result of `restoreVersion`.', ConnectorNode),
+    errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'CODE_HAS_ERRORS', 'FORBIDDEN'],
     description: "Makes an old version's code the new latest version, and releases it when `release` is true.",
-    args: { input: t.arg({ type: RestoreVersionInput, required: true }) },
+    args: { input: t.arg({ type: RestoreVersionInput, required: true, description: 'The connector, the version to restore and how.' }) },
     resolve: async (_root, { input }, ctx) => ({
       connector: await restoreVersion(ctx, parseGlobalId(String(input.id), 'Connector'), input.version, { release: input.release, note: input.note }),
     }),

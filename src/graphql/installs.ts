@@ -5,7 +5,9 @@ import { installConnector, updateFromParent } from '../domain/installs.js';
 import { markNotificationsRead, notificationsWhere, notificationTopic } from '../domain/notifications.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
-import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { connectorPayload, payloadType } from './errors.js';
+import type { MergeConflict } from '../code/merge.js';
+import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { parseGlobalId } from './ids.js';
 import { SharedConnectorRef } from './sharing.js';
 
@@ -86,20 +88,41 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-const MarkReadPayload = builder.objectRef<{ marked: number }>('MarkNotificationsReadPayload').implement({
-  fields: (t) => ({ marked: t.exposeInt('marked', { description: 'How many were unread before.' }) }),
+const MarkReadPayload = payloadType<{ marked: number }>('MarkNotificationsReadPayload', 'The result of `markNotificationsRead`.', (t) => ({
+  marked: t.int({ nullable: true, description: 'How many were unread before; null when refused.', resolve: (p) => p.marked ?? null }),
+}));
+
+const ConflictSideRef = builder.objectRef<MergeConflict['ours']>('ConflictSide').implement({
+  description: 'One side of a merge conflict: a 1-based, inclusive line range and its text (an empty side has `end` = `start` - 1).',
+  fields: (t) => ({
+    start: t.exposeInt('start', { description: 'First line.' }),
+    end: t.exposeInt('end', { description: 'Last line.' }),
+    text: t.exposeString('text', { description: 'The lines.' }),
+  }),
 });
 
-const ConnectorResult = builder.objectRef<{ connector: import('../generated/prisma/client.js').Connector }>('InstallPayload').implement({
-  fields: (t) => ({ connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }) }),
+const MergeConflictRef = builder.objectRef<MergeConflict>('MergeConflict').implement({
+  description: "A part of the parent's update that overlaps a change made to the copy.",
+  fields: (t) => ({
+    ours: t.field({ type: ConflictSideRef, description: "The copy's lines.", resolve: (c) => c.ours }),
+    base: t.field({ type: ConflictSideRef, description: 'The lines both started from.', resolve: (c) => c.base }),
+    theirs: t.field({ type: ConflictSideRef, description: "The parent's lines.", resolve: (c) => c.theirs }),
+  }),
 });
 
-const errors = { types: CONNECTOR_MUTATION_ERRORS };
+const UpdateFromParentPayload = payloadType<{ connector: ConnectorRow }>('UpdateFromParentPayload', 'The result of `updateFromParent`.', (t) => ({
+  connector: t.field({ type: ConnectorNode, nullable: true, description: 'Your copy as the update left it; null when refused.', resolve: (p) => p.connector ?? null }),
+  conflicts: t.field({
+    type: [MergeConflictRef],
+    description: 'With MERGE_CONFLICT: the overlapping parts (nothing was written); empty otherwise.',
+    resolve: (p) => (p.refusal instanceof MergeConflictError ? p.refusal.conflicts : []),
+  }),
+}));
 
 builder.mutationFields((t) => ({
   installConnector: t.field({
-    type: ConnectorResult,
-    errors,
+    type: connectorPayload('InstallConnectorPayload', 'The result of `installConnector`.', ConnectorNode),
+    errorCodes: ['INVALID_INPUT', 'NOT_FOUND', 'NOTHING_SHARED', 'DIRECT_INSTALL_PREVENTED', 'OWN_CONNECTOR', 'LINK_EXPIRED', 'LINK_EXHAUSTED', 'VERSION_YANKED', 'DIGEST_MISMATCH', 'FORBIDDEN'],
     description:
       "Copies a shared connector into your workspace (ADMIN and DEVELOPER): from a library listing unless it prevents direct installation, or from a private link. The copy's version 1 is the parent's latest shared version.",
     args: {
@@ -118,8 +141,8 @@ builder.mutationFields((t) => ({
     }),
   }),
   updateFromParent: t.field({
-    type: ConnectorResult,
-    errors: { types: [...CONNECTOR_MUTATION_ERRORS, MergeConflictError] },
+    type: UpdateFromParentPayload,
+    errorCodes: ['NOT_FOUND', 'NOT_AN_INSTALL', 'UP_TO_DATE', 'MERGE_CONFLICT', 'NOTHING_SHARED', 'VERSION_YANKED', 'DIGEST_MISMATCH', 'FORBIDDEN'],
     description:
       "Brings the parent's latest version for your workspace into your copy as a new latest version, merging it three ways with your own changes; your released version does not move.",
     args: {
@@ -140,7 +163,7 @@ builder.mutationFields((t) => ({
   }),
   markNotificationsRead: t.field({
     type: MarkReadPayload,
-    errors,
+    errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'FORBIDDEN'],
     args: {
       input: t.arg({ type: builder.inputType('MarkNotificationsReadInput', { fields: (f) => ({ ids: f.idList({ required: true }) }) }), required: true }),
     },

@@ -1,6 +1,6 @@
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { Principal } from '../domain/context.js';
-import { canViewSharedSource } from '../domain/sharing.js';
+import { canViewSource } from '../domain/access.js';
 import { schema } from './schema.js';
 
 export { LIBRARY_TOPIC } from '../domain/community.js';
@@ -29,8 +29,10 @@ export function createLibraryCache(ttlMs: number) {
     plugin: useResponseCache<{ actor: Principal | null }>({
       ttl: 0,
       ttlPerSchemaCoordinate,
-      // Library answers differ only by whether the viewer may read source code.
-      session: (_request, context) => `${generation}:${context.actor ? (canViewSharedSource(context.actor) ? 'source' : 'nosource') : 'anon'}`,
+      // Library answers differ by whether the viewer may read source code and, through staged
+      // rollouts (visibleSharedVersion), by the viewer's workspace.
+      session: (_request, { actor }) =>
+        `${generation}:${actor ? `${actor.kind === 'member' ? `w${actor.workspaceId}` : 'reviewer'}:${canViewSource(actor) ? 'source' : 'nosource'}` : 'anon'}`,
       // Only library reads go through the cache machinery (it rewrites documents and walks results).
       enabled: (_request, context) => /communityListings|catalogApps/.test((context as { params?: { query?: string } }).params?.query ?? ''),
       // Mutations never return library results; invalidation is by generation only.

@@ -71,14 +71,14 @@ export function createLoaders(prisma: PrismaClient) {
       },
       { cacheKeyFn: versionKey },
     ),
-    /** The ten most recent shared versions of each connector (the notes installers read). */
+    /** Every shared version of each connector, newest first; who may see which is decided by the caller (visibleSharedVersion). */
     sharedVersions: new DataLoader<number, VersionSummary[]>(async (connectorIds) => {
       const rows = await prisma.connectorVersion.findMany({
         where: { connectorId: { in: [...connectorIds] }, sharedAt: { not: null } },
         orderBy: { number: 'desc' },
         select: SUMMARY,
       });
-      return connectorIds.map((id) => rows.filter((r) => r.connectorId === id).slice(0, 10));
+      return connectorIds.map((id) => rows.filter((r) => r.connectorId === id));
     }),
     workspace: new DataLoader<number, { id: number; slug: string; name: string } | null>(async (ids) => {
       const rows = await prisma.workspace.findMany({ where: { id: { in: [...ids] } }, select: { id: true, slug: true, name: true } });

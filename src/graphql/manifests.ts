@@ -1,7 +1,7 @@
 import { exportManifest, importManifest, type ImportEntryResult } from '../domain/manifests.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
-import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
 
 const ImportActionEnum = builder.enumType('ImportAction', {
@@ -23,18 +23,21 @@ const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').imple
   }),
 });
 
-const ImportManifestPayload = builder.objectRef<{ dryRun: boolean; entries: ImportEntryResult[] }>('ImportManifestPayload').implement({
-  fields: (t) => ({
-    dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was written.' }),
-    entries: t.field({ type: [ImportEntryRef], resolve: (p) => p.entries }),
+const ImportManifestPayload = payloadType<{ dryRun: boolean; entries: ImportEntryResult[] }>('ImportManifestPayload', 'The result of `importManifest`.', (t) => ({
+  dryRun: t.boolean({ nullable: true, description: 'True when nothing was written; null when the import refused.', resolve: (p) => p.dryRun ?? null }),
+  entries: t.field({
+    type: [ImportEntryRef],
+    nullable: true,
+    description: 'What the import did (or, in a dry run, would do) per manifest entry; null when it refused.',
+    resolve: (p) => p.entries ?? null,
   }),
-});
+}));
 
 builder.queryFields((t) => ({
   exportManifest: t.field({
     type: 'JSON',
     description:
-      'A manifest (JSON) of these connectors for another environment: identity, title, description, logo, and the latest released version with its note. Every connector must have a released version.',
+      'A manifest (JSON) of these connectors for another environment: identity, title, description, logo, and the latest released version with its note and code. Every connector must have a released version. FORBIDDEN for roles that may not read source (OPERATOR).',
     args: { ids: t.arg.idList({ required: true }) },
     resolve: (_root, { ids }, ctx) => exportManifest(ctx, ids.map((id) => parseGlobalId(String(id), 'Connector', 'ids'))),
   }),
@@ -43,7 +46,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   importManifest: t.field({
     type: ImportManifestPayload,
-    errors: { types: CONNECTOR_MUTATION_ERRORS },
+    errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Imports a manifest into your workspace, all or nothing: new connectors, or new latest versions of copies imported before, each released at once. `dryRun` plans without writing.',
     args: {

@@ -1,14 +1,41 @@
 import { requireActor } from '../domain/context.js';
-import { SampleError, type SchemaField } from '../schema-gen/index.js';
+import { SampleError, type SampleErrorReason, type SchemaField } from '../schema-gen/index.js';
 import { generateSchema } from '../schema-gen/generate.js';
 import { builder } from './builder.js';
-import { ErrorInterface } from './errors.js';
+import { requestScope } from './user-errors.js';
 
 const FieldTypeEnum = builder.enumType('FieldType', {
-  values: ['string', 'integer', 'number', 'boolean', 'date', 'date_time', 'object', 'array'] as const,
+  description: 'Types of connector fields (the SDK writes them in lower case: `type: "date_time"`; `SchemaField.json` does too).',
+  values: {
+    STRING: { value: 'string', description: 'Text.' },
+    INTEGER: { value: 'integer', description: 'A whole number.' },
+    NUMBER: { value: 'number', description: 'A number with a fraction.' },
+    BOOLEAN: { value: 'boolean', description: 'True or false.' },
+    DATE: { value: 'date', description: 'A calendar date (YYYY-MM-DD).' },
+    DATE_TIME: { value: 'date_time', description: 'A timestamp (ISO 8601).' },
+    OBJECT: { value: 'object', description: 'Nested fields, in `properties`.' },
+    ARRAY: { value: 'array', description: 'A list; `of` gives the element type, `properties` the fields of object elements.' },
+  } as const,
 });
 
-const SampleFormatEnum = builder.enumType('SampleFormat', { values: ['JSON', 'CSV'] as const });
+const SampleFormatEnum = builder.enumType('SampleFormat', {
+  description: 'Formats of samples `generateSchema` reads.',
+  values: { JSON: { description: 'A JSON object or array of objects.' }, CSV: { description: 'CSV with a header row.' } } as const,
+});
+
+const SampleErrorReasonEnum = builder.enumType('SampleErrorReason', {
+  description: 'Why a sample cannot become a schema.',
+  values: {
+    INVALID_JSON: { description: 'The sample is not valid JSON.' },
+    SCALAR_SAMPLE: { description: 'The JSON is a scalar, not an object or array.' },
+    EMPTY_SAMPLE: { description: 'The sample holds no fields.' },
+    INVALID_COL_SEP: { description: 'The column separator is not one the spec names.' },
+    INCONSISTENT_ROW: { description: 'A CSV row has a different number of columns from the header.' },
+    CSV_PARSE_ERROR: { description: 'The CSV cannot be parsed (e.g. an unclosed quote).' },
+    SAMPLE_TOO_LARGE: { description: 'The sample is over 10 MB.' },
+    SAMPLE_TOO_DEEP: { description: 'The sample nests more than 100 levels.' },
+  } satisfies Record<SampleErrorReason, { description: string }>,
+});
 
 const ColSepEnum = builder.enumType('ColSep', {
   description: 'CSV column separators, as the spec names them.',
@@ -33,44 +60,51 @@ SchemaFieldRef.implement({
   }),
 });
 
-const GeneratedSchemaRef = builder.objectRef<{ fields: SchemaField[] }>('GeneratedSchema').implement({
+const SampleErrorRef = builder.objectRef<SampleError>('SampleError').implement({
+  description: 'A sample that cannot become a schema: why, and where (1-based line and column) when known.',
   fields: (t) => ({
-    fields: t.field({ type: [SchemaFieldRef], resolve: (s) => s.fields }),
-    json: t.field({
-      type: 'JSON',
-      description: 'The same fields as plain JSON (snake_case keys), to paste into connector code.',
-      resolve: (s) => s.fields,
-    }),
+    reason: t.field({ type: SampleErrorReasonEnum, description: 'Why, as a stable code.', resolve: (e) => e.reason }),
+    message: t.exposeString('message', { description: 'What went wrong, for people.' }),
+    field: t.stringList({ nullable: true, description: 'The argument the error is about, e.g. `["sample"]`.', resolve: (e) => e.field?.split('.') ?? null }),
+    line: t.exposeInt('line', { nullable: true, description: 'Line of the sample where it went wrong (1-based).' }),
+    column: t.exposeInt('column', { nullable: true, description: 'Column of that line (1-based).' }),
   }),
 });
 
-builder.objectType(SampleError, {
-  name: 'SampleError',
-  description: 'A sample that cannot become a schema: why, and where (1-based line and column) when known.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof SampleError,
+const GenerateSchemaResultRef = builder.objectRef<{ fields?: SchemaField[]; userErrors: SampleError[] }>('GenerateSchemaResult').implement({
+  description: 'The schema of a sample, or why there is none (like a mutation payload: `userErrors` is empty on success).',
   fields: (t) => ({
-    reason: t.exposeString('reason', { description: 'INVALID_JSON, SCALAR_SAMPLE, EMPTY_SAMPLE, INVALID_COL_SEP, INCONSISTENT_ROW, CSV_PARSE_ERROR, SAMPLE_TOO_LARGE or SAMPLE_TOO_DEEP.' }),
-    line: t.exposeInt('line', { nullable: true }),
-    column: t.exposeInt('column', { nullable: true }),
+    fields: t.field({ type: [SchemaFieldRef], nullable: true, description: 'The fields; null when the sample was refused.', resolve: (s) => s.fields ?? null }),
+    json: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The same fields as plain JSON (snake_case keys), to paste into connector code; null when refused.',
+      resolve: (s) => s.fields ?? null,
+    }),
+    userErrors: t.field({ type: [SampleErrorRef], description: 'Why the sample was refused; empty on success.', resolve: (s) => s.userErrors }),
   }),
 });
 
 builder.queryFields((t) => ({
   generateSchema: t.field({
-    type: GeneratedSchemaRef,
-    errors: { types: [SampleError] },
+    type: GenerateSchemaResultRef,
     description: 'The connector field schema of a JSON or CSV sample (at most 10 MB). No side effects.',
     args: {
-      sample: t.arg.string({ required: true }),
-      format: t.arg({ type: SampleFormatEnum, defaultValue: 'JSON' }),
-      colSep: t.arg({ type: ColSepEnum, defaultValue: 'comma', description: 'CSV only.' }),
+      sample: t.arg.string({ required: true, description: 'The sample text.' }),
+      format: t.arg({ type: SampleFormatEnum, defaultValue: 'JSON', description: 'How to read the sample.' }),
+      colSep: t.arg({ type: ColSepEnum, defaultValue: 'comma', description: 'Column separator (CSV only).' }),
     },
     // Parsing up to 10 MB.
     complexity: 50,
     resolve: async (_root, { sample, format, colSep }, ctx) => {
       requireActor(ctx);
-      return { fields: await generateSchema(format === 'CSV' ? 'CSV' : 'JSON', sample, colSep ?? 'comma') };
+      try {
+        return { fields: await generateSchema(format === 'CSV' ? 'CSV' : 'JSON', sample, colSep ?? 'comma'), userErrors: [] };
+      } catch (error) {
+        if (!(error instanceof SampleError)) throw error;
+        requestScope.getStore()?.countError(error.code, 'payload');
+        return { userErrors: [error] };
+      }
     },
   }),
 }));

@@ -10,6 +10,7 @@ import './history.js';
 import './manifests.js';
 import './schema-gen.js';
 import './upgrades.js';
+import './viewer.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,9 +1,11 @@
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
-import { canViewSharedSource, connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
+import { canViewSource } from '../domain/access.js';
+import { visibleSharedVersion } from '../domain/rollout.js';
+import { connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
 import { NotFoundError } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
-import { CONNECTOR_MUTATION_ERRORS } from './errors.js';
+import { payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
 import type { VersionSummary } from './loaders.js';
 
@@ -22,13 +24,13 @@ export const SharedVersionRef = builder.objectRef<VersionSummary>('SharedVersion
     replacementVersion: t.exposeInt('replacementVersion', { nullable: true }),
     yanked: t.boolean({ resolve: (v) => v.yankedAt != null }),
     sourceVisible: t.boolean({
-      description: 'Whether your role may read the code (ADMIN, DEVELOPER).',
-      resolve: (_v, _a, ctx) => canViewSharedSource(ctx.actor),
+      description: 'Whether your role may read the code (ADMIN, DEVELOPER, platform reviewers; never OPERATOR).',
+      resolve: (_v, _a, ctx) => canViewSource(ctx.actor),
     }),
     code: t.string({
       nullable: true,
-      description: 'The source; null unless your role is ADMIN or DEVELOPER.',
-      resolve: (v, _a, ctx) => (canViewSharedSource(ctx.actor) ? ctx.loaders.versionCode.load(v) : null),
+      description: 'The source; null unless your role may read source (ADMIN, DEVELOPER, platform reviewers).',
+      resolve: (v, _a, ctx) => (canViewSource(ctx.actor) ? ctx.loaders.versionCode.load(v) : null),
     }),
   }),
 });
@@ -57,8 +59,9 @@ export const SharedConnectorRef = builder.objectRef<ConnectorRow>('SharedConnect
     }),
     sharedVersions: t.field({
       type: [SharedVersionRef],
-      description: 'The ten most recent shared versions, newest first: their notes are the changelog.',
-      resolve: (c, _a, ctx) => ctx.loaders.sharedVersions.load(c.id),
+      description:
+        'The ten most recent shared versions you may see, newest first: their notes are the changelog. A version staged by a rollout shows only to workspaces inside it; a rolled-back one to nobody.',
+      resolve: async (c, _a, ctx) => (await ctx.loaders.sharedVersions.load(c.id)).filter((v) => visibleSharedVersion(c, v, ctx.actor)).slice(0, 10),
     }),
     totalInstalls: t.exposeInt('installCount'),
     publisher: t.field({ type: PublisherRef, resolve: (c) => ({ workspaceId: c.workspaceId }) }),
@@ -122,27 +125,30 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CreateShareLinkPayload = builder.objectRef<{ token: string; connector: ConnectorRow }>('CreateShareLinkPayload').implement({
-  fields: (t) => ({
-    token: t.exposeString('token', { description: 'The link secret: shown this once. Anyone holding it can view and install.' }),
-    connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }),
+const CreateShareLinkPayload = payloadType<{ token: string; connector: ConnectorRow }>('CreateShareLinkPayload', 'The result of `createShareLink`.', (t) => ({
+  token: t.string({
+    nullable: true,
+    description: 'The link secret: shown this once. Anyone holding it can view and install. Null when refused.',
+    resolve: (p) => p.token ?? null,
   }),
-});
+  connector: t.field({ type: ConnectorNode, nullable: true, description: 'The shared connector; null when refused.', resolve: (p) => p.connector ?? null }),
+}));
 
-const RevokeShareLinkPayload = builder.objectRef<{ revoked: number; connector: ConnectorRow }>('RevokeShareLinkPayload').implement({
-  fields: (t) => ({
-    revoked: t.exposeInt('revoked', { description: 'How many links stopped working (0 or 1).' }),
-    connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }),
-  }),
-});
+const RevokeShareLinkPayload = payloadType<{ revoked: number; connector: ConnectorRow }>('RevokeShareLinkPayload', 'The result of `revokeShareLink`.', (t) => ({
+  revoked: t.int({ nullable: true, description: 'How many links stopped working (0 or 1); null when refused.', resolve: (p) => p.revoked ?? null }),
+  connector: t.field({ type: ConnectorNode, nullable: true, description: 'The connector; null when refused.', resolve: (p) => p.connector ?? null }),
+}));
 
-const IdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
-const errors = { types: CONNECTOR_MUTATION_ERRORS };
+const IdInput = (name: string) =>
+  builder.inputType(name, {
+    description: `Input of \`${name[0].toLowerCase()}${name.slice(1, -'Input'.length)}\`.`,
+    fields: (t) => ({ id: t.id({ required: true, description: 'The connector (global ID).' }) }),
+  });
 
 builder.mutationFields((t) => ({
   createShareLink: t.field({
     type: CreateShareLinkPayload,
-    errors,
+    errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'A new private share link; the previous one stops working at once.',
     args: {
       input: t.arg({
@@ -164,7 +170,7 @@ builder.mutationFields((t) => ({
   }),
   revokeShareLink: t.field({
     type: RevokeShareLinkPayload,
-    errors,
+    errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Revokes the private share link: it stops working at once.',
     args: { input: t.arg({ type: IdInput('RevokeShareLinkInput'), required: true }) },
     resolve: async (_root, { input }, ctx) => {

@@ -1,14 +1,13 @@
 import { classifyChange, type Change, type ChangeReport } from '../code/compat.js';
 import type { CodeStructure } from '../code/structure.js';
 import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../domain/connectors.js';
+import { canViewWebhookTargets } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
-import { MergeConflictError } from '../domain/errors.js';
 import { EVENT_TYPES, eventTopic, type LifecycleEvent } from '../domain/events.js';
 import { registerWebhook, removeWebhook, webhooksWhere } from '../domain/webhooks.js';
-import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
-import { CONNECTOR_MUTATION_ERRORS, ErrorInterface } from './errors.js';
+import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
 
 const ChangeLevelEnum = builder.enumType('ChangeLevel', {
@@ -117,53 +116,26 @@ builder.prismaObjectFields('Notification', (t) => ({
   }),
 }));
 
-const ConflictRangeRef = builder.objectRef<{ start: number; end: number; text: string }>('ConflictSide').implement({
-  fields: (t) => ({ start: t.exposeInt('start'), end: t.exposeInt('end'), text: t.exposeString('text') }),
-});
-
-builder.objectType(MergeConflictError, {
-  name: 'MergeConflictError',
-  description: "The parent's update overlaps changes made to the copy; nothing was written. Line ranges are 1-based and inclusive.",
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof MergeConflictError,
-  fields: (t) => ({
-    conflicts: t.field({
-      type: [builder.objectRef<MergeConflictError['conflicts'][number]>('MergeConflict').implement({
-        fields: (f) => ({
-          ours: f.field({ type: ConflictRangeRef, resolve: (c) => c.ours }),
-          base: f.field({ type: ConflictRangeRef, resolve: (c) => c.base }),
-          theirs: f.field({ type: ConflictRangeRef, resolve: (c) => c.theirs }),
-        }),
-      })],
-      resolve: (e) => e.conflicts,
-    }),
-  }),
-});
-
-const errors = { types: CONNECTOR_MUTATION_ERRORS };
-const Payload = builder.objectRef<{ connector: ConnectorRow }>('UpgradePayload').implement({
-  fields: (t) => ({ connector: t.field({ type: ConnectorNode, resolve: (p) => p.connector }) }),
-});
 const id = (input: { id: string | number }) => parseGlobalId(String(input.id), 'Connector');
 
 builder.mutationFields((t) => ({
   setRollout: t.field({
-    type: Payload,
-    errors,
+    type: connectorPayload('SetRolloutPayload', 'The result of `setRollout`.', ConnectorNode),
+    errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Widens or narrows a staged share; 100 makes the staged version the shared one for everybody.',
     args: { input: t.arg({ type: builder.inputType('SetRolloutInput', { fields: (f) => ({ id: f.id({ required: true }), rolloutPercent: f.int({ required: true }) }) }), required: true }) },
     resolve: async (_r, { input }, ctx) => ({ connector: await setRollout(ctx, id(input), input.rolloutPercent) }),
   }),
   rollbackRollout: t.field({
-    type: Payload,
-    errors,
+    type: connectorPayload('RollbackRolloutPayload', 'The result of `rollbackRollout`.', ConnectorNode),
+    errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'FORBIDDEN'],
     description: 'Stops a staged share: nobody else is offered the version; unread notifications about it are withdrawn.',
     args: { input: t.arg({ type: builder.inputType('RollbackRolloutInput', { fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
     resolve: async (_r, { input }, ctx) => ({ connector: await rollbackRollout(ctx, id(input)) }),
   }),
   deprecateVersion: t.field({
-    type: Payload,
-    errors,
+    type: connectorPayload('DeprecateVersionPayload', 'The result of `deprecateVersion`.', ConnectorNode),
+    errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Marks a shared version deprecated, with a message and optionally the version to use instead.',
     args: {
       input: t.arg({
@@ -178,8 +150,8 @@ builder.mutationFields((t) => ({
     }),
   }),
   yankVersion: t.field({
-    type: Payload,
-    errors,
+    type: connectorPayload('YankVersionPayload', 'The result of `yankVersion`.', ConnectorNode),
+    errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'FORBIDDEN'],
     description: 'Yanks a shared version so new installs cannot get it (existing copies keep working); `yanked: false` takes it back.',
     args: {
       input: t.arg({
@@ -203,7 +175,11 @@ const DeliveryRef = builder.prismaObject('WebhookDelivery', {
     status: t.string({ resolve: (d) => d.status }),
     attempts: t.exposeInt('attempts'),
     lastStatus: t.exposeInt('lastStatus', { nullable: true, description: 'HTTP status of the last attempt.' }),
-    lastError: t.exposeString('lastError', { nullable: true }),
+    lastError: t.string({
+      nullable: true,
+      description: 'Why the last attempt failed; null for roles that do not manage webhooks (it can name the target host).',
+      resolve: (d, _a, ctx) => (canViewWebhookTargets(ctx.actor) ? d.lastError : null),
+    }),
     payload: t.expose('payload', { type: 'JSON' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
@@ -214,7 +190,11 @@ const DeliveryRef = builder.prismaObject('WebhookDelivery', {
 const WebhookRef = builder.prismaObject('Webhook', {
   fields: (t) => ({
     databaseId: t.exposeInt('id'),
-    url: t.exposeString('url'),
+    url: t.string({
+      nullable: true,
+      description: 'Where deliveries go; null for roles that do not manage webhooks (OPERATOR): URLs can hold the receiver\'s secrets.',
+      resolve: (w, _a, ctx) => (canViewWebhookTargets(ctx.actor) ? w.url : null),
+    }),
     events: t.exposeStringList('events'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     deliveries: t.relation('deliveries', { description: 'The 50 most recent deliveries, newest first.', query: { orderBy: { id: 'desc' }, take: 50 } }),
@@ -232,13 +212,11 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   registerWebhook: t.field({
-    type: builder.objectRef<{ secret: string; webhook: import('../generated/prisma/client.js').Webhook }>('RegisterWebhookPayload').implement({
-      fields: (f) => ({
-        secret: f.exposeString('secret', { description: 'The HMAC key for X-Registry-Signature: shown this once.' }),
-        webhook: f.field({ type: WebhookRef, resolve: (p) => p.webhook }),
-      }),
-    }),
-    errors,
+    type: payloadType<{ secret: string; webhook: import('../generated/prisma/client.js').Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
+      secret: f.string({ nullable: true, description: 'The HMAC key for X-Registry-Signature: shown this once. Null when refused.', resolve: (p) => p.secret ?? null }),
+      webhook: f.field({ type: WebhookRef, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
+    })),
+    errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff.',
     args: {
       input: t.arg({
@@ -249,8 +227,10 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input }, ctx) => registerWebhook(ctx, { url: input.url, events: input.events }, { allowHttpLoopback: ctx.settings.allowHttpLoopbackWebhooks }),
   }),
   removeWebhook: t.field({
-    type: builder.objectRef<{ removed: boolean }>('RemoveWebhookPayload').implement({ fields: (f) => ({ removed: f.exposeBoolean('removed') }) }),
-    errors,
+    type: payloadType<{ removed: boolean }>('RemoveWebhookPayload', 'The result of `removeWebhook`.', (f) => ({
+      removed: f.boolean({ nullable: true, description: 'True when deliveries stopped; null when refused.', resolve: (p) => p.removed ?? null }),
+    })),
+    errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Stops deliveries to a webhook (its log stays).',
     args: { input: t.arg({ type: builder.inputType('RemoveWebhookInput', { fields: (f) => ({ databaseId: f.int({ required: true }) }) }), required: true }) },
     resolve: async (_r, { input }, ctx) => {

@@ -12,12 +12,17 @@ import type { Metrics } from '../http/observability.js';
 import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js';
 import type { LibraryCache } from './library-cache.js';
 import { useCleanInput } from './clean-input.js';
-import { useCost } from './cost.js';
+import { useCursorCheck } from './cursors.js';
+import { useCost, type RateLimitSlot } from './cost.js';
+import type { RateLimits } from '../http/rate-limit.js';
+import { useSessionEnd } from './session-end.js';
 import { schema } from './schema.js';
 
 export interface ServerContext {
   actor: Principal | null;
   log: Logger;
+  /** Filled by useCost with the token's budget after this request, for the RateLimit headers. */
+  rateLimitSlot?: RateLimitSlot;
 }
 
 export interface GraphQLParts {
@@ -26,6 +31,8 @@ export interface GraphQLParts {
   pubsub: RegistryPubSub;
   metrics: Metrics;
   library: LibraryCache;
+  /** The shared budgets; absent, GraphQL is not rate-limited. */
+  rateLimits?: RateLimits;
 }
 
 /** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
@@ -38,7 +45,7 @@ function rejectWith(code: string) {
   };
 }
 
-export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library }: GraphQLParts) {
+export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits }: GraphQLParts) {
   const events = domainEvents(pubsub, library);
   return createYoga<ServerContext>({
     schema,
@@ -64,6 +71,13 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
         if (original instanceof PothosValidationError && error instanceof GraphQLError) {
           return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
         }
+        // GraphQL's own refusals (syntax, validation, variables, limits, our coded errors) are the
+        // caller's mistakes: answered with their code, logged at debug, never counted as faults.
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+          const reported = original instanceof GraphQLError ? original : error;
+          log.debug({ code: reported.extensions?.code ?? 'BAD_REQUEST', message: reported.message }, 'client error');
+          return error;
+        }
         // Everything else is a bug: log it in full, tell the client nothing about it.
         metrics.errors.inc({ code: 'INTERNAL_SERVER_ERROR', surface: 'graphql' });
         log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
@@ -81,7 +95,9 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       }),
       useRequestErrorCodes(),
       useCleanInput(),
-      useCost(config.MAX_QUERY_COMPLEXITY),
+      useCursorCheck(),
+      useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL }),
+      useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),
     ],

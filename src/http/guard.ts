@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Principal } from '../domain/context.js';
 import { authenticate } from '../domain/auth.js';
 import type { PrismaClient } from '../db/database.js';
-import type { RateLimiter } from './rate-limit.js';
+import { rateLimitHeaders, type RateLimits } from './rate-limit.js';
 
 export type Env = {
   Variables: {
@@ -20,7 +20,7 @@ export type Env = {
  * How each front door (GraphQL, REST) words a refusal made before its own code runs:
  * GraphQL answers `{errors:[{message, extensions:{code}}]}`, REST the spec's error body.
  */
-export type Refuse = (c: Context<Env>, status: 400 | 401 | 404 | 413 | 429, code: string, message: string, headers?: Record<string, string>) => Response;
+export type Refuse = (c: Context<Env>, status: 400 | 401 | 404 | 405 | 413 | 415 | 429, code: string, message: string, headers?: Record<string, string>) => Response;
 
 /** Oversized bodies are refused while they stream in, before anything parses them. */
 export function limitBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<Env> {
@@ -60,7 +60,15 @@ async function readGetBody(c: Context<Env>, maxBytes: number): Promise<ArrayBuff
 export function readBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<Env> {
   return async (c, next) => {
     c.set('body', null);
-    const bytes = c.req.method === 'GET' || c.req.method === 'HEAD' ? await readGetBody(c, maxBytes) : await c.req.arrayBuffer();
+    let bytes: ArrayBuffer | 'too-large' | null;
+    try {
+      bytes = c.req.method === 'GET' || c.req.method === 'HEAD' ? await readGetBody(c, maxBytes) : await c.req.arrayBuffer();
+    } catch (error) {
+      // The client went away (or sent less than it announced) while the body streamed in: its
+      // mistake or its network's, answered to nobody, logged as such rather than as a fault.
+      c.get('log').info({ reason: (error as { code?: string }).code ?? (error as Error).message }, 'request body aborted');
+      return refuse(c, 400, 'REQUEST_ABORTED', 'The request body ended before it was complete.');
+    }
     if (bytes === 'too-large') return refuse(c, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes.`);
     if (bytes) {
       try {
@@ -69,6 +77,71 @@ export function readBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<En
         return refuse(c, 400, 'INVALID_UTF8', 'Request body is not valid UTF-8.');
       }
       c.set('body', bytes);
+    }
+    await next();
+  };
+}
+
+/** How deep a JSON request body (or a GET `variables`/`extensions` parameter) may nest. */
+export const MAX_JSON_DEPTH = 128;
+
+/**
+ * Nesting depth of JSON text, counted without parsing (strings skipped), so a body nested
+ * 100,000 levels deep is refused before any recursive code (parsers, coercion) meets it.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++; // backslash: skip the escaped character
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 123 || ch === 91) {
+      if (++depth > max) max = depth;
+    } else if (ch === 125 || ch === 93) depth--;
+  }
+  return max;
+}
+
+/**
+ * GraphQL request parameters that the GraphQL server would otherwise choke on (and answer 500):
+ * JSON nested deeper than MAX_JSON_DEPTH (400 BAD_USER_INPUT), and GET parameters that do not
+ * decode or whose `variables`/`extensions` are not JSON objects (400 BAD_REQUEST).
+ */
+export function requireSaneGraphQLParams(refuse: Refuse): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const tooDeep = () => refuse(c, 400, 'BAD_USER_INPUT', `The request nests JSON deeper than ${MAX_JSON_DEPTH} levels.`);
+    const bytes = c.get('body');
+    if (bytes && jsonDepth(new TextDecoder().decode(bytes)) > MAX_JSON_DEPTH) return tooDeep();
+    if (c.req.method === 'GET') {
+      const search = new URL(c.req.url).search.slice(1);
+      const params = new Map<string, string>();
+      try {
+        for (const pair of search.split('&').filter(Boolean)) {
+          const at = pair.indexOf('=');
+          const [key, value] = at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+          params.set(decodeURIComponent(key.replace(/\+/g, ' ')), decodeURIComponent(value.replace(/\+/g, ' ')));
+        }
+      } catch {
+        return refuse(c, 400, 'BAD_REQUEST', 'The query string has an invalid percent-escape.');
+      }
+      for (const name of ['variables', 'extensions']) {
+        const raw = params.get(name);
+        if (raw === undefined || raw === '') continue;
+        if (jsonDepth(raw) > MAX_JSON_DEPTH) return tooDeep();
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          return refuse(c, 400, 'BAD_REQUEST', `The \`${name}\` parameter is not valid JSON.`);
+        }
+        if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+          return refuse(c, 400, 'BAD_REQUEST', `The \`${name}\` parameter must be a JSON object.`);
+        }
+      }
     }
     await next();
   };
@@ -110,28 +183,40 @@ export function authenticateRequest(prisma: PrismaClient, refuse: Refuse): Middl
   };
 }
 
-/** REST has no anonymous calls: every endpoint needs a token. */
-export function requireToken(refuse: Refuse): MiddlewareHandler<Env> {
+/**
+ * No anonymous calls: a missing token is refused exactly like a bad one (401 UNAUTHENTICATED), so
+ * a client's "sign in again" logic covers both. `isPublic` exempts what anyone may fetch.
+ */
+export function requireToken(refuse: Refuse, isPublic: (c: Context<Env>) => boolean = () => false): MiddlewareHandler<Env> {
   return async (c, next) => {
-    if (!c.get('actor')) return refuse(c, 401, 'UNAUTHENTICATED', 'Authenticate with an `Authorization: Bearer <token>` header.');
-    await next();
-  };
-}
-
-/** Limits calls per token (per client address when anonymous). */
-export function rateLimit(limiter: RateLimiter, refuse: Refuse): MiddlewareHandler<Env> {
-  return async (c, next) => {
-    const actor = c.get('actor');
-    const key = actor ? `token:${actor.tokenId}` : `ip:${clientAddress(c)}`;
-    const retryAfter = await limiter.take(key);
-    if (retryAfter !== null) {
-      return refuse(c, 429, 'RATE_LIMITED', `Rate limit exceeded; retry in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) });
+    if (!c.get('actor') && c.req.method !== 'OPTIONS' && !isPublic(c)) {
+      return refuse(c, 401, 'UNAUTHENTICATED', 'Authenticate with an `Authorization: Bearer <token>` header.', { 'WWW-Authenticate': 'Bearer' });
     }
     await next();
   };
 }
 
-function clientAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
+/** Methods an endpoint takes; any other gets 405 with `Allow`. */
+export function allowMethods(methods: string[], refuse: Refuse): MiddlewareHandler<Env> {
+  const allowed = new Set(methods);
+  return async (c, next) => {
+    if (!allowed.has(c.req.method)) {
+      return refuse(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.path} does not take ${c.req.method}; it takes ${methods.join(', ')}.`, { Allow: methods.join(', ') });
+    }
+    await next();
+  };
+}
+
+/** The spec's REST rate limit: calls per token, in the budget every gateway process shares. */
+export function restRateLimit(limits: RateLimits, refuse: Refuse): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const actor = c.get('actor')!;
+    const status = await limits.takeRest(actor.tokenId);
+    const headers = rateLimitHeaders(status);
+    if (status.retryAfter !== undefined) {
+      return refuse(c, 429, 'RATE_LIMITED', `Rate limit exceeded (${status.limit} call per ${status.windowSeconds} s); retry in ${status.retryAfter} s.`, headers);
+    }
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
 }

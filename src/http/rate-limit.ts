@@ -1,26 +1,150 @@
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type IRateLimiterStoreOptions,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
 
 /**
- * Token-bucket-like limit per caller: `perSecond` sustained plus a burst of `burst` calls,
- * built from rate-limiter-flexible's bursty limiter. Kept in process memory, so with several
- * gateway processes each one applies the limit on its own.
+ * The two budgets of a token, kept where every gateway process sees them:
+ * - GraphQL: a cost budget (GitHub's model): `GRAPHQL_RATE_LIMIT_POINTS` points per fixed window
+ *   of `GRAPHQL_RATE_LIMIT_WINDOW_SECONDS`, spent by each operation's computed cost.
+ * - REST: the spec's `RATE_LIMIT_PER_SECOND` calls per second, plus `RATE_LIMIT_BURST` extra
+ *   calls per minute for a short burst (rate-limiter-flexible's bursty limiter).
+ *
+ * Store: the `rate_limit` table of the registry's own database (PostgreSQL, so several gateway
+ * processes share one budget; on PGlite the same table in the embedded database, which only one
+ * process opens), or Redis when `REDIS_URL` is set. If the store fails, an in-memory limiter
+ * with the same settings takes over for that call (rate-limiter-flexible's insurance limiter),
+ * so a store outage degrades to per-process limits instead of refusing everything.
  */
-export function createRateLimiter(opts: { perSecond: number; burst: number }) {
-  const sustained = new RateLimiterMemory({ points: Math.max(1, Math.round(opts.perSecond)), duration: 1 });
-  const burst = new RateLimiterMemory({ points: opts.burst, duration: Math.max(1, Math.ceil(opts.burst / opts.perSecond)) });
-  const limiter = new BurstyRateLimiter(sustained, burst);
+export interface RateLimitStatus {
+  /** Points (GraphQL) or calls (REST) this request spent. */
+  cost: number;
+  limit: number;
+  remaining: number;
+  /** When the window ends and the budget is full again. */
+  resetAt: Date;
+  /** Seconds the window lasts (for RateLimit-Policy). */
+  windowSeconds: number;
+  policy: 'graphql' | 'rest';
+  /** Seconds to wait before retrying; set when the request was refused. */
+  retryAfter?: number;
+}
+
+export interface RateLimits {
+  /** Spends `cost` points of a token's GraphQL budget; a refusal spends nothing. */
+  spendGraphQL(tokenId: number, cost: number): Promise<RateLimitStatus>;
+  /** Takes one REST call from a token's budget. */
+  takeRest(tokenId: number): Promise<RateLimitStatus>;
+  close(): Promise<void>;
+}
+
+type Store = { kind: 'redis'; client: import('ioredis').Redis } | { kind: 'sql'; db: Database };
+
+/** rate-limiter-flexible speaks node-postgres' `query({text, values})`; this serves it from either driver. */
+function sqlStoreClient(db: Database) {
   return {
-    /** null when the call may proceed, else the seconds to wait before the next try. */
-    async take(key: string): Promise<number | null> {
-      try {
-        await limiter.consume(key);
-        return null;
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw rejection;
-      }
+    async query({ text, values }: { text: string; values?: unknown[] }) {
+      const rows = await db.sql.query(text, values ?? []);
+      return { rows, rowCount: rows.length };
     },
   };
 }
 
-export type RateLimiter = ReturnType<typeof createRateLimiter>;
+function limiter(store: Store, opts: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract {
+  const insuranceLimiter = new RateLimiterMemory(opts);
+  if (store.kind === 'redis') return new RateLimiterRedis({ ...opts, storeClient: store.client, insuranceLimiter, rejectIfRedisNotReady: true });
+  const options: IRateLimiterStoreOptions & { tableName: string; tableCreated: boolean; storeType: string; clearExpiredByTimeout: boolean } = {
+    ...opts,
+    storeClient: sqlStoreClient(store.db),
+    storeType: 'pool',
+    // Created by the migration 20261125040000_rate_limit.
+    tableName: 'rate_limit',
+    tableCreated: true,
+    clearExpiredByTimeout: true,
+    insuranceLimiter,
+  };
+  return new RateLimiterPostgres(options);
+}
+
+const retryAfterOf = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+export async function createRateLimits(config: Config, db: Database): Promise<RateLimits> {
+  let redis: import('ioredis').Redis | undefined;
+  if (config.REDIS_URL) {
+    const { Redis } = await import('ioredis');
+    redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', () => {}); // the insurance limiter covers outages; ioredis reconnects
+    await new Promise<void>((resolve) => (redis!.status === 'ready' ? resolve() : redis!.once('ready', () => resolve())));
+  }
+  const store: Store = redis ? { kind: 'redis', client: redis } : { kind: 'sql', db };
+
+  const gqlPoints = config.GRAPHQL_RATE_LIMIT_POINTS;
+  const gqlWindow = config.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS;
+  const graphql = limiter(store, { keyPrefix: 'graphql', points: gqlPoints, duration: gqlWindow });
+
+  // Sustained rate: N calls per second, or one call per 1/N seconds below 1/s.
+  const perSecond = config.RATE_LIMIT_PER_SECOND;
+  const sustained = perSecond >= 1 ? { points: Math.floor(perSecond), duration: 1 } : { points: 1, duration: 1 / perSecond };
+  const restSustained = limiter(store, { keyPrefix: 'rest', ...sustained });
+  const rest =
+    config.RATE_LIMIT_BURST > 0
+      ? new BurstyRateLimiter(restSustained, limiter(store, { keyPrefix: 'rest-burst', points: config.RATE_LIMIT_BURST, duration: 60 }))
+      : restSustained;
+
+  return {
+    async spendGraphQL(tokenId, cost) {
+      const key = String(tokenId);
+      const base = { cost, limit: gqlPoints, windowSeconds: gqlWindow, policy: 'graphql' as const };
+      try {
+        const res = await graphql.consume(key, cost);
+        return { ...base, remaining: res.remainingPoints, resetAt: new Date(Date.now() + res.msBeforeNext) };
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        // The store counts refused points too; give them back so a refused large query does not
+        // eat the budget small ones could still use.
+        const after = await graphql.reward(key, cost).catch(() => rejection);
+        return {
+          ...base,
+          cost: 0,
+          remaining: Math.max(0, gqlPoints - after.consumedPoints),
+          resetAt: new Date(Date.now() + rejection.msBeforeNext),
+          retryAfter: retryAfterOf(rejection),
+        };
+      }
+    },
+    async takeRest(tokenId) {
+      const base = { cost: 1, limit: sustained.points, windowSeconds: sustained.duration, policy: 'rest' as const };
+      try {
+        const res = await rest.consume(String(tokenId));
+        return { ...base, remaining: res.remainingPoints, resetAt: new Date(Date.now() + Math.max(0, res.msBeforeNext)) };
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return { ...base, cost: 0, remaining: 0, resetAt: new Date(Date.now() + rejection.msBeforeNext), retryAfter: retryAfterOf(rejection) };
+      }
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+/**
+ * The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy (quota
+ * `q` per window `w` seconds) and what is left (`r`) with the seconds until it resets (`t`).
+ */
+export function rateLimitHeaders(status: RateLimitStatus): Record<string, string> {
+  const t = Math.max(0, Math.ceil((status.resetAt.getTime() - Date.now()) / 1000));
+  const headers: Record<string, string> = {
+    'RateLimit-Policy': `"${status.policy}";q=${status.limit};w=${Math.ceil(status.windowSeconds)}`,
+    RateLimit: `"${status.policy}";r=${status.remaining};t=${t}`,
+  };
+  if (status.retryAfter !== undefined) headers['Retry-After'] = String(status.retryAfter);
+  return headers;
+}

@@ -1,4 +1,7 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Database } from '../db/database.js';
+import { checkWebhookTarget, guardedLookup, type TargetPolicy } from '../domain/webhook-targets.js';
 import { signPayload } from '../domain/webhooks.js';
 import type { Logger } from '../log.js';
 
@@ -7,12 +10,45 @@ export interface DelivererOptions {
   retryBaseMs: number;
   maxAttempts: number;
   timeoutMs: number;
+  /** Where deliveries may go (public addresses; loopback too only with WEBHOOK_ALLOW_HTTP_LOOPBACK). */
+  targets: TargetPolicy;
+}
+
+/**
+ * One POST with node:http(s): the target URL is checked again (rules may be stricter than when it
+ * was registered) and the connection uses a DNS lookup that refuses non-public addresses, so what
+ * is checked is what is connected to. Redirects are not followed.
+ */
+function post(url: string, headers: Record<string, string>, body: string, opts: DelivererOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let target: URL;
+    try {
+      target = new URL(checkWebhookTarget(url, opts.targets));
+    } catch (e) {
+      reject(new Error(`Refused: ${(e as Error).message}`));
+      return;
+    }
+    const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request(
+      target,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: guardedLookup(opts.targets), timeout: opts.timeoutMs },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`No answer within ${opts.timeoutMs} ms.`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /**
  * Sends due webhook deliveries: POSTs the JSON payload with its HMAC signature, marks 2xx answers
  * delivered, and retries anything else with exponential backoff until `maxAttempts`, logging each
- * attempt on the delivery. Deliveries are claimed by pushing their next attempt forward in one
+ * attempt on the delivery. Only deliveries of webhooks still registered are claimed (a removed
+ * webhook gets nothing more, retries included). Deliveries are claimed by pushing their next attempt forward in one
  * UPDATE … FOR UPDATE SKIP LOCKED, so several gateway processes never send the same one twice at
  * once. Wakes on `poke()` (a new event) and on a timer for retries.
  */
@@ -26,9 +62,10 @@ export function createWebhookDeliverer(db: Database, log: Logger, opts: Delivere
     return db.sql.query<{ id: number; event: string; payload: unknown; attempts: number; url: string; secret: string }>(
       `UPDATE webhook_deliveries d SET next_attempt_at = now() + interval '5 minutes', attempts = d.attempts + 1
        FROM webhooks w
-       WHERE d.webhook_id = w.id AND d.id IN (
-         SELECT id FROM webhook_deliveries WHERE status = 'PENDING' AND next_attempt_at <= now()
-         ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+       WHERE d.webhook_id = w.id AND w.disabled_at IS NULL AND d.id IN (
+         SELECT p.id FROM webhook_deliveries p JOIN webhooks h ON h.id = p.webhook_id
+         WHERE p.status = 'PENDING' AND p.next_attempt_at <= now() AND h.disabled_at IS NULL
+         ORDER BY p.next_attempt_at LIMIT 20 FOR UPDATE OF p SKIP LOCKED)
        RETURNING d.id, d.event, d.payload, d.attempts, w.url, w.secret`,
     );
   }
@@ -39,11 +76,9 @@ export function createWebhookDeliverer(db: Database, log: Logger, opts: Delivere
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(opts.timeoutMs),
-        headers: {
+      status = await post(
+        d.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'connector-registry-webhooks',
           'x-registry-event': d.event,
@@ -52,9 +87,8 @@ export function createWebhookDeliverer(db: Database, log: Logger, opts: Delivere
           'x-registry-signature': signPayload(d.secret, timestamp, body),
         },
         body,
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => null);
+        opts,
+      );
     } catch (e) {
       error = (e as Error).message.slice(0, 500);
     }

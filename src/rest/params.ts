@@ -45,5 +45,12 @@ export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.
   throw new InvalidInputError(field ? `${field}: ${issue.message}` : issue.message, field);
 }
 
-/** `:id` path segments are positive 32-bit integers; anything else is a connector that does not exist. */
-export const idParam = z.coerce.number().int().min(1).max(2147483647);
+/**
+ * `:id` path segments are positive 32-bit integers written plainly (`12`); anything else, also
+ * what only evaluates to one (`1e0`, `0x1`, `1.0`, `01`), is a connector that does not exist.
+ */
+export const idParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/)
+  .transform(Number)
+  .pipe(z.number().max(2147483647));

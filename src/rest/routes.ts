@@ -7,7 +7,7 @@ import { generateSchema } from '../schema-gen/generate.js';
 import { DomainError, NotFoundError } from '../domain/errors.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Env } from '../http/guard.js';
-import { domainErrorResponse, refuse } from './errors.js';
+import { domainErrorResponse, errorBody, refuse } from './errors.js';
 import { idParam, parseParams, requestParams } from './params.js';
 import { connectorRecord, connectorRecords } from './records.js';
 
@@ -101,6 +101,25 @@ export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
     await shareConnector(ctx(c), id);
     return c.json(await connectorRecord(ctx(c), id));
   });
+
+  // A known path with a method it does not take: 405 with the methods it does.
+  const ALLOW: Record<string, string[]> = {
+    '/sdk/generate_schema/json': ['GET', 'POST'],
+    '/sdk/generate_schema/csv': ['GET', 'POST'],
+    '/custom_connectors/search': ['GET', 'HEAD'],
+    '/custom_connectors/:id/code': ['GET', 'HEAD'],
+    '/custom_connectors': ['POST'],
+    '/custom_connectors/:id': ['PUT'],
+    '/custom_connectors/:id/release': ['POST'],
+    '/custom_connectors/:id/share': ['POST'],
+  };
+  for (const [path, methods] of Object.entries(ALLOW)) {
+    api.all(path, (c) => {
+      const body = { ...errorBody(405, `${c.req.method} is not allowed here; use ${methods.join(', ')}.`), error_code: 'METHOD_NOT_ALLOWED' };
+      c.get('countError')?.('METHOD_NOT_ALLOWED', 'rest');
+      return c.json(body, 405, { Allow: methods.join(', ') });
+    });
+  }
 
   api.onError((error, c) => {
     if (error instanceof DomainError) {

@@ -23,6 +23,7 @@ const PG_TYPES: Record<string, string[]> = {
   Boolean: ['boolean'],
   DateTime: ['timestamp without time zone'],
   Json: ['jsonb'],
+  BigInt: ['bigint'],
 };
 
 const columnName = (f: DmmfField) => f.dbName ?? f.name;

@@ -30,6 +30,7 @@ for (const backend of await backends()) {
 
     it('needs a token to read or write', async () => {
       const read = await t.gql(`{ connectors(first: 5) { nodes { id } } }`);
+      expect(read.status).toBe(401);
       expect(read.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       const write = await t.gql(CREATE, { input: { title: 'x', code: validCode() } });
       expect(write.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -66,7 +67,7 @@ for (const backend of await backends()) {
       ] as const;
       for (const [doc, vars, field] of attempts) {
         const res = await t.gql(doc, vars, operatorA);
-        expect(res.body.data[field], field).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+        expect(res.body.data[field], field).toMatchObject({ connector: null, userErrors: [{ code: 'FORBIDDEN' }] });
       }
       const after = await t.gql(GET, { id: connectorId }, adminA);
       expect(after.body.data.connector).toMatchObject({ latestVersion: 1, latestReleasedVersion: null });
@@ -90,7 +91,7 @@ for (const backend of await backends()) {
       ] as const;
       for (const [doc, vars, field] of attempts) {
         const res = await t.gql(doc, vars, adminB);
-        expect(res.body.data[field], field).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+        expect(res.body.data[field], field).toMatchObject({ connector: null, userErrors: [{ code: 'NOT_FOUND' }] });
       }
       const after = await t.gql(GET, { id: connectorId }, adminA);
       expect(after.body.data.connector).toMatchObject({ title: 'Secret', latestVersion: 2, latestReleasedVersion: null });

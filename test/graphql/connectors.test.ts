@@ -23,7 +23,7 @@ for (const backend of await backends()) {
 
     it('creates a connector with version 1, a stable machine name and the actions and triggers of its code', async () => {
       const result = await create({ title: 'Acme CRM', note: 'first cut', description: '# Acme', logo: PNG_1PX });
-      expect(result.__typename).toBe('ConnectorPayload');
+      expect(result.userErrors).toEqual([]);
       const c = result.connector;
       expect(c.name).toMatch(/^acme_crm_connector_\d+_[0-9a-f]{10}$/);
       expect(c).toMatchObject({
@@ -70,12 +70,17 @@ for (const backend of await backends()) {
       await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'B' }) } }, admin);
       const stale = await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'C' }), title: 'Changed', expectedLatestVersion: 1 } }, admin);
       expect(stale.body.data.updateConnector).toEqual({
-        __typename: 'VersionConflictError',
-        code: 'VERSION_CONFLICT',
-        message: expect.stringContaining('version 2'),
-        field: 'input.expectedLatestVersion',
-        expectedLatestVersion: 1,
-        latestVersion: 2,
+        connector: null,
+        userErrors: [
+          {
+            code: 'VERSION_CONFLICT',
+            message: expect.stringContaining('version 2'),
+            field: ['input', 'expectedLatestVersion'],
+            detail: null,
+            expectedLatestVersion: 1,
+            latestVersion: 2,
+          },
+        ],
       });
       const got = await t.gql(GET, { id: connector.id }, admin);
       expect(got.body.data.connector).toMatchObject({ title: 'Acme', latestVersion: 2 });
@@ -94,13 +99,13 @@ for (const backend of await backends()) {
       expect(Date.parse(released.body.data.releaseConnector.connector.releasedVersions[0].releasedAt)).not.toBeNaN();
 
       const again = await t.gql(RELEASE, { id: connector.id }, admin);
-      expect(again.body.data.releaseConnector).toMatchObject({ __typename: 'PreconditionError', code: 'ALREADY_RELEASED' });
+      expect(again.body.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_RELEASED' });
 
       const broken = await t.gql(UPDATE, { input: { id: connector.id, code: SYNTAX_ERROR_CODE } }, admin);
       expect(broken.body.data.updateConnector.connector.latestVersion).toBe(2);
       const refused = await t.gql(RELEASE, { id: connector.id }, admin);
-      expect(refused.body.data.releaseConnector).toMatchObject({ __typename: 'PreconditionError', code: 'CODE_HAS_ERRORS' });
-      expect(refused.body.data.releaseConnector.message).toMatch(/^Fix code errors before releasing the connector: Line 2 has syntax errors/);
+      expect(refused.body.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'CODE_HAS_ERRORS' });
+      expect(refused.body.data.releaseConnector.userErrors[0].message).toMatch(/^Fix code errors before releasing the connector: Line 2 has syntax errors/);
       const got = await t.gql(GET, { id: connector.id }, admin);
       expect(got.body.data.connector.latestReleasedVersion).toBe(1);
     });
@@ -123,13 +128,13 @@ for (const backend of await backends()) {
         }),
       );
       const refused = await t.gql(RELEASE, { id: semantic.connector.id }, admin);
-      expect(refused.body.data.releaseConnector.code).toBe('CODE_HAS_ERRORS');
+      expect(refused.body.data.releaseConnector.userErrors[0].code).toBe('CODE_HAS_ERRORS');
     });
 
     it('shares the latest released version, and refuses when nothing is released or it is already shared', async () => {
       const { connector } = await create({ note: 'one' });
       const nothing = await t.gql(SHARE, { id: connector.id }, admin);
-      expect(nothing.body.data.shareConnector).toMatchObject({ __typename: 'PreconditionError', code: 'NOTHING_RELEASED' });
+      expect(nothing.body.data.shareConnector.userErrors[0]).toMatchObject({ code: 'NOTHING_RELEASED' });
 
       await t.gql(RELEASE, { id: connector.id }, admin);
       await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'two' }), note: 'two' } }, admin);
@@ -141,7 +146,7 @@ for (const backend of await backends()) {
         latestSharedVersionNote: 'one',
       });
       const again = await t.gql(SHARE, { id: connector.id }, admin);
-      expect(again.body.data.shareConnector).toMatchObject({ __typename: 'PreconditionError', code: 'ALREADY_SHARED' });
+      expect(again.body.data.shareConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_SHARED' });
     });
 
     it('lists the ten most recent releases unless asked for another count', async () => {
@@ -194,7 +199,7 @@ for (const backend of await backends()) {
       const results = await Promise.all(
         Array.from({ length: n }, (_, i) => t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: `c${i}` }), note: `n${i}` } }, admin)),
       );
-      for (const r of results) expect(r.body.data.updateConnector.__typename).toBe('ConnectorPayload');
+      for (const r of results) expect(r.body.data.updateConnector.userErrors).toEqual([]);
       const got = await t.gql(GET, { id: connector.id }, admin);
       const versions = got.body.data.connector.versions.nodes as { number: number; note: string }[];
       expect(versions.map((v) => v.number)).toEqual(Array.from({ length: n + 1 }, (_, i) => n + 1 - i));

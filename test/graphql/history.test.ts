@@ -4,9 +4,9 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from './ops.js';
 
-const RESTORE = `mutation($input: RestoreVersionInput!) { restoreVersion(input: $input) { __typename
-  ... on RestoreVersionPayload { connector { latestVersion latestVersionNote latestReleasedVersion versions(first: 1) { nodes { number code note createdBy { handle } releasedBy { handle } releasedAt } } } }
-  ... on Error { code message field } } }`;
+const RESTORE = `mutation($input: RestoreVersionInput!) { restoreVersion(input: $input) {
+  connector { latestVersion latestVersionNote latestReleasedVersion versions(first: 1) { nodes { number code note createdBy { handle } releasedBy { handle } releasedAt } } }
+  userErrors { code message field } } }`;
 const DIFF = `query($id: ID!, $from: Int!, $to: Int!) { connector(id: $id) { diff(from: $from, to: $to) {
   from to unified actions { added removed changed } triggers { added removed changed } } } }`;
 const HISTORY = `query($id: ID!) { connector(id: $id) { versions(first: 10) { nodes { number note actions triggers createdAt createdBy { handle } releasedAt releasedBy { handle } } } } }`;
@@ -59,13 +59,13 @@ for (const backend of await backends()) {
       const id = (await t.gql(CREATE, { input: { title: 'E', code: SYNTAX_ERROR_CODE } }, alice)).body.data.createConnector.connector.id;
       await t.gql(UPDATE, { input: { id, code: validCode() } }, alice);
       const missing = await t.gql(RESTORE, { input: { id, version: 9 } }, alice);
-      expect(missing.body.data.restoreVersion).toMatchObject({ code: 'NOT_FOUND', field: 'input.version' });
+      expect(missing.body.data.restoreVersion.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'version'] });
       const broken = await t.gql(RESTORE, { input: { id, version: 1, release: true } }, alice);
-      expect(broken.body.data.restoreVersion).toMatchObject({ code: 'CODE_HAS_ERRORS' });
+      expect(broken.body.data.restoreVersion.userErrors[0]).toMatchObject({ code: 'CODE_HAS_ERRORS' });
       const after = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion latestReleasedVersion } }`, { id }, alice);
       expect(after.body.data.connector).toEqual({ latestVersion: 2, latestReleasedVersion: null });
       const ops = await t.token('acme', 'OPERATOR', 'olga');
-      expect((await t.gql(RESTORE, { input: { id, version: 2 } }, ops)).body.data.restoreVersion.code).toBe('FORBIDDEN');
+      expect((await t.gql(RESTORE, { input: { id, version: 2 } }, ops)).body.data.restoreVersion.userErrors[0].code).toBe('FORBIDDEN');
     });
 
     it('diffs two versions: unified code diff and actions/triggers added, removed, changed', async () => {

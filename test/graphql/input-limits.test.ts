@@ -38,9 +38,9 @@ for (const backend of await backends()) {
     for (const [name, fields, field] of cases) {
       it(`refuses ${name} on create and on update`, async () => {
         const created = await t.gql(CREATE, { input: { title: 'New', code: validCode(), ...fields } }, admin);
-        expect(created.body.data.createConnector).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT', field });
+        expect(created.body.data.createConnector.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: field.split('.') });
         const updated = await t.gql(UPDATE, { input: { id, ...fields } }, admin);
-        expect(updated.body.data.updateConnector).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT', field });
+        expect(updated.body.data.updateConnector.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: field.split('.') });
         await unchanged();
       });
     }
@@ -51,7 +51,7 @@ for (const backend of await backends()) {
       expect(c.logo).toBe(PNG_1PX);
       const cleared = await t.gql(UPDATE, { input: { id: c.id, logo: '' } }, admin);
       expect(cleared.body.data.updateConnector.connector.logo).toBeNull();
-      await t.gql(`mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { __typename } }`, { id: c.id }, admin);
+      await t.gql(`mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { userErrors { code } } }`, { id: c.id }, admin);
     });
 
     it('refuses a request body that is not UTF-8 at the HTTP layer', async () => {
@@ -73,7 +73,7 @@ for (const backend of await backends()) {
     it('treats malformed and foreign ids as not found', async () => {
       for (const bad of ['nope', '', Buffer.from('Connector:abc').toString('base64'), Buffer.from('Member:1').toString('base64'), Buffer.from('Connector:99999999999').toString('base64')]) {
         const res = await t.gql(UPDATE, { input: { id: bad, note: 'x' } }, admin);
-        expect(res.body.data.updateConnector, bad).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', field: 'input.id' });
+        expect(res.body.data.updateConnector.userErrors[0], bad).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'id'] });
         const get = await t.gql(`query($id: ID!) { connector(id: $id) { id } node(id: $id) { id } }`, { id: bad }, admin);
         expect(get.body.errors, bad).toBeUndefined();
         expect(get.body.data).toEqual({ connector: null, node: null });
@@ -81,7 +81,7 @@ for (const backend of await backends()) {
       // A real ID of another type is not a connector either.
       const version = Buffer.from('Version:1').toString('base64');
       const res = await t.gql(UPDATE, { input: { id: version, note: 'x' } }, admin);
-      expect(res.body.data.updateConnector).toMatchObject({ __typename: 'NotFoundError', field: 'input.id' });
+      expect(res.body.data.updateConnector.userErrors[0]).toMatchObject({ field: ['input', 'id'] });
     });
 
     it('masks nothing it should not: a wrong argument type is a validation error with a code', async () => {

@@ -24,9 +24,9 @@ describe(`community library cache (${backend})`, () => {
     id = (await t.gql(CREATE, { input: { title: 'Cache Me', code: validCode() } }, owner)).body.data.createConnector.connector.id;
     await t.gql(RELEASE, { id }, owner);
     await t.gql(SHARE, { id }, owner);
-    const listed = await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { ... on ListingPayload { listing { id } } } }`, { id }, owner);
+    const listed = await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`, { id }, owner);
     listingId = listed.body.data.listConnector.listing.id;
-    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { __typename } }`, { id: listingId }, reviewer);
+    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listingId }, reviewer);
   });
   afterAll(() => t.close());
 
@@ -42,8 +42,8 @@ describe(`community library cache (${backend})`, () => {
 
   it('drops cached answers when a connector is installed, shared or reviewed', async () => {
     await sneak('After install');
-    const link = (await t.gql(`mutation($id: ID!) { createShareLink(input: { id: $id }) { ... on CreateShareLinkPayload { token } } }`, { id }, owner)).body.data.createShareLink.token;
-    await t.gql(`mutation($t: String!) { installConnector(input: { linkToken: $t }) { __typename } }`, { t: link }, beta);
+    const link = (await t.gql(`mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`, { id }, owner)).body.data.createShareLink.token;
+    await t.gql(`mutation($t: String!) { installConnector(input: { linkToken: $t }) { userErrors { code } } }`, { t: link }, beta);
     const afterInstall = (await t.gql(LIBRARY, {}, beta)).body.data.communityListings.nodes[0];
     expect(afterInstall).toMatchObject({ appName: 'After install', connector: { totalInstalls: 1 } });
 
@@ -53,12 +53,12 @@ describe(`community library cache (${backend})`, () => {
     await t.gql(SHARE, { id }, owner);
     expect((await t.gql(LIBRARY, {}, beta)).body.data.communityListings.nodes[0]).toMatchObject({ appName: 'After share', connector: { latestSharedVersion: { number: 2 } } });
 
-    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: DISABLE, reason: "Broken" }) { __typename } }`, { id: listingId }, reviewer);
+    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: DISABLE, reason: "Broken" }) { userErrors { code } } }`, { id: listingId }, reviewer);
     expect(await appNames()).toEqual([]);
   });
 
   it('never serves a cached answer to a role that may not see the code', async () => {
-    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { __typename } }`, { id: listingId }, reviewer);
+    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listingId }, reviewer);
     const q = `{ communityListings(first: 1) { nodes { connector { latestSharedVersion { code } } } } }`;
     const ops = await t.token('beta', 'OPERATOR', 'olga');
     expect((await t.gql(q, {}, beta)).body.data.communityListings.nodes[0].connector.latestSharedVersion.code).toBe(validCode());

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,9 +9,9 @@ import { PNG_1PX, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from './ops.js';
 
 const EXPORT = `query($ids: [ID!]!) { exportManifest(ids: $ids) }`;
-const IMPORT = `mutation($input: ImportManifestInput!) { importManifest(input: $input) { __typename
-  ... on ImportManifestPayload { dryRun entries { name title action version connector { id title latestVersion latestReleasedVersion latestVersionNote } } }
-  ... on Error { code message field } } }`;
+const IMPORT = `mutation($input: ImportManifestInput!) { importManifest(input: $input) {
+  dryRun entries { name title action version connector { id title latestVersion latestReleasedVersion latestVersionNote } }
+  userErrors { code message field } } }`;
 const COUNT = `{ connectors(first: 100) { totalCount nodes { title latestVersion latestReleasedVersion } } }`;
 
 for (const backend of await backends()) {
@@ -90,6 +91,14 @@ for (const backend of await backends()) {
       expect((await t.gql(COUNT, {}, prod)).body.data.connectors.totalCount).toBe(before + 2);
     });
 
+    it("imports the README's example manifest as it stands", async () => {
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+      const block = /## Manifests between environments[\s\S]*?```json\n([\s\S]*?)```/.exec(readme);
+      const example = JSON.parse(block![1]);
+      const res = await t.gql(IMPORT, { input: { manifest: example } }, prod);
+      expect(res.body.data.importManifest.entries).toMatchObject([{ action: 'CREATE', title: 'Acme', version: 1, connector: { latestReleasedVersion: 1 } }]);
+    });
+
     it('refuses the whole import when one entry is bad, naming it, and writes nothing', async () => {
       const a = await connector('Delta');
       const manifest = (await t.gql(EXPORT, { ids: [a] }, dev)).body.data.exportManifest;
@@ -98,7 +107,6 @@ for (const backend of await backends()) {
       const cases: [unknown, string, string][] = [
         [{ ...manifest, connectors: [good, { ...good, name: 'other', code: SYNTAX_ERROR_CODE, sha256: sha(SYNTAX_ERROR_CODE) }] }, 'INVALID_INPUT', 'manifest.connectors.1.code'],
         [{ ...manifest, connectors: [good, { ...good, name: 'big', code: 'x'.repeat(10 * 1024 * 1024 + 1), sha256: sha('x'.repeat(10 * 1024 * 1024 + 1)) }] }, 'INVALID_INPUT', 'manifest.connectors.1.code'],
-        [{ ...manifest, connectors: [good, { ...good, name: 'tampered', code: good.code + '\n# sneaky' }] }, 'INVALID_INPUT', 'manifest.connectors.1.sha256'],
         [{ ...manifest, connectors: [{ ...good, sha256: undefined }] }, 'INVALID_INPUT', 'manifest.connectors.0.sha256'],
         [{ ...manifest, connectors: [good, { ...good, name: 'untitled', title: '' }] }, 'INVALID_INPUT', 'manifest.connectors.1.title'],
         [{ ...manifest, connectors: [good, good] }, 'INVALID_INPUT', 'manifest.connectors.1.name'],
@@ -108,11 +116,14 @@ for (const backend of await backends()) {
       ];
       for (const [bad, code, field] of cases) {
         const res = await t.gql(IMPORT, { input: { manifest: bad } }, prod);
-        expect(res.body.data.importManifest, field).toMatchObject({ __typename: 'InvalidInputError', code, field });
+        expect(res.body.data.importManifest.userErrors[0], field).toMatchObject({ code, field: field.split('.') });
       }
+      // Code that is not what its digest says: DIGEST_MISMATCH, as for installs and updates.
+      const tampered = await t.gql(IMPORT, { input: { manifest: { ...manifest, connectors: [good, { ...good, name: 'tampered', code: good.code + '\n# sneaky' }] } } }, prod);
+      expect(tampered.body.data.importManifest).toMatchObject({ __typename: 'PreconditionError', code: 'DIGEST_MISMATCH', field: 'manifest.connectors.1.sha256' });
       expect((await t.gql(COUNT, {}, prod)).body.data.connectors).toEqual(before);
       const ops = await t.token('production', 'OPERATOR', 'oscar');
-      expect((await t.gql(IMPORT, { input: { manifest } }, ops)).body.data.importManifest.code).toBe('FORBIDDEN');
+      expect((await t.gql(IMPORT, { input: { manifest } }, ops)).body.data.importManifest.userErrors[0].code).toBe('FORBIDDEN');
     });
   });
 }

@@ -6,38 +6,33 @@ export const CONNECTOR_FIELDS = `
   releasedVersions { number note releasedAt releasedBy { handle } }
 `;
 
-const ERROR_FIELDS = `... on Error { __typename code message field }
-  ... on VersionConflictError { expectedLatestVersion latestVersion }`;
+export const USER_ERRORS = `userErrors { code message field detail expectedLatestVersion latestVersion }`;
 
 export const CREATE = `mutation($input: CreateConnectorInput!) {
   createConnector(input: $input) {
-    __typename
-    ... on ConnectorPayload { connector { ${CONNECTOR_FIELDS} versions(first: 5) { nodes { number note code hasErrors actions triggers diagnostics { severity kind message line column } createdBy { handle role } } } } }
-    ${ERROR_FIELDS}
+    connector { ${CONNECTOR_FIELDS} versions(first: 5) { nodes { number note code hasErrors actions triggers diagnostics { severity kind message line column } createdBy { handle role } } } }
+    ${USER_ERRORS}
   }
 }`;
 
 export const UPDATE = `mutation($input: UpdateConnectorInput!) {
   updateConnector(input: $input) {
-    __typename
-    ... on ConnectorPayload { connector { ${CONNECTOR_FIELDS} } }
-    ${ERROR_FIELDS}
+    connector { ${CONNECTOR_FIELDS} }
+    ${USER_ERRORS}
   }
 }`;
 
 export const RELEASE = `mutation($id: ID!) {
   releaseConnector(input: { id: $id }) {
-    __typename
-    ... on ConnectorPayload { connector { ${CONNECTOR_FIELDS} } }
-    ${ERROR_FIELDS}
+    connector { ${CONNECTOR_FIELDS} }
+    ${USER_ERRORS}
   }
 }`;
 
 export const SHARE = `mutation($id: ID!) {
   shareConnector(input: { id: $id }) {
-    __typename
-    ... on ConnectorPayload { connector { ${CONNECTOR_FIELDS} } }
-    ${ERROR_FIELDS}
+    connector { ${CONNECTOR_FIELDS} }
+    ${USER_ERRORS}
   }
 }`;
 

@@ -4,26 +4,26 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
 
-const ERR = `... on Error { __typename code message field } ... on PreconditionError { detail }`;
+const ERR = `userErrors { code message field detail }`;
 const SHARED_FIELDS = `title description logo totalInstalls
   latestSharedVersion { number note actions triggers sourceVisible code }
   sharedVersions { number note }
   publisher { workspace listedConnectors totalInstalls }`;
 
-const CREATE_LINK = `mutation($id: ID!) { createShareLink(input: { id: $id }) { __typename ... on CreateShareLinkPayload { token connector { shareLink { prefix } } } ${ERR} } }`;
-const REVOKE_LINK = `mutation($id: ID!) { revokeShareLink(input: { id: $id }) { __typename ... on RevokeShareLinkPayload { revoked connector { shareLink { prefix } } } ${ERR} } }`;
+const CREATE_LINK = `mutation($id: ID!) { createShareLink(input: { id: $id }) { token connector { shareLink { prefix } } ${ERR} } }`;
+const REVOKE_LINK = `mutation($id: ID!) { revokeShareLink(input: { id: $id }) { revoked connector { shareLink { prefix } } ${ERR} } }`;
 const VIEW_LINK = `query($token: String!) { sharedConnector(token: $token) { ${SHARED_FIELDS} } }`;
-const LIST = `mutation($input: ListConnectorInput!) { listConnector(input: $input) { __typename ... on ListingPayload { listing { id status appName categories app { name } } } ${ERR} } }`;
-const REVIEW = `mutation($input: ReviewListingInput!) { reviewListing(input: $input) { __typename ... on ListingPayload { listing { id status reviewReason } } ${ERR} } }`;
+const LIST = `mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id status appName categories app { name } } ${ERR} } }`;
+const REVIEW = `mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status reviewReason } ${ERR} } }`;
 const LIBRARY = `query($search: String, $app: String, $category: String) { communityListings(first: 20, search: $search, app: $app, category: $category) {
   totalCount nodes { id appName categories preventDirectInstall landingPageUrl connector { ${SHARED_FIELDS} } } } }`;
-const INSTALL = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) { __typename
-  ... on InstallPayload { connector { id title latestVersion latestReleasedVersion latestVersionNote
+const INSTALL = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) {
+  connector { id title latestVersion latestReleasedVersion latestVersionNote
     versions(first: 5) { nodes { number code } }
-    installedFrom { source installedVersion baseVersion updateAvailable parent { title } } } }
+    installedFrom { source installedVersion baseVersion updateAvailable parent { title } } }
   ${ERR} } }`;
-const UPDATE_FROM_PARENT = `mutation($id: ID!) { updateFromParent(input: { id: $id }) { __typename
-  ... on InstallPayload { connector { latestVersion latestVersionNote latestReleasedVersion installedFrom { baseVersion updateAvailable } versions(first: 1) { nodes { code } } } }
+const UPDATE_FROM_PARENT = `mutation($id: ID!) { updateFromParent(input: { id: $id }) {
+  connector { latestVersion latestVersionNote latestReleasedVersion installedFrom { baseVersion updateAvailable } versions(first: 1) { nodes { code } } }
   ${ERR} } }`;
 const NOTIFICATIONS = `query($unread: Boolean) { notifications(first: 20, unreadOnly: $unread) { totalCount nodes { id parentVersion note readAt connector { id } } } }`;
 
@@ -50,8 +50,8 @@ for (const backend of await backends()) {
     async function shared(title: string, opts: { share?: boolean } = {}) {
       const res = await t.gql(CREATE, { input: { title, code: validCode({ title }), note: 'first', description: `About ${title}`, logo: PNG_1PX } }, owner);
       const id = res.body.data.createConnector.connector.id;
-      expect((await t.gql(RELEASE, { id }, owner)).body.data.releaseConnector.__typename).toBe('ConnectorPayload');
-      if (opts.share !== false) expect((await t.gql(SHARE, { id }, owner)).body.data.shareConnector.__typename).toBe('ConnectorPayload');
+      expect((await t.gql(RELEASE, { id }, owner)).body.data.releaseConnector.userErrors).toEqual([]);
+      if (opts.share !== false) expect((await t.gql(SHARE, { id }, owner)).body.data.shareConnector.userErrors).toEqual([]);
       return id as string;
     }
 
@@ -67,7 +67,7 @@ for (const backend of await backends()) {
       it('needs a shared version, shows the latest shared version to other workspaces, hides code from OPERATOR', async () => {
         const id = await shared('Linked', { share: false });
         const early = await t.gql(CREATE_LINK, { id }, owner);
-        expect(early.body.data.createShareLink).toMatchObject({ __typename: 'PreconditionError', code: 'NOTHING_SHARED' });
+        expect(early.body.data.createShareLink.userErrors[0]).toMatchObject({ code: 'NOTHING_SHARED' });
         await t.gql(SHARE, { id }, owner);
         // A draft after the share is not what the link shows.
         await t.gql(UPDATE, { input: { id, code: validCode({ title: 'Draft', actions: ['draft_only'] }), note: 'draft' } }, owner);
@@ -96,7 +96,7 @@ for (const backend of await backends()) {
         expect((await t.gql(VIEW_LINK, { token: first }, b)).body.data.sharedConnector).toBeNull();
         expect((await t.gql(VIEW_LINK, { token: second }, b)).body.data.sharedConnector.title).toBe('Rotated');
         const install = await t.gql(INSTALL, { input: { linkToken: first } }, b);
-        expect(install.body.data.installConnector).toMatchObject({ __typename: 'NotFoundError' });
+        expect(install.body.data.installConnector.userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
 
         const revoked = await t.gql(REVOKE_LINK, { id }, owner);
         expect(revoked.body.data.revokeShareLink).toMatchObject({ revoked: 1, connector: { shareLink: null } });
@@ -104,7 +104,7 @@ for (const backend of await backends()) {
         expect((await t.gql(VIEW_LINK, { token: 'crs_nonsense' }, b)).body.data.sharedConnector).toBeNull();
         // Only the owner's workspace manages its links.
         const foreign = await t.gql(CREATE_LINK, { id }, b);
-        expect(foreign.body.data.createShareLink.__typename).toBe('NotFoundError');
+        expect(foreign.body.data.createShareLink.userErrors[0].code).toBe('NOT_FOUND');
       });
     });
 
@@ -117,13 +117,13 @@ for (const backend of await backends()) {
         expect((await t.gql(LIBRARY, { search: 'Reviewed' }, b)).body.data.communityListings.totalCount).toBe(0);
 
         const byOwner = await t.gql(REVIEW, { input: { id: listing.id, decision: 'APPROVE' } }, owner);
-        expect(byOwner.body.data.reviewListing).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+        expect(byOwner.body.data.reviewListing.userErrors[0]).toMatchObject({ code: 'FORBIDDEN' });
         const noReason = await t.gql(REVIEW, { input: { id: listing.id, decision: 'REJECT' } }, reviewer);
-        expect(noReason.body.data.reviewListing).toMatchObject({ code: 'INVALID_INPUT', field: 'input.reason' });
+        expect(noReason.body.data.reviewListing.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'reason'] });
         const rejected = await t.gql(REVIEW, { input: { id: listing.id, decision: 'REJECT', reason: 'Logo is not the app logo' } }, reviewer);
         expect(rejected.body.data.reviewListing.listing).toMatchObject({ status: 'REJECTED', reviewReason: 'Logo is not the app logo' });
         const approveRejected = await t.gql(REVIEW, { input: { id: listing.id, decision: 'APPROVE' } }, reviewer);
-        expect(approveRejected.body.data.reviewListing).toMatchObject({ code: 'LISTING_STATE' });
+        expect(approveRejected.body.data.reviewListing.userErrors[0]).toMatchObject({ code: 'LISTING_STATE' });
 
         // Changing the listing sends it back to review.
         const again = await t.gql(LIST, { input: { id, appName: 'Salesforce', categories: ['CRM'] } }, owner);
@@ -149,7 +149,7 @@ for (const backend of await backends()) {
 
       it('needs a shared connector, a valid app and categories, and a landing page when direct installs are prevented', async () => {
         const unshared = await shared('Not yet', { share: false });
-        expect((await t.gql(LIST, { input: { id: unshared, appName: 'X', categories: ['a'] } }, owner)).body.data.listConnector.code).toBe('NOTHING_SHARED');
+        expect((await t.gql(LIST, { input: { id: unshared, appName: 'X', categories: ['a'] } }, owner)).body.data.listConnector.userErrors[0].code).toBe('NOTHING_SHARED');
         const id = await shared('Validated');
         const bad: [Record<string, unknown>, string][] = [
           [{ appName: 'X', categories: [] }, 'input.categories'],
@@ -160,7 +160,7 @@ for (const backend of await backends()) {
         ];
         for (const [input, field] of bad) {
           const res = await t.gql(LIST, { input: { id, ...input } }, owner);
-          expect(res.body.data.listConnector, JSON.stringify(input)).toMatchObject({ field });
+          expect(res.body.data.listConnector.userErrors[0], JSON.stringify(input)).toMatchObject({ field: field.split('.') });
         }
         expect((await t.gql(`query($id: ID!) { connector(id: $id) { listing { id } } }`, { id }, owner)).body.data.connector.listing).toBeNull();
       });
@@ -168,10 +168,10 @@ for (const backend of await backends()) {
       it('searches by title, app (catalog or free text) and category, and shows publisher stats', async () => {
         const apps = await t.gql(`{ catalogApps(search: "sales") { databaseId name } }`, {}, b);
         expect(apps.body.data.catalogApps.map((a: { name: string }) => a.name)).toEqual(['Salesforce']);
-        const added = await t.gql(`mutation { addCatalogApp(input: { name: "Acme ERP" }) { ... on CatalogApp { name } ${ERR} } }`, {}, reviewer);
-        expect(added.body.data.addCatalogApp.name).toBe('Acme ERP');
-        const notReviewer = await t.gql(`mutation { addCatalogApp(input: { name: "Sneaky" }) { __typename } }`, {}, owner);
-        expect(notReviewer.body.data.addCatalogApp.__typename).toBe('ForbiddenError');
+        const added = await t.gql(`mutation { addCatalogApp(input: { name: "Acme ERP" }) { catalogApp { name } ${ERR} } }`, {}, reviewer);
+        expect(added.body.data.addCatalogApp.catalogApp.name).toBe('Acme ERP');
+        const notReviewer = await t.gql(`mutation { addCatalogApp(input: { name: "Sneaky" }) { userErrors { code } } }`, {}, owner);
+        expect(notReviewer.body.data.addCatalogApp.userErrors[0].code).toBe('FORBIDDEN');
 
         const erp = await shared('Ledger Sync');
         await listApproved(erp, { appName: 'Acme ERP', categories: ['Finance'] });
@@ -196,9 +196,9 @@ for (const backend of await backends()) {
         const listingId = await listApproved(id);
 
         const denied = await t.gql(INSTALL, { input: { listingId } }, bOps);
-        expect(denied.body.data.installConnector).toMatchObject({ __typename: 'ForbiddenError' });
+        expect(denied.body.data.installConnector.userErrors[0]).toMatchObject({ code: 'FORBIDDEN' });
         const own = await t.gql(INSTALL, { input: { listingId } }, owner);
-        expect(own.body.data.installConnector).toMatchObject({ code: 'OWN_CONNECTOR' });
+        expect(own.body.data.installConnector.userErrors[0]).toMatchObject({ code: 'OWN_CONNECTOR' });
 
         const copy = (await t.gql(INSTALL, { input: { listingId } }, b)).body.data.installConnector.connector;
         expect(copy).toMatchObject({
@@ -228,12 +228,12 @@ for (const backend of await backends()) {
         const id = await shared('Gated');
         const listingId = await listApproved(id, { preventDirectInstall: true, landingPageUrl: 'https://gated.example/contact' });
         const res = await t.gql(INSTALL, { input: { listingId } }, b);
-        expect(res.body.data.installConnector).toMatchObject({ code: 'DIRECT_INSTALL_PREVENTED', detail: 'https://gated.example/contact' });
+        expect(res.body.data.installConnector.userErrors[0]).toMatchObject({ code: 'DIRECT_INSTALL_PREVENTED', detail: 'https://gated.example/contact' });
         const token = (await t.gql(CREATE_LINK, { id }, owner)).body.data.createShareLink.token;
         const viaLink = await t.gql(INSTALL, { input: { linkToken: token } }, b);
         expect(viaLink.body.data.installConnector.connector.installedFrom.source).toBe('LINK');
         const both = await t.gql(INSTALL, { input: { linkToken: token, listingId } }, b);
-        expect(both.body.data.installConnector.code).toBe('INVALID_INPUT');
+        expect(both.body.data.installConnector.userErrors[0].code).toBe('INVALID_INPUT');
       });
 
       it('notifies installers when a newer version is shared (query and live subscription), and updateFromParent leaves the released version alone', async () => {
@@ -243,7 +243,7 @@ for (const backend of await backends()) {
         expect((await t.gql(RELEASE, { id: copy.id }, b)).body.data.releaseConnector.connector.latestReleasedVersion).toBe(1);
 
         const up = await t.gql(UPDATE_FROM_PARENT, { id: copy.id }, b);
-        expect(up.body.data.updateFromParent).toMatchObject({ code: 'UP_TO_DATE' });
+        expect(up.body.data.updateFromParent.userErrors[0]).toMatchObject({ code: 'UP_TO_DATE' });
 
         const live = await t.subscribe(`subscription { notificationAdded { parentVersion note connector { id } } }`, b);
         try {
@@ -285,14 +285,14 @@ for (const backend of await backends()) {
         await t.gql(RELEASE, { id }, owner);
         await t.gql(SHARE, { id }, owner);
         const note = (await t.gql(NOTIFICATIONS, { unread: true }, b)).body.data.notifications.nodes.find((n: any) => n.connector.id === copy.id);
-        const MARK = `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { __typename ... on MarkNotificationsReadPayload { marked } ${ERR} } }`;
-        expect((await t.gql(MARK, { ids: [note.id] }, owner)).body.data.markNotificationsRead.__typename).toBe('NotFoundError');
-        expect((await t.gql(MARK, { ids: [note.id] }, bOps)).body.data.markNotificationsRead).toEqual({ __typename: 'MarkNotificationsReadPayload', marked: 1 });
+        const MARK = `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { marked ${ERR} } }`;
+        expect((await t.gql(MARK, { ids: [note.id] }, owner)).body.data.markNotificationsRead.userErrors[0].code).toBe('NOT_FOUND');
+        expect((await t.gql(MARK, { ids: [note.id] }, bOps)).body.data.markNotificationsRead).toEqual({ marked: 1, userErrors: [] });
         expect((await t.gql(MARK, { ids: [note.id] }, b)).body.data.markNotificationsRead.marked).toBe(0);
 
         const plain = (await t.gql(CREATE, { input: { title: 'Plain', code: validCode() } }, b)).body.data.createConnector.connector.id;
-        expect((await t.gql(UPDATE_FROM_PARENT, { id: plain }, b)).body.data.updateFromParent.code).toBe('NOT_AN_INSTALL');
-        expect((await t.gql(UPDATE_FROM_PARENT, { id }, b)).body.data.updateFromParent.code).toBe('NOT_FOUND');
+        expect((await t.gql(UPDATE_FROM_PARENT, { id: plain }, b)).body.data.updateFromParent.userErrors[0].code).toBe('NOT_AN_INSTALL');
+        expect((await t.gql(UPDATE_FROM_PARENT, { id }, b)).body.data.updateFromParent.userErrors[0].code).toBe('NOT_FOUND');
       });
     });
   });

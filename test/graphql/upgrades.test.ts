@@ -5,13 +5,13 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from './ops.js';
 
-const ERR = `... on Error { __typename code message field } ... on PreconditionError { detail }`;
-const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { __typename ... on ConnectorPayload { connector { latestSharedVersion rolloutVersion rolloutPercent } } ${ERR} } }`;
-const LINK = `mutation($id: ID!, $exp: DateTime, $max: Int) { createShareLink(input: { id: $id, expiresAt: $exp, maxInstalls: $max }) { __typename ... on CreateShareLinkPayload { token } ${ERR} } }`;
-const INSTALL = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { __typename ... on InstallPayload { connector { id latestVersion versions(first: 1) { nodes { code sha256 } } installedFrom { installedVersion baseVersion } } } ${ERR} } }`;
-const UPDATE_FROM_PARENT = `mutation($id: ID!, $r: ConflictResolution) { updateFromParent(input: { id: $id, resolve: $r }) { __typename
-  ... on InstallPayload { connector { latestVersion latestReleasedVersion latestVersionNote installedFrom { baseVersion } versions(first: 1) { nodes { code } } } }
-  ... on MergeConflictError { code conflicts { ours { start end text } base { start end text } theirs { start end text } } }
+const ERR = `userErrors { code message field detail }`;
+const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { connector { latestSharedVersion rolloutVersion rolloutPercent } ${ERR} } }`;
+const LINK = `mutation($id: ID!, $exp: DateTime, $max: Int) { createShareLink(input: { id: $id, expiresAt: $exp, maxInstalls: $max }) { token ${ERR} } }`;
+const INSTALL = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id latestVersion versions(first: 1) { nodes { code sha256 } } installedFrom { installedVersion baseVersion } } ${ERR} } }`;
+const UPDATE_FROM_PARENT = `mutation($id: ID!, $r: ConflictResolution) { updateFromParent(input: { id: $id, resolve: $r }) {
+  connector { latestVersion latestReleasedVersion latestVersionNote installedFrom { baseVersion } versions(first: 1) { nodes { code } } }
+  conflicts { ours { start end text } base { start end text } theirs { start end text } }
   ${ERR} } }`;
 const NOTES = `{ notifications(first: 50, unreadOnly: true) { nodes { parentVersion connector { id } changes { level breaking changes { message } } } } }`;
 
@@ -35,7 +35,7 @@ for (const backend of await backends()) {
     async function publish(code: string, title = 'Upgradable') {
       const c = (await t.gql(CREATE, { input: { title, code, note: 'v1' } }, owner)).body.data.createConnector.connector;
       await t.gql(RELEASE, { id: c.id }, owner);
-      expect((await t.gql(SHARE, { id: c.id }, owner)).body.data.shareConnector.__typename).toBe('ConnectorPayload');
+      expect((await t.gql(SHARE, { id: c.id }, owner)).body.data.shareConnector.userErrors).toEqual([]);
       const token = (await t.gql(LINK, { id: c.id }, owner)).body.data.createShareLink.token;
       return { id: c.id as string, databaseId: c.databaseId as number, token: token as string };
     }
@@ -71,7 +71,8 @@ for (const backend of await backends()) {
       const conflict = await t.gql(UPDATE_FROM_PARENT, { id: copy.id }, ws.token);
       const line = ours2.split('\n').findIndex((l: string) => l.includes("get('/me?mine')")) + 1;
       expect(conflict.body.data.updateFromParent).toMatchObject({
-        code: 'MERGE_CONFLICT',
+        connector: null,
+        userErrors: [{ code: 'MERGE_CONFLICT', field: ['input', 'resolve'] }],
         conflicts: [{ ours: { start: line, end: line, text: "    get('/me?mine')" }, theirs: { text: "    get('/me?theirs')" }, base: { text: "    get('/me')" } }],
       });
       const unchanged = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion installedFrom { baseVersion } } }`, { id: copy.id }, ws.token);
@@ -121,17 +122,17 @@ for (const backend of await backends()) {
       for (const ws of installers) {
         const res = await t.gql(UPDATE_FROM_PARENT, { id: copies.get(ws.slug) }, ws.token);
         if (in30.includes(ws.slug)) expect(res.body.data.updateFromParent.connector.installedFrom.baseVersion).toBe(2);
-        else expect(res.body.data.updateFromParent.code).toBe('UP_TO_DATE');
+        else expect(res.body.data.updateFromParent.userErrors[0].code).toBe('UP_TO_DATE');
       }
 
-      const widened = await t.gql(`mutation($id: ID!) { setRollout(input: { id: $id, rolloutPercent: 70 }) { ... on UpgradePayload { connector { rolloutPercent } } } }`, { id: parent.id }, owner);
+      const widened = await t.gql(`mutation($id: ID!) { setRollout(input: { id: $id, rolloutPercent: 70 }) { connector { rolloutPercent } } }`, { id: parent.id }, owner);
       expect(widened.body.data.setRollout.connector.rolloutPercent).toBe(70);
       const in70 = installers.filter((ws) => bucketOf(ws) < 70).map((ws) => ws.slug);
       expect(in70).toEqual(expect.arrayContaining(in30));
       const newly = in70.filter((s) => !in30.includes(s));
       expect((await notified()).sort()).toEqual(newly.sort());
 
-      const rolledBack = await t.gql(`mutation($id: ID!) { rollbackRollout(input: { id: $id }) { ... on UpgradePayload { connector { latestSharedVersion rolloutVersion } } } }`, { id: parent.id }, owner);
+      const rolledBack = await t.gql(`mutation($id: ID!) { rollbackRollout(input: { id: $id }) { connector { latestSharedVersion rolloutVersion } } }`, { id: parent.id }, owner);
       expect(rolledBack.body.data.rollbackRollout.connector).toEqual({ latestSharedVersion: 1, rolloutVersion: null });
       expect(await notified()).toEqual([]);
       const fresh = await t.token('ws-fresh', 'ADMIN', 'f');
@@ -146,42 +147,42 @@ for (const backend of await backends()) {
       expect(early.installedFrom.installedVersion).toBe(2);
 
       const dep = await t.gql(
-        `mutation($id: ID!) { deprecateVersion(input: { id: $id, version: 1, message: "Use v2: v1 misses pagination", replacementVersion: 2 }) { __typename } }`,
+        `mutation($id: ID!) { deprecateVersion(input: { id: $id, version: 1, message: "Use v2: v1 misses pagination", replacementVersion: 2 }) { userErrors { code } } }`,
         { id: parent.id },
         owner,
       );
-      expect(dep.body.data.deprecateVersion.__typename).toBe('UpgradePayload');
+      expect(dep.body.data.deprecateVersion.userErrors).toEqual([]);
       const view = await t.gql(`query($t: String!) { sharedConnector(token: $t) { sharedVersions { number deprecationMessage replacementVersion yanked sha256 } } }`, { t: parent.token }, installers[3].token);
       expect(view.body.data.sharedConnector.sharedVersions).toMatchObject([
         { number: 2, deprecationMessage: null, yanked: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { number: 1, deprecationMessage: 'Use v2: v1 misses pagination', replacementVersion: 2 },
       ]);
 
-      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { __typename } }`, { id: parent.id }, owner);
+      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { userErrors { code } } }`, { id: parent.id }, owner);
       const later = (await t.gql(INSTALL, { t: parent.token }, installers[3].token)).body.data.installConnector.connector;
       expect(later.installedFrom.installedVersion).toBe(1);
       const stillThere = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion versions(first: 1) { nodes { code } } } }`, { id: early.id }, installers[2].token);
       expect(stillThere.body.data.connector.versions.nodes[0].code).toBe(validCode({ title: 'Yank v2' }));
-      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 1 }) { __typename } }`, { id: parent.id }, owner);
+      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 1 }) { userErrors { code } } }`, { id: parent.id }, owner);
       const none = await t.gql(INSTALL, { t: parent.token }, installers[4].token);
-      expect(none.body.data.installConnector.code).toBe('VERSION_YANKED');
-      const unyank = await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2, yanked: false }) { __typename } }`, { id: parent.id }, owner);
-      expect(unyank.body.data.yankVersion.__typename).toBe('UpgradePayload');
+      expect(none.body.data.installConnector.userErrors[0].code).toBe('VERSION_YANKED');
+      const unyank = await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2, yanked: false }) { userErrors { code } } }`, { id: parent.id }, owner);
+      expect(unyank.body.data.yankVersion.userErrors).toEqual([]);
     });
 
     it('refuses expired and exhausted links, and logs who used a link', async () => {
       const parent = await publish(validCode({ title: 'Links' }), 'Links');
       const past = await t.gql(LINK, { id: parent.id, exp: new Date(Date.now() - 1000).toISOString() }, owner);
-      expect(past.body.data.createShareLink).toMatchObject({ code: 'INVALID_INPUT', field: 'input.expiresAt' });
+      expect(past.body.data.createShareLink.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'expiresAt'] });
 
       const once = (await t.gql(LINK, { id: parent.id, max: 1 }, owner)).body.data.createShareLink.token;
-      expect((await t.gql(INSTALL, { t: once }, installers[5].token)).body.data.installConnector.__typename).toBe('InstallPayload');
-      expect((await t.gql(INSTALL, { t: once }, installers[6].token)).body.data.installConnector.code).toBe('LINK_EXHAUSTED');
+      expect((await t.gql(INSTALL, { t: once }, installers[5].token)).body.data.installConnector.userErrors).toEqual([]);
+      expect((await t.gql(INSTALL, { t: once }, installers[6].token)).body.data.installConnector.userErrors[0].code).toBe('LINK_EXHAUSTED');
 
       const soon = (await t.gql(LINK, { id: parent.id, exp: new Date(Date.now() + 1500).toISOString() }, owner)).body.data.createShareLink.token;
-      expect((await t.gql(INSTALL, { t: soon }, installers[7].token)).body.data.installConnector.__typename).toBe('InstallPayload');
+      expect((await t.gql(INSTALL, { t: soon }, installers[7].token)).body.data.installConnector.userErrors).toEqual([]);
       await new Promise((r) => setTimeout(r, 1700));
-      expect((await t.gql(INSTALL, { t: soon }, installers[8].token)).body.data.installConnector.code).toBe('LINK_EXPIRED');
+      expect((await t.gql(INSTALL, { t: soon }, installers[8].token)).body.data.installConnector.userErrors[0].code).toBe('LINK_EXPIRED');
 
       const log = await t.gql(`query($id: ID!) { connector(id: $id) { shareLinks { maxInstalls installCount expiresAt uses { workspace member { handle } usedAt } } } }`, { id: parent.id }, owner);
       const links = log.body.data.connector.shareLinks;
@@ -194,7 +195,7 @@ for (const backend of await backends()) {
       await t.server.registry.db.sql.query(`UPDATE connector_versions SET code = code || '# tampered' WHERE connector_id = $1`, [parent.databaseId]);
       const before = (await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)).body.data.connectors.totalCount;
       const res = await t.gql(INSTALL, { t: parent.token }, installers[9].token);
-      expect(res.body.data.installConnector).toMatchObject({ code: 'DIGEST_MISMATCH' });
+      expect(res.body.data.installConnector.userErrors[0]).toMatchObject({ code: 'DIGEST_MISMATCH' });
       expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)).body.data.connectors.totalCount).toBe(before);
     });
 

@@ -7,7 +7,7 @@ import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE } from './ops.js';
 
 const REGISTER = `mutation($url: String!, $events: [LifecycleEventType!]!) { registerWebhook(input: { url: $url, events: $events }) {
-  __typename ... on RegisterWebhookPayload { secret webhook { databaseId url events } } ... on Error { code field } } }`;
+  secret webhook { databaseId url events } userErrors { code field } } }`;
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -112,11 +112,11 @@ for (const backend of await backends()) {
       const reviewer = await t.reviewerToken('rev');
       const c = (await t.gql(CREATE, { input: { title: 'Listed', code: validCode() } }, admin)).body.data.createConnector.connector;
       await t.gql(RELEASE, { id: c.id }, admin);
-      await t.gql(`mutation($id: ID!) { shareConnector(input: { id: $id }) { __typename } }`, { id: c.id }, admin);
-      const listed = await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { ... on ListingPayload { listing { id } } } }`, { id: c.id }, admin);
+      await t.gql(`mutation($id: ID!) { shareConnector(input: { id: $id }) { userErrors { code } } }`, { id: c.id }, admin);
+      const listed = await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`, { id: c.id }, admin);
       const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
       try {
-        await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: REJECT, reason: "Wrong logo" }) { __typename } }`, { id: listed.body.data.listConnector.listing.id }, reviewer);
+        await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: REJECT, reason: "Wrong logo" }) { userErrors { code } } }`, { id: listed.body.data.listConnector.listing.id }, reviewer);
         const event = await live.next();
         expect(event.data.lifecycleEvents).toMatchObject({ type: 'LISTING_REVIEWED', data: { connectorId: c.databaseId, status: 'REJECTED', reason: 'Wrong logo' } });
       } finally {
@@ -131,13 +131,13 @@ for (const backend of await backends()) {
         ['https://example.com/hook', [], 'input.events'],
       ];
       for (const [url, events, field] of cases) {
-        expect((await t.gql(REGISTER, { url, events }, admin)).body.data.registerWebhook, url).toMatchObject({ code: 'INVALID_INPUT', field });
+        expect((await t.gql(REGISTER, { url, events }, admin)).body.data.registerWebhook.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: field.split('.') });
       }
       const strict = await startTestServer(backend);
       try {
         const token = await strict.token('strict');
-        expect((await strict.gql(REGISTER, { url: 'http://127.0.0.1:9/x', events: ['VERSION_CREATED'] }, token)).body.data.registerWebhook.field).toBe('input.url');
-        expect((await strict.gql(REGISTER, { url: 'https://hooks.example.com/x', events: ['VERSION_CREATED'] }, token)).body.data.registerWebhook.__typename).toBe('RegisterWebhookPayload');
+        expect((await strict.gql(REGISTER, { url: 'http://127.0.0.1:9/x', events: ['VERSION_CREATED'] }, token)).body.data.registerWebhook.userErrors[0].field).toEqual(['input', 'url']);
+        expect((await strict.gql(REGISTER, { url: 'https://hooks.example.com/x', events: ['VERSION_CREATED'] }, token)).body.data.registerWebhook.userErrors).toEqual([]);
       } finally {
         await strict.close();
       }

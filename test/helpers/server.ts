@@ -83,6 +83,8 @@ export async function sseSubscribe(url: string, query: string, token: string): P
 export interface TestServer {
   backend: Backend;
   url: string;
+  /** The PostgreSQL database the server runs on (undefined on PGlite): for a second gateway or the CLI. */
+  databaseUrl?: string;
   server: RunningServer;
   /** Mints a token for `handle` in `workspace` with `role`. */
   token(workspace: string, role?: Role, handle?: string): Promise<string>;
@@ -127,23 +129,24 @@ function restCall(base: string, method: string, path: string, req: RestRequest =
 
 /**
  * The real HTTP server on an ephemeral port over a fresh database (PGlite in memory, or a
- * new PostgreSQL database). The rate limit is raised unless a test sets its own.
+ * new PostgreSQL database). The rate limits are raised unless a test sets its own.
  */
 export async function startTestServer(
   backend: Backend,
   overrides: Partial<Config> = {},
-  opts: { onQuery?: (sql: string) => void } = {},
+  opts: { onQuery?: (sql: string) => void; logDestination?: import('pino').DestinationStream } = {},
 ): Promise<TestServer> {
   const pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
   const config = loadConfig(
     { LOG_LEVEL: 'silent' },
-    { PORT: 0, DATA_DIR: 'memory://', DATABASE_URL: pgdb?.url, RATE_LIMIT_PER_SECOND: 10_000, RATE_LIMIT_BURST: 10_000, ...overrides },
+    { PORT: 0, DATA_DIR: 'memory://', DATABASE_URL: pgdb?.url, RATE_LIMIT_PER_SECOND: 10_000, RATE_LIMIT_BURST: 10_000, GRAPHQL_RATE_LIMIT_POINTS: 100_000_000, ...overrides },
   );
   const server = await startServer(config, opts);
   const url = `${server.url}/graphql`;
   return {
     backend,
     url,
+    databaseUrl: pgdb?.url,
     server,
     async token(workspace, role = 'ADMIN', handle = role.toLowerCase()) {
       return (await createToken(server.registry.db.prisma, { workspace, role, handle })).token;

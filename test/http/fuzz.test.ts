@@ -210,7 +210,7 @@ describe(`fuzzing the GraphQL endpoint (${backend}, seed ${SEED})`, () => {
     expect(failures).toEqual([]);
     expect((await fetch(`${t.server.url}/health`)).status).toBe(200);
     expect(await snapshot()).toBe(before);
-    // The run did exercise the server: most requests got through to GraphQL.
-    expect((statuses.get(200) ?? 0) + (statuses.get(400) ?? 0)).toBeGreaterThan(COUNT * 0.8);
+    // The run did exercise the server: most requests got through to GraphQL (anonymous ones to its 401).
+    expect((statuses.get(200) ?? 0) + (statuses.get(400) ?? 0) + (statuses.get(401) ?? 0)).toBeGreaterThan(COUNT * 0.8);
   }, 300_000);
 });

@@ -8,13 +8,21 @@ const [backend] = await backends();
 /** The GraphQL-over-HTTP conformance audit of the graphql-http package, against the real server. */
 describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
   let t: TestServer;
+  let token: string;
   beforeAll(async () => {
     t = await startTestServer(backend);
+    token = await t.token('acme');
   });
   afterAll(() => t.close());
 
   // The URL is known only once the server runs; the audits are listed up front to name the tests.
-  const audits = serverAudits({ url: () => t.url });
+  // Every request carries a token: the API answers anonymous calls with 401.
+  const fetchFn = (input: RequestInfo | URL, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
+  const audits = serverAudits({ url: () => t.url, fetchFn });
   for (const audit of audits) {
     it(audit.name, async () => {
       const result = await audit.fn();

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { PrismaClient } from '../db/database.js';
+import { hashToken, mintMemberToken } from './auth.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+
+/** How long a sign-in link works (it works once). */
+export const SIGN_IN_LINK_TTL_MS = 24 * 60 * 60 * 1000;
+const CODE_PREFIX = 'sic_';
+
+/** A one-time sign-in code for a member: returned once, stored as its SHA-256, expiring. */
+export async function createSignInCode(prisma: PrismaClient, opts: { workspace: string; handle: string; ttlMs?: number; now?: Date }): Promise<{ code: string; expiresAt: Date }> {
+  const member = await prisma.member.findFirst({ where: { handle: opts.handle, workspace: { slug: opts.workspace } }, select: { id: true } });
+  if (!member) throw new NotFoundError(`No member ${opts.handle} in workspace ${opts.workspace}.`);
+  const code = CODE_PREFIX + randomBytes(32).toString('base64url');
+  const expiresAt = new Date((opts.now ?? new Date()).getTime() + (opts.ttlMs ?? SIGN_IN_LINK_TTL_MS));
+  await prisma.signInCode.create({ data: { memberId: member.id, codeHash: hashToken(code), expiresAt } });
+  return { code, expiresAt };
+}
+
+/**
+ * Exchanges a sign-in code for a new API token of its member. The code is spent in the same
+ * statement that checks it (so two tabs racing with one link get one token), and an unknown,
+ * used or expired code is refused with the same words: the refusal tells a guesser nothing.
+ */
+export async function redeemSignInCode(prisma: PrismaClient, code: string): Promise<{ token: string; handle: string; workspace: string }> {
+  if (typeof code !== 'string' || !code.startsWith(CODE_PREFIX) || code.length > 200) throw new InvalidInputError('This sign-in link is not valid (it may have been used or have expired).', 'code');
+  return prisma.$transaction(async (tx) => {
+    const spent = await tx.signInCode.updateManyAndReturn({
+      where: { codeHash: hashToken(code), usedAt: null, expiresAt: { gt: new Date() } },
+      data: { usedAt: new Date() },
+      select: { memberId: true },
+    });
+    if (spent.length !== 1) throw new InvalidInputError('This sign-in link is not valid (it may have been used or have expired).', 'code');
+    const member = await tx.member.findUniqueOrThrow({ where: { id: spent[0].memberId }, select: { id: true, handle: true, workspace: { select: { slug: true } } } });
+    const { token } = await mintMemberToken(tx, member.id);
+    return { token, handle: member.handle, workspace: member.workspace.slug };
+  });
+}
+
+/**
+ * The first start of an empty registry (no workspace at all) creates workspace `default` with an
+ * ADMIN `admin` and a sign-in link for them, as notebook servers print a login URL. Later starts
+ * (any workspace exists) do nothing and return null.
+ */
+export async function bootstrapEmptyRegistry(prisma: PrismaClient): Promise<{ code: string; expiresAt: Date } | null> {
+  if ((await prisma.workspace.count()) > 0) return null;
+  await prisma.workspace.create({ data: { slug: 'default', name: 'default', members: { create: { handle: 'admin', role: 'ADMIN' } } } });
+  return createSignInCode(prisma, { workspace: 'default', handle: 'admin' });
+}

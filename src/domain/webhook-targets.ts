@@ -1,0 +1,100 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import ipaddr from 'ipaddr.js';
+import { InvalidInputError } from './errors.js';
+
+/**
+ * Where webhooks may send: public addresses only. A registry that POSTs wherever a workspace asks
+ * is a proxy into its own network (SSRF): the cloud metadata service, databases on localhost,
+ * admin panels on 10.x. So a webhook target is refused when it is, or resolves to, anything but a
+ * global unicast address (ipaddr.js names the ranges: loopback, private, link-local, unique-local,
+ * multicast, unspecified, broadcast, carrier-grade NAT, reserved, the IPv6 transition prefixes that
+ * embed IPv4 addresses…). The check runs twice: on the URL at registration (after the WHATWG URL
+ * parser's normalisation, which turns `2130706433`, `0x7f000001` and `127.1` into `127.0.0.1`), and
+ * on every address the name resolves to at delivery time, inside the connection's own DNS lookup,
+ * so a name that is re-pointed after registration (DNS rebinding) reaches nothing inside.
+ *
+ * `allowLoopback` (WEBHOOK_ALLOW_HTTP_LOOPBACK, off by default, for tests and local receivers)
+ * admits the loopback interface (127.0.0.0/8, ::1, `localhost`) over http or https; nothing else.
+ */
+export interface TargetPolicy {
+  allowLoopback: boolean;
+}
+
+/** Names that never lead anywhere public: RFC 6761 `localhost`, private-use `.internal`, mDNS `.local`… */
+const INTERNAL_NAMES = /(?:^|\.)(?:localhost|localdomain|internal|local|intranet|lan|home\.arpa)$/;
+
+/** Why an address is refused (its range), or null when a webhook may go there. */
+export function refusedRange(address: string, policy: TargetPolicy): string | null {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(address);
+  } catch {
+    return 'unparsable';
+  }
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  const range = addr.range();
+  if (range === 'unicast') return null;
+  if (range === 'loopback' && policy.allowLoopback) return null;
+  return range;
+}
+
+function refuse(message: string): never {
+  throw new InvalidInputError(message, 'input.url');
+}
+
+/**
+ * Checks a webhook URL and returns it normalised: https (http only to loopback when allowed), no
+ * credentials, and a host that is neither an internal name nor a non-public address.
+ */
+export function checkWebhookTarget(url: string, policy: TargetPolicy): string {
+  if (url.length > 2000) refuse('url is too long.');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    refuse('url is not a URL.');
+  }
+  if (parsed.username || parsed.password) refuse('Webhook URLs must not carry credentials (user:password@); authenticate with the signature.');
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const isIp = ipaddr.isValid(host) && (host.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(host));
+  const loopbackName = !isIp && /^(?:localhost|(?:.+\.)?localhost)\.?$/.test(host);
+  const loopback = isIp ? refusedRange(host, { allowLoopback: false }) === 'loopback' : loopbackName;
+  if (parsed.protocol !== 'https:' && !(policy.allowLoopback && loopback && parsed.protocol === 'http:')) {
+    refuse('Webhook URLs must use HTTPS.');
+  }
+  if (isIp) {
+    const range = refusedRange(host, policy);
+    if (range) refuse(`Webhooks only go to public addresses; ${host} is ${article(range)} ${range} address.`);
+  } else {
+    const name = host.replace(/\.$/, '');
+    if (!name) refuse('url has no host.');
+    if (!(policy.allowLoopback && loopbackName) && INTERNAL_NAMES.test(name)) refuse(`Webhooks only go to public hosts; ${name} is an internal name.`);
+  }
+  return parsed.toString();
+}
+
+function article(word: string) {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for node:http(s) requests that refuses a name resolving to any non-public address:
+ * the connection goes to an address this function has checked, never to one looked up again.
+ */
+export function guardedLookup(policy: TargetPolicy) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
+    dnsLookup(hostname, { family: options.family ?? 0, hints: options.hints, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const list = addresses as LookupAddress[];
+      for (const a of list) {
+        const range = refusedRange(a.address, policy);
+        if (range) return callback(Object.assign(new Error(`Refused: ${hostname} resolves to ${a.address}, ${article(range)} ${range} address; webhooks only go to public addresses.`), { code: 'EREFUSEDTARGET' }), []);
+      }
+      if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no address.`), { code: 'ENOTFOUND' }), []);
+      if (options.all) callback(null, list);
+      else callback(null, list[0].address, list[0].family);
+    });
+  };
+}

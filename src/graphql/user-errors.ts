@@ -1,0 +1,121 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import SchemaBuilder, {
+  BasePlugin,
+  PothosSchemaError,
+  type FieldNullability,
+  type InputFieldMap,
+  type PothosOutputFieldConfig,
+  type SchemaTypes,
+  type TypeParam,
+} from '@pothos/core';
+import type { GraphQLFieldResolver } from 'graphql';
+import {
+  DomainError,
+  PreconditionError,
+  RateLimitedError,
+  UnauthenticatedError,
+  VersionConflictError,
+  type ErrorCode,
+} from '../domain/errors.js';
+
+/**
+ * Per-request hooks the schema (built once, shared by every registry in the process) can reach:
+ * refusals are counted for the metrics of the request's own registry.
+ */
+export const requestScope = new AsyncLocalStorage<{ countError(code: string, surface: string): void }>();
+
+/** A refusal as a mutation payload carries it. */
+export interface UserErrorShape {
+  code: ErrorCode;
+  message: string;
+  field: string[] | null;
+  detail: string | null;
+  expectedLatestVersion: number | null;
+  latestVersion: number | null;
+}
+
+/** What a mutation resolver answers with when the domain refuses: the refusal and its error. */
+export interface RefusedPayload {
+  userErrors: UserErrorShape[];
+  /** The domain error behind it, for payload fields that show more of it (e.g. merge conflicts). */
+  refusal: DomainError;
+}
+
+/**
+ * The one mapping from a domain refusal to a UserError. Errors that are not refusals of the
+ * operation (no or a bad token, rate limit, faults) give null: they stay top-level errors.
+ */
+export function toUserError(error: unknown): UserErrorShape | null {
+  if (!(error instanceof DomainError) || error instanceof UnauthenticatedError || error instanceof RateLimitedError) return null;
+  return {
+    code: error.code,
+    message: error.message,
+    field: error.field ? error.field.split('.') : null,
+    detail: error instanceof PreconditionError ? error.detail : null,
+    expectedLatestVersion: error instanceof VersionConflictError ? error.expectedLatestVersion : null,
+    latestVersion: error instanceof VersionConflictError ? error.latestVersion : null,
+  };
+}
+
+function isRefused(value: unknown): value is RefusedPayload {
+  return typeof value === 'object' && value !== null && 'refusal' in value;
+}
+
+/**
+ * Shopify's convention for every mutation, applied by the builder so that no mutation can
+ * forget it: a domain refusal thrown by the resolver becomes `{ userErrors: [...] }` in the
+ * mutation's own payload (and is counted in the metrics); every Mutation field must declare the
+ * codes it can refuse with (`errorCodes`), which are appended to its description.
+ */
+export class UserErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
+    if (fieldConfig.parentType !== 'Mutation') return fieldConfig;
+    const codes = (fieldConfig.pothosOptions as { errorCodes?: readonly ErrorCode[] }).errorCodes;
+    if (!codes) throw new PothosSchemaError(`Mutation.${fieldConfig.name} must declare the errorCodes it can return.`);
+    const list = codes.map((c) => `\`${c}\``).join(', ');
+    return {
+      ...fieldConfig,
+      description: `${fieldConfig.description ?? ''}\n\nRefusals (\`userErrors[].code\`): ${list || 'none'}.`.trim(),
+    };
+  }
+
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
+    if (fieldConfig.parentType !== 'Mutation') return resolver;
+    return async (parent, args, ctx, info) => {
+      try {
+        const result = await resolver(parent, args, ctx, info);
+        return isRefused(result) ? result : { ...(result as object), userErrors: [] };
+      } catch (error) {
+        const userError = toUserError(error);
+        if (!userError) throw error;
+        requestScope.getStore()?.countError(userError.code, 'payload');
+        return { userErrors: [userError], refusal: error as DomainError } satisfies RefusedPayload;
+      }
+    };
+  }
+}
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      userErrors: UserErrorsPlugin<Types>;
+    }
+    export interface MutationFieldOptions<
+      Types extends SchemaTypes,
+      Type extends TypeParam<Types>,
+      Nullable extends FieldNullability<Type>,
+      Args extends InputFieldMap,
+      ResolveReturnShape,
+    > {
+      /** The `ErrorCode`s this mutation can put in `userErrors` (documented in its description). */
+      errorCodes: readonly ErrorCode[];
+    }
+  }
+}
+
+const pluginName = 'userErrors';
+SchemaBuilder.registerPlugin(pluginName, UserErrorsPlugin);
+export default pluginName;

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rolloutBucket } from '../../src/domain/rollout.js';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { validCode } from '../fixtures/code.js';
+import { CREATE, RELEASE, UPDATE } from './ops.js';
+
+const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { __typename ... on Error { code message } } }`;
+const ROLLBACK = `mutation($id: ID!) { rollbackRollout(input: { id: $id }) { __typename ... on Error { code message } } }`;
+const INSTALL_LINK = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { __typename
+  ... on InstallPayload { connector { id installedFrom { installedVersion } versions(first: 1) { nodes { code } } } } ... on Error { code message } } }`;
+const INSTALL_LISTING = `mutation($l: ID!) { installConnector(input: { listingId: $l }) { __typename
+  ... on InstallPayload { connector { installedFrom { installedVersion } versions(first: 1) { nodes { code } } } } ... on Error { code message } } }`;
+const VIEWS = `query($t: String!, $copy: ID!) {
+  sharedConnector(token: $t) { sharedVersions { number note code } }
+  communityListings(first: 10) { nodes { connector { title sharedVersions { number note code } } } }
+  copy: connector(id: $copy) { installedFrom { parent { sharedVersions { number note code } } } }
+}`;
+
+interface Workspace {
+  slug: string;
+  token: string;
+  id: number;
+}
+
+for (const backend of await backends()) {
+  describe(`staged versions are seen and installed only inside their rollout (${backend})`, () => {
+    let t: TestServer;
+    let owner: string;
+    const workspaces: Workspace[] = [];
+
+    beforeAll(async () => {
+      t = await startTestServer(backend);
+      owner = await t.token('stager', 'ADMIN', 'sue');
+      for (let i = 0; i < 12; i++) {
+        const token = await t.token(`viewer-${i}`, 'ADMIN', `v${i}`);
+        const [row] = await t.server.registry.db.sql.query<{ id: number }>(`SELECT id FROM workspaces WHERE slug = $1`, [`viewer-${i}`]);
+        workspaces.push({ slug: `viewer-${i}`, token, id: row.id });
+      }
+    });
+    afterAll(() => t.close());
+
+    it('shows and installs a staged version only inside the rollout, and a rolled-back one to nobody new', async () => {
+      const reviewer = await t.reviewerToken('rex');
+      const c = (await t.gql(CREATE, { input: { title: 'Staged', code: validCode({ title: 'v1' }), note: 'one' } }, owner)).body.data.createConnector.connector;
+      await t.gql(RELEASE, { id: c.id }, owner);
+      await t.gql(SHARE, { id: c.id }, owner);
+      const link = (await t.gql(`mutation($id: ID!) { createShareLink(input: { id: $id }) { ... on CreateShareLinkPayload { token } } }`, { id: c.id }, owner)).body.data.createShareLink.token;
+      const listing = (await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Staged", categories: ["Ops"] }) { ... on ListingPayload { listing { id } } } }`, { id: c.id }, owner)).body.data.listConnector.listing.id;
+      await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { __typename } }`, { id: listing }, reviewer);
+
+      // A rollout percentage that puts at least two workspaces inside and two outside.
+      const byBucket = [...workspaces].sort((a, b) => rolloutBucket(c.databaseId, a.id) - rolloutBucket(c.databaseId, b.id));
+      const k = [1, 2, 3, 4, 5, 6, 7, 8, 9].find((i) => rolloutBucket(c.databaseId, byBucket[i].id) < rolloutBucket(c.databaseId, byBucket[i + 1].id))!;
+      const percent = rolloutBucket(c.databaseId, byBucket[k].id) + 1;
+      const [inside, insideFresh] = [byBucket[0], byBucket[1]];
+      const [outside, outsideFresh] = [byBucket[11], byBucket[10]];
+
+      // Two holders of a copy of version 1, one inside and one outside.
+      const copies = new Map<string, string>();
+      for (const ws of [inside, outside]) {
+        const copy = (await t.gql(INSTALL_LINK, { t: link }, ws.token)).body.data.installConnector.connector;
+        expect(copy.installedFrom.installedVersion).toBe(1);
+        copies.set(ws.slug, copy.id);
+      }
+
+      await t.gql(UPDATE, { input: { id: c.id, code: validCode({ title: 'v2 staged' }), note: 'two' } }, owner);
+      await t.gql(RELEASE, { id: c.id }, owner);
+      expect((await t.gql(SHARE, { id: c.id, p: percent }, owner)).body.data.shareConnector.__typename).toBe('ConnectorPayload');
+
+      const numbers = (list: { number: number; code: string | null }[]) => list.map((v) => v.number);
+      const seenBy = async (ws: Workspace) => {
+        const res = await t.gql(VIEWS, { t: link, copy: copies.get(ws.slug) ?? copies.get(inside.slug) }, ws.token);
+        expect(res.body.errors).toBeUndefined();
+        const d = res.body.data;
+        return {
+          link: numbers(d.sharedConnector.sharedVersions),
+          library: numbers(d.communityListings.nodes.find((n: any) => n.connector.title === 'Staged').connector.sharedVersions),
+          parent: d.copy ? numbers(d.copy.installedFrom.parent.sharedVersions) : null,
+          text: JSON.stringify(d),
+        };
+      };
+
+      const out = await seenBy(outside);
+      expect(out).toMatchObject({ link: [1], library: [1], parent: [1] });
+      expect(out.text).not.toContain('v2 staged');
+      const outFresh = await seenBy(outsideFresh);
+      expect(outFresh).toMatchObject({ link: [1], library: [1], parent: null });
+      expect(outFresh.text).not.toContain('v2 staged');
+      const inn = await seenBy(inside);
+      expect(inn).toMatchObject({ link: [2, 1], library: [2, 1], parent: [2, 1] });
+      expect(inn.text).toContain('v2 staged');
+
+      // Installs follow the same rule, by link and by listing.
+      const outInstall = (await t.gql(INSTALL_LISTING, { l: listing }, outsideFresh.token)).body.data.installConnector.connector;
+      expect(outInstall.installedFrom.installedVersion).toBe(1);
+      expect(outInstall.versions.nodes[0].code).not.toContain('v2 staged');
+
+      expect((await t.gql(ROLLBACK, { id: c.id }, owner)).body.data.rollbackRollout.__typename).toBe('UpgradePayload');
+      for (const ws of [inside, insideFresh, outside]) {
+        const after = await seenBy(ws);
+        expect(after.link, ws.slug).toEqual([1]);
+        expect(after.library, ws.slug).toEqual([1]);
+        expect(after.text, ws.slug).not.toContain('v2 staged');
+      }
+      const lateInstall = (await t.gql(INSTALL_LINK, { t: link }, insideFresh.token)).body.data.installConnector.connector;
+      expect(lateInstall.installedFrom.installedVersion).toBe(1);
+
+      // Sharing a later version to everybody does not bring the rolled-back one back.
+      await t.gql(UPDATE, { input: { id: c.id, code: validCode({ title: 'v3' }), note: 'three' } }, owner);
+      await t.gql(RELEASE, { id: c.id }, owner);
+      await t.gql(SHARE, { id: c.id }, owner);
+      const later = await seenBy(outside);
+      expect(later).toMatchObject({ link: [3, 1], library: [3, 1], parent: [3, 1] });
+      expect(later.text).not.toContain('v2 staged');
+      // Nor does yanking the newest make the rolled-back one the fallback.
+      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 3 }) { __typename } }`, { id: c.id }, owner);
+      const afterYank = (await t.gql(INSTALL_LINK, { t: link }, workspaces.find((w) => ![inside, insideFresh, outside, outsideFresh].includes(w))!.token)).body.data.installConnector.connector;
+      expect(afterYank.installedFrom.installedVersion).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,132 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
+import { createToken } from '../../src/domain/auth.js';
+import { backends, createPostgresDatabase } from '../helpers/backends.js';
+
+const BIN = new URL('../../bin/connector-registry.js', import.meta.url).pathname;
+
+/** A real gateway process, as `npm start` runs it; resolves with its base URL. */
+function startProcess(env: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess }> {
+  const child = spawn('node', [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /on (http:\/\/\S+)\/graphql/.exec(out);
+      if (m) resolve({ base: m[1], child });
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+function stop(p?: { child: ChildProcess }) {
+  if (!p) return Promise.resolve();
+  p.child.kill('SIGTERM');
+  return new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)));
+}
+
+/** A REST search as the spec's curl sample sends it; resolves with the status. */
+function search(base: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const r = request(new URL('/api/custom_connectors/search?title=x', base), { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+async function graphqlRemaining(base: string, token: string): Promise<{ status: number; remaining: number }> {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ connectors(first: 1) { totalCount } }' }),
+  });
+  const body = (await res.json()) as { extensions: { rateLimit: { remaining: number } } };
+  return { status: res.status, remaining: body.extensions.rateLimit.remaining };
+}
+
+/** Two gateways on one database spend one budget per token, whichever process answers. */
+function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
+  let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  let a: { base: string; child: ChildProcess };
+  let b: { base: string; child: ChildProcess };
+  let token: string;
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '2', GRAPHQL_RATE_LIMIT_POINTS: '1000', ...extraEnv() };
+    [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
+    const conn = await openDatabase({ url: db.url });
+    token = (await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' })).token;
+    const warm = (await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'warm' })).token;
+    await conn.close();
+    // First requests open connection pools; keep that out of the timed burst.
+    for (const p of [a, b]) for (let i = 0; i < 3; i++) await search(p.base, warm);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([stop(a), stop(b)]);
+    await db?.drop();
+  });
+
+  it('REST: 20 calls in under a second through two processes get one budget (1 + burst of 2)', async () => {
+    const started = Date.now();
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => search(i % 2 ? b.base : a.base, token)));
+    const elapsed = (Date.now() - started) / 1000;
+    const ok = statuses.filter((s) => s === 200).length;
+    // One budget: 1 call + a burst of 2 (+1 per further second the calls took on a busy machine).
+    // A budget per process would let 6 through.
+    expect(elapsed).toBeLessThan(2);
+    expect(ok).toBeGreaterThanOrEqual(3);
+    expect(ok).toBeLessThanOrEqual(3 + Math.floor(elapsed));
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+  });
+
+  it('GraphQL: points spent through one process are gone in the other', async () => {
+    const first = await graphqlRemaining(a.base, token);
+    const second = await graphqlRemaining(b.base, token);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.remaining).toBeLessThan(first.remaining);
+    expect(first.remaining - second.remaining).toBe(1000 - first.remaining);
+  });
+}
+
+const hasPostgres = (await backends()).includes('postgres');
+
+describe.skipIf(!hasPostgres)('two gateway processes share rate-limit budgets in PostgreSQL', () => {
+  sharedBudgetTests(() => ({}));
+});
+
+const redisServer = spawnSync('redis-server', ['--version']).status === 0;
+
+describe.skipIf(!hasPostgres || !redisServer)('two gateway processes share rate-limit budgets in Redis (REDIS_URL)', () => {
+  let redis: ChildProcess;
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  beforeAll(async () => {
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
+    await new Promise<void>((resolve, reject) => {
+      redis.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept') && resolve());
+      redis.on('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+    });
+  });
+  afterAll(() => {
+    redis?.kill('SIGTERM');
+  });
+  sharedBudgetTests(() => ({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+
+  it('keeps the budgets in Redis, not in the database', async () => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(`redis://127.0.0.1:${port}`);
+    const keys = await client.keys('*');
+    client.disconnect();
+    // The one-second REST window is gone by now; the burst window lasts a minute.
+    expect(keys.some((k) => k.startsWith('rest-burst:'))).toBe(true);
+    expect(keys.some((k) => k.startsWith('graphql:'))).toBe(true);
+  });
+});

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const SMALL = `{ connectors(first: 1) { totalCount } }`;
+
+function parseRateLimit(header: string | null) {
+  const m = /^"(\w+)";r=(\d+);t=(\d+)$/.exec(header ?? '');
+  return m ? { policy: m[1], remaining: Number(m[2]), resetSeconds: Number(m[3]) } : null;
+}
+
+for (const backend of await backends()) {
+  describe(`GraphQL cost budget (${backend})`, () => {
+    let t: TestServer;
+    let token: string;
+    const defaults = loadConfig({});
+
+    beforeAll(async () => {
+      // The shipped defaults, not the raised budget other tests run with.
+      t = await startTestServer(backend, { GRAPHQL_RATE_LIMIT_POINTS: defaults.GRAPHQL_RATE_LIMIT_POINTS, GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: defaults.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS });
+      token = await t.token('acme');
+    });
+    afterAll(() => t.close());
+
+    it('reports cost, remaining points and reset time in extensions and RateLimit headers', async () => {
+      const first = await t.gql(SMALL, {}, token);
+      expect(first.status).toBe(200);
+      const rl = first.body.extensions.rateLimit;
+      expect(rl).toMatchObject({ cost: first.body.extensions.cost.requestedQueryCost, limit: defaults.GRAPHQL_RATE_LIMIT_POINTS });
+      expect(rl.remaining).toBe(defaults.GRAPHQL_RATE_LIMIT_POINTS - rl.cost);
+      const resetIn = Date.parse(rl.resetAt) - Date.now();
+      expect(resetIn).toBeGreaterThan(0);
+      expect(resetIn).toBeLessThanOrEqual(defaults.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS * 1000);
+      expect(first.headers.get('ratelimit-policy')).toBe(`"graphql";q=${defaults.GRAPHQL_RATE_LIMIT_POINTS};w=${defaults.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS}`);
+      expect(parseRateLimit(first.headers.get('ratelimit'))).toMatchObject({ policy: 'graphql', remaining: rl.remaining });
+
+      // A bigger page costs more points.
+      const bigger = await t.gql(`{ connectors(first: 50) { nodes { id title name } } }`, {}, token);
+      expect(bigger.body.extensions.rateLimit.cost).toBeGreaterThan(rl.cost);
+      expect(bigger.body.extensions.rateLimit.remaining).toBe(rl.remaining - bigger.body.extensions.rateLimit.cost);
+    });
+
+    it('lets a page fire ten small queries at once', async () => {
+      const results = await Promise.all(Array.from({ length: 10 }, () => t.gql(SMALL, {}, token)));
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+      expect(results.every((r) => r.body.data?.connectors)).toBe(true);
+    });
+
+    it('never limits the GraphiQL page', async () => {
+      const pages = await Promise.all(Array.from({ length: 30 }, () => fetch(t.url, { headers: { accept: 'text/html' } })));
+      expect(pages.map((p) => p.status)).toEqual(Array(30).fill(200));
+      expect(pages.every((p) => p.headers.get('ratelimit') === null)).toBe(true);
+    });
+  });
+
+  describe(`GraphQL budget spent (${backend})`, () => {
+    let t: TestServer;
+    beforeAll(async () => {
+      t = await startTestServer(backend, { GRAPHQL_RATE_LIMIT_POINTS: 60, GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: 600 });
+    });
+    afterAll(() => t.close());
+
+    it('refuses with 429 RATE_LIMITED, says when to retry, and a refused query spends nothing', async () => {
+      const token = await t.token('acme');
+      const other = await t.token('beta');
+      // Costs 1 + 50 × 4 = 201 points: more than the whole budget.
+      const big = await t.gql(`{ connectors(first: 50) { nodes { id title name } } }`, {}, token);
+      expect(big.status).toBe(429);
+      const error = big.body.errors![0];
+      expect(error.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+      expect(error.extensions!.retryAfter).toBeGreaterThan(500);
+      expect(error.message).toMatch(/retry in \d+ s/);
+      expect(big.body.data ?? null).toBeNull();
+      expect(Number(big.headers.get('retry-after'))).toBe(error.extensions!.retryAfter);
+      expect(big.body.extensions.rateLimit).toMatchObject({ cost: 0, remaining: 60 });
+
+      // The budget is intact: small queries pass until it is spent.
+      const statuses: number[] = [];
+      let remaining = 60;
+      for (let i = 0; i < 40 && !statuses.includes(429); i++) {
+        const r = await t.gql(SMALL, {}, token);
+        statuses.push(r.status);
+        if (r.status === 200) {
+          expect(r.body.extensions.rateLimit.remaining).toBe(remaining - r.body.extensions.rateLimit.cost);
+          remaining = r.body.extensions.rateLimit.remaining;
+        }
+      }
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(10);
+      expect(statuses.at(-1)).toBe(429);
+      // Another token has its own budget.
+      expect((await t.gql(SMALL, {}, other)).status).toBe(200);
+    });
+  });
+
+  describe(`REST rate limit (${backend})`, () => {
+    it('holds a client sending 10 calls per second to about 1 per second, with a small burst', async () => {
+      const t = await startTestServer(backend, { RATE_LIMIT_PER_SECOND: 1, RATE_LIMIT_BURST: 3 });
+      try {
+        const token = await t.token('acme');
+        const started = Date.now();
+        const statuses: number[] = [];
+        let limited;
+        let allowed;
+        for (let i = 0; i < 50; i++) {
+          const res = await t.rest('GET', '/api/custom_connectors/search?title=x', { token });
+          statuses.push(res.status);
+          if (res.status === 429) limited = res;
+          else allowed = res;
+          await new Promise((r) => setTimeout(r, Math.max(0, started + (i + 1) * 100 - Date.now())));
+        }
+        const seconds = (Date.now() - started) / 1000;
+        const ok = statuses.filter((s) => s === 200).length;
+        // 1 per second for ~5 s, the burst of 3 and the first call.
+        expect(ok).toBeGreaterThanOrEqual(Math.floor(seconds) - 1);
+        expect(ok).toBeLessThanOrEqual(Math.ceil(seconds) + 1 + 3);
+        expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+        expect(Number(limited!.headers['retry-after'])).toBe(1);
+        expect(limited!.body).toMatchObject({ errors: [{ code: 429 }], error_code: 'RATE_LIMITED' });
+        expect(limited!.headers['ratelimit-policy']).toBe('"rest";q=1;w=1');
+        expect(allowed!.headers['ratelimit']).toMatch(/^"rest";r=\d+;t=\d+$/);
+        // Another token has its own budget.
+        const fresh = await t.token('acme', 'ADMIN', 'bob');
+        expect((await t.rest('GET', '/api/custom_connectors/search?title=x', { token: fresh })).status).toBe(200);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,150 @@
+import { lazy, Suspense, useMemo, useSyncExternalStore } from 'react';
+import { graphql, RelayEnvironmentProvider, useLazyLoadQuery } from 'react-relay';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { NotificationBell } from './components/NotificationBell';
+import { createEnvironment } from './relay/environment';
+import { getToken, onTokenChange, setToken } from './session';
+import { SignIn } from './pages/SignIn';
+import { ViewerContext, type Viewer } from './viewer';
+import { ConnectorsPage } from './pages/Connectors';
+
+const ConnectorPage = lazy(() => import('./pages/Connector'));
+const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
+const LibraryPage = lazy(() => import('./pages/Library'));
+const ListingPage = lazy(() => import('./pages/Listing'));
+const LinkInstallPage = lazy(() => import('./pages/LinkInstall'));
+const NotificationsPage = lazy(() => import('./pages/Notifications'));
+const ReviewPage = lazy(() => import('./pages/Review'));
+const WebhooksPage = lazy(() => import('./pages/Webhooks'));
+const ManifestsPage = lazy(() => import('./pages/Manifests'));
+const SchemaGeneratorPage = lazy(() => import('./pages/SchemaGenerator'));
+
+
+export function App() {
+  const token = useSyncExternalStore(onTokenChange, getToken);
+  // A new store per session: nothing one token read is shown to the next.
+  const environment = useMemo(() => createEnvironment(), [token]);
+  if (!token) return <SignIn />;
+  return (
+    <RelayEnvironmentProvider environment={environment}>
+      <ErrorBoundary>
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <Shell />
+        </Suspense>
+      </ErrorBoundary>
+    </RelayEnvironmentProvider>
+  );
+}
+
+function Shell() {
+  const data = useLazyLoadQuery<AppViewerQuery>(
+    graphql`
+      query AppViewerQuery {
+        viewer {
+          member {
+            handle
+            role
+          }
+          workspace {
+            name
+            slug
+          }
+          reviewerHandle
+          canWrite
+          canViewSource
+          canReview
+        }
+      }
+    `,
+    {},
+  );
+  if (!data.viewer) {
+    queueMicrotask(() => setToken(null, 'The registry did not accept the token (unknown or revoked): sign in again.'));
+    return null;
+  }
+  const viewer = data.viewer;
+  return (
+    <ViewerContext.Provider value={viewer}>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">Connector registry</span>
+        <Nav viewer={viewer} />
+        <div className="who">
+          {viewer.member ? (
+            <span>
+              {viewer.member.handle} · {viewer.member.role.toLowerCase()} in <strong>{viewer.workspace?.name}</strong>
+            </span>
+          ) : (
+            <span>reviewer {viewer.reviewerHandle}</span>
+          )}
+          <button type="button" onClick={() => setToken(null)}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <ErrorBoundary resetKey={typeof location !== 'undefined' ? location.pathname : ''}>
+          <Suspense fallback={<p className="loading">Loading…</p>}>
+            <Routes viewer={viewer} />
+          </Suspense>
+        </ErrorBoundary>
+      </main>
+    </ViewerContext.Provider>
+  );
+}
+
+function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
+  const [location] = useLocation();
+  const current = location === href || location.startsWith(href + '/');
+  return (
+    <Link href={href} aria-current={current ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+function Nav({ viewer }: { viewer: Viewer }) {
+  return (
+    <nav aria-label="Main">
+      {viewer.member && <NavLink href="/connectors">Connectors</NavLink>}
+      <NavLink href="/library">Community library</NavLink>
+      {viewer.member && <NotificationBell />}
+      {viewer.canReview && <NavLink href="/review">Review queue</NavLink>}
+      {viewer.member && <NavLink href="/webhooks">Webhooks</NavLink>}
+      {viewer.member && <NavLink href="/manifests">Manifests</NavLink>}
+      <NavLink href="/schema">Schema generator</NavLink>
+    </nav>
+  );
+}
+
+function Routes({ viewer }: { viewer: Viewer }) {
+  return (
+    <Switch>
+      <Route path="/">{viewer.member ? <Redirect to="/connectors" /> : <Redirect to="/library" />}</Route>
+      <Route path="/sign-in">
+        <Redirect to="/" />
+      </Route>
+      <Route path="/connectors" component={ConnectorsPage} />
+      <Route path="/connectors/new" component={NewConnectorPage} />
+      <Route path="/connectors/:id/:tab?">{(p) => <ConnectorPage id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}</Route>
+      <Route path="/library" component={LibraryPage} />
+      <Route path="/library/:id">{(p) => <ListingPage id={decodeURIComponent(p.id)} />}</Route>
+      <Route path="/install" component={LinkInstallPage} />
+      <Route path="/notifications" component={NotificationsPage} />
+      <Route path="/review" component={ReviewPage} />
+      <Route path="/webhooks" component={WebhooksPage} />
+      <Route path="/manifests" component={ManifestsPage} />
+      <Route path="/schema" component={SchemaGeneratorPage} />
+      <Route>
+        <h1>Not found</h1>
+        <p>
+          Nothing here. <Link href="/">Go to the start page</Link>.
+        </p>
+      </Route>
+    </Switch>
+  );
+}

@@ -1,0 +1,82 @@
+import { graphql, useFragment } from 'react-relay';
+import type { SharedConnectorView_connector$key } from '../__generated__/SharedConnectorView_connector.graphql';
+import { when } from '../format';
+import { Markdown } from './lazy';
+import { Logo } from './Logo';
+
+/** A shared connector as another workspace sees it: the shared version only. */
+export function SharedConnectorView({ connector }: { connector: SharedConnectorView_connector$key }) {
+  const c = useFragment(
+    graphql`
+      fragment SharedConnectorView_connector on SharedConnector {
+        title
+        logo
+        description
+        totalInstalls
+        publisher {
+          name
+          workspace
+          listedConnectors
+          totalInstalls
+        }
+        latestSharedVersion {
+          number
+          note
+          actions
+          triggers
+          sharedAt
+          deprecationMessage
+        }
+        sharedVersions {
+          number
+          note
+          sharedAt
+          yanked
+        }
+      }
+    `,
+    connector,
+  );
+  const v = c.latestSharedVersion;
+  return (
+    <>
+      <div className="page-head">
+        <Logo logo={c.logo} title={c.title} size={48} />
+        <h1>{c.title}</h1>
+      </div>
+      <p className="muted">
+        By {c.publisher.name} ({c.publisher.workspace}: {c.publisher.listedConnectors} listed connectors, {c.publisher.totalInstalls} installs) · {c.totalInstalls} installs of
+        this connector
+      </p>
+      {c.description && <Markdown source={c.description} />}
+      {v && (
+        <>
+          <h2>Version {v.number}</h2>
+          {v.deprecationMessage && <p className="warn-box">Deprecated: {v.deprecationMessage}</p>}
+          <div className="grid2">
+            <div>
+              <h3>Actions</h3>
+              {v.actions.length ? <ul>{v.actions.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
+            </div>
+            <div>
+              <h3>Triggers</h3>
+              {v.triggers.length ? <ul>{v.triggers.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
+            </div>
+          </div>
+        </>
+      )}
+      {c.sharedVersions.length > 0 && (
+        <>
+          <h2>Version notes</h2>
+          <ul>
+            {c.sharedVersions.map((s) => (
+              <li key={s.number}>
+                v{s.number} ({when(s.sharedAt)}){s.yanked ? ' — yanked' : ''}: {s.note ?? '—'}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}

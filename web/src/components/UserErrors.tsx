@@ -1,0 +1,19 @@
+/** A refusal from a mutation, in words (the code stays visible for support and tests). */
+export interface UserError {
+  readonly code?: string | null;
+  readonly message: string;
+  readonly field?: string | readonly string[] | null;
+}
+
+export function UserErrors({ errors }: { errors: readonly UserError[] | null | undefined }) {
+  if (!errors?.length) return null;
+  return (
+    <div role="alert" className="error-box">
+      {errors.map((e, i) => (
+        <p key={i}>
+          {e.message} {e.code ? <span className="code">({e.code})</span> : null}
+        </p>
+      ))}
+    </div>
+  );
+}

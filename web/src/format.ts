@@ -1,0 +1,18 @@
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+interface PayloadError {
+  readonly code: string;
+  readonly message: string;
+  readonly detail?: string | null;
+  readonly field?: readonly string[] | null;
+}
+
+/** The first refusal of a mutation payload (`userErrors`), in the words the console shows; null when it succeeded. */
+export function refusal(payload: { readonly userErrors?: readonly PayloadError[] } | null | undefined) {
+  const e = payload?.userErrors?.[0];
+  if (!e) return null;
+  return { code: e.code, message: e.detail && !e.message.includes(e.detail) ? `${e.message} ${e.detail}` : e.message, field: e.field ?? null };
+}

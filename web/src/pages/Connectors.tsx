@@ -1,0 +1,121 @@
+import { useDeferredValue, useEffect, useRef, useState, useTransition } from 'react';
+import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
+import { Link } from 'wouter';
+import type { ConnectorsPage_list$key } from '../__generated__/ConnectorsPage_list.graphql';
+import type { ConnectorsPageQuery } from '../__generated__/ConnectorsPageQuery.graphql';
+import { Logo } from '../components/Logo';
+import { useViewer } from '../viewer';
+
+const PAGE = 20;
+
+export function ConnectorsPage() {
+  const viewer = useViewer();
+  const data = useLazyLoadQuery<ConnectorsPageQuery>(
+    graphql`
+      query ConnectorsPageQuery($count: Int!) {
+        ...ConnectorsPage_list @arguments(count: $count)
+      }
+    `,
+    { count: PAGE },
+    { fetchPolicy: 'store-and-network' },
+  );
+  return (
+    <section aria-labelledby="connectors-title">
+      <div className="page-head">
+        <h1 id="connectors-title">Connectors</h1>
+        {viewer.canWrite && (
+          <Link className="button primary" href="/connectors/new">
+            New connector
+          </Link>
+        )}
+      </div>
+      <ConnectorList query={data} />
+    </section>
+  );
+}
+
+function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
+  const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
+    graphql`
+      fragment ConnectorsPage_list on Query
+      @refetchable(queryName: "ConnectorsPagePaginationQuery")
+      @argumentDefinitions(search: { type: "String" }, count: { type: "Int!" }, cursor: { type: "String" }) {
+        connectors(search: $search, first: $count, after: $cursor) @connection(key: "ConnectorsPage_connectors") {
+          totalCount
+          edges {
+            node {
+              id
+              title
+              name
+              logo
+              latestVersion
+              latestReleasedVersion
+              latestSharedVersion
+              installedFrom {
+                updateAvailable
+              }
+            }
+          }
+        }
+      }
+    `,
+    query,
+  );
+  const [search, setSearch] = useState('');
+  const deferred = useDeferredValue(search);
+  const [pending, startTransition] = useTransition();
+  const shown = useRef('');
+  useEffect(() => {
+    if (deferred === shown.current) return;
+    shown.current = deferred;
+    const t = setTimeout(() => startTransition(() => void refetch({ search: deferred || null, count: PAGE }, { fetchPolicy: 'store-and-network' })), 250);
+    return () => clearTimeout(t);
+  }, [deferred, refetch]);
+  const edges = data.connectors.edges;
+  return (
+    <>
+      <div className="toolbar">
+        <label htmlFor="connector-search">Search by title</label>
+        <input id="connector-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Title contains…" />
+        <span role="status" className="muted">
+          {pending ? 'Searching…' : `${data.connectors.totalCount} connector${data.connectors.totalCount === 1 ? '' : 's'}`}
+        </span>
+      </div>
+      {edges.length === 0 ? (
+        <p>No connectors{search ? ' match this search' : ' yet'}.</p>
+      ) : (
+        <table className="list">
+          <thead>
+            <tr>
+              <th scope="col">Connector</th>
+              <th scope="col">Latest</th>
+              <th scope="col">Released</th>
+              <th scope="col">Shared</th>
+            </tr>
+          </thead>
+          <tbody>
+            {edges.map(({ node }) => (
+              <tr key={node.id}>
+                <td>
+                  <Logo logo={node.logo} title={node.title} />
+                  <Link href={`/connectors/${encodeURIComponent(node.id)}`}>{node.title}</Link>
+                  {node.installedFrom && <span className="tag">copy</span>}
+                  {node.installedFrom?.updateAvailable && <span className="tag warn">update available</span>}
+                  <div className="muted small">{node.name}</div>
+                </td>
+                <td>v{node.latestVersion}</td>
+                <td>{node.latestReleasedVersion != null ? `v${node.latestReleasedVersion}` : '—'}</td>
+                <td>{node.latestSharedVersion != null ? `v${node.latestSharedVersion}` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {hasNext && (
+        <button type="button" onClick={() => loadNext(PAGE)} disabled={isLoadingNext}>
+          {isLoadingNext ? 'Loading…' : 'Show more'}
+        </button>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,182 @@
+import { useState } from 'react';
+import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
+import type { ManifestsExportQuery } from '../__generated__/ManifestsExportQuery.graphql';
+import type { ManifestsImportMutation, ManifestsImportMutation$data } from '../__generated__/ManifestsImportMutation.graphql';
+import type { ManifestsPageQuery } from '../__generated__/ManifestsPageQuery.graphql';
+import { UserErrors, type UserError } from '../components/UserErrors';
+import { refusal } from '../format';
+import { useViewer } from '../viewer';
+
+type Entries = NonNullable<ManifestsImportMutation$data['importManifest']['entries']>;
+
+/** Export released connectors to a manifest file; import one, after a dry run that writes nothing. */
+export default function ManifestsPage() {
+  const viewer = useViewer();
+  const environment = useRelayEnvironment();
+  const data = useLazyLoadQuery<ManifestsPageQuery>(
+    graphql`
+      query ManifestsPageQuery {
+        connectors(first: 100) {
+          edges {
+            node {
+              id
+              title
+              latestReleasedVersion
+            }
+          }
+        }
+      }
+    `,
+    {},
+    { fetchPolicy: 'store-and-network' },
+  );
+  const released = data.connectors.edges.map((e) => e.node).filter((c) => c.latestReleasedVersion != null);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [errors, setErrors] = useState<UserError[]>([]);
+  const [text, setText] = useState('');
+  const [plan, setPlan] = useState<Entries | null>(null);
+  const [imported, setImported] = useState<Entries | null>(null);
+  const [run, running] = useMutation<ManifestsImportMutation>(graphql`
+    mutation ManifestsImportMutation($input: ImportManifestInput!) {
+      importManifest(input: $input) {
+        __typename
+        dryRun
+          entries {
+            action
+            name
+            title
+            version
+          }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+
+  const download = async () => {
+    setErrors([]);
+    try {
+      const r = await fetchQuery<ManifestsExportQuery>(
+        environment,
+        graphql`
+          query ManifestsExportQuery($ids: [ID!]!) {
+            exportManifest(ids: $ids)
+          }
+        `,
+        { ids: [...picked] },
+        { fetchPolicy: 'network-only' },
+      ).toPromise();
+      const blob = new Blob([JSON.stringify(r?.exportManifest, null, 2)], { type: 'application/json' });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `manifest-${viewer.workspace?.slug ?? 'registry'}.json`;
+      a.click();
+      URL.revokeObjectURL(a.href);
+    } catch (e) {
+      setErrors([{ message: (e as Error).message }]);
+    }
+  };
+
+  const importIt = (dryRun: boolean) => {
+    setErrors([]);
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(text);
+    } catch {
+      return setErrors([{ message: 'The manifest is not valid JSON.' }]);
+    }
+    run({
+      variables: { input: { manifest, dryRun } },
+      onCompleted: ({ importManifest: r }) => {
+        const refused = refusal(r);
+        if (refused) return setErrors([{ ...refused, message: `${refused.message}${refused.field ? ` (${refused.field.join('.')})` : ''}` }]);
+        if (!r.entries) return;
+        if (dryRun) setPlan(r.entries ?? []);
+        else {
+          setImported(r.entries ?? []);
+          setPlan(null);
+        }
+      },
+      onError: (e) => setErrors([{ message: e.message }]),
+    });
+  };
+
+  return (
+    <section aria-labelledby="manifests-title">
+      <h1 id="manifests-title">Manifests</h1>
+      <UserErrors errors={errors} />
+      <section className="panel" aria-labelledby="export-heading">
+        <h2 id="export-heading">Export</h2>
+        {released.length === 0 ? (
+          <p className="muted">No released connectors to export.</p>
+        ) : (
+          <fieldset>
+            <legend>Released connectors</legend>
+            {released.map((c) => (
+              <label key={c.id} style={{ display: 'block', fontWeight: 'normal' }}>
+                <input
+                  type="checkbox"
+                  checked={picked.has(c.id)}
+                  onChange={(e) => {
+                    const next = new Set(picked);
+                    if (e.target.checked) next.add(c.id);
+                    else next.delete(c.id);
+                    setPicked(next);
+                  }}
+                />{' '}
+                {c.title} (v{c.latestReleasedVersion})
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <button type="button" onClick={download} disabled={picked.size === 0}>
+          Download manifest
+        </button>
+      </section>
+      {viewer.canWrite && (
+        <section className="panel" aria-labelledby="import-heading">
+          <h2 id="import-heading">Import</h2>
+          <label htmlFor="manifest-file">Manifest file</label>{' '}
+          <input id="manifest-file" type="file" accept="application/json,.json" onChange={async (e) => setText((await e.target.files?.[0]?.text()) ?? '')} />
+          <label htmlFor="manifest-text" style={{ display: 'block', marginTop: '0.5rem' }}>
+            or paste it
+          </label>
+          <textarea id="manifest-text" rows={6} value={text} onChange={(e) => (setText(e.target.value), setPlan(null))} className="mono" />
+          <div className="row">
+            <button type="button" onClick={() => importIt(true)} disabled={!text || running}>
+              Preview (dry run)
+            </button>
+            <button type="button" className="primary" onClick={() => importIt(false)} disabled={!plan || running}>
+              Import {plan ? `${plan.length} connector${plan.length === 1 ? '' : 's'}` : ''}
+            </button>
+          </div>
+          {plan && <EntryTable caption="Dry run: nothing written yet" entries={plan} would />}
+          {imported && <EntryTable caption="Imported and released" entries={imported} />}
+        </section>
+      )}
+    </section>
+  );
+}
+
+function EntryTable({ caption, entries, would = false }: { caption: string; entries: Entries; would?: boolean }) {
+  return (
+    <table className="list">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Connector</th>
+          <th scope="col">{would ? 'Would' : 'Did'}</th>
+          <th scope="col">Version</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.name}>
+            <td>{e.title}</td>
+            <td>{e.action === 'CREATE' ? 'create' : 'add a version'}</td>
+            <td>v{e.version}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

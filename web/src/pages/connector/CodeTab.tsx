@@ -1,0 +1,288 @@
+import { useEffect, useState } from 'react';
+import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
+import type { CodeTabLatestQuery } from '../../__generated__/CodeTabLatestQuery.graphql';
+import type { CodeTabQuery } from '../../__generated__/CodeTabQuery.graphql';
+import type { CodeTabReleaseMutation } from '../../__generated__/CodeTabReleaseMutation.graphql';
+import type { CodeTabSaveMutation } from '../../__generated__/CodeTabSaveMutation.graphql';
+import { CodeEditor, DiffView, Markdown } from '../../components/lazy';
+import { UserErrors, type UserError } from '../../components/UserErrors';
+import { refusal, when } from '../../format';
+import { useViewer } from '../../viewer';
+
+/** The latest version: its code in the editor with the server's diagnostics, save and release. */
+export function CodeTab({ id }: { id: string }) {
+  const viewer = useViewer();
+  const data = useLazyLoadQuery<CodeTabQuery>(
+    graphql`
+      query CodeTabQuery($id: ID!, $withCode: Boolean!) {
+        connector(id: $id) {
+          id
+          description
+          latestVersion
+          latestReleasedVersion
+          versions(first: 1) {
+            edges {
+              node {
+                id
+                number
+                note
+                code @include(if: $withCode)
+                hasErrors
+                createdAt
+                createdBy {
+                  handle
+                }
+                diagnostics {
+                  line
+                  column
+                  message
+                  severity
+                  kind
+                }
+                actions
+                triggers
+              }
+            }
+          }
+        }
+      }
+    `,
+    { id, withCode: viewer.canViewSource },
+    { fetchPolicy: 'store-and-network' },
+  );
+  const c = data.connector;
+  const latest = c?.versions.edges[0]?.node;
+  const [code, setCode] = useState(latest?.code ?? '');
+  const [base, setBase] = useState(latest?.number ?? 0);
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<UserError[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<{ number: number; code: string } | null>(null);
+  const environment = useRelayEnvironment();
+
+  // A newer version saved here (or seen on refresh) becomes the editor's base when nothing is pending.
+  useEffect(() => {
+    if (latest && latest.number !== base && !conflict && (code === '' || latest.number > base)) {
+      setBase(latest.number);
+      setCode(latest.code ?? '');
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [latest?.number]);
+
+  const [save, saving] = useMutation<CodeTabSaveMutation>(graphql`
+    mutation CodeTabSaveMutation($input: UpdateConnectorInput!, $withCode: Boolean!) {
+      updateConnector(input: $input) {
+        __typename
+        connector {
+            id
+            latestVersion
+            latestVersionNote
+            versions(first: 1) {
+              edges {
+                node {
+                  id
+                  number
+                  note
+                  code @include(if: $withCode)
+                  hasErrors
+                  createdAt
+                  createdBy {
+                    handle
+                  }
+                  diagnostics {
+                    line
+                    column
+                    message
+                    severity
+                    kind
+                  }
+                  actions
+                  triggers
+                }
+              }
+            }
+          }
+        
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [release, releasing] = useMutation<CodeTabReleaseMutation>(graphql`
+    mutation CodeTabReleaseMutation($input: ReleaseConnectorInput!) {
+      releaseConnector(input: $input) {
+        __typename
+        connector {
+            id
+            latestReleasedVersion
+            latestReleasedVersionNote
+          }
+        
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+
+  if (!c || !latest) return <p>Connector not found.</p>;
+  const dirty = code !== (latest.code ?? '') || base !== latest.number;
+
+  const onSave = () => {
+    setErrors([]);
+    setMessage(null);
+    save({
+      variables: { input: { id, code, note: note || null, expectedLatestVersion: base }, withCode: viewer.canViewSource },
+      onCompleted: ({ updateConnector: r }) => void (async () => {
+        if (r.userErrors.some((e) => e.code === 'VERSION_CONFLICT')) {
+          // Someone saved in between: show their version next to this edit.
+          const fresh = await fetchQuery<CodeTabLatestQuery>(
+            environment,
+            graphql`
+              query CodeTabLatestQuery($id: ID!) {
+                connector(id: $id) {
+                  versions(first: 1) {
+                    edges {
+                      node {
+                        number
+                        code
+                      }
+                    }
+                  }
+                }
+              }
+            `,
+            { id },
+          ).toPromise();
+          const v = fresh?.connector?.versions.edges[0]?.node;
+          if (v) setConflict({ number: v.number, code: v.code ?? '' });
+          setErrors([refusal(r)!]);
+          return;
+        }
+        const refused = refusal(r);
+        if (refused) return setErrors([refused]);
+        if (r.connector) {
+          const v = r.connector!.versions.edges[0]?.node;
+          setBase(r.connector!.latestVersion);
+          setNote('');
+          setMessage(v && v.number === r.connector!.latestVersion && v.number !== base ? `Saved as version ${v.number}.` : 'Nothing changed: the code and note are those of the latest version.');
+        }
+      })(),
+      onError: (e) => setErrors([{ message: e.message }]),
+    });
+  };
+
+  const onRelease = () => {
+    setErrors([]);
+    setMessage(null);
+    release({
+      variables: { input: { id } },
+      onCompleted: ({ releaseConnector: r }) => {
+        const refused = refusal(r);
+        if (refused) return setErrors([refused]);
+        if (r.connector) setMessage(`Version ${r.connector!.latestReleasedVersion} is released.`);
+      },
+      onError: (e) => setErrors([{ message: e.message }]),
+    });
+  };
+
+  const errorsOnly = latest.diagnostics.filter((d) => d.severity.toLowerCase() === 'error');
+  return (
+    <>
+      <section aria-labelledby="code-heading">
+        <h2 id="code-heading">
+          Version {latest.number}
+          {c.latestReleasedVersion === latest.number && <span className="tag ok">released</span>}
+          {latest.hasErrors && <span className="tag danger">has errors</span>}
+        </h2>
+        <p className="muted small">
+          {latest.note ? `“${latest.note}” · ` : ''}saved {when(latest.createdAt)}
+          {latest.createdBy ? ` by ${latest.createdBy.handle}` : ''}
+        </p>
+        {viewer.canViewSource ? (
+          <CodeEditor value={code} onChange={viewer.canWrite ? setCode : undefined} readOnly={!viewer.canWrite} diagnostics={dirty ? [] : latest.diagnostics} label={`Code of version ${base}`} />
+        ) : (
+          <p className="panel">Your role does not show connector code.</p>
+        )}
+        {latest.diagnostics.length > 0 && (
+          <>
+            <h3>{dirty ? `Problems in version ${latest.number} (save to check this edit)` : 'Problems'}</h3>
+            <ul className="diagnostics" aria-label="Code problems">
+              {latest.diagnostics.map((d, i) => (
+                <li key={i} className={d.severity.toLowerCase()}>
+                  Line {d.line}, column {d.column}: {d.message} <span className="muted">({d.severity.toLowerCase()}, {d.kind})</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {conflict && (
+          <div className="warn-box" role="region" aria-label="Save conflict">
+            <p>
+              Version {conflict.number} was saved by someone else while you edited version {base}. Your edit is on the left, version {conflict.number} on the right.
+            </p>
+            <DiffView left={code} right={conflict.code} leftLabel="Your edit" rightLabel={`Version ${conflict.number}`} />
+            <div className="row">
+              <button
+                type="button"
+                onClick={() => {
+                  setBase(conflict.number);
+                  setConflict(null);
+                  setErrors([]);
+                }}
+              >
+                Keep my edit on top of version {conflict.number}
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  setBase(conflict.number);
+                  setCode(conflict.code);
+                  setConflict(null);
+                  setErrors([]);
+                }}
+              >
+                Discard my edit, take version {conflict.number}
+              </button>
+            </div>
+          </div>
+        )}
+        <UserErrors errors={errors} />
+        {message && (
+          <p role="status" className="ok-box">
+            {message}
+          </p>
+        )}
+        {viewer.canWrite && (
+          <div className="row">
+            <label htmlFor="version-note">Version note</label>
+            <input id="version-note" value={note} onChange={(e) => setNote(e.target.value)} placeholder="What changed" />
+            <button type="button" className="primary" onClick={onSave} disabled={saving || !!conflict || (!dirty && !note)}>
+              {saving ? 'Saving…' : 'Save as new version'}
+            </button>
+            <button type="button" onClick={onRelease} disabled={releasing || dirty}>
+              Release version {latest.number}
+            </button>
+            {errorsOnly.length > 0 && <span className="muted small">A version with code errors cannot be released.</span>}
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="defs-heading">
+        <h2 id="defs-heading">Actions and triggers of version {latest.number}</h2>
+        <div className="grid2">
+          <div>
+            <h3>Actions</h3>
+            {latest.actions.length ? <ul>{latest.actions.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
+          </div>
+          <div>
+            <h3>Triggers</h3>
+            {latest.triggers.length ? <ul>{latest.triggers.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
+          </div>
+        </div>
+      </section>
+      {c.description && (
+        <section aria-labelledby="desc-heading">
+          <h2 id="desc-heading">Description</h2>
+          <Markdown source={c.description} />
+        </section>
+      )}
+    </>
+  );
+}

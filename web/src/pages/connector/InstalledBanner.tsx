@@ -1,0 +1,210 @@
+import { useState } from 'react';
+import { graphql, useFragment, useLazyLoadQuery, useMutation } from 'react-relay';
+import type { InstalledBanner_connector$key } from '../../__generated__/InstalledBanner_connector.graphql';
+import type { InstalledBannerChangesQuery } from '../../__generated__/InstalledBannerChangesQuery.graphql';
+import type { InstalledBannerUpdateMutation, InstalledBannerUpdateMutation$data } from '../../__generated__/InstalledBannerUpdateMutation.graphql';
+import { UserErrors, type UserError } from '../../components/UserErrors';
+import { refusal, when } from '../../format';
+import { useViewer } from '../../viewer';
+import { ChangeSummary } from './ChangeSummary';
+
+type Conflicts = NonNullable<InstalledBannerUpdateMutation$data['updateFromParent']['conflicts']>;
+
+/** Where a copy came from, and the update its parent offers (live: the subscription updates the store). */
+export function InstalledBanner({ connector }: { connector: InstalledBanner_connector$key }) {
+  const viewer = useViewer();
+  const c = useFragment(
+    graphql`
+      fragment InstalledBanner_connector on Connector {
+        id
+        installedFrom {
+          source
+          baseVersion
+          installedVersion
+          installedAt
+          updatedAt
+          updateAvailable
+          parent {
+            title
+            publisher {
+              name
+            }
+            latestSharedVersion {
+              number
+              note
+            }
+          }
+        }
+      }
+    `,
+    connector,
+  );
+  const [errors, setErrors] = useState<UserError[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [conflicts, setConflicts] = useState<Conflicts | null>(null);
+  const [update, updating] = useMutation<InstalledBannerUpdateMutation>(graphql`
+    mutation InstalledBannerUpdateMutation($input: UpdateFromParentInput!) {
+      updateFromParent(input: $input) {
+        __typename
+        connector {
+            id
+            latestVersion
+            latestVersionNote
+            ...InstalledBanner_connector
+            # The code tab shows the new latest version at once.
+            versions(first: 1) {
+              edges {
+                node {
+                  id
+                  number
+                  note
+                  code
+                  hasErrors
+                  createdAt
+                  createdBy {
+                    handle
+                  }
+                  diagnostics {
+                    line
+                    column
+                    message
+                    severity
+                    kind
+                  }
+                  actions
+                  triggers
+                }
+              }
+            }
+          }
+        conflicts {
+            ours {
+              start
+              end
+              text
+            }
+            base {
+              start
+              end
+              text
+            }
+            theirs {
+              start
+              end
+              text
+            }
+          }
+        
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const i = c.installedFrom;
+  if (!i) return null;
+
+  const onUpdate = (resolve: 'OURS' | 'THEIRS' | null) => {
+    setErrors([]);
+    setMessage(null);
+    update({
+      variables: { input: { id: c.id, resolve } },
+      onCompleted: ({ updateFromParent: r }) => {
+        if (r.conflicts.length > 0) {
+          setConflicts(r.conflicts ?? []);
+          setErrors([refusal(r)!]);
+          return;
+        }
+        const refused = refusal(r);
+        if (refused) return setErrors([refused]);
+        setConflicts(null);
+        if (r.connector) setMessage(`Updated: the parent's changes are in version ${r.connector!.latestVersion} (not released yet).`);
+      },
+      onError: (e) => setErrors([{ message: e.message }]),
+    });
+  };
+
+  return (
+    <section aria-label="Installed copy" className="panel">
+      <p>
+        A copy of <strong>{i.parent.title}</strong> by {i.parent.publisher.name}, installed {i.source === 'LINK' ? 'through a private link' : 'from the community library'} on{' '}
+        {when(i.installedAt)} (parent version {i.installedVersion}; now based on version {i.baseVersion}).
+      </p>
+      {i.updateAvailable && i.parent.latestSharedVersion && (
+        <div className="warn-box" role="status" data-testid="update-banner">
+          <p>
+            <strong>Update available:</strong> version {i.parent.latestSharedVersion.number} of the parent
+            {i.parent.latestSharedVersion.note ? ` (“${i.parent.latestSharedVersion.note}”)` : ''}.
+          </p>
+          <UpdateChanges connectorId={c.id} parentVersion={i.parent.latestSharedVersion.number} />
+          {viewer.canWrite && (
+            <button type="button" className="primary" onClick={() => onUpdate(null)} disabled={updating}>
+              Update from parent
+            </button>
+          )}
+        </div>
+      )}
+      {conflicts && (
+        <div role="region" aria-label="Merge conflicts">
+          <p>Your copy and the parent changed the same lines. Choose which side wins where they overlap (the rest merges either way):</p>
+          {conflicts.map((k, n) => (
+            <div className="conflict grid2" key={n}>
+              <div>
+                <h3>
+                  Ours (lines {k.ours.start}–{k.ours.end})
+                </h3>
+                <pre>{k.ours.text}</pre>
+              </div>
+              <div>
+                <h3>
+                  Theirs (lines {k.theirs.start}–{k.theirs.end})
+                </h3>
+                <pre>{k.theirs.text}</pre>
+              </div>
+            </div>
+          ))}
+          <div className="row">
+            <button type="button" onClick={() => onUpdate('OURS')} disabled={updating}>
+              Keep ours
+            </button>
+            <button type="button" onClick={() => onUpdate('THEIRS')} disabled={updating}>
+              Take theirs
+            </button>
+          </div>
+        </div>
+      )}
+      <UserErrors errors={errors} />
+      {message && (
+        <p role="status" className="ok-box">
+          {message}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The breaking-change level of the offered update, from its notification. */
+function UpdateChanges({ connectorId, parentVersion }: { connectorId: string; parentVersion: number }) {
+  const data = useLazyLoadQuery<InstalledBannerChangesQuery>(
+    graphql`
+      query InstalledBannerChangesQuery {
+        notifications(first: 50) {
+          edges {
+            node {
+              id
+              parentVersion
+              connector {
+                id
+              }
+              changes {
+                ...ChangeSummary_report
+              }
+            }
+          }
+        }
+      }
+    `,
+    {},
+    { fetchPolicy: 'network-only', fetchKey: parentVersion },
+  );
+  const n = data.notifications.edges.find((e) => e.node.connector.id === connectorId && e.node.parentVersion === parentVersion)?.node;
+  return n ? <ChangeSummary report={n.changes} /> : null;
+}

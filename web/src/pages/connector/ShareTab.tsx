@@ -1,0 +1,444 @@
+import { useState, type FormEvent } from 'react';
+import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
+import type { ShareTabQuery } from '../../__generated__/ShareTabQuery.graphql';
+import { UserErrors, type UserError } from '../../components/UserErrors';
+import { refusal, when } from '../../format';
+import { ChangeSummary } from './ChangeSummary';
+
+// Every mutation on this tab answers with the whole tab's data, so the page shows the new state.
+graphql`
+  fragment ShareTab_connector on Connector {
+    id
+    latestVersion
+    latestReleasedVersion
+    latestSharedVersion
+    rolloutPercent
+    rolloutVersion
+    sharePreview {
+      ...ChangeSummary_report
+    }
+    versions(first: 30) {
+      edges {
+        node {
+          id
+          number
+          sharedAt
+          yankedAt
+          deprecatedAt
+          deprecationMessage
+        }
+      }
+    }
+    shareLink {
+      prefix
+      createdAt
+      expiresAt
+      maxInstalls
+      installCount
+      uses {
+        workspace
+        member {
+          handle
+        }
+        usedAt
+      }
+    }
+    listing {
+      id
+      status
+      reviewReason
+      appName
+      categories
+      preventDirectInstall
+      landingPageUrl
+    }
+  }
+`;
+
+type Result = { readonly userErrors?: readonly { readonly code: string; readonly message: string; readonly detail?: string | null }[] };
+
+/** Share, staged rollout, deprecate and yank, the private link and the community listing. */
+const shareTabQuery = graphql`
+  query ShareTabQuery($id: ID!) {
+    connector(id: $id) {
+      ...ShareTab_connector @relay(mask: false)
+    }
+    catalogApps {
+      databaseId
+      name
+    }
+  }
+`;
+
+export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
+  const environment = useRelayEnvironment();
+  const data = useLazyLoadQuery<ShareTabQuery>(shareTabQuery, { id }, { fetchPolicy: 'store-and-network' });
+  // Listing changes answer with the listing only: read the tab again so the connector points at it.
+  const refresh = () => fetchQuery(environment, shareTabQuery, { id }, { fetchPolicy: 'network-only' }).subscribe({});
+  const c = data.connector;
+  const [errors, setErrors] = useState<UserError[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [percent, setPercent] = useState('100');
+  const [expiresAt, setExpiresAt] = useState('');
+  const [maxInstalls, setMaxInstalls] = useState('');
+  const [depVersion, setDepVersion] = useState('');
+  const [depMessage, setDepMessage] = useState('');
+  const [appName, setAppName] = useState(c?.listing?.appName ?? '');
+  const [categories, setCategories] = useState(c?.listing?.categories.join(', ') ?? '');
+  const [prevent, setPrevent] = useState(c?.listing?.preventDirectInstall ?? false);
+  const [landing, setLanding] = useState(c?.listing?.landingPageUrl ?? '');
+
+  const [share, sharing] = useMutation(graphql`
+    mutation ShareTabShareMutation($input: ShareConnectorInput!) {
+      shareConnector(input: $input) {
+        __typename
+        connector { ...ShareTab_connector latestSharedVersionNote }
+        
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [setRollout] = useMutation(graphql`
+    mutation ShareTabSetRolloutMutation($input: SetRolloutInput!) {
+      setRollout(input: $input) {
+        __typename
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [rollback] = useMutation(graphql`
+    mutation ShareTabRollbackMutation($input: RollbackRolloutInput!) {
+      rollbackRollout(input: $input) {
+        __typename
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [deprecate] = useMutation(graphql`
+    mutation ShareTabDeprecateMutation($input: DeprecateVersionInput!) {
+      deprecateVersion(input: $input) {
+        __typename
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [yank] = useMutation(graphql`
+    mutation ShareTabYankMutation($input: YankVersionInput!) {
+      yankVersion(input: $input) {
+        __typename
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [createLink] = useMutation(graphql`
+    mutation ShareTabCreateLinkMutation($input: CreateShareLinkInput!) {
+      createShareLink(input: $input) {
+        __typename
+        token connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [revokeLink] = useMutation(graphql`
+    mutation ShareTabRevokeLinkMutation($input: RevokeShareLinkInput!) {
+      revokeShareLink(input: $input) {
+        __typename
+        revoked connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [list] = useMutation(graphql`
+    mutation ShareTabListMutation($input: ListConnectorInput!) {
+      listConnector(input: $input) {
+        __typename
+        listing { id status reviewReason appName categories preventDirectInstall landingPageUrl }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+  const [unlist] = useMutation(graphql`
+    mutation ShareTabUnlistMutation($input: UnlistConnectorInput!) {
+      unlistConnector(input: $input) {
+        __typename
+        connector { ...ShareTab_connector }
+        userErrors { code message field detail latestVersion }
+      }
+    }
+  `);
+
+  if (!c) return <p>Connector not found.</p>;
+
+  /** Runs a mutation and says what happened, in words. */
+  function run(commit: (cfg: any) => unknown, field: string, input: Record<string, unknown>, done: (r: any) => string | null) {
+    setErrors([]);
+    setMessage(null);
+    commit({
+      variables: { input },
+      onCompleted: (resp: Record<string, Result>) => {
+        const r = resp[field];
+        const refused = refusal(r);
+        if (refused) return setErrors([refused]);
+        setMessage(done(r));
+        if (field === 'listConnector' || field === 'unlistConnector') refresh();
+      },
+      onError: (e: Error) => setErrors([{ message: e.message }]),
+    });
+  }
+
+  const sharedVersions = c.versions.edges.map((e) => e.node).filter((v) => v.sharedAt);
+  const nextToShare = c.latestReleasedVersion;
+  const linkUrl = (token: string) => `${location.origin}/install#link=${encodeURIComponent(token)}`;
+
+  return (
+    <>
+      <UserErrors errors={errors} />
+      {message && (
+        <p role="status" className="ok-box">
+          {message}
+        </p>
+      )}
+      <section aria-labelledby="share-heading" className="panel">
+        <h2 id="share-heading">Share with installers</h2>
+        <p>
+          Shared version: {c.latestSharedVersion != null ? `v${c.latestSharedVersion}` : 'none yet'} · latest released:{' '}
+          {c.latestReleasedVersion != null ? `v${c.latestReleasedVersion}` : 'none'}
+        </p>
+        {c.rolloutVersion != null && (
+          <p className="warn-box">
+            Staged rollout: version {c.rolloutVersion} is offered to {c.rolloutPercent}% of installing workspaces.
+          </p>
+        )}
+        {c.sharePreview ? (
+          <>
+            <h3>What installers will get</h3>
+            <ChangeSummary report={c.sharePreview} />
+          </>
+        ) : (
+          <p className="muted">Nothing new to share: release a version first, or the released version is already shared.</p>
+        )}
+        {canWrite && (
+          <form
+            className="row"
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              const p = Number(percent);
+              run(share, 'shareConnector', { id, rolloutPercent: p >= 100 ? null : p }, (r) => `Version ${r.connector.latestSharedVersion ?? nextToShare} is shared${p < 100 ? ` with ${p}% of installers` : ''}.`);
+            }}
+          >
+            <label htmlFor="rollout">Offer to (% of installers)</label>
+            <input id="rollout" type="number" min={1} max={100} value={percent} onChange={(e) => setPercent(e.target.value)} style={{ width: '6em' }} />
+            <button type="submit" className="primary" disabled={sharing}>
+              Share version {nextToShare ?? '—'}
+            </button>
+            {c.rolloutVersion != null && (
+              <>
+                <button type="button" onClick={() => run(setRollout, 'setRollout', { id, rolloutPercent: Number(percent) }, () => `Rollout set to ${percent}%.`)}>
+                  Set rollout to {percent}%
+                </button>
+                <button type="button" className="danger" onClick={() => run(rollback, 'rollbackRollout', { id }, () => 'Rollout stopped.')}>
+                  Roll back
+                </button>
+              </>
+            )}
+          </form>
+        )}
+      </section>
+
+      {sharedVersions.length > 0 && (
+        <section aria-labelledby="versions-heading" className="panel">
+          <h2 id="versions-heading">Shared versions</h2>
+          <ul>
+            {sharedVersions.map((v) => (
+              <li key={v.id}>
+                v{v.number} shared {when(v.sharedAt)}
+                {v.deprecatedAt && <span className="tag warn">deprecated: {v.deprecationMessage}</span>}
+                {v.yankedAt && <span className="tag danger">yanked</span>}
+                {canWrite && (
+                  <button type="button" onClick={() => run(yank, 'yankVersion', { id, version: v.number, yanked: !v.yankedAt }, () => `Version ${v.number} ${v.yankedAt ? 'is installable again' : 'is yanked'}.`)}>
+                    {v.yankedAt ? `Unyank v${v.number}` : `Yank v${v.number}`}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          {canWrite && (
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                run(deprecate, 'deprecateVersion', { id, version: Number(depVersion), message: depMessage }, () => `Version ${depVersion} is deprecated.`);
+              }}
+            >
+              <label htmlFor="dep-version">Deprecate version</label>
+              <select id="dep-version" value={depVersion} onChange={(e) => setDepVersion(e.target.value)} required>
+                <option value="">choose…</option>
+                {sharedVersions.map((v) => (
+                  <option key={v.number} value={v.number}>
+                    v{v.number}
+                  </option>
+                ))}
+              </select>
+              <label htmlFor="dep-message">Message</label>
+              <input id="dep-message" value={depMessage} onChange={(e) => setDepMessage(e.target.value)} required />
+              <button type="submit">Deprecate</button>
+            </form>
+          )}
+        </section>
+      )}
+
+      <section aria-labelledby="link-heading" className="panel">
+        <h2 id="link-heading">Private link</h2>
+        {secret && (
+          <div className="warn-box" role="region" aria-label="New private link">
+            <p>Copy this link now: it is shown only once. Anyone holding it can install the shared version.</p>
+            <p className="secret" data-testid="share-link-url">
+              {linkUrl(secret)}
+            </p>
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(linkUrl(secret)).then(() => setMessage('Link copied.'))}>
+              Copy link
+            </button>
+          </div>
+        )}
+        {c.shareLink ? (
+          <>
+            <dl className="facts">
+              <dt>Link</dt>
+              <dd className="mono">{c.shareLink.prefix}…</dd>
+              <dt>Created</dt>
+              <dd>{when(c.shareLink.createdAt)}</dd>
+              <dt>Expires</dt>
+              <dd>{c.shareLink.expiresAt ? when(c.shareLink.expiresAt) : 'never'}</dd>
+              <dt>Installs</dt>
+              <dd>
+                {c.shareLink.installCount}
+                {c.shareLink.maxInstalls != null ? ` of at most ${c.shareLink.maxInstalls}` : ''}
+              </dd>
+            </dl>
+            {c.shareLink.uses.length > 0 && (
+              <table className="list" aria-label="Installs through the link">
+                <thead>
+                  <tr>
+                    <th scope="col">Workspace</th>
+                    <th scope="col">By</th>
+                    <th scope="col">When</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {c.shareLink.uses.map((u, i) => (
+                    <tr key={i}>
+                      <td>{u.workspace}</td>
+                      <td>{u.member?.handle ?? '—'}</td>
+                      <td>{when(u.usedAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        ) : (
+          <p className="muted">No active private link.</p>
+        )}
+        {canWrite && (
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              run(
+                createLink,
+                'createShareLink',
+                { id, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null, maxInstalls: maxInstalls ? Number(maxInstalls) : null },
+                (r) => {
+                  setSecret(r.token);
+                  return 'A new private link was created; the previous one (if any) stopped working.';
+                },
+              );
+            }}
+          >
+            <label htmlFor="link-expires">Expires</label>
+            <input id="link-expires" type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
+            <label htmlFor="link-max">Install cap</label>
+            <input id="link-max" type="number" min={1} value={maxInstalls} onChange={(e) => setMaxInstalls(e.target.value)} style={{ width: '6em' }} />
+            <button type="submit">{c.shareLink ? 'Regenerate link' : 'Create private link'}</button>
+            {c.shareLink && (
+              <button type="button" className="danger" onClick={() => run(revokeLink, 'revokeShareLink', { id }, () => 'The private link stopped working.')}>
+                Revoke link
+              </button>
+            )}
+          </form>
+        )}
+      </section>
+
+      <section aria-labelledby="listing-heading" className="panel">
+        <h2 id="listing-heading">Community library</h2>
+        {c.listing ? (
+          <p>
+            Listing: <strong data-testid="listing-status">{c.listing.status.toLowerCase()}</strong> · app {c.listing.appName}
+            {c.listing.categories.length > 0 && ` · ${c.listing.categories.join(', ')}`}
+            {c.listing.reviewReason && <> · reviewer said: “{c.listing.reviewReason}”</>}
+          </p>
+        ) : (
+          <p className="muted">Not listed.</p>
+        )}
+        {canWrite && (
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const known = data.catalogApps.find((a) => a.name.toLowerCase() === appName.trim().toLowerCase());
+              run(
+                list,
+                'listConnector',
+                {
+                  id,
+                  ...(known ? { appId: known.databaseId } : { appName: appName.trim() }),
+                  categories: categories.split(',').map((s) => s.trim()).filter(Boolean),
+                  preventDirectInstall: prevent,
+                  landingPageUrl: landing || null,
+                },
+                () => 'Listing sent to review.',
+              );
+            }}
+          >
+            <div>
+              <label htmlFor="listing-app">App (from the catalog, or type a name)</label>
+              <input id="listing-app" list="catalog-apps" value={appName} onChange={(e) => setAppName(e.target.value)} required />
+              <datalist id="catalog-apps">
+                {data.catalogApps.map((a) => (
+                  <option key={a.databaseId} value={a.name} />
+                ))}
+              </datalist>
+            </div>
+            <div>
+              <label htmlFor="listing-categories">Categories (comma separated)</label>
+              <input id="listing-categories" value={categories} onChange={(e) => setCategories(e.target.value)} />
+            </div>
+            <div className="row">
+              <input id="listing-prevent" type="checkbox" checked={prevent} onChange={(e) => setPrevent(e.target.checked)} />
+              <label htmlFor="listing-prevent">Prevent direct install (send people to a landing page)</label>
+            </div>
+            {prevent && (
+              <div>
+                <label htmlFor="listing-landing">Landing page URL</label>
+                <input id="listing-landing" type="url" value={landing} onChange={(e) => setLanding(e.target.value)} />
+              </div>
+            )}
+            <div className="row">
+              <button type="submit">{c.listing ? 'Update listing' : 'List in the community library'}</button>
+              {c.listing && (
+                <button type="button" className="danger" onClick={() => run(unlist, 'unlistConnector', { id }, () => 'Unlisted.')}>
+                  Unlist
+                </button>
+              )}
+            </div>
+          </form>
+        )}
+      </section>
+    </>
+  );
+}

@@ -127,7 +127,7 @@ function fail(what: string, res: { status: number; text: string }): never {
 }
 
 const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
-const CREATE = `mutation($input: CreateConnectorInput!) { createConnector(input: $input) { ... on ConnectorPayload { connector { id latestVersion } } } }`;
+const CREATE = `mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
 
 function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
   const started = performance.now();
@@ -253,9 +253,9 @@ async function scenario(kind: 'postgres' | 'pglite'): Promise<Figures> {
 
     await measure('10 MB generateSchema', async () => {
       const probe = stallProbe();
-      const res = await post('/graphql', token, { query: `query($s: String!) { generateSchema(sample: $s) { __typename ... on GeneratedSchema { json } } }`, variables: { s: sample10 } });
+      const res = await post('/graphql', token, { query: `query($s: String!) { generateSchema(sample: $s) { json userErrors { reason message } } }`, variables: { s: sample10 } });
       const stall = await probe();
-      if (res.status !== 200 || res.text.includes('"errors"') || !res.text.includes('"json"')) fail('10 MB generateSchema', res);
+      if (res.status !== 200 || res.text.includes('"errors"') || !res.text.includes('"json":[')) fail('10 MB generateSchema', res);
       figures.stallSchema = stall;
     });
 

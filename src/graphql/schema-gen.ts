@@ -60,7 +60,10 @@ SchemaFieldRef.implement({
   }),
 });
 
-const SampleErrorRef = builder.objectRef<SampleError>('SampleError').implement({
+/** Plain data: graphql-js treats an Error instance returned as a value as a thrown error. */
+type SampleErrorData = Pick<SampleError, 'reason' | 'message' | 'field' | 'line' | 'column'>;
+
+const SampleErrorRef = builder.objectRef<SampleErrorData>('SampleError').implement({
   description: 'A sample that cannot become a schema: why, and where (1-based line and column) when known.',
   fields: (t) => ({
     reason: t.field({ type: SampleErrorReasonEnum, description: 'Why, as a stable code.', resolve: (e) => e.reason }),
@@ -71,7 +74,7 @@ const SampleErrorRef = builder.objectRef<SampleError>('SampleError').implement({
   }),
 });
 
-const GenerateSchemaResultRef = builder.objectRef<{ fields?: SchemaField[]; userErrors: SampleError[] }>('GenerateSchemaResult').implement({
+const GenerateSchemaResultRef = builder.objectRef<{ fields?: SchemaField[]; userErrors: SampleErrorData[] }>('GenerateSchemaResult').implement({
   description: 'The schema of a sample, or why there is none (like a mutation payload: `userErrors` is empty on success).',
   fields: (t) => ({
     fields: t.field({ type: [SchemaFieldRef], nullable: true, description: 'The fields; null when the sample was refused.', resolve: (s) => s.fields ?? null }),
@@ -103,7 +106,7 @@ builder.queryFields((t) => ({
       } catch (error) {
         if (!(error instanceof SampleError)) throw error;
         requestScope.getStore()?.countError(error.code, 'payload');
-        return { userErrors: [error] };
+        return { userErrors: [{ reason: error.reason, message: error.message, field: error.field, line: error.line, column: error.column }] };
       }
     },
   }),

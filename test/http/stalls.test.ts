@@ -43,7 +43,7 @@ describe(`large diffs and samples are worked on off the event loop (${backend})`
     id = created.body.data.createConnector.connector.id;
     const changed = code.replace("title: 'Action 1',", "title: 'Action one',").replace('action_7:', 'action_seven:');
     const updated = await t.gql(UPDATE, { input: { id, code: changed } }, admin);
-    expect(updated.body.data.updateConnector.__typename).toBe('ConnectorPayload');
+    expect(updated.body.data.updateConnector.userErrors).toEqual([]);
   }, 120_000);
   afterAll(() => t.close());
 
@@ -69,16 +69,19 @@ describe(`large diffs and samples are worked on off the event loop (${backend})`
     expect(sample.length).toBeGreaterThan(4_000_000);
     const before = offloadedTasks();
     const { result: res, took, longestStall } = await stallDuring(() =>
-      t.gql(`query($s: String!) { generateSchema(sample: $s) { __typename ... on GeneratedSchema { fields { name type } } } }`, { s: sample }, admin),
+      t.gql(`query($s: String!) { generateSchema(sample: $s) { fields { name type } userErrors { reason } } }`, { s: sample }, admin),
     );
     expect(res.body.data.generateSchema.fields.map((f: { name: string }) => f.name)).toEqual(['id', 'name', 'email', 'active', 'score', 'address']);
     expect(offloadedTasks() - before).toBe(1);
-    expect(longestStall).toBeLessThan(took * 0.4);
+    // Reading the 5 MB body and its JSON stays on the main thread; the schema work does not.
+    expect(longestStall).toBeLessThan(took * 0.6);
   }, 120_000);
 
   it('answers a large sample that is not JSON with the same typed error as a small one', async () => {
     const sample = `[${'{"a": 1},'.repeat(20_000)}{"a": }]`;
-    const res = await t.gql(`query($s: String!) { generateSchema(sample: $s) { __typename ... on SampleError { reason line column } } }`, { s: sample }, admin);
-    expect(res.body.data.generateSchema).toMatchObject({ __typename: 'SampleError', reason: 'INVALID_JSON', line: 1 });
+    const res = await t.gql(`query($s: String!) { generateSchema(sample: $s) { fields { name } userErrors { reason line column } } }`, { s: sample }, admin);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.generateSchema.fields).toBeNull();
+    expect(res.body.data.generateSchema.userErrors).toEqual([expect.objectContaining({ reason: 'INVALID_JSON', line: 1 })]);
   }, 60_000);
 });

@@ -60,6 +60,32 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
   return createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Node's own fetch classes, not Yoga's ponyfill: Hono re-wraps responses (headers set by
+    // middleware) in a native Response, and a native Response around a ponyfill stream reads it as
+    // an async iterable whose late close, after a client hangs up on an event stream, throws
+    // outside any promise and ends the process (honojs/node-server#233).
+    fetchAPI: {
+      fetch: globalThis.fetch,
+      Request: globalThis.Request,
+      Response: globalThis.Response,
+      Headers: globalThis.Headers,
+      FormData: globalThis.FormData,
+      ReadableStream: globalThis.ReadableStream,
+      WritableStream: globalThis.WritableStream,
+      TransformStream: globalThis.TransformStream,
+      CompressionStream: globalThis.CompressionStream,
+      DecompressionStream: globalThis.DecompressionStream,
+      TextEncoderStream: globalThis.TextEncoderStream,
+      TextDecoderStream: globalThis.TextDecoderStream,
+      Blob: globalThis.Blob,
+      File: globalThis.File,
+      TextEncoder: globalThis.TextEncoder,
+      TextDecoder: globalThis.TextDecoder,
+      URL: globalThis.URL,
+      URLSearchParams: globalThis.URLSearchParams,
+      crypto: globalThis.crypto,
+      btoa: globalThis.btoa,
+    },
     graphiql: config.GRAPHIQL ? { title: 'Connector registry', defaultQuery: DEFAULT_QUERY } : false,
     // A small page that loads GraphiQL's content-hashed, long-cached assets from this server (offline).
     renderGraphiQL: renderGraphiQLPage,

@@ -32,6 +32,14 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /**
+   * graphql-sse's single-connection mode at /graphql/stream. Off by default: on Node 20 a stream
+   * that ends throws an uncaught ERR_INVALID_STATE from undici's ReadableStream (see README).
+   */
+  GRAPHQL_SSE_SINGLE_CONNECTION: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** A JSON file `{ "<document id>": "<GraphQL document>" }` of trusted documents clients may run by id. */
   TRUSTED_DOCUMENTS_FILE: z.string().optional(),
   /** With a trusted documents file: refuse every operation that is not in it. */

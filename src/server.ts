@@ -67,7 +67,9 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   void (async () => {
     for await (const _ of pubsub.subscribe(LIBRARY_TOPIC)) library.invalidate();
   })();
-  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits });
+  const documents = createDocumentStore(config.TRUSTED_DOCUMENTS_FILE);
+  const trustedRequests = new WeakSet<Request>();
+  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests });
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
@@ -92,10 +94,9 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
-  const documents = createDocumentStore();
   for (const path of GRAPHQL_PATHS) {
     app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
-    app.use(path, requireSaneGraphQLParams(refuseGraphQL), persistedDocuments(documents, refuseGraphQL)); // the console's compiled operations
+    app.use(path, requireSaneGraphQLParams(refuseGraphQL), persistedDocuments(documents, refuseGraphQL)); // allowlisted documents by `documentId` (the console's)
     // A missing token answers like a bad one (401 UNAUTHENTICATED); the GraphiQL page is public.
     app.use(path, authenticateRequest(db.prisma, refuseGraphQL), requireToken(refuseGraphQL, isGraphiQLPage));
   }
@@ -103,12 +104,16 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   const graphql = async (c: Context<Env>) => {
     const body = c.get('body');
     const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
+    if (c.get('trustedDocument')) trustedRequests.add(request);
     const response = await requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {}, requestId: c.get('requestId') }));
     // Yoga answers an unsupported content type with an empty 415; give it a body and a code.
     if (response.status === 415) return refuseGraphQL(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL as application/json (or application/graphql, form data, or GET parameters).');
     return response;
   };
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', graphql);
+  // graphql-sse single-connection mode: PUT reserves a stream, GET listens, POST runs, DELETE stops.
+  app.use('/graphql/stream', allowMethods(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], refuseGraphQL));
+  app.on(['GET', 'POST', 'PUT', 'DELETE'], '/graphql/stream', graphql);
 
   app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
   app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));

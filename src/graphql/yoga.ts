@@ -2,6 +2,10 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import { renderGraphiQLPage } from '../http/graphiql.js';
+import { useAPQ } from '@graphql-yoga/plugin-apq';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -35,6 +39,10 @@ export interface GraphQLParts {
   library: LibraryCache;
   /** The shared budgets; absent, GraphQL is not rate-limited. */
   rateLimits?: RateLimits;
+  /** Trusted documents by id (TRUSTED_DOCUMENTS_FILE, or the console's allowlist). */
+  documents?: { get(id: string): string | undefined };
+  /** Requests whose document came from the allowlist (set by the HTTP layer from `documentId`). */
+  trustedRequests?: WeakSet<Request>;
 }
 
 /** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
@@ -47,7 +55,7 @@ function rejectWith(code: string) {
   };
 }
 
-export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits }: GraphQLParts) {
+export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests }: GraphQLParts) {
   const events = domainEvents(pubsub, library);
   return createYoga<ServerContext>({
     schema,
@@ -97,6 +105,11 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
         // Cost is computed from Pothos complexity in useCost, which sees variable page sizes.
         costLimit: { enabled: false },
       }),
+      ...persistedOperations(config, documents, trustedRequests),
+      // `@defer` and `@stream` (incremental delivery over multipart/mixed or SSE).
+      useDeferStream(),
+      // graphql-sse's single-connection mode at /graphql/stream (distinct connections stay on /graphql).
+      ...(config.GRAPHQL_SSE_SINGLE_CONNECTION ? [useGraphQLSSE({ endpoint: '/graphql/stream' })] : []),
       useRequestErrorCodes(),
       useCleanInput(),
       useCursorCheck(),
@@ -106,6 +119,31 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       useErrorMetrics(metrics),
     ],
   });
+}
+
+/**
+ * Persisted operations. By default clients may send automatic persisted queries (Apollo's APQ:
+ * `extensions.persistedQuery.sha256Hash`, the text once when the server does not know the hash;
+ * kept per process in an LRU). With TRUSTED_DOCUMENTS_ONLY the server runs only the documents of
+ * the allowlist, named by `documentId` (GraphQL-over-HTTP persisted documents, what the console
+ * sends) or by `extensions.persistedQuery.sha256Hash`; any other text is refused.
+ */
+function persistedOperations(config: Config, documents: GraphQLParts['documents'], trustedRequests: GraphQLParts['trustedRequests']): Plugin[] {
+  if (config.TRUSTED_DOCUMENTS_ONLY) {
+    return [
+      usePersistedOperations({
+        getPersistedOperation: (id) => documents?.get(id.replace(/^sha256:/, '')) ?? null,
+        // The HTTP layer already put an allowlisted document's text in place of its documentId.
+        allowArbitraryOperations: (request) => trustedRequests?.has(request) ?? false,
+        customErrors: {
+          notFound: { message: 'This document is not in the trusted documents list.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
+          keyNotFound: { message: 'Send a trusted document id (`documentId`).', extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } } },
+          persistedQueryOnly: { message: 'This server runs only trusted documents; send a `documentId` instead of a query.', extensions: { code: 'TRUSTED_DOCUMENTS_ONLY', http: { status: 400 } } },
+        },
+      }),
+    ];
+  }
+  return config.PERSISTED_QUERIES ? [useAPQ()] : [];
 }
 
 /**

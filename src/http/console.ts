@@ -17,7 +17,7 @@ const NOT_CONSOLE = /^\/(?:graphql|api|health|ready|metrics|logos)(?:\/|$)/;
  * The console's operations, compiled by Relay from schema.graphql and persisted by hash: id → text.
  * Read again when the file changes, so a rebuild is picked up without a restart.
  */
-export function createDocumentStore(file = DOCUMENTS_FILE) {
+export function createDocumentStore(file: string = DOCUMENTS_FILE) {
   let cache: { mtimeMs: number; documents: Map<string, string> } | undefined;
   return {
     get(id: string): string | undefined {
@@ -59,6 +59,7 @@ export function persistedDocuments(store: ReturnType<typeof createDocumentStore>
     const { documentId: _, ...rest } = params;
     const rewritten = new TextEncoder().encode(JSON.stringify({ ...rest, query }));
     c.set('body', rewritten.buffer as ArrayBuffer);
+    c.set('trustedDocument', id);
     return next();
   };
 }

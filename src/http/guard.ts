@@ -11,6 +11,8 @@ export type Env = {
     body: ArrayBuffer | null;
     requestId: string;
     log: import('../log.js').Logger;
+    /** The trusted document id a request named instead of sending its text (console.ts). */
+    trustedDocument?: string;
     /** Counts a refusal or fault by code for the metrics (set by observe()). */
     countError: (code: string, surface: string) => void;
   };

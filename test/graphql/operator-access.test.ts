@@ -70,7 +70,7 @@ for (const backend of await backends()) {
       await t.gql(SHARE, { id: parentId }, publisher);
       const versions = await t.gql(`query($id: ID!) { connector(id: $id) { versions(first: 10) { nodes { id } } } }`, { id: copyId }, admin);
       copyVersionIds = versions.body.data.connector.versions.nodes.map((n: { id: string }) => n.id);
-    }, 180_000); // a loaded two-core machine can take a minute to set this up on PGlite
+    });
     afterAll(() => t.close());
 
     const EVERYTHING = `query($id: ID!, $v: ID!, $token: String!) {
@@ -78,12 +78,12 @@ for (const backend of await backends()) {
         title
         versions(first: 10) { nodes { number note code actions } }
         diff(from: 1, to: 2) { unified actions { added removed changed } }
-        installedFrom { parent { title latestSharedVersion { number code sourceVisible } sharedVersions { number code } } }
+        installedFrom { parent { title latestSharedVersion { number code sourceVisible } sharedVersions(first: 10) { nodes { number code } } } }
       }
       node(id: $v) { ... on Version { number code } }
       nodes(ids: [$v]) { ... on Version { code } }
-      sharedConnector(token: $token) { latestSharedVersion { code sourceVisible } sharedVersions { code } }
-      communityListings(first: 10) { nodes { connector { sharedVersions { code } latestSharedVersion { code } } } }
+      sharedConnector(token: $token) { latestSharedVersion { code sourceVisible } sharedVersions(first: 10) { nodes { code } } }
+      communityListings(first: 10) { nodes { connector { sharedVersions(first: 10) { nodes { code } } latestSharedVersion { code } } } }
     }`;
 
     it('gives OPERATOR no code anywhere in GraphQL: versions, nodes, diffs, installs, links, the library', async () => {
@@ -170,8 +170,8 @@ for (const backend of await backends()) {
       // The one thing OPERATOR may do.
       const notes = (await t.gql(`{ notifications(first: 10, unreadOnly: true) { nodes { id } } }`, {}, operator)).body.data.notifications.nodes;
       expect(notes).toHaveLength(1);
-      const marked = await t.gql(`mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { marked userErrors { code } } }`, { ids: [notes[0].id] }, operator);
-      expect(marked.body.data.markNotificationsRead).toEqual({ marked: 1, userErrors: [] });
+      const marked = await t.gql(`mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { marked } }`, { ids: [notes[0].id] }, operator);
+      expect(marked.body.data.markNotificationsRead).toEqual({ marked: 1 });
     });
   });
 }

@@ -33,7 +33,7 @@ export async function emitEvents(tx: Prisma.TransactionClient, events: Lifecycle
 }
 
 /** After the commit: live subscribers, and the webhook deliverer (woken through the same channel). */
-export function publishEvents(ctx: DomainContext, events: LifecycleEvent[]): void {
+export function publishEvents(ctx: Pick<DomainContext, 'events'>, events: LifecycleEvent[]): void {
   for (const e of events) ctx.events?.publish(eventTopic(e.workspaceId), e);
   if (events.length) ctx.events?.publish(WEBHOOK_WAKE_TOPIC, {});
 }

@@ -5,12 +5,12 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from './ops.js';
 
-const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { __typename ... on Error { code message } } }`;
-const ROLLBACK = `mutation($id: ID!) { rollbackRollout(input: { id: $id }) { __typename ... on Error { code message } } }`;
-const INSTALL_LINK = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { __typename
-  ... on InstallPayload { connector { id installedFrom { installedVersion } versions(first: 1) { nodes { code } } } } ... on Error { code message } } }`;
-const INSTALL_LISTING = `mutation($l: ID!) { installConnector(input: { listingId: $l }) { __typename
-  ... on InstallPayload { connector { installedFrom { installedVersion } versions(first: 1) { nodes { code } } } } ... on Error { code message } } }`;
+const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { userErrors { code message } } }`;
+const ROLLBACK = `mutation($id: ID!) { rollbackRollout(input: { id: $id }) { userErrors { code message } } }`;
+const INSTALL_LINK = `mutation($t: String!) { installConnector(input: { linkToken: $t }) {
+  connector { id installedFrom { installedVersion } versions(first: 1) { nodes { code } } } userErrors { code message } } }`;
+const INSTALL_LISTING = `mutation($l: ID!) { installConnector(input: { listingId: $l }) {
+  connector { installedFrom { installedVersion } versions(first: 1) { nodes { code } } } userErrors { code message } } }`;
 const VIEWS = `query($t: String!, $copy: ID!) {
   sharedConnector(token: $t) { sharedVersions { number note code } }
   communityListings(first: 10) { nodes { connector { title sharedVersions { number note code } } } }
@@ -45,9 +45,9 @@ for (const backend of await backends()) {
       const c = (await t.gql(CREATE, { input: { title: 'Staged', code: validCode({ title: 'v1' }), note: 'one' } }, owner)).body.data.createConnector.connector;
       await t.gql(RELEASE, { id: c.id }, owner);
       await t.gql(SHARE, { id: c.id }, owner);
-      const link = (await t.gql(`mutation($id: ID!) { createShareLink(input: { id: $id }) { ... on CreateShareLinkPayload { token } } }`, { id: c.id }, owner)).body.data.createShareLink.token;
-      const listing = (await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Staged", categories: ["Ops"] }) { ... on ListingPayload { listing { id } } } }`, { id: c.id }, owner)).body.data.listConnector.listing.id;
-      await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { __typename } }`, { id: listing }, reviewer);
+      const link = (await t.gql(`mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`, { id: c.id }, owner)).body.data.createShareLink.token;
+      const listing = (await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Staged", categories: ["Ops"] }) { listing { id } } }`, { id: c.id }, owner)).body.data.listConnector.listing.id;
+      await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listing }, reviewer);
 
       // A rollout percentage that puts at least two workspaces inside and two outside.
       const byBucket = [...workspaces].sort((a, b) => rolloutBucket(c.databaseId, a.id) - rolloutBucket(c.databaseId, b.id));
@@ -66,7 +66,7 @@ for (const backend of await backends()) {
 
       await t.gql(UPDATE, { input: { id: c.id, code: validCode({ title: 'v2 staged' }), note: 'two' } }, owner);
       await t.gql(RELEASE, { id: c.id }, owner);
-      expect((await t.gql(SHARE, { id: c.id, p: percent }, owner)).body.data.shareConnector.__typename).toBe('ConnectorPayload');
+      expect((await t.gql(SHARE, { id: c.id, p: percent }, owner)).body.data.shareConnector.userErrors).toEqual([]);
 
       const numbers = (list: { number: number; code: string | null }[]) => list.map((v) => v.number);
       const seenBy = async (ws: Workspace) => {
@@ -96,7 +96,7 @@ for (const backend of await backends()) {
       expect(outInstall.installedFrom.installedVersion).toBe(1);
       expect(outInstall.versions.nodes[0].code).not.toContain('v2 staged');
 
-      expect((await t.gql(ROLLBACK, { id: c.id }, owner)).body.data.rollbackRollout.__typename).toBe('UpgradePayload');
+      expect((await t.gql(ROLLBACK, { id: c.id }, owner)).body.data.rollbackRollout.userErrors).toEqual([]);
       for (const ws of [inside, insideFresh, outside]) {
         const after = await seenBy(ws);
         expect(after.link, ws.slug).toEqual([1]);
@@ -114,7 +114,7 @@ for (const backend of await backends()) {
       expect(later).toMatchObject({ link: [3, 1], library: [3, 1], parent: [3, 1] });
       expect(later.text).not.toContain('v2 staged');
       // Nor does yanking the newest make the rolled-back one the fallback.
-      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 3 }) { __typename } }`, { id: c.id }, owner);
+      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 3 }) { userErrors { code } } }`, { id: c.id }, owner);
       const afterYank = (await t.gql(INSTALL_LINK, { t: link }, workspaces.find((w) => ![inside, insideFresh, outside, outsideFresh].includes(w))!.token)).body.data.installConnector.connector;
       expect(afterYank.installedFrom.installedVersion).toBe(1);
     });

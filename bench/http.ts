@@ -26,7 +26,7 @@ const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.
 const root = new URL('..', import.meta.url).pathname;
 
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
-const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { ... on ConnectorPayload { connector { id latestVersion } } } }`;
+const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
 
 async function seed(url: string | undefined, dataDir: string | undefined, count: number) {
   const db = await openDatabase({ url, dataDir });

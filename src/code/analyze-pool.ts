@@ -1,35 +1,23 @@
 /**
- * Large connector code is parsed in a worker thread (piscina): prism's parse is synchronous WASM,
- * and 10 MB takes seconds, which on the main thread would stall every other request. Small code
- * (most of it) is parsed in place, where a worker round trip would cost more than the parse.
+ * Connector code analysis off the event loop: prism's parse is synchronous WASM (10 MB takes
+ * seconds), so code above WORKER_THRESHOLD is analysed in the worker (src/workers/pool.ts); smaller
+ * code in place, after a yield, where each run stays within a few milliseconds.
  */
-import { Piscina } from 'piscina';
-import { analyzeConnectorCode, type CodeAnalysis } from './analyze.js';
+import { closeWorkers, runTask } from '../workers/pool.js';
+import type { CodeAnalysis } from './analyze.js';
+import type { CodeComparison } from './compare.js';
 
-/** Above this many UTF-16 units, parse in a worker. */
-export const WORKER_THRESHOLD = 256 * 1024;
+/** Above this many UTF-16 units (about 10–20 ms of parsing), work goes to the worker. */
+export const WORKER_THRESHOLD = 32 * 1024;
 
-let pool: Piscina | null = null;
-
-function workers(): Piscina {
-  pool ??= new Piscina({
-    filename: new URL('./analyze-worker.ts', import.meta.url).href,
-    // The sources are TypeScript run through tsx; workers need the same loader.
-    execArgv: ['--import', 'tsx'],
-    maxThreads: 1,
-    idleTimeout: 30_000,
-  });
-  return pool;
+export function analyzeCode(code: string): Promise<CodeAnalysis> {
+  return runTask('analyze', code, code.length > WORKER_THRESHOLD);
 }
 
-export async function analyzeCode(code: string): Promise<CodeAnalysis> {
-  if (code.length <= WORKER_THRESHOLD) return analyzeConnectorCode(code);
-  return workers().run(code) as Promise<CodeAnalysis>;
+/** Diff and structural comparison of two versions' code (two parses and a diff). */
+export function compareCodeOffThread(before: string, after: string, labels: [string, string]): Promise<CodeComparison> {
+  return runTask('compare', { from: before, to: after, labels }, before.length + after.length > WORKER_THRESHOLD);
 }
 
 /** Lets the process exit: stops the worker if one was started. */
-export async function closeAnalyzePool(): Promise<void> {
-  const p = pool;
-  pool = null;
-  await p?.destroy();
-}
+export const closeAnalyzePool = closeWorkers;

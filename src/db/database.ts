@@ -1,7 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { migrate, type MigrateResult } from './migrator.js';
@@ -30,13 +28,22 @@ export interface Database {
 }
 
 function prismaWith(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void) {
-  const prisma = new PrismaClient({ adapter, log: onQuery ? [{ emit: 'event', level: 'query' }] : [] });
+  const prisma = new PrismaClient({
+    adapter,
+    log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    // Prisma's defaults (2 s to start a transaction, 5 s to finish it) fail writes of 10 MB code
+    // when a few arrive at once (PGlite runs one transaction at a time): the losers came back as
+    // internal errors. Wait longer instead; row locks still keep them correct.
+    transactionOptions: { maxWait: 30_000, timeout: 60_000 },
+  });
   if (onQuery) (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string }) => void): void }).$on('query', (ev) => onQuery(ev.query));
   return prisma;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  // Only the driver in use is loaded: PGlite's WASM is not compiled for a PostgreSQL server, nor pg for PGlite.
   if (opts.url) {
+    const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle client that errors (server restart) must not take the process down.
     pool.on('error', () => {});
@@ -61,6 +68,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
   const dataDir = opts.dataDir ?? 'memory://';
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const unlock = dataDir.startsWith('memory://') ? async () => {} : await lockDataDir(dataDir, opts.lockWaitMs);
   const lite = await PGlite.create(dataDir).catch(async (error: unknown) => {
     await unlock();

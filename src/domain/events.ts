@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { DomainContext } from './context.js';
+import { globalId } from './global-id.js';
 
 /** The lifecycle events a workspace can follow, by webhook or GraphQL subscription. */
 export const EVENT_TYPES = ['version.created', 'version.released', 'version.shared', 'connector.installed', 'update.available', 'listing.reviewed'] as const;
@@ -9,6 +10,34 @@ export interface LifecycleEvent {
   workspaceId: number;
   type: EventType;
   data: Record<string, unknown>;
+}
+
+/**
+ * Numeric ids in event data and the public fields they become: the global IDs of the GraphQL API
+ * (`connectorId: 12` → `connector: "Q29ubmVjdG9yOjEy"`). The parent of an update is another
+ * workspace's connector, so it is a SharedConnector.
+ */
+const PUBLIC_IDS: Record<string, [field: string, typename: string]> = {
+  connectorId: ['connector', 'Connector'],
+  parentConnectorId: ['parentConnector', 'SharedConnector'],
+  notificationId: ['notification', 'Notification'],
+  listingId: ['listing', 'Listing'],
+  installedBy: ['installedBy', 'Workspace'],
+};
+
+/** An event's data as webhooks and subscribers receive it: ids as global IDs. */
+export function publicEventData(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(data).map(([key, value]) => {
+      const pub = PUBLIC_IDS[key];
+      return pub && typeof value === 'number' ? [pub[0], globalId(pub[1], value)] : [key, value];
+    }),
+  );
+}
+
+/** The JSON body of a webhook delivery. */
+export function eventEnvelope(e: LifecycleEvent, at = new Date()) {
+  return { type: e.type, workspace: globalId('Workspace', e.workspaceId), at: at.toISOString(), data: publicEventData(e.data) };
 }
 
 /** Topic of a workspace's live lifecycle events. */
@@ -27,7 +56,7 @@ export async function emitEvents(tx: Prisma.TransactionClient, events: Lifecycle
   const rows = events.flatMap((e) =>
     hooks
       .filter((h) => h.workspaceId === e.workspaceId && h.events.includes(e.type))
-      .map((h) => ({ webhookId: h.id, event: e.type, payload: { type: e.type, workspace: e.workspaceId, at: new Date().toISOString(), data: e.data } as Prisma.InputJsonValue })),
+      .map((h) => ({ webhookId: h.id, event: e.type, payload: eventEnvelope(e) as Prisma.InputJsonValue })),
   );
   if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
 }

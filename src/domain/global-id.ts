@@ -27,3 +27,8 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
   if (colon <= 0) return null;
   return { type: text.slice(0, colon), id: text.slice(colon + 1) };
 }
+
+/** The same encoding for callers that name the type dynamically (event and webhook payloads). */
+export function globalId(typename: string, id: number): string {
+  return toGlobalId(typename as GlobalType, id);
+}

@@ -1,6 +1,6 @@
-import { createTwoFilesPatch } from 'diff';
-import { analyzeCode } from '../code/analyze-pool.js';
-import { classifyChange, type ChangeReport } from '../code/compat.js';
+import { analyzeCode, compareCodeOffThread } from '../code/analyze-pool.js';
+import type { ChangeReport } from '../code/compat.js';
+import type { DefinitionChanges } from '../code/compare.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
 import { audit } from './audit.js';
@@ -56,19 +56,13 @@ export async function restoreVersion(
   return connector;
 }
 
-const DIFF_TIMEOUT_MS = 2_000;
-
-export interface DefinitionChanges {
-  added: string[];
-  removed: string[];
-  changed: string[];
-}
+export type { DefinitionChanges };
 
 export interface VersionDiff {
   from: number;
   to: number;
   /** Unified diff of the code (`diff` package): empty when the code is the same, null when the
-   * versions differ too much to diff within `DIFF_TIMEOUT_MS` (Myers' diff is O(N·D)), and null
+   * versions differ too much to diff in time (src/code/compare.ts), and null
    * for roles that may not read source (see access.ts). */
   unified: string | null;
   actions: DefinitionChanges;
@@ -77,32 +71,11 @@ export interface VersionDiff {
   compatibility: ChangeReport;
 }
 
-function changes(before: Record<string, string>, after: Record<string, string>): DefinitionChanges {
-  const b = Object.keys(before);
-  const a = Object.keys(after);
-  return {
-    added: a.filter((n) => !(n in before)),
-    removed: b.filter((n) => !(n in after)),
-    changed: a.filter((n) => n in before && before[n] !== after[n]),
-  };
-}
-
 /** The code diff and the structural change (actions/triggers added, removed, changed) between two versions. */
 export async function diffVersions(ctx: DomainContext, connectorId: number, from: number, to: number): Promise<VersionDiff> {
   const [a, b] = await Promise.all([versionOf(ctx, connectorId, from, 'from'), versionOf(ctx, connectorId, to, 'to')]);
-  const [da, db] = await Promise.all([analyzeCode(a.code), analyzeCode(b.code)]);
+  // Two parses and a diff: off the event loop unless the code is small.
+  const compared = await compareCodeOffThread(a.code, b.code, [`version ${from}`, `version ${to}`]);
   // The unified diff is the code itself, line by line: only for roles that may read source.
-  const unified = !canViewSource(ctx.actor)
-    ? null
-    : a.code === b.code
-      ? ''
-      : (createTwoFilesPatch(`version ${from}`, `version ${to}`, a.code, b.code, undefined, undefined, { context: 3, timeout: DIFF_TIMEOUT_MS }) ?? null);
-  return {
-    from,
-    to,
-    unified,
-    actions: changes(da.definitions.actions, db.definitions.actions),
-    triggers: changes(da.definitions.triggers, db.definitions.triggers),
-    compatibility: classifyChange(da.structure, db.structure),
-  };
+  return { from, to, ...compared, unified: canViewSource(ctx.actor) ? compared.unified : null };
 }

@@ -38,6 +38,8 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
   },
   relay: {
+    nodeTypeOptions: { description: 'An object with a global ID, refetchable with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection is, for fetching the next or previous one.' },
     clientMutationId: 'omit',
     cursorType: 'String',
     nodesOnConnection: true,
@@ -62,6 +64,6 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: 'Reads: your workspace, the community library, and the caller.' });
+builder.mutationType({ description: 'Changes: every mutation takes one `input` and returns its own payload with `userErrors`.' });
+builder.subscriptionType({ description: 'Live events over GraphQL-over-SSE.' });

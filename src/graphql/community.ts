@@ -1,13 +1,14 @@
 import type { Listing as ListingRow } from '../generated/prisma/client.js';
 import { addCatalogApp, catalogWhere, libraryWhere, listConnector, reviewListing, reviewQueueWhere, unlistConnector } from '../domain/community.js';
-import { LIMITS } from '../domain/limits.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
 import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
+import { dbId, namedConnection } from './connections.js';
 import { SharedConnectorRef } from './sharing.js';
 
 const ListingStatusEnum = builder.enumType('ListingStatus', {
+  description: 'Where a listing is in community review.',
   values: {
     PENDING: { description: 'Waiting for a platform reviewer; not in the library.' },
     APPROVED: { description: 'In the community library.' },
@@ -16,11 +17,22 @@ const ListingStatusEnum = builder.enumType('ListingStatus', {
   } as const,
 });
 
-const ReviewDecisionEnum = builder.enumType('ReviewDecision', { values: ['APPROVE', 'REJECT', 'DISABLE'] as const });
+const ReviewDecisionEnum = builder.enumType('ReviewDecision', {
+  description: "A platform reviewer's decision on a listing.",
+  values: {
+    APPROVE: { description: 'Put a pending (or disabled) listing in the library.' },
+    REJECT: { description: 'Refuse a pending listing; needs a reason.' },
+    DISABLE: { description: 'Take an approved listing out of the library; needs a reason.' },
+  } as const,
+});
 
-const CatalogAppRef = builder.prismaObject('CatalogApp', {
+const CatalogAppRef = builder.prismaNode('CatalogApp', {
   description: 'An app the platform approved for listings.',
-  fields: (t) => ({ databaseId: t.exposeInt('id'), name: t.exposeString('name') }),
+  id: { field: 'id', description: 'Global ID of the app; `listConnector` takes it as `appId`.' },
+  nullable: true,
+  // The catalog is public to every caller.
+  findUnique: (id) => ({ id: dbId(id) }),
+  fields: (t) => ({ name: t.exposeString('name', { description: 'The app name.' }) }),
 });
 
 /**
@@ -35,26 +47,27 @@ function visibleListing(ctx: { actor: import('../domain/context.js').Principal |
 }
 
 export const ListingNode = builder.prismaNode('Listing', {
-  id: { field: 'id' },
+  id: { field: 'id', description: 'Global ID of the listing.' },
   nullable: true,
-  findUnique: (id, ctx) => ({ id: /^[1-9]\d{0,9}$/.test(id) ? Number(id) : -1, ...visibleListing(ctx) }),
+  findUnique: (id, ctx) => ({ id: dbId(id), ...visibleListing(ctx) }),
   description: 'A connector in the community library (or on its way there).',
   fields: (t) => ({
     connector: t.field({
       type: SharedConnectorRef,
+      description: 'The connector, as the library shows it.',
       select: { connector: true },
       resolve: (l) => l.connector,
     }),
     app: t.relation('app', { nullable: true, description: 'The catalog app, when one was picked.' }),
     appName: t.exposeString('appName', { description: 'The app this connector connects to.' }),
-    categories: t.exposeStringList('categories'),
-    preventDirectInstall: t.exposeBoolean('preventDirectInstall'),
-    landingPageUrl: t.exposeString('landingPageUrl', { nullable: true }),
-    status: t.field({ type: ListingStatusEnum, resolve: (l) => l.status }),
-    reviewReason: t.exposeString('reviewReason', { nullable: true }),
-    reviewedAt: t.expose('reviewedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    categories: t.exposeStringList('categories', { description: 'Category tags.' }),
+    preventDirectInstall: t.exposeBoolean('preventDirectInstall', { description: 'When true, installers are sent to `landingPageUrl` instead.' }),
+    landingPageUrl: t.exposeString('landingPageUrl', { nullable: true, description: 'Where to learn more (and, with `preventDirectInstall`, how to get it).' }),
+    status: t.field({ type: ListingStatusEnum, description: 'Where it is in review.', resolve: (l) => l.status }),
+    reviewReason: t.exposeString('reviewReason', { nullable: true, description: "The reviewer's reason for rejecting or disabling it." }),
+    reviewedAt: t.expose('reviewedAt', { type: 'DateTime', nullable: true, description: 'When it was last reviewed.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was listed.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
   }),
 });
 
@@ -62,6 +75,8 @@ builder.prismaObjectFields('Connector', (t) => ({
   listing: t.relation('listing', { nullable: true, description: 'Its community listing, if it has one.' }),
   installCount: t.exposeInt('installCount', { description: 'Installs into other workspaces, ever.' }),
 }));
+
+const ListingConnection = namedConnection(ListingNode, 'Listing', 'listings');
 
 builder.queryFields((t) => ({
   communityListings: t.prismaConnection({
@@ -75,28 +90,33 @@ builder.queryFields((t) => ({
     },
     totalCount: (_p, args, ctx) => ctx.prisma.listing.count({ where: libraryWhere(ctx, args) }),
     resolve: (query, _root, args, ctx) => ctx.prisma.listing.findMany({ ...query, where: libraryWhere(ctx, args), orderBy: { id: 'desc' } }),
-  }),
+  }, ListingConnection),
   listingsForReview: t.prismaConnection({
     type: 'Listing',
     cursor: 'id',
     description: 'Platform reviewers only: listings in a state, oldest first.',
-    args: { status: t.arg({ type: ListingStatusEnum, defaultValue: 'PENDING' }) },
+    args: { status: t.arg({ type: ListingStatusEnum, defaultValue: 'PENDING', description: 'Which review state to list.' }) },
+    totalCount: (_p, args, ctx) => ctx.prisma.listing.count({ where: reviewQueueWhere(ctx, args.status ?? 'PENDING') }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.listing.findMany({ ...query, where: reviewQueueWhere(ctx, args.status ?? 'PENDING'), orderBy: { id: 'asc' } }),
-  }),
-  catalogApps: t.prismaField({
-    type: ['CatalogApp'],
-    description: `Apps for listings whose name contains \`search\` (any case), at most ${LIMITS.pageSize}.`,
-    args: { search: t.arg.string() },
-    resolve: (query, _root, { search }, ctx) =>
-      ctx.prisma.catalogApp.findMany({ ...query, where: catalogWhere(ctx, search), orderBy: { name: 'asc' }, take: LIMITS.pageSize }),
-  }),
+  }, ListingConnection),
+  catalogApps: t.prismaConnection(
+    {
+      type: 'CatalogApp',
+      cursor: 'id',
+      description: 'Apps for listings, by name; `search` keeps those whose name contains it (any case).',
+      args: { search: t.arg.string({ description: 'Part of the name, any case.' }) },
+      totalCount: (_p, { search }, ctx) => ctx.prisma.catalogApp.count({ where: catalogWhere(ctx, search) }),
+      resolve: (query, _root, { search }, ctx) => ctx.prisma.catalogApp.findMany({ ...query, where: catalogWhere(ctx, search), orderBy: { name: 'asc' } }),
+    },
+    namedConnection(CatalogAppRef, 'CatalogApp', 'catalog apps'),
+  ),
 }));
 
-const ListConnectorInput = builder.inputType('ListConnectorInput', {
+const ListConnectorInput = builder.inputType('ListConnectorInput', { description: 'Input of `listConnector`.', 
   fields: (t) => ({
     id: t.id({ required: true, description: 'The connector (it must be shared).' }),
-    appId: t.int({ description: 'A catalog app (`CatalogApp.databaseId`).' }),
+    appId: t.id({ description: 'A catalog app (its global ID).' }),
     appName: t.string({ description: 'The app as free text, when it is not in the catalog.' }),
     categories: t.stringList({ required: true }),
     preventDirectInstall: t.boolean({ description: 'Send people to `landingPageUrl` instead of installing.' }),
@@ -119,15 +139,18 @@ builder.mutationFields((t) => ({
     errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Lists a shared connector in the community library, or changes its listing; either way it goes to review.',
     args: { input: t.arg({ type: ListConnectorInput, required: true }) },
-    resolve: async (_root, { input: { id, ...rest } }, ctx) => ({
-      listing: await listConnector(ctx, parseGlobalId(String(id), 'Connector'), rest),
+    resolve: async (_root, { input: { id, appId, ...rest } }, ctx) => ({
+      listing: await listConnector(ctx, parseGlobalId(String(id), 'Connector'), {
+        ...rest,
+        appId: appId == null ? null : parseGlobalId(String(appId), 'CatalogApp', 'input.appId'),
+      }),
     }),
   }),
   unlistConnector: t.field({
     type: connectorPayload('UnlistConnectorPayload', 'The result of `unlistConnector`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Removes the listing; installed copies keep working.',
-    args: { input: t.arg({ type: builder.inputType('UnlistConnectorInput', { fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('UnlistConnectorInput', { description: 'Input of `unlistConnector`.', fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'Connector');
       await unlistConnector(ctx, id);
@@ -140,7 +163,7 @@ builder.mutationFields((t) => ({
     description: 'Platform reviewers: approve a pending (or disabled) listing, reject a pending one, or disable an approved one. A reason is required to reject or disable.',
     args: {
       input: t.arg({
-        type: builder.inputType('ReviewListingInput', {
+        type: builder.inputType('ReviewListingInput', { description: 'Input of `reviewListing`.', 
           fields: (f) => ({ id: f.id({ required: true }), decision: f.field({ type: ReviewDecisionEnum, required: true }), reason: f.string() }),
         }),
         required: true,
@@ -154,7 +177,7 @@ builder.mutationFields((t) => ({
     type: AddCatalogAppPayload,
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Platform reviewers: add an app to the catalog (returns the existing one when the name is taken).',
-    args: { input: t.arg({ type: builder.inputType('AddCatalogAppInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('AddCatalogAppInput', { description: 'Input of `addCatalogApp`.', fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
     resolve: async (_root, { input }, ctx) => ({ catalogApp: await addCatalogApp(ctx, input.name) }),
   }),
 }));

@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import type { Diagnostic } from '../code/analyze.js';
 import {
   connectorSearchWhere,
@@ -15,42 +14,67 @@ import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
 import { connectorPayload } from './errors.js';
 import { parseGlobalId } from './ids.js';
+import { dbId, namedConnection } from './connections.js';
 
-const RoleEnum = builder.enumType('Role', {
-  values: { ADMIN: {}, DEVELOPER: { description: 'Writes connectors.' }, OPERATOR: { description: 'Read-only.' } } as const,
+export const RoleEnum = builder.enumType('Role', {
+  description: 'What a workspace member may do.',
+  values: {
+    ADMIN: { description: 'Everything in the workspace: connectors, sharing, installs, webhooks.' },
+    DEVELOPER: { description: 'Writes connectors, shares and installs them; reads source code.' },
+    OPERATOR: { description: 'Read-only; cannot read the source of connectors shared by others.' },
+  } as const,
 });
 
-builder.prismaObject('Member', {
+/** The caller's workspace, or -1 (matches nothing) for callers outside workspaces. */
+export function workspaceOf(ctx: { actor: import('../domain/context.js').Principal | null }): number {
+  return ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : -1;
+}
+
+export const MemberNode = builder.prismaNode('Member', {
   description: 'Someone (or an API client) acting in a workspace.',
+  id: { field: 'id', description: 'Global ID of the member.' },
+  nullable: true,
+  // node(id): members of your own workspace only.
+  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
-    handle: t.exposeString('handle'),
-    role: t.field({ type: RoleEnum, resolve: (m) => m.role }),
+    handle: t.exposeString('handle', { description: 'Their name in the workspace (unique there).' }),
+    role: t.field({ type: RoleEnum, description: 'What they may do.', resolve: (m) => m.role }),
   }),
+});
+
+const DiagnosticSeverityEnum = builder.enumType('DiagnosticSeverity', {
+  description: 'How bad a finding is.',
+  values: { ERROR: { value: 'error', description: 'Blocks release.' }, WARNING: { value: 'warning', description: 'Worth fixing; does not block release.' } } as const,
+});
+
+const DiagnosticKindEnum = builder.enumType('DiagnosticKind', {
+  description: 'Where a finding comes from.',
+  values: {
+    SYNTAX: { value: 'syntax', description: 'The Ruby parser (prism) could not parse the code.' },
+    SEMANTIC: { value: 'semantic', description: 'The code parses but breaks a rule of connector code (e.g. a missing `title`).' },
+  } as const,
 });
 
 const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
   description: 'A syntax or semantic finding in connector code; errors block release.',
   fields: (t) => ({
-    severity: t.exposeString('severity', { description: '`error` or `warning`.' }),
-    kind: t.exposeString('kind', { description: '`syntax` or `semantic`.' }),
-    message: t.exposeString('message'),
-    line: t.exposeInt('line'),
-    column: t.exposeInt('column'),
+    severity: t.field({ type: DiagnosticSeverityEnum, description: 'Error or warning.', resolve: (d) => d.severity }),
+    kind: t.field({ type: DiagnosticKindEnum, description: 'Syntax or semantic.', resolve: (d) => d.kind as 'syntax' | 'semantic' }),
+    message: t.exposeString('message', { description: 'What is wrong.' }),
+    line: t.exposeInt('line', { description: 'Line (1-based).' }),
+    column: t.exposeInt('column', { description: 'Column (1-based).' }),
   }),
 });
 
-function workspaceOf(ctx: Parameters<typeof requireActor>[0]) {
-  return requireActor(ctx).workspaceId;
-}
-
 export const VersionNode = builder.prismaNode('ConnectorVersion', {
+  description: 'One version of a connector: its code, findings, and release state.',
   name: 'Version',
   id: { field: 'id' },
   // Select mode: a version's code can be 10 MB, so columns are read only when a field asks.
   select: { id: true },
   nullable: true, // node(id) of a missing or foreign version is null, not an error
   // Tenant isolation for node(id): a version is found only through its own workspace.
-  findUnique: (id, ctx) => ({ id: parseGlobalIdNumber(id), connector: { workspaceId: workspaceOf(ctx) } }),
+  findUnique: (id, ctx) => ({ id: dbId(id), connector: { workspaceId: workspaceOf(ctx) } }),
   fields: (t) => ({
     number: t.exposeInt('number'),
     note: t.exposeString('note', { nullable: true }),
@@ -73,22 +97,21 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
   }),
 });
 
-/** Internal database ids are decimal strings; anything else matches nothing. */
-function parseGlobalIdNumber(id: string): number {
-  return /^[1-9]\d{0,9}$/.test(id) && Number(id) <= 2147483647 ? Number(id) : -1;
-}
 
 function noteOf(number: number | null) {
   return (c: { id: number }, _args: object, ctx: { loaders: import('./loaders.js').Loaders }) =>
     number === null ? null : ctx.loaders.versionSummary.load({ connectorId: c.id, number }).then((v) => v?.note ?? null);
 }
 
+export const VersionConnection = namedConnection(VersionNode, 'Version', 'versions');
+
 export const ConnectorNode = builder.prismaNode('Connector', {
+  description: 'A custom connector of your workspace, with its versions.',
   id: { field: 'id' },
   // Select mode: logos and descriptions are large; read the columns the query asks for.
   select: { id: true },
   nullable: true, // node(id) of a missing or foreign connector is null, not an error
-  findUnique: (id, ctx) => ({ id: parseGlobalIdNumber(id), workspaceId: workspaceOf(ctx) }),
+  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
     databaseId: t.exposeInt('id', { description: 'The numeric id the REST API uses.' }),
     name: t.exposeString('name', { description: 'Stable machine name, derived from the title at creation.' }),
@@ -105,24 +128,21 @@ export const ConnectorNode = builder.prismaNode('Connector', {
     oemSharedAt: t.expose('oemSharedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    releasedVersions: t.relation('versions', {
-      description: `Released versions, most recent first (${LIMITS.releasedVersions} unless \`first\` says otherwise).`,
-      args: { first: t.arg.int({ defaultValue: LIMITS.releasedVersions }) },
-      query: (args) => {
-        const first = args.first ?? LIMITS.releasedVersions;
-        if (first < 1 || first > LIMITS.pageSize) {
-          throw new GraphQLError(`\`first\` on Connector.releasedVersions must be between 1 and ${LIMITS.pageSize}.`, {
-            extensions: { code: 'BAD_USER_INPUT' },
-          });
-        }
-        return { where: { releasedAt: { not: null } }, orderBy: { number: 'desc' }, take: first };
+    releasedVersions: t.relatedConnection(
+      'versions',
+      {
+        description: 'Released versions, most recent first.',
+        cursor: 'id',
+        totalCount: true,
+        query: { where: { releasedAt: { not: null } }, orderBy: { number: 'desc' } },
       },
-    }),
-    versions: t.relatedConnection('versions', {
-      cursor: 'id',
-      totalCount: true,
-      query: { orderBy: { number: 'desc' } },
-    }),
+      VersionConnection,
+    ),
+    versions: t.relatedConnection(
+      'versions',
+      { description: 'Every version, drafts included, most recent first.', cursor: 'id', totalCount: true, query: { orderBy: { number: 'desc' } } },
+      VersionConnection,
+    ),
   }),
 });
 
@@ -142,7 +162,8 @@ builder.queryFields((t) => ({
       return findConnector(ctx, dbId, query);
     },
   }),
-  connectors: t.prismaConnection({
+  connectors: t.prismaConnection(
+    {
     type: 'Connector',
     cursor: 'id',
     description: 'Connectors of your workspace, newest first; `search` is a case-sensitive partial match on the title.',
@@ -150,10 +171,12 @@ builder.queryFields((t) => ({
     totalCount: (_parent, { search }, ctx) => ctx.prisma.connector.count({ where: connectorSearchWhere(ctx, search) }),
     resolve: (query, _root, { search }, ctx) =>
       ctx.prisma.connector.findMany({ ...query, where: connectorSearchWhere(ctx, search), orderBy: { id: 'desc' } }),
-  }),
+    },
+    namedConnection(ConnectorNode, 'Connector', 'connectors'),
+  ),
 }));
 
-const CreateConnectorInput = builder.inputType('CreateConnectorInput', {
+const CreateConnectorInput = builder.inputType('CreateConnectorInput', { description: 'Input of `createConnector`.', 
   fields: (t) => ({
     title: t.string({ required: true }),
     code: t.string({ required: true, description: 'Ruby connector code, at most 10 MB of UTF-8.' }),
@@ -163,7 +186,7 @@ const CreateConnectorInput = builder.inputType('CreateConnectorInput', {
   }),
 });
 
-const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
+const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', { description: 'Input of `updateConnector`.', 
   fields: (t) => ({
     id: t.id({ required: true }),
     title: t.string(),
@@ -178,9 +201,9 @@ const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
 });
 
 const ConnectorIdInput = (name: string) =>
-  builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
+  builder.inputType(name, { description: `Input of \`${name[0].toLowerCase()}${name.slice(1, -'Input'.length)}\`.`, fields: (t) => ({ id: t.id({ required: true, description: 'The connector (global ID).' }) }) });
 const ReleaseConnectorInput = ConnectorIdInput('ReleaseConnectorInput');
-const ShareConnectorInput = builder.inputType('ShareConnectorInput', {
+const ShareConnectorInput = builder.inputType('ShareConnectorInput', { description: 'Input of `shareConnector`.', 
   fields: (t) => ({
     id: t.id({ required: true }),
     rolloutPercent: t.int({ description: 'Share to this % of installing workspaces first (stable selection); 100 or unset: to all.' }),

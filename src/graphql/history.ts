@@ -6,6 +6,7 @@ import { parseGlobalId } from './ids.js';
 import { ChangeReportRef } from './upgrades.js';
 
 const DefinitionChangesRef = builder.objectRef<VersionDiff['actions']>('DefinitionChanges').implement({
+  description: 'Actions or triggers added, removed and changed between two versions.',
   fields: (t) => ({
     added: t.exposeStringList('added'),
     removed: t.exposeStringList('removed'),
@@ -40,7 +41,7 @@ builder.prismaObjectFields('Connector', (t) => ({
   }),
 }));
 
-const RestoreVersionInput = builder.inputType('RestoreVersionInput', {
+const RestoreVersionInput = builder.inputType('RestoreVersionInput', { description: 'Input of `restoreVersion`.', 
   fields: (t) => ({
     id: t.id({ required: true }),
     version: t.int({ required: true, description: 'The version whose code becomes the new latest version.' }),

@@ -19,7 +19,23 @@ export function parseGlobalId(id: string, typename: string, field = 'input.id'):
 }
 
 /** Object types that `node(id:)` can return. */
-const NODE_TYPES = new Set(['Connector', 'Version', 'Listing', 'Notification']);
+const NODE_TYPES = new Set([
+  'CatalogApp',
+  'Connector',
+  'Install',
+  'Listing',
+  'Member',
+  'Notification',
+  'Publisher',
+  'ShareLink',
+  'ShareLinkUse',
+  'SharedConnector',
+  'SharedVersion',
+  'Version',
+  'Webhook',
+  'WebhookDelivery',
+  'Workspace',
+]);
 
 /**
  * The relay plugin's decoder for `node`/`nodes`: an ID that is not ours decodes to an id no row

@@ -9,9 +9,12 @@ import { connectorPayload, payloadType } from './errors.js';
 import type { MergeConflict } from '../code/merge.js';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { parseGlobalId } from './ids.js';
+import { dbId, namedConnection } from './connections.js';
+import { workspaceOf } from './connector.js';
 import { SharedConnectorRef } from './sharing.js';
 
 const InstallSourceEnum = builder.enumType('InstallSource', {
+  description: 'Where a copy was installed from.',
   values: {
     LISTING: { description: 'From the community library.' },
     LINK: { description: 'From a private share link.' },
@@ -19,20 +22,24 @@ const InstallSourceEnum = builder.enumType('InstallSource', {
   } as const,
 });
 
-export const InstallRef = builder.prismaObject('Install', {
+export const InstallRef = builder.prismaNode('Install', {
   description: "A copy's relationship with the connector it was installed from.",
+  id: { field: 'id', description: 'Global ID of the install.' },
+  nullable: true,
+  // node(id): installs into your own workspace.
+  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
-    source: t.field({ type: InstallSourceEnum, resolve: (i) => i.source }),
-    parent: t.field({ type: SharedConnectorRef, select: { parent: true }, resolve: (i) => i.parent }),
-    installedVersion: t.exposeInt('installedVersion', { description: "The parent's version copied at install time." }),
+    source: t.field({ type: InstallSourceEnum, description: 'Where it was installed from.', resolve: (i) => i.source }),
+    parent: t.field({ type: SharedConnectorRef, description: 'The connector it is a copy of.', select: { parent: true }, resolve: (i) => i.parent }),
+    initialVersion: t.exposeInt('installedVersion', { description: "The parent's version copied at install time." }),
     baseVersion: t.exposeInt('baseVersion', { description: "The parent's version this copy last took (install or update)." }),
     updateAvailable: t.boolean({
       description: 'Whether the parent shared a version this copy has not taken yet.',
       select: { baseVersion: true, parent: { select: { sharedVersion: true } } },
       resolve: (i) => i.parent.sharedVersion != null && i.parent.sharedVersion !== i.baseVersion,
     }),
-    installedAt: t.expose('installedAt', { type: 'DateTime' }),
-    installedBy: t.relation('installedBy', { nullable: true }),
+    createdAt: t.expose('installedAt', { type: 'DateTime', description: 'When it was installed.' }),
+    createdBy: t.relation('installedBy', { nullable: true, description: 'Who installed it.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'When it last took an update.' }),
   }),
 });
@@ -42,9 +49,9 @@ builder.prismaObjectFields('Connector', (t) => ({
 }));
 
 export const NotificationNode = builder.prismaNode('Notification', {
-  id: { field: 'id' },
+  id: { field: 'id', description: 'Global ID of the notification.' },
   nullable: true,
-  findUnique: (id, ctx) => ({ id: /^[1-9]\d{0,9}$/.test(id) ? Number(id) : -1, workspaceId: ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : -1 }),
+  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   description: 'The parent of one of your copies shared a new version: update the copy when ready.',
   fields: (t) => ({
     parentVersion: t.exposeInt('parentVersion', { description: "The parent's newly shared version." }),
@@ -54,15 +61,15 @@ export const NotificationNode = builder.prismaNode('Notification', {
       select: { parentVersion: true, install: { select: { parentId: true } } },
       resolve: async (n, _a, ctx) => (await ctx.loaders.versionSummary.load({ connectorId: n.install.parentId, number: n.parentVersion }))?.note ?? null,
     }),
-    install: t.relation('install'),
+    install: t.relation('install', { description: 'The install that can take the update.' }),
     connector: t.field({
       type: ConnectorNode,
       description: 'Your copy that can take the update.',
       select: { install: { select: { connector: true } } },
       resolve: (n) => n.install.connector,
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the parent shared the version.' }),
+    readAt: t.expose('readAt', { type: 'DateTime', nullable: true, description: 'When it was marked read; null while unread.' }),
   }),
 });
 
@@ -71,11 +78,11 @@ builder.queryFields((t) => ({
     type: 'Notification',
     cursor: 'id',
     description: "Your workspace's update notifications, newest first.",
-    args: { unreadOnly: t.arg.boolean({ defaultValue: false }) },
+    args: { unreadOnly: t.arg.boolean({ defaultValue: false, description: 'Only those not marked read.' }) },
     totalCount: (_p, args, ctx) => ctx.prisma.notification.count({ where: notificationsWhere(ctx, args.unreadOnly ?? false) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.notification.findMany({ ...query, where: notificationsWhere(ctx, args.unreadOnly ?? false), orderBy: { id: 'desc' } }),
-  }),
+  }, namedConnection(NotificationNode, 'Notification', 'notifications')),
 }));
 
 builder.subscriptionFields((t) => ({
@@ -131,7 +138,7 @@ builder.mutationFields((t) => ({
       "Copies a shared connector into your workspace (ADMIN and DEVELOPER): from a library listing unless it prevents direct installation, or from a private link. The copy's version 1 is the parent's latest shared version.",
     args: {
       input: t.arg({
-        type: builder.inputType('InstallConnectorInput', {
+        type: builder.inputType('InstallConnectorInput', { description: 'Input of `installConnector`.', 
           fields: (f) => ({ listingId: f.id(), linkToken: f.string({ description: 'The secret of a private share link.' }) }),
         }),
         required: true,
@@ -151,11 +158,11 @@ builder.mutationFields((t) => ({
       "Brings the parent's latest version for your workspace into your copy as a new latest version, merging it three ways with your own changes; your released version does not move.",
     args: {
       input: t.arg({
-        type: builder.inputType('UpdateFromParentInput', {
+        type: builder.inputType('UpdateFromParentInput', { description: 'Input of `updateFromParent`.', 
           fields: (f) => ({
             id: f.id({ required: true }),
             resolve: f.field({
-              type: builder.enumType('ConflictResolution', { values: { OURS: { description: "Keep the copy's lines." }, THEIRS: { description: "Take the parent's lines." } } as const }),
+              type: builder.enumType('ConflictResolution', { description: 'Which side wins where a merge overlaps.', values: { OURS: { description: "Keep the copy's lines." }, THEIRS: { description: "Take the parent's lines." } } as const }),
               description: 'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
             }),
           }),
@@ -169,7 +176,7 @@ builder.mutationFields((t) => ({
     type: MarkReadPayload,
     errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'FORBIDDEN'],
     args: {
-      input: t.arg({ type: builder.inputType('MarkNotificationsReadInput', { fields: (f) => ({ ids: f.idList({ required: true }) }) }), required: true }),
+      input: t.arg({ type: builder.inputType('MarkNotificationsReadInput', { description: 'Input of `markNotificationsRead`.', fields: (f) => ({ ids: f.idList({ required: true }) }) }), required: true }),
     },
     resolve: async (_root, { input }, ctx) => {
       if (input.ids.length > 100) throw new InvalidInputError('At most 100 ids at once.', 'input.ids');

@@ -9,6 +9,7 @@ export interface VersionKey {
 
 /** A version's metadata without its code: what connector-level fields like notes need. */
 export interface VersionSummary {
+  id: number;
   connectorId: number;
   number: number;
   note: string | null;
@@ -26,7 +27,8 @@ export interface VersionSummary {
 
 const versionKey = (k: VersionKey) => `${k.connectorId}:${k.number}`;
 
-const SUMMARY = {
+export const SUMMARY = {
+  id: true,
   connectorId: true,
   number: true,
   note: true,

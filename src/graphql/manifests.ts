@@ -5,10 +5,12 @@ import { payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
 
 const ImportActionEnum = builder.enumType('ImportAction', {
+  description: 'What an import does with one manifest entry.',
   values: { CREATE: { description: 'A new connector whose version 1 is the imported code.' }, UPDATE: { description: 'A new latest version of the copy imported before.' } } as const,
 });
 
 const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').implement({
+  description: 'What the import did (or would do) with one manifest entry.',
   fields: (t) => ({
     name: t.exposeString('name', { description: "The source connector's machine name." }),
     title: t.exposeString('title'),
@@ -46,12 +48,12 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   importManifest: t.field({
     type: ImportManifestPayload,
-    errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
+    errorCodes: ['INVALID_INPUT', 'DIGEST_MISMATCH', 'FORBIDDEN'],
     description:
       'Imports a manifest into your workspace, all or nothing: new connectors, or new latest versions of copies imported before, each released at once. `dryRun` plans without writing.',
     args: {
       input: t.arg({
-        type: builder.inputType('ImportManifestInput', {
+        type: builder.inputType('ImportManifestInput', { description: 'Input of `importManifest`.', 
           fields: (f) => ({ manifest: f.field({ type: 'JSON', required: true }), dryRun: f.boolean({ defaultValue: false }) }),
         }),
         required: true,

@@ -1,5 +1,6 @@
 import { requireActor } from '../domain/context.js';
-import { generateSchemaFromCsv, generateSchemaFromJson, SampleError, type SampleErrorReason, type SchemaField } from '../schema-gen/index.js';
+import { SampleError, type SampleErrorReason, type SchemaField } from '../schema-gen/index.js';
+import { generateSchema } from '../schema-gen/generate.js';
 import { builder } from './builder.js';
 import { requestScope } from './user-errors.js';
 
@@ -59,7 +60,10 @@ SchemaFieldRef.implement({
   }),
 });
 
-const SampleErrorRef = builder.objectRef<SampleError>('SampleError').implement({
+/** Plain data: graphql-js treats an Error instance returned as a value as a thrown error. */
+type SampleErrorData = Pick<SampleError, 'reason' | 'message' | 'field' | 'line' | 'column'>;
+
+const SampleErrorRef = builder.objectRef<SampleErrorData>('SampleError').implement({
   description: 'A sample that cannot become a schema: why, and where (1-based line and column) when known.',
   fields: (t) => ({
     reason: t.field({ type: SampleErrorReasonEnum, description: 'Why, as a stable code.', resolve: (e) => e.reason }),
@@ -70,7 +74,7 @@ const SampleErrorRef = builder.objectRef<SampleError>('SampleError').implement({
   }),
 });
 
-const GenerateSchemaResultRef = builder.objectRef<{ fields?: SchemaField[]; userErrors: SampleError[] }>('GenerateSchemaResult').implement({
+const GenerateSchemaResultRef = builder.objectRef<{ fields?: SchemaField[]; userErrors: SampleErrorData[] }>('GenerateSchemaResult').implement({
   description: 'The schema of a sample, or why there is none (like a mutation payload: `userErrors` is empty on success).',
   fields: (t) => ({
     fields: t.field({ type: [SchemaFieldRef], nullable: true, description: 'The fields; null when the sample was refused.', resolve: (s) => s.fields ?? null }),
@@ -95,14 +99,14 @@ builder.queryFields((t) => ({
     },
     // Parsing up to 10 MB.
     complexity: 50,
-    resolve: (_root, { sample, format, colSep }, ctx) => {
+    resolve: async (_root, { sample, format, colSep }, ctx) => {
       requireActor(ctx);
       try {
-        return { fields: format === 'CSV' ? generateSchemaFromCsv(sample, colSep ?? 'comma') : generateSchemaFromJson(sample), userErrors: [] };
+        return { fields: await generateSchema(format === 'CSV' ? 'CSV' : 'JSON', sample, colSep ?? 'comma'), userErrors: [] };
       } catch (error) {
         if (!(error instanceof SampleError)) throw error;
         requestScope.getStore()?.countError(error.code, 'payload');
-        return { userErrors: [error] };
+        return { userErrors: [{ reason: error.reason, message: error.message, field: error.field, line: error.line, column: error.column }] };
       }
     },
   }),

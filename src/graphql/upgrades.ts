@@ -3,14 +3,17 @@ import type { CodeStructure } from '../code/structure.js';
 import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../domain/connectors.js';
 import { canViewWebhookTargets } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
-import { EVENT_TYPES, eventTopic, type LifecycleEvent } from '../domain/events.js';
+import { EVENT_TYPES, eventTopic, publicEventData, type EventType, type LifecycleEvent } from '../domain/events.js';
 import { registerWebhook, removeWebhook, webhooksWhere } from '../domain/webhooks.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
 import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
+import { dbId, namedConnection } from './connections.js';
+import { workspaceOf } from './connector.js';
 
 const ChangeLevelEnum = builder.enumType('ChangeLevel', {
+  description: 'How much a change between versions matters to installers.',
   values: {
     NONE: { description: 'Nothing an installer relies on changed.' },
     NON_BREAKING: { description: 'Only additions.' },
@@ -20,6 +23,7 @@ const ChangeLevelEnum = builder.enumType('ChangeLevel', {
 });
 
 const ChangeRef = builder.objectRef<Change>('Change').implement({
+  description: 'One difference between two versions that installers may notice.',
   fields: (t) => ({
     breaking: t.exposeBoolean('breaking'),
     unknown: t.boolean({ resolve: (c) => c.unknown ?? false }),
@@ -64,6 +68,7 @@ const VersionStatRef = builder.objectRef<{ version: number; installs: number; up
     updates: t.exposeInt('updates'),
     daily: t.field({
       type: [builder.objectRef<{ day: string; installs: number; updates: number }>('VersionStatDay').implement({
+        description: 'Installs and updates of a version on one day.',
         fields: (f) => ({ day: f.exposeString('day', { description: 'UTC date, YYYY-MM-DD.' }), installs: f.exposeInt('installs'), updates: f.exposeInt('updates') }),
       })],
       resolve: (s) => s.daily,
@@ -123,14 +128,14 @@ builder.mutationFields((t) => ({
     type: connectorPayload('SetRolloutPayload', 'The result of `setRollout`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Widens or narrows a staged share; 100 makes the staged version the shared one for everybody.',
-    args: { input: t.arg({ type: builder.inputType('SetRolloutInput', { fields: (f) => ({ id: f.id({ required: true }), rolloutPercent: f.int({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('SetRolloutInput', { description: 'Input of `setRollout`.', fields: (f) => ({ id: f.id({ required: true }), rolloutPercent: f.int({ required: true }) }) }), required: true }) },
     resolve: async (_r, { input }, ctx) => ({ connector: await setRollout(ctx, id(input), input.rolloutPercent) }),
   }),
   rollbackRollout: t.field({
     type: connectorPayload('RollbackRolloutPayload', 'The result of `rollbackRollout`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'FORBIDDEN'],
     description: 'Stops a staged share: nobody else is offered the version; unread notifications about it are withdrawn.',
-    args: { input: t.arg({ type: builder.inputType('RollbackRolloutInput', { fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('RollbackRolloutInput', { description: 'Input of `rollbackRollout`.', fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
     resolve: async (_r, { input }, ctx) => ({ connector: await rollbackRollout(ctx, id(input)) }),
   }),
   deprecateVersion: t.field({
@@ -139,7 +144,7 @@ builder.mutationFields((t) => ({
     description: 'Marks a shared version deprecated, with a message and optionally the version to use instead.',
     args: {
       input: t.arg({
-        type: builder.inputType('DeprecateVersionInput', {
+        type: builder.inputType('DeprecateVersionInput', { description: 'Input of `deprecateVersion`.', 
           fields: (f) => ({ id: f.id({ required: true }), version: f.int({ required: true }), message: f.string({ required: true }), replacementVersion: f.int() }),
         }),
         required: true,
@@ -155,7 +160,7 @@ builder.mutationFields((t) => ({
     description: 'Yanks a shared version so new installs cannot get it (existing copies keep working); `yanked: false` takes it back.',
     args: {
       input: t.arg({
-        type: builder.inputType('YankVersionInput', { fields: (f) => ({ id: f.id({ required: true }), version: f.int({ required: true }), yanked: f.boolean({ defaultValue: true }) }) }),
+        type: builder.inputType('YankVersionInput', { description: 'Input of `yankVersion`.', fields: (f) => ({ id: f.id({ required: true }), version: f.int({ required: true }), yanked: f.boolean({ defaultValue: true }) }) }),
         required: true,
       }),
     },
@@ -164,64 +169,109 @@ builder.mutationFields((t) => ({
 }));
 
 // Webhooks and live lifecycle events.
-const EventTypeEnum = builder.enumType('LifecycleEventType', {
-  values: Object.fromEntries(EVENT_TYPES.map((e) => [e.replace('.', '_').toUpperCase(), { value: e }])) as Record<string, { value: string }>,
+
+/**
+ * Every event type with the `data` its payload carries. IDs are global IDs, the same the API
+ * takes; webhook bodies wrap `data` as `{ type, workspace, at, data }`.
+ */
+const EVENT_DOCS: Record<EventType, string> = {
+  'version.created': 'A new version of a connector (create, update, restore, install, import). `data`: `{ connector: ID, version: Int }`.',
+  'version.released': 'A version was released. `data`: `{ connector: ID, version: Int }`.',
+  'version.shared': 'A version was shared, to everyone or (with `rolloutPercent` < 100) to part of the installers. `data`: `{ connector: ID, version: Int, rolloutPercent: Int }`.',
+  'connector.installed': 'Another workspace installed one of your connectors. `data`: `{ connector: ID, version: Int, installedBy: ID }` (`installedBy`: that workspace).',
+  'update.available': 'A connector you installed shared a newer version. `data`: `{ parentConnector: ID (SharedConnector), version: Int, notification: ID }`.',
+  'listing.reviewed': 'A reviewer decided on your listing. `data`: `{ listing: ID, connector: ID, status: ListingStatus, reason: String }`.',
+};
+
+export const EventTypeEnum = builder.enumType('LifecycleEventType', {
+  description: 'Lifecycle events webhooks and `lifecycleEvents` deliver (in webhook bodies, `type` is the dotted lower-case name, e.g. `version.created`).',
+  values: Object.fromEntries(EVENT_TYPES.map((e) => [e.replace('.', '_').toUpperCase(), { value: e, description: EVENT_DOCS[e] }])) as Record<string, { value: EventType; description: string }>,
 });
 
-const DeliveryRef = builder.prismaObject('WebhookDelivery', {
+const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
+  description: 'Where a webhook delivery stands.',
+  values: {
+    PENDING: { description: 'Not delivered yet; `nextAttemptAt` says when it is tried (again).' },
+    DELIVERED: { description: 'The endpoint answered 2xx.' },
+    FAILED: { description: 'Every attempt failed; no more are made.' },
+  } as const,
+});
+
+const DeliveryNode = builder.prismaNode('WebhookDelivery', {
+  description: 'One event sent (or being sent) to a webhook.',
+  id: { field: 'id', description: 'Global ID of the delivery.' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: dbId(id), webhook: { workspaceId: workspaceOf(ctx) } }),
   fields: (t) => ({
-    databaseId: t.exposeInt('id'),
-    event: t.exposeString('event'),
-    status: t.string({ resolve: (d) => d.status }),
-    attempts: t.exposeInt('attempts'),
+    event: t.field({ type: EventTypeEnum, description: 'The event it carries.', resolve: (d) => d.event as EventType }),
+    status: t.field({ type: DeliveryStatusEnum, description: 'Delivered, failed or pending.', resolve: (d) => d.status }),
+    attempts: t.exposeInt('attempts', { description: 'Attempts made so far.' }),
     lastStatus: t.exposeInt('lastStatus', { nullable: true, description: 'HTTP status of the last attempt.' }),
     lastError: t.string({
       nullable: true,
       description: 'Why the last attempt failed; null for roles that do not manage webhooks (it can name the target host).',
       resolve: (d, _a, ctx) => (canViewWebhookTargets(ctx.actor) ? d.lastError : null),
     }),
-    payload: t.expose('payload', { type: 'JSON' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
-    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
+    payload: t.expose('payload', { type: 'JSON', description: 'The JSON body sent: `{ type, workspace, at, data }`.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the event happened.' }),
+    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', description: 'When it is (or was last) due.' }),
+    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true, description: 'When the endpoint accepted it.' }),
   }),
 });
 
-const WebhookRef = builder.prismaObject('Webhook', {
+const WebhookNode = builder.prismaNode('Webhook', {
+  description: 'An HTTPS endpoint that receives signed lifecycle events.',
+  id: { field: 'id', description: 'Global ID of the webhook.' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx), disabledAt: null }),
   fields: (t) => ({
-    databaseId: t.exposeInt('id'),
     url: t.string({
       nullable: true,
-      description: 'Where deliveries go; null for roles that do not manage webhooks (OPERATOR): URLs can hold the receiver\'s secrets.',
+      description: "Where events are POSTed; null for roles that do not manage webhooks (OPERATOR): URLs can hold the receiver's secrets.",
       resolve: (w, _a, ctx) => (canViewWebhookTargets(ctx.actor) ? w.url : null),
     }),
-    events: t.exposeStringList('events'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    deliveries: t.relation('deliveries', { description: 'The 50 most recent deliveries, newest first.', query: { orderBy: { id: 'desc' }, take: 50 } }),
+    events: t.field({ type: [EventTypeEnum], description: 'The events it receives.', resolve: (w) => w.events as EventType[] }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was registered.' }),
+    deliveries: t.relatedConnection(
+      'deliveries',
+      { description: 'Its delivery log, newest first.', cursor: 'id', totalCount: true, query: { orderBy: { id: 'desc' } } },
+      namedConnection(DeliveryNode, 'WebhookDelivery', 'webhook deliveries'),
+    ),
   }),
 });
-void DeliveryRef;
 
 builder.queryFields((t) => ({
-  webhooks: t.prismaField({
-    type: ['Webhook'],
-    description: "Your workspace's webhooks with their delivery log.",
-    resolve: (query, _r, _a, ctx) => ctx.prisma.webhook.findMany({ ...query, where: webhooksWhere(ctx), orderBy: { id: 'asc' } }),
-  }),
+  webhooks: t.prismaConnection(
+    {
+      type: 'Webhook',
+      cursor: 'id',
+      description: "Your workspace's webhooks, oldest first, with their delivery logs.",
+      totalCount: (_p, _a, ctx) => ctx.prisma.webhook.count({ where: webhooksWhere(ctx) }),
+      resolve: (query, _r, _a, ctx) => ctx.prisma.webhook.findMany({ ...query, where: webhooksWhere(ctx), orderBy: { id: 'asc' } }),
+    },
+    namedConnection(WebhookNode, 'Webhook', 'webhooks'),
+  ),
 }));
 
 builder.mutationFields((t) => ({
   registerWebhook: t.field({
     type: payloadType<{ secret: string; webhook: import('../generated/prisma/client.js').Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
       secret: f.string({ nullable: true, description: 'The HMAC key for X-Registry-Signature: shown this once. Null when refused.', resolve: (p) => p.secret ?? null }),
-      webhook: f.field({ type: WebhookRef, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
+      webhook: f.field({ type: WebhookNode, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
     })),
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
-    description: 'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff.',
+    description: 'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff (ADMIN and DEVELOPER).',
     args: {
       input: t.arg({
-        type: builder.inputType('RegisterWebhookInput', { fields: (f) => ({ url: f.string({ required: true }), events: f.field({ type: [EventTypeEnum], required: true }) }) }),
+        type: builder.inputType('RegisterWebhookInput', {
+          description: 'Input of `registerWebhook`.',
+          fields: (f) => ({
+            url: f.string({ required: true, description: 'An HTTPS URL.' }),
+            events: f.field({ type: [EventTypeEnum], required: true, description: 'The events to send there (at least one).' }),
+          }),
+        }),
         required: true,
+        description: 'The endpoint and its events.',
       }),
     },
     resolve: (_r, { input }, ctx) => registerWebhook(ctx, { url: input.url, events: input.events }, { allowHttpLoopback: ctx.settings.allowHttpLoopbackWebhooks }),
@@ -232,18 +282,28 @@ builder.mutationFields((t) => ({
     })),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Stops deliveries to a webhook (its log stays).',
-    args: { input: t.arg({ type: builder.inputType('RemoveWebhookInput', { fields: (f) => ({ databaseId: f.int({ required: true }) }) }), required: true }) },
+    args: {
+      input: t.arg({
+        type: builder.inputType('RemoveWebhookInput', {
+          description: 'Input of `removeWebhook`.',
+          fields: (f) => ({ id: f.id({ required: true, description: 'The webhook (global ID).' }) }),
+        }),
+        required: true,
+        description: 'The webhook to remove.',
+      }),
+    },
     resolve: async (_r, { input }, ctx) => {
-      await removeWebhook(ctx, input.databaseId);
+      await removeWebhook(ctx, parseGlobalId(String(input.id), 'Webhook'));
       return { removed: true };
     },
   }),
 }));
 
 const LifecycleEventRef = builder.objectRef<LifecycleEvent>('LifecycleEvent').implement({
+  description: 'Something that happened in your workspace; webhooks receive the same events.',
   fields: (t) => ({
-    type: t.field({ type: EventTypeEnum, resolve: (e) => e.type }),
-    data: t.expose('data', { type: 'JSON' }),
+    type: t.field({ type: EventTypeEnum, description: 'What happened; the value descriptions give the shape of `data`.', resolve: (e) => e.type }),
+    data: t.field({ type: 'JSON', description: 'Details, with global IDs (shape per `type`).', resolve: (e) => publicEventData(e.data) }),
   }),
 });
 

@@ -1,56 +1,60 @@
+import type { Principal } from '../domain/context.js';
+import { canViewSource } from '../domain/access.js';
 import { builder } from './builder.js';
+import { dbId } from './connections.js';
+import { workspaceOf } from './connector.js';
 
-// Who is calling and what they may do, so a client (the console) can leave out what the caller
-// cannot do. Mirrors the rules of src/domain/context.ts (requireWriter, requireReviewer).
-
-const WorkspaceRef = builder.objectRef<{ name: string; slug: string }>('Workspace').implement({
-  description: 'A team that owns connectors.',
+export const WorkspaceNode = builder.prismaNode('Workspace', {
+  description: 'A tenant: it owns connectors, members, installs and webhooks.',
+  id: { field: 'id', description: 'Global ID of the workspace.' },
+  nullable: true,
+  // node(id): your own workspace only.
+  findUnique: (id, ctx) => ({ id: dbId(id) === workspaceOf(ctx) ? dbId(id) : -1 }),
   fields: (t) => ({
-    name: t.exposeString('name', { description: 'Display name.' }),
-    slug: t.exposeString('slug', { description: 'Stable short name (lower-case letters, digits and dashes).' }),
+    slug: t.exposeString('slug', { description: 'Its unique, URL-safe name.' }),
+    name: t.exposeString('name', { description: 'Its display name.' }),
   }),
 });
 
-interface ViewerShape {
-  memberId: number | null;
-  workspaceId: number | null;
-  role: string | null;
-  reviewer: boolean;
-  reviewerHandle: string | null;
-}
+const WRITERS = new Set(['ADMIN', 'DEVELOPER']);
 
-const ViewerRef = builder.objectRef<ViewerShape>('Viewer').implement({
-  description: 'The caller: a workspace member or a platform reviewer, and what they may do.',
+/**
+ * The caller and what they may do. Members act in one workspace with a role; platform reviewers
+ * hold tokens outside any workspace, so for them `member` and `workspace` are null and only
+ * `canReview` (and `canViewSource`, for vetting) is true.
+ */
+const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
+  description: 'Who is calling and what they may do, so a UI can hide what the caller cannot use.',
   fields: (t) => ({
+    handle: t.exposeString('handle', { description: "The caller's handle (member or reviewer)." }),
+    reviewerHandle: t.string({ nullable: true, description: "The platform reviewer's handle (null for a member).", resolve: (p) => (p.kind === 'reviewer' ? p.handle : null) }),
+    isReviewer: t.boolean({ description: 'True for a platform reviewer, who belongs to no workspace.', resolve: (p) => p.kind === 'reviewer' }),
     member: t.prismaField({
       type: 'Member',
       nullable: true,
-      description: 'The workspace member the token belongs to (null for a reviewer).',
-      resolve: (query, v, _a, ctx) => (v.memberId == null ? null : ctx.prisma.member.findUnique({ ...query, where: { id: v.memberId } })),
+      description: 'The workspace member the token belongs to; null for reviewers.',
+      resolve: (query, p, _a, ctx) => (p.kind === 'member' ? ctx.prisma.member.findUnique({ ...query, where: { id: p.memberId } }) : null),
     }),
-    workspace: t.field({
-      type: WorkspaceRef,
+    workspace: t.prismaField({
+      type: 'Workspace',
       nullable: true,
-      description: "The member's workspace (null for a reviewer).",
-      resolve: (v, _a, ctx) => (v.workspaceId == null ? null : ctx.prisma.workspace.findUnique({ where: { id: v.workspaceId }, select: { name: true, slug: true } })),
+      description: "The caller's workspace; null for reviewers.",
+      resolve: (query, p, _a, ctx) => (p.kind === 'member' ? ctx.prisma.workspace.findUnique({ ...query, where: { id: p.workspaceId } }) : null),
     }),
-    reviewerHandle: t.string({ nullable: true, description: "The platform reviewer's handle (null for a member).", resolve: (v) => v.reviewerHandle }),
-    canWrite: t.boolean({ description: 'May create, change, release and share connectors (ADMIN, DEVELOPER).', resolve: (v) => v.role === 'ADMIN' || v.role === 'DEVELOPER' }),
-    canViewSource: t.boolean({ description: 'May read connector code (ADMIN, DEVELOPER; not OPERATOR).', resolve: (v) => v.role === 'ADMIN' || v.role === 'DEVELOPER' }),
-    canReview: t.boolean({ description: 'May review community listings (platform reviewers).', resolve: (v) => v.reviewer }),
+    canWrite: t.boolean({
+      description: 'May create, change, release, share and install connectors and manage webhooks (ADMIN, DEVELOPER).',
+      resolve: (p) => p.kind === 'member' && WRITERS.has(p.role),
+    }),
+    canViewSource: t.boolean({ description: 'May read connector source code (ADMIN, DEVELOPER, platform reviewers; never OPERATOR).', resolve: (p) => canViewSource(p) }),
+    canReview: t.boolean({ description: 'May review community listings and add catalog apps (platform reviewers).', resolve: (p) => p.kind === 'reviewer' }),
   }),
 });
 
-builder.queryField('viewer', (t) =>
-  t.field({
+builder.queryFields((t) => ({
+  viewer: t.field({
     type: ViewerRef,
     nullable: true,
-    description: 'Who the token belongs to and what they may do; null without a valid token.',
-    resolve: (_r, _a, ctx) => {
-      const actor = ctx.actor;
-      if (!actor) return null;
-      if (actor.kind === 'reviewer') return { memberId: null, workspaceId: null, role: null, reviewer: true, reviewerHandle: actor.handle };
-      return { memberId: actor.memberId, workspaceId: actor.workspaceId, role: actor.role, reviewer: false, reviewerHandle: null };
-    },
+    description: 'The caller: their member and workspace (members) and what they may do; null without a valid token.',
+    resolve: (_r, _a, ctx) => ctx.actor,
   }),
-);
+}));

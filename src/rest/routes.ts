@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../db/database.js';
 import { createConnector, findCode, releaseConnector, shareConnector, updateConnector, searchConnectorIds } from '../domain/connectors.js';
 import { requireActor, type DomainContext, type DomainEvents } from '../domain/context.js';
-import { generateSchemaFromCsv, generateSchemaFromJson } from '../schema-gen/index.js';
+import { generateSchema } from '../schema-gen/generate.js';
 import { DomainError, NotFoundError } from '../domain/errors.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Env } from '../http/guard.js';
@@ -56,15 +56,15 @@ export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
     col_sep: z.string().optional(),
   });
   const sampleText = (sample: unknown) => (sample === undefined ? '' : typeof sample === 'string' ? sample : JSON.stringify(sample));
-  api.on(['GET', 'POST'], '/sdk/generate_schema/json', (c) => {
+  api.on(['GET', 'POST'], '/sdk/generate_schema/json', async (c) => {
     requireActor(ctx(c));
     const { sample } = parseParams(SampleParams, requestParams(c));
-    return c.json(generateSchemaFromJson(sampleText(sample)));
+    return c.json(await generateSchema('JSON', sampleText(sample)));
   });
-  api.on(['GET', 'POST'], '/sdk/generate_schema/csv', (c) => {
+  api.on(['GET', 'POST'], '/sdk/generate_schema/csv', async (c) => {
     requireActor(ctx(c));
     const { sample, col_sep } = parseParams(SampleParams, requestParams(c));
-    return c.json(generateSchemaFromCsv(sampleText(sample), col_sep ?? 'comma'));
+    return c.json(await generateSchema('CSV', sampleText(sample), col_sep ?? 'comma'));
   });
 
   api.get('/custom_connectors/search', async (c) => {

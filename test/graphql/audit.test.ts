@@ -111,9 +111,9 @@ for (const backend of await backends()) {
       await shareConnector(a, c.id, { rolloutPercent: 10 });
       await setRollout(a, c.id, 20);
       await rollbackRollout(a, c.id);
-      await deprecateVersion(a, c.id, 1, { message: 'use 2' });
-      await yankVersion(a, c.id, 2);
-      await yankVersion(a, c.id, 2, false);
+      await deprecateVersion(a, c.id, 1, { message: 'superseded' });
+      await yankVersion(a, c.id, 1);
+      await yankVersion(a, c.id, 1, false);
       await restoreVersion(a, c.id, 1, { release: true });
       const { token: linkToken } = await createShareLink(a, c.id);
       const copy = await installConnector(b, { linkToken });

@@ -34,7 +34,7 @@ for (const backend of await backends()) {
         latestVersionNote: 'first cut',
         latestReleasedVersion: null,
         latestSharedVersion: null,
-        releasedVersions: [],
+        releasedVersions: { totalCount: 0, nodes: [] },
       });
       const [v1] = c.versions.nodes;
       expect(v1).toMatchObject({ number: 1, note: 'first cut', hasErrors: false, diagnostics: [] });
@@ -94,9 +94,9 @@ for (const backend of await backends()) {
       expect(released.body.data.releaseConnector.connector).toMatchObject({
         latestReleasedVersion: 1,
         latestReleasedVersionNote: 'v1 note',
-        releasedVersions: [{ number: 1, note: 'v1 note', releasedBy: { handle: 'alice' } }],
+        releasedVersions: { totalCount: 1, nodes: [{ number: 1, note: 'v1 note', releasedBy: { handle: 'alice' } }] },
       });
-      expect(Date.parse(released.body.data.releaseConnector.connector.releasedVersions[0].releasedAt)).not.toBeNaN();
+      expect(Date.parse(released.body.data.releaseConnector.connector.releasedVersions.nodes[0].releasedAt)).not.toBeNaN();
 
       const again = await t.gql(RELEASE, { id: connector.id }, admin);
       expect(again.body.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_RELEASED' });
@@ -114,7 +114,7 @@ for (const backend of await backends()) {
       const syntax = await create({ code: SYNTAX_ERROR_CODE });
       const [sv] = syntax.connector.versions.nodes;
       expect(sv.hasErrors).toBe(true);
-      expect(sv.diagnostics[0]).toMatchObject({ severity: 'error', kind: 'syntax', line: 2 });
+      expect(sv.diagnostics[0]).toMatchObject({ severity: 'ERROR', kind: 'SYNTAX', line: 2 });
       expect(sv.diagnostics[0].message).toMatch(/^Line 2 has syntax errors/);
 
       const semantic = await create({ code: SEMANTIC_ERROR_CODE });
@@ -122,7 +122,7 @@ for (const backend of await backends()) {
       expect(mv.hasErrors).toBe(true);
       expect(mv.diagnostics).toContainEqual(
         expect.objectContaining({
-          kind: 'semantic',
+          kind: 'SEMANTIC',
           message: "Expected string or lambda for 'description' in 'test_trigger' trigger but got Symbol.",
           line: 5,
         }),
@@ -157,9 +157,9 @@ for (const backend of await backends()) {
         await t.gql(RELEASE, { id: connector.id }, admin);
       }
       const got = await t.gql(GET, { id: connector.id }, admin);
-      expect(got.body.data.connector.releasedVersions.map((v: { number: number }) => v.number)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
-      const three = await t.gql(`query($id: ID!) { connector(id: $id) { releasedVersions(first: 3) { number } } }`, { id: connector.id }, admin);
-      expect(three.body.data.connector.releasedVersions).toEqual([{ number: 12 }, { number: 11 }, { number: 10 }]);
+      expect(got.body.data.connector.releasedVersions.nodes.map((v: { number: number }) => v.number)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+      const three = await t.gql(`query($id: ID!) { connector(id: $id) { releasedVersions(first: 3) { totalCount nodes { number } } } }`, { id: connector.id }, admin);
+      expect(three.body.data.connector.releasedVersions).toEqual({ totalCount: 12, nodes: [{ number: 12 }, { number: 11 }, { number: 10 }] });
     });
 
     it('searches titles case-sensitively by partial match, paginated, with node(id) lookups', async () => {

@@ -3,7 +3,7 @@ export const CONNECTOR_FIELDS = `
   id databaseId name title logo description
   latestVersion latestVersionNote latestReleasedVersion latestReleasedVersionNote
   latestSharedVersion latestSharedVersionNote oemSharedVersion oemSharedAt
-  releasedVersions { number note releasedAt releasedBy { handle } }
+  releasedVersions(first: 10) { totalCount nodes { number note releasedAt releasedBy { handle } } }
 `;
 
 export const USER_ERRORS = `userErrors { code message field detail expectedLatestVersion latestVersion }`;

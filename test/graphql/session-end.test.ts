@@ -81,7 +81,7 @@ for (const backend of await backends()) {
       } else {
         streamUrl = t.url;
       }
-    });
+    }, 180_000); // a loaded two-core machine can take a minute to set this up on PGlite
     afterAll(async () => {
       await second?.close();
       await t.close();

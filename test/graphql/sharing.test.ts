@@ -7,7 +7,7 @@ import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
 const ERR = `userErrors { code message field detail }`;
 const SHARED_FIELDS = `title description logo totalInstalls
   latestSharedVersion { number note actions triggers sourceVisible code }
-  sharedVersions { number note }
+  sharedVersions(first: 10) { nodes { number note } }
   publisher { workspace listedConnectors totalInstalls }`;
 
 const CREATE_LINK = `mutation($id: ID!) { createShareLink(input: { id: $id }) { token connector { shareLink { prefix } } ${ERR} } }`;
@@ -20,7 +20,7 @@ const LIBRARY = `query($search: String, $app: String, $category: String) { commu
 const INSTALL = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) {
   connector { id title latestVersion latestReleasedVersion latestVersionNote
     versions(first: 5) { nodes { number code } }
-    installedFrom { source installedVersion baseVersion updateAvailable parent { title } } }
+    installedFrom { source initialVersion baseVersion updateAvailable parent { title } } }
   ${ERR} } }`;
 const UPDATE_FROM_PARENT = `mutation($id: ID!) { updateFromParent(input: { id: $id }) {
   connector { latestVersion latestVersionNote latestReleasedVersion installedFrom { baseVersion updateAvailable } versions(first: 1) { nodes { code } } }
@@ -154,7 +154,7 @@ for (const backend of await backends()) {
         const bad: [Record<string, unknown>, string][] = [
           [{ appName: 'X', categories: [] }, 'input.categories'],
           [{ categories: ['a'] }, 'input.appId'],
-          [{ appId: 999999, categories: ['a'] }, 'input.appId'],
+          [{ appId: 'Q2F0YWxvZ0FwcDo5OTk5OTk=', categories: ['a'] }, 'input.appId'],
           [{ appName: 'X', categories: ['a'], preventDirectInstall: true }, 'input.landingPageUrl'],
           [{ appName: 'X', categories: ['a'], preventDirectInstall: true, landingPageUrl: 'javascript:alert(1)' }, 'input.landingPageUrl'],
         ];
@@ -166,8 +166,8 @@ for (const backend of await backends()) {
       });
 
       it('searches by title, app (catalog or free text) and category, and shows publisher stats', async () => {
-        const apps = await t.gql(`{ catalogApps(search: "sales") { databaseId name } }`, {}, b);
-        expect(apps.body.data.catalogApps.map((a: { name: string }) => a.name)).toEqual(['Salesforce']);
+        const apps = await t.gql(`{ catalogApps(search: "sales", first: 10) { nodes { id name } } }`, {}, b);
+        expect(apps.body.data.catalogApps.nodes.map((a: { name: string }) => a.name)).toEqual(['Salesforce']);
         const added = await t.gql(`mutation { addCatalogApp(input: { name: "Acme ERP" }) { catalogApp { name } ${ERR} } }`, {}, reviewer);
         expect(added.body.data.addCatalogApp.catalogApp.name).toBe('Acme ERP');
         const notReviewer = await t.gql(`mutation { addCatalogApp(input: { name: "Sneaky" }) { userErrors { code } } }`, {}, owner);
@@ -206,7 +206,7 @@ for (const backend of await backends()) {
           latestVersion: 1,
           latestReleasedVersion: null,
           latestVersionNote: 'first',
-          installedFrom: { source: 'LISTING', installedVersion: 1, baseVersion: 1, updateAvailable: false, parent: { title: 'Installable' } },
+          installedFrom: { source: 'LISTING', initialVersion: 1, baseVersion: 1, updateAvailable: false, parent: { title: 'Installable' } },
         });
         expect(copy.versions.nodes[0].code).toBe(validCode({ title: 'Installable' }));
         const second = (await t.gql(INSTALL, { input: { listingId } }, bDev)).body.data.installConnector.connector;

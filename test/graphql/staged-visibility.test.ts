@@ -8,13 +8,13 @@ import { CREATE, RELEASE, UPDATE } from './ops.js';
 const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { userErrors { code message } } }`;
 const ROLLBACK = `mutation($id: ID!) { rollbackRollout(input: { id: $id }) { userErrors { code message } } }`;
 const INSTALL_LINK = `mutation($t: String!) { installConnector(input: { linkToken: $t }) {
-  connector { id installedFrom { installedVersion } versions(first: 1) { nodes { code } } } userErrors { code message } } }`;
+  connector { id installedFrom { initialVersion } versions(first: 1) { nodes { code } } } userErrors { code message } } }`;
 const INSTALL_LISTING = `mutation($l: ID!) { installConnector(input: { listingId: $l }) {
-  connector { installedFrom { installedVersion } versions(first: 1) { nodes { code } } } userErrors { code message } } }`;
+  connector { installedFrom { initialVersion } versions(first: 1) { nodes { code } } } userErrors { code message } } }`;
 const VIEWS = `query($t: String!, $copy: ID!) {
-  sharedConnector(token: $t) { sharedVersions { number note code } }
-  communityListings(first: 10) { nodes { connector { title sharedVersions { number note code } } } }
-  copy: connector(id: $copy) { installedFrom { parent { sharedVersions { number note code } } } }
+  sharedConnector(token: $t) { sharedVersions(first: 20) { nodes { number note code } } }
+  communityListings(first: 10) { nodes { connector { title sharedVersions(first: 20) { nodes { number note code } } } } }
+  copy: connector(id: $copy) { installedFrom { parent { sharedVersions(first: 20) { nodes { number note code } } } } }
 }`;
 
 interface Workspace {
@@ -60,7 +60,7 @@ for (const backend of await backends()) {
       const copies = new Map<string, string>();
       for (const ws of [inside, outside]) {
         const copy = (await t.gql(INSTALL_LINK, { t: link }, ws.token)).body.data.installConnector.connector;
-        expect(copy.installedFrom.installedVersion).toBe(1);
+        expect(copy.installedFrom.initialVersion).toBe(1);
         copies.set(ws.slug, copy.id);
       }
 
@@ -74,9 +74,9 @@ for (const backend of await backends()) {
         expect(res.body.errors).toBeUndefined();
         const d = res.body.data;
         return {
-          link: numbers(d.sharedConnector.sharedVersions),
-          library: numbers(d.communityListings.nodes.find((n: any) => n.connector.title === 'Staged').connector.sharedVersions),
-          parent: d.copy ? numbers(d.copy.installedFrom.parent.sharedVersions) : null,
+          link: numbers(d.sharedConnector.sharedVersions.nodes),
+          library: numbers(d.communityListings.nodes.find((n: any) => n.connector.title === 'Staged').connector.sharedVersions.nodes),
+          parent: d.copy ? numbers(d.copy.installedFrom.parent.sharedVersions.nodes) : null,
           text: JSON.stringify(d),
         };
       };
@@ -93,7 +93,7 @@ for (const backend of await backends()) {
 
       // Installs follow the same rule, by link and by listing.
       const outInstall = (await t.gql(INSTALL_LISTING, { l: listing }, outsideFresh.token)).body.data.installConnector.connector;
-      expect(outInstall.installedFrom.installedVersion).toBe(1);
+      expect(outInstall.installedFrom.initialVersion).toBe(1);
       expect(outInstall.versions.nodes[0].code).not.toContain('v2 staged');
 
       expect((await t.gql(ROLLBACK, { id: c.id }, owner)).body.data.rollbackRollout.userErrors).toEqual([]);
@@ -104,7 +104,7 @@ for (const backend of await backends()) {
         expect(after.text, ws.slug).not.toContain('v2 staged');
       }
       const lateInstall = (await t.gql(INSTALL_LINK, { t: link }, insideFresh.token)).body.data.installConnector.connector;
-      expect(lateInstall.installedFrom.installedVersion).toBe(1);
+      expect(lateInstall.installedFrom.initialVersion).toBe(1);
 
       // Sharing a later version to everybody does not bring the rolled-back one back.
       await t.gql(UPDATE, { input: { id: c.id, code: validCode({ title: 'v3' }), note: 'three' } }, owner);
@@ -116,7 +116,7 @@ for (const backend of await backends()) {
       // Nor does yanking the newest make the rolled-back one the fallback.
       await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 3 }) { userErrors { code } } }`, { id: c.id }, owner);
       const afterYank = (await t.gql(INSTALL_LINK, { t: link }, workspaces.find((w) => ![inside, insideFresh, outside, outsideFresh].includes(w))!.token)).body.data.installConnector.connector;
-      expect(afterYank.installedFrom.installedVersion).toBe(1);
+      expect(afterYank.installedFrom.initialVersion).toBe(1);
     });
   });
 }

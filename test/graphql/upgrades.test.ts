@@ -8,7 +8,7 @@ import { CREATE, RELEASE, UPDATE } from './ops.js';
 const ERR = `userErrors { code message field detail }`;
 const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { connector { latestSharedVersion rolloutVersion rolloutPercent } ${ERR} } }`;
 const LINK = `mutation($id: ID!, $exp: DateTime, $max: Int) { createShareLink(input: { id: $id, expiresAt: $exp, maxInstalls: $max }) { token ${ERR} } }`;
-const INSTALL = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id latestVersion versions(first: 1) { nodes { code sha256 } } installedFrom { installedVersion baseVersion } } ${ERR} } }`;
+const INSTALL = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id latestVersion versions(first: 1) { nodes { code sha256 } } installedFrom { initialVersion baseVersion } } ${ERR} } }`;
 const UPDATE_FROM_PARENT = `mutation($id: ID!, $r: ConflictResolution) { updateFromParent(input: { id: $id, resolve: $r }) {
   connector { latestVersion latestReleasedVersion latestVersionNote installedFrom { baseVersion } versions(first: 1) { nodes { code } } }
   conflicts { ours { start end text } base { start end text } theirs { start end text } }
@@ -137,14 +137,14 @@ for (const backend of await backends()) {
       expect(await notified()).toEqual([]);
       const fresh = await t.token('ws-fresh', 'ADMIN', 'f');
       const freshCopy = (await t.gql(INSTALL, { t: parent.token }, fresh)).body.data.installConnector.connector;
-      expect(freshCopy.installedFrom.installedVersion).toBe(1);
+      expect(freshCopy.installedFrom.initialVersion).toBe(1);
     });
 
     it('deprecates and yanks shared versions: new installs skip yanked ones, existing copies keep working', async () => {
       const parent = await publish(validCode({ title: 'Yank' }), 'Yank');
       await newVersion(parent.id, validCode({ title: 'Yank v2' }), 'v2');
       const early = (await t.gql(INSTALL, { t: parent.token }, installers[2].token)).body.data.installConnector.connector;
-      expect(early.installedFrom.installedVersion).toBe(2);
+      expect(early.installedFrom.initialVersion).toBe(2);
 
       const dep = await t.gql(
         `mutation($id: ID!) { deprecateVersion(input: { id: $id, version: 1, message: "Use v2: v1 misses pagination", replacementVersion: 2 }) { userErrors { code } } }`,
@@ -152,15 +152,15 @@ for (const backend of await backends()) {
         owner,
       );
       expect(dep.body.data.deprecateVersion.userErrors).toEqual([]);
-      const view = await t.gql(`query($t: String!) { sharedConnector(token: $t) { sharedVersions { number deprecationMessage replacementVersion yanked sha256 } } }`, { t: parent.token }, installers[3].token);
-      expect(view.body.data.sharedConnector.sharedVersions).toMatchObject([
+      const view = await t.gql(`query($t: String!) { sharedConnector(token: $t) { sharedVersions(first: 10) { nodes { number deprecationMessage replacementVersion yanked sha256 } } } }`, { t: parent.token }, installers[3].token);
+      expect(view.body.data.sharedConnector.sharedVersions.nodes).toMatchObject([
         { number: 2, deprecationMessage: null, yanked: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { number: 1, deprecationMessage: 'Use v2: v1 misses pagination', replacementVersion: 2 },
       ]);
 
       await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { userErrors { code } } }`, { id: parent.id }, owner);
       const later = (await t.gql(INSTALL, { t: parent.token }, installers[3].token)).body.data.installConnector.connector;
-      expect(later.installedFrom.installedVersion).toBe(1);
+      expect(later.installedFrom.initialVersion).toBe(1);
       const stillThere = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion versions(first: 1) { nodes { code } } } }`, { id: early.id }, installers[2].token);
       expect(stillThere.body.data.connector.versions.nodes[0].code).toBe(validCode({ title: 'Yank v2' }));
       await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 1 }) { userErrors { code } } }`, { id: parent.id }, owner);
@@ -184,10 +184,10 @@ for (const backend of await backends()) {
       await new Promise((r) => setTimeout(r, 1700));
       expect((await t.gql(INSTALL, { t: soon }, installers[8].token)).body.data.installConnector.userErrors[0].code).toBe('LINK_EXPIRED');
 
-      const log = await t.gql(`query($id: ID!) { connector(id: $id) { shareLinks { maxInstalls installCount expiresAt uses { workspace member { handle } usedAt } } } }`, { id: parent.id }, owner);
-      const links = log.body.data.connector.shareLinks;
-      expect(links[0].uses.map((u: any) => u.workspace)).toEqual(['ws-7']);
-      expect(links.find((l: any) => l.maxInstalls === 1)).toMatchObject({ installCount: 1, uses: [{ workspace: 'ws-5', member: { handle: 'admin5' } }] });
+      const log = await t.gql(`query($id: ID!) { connector(id: $id) { shareLinks(first: 20) { nodes { maxInstalls installCount expiresAt uses(first: 20) { nodes { workspace member { handle } usedAt } } } } } }`, { id: parent.id }, owner);
+      const links = log.body.data.connector.shareLinks.nodes;
+      expect(links[0].uses.nodes.map((u: any) => u.workspace)).toEqual(['ws-7']);
+      expect(links.find((l: any) => l.maxInstalls === 1)).toMatchObject({ installCount: 1, uses: { nodes: [{ workspace: 'ws-5', member: { handle: 'admin5' } }] } });
     });
 
     it('verifies digests: a copy of code that no longer matches its digest is refused and nothing is written', async () => {

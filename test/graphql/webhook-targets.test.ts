@@ -9,8 +9,8 @@ import { validCode } from '../fixtures/code.js';
 import { CREATE } from './ops.js';
 
 const REGISTER = `mutation($url: String!) { registerWebhook(input: { url: $url, events: [VERSION_CREATED] }) {
-  __typename ... on RegisterWebhookPayload { webhook { databaseId url } } ... on Error { code field message } } }`;
-const REMOVE = `mutation($id: Int!) { removeWebhook(input: { databaseId: $id }) { __typename ... on RemoveWebhookPayload { removed } ... on Error { code } } }`;
+  webhook { id url } userErrors { code field message } } }`;
+const REMOVE = `mutation($id: ID!) { removeWebhook(input: { id: $id }) { removed userErrors { code } } }`;
 
 /** Internal targets an attacker would aim at, in the spellings that slip past naive checks. */
 const INTERNAL = [
@@ -111,19 +111,19 @@ for (const backend of await backends()) {
     it('refuses loopback, private, link-local, unique-local, multicast, unspecified and internal targets, and credentials in URLs', async () => {
       for (const url of INTERNAL) {
         const res = await strict.gql(REGISTER, { url }, admin);
-        expect(res.body.data.registerWebhook, url).toMatchObject({ __typename: 'InvalidInputError', code: 'INVALID_INPUT', field: 'input.url' });
+        expect(res.body.data.registerWebhook.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'url'] });
       }
-      expect((await strict.gql(`{ webhooks { url } }`, {}, admin)).body.data.webhooks).toEqual([]);
+      expect((await strict.gql(`{ webhooks(first: 20) { nodes { url } } }`, {}, admin)).body.data.webhooks.nodes).toEqual([]);
       for (const url of ['https://hooks.example.com/x', 'https://93.184.216.34/x', 'https://[2606:4700::1111]/x']) {
-        expect((await strict.gql(REGISTER, { url }, admin)).body.data.registerWebhook.__typename, url).toBe('RegisterWebhookPayload');
+        expect((await strict.gql(REGISTER, { url }, admin)).body.data.registerWebhook.userErrors, url).toEqual([]);
       }
     });
 
     it('keeps the loopback opt-in to loopback only', async () => {
-      expect((await loose.gql(REGISTER, { url: 'http://127.0.0.1:9/x' }, looseAdmin)).body.data.registerWebhook.__typename).toBe('RegisterWebhookPayload');
-      expect((await loose.gql(REGISTER, { url: 'http://localhost:9/x' }, looseAdmin)).body.data.registerWebhook.__typename).toBe('RegisterWebhookPayload');
+      expect((await loose.gql(REGISTER, { url: 'http://127.0.0.1:9/x' }, looseAdmin)).body.data.registerWebhook.userErrors).toEqual([]);
+      expect((await loose.gql(REGISTER, { url: 'http://localhost:9/x' }, looseAdmin)).body.data.registerWebhook.userErrors).toEqual([]);
       for (const url of ['http://10.0.0.7/x', 'https://169.254.169.254/x', 'https://[fd00::1]/x', 'https://metadata.google.internal/x', 'http://user:pw@127.0.0.1:9/x', 'http://hooks.example.com/x']) {
-        expect((await loose.gql(REGISTER, { url }, looseAdmin)).body.data.registerWebhook, url).toMatchObject({ code: 'INVALID_INPUT', field: 'input.url' });
+        expect((await loose.gql(REGISTER, { url }, looseAdmin)).body.data.registerWebhook.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'url'] });
       }
     });
 
@@ -138,8 +138,8 @@ for (const backend of await backends()) {
         });
         await strict.gql(CREATE, { input: { title: 'Rebound', code: validCode() } }, admin);
         const delivery = await until(async () => {
-          const hooks = (await strict.gql(`{ webhooks { url deliveries { status attempts lastError } } }`, {}, admin)).body.data.webhooks;
-          const d = hooks.find((h: any) => h.url.includes(`:${target.port}/`))?.deliveries[0];
+          const hooks = (await strict.gql(`{ webhooks(first: 5) { nodes { url deliveries(first: 5) { nodes { status attempts lastError } } } } }`, {}, admin)).body.data.webhooks.nodes;
+          const d = hooks.find((h: any) => h.url.includes(`:${target.port}/`))?.deliveries.nodes[0];
           return d?.status === 'FAILED' ? d : undefined;
         });
         expect(delivery.lastError).toMatch(/^Refused: .*(loopback|internal name)/);
@@ -156,14 +156,14 @@ for (const backend of await backends()) {
         const reg = (await loose.gql(REGISTER, { url: rx.url }, looseAdmin)).body.data.registerWebhook;
         await loose.gql(CREATE, { input: { title: 'Retried', code: validCode() } }, looseAdmin);
         await until(() => (rx.count() >= 2 ? true : undefined));
-        expect((await loose.gql(REMOVE, { id: reg.webhook.databaseId }, looseAdmin)).body.data.removeWebhook).toEqual({ __typename: 'RemoveWebhookPayload', removed: true });
+        expect((await loose.gql(REMOVE, { id: reg.webhook.id }, looseAdmin)).body.data.removeWebhook).toEqual({ removed: true, userErrors: [] });
         await sleep(300); // an attempt already on the wire may still land
         const afterRemoval = rx.count();
         await sleep(2_000); // retries were due every 100-800 ms
         expect(rx.count()).toBe(afterRemoval);
         const [row] = await loose.server.registry.db.sql.query<{ status: string; last_error: string }>(
           `SELECT status::text AS status, last_error FROM webhook_deliveries WHERE webhook_id = $1`,
-          [reg.webhook.databaseId],
+          [Number(Buffer.from(reg.webhook.id, 'base64').toString().split(':')[1])],
         );
         expect(row).toEqual({ status: 'FAILED', last_error: 'The webhook was removed; not delivered.' });
         // A new event after removal is not even recorded for it.
@@ -177,14 +177,14 @@ for (const backend of await backends()) {
 
     it('does not show webhook URLs (or errors naming their hosts) to OPERATOR', async () => {
       const operator = await strict.token('hooks', 'OPERATOR', 'otto');
-      const seen = (await strict.gql(`{ webhooks { url events deliveries { status lastError } } }`, {}, operator)).body;
+      const seen = (await strict.gql(`{ webhooks(first: 5) { nodes { url events deliveries(first: 5) { nodes { status lastError } } } } }`, {}, operator)).body;
       expect(seen.errors).toBeUndefined();
-      expect(seen.data.webhooks.length).toBeGreaterThan(0);
-      for (const w of seen.data.webhooks) {
+      expect(seen.data.webhooks.nodes.length).toBeGreaterThan(0);
+      for (const w of seen.data.webhooks.nodes) {
         expect(w.url).toBeNull();
-        for (const d of w.deliveries) expect(d.lastError).toBeNull();
+        for (const d of w.deliveries.nodes) expect(d.lastError).toBeNull();
       }
-      const byAdmin = (await strict.gql(`{ webhooks { url } }`, {}, admin)).body.data.webhooks;
+      const byAdmin = (await strict.gql(`{ webhooks(first: 20) { nodes { url } } }`, {}, admin)).body.data.webhooks.nodes;
       expect(byAdmin.every((w: any) => typeof w.url === 'string')).toBe(true);
     });
   });

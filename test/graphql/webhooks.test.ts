@@ -7,7 +7,7 @@ import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE } from './ops.js';
 
 const REGISTER = `mutation($url: String!, $events: [LifecycleEventType!]!) { registerWebhook(input: { url: $url, events: $events }) {
-  secret webhook { databaseId url events } userErrors { code field } } }`;
+  secret webhook { id url events } userErrors { code field } } }`;
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -59,14 +59,17 @@ for (const backend of await backends()) {
       const rx = await receiver(2);
       try {
         const reg = (await t.gql(REGISTER, { url: rx.url, events: ['VERSION_CREATED', 'VERSION_RELEASED'] }, admin)).body.data.registerWebhook;
-        expect(reg.webhook).toMatchObject({ url: rx.url, events: ['version.created', 'version.released'] });
+        expect(reg.webhook).toMatchObject({ url: rx.url, events: ['VERSION_CREATED', 'VERSION_RELEASED'] });
         expect(reg.secret).toMatch(/^whsec_/);
 
         const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
-        const id = (await t.gql(CREATE, { input: { title: 'Hooked', code: validCode() } }, admin)).body.data.createConnector.connector.databaseId;
+        const id = (await t.gql(CREATE, { input: { title: 'Hooked', code: validCode() } }, admin)).body.data.createConnector.connector.id;
         const event = await live.next();
         live.close();
-        expect(event.data.lifecycleEvents).toEqual({ type: 'VERSION_CREATED', data: { connectorId: id, version: 1 } });
+        // Global IDs in event data: the same ID node(id:) and the mutations take.
+        expect(event.data.lifecycleEvents).toEqual({ type: 'VERSION_CREATED', data: { connector: id, version: 1 } });
+        const viaNode = await t.gql(`query($id: ID!) { node(id: $id) { ... on Connector { title } } }`, { id: event.data.lifecycleEvents.data.connector }, admin);
+        expect(viaNode.body.data.node).toEqual({ title: 'Hooked' });
 
         // Two 500s, then 204: three attempts of the same delivery.
         const attempts = await until(() => (rx.received.length >= 3 ? rx.received : undefined));
@@ -74,17 +77,19 @@ for (const backend of await backends()) {
         expect(third.body).toBe(first.body);
         expect(third.headers['x-registry-delivery']).toBe(first.headers['x-registry-delivery']);
         const payload = JSON.parse(third.body);
-        expect(payload).toMatchObject({ type: 'version.created', data: { connectorId: id, version: 1 } });
+        expect(payload).toMatchObject({ type: 'version.created', data: { connector: id, version: 1 } });
+        const ws = await t.gql(`{ viewer { workspace { id } } }`, {}, admin);
+        expect(payload.workspace).toBe(ws.body.data.viewer.workspace.id);
         expect(third.headers['x-registry-event']).toBe('version.created');
         const expected = 'sha256=' + createHmac('sha256', reg.secret).update(`${third.headers['x-registry-timestamp']}.${third.body}`).digest('hex');
         expect(third.headers['x-registry-signature']).toBe(expected);
 
         const log = await until(async () => {
-          const hooks = (await t.gql(`{ webhooks { deliveries { event status attempts lastStatus } } }`, {}, admin)).body.data.webhooks;
-          const d = hooks[0].deliveries.find((x: any) => x.event === 'version.created');
+          const hooks = (await t.gql(`{ webhooks(first: 5) { nodes { deliveries(first: 20) { nodes { event status attempts lastStatus } } } } }`, {}, admin)).body.data.webhooks;
+          const d = hooks.nodes[0].deliveries.nodes.find((x: any) => x.event === 'VERSION_CREATED');
           return d?.status === 'DELIVERED' ? d : undefined;
         });
-        expect(log).toEqual({ event: 'version.created', status: 'DELIVERED', attempts: 3, lastStatus: 204 });
+        expect(log).toEqual({ event: 'VERSION_CREATED', status: 'DELIVERED', attempts: 3, lastStatus: 204 });
       } finally {
         await rx.close();
       }
@@ -97,11 +102,11 @@ for (const backend of await backends()) {
         const c = (await t.gql(CREATE, { input: { title: 'Doomed', code: validCode() } }, admin)).body.data.createConnector.connector;
         await t.gql(RELEASE, { id: c.id }, admin);
         const failed = await until(async () => {
-          const hooks = (await t.gql(`{ webhooks { url deliveries { event status attempts lastStatus lastError } } }`, {}, admin)).body.data.webhooks;
-          const d = hooks.find((h: any) => h.url === rx.url)?.deliveries[0];
+          const hooks = (await t.gql(`{ webhooks(first: 5) { nodes { url deliveries(first: 1) { nodes { event status attempts lastStatus lastError } } } } }`, {}, admin)).body.data.webhooks;
+          const d = hooks.nodes.find((h: any) => h.url === rx.url)?.deliveries.nodes[0];
           return d?.status === 'FAILED' ? d : undefined;
         });
-        expect(failed).toMatchObject({ event: 'version.released', attempts: 4, lastStatus: 500, lastError: 'HTTP 500' });
+        expect(failed).toMatchObject({ event: 'VERSION_RELEASED', attempts: 4, lastStatus: 500, lastError: 'HTTP 500' });
         expect(rx.received).toHaveLength(4);
       } finally {
         await rx.close();
@@ -118,7 +123,7 @@ for (const backend of await backends()) {
       try {
         await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: REJECT, reason: "Wrong logo" }) { userErrors { code } } }`, { id: listed.body.data.listConnector.listing.id }, reviewer);
         const event = await live.next();
-        expect(event.data.lifecycleEvents).toMatchObject({ type: 'LISTING_REVIEWED', data: { connectorId: c.databaseId, status: 'REJECTED', reason: 'Wrong logo' } });
+        expect(event.data.lifecycleEvents).toMatchObject({ type: 'LISTING_REVIEWED', data: { listing: listed.body.data.listConnector.listing.id, connector: c.id, status: 'REJECTED', reason: 'Wrong logo' } });
       } finally {
         live.close();
       }

@@ -27,11 +27,13 @@ export function SharedConnectorView({ connector }: { connector: SharedConnectorV
           sharedAt
           deprecationMessage
         }
-        sharedVersions {
-          number
-          note
-          sharedAt
-          yanked
+        sharedVersions(first: 10) {
+          nodes {
+            number
+            note
+            sharedAt
+            yanked
+          }
         }
       }
     `,
@@ -65,11 +67,11 @@ export function SharedConnectorView({ connector }: { connector: SharedConnectorV
           </div>
         </>
       )}
-      {c.sharedVersions.length > 0 && (
+      {c.sharedVersions.nodes.length > 0 && (
         <>
           <h2>Version notes</h2>
           <ul>
-            {c.sharedVersions.map((s) => (
+            {c.sharedVersions.nodes.map((s) => (
               <li key={s.number}>
                 v{s.number} ({when(s.sharedAt)}){s.yanked ? ' — yanked' : ''}: {s.note ?? '—'}
               </li>

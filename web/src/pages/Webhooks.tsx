@@ -14,6 +14,7 @@ const EVENTS: [LifecycleEventType, string][] = [
   ['UPDATE_AVAILABLE', 'update.available'],
   ['LISTING_REVIEWED', 'listing.reviewed'],
 ];
+const eventName = (e: string) => EVENTS.find(([value]) => value === e)?.[1] ?? e;
 
 export default function WebhooksPage() {
   const viewer = useViewer();
@@ -21,13 +22,15 @@ export default function WebhooksPage() {
   const data = useLazyLoadQuery<WebhooksPageQuery>(
     graphql`
       query WebhooksPageQuery {
-        webhooks {
-          databaseId
+        webhooks(first: 20) {
+          nodes {
+          id
           url
           events
           createdAt
-          deliveries {
-            databaseId
+          deliveries(first: 20) {
+            nodes {
+            id
             event
             status
             attempts
@@ -36,6 +39,8 @@ export default function WebhooksPage() {
             createdAt
             deliveredAt
             nextAttemptAt
+            }
+          }
           }
         }
       }
@@ -121,19 +126,19 @@ export default function WebhooksPage() {
           </div>
         </form>
       )}
-      {data.webhooks.length === 0 && <p>No webhooks.</p>}
-      {data.webhooks.map((w) => (
-        <div className="panel" key={w.databaseId}>
+      {data.webhooks.nodes.length === 0 && <p>No webhooks.</p>}
+      {data.webhooks.nodes.map((w) => (
+        <div className="panel" key={w.id}>
           <h2 className="mono">{w.url}</h2>
           <p className="muted">
-            {w.events.join(', ')} · since {when(w.createdAt)}{' '}
+            {w.events.map(eventName).join(', ')} · since {when(w.createdAt)}{' '}
             {viewer.canWrite && (
-              <button type="button" className="danger" onClick={() => remove({ variables: { input: { databaseId: w.databaseId } }, ...done('removeWebhook') })}>
+              <button type="button" className="danger" onClick={() => remove({ variables: { input: { id: w.id } }, ...done('removeWebhook') })}>
                 Remove
               </button>
             )}
           </p>
-          {w.deliveries.length > 0 ? (
+          {w.deliveries.nodes.length > 0 ? (
             <table className="list" aria-label={`Deliveries to ${w.url}`}>
               <thead>
                 <tr>
@@ -145,9 +150,9 @@ export default function WebhooksPage() {
                 </tr>
               </thead>
               <tbody>
-                {w.deliveries.map((d) => (
-                  <tr key={d.databaseId}>
-                    <td>{d.event}</td>
+                {w.deliveries.nodes.map((d) => (
+                  <tr key={d.id}>
+                    <td>{eventName(d.event)}</td>
                     <td>{d.status.toLowerCase()}</td>
                     <td>{d.attempts}</td>
                     <td>{d.lastStatus ?? d.lastError ?? '—'}</td>

@@ -132,6 +132,9 @@ export function CodeTab({ id }: { id: string }) {
             graphql`
               query CodeTabLatestQuery($id: ID!) {
                 connector(id: $id) {
+                  id
+                  latestVersion
+                  latestVersionNote
                   versions(first: 1) {
                     edges {
                       node {

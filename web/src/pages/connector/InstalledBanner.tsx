@@ -20,8 +20,8 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
         installedFrom {
           source
           baseVersion
-          installedVersion
-          installedAt
+          initialVersion
+          createdAt
           updatedAt
           updateAvailable
           parent {
@@ -126,7 +126,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
     <section aria-label="Installed copy" className="panel">
       <p>
         A copy of <strong>{i.parent.title}</strong> by {i.parent.publisher.name}, installed {i.source === 'LINK' ? 'through a private link' : 'from the community library'} on{' '}
-        {when(i.installedAt)} (parent version {i.installedVersion}; now based on version {i.baseVersion}).
+        {when(i.createdAt)} (parent version {i.initialVersion}; now based on version {i.baseVersion}).
       </p>
       {i.updateAvailable && i.parent.latestSharedVersion && (
         <div className="warn-box" role="status" data-testid="update-banner">

@@ -35,12 +35,14 @@ graphql`
       expiresAt
       maxInstalls
       installCount
-      uses {
-        workspace
-        member {
-          handle
+      uses(first: 100) {
+        nodes {
+          workspace
+          member {
+            handle
+          }
+          usedAt
         }
-        usedAt
       }
     }
     listing {
@@ -63,9 +65,11 @@ const shareTabQuery = graphql`
     connector(id: $id) {
       ...ShareTab_connector @relay(mask: false)
     }
-    catalogApps {
-      databaseId
-      name
+    catalogApps(first: 100) {
+      nodes {
+        id
+        name
+      }
     }
   }
 `;
@@ -320,7 +324,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
                 {c.shareLink.maxInstalls != null ? ` of at most ${c.shareLink.maxInstalls}` : ''}
               </dd>
             </dl>
-            {c.shareLink.uses.length > 0 && (
+            {c.shareLink.uses.nodes.length > 0 && (
               <table className="list" aria-label="Installs through the link">
                 <thead>
                   <tr>
@@ -330,7 +334,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {c.shareLink.uses.map((u, i) => (
+                  {c.shareLink.uses.nodes.map((u, i) => (
                     <tr key={i}>
                       <td>{u.workspace}</td>
                       <td>{u.member?.handle ?? '—'}</td>
@@ -390,13 +394,13 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              const known = data.catalogApps.find((a) => a.name.toLowerCase() === appName.trim().toLowerCase());
+              const known = data.catalogApps.nodes.find((a) => a.name.toLowerCase() === appName.trim().toLowerCase());
               run(
                 list,
                 'listConnector',
                 {
                   id,
-                  ...(known ? { appId: known.databaseId } : { appName: appName.trim() }),
+                  ...(known ? { appId: known.id } : { appName: appName.trim() }),
                   categories: categories.split(',').map((s) => s.trim()).filter(Boolean),
                   preventDirectInstall: prevent,
                   landingPageUrl: landing || null,
@@ -409,8 +413,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
               <label htmlFor="listing-app">App (from the catalog, or type a name)</label>
               <input id="listing-app" list="catalog-apps" value={appName} onChange={(e) => setAppName(e.target.value)} required />
               <datalist id="catalog-apps">
-                {data.catalogApps.map((a) => (
-                  <option key={a.databaseId} value={a.name} />
+                {data.catalogApps.nodes.map((a) => (
+                  <option key={a.id} value={a.name} />
                 ))}
               </datalist>
             </div>

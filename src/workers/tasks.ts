@@ -1,0 +1,32 @@
+/**
+ * What runs in the worker thread (src/workers/pool.ts), one named export per task. Arguments and
+ * results cross the thread boundary by structured clone, so they are plain data: errors that the
+ * caller must recognise come back as values, not as thrown class instances.
+ */
+import { analyzeConnectorCode } from '../code/analyze.js';
+import { compareCode, type CodeComparison } from '../code/compare.js';
+import { generateSchemaFromCsv, generateSchemaFromJson, SampleError, type SchemaField } from '../schema-gen/index.js';
+
+export function analyze(code: string) {
+  return analyzeConnectorCode(code);
+}
+
+export function compare(arg: { from: string; to: string; labels: [string, string] }): Promise<CodeComparison> {
+  return compareCode(arg.from, arg.to, arg.labels);
+}
+
+export type SchemaOutcome =
+  | { fields: SchemaField[] }
+  | { error: { reason: SampleError['reason']; message: string; line: number | null; column: number | null; field: string | null } };
+
+export function schema(arg: { format: 'JSON' | 'CSV'; sample: string; colSep: string }): SchemaOutcome {
+  try {
+    return { fields: arg.format === 'CSV' ? generateSchemaFromCsv(arg.sample, arg.colSep) : generateSchemaFromJson(arg.sample) };
+  } catch (error) {
+    if (!(error instanceof SampleError)) throw error;
+    return { error: { reason: error.reason, message: error.message, line: error.line, column: error.column, field: error.field } };
+  }
+}
+
+/** Piscina loads the default export when a worker starts; naming one keeps that load on the path that works under tsx. */
+export default analyze;

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offloadedTasks } from '../../src/workers/pool.js';
+import { generateConnector } from '../code/generate.js';
+import { CREATE, UPDATE } from '../graphql/ops.js';
+import { backends } from '../helpers/backends.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const [backend] = await backends();
+
+/**
+ * The server runs in this process: a 5 ms timer that cannot fire shows the event loop is blocked.
+ * Returns the request's own duration and the longest gap between timer ticks while it ran.
+ */
+async function stallDuring<T>(work: () => Promise<T>): Promise<{ result: T; took: number; longestStall: number }> {
+  let last = performance.now();
+  let longestStall = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longestStall = Math.max(longestStall, now - last);
+    last = now;
+  }, 5);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return { result, took: performance.now() - started, longestStall };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe(`large diffs and samples are worked on off the event loop (${backend})`, () => {
+  let t: TestServer;
+  let admin: string;
+  let id: string;
+
+  beforeAll(async () => {
+    t = await startTestServer(backend, { MAX_QUERY_COMPLEXITY: 100_000 });
+    admin = await t.token('acme');
+    // About 190 KB of real connector code (issue: 15 aliased diffs of such versions held /health for 0.5 s).
+    const code = generateConnector({ actions: 120, triggers: 30 });
+    expect(code.length).toBeGreaterThan(150_000);
+    const created = await t.gql(CREATE, { input: { title: 'Diffed', code } }, admin);
+    id = created.body.data.createConnector.connector.id;
+    const changed = code.replace("title: 'Action 1',", "title: 'Action one',").replace('action_7:', 'action_seven:');
+    const updated = await t.gql(UPDATE, { input: { id, code: changed } }, admin);
+    expect(updated.body.data.updateConnector.userErrors).toEqual([]);
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('keeps the event loop turning while 15 aliased diffs of 190 KB versions are computed', async () => {
+    const aliases = Array.from({ length: 15 }, (_, i) => `d${i}: connector(id: "${id}") { diff(from: 1, to: 2) { unified actions { added removed changed } } }`);
+    const before = offloadedTasks();
+    const { result: res, took, longestStall } = await stallDuring(() => t.gql(`{ ${aliases.join('\n')} }`, {}, admin));
+    expect(res.body.errors).toBeUndefined();
+    for (let i = 0; i < 15; i++) {
+      const diff = res.body.data[`d${i}`].diff;
+      expect(diff.actions).toEqual({ added: ['action_seven'], removed: ['action_7'], changed: ['action_1'] });
+      expect(diff.unified).toContain("+      title: 'Action one',");
+    }
+    // Each diff went to the worker thread (two parses and a Myers diff each)...
+    expect(offloadedTasks() - before).toBe(15);
+    // ...so no single stretch of the request held the loop: on the main thread it was one long stall.
+    expect(longestStall).toBeLessThan(took * 0.4);
+  }, 120_000);
+
+  it('keeps the event loop turning while a 5 MB JSON sample becomes a schema', async () => {
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({ id: i, name: `Record ${i}`, email: `r${i}@acme.test`, active: i % 2 === 0, score: i / 7, address: { city: 'Lisbon', zip: '1000-001' } }));
+    const sample = JSON.stringify(rows);
+    expect(sample.length).toBeGreaterThan(4_000_000);
+    const before = offloadedTasks();
+    const { result: res, took, longestStall } = await stallDuring(() =>
+      t.gql(`query($s: String!) { generateSchema(sample: $s) { fields { name type } userErrors { reason } } }`, { s: sample }, admin),
+    );
+    expect(res.body.data.generateSchema.fields.map((f: { name: string }) => f.name)).toEqual(['id', 'name', 'email', 'active', 'score', 'address']);
+    expect(offloadedTasks() - before).toBe(1);
+    // Reading the 5 MB body and its JSON stays on the main thread; the schema work does not.
+    expect(longestStall).toBeLessThan(took * 0.6);
+  }, 120_000);
+
+  it('answers a large sample that is not JSON with the same typed error as a small one', async () => {
+    const sample = `[${'{"a": 1},'.repeat(20_000)}{"a": }]`;
+    const res = await t.gql(`query($s: String!) { generateSchema(sample: $s) { fields { name } userErrors { reason line column } } }`, { s: sample }, admin);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.generateSchema.fields).toBeNull();
+    expect(res.body.data.generateSchema.userErrors).toEqual([expect.objectContaining({ reason: 'INVALID_JSON', line: 1 })]);
+  }, 60_000);
+});

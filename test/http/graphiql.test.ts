@@ -42,12 +42,16 @@ describe('GraphiQL page and assets', () => {
     expect(options.defaultHeaders).toBe(options.headers);
   });
 
-  it('is never rate-limited: 40 page loads and asset fetches on an exhausted budget', async () => {
+  it('is never rate-limited: 30 page loads and 10 asset fetches on an exhausted budget', async () => {
     const page = await fetch(t.url, { headers: { accept: 'text/html' } });
     const script = /src="(\/graphiql\/graphiql\.[0-9a-f]{16}\.js)"/.exec(await page.text())![1];
-    const statuses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? fetch(t.url, { headers: { accept: 'text/html' } }) : fetch(`${t.server.url}${script}`)).then(async (r) => (await r.arrayBuffer(), r.status))),
-    );
+    // Pages concurrently; the 5 MB script one after another (40 at once starve a shared 2-core machine).
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => fetch(t.url, { headers: { accept: 'text/html' } }).then(async (r) => (await r.text(), r.status))));
+    for (let i = 0; i < 10; i++) {
+      const r = await fetch(`${t.server.url}${script}`, { headers: { 'accept-encoding': 'br' } });
+      await r.arrayBuffer();
+      statuses.push(r.status);
+    }
     expect(statuses).toEqual(Array(40).fill(200));
   });
 });

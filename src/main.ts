@@ -1,36 +1,49 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { closeAnalyzePool } from './code/analyze-pool.js';
-import { loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Presets, SingleBar } from 'cli-progress';
-import { authenticate, createReviewerToken, createToken, listTokens, revokeToken } from './domain/auth.js';
-import type { DomainContext } from './domain/context.js';
-import { exportManifest, importManifest } from './domain/manifests.js';
+import { Command, InvalidArgumentError } from 'commander';
+import { RemoteCommandError } from './cli/admin-socket.js';
+import { parseRole, type CommandIO } from './cli/commands.js';
+import { runCommand } from './cli/run.js';
+import { loadConfig } from './config.js';
 import { DomainError } from './domain/errors.js';
-import { Role } from './generated/prisma/enums.js';
-import { bootstrapEmptyRegistry, createSignInCode } from './domain/sign-in-links.js';
+import type { Manifest } from './domain/manifests.js';
+import { bootstrapEmptyRegistry } from './domain/sign-in-links.js';
 import { startServer } from './server.js';
 
-async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
-  const config = loadConfig();
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  try {
-    // `migrate` reports what it applies itself; every other command brings the schema up to date first.
-    if (opts.migrate !== false) await db.migrate();
-    return await fn(db);
-  } finally {
-    await db.close();
-    await closeAnalyzePool();
-  }
-}
-
 function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a positive integer');
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 2147483647) throw new InvalidArgumentError('expected a positive integer');
   return Number(value);
 }
 
-const program = new Command('connector-registry').description('Connector registry with a GraphQL gateway');
+function role(value: string): string {
+  try {
+    return parseRole(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** Output goes to stdout (or a file), messages to stderr, progress to a bar on stderr. */
+function terminal(out: (line: string) => void = (line) => console.log(line), bar?: ReturnType<typeof progressBar>): CommandIO {
+  return {
+    out,
+    err: (line) => console.error(line),
+    progress: (phase, done, total) => bar?.update(phase, done, total),
+  };
+}
+
+/** Runs a command wherever the database is (see src/cli/run.ts); the one entry point of every command. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander wants actions returning Promise<void>
+function run(name: string, args: Record<string, unknown> = {}, io: CommandIO = terminal()): Promise<any> {
+  return runCommand(loadConfig(), name, args, io);
+}
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('connector-registry')
+  .description('Connector registry with a GraphQL gateway')
+  .version(pkg.version, '-V, --version', 'print the version and exit');
 
 program
   .command('serve', { isDefault: true })
@@ -58,92 +71,96 @@ program
 program
   .command('migrate')
   .description('apply pending database migrations and exit')
-  .action(() =>
-    withDatabase(async (db) => {
-      const { applied, alreadyApplied } = await db.migrate();
-      console.log(`applied ${applied.length} migration(s), ${alreadyApplied.length} already applied`);
-    }, { migrate: false }),
-  );
+  .action(() => run('migrate'));
+
+const workspace = program.command('workspace').description('manage workspaces');
+
+workspace
+  .command('create')
+  .description('create a workspace; with --managed-by it is a customer workspace of that (embedded partner) workspace and gets its OEM-shared connectors')
+  .argument('<slug>', 'workspace slug, e.g. acme')
+  .option('--managed-by <partner>', 'slug of the partner workspace that manages this one')
+  .action((slug: string, opts: { managedBy?: string }) => run('workspace create', { slug, managedBy: opts.managedBy }));
+
+workspace
+  .command('list')
+  .description('list workspaces, who manages them, and their sizes')
+  .action(() => run('workspace list'));
 
 const token = program.command('token').description('manage API tokens');
 
 token
   .command('create')
-  .description('create a workspace member token (creating the workspace if needed); prints the token once')
+  .description('create a token for a workspace member, creating the workspace and member when new; prints the token once. Never changes an existing member\'s role (see member set-role)')
   .requiredOption('--workspace <slug>', 'workspace slug, e.g. acme')
-  .addOption(new Option('--role <role>', 'role of the member').choices(['admin', 'developer', 'operator']).default('admin'))
+  .option('--role <role>', 'role of a new member: ADMIN, DEVELOPER or OPERATOR (any case; default ADMIN); for an existing member it must be its role', role)
   .option('--handle <handle>', 'who the token is for', 'admin')
-  .action((opts: { workspace: string; role: string; handle: string }) =>
-    withDatabase(async (db) => {
-      const created = await createToken(db.prisma, {
-        workspace: opts.workspace,
-        handle: opts.handle,
-        role: Role[opts.role.toUpperCase() as keyof typeof Role],
-      });
-      console.error(`token ${created.tokenId} for ${created.member.handle} (${created.member.role}) in workspace ${created.workspace.slug}:`);
-      console.log(created.token);
-    }),
-  );
+  .action((opts: { workspace: string; role?: string; handle: string }) => run('token create', opts));
 
 token
   .command('create-reviewer')
   .description('create a platform reviewer token (reviews community listings; belongs to no workspace); prints it once')
   .requiredOption('--handle <handle>', 'who the token is for')
-  .action((opts: { handle: string }) =>
-    withDatabase(async (db) => {
-      const created = await createReviewerToken(db.prisma, opts.handle);
-      console.error(`reviewer token ${created.tokenId} for ${opts.handle}:`);
-      console.log(created.token);
-    }),
-  );
+  .action((opts: { handle: string }) => run('token create-reviewer', opts));
 
 token
   .command('list')
   .description('list the tokens of a workspace (never the tokens themselves)')
   .requiredOption('--workspace <slug>', 'workspace slug')
-  .action((opts: { workspace: string }) =>
-    withDatabase(async (db) => {
-      for (const t of await listTokens(db.prisma, opts.workspace)) {
-        const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'active';
-        console.log(`${t.id}\t${t.prefix}…\t${t.member?.handle}\t${t.member?.role}\t${state}`);
-      }
-    }),
-  );
+  .action((opts: { workspace: string }) => run('token list', opts));
 
 token
   .command('revoke')
   .description('revoke a token at once')
   .argument('<id>', 'token id (from `token list`)', positiveInt)
-  .action((id: number) =>
-    withDatabase(async (db) => {
-      await revokeToken(db.prisma, id);
-      console.log(`token ${id} revoked`);
-    }),
-  );
+  .action((id: number) => run('token revoke', { id }));
+
+const member = program.command('member').description('manage workspace members');
+
+member
+  .command('set-role')
+  .description("change a member's role (the only way to change one)")
+  .requiredOption('--workspace <slug>', 'workspace slug')
+  .requiredOption('--handle <handle>', 'the member')
+  .requiredOption('--role <role>', 'ADMIN, DEVELOPER or OPERATOR (any case)', role)
+  .action((opts: { workspace: string; handle: string; role: string }) => run('member set-role', opts));
+
+member
+  .command('list')
+  .description('list the members of a workspace with their roles')
+  .requiredOption('--workspace <slug>', 'workspace slug')
+  .action((opts: { workspace: string }) => run('member list', opts));
 
 program
   .command('sign-in-link')
   .description('print a one-time link that signs a member in to the console (valid 24 hours)')
   .requiredOption('--workspace <slug>', 'workspace slug')
   .option('--handle <handle>', 'the member', 'admin')
-  .action((opts: { workspace: string; handle: string }) =>
-    withDatabase(async (db) => {
-      const config = loadConfig();
-      const { code, expiresAt } = await createSignInCode(db.prisma, opts);
-      console.error(`one-time sign-in link for ${opts.handle} in ${opts.workspace}, valid until ${expiresAt.toISOString()}:`);
-      console.log(`http://${config.HOST}:${config.PORT}/sign-in#code=${code}`);
-    }),
-  );
-
-/** CLI commands that act as someone authenticate with the same tokens as the API. */
-async function withActor<T>(token: string | undefined, fn: (ctx: DomainContext) => Promise<T>): Promise<T> {
-  if (!token) throw new Error('give a token with --token or REGISTRY_TOKEN (npx connector-registry token create …)');
-  return withDatabase(async (db) => {
-    const actor = await authenticate(db.prisma, token);
-    if (!actor) throw new Error('the token is invalid or revoked');
-    return fn({ prisma: db.prisma, actor });
+  .action(async (opts: { workspace: string; handle: string }) => {
+    const config = loadConfig();
+    const { code, expiresAt } = (await run('sign-in-link', opts)) as { code: string; expiresAt: string };
+    console.error(`one-time sign-in link for ${opts.handle} in ${opts.workspace}, valid until ${expiresAt}:`);
+    console.log(`http://${config.HOST}:${config.PORT}/sign-in#code=${code}`);
   });
-}
+
+const auditCommand = program.command('audit').description('the audit log');
+
+auditCommand
+  .command('export')
+  .description('write the audit log as JSON lines, oldest first (every workspace unless --workspace)')
+  .option('--workspace <slug>', 'only this workspace')
+  .option('--action <action...>', 'only these actions (e.g. TOKEN_CREATE MEMBER_ROLE_CHANGE)')
+  .option('--since <time>', 'only entries at or after this ISO 8601 time')
+  .option('--until <time>', 'only entries at or before this ISO 8601 time')
+  .option('--out <file>', 'write to this file instead of stdout')
+  .action(async (opts: { workspace?: string; action?: string[]; since?: string; until?: string; out?: string }) => {
+    const file = opts.out ? createWriteStream(opts.out) : null;
+    try {
+      await run('audit export', { workspace: opts.workspace, actions: opts.action, since: opts.since, until: opts.until }, terminal(file ? (line) => file.write(`${line}\n`) : undefined));
+    } finally {
+      if (file) await new Promise((done) => file.end(done));
+    }
+  });
 
 function progressBar(label: string) {
   const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {phase}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic);
@@ -167,20 +184,11 @@ program
   .requiredOption('--out <file>', 'where to write the manifest (JSON)')
   .option('--connector <id...>', 'connector ids (default: every connector with a released version)')
   .option('--token <token>', 'API token of the source workspace (or REGISTRY_TOKEN)', process.env.REGISTRY_TOKEN)
-  .action((opts: { out: string; connector?: string[]; token?: string }) =>
-    withActor(opts.token, async (ctx) => {
-      const ids = opts.connector
-        ? opts.connector.map((id) => positiveInt(id))
-        : (await ctx.prisma.connector.findMany({
-            where: { workspaceId: (ctx.actor as { workspaceId: number }).workspaceId, releasedVersion: { not: null } },
-            select: { id: true },
-            orderBy: { id: 'asc' },
-          })).map((c) => c.id);
-      const manifest = await exportManifest(ctx, ids);
-      await writeFile(opts.out, JSON.stringify(manifest, null, 2));
-      console.log(`exported ${manifest.connectors.length} connector(s) from ${manifest.source.workspace} to ${opts.out}`);
-    }),
-  );
+  .action(async (opts: { out: string; connector?: string[]; token?: string }) => {
+    const manifest = (await run('export', { token: opts.token, connectorIds: opts.connector?.map((id) => positiveInt(id)) })) as Manifest;
+    await writeFile(opts.out, JSON.stringify(manifest, null, 2));
+    console.log(`exported ${manifest.connectors.length} connector(s) from ${manifest.source.workspace} to ${opts.out}`);
+  });
 
 program
   .command('import')
@@ -188,22 +196,21 @@ program
   .argument('<file>', 'manifest file (JSON)')
   .option('--dry-run', 'check and say what would change, write nothing')
   .option('--token <token>', 'API token of the target workspace (or REGISTRY_TOKEN)', process.env.REGISTRY_TOKEN)
-  .action((file: string, opts: { dryRun?: boolean; token?: string }) =>
-    withActor(opts.token, async (ctx) => {
-      const manifest: unknown = JSON.parse(await readFile(file, 'utf8'));
-      const bar = progressBar(opts.dryRun ? 'dry run' : 'import');
-      try {
-        const entries = await importManifest(ctx, manifest, { dryRun: opts.dryRun, onProgress: (phase, done, total) => bar.update(phase, done, total) });
-        bar.stop();
-        for (const e of entries) console.log(`${opts.dryRun ? 'would ' : ''}${e.action.toLowerCase()}\t${e.title}\tversion ${e.version}`);
-      } finally {
-        bar.stop();
-      }
-    }),
-  );
+  .action(async (file: string, opts: { dryRun?: boolean; token?: string }) => {
+    if (!opts.token) throw new Error('give a token with --token or REGISTRY_TOKEN (npx connector-registry token create …)');
+    const manifest: unknown = JSON.parse(await readFile(file, 'utf8'));
+    const bar = progressBar(opts.dryRun ? 'dry run' : 'import');
+    try {
+      const lines = (await run('import', { token: opts.token, manifest, dryRun: opts.dryRun === true }, terminal(undefined, bar))) as string[];
+      bar.stop();
+      for (const line of lines) console.log(line);
+    } finally {
+      bar.stop();
+    }
+  });
 
 program.parseAsync().catch((error: unknown) => {
-  const field = error instanceof DomainError && error.field ? ` (${error.field})` : '';
+  const field = (error instanceof DomainError || error instanceof RemoteCommandError) && error.field ? ` (${error.field})` : '';
   console.error(error instanceof Error ? `error: ${error.message}${field}` : error);
   process.exit(1);
 });

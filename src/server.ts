@@ -1,7 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createPubSub } from 'graphql-yoga';
 import { Hono, type Context } from 'hono';
-import { compress } from 'hono/compress';
 import { closeAnalyzePool } from './code/analyze-pool.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
@@ -15,12 +14,15 @@ import { allowMethods, authenticateRequest, limitBody, readBody, requireDecodabl
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
+import { apiCors, jsonTransport } from './http/transport.js';
+import { serveGraphiQLAssets } from './http/graphiql.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
 import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
 import { createLogger, type Logger } from './log.js';
 import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
+import { startAdminSocket } from './cli/admin-socket.js';
 
 /** Refusals before GraphQL runs still read as GraphQL responses. */
 const refuseGraphQL: Refuse = (c, status, code, message, headers = {}) => {
@@ -69,6 +71,8 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
+  // Browser apps on the allowed origins; preflights are answered here, before any other check.
+  for (const path of ['/graphql', '/graphql/*', '/api/*']) app.use(path, apiCors(config.CORS_ORIGINS), jsonTransport());
   // Fixed endpoints answer other methods with 405 and the methods they take.
   app.use('/health', allowMethods(['GET', 'HEAD'], refuseGraphQL));
   app.use('/ready', allowMethods(['GET', 'HEAD'], refuseGraphQL));
@@ -87,7 +91,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
-  app.get('/graphql', compress()); // the GraphiQL page inlines its 9 MB of assets
+  serveGraphiQLAssets(app); // public, immutable, never rate-limited
   const documents = createDocumentStore();
   for (const path of GRAPHQL_PATHS) {
     app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
@@ -99,7 +103,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   const graphql = async (c: Context<Env>) => {
     const body = c.get('body');
     const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
-    const response = await requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {} }));
+    const response = await requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {}, requestId: c.get('requestId') }));
     // Yoga answers an unsupported content type with an empty 415; give it a body and a code.
     if (response.status === 415) return refuseGraphQL(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL as application/json (or application/graphql, form data, or GET parameters).');
     return response;
@@ -145,6 +149,11 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   const metrics = createMetrics();
   const rateLimits = await createRateLimits(config, db);
   const app = createApp(config, { db, pubsub, log, metrics, rateLimits });
+  // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
+  const admin =
+    db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
+      ? await startAdminSocket(config.DATA_DIR, { db, events: domainEvents(pubsub) }, log)
+      : null;
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
@@ -161,6 +170,7 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
     log,
     metrics,
     async close() {
+      await admin?.close();
       await deliverer.stop();
       await rateLimits.close();
       await events.close();

@@ -4,6 +4,8 @@ import { requireActor, requireReviewer, requireWriter, type DomainContext } from
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { LIMITS } from './limits.js';
+import { audit } from './audit.js';
+import { toGlobalId } from './global-id.js';
 import { containsText, equalsTextAnyCase } from './search.js';
 import { refuseDisplaySpoofing } from './input.js';
 
@@ -91,7 +93,16 @@ export async function listConnector(ctx: DomainContext, connectorId: number, inp
       reviewedAt: null,
       reviewedById: null,
     };
-    return tx.listing.upsert({ where: { connectorId }, create: { connectorId, ...data }, update: data });
+    const before = await tx.listing.findUnique({ where: { connectorId } });
+    const listing = await tx.listing.upsert({ where: { connectorId }, create: { connectorId, ...data }, update: data });
+    await audit(tx, ctx, {
+      action: 'LISTING_SUBMIT',
+      workspaceId: actor.workspaceId,
+      target: { type: 'Listing', id: listing.id },
+      before: before && listingSnapshot(before),
+      after: listingSnapshot(listing),
+    });
+    return listing;
   }).then((listing) => {
     libraryChanged(ctx);
     return listing;
@@ -101,9 +112,26 @@ export async function listConnector(ctx: DomainContext, connectorId: number, inp
 /** Takes the connector out of the library; installed copies keep working. */
 export async function unlistConnector(ctx: DomainContext, connectorId: number): Promise<void> {
   const actor = requireWriter(ctx);
-  const { count } = await ctx.prisma.listing.deleteMany({ where: { connectorId, connector: { workspaceId: actor.workspaceId } } });
-  if (count === 0) throw new NotFoundError('This connector of your workspace is not listed.', 'input.id');
+  await ctx.prisma.$transaction(async (tx) => {
+    const listing = await tx.listing.findFirst({ where: { connectorId, connector: { workspaceId: actor.workspaceId } } });
+    if (!listing) throw new NotFoundError('This connector of your workspace is not listed.', 'input.id');
+    await tx.listing.delete({ where: { id: listing.id } });
+    await audit(tx, ctx, { action: 'LISTING_UNLIST', workspaceId: actor.workspaceId, target: { type: 'Listing', id: listing.id }, before: listingSnapshot(listing), after: null });
+  });
   libraryChanged(ctx);
+}
+
+/** What the audit log keeps of a listing. */
+function listingSnapshot(l: Listing) {
+  return {
+    connector: toGlobalId('Connector', l.connectorId),
+    appName: l.appName,
+    categories: l.categories,
+    preventDirectInstall: l.preventDirectInstall,
+    landingPageUrl: l.landingPageUrl,
+    status: l.status,
+    reviewReason: l.reviewReason,
+  };
 }
 
 export type ReviewDecision = 'APPROVE' | 'REJECT' | 'DISABLE';
@@ -123,6 +151,7 @@ export async function reviewListing(ctx: DomainContext, listingId: number, decis
   // The status condition makes the check and the change one atomic step.
   const events: LifecycleEvent[] = [];
   const { count, listing } = await ctx.prisma.$transaction(async (tx) => {
+    const prior = await tx.listing.findUnique({ where: { id: listingId }, select: { status: true, reviewReason: true } });
     const { count } = await tx.listing.updateMany({
       where: { id: listingId, status: { in: from } },
       data: { status: to, reviewReason: why, reviewedAt: new Date(), reviewedById: reviewer.reviewerId },
@@ -131,6 +160,13 @@ export async function reviewListing(ctx: DomainContext, listingId: number, decis
     if (listing && count > 0) {
       events.push({ workspaceId: listing.connector.workspaceId, type: 'listing.reviewed', data: { listingId, connectorId: listing.connectorId, status: to, reason: why } });
       await emitEvents(tx, events);
+      await audit(tx, ctx, {
+        action: 'LISTING_REVIEW',
+        workspaceId: listing.connector.workspaceId,
+        target: { type: 'Listing', id: listingId },
+        before: prior,
+        after: { decision, status: to, reviewReason: why },
+      });
     }
     return { count, listing };
   });
@@ -177,7 +213,13 @@ export function catalogWhere(ctx: DomainContext, search?: string | null): Prisma
 export async function addCatalogApp(ctx: DomainContext, name: string) {
   requireReviewer(ctx);
   const clean = text(name, 'name', LIMITS.appNameChars, { displayName: true });
-  const app = await ctx.prisma.catalogApp.upsert({ where: { name: clean }, create: { name: clean }, update: {} });
+  const app = await ctx.prisma.$transaction(async (tx) => {
+    // Concurrent adds of one name: the insert that lost the race adds nothing and logs nothing.
+    const [created] = await tx.catalogApp.createManyAndReturn({ data: [{ name: clean }], skipDuplicates: true });
+    if (!created) return tx.catalogApp.findUniqueOrThrow({ where: { name: clean } });
+    await audit(tx, ctx, { action: 'CATALOG_APP_ADD', workspaceId: null, target: { type: 'CatalogApp', id: created.id }, after: { name: clean } });
+    return created;
+  });
   libraryChanged(ctx);
   return app;
 }

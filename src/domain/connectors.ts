@@ -13,6 +13,7 @@ import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { notifyInstallers, publishNotifications, type Notified } from './notifications.js';
 import { inRollout } from './rollout.js';
 import { LIMITS } from './limits.js';
+import { audit, changed, connectorSnapshot } from './audit.js';
 import { containsText } from './search.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -106,6 +107,13 @@ export async function createConnector(ctx: DomainContext, input: CreateConnector
     });
     events.push({ workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: created.id, version: 1 } });
     await emitEvents(tx, events);
+    const v = versionData(fields.code!, fields.note, analysis);
+    await audit(tx, ctx, {
+      action: 'CONNECTOR_CREATE',
+      workspaceId: actor.workspaceId,
+      target: { type: 'Connector', id: created.id },
+      after: { ...connectorSnapshot(created), latestVersion: 1, note: v.note, codeSha256: v.codeSha256 },
+    });
     return created;
   });
   publishEvents(ctx, events);
@@ -133,6 +141,9 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
     const expected = input.expectedLatestVersion;
     if (expected != null && expected !== locked.latestVersion) throw new VersionConflictError(expected, locked.latestVersion);
 
+    const prior = await tx.connector.findUniqueOrThrow({ where: { id }, select: { title: true, description: true, logo: true } });
+    let before: Record<string, unknown> = { ...connectorSnapshot(prior), latestVersion: locked.latestVersion };
+    let after: Record<string, unknown> = { ...before };
     const meta: Prisma.ConnectorUpdateInput = {};
     if (fields.title !== undefined) meta.title = fields.title!;
     if (fields.logo !== undefined) meta.logo = fields.logo;
@@ -147,10 +158,15 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
       const note = fields.note !== undefined ? fields.note : latest.note;
       if (code !== latest.code || note !== latest.note) {
         const analysed: StoredAnalysis = analysis ?? storedAnalysis(latest);
+        before = { ...before, note: latest.note, codeSha256: codeDigest(latest.code) };
         await appendVersion(tx, id, locked, { code, note, analysis: analysed, memberId: actor.memberId });
+        after = { ...after, latestVersion: locked.latestVersion, note, codeSha256: codeDigest(code) };
       }
     }
-    return tx.connector.update({ where: { id }, data: meta });
+    const row = await tx.connector.update({ where: { id }, data: meta });
+    const diff = changed(before, { ...after, ...connectorSnapshot(row) });
+    if (diff) await audit(tx, ctx, { action: 'CONNECTOR_UPDATE', workspaceId: actor.workspaceId, target: { type: 'Connector', id }, ...diff });
+    return row;
   });
   publishEvents(ctx, events);
   // Title, logo and description show in the library once shared.
@@ -167,7 +183,9 @@ export async function releaseConnector(ctx: DomainContext, id: number): Promise<
   const connector = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, id, actor.workspaceId);
     events = locked.events;
+    const before = { releasedVersion: locked.releasedVersion };
     await releaseLocked(tx, id, locked, actor.memberId);
+    await audit(tx, ctx, { action: 'VERSION_RELEASE', workspaceId: actor.workspaceId, target: { type: 'Connector', id }, before, after: await releasedState(tx, id, locked) });
     return tx.connector.findUniqueOrThrow({ where: { id } });
   });
   publishEvents(ctx, events);
@@ -195,6 +213,12 @@ export async function releaseLocked(tx: Tx, id: number, locked: Locked, memberId
   await tx.connector.update({ where: { id }, data: { releasedVersion: locked.latestVersion } });
   locked.releasedVersion = locked.latestVersion;
   await record(tx, locked, { workspaceId: locked.workspaceId, type: 'version.released', data: { connectorId: id, version: locked.latestVersion } });
+}
+
+/** The released version and its code digest, for audit entries. */
+export async function releasedState(tx: Tx, id: number, locked: Locked) {
+  const v = locked.releasedVersion == null ? null : await tx.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: id, number: locked.releasedVersion } }, select: { codeSha256: true } });
+  return { releasedVersion: locked.releasedVersion, codeSha256: v?.codeSha256 ?? null };
 }
 
 async function record(tx: Tx, locked: Locked, event: LifecycleEvent) {
@@ -243,6 +267,7 @@ export async function shareConnector(ctx: DomainContext, id: number, opts: { rol
     }
     await tx.connectorVersion.updateMany({ where: { connectorId: id, number: released, sharedAt: null }, data: { sharedAt: new Date() } });
     const result = await applyRollout(tx, locked, released, percent);
+    await audit(tx, ctx, { action: 'CONNECTOR_SHARE', workspaceId: actor.workspaceId, target: { type: 'Connector', id }, before: shareState(locked), after: shareState(result.connector) });
     events.push({ workspaceId: actor.workspaceId, type: 'version.shared', data: { connectorId: id, version: released, rolloutPercent: percent } });
     events.push(...updateEvents(result.notified, id, released));
     await emitEvents(tx, events);
@@ -253,6 +278,10 @@ export async function shareConnector(ctx: DomainContext, id: number, opts: { rol
   publishEvents(ctx, events);
   libraryChanged(ctx);
   return connector;
+}
+
+function shareState(c: { sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null }) {
+  return { sharedVersion: c.sharedVersion, rolloutVersion: c.rolloutVersion, rolloutPercent: c.rolloutPercent };
 }
 
 function updateEvents(notified: Notified[], connectorId: number, version: number): LifecycleEvent[] {
@@ -282,6 +311,7 @@ export async function setRollout(ctx: DomainContext, id: number, percent: number
     const locked = await lockConnector(tx, id, actor.workspaceId);
     if (locked.rolloutVersion == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
     const result = await applyRollout(tx, locked, locked.rolloutVersion, percent);
+    await audit(tx, ctx, { action: 'ROLLOUT_SET', workspaceId: actor.workspaceId, target: { type: 'Connector', id }, before: shareState(locked), after: shareState(result.connector) });
     events.push({ workspaceId: actor.workspaceId, type: 'version.shared', data: { connectorId: id, version: locked.rolloutVersion, rolloutPercent: percent } });
     events.push(...updateEvents(result.notified, id, locked.rolloutVersion));
     await emitEvents(tx, events);
@@ -307,7 +337,9 @@ export async function rollbackRollout(ctx: DomainContext, id: number): Promise<C
     // The version goes back to being merely released: no longer shared with anybody, so neither
     // listed among shared versions nor a fallback for a yanked one (see visibleSharedVersion).
     await tx.connectorVersion.updateMany({ where: { connectorId: id, number: locked.rolloutVersion }, data: { sharedAt: null } });
-    return tx.connector.update({ where: { id }, data: { rolloutVersion: null, rolloutPercent: null } });
+    const row = await tx.connector.update({ where: { id }, data: { rolloutVersion: null, rolloutPercent: null } });
+    await audit(tx, ctx, { action: 'ROLLOUT_ROLLBACK', workspaceId: actor.workspaceId, target: { type: 'Connector', id }, before: shareState(locked), after: shareState(row) });
+    return row;
   });
   libraryChanged(ctx);
   return connector;
@@ -325,9 +357,12 @@ export async function deprecateVersion(
   if (!message || message.length > LIMITS.noteChars) throw new InvalidInputError(`Give a deprecation message of 1 to ${LIMITS.noteChars} characters.`, 'input.message');
   await sharedVersionOf(ctx, id, number, actor.workspaceId);
   if (opts.replacementVersion != null) await sharedVersionOf(ctx, id, opts.replacementVersion, actor.workspaceId, 'input.replacementVersion');
-  await ctx.prisma.connectorVersion.update({
-    where: { connectorId_number: { connectorId: id, number } },
-    data: { deprecatedAt: new Date(), deprecationMessage: message, replacementVersion: opts.replacementVersion ?? null },
+  await ctx.prisma.$transaction(async (tx) => {
+    const where = { connectorId_number: { connectorId: id, number } };
+    const select = { deprecatedAt: true, deprecationMessage: true, replacementVersion: true } as const;
+    const before = await tx.connectorVersion.findUniqueOrThrow({ where, select });
+    const after = await tx.connectorVersion.update({ where, select, data: { deprecatedAt: new Date(), deprecationMessage: message, replacementVersion: opts.replacementVersion ?? null } });
+    await audit(tx, ctx, { action: 'VERSION_DEPRECATE', workspaceId: actor.workspaceId, target: { type: 'Connector', id }, before: { version: number, ...before }, after: { version: number, ...after } });
   });
   libraryChanged(ctx);
   return ctx.prisma.connector.findUniqueOrThrow({ where: { id } });
@@ -337,7 +372,18 @@ export async function deprecateVersion(
 export async function yankVersion(ctx: DomainContext, id: number, number: number, yanked = true): Promise<Connector> {
   const actor = requireWriter(ctx);
   await sharedVersionOf(ctx, id, number, actor.workspaceId);
-  await ctx.prisma.connectorVersion.update({ where: { connectorId_number: { connectorId: id, number } }, data: { yankedAt: yanked ? new Date() : null } });
+  await ctx.prisma.$transaction(async (tx) => {
+    const where = { connectorId_number: { connectorId: id, number } };
+    const before = await tx.connectorVersion.findUniqueOrThrow({ where, select: { yankedAt: true } });
+    await tx.connectorVersion.update({ where, data: { yankedAt: yanked ? new Date() : null } });
+    await audit(tx, ctx, {
+      action: yanked ? 'VERSION_YANK' : 'VERSION_UNYANK',
+      workspaceId: actor.workspaceId,
+      target: { type: 'Connector', id },
+      before: { version: number, yanked: before.yankedAt != null },
+      after: { version: number, yanked },
+    });
+  });
   libraryChanged(ctx);
   return ctx.prisma.connector.findUniqueOrThrow({ where: { id } });
 }

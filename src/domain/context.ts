@@ -32,6 +32,10 @@ export interface DomainContext {
   prisma: PrismaClient;
   actor: Principal | null;
   events?: DomainEvents;
+  /** The request (or CLI run) the change belongs to: written into the audit log. */
+  requestId?: string | null;
+  /** Who runs the command line (no token): the audit log's actor then. */
+  operator?: string;
 }
 
 

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'ALREADY_RELEASED',
   'NOTHING_RELEASED',
   'ALREADY_SHARED',
+  'ALREADY_OEM_SHARED',
   'NOTHING_SHARED',
   'DIRECT_INSTALL_PREVENTED',
   'OWN_CONNECTOR',
@@ -72,6 +73,7 @@ export class PreconditionError extends DomainError {
       | 'ALREADY_RELEASED'
       | 'NOTHING_RELEASED'
       | 'ALREADY_SHARED'
+      | 'ALREADY_OEM_SHARED'
       | 'NOTHING_SHARED'
       | 'DIRECT_INSTALL_PREVENTED'
       | 'OWN_CONNECTOR'

@@ -3,6 +3,8 @@ import { analyzeCode } from '../code/analyze-pool.js';
 import { classifyChange, type ChangeReport } from '../code/compat.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
+import { audit } from './audit.js';
+import { codeDigest } from './digest.js';
 import { publishEvents, type LifecycleEvent } from './events.js';
 import { canViewSource } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
@@ -38,8 +40,16 @@ export async function restoreVersion(
   const connector = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, connectorId, actor.workspaceId);
     events = locked.events;
+    const before = { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion };
     await appendVersion(tx, connectorId, locked, { code: old.code, note, analysis, memberId: actor.memberId });
     if (opts.release) await releaseLocked(tx, connectorId, locked, actor.memberId);
+    await audit(tx, ctx, {
+      action: 'VERSION_RESTORE',
+      workspaceId: actor.workspaceId,
+      target: { type: 'Connector', id: connectorId },
+      before,
+      after: { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, restoredFrom: number, note, codeSha256: codeDigest(old.code) },
+    });
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });
   publishEvents(ctx, events);

@@ -8,6 +8,9 @@ import { verifyDigest } from './digest.js';
 import { InvalidInputError, MergeConflictError, NotFoundError, PreconditionError } from './errors.js';
 import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { offeredVersion } from './rollout.js';
+import { audit } from './audit.js';
+import { codeDigest } from './digest.js';
+import { toGlobalId } from './global-id.js';
 import { activeLinkByToken, claimLinkUse } from './sharing.js';
 
 /** Exactly one of the two routes. */
@@ -87,6 +90,12 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
     if (linkId != null) await tx.shareLinkUse.create({ data: { linkId, workspaceId: actor.workspaceId, memberId: actor.memberId, connectorId: copy.id } });
     await tx.connector.update({ where: { id: parent.id }, data: { installCount: { increment: 1 } } });
     await tx.versionEvent.create({ data: { connectorId: parent.id, version, kind: 'INSTALL', workspaceId: actor.workspaceId } });
+    await audit(tx, ctx, {
+      action: 'CONNECTOR_INSTALL',
+      workspaceId: actor.workspaceId,
+      target: { type: 'Connector', id: copy.id },
+      after: { parent: toGlobalId('Connector', parent.id), source, parentVersion: version, title: copy.title, latestVersion: 1, codeSha256: digest },
+    });
     events.push(
       { workspaceId: parent.workspaceId, type: 'connector.installed', data: { connectorId: parent.id, version, installedBy: actor.workspaceId } },
       { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: copy.id, version: 1 } },
@@ -138,7 +147,15 @@ export async function updateFromParent(ctx: DomainContext, connectorId: number, 
     const fastForward = merged.code === theirs.code;
     const note = fastForward ? theirs.note : `Merged version ${target} of the parent${theirs.note ? `: ${theirs.note}` : ''}`;
     const analysis = await analyzeCode(merged.code);
+    const before = { latestVersion: locked.latestVersion, baseVersion: install.baseVersion, codeSha256: codeDigest(ours.code) };
     await appendVersion(tx, connectorId, locked, { code: merged.code, note, analysis, memberId: actor.memberId });
+    await audit(tx, ctx, {
+      action: 'UPDATE_FROM_PARENT',
+      workspaceId: actor.workspaceId,
+      target: { type: 'Connector', id: connectorId },
+      before,
+      after: { latestVersion: locked.latestVersion, baseVersion: target, codeSha256: codeDigest(merged.code), merged: !fastForward, resolve: opts.resolve ?? null },
+    });
     events.push(...locked.events);
     await tx.install.update({ where: { id: install.id }, data: { baseVersion: target, baseSha256: theirs.codeSha256, updatedAt: new Date() } });
     await tx.notification.updateMany({ where: { installId: install.id, parentVersion: { lte: target }, readAt: null }, data: { readAt: new Date() } });

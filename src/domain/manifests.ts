@@ -8,6 +8,7 @@ import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js
 import { verifyDigest } from './digest.js';
 import { checkConnectorFields } from './input.js';
 import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
+import { audit } from './audit.js';
 
 /** Manifests name their format so that a future version can still read old files. */
 export const MANIFEST_KIND = 'connector-registry.manifest';
@@ -162,10 +163,18 @@ export async function importManifest(
         if (copy) {
           id = copy.id;
           const locked = await lockConnector(tx, id, actor.workspaceId);
+          const before = { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion };
           await appendVersion(tx, id, locked, { code: entry.code, note: entry.versionNote ?? null, analysis, memberId: actor.memberId });
           await tx.connector.update({ where: { id }, data: meta });
           await releaseLocked(tx, id, locked, actor.memberId);
           events.push(...locked.events);
+          await audit(tx, ctx, {
+            action: 'MANIFEST_IMPORT',
+            workspaceId: actor.workspaceId,
+            target: { type: 'Connector', id },
+            before,
+            after: { importSource: entry.name, from: manifest.source.workspace, latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, codeSha256: entry.sha256 },
+          });
           results.push({ name: entry.name, title, action: 'UPDATE', connectorId: id, version: locked.latestVersion });
         } else {
           const created = await tx.connector.create({
@@ -194,6 +203,12 @@ export async function importManifest(
           ];
           await emitEvents(tx, made);
           events.push(...made);
+          await audit(tx, ctx, {
+            action: 'MANIFEST_IMPORT',
+            workspaceId: actor.workspaceId,
+            target: { type: 'Connector', id },
+            after: { importSource: entry.name, from: manifest.source.workspace, title, latestVersion: 1, releasedVersion: 1, codeSha256: entry.sha256 },
+          });
           results.push({ name: entry.name, title, action: 'CREATE', connectorId: id, version: 1 });
         }
         opts.onProgress?.('write', index + 1, checked.length);

@@ -1,6 +1,8 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import { requireActor, type DomainContext } from './context.js';
 import { NotFoundError } from './errors.js';
+import { audit } from './audit.js';
+import { toGlobalId } from './global-id.js';
 
 /** Topic of the live update notifications of one workspace. */
 export const notificationTopic = (workspaceId: number) => `notifications:${workspaceId}`;
@@ -21,7 +23,9 @@ export async function notifyInstallers(
   version: number,
   include: (workspaceId: number) => boolean = () => true,
 ): Promise<Notified[]> {
-  const installs = await tx.install.findMany({ where: { parentId, baseVersion: { lt: version } }, select: { id: true, workspaceId: true } });
+  const installs = await tx.install.findMany({
+    // OEM copies are not offered updates: their partner's OEM shares replace their released version.
+    where: { parentId, baseVersion: { lt: version }, source: { not: 'OEM' } }, select: { id: true, workspaceId: true } });
   const chosen = installs.filter((i) => include(i.workspaceId));
   if (chosen.length === 0) return [];
   const rows = await tx.notification.createManyAndReturn({
@@ -47,6 +51,12 @@ export async function markNotificationsRead(ctx: DomainContext, ids: number[]): 
   const { workspaceId } = requireActor(ctx);
   const owned = await ctx.prisma.notification.count({ where: { id: { in: ids }, workspaceId } });
   if (owned !== new Set(ids).size) throw new NotFoundError('No such notification in this workspace.', 'input.ids');
-  const { count } = await ctx.prisma.notification.updateMany({ where: { id: { in: ids }, workspaceId, readAt: null }, data: { readAt: new Date() } });
-  return count;
+  return ctx.prisma.$transaction(async (tx) => {
+    const unread = await tx.notification.findMany({ where: { id: { in: ids }, workspaceId, readAt: null }, select: { id: true } });
+    const { count } = await tx.notification.updateMany({ where: { id: { in: unread.map((n) => n.id) }, readAt: null }, data: { readAt: new Date() } });
+    if (count > 0) {
+      await audit(tx, ctx, { action: 'NOTIFICATIONS_READ', workspaceId, target: null, before: null, after: { read: unread.map((n) => toGlobalId('Notification', n.id)) } });
+    }
+    return count;
+  });
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Connector, Prisma, ShareLink } from '../generated/prisma/client.js';
 import { hashToken } from './auth.js';
 import { lockConnector } from './connectors.js';
+import { audit } from './audit.js';
+import { toGlobalId } from './global-id.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 
@@ -30,8 +32,9 @@ export async function createShareLink(ctx: DomainContext, connectorId: number, l
     if (locked.sharedVersion == null) {
       throw new PreconditionError('NOTHING_SHARED', 'Share a released version before creating a share link.');
     }
+    const previous = await tx.shareLink.findMany({ where: { connectorId, revokedAt: null }, select: { prefix: true } });
     await tx.shareLink.updateMany({ where: { connectorId, revokedAt: null }, data: { revokedAt: new Date() } });
-    return tx.shareLink.create({
+    const created = await tx.shareLink.create({
       data: {
         connectorId,
         tokenHash: hashToken(token),
@@ -41,6 +44,14 @@ export async function createShareLink(ctx: DomainContext, connectorId: number, l
         maxInstalls: limits.maxInstalls ?? null,
       },
     });
+    await audit(tx, ctx, {
+      action: 'SHARE_LINK_CREATE',
+      workspaceId: actor.workspaceId,
+      target: { type: 'ShareLink', id: created.id },
+      before: { activeLinks: previous.map((l) => l.prefix) },
+      after: { connector: toGlobalId('Connector', connectorId), prefix: created.prefix, expiresAt: created.expiresAt, maxInstalls: created.maxInstalls },
+    });
+    return created;
   });
   return { token, link };
 }
@@ -50,8 +61,14 @@ export async function revokeShareLinks(ctx: DomainContext, connectorId: number):
   const actor = requireWriter(ctx);
   const connector = await ctx.prisma.connector.findFirst({ where: { id: connectorId, workspaceId: actor.workspaceId }, select: { id: true } });
   if (!connector) throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
-  const { count } = await ctx.prisma.shareLink.updateMany({ where: { connectorId, revokedAt: null }, data: { revokedAt: new Date() } });
-  return count;
+  return ctx.prisma.$transaction(async (tx) => {
+    const active = await tx.shareLink.findMany({ where: { connectorId, revokedAt: null }, select: { prefix: true } });
+    const { count } = await tx.shareLink.updateMany({ where: { connectorId, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count > 0) {
+      await audit(tx, ctx, { action: 'SHARE_LINK_REVOKE', workspaceId: actor.workspaceId, target: { type: 'Connector', id: connectorId }, before: { activeLinks: active.map((l) => l.prefix) }, after: { activeLinks: [] } });
+    }
+    return count;
+  });
 }
 
 /**

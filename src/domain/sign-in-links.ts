@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/database.js';
-import { hashToken, mintMemberToken } from './auth.js';
+import { CLI_SOURCE, ensureWorkspace, hashToken, mintMemberToken } from './auth.js';
+import { audit, type AuditSource } from './audit.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
 /** How long a sign-in link works (it works once). */
@@ -8,12 +9,19 @@ export const SIGN_IN_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 const CODE_PREFIX = 'sic_';
 
 /** A one-time sign-in code for a member: returned once, stored as its SHA-256, expiring. */
-export async function createSignInCode(prisma: PrismaClient, opts: { workspace: string; handle: string; ttlMs?: number; now?: Date }): Promise<{ code: string; expiresAt: Date }> {
-  const member = await prisma.member.findFirst({ where: { handle: opts.handle, workspace: { slug: opts.workspace } }, select: { id: true } });
+export async function createSignInCode(
+  prisma: PrismaClient,
+  opts: { workspace: string; handle: string; ttlMs?: number; now?: Date },
+  source: AuditSource = CLI_SOURCE,
+): Promise<{ code: string; expiresAt: Date }> {
+  const member = await prisma.member.findFirst({ where: { handle: opts.handle, workspace: { slug: opts.workspace } }, select: { id: true, workspaceId: true } });
   if (!member) throw new NotFoundError(`No member ${opts.handle} in workspace ${opts.workspace}.`);
   const code = CODE_PREFIX + randomBytes(32).toString('base64url');
   const expiresAt = new Date((opts.now ?? new Date()).getTime() + (opts.ttlMs ?? SIGN_IN_LINK_TTL_MS));
-  await prisma.signInCode.create({ data: { memberId: member.id, codeHash: hashToken(code), expiresAt } });
+  await prisma.$transaction(async (tx) => {
+    await tx.signInCode.create({ data: { memberId: member.id, codeHash: hashToken(code), expiresAt } });
+    await audit(tx, source, { action: 'SIGN_IN_LINK_CREATE', workspaceId: member.workspaceId, target: { type: 'Member', id: member.id }, after: { member: opts.handle, expiresAt } });
+  });
   return { code, expiresAt };
 }
 
@@ -32,7 +40,8 @@ export async function redeemSignInCode(prisma: PrismaClient, code: string): Prom
     });
     if (spent.length !== 1) throw new InvalidInputError('This sign-in link is not valid (it may have been used or have expired).', 'code');
     const member = await tx.member.findUniqueOrThrow({ where: { id: spent[0].memberId }, select: { id: true, handle: true, workspace: { select: { slug: true } } } });
-    const { token } = await mintMemberToken(tx, member.id);
+    // Whoever holds the link acts as nobody yet: the entry names the sign-in link.
+    const { token } = await mintMemberToken(tx, member.id, { actor: null, operator: 'sign-in-link' });
     return { token, handle: member.handle, workspace: member.workspace.slug };
   });
 }
@@ -44,6 +53,12 @@ export async function redeemSignInCode(prisma: PrismaClient, code: string): Prom
  */
 export async function bootstrapEmptyRegistry(prisma: PrismaClient): Promise<{ code: string; expiresAt: Date } | null> {
   if ((await prisma.workspace.count()) > 0) return null;
-  await prisma.workspace.create({ data: { slug: 'default', name: 'default', members: { create: { handle: 'admin', role: 'ADMIN' } } } });
-  return createSignInCode(prisma, { workspace: 'default', handle: 'admin' });
+  const source: AuditSource = { actor: null, operator: 'first-start' };
+  await prisma.$transaction(async (tx) => {
+    const { workspace, created } = await ensureWorkspace(tx, source, 'default');
+    if (!created) return; // another process started first
+    const member = await tx.member.create({ data: { workspaceId: workspace.id, handle: 'admin', role: 'ADMIN' } });
+    await audit(tx, source, { action: 'MEMBER_CREATE', workspaceId: workspace.id, target: { type: 'Member', id: member.id }, after: { handle: 'admin', role: 'ADMIN' } });
+  });
+  return createSignInCode(prisma, { workspace: 'default', handle: 'admin' }, source);
 }

@@ -3,6 +3,7 @@ import type { Webhook } from '../generated/prisma/client.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { EVENT_TYPES, type EventType } from './events.js';
+import { audit } from './audit.js';
 import { checkWebhookTarget } from './webhook-targets.js';
 
 export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
@@ -30,7 +31,12 @@ export async function registerWebhook(
   const count = await ctx.prisma.webhook.count({ where: { workspaceId: actor.workspaceId, disabledAt: null } });
   if (count >= MAX_WEBHOOKS_PER_WORKSPACE) throw new InvalidInputError(`A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks.`, 'input.url');
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-  const webhook = await ctx.prisma.webhook.create({ data: { workspaceId: actor.workspaceId, url, secret, events: events as EventType[] } });
+  const webhook = await ctx.prisma.$transaction(async (tx) => {
+    const created = await tx.webhook.create({ data: { workspaceId: actor.workspaceId, url, secret, events: events as EventType[] } });
+    // The signing secret never enters the log.
+    await audit(tx, ctx, { action: 'WEBHOOK_REGISTER', workspaceId: actor.workspaceId, target: { type: 'Webhook', id: created.id }, after: { url, events } });
+    return created;
+  });
   return { webhook, secret };
 }
 
@@ -42,8 +48,10 @@ export async function registerWebhook(
 export async function removeWebhook(ctx: DomainContext, id: number): Promise<void> {
   const actor = requireWriter(ctx);
   await ctx.prisma.$transaction(async (tx) => {
+    const hook = await tx.webhook.findFirst({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, select: { url: true, events: true } });
     const { count } = await tx.webhook.updateMany({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, data: { disabledAt: new Date() } });
-    if (count === 0) throw new NotFoundError('No such webhook in this workspace.', 'input.id');
+    if (count === 0 || !hook) throw new NotFoundError('No such webhook in this workspace.', 'input.id');
+    await audit(tx, ctx, { action: 'WEBHOOK_REMOVE', workspaceId: actor.workspaceId, target: { type: 'Webhook', id }, before: hook, after: null });
     await tx.webhookDelivery.updateMany({ where: { webhookId: id, status: 'PENDING' }, data: { status: 'FAILED', lastError: 'The webhook was removed; not delivered.' } });
   });
 }

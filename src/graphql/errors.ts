@@ -16,6 +16,7 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   ALREADY_RELEASED: 'The latest version is released already.',
   NOTHING_RELEASED: 'There is no released version to share or export.',
   ALREADY_SHARED: 'The latest released version is shared already.',
+  ALREADY_OEM_SHARED: 'The latest released version is OEM-shared with the managed workspaces already.',
   NOTHING_SHARED: 'The connector has no shared version, so it cannot be listed, linked or installed.',
   DIRECT_INSTALL_PREVENTED: 'The listing sends installers to its landing page (`detail`) instead of installing.',
   OWN_CONNECTOR: "A workspace cannot install its own connector.",

@@ -15,7 +15,11 @@ import { SharedConnectorRef } from './sharing.js';
 
 const InstallSourceEnum = builder.enumType('InstallSource', {
   description: 'Where a copy was installed from.',
-  values: { LISTING: { description: 'From the community library.' }, LINK: { description: 'From a private share link.' } } as const,
+  values: {
+    LISTING: { description: 'From the community library.' },
+    LINK: { description: 'From a private share link.' },
+    OEM: { description: "Handed to this managed workspace by its partner's OEM share." },
+  } as const,
 });
 
 export const InstallRef = builder.prismaNode('Install', {

@@ -10,6 +10,8 @@ import './history.js';
 import './manifests.js';
 import './schema-gen.js';
 import './upgrades.js';
+import './audit.js';
+import './oem.js';
 import './viewer.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError, type ValidationContext } from 'graphql';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { renderGraphiQLPage } from '../http/graphiql.js';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -21,6 +21,8 @@ import { schema } from './schema.js';
 export interface ServerContext {
   actor: Principal | null;
   log: Logger;
+  /** The request's id (X-Request-Id): audit entries carry it. */
+  requestId?: string;
   /** Filled by useCost with the token's budget after this request, for the RateLimit headers. */
   rateLimitSlot?: RateLimitSlot;
 }
@@ -51,13 +53,15 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.GRAPHIQL ? { title: 'Connector registry', defaultQuery: DEFAULT_QUERY } : false,
-    // GraphiQL's assets are inlined in the page, so the playground works without a CDN.
-    renderGraphiQL,
+    // A small page that loads GraphiQL's content-hashed, long-cached assets from this server (offline).
+    renderGraphiQL: renderGraphiQLPage,
     landingPage: false,
+    // CORS is answered by the HTTP layer (src/http/transport.ts): configured origins, no credentials.
+    cors: false,
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor }) => graphqlContext({ prisma, actor, events }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
+    context: ({ actor, requestId }) => graphqlContext({ prisma, actor, events, requestId }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.

@@ -42,7 +42,7 @@ const UpdateParams = z.object({
  */
 export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
   const api = new Hono<Env>();
-  const ctx = (c: Context<Env>): DomainContext => ({ prisma, actor: c.get('actor'), events });
+  const ctx = (c: Context<Env>): DomainContext => ({ prisma, actor: c.get('actor'), events, requestId: c.get('requestId') });
   const connectorId = (c: Context<Env>) => {
     const parsed = idParam.safeParse(c.req.param('id'));
     if (!parsed.success) throw new NotFoundError('No connector with that id in this workspace.', 'id');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
 import type { CodeTabLatestQuery } from '../../__generated__/CodeTabLatestQuery.graphql';
 import type { CodeTabQuery } from '../../__generated__/CodeTabQuery.graphql';
@@ -9,12 +9,37 @@ import { UserErrors, type UserError } from '../../components/UserErrors';
 import { refusal, when } from '../../format';
 import { useViewer } from '../../viewer';
 
+// What the tab shows of the latest version; every operation that reads it selects all of it, so a
+// later read never leaves the store with a partial version.
+graphql`
+  fragment CodeTab_version on Version {
+    id
+    number
+    note
+    code
+    hasErrors
+    createdAt
+    createdBy {
+      handle
+    }
+    diagnostics {
+      line
+      column
+      message
+      severity
+      kind
+    }
+    actions
+    triggers
+  }
+`;
+
 /** The latest version: its code in the editor with the server's diagnostics, save and release. */
 export function CodeTab({ id }: { id: string }) {
   const viewer = useViewer();
   const data = useLazyLoadQuery<CodeTabQuery>(
     graphql`
-      query CodeTabQuery($id: ID!, $withCode: Boolean!) {
+      query CodeTabQuery($id: ID!) {
         connector(id: $id) {
           id
           description
@@ -23,31 +48,14 @@ export function CodeTab({ id }: { id: string }) {
           versions(first: 1) {
             edges {
               node {
-                id
-                number
-                note
-                code @include(if: $withCode)
-                hasErrors
-                createdAt
-                createdBy {
-                  handle
-                }
-                diagnostics {
-                  line
-                  column
-                  message
-                  severity
-                  kind
-                }
-                actions
-                triggers
+                ...CodeTab_version @relay(mask: false)
               }
             }
           }
         }
       }
     `,
-    { id, withCode: viewer.canViewSource },
+    { id },
     { fetchPolicy: 'store-and-network' },
   );
   const c = data.connector;
@@ -60,17 +68,20 @@ export function CodeTab({ id }: { id: string }) {
   const [conflict, setConflict] = useState<{ number: number; code: string } | null>(null);
   const environment = useRelayEnvironment();
 
-  // A newer version saved here (or seen on refresh) becomes the editor's base when nothing is pending.
+  // The text last loaded from the server: a newer latest version replaces the editor's text only
+  // while the user has not edited it (an edit is never thrown away; saving it may then conflict).
+  const loaded = useRef(latest?.code ?? '');
   useEffect(() => {
-    if (latest && latest.number !== base && !conflict && (code === '' || latest.number > base)) {
+    if (latest && latest.number !== base && !conflict && code === loaded.current) {
+      loaded.current = latest.code ?? '';
       setBase(latest.number);
-      setCode(latest.code ?? '');
+      setCode(loaded.current);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [latest?.number]);
 
   const [save, saving] = useMutation<CodeTabSaveMutation>(graphql`
-    mutation CodeTabSaveMutation($input: UpdateConnectorInput!, $withCode: Boolean!) {
+    mutation CodeTabSaveMutation($input: UpdateConnectorInput!) {
       updateConnector(input: $input) {
         __typename
         connector {
@@ -80,24 +91,7 @@ export function CodeTab({ id }: { id: string }) {
             versions(first: 1) {
               edges {
                 node {
-                  id
-                  number
-                  note
-                  code @include(if: $withCode)
-                  hasErrors
-                  createdAt
-                  createdBy {
-                    handle
-                  }
-                  diagnostics {
-                    line
-                    column
-                    message
-                    severity
-                    kind
-                  }
-                  actions
-                  triggers
+                  ...CodeTab_version @relay(mask: false)
                 }
               }
             }
@@ -129,7 +123,7 @@ export function CodeTab({ id }: { id: string }) {
     setErrors([]);
     setMessage(null);
     save({
-      variables: { input: { id, code, note: note || null, expectedLatestVersion: base }, withCode: viewer.canViewSource },
+      variables: { input: { id, code, note: note || null, expectedLatestVersion: base } },
       onCompleted: ({ updateConnector: r }) => void (async () => {
         if (r.userErrors.some((e) => e.code === 'VERSION_CONFLICT')) {
           // Someone saved in between: show their version next to this edit.
@@ -141,8 +135,7 @@ export function CodeTab({ id }: { id: string }) {
                   versions(first: 1) {
                     edges {
                       node {
-                        number
-                        code
+                        ...CodeTab_version @relay(mask: false)
                       }
                     }
                   }
@@ -160,6 +153,7 @@ export function CodeTab({ id }: { id: string }) {
         if (refused) return setErrors([refused]);
         if (r.connector) {
           const v = r.connector!.versions.edges[0]?.node;
+          loaded.current = code;
           setBase(r.connector!.latestVersion);
           setNote('');
           setMessage(v && v.number === r.connector!.latestVersion && v.number !== base ? `Saved as version ${v.number}.` : 'Nothing changed: the code and note are those of the latest version.');
@@ -234,6 +228,7 @@ export function CodeTab({ id }: { id: string }) {
                 type="button"
                 onClick={() => {
                   setBase(conflict.number);
+                  loaded.current = conflict.code;
                   setCode(conflict.code);
                   setConflict(null);
                   setErrors([]);

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker } from '@graphql-yoga/render-graphiql/graphiql';
+import type { Hono } from 'hono';
+import type { GraphiQLOptions } from 'graphql-yoga';
+import type { Env } from './guard.js';
+
+const brotli = promisify(brotliCompress);
+const gz = promisify(gzip);
+
+/** Where GraphiQL's files are served: `/graphiql/<name>.<content hash>.<ext>`. */
+const PREFIX = '/graphiql/';
+
+interface Asset {
+  path: string;
+  type: string;
+  bytes: Buffer;
+  /** Compressed once, on first request, then kept. */
+  encoded?: Promise<{ br: Buffer; gzip: Buffer }>;
+}
+
+function asset(name: string, ext: string, type: string, bytes: Buffer): Asset {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  return { path: `${PREFIX}${name}.${hash}.${ext}`, type, bytes };
+}
+
+const faviconBytes = Buffer.from(favicon.slice(favicon.indexOf(',') + 1), 'base64');
+
+/** GraphiQL's 9 MB of assets (bundled in @graphql-yoga/render-graphiql, so it works offline). */
+const ASSETS = {
+  js: asset('graphiql', 'js', 'text/javascript; charset=utf-8', Buffer.from(js)),
+  css: asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(css)),
+  editorWorker: asset('editor.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(editorWorkerService)),
+  jsonWorker: asset('json.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(jsonWorker)),
+  graphqlWorker: asset('graphql.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(graphqlWorker)),
+  favicon: asset('favicon', 'ico', 'image/x-icon', faviconBytes),
+};
+const BY_PATH = new Map(Object.values(ASSETS).map((a) => [a.path, a]));
+
+/** What GraphiQL opens with: the Headers tab showing where the token goes, in every new tab too. */
+const AUTH_TEMPLATE = JSON.stringify({ Authorization: 'Bearer <token from: npx connector-registry token create …>' }, null, 2);
+
+/** Script-safe JSON inside an inline <script>. */
+const inline = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/**
+ * The GraphiQL page: a few hundred bytes that load the content-hashed assets above, which
+ * browsers cache for a year (the hash changes when the package does).
+ */
+export function renderGraphiQLPage(opts: GraphiQLOptions = {}): string {
+  const options: GraphiQLOptions = {
+    ...opts,
+    headers: AUTH_TEMPLATE,
+    defaultHeaders: AUTH_TEMPLATE,
+    defaultEditorToolsVisibility: 'headers',
+  };
+  const workers = { editorWorkerService: ASSETS.editorWorker.path, json: ASSETS.jsonWorker.path, graphql: ASSETS.graphqlWorker.path };
+  const title = (opts.title ?? 'GraphiQL').replace(/[<>&"]/g, '');
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>${title}</title>
+    <link rel="icon" href="${ASSETS.favicon.path}" />
+    <link rel="stylesheet" href="${ASSETS.css.path}" />
+  </head>
+  <body id="body" class="no-focus-outline">
+    <noscript>You need to enable JavaScript to run this app.</noscript>
+    <div id="root"></div>
+    <script>
+      self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_id, label) => (${inline(workers)})[label] };
+    </script>
+    <script src="${ASSETS.js.path}"></script>
+    <script>
+      YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${inline(options)});
+    </script>
+  </body>
+</html>`;
+}
+
+/** Serves the assets: immutable, brotli or gzip as accepted, public and never rate-limited. */
+export function serveGraphiQLAssets(app: Hono<Env>): void {
+  app.get(`${PREFIX}:file`, async (c) => {
+    const found = BY_PATH.get(c.req.path);
+    if (!found) return c.json({ errors: [{ message: `No GraphiQL asset ${c.req.path}.`, extensions: { code: 'NOT_FOUND' } }] }, 404);
+    found.encoded ??= Promise.all([
+      brotli(found.bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: found.bytes.length } }),
+      gz(found.bytes, { level: 9 }),
+    ]).then(([br, gzip]) => ({ br, gzip }));
+    const accept = c.req.header('accept-encoding') ?? '';
+    const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : null;
+    const body = encoding ? (await found.encoded)[encoding] : found.bytes;
+    const headers: Record<string, string> = {
+      'Content-Type': found.type,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      Vary: 'Accept-Encoding',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (encoding) headers['Content-Encoding'] = encoding;
+    return c.body(new Uint8Array(body), 200, headers);
+  });
+}

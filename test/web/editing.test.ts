@@ -1,0 +1,113 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validCode } from '../fixtures/code.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ensureConsoleBuilt, expectAccessible, launchBrowser, screenshot } from './browser.js';
+
+// The tricky views in a real browser: a stale save offered as a diff, and merge conflicts of an
+// update from the parent resolved by choosing a side.
+describe('console: stale saves and merge conflicts', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    t = await startTestServer('pglite');
+    base = t.server.url;
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function signedIn(token: string, path: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(base + '/');
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.goto(base + path);
+    return page;
+  }
+
+  async function setCode(page: Page, code: string) {
+    await page.getByRole('textbox', { name: /code/i }).click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(code);
+  }
+
+  async function gql(token: string, query: string, variables: Record<string, unknown>) {
+    const r = await t.gql(query, variables, token);
+    expect(r.body.errors).toBeUndefined();
+    const payload = Object.values(r.body.data)[0] as any;
+    expect(payload.userErrors ?? []).toEqual([]);
+    return payload;
+  }
+  const CREATE = 'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
+  const UPDATE = 'mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }';
+  const RELEASE = 'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
+  const SHARE = 'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
+  const LINK = 'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
+  const INSTALL = 'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
+
+  it('a save on top of a version someone else replaced is refused and shown as a diff', async () => {
+    const token = await t.token('acme', 'ADMIN', 'alice');
+    const { connector } = await gql(token, CREATE, { input: { title: 'Stale', code: validCode({ title: 'Stale' }) } });
+    const path = `/connectors/${encodeURIComponent(connector.id)}`;
+    const mine = await signedIn(token, path);
+    const theirs = await signedIn(await t.token('acme', 'DEVELOPER', 'dave'), path);
+    await mine.getByRole('button', { name: 'Release version 1' }).waitFor();
+    await theirs.getByRole('button', { name: 'Release version 1' }).waitFor();
+
+    await setCode(theirs, validCode({ title: 'Stale', actions: ['search_records'] }));
+    await theirs.getByRole('button', { name: 'Save as new version' }).click();
+    await theirs.getByText('Saved as version 2.').waitFor();
+
+    await setCode(mine, validCode({ title: 'Stale', trigger: 'updated_record' }));
+    await mine.getByRole('button', { name: 'Save as new version' }).click();
+    await mine.getByRole('alert').filter({ hasText: 'VERSION_CONFLICT' }).waitFor();
+    const conflict = mine.getByRole('region', { name: 'Save conflict' });
+    await conflict.getByTestId('diff-view').locator('.cm-changedLine').first().waitFor();
+    await screenshot(mine, 'stale-save');
+    await expectAccessible(mine, 'a stale save');
+    await conflict.getByRole('button', { name: 'Keep my edit on top of version 2' }).click();
+    await mine.getByRole('button', { name: 'Save as new version' }).click();
+    await mine.getByText('Saved as version 3.').waitFor();
+    const saved = await t.gql('query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { number triggers } } } }', { id: connector.id }, token);
+    expect(saved.body.data.connector.versions.nodes[0]).toEqual({ number: 3, triggers: ['updated_record'] });
+  }, 240_000);
+
+  it('an update that overlaps the copy\'s own edits shows both sides; taking theirs merges', async () => {
+    const pub = await t.token('parent-co', 'ADMIN', 'paula');
+    const inst = await t.token('copy-co', 'ADMIN', 'carl');
+    const original = validCode({ title: 'Merge me' });
+    const { connector: parent } = await gql(pub, CREATE, { input: { title: 'Merge me', code: original } });
+    await gql(pub, RELEASE, { input: { id: parent.id } });
+    await gql(pub, SHARE, { input: { id: parent.id } });
+    const { token: linkToken } = await gql(pub, LINK, { input: { id: parent.id } });
+    const { connector: copy } = await gql(inst, INSTALL, { input: { linkToken } });
+    // Both sides change the same line.
+    await gql(inst, UPDATE, { input: { id: copy.id, code: original.replace("get('/me')", "get('/me/ours')"), note: 'ours' } });
+    await gql(pub, UPDATE, { input: { id: parent.id, code: original.replace("get('/me')", "get('/me/theirs')"), note: 'theirs' } });
+    await gql(pub, RELEASE, { input: { id: parent.id } });
+    await gql(pub, SHARE, { input: { id: parent.id } });
+
+    const page = await signedIn(inst, `/connectors/${encodeURIComponent(copy.id)}`);
+    await page.getByTestId('update-banner').waitFor();
+    await page.getByRole('button', { name: 'Update from parent' }).click();
+    const conflicts = page.getByRole('region', { name: 'Merge conflicts' });
+    await conflicts.getByText("get('/me/ours')").waitFor();
+    expect(await conflicts.getByText("get('/me/theirs')").isVisible()).toBe(true);
+    await page.getByRole('alert').filter({ hasText: 'MERGE_CONFLICT' }).waitFor();
+    await screenshot(page, 'merge-conflicts');
+    await expectAccessible(page, 'merge conflicts');
+    await conflicts.getByRole('button', { name: 'Take theirs' }).click();
+    await page.getByText(/Updated: the parent's changes are in version 3/).waitFor();
+    const merged = await t.gql('query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { code } } } }', { id: copy.id }, inst);
+    expect(merged.body.data.connector.versions.nodes[0].code).toContain("get('/me/theirs')");
+  }, 240_000);
+});

@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import type { DomainContext } from './context.js';
-import { globalId } from './global-id.js';
+import { toGlobalId, type GlobalType } from './global-id.js';
 
 /** The lifecycle events a workspace can follow, by webhook or GraphQL subscription. */
 export const EVENT_TYPES = ['version.created', 'version.released', 'version.shared', 'connector.installed', 'update.available', 'listing.reviewed'] as const;
@@ -17,7 +17,7 @@ export interface LifecycleEvent {
  * (`connectorId: 12` → `connector: "Q29ubmVjdG9yOjEy"`). The parent of an update is another
  * workspace's connector, so it is a SharedConnector.
  */
-const PUBLIC_IDS: Record<string, [field: string, typename: string]> = {
+const PUBLIC_IDS: Record<string, [field: string, typename: GlobalType]> = {
   connectorId: ['connector', 'Connector'],
   parentConnectorId: ['parentConnector', 'SharedConnector'],
   notificationId: ['notification', 'Notification'],
@@ -30,14 +30,14 @@ export function publicEventData(data: Record<string, unknown>): Record<string, u
   return Object.fromEntries(
     Object.entries(data).map(([key, value]) => {
       const pub = PUBLIC_IDS[key];
-      return pub && typeof value === 'number' ? [pub[0], globalId(pub[1], value)] : [key, value];
+      return pub && typeof value === 'number' ? [pub[0], toGlobalId(pub[1], value)] : [key, value];
     }),
   );
 }
 
 /** The JSON body of a webhook delivery. */
 export function eventEnvelope(e: LifecycleEvent, at = new Date()) {
-  return { type: e.type, workspace: globalId('Workspace', e.workspaceId), at: at.toISOString(), data: publicEventData(e.data) };
+  return { type: e.type, workspace: toGlobalId('Workspace', e.workspaceId), at: at.toISOString(), data: publicEventData(e.data) };
 }
 
 /** Topic of a workspace's live lifecycle events. */

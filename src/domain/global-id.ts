@@ -13,7 +13,11 @@ export type GlobalType =
   | 'Member'
   | 'Workspace'
   | 'Reviewer'
-  | 'CatalogApp';
+  | 'CatalogApp'
+  | 'SharedConnector'
+  | 'SharedVersion'
+  | 'Install'
+  | 'Publisher';
 
 export function toGlobalId(type: GlobalType, id: number | string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64');
@@ -26,9 +30,4 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
   const colon = text.indexOf(':');
   if (colon <= 0) return null;
   return { type: text.slice(0, colon), id: text.slice(colon + 1) };
-}
-
-/** The same encoding for callers that name the type dynamically (event and webhook payloads). */
-export function globalId(typename: string, id: number): string {
-  return toGlobalId(typename as GlobalType, id);
 }

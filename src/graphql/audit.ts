@@ -1,6 +1,7 @@
 import { AUDIT_ACTIONS, auditWhere, type AuditAction, type AuditFilter } from '../domain/audit.js';
 import { toGlobalId } from '../domain/global-id.js';
 import { builder } from './builder.js';
+import { dbId, namedConnection } from './connections.js';
 
 const AuditActionEnum = builder.enumType('AuditAction', {
   description: 'What an audited state change did.',
@@ -16,8 +17,18 @@ const AuditActorKindEnum = builder.enumType('AuditActorKind', {
   } as const,
 });
 
-builder.prismaObject('AuditEntry', {
+const AuditEntryNode = builder.prismaNode('AuditEntry', {
   description: 'One state change, appended in the same transaction as the change; entries are never changed or deleted.',
+  id: { field: 'id', description: 'Global ID of the entry.' },
+  nullable: true,
+  // node(id): only entries the caller may read in auditLog; anything else is null.
+  findUnique: (id, ctx) => {
+    try {
+      return { id: dbId(id), AND: [auditWhere(ctx, filterOf({}))] };
+    } catch {
+      return { id: -1 };
+    }
+  },
   fields: (t) => ({
     databaseId: t.exposeInt('id', { description: 'Position in the log: later entries have larger ids.' }),
     at: t.expose('at', { type: 'DateTime', description: 'When the change committed (database time).' }),
@@ -62,5 +73,5 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.auditEntry.count({ where: auditWhere(ctx, filterOf(args)) }),
     resolve: (query, _root, args, ctx) => ctx.prisma.auditEntry.findMany({ ...query, where: auditWhere(ctx, filterOf(args)), orderBy: { id: 'desc' } }),
-  }),
+  }, namedConnection(AuditEntryNode, 'AuditEntry', 'audit entries')),
 }));

@@ -20,6 +20,7 @@ export function parseGlobalId(id: string, typename: string, field = 'input.id'):
 
 /** Object types that `node(id:)` can return. */
 const NODE_TYPES = new Set([
+  'AuditEntry',
   'CatalogApp',
   'Connector',
   'Install',

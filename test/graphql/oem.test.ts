@@ -10,7 +10,7 @@ const OEM_SHARE = `mutation($id: ID!) { oemShareConnector(input: { id: $id }) {
   userErrors { code message } } }`;
 const refusal = (res: { body: { data?: any } }) => res.body.data.oemShareConnector.userErrors[0]?.code;
 const COPIES = `{ connectors(first: 10) { totalCount nodes { id title latestVersion latestReleasedVersion oemSharedVersion
-  installedFrom { source installedVersion baseVersion parent { title } }
+  installedFrom { source initialVersion baseVersion parent { title } }
   versions(first: 10) { nodes { number code releasedAt } } } } }`;
 const GET = `query($id: ID!) { connector(id: $id) { oemSharedVersion oemSharedAt } }`;
 
@@ -66,7 +66,7 @@ for (const backend of await backends()) {
           title: 'Embedded',
           latestVersion: 1,
           latestReleasedVersion: 1,
-          installedFrom: { source: 'OEM', installedVersion: 1, baseVersion: 1, parent: { title: 'Embedded' } },
+          installedFrom: { source: 'OEM', initialVersion: 1, baseVersion: 1, parent: { title: 'Embedded' } },
         });
         expect(copies.nodes[0].versions.nodes[0]).toMatchObject({ number: 1, code: code1 });
         expect(copies.nodes[0].versions.nodes[0].releasedAt).not.toBeNull();
@@ -83,7 +83,7 @@ for (const backend of await backends()) {
       expect((await t.gql(OEM_SHARE, { id }, partner)).body.data.oemShareConnector.connector.oemSharedVersion).toBe(2);
       const copies = (await t.gql(COPIES, {}, custA)).body.data.connectors;
       expect(copies.totalCount).toBe(1);
-      expect(copies.nodes[0]).toMatchObject({ id: copyId, latestVersion: 2, latestReleasedVersion: 2, installedFrom: { installedVersion: 1, baseVersion: 2 } });
+      expect(copies.nodes[0]).toMatchObject({ id: copyId, latestVersion: 2, latestReleasedVersion: 2, installedFrom: { initialVersion: 1, baseVersion: 2 } });
       expect(copies.nodes[0].versions.nodes[0]).toMatchObject({ number: 2, code: code2 });
 
       // A workspace the partner starts managing later gets the OEM-shared version at once.

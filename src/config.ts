@@ -32,13 +32,10 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
-  /**
-   * graphql-sse's single-connection mode at /graphql/stream. Off by default: on Node 20 a stream
-   * that ends throws an uncaught ERR_INVALID_STATE from undici's ReadableStream (see README).
-   */
+  /** graphql-sse's single-connection mode at /graphql/stream (distinct connections stay on /graphql). */
   GRAPHQL_SSE_SINGLE_CONNECTION: z
     .enum(['true', 'false'])
-    .default('false')
+    .default('true')
     .transform((v) => v === 'true'),
   /** A JSON file `{ "<document id>": "<GraphQL document>" }` of trusted documents clients may run by id. */
   TRUSTED_DOCUMENTS_FILE: z.string().optional(),

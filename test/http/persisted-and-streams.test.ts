@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
+const SSE_CLIENT = fileURLToPath(new URL('./sse-client.mjs', import.meta.url));
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function post(t: TestServer, token: string, body: unknown, accept = 'application/graphql-response+json') {
@@ -45,12 +49,29 @@ for (const backend of await backends()) {
       expect(text).toContain('"label":"rest"');
     });
 
-    // graphql-sse's single-connection mode is off by default (GRAPHQL_SSE_SINGLE_CONNECTION): on
-    // Node 20 every stream that ends throws an uncaught ERR_INVALID_STATE in the server process.
-    // test/http/sse-client.mjs drives it with the real graphql-sse client once that is fixed.
-    it('keeps /graphql/stream closed unless single-connection mode is turned on', async () => {
-      const res = await fetch(`${t.server.url}/graphql/stream`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
-      expect(res.status).toBe(404);
+    // The real graphql-sse client in single-connection mode, in its own process; the server runs
+    // in this one, so a fault when the client hangs up would surface here as an unhandled error.
+    it('serves graphql-sse single-connection clients and survives them hanging up', async () => {
+      const client = spawn(process.execPath, [SSE_CLIENT], {
+        env: { ...process.env, STREAM_URL: `${t.server.url}/graphql/stream`, TOKEN: token },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const steps: any[] = [];
+      const lines = createInterface({ input: client.stdout! });
+      lines.on('line', (line) => steps.push(JSON.parse(line)));
+      const until = async (step: string) => {
+        for (let i = 0; i < 200 && !steps.some((s) => s.step === step); i++) await new Promise((r) => setTimeout(r, 50));
+        return steps.find((s) => s.step === step);
+      };
+      expect((await until('query'))?.result.data.connectors.totalCount).toBe(0);
+      expect(await until('subscribed')).toBeDefined();
+      client.kill('SIGTERM');
+      await new Promise((r) => client.once('exit', r));
+      await new Promise((r) => setTimeout(r, 500));
+      const health = await fetch(`${t.server.url}/health`);
+      expect(health.status).toBe(200);
+      const again = await post(t, token, { query: '{ connectors(first: 1) { totalCount } }' });
+      expect((await again.json()).data.connectors.totalCount).toBe(0);
     });
   });
 }

@@ -57,20 +57,20 @@ describe('generate schema over REST (the spec samples) and GraphQL', () => {
 
   it('answers generateSchema in GraphQL with recursive fields and plain JSON, and typed sample errors', async () => {
     const q = `query($s: String!, $f: SampleFormat, $c: ColSep) { generateSchema(sample: $s, format: $f, colSep: $c) {
-      __typename
-      ... on GeneratedSchema { json fields { name label type controlType optional of properties { name type properties { name type } } } }
-      ... on SampleError { code reason message line column }
+      json fields { name label type controlType optional of properties { name type properties { name type } } }
+      userErrors { reason message field line column }
     } }`;
     const ok = await t.gql(q, { s: JSON.stringify({ order: { lines: [{ sku: 'a', qty: 1 }, { sku: 'b' }] } }) }, token);
     expect(ok.body.errors).toBeUndefined();
     const data = ok.body.data.generateSchema;
-    expect(data.fields[0]).toMatchObject({ name: 'order', type: 'object', properties: [{ name: 'lines', type: 'array', properties: [{ name: 'sku', type: 'string' }, { name: 'qty', type: 'integer' }] }] });
+    expect(data.userErrors).toEqual([]);
+    expect(data.fields[0]).toMatchObject({ name: 'order', type: 'OBJECT', properties: [{ name: 'lines', type: 'ARRAY', properties: [{ name: 'sku', type: 'STRING' }, { name: 'qty', type: 'INTEGER' }] }] });
     expect(data.json[0].properties[0].properties[1]).toEqual({ control_type: 'integer', label: 'Qty', parse_output: 'integer_conversion', type: 'integer', name: 'qty', optional: true });
 
     const csv = await t.gql(q, { s: 'a|b\n1|2.5', f: 'CSV', c: 'PIPE' }, token);
-    expect(csv.body.data.generateSchema.fields.map((f: { type: string }) => f.type)).toEqual(['integer', 'number']);
+    expect(csv.body.data.generateSchema.fields.map((f: { type: string }) => f.type)).toEqual(['INTEGER', 'NUMBER']);
     const bad = await t.gql(q, { s: '[1,', f: 'JSON' }, token);
-    expect(bad.body.data.generateSchema).toMatchObject({ __typename: 'SampleError', code: 'INVALID_INPUT', reason: 'INVALID_JSON', line: 1 });
+    expect(bad.body.data.generateSchema).toMatchObject({ fields: null, json: null, userErrors: [{ reason: 'INVALID_JSON', field: ['sample'], line: 1 }] });
     const sep = await t.gql(q, { s: 'a', f: 'CSV', c: 'HASH' }, token);
     expect(sep.status).toBe(400);
     expect(sep.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -16,6 +16,7 @@ import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
 import { apiCors, jsonTransport } from './http/transport.js';
 import { serveGraphiQLAssets } from './http/graphiql.js';
+import { serveLogos } from './http/logos.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
 import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
@@ -94,6 +95,7 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
+  serveLogos(app, db.prisma); // public (content-addressed, unguessable), immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {
     app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
     app.use(path, requireSaneGraphQLParams(refuseGraphQL), persistedDocuments(documents, refuseGraphQL)); // allowlisted documents by `documentId` (the console's)

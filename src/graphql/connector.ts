@@ -11,6 +11,7 @@ import { canViewSource } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
+import { logoPath } from '../domain/logos.js';
 import { builder } from './builder.js';
 import { connectorPayload } from './errors.js';
 import { parseGlobalId } from './ids.js';
@@ -116,7 +117,12 @@ export const ConnectorNode = builder.prismaNode('Connector', {
     databaseId: t.exposeInt('id', { description: 'The numeric id the REST API uses.' }),
     name: t.exposeString('name', { description: 'Stable machine name, derived from the title at creation.' }),
     title: t.exposeString('title'),
-    logo: t.exposeString('logo', { nullable: true, description: 'Base64-encoded image.' }),
+    logoUrl: t.string({
+      nullable: true,
+      description: 'Path of the logo image, `/logos/<sha256>.<ext>` on this server: public, content-addressed and cacheable forever. Null without a logo.',
+      select: { logo: true, logoSha256: true },
+      resolve: (c) => logoPath(c.logo, c.logoSha256),
+    }),
     description: t.exposeString('description', { nullable: true }),
     latestVersion: t.exposeInt('latestVersion'),
     latestVersionNote: t.string({ nullable: true, select: { latestVersion: true }, resolve: (c, a, ctx) => noteOf(c.latestVersion)(c, a, ctx) }),

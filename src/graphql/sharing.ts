@@ -1,3 +1,4 @@
+import { logoPath } from '../domain/logos.js';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import type { Principal } from '../domain/context.js';
@@ -102,7 +103,11 @@ export const SharedConnectorRef = builder.prismaNode('Connector', {
   fields: (t) => ({
     title: t.exposeString('title', { description: 'Its title.' }),
     description: t.exposeString('description', { nullable: true, description: 'Markdown description.' }),
-    logo: t.exposeString('logo', { nullable: true, description: 'Base64-encoded image.' }),
+    logoUrl: t.string({
+      nullable: true,
+      description: 'Path of the logo image, `/logos/<sha256>.<ext>` on this server: public, content-addressed and cacheable forever. Null without a logo.',
+      resolve: (c) => logoPath(c.logo, c.logoSha256),
+    }),
     latestSharedVersion: t.field({
       type: SharedVersionRef,
       nullable: true,

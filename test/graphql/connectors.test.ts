@@ -29,7 +29,7 @@ for (const backend of await backends()) {
       expect(c).toMatchObject({
         title: 'Acme CRM',
         description: '# Acme',
-        logo: PNG_1PX,
+        logoUrl: expect.stringMatching(/^\/logos\/[0-9a-f]{64}\.png$/),
         latestVersion: 1,
         latestVersionNote: 'first cut',
         latestReleasedVersion: null,

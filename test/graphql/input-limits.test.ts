@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -20,7 +21,7 @@ for (const backend of await backends()) {
 
     async function unchanged() {
       const got = await t.gql(GET, { id }, admin);
-      expect(got.body.data.connector).toMatchObject({ title: 'Keep', latestVersion: 1, logo: null });
+      expect(got.body.data.connector).toMatchObject({ title: 'Keep', latestVersion: 1, logoUrl: null });
       const count = await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, admin);
       expect(count.body.data.connectors.totalCount).toBe(1);
     }
@@ -48,9 +49,9 @@ for (const backend of await backends()) {
     it('accepts a real PNG logo, also as a data URL, and an empty string removes it', async () => {
       const res = await t.gql(CREATE, { input: { title: 'Logo', code: validCode(), logo: `data:image/png;base64,${PNG_1PX}` } }, admin);
       const c = res.body.data.createConnector.connector;
-      expect(c.logo).toBe(PNG_1PX);
+      expect(c.logoUrl).toBe(`/logos/${createHash('sha256').update(Buffer.from(PNG_1PX, 'base64')).digest('hex')}.png`);
       const cleared = await t.gql(UPDATE, { input: { id: c.id, logo: '' } }, admin);
-      expect(cleared.body.data.updateConnector.connector.logo).toBeNull();
+      expect(cleared.body.data.updateConnector.connector.logoUrl).toBeNull();
       await t.gql(`mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { userErrors { code } } }`, { id: c.id }, admin);
     });
 

@@ -1,6 +1,6 @@
 /** GraphQL documents the integration tests share. */
 export const CONNECTOR_FIELDS = `
-  id databaseId name title logo description
+  id databaseId name title logoUrl description
   latestVersion latestVersionNote latestReleasedVersion latestReleasedVersionNote
   latestSharedVersion latestSharedVersionNote oemSharedVersion oemSharedAt
   releasedVersions(first: 10) { totalCount nodes { number note releasedAt releasedBy { handle } } }

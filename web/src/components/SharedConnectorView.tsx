@@ -10,7 +10,7 @@ export function SharedConnectorView({ connector }: { connector: SharedConnectorV
     graphql`
       fragment SharedConnectorView_connector on SharedConnector {
         title
-        logo
+        logoUrl
         description
         totalInstalls
         publisher {
@@ -43,7 +43,7 @@ export function SharedConnectorView({ connector }: { connector: SharedConnectorV
   return (
     <>
       <div className="page-head">
-        <Logo logo={c.logo} title={c.title} size={48} />
+        <Logo url={c.logoUrl} title={c.title} size={48} />
         <h1>{c.title}</h1>
       </div>
       <p className="muted">

@@ -24,7 +24,7 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
           id
           title
           name
-          logo
+          logoUrl
           latestVersion
           latestReleasedVersion
           latestSharedVersion
@@ -53,7 +53,7 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
   return (
     <article aria-labelledby="connector-title">
       <div className="page-head">
-        <Logo logo={c.logo} title={c.title} size={48} />
+        <Logo url={c.logoUrl} title={c.title} size={48} />
         <h1 id="connector-title">{c.title}</h1>
       </div>
       <p className="muted small">

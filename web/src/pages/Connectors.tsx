@@ -47,7 +47,7 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
               id
               title
               name
-              logo
+              logoUrl
               latestVersion
               latestReleasedVersion
               latestSharedVersion
@@ -97,7 +97,7 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
             {edges.map(({ node }) => (
               <tr key={node.id}>
                 <td>
-                  <Logo logo={node.logo} title={node.title} />
+                  <Logo url={node.logoUrl} title={node.title} />
                   <Link href={`/connectors/${encodeURIComponent(node.id)}`}>{node.title}</Link>
                   {node.installedFrom && <span className="tag">copy</span>}
                   {node.installedFrom?.updateAvailable && <span className="tag warn">update available</span>}

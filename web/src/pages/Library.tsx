@@ -21,7 +21,7 @@ export default function LibraryPage() {
               preventDirectInstall
               connector {
                 title
-                logo
+                logoUrl
                 totalInstalls
                 publisher {
                   name
@@ -76,7 +76,7 @@ export default function LibraryPage() {
             {data.communityListings.edges.map(({ node: l }) => (
               <tr key={l.id}>
                 <td>
-                  <Logo logo={l.connector.logo} title={l.connector.title} />
+                  <Logo url={l.connector.logoUrl} title={l.connector.title} />
                   <Link href={`/library/${encodeURIComponent(l.id)}`}>{l.connector.title}</Link>
                   <div className="muted small">
                     by {l.connector.publisher.name}

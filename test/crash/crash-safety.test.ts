@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,22 +8,12 @@ import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
 import { validCode } from '../fixtures/code.js';
+import { startServerProcess } from '../helpers/processes.js';
 import { CREATE, UPDATE } from '../graphql/ops.js';
 
-const BIN = new URL('../../bin/connector-registry.js', import.meta.url).pathname;
-
-function startProcess(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('node', [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/\S+\/graphql)/.exec(out);
-      if (m) resolve({ url: m[1], child });
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}): ${out}`)));
-  });
+/** A real gateway process over this test's database. */
+function startProcess(env: NodeJS.ProcessEnv) {
+  return startServerProcess({ ...process.env, ...env });
 }
 
 function kill(child: ChildProcess): Promise<void> {

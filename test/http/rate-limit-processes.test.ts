@@ -4,22 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
-
-const BIN = new URL('../../bin/connector-registry.js', import.meta.url).pathname;
+import { startServerProcess } from '../helpers/processes.js';
 
 /** A real gateway process, as `npm start` runs it; resolves with its base URL. */
-function startProcess(env: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn('node', [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/\S+)\/graphql/.exec(out);
-      if (m) resolve({ base: m[1], child });
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
+async function startProcess(env: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess }> {
+  const { url, child } = await startServerProcess({ ...process.env, ...env });
+  return { base: url.replace(/\/graphql$/, ''), child };
 }
 
 function stop(p?: { child: ChildProcess }) {

@@ -191,7 +191,7 @@ async function statementsPerRequest() {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({
-          query: `query($after: String, $n: Int) { connectors(first: $n, after: $after) { pageInfo { hasNextPage endCursor } nodes { id title latestVersionNote releasedVersions { number note releasedBy { handle } } versions(first: 3) { nodes { number note createdBy { handle } } } } } }`,
+          query: `query($after: String, $n: Int) { connectors(first: $n, after: $after) { pageInfo { hasNextPage endCursor } nodes { id title latestVersionNote releasedVersions(first: 10) { nodes { number note releasedBy { handle } } } versions(first: 3) { nodes { number note createdBy { handle } } } } } }`,
           variables: { after, n: Math.min(n, 100) },
         }),
       });

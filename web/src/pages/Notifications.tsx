@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { graphql, useLazyLoadQuery, useMutation } from 'react-relay';
 import { Link } from 'wouter';
+import unreadQuery, { type NotificationBellQuery } from '../__generated__/NotificationBellQuery.graphql';
 import type { NotificationsPageQuery } from '../__generated__/NotificationsPageQuery.graphql';
 import { when } from '../format';
 
@@ -33,6 +34,13 @@ export default function NotificationsPage() {
     {},
     { fetchPolicy: 'store-and-network', fetchKey },
   );
+  // The bell's unread count is live (subscription); when it grows, a notification arrived: show it.
+  const unreadCount = useLazyLoadQuery<NotificationBellQuery>(unreadQuery, {}, { fetchPolicy: 'store-or-network' }).unread.totalCount;
+  const seenCount = useRef(unreadCount);
+  useEffect(() => {
+    if (unreadCount > seenCount.current) setFetchKey((k) => k + 1);
+    seenCount.current = unreadCount;
+  }, [unreadCount]);
   const [mark, marking] = useMutation(graphql`
     mutation NotificationsMarkReadMutation($input: MarkNotificationsReadInput!) {
       markNotificationsRead(input: $input) {

@@ -237,9 +237,12 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
           >
             <label htmlFor="rollout">Offer to (% of installers)</label>
             <input id="rollout" type="number" min={1} max={100} value={percent} onChange={(e) => setPercent(e.target.value)} style={{ width: '6em' }} />
-            <button type="submit" className="primary" disabled={sharing}>
-              Share version {nextToShare ?? '—'}
-            </button>
+            {/* Offered only when there is something new to share (the preview above says what). */}
+            {c.sharePreview && (
+              <button type="submit" className="primary" disabled={sharing}>
+                Share version {nextToShare ?? '—'}
+              </button>
+            )}
             {c.rolloutVersion != null && (
               <>
                 <button type="button" onClick={() => run(setRollout, 'setRollout', { id, rolloutPercent: Number(percent) }, () => `Rollout set to ${percent}%.`)}>
@@ -263,6 +266,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
                 v{v.number} shared {when(v.sharedAt)}
                 {v.deprecatedAt && <span className="tag warn">deprecated: {v.deprecationMessage}</span>}
                 {v.yankedAt && <span className="tag danger">yanked</span>}
+                {canWrite && ' '}
                 {canWrite && (
                   <button type="button" onClick={() => run(yank, 'yankVersion', { id, version: v.number, yanked: !v.yankedAt }, () => `Version ${v.number} ${v.yankedAt ? 'is installable again' : 'is yanked'}.`)}>
                     {v.yankedAt ? `Unyank v${v.number}` : `Yank v${v.number}`}

@@ -45,8 +45,8 @@ async function receiver() {
 }
 
 // Workspace tools in a real Chromium, through the UI: logo upload, webhooks and their deliveries,
-// manifest export and import (dry run first), the schema generator and live notifications.
-describe('console: logos, webhooks, manifests, schema generator, notifications', () => {
+// manifest export and import (dry run first), the schema generator, live notifications, keyboard use.
+describe('console: logos and search, webhooks, manifests, schema generator, notifications, keyboard use', () => {
   let c: Console;
   const files = mkdtempSync(join(tmpdir(), 'console-tools-'));
 
@@ -74,6 +74,14 @@ describe('console: logos, webhooks, manifests, schema generator, notifications',
     // Served by the gateway (same origin, content-addressed) and allowed by the console's CSP.
     expect(await inList.getAttribute('src')).toMatch(/^\/logos\/[0-9a-f]{64}\.png$/);
     await expect.poll(() => inList.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(16);
+    // Search by title narrows the list.
+    await c.gql(await c.t.token('logo-co', 'ADMIN', 'lena'), CREATE, { input: { title: 'Plain', code: validCode({ title: 'Plain' }) } });
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: '2 connectors' }).waitFor();
+    await page.getByLabel('Search by title').fill('Pict');
+    await page.getByRole('status').filter({ hasText: '1 connector' }).waitFor();
+    await expect.poll(() => page.getByRole('link', { name: 'Plain' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Pictured' }).isVisible()).toBe(true);
     await screenshot(page, 'connectors-with-logo');
     await expectAccessible(page, 'the connectors list with a logo');
   }, 120_000);
@@ -268,8 +276,86 @@ describe('console: logos, webhooks, manifests, schema generator, notifications',
     await page.getByRole('link', { name: 'Notifications, 0 unread' }).waitFor();
     await page.getByRole('listitem').filter({ hasText: 'Noisy' }).waitFor();
     expect(await page.getByRole('button', { name: /Mark (all )?read/ }).count()).toBe(0);
+    // Two more arrive (version 3, then 4): "Mark all read" clears them at once.
+    for (const [actions, note] of [[['search_records', 'export_records'], 'export'], [['search_records', 'export_records', 'create_record'], 'create again']] as const) {
+      await c.gql(pub, UPDATE, { input: { id: parent.id, code: validCode({ title: 'Noisy', actions: [...actions] }), note } });
+      await c.gql(pub, RELEASE, { input: { id: parent.id } });
+      await c.gql(pub, SHARE, { input: { id: parent.id } });
+    }
+    await page.getByRole('link', { name: 'Notifications, 2 unread' }).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Mark read' }).count()).toBe(2);
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.getByRole('link', { name: 'Notifications, 0 unread' }).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: /Mark (all )?read/ }).count()).toBe(0);
+    expect(await page.getByRole('listitem').filter({ hasText: 'Noisy' }).count()).toBe(3);
     // The copy's page offers the update the notification was about.
-    await page.getByRole('link', { name: 'Noisy' }).click();
-    await page.getByTestId('update-banner').filter({ hasText: 'version 2' }).waitFor();
+    await page.getByRole('link', { name: 'Noisy' }).first().click();
+    await page.getByTestId('update-banner').filter({ hasText: 'version 4' }).waitFor();
+  }, 120_000);
+
+  it('works with the keyboard alone: sign in, skip link, create a connector (Escape then Tab leaves the editor), switch tabs', async () => {
+    const token = await c.t.token('keys', 'ADMIN', 'kim');
+    const context = await c.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      /** The accessible name of what has focus, roughly (aria-label, else its label, else its text). */
+      const focused = () =>
+        page.evaluate(() => {
+          const e = document.activeElement as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> };
+          if (!e || e === document.body) return '';
+          return (e.getAttribute('aria-label') ?? e.labels?.[0]?.textContent ?? e.textContent ?? '').trim();
+        });
+      /** Presses Tab until the focused element is `name`; fails when it never gets there. */
+      const tabTo = async (name: string, max = 40) => {
+        for (let i = 0; i < max; i++) {
+          await page.keyboard.press('Tab');
+          if ((await focused()) === name) return;
+        }
+        throw new Error(`Tab never reached "${name}"`);
+      };
+      await page.goto(c.base + '/');
+      await page.getByLabel('API token').waitFor();
+      await tabTo('API token');
+      await page.keyboard.type(token);
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+      // The first Tab reaches the skip link, shown while focused; Enter moves focus to the content.
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('Skip to content');
+      const skip = page.getByRole('link', { name: 'Skip to content' });
+      expect(await skip.evaluate((el) => el.getBoundingClientRect().left >= 0)).toBe(true);
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+
+      await tabTo('New connector');
+      // The focus is visible.
+      expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'New connector' }).waitFor();
+      await tabTo('Title');
+      await page.keyboard.type('Keyed');
+      await tabTo('Connector code');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(validCode({ title: 'Keyed' }));
+      // Tab indents inside the editor; Escape then Tab moves on.
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('Connector code');
+      await page.keyboard.press('Escape');
+      await tabTo('Create connector', 3);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Keyed' }).waitFor();
+
+      await tabTo('Versions');
+      await page.keyboard.press('Enter');
+      await page.getByRole('table', { name: 'Versions' }).locator('tr[data-version="1"]').waitFor();
+      await tabTo('Share');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Private link' }).waitFor();
+      await expectAccessible(page, 'the share tab reached by keyboard');
+    } finally {
+      await context.close();
+    }
   }, 120_000);
 });

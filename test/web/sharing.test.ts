@@ -62,6 +62,10 @@ describe('console: rollout, deprecate, yank, private link limits, landing-page l
     await releaseNew(pub, id, 'Rolling', ['search_records'], 'drop create');
     const page = await c.signedIn(pub);
     await page.goto(c.base + connectorPath(id, 'share'));
+    // The preview says what installers will get: version 2 drops an action, a breaking change.
+    const preview = page.getByTestId('change-summary');
+    await preview.getByText('Breaking change').waitFor();
+    expect(await preview.innerText()).toContain('create_record');
     await page.getByLabel('Offer to (% of installers)').fill(String(percent));
     await page.getByRole('button', { name: 'Share version 2' }).click();
     await page.getByRole('status').filter({ hasText: `Version 2 is shared with ${percent}% of installers.` }).waitFor();
@@ -132,6 +136,10 @@ describe('console: rollout, deprecate, yank, private link limits, landing-page l
     // The installer is told, and an install gets version 1, the newest one not yanked.
     await installer.reload();
     await installer.getByText(/^v2 .*— yanked/).waitFor();
+    // The page shows what an install gets: version 1 (with the action version 2 dropped).
+    await installer.getByRole('heading', { name: 'Version 1', exact: true }).waitFor();
+    await installer.getByRole('listitem').filter({ hasText: /^create_record$/ }).waitFor();
+    await screenshot(installer, 'link-install-yanked');
     await installer.getByRole('button', { name: 'Install into dep-inst' }).click();
     await installer.getByText('A copy of').waitFor();
     expect(await installer.getByText('(parent version 1;').isVisible()).toBe(true);
@@ -252,8 +260,13 @@ describe('console: rollout, deprecate, yank, private link limits, landing-page l
 
     const visitor = await c.signedIn(await c.t.token('land-visitor', 'ADMIN', 'vera'));
     await visitor.getByRole('link', { name: 'Community library' }).click();
-    await visitor.getByLabel('Title').fill('Landed');
+    // Found by app (an app nobody else lists).
+    await visitor.getByLabel('App').fill('Nobody App');
     await visitor.getByRole('button', { name: 'Search' }).click();
+    await visitor.getByText('No listed connectors match.').waitFor();
+    await visitor.getByLabel('App').fill('Landed App');
+    await visitor.getByRole('button', { name: 'Search' }).click();
+    await visitor.getByRole('status').filter({ hasText: '1 listed' }).waitFor();
     await visitor.getByRole('link', { name: 'Landed' }).click();
     const get = visitor.getByRole('link', { name: 'Get it from the publisher' });
     await get.waitFor();

@@ -91,7 +91,11 @@ describe('console: restore, restore and release, keep ours', () => {
 
     const page = await c.signedIn(inst);
     await page.goto(c.base + connectorPath(copy.id));
-    await page.getByTestId('update-banner').waitFor();
+    const banner = page.getByTestId('update-banner');
+    await banner.waitFor();
+    // The banner names the breaking-change level: the parent's version 2 drops a trigger.
+    await banner.getByTestId('change-summary').getByText('Breaking change').waitFor();
+    expect(await banner.getByTestId('change-summary').innerText()).toContain('new_record');
     await page.getByRole('button', { name: 'Update from parent' }).click();
     const conflicts = page.getByRole('region', { name: 'Merge conflicts' });
     await conflicts.getByText("get('/me/ours')").waitFor();

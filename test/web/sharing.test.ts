@@ -8,7 +8,7 @@ import { CREATE, LINK, RELEASE, SHARE, UPDATE, connectorPath, startConsole, type
 // The Share tab beyond the first share, in a real Chromium through the UI: staged rollout widened
 // and rolled back, deprecate and yank (as installers see them), a private link's expiry, install
 // cap, use log and revocation, and a community listing that sends people to a landing page.
-describe('console: rollout, deprecate, yank, private link limits, landing-page listings', () => {
+describe('console: rollout, deprecate, yank, private link limits, listings (landing page, review reasons, catalog)', () => {
   let c: Console;
 
   beforeAll(async () => {
@@ -285,4 +285,24 @@ describe('console: rollout, deprecate, yank, private link limits, landing-page l
     await visitor.getByRole('status').filter({ hasText: '0 listed' }).or(visitor.getByText('No listed connectors match.')).first().waitFor();
     expect(await visitor.getByRole('link', { name: 'Landed' }).count()).toBe(0);
   }, 180_000);
+
+  it('offers the catalog apps to pick from; a typed catalog name becomes that app', async () => {
+    const pub = await c.t.token('catalog-pub', 'ADMIN', 'cora');
+    const id = await sharedConnector(pub, 'Catalogued');
+    const page = await c.signedIn(pub);
+    await page.goto(c.base + connectorPath(id, 'share'));
+    const app = page.getByLabel('App (from the catalog, or type a name)');
+    await app.waitFor();
+    // The input suggests the catalog (a datalist).
+    const options = await page.locator(`datalist#${await app.getAttribute('list')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(options).toEqual(expect.arrayContaining(['HubSpot', 'Salesforce', 'Slack']));
+    await app.fill('hubspot');
+    // Categories are required, and the refusal says so.
+    await page.getByRole('button', { name: 'List in the community library' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Give 1 to 10 category tags.' }).waitFor();
+    await page.getByLabel('Categories (comma separated)').fill('crm');
+    await page.getByRole('button', { name: 'List in the community library' }).click();
+    await page.getByTestId('listing-status').filter({ hasText: 'pending' }).waitFor();
+    await page.getByText(/· app HubSpot/).waitFor();
+  }, 120_000);
 });

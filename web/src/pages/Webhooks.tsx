@@ -129,7 +129,8 @@ export default function WebhooksPage() {
       {data.webhooks.nodes.length === 0 && <p>No webhooks.</p>}
       {data.webhooks.nodes.map((w) => (
         <div className="panel" key={w.id}>
-          <h2 className="mono">{w.url}</h2>
+          {/* OPERATORs are not shown targets (a URL may carry a secret): say so rather than an empty heading. */}
+          <h2 className={w.url ? 'mono' : undefined}>{w.url ?? 'Endpoint not shown to your role'}</h2>
           <p className="muted">
             {w.events.map(eventName).join(', ')} · since {when(w.createdAt)}{' '}
             {viewer.canWrite && (
@@ -139,7 +140,7 @@ export default function WebhooksPage() {
             )}
           </p>
           {w.deliveries.nodes.length > 0 ? (
-            <table className="list" aria-label={`Deliveries to ${w.url}`}>
+            <table className="list" aria-label={`Deliveries to ${w.url ?? 'this webhook'}`}>
               <thead>
                 <tr>
                   <th scope="col">Event</th>

@@ -106,7 +106,10 @@ export default function ManifestsPage() {
       <UserErrors errors={errors} />
       <section className="panel" aria-labelledby="export-heading">
         <h2 id="export-heading">Export</h2>
-        {released.length === 0 ? (
+        {/* A manifest carries code: not offered to roles that may not read it (OPERATOR). */}
+        {!viewer.canViewSource ? (
+          <p className="muted">Your role cannot export manifests: they carry connector code.</p>
+        ) : released.length === 0 ? (
           <p className="muted">No released connectors to export.</p>
         ) : (
           <fieldset>
@@ -128,9 +131,11 @@ export default function ManifestsPage() {
             ))}
           </fieldset>
         )}
-        <button type="button" onClick={download} disabled={picked.size === 0}>
-          Download manifest
-        </button>
+        {viewer.canViewSource && (
+          <button type="button" onClick={download} disabled={picked.size === 0}>
+            Download manifest
+          </button>
+        )}
       </section>
       {viewer.canWrite && (
         <section className="panel" aria-labelledby="import-heading">

@@ -293,6 +293,32 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await page.getByTestId('update-banner').filter({ hasText: 'version 4' }).waitFor();
   }, 120_000);
 
+  it('an OPERATOR is offered neither webhook changes nor manifest export or import (a manifest carries code)', async () => {
+    const admin = await c.t.token('ops-co', 'ADMIN', 'ada');
+    const { connector } = await c.gql(admin, CREATE, { input: { title: 'Ops visible', code: validCode({ title: 'Ops visible' }) } });
+    await c.gql(admin, RELEASE, { input: { id: connector.id } });
+    await c.gql(admin, 'mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { secret userErrors { code message } } }', {
+      input: { url: 'https://hooks.example.com/registry', events: ['VERSION_RELEASED'] },
+    });
+    const page = await c.signedIn(await c.t.token('ops-co', 'OPERATOR', 'olga'));
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    // Its target is not shown to an operator (a URL may carry a secret), and the page says so.
+    await page.getByRole('heading', { name: 'Endpoint not shown to your role' }).waitFor();
+    expect(await page.getByText('hooks.example.com').count()).toBe(0);
+    expect(await page.getByText('version.released · since').isVisible()).toBe(true);
+    expect(await page.getByLabel('HTTPS endpoint').count()).toBe(0);
+    for (const name of ['Register webhook', 'Remove']) expect(await page.getByRole('button', { name }).count()).toBe(0);
+    await expectAccessible(page, "an operator's webhooks page");
+
+    await page.getByRole('link', { name: 'Manifests' }).click();
+    await page.getByRole('heading', { name: 'Manifests' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Import' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Download manifest' }).count()).toBe(0);
+    expect(await page.getByRole('checkbox', { name: /Ops visible/ }).count()).toBe(0);
+    await page.getByText('Your role cannot export manifests: they carry connector code.').waitFor();
+    await expectAccessible(page, "an operator's manifests page");
+  }, 120_000);
+
   it('works with the keyboard alone: sign in, skip link, create a connector (Escape then Tab leaves the editor), switch tabs', async () => {
     const token = await c.t.token('keys', 'ADMIN', 'kim');
     const context = await c.browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -319,6 +319,18 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await expectAccessible(page, "an operator's manifests page");
   }, 120_000);
 
+  it("a platform reviewer's menu offers only what a reviewer may use", async () => {
+    const page = await c.signedIn(await c.t.reviewerToken('rhea'));
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Review queue' }).waitFor();
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Community library', 'Review queue']);
+    // The generator typed in by hand refuses in words, not with a blank page.
+    await page.goto(c.base + '/schema');
+    await page.getByLabel('Sample', { exact: true }).fill('{"a": 1}');
+    await page.getByRole('button', { name: 'Generate schema' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Reviewers act outside workspaces' }).waitFor();
+  }, 60_000);
+
   it('works with the keyboard alone: sign in, skip link, create a connector (Escape then Tab leaves the editor), switch tabs', async () => {
     const token = await c.t.token('keys', 'ADMIN', 'kim');
     const context = await c.browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -201,9 +201,13 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await expectAccessible(page, 'a private link with limits and its use log');
 
     // Once expired (time moved on), the link says so.
+    const shownUrl = async () => ((await page.getByTestId('share-link-url').count()) ? (await page.getByTestId('share-link-url').textContent())!.trim() : '');
+    /** Regenerates the link and waits until the new one (shown once) replaces what was shown. */
     const regenerated = async () => {
+      const before = await shownUrl();
       await page.getByRole('button', { name: 'Regenerate link' }).click();
-      return (await page.getByTestId('share-link-url').textContent())!.trim();
+      await expect.poll(shownUrl).not.toBe(before);
+      return shownUrl();
     };
     await page.getByLabel('Install cap').fill('');
     const url2 = await regenerated();
@@ -247,6 +251,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await item.getByLabel('Reason').fill('Describe what the connector does.');
     await item.getByRole('button', { name: 'Reject' }).click();
     await rita.getByRole('status').filter({ hasText: 'Landed: rejected.' }).waitFor();
+    await expectAccessible(rita, 'the review queue after a rejection');
     await page.reload();
     await page.getByTestId('listing-status').filter({ hasText: 'rejected' }).waitFor();
     await page.getByText('reviewer said: “Describe what the connector does.”').waitFor();
@@ -267,6 +272,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await visitor.getByLabel('App').fill('Landed App');
     await visitor.getByRole('button', { name: 'Search' }).click();
     await visitor.getByRole('status').filter({ hasText: '1 listed' }).waitFor();
+    await expectAccessible(visitor, 'library search results');
     await visitor.getByRole('link', { name: 'Landed' }).click();
     const get = visitor.getByRole('link', { name: 'Get it from the publisher' });
     await get.waitFor();
@@ -304,5 +310,6 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await page.getByRole('button', { name: 'List in the community library' }).click();
     await page.getByTestId('listing-status').filter({ hasText: 'pending' }).waitFor();
     await page.getByText(/· app HubSpot/).waitFor();
+    await expectAccessible(page, 'a listing sent to review');
   }, 120_000);
 });

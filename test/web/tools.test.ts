@@ -185,6 +185,7 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await done.waitFor();
     expect(await done.getByRole('row', { name: /Alpha CRM/ }).innerText()).toMatch(/Alpha CRM\s+create\s+v1/);
     expect(await bob.getByRole('table', { name: 'Dry run: nothing written yet' }).count()).toBe(0);
+    await expectAccessible(bob, 'a finished manifest import');
     expect(await count()).toBe(2);
     await bob.getByRole('link', { name: 'Connectors', exact: true }).click();
     const row = bob.getByRole('row', { name: /Alpha CRM/ });
@@ -324,6 +325,7 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Review queue' }).waitFor();
     expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Community library', 'Review queue']);
+    await expectAccessible(page, "a reviewer's start page");
     // The generator typed in by hand refuses in words, not with a blank page.
     await page.goto(c.base + '/schema');
     await page.getByLabel('Sample', { exact: true }).fill('{"a": 1}');

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../code/analyze.js';
+import { MAX_DIAGNOSTICS, type Diagnostic } from '../code/analyze.js';
 import {
   connectorSearchWhere,
   createConnector,
@@ -89,7 +89,7 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
     hasErrors: t.exposeBoolean('hasErrors', { description: 'A version with errors is a draft: it cannot be released.' }),
     diagnostics: t.field({
       type: [DiagnosticRef],
-      description: 'Syntax and semantic findings in the code, in order of position; empty when the code is clean. Errors make `hasErrors` true.',
+      description: `Syntax and semantic findings in the code (at most ${MAX_DIAGNOSTICS}; past that, errors are kept before warnings), the first error first; empty when the code is clean. Errors make \`hasErrors\` true.`,
       select: { diagnostics: true }, resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
     actions: t.exposeStringList('actions', { description: 'Names of the actions this version defines.' }),
     triggers: t.exposeStringList('triggers', { description: 'Names of the triggers this version defines.' }),

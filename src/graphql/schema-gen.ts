@@ -63,7 +63,7 @@ SchemaFieldRef.implement({
     toggleField: t.field({ type: SchemaFieldRef, nullable: true, description: 'The alternative free-text control a toggle switches to (`toggle_field`, for booleans); null otherwise.', resolve: (f) => f.toggle_field ?? null }),
     of: t.field({ type: FieldTypeEnum, nullable: true, description: 'Element type of an array.', resolve: (f) => f.of ?? null }),
     properties: t.field({ type: [SchemaFieldRef], nullable: true, description: 'Nested fields of an object, or of the elements of an array of objects; null otherwise.', resolve: (f) => f.properties ?? null }),
-    optional: t.boolean({ description: 'Whether the field may be left out (`optional` in the SDK); false unless the generator marked it.', resolve: (f) => f.optional ?? false }),
+    optional: t.boolean({ description: 'Whether the field may be left out (`optional` in the SDK): true when some objects of a JSON sample lack it.', resolve: (f) => f.optional ?? false }),
   }),
 });
 

@@ -97,6 +97,14 @@ for (const backend of await backends()) {
       expect(again.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_RELEASED', message: expect.stringContaining('already released') });
       const shared = await client.mutate<any>({ mutation: gql(SHARE), variables: { input: { id } } });
       expect(shared.data.shareConnector).toMatchObject({ connector: { id, latestSharedVersion: 2 }, userErrors: [] });
+
+      // The normalized cache holds one Connector under its global ID, updated by every payload;
+      // the refused release (connector: null) left it as the first release made it.
+      const cached = client.cache.readFragment<any>({
+        id: client.cache.identify({ __typename: 'Connector', id }),
+        fragment: gql`fragment Cached on Connector { title latestVersion latestReleasedVersion latestSharedVersion }`,
+      });
+      expect(cached).toMatchObject({ title: 'Apollo A', latestVersion: 2, latestReleasedVersion: 2, latestSharedVersion: 2 });
     }, 120_000);
 
     it('Apollo Client: a subscription through a graphql-sse link receives the event of a mutation', async () => {

@@ -1,6 +1,6 @@
 import { graphql, useFragment } from 'react-relay';
 import type { SharedConnectorView_connector$key } from '../__generated__/SharedConnectorView_connector.graphql';
-import { when } from '../format';
+import { counted, when } from '../format';
 import { Markdown } from './lazy';
 import { Logo } from './Logo';
 
@@ -47,8 +47,8 @@ export function SharedConnectorView({ connector }: { connector: SharedConnectorV
         <h1>{c.title}</h1>
       </div>
       <p className="muted">
-        By {c.publisher.name} ({c.publisher.workspace}: {c.publisher.listedConnectors} listed connectors, {c.publisher.totalInstalls} installs) · {c.totalInstalls} installs of
-        this connector
+        By {c.publisher.name} ({c.publisher.workspace}: {counted(c.publisher.listedConnectors, 'listed connector')}, {counted(c.publisher.totalInstalls, 'install')}) ·{' '}
+        {counted(c.totalInstalls, 'install')} of this connector
       </p>
       {c.description && <Markdown source={c.description} />}
       {v && (

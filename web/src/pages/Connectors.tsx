@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import type { ConnectorsPage_list$key } from '../__generated__/ConnectorsPage_list.graphql';
 import type { ConnectorsPageQuery } from '../__generated__/ConnectorsPageQuery.graphql';
 import { Logo } from '../components/Logo';
+import { counted } from '../format';
 import { useViewer } from '../viewer';
 
 const PAGE = 20;
@@ -78,7 +79,7 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
         <label htmlFor="connector-search">Search by title</label>
         <input id="connector-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Title contains…" />
         <span role="status" className="muted">
-          {pending ? 'Searching…' : `${data.connectors.totalCount} connector${data.connectors.totalCount === 1 ? '' : 's'}`}
+          {pending ? 'Searching…' : counted(data.connectors.totalCount, 'connector')}
         </span>
       </div>
       {edges.length === 0 ? (

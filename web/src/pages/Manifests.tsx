@@ -4,7 +4,7 @@ import type { ManifestsExportQuery } from '../__generated__/ManifestsExportQuery
 import type { ManifestsImportMutation, ManifestsImportMutation$data } from '../__generated__/ManifestsImportMutation.graphql';
 import type { ManifestsPageQuery } from '../__generated__/ManifestsPageQuery.graphql';
 import { UserErrors, type UserError } from '../components/UserErrors';
-import { refusal } from '../format';
+import { counted, refusal } from '../format';
 import { useViewer } from '../viewer';
 
 type Entries = NonNullable<ManifestsImportMutation$data['importManifest']['entries']>;
@@ -146,7 +146,7 @@ export default function ManifestsPage() {
               Preview (dry run)
             </button>
             <button type="button" className="primary" onClick={() => importIt(false)} disabled={!plan || running}>
-              Import {plan ? `${plan.length} connector${plan.length === 1 ? '' : 's'}` : ''}
+              Import {plan ? counted(plan.length, 'connector') : ''}
             </button>
           </div>
           {plan && <EntryTable caption="Dry run: nothing written yet" entries={plan} would />}

@@ -42,7 +42,7 @@ export default function LinkInstallPage() {
   if (!data.sharedConnector) return <p className="error-box">This link is unknown or was revoked.</p>;
   return (
     <article>
-      <SharedConnectorView connector={data.sharedConnector} />
+      <SharedConnectorView connector={data.sharedConnector} canLoadMore={false} />
       <UserErrors errors={errors} />
       {viewer.canWrite ? (
         <button

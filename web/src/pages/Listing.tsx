@@ -38,7 +38,7 @@ export default function ListingPage({ id }: { id: string }) {
   if (!l || !l.connector) return <p>This listing is not in the library.</p>;
   return (
     <article>
-      <SharedConnectorView connector={l.connector} />
+      <SharedConnectorView connector={l.connector} canLoadMore />
       <p>
         App: {l.appName}
         {(l.categories?.length ?? 0) > 0 && ` · Categories: ${l.categories!.join(', ')}`}

@@ -1,0 +1,45 @@
+import { Suspense, useDeferredValue } from 'react';
+import { graphql, useLazyLoadQuery } from 'react-relay';
+import type { CatalogAppInputQuery } from '../__generated__/CatalogAppInputQuery.graphql';
+
+const SUGGESTIONS = 20;
+
+/**
+ * A text input for an app name that suggests, as you type, the catalog apps whose names contain
+ * the text (the catalog is searched on the server, not cut at a first page). Free text stays allowed.
+ */
+export function CatalogAppInput({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
+  const search = useDeferredValue(value.trim());
+  return (
+    <>
+      <input id={id} list={`${id}-apps`} value={value} onChange={(e) => onChange(e.target.value)} required autoComplete="off" />
+      <Suspense fallback={<datalist id={`${id}-apps`} />}>
+        <Suggestions listId={`${id}-apps`} search={search} />
+      </Suspense>
+    </>
+  );
+}
+
+function Suggestions({ listId, search }: { listId: string; search: string }) {
+  const data = useLazyLoadQuery<CatalogAppInputQuery>(
+    graphql`
+      query CatalogAppInputQuery($search: String, $count: Int!) {
+        catalogApps(search: $search, first: $count) {
+          nodes {
+            id
+            name
+          }
+        }
+      }
+    `,
+    { search: search || null, count: SUGGESTIONS },
+    { fetchPolicy: 'store-or-network' },
+  );
+  return (
+    <datalist id={listId}>
+      {data.catalogApps.nodes.map((a) => (
+        <option key={a.id} value={a.name} />
+      ))}
+    </datalist>
+  );
+}

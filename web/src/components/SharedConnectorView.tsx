@@ -5,6 +5,7 @@ import { LoadMore } from './LoadMore';
 import { counted, when } from '../format';
 import { Markdown } from './lazy';
 import { Logo } from './Logo';
+import { Definitions } from './Definitions';
 
 /**
  * A shared connector as another workspace sees it: the shared version only. `canLoadMore`: the
@@ -54,16 +55,7 @@ export function SharedConnectorView({ connector, canLoadMore }: { connector: Sha
         <>
           <h2>Version {v.number}</h2>
           {v.deprecationMessage && <p className="warn-box">Deprecated: {v.deprecationMessage}</p>}
-          <div className="grid2">
-            <div>
-              <h3>Actions</h3>
-              {v.actions.length ? <ul>{v.actions.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
-            </div>
-            <div>
-              <h3>Triggers</h3>
-              {v.triggers.length ? <ul>{v.triggers.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
-            </div>
-          </div>
+          <Definitions actions={v.actions} triggers={v.triggers} />
         </>
       )}
       <VersionNotes connector={c} canLoadMore={canLoadMore} />

@@ -3,6 +3,7 @@ import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
 import { Link } from 'wouter';
 import type { ConnectorsPage_list$key } from '../__generated__/ConnectorsPage_list.graphql';
 import type { ConnectorsPageQuery } from '../__generated__/ConnectorsPageQuery.graphql';
+import { LoadMore } from '../components/LoadMore';
 import { Logo } from '../components/Logo';
 import { counted } from '../format';
 import { useViewer } from '../viewer';
@@ -112,11 +113,7 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
           </tbody>
         </table>
       )}
-      {hasNext && (
-        <button type="button" onClick={() => loadNext(PAGE)} disabled={isLoadingNext}>
-          {isLoadingNext ? 'Loading…' : 'Show more'}
-        </button>
-      )}
+      <LoadMore shown={edges.length} total={data.connectors.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="connectors" />
     </>
   );
 }

@@ -42,7 +42,7 @@ export default function ManifestsPage() {
             title
             version
           }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);

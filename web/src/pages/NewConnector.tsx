@@ -45,13 +45,7 @@ export default function NewConnectorPage() {
         connector {
           id
         }
-        userErrors {
-          code
-          message
-          field
-          detail
-          latestVersion
-        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);

@@ -50,13 +50,7 @@ export default function NotificationsPage() {
       markNotificationsRead(input: $input) {
         __typename
         marked
-        userErrors {
-          code
-          message
-          field
-          detail
-          latestVersion
-        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);

@@ -75,13 +75,7 @@ function Queue() {
           status
           reviewReason
         }
-        userErrors {
-          code
-          message
-          field
-          detail
-          latestVersion
-        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);

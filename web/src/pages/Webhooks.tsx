@@ -41,7 +41,7 @@ export default function WebhooksPage() {
       registerWebhook(input: $input) {
         __typename
         secret
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -49,7 +49,7 @@ export default function WebhooksPage() {
     mutation WebhooksRemoveMutation($input: RemoveWebhookInput!) {
       removeWebhook(input: $input) {
         __typename
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);

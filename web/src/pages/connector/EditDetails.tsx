@@ -32,13 +32,7 @@ export function EditDetails({ connector }: { connector: EditDetails_connector$ke
           description
           logoUrl
         }
-        userErrors {
-          code
-          message
-          field
-          detail
-          latestVersion
-        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);

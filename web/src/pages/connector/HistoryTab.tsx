@@ -98,13 +98,7 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
             }
           }
         }
-        userErrors {
-          code
-          message
-          field
-          detail
-          latestVersion
-        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -117,6 +111,7 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
       (r) => r.connector && `Version ${version} restored as version ${r.connector.latestVersion}${release ? ' and released' : ''}.`,
     );
   const idOf = (n: number) => versions.find((v) => v.number === n)?.id;
+  const numbers = versions.map((v) => v.number);
 
   return (
     <>
@@ -131,21 +126,9 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
           }}
         >
           <label htmlFor="compare-from">From</label>
-          <select id="compare-from" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v.number} value={v.number}>
-                Version {v.number}
-              </option>
-            ))}
-          </select>
+          <VersionSelect id="compare-from" numbers={numbers} value={from} onChange={setFrom} />
           <label htmlFor="compare-to">to</label>
-          <select id="compare-to" value={to} onChange={(e) => setTo(Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v.number} value={v.number}>
-                Version {v.number}
-              </option>
-            ))}
-          </select>
+          <VersionSelect id="compare-to" numbers={numbers} value={to} onChange={setTo} />
           <button type="submit">Compare</button>
         </form>
         {compare && (
@@ -208,6 +191,18 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
       </table>
       <LoadMore shown={versions.length} total={c.versions.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="versions" />
     </>
+  );
+}
+
+function VersionSelect({ id, numbers, value, onChange }: { id: string; numbers: readonly number[]; value: number; onChange: (n: number) => void }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+      {numbers.map((n) => (
+        <option key={n} value={n}>
+          Version {n}
+        </option>
+      ))}
+    </select>
   );
 }
 

@@ -74,7 +74,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
         __typename
         connector { ...ShareTab_connector latestSharedVersionNote }
         
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -83,7 +83,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       setRollout(input: $input) {
         __typename
         connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -92,7 +92,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       rollbackRollout(input: $input) {
         __typename
         connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -101,7 +101,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       createShareLink(input: $input) {
         __typename
         token connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -110,7 +110,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       revokeShareLink(input: $input) {
         __typename
         revoked connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -119,7 +119,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       listConnector(input: $input) {
         __typename
         listing { id status reviewReason appName categories preventDirectInstall landingPageUrl }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -128,7 +128,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       unlistConnector(input: $input) {
         __typename
         connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);

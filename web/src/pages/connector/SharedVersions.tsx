@@ -42,13 +42,7 @@ export function SharedVersions({ connector, canWrite, run }: { connector: Shared
         connector {
           ...ShareTab_connector
         }
-        userErrors {
-          code
-          message
-          field
-          detail
-          latestVersion
-        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -59,13 +53,7 @@ export function SharedVersions({ connector, canWrite, run }: { connector: Shared
         connector {
           ...ShareTab_connector
         }
-        userErrors {
-          code
-          message
-          field
-          detail
-          latestVersion
-        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);

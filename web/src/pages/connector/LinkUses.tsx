@@ -1,12 +1,32 @@
-import { graphql, usePaginationFragment } from 'react-relay';
+import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
 import type { LinkUses_link$key } from '../../__generated__/LinkUses_link.graphql';
+import type { LinkUsesQuery } from '../../__generated__/LinkUsesQuery.graphql';
 import { LoadMore } from '../../components/LoadMore';
 import { when } from '../../format';
 
 const PAGE = 20;
 
-/** The private link's use log: who installed through it, a page at a time. */
-export function LinkUses({ link }: { link: LinkUses_link$key }) {
+/**
+ * The private link's use log: who installed through it, a page at a time. Read by its own query
+ * (not with the Share tab's mutations, whose answers would nest too deep for the gateway's limit).
+ */
+export function LinkUses({ linkId }: { linkId: string }) {
+  const query = useLazyLoadQuery<LinkUsesQuery>(
+    graphql`
+      query LinkUsesQuery($id: ID!) {
+        node(id: $id) {
+          ...LinkUses_link @alias(as: "link")
+        }
+      }
+    `,
+    { id: linkId },
+    { fetchPolicy: 'store-and-network' },
+  );
+  if (!query.node?.link) return null;
+  return <Uses link={query.node.link} />;
+}
+
+function Uses({ link }: { link: LinkUses_link$key }) {
   const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
     graphql`
       fragment LinkUses_link on ShareLink

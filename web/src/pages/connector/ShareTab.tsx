@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { Suspense, useState, type FormEvent } from 'react';
 import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
 import type { ShareTabQuery } from '../../__generated__/ShareTabQuery.graphql';
 import { CatalogAppInput } from '../../components/CatalogAppInput';
@@ -26,8 +26,8 @@ graphql`
       createdAt
       expiresAt
       maxInstalls
+      id
       installCount
-      ...LinkUses_link
     }
     listing {
       id
@@ -225,7 +225,9 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
                 {c.shareLink.maxInstalls != null ? ` of at most ${c.shareLink.maxInstalls}` : ''}
               </dd>
             </dl>
-            <LinkUses link={c.shareLink} />
+            <Suspense fallback={<p className="loading">Loading the use log…</p>}>
+              <LinkUses linkId={c.shareLink.id} />
+            </Suspense>
           </>
         ) : (
           <p className="muted">No active private link.</p>

@@ -1,8 +1,29 @@
 import { Suspense, useDeferredValue } from 'react';
-import { graphql, useLazyLoadQuery } from 'react-relay';
+import { fetchQuery, graphql, useLazyLoadQuery } from 'react-relay';
+import type { Environment } from 'relay-runtime';
 import type { CatalogAppInputQuery } from '../__generated__/CatalogAppInputQuery.graphql';
 
-const SUGGESTIONS = 20;
+/** Suggestions per search (a page of the API at most): typing narrows them on the server. */
+const SUGGESTIONS = 100;
+
+const catalogAppsQuery = graphql`
+  query CatalogAppInputQuery($search: String, $count: Int!) {
+    catalogApps(search: $search, first: $count) {
+      nodes {
+        id
+        name
+      }
+    }
+  }
+`;
+
+/** The catalog app a typed name names, in any case ("hubspot" is HubSpot); null for free text. */
+export async function findCatalogApp(environment: Environment, name: string): Promise<{ id: string; name: string } | null> {
+  const wanted = name.trim().toLowerCase();
+  if (!wanted) return null;
+  const data = await fetchQuery<CatalogAppInputQuery>(environment, catalogAppsQuery, { search: name.trim(), count: SUGGESTIONS }).toPromise();
+  return data?.catalogApps.nodes.find((a) => a.name.toLowerCase() === wanted) ?? null;
+}
 
 /**
  * A text input for an app name that suggests, as you type, the catalog apps whose names contain
@@ -22,16 +43,7 @@ export function CatalogAppInput({ id, value, onChange }: { id: string; value: st
 
 function Suggestions({ listId, search }: { listId: string; search: string }) {
   const data = useLazyLoadQuery<CatalogAppInputQuery>(
-    graphql`
-      query CatalogAppInputQuery($search: String, $count: Int!) {
-        catalogApps(search: $search, first: $count) {
-          nodes {
-            id
-            name
-          }
-        }
-      }
-    `,
+    catalogAppsQuery,
     { search: search || null, count: SUGGESTIONS },
     { fetchPolicy: 'store-or-network' },
   );

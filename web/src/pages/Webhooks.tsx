@@ -17,7 +17,8 @@ const EVENTS: [LifecycleEventType, string][] = [
   ['UPDATE_AVAILABLE', 'update.available'],
   ['LISTING_REVIEWED', 'listing.reviewed'],
 ];
-const PAGE = 20;
+// Webhooks and deliveries per page: a page of each within the query cost limit.
+const PAGE = 10;
 const eventName = (e: string) => EVENTS.find(([value]) => value === e)?.[1] ?? e;
 
 export default function WebhooksPage() {
@@ -147,7 +148,7 @@ function Webhook({ webhook, onRemove }: { webhook: Webhooks_webhook$key; onRemov
     graphql`
       fragment Webhooks_webhook on Webhook
       @refetchable(queryName: "WebhookDeliveriesPaginationQuery")
-      @argumentDefinitions(count: { type: "Int", defaultValue: 20 }, cursor: { type: "String" }) {
+      @argumentDefinitions(count: { type: "Int", defaultValue: 10 }, cursor: { type: "String" }) {
         id
         url
         events

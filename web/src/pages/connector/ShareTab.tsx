@@ -1,7 +1,7 @@
 import { Suspense, useState, type FormEvent } from 'react';
 import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
 import type { ShareTabQuery } from '../../__generated__/ShareTabQuery.graphql';
-import { CatalogAppInput } from '../../components/CatalogAppInput';
+import { CatalogAppInput, findCatalogApp } from '../../components/CatalogAppInput';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { refusal, when } from '../../format';
 import { ChangeSummary } from './ChangeSummary';
@@ -278,18 +278,20 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              run(
-                list,
-                'listConnector',
-                {
-                  id,
-                  // A name typed exactly as a catalog app's is that app (the server matches it).
-                  appName: appName.trim(),
-                  categories: categories.split(',').map((s) => s.trim()).filter(Boolean),
-                  preventDirectInstall: prevent,
-                  landingPageUrl: landing || null,
-                },
-                () => 'Listing sent to review.',
+              void findCatalogApp(environment, appName).then((known) =>
+                run(
+                  list,
+                  'listConnector',
+                  {
+                    id,
+                    // A catalog app's name typed in any case is that app.
+                    ...(known ? { appId: known.id } : { appName: appName.trim() }),
+                    categories: categories.split(',').map((s) => s.trim()).filter(Boolean),
+                    preventDirectInstall: prevent,
+                    landingPageUrl: landing || null,
+                  },
+                  () => 'Listing sent to review.',
+                ),
               );
             }}
           >

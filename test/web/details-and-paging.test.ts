@@ -84,6 +84,7 @@ describe('console: connector details and long lists', () => {
     await row.waitFor();
     expect(await row.getByRole('img', { name: 'Acme Billing logo' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Old title' }).count()).toBe(0);
+    await page.getByRole('status').filter({ hasText: /^1 connector$/ }).waitFor(); // one, not "1 connectors"
     await screenshot(page, 'connectors-after-edit');
 
     // Removing the logo: the list falls back to the placeholder.
@@ -101,6 +102,33 @@ describe('console: connector details and long lists', () => {
     const olga = await signedIn(await t.token('acme', 'OPERATOR', 'olga'), `/connectors/${encodeURIComponent(connector.id)}`);
     await olga.getByRole('heading', { name: 'Acme Billing' }).waitFor();
     expect(await olga.getByRole('button', { name: 'Edit details' }).count()).toBe(0);
+  }, 180_000);
+
+  it('the version history reads past its first page, and compares a version from the second page with the latest', async () => {
+    const token = await t.token('hist', 'ADMIN', 'hugo');
+    const { connector } = await gql(token, CREATE, { input: { title: 'Long history', code: validCode({ title: 'Long history' }), note: 'v1' } });
+    const UPDATE = 'mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { latestVersion } userErrors { code message } } }';
+    for (let v = 2; v <= 27; v++) await gql(token, UPDATE, { input: { id: connector.id, note: `v${v}` } });
+    // Version 27's code differs from version 1's by one action.
+    await gql(token, UPDATE, { input: { id: connector.id, code: validCode({ title: 'Long history', actions: ['search_records'] }), note: 'v28' } });
+
+    const page = await signedIn(token, `/connectors/${encodeURIComponent(connector.id)}/history`);
+    const rows = page.getByRole('table', { name: 'Versions' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    await page.getByText('25 of 28 shown').waitFor();
+    expect(await page.getByLabel('From').locator('option').count()).toBe(25);
+    await page.getByRole('button', { name: 'Load more versions' }).click();
+    await expect.poll(() => rows.count()).toBe(28);
+    expect(await page.getByRole('button', { name: 'Load more versions' }).count()).toBe(0);
+    expect(await rows.last().getAttribute('data-version')).toBe('1');
+
+    await page.getByLabel('From').selectOption('1');
+    await page.getByLabel('to', { exact: true }).selectOption('28');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    const comparison = page.getByRole('region', { name: 'Version 1 compared with version 28' });
+    await comparison.getByText('removed create_record').waitFor();
+    await comparison.getByTestId('diff-view').locator('.cm-changedLine').first().waitFor();
+    await screenshot(page, 'history-second-page-compare');
   }, 180_000);
 
   const LISTED = 27; // more than a page of the review queue (20) and of the library (25)

@@ -73,15 +73,25 @@ export const NotificationNode = builder.prismaNode('Notification', {
   }),
 });
 
+/** The `notifications` arguments as the domain's filter; a malformed connector ID is refused (NOT_FOUND), a foreign one finds nothing. */
+function notificationsFilter(ctx: Parameters<typeof notificationsWhere>[0], args: { unreadOnly?: boolean | null; connector?: string | number | null }) {
+  return notificationsWhere(ctx, {
+    unreadOnly: args.unreadOnly ?? false,
+    connectorId: args.connector == null ? undefined : parseGlobalId(String(args.connector), 'Connector', 'connector'),
+  });
+}
+
 builder.queryFields((t) => ({
   notifications: t.prismaConnection({
     type: 'Notification',
     cursor: 'id',
     description: "Your workspace's update notifications, newest first.",
-    args: { unreadOnly: t.arg.boolean({ defaultValue: false, description: 'Only those not marked read.' }) },
-    totalCount: (_p, args, ctx) => ctx.prisma.notification.count({ where: notificationsWhere(ctx, args.unreadOnly ?? false) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.notification.findMany({ ...query, where: notificationsWhere(ctx, args.unreadOnly ?? false), orderBy: { id: 'desc' } }),
+    args: {
+      unreadOnly: t.arg.boolean({ defaultValue: false, description: 'Only those not marked read.' }),
+      connector: t.arg.id({ description: 'Only those about this copy (a connector of your workspace, global ID).' }),
+    },
+    totalCount: (_p, args, ctx) => ctx.prisma.notification.count({ where: notificationsFilter(ctx, args) }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.notification.findMany({ ...query, where: notificationsFilter(ctx, args), orderBy: { id: 'desc' } }),
   }, namedConnection(NotificationNode, 'Notification', 'notifications')),
 }));
 

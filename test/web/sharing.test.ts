@@ -299,9 +299,11 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await page.goto(c.base + connectorPath(id, 'share'));
     const app = page.getByLabel('App (from the catalog, or type a name)');
     await app.waitFor();
-    // The input suggests the catalog (a datalist).
-    const options = await page.locator(`datalist#${await app.getAttribute('list')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(options).toEqual(expect.arrayContaining(['HubSpot', 'Salesforce', 'Slack']));
+    // The input suggests the catalog (a datalist), narrowed as you type.
+    const options = async () => page.locator(`datalist#${await app.getAttribute('list')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    await expect.poll(options).toEqual(expect.arrayContaining(['HubSpot', 'Salesforce', 'Slack']));
+    await app.fill('hub');
+    await expect.poll(options).toEqual(['GitHub', 'HubSpot']);
     await app.fill('hubspot');
     // Categories are required, and the refusal says so.
     await page.getByRole('button', { name: 'List in the community library' }).click();

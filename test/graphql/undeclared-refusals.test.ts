@@ -10,7 +10,7 @@ import UserErrorsPlugin from '../../src/graphql/user-errors.js';
  * same plugin shows what happens when one does.
  */
 function schemaWith(refusal: Error) {
-  const builder = new SchemaBuilder<{ Context: { log?: { error(obj: unknown, msg: string): void } } }>({ plugins: [UserErrorsPlugin] });
+  const builder = new SchemaBuilder<{ Context: { log?: { error(obj: unknown, msg: string): void } } }>({ plugins: [UserErrorsPlugin] } as never); // no Prisma here (its plugin's options are declared globally)
   const UserError = builder.objectRef<{ code: string; message: string }>('UserError').implement({
     fields: (t) => ({ code: t.exposeString('code'), message: t.exposeString('message') }),
   });

@@ -37,7 +37,7 @@ const pageQuery = graphql`
  * page is visible, on return to it, and on demand. Paused once more was loaded by hand, so that
  * a refresh does not take those rows away; the Refresh button still works then.
  */
-function useDeliveriesRefresh(paged: boolean) {
+function useDeliveriesRefresh(paged: boolean, onError: (e: Error) => void) {
   const environment = useRelayEnvironment();
   const [refreshing, setRefreshing] = useState(false);
   const [refreshedAt, setRefreshedAt] = useState(() => new Date());
@@ -48,9 +48,12 @@ function useDeliveriesRefresh(paged: boolean) {
         setRefreshing(false);
         setRefreshedAt(new Date());
       },
-      error: () => setRefreshing(false),
+      error: (e: Error) => {
+        setRefreshing(false);
+        onError(e);
+      },
     });
-  }, [environment]);
+  }, [environment, onError]);
   useEffect(() => {
     if (paged) return;
     let timer: ReturnType<typeof setInterval> | undefined;
@@ -77,11 +80,11 @@ export default function WebhooksPage() {
   const [fetchKey, setFetchKey] = useState(0);
   const data = useLazyLoadQuery<WebhooksPageQuery>(pageQuery, { count: PAGE }, { fetchPolicy: 'network-only', fetchKey });
   const [paged, setPaged] = useState(false);
-  const { refresh, refreshing, refreshedAt } = useDeliveriesRefresh(paged);
+  const outcome = useOutcome();
+  const { refresh, refreshing, refreshedAt } = useDeliveriesRefresh(paged, outcome.fail);
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<Set<LifecycleEventType>>(new Set(['VERSION_RELEASED', 'VERSION_SHARED']));
   const [secret, setSecret] = useState<string | null>(null);
-  const outcome = useOutcome();
   const [register, registering] = useMutation(graphql`
     mutation WebhooksRegisterMutation($input: RegisterWebhookInput!) {
       registerWebhook(input: $input) {
@@ -153,7 +156,15 @@ export default function WebhooksPage() {
         </form>
       )}
       <div className="row">
-        <button type="button" onClick={refresh} disabled={refreshing}>
+        {/* Back to the first pages (what Load more added goes), and the timer runs again. */}
+        <button
+          type="button"
+          onClick={() => {
+            setPaged(false);
+            refresh();
+          }}
+          disabled={refreshing}
+        >
           {refreshing ? 'Refreshing…' : 'Refresh'}
         </button>
         <span className="muted small">

@@ -40,6 +40,13 @@ function prismaWith(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) =>
   return prisma;
 }
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers live in PGlite's WASM memory, which is never handed
+ * back: they alone made ~150 MB of a fresh server's RSS. The registry's working set is small and the
+ * operating system caches the data files below PGlite anyway, so 16 MB is plenty.
+ */
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   // Only the driver in use is loaded: PGlite's WASM is not compiled for a PostgreSQL server, nor pg for PGlite.
   if (opts.url) {
@@ -70,7 +77,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const dataDir = opts.dataDir ?? 'memory://';
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const unlock = dataDir.startsWith('memory://') ? async () => {} : await lockDataDir(dataDir, opts.lockWaitMs);
-  const lite = await PGlite.create(dataDir).catch(async (error: unknown) => {
+  const lite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] }).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CodeAnalysis } from '../code/analyze.js';
+import type { CodeAnalysis, StoredAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Connector } from '../generated/prisma/client.js';
@@ -32,7 +32,7 @@ export function connectorName(title: string, workspaceId: number): string {
 }
 
 /** What a version keeps of its code's analysis (a copy of the same code reuses it). */
-export type StoredAnalysis = Pick<CodeAnalysis, 'diagnostics' | 'hasErrors' | 'actions' | 'triggers' | 'structure'>;
+export type { StoredAnalysis };
 
 export function versionData(code: string, note: string | null | undefined, analysis: StoredAnalysis) {
   return {

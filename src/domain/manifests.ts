@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CodeAnalysis } from '../code/analyze.js';
+import type { StoredAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import { appendVersion, connectorName, lockConnector, releaseLocked, versionData } from './connectors.js';
 import { requireSourceViewer } from './access.js';
@@ -116,7 +116,7 @@ export async function importManifest(
   }
   const manifest = parsed.data;
   const names = new Set<string>();
-  const checked: { entry: Manifest['connectors'][number]; analysis: CodeAnalysis; title: string }[] = [];
+  const checked: { entry: Manifest['connectors'][number]; analysis: StoredAnalysis; title: string }[] = [];
   for (const [index, entry] of manifest.connectors.entries()) {
     if (names.has(entry.name)) entryError(index, entry.name, new InvalidInputError('the same connector appears twice.', 'input.name'));
     names.add(entry.name);

@@ -34,18 +34,33 @@ export function connectorName(title: string, workspaceId: number): string {
 /** What a version keeps of its code's analysis (a copy of the same code reuses it). */
 export type { StoredAnalysis };
 
-export function versionData(code: string, note: string | null | undefined, analysis: StoredAnalysis) {
-  return {
-    code,
-    note: note ?? null,
-    codeSize: Buffer.byteLength(code, 'utf8'),
-    codeSha256: codeDigest(code),
-    diagnostics: analysis.diagnostics as unknown as Prisma.InputJsonValue,
-    hasErrors: analysis.hasErrors,
-    actions: analysis.actions,
-    triggers: analysis.triggers,
-    structure: (analysis.structure ?? undefined) as Prisma.InputJsonValue | undefined,
-  };
+export interface NewVersion {
+  connectorId: number;
+  number: number;
+  code: string;
+  note: string | null | undefined;
+  analysis: StoredAnalysis;
+  createdById: number | null;
+  /** Released as it is made (imports, OEM copies). */
+  releasedAt?: Date | null;
+  releasedById?: number | null;
+}
+
+/**
+ * Writes a version row: the one place versions are made. A parameterized INSERT rather than
+ * Prisma's create, because Prisma's query building walks the arguments on the main thread: for
+ * 10 MB of code and its ~4 MB structure that was 1.5-2.2 s of CPU (a stall for every other
+ * request), against 0.2-0.7 s here, mostly spent by the database.
+ */
+export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
+  const { diagnostics, hasErrors, actions, triggers, structure } = v.analysis;
+  await tx.$executeRaw`
+    INSERT INTO connector_versions
+      (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
+    VALUES
+      (${v.connectorId}, ${v.number}, ${v.createdById}, ${v.note ?? null}, ${v.code}, ${Buffer.byteLength(v.code, 'utf8')}, ${codeDigest(v.code)},
+       ${JSON.stringify(diagnostics)}::jsonb, ${hasErrors}, ${actions}::text[], ${triggers}::text[], ${structure == null ? null : JSON.stringify(structure)}::jsonb,
+       ${v.releasedAt ?? null}::timestamp(3), ${v.releasedById ?? null})`;
 }
 
 /** A stored version's analysis, for a new version with the same code. */
@@ -102,17 +117,16 @@ export async function createConnector(ctx: DomainContext, input: CreateConnector
         logo: fields.logo ?? null,
         description: fields.description ?? null,
         latestVersion: 1,
-        versions: { create: { number: 1, createdById: actor.memberId, ...versionData(fields.code!, fields.note, analysis) } },
       },
     });
+    await insertVersion(tx, { connectorId: created.id, number: 1, createdById: actor.memberId, code: fields.code!, note: fields.note, analysis });
     events.push({ workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: created.id, version: 1 } });
     await emitEvents(tx, events);
-    const v = versionData(fields.code!, fields.note, analysis);
     await audit(tx, ctx, {
       action: 'CONNECTOR_CREATE',
       workspaceId: actor.workspaceId,
       target: { type: 'Connector', id: created.id },
-      after: { ...connectorSnapshot(created), latestVersion: 1, note: v.note, codeSha256: v.codeSha256 },
+      after: { ...connectorSnapshot(created), latestVersion: 1, note: fields.note ?? null, codeSha256: codeDigest(fields.code!) },
     });
     return created;
   });
@@ -234,9 +248,7 @@ export async function appendVersion(
   version: { code: string; note: string | null; analysis: StoredAnalysis; memberId: number | null },
 ): Promise<number> {
   const number = locked.latestVersion + 1;
-  await tx.connectorVersion.create({
-    data: { connectorId: id, number, createdById: version.memberId, ...versionData(version.code, version.note, version.analysis) },
-  });
+  await insertVersion(tx, { connectorId: id, number, createdById: version.memberId, code: version.code, note: version.note, analysis: version.analysis });
   await tx.connector.update({ where: { id }, data: { latestVersion: number } });
   locked.latestVersion = number;
   await record(tx, locked, { workspaceId: locked.workspaceId, type: 'version.created', data: { connectorId: id, version: number } });

@@ -159,6 +159,9 @@ for (const backend of await backends()) {
       ]);
 
       await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { userErrors { code } } }`, { id: parent.id }, owner);
+      // What an install gets now is what the link shows.
+      const shown = await t.gql(`query($t: String!) { sharedConnector(token: $t) { latestSharedVersion { number } } }`, { t: parent.token }, installers[3].token);
+      expect(shown.body.data.sharedConnector.latestSharedVersion).toEqual({ number: 1 });
       const later = (await t.gql(INSTALL, { t: parent.token }, installers[3].token)).body.data.installConnector.connector;
       expect(later.installedFrom.initialVersion).toBe(1);
       const stillThere = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion versions(first: 1) { nodes { code } } } }`, { id: early.id }, installers[2].token);
@@ -205,13 +208,24 @@ for (const backend of await backends()) {
       await t.gql(INSTALL, { t: parent.token }, installers[11].token);
       await newVersion(parent.id, validCode({ title: 'Stats v2' }), 'v2');
       await t.gql(UPDATE_FROM_PARENT, { id: a.id }, installers[10].token);
-      const stats = (await t.gql(`query($id: ID!) { connector(id: $id) { versionStats { version installs updates daily { day installs updates } } } }`, { id: parent.id }, owner)).body.data
-        .connector.versionStats;
+      const STATS = `query($id: ID!, $after: String) { connector(id: $id) { versionStats(first: 1, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { id version installs updates daily { day installs updates } } } } }`;
       const today = new Date().toISOString().slice(0, 10);
-      expect(stats).toEqual([
-        { version: 2, installs: 0, updates: 1, daily: [{ day: today, installs: 0, updates: 1 }] },
-        { version: 1, installs: 2, updates: 0, daily: [{ day: today, installs: 2, updates: 0 }] },
-      ]);
+      const first = (await t.gql(STATS, { id: parent.id }, owner)).body.data.connector.versionStats;
+      expect(first).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true }, nodes: [{ version: 2, installs: 0, updates: 1, daily: [{ day: today, installs: 0, updates: 1 }] }] });
+      const second = (await t.gql(STATS, { id: parent.id, after: first.pageInfo.endCursor }, owner)).body.data.connector.versionStats;
+      expect(second).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: false }, nodes: [{ version: 1, installs: 2, updates: 0, daily: [{ day: today, installs: 2, updates: 0 }] }] });
+
+      // Each entry is a Node: refetchable by its owner, invisible to other workspaces.
+      const NODE = `query($id: ID!) { node(id: $id) { ... on VersionStat { version installs updates } } }`;
+      expect((await t.gql(NODE, { id: second.nodes[0].id }, owner)).body.data.node).toEqual({ version: 1, installs: 2, updates: 0 });
+      expect((await t.gql(NODE, { id: second.nodes[0].id }, installers[10].token)).body.data.node).toBeNull();
+
+      // The per-day window is bounded: 1 to 366 days.
+      const DAYS = `query($id: ID!, $days: Int) { connector(id: $id) { versionStats(last: 1) { nodes { version daily(days: $days) { day installs } } } } }`;
+      expect((await t.gql(DAYS, { id: parent.id, days: 1 }, owner)).body.data.connector.versionStats.nodes).toEqual([{ version: 1, daily: [{ day: today, installs: 2 }] }]);
+      const refused = await t.gql(DAYS, { id: parent.id, days: 367 }, owner);
+      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_INPUT' } });
     });
   });
 }

@@ -2,6 +2,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { withLargeValues } from './large-values.js';
 import { migrate, type MigrateResult } from './migrator.js';
 import { pgliteSql, pgSql, type Sql } from './sql.js';
 
@@ -54,7 +55,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle client that errors (server restart) must not take the process down.
     pool.on('error', () => {});
-    const prisma = prismaWith(new PrismaPg(pool), opts.onQuery);
+    const prisma = prismaWith(withLargeValues(new PrismaPg(pool)), opts.onQuery);
     return {
       kind: 'postgres',
       prisma,
@@ -81,7 +82,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     await unlock();
     throw error;
   });
-  const prisma = prismaWith(new PrismaPGlite(lite), opts.onQuery);
+  const prisma = prismaWith(withLargeValues(new PrismaPGlite(lite)), opts.onQuery);
   return {
     kind: 'pglite',
     prisma,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { withHeldValues } from '../db/large-values.js';
 import type { CodeAnalysis, StoredAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -48,19 +49,21 @@ export interface NewVersion {
 
 /**
  * Writes a version row: the one place versions are made. A parameterized INSERT rather than
- * Prisma's create, because Prisma's query building walks the arguments on the main thread: for
- * 10 MB of code and its ~4 MB structure that was 1.5-2.2 s of CPU (a stall for every other
- * request), against 0.2-0.7 s here, mostly spent by the database.
+ * Prisma's create, whose query building walks the arguments on the main thread (10 MB of code and
+ * its ~4 MB structure: 1.5-2.2 s of CPU, a stall for every other request); and the large values
+ * go past Prisma altogether (src/db/large-values.ts), since even a raw query sends its parameters
+ * through Prisma's query compiler and back (another 0.7-1.4 s).
  */
 export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
   const { diagnostics, hasErrors, actions, triggers, structure } = v.analysis;
-  await tx.$executeRaw`
+  const large = [v.code, JSON.stringify(diagnostics), JSON.stringify(structure ?? null)];
+  await withHeldValues(large, ([code, diagnosticsJson, structureJson]) => tx.$executeRaw`
     INSERT INTO connector_versions
       (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
     VALUES
-      (${v.connectorId}, ${v.number}, ${v.createdById}, ${v.note ?? null}, ${v.code}, ${Buffer.byteLength(v.code, 'utf8')}, ${codeDigest(v.code)},
-       ${JSON.stringify(diagnostics)}::jsonb, ${hasErrors}, ${actions}::text[], ${triggers}::text[], ${structure == null ? null : JSON.stringify(structure)}::jsonb,
-       ${v.releasedAt ?? null}::timestamp(3), ${v.releasedById ?? null})`;
+      (${v.connectorId}, ${v.number}, ${v.createdById}, ${v.note ?? null}, ${code}, ${Buffer.byteLength(v.code, 'utf8')}, ${codeDigest(v.code)},
+       ${diagnosticsJson}::jsonb, ${hasErrors}, ${actions}::text[], ${triggers}::text[], NULLIF(${structureJson}::jsonb, 'null'::jsonb),
+       ${v.releasedAt ?? null}::timestamp(3), ${v.releasedById ?? null})`);
 }
 
 /** A stored version's analysis, for a new version with the same code. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx: no build step to forget.
-import { register } from 'tsx/esm/api';
+// Runs the compiled sources (dist/, see scripts/server-build.mjs), compiling them first when a
+// source changed since the last build: no build step to forget, and no TypeScript compiler at run time.
+import { buildIfStale } from '../scripts/server-build.mjs';
 
-register();
-await import('../src/main.ts');
+if (await buildIfStale()) console.error('(compiled the changed sources to dist/)');
+await import('../dist/main.js');

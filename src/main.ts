@@ -1,15 +1,15 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { Presets, SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { RemoteCommandError } from './cli/admin-socket.js';
 import { parseRole, type CommandIO } from './cli/commands.js';
-import { runCommand } from './cli/run.js';
 import { loadConfig } from './config.js';
 import { DomainError } from './domain/errors.js';
 import type { Manifest } from './domain/manifests.js';
-import { bootstrapEmptyRegistry } from './domain/sign-in-links.js';
-import { startServer } from './server.js';
+
+// What only one command needs is imported when it runs: a CLI command never loads the GraphQL
+// server (Yoga, Pothos, GraphiQL, the console), nor `serve` the progress bar.
 
 function positiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 2147483647) throw new InvalidArgumentError('expected a positive integer');
@@ -25,7 +25,7 @@ function role(value: string): string {
 }
 
 /** Output goes to stdout (or a file), messages to stderr, progress to a bar on stderr. */
-function terminal(out: (line: string) => void = (line) => console.log(line), bar?: ReturnType<typeof progressBar>): CommandIO {
+function terminal(out: (line: string) => void = (line) => console.log(line), bar?: Awaited<ReturnType<typeof progressBar>>): CommandIO {
   return {
     out,
     err: (line) => console.error(line),
@@ -35,7 +35,8 @@ function terminal(out: (line: string) => void = (line) => console.log(line), bar
 
 /** Runs a command wherever the database is (see src/cli/run.ts); the one entry point of every command. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander wants actions returning Promise<void>
-function run(name: string, args: Record<string, unknown> = {}, io: CommandIO = terminal()): Promise<any> {
+async function run(name: string, args: Record<string, unknown> = {}, io: CommandIO = terminal()): Promise<any> {
+  const { runCommand } = await import('./cli/run.js');
   return runCommand(loadConfig(), name, args, io);
 }
 
@@ -50,6 +51,7 @@ program
   .description('serve GraphQL at http://HOST:PORT/graphql (PGlite in DATA_DIR unless DATABASE_URL is set)')
   .action(async () => {
     const config = loadConfig();
+    const [{ startServer }, { bootstrapEmptyRegistry }] = await Promise.all([import('./server.js'), import('./domain/sign-in-links.js')]);
     // A server killed a moment ago leaves a lock that goes stale within seconds: wait it out.
     const server = await startServer(config, { lockWaitMs: 8_000 });
     const where = config.DATABASE_URL ? 'PostgreSQL' : `PGlite (${config.DATA_DIR})`;
@@ -162,8 +164,9 @@ auditCommand
     }
   });
 
-function progressBar(label: string) {
-  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {phase}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic);
+async function progressBar(label: string) {
+  const { Presets, SingleBar } = await import('cli-progress');
+  const bar: SingleBar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {phase}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic);
   let started = false;
   return {
     update(phase: string, done: number, total: number) {
@@ -199,7 +202,7 @@ program
   .action(async (file: string, opts: { dryRun?: boolean; token?: string }) => {
     if (!opts.token) throw new Error('give a token with --token or REGISTRY_TOKEN (npx connector-registry token create …)');
     const manifest: unknown = JSON.parse(await readFile(file, 'utf8'));
-    const bar = progressBar(opts.dryRun ? 'dry run' : 'import');
+    const bar = await progressBar(opts.dryRun ? 'dry run' : 'import');
     try {
       const lines = (await run('import', { token: opts.token, manifest, dryRun: opts.dryRun === true }, terminal(undefined, bar))) as string[];
       bar.stop();

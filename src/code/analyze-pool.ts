@@ -4,13 +4,14 @@
  * code in place, after a yield, where each run stays within a few milliseconds.
  */
 import { closeWorkers, runTask } from '../workers/pool.js';
-import type { CodeAnalysis } from './analyze.js';
+import type { StoredAnalysis } from './analyze.js';
 import type { CodeComparison } from './compare.js';
 
 /** Above this many UTF-16 units (about 10–20 ms of parsing), work goes to the worker. */
 export const WORKER_THRESHOLD = 32 * 1024;
 
-export function analyzeCode(code: string): Promise<CodeAnalysis> {
+/** The checks and what a version stores of them (see StoredAnalysis). */
+export function analyzeCode(code: string): Promise<StoredAnalysis> {
   return runTask('analyze', code, code.length > WORKER_THRESHOLD);
 }
 

@@ -31,6 +31,17 @@ export interface CodeAnalysis {
   structure: CodeStructure | null;
 }
 
+/**
+ * What a version stores of its code's analysis, and all that leaves the worker: the definitions'
+ * source text (the whole code again) and the title stay behind, so a 10 MB upload does not copy
+ * ~10 MB of strings across the thread boundary for nothing.
+ */
+export type StoredAnalysis = Pick<CodeAnalysis, 'diagnostics' | 'hasErrors' | 'actions' | 'triggers' | 'structure'>;
+
+export function storedPart({ diagnostics, hasErrors, actions, triggers, structure }: CodeAnalysis): StoredAnalysis {
+  return { diagnostics, hasErrors, actions, triggers, structure };
+}
+
 /** Bounds the stored diagnostics for pathological input; errors are kept in preference to warnings. */
 export const MAX_DIAGNOSTICS = 1000;
 

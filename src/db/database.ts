@@ -2,6 +2,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { withLargeValues } from './large-values.js';
 import { migrate, type MigrateResult } from './migrator.js';
 import { pgliteSql, pgSql, type Sql } from './sql.js';
 
@@ -40,6 +41,13 @@ function prismaWith(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) =>
   return prisma;
 }
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers live in PGlite's WASM memory, which is never handed
+ * back: they alone made ~150 MB of a fresh server's RSS. The registry's working set is small and the
+ * operating system caches the data files below PGlite anyway, so 16 MB is plenty.
+ */
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   // Only the driver in use is loaded: PGlite's WASM is not compiled for a PostgreSQL server, nor pg for PGlite.
   if (opts.url) {
@@ -47,7 +55,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle client that errors (server restart) must not take the process down.
     pool.on('error', () => {});
-    const prisma = prismaWith(new PrismaPg(pool), opts.onQuery);
+    const prisma = prismaWith(withLargeValues(new PrismaPg(pool)), opts.onQuery);
     return {
       kind: 'postgres',
       prisma,
@@ -70,11 +78,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const dataDir = opts.dataDir ?? 'memory://';
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const unlock = dataDir.startsWith('memory://') ? async () => {} : await lockDataDir(dataDir, opts.lockWaitMs);
-  const lite = await PGlite.create(dataDir).catch(async (error: unknown) => {
+  const lite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] }).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });
-  const prisma = prismaWith(new PrismaPGlite(lite), opts.onQuery);
+  const prisma = prismaWith(withLargeValues(new PrismaPGlite(lite)), opts.onQuery);
   return {
     kind: 'pglite',
     prisma,

@@ -2,7 +2,7 @@ import { analyzeCode } from '../code/analyze-pool.js';
 import { mergeCode, type ConflictSide } from '../code/merge.js';
 import type { Connector, InstallSource } from '../generated/prisma/client.js';
 import { libraryChanged } from './community.js';
-import { appendVersion, connectorName, lockConnector, storedAnalysis, versionData } from './connectors.js';
+import { appendVersion, connectorName, lockConnector, storedAnalysis, insertVersion } from './connectors.js';
 import { requireWriter, type DomainContext } from './context.js';
 import { verifyDigest } from './digest.js';
 import { InvalidInputError, MergeConflictError, NotFoundError, PreconditionError } from './errors.js';
@@ -73,9 +73,9 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
         logo: parent.logo,
         description: parent.description,
         latestVersion: 1,
-        versions: { create: { number: 1, createdById: actor.memberId, ...versionData(shared.code, shared.note, storedAnalysis(shared)) } },
       },
     });
+    await insertVersion(tx, { connectorId: copy.id, number: 1, createdById: actor.memberId, code: shared.code, note: shared.note, analysis: storedAnalysis(shared) });
     await tx.install.create({
       data: {
         parentId: parent.id,

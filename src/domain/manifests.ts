@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CodeAnalysis } from '../code/analyze.js';
+import type { StoredAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
-import { appendVersion, connectorName, lockConnector, releaseLocked, versionData } from './connectors.js';
+import { appendVersion, connectorName, lockConnector, releaseLocked, insertVersion } from './connectors.js';
 import { requireSourceViewer } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
@@ -116,7 +116,7 @@ export async function importManifest(
   }
   const manifest = parsed.data;
   const names = new Set<string>();
-  const checked: { entry: Manifest['connectors'][number]; analysis: CodeAnalysis; title: string }[] = [];
+  const checked: { entry: Manifest['connectors'][number]; analysis: StoredAnalysis; title: string }[] = [];
   for (const [index, entry] of manifest.connectors.entries()) {
     if (names.has(entry.name)) entryError(index, entry.name, new InvalidInputError('the same connector appears twice.', 'input.name'));
     names.add(entry.name);
@@ -185,18 +185,10 @@ export async function importManifest(
               ...meta,
               latestVersion: 1,
               releasedVersion: 1,
-              versions: {
-                create: {
-                  number: 1,
-                  createdById: actor.memberId,
-                  releasedAt: new Date(),
-                  releasedById: actor.memberId,
-                  ...versionData(entry.code, entry.versionNote ?? null, analysis),
-                },
-              },
             },
           });
           id = created.id;
+          await insertVersion(tx, { connectorId: id, number: 1, createdById: actor.memberId, releasedAt: new Date(), releasedById: actor.memberId, code: entry.code, note: entry.versionNote ?? null, analysis });
           const made: LifecycleEvent[] = [
             { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: id, version: 1 } },
             { workspaceId: actor.workspaceId, type: 'version.released', data: { connectorId: id, version: 1 } },

@@ -1,6 +1,6 @@
 import type { Connector, Prisma } from '../generated/prisma/client.js';
 import { audit, type AuditSource } from './audit.js';
-import { appendVersion, connectorName, lockConnector, releaseLocked, storedAnalysis, versionData } from './connectors.js';
+import { appendVersion, connectorName, lockConnector, releaseLocked, storedAnalysis, insertVersion } from './connectors.js';
 import { requireWriter, type DomainContext } from './context.js';
 import { verifyDigest } from './digest.js';
 import { PreconditionError } from './errors.js';
@@ -71,9 +71,9 @@ export async function giveOemCopy(tx: Tx, source: AuditSource, parent: Connector
         ...meta,
         latestVersion: 1,
         releasedVersion: 1,
-        versions: { create: { number: 1, createdById: null, releasedAt: now, releasedById: null, ...versionData(version.code, version.note, storedAnalysis(version)) } },
       },
     });
+    await insertVersion(tx, { connectorId: copy.id, number: 1, createdById: null, releasedAt: now, releasedById: null, code: version.code, note: version.note, analysis: storedAnalysis(version) });
     await tx.install.create({
       data: { parentId: parent.id, connectorId: copy.id, workspaceId, source: 'OEM', installedVersion: number, baseVersion: number, baseSha256: version.codeSha256, installedById: null },
     });

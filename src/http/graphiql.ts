@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
-import { css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker } from '@graphql-yoga/render-graphiql/graphiql';
 import type { Hono } from 'hono';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { Env } from './guard.js';
@@ -25,18 +24,27 @@ function asset(name: string, ext: string, type: string, bytes: Buffer): Asset {
   return { path: `${PREFIX}${name}.${hash}.${ext}`, type, bytes };
 }
 
-const faviconBytes = Buffer.from(favicon.slice(favicon.indexOf(',') + 1), 'base64');
+/**
+ * GraphiQL's 9 MB of assets (bundled in @graphql-yoga/render-graphiql, so it works offline),
+ * loaded on the first GraphiQL page or asset request: a server nobody opens GraphiQL on never
+ * parses that module nor holds its copies (~0.1 s of start-up and tens of MB of RSS).
+ */
+let loading: Promise<{ assets: Record<'js' | 'css' | 'editorWorker' | 'jsonWorker' | 'graphqlWorker' | 'favicon', Asset>; byPath: Map<string, Asset> }> | null = null;
 
-/** GraphiQL's 9 MB of assets (bundled in @graphql-yoga/render-graphiql, so it works offline). */
-const ASSETS = {
-  js: asset('graphiql', 'js', 'text/javascript; charset=utf-8', Buffer.from(js)),
-  css: asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(css)),
-  editorWorker: asset('editor.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(editorWorkerService)),
-  jsonWorker: asset('json.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(jsonWorker)),
-  graphqlWorker: asset('graphql.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(graphqlWorker)),
-  favicon: asset('favicon', 'ico', 'image/x-icon', faviconBytes),
-};
-const BY_PATH = new Map(Object.values(ASSETS).map((a) => [a.path, a]));
+function graphiqlAssets() {
+  loading ??= import('@graphql-yoga/render-graphiql/graphiql').then(({ css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker }) => {
+    const assets = {
+      js: asset('graphiql', 'js', 'text/javascript; charset=utf-8', Buffer.from(js)),
+      css: asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(css)),
+      editorWorker: asset('editor.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(editorWorkerService)),
+      jsonWorker: asset('json.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(jsonWorker)),
+      graphqlWorker: asset('graphql.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(graphqlWorker)),
+      favicon: asset('favicon', 'ico', 'image/x-icon', Buffer.from(favicon.slice(favicon.indexOf(',') + 1), 'base64')),
+    };
+    return { assets, byPath: new Map(Object.values(assets).map((a) => [a.path, a])) };
+  });
+  return loading;
+}
 
 /** What GraphiQL opens with: the Headers tab showing where the token goes, in every new tab too. */
 const AUTH_TEMPLATE = JSON.stringify({ Authorization: 'Bearer <token from: npx connector-registry token create …>' }, null, 2);
@@ -48,7 +56,8 @@ const inline = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c'
  * The GraphiQL page: a few hundred bytes that load the content-hashed assets above, which
  * browsers cache for a year (the hash changes when the package does).
  */
-export function renderGraphiQLPage(opts: GraphiQLOptions = {}): string {
+export async function renderGraphiQLPage(opts: GraphiQLOptions = {}): Promise<string> {
+  const { assets: ASSETS } = await graphiqlAssets();
   const options: GraphiQLOptions = {
     ...opts,
     headers: AUTH_TEMPLATE,
@@ -82,7 +91,7 @@ export function renderGraphiQLPage(opts: GraphiQLOptions = {}): string {
 /** Serves the assets: immutable, brotli or gzip as accepted, public and never rate-limited. */
 export function serveGraphiQLAssets(app: Hono<Env>): void {
   app.get(`${PREFIX}:file`, async (c) => {
-    const found = BY_PATH.get(c.req.path);
+    const found = (await graphiqlAssets()).byPath.get(c.req.path);
     if (!found) return c.json({ errors: [{ message: `No GraphiQL asset ${c.req.path}.`, extensions: { code: 'NOT_FOUND' } }] }, 404);
     found.encoded ??= Promise.all([
       brotli(found.bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: found.bytes.length } }),

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Principal } from '../domain/context.js';
@@ -31,8 +32,6 @@ export function limitBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<E
     onError: (c) => refuse(c as Context<Env>, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes.`),
   });
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 type Incoming = import('node:http').IncomingMessage;
 
@@ -73,11 +72,8 @@ export function readBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<En
     }
     if (bytes === 'too-large') return refuse(c, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes.`);
     if (bytes) {
-      try {
-        utf8.decode(bytes);
-      } catch {
-        return refuse(c, 400, 'INVALID_UTF8', 'Request body is not valid UTF-8.');
-      }
+      // Validated in place (simdutf): decoding 10 MB to a string only to drop it cost ~0.1 s.
+      if (!isUtf8(bytes)) return refuse(c, 400, 'INVALID_UTF8', 'Request body is not valid UTF-8.');
       c.set('body', bytes);
     }
     await next();
@@ -89,19 +85,29 @@ export const MAX_JSON_DEPTH = 128;
 
 /**
  * Nesting depth of JSON text, counted without parsing (strings skipped), so a body nested
- * 100,000 levels deep is refused before any recursive code (parsers, coercion) meets it.
+ * 100,000 levels deep is refused before any recursive code (parsers, coercion) meets it. Works on
+ * the UTF-8 bytes (the characters it looks for are ASCII, never part of a multi-byte character)
+ * and jumps over strings with a native search: 10 MB of code in a variable is one jump, not a
+ * JavaScript loop over every character.
  */
-export function jsonDepth(text: string): number {
+export function jsonDepth(json: string | Uint8Array): number {
+  const b = typeof json === 'string' ? Buffer.from(json, 'utf8') : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
   let depth = 0;
   let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 92) i++; // backslash: skip the escaped character
-      else if (ch === 34) inString = false;
-    } else if (ch === 34) inString = true;
-    else if (ch === 123 || ch === 91) {
+  for (let i = 0; i < b.length; i++) {
+    const ch = b[i];
+    if (ch === 34) {
+      // The closing quote is the first one not escaped, i.e. not after an odd run of backslashes.
+      let end = i;
+      for (;;) {
+        end = b.indexOf(34, end + 1);
+        if (end < 0) return max;
+        let slashes = 0;
+        while (b[end - 1 - slashes] === 92) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (ch === 123 || ch === 91) {
       if (++depth > max) max = depth;
     } else if (ch === 125 || ch === 93) depth--;
   }
@@ -117,7 +123,7 @@ export function requireSaneGraphQLParams(refuse: Refuse): MiddlewareHandler<Env>
   return async (c, next) => {
     const tooDeep = () => refuse(c, 400, 'BAD_USER_INPUT', `The request nests JSON deeper than ${MAX_JSON_DEPTH} levels.`);
     const bytes = c.get('body');
-    if (bytes && jsonDepth(new TextDecoder().decode(bytes)) > MAX_JSON_DEPTH) return tooDeep();
+    if (bytes && jsonDepth(new Uint8Array(bytes)) > MAX_JSON_DEPTH) return tooDeep();
     if (c.req.method === 'GET') {
       const search = new URL(c.req.url).search.slice(1);
       const params = new Map<string, string>();

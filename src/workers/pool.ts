@@ -22,12 +22,18 @@ let pool: Piscina | null = null;
 /** Tasks run in the worker since start (tests use it to prove that big work left the main thread). */
 let offloaded = 0;
 
+/** Run from the TypeScript sources (tests, benches: through tsx or vitest) or from dist/ (the bin). */
+const fromSources = import.meta.url.endsWith('.ts');
+
 function workers(): Piscina {
   pool ??= new Piscina({
-    filename: new URL('./tasks.ts', import.meta.url).href,
-    // The sources are TypeScript run through tsx; workers need the same loader.
-    execArgv: ['--import', 'tsx'],
+    filename: new URL(fromSources ? './tasks.ts' : './tasks.js', import.meta.url).href,
+    // TypeScript sources need tsx's loader in the worker too; compiled ones need nothing.
+    execArgv: fromSources ? ['--import', 'tsx'] : [],
     maxThreads: 1,
+    // Piscina retires idle workers only above minThreads (default: half the cores, capped at
+    // maxThreads), so without this the one worker, and every byte a 10 MB parse left in it, lived forever.
+    minThreads: 0,
     idleTimeout: IDLE_MS,
   });
   return pool;

@@ -3,12 +3,12 @@
  * results cross the thread boundary by structured clone, so they are plain data: errors that the
  * caller must recognise come back as values, not as thrown class instances.
  */
-import { analyzeConnectorCode } from '../code/analyze.js';
+import { analyzeConnectorCode, storedPart, type StoredAnalysis } from '../code/analyze.js';
 import { compareCode, type CodeComparison } from '../code/compare.js';
 import { generateSchemaFromCsv, generateSchemaFromJson, SampleError, type SchemaField } from '../schema-gen/index.js';
 
-export function analyze(code: string) {
-  return analyzeConnectorCode(code);
+export async function analyze(code: string): Promise<StoredAnalysis> {
+  return storedPart(await analyzeConnectorCode(code));
 }
 
 export function compare(arg: { from: string; to: string; labels: [string, string] }): Promise<CodeComparison> {

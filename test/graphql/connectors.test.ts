@@ -3,6 +3,8 @@ import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, SEMANTIC_ERROR_CODE, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 import { CREATE, GET, RELEASE, SHARE, UPDATE } from './ops.js';
+import { createHash } from 'node:crypto';
+import { generateConnector } from '../code/generate.js';
 
 for (const backend of await backends()) {
   describe(`connectors and versions over HTTP (${backend})`, () => {
@@ -44,6 +46,36 @@ for (const backend of await backends()) {
       // The name stays when the title changes.
       const renamed = await t.gql(UPDATE, { input: { id: c.id, title: 'Acme CRM 2' } }, admin);
       expect(renamed.body.data.updateConnector.connector).toMatchObject({ name: c.name, title: 'Acme CRM 2', latestVersion: 1 });
+    });
+
+    it('stores large code exactly, with its digest, names and structure, on create and on update', async () => {
+      // Over 64 KB, the code and its structure reach the database past Prisma's query building (src/db/large-values.ts).
+      const code = generateConnector({ actions: 120, triggers: 30 });
+      expect(code.length).toBeGreaterThan(128 * 1024);
+      const { connector } = await create({ title: 'Large', code });
+      for (const op of [RELEASE, SHARE]) expect((await t.gql(op, { id: connector.id }, admin)).body.errors).toBeUndefined();
+      const next = code.replace("title: 'Generated'", "title: 'Generated, again'").replace(/action_7:/, 'action_seven:');
+      const updated = await t.gql(UPDATE, { input: { id: connector.id, code: next } }, admin);
+      expect(updated.body.data.updateConnector.userErrors).toEqual([]);
+      expect((await t.gql(RELEASE, { id: connector.id }, admin)).body.errors).toBeUndefined();
+      const res = await t.gql(
+        `query($id: ID!) { connector(id: $id) { versions(first: 2) { nodes { number code sha256 actions triggers hasErrors } } diff(from: 1, to: 2) { actions { added removed } } sharePreview { changes { breaking message } } } }`,
+        { id: connector.id },
+        admin,
+      );
+      expect(res.body.errors).toBeUndefined();
+      const byNumber = new Map(res.body.data.connector.versions.nodes.map((v: { number: number }) => [v.number, v]));
+      for (const [number, text] of [[1, code], [2, next]] as const) {
+        const v = byNumber.get(number) as { code: string; sha256: string; actions: string[]; triggers: string[]; hasErrors: boolean };
+        expect(v.code === text, `version ${number} code`).toBe(true);
+        expect(v.sha256).toBe(createHash('sha256').update(text).digest('hex'));
+        expect(v.actions).toHaveLength(120);
+        expect(v.triggers).toHaveLength(30);
+        expect(v.hasErrors).toBe(false);
+      }
+      expect(res.body.data.connector.diff.actions).toEqual({ added: ['action_seven'], removed: ['action_7'] });
+      // The share preview compares the two versions' stored structures: the renamed action is a breaking removal.
+      expect(res.body.data.connector.sharePreview.changes).toContainEqual({ breaking: true, message: expect.stringContaining('action_7') });
     });
 
     it('makes the next version on a code or note change, and none on a metadata-only change', async () => {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import SchemaBuilder, {
   BasePlugin,
   PothosSchemaError,
@@ -19,10 +18,14 @@ import {
 } from '../domain/errors.js';
 
 /**
- * Per-request hooks the schema (built once, shared by every registry in the process) can reach:
- * refusals are counted for the metrics of the request's own registry.
+ * What a resolver's context offers to count a refusal for the metrics of the request's own
+ * registry (the schema is built once and shared by every registry in the process). It travels in
+ * the GraphQL context rather than an AsyncLocalStorage: one of those makes Node track every
+ * promise of every request.
  */
-export const requestScope = new AsyncLocalStorage<{ countError(code: string, surface: string): void }>();
+export interface ErrorCounter {
+  countError?(code: string, surface: string): void;
+}
 
 /** A refusal as a mutation payload carries it. */
 export interface UserErrorShape {
@@ -91,7 +94,7 @@ export class UserErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Type
       } catch (error) {
         const userError = toUserError(error);
         if (!userError) throw error;
-        requestScope.getStore()?.countError(userError.code, 'payload');
+        (ctx as ErrorCounter | undefined)?.countError?.(userError.code, 'payload');
         return { userErrors: [userError], refusal: error as DomainError } satisfies RefusedPayload;
       }
     };

@@ -1,8 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Principal } from '../domain/context.js';
-import { authenticate } from '../domain/auth.js';
-import type { PrismaClient } from '../db/database.js';
 import { rateLimitHeaders, type RateLimits } from './rate-limit.js';
 
 export type Env = {
@@ -174,11 +172,11 @@ function bearer(c: Context): string | null {
   return match ? match[1] : '';
 }
 
-/** Resolves the bearer token to an actor; a token that is given but unknown or revoked is refused. */
-export function authenticateRequest(prisma: PrismaClient, refuse: Refuse): MiddlewareHandler<Env> {
+/** Resolves the bearer token to an actor (src/domain/token-cache.ts); a token that is given but unknown or revoked is refused. */
+export function authenticateRequest(tokens: { authenticate(token: string): Promise<Principal | null> }, refuse: Refuse): MiddlewareHandler<Env> {
   return async (c, next) => {
     const token = bearer(c);
-    const actor = token === null ? null : await authenticate(prisma, token);
+    const actor = token === null ? null : await tokens.authenticate(token);
     if (token !== null && !actor) return refuse(c, 401, 'UNAUTHENTICATED', 'The bearer token is invalid or revoked.');
     c.set('actor', actor);
     await next();

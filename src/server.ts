@@ -9,7 +9,7 @@ import type { RegistryPubSub } from './graphql/context.js';
 import { createLibraryCache, LIBRARY_TOPIC } from './graphql/library-cache.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
-import { allowMethods, authenticateRequest, limitBody, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
+import { allowMethods, authenticateRequest, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
@@ -38,6 +38,32 @@ const refuseRest: Refuse = (c, status, code, message, headers = {}) => {
   c.get('countError')?.(code, 'http');
   return c.json({ ...errorBody(status, message), error_code: code }, status, headers);
 };
+
+const decoder = new TextDecoder();
+
+/**
+ * The request as Yoga reads it: the incoming one (its URL, method and headers, read lazily by
+ * Hono's Node adapter's own light Request, whose getters this object inherits) with the body the HTTP layer has already read and checked (readBody).
+ * Building a second Fetch `Request` around the bytes cost every request a Headers copy, an abort
+ * signal and a body stream; Yoga only asks for the text (JSON, GraphQL or form bodies) or the
+ * form data (multipart). Its signal never aborts, as that second Request's did.
+ */
+function withBody(raw: Request, bytes: ArrayBuffer): Request {
+  let signal: AbortSignal | undefined;
+  const text = () => Promise.resolve(decoder.decode(bytes));
+  const fetchBody = () => new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
+  return Object.create(raw, {
+    text: { value: text },
+    json: { value: () => text().then(JSON.parse) },
+    arrayBuffer: { value: () => Promise.resolve(bytes.slice(0)) },
+    bytes: { value: () => Promise.resolve(new Uint8Array(bytes.slice(0))) },
+    blob: { value: () => fetchBody().blob() },
+    formData: { value: () => fetchBody().formData() },
+    body: { get: () => fetchBody().body },
+    bodyUsed: { get: () => false },
+    signal: { get: () => (signal ??= new AbortController().signal) },
+  }) as Request;
+}
 
 /** Where GraphQL is served: the endpoint, and graphql-sse's single-connection stream. */
 const GRAPHQL_PATHS = ['/graphql', '/graphql/stream'];
@@ -99,7 +125,7 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
   serveLogos(app, db.prisma); // public (content-addressed, unguessable), immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {
-    app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
+    app.use(path, readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
     app.use(path, requireSaneGraphQLParams(refuseGraphQL), persistedDocuments(documents, refuseGraphQL)); // allowlisted documents by `documentId` (the console's)
     // A missing token answers like a bad one (401 UNAUTHENTICATED); the GraphiQL page is public.
     app.use(path, authenticateRequest(tokens, refuseGraphQL), requireToken(refuseGraphQL, isGraphiQLPage));
@@ -107,7 +133,13 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   // GraphQL spends each operation's cost from the token's budget (useCost), once the cost is known.
   const graphql = async (c: Context<Env>) => {
     const body = c.get('body');
-    const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
+    const fromNode = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+    const request =
+      !body || c.req.method === 'GET'
+        ? c.req.raw
+        : fromNode
+          ? withBody(c.req.raw, body)
+          : new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }); // app.request() in process
     if (c.get('trustedDocument')) trustedRequests.add(request);
     const response = await yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {}, requestId: c.get('requestId'), countError: c.get('countError') });
     // Yoga answers an unsupported content type with an empty 415; give it a body and a code.
@@ -119,11 +151,11 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   app.use('/graphql/stream', allowMethods(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], refuseGraphQL));
   app.on(['GET', 'POST', 'PUT', 'DELETE'], '/graphql/stream', graphql);
 
-  app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
+  app.use('/api/*', readBody(config.MAX_BODY_BYTES, refuseRest));
   app.use('/api/*', authenticateRequest(tokens, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
   // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
-  app.use('/auth/*', limitBody(64 * 1024, refuseRest), readBody(64 * 1024, refuseRest));
+  app.use('/auth/*', readBody(64 * 1024, refuseRest));
   signInRoutes(app, db.prisma); // the console's one-time sign-in links
   serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.

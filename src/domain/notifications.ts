@@ -41,9 +41,17 @@ export function publishNotifications(ctx: DomainContext, notified: Notified[]): 
   for (const n of notified) ctx.events?.publish(notificationTopic(n.workspaceId), { notificationId: n.notificationId });
 }
 
-export function notificationsWhere(ctx: DomainContext, unreadOnly: boolean): Prisma.NotificationWhereInput {
+/**
+ * The caller's workspace's notifications; `unreadOnly` keeps those not marked read, `connectorId`
+ * those about one copy (a connector of another workspace finds none).
+ */
+export function notificationsWhere(ctx: DomainContext, filter: { unreadOnly?: boolean; connectorId?: number }): Prisma.NotificationWhereInput {
   const { workspaceId } = requireActor(ctx);
-  return { workspaceId, ...(unreadOnly ? { readAt: null } : {}) };
+  return {
+    workspaceId,
+    ...(filter.unreadOnly ? { readAt: null } : {}),
+    ...(filter.connectorId !== undefined ? { install: { connectorId: filter.connectorId } } : {}),
+  };
 }
 
 /** Marks notifications of the caller's workspace read; returns how many changed. */

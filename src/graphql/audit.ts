@@ -3,9 +3,45 @@ import { toGlobalId } from '../domain/global-id.js';
 import { builder } from './builder.js';
 import { dbId, namedConnection } from './connections.js';
 
+/** What each audited action means; typed by AuditAction, so a new action cannot reach the schema undescribed. */
+const AUDIT_ACTION_DESCRIPTIONS: Record<AuditAction, string> = {
+  WORKSPACE_CREATE: 'A workspace was created (command line).',
+  MEMBER_CREATE: 'A member was added to the workspace (command line).',
+  MEMBER_ROLE_CHANGE: "A member's role changed (command line).",
+  TOKEN_CREATE: 'An API token was issued (command line).',
+  TOKEN_REVOKE: 'An API token was revoked (command line).',
+  SIGN_IN_LINK_CREATE: 'A one-time console sign-in link was made (command line).',
+  REVIEWER_CREATE: 'A platform reviewer was added (command line).',
+  CONNECTOR_CREATE: 'A connector was created with its version 1 (`createConnector`).',
+  CONNECTOR_UPDATE: "A connector's metadata changed (`updateConnector`).",
+  VERSION_CREATE: 'A connector got a new version (`updateConnector` with new code or note).',
+  VERSION_RELEASE: 'A version was released to the workspace (`releaseConnector`).',
+  VERSION_RESTORE: "An old version's code became the new latest version (`restoreVersion`).",
+  CONNECTOR_SHARE: 'A released version was shared with installers, to all or to a rollout percentage (`shareConnector`).',
+  ROLLOUT_SET: 'A staged rollout was widened or narrowed (`setRollout`).',
+  ROLLOUT_ROLLBACK: 'A staged rollout was stopped (`rollbackRollout`).',
+  VERSION_DEPRECATE: 'A shared version was deprecated (`deprecateVersion`).',
+  VERSION_YANK: 'A shared version was yanked (`yankVersion`).',
+  VERSION_UNYANK: 'A yank was taken back (`yankVersion` with `yanked: false`).',
+  SHARE_LINK_CREATE: 'A private share link was made (`createShareLink`).',
+  SHARE_LINK_REVOKE: 'A private share link was revoked (`revokeShareLink`).',
+  LISTING_SUBMIT: 'A connector was listed, or its listing changed, and went to review (`listConnector`).',
+  LISTING_UNLIST: 'A listing was removed by its workspace (`unlistConnector`).',
+  LISTING_REVIEW: 'A platform reviewer approved, rejected or disabled a listing (`reviewListing`).',
+  CATALOG_APP_ADD: 'A platform reviewer added an app to the catalog (`addCatalogApp`).',
+  CONNECTOR_INSTALL: 'A shared connector was copied into the workspace (`installConnector`).',
+  UPDATE_FROM_PARENT: "A copy took its parent's newer version (`updateFromParent`).",
+  MANIFEST_IMPORT: 'A manifest was imported (`importManifest`).',
+  WEBHOOK_REGISTER: 'A webhook was registered (`registerWebhook`).',
+  WEBHOOK_REMOVE: 'A webhook was removed (`removeWebhook`).',
+  NOTIFICATIONS_READ: 'Update notifications were marked read (`markNotificationsRead`).',
+  OEM_SHARE: 'A partner connector was OEM-shared with the managed workspaces (`oemShareConnector`).',
+  OEM_COPY: "A managed workspace received (or updated) its copy through its partner's OEM share.",
+};
+
 const AuditActionEnum = builder.enumType('AuditAction', {
   description: 'What an audited state change did.',
-  values: AUDIT_ACTIONS,
+  values: Object.fromEntries(AUDIT_ACTIONS.map((a) => [a, { description: AUDIT_ACTION_DESCRIPTIONS[a] }])) as Record<AuditAction, { description: string }>,
 });
 
 const AuditActorKindEnum = builder.enumType('AuditActorKind', {

@@ -40,14 +40,14 @@ export const builder = new SchemaBuilder<{
     pageInfoTypeOptions: { description: 'Where a page of a connection is, for fetching the next or previous one.' },
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodesOnConnection: true,
+    // `nodes` on every connection (the relay plugin's `nodesFieldOptions` does not reach it).
+    nodesOnConnection: { description: 'The page of objects, without cursors.' },
     decodeGlobalID: decodeNodeId,
     // The same words on every connection's boilerplate, so no field or argument goes undescribed.
     idFieldOptions: { description: 'Global ID: opaque, stable, accepted by `node(id:)` and by every argument that names this object.' },
     cursorFieldOptions: { description: 'Where this edge is, for `after`/`before`.' },
     nodeFieldOptions: { description: 'The object at this edge.' },
     edgesFieldOptions: { description: 'The page, with a cursor per object.' },
-    nodesFieldOptions: { description: 'The page of objects, without cursors.' },
     pageInfoFieldOptions: { description: 'Where this page is in the whole list.' },
     hasNextPageFieldOptions: { description: 'Whether more objects follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Whether objects come before this page.' },
@@ -57,7 +57,12 @@ export const builder = new SchemaBuilder<{
     lastArgOptions: { description: `The last n objects (1 to ${LIMITS.pageSize}); give \`first\` or \`last\`, not both.` },
     afterArgOptions: { description: 'Objects after this cursor.' },
     beforeArgOptions: { description: 'Objects before this cursor.' },
+    nodeQueryOptions: {
+      description: 'Any object by its global ID, for refetching; null when it does not exist or is not yours to see.',
+      args: { id: { description: 'The global ID of the object.' } },
+    },
     nodesQueryOptions: {
+      args: { ids: { description: `Global IDs (at most ${LIMITS.pageSize}).` } },
       description: `Objects by their global IDs (at most ${LIMITS.pageSize}), in the order asked; null for any that does not exist or is not yours.`,
       resolve: (_root, args, _ctx, _info, resolveNodes) => resolveNodes(checkNodesIds(args.ids)),
     },

@@ -1,5 +1,6 @@
 import type { Listing as ListingRow } from '../generated/prisma/client.js';
 import { addCatalogApp, catalogWhere, libraryWhere, listConnector, reviewListing, reviewQueueWhere, unlistConnector } from '../domain/community.js';
+import { LIMITS } from '../domain/limits.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
 import { connectorPayload, payloadType } from './errors.js';
@@ -118,9 +119,9 @@ const ListConnectorInput = builder.inputType('ListConnectorInput', { description
     id: t.id({ required: true, description: 'The connector (it must be shared).' }),
     appId: t.id({ description: 'A catalog app (its global ID).' }),
     appName: t.string({ description: 'The app as free text, when it is not in the catalog.' }),
-    categories: t.stringList({ required: true }),
+    categories: t.stringList({ required: true, description: `Category tags, 1 to ${LIMITS.categories}, each at most ${LIMITS.categoryChars} characters.` }),
     preventDirectInstall: t.boolean({ description: 'Send people to `landingPageUrl` instead of installing.' }),
-    landingPageUrl: t.string(),
+    landingPageUrl: t.string({ description: `An http(s) URL (at most ${LIMITS.urlChars} characters) where people learn more; required with \`preventDirectInstall\`.` }),
   }),
 });
 
@@ -138,7 +139,7 @@ builder.mutationFields((t) => ({
     type: listingPayload('ListConnectorPayload'),
     errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Lists a shared connector in the community library, or changes its listing; either way it goes to review.',
-    args: { input: t.arg({ type: ListConnectorInput, required: true }) },
+    args: { input: t.arg({ type: ListConnectorInput, required: true, description: 'The connector and how the library shows it.' }) },
     resolve: async (_root, { input: { id, appId, ...rest } }, ctx) => ({
       listing: await listConnector(ctx, parseGlobalId(String(id), 'Connector'), {
         ...rest,
@@ -150,7 +151,7 @@ builder.mutationFields((t) => ({
     type: connectorPayload('UnlistConnectorPayload', 'The result of `unlistConnector`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Removes the listing; installed copies keep working.',
-    args: { input: t.arg({ type: builder.inputType('UnlistConnectorInput', { description: 'Input of `unlistConnector`.', fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('UnlistConnectorInput', { description: 'Input of `unlistConnector`.', fields: (f) => ({ id: f.id({ required: true, description: 'The listed connector (global ID).' }) }) }), required: true, description: 'The connector to unlist.' }) },
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'Connector');
       await unlistConnector(ctx, id);
@@ -164,9 +165,14 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({
         type: builder.inputType('ReviewListingInput', { description: 'Input of `reviewListing`.', 
-          fields: (f) => ({ id: f.id({ required: true }), decision: f.field({ type: ReviewDecisionEnum, required: true }), reason: f.string() }),
+          fields: (f) => ({
+            id: f.id({ required: true, description: 'The listing (global ID).' }),
+            decision: f.field({ type: ReviewDecisionEnum, required: true, description: 'Approve, reject or disable.' }),
+            reason: f.string({ description: `Why, shown to the listing's workspace (at most ${LIMITS.reasonChars} characters); required to reject or disable.` }),
+          }),
         }),
         required: true,
+        description: 'The listing and the decision.',
       }),
     },
     resolve: async (_root, { input }, ctx) => ({
@@ -177,7 +183,7 @@ builder.mutationFields((t) => ({
     type: AddCatalogAppPayload,
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Platform reviewers: add an app to the catalog (returns the existing one when the name is taken).',
-    args: { input: t.arg({ type: builder.inputType('AddCatalogAppInput', { description: 'Input of `addCatalogApp`.', fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('AddCatalogAppInput', { description: 'Input of `addCatalogApp`.', fields: (f) => ({ name: f.string({ required: true, description: `The app name (1 to ${LIMITS.appNameChars} characters).` }) }) }), required: true, description: 'The app to add.' }) },
     resolve: async (_root, { input }, ctx) => ({ catalogApp: await addCatalogApp(ctx, input.name) }),
   }),
 }));

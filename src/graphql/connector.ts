@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../code/analyze.js';
+import { MAX_DIAGNOSTICS, type Diagnostic } from '../code/analyze.js';
 import {
   connectorSearchWhere,
   createConnector,
@@ -77,8 +77,8 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
   // Tenant isolation for node(id): a version is found only through its own workspace.
   findUnique: (id, ctx) => ({ id: dbId(id), connector: { workspaceId: workspaceOf(ctx) } }),
   fields: (t) => ({
-    number: t.exposeInt('number'),
-    note: t.exposeString('note', { nullable: true }),
+    number: t.exposeInt('number', { description: 'Version number within its connector: 1 for the first, then +1 for each new version.' }),
+    note: t.exposeString('note', { nullable: true, description: 'What changed in this version, as its author wrote it; null without a note.' }),
     code: t.string({
       nullable: true,
       select: { code: true },
@@ -87,14 +87,17 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
     }),
     codeSize: t.exposeInt('codeSize', { description: 'Size of the code in UTF-8 bytes.' }),
     hasErrors: t.exposeBoolean('hasErrors', { description: 'A version with errors is a draft: it cannot be released.' }),
-    diagnostics: t.field({ type: [DiagnosticRef], select: { diagnostics: true }, resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
+    diagnostics: t.field({
+      type: [DiagnosticRef],
+      description: `Syntax and semantic findings in the code (at most ${MAX_DIAGNOSTICS}; past that, errors are kept before warnings), the first error first; empty when the code is clean. Errors make \`hasErrors\` true.`,
+      select: { diagnostics: true }, resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
     actions: t.exposeStringList('actions', { description: 'Names of the actions this version defines.' }),
     triggers: t.exposeStringList('triggers', { description: 'Names of the triggers this version defines.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    createdBy: t.relation('createdBy', { nullable: true }),
-    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true }),
-    releasedBy: t.relation('releasedBy', { nullable: true }),
-    sharedAt: t.expose('sharedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the version was made.' }),
+    createdBy: t.relation('createdBy', { nullable: true, description: 'Who made it (for a copy, who installed or updated it); null for versions an OEM share made, or once that member is gone.' }),
+    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true, description: 'When it was released to the workspace; null while it is unreleased.' }),
+    releasedBy: t.relation('releasedBy', { nullable: true, description: 'Who released it; null while unreleased, for versions an OEM share released, or once that member is gone.' }),
+    sharedAt: t.expose('sharedAt', { type: 'DateTime', nullable: true, description: 'When it was shared with installers (staged rollouts included); null if never shared.' }),
   }),
 });
 
@@ -116,24 +119,24 @@ export const ConnectorNode = builder.prismaNode('Connector', {
   fields: (t) => ({
     databaseId: t.exposeInt('id', { description: 'The numeric id the REST API uses.' }),
     name: t.exposeString('name', { description: 'Stable machine name, derived from the title at creation.' }),
-    title: t.exposeString('title'),
+    title: t.exposeString('title', { description: 'Display name (1 to 200 characters).' }),
     logoUrl: t.string({
       nullable: true,
       description: 'Path of the logo image, `/logos/<sha256>.<ext>` on this server: public, content-addressed and cacheable forever. Null without a logo.',
       select: { logo: true, logoSha256: true },
       resolve: (c) => logoPath(c.logo, c.logoSha256),
     }),
-    description: t.exposeString('description', { nullable: true }),
-    latestVersion: t.exposeInt('latestVersion'),
-    latestVersionNote: t.string({ nullable: true, select: { latestVersion: true }, resolve: (c, a, ctx) => noteOf(c.latestVersion)(c, a, ctx) }),
-    latestReleasedVersion: t.exposeInt('releasedVersion', { nullable: true }),
-    latestReleasedVersionNote: t.string({ nullable: true, select: { releasedVersion: true }, resolve: (c, a, ctx) => noteOf(c.releasedVersion)(c, a, ctx) }),
-    latestSharedVersion: t.exposeInt('sharedVersion', { nullable: true }),
-    latestSharedVersionNote: t.string({ nullable: true, select: { sharedVersion: true }, resolve: (c, a, ctx) => noteOf(c.sharedVersion)(c, a, ctx) }),
-    oemSharedVersion: t.exposeInt('oemSharedVersion', { nullable: true }),
-    oemSharedAt: t.expose('oemSharedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    description: t.exposeString('description', { nullable: true, description: 'Markdown, shown where the connector is shared; null without one.' }),
+    latestVersion: t.exposeInt('latestVersion', { description: 'Number of the newest version, released or not.' }),
+    latestVersionNote: t.string({ nullable: true, description: 'Note of the newest version; null without a note.', select: { latestVersion: true }, resolve: (c, a, ctx) => noteOf(c.latestVersion)(c, a, ctx) }),
+    latestReleasedVersion: t.exposeInt('releasedVersion', { nullable: true, description: 'Number of the version released to the workspace; null until one is released.' }),
+    latestReleasedVersionNote: t.string({ nullable: true, description: 'Note of the released version; null when nothing is released or it has no note.', select: { releasedVersion: true }, resolve: (c, a, ctx) => noteOf(c.releasedVersion)(c, a, ctx) }),
+    latestSharedVersion: t.exposeInt('sharedVersion', { nullable: true, description: 'Number of the version every installer gets; null until one is shared. A staged rollout is in `rolloutVersion`.' }),
+    latestSharedVersionNote: t.string({ nullable: true, description: 'Note of the shared version; null when nothing is shared or it has no note.', select: { sharedVersion: true }, resolve: (c, a, ctx) => noteOf(c.sharedVersion)(c, a, ctx) }),
+    oemSharedVersion: t.exposeInt('oemSharedVersion', { nullable: true, description: 'The version last OEM-shared with the workspaces yours manages; null if never.' }),
+    oemSharedAt: t.expose('oemSharedAt', { type: 'DateTime', nullable: true, description: 'When `oemSharedVersion` went out; null if never.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the connector was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the connector or its versions last changed.' }),
     releasedVersions: t.relatedConnection(
       'versions',
       {
@@ -157,7 +160,7 @@ builder.queryFields((t) => ({
     type: 'Connector',
     nullable: true,
     description: 'A connector of your workspace by its global ID.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'Global ID of the connector; a malformed or foreign ID gives null.' }) },
     resolve: async (query, _root, { id }, ctx) => {
       let dbId = -1; // a malformed or foreign ID finds nothing, like a missing one
       try {
@@ -173,7 +176,7 @@ builder.queryFields((t) => ({
     type: 'Connector',
     cursor: 'id',
     description: 'Connectors of your workspace, newest first; `search` is a case-sensitive partial match on the title.',
-    args: { search: t.arg.string({ required: false }) },
+    args: { search: t.arg.string({ required: false, description: 'Part of the title, case-sensitive (at most 200 characters); unset lists all.' }) },
     totalCount: (_parent, { search }, ctx) => ctx.prisma.connector.count({ where: connectorSearchWhere(ctx, search) }),
     resolve: (query, _root, { search }, ctx) =>
       ctx.prisma.connector.findMany({ ...query, where: connectorSearchWhere(ctx, search), orderBy: { id: 'desc' } }),
@@ -184,7 +187,7 @@ builder.queryFields((t) => ({
 
 const CreateConnectorInput = builder.inputType('CreateConnectorInput', { description: 'Input of `createConnector`.', 
   fields: (t) => ({
-    title: t.string({ required: true }),
+    title: t.string({ required: true, description: 'Display name, 1 to 200 characters; the machine `name` is derived from it.' }),
     code: t.string({ required: true, description: 'Ruby connector code, at most 10 MB of UTF-8.' }),
     logo: t.string({ description: 'Base64 of a PNG, JPEG, GIF or WebP image.' }),
     description: t.string({ description: 'Markdown, shown where the connector is shared.' }),
@@ -194,11 +197,11 @@ const CreateConnectorInput = builder.inputType('CreateConnectorInput', { descrip
 
 const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', { description: 'Input of `updateConnector`.', 
   fields: (t) => ({
-    id: t.id({ required: true }),
-    title: t.string(),
+    id: t.id({ required: true, description: 'The connector (global ID).' }),
+    title: t.string({ description: 'New display name (1 to 200 characters); unset keeps it.' }),
     code: t.string({ description: 'New code: makes the next version when it differs from the latest.' }),
     logo: t.string({ description: 'Base64 image; an empty string removes the logo.' }),
-    description: t.string(),
+    description: t.string({ description: 'New Markdown description (at most 100,000 characters); null removes it, unset keeps it.' }),
     note: t.string({ description: 'Note of the version this update makes.' }),
     expectedLatestVersion: t.int({
       description: 'Refuse with VERSION_CONFLICT unless the connector is still at this version.',
@@ -211,7 +214,7 @@ const ConnectorIdInput = (name: string) =>
 const ReleaseConnectorInput = ConnectorIdInput('ReleaseConnectorInput');
 const ShareConnectorInput = builder.inputType('ShareConnectorInput', { description: 'Input of `shareConnector`.', 
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, description: 'The connector (global ID).' }),
     rolloutPercent: t.int({ description: 'Share to this % of installing workspaces first (stable selection); 100 or unset: to all.' }),
   }),
 });

@@ -33,6 +33,7 @@ const NODE_TYPES = new Set([
   'SharedConnector',
   'SharedVersion',
   'Version',
+  'VersionStat',
   'Webhook',
   'WebhookDelivery',
   'Workspace',

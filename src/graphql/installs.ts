@@ -73,15 +73,25 @@ export const NotificationNode = builder.prismaNode('Notification', {
   }),
 });
 
+/** The `notifications` arguments as the domain's filter; a malformed connector ID is refused (NOT_FOUND), a foreign one finds nothing. */
+function notificationsFilter(ctx: Parameters<typeof notificationsWhere>[0], args: { unreadOnly?: boolean | null; connector?: string | number | null }) {
+  return notificationsWhere(ctx, {
+    unreadOnly: args.unreadOnly ?? false,
+    connectorId: args.connector == null ? undefined : parseGlobalId(String(args.connector), 'Connector', 'connector'),
+  });
+}
+
 builder.queryFields((t) => ({
   notifications: t.prismaConnection({
     type: 'Notification',
     cursor: 'id',
     description: "Your workspace's update notifications, newest first.",
-    args: { unreadOnly: t.arg.boolean({ defaultValue: false, description: 'Only those not marked read.' }) },
-    totalCount: (_p, args, ctx) => ctx.prisma.notification.count({ where: notificationsWhere(ctx, args.unreadOnly ?? false) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.notification.findMany({ ...query, where: notificationsWhere(ctx, args.unreadOnly ?? false), orderBy: { id: 'desc' } }),
+    args: {
+      unreadOnly: t.arg.boolean({ defaultValue: false, description: 'Only those not marked read.' }),
+      connector: t.arg.id({ description: 'Only those about this copy (a connector of your workspace, global ID).' }),
+    },
+    totalCount: (_p, args, ctx) => ctx.prisma.notification.count({ where: notificationsFilter(ctx, args) }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.notification.findMany({ ...query, where: notificationsFilter(ctx, args), orderBy: { id: 'desc' } }),
   }, namedConnection(NotificationNode, 'Notification', 'notifications')),
 }));
 
@@ -139,9 +149,13 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({
         type: builder.inputType('InstallConnectorInput', { description: 'Input of `installConnector`.', 
-          fields: (f) => ({ listingId: f.id(), linkToken: f.string({ description: 'The secret of a private share link.' }) }),
+          fields: (f) => ({
+            listingId: f.id({ description: 'A listing of the community library (global ID); give this or `linkToken`, not both.' }),
+            linkToken: f.string({ description: 'The secret of a private share link; give this or `listingId`, not both.' }),
+          }),
         }),
         required: true,
+        description: 'Where to install from.',
       }),
     },
     resolve: async (_root, { input }, ctx) => ({
@@ -160,7 +174,7 @@ builder.mutationFields((t) => ({
       input: t.arg({
         type: builder.inputType('UpdateFromParentInput', { description: 'Input of `updateFromParent`.', 
           fields: (f) => ({
-            id: f.id({ required: true }),
+            id: f.id({ required: true, description: 'Your copy (global ID of the connector).' }),
             resolve: f.field({
               type: builder.enumType('ConflictResolution', { description: 'Which side wins where a merge overlaps.', values: { OURS: { description: "Keep the copy's lines." }, THEIRS: { description: "Take the parent's lines." } } as const }),
               description: 'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
@@ -168,6 +182,7 @@ builder.mutationFields((t) => ({
           }),
         }),
         required: true,
+        description: 'The copy and how to settle overlaps.',
       }),
     },
     resolve: async (_root, { input }, ctx) => ({ connector: await updateFromParent(ctx, parseGlobalId(String(input.id), 'Connector'), { resolve: input.resolve }) }),
@@ -175,8 +190,16 @@ builder.mutationFields((t) => ({
   markNotificationsRead: t.field({
     type: MarkReadPayload,
     errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'FORBIDDEN'],
+    description: 'Marks update notifications of your workspace read (every role, OPERATOR included); marking a read one again changes nothing.',
     args: {
-      input: t.arg({ type: builder.inputType('MarkNotificationsReadInput', { description: 'Input of `markNotificationsRead`.', fields: (f) => ({ ids: f.idList({ required: true }) }) }), required: true }),
+      input: t.arg({
+        type: builder.inputType('MarkNotificationsReadInput', {
+          description: 'Input of `markNotificationsRead`.',
+          fields: (f) => ({ ids: f.idList({ required: true, description: 'Global IDs of the notifications, at most 100.' }) }),
+        }),
+        required: true,
+        description: 'The notifications to mark read.',
+      }),
     },
     resolve: async (_root, { input }, ctx) => {
       if (input.ids.length > 100) throw new InvalidInputError('At most 100 ids at once.', 'input.ids');

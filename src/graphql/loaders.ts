@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../db/database.js';
 import { publisherStats } from '../domain/community.js';
+import { dailyVersionStats, type VersionStatDay } from '../domain/version-stats.js';
 
 export interface VersionKey {
   connectorId: number;
@@ -26,6 +27,7 @@ export interface VersionSummary {
 }
 
 const versionKey = (k: VersionKey) => `${k.connectorId}:${k.number}`;
+const dailyKey = (k: { connectorId: number; version: number; since: string }) => `${k.connectorId}:${k.version}:${k.since}`;
 
 export const SUMMARY = {
   id: true,
@@ -86,6 +88,19 @@ export function createLoaders(prisma: PrismaClient) {
       const rows = await prisma.workspace.findMany({ where: { id: { in: [...ids] } }, select: { id: true, slug: true, name: true } });
       return ids.map((id) => rows.find((r) => r.id === id) ?? null);
     }),
+    /** Per-day installs and updates of versions since a day (YYYY-MM-DD): one query per window, however many versions a page holds. */
+    versionDaily: new DataLoader<{ connectorId: number; version: number; since: string }, VersionStatDay[], string>(
+      async (keys) => {
+        const out = new Map<string, VersionStatDay[]>();
+        for (const since of new Set(keys.map((k) => k.since))) {
+          const group = keys.filter((k) => k.since === since);
+          const days = await dailyVersionStats(prisma, group, new Date(`${since}T00:00:00Z`));
+          group.forEach((k, i) => out.set(dailyKey(k), days[i]));
+        }
+        return keys.map((k) => out.get(dailyKey(k)) ?? []);
+      },
+      { cacheKeyFn: dailyKey },
+    ),
     publisherStats: new DataLoader<number, { listedConnectors: number; totalInstalls: number }>((ids) => publisherStats(prisma, ids)),
   };
 }

@@ -13,8 +13,8 @@ const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').imple
   description: 'What the import did (or would do) with one manifest entry.',
   fields: (t) => ({
     name: t.exposeString('name', { description: "The source connector's machine name." }),
-    title: t.exposeString('title'),
-    action: t.field({ type: ImportActionEnum, resolve: (e) => e.action }),
+    title: t.exposeString('title', { description: 'Its title in the manifest.' }),
+    action: t.field({ type: ImportActionEnum, description: 'Create a connector or add a version to the copy imported before.', resolve: (e) => e.action }),
     version: t.exposeInt('version', { description: 'The version the import makes and releases.' }),
     connector: t.field({
       type: ConnectorNode,
@@ -40,7 +40,7 @@ builder.queryFields((t) => ({
     type: 'JSON',
     description:
       'A manifest (JSON) of these connectors for another environment: identity, title, description, logo, and the latest released version with its note and code. Every connector must have a released version. FORBIDDEN for roles that may not read source (OPERATOR).',
-    args: { ids: t.arg.idList({ required: true }) },
+    args: { ids: t.arg.idList({ required: true, description: 'Global IDs of the connectors to export, 1 to 500.' }) },
     resolve: (_root, { ids }, ctx) => exportManifest(ctx, ids.map((id) => parseGlobalId(String(id), 'Connector', 'ids'))),
   }),
 }));
@@ -54,9 +54,13 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({
         type: builder.inputType('ImportManifestInput', { description: 'Input of `importManifest`.', 
-          fields: (f) => ({ manifest: f.field({ type: 'JSON', required: true }), dryRun: f.boolean({ defaultValue: false }) }),
+          fields: (f) => ({
+            manifest: f.field({ type: 'JSON', required: true, description: 'A manifest as `exportManifest` returns it, unchanged (digests are checked).' }),
+            dryRun: f.boolean({ defaultValue: false, description: 'True: plan and report per entry, write nothing.' }),
+          }),
         }),
         required: true,
+        description: 'The manifest and whether to write.',
       }),
     },
     resolve: async (_root, { input }, ctx) => ({

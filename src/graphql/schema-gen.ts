@@ -38,24 +38,31 @@ const SampleErrorReasonEnum = builder.enumType('SampleErrorReason', {
 
 const ColSepEnum = builder.enumType('ColSep', {
   description: 'CSV column separators, as the spec names them.',
-  values: { COMMA: { value: 'comma' }, SEMICOLON: { value: 'semicolon' }, SPACE: { value: 'space' }, TAB: { value: 'tab' }, COLON: { value: 'colon' }, PIPE: { value: 'pipe' } } as const,
+  values: {
+    COMMA: { value: 'comma', description: '`,`' },
+    SEMICOLON: { value: 'semicolon', description: '`;`' },
+    SPACE: { value: 'space', description: 'A space character.' },
+    TAB: { value: 'tab', description: 'A tab character.' },
+    COLON: { value: 'colon', description: '`:`' },
+    PIPE: { value: 'pipe', description: '`|`' },
+  } as const,
 });
 
 const SchemaFieldRef = builder.objectRef<SchemaField>('SchemaField');
 SchemaFieldRef.implement({
   description: 'One field of a connector field schema (recursive through `properties`).',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    label: t.exposeString('label'),
-    type: t.field({ type: FieldTypeEnum, resolve: (f) => f.type }),
-    controlType: t.string({ nullable: true, resolve: (f) => f.control_type ?? null }),
-    renderInput: t.string({ nullable: true, resolve: (f) => f.render_input ?? null }),
-    parseOutput: t.string({ nullable: true, resolve: (f) => f.parse_output ?? null }),
-    toggleHint: t.string({ nullable: true, resolve: (f) => f.toggle_hint ?? null }),
-    toggleField: t.field({ type: SchemaFieldRef, nullable: true, resolve: (f) => f.toggle_field ?? null }),
+    name: t.exposeString('name', { description: 'The key in the sample (`name` in the SDK).' }),
+    label: t.exposeString('label', { description: 'Human-readable label derived from the key, e.g. `First name` for `first_name`.' }),
+    type: t.field({ type: FieldTypeEnum, description: 'The data type inferred from the sample values.', resolve: (f) => f.type }),
+    controlType: t.string({ nullable: true, description: 'The input control recipes show (`control_type`: `text`, `integer`, `number`, `checkbox`, `date`, `date_time`); null for objects and arrays.', resolve: (f) => f.control_type ?? null }),
+    renderInput: t.string({ nullable: true, description: 'Converter applied to input values (`render_input`, e.g. `date_conversion`); null when none is needed.', resolve: (f) => f.render_input ?? null }),
+    parseOutput: t.string({ nullable: true, description: 'Converter applied to output values (`parse_output`, e.g. `integer_conversion`); null when none is needed.', resolve: (f) => f.parse_output ?? null }),
+    toggleHint: t.string({ nullable: true, description: 'Hint shown on the control (`toggle_hint`), for fields with a toggle; null otherwise.', resolve: (f) => f.toggle_hint ?? null }),
+    toggleField: t.field({ type: SchemaFieldRef, nullable: true, description: 'The alternative free-text control a toggle switches to (`toggle_field`, for booleans); null otherwise.', resolve: (f) => f.toggle_field ?? null }),
     of: t.field({ type: FieldTypeEnum, nullable: true, description: 'Element type of an array.', resolve: (f) => f.of ?? null }),
-    properties: t.field({ type: [SchemaFieldRef], nullable: true, resolve: (f) => f.properties ?? null }),
-    optional: t.boolean({ resolve: (f) => f.optional ?? false }),
+    properties: t.field({ type: [SchemaFieldRef], nullable: true, description: 'Nested fields of an object, or of the elements of an array of objects; null otherwise.', resolve: (f) => f.properties ?? null }),
+    optional: t.boolean({ description: 'Whether the field may be left out (`optional` in the SDK): true when some objects of a JSON sample lack it.', resolve: (f) => f.optional ?? false }),
   }),
 });
 

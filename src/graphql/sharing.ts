@@ -225,12 +225,13 @@ builder.mutationFields((t) => ({
       input: t.arg({
         type: builder.inputType('CreateShareLinkInput', { description: 'Input of `createShareLink`.', 
           fields: (f) => ({
-            id: f.id({ required: true }),
+            id: f.id({ required: true, description: 'The connector (global ID); it must have a shared version.' }),
             expiresAt: f.field({ type: 'DateTime', description: 'The link refuses after this moment.' }),
-            maxInstalls: f.int({ description: 'The link refuses after this many installs.' }),
+            maxInstalls: f.int({ description: 'The link refuses after this many installs (1 to 1,000,000).' }),
           }),
         }),
         required: true,
+        description: 'The connector and the limits of the link.',
       }),
     },
     resolve: async (_root, { input }, ctx) => {
@@ -243,7 +244,7 @@ builder.mutationFields((t) => ({
     type: RevokeShareLinkPayload,
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Revokes the private share link: it stops working at once.',
-    args: { input: t.arg({ type: IdInput('RevokeShareLinkInput'), required: true }) },
+    args: { input: t.arg({ type: IdInput('RevokeShareLinkInput'), required: true, description: 'The connector whose link to revoke.' }) },
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'Connector');
       const revoked = await revokeShareLinks(ctx, id);

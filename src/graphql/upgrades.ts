@@ -5,6 +5,8 @@ import { canViewWebhookTargets } from '../domain/access.js';
 import { requireActor } from '../domain/context.js';
 import { EVENT_TYPES, eventTopic, publicEventData, type EventType, type LifecycleEvent } from '../domain/events.js';
 import { registerWebhook, removeWebhook, webhooksWhere } from '../domain/webhooks.js';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { countVersionStats, MAX_STAT_DAYS, versionStatById, versionStatsPage, windowStart, type VersionStat, type VersionStatDay } from '../domain/version-stats.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
 import { connectorPayload, payloadType } from './errors.js';
@@ -25,19 +27,19 @@ const ChangeLevelEnum = builder.enumType('ChangeLevel', {
 const ChangeRef = builder.objectRef<Change>('Change').implement({
   description: 'One difference between two versions that installers may notice.',
   fields: (t) => ({
-    breaking: t.exposeBoolean('breaking'),
-    unknown: t.boolean({ resolve: (c) => c.unknown ?? false }),
+    breaking: t.exposeBoolean('breaking', { description: 'Whether recipes built on the older version can break because of it.' }),
+    unknown: t.boolean({ description: 'True when the fields could not be compared because the code computes them at run time.', resolve: (c) => c.unknown ?? false }),
     subject: t.exposeString('subject', { description: "What changed: `action 'x'`, `trigger 'y'`, `connection`." }),
-    message: t.exposeString('message'),
+    message: t.exposeString('message', { description: "The change in a sentence, e.g. `Required input field 'id' added to action 'get'.`" }),
   }),
 });
 
 export const ChangeReportRef = builder.objectRef<ChangeReport>('ChangeReport').implement({
   description: 'How a change between two versions affects installers.',
   fields: (t) => ({
-    level: t.field({ type: ChangeLevelEnum, resolve: (r) => r.level }),
-    breaking: t.boolean({ resolve: (r) => r.level === 'BREAKING' }),
-    changes: t.field({ type: [ChangeRef], resolve: (r) => r.changes }),
+    level: t.field({ type: ChangeLevelEnum, description: 'The most serious kind of change found.', resolve: (r) => r.level }),
+    breaking: t.boolean({ description: 'Shorthand for `level == BREAKING`.', resolve: (r) => r.level === 'BREAKING' }),
+    changes: t.field({ type: [ChangeRef], description: 'Each difference found, one per field, action or trigger; empty when nothing changed.', resolve: (r) => r.changes }),
   }),
 });
 
@@ -54,31 +56,51 @@ async function classify(ctx: { prisma: import('../db/database.js').PrismaClient 
 
 builder.prismaObjectFields('ConnectorVersion', (t) => ({
   sha256: t.exposeString('codeSha256', { description: "SHA-256 (hex) of the code's UTF-8 bytes." }),
-  deprecatedAt: t.expose('deprecatedAt', { type: 'DateTime', nullable: true }),
-  deprecationMessage: t.exposeString('deprecationMessage', { nullable: true }),
-  replacementVersion: t.exposeInt('replacementVersion', { nullable: true }),
+  deprecatedAt: t.expose('deprecatedAt', { type: 'DateTime', nullable: true, description: 'When the version was deprecated (`deprecateVersion`); null if it is not.' }),
+  deprecationMessage: t.exposeString('deprecationMessage', { nullable: true, description: 'Why it is deprecated, for installers; null if it is not.' }),
+  replacementVersion: t.exposeInt('replacementVersion', { nullable: true, description: 'The version to use instead, if the deprecation named one.' }),
   yankedAt: t.expose('yankedAt', { type: 'DateTime', nullable: true, description: 'Yanked versions are not given to new installs.' }),
 }));
 
-const VersionStatRef = builder.objectRef<{ version: number; installs: number; updates: number; daily: { day: string; installs: number; updates: number }[] }>('VersionStat').implement({
-  description: 'How many workspaces installed a version, or updated their copy to it, and when.',
+const VersionStatDayRef = builder.objectRef<VersionStatDay>('VersionStatDay').implement({
+  description: 'Installs and updates of a version on one UTC day.',
+  fields: (f) => ({
+    day: f.exposeString('day', { description: 'UTC date, YYYY-MM-DD.' }),
+    installs: f.exposeInt('installs', { description: 'Workspaces that installed the version that day.' }),
+    updates: f.exposeInt('updates', { description: 'Copies updated to the version that day.' }),
+  }),
+});
+
+/** Version stats of your own connectors; its global ID names the version. */
+const VersionStatRef = builder.objectRef<VersionStat>('VersionStat');
+builder.node(VersionStatRef, {
+  description: 'How many workspaces installed a version of your connector, or updated their copy to it, and when.',
+  id: { resolve: (s) => s.id, description: 'Global ID of the stats of this version.' },
+  isTypeOf: (s) => typeof s === 'object' && s !== null && 'installs' in s && 'updates' in s && 'version' in s,
+  loadOne: (id, ctx) => versionStatById(ctx, dbId(String(id))),
   fields: (t) => ({
-    version: t.exposeInt('version'),
-    installs: t.exposeInt('installs'),
-    updates: t.exposeInt('updates'),
+    version: t.exposeInt('version', { description: 'The version number.' }),
+    installs: t.exposeInt('installs', { description: 'Installs of this version into other workspaces, ever (OEM copies included).' }),
+    updates: t.exposeInt('updates', { description: 'Copies in other workspaces updated to this version, ever.' }),
     daily: t.field({
-      type: [builder.objectRef<{ day: string; installs: number; updates: number }>('VersionStatDay').implement({
-        description: 'Installs and updates of a version on one day.',
-        fields: (f) => ({ day: f.exposeString('day', { description: 'UTC date, YYYY-MM-DD.' }), installs: f.exposeInt('installs'), updates: f.exposeInt('updates') }),
-      })],
-      resolve: (s) => s.daily,
+      type: [VersionStatDayRef],
+      description: 'Installs and updates per UTC day over the last `days` days (today included), oldest first; days without any are left out.',
+      args: { days: t.arg.int({ defaultValue: 30, description: `How many days back, today included: 1 to ${MAX_STAT_DAYS}.` }) },
+      resolve: (s, { days }, ctx) => {
+        const since = windowStart(days ?? 30).toISOString().slice(0, 10);
+        return ctx.loaders.versionDaily.load({ connectorId: s.connectorId, version: s.version, since });
+      },
     }),
   }),
 });
 
+/** Cursors on version row ids, in the same format as Pothos' Prisma cursors (`GPC:N:<id>`). */
+const statCursor = (s: VersionStat) => Buffer.from(`GPC:N:${s.id}`).toString('base64');
+const fromStatCursor = (cursor: string | undefined) => (cursor == null ? undefined : dbId(Buffer.from(cursor, 'base64').toString('utf8').slice('GPC:N:'.length)));
+
 builder.prismaObjectFields('Connector', (t) => ({
   rolloutVersion: t.exposeInt('rolloutVersion', { nullable: true, description: 'A version being shared to part of the installers.' }),
-  rolloutPercent: t.exposeInt('rolloutPercent', { nullable: true }),
+  rolloutPercent: t.exposeInt('rolloutPercent', { nullable: true, description: 'Percentage (1 to 99) of installing workspaces that `rolloutVersion` is offered to; null without a staged rollout.' }),
   sharePreview: t.field({
     type: ChangeReportRef,
     nullable: true,
@@ -89,27 +111,20 @@ builder.prismaObjectFields('Connector', (t) => ({
         ? null
         : classify(ctx, c.id, c.sharedVersion, c.releasedVersion),
   }),
-  versionStats: t.field({
-    type: [VersionStatRef],
-    description: 'Installs of and updates to each version by other workspaces, in total and per day.',
-    select: { id: true },
-    resolve: async (c, _a, ctx) => {
-      const rows = await ctx.prisma.$queryRaw<{ version: number; kind: string; day: string; n: bigint }[]>`
-        SELECT version, kind::text AS kind, to_char(date_trunc('day', at), 'YYYY-MM-DD') AS day, count(*) AS n
-        FROM version_events WHERE connector_id = ${c.id} GROUP BY 1, 2, 3 ORDER BY 1 DESC, 3`;
-      const stats = new Map<number, { version: number; installs: number; updates: number; daily: { day: string; installs: number; updates: number }[] }>();
-      for (const r of rows) {
-        const s = stats.get(r.version) ?? { version: r.version, installs: 0, updates: 0, daily: [] };
-        stats.set(r.version, s);
-        let day = s.daily.find((d) => d.day === r.day);
-        if (!day) s.daily.push((day = { day: r.day, installs: 0, updates: 0 }));
-        const n = Number(r.n);
-        if (r.kind === 'INSTALL') (s.installs += n), (day.installs += n);
-        else (s.updates += n), (day.updates += n);
-      }
-      return [...stats.values()];
+  versionStats: t.connection(
+    {
+      type: VersionStatRef,
+      description: 'Installs of and updates to each version by other workspaces, newest version first: versions nobody installed or updated to are left out.',
+      select: { id: true },
+      resolve: async (c, args, ctx) => {
+        const page = await resolveCursorConnection<Promise<VersionStat[]>>({ args, toCursor: statCursor }, ({ after, before, limit, inverted }) =>
+          versionStatsPage(ctx.prisma, c.id, { after: fromStatCursor(after), before: fromStatCursor(before), limit, inverted }),
+        );
+        return Object.assign(page, { totalCount: () => countVersionStats(ctx.prisma, c.id) });
+      },
     },
-  }),
+    namedConnection(VersionStatRef, 'VersionStat', 'version stats'),
+  ),
 }));
 
 builder.prismaObjectFields('Notification', (t) => ({
@@ -128,14 +143,14 @@ builder.mutationFields((t) => ({
     type: connectorPayload('SetRolloutPayload', 'The result of `setRollout`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'Widens or narrows a staged share; 100 makes the staged version the shared one for everybody.',
-    args: { input: t.arg({ type: builder.inputType('SetRolloutInput', { description: 'Input of `setRollout`.', fields: (f) => ({ id: f.id({ required: true }), rolloutPercent: f.int({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('SetRolloutInput', { description: 'Input of `setRollout`.', fields: (f) => ({ id: f.id({ required: true, description: 'The connector (global ID).' }), rolloutPercent: f.int({ required: true, description: 'New share of installing workspaces, 1 to 100 (percent); 100 ends the rollout by sharing the version with everybody.' }) }) }), required: true, description: 'The connector and its new rollout percentage.' }) },
     resolve: async (_r, { input }, ctx) => ({ connector: await setRollout(ctx, id(input), input.rolloutPercent) }),
   }),
   rollbackRollout: t.field({
     type: connectorPayload('RollbackRolloutPayload', 'The result of `rollbackRollout`.', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'FORBIDDEN'],
     description: 'Stops a staged share: nobody else is offered the version; unread notifications about it are withdrawn.',
-    args: { input: t.arg({ type: builder.inputType('RollbackRolloutInput', { description: 'Input of `rollbackRollout`.', fields: (f) => ({ id: f.id({ required: true }) }) }), required: true }) },
+    args: { input: t.arg({ type: builder.inputType('RollbackRolloutInput', { description: 'Input of `rollbackRollout`.', fields: (f) => ({ id: f.id({ required: true, description: 'The connector (global ID).' }) }) }), required: true, description: 'The connector whose rollout stops.' }) },
     resolve: async (_r, { input }, ctx) => ({ connector: await rollbackRollout(ctx, id(input)) }),
   }),
   deprecateVersion: t.field({
@@ -145,9 +160,15 @@ builder.mutationFields((t) => ({
     args: {
       input: t.arg({
         type: builder.inputType('DeprecateVersionInput', { description: 'Input of `deprecateVersion`.', 
-          fields: (f) => ({ id: f.id({ required: true }), version: f.int({ required: true }), message: f.string({ required: true }), replacementVersion: f.int() }),
+          fields: (f) => ({
+            id: f.id({ required: true, description: 'The connector (global ID).' }),
+            version: f.int({ required: true, description: 'Number of the shared version to deprecate.' }),
+            message: f.string({ required: true, description: 'Why, for installers (1 to 10,000 characters).' }),
+            replacementVersion: f.int({ description: 'The version installers should use instead; unset names none.' }),
+          }),
         }),
         required: true,
+        description: 'The version and the deprecation notice.',
       }),
     },
     resolve: async (_r, { input }, ctx) => ({
@@ -160,8 +181,14 @@ builder.mutationFields((t) => ({
     description: 'Yanks a shared version so new installs cannot get it (existing copies keep working); `yanked: false` takes it back.',
     args: {
       input: t.arg({
-        type: builder.inputType('YankVersionInput', { description: 'Input of `yankVersion`.', fields: (f) => ({ id: f.id({ required: true }), version: f.int({ required: true }), yanked: f.boolean({ defaultValue: true }) }) }),
+        type: builder.inputType('YankVersionInput', { description: 'Input of `yankVersion`.', fields: (f) => ({
+            id: f.id({ required: true, description: 'The connector (global ID).' }),
+            version: f.int({ required: true, description: 'Number of the shared version.' }),
+            yanked: f.boolean({ defaultValue: true, description: 'True yanks the version; false takes a yank back.' }),
+          }),
+        }),
         required: true,
+        description: 'The version and whether it is yanked.',
       }),
     },
     resolve: async (_r, { input }, ctx) => ({ connector: await yankVersion(ctx, id(input), input.version, input.yanked ?? true) }),

@@ -126,7 +126,9 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     },
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: config.MAX_QUERY_DEPTH, ...rejectWith('QUERY_TOO_DEEP') },
+        // Depth is the nesting of fields: a fragment (Relay nests one per component) adds no level of
+        // data, while the fields inside it count where they land.
+        maxDepth: { n: config.MAX_QUERY_DEPTH, flattenFragments: true, ...rejectWith('QUERY_TOO_DEEP') },
         maxAliases: { n: 15, ...rejectWith('TOO_MANY_ALIASES') },
         maxDirectives: { n: 50, ...rejectWith('TOO_MANY_DIRECTIVES') },
         maxTokens: { n: 1000 },

@@ -1,4 +1,8 @@
-import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { getMainDefinition } from '@apollo/client/utilities';
+import { print } from 'graphql';
+import { createClient as createSSEClient, type Client as SSEClient } from 'graphql-sse';
+import { Observable } from 'rxjs';
 import { Client, fetchExchange, gql as ugql } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,13 +12,53 @@ import { validCode } from '../fixtures/code.js';
 
 /**
  * Apollo Client 4 (default InMemoryCache) and urql with graphcache (default config, no schema)
- * against the real server: the flow a front-end runs, with a refusal read from userErrors.
+ * against the real server: the flow a front-end runs, with a refusal read from userErrors, and a
+ * subscription over each client's own HTTP transport (Apollo's HttpLink: multipart/mixed;
+ * urql's fetchExchange with `fetchSubscriptions`: text/event-stream).
  */
 const LIST = `query List($after: String) { connectors(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id title } } }`;
 const CREATE = `mutation Create($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id title latestVersion } userErrors { code message field } } }`;
 const UPDATE = `mutation Update($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id title latestVersion } userErrors { code message field } } }`;
 const RELEASE = `mutation Release($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id latestReleasedVersion } userErrors { code message field detail } } }`;
+const EVENTS = `subscription Events { lifecycleEvents { type data } }`;
 const SHARE = `mutation Share($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id latestSharedVersion } userErrors { code message } } }`;
+
+/**
+ * The link Yoga's and graphql-sse's documentation give for Apollo: subscriptions through the
+ * graphql-sse client (distinct connections mode: one SSE response per subscription on /graphql).
+ * Apollo's own HTTP multipart subscriptions are not served by Yoga, which streams subscriptions
+ * only as text/event-stream.
+ */
+class SSELink extends ApolloLink {
+  constructor(private readonly client: SSEClient) {
+    super();
+  }
+  override request(operation: ApolloLink.Operation) {
+    return new Observable<ApolloLink.Result>((sink) =>
+      this.client.subscribe<any>({ query: print(operation.query), variables: operation.variables, operationName: operation.operationName }, {
+        next: (r) => sink.next(r as ApolloLink.Result),
+        complete: () => sink.complete(),
+        error: (e) => sink.error(e),
+      }),
+    );
+  }
+}
+
+/**
+ * A subscription is live once the server has it, which the client does not announce: create
+ * connectors (each one a `version.created` event) until the subscription delivers one of them.
+ */
+async function createUntilEvent(create: () => Promise<string>, events: any[], errors: unknown[]): Promise<string> {
+  const ids: string[] = [];
+  for (let attempt = 0; attempt < 40; attempt++) {
+    if (errors.length) throw new Error(`subscription failed: ${String(errors[0])}`);
+    ids.push(await create());
+    await new Promise((r) => setTimeout(r, 250));
+    const seen = ids.find((id) => events.some((e) => e.data.connector === id));
+    if (seen) return seen;
+  }
+  throw new Error(`no event after ${ids.length} mutations (events: ${JSON.stringify(events)})`);
+}
 
 for (const backend of await backends()) {
   describe(`typed clients with default caches (${backend})`, () => {
@@ -53,7 +97,42 @@ for (const backend of await backends()) {
       expect(again.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_RELEASED', message: expect.stringContaining('already released') });
       const shared = await client.mutate<any>({ mutation: gql(SHARE), variables: { input: { id } } });
       expect(shared.data.shareConnector).toMatchObject({ connector: { id, latestSharedVersion: 2 }, userErrors: [] });
+
+      // The normalized cache holds one Connector under its global ID, updated by every payload;
+      // the refused release (connector: null) left it as the first release made it.
+      const cached = client.cache.readFragment<any>({
+        id: client.cache.identify({ __typename: 'Connector', id }),
+        fragment: gql`fragment Cached on Connector { title latestVersion latestReleasedVersion latestSharedVersion }`,
+      });
+      expect(cached).toMatchObject({ title: 'Apollo A', latestVersion: 2, latestReleasedVersion: 2, latestSharedVersion: 2 });
     }, 120_000);
+
+    it('Apollo Client: a subscription through a graphql-sse link receives the event of a mutation', async () => {
+      const headers = { authorization: `Bearer ${token}` };
+      const sse = createSSEClient({ url: t.url, headers, retryAttempts: 0 });
+      const isSubscription = ({ query }: ApolloLink.Operation) => {
+        const def = getMainDefinition(query);
+        return def.kind === 'OperationDefinition' && def.operation === 'subscription';
+      };
+      const client = new ApolloClient({
+        link: ApolloLink.split(isSubscription, new SSELink(sse), new HttpLink({ uri: t.url, headers })),
+        cache: new InMemoryCache(),
+      });
+      const events: any[] = [];
+      const errors: unknown[] = [];
+      const sub = client.subscribe<any>({ query: gql(EVENTS) }).subscribe({ next: (r) => (r.error ? errors.push(r.error) : events.push(r.data.lifecycleEvents)), error: (e) => errors.push(e) });
+      try {
+        const id = await createUntilEvent(
+          () => client.mutate<any>({ mutation: gql(CREATE), variables: { input: { title: 'Apollo live', code: validCode({ title: 'Apollo live' }) } } }).then((r) => r.data.createConnector.connector.id),
+          events,
+          errors,
+        );
+        expect(events.find((e) => e.data.connector === id)).toMatchObject({ type: 'VERSION_CREATED', data: { connector: id, version: 1 } });
+      } finally {
+        sub.unsubscribe();
+        sse.dispose();
+      }
+    }, 60_000);
 
     it('urql with graphcache: the same flow, the refusal code survives the normalized cache', async () => {
       const client = new Client({
@@ -77,5 +156,27 @@ for (const backend of await backends()) {
       const shared = await client.mutation(ugql(SHARE), { input: { id } }).toPromise();
       expect(shared.data.shareConnector).toMatchObject({ connector: { latestSharedVersion: 1 }, userErrors: [] });
     }, 120_000);
+
+    it('urql with graphcache: a subscription through fetchExchange (fetchSubscriptions) receives the event of a mutation', async () => {
+      const client = new Client({
+        url: t.url,
+        exchanges: [cacheExchange({}), fetchExchange],
+        fetchSubscriptions: true,
+        fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+      });
+      const events: any[] = [];
+      const errors: unknown[] = [];
+      const sub = client.subscription(ugql(EVENTS), {}).subscribe((r) => (r.error ? errors.push(r.error) : events.push(r.data.lifecycleEvents)));
+      try {
+        const id = await createUntilEvent(
+          () => client.mutation(ugql(CREATE), { input: { title: 'Urql live', code: validCode({ title: 'Urql live' }) } }).toPromise().then((r) => r.data.createConnector.connector.id),
+          events,
+          errors,
+        );
+        expect(events.find((e) => e.data.connector === id)).toMatchObject({ type: 'VERSION_CREATED', data: { connector: id, version: 1 } });
+      } finally {
+        sub.unsubscribe();
+      }
+    }, 60_000);
   });
 }

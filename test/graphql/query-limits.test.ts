@@ -37,15 +37,24 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
   it('refuses queries deeper than the limit', async () => {
     // connectors > edges > node > versions > edges > node > createdBy > handle: depth 8.
     const eight = '{ connectors(first: 1) { edges { node { versions(first: 1) { edges { node { createdBy { handle } } } } } } } }';
+    // The same depth 8 through nested fragments (as Relay writes one per component): fragments add no level.
+    const eightInFragments = `{ connectors(first: 1) { edges { node { ...History } } } }
+      fragment History on Connector { versions(first: 1) { edges { node { ...Author } } } }
+      fragment Author on Version { ... on Version { createdBy { handle } } }`;
     expect((await t.gql(eight, {}, admin)).body.errors).toBeUndefined();
-    const shallow = await startTestServer(backend, { MAX_QUERY_DEPTH: 7 });
+    const shallow = await startTestServer(backend, { MAX_QUERY_DEPTH: 8 });
+    const shallower = await startTestServer(backend, { MAX_QUERY_DEPTH: 7 });
     try {
-      const token = await shallow.token('acme');
-      const res = await shallow.gql(eight, {}, token);
-      expect(res.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
-      expect(res.body.data ?? null).toBeNull();
+      expect((await shallow.gql(eightInFragments, {}, await shallow.token('acme'))).body.errors).toBeUndefined();
+      const token = await shallower.token('acme');
+      for (const q of [eight, eightInFragments]) {
+        const res = await shallower.gql(q, {}, token);
+        expect(res.body.errors?.[0]?.extensions?.code, q).toBe('QUERY_TOO_DEEP');
+        expect(res.body.data ?? null).toBeNull();
+      }
     } finally {
       await shallow.close();
+      await shallower.close();
     }
   });
 

@@ -261,6 +261,14 @@ for (const backend of await backends()) {
           expect(unread).toHaveLength(1);
           expect((await t.gql(NOTIFICATIONS, { unread: true }, owner)).body.data.notifications.totalCount).toBe(0);
 
+          // Filtered to one copy: its notification only; another workspace's connector finds none; a malformed ID is refused.
+          const NOTES_OF = `query($connector: ID) { notifications(first: 5, connector: $connector) { totalCount nodes { parentVersion connector { id } } } }`;
+          expect((await t.gql(NOTES_OF, { connector: copy.id }, b)).body.data.notifications).toEqual({ totalCount: 1, nodes: [{ parentVersion: 2, connector: { id: copy.id } }] });
+          expect((await t.gql(NOTES_OF, { connector: id }, b)).body.data.notifications).toEqual({ totalCount: 0, nodes: [] });
+          const bad = await t.gql(NOTES_OF, { connector: 'nope' }, b);
+          expect(bad.status).toBe(200);
+          expect(bad.body.errors?.[0]).toMatchObject({ message: 'No Connector with id "nope".', extensions: { code: 'NOT_FOUND' } });
+
           const updated = await t.gql(UPDATE_FROM_PARENT, { id: copy.id }, b);
           expect(updated.body.data.updateFromParent.connector).toMatchObject({
             latestVersion: 2,

@@ -205,13 +205,24 @@ for (const backend of await backends()) {
       await t.gql(INSTALL, { t: parent.token }, installers[11].token);
       await newVersion(parent.id, validCode({ title: 'Stats v2' }), 'v2');
       await t.gql(UPDATE_FROM_PARENT, { id: a.id }, installers[10].token);
-      const stats = (await t.gql(`query($id: ID!) { connector(id: $id) { versionStats { version installs updates daily { day installs updates } } } }`, { id: parent.id }, owner)).body.data
-        .connector.versionStats;
+      const STATS = `query($id: ID!, $after: String) { connector(id: $id) { versionStats(first: 1, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { id version installs updates daily { day installs updates } } } } }`;
       const today = new Date().toISOString().slice(0, 10);
-      expect(stats).toEqual([
-        { version: 2, installs: 0, updates: 1, daily: [{ day: today, installs: 0, updates: 1 }] },
-        { version: 1, installs: 2, updates: 0, daily: [{ day: today, installs: 2, updates: 0 }] },
-      ]);
+      const first = (await t.gql(STATS, { id: parent.id }, owner)).body.data.connector.versionStats;
+      expect(first).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true }, nodes: [{ version: 2, installs: 0, updates: 1, daily: [{ day: today, installs: 0, updates: 1 }] }] });
+      const second = (await t.gql(STATS, { id: parent.id, after: first.pageInfo.endCursor }, owner)).body.data.connector.versionStats;
+      expect(second).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: false }, nodes: [{ version: 1, installs: 2, updates: 0, daily: [{ day: today, installs: 2, updates: 0 }] }] });
+
+      // Each entry is a Node: refetchable by its owner, invisible to other workspaces.
+      const NODE = `query($id: ID!) { node(id: $id) { ... on VersionStat { version installs updates } } }`;
+      expect((await t.gql(NODE, { id: second.nodes[0].id }, owner)).body.data.node).toEqual({ version: 1, installs: 2, updates: 0 });
+      expect((await t.gql(NODE, { id: second.nodes[0].id }, installers[10].token)).body.data.node).toBeNull();
+
+      // The per-day window is bounded: 1 to 366 days.
+      const DAYS = `query($id: ID!, $days: Int) { connector(id: $id) { versionStats(last: 1) { nodes { version daily(days: $days) { day installs } } } } }`;
+      expect((await t.gql(DAYS, { id: parent.id, days: 1 }, owner)).body.data.connector.versionStats.nodes).toEqual([{ version: 1, daily: [{ day: today, installs: 2 }] }]);
+      const refused = await t.gql(DAYS, { id: parent.id, days: 367 }, owner);
+      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_INPUT' } });
     });
   });
 }

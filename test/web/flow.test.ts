@@ -74,7 +74,7 @@ describe('console flow: write, release, compare, share, install, live update, re
     expect(await alice.locator('.cm-lint-marker-error').count()).toBeGreaterThan(0);
     expect(await alice.getByText('has errors').first().isVisible()).toBe(true);
     // The description is rendered Markdown.
-    expect(await alice.locator('.markdown strong', { hasText: 'records' }).isVisible()).toBe(true);
+    await alice.locator('.markdown strong', { hasText: 'records' }).waitFor(); // the Markdown renderer loads on demand
     await screenshot(alice, 'connector-code-error');
     await expectAccessible(alice, 'a connector with a code error');
   }, 240_000);

@@ -16,3 +16,10 @@ export function refusal(payload: { readonly userErrors?: readonly PayloadError[]
   if (!e) return null;
   return { code: e.code, message: e.detail && !e.message.includes(e.detail) ? `${e.message} ${e.detail}` : e.message, field: e.field ?? null };
 }
+
+const englishPlurals = new Intl.PluralRules('en');
+
+/** A count with its noun in the right number: `counted(1, 'install')` is "1 install", `counted(2, 'install')` "2 installs". */
+export function counted(n: number, one: string, other = `${one}s`): string {
+  return `${n} ${englishPlurals.select(n) === 'one' ? one : other}`;
+}

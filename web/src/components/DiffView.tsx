@@ -5,12 +5,21 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, lineNumbers } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
 
+// The merge view marks a collapsed run of unchanged lines with "⦚", a glyph no font on an offline
+// machine has (Chromium draws an empty box): dashes drawn in CSS stand in its place instead.
+const collapsedMark = { content: '""', display: 'inline-block', width: '1.5em', borderTop: '2px dashed currentColor', verticalAlign: 'middle' };
+const collapsedTheme = EditorView.theme({
+  '.cm-collapsedLines:before': { ...collapsedMark, marginInlineEnd: '0.6em' },
+  '.cm-collapsedLines:after': { ...collapsedMark, marginInlineStart: '0.6em' },
+});
+
 /** Two texts side by side with their differences marked (CodeMirror's merge view, loaded on demand). */
 export default function DiffView({ left, right, leftLabel, rightLabel }: { left: string; right: string; leftLabel: string; rightLabel: string }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const ext = (label: string) => [
       lineNumbers(),
+      collapsedTheme,
       StreamLanguage.define(ruby),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       EditorState.readOnly.of(true),

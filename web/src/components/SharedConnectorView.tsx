@@ -1,11 +1,18 @@
-import { graphql, useFragment } from 'react-relay';
+import { graphql, useFragment, usePaginationFragment } from 'react-relay';
 import type { SharedConnectorView_connector$key } from '../__generated__/SharedConnectorView_connector.graphql';
-import { when } from '../format';
+import type { SharedConnectorView_notes$key } from '../__generated__/SharedConnectorView_notes.graphql';
+import { LoadMore } from './LoadMore';
+import { counted, when } from '../format';
 import { Markdown } from './lazy';
 import { Logo } from './Logo';
+import { Definitions } from './Definitions';
 
-/** A shared connector as another workspace sees it: the shared version only. */
-export function SharedConnectorView({ connector }: { connector: SharedConnectorView_connector$key }) {
+/**
+ * A shared connector as another workspace sees it: the shared version only. `canLoadMore`: the
+ * viewer can read it again by its ID (a library listing or an installed parent; a connector seen
+ * only through a private link cannot be, so its changelog stays at the first page).
+ */
+export function SharedConnectorView({ connector, canLoadMore }: { connector: SharedConnectorView_connector$key; canLoadMore: boolean }) {
   const c = useFragment(
     graphql`
       fragment SharedConnectorView_connector on SharedConnector {
@@ -27,14 +34,7 @@ export function SharedConnectorView({ connector }: { connector: SharedConnectorV
           sharedAt
           deprecationMessage
         }
-        sharedVersions(first: 10) {
-          nodes {
-            number
-            note
-            sharedAt
-            yanked
-          }
-        }
+        ...SharedConnectorView_notes
       }
     `,
     connector,
@@ -47,37 +47,62 @@ export function SharedConnectorView({ connector }: { connector: SharedConnectorV
         <h1>{c.title}</h1>
       </div>
       <p className="muted">
-        By {c.publisher.name} ({c.publisher.workspace}: {c.publisher.listedConnectors} listed connectors, {c.publisher.totalInstalls} installs) · {c.totalInstalls} installs of
-        this connector
+        By {c.publisher.name} ({c.publisher.workspace}: {counted(c.publisher.listedConnectors, 'listed connector')}, {counted(c.publisher.totalInstalls, 'install')}) ·{' '}
+        {counted(c.totalInstalls, 'install')} of this connector
       </p>
       {c.description && <Markdown source={c.description} />}
       {v && (
         <>
           <h2>Version {v.number}</h2>
           {v.deprecationMessage && <p className="warn-box">Deprecated: {v.deprecationMessage}</p>}
-          <div className="grid2">
-            <div>
-              <h3>Actions</h3>
-              {v.actions.length ? <ul>{v.actions.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
-            </div>
-            <div>
-              <h3>Triggers</h3>
-              {v.triggers.length ? <ul>{v.triggers.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
-            </div>
-          </div>
+          <Definitions actions={v.actions} triggers={v.triggers} />
         </>
       )}
-      {c.sharedVersions.nodes.length > 0 && (
-        <>
-          <h2>Version notes</h2>
-          <ul>
-            {c.sharedVersions.nodes.map((s) => (
-              <li key={s.number}>
-                v{s.number} ({when(s.sharedAt)}){s.yanked ? ' — yanked' : ''}: {s.note ?? '—'}
-              </li>
-            ))}
-          </ul>
-        </>
+      <VersionNotes connector={c} canLoadMore={canLoadMore} />
+    </>
+  );
+}
+
+const NOTES_PAGE = 10;
+
+/** The shared versions' notes: the changelog, newest first. */
+function VersionNotes({ connector, canLoadMore }: { connector: SharedConnectorView_notes$key; canLoadMore: boolean }) {
+  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+    graphql`
+      fragment SharedConnectorView_notes on SharedConnector
+      @refetchable(queryName: "SharedConnectorNotesPaginationQuery")
+      @argumentDefinitions(count: { type: "Int", defaultValue: 10 }, cursor: { type: "String" }) {
+        sharedVersions(first: $count, after: $cursor) @connection(key: "SharedConnectorView_sharedVersions") {
+          totalCount
+          edges {
+            node {
+              number
+              note
+              sharedAt
+              yanked
+            }
+          }
+        }
+      }
+    `,
+    connector,
+  );
+  const notes = data.sharedVersions.edges.map((e) => e.node);
+  if (notes.length === 0) return null;
+  return (
+    <>
+      <h2>Version notes</h2>
+      <ul>
+        {notes.map((s) => (
+          <li key={s.number}>
+            v{s.number} ({when(s.sharedAt)}){s.yanked ? ' — yanked' : ''}: {s.note ?? '—'}
+          </li>
+        ))}
+      </ul>
+      {canLoadMore ? (
+        <LoadMore shown={notes.length} total={data.sharedVersions.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(NOTES_PAGE)} what="versions" />
+      ) : (
+        hasNext && <p className="muted small">The {notes.length} most recent of {counted(data.sharedVersions.totalCount, 'shared version')}.</p>
       )}
     </>
   );

@@ -1,3 +1,17 @@
+import { graphql } from 'react-relay';
+
+// What the console reads of a mutation's refusals: every mutation selects
+// `userErrors { ...UserErrors_error @relay(mask: false) }`, and `refusal()` puts them in words.
+graphql`
+  fragment UserErrors_error on UserError {
+    code
+    message
+    field
+    detail
+    latestVersion
+  }
+`;
+
 /** A refusal from a mutation, in words (the code stays visible for support and tests). */
 export interface UserError {
   readonly code?: string | null;

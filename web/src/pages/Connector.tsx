@@ -5,6 +5,7 @@ import type { ConnectorPageQuery } from '../__generated__/ConnectorPageQuery.gra
 import { Logo } from '../components/Logo';
 import { useViewer } from '../viewer';
 import { CodeTab } from './connector/CodeTab';
+import { EditDetails } from './connector/EditDetails';
 import { HistoryTab } from './connector/HistoryTab';
 import { InstalledBanner } from './connector/InstalledBanner';
 import { ShareTab } from './connector/ShareTab';
@@ -32,6 +33,7 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
             source
           }
           ...InstalledBanner_connector
+          ...EditDetails_connector
         }
       }
     `,
@@ -60,6 +62,7 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
         {c.name} · latest v{c.latestVersion} · released {c.latestReleasedVersion != null ? `v${c.latestReleasedVersion}` : 'none'} · shared{' '}
         {c.latestSharedVersion != null ? `v${c.latestSharedVersion}` : 'none'}
       </p>
+      {viewer.canWrite && <EditDetails connector={c} />}
       {c.installedFrom && <InstalledBanner connector={c} />}
       <nav className="tabs" aria-label="Connector sections">
         {TABS.map(([key, label]) => (

@@ -3,7 +3,9 @@ import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
 import { Link } from 'wouter';
 import type { ConnectorsPage_list$key } from '../__generated__/ConnectorsPage_list.graphql';
 import type { ConnectorsPageQuery } from '../__generated__/ConnectorsPageQuery.graphql';
+import { LoadMore } from '../components/LoadMore';
 import { Logo } from '../components/Logo';
+import { counted } from '../format';
 import { useViewer } from '../viewer';
 
 const PAGE = 20;
@@ -78,7 +80,7 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
         <label htmlFor="connector-search">Search by title</label>
         <input id="connector-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Title contains…" />
         <span role="status" className="muted">
-          {pending ? 'Searching…' : `${data.connectors.totalCount} connector${data.connectors.totalCount === 1 ? '' : 's'}`}
+          {pending ? 'Searching…' : counted(data.connectors.totalCount, 'connector')}
         </span>
       </div>
       {edges.length === 0 ? (
@@ -111,11 +113,7 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
           </tbody>
         </table>
       )}
-      {hasNext && (
-        <button type="button" onClick={() => loadNext(PAGE)} disabled={isLoadingNext}>
-          {isLoadingNext ? 'Loading…' : 'Show more'}
-        </button>
-      )}
+      <LoadMore shown={edges.length} total={data.connectors.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="connectors" />
     </>
   );
 }

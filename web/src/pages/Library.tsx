@@ -1,17 +1,46 @@
 import { useState, useTransition } from 'react';
-import { graphql, useLazyLoadQuery } from 'react-relay';
+import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
 import { Link } from 'wouter';
+import type { LibraryPage_listings$key } from '../__generated__/LibraryPage_listings.graphql';
 import type { LibraryPageQuery } from '../__generated__/LibraryPageQuery.graphql';
+import { LoadMore } from '../components/LoadMore';
 import { Logo } from '../components/Logo';
 
+/** Listings per page (and per "Load more"). */
+export const LIBRARY_PAGE = 25;
+
 export default function LibraryPage() {
-  const [filters, setFilters] = useState({ search: '', app: '', category: '' });
-  const [form, setForm] = useState(filters);
-  const [pending, startTransition] = useTransition();
   const data = useLazyLoadQuery<LibraryPageQuery>(
     graphql`
-      query LibraryPageQuery($search: String, $app: String, $category: String) {
-        communityListings(first: 50, search: $search, app: $app, category: $category) {
+      query LibraryPageQuery($count: Int!) {
+        ...LibraryPage_listings @arguments(count: $count)
+      }
+    `,
+    { count: LIBRARY_PAGE },
+    { fetchPolicy: 'store-and-network' },
+  );
+  return (
+    <section aria-labelledby="library-title">
+      <h1 id="library-title">Community library</h1>
+      <Listings query={data} />
+    </section>
+  );
+}
+
+function Listings({ query }: { query: LibraryPage_listings$key }) {
+  const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
+    graphql`
+      fragment LibraryPage_listings on Query
+      @refetchable(queryName: "LibraryPagePaginationQuery")
+      @argumentDefinitions(
+        search: { type: "String" }
+        app: { type: "String" }
+        category: { type: "String" }
+        count: { type: "Int!" }
+        cursor: { type: "String" }
+      ) {
+        communityListings(search: $search, app: $app, category: $category, first: $count, after: $cursor)
+          @connection(key: "LibraryPage_communityListings") {
           totalCount
           edges {
             node {
@@ -35,18 +64,20 @@ export default function LibraryPage() {
         }
       }
     `,
-    { search: filters.search || null, app: filters.app || null, category: filters.category || null },
-    { fetchPolicy: 'store-and-network' },
+    query,
   );
+  const [form, setForm] = useState({ search: '', app: '', category: '' });
+  const [pending, startTransition] = useTransition();
+  const listings = data.communityListings;
   return (
-    <section aria-labelledby="library-title">
-      <h1 id="library-title">Community library</h1>
+    <>
       <form
         className="toolbar"
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          startTransition(() => setFilters(form));
+          const filters = { search: form.search || null, app: form.app || null, category: form.category || null };
+          startTransition(() => void refetch({ ...filters, count: LIBRARY_PAGE }, { fetchPolicy: 'store-and-network' }));
         }}
       >
         <label htmlFor="lib-search">Title</label>
@@ -57,13 +88,13 @@ export default function LibraryPage() {
         <input id="lib-category" value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value })} />
         <button type="submit">Search</button>
         <span role="status" className="muted">
-          {pending ? 'Searching…' : `${data.communityListings.totalCount} listed`}
+          {pending ? 'Searching…' : `${listings.totalCount} listed`}
         </span>
       </form>
-      {data.communityListings.edges.length === 0 ? (
+      {listings.edges.length === 0 ? (
         <p>No listed connectors match.</p>
       ) : (
-        <table className="list">
+        <table className="list" aria-label="Listed connectors">
           <thead>
             <tr>
               <th scope="col">Connector</th>
@@ -73,7 +104,7 @@ export default function LibraryPage() {
             </tr>
           </thead>
           <tbody>
-            {data.communityListings.edges.map(({ node: l }) => (
+            {listings.edges.map(({ node: l }) => (
               <tr key={l.id}>
                 <td>
                   <Logo url={l.connector.logoUrl} title={l.connector.title} />
@@ -91,6 +122,7 @@ export default function LibraryPage() {
           </tbody>
         </table>
       )}
-    </section>
+      <LoadMore shown={listings.edges.length} total={listings.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(LIBRARY_PAGE)} what="listings" />
+    </>
   );
 }

@@ -1,17 +1,11 @@
-import { useState } from 'react';
-import { graphql, useLazyLoadQuery, useMutation } from 'react-relay';
-import { useLocation } from 'wouter';
-import type { LinkInstallMutation } from '../__generated__/LinkInstallMutation.graphql';
+import { graphql, useLazyLoadQuery } from 'react-relay';
 import type { ListingPageQuery } from '../__generated__/ListingPageQuery.graphql';
 import { SharedConnectorView } from '../components/SharedConnectorView';
-import { UserErrors, type UserError } from '../components/UserErrors';
-import { refusal } from '../format';
+import { InstallButton } from '../components/InstallButton';
 import { useViewer } from '../viewer';
-import { installMutation } from './LinkInstall';
 
 export default function ListingPage({ id }: { id: string }) {
   const viewer = useViewer();
-  const [, navigate] = useLocation();
   const data = useLazyLoadQuery<ListingPageQuery>(
     graphql`
       query ListingPageQuery($id: ID!) {
@@ -32,18 +26,15 @@ export default function ListingPage({ id }: { id: string }) {
     `,
     { id },
   );
-  const [errors, setErrors] = useState<UserError[]>([]);
-  const [install, installing] = useMutation<LinkInstallMutation>(installMutation);
   const l = data.node;
   if (!l || !l.connector) return <p>This listing is not in the library.</p>;
   return (
     <article>
-      <SharedConnectorView connector={l.connector} />
+      <SharedConnectorView connector={l.connector} canLoadMore />
       <p>
         App: {l.appName}
         {(l.categories?.length ?? 0) > 0 && ` · Categories: ${l.categories!.join(', ')}`}
       </p>
-      <UserErrors errors={errors} />
       {l.preventDirectInstall ? (
         l.landingPageUrl ? (
           <a className="button primary" href={l.landingPageUrl} rel="noopener noreferrer">
@@ -53,24 +44,7 @@ export default function ListingPage({ id }: { id: string }) {
           <p>The publisher does not allow direct installs.</p>
         )
       ) : viewer.canWrite ? (
-        <button
-          type="button"
-          className="primary"
-          disabled={installing}
-          onClick={() =>
-            install({
-              variables: { input: { listingId: l.id } },
-              onCompleted: ({ installConnector: r }) => {
-                const refused = refusal(r);
-                if (refused) return setErrors([refused]);
-                if (r.connector) navigate(`/connectors/${encodeURIComponent(r.connector!.id)}`);
-              },
-              onError: (e) => setErrors([{ message: e.message }]),
-            })
-          }
-        >
-          Install
-        </button>
+        <InstallButton input={{ listingId: l.id }} label="Install" />
       ) : null}
     </article>
   );

@@ -1,11 +1,15 @@
 import { useState } from 'react';
-import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
+import { fetchQuery, graphql, useLazyLoadQuery, useMutation, usePaginationFragment, useRelayEnvironment } from 'react-relay';
 import type { ManifestsExportQuery } from '../__generated__/ManifestsExportQuery.graphql';
 import type { ManifestsImportMutation, ManifestsImportMutation$data } from '../__generated__/ManifestsImportMutation.graphql';
 import type { ManifestsPageQuery } from '../__generated__/ManifestsPageQuery.graphql';
+import type { Manifests_connectors$key } from '../__generated__/Manifests_connectors.graphql';
+import { LoadMore } from '../components/LoadMore';
 import { UserErrors, type UserError } from '../components/UserErrors';
-import { refusal } from '../format';
+import { counted, refusal } from '../format';
 import { useViewer } from '../viewer';
+
+const PAGE = 50;
 
 type Entries = NonNullable<ManifestsImportMutation$data['importManifest']['entries']>;
 
@@ -15,22 +19,13 @@ export default function ManifestsPage() {
   const environment = useRelayEnvironment();
   const data = useLazyLoadQuery<ManifestsPageQuery>(
     graphql`
-      query ManifestsPageQuery {
-        connectors(first: 100) {
-          edges {
-            node {
-              id
-              title
-              latestReleasedVersion
-            }
-          }
-        }
+      query ManifestsPageQuery($count: Int!) {
+        ...Manifests_connectors @arguments(count: $count)
       }
     `,
-    {},
+    { count: PAGE },
     { fetchPolicy: 'store-and-network' },
   );
-  const released = data.connectors.edges.map((e) => e.node).filter((c) => c.latestReleasedVersion != null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<UserError[]>([]);
   const [text, setText] = useState('');
@@ -47,7 +42,7 @@ export default function ManifestsPage() {
             title
             version
           }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -106,28 +101,7 @@ export default function ManifestsPage() {
       <UserErrors errors={errors} />
       <section className="panel" aria-labelledby="export-heading">
         <h2 id="export-heading">Export</h2>
-        {released.length === 0 ? (
-          <p className="muted">No released connectors to export.</p>
-        ) : (
-          <fieldset>
-            <legend>Released connectors</legend>
-            {released.map((c) => (
-              <label key={c.id} style={{ display: 'block', fontWeight: 'normal' }}>
-                <input
-                  type="checkbox"
-                  checked={picked.has(c.id)}
-                  onChange={(e) => {
-                    const next = new Set(picked);
-                    if (e.target.checked) next.add(c.id);
-                    else next.delete(c.id);
-                    setPicked(next);
-                  }}
-                />{' '}
-                {c.title} (v{c.latestReleasedVersion})
-              </label>
-            ))}
-          </fieldset>
-        )}
+        <ExportPicker query={data} picked={picked} onPick={setPicked} />
         <button type="button" onClick={download} disabled={picked.size === 0}>
           Download manifest
         </button>
@@ -146,7 +120,7 @@ export default function ManifestsPage() {
               Preview (dry run)
             </button>
             <button type="button" className="primary" onClick={() => importIt(false)} disabled={!plan || running}>
-              Import {plan ? `${plan.length} connector${plan.length === 1 ? '' : 's'}` : ''}
+              Import {plan ? counted(plan.length, 'connector') : ''}
             </button>
           </div>
           {plan && <EntryTable caption="Dry run: nothing written yet" entries={plan} would />}
@@ -178,5 +152,55 @@ function EntryTable({ caption, entries, would = false }: { caption: string; entr
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The released connectors to pick for an export, a page at a time. */
+function ExportPicker({ query, picked, onPick }: { query: Manifests_connectors$key; picked: Set<string>; onPick: (next: Set<string>) => void }) {
+  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+    graphql`
+      fragment Manifests_connectors on Query
+      @refetchable(queryName: "ManifestsConnectorsPaginationQuery")
+      @argumentDefinitions(count: { type: "Int!" }, cursor: { type: "String" }) {
+        connectors(first: $count, after: $cursor) @connection(key: "Manifests_connectors") {
+          edges {
+            node {
+              id
+              title
+              latestReleasedVersion
+            }
+          }
+        }
+      }
+    `,
+    query,
+  );
+  const released = data.connectors.edges.map((e) => e.node).filter((c) => c.latestReleasedVersion != null);
+  return (
+    <>
+      {released.length === 0 && !hasNext ? (
+        <p className="muted">No released connectors to export.</p>
+      ) : (
+        <fieldset>
+          <legend>Released connectors</legend>
+          {released.map((c) => (
+            <label key={c.id} style={{ display: 'block', fontWeight: 'normal' }}>
+              <input
+                type="checkbox"
+                checked={picked.has(c.id)}
+                onChange={(e) => {
+                  const next = new Set(picked);
+                  if (e.target.checked) next.add(c.id);
+                  else next.delete(c.id);
+                  onPick(next);
+                }}
+              />{' '}
+              {c.title} (v{c.latestReleasedVersion})
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <LoadMore shown={released.length} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="connectors" />
+    </>
   );
 }

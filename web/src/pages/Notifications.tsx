@@ -1,15 +1,28 @@
-import { useState } from 'react';
-import { graphql, useLazyLoadQuery, useMutation } from 'react-relay';
+import { graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
 import { Link } from 'wouter';
+import type { NotificationsPage_list$key } from '../__generated__/NotificationsPage_list.graphql';
 import type { NotificationsPageQuery } from '../__generated__/NotificationsPageQuery.graphql';
+import { LoadMore } from '../components/LoadMore';
 import { when } from '../format';
 
+const PAGE = 25;
+
 export default function NotificationsPage() {
-  const [fetchKey, setFetchKey] = useState(0);
-  const data = useLazyLoadQuery<NotificationsPageQuery>(
+  const query: NotificationsPage_list$key = useLazyLoadQuery<NotificationsPageQuery>(
     graphql`
-      query NotificationsPageQuery {
-        notifications(first: 50) {
+      query NotificationsPageQuery($count: Int!) {
+        ...NotificationsPage_list @arguments(count: $count)
+      }
+    `,
+    { count: PAGE },
+    { fetchPolicy: 'store-and-network' },
+  );
+  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+    graphql`
+      fragment NotificationsPage_list on Query
+      @refetchable(queryName: "NotificationsPagePaginationQuery")
+      @argumentDefinitions(count: { type: "Int!" }, cursor: { type: "String" }) {
+        notifications(first: $count, after: $cursor) @connection(key: "NotificationsPage_notifications") {
           totalCount
           edges {
             node {
@@ -30,15 +43,14 @@ export default function NotificationsPage() {
         }
       }
     `,
-    {},
-    { fetchPolicy: 'store-and-network', fetchKey },
+    query,
   );
   const [mark, marking] = useMutation(graphql`
     mutation NotificationsMarkReadMutation($input: MarkNotificationsReadInput!) {
       markNotificationsRead(input: $input) {
         __typename
         marked
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -53,7 +65,6 @@ export default function NotificationsPage() {
         const count = store.getRoot().getLinkedRecord('__NotificationBell_unread_connection', { unreadOnly: true });
         if (count) count.setValue(Math.max(0, ((count.getValue('totalCount') as number) ?? 0) - ids.length), 'totalCount');
       },
-      onCompleted: () => setFetchKey((k) => k + 1),
     });
   return (
     <section aria-labelledby="notes-title">
@@ -61,14 +72,14 @@ export default function NotificationsPage() {
         <h1 id="notes-title">Notifications</h1>
         {unread.length > 0 && (
           <button type="button" onClick={() => markRead(unread.map((n) => n.id))} disabled={marking}>
-            Mark all read
+            {hasNext ? 'Mark the shown ones read' : 'Mark all read'}
           </button>
         )}
       </div>
       {items.length === 0 ? (
         <p>No notifications. When a connector you installed shares a new version, it shows up here at once.</p>
       ) : (
-        <ul className="diagnostics">
+        <ul className="diagnostics" aria-label="Notifications">
           {items.map((n) => (
             <li key={n.id} className={n.readAt ? 'muted' : ''}>
               {!n.readAt && <span className="tag warn">new</span>} <Link href={`/connectors/${encodeURIComponent(n.connector.id)}`}>{n.connector.title}</Link>: the parent shared
@@ -83,6 +94,7 @@ export default function NotificationsPage() {
           ))}
         </ul>
       )}
+      <LoadMore shown={items.length} total={data.notifications.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="notifications" />
     </section>
   );
 }

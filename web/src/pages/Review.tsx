@@ -1,19 +1,40 @@
-import { useState } from 'react';
-import { graphql, useLazyLoadQuery, useMutation } from 'react-relay';
-import type { ReviewPageQuery, ListingStatus } from '../__generated__/ReviewPageQuery.graphql';
+import { useState, useTransition } from 'react';
+import { ConnectionHandler, graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
+import type { ReviewPage_queue$key } from '../__generated__/ReviewPage_queue.graphql';
 import type { ReviewPageDecideMutation, ReviewDecision } from '../__generated__/ReviewPageDecideMutation.graphql';
-import { UserErrors, type UserError } from '../components/UserErrors';
-import { refusal, when } from '../format';
+import type { ReviewPageQuery } from '../__generated__/ReviewPageQuery.graphql';
+import type { ListingStatus } from '../__generated__/ReviewPagePaginationQuery.graphql';
+import { LoadMore } from '../components/LoadMore';
+import { Outcome, useOutcome } from '../components/Outcome';
+import { counted, when } from '../format';
 import { useViewer } from '../viewer';
+
+const PAGE = 20;
 
 export default function ReviewPage() {
   const viewer = useViewer();
-  const [status, setStatus] = useState<ListingStatus>('PENDING');
-  const [fetchKey, setFetchKey] = useState(0);
-  const data = useLazyLoadQuery<ReviewPageQuery>(
+  if (!viewer.canReview) return <p>Only platform reviewers review listings.</p>;
+  return <Queue />;
+}
+
+function Queue() {
+  const query: ReviewPage_queue$key = useLazyLoadQuery<ReviewPageQuery>(
     graphql`
-      query ReviewPageQuery($status: ListingStatus!) {
-        listingsForReview(first: 50, status: $status) {
+      query ReviewPageQuery($count: Int!) {
+        ...ReviewPage_queue @arguments(count: $count)
+      }
+    `,
+    { count: PAGE },
+    { fetchPolicy: 'network-only' },
+  );
+  const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
+    graphql`
+      fragment ReviewPage_queue on Query
+      @refetchable(queryName: "ReviewPagePaginationQuery")
+      @argumentDefinitions(status: { type: "ListingStatus", defaultValue: PENDING }, count: { type: "Int!" }, cursor: { type: "String" }) {
+        listingsForReview(status: $status, first: $count, after: $cursor) @connection(key: "ReviewPage_listingsForReview") {
+          __id
+          totalCount
           edges {
             node {
               id
@@ -39,62 +60,63 @@ export default function ReviewPage() {
         }
       }
     `,
-    { status },
-    { fetchPolicy: 'network-only', fetchKey },
+    query,
   );
+  const [status, setStatus] = useState<ListingStatus>('PENDING');
+  const [pending, startTransition] = useTransition();
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<UserError[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
+  const outcome = useOutcome();
   const [decide, deciding] = useMutation<ReviewPageDecideMutation>(graphql`
     mutation ReviewPageDecideMutation($input: ReviewListingInput!) {
       reviewListing(input: $input) {
         __typename
         listing {
-            id
-            status
-            reviewReason
-          }
-        
-        userErrors { code message field detail latestVersion }
+          id
+          status
+          reviewReason
+        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
-  if (!viewer.canReview) return <p>Only platform reviewers review listings.</p>;
-  const act = (id: string, decision: ReviewDecision, title: string) => {
-    setErrors([]);
-    setMessage(null);
-    decide({
-      variables: { input: { id, decision, reason: reasons[id] || null } },
-      onCompleted: ({ reviewListing: r }) => {
-        const refused = refusal(r);
-        if (refused) return setErrors([refused]);
-        if (r.listing) setMessage(`${title}: ${r.listing!.status.toLowerCase()}.`);
-        setFetchKey((k) => k + 1);
+  const queue = data.listingsForReview;
+  const act = (id: string, decision: ReviewDecision, title: string) =>
+    outcome.run(decide, { input: { id, decision, reason: reasons[id] || null } }, (r) => r.reviewListing, (r) => (r.listing ? `${title}: ${r.listing.status.toLowerCase()}.` : null), {
+      // A decided listing leaves the list of its former status; the pages already loaded stay.
+      updater: (store, response) => {
+        if (!response?.reviewListing.listing) return;
+        const connection = store.get(queue.__id);
+        if (!connection) return;
+        ConnectionHandler.deleteNode(connection, id);
+        connection.setValue(Math.max(0, ((connection.getValue('totalCount') as number) ?? 1) - 1), 'totalCount');
       },
-      onError: (e) => setErrors([{ message: e.message }]),
     });
-  };
-  const edges = data.listingsForReview.edges;
   return (
     <section aria-labelledby="review-title">
       <div className="page-head">
         <h1 id="review-title">Review queue</h1>
         <label htmlFor="review-status">Show</label>
-        <select id="review-status" value={status} onChange={(e) => setStatus(e.target.value as ListingStatus)}>
+        <select
+          id="review-status"
+          value={status}
+          onChange={(e) => {
+            const next = e.target.value as ListingStatus;
+            setStatus(next);
+            startTransition(() => void refetch({ status: next, count: PAGE }, { fetchPolicy: 'network-only' }));
+          }}
+        >
           <option value="PENDING">Pending</option>
           <option value="APPROVED">Approved</option>
           <option value="REJECTED">Rejected</option>
           <option value="DISABLED">Disabled</option>
         </select>
+        <span role="status" className="muted">
+          {pending ? 'Loading…' : counted(queue.totalCount, 'listing')}
+        </span>
       </div>
-      <UserErrors errors={errors} />
-      {message && (
-        <p role="status" className="ok-box">
-          {message}
-        </p>
-      )}
-      {edges.length === 0 && <p>Nothing to review.</p>}
-      {edges.map(({ node: l }) => (
+      <Outcome {...outcome} />
+      {queue.edges.length === 0 && <p>Nothing to review.</p>}
+      {queue.edges.map(({ node: l }) => (
         <div className="panel" key={l.id} role="region" aria-label={`Listing ${l.connector.title}`}>
           <h2>{l.connector.title}</h2>
           <p className="muted">
@@ -128,6 +150,7 @@ export default function ReviewPage() {
           </div>
         </div>
       ))}
+      <LoadMore shown={queue.edges.length} total={queue.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="listings" />
     </section>
   );
 }

@@ -1,9 +1,12 @@
 import { useState } from 'react';
-import { graphql, useLazyLoadQuery, useMutation } from 'react-relay';
+import { graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
 import type { LifecycleEventType } from '../__generated__/WebhooksRegisterMutation.graphql';
 import type { WebhooksPageQuery } from '../__generated__/WebhooksPageQuery.graphql';
-import { UserErrors, type UserError } from '../components/UserErrors';
-import { refusal, when } from '../format';
+import type { Webhooks_list$key } from '../__generated__/Webhooks_list.graphql';
+import type { Webhooks_webhook$key } from '../__generated__/Webhooks_webhook.graphql';
+import { LoadMore } from '../components/LoadMore';
+import { Outcome, useOutcome } from '../components/Outcome';
+import { when } from '../format';
 import { useViewer } from '../viewer';
 
 const EVENTS: [LifecycleEventType, string][] = [
@@ -14,6 +17,8 @@ const EVENTS: [LifecycleEventType, string][] = [
   ['UPDATE_AVAILABLE', 'update.available'],
   ['LISTING_REVIEWED', 'listing.reviewed'],
 ];
+// Webhooks and deliveries per page: a page of each within the query cost limit.
+const PAGE = 10;
 const eventName = (e: string) => EVENTS.find(([value]) => value === e)?.[1] ?? e;
 
 export default function WebhooksPage() {
@@ -21,43 +26,23 @@ export default function WebhooksPage() {
   const [fetchKey, setFetchKey] = useState(0);
   const data = useLazyLoadQuery<WebhooksPageQuery>(
     graphql`
-      query WebhooksPageQuery {
-        webhooks(first: 20) {
-          nodes {
-          id
-          url
-          events
-          createdAt
-          deliveries(first: 20) {
-            nodes {
-            id
-            event
-            status
-            attempts
-            lastStatus
-            lastError
-            createdAt
-            deliveredAt
-            nextAttemptAt
-            }
-          }
-          }
-        }
+      query WebhooksPageQuery($count: Int!) {
+        ...Webhooks_list @arguments(count: $count)
       }
     `,
-    {},
+    { count: PAGE },
     { fetchPolicy: 'network-only', fetchKey },
   );
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<Set<LifecycleEventType>>(new Set(['VERSION_RELEASED', 'VERSION_SHARED']));
   const [secret, setSecret] = useState<string | null>(null);
-  const [errors, setErrors] = useState<UserError[]>([]);
+  const outcome = useOutcome();
   const [register, registering] = useMutation(graphql`
     mutation WebhooksRegisterMutation($input: RegisterWebhookInput!) {
       registerWebhook(input: $input) {
         __typename
         secret
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -65,23 +50,20 @@ export default function WebhooksPage() {
     mutation WebhooksRemoveMutation($input: RemoveWebhookInput!) {
       removeWebhook(input: $input) {
         __typename
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
-  const done = (key: string, then?: (r: any) => void) => ({
-    onCompleted: (resp: any) => {
-      const refused = refusal(resp[key]);
-      if (refused) return setErrors([refused]);
-      then?.(resp[key]);
+  /** Commits a mutation whose payload is `field`; the list is read again after it. */
+  const run = (commit: (config: any) => any, field: string, input: Record<string, unknown>, then?: (r: any) => void) =>
+    outcome.run(commit, { input }, (resp) => (resp as Record<string, any>)[field], (r) => {
+      then?.(r);
       setFetchKey((k) => k + 1);
-    },
-    onError: (e: Error) => setErrors([{ message: e.message }]),
-  });
+    });
   return (
     <section aria-labelledby="hooks-title">
       <h1 id="hooks-title">Webhooks</h1>
-      <UserErrors errors={errors} />
+      <Outcome {...outcome} />
       {secret && (
         <div className="warn-box" role="region" aria-label="Signing secret">
           <p>The signing secret, shown once (deliveries carry X-Registry-Signature: sha256=HMAC of “timestamp.body”):</p>
@@ -93,8 +75,7 @@ export default function WebhooksPage() {
           className="stack panel"
           onSubmit={(e) => {
             e.preventDefault();
-            setErrors([]);
-            register({ variables: { input: { url, events: [...events] } }, ...done('registerWebhook', (r) => setSecret(r.secret)) });
+            run(register, 'registerWebhook', { url, events: [...events] }, (r) => setSecret(r.secret));
           }}
         >
           <div>
@@ -126,46 +107,110 @@ export default function WebhooksPage() {
           </div>
         </form>
       )}
-      {data.webhooks.nodes.length === 0 && <p>No webhooks.</p>}
-      {data.webhooks.nodes.map((w) => (
-        <div className="panel" key={w.id}>
-          <h2 className="mono">{w.url}</h2>
-          <p className="muted">
-            {w.events.map(eventName).join(', ')} · since {when(w.createdAt)}{' '}
-            {viewer.canWrite && (
-              <button type="button" className="danger" onClick={() => remove({ variables: { input: { id: w.id } }, ...done('removeWebhook') })}>
-                Remove
-              </button>
-            )}
-          </p>
-          {w.deliveries.nodes.length > 0 ? (
-            <table className="list" aria-label={`Deliveries to ${w.url}`}>
-              <thead>
-                <tr>
-                  <th scope="col">Event</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Last answer</th>
-                  <th scope="col">When</th>
-                </tr>
-              </thead>
-              <tbody>
-                {w.deliveries.nodes.map((d) => (
-                  <tr key={d.id}>
-                    <td>{eventName(d.event)}</td>
-                    <td>{d.status.toLowerCase()}</td>
-                    <td>{d.attempts}</td>
-                    <td>{d.lastStatus ?? d.lastError ?? '—'}</td>
-                    <td>{when(d.deliveredAt ?? d.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p className="muted">No deliveries yet.</p>
-          )}
-        </div>
-      ))}
+      <WebhookList query={data} onRemove={viewer.canWrite ? (id) => run(remove, 'removeWebhook', { id }) : undefined} />
     </section>
+  );
+}
+
+function WebhookList({ query, onRemove }: { query: Webhooks_list$key; onRemove?: (id: string) => void }) {
+  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+    graphql`
+      fragment Webhooks_list on Query
+      @refetchable(queryName: "WebhooksListPaginationQuery")
+      @argumentDefinitions(count: { type: "Int!" }, cursor: { type: "String" }) {
+        webhooks(first: $count, after: $cursor) @connection(key: "Webhooks_webhooks") {
+          edges {
+            node {
+              id
+              ...Webhooks_webhook
+            }
+          }
+        }
+      }
+    `,
+    query,
+  );
+  const hooks = data.webhooks.edges.map((e) => e.node);
+  return (
+    <>
+      {hooks.length === 0 && <p>No webhooks.</p>}
+      {hooks.map((w) => (
+        <Webhook key={w.id} webhook={w} onRemove={onRemove} />
+      ))}
+      <LoadMore shown={hooks.length} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="webhooks" />
+    </>
+  );
+}
+
+/** One webhook and its delivery log, a page at a time. */
+function Webhook({ webhook, onRemove }: { webhook: Webhooks_webhook$key; onRemove?: (id: string) => void }) {
+  const { data: w, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+    graphql`
+      fragment Webhooks_webhook on Webhook
+      @refetchable(queryName: "WebhookDeliveriesPaginationQuery")
+      @argumentDefinitions(count: { type: "Int", defaultValue: 10 }, cursor: { type: "String" }) {
+        id
+        url
+        events
+        createdAt
+        deliveries(first: $count, after: $cursor) @connection(key: "Webhooks_deliveries") {
+          edges {
+            node {
+              id
+              event
+              status
+              attempts
+              lastStatus
+              lastError
+              createdAt
+              deliveredAt
+              nextAttemptAt
+            }
+          }
+        }
+      }
+    `,
+    webhook,
+  );
+  const deliveries = w.deliveries.edges.map((e) => e.node);
+  return (
+    <div className="panel">
+      <h2 className="mono">{w.url}</h2>
+      <p className="muted">
+        {w.events.map(eventName).join(', ')} · since {when(w.createdAt)}{' '}
+        {onRemove && (
+          <button type="button" className="danger" onClick={() => onRemove(w.id)}>
+            Remove
+          </button>
+        )}
+      </p>
+      {deliveries.length > 0 ? (
+        <table className="list" aria-label={`Deliveries to ${w.url}`}>
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Last answer</th>
+              <th scope="col">When</th>
+            </tr>
+          </thead>
+          <tbody>
+            {deliveries.map((d) => (
+              <tr key={d.id}>
+                <td>{eventName(d.event)}</td>
+                <td>{d.status.toLowerCase()}</td>
+                <td>{d.attempts}</td>
+                <td>{d.lastStatus ?? d.lastError ?? '—'}</td>
+                <td>{when(d.deliveredAt ?? d.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">No deliveries yet.</p>
+      )}
+      <LoadMore shown={deliveries.length} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="deliveries" />
+    </div>
   );
 }

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
-import type { CodeTabLatestQuery } from '../../__generated__/CodeTabLatestQuery.graphql';
 import type { CodeTabQuery } from '../../__generated__/CodeTabQuery.graphql';
 import type { CodeTabReleaseMutation } from '../../__generated__/CodeTabReleaseMutation.graphql';
 import type { CodeTabSaveMutation } from '../../__generated__/CodeTabSaveMutation.graphql';
 import { CodeEditor, DiffView, Markdown } from '../../components/lazy';
-import { UserErrors, type UserError } from '../../components/UserErrors';
+import { Outcome, useOutcome } from '../../components/Outcome';
 import { refusal, when } from '../../format';
 import { useViewer } from '../../viewer';
+import { Definitions } from '../../components/Definitions';
 
 // What the tab shows of the latest version; every operation that reads it selects all of it, so a
 // later read never leaves the store with a partial version.
@@ -34,37 +34,35 @@ graphql`
   }
 `;
 
-/** The latest version: its code in the editor with the server's diagnostics, save and release. */
-export function CodeTab({ id }: { id: string }) {
-  const viewer = useViewer();
-  const data = useLazyLoadQuery<CodeTabQuery>(
-    graphql`
-      query CodeTabQuery($id: ID!) {
-        connector(id: $id) {
-          id
-          description
-          latestVersion
-          latestReleasedVersion
-          versions(first: 1) {
-            edges {
-              node {
-                ...CodeTab_version @relay(mask: false)
-              }
-            }
+const codeTabQuery = graphql`
+  query CodeTabQuery($id: ID!) {
+    connector(id: $id) {
+      id
+      description
+      latestVersion
+      latestReleasedVersion
+      versions(first: 1) {
+        edges {
+          node {
+            ...CodeTab_version @relay(mask: false)
           }
         }
       }
-    `,
-    { id },
-    { fetchPolicy: 'store-and-network' },
-  );
+    }
+  }
+`;
+
+/** The latest version: its code in the editor with the server's diagnostics, save and release. */
+export function CodeTab({ id }: { id: string }) {
+  const viewer = useViewer();
+  const data = useLazyLoadQuery<CodeTabQuery>(codeTabQuery, { id }, { fetchPolicy: 'store-and-network' });
   const c = data.connector;
   const latest = c?.versions.edges[0]?.node;
   const [code, setCode] = useState(latest?.code ?? '');
   const [base, setBase] = useState(latest?.number ?? 0);
   const [note, setNote] = useState('');
-  const [errors, setErrors] = useState<UserError[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
+  const outcome = useOutcome();
+  const { setErrors, setMessage } = outcome;
   const [conflict, setConflict] = useState<{ number: number; code: string } | null>(null);
   const environment = useRelayEnvironment();
 
@@ -97,7 +95,7 @@ export function CodeTab({ id }: { id: string }) {
             }
           }
         
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -111,7 +109,7 @@ export function CodeTab({ id }: { id: string }) {
             latestReleasedVersionNote
           }
         
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -127,26 +125,7 @@ export function CodeTab({ id }: { id: string }) {
       onCompleted: ({ updateConnector: r }) => void (async () => {
         if (r.userErrors.some((e) => e.code === 'VERSION_CONFLICT')) {
           // Someone saved in between: show their version next to this edit.
-          const fresh = await fetchQuery<CodeTabLatestQuery>(
-            environment,
-            graphql`
-              query CodeTabLatestQuery($id: ID!) {
-                connector(id: $id) {
-                  id
-                  latestVersion
-                  latestVersionNote
-                  versions(first: 1) {
-                    edges {
-                      node {
-                        ...CodeTab_version @relay(mask: false)
-                      }
-                    }
-                  }
-                }
-              }
-            `,
-            { id },
-          ).toPromise();
+          const fresh = await fetchQuery<CodeTabQuery>(environment, codeTabQuery, { id }, { fetchPolicy: 'network-only' }).toPromise();
           const v = fresh?.connector?.versions.edges[0]?.node;
           if (v) setConflict({ number: v.number, code: v.code ?? '' });
           setErrors([refusal(r)!]);
@@ -166,19 +145,8 @@ export function CodeTab({ id }: { id: string }) {
     });
   };
 
-  const onRelease = () => {
-    setErrors([]);
-    setMessage(null);
-    release({
-      variables: { input: { id } },
-      onCompleted: ({ releaseConnector: r }) => {
-        const refused = refusal(r);
-        if (refused) return setErrors([refused]);
-        if (r.connector) setMessage(`Version ${r.connector!.latestReleasedVersion} is released.`);
-      },
-      onError: (e) => setErrors([{ message: e.message }]),
-    });
-  };
+  const onRelease = () =>
+    outcome.run(release, { input: { id } }, (r) => r.releaseConnector, (r) => r.connector && `Version ${r.connector.latestReleasedVersion} is released.`);
 
   const errorsOnly = latest.diagnostics.filter((d) => d.severity.toLowerCase() === 'error');
   return (
@@ -242,12 +210,7 @@ export function CodeTab({ id }: { id: string }) {
             </div>
           </div>
         )}
-        <UserErrors errors={errors} />
-        {message && (
-          <p role="status" className="ok-box">
-            {message}
-          </p>
-        )}
+        <Outcome {...outcome} />
         {viewer.canWrite && (
           <div className="row">
             <label htmlFor="version-note">Version note</label>
@@ -264,16 +227,7 @@ export function CodeTab({ id }: { id: string }) {
       </section>
       <section aria-labelledby="defs-heading">
         <h2 id="defs-heading">Actions and triggers of version {latest.number}</h2>
-        <div className="grid2">
-          <div>
-            <h3>Actions</h3>
-            {latest.actions.length ? <ul>{latest.actions.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
-          </div>
-          <div>
-            <h3>Triggers</h3>
-            {latest.triggers.length ? <ul>{latest.triggers.map((a) => <li key={a}>{a}</li>)}</ul> : <p className="muted">None</p>}
-          </div>
-        </div>
+        <Definitions actions={latest.actions} triggers={latest.triggers} />
       </section>
       {c.description && (
         <section aria-labelledby="desc-heading">

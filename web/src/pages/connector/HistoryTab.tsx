@@ -1,113 +1,117 @@
 import { Suspense, useState } from 'react';
-import { graphql, useLazyLoadQuery, useMutation } from 'react-relay';
+import { graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
 import type { HistoryTabCompareQuery } from '../../__generated__/HistoryTabCompareQuery.graphql';
 import type { HistoryTabQuery } from '../../__generated__/HistoryTabQuery.graphql';
 import type { HistoryTabRestoreMutation } from '../../__generated__/HistoryTabRestoreMutation.graphql';
+import type { HistoryTab_versions$key } from '../../__generated__/HistoryTab_versions.graphql';
 import { DiffView } from '../../components/lazy';
-import { UserErrors, type UserError } from '../../components/UserErrors';
-import { refusal, when } from '../../format';
+import { LoadMore } from '../../components/LoadMore';
+import { Outcome, useOutcome } from '../../components/Outcome';
+import { when } from '../../format';
 import { useViewer } from '../../viewer';
 import { ChangeSummary } from './ChangeSummary';
 
+// A row of the history table; the restore mutation answers with the same fields for the row it adds.
+graphql`
+  fragment HistoryTab_row on Version {
+    id
+    number
+    note
+    createdAt
+    createdBy {
+      handle
+    }
+    releasedAt
+    releasedBy {
+      handle
+    }
+    sharedAt
+    hasErrors
+    yankedAt
+    deprecatedAt
+  }
+`;
+
+const PAGE = 25;
+
 /** Version history with badges, compare any two versions, restore (and release). */
 export function HistoryTab({ id }: { id: string }) {
-  const viewer = useViewer();
   const data = useLazyLoadQuery<HistoryTabQuery>(
     graphql`
-      query HistoryTabQuery($id: ID!) {
+      query HistoryTabQuery($id: ID!, $count: Int!) {
         connector(id: $id) {
-          id
-          latestVersion
-          latestReleasedVersion
-          latestSharedVersion
-          versions(first: 100) @connection(key: "HistoryTab_versions") {
-            totalCount
-            edges {
-              node {
-                id
-                number
-                note
-                createdAt
-                createdBy {
-                  handle
-                }
-                releasedAt
-                releasedBy {
-                  handle
-                }
-                sharedAt
-                hasErrors
-                yankedAt
-                deprecatedAt
-              }
+          ...HistoryTab_versions @arguments(count: $count)
+        }
+      }
+    `,
+    { id, count: PAGE },
+    { fetchPolicy: 'store-and-network' },
+  );
+  if (!data.connector) return <p>Connector not found.</p>;
+  return <History connector={data.connector} />;
+}
+
+function History({ connector }: { connector: HistoryTab_versions$key }) {
+  const viewer = useViewer();
+  const { data: c, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+    graphql`
+      fragment HistoryTab_versions on Connector
+      @refetchable(queryName: "HistoryTabPaginationQuery")
+      @argumentDefinitions(count: { type: "Int!" }, cursor: { type: "String" }) {
+        id
+        latestVersion
+        latestReleasedVersion
+        latestSharedVersion
+        versions(first: $count, after: $cursor) @connection(key: "HistoryTab_versions") {
+          __id
+          totalCount
+          edges {
+            node {
+              ...HistoryTab_row @relay(mask: false)
             }
           }
         }
       }
     `,
-    { id },
-    { fetchPolicy: 'store-and-network' },
+    connector,
   );
-  const c = data.connector;
-  const versions = c?.versions.edges.map((e) => e.node) ?? [];
-  const [from, setFrom] = useState<number>(Math.max(1, (c?.latestVersion ?? 1) - 1));
-  const [to, setTo] = useState<number>(c?.latestVersion ?? 1);
-  const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
-  const [errors, setErrors] = useState<UserError[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
+  const id = c.id;
+  const versions = c.versions.edges.map((e) => e.node);
+  const [from, setFrom] = useState<number>(Math.max(1, c.latestVersion - 1));
+  const [to, setTo] = useState<number>(c.latestVersion);
+  const [compare, setCompare] = useState<Comparison | null>(null);
+  const outcome = useOutcome();
   const [restore, restoring] = useMutation<HistoryTabRestoreMutation>(graphql`
     mutation HistoryTabRestoreMutation($input: RestoreVersionInput!, $connections: [ID!]!) {
       restoreVersion(input: $input) {
         __typename
         connector {
-            id
-            latestVersion
-            latestReleasedVersion
-            versions(first: 1) {
-              edges @prependEdge(connections: $connections) {
-                cursor
-                node {
-                  id
-                  number
-                  note
-                  createdAt
-                  createdBy {
-                    handle
-                  }
-                  releasedAt
-                  releasedBy {
-                    handle
-                  }
-                  sharedAt
-                  hasErrors
-                  yankedAt
-                  deprecatedAt
-                }
+          id
+          latestVersion
+          latestReleasedVersion
+          versions(first: 1) {
+            edges @prependEdge(connections: $connections) {
+              cursor
+              node {
+                ...HistoryTab_row @relay(mask: false)
               }
             }
           }
-        
-        userErrors { code message field detail latestVersion }
+        }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
-  if (!c) return <p>Connector not found.</p>;
-  const connection = `client:${c.id}:__HistoryTab_versions_connection`;
 
-  const onRestore = (version: number, release: boolean) => {
-    setErrors([]);
-    setMessage(null);
-    restore({
-      variables: { input: { id, version, release }, connections: [connection] },
-      onCompleted: ({ restoreVersion: r }) => {
-        const refused = refusal(r);
-        if (refused) return setErrors([refused]);
-        if (r.connector)
-          setMessage(`Version ${version} restored as version ${r.connector!.latestVersion}${release ? ' and released' : ''}.`);
-      },
-      onError: (e) => setErrors([{ message: e.message }]),
-    });
-  };
+  const onRestore = (version: number, release: boolean) =>
+    outcome.run(
+      restore,
+      { input: { id, version, release }, connections: [c.versions.__id] },
+      (r) => r.restoreVersion,
+      (r) => r.connector && `Version ${version} restored as version ${r.connector.latestVersion}${release ? ' and released' : ''}.`,
+    );
+  const idOf = (n: number) => versions.find((v) => v.number === n)?.id;
+  const numbers = versions.map((v) => v.number);
 
   return (
     <>
@@ -117,39 +121,23 @@ export function HistoryTab({ id }: { id: string }) {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            setCompare({ from, to });
+            const [fromId, toId] = [idOf(from), idOf(to)];
+            if (fromId && toId) setCompare({ from, to, fromId, toId });
           }}
         >
           <label htmlFor="compare-from">From</label>
-          <select id="compare-from" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v.number} value={v.number}>
-                Version {v.number}
-              </option>
-            ))}
-          </select>
+          <VersionSelect id="compare-from" numbers={numbers} value={from} onChange={setFrom} />
           <label htmlFor="compare-to">to</label>
-          <select id="compare-to" value={to} onChange={(e) => setTo(Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v.number} value={v.number}>
-                Version {v.number}
-              </option>
-            ))}
-          </select>
+          <VersionSelect id="compare-to" numbers={numbers} value={to} onChange={setTo} />
           <button type="submit">Compare</button>
         </form>
         {compare && (
           <Suspense fallback={<p className="loading">Comparing…</p>}>
-            <Compare id={id} from={compare.from} to={compare.to} showCode={viewer.canViewSource} />
+            <Compare id={id} comparison={compare} showCode={viewer.canViewSource} />
           </Suspense>
         )}
       </section>
-      <UserErrors errors={errors} />
-      {message && (
-        <p role="status" className="ok-box">
-          {message}
-        </p>
-      )}
+      <Outcome {...outcome} />
       <table className="list" aria-label="Versions">
         <thead>
           <tr>
@@ -201,14 +189,35 @@ export function HistoryTab({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
+      <LoadMore shown={versions.length} total={c.versions.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="versions" />
     </>
   );
 }
 
-function Compare({ id, from, to, showCode }: { id: string; from: number; to: number; showCode: boolean }) {
+function VersionSelect({ id, numbers, value, onChange }: { id: string; numbers: readonly number[]; value: number; onChange: (n: number) => void }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+      {numbers.map((n) => (
+        <option key={n} value={n}>
+          Version {n}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Two versions to compare: their numbers (for the diff) and node IDs (for their code). */
+interface Comparison {
+  from: number;
+  to: number;
+  fromId: string;
+  toId: string;
+}
+
+function Compare({ id, comparison, showCode }: { id: string; comparison: Comparison; showCode: boolean }) {
   const data = useLazyLoadQuery<HistoryTabCompareQuery>(
     graphql`
-      query HistoryTabCompareQuery($id: ID!, $from: Int!, $to: Int!, $withCode: Boolean!) {
+      query HistoryTabCompareQuery($id: ID!, $fromId: ID!, $toId: ID!, $from: Int!, $to: Int!, $withCode: Boolean!) {
         connector(id: $id) {
           diff(from: $from, to: $to) {
             from
@@ -227,22 +236,24 @@ function Compare({ id, from, to, showCode }: { id: string; from: number; to: num
               ...ChangeSummary_report
             }
           }
-          versions(first: 100) @include(if: $withCode) {
-            edges {
-              node {
-                number
-                code
-              }
-            }
+        }
+        fromVersion: node(id: $fromId) @include(if: $withCode) {
+          ... on Version {
+            code
+          }
+        }
+        toVersion: node(id: $toId) @include(if: $withCode) {
+          ... on Version {
+            code
           }
         }
       }
     `,
-    { id, from, to, withCode: showCode },
+    { id, ...comparison, withCode: showCode },
   );
   const diff = data.connector?.diff;
   if (!diff) return <p>Nothing to compare.</p>;
-  const codeOf = (n: number) => data.connector?.versions?.edges.find((e) => e.node.number === n)?.node.code ?? '';
+  const { from, to } = diff;
   const defs = (label: string, d: { added: readonly string[]; removed: readonly string[]; changed: readonly string[] }) =>
     d.added.length + d.removed.length + d.changed.length === 0 ? null : (
       <p>
@@ -256,7 +267,7 @@ function Compare({ id, from, to, showCode }: { id: string; from: number; to: num
       <ChangeSummary report={diff.compatibility} />
       {defs('Actions', diff.actions)}
       {defs('Triggers', diff.triggers)}
-      {showCode && <DiffView left={codeOf(from)} right={codeOf(to)} leftLabel={`Version ${from}`} rightLabel={`Version ${to}`} />}
+      {showCode && <DiffView left={data.fromVersion?.code ?? ''} right={data.toVersion?.code ?? ''} leftLabel={`Version ${from}`} rightLabel={`Version ${to}`} />}
     </div>
   );
 }

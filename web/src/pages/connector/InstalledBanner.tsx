@@ -3,8 +3,8 @@ import { graphql, useFragment, useLazyLoadQuery, useMutation } from 'react-relay
 import type { InstalledBanner_connector$key } from '../../__generated__/InstalledBanner_connector.graphql';
 import type { InstalledBannerChangesQuery } from '../../__generated__/InstalledBannerChangesQuery.graphql';
 import type { InstalledBannerUpdateMutation, InstalledBannerUpdateMutation$data } from '../../__generated__/InstalledBannerUpdateMutation.graphql';
-import { UserErrors, type UserError } from '../../components/UserErrors';
-import { refusal, when } from '../../format';
+import { Outcome, useOutcome } from '../../components/Outcome';
+import { when } from '../../format';
 import { useViewer } from '../../viewer';
 import { ChangeSummary } from './ChangeSummary';
 
@@ -39,8 +39,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
     `,
     connector,
   );
-  const [errors, setErrors] = useState<UserError[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
+  const outcome = useOutcome();
   const [conflicts, setConflicts] = useState<Conflicts | null>(null);
   const [update, updating] = useMutation<InstalledBannerUpdateMutation>(graphql`
     mutation InstalledBannerUpdateMutation($input: UpdateFromParentInput!) {
@@ -55,24 +54,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
             versions(first: 1) {
               edges {
                 node {
-                  id
-                  number
-                  note
-                  code
-                  hasErrors
-                  createdAt
-                  createdBy {
-                    handle
-                  }
-                  diagnostics {
-                    line
-                    column
-                    message
-                    severity
-                    kind
-                  }
-                  actions
-                  triggers
+                  ...CodeTab_version @relay(mask: false)
                 }
               }
             }
@@ -95,7 +77,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
             }
           }
         
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -103,23 +85,12 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
   if (!i) return null;
 
   const onUpdate = (resolve: 'OURS' | 'THEIRS' | null) => {
-    setErrors([]);
-    setMessage(null);
-    update({
-      variables: { input: { id: c.id, resolve } },
-      onCompleted: ({ updateFromParent: r }) => {
-        if (r.conflicts.length > 0) {
-          setConflicts(r.conflicts ?? []);
-          setErrors([refusal(r)!]);
-          return;
-        }
-        const refused = refusal(r);
-        if (refused) return setErrors([refused]);
-        setConflicts(null);
-        if (r.connector) setMessage(`Updated: the parent's changes are in version ${r.connector!.latestVersion} (not released yet).`);
-      },
-      onError: (e) => setErrors([{ message: e.message }]),
-    });
+    // A refusal with conflicts shows them side by side, to be resolved by choosing a side.
+    const payload = (r: InstalledBannerUpdateMutation$data) => {
+      setConflicts(r.updateFromParent.conflicts.length > 0 ? r.updateFromParent.conflicts : null);
+      return r.updateFromParent;
+    };
+    outcome.run(update, { input: { id: c.id, resolve } }, payload, (r) => r.connector && `Updated: the parent's changes are in version ${r.connector.latestVersion} (not released yet).`);
   };
 
   return (
@@ -171,12 +142,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
           </div>
         </div>
       )}
-      <UserErrors errors={errors} />
-      {message && (
-        <p role="status" className="ok-box">
-          {message}
-        </p>
-      )}
+      <Outcome {...outcome} />
     </section>
   );
 }
@@ -185,8 +151,8 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
 function UpdateChanges({ connectorId, parentVersion }: { connectorId: string; parentVersion: number }) {
   const data = useLazyLoadQuery<InstalledBannerChangesQuery>(
     graphql`
-      query InstalledBannerChangesQuery {
-        notifications(first: 50) {
+      query InstalledBannerChangesQuery($connector: ID!) {
+        notifications(first: 1, connector: $connector) {
           edges {
             node {
               id
@@ -202,9 +168,10 @@ function UpdateChanges({ connectorId, parentVersion }: { connectorId: string; pa
         }
       }
     `,
-    {},
+    { connector: connectorId },
     { fetchPolicy: 'network-only', fetchKey: parentVersion },
   );
-  const n = data.notifications.edges.find((e) => e.node.connector.id === connectorId && e.node.parentVersion === parentVersion)?.node;
+  // The newest notification about this copy is about the version on offer (unless it is older).
+  const n = data.notifications.edges.find((e) => e.node.parentVersion === parentVersion)?.node;
   return n ? <ChangeSummary report={n.changes} /> : null;
 }

@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { Suspense, useState, type FormEvent } from 'react';
 import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
 import type { ShareTabQuery } from '../../__generated__/ShareTabQuery.graphql';
-import { UserErrors, type UserError } from '../../components/UserErrors';
+import { CatalogAppInput, findCatalogApp } from '../../components/CatalogAppInput';
+import { Outcome, useOutcome } from '../../components/Outcome';
 import { refusal, when } from '../../format';
 import { ChangeSummary } from './ChangeSummary';
+import { LinkUses } from './LinkUses';
+import { SharedVersions, type Run } from './SharedVersions';
 
 // Every mutation on this tab answers with the whole tab's data, so the page shows the new state.
 graphql`
@@ -17,33 +20,14 @@ graphql`
     sharePreview {
       ...ChangeSummary_report
     }
-    versions(first: 30) {
-      edges {
-        node {
-          id
-          number
-          sharedAt
-          yankedAt
-          deprecatedAt
-          deprecationMessage
-        }
-      }
-    }
+    ...SharedVersions_connector
     shareLink {
       prefix
       createdAt
       expiresAt
       maxInstalls
+      id
       installCount
-      uses(first: 100) {
-        nodes {
-          workspace
-          member {
-            handle
-          }
-          usedAt
-        }
-      }
     }
     listing {
       id
@@ -57,19 +41,13 @@ graphql`
   }
 `;
 
-type Result = { readonly userErrors?: readonly { readonly code: string; readonly message: string; readonly detail?: string | null }[] };
+type Result = Parameters<typeof refusal>[0];
 
 /** Share, staged rollout, deprecate and yank, the private link and the community listing. */
 const shareTabQuery = graphql`
   query ShareTabQuery($id: ID!) {
     connector(id: $id) {
       ...ShareTab_connector @relay(mask: false)
-    }
-    catalogApps(first: 100) {
-      nodes {
-        id
-        name
-      }
     }
   }
 `;
@@ -80,14 +58,11 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
   // Listing changes answer with the listing only: read the tab again so the connector points at it.
   const refresh = () => fetchQuery(environment, shareTabQuery, { id }, { fetchPolicy: 'network-only' }).subscribe({});
   const c = data.connector;
-  const [errors, setErrors] = useState<UserError[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
+  const outcome = useOutcome();
   const [secret, setSecret] = useState<string | null>(null);
   const [percent, setPercent] = useState('100');
   const [expiresAt, setExpiresAt] = useState('');
   const [maxInstalls, setMaxInstalls] = useState('');
-  const [depVersion, setDepVersion] = useState('');
-  const [depMessage, setDepMessage] = useState('');
   const [appName, setAppName] = useState(c?.listing?.appName ?? '');
   const [categories, setCategories] = useState(c?.listing?.categories.join(', ') ?? '');
   const [prevent, setPrevent] = useState(c?.listing?.preventDirectInstall ?? false);
@@ -99,7 +74,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
         __typename
         connector { ...ShareTab_connector latestSharedVersionNote }
         
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -108,7 +83,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       setRollout(input: $input) {
         __typename
         connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -117,25 +92,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       rollbackRollout(input: $input) {
         __typename
         connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
-      }
-    }
-  `);
-  const [deprecate] = useMutation(graphql`
-    mutation ShareTabDeprecateMutation($input: DeprecateVersionInput!) {
-      deprecateVersion(input: $input) {
-        __typename
-        connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
-      }
-    }
-  `);
-  const [yank] = useMutation(graphql`
-    mutation ShareTabYankMutation($input: YankVersionInput!) {
-      yankVersion(input: $input) {
-        __typename
-        connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -144,7 +101,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       createShareLink(input: $input) {
         __typename
         token connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -153,7 +110,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       revokeShareLink(input: $input) {
         __typename
         revoked connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -162,7 +119,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       listConnector(input: $input) {
         __typename
         listing { id status reviewReason appName categories preventDirectInstall landingPageUrl }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -171,7 +128,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       unlistConnector(input: $input) {
         __typename
         connector { ...ShareTab_connector }
-        userErrors { code message field detail latestVersion }
+        userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
   `);
@@ -179,34 +136,18 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
   if (!c) return <p>Connector not found.</p>;
 
   /** Runs a mutation and says what happened, in words. */
-  function run(commit: (cfg: any) => unknown, field: string, input: Record<string, unknown>, done: (r: any) => string | null) {
-    setErrors([]);
-    setMessage(null);
-    commit({
-      variables: { input },
-      onCompleted: (resp: Record<string, Result>) => {
-        const r = resp[field];
-        const refused = refusal(r);
-        if (refused) return setErrors([refused]);
-        setMessage(done(r));
-        if (field === 'listConnector' || field === 'unlistConnector') refresh();
-      },
-      onError: (e: Error) => setErrors([{ message: e.message }]),
+  const run: Run = (commit, field, input, done) =>
+    outcome.run(commit, { input }, (resp) => (resp as Record<string, Result>)[field], (r) => {
+      if (field === 'listConnector' || field === 'unlistConnector') refresh();
+      return done(r);
     });
-  }
 
-  const sharedVersions = c.versions.edges.map((e) => e.node).filter((v) => v.sharedAt);
   const nextToShare = c.latestReleasedVersion;
   const linkUrl = (token: string) => `${location.origin}/install#link=${encodeURIComponent(token)}`;
 
   return (
     <>
-      <UserErrors errors={errors} />
-      {message && (
-        <p role="status" className="ok-box">
-          {message}
-        </p>
-      )}
+      <Outcome {...outcome} />
       <section aria-labelledby="share-heading" className="panel">
         <h2 id="share-heading">Share with installers</h2>
         <p>
@@ -254,47 +195,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
         )}
       </section>
 
-      {sharedVersions.length > 0 && (
-        <section aria-labelledby="versions-heading" className="panel">
-          <h2 id="versions-heading">Shared versions</h2>
-          <ul>
-            {sharedVersions.map((v) => (
-              <li key={v.id}>
-                v{v.number} shared {when(v.sharedAt)}
-                {v.deprecatedAt && <span className="tag warn">deprecated: {v.deprecationMessage}</span>}
-                {v.yankedAt && <span className="tag danger">yanked</span>}
-                {canWrite && (
-                  <button type="button" onClick={() => run(yank, 'yankVersion', { id, version: v.number, yanked: !v.yankedAt }, () => `Version ${v.number} ${v.yankedAt ? 'is installable again' : 'is yanked'}.`)}>
-                    {v.yankedAt ? `Unyank v${v.number}` : `Yank v${v.number}`}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ul>
-          {canWrite && (
-            <form
-              className="row"
-              onSubmit={(e) => {
-                e.preventDefault();
-                run(deprecate, 'deprecateVersion', { id, version: Number(depVersion), message: depMessage }, () => `Version ${depVersion} is deprecated.`);
-              }}
-            >
-              <label htmlFor="dep-version">Deprecate version</label>
-              <select id="dep-version" value={depVersion} onChange={(e) => setDepVersion(e.target.value)} required>
-                <option value="">choose…</option>
-                {sharedVersions.map((v) => (
-                  <option key={v.number} value={v.number}>
-                    v{v.number}
-                  </option>
-                ))}
-              </select>
-              <label htmlFor="dep-message">Message</label>
-              <input id="dep-message" value={depMessage} onChange={(e) => setDepMessage(e.target.value)} required />
-              <button type="submit">Deprecate</button>
-            </form>
-          )}
-        </section>
-      )}
+      {c.latestSharedVersion != null && <SharedVersions connector={c} canWrite={canWrite} run={run} />}
 
       <section aria-labelledby="link-heading" className="panel">
         <h2 id="link-heading">Private link</h2>
@@ -304,7 +205,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             <p className="secret" data-testid="share-link-url">
               {linkUrl(secret)}
             </p>
-            <button type="button" onClick={() => void navigator.clipboard?.writeText(linkUrl(secret)).then(() => setMessage('Link copied.'))}>
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(linkUrl(secret)).then(() => outcome.setMessage('Link copied.'))}>
               Copy link
             </button>
           </div>
@@ -324,26 +225,9 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
                 {c.shareLink.maxInstalls != null ? ` of at most ${c.shareLink.maxInstalls}` : ''}
               </dd>
             </dl>
-            {c.shareLink.uses.nodes.length > 0 && (
-              <table className="list" aria-label="Installs through the link">
-                <thead>
-                  <tr>
-                    <th scope="col">Workspace</th>
-                    <th scope="col">By</th>
-                    <th scope="col">When</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {c.shareLink.uses.nodes.map((u, i) => (
-                    <tr key={i}>
-                      <td>{u.workspace}</td>
-                      <td>{u.member?.handle ?? '—'}</td>
-                      <td>{when(u.usedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <Suspense fallback={<p className="loading">Loading the use log…</p>}>
+              <LinkUses linkId={c.shareLink.id} />
+            </Suspense>
           </>
         ) : (
           <p className="muted">No active private link.</p>
@@ -394,29 +278,26 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              const known = data.catalogApps.nodes.find((a) => a.name.toLowerCase() === appName.trim().toLowerCase());
-              run(
-                list,
-                'listConnector',
-                {
-                  id,
-                  ...(known ? { appId: known.id } : { appName: appName.trim() }),
-                  categories: categories.split(',').map((s) => s.trim()).filter(Boolean),
-                  preventDirectInstall: prevent,
-                  landingPageUrl: landing || null,
-                },
-                () => 'Listing sent to review.',
+              void findCatalogApp(environment, appName).then((known) =>
+                run(
+                  list,
+                  'listConnector',
+                  {
+                    id,
+                    // A catalog app's name typed in any case is that app.
+                    ...(known ? { appId: known.id } : { appName: appName.trim() }),
+                    categories: categories.split(',').map((s) => s.trim()).filter(Boolean),
+                    preventDirectInstall: prevent,
+                    landingPageUrl: landing || null,
+                  },
+                  () => 'Listing sent to review.',
+                ),
               );
             }}
           >
             <div>
               <label htmlFor="listing-app">App (from the catalog, or type a name)</label>
-              <input id="listing-app" list="catalog-apps" value={appName} onChange={(e) => setAppName(e.target.value)} required />
-              <datalist id="catalog-apps">
-                {data.catalogApps.nodes.map((a) => (
-                  <option key={a.id} value={a.name} />
-                ))}
-              </datalist>
+              <CatalogAppInput id="listing-app" value={appName} onChange={setAppName} />
             </div>
             <div>
               <label htmlFor="listing-categories">Categories (comma separated)</label>

@@ -1,0 +1,77 @@
+import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
+import type { LinkUses_link$key } from '../../__generated__/LinkUses_link.graphql';
+import type { LinkUsesQuery } from '../../__generated__/LinkUsesQuery.graphql';
+import { LoadMore } from '../../components/LoadMore';
+import { when } from '../../format';
+
+const PAGE = 20;
+
+/**
+ * The private link's use log: who installed through it, a page at a time. Read by its own query
+ * (not with the Share tab's mutations, whose answers would nest too deep for the gateway's limit).
+ */
+export function LinkUses({ linkId }: { linkId: string }) {
+  const query = useLazyLoadQuery<LinkUsesQuery>(
+    graphql`
+      query LinkUsesQuery($id: ID!) {
+        node(id: $id) {
+          ...LinkUses_link @alias(as: "link")
+        }
+      }
+    `,
+    { id: linkId },
+    { fetchPolicy: 'store-and-network' },
+  );
+  if (!query.node?.link) return null;
+  return <Uses link={query.node.link} />;
+}
+
+function Uses({ link }: { link: LinkUses_link$key }) {
+  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+    graphql`
+      fragment LinkUses_link on ShareLink
+      @refetchable(queryName: "LinkUsesPaginationQuery")
+      @argumentDefinitions(count: { type: "Int", defaultValue: 20 }, cursor: { type: "String" }) {
+        uses(first: $count, after: $cursor) @connection(key: "LinkUses_uses") {
+          totalCount
+          edges {
+            node {
+              id
+              workspace
+              member {
+                handle
+              }
+              usedAt
+            }
+          }
+        }
+      }
+    `,
+    link,
+  );
+  const uses = data.uses.edges.map((e) => e.node);
+  if (uses.length === 0) return null;
+  return (
+    <>
+      <table className="list" aria-label="Installs through the link">
+        <thead>
+          <tr>
+            <th scope="col">Workspace</th>
+            <th scope="col">By</th>
+            <th scope="col">When</th>
+          </tr>
+        </thead>
+        <tbody>
+          {uses.map((u) => (
+            <tr key={u.id}>
+              <td>{u.workspace}</td>
+              <td>{u.member?.handle ?? '—'}</td>
+              <td>{when(u.usedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <LoadMore shown={uses.length} total={data.uses.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="installs" />
+    </>
+  );
+}

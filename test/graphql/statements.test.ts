@@ -28,16 +28,16 @@ for (const backend of await backends()) {
     }, 120_000);
     afterAll(() => t.close());
 
-    const LIST = `query($n: Int) { connectors(first: $n) { totalCount nodes {
+    const LIST = `query($n: Int, $after: String) { connectors(first: $n, after: $after) { totalCount pageInfo { endCursor } nodes {
       id title latestVersion latestVersionNote latestReleasedVersion latestReleasedVersionNote latestSharedVersionNote
       releasedVersions(first: 10) { nodes { number note releasedBy { handle } } }
       versions(first: 3) { totalCount nodes { number note createdBy { handle } } }
     } } }`;
 
-    async function count(n: number) {
-      await t.gql(LIST, { n }, admin); // warm: the token's lookup is remembered from here on
+    async function count(n: number, after?: string) {
+      await t.gql(LIST, { n, after }, admin); // warm: the token's lookup is remembered from here on
       statements.length = 0;
-      const res = await t.gql(LIST, { n }, admin);
+      const res = await t.gql(LIST, { n, after }, admin);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.connectors.nodes).toHaveLength(n);
       const first = res.body.data.connectors.nodes[0];
@@ -57,6 +57,12 @@ for (const backend of await backends()) {
       // the notes of the latest, released and shared versions (one batch); the rate limiter.
       expect(five, five.join('\n---\n')).toHaveLength(5);
       expect(fifty, fifty.join('\n---\n')).toHaveLength(5);
+    });
+
+    it('runs the same five statements for a page after a cursor', async () => {
+      const first = await t.gql(LIST, { n: 5 }, admin);
+      const next = await count(5, first.body.data.connectors.pageInfo.endCursor);
+      expect(next, next.join('\n---\n')).toHaveLength(5);
     });
   });
 }

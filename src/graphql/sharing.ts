@@ -111,8 +111,13 @@ export const SharedConnectorRef = builder.prismaNode('Connector', {
     latestSharedVersion: t.field({
       type: SharedVersionRef,
       nullable: true,
-      description: 'The version installs get today.',
-      resolve: (c, _a, ctx) => (c.sharedVersion == null ? null : ctx.loaders.versionSummary.load({ connectorId: c.id, number: c.sharedVersion })),
+      description:
+        'The version installs get today: the shared version or, when it was yanked, the newest shared version before it that is not (null when all are). A workspace inside a staged rollout is offered the staged version instead (see `sharedVersions`).',
+      resolve: async (c, _a, ctx) => {
+        if (c.sharedVersion == null) return null;
+        const shared = await ctx.loaders.sharedVersions.load(c.id);
+        return shared.find((v) => v.number <= c.sharedVersion! && v.yankedAt == null) ?? null;
+      },
     }),
     sharedVersions: t.connection(
       {

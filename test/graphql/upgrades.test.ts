@@ -159,6 +159,9 @@ for (const backend of await backends()) {
       ]);
 
       await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { userErrors { code } } }`, { id: parent.id }, owner);
+      // What an install gets now is what the link shows.
+      const shown = await t.gql(`query($t: String!) { sharedConnector(token: $t) { latestSharedVersion { number } } }`, { t: parent.token }, installers[3].token);
+      expect(shown.body.data.sharedConnector.latestSharedVersion).toEqual({ number: 1 });
       const later = (await t.gql(INSTALL, { t: parent.token }, installers[3].token)).body.data.installConnector.connector;
       expect(later.installedFrom.initialVersion).toBe(1);
       const stillThere = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion versions(first: 1) { nodes { code } } } }`, { id: early.id }, installers[2].token);

@@ -116,7 +116,8 @@ function Nav({ viewer }: { viewer: Viewer }) {
       {viewer.canReview && <NavLink href="/review">Review queue</NavLink>}
       {viewer.member && <NavLink href="/webhooks">Webhooks</NavLink>}
       {viewer.member && <NavLink href="/manifests">Manifests</NavLink>}
-      <NavLink href="/schema">Schema generator</NavLink>
+      {/* The generator works for workspace members (the API refuses reviewers). */}
+      {viewer.member && <NavLink href="/schema">Schema generator</NavLink>}
     </nav>
   );
 }

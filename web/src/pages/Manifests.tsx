@@ -101,10 +101,17 @@ export default function ManifestsPage() {
       <UserErrors errors={errors} />
       <section className="panel" aria-labelledby="export-heading">
         <h2 id="export-heading">Export</h2>
-        <ExportPicker query={data} picked={picked} onPick={setPicked} />
-        <button type="button" onClick={download} disabled={picked.size === 0}>
-          Download manifest
-        </button>
+        {/* A manifest carries code: not offered to roles that may not read it (OPERATOR). */}
+        {viewer.canViewSource ? (
+          <>
+            <ExportPicker query={data} picked={picked} onPick={setPicked} />
+            <button type="button" onClick={download} disabled={picked.size === 0}>
+              Download manifest
+            </button>
+          </>
+        ) : (
+          <p className="muted">Your role cannot export manifests: they carry connector code.</p>
+        )}
       </section>
       {viewer.canWrite && (
         <section className="panel" aria-labelledby="import-heading">

@@ -1,5 +1,7 @@
+import { useEffect, useRef } from 'react';
 import { graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
 import { Link } from 'wouter';
+import unreadQuery, { type NotificationBellQuery } from '../__generated__/NotificationBellQuery.graphql';
 import type { NotificationsPage_list$key } from '../__generated__/NotificationsPage_list.graphql';
 import type { NotificationsPageQuery } from '../__generated__/NotificationsPageQuery.graphql';
 import { LoadMore } from '../components/LoadMore';
@@ -17,7 +19,7 @@ export default function NotificationsPage() {
     { count: PAGE },
     { fetchPolicy: 'store-and-network' },
   );
-  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+  const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
     graphql`
       fragment NotificationsPage_list on Query
       @refetchable(queryName: "NotificationsPagePaginationQuery")
@@ -45,6 +47,13 @@ export default function NotificationsPage() {
     `,
     query,
   );
+  // The bell's unread count is live (subscription); when it grows, a notification arrived: show it.
+  const unreadCount = useLazyLoadQuery<NotificationBellQuery>(unreadQuery, {}, { fetchPolicy: 'store-or-network' }).unread.totalCount;
+  const seenCount = useRef(unreadCount);
+  useEffect(() => {
+    if (unreadCount > seenCount.current) refetch({ count: PAGE }, { fetchPolicy: 'network-only' });
+    seenCount.current = unreadCount;
+  }, [unreadCount, refetch]);
   const [mark, marking] = useMutation(graphql`
     mutation NotificationsMarkReadMutation($input: MarkNotificationsReadInput!) {
       markNotificationsRead(input: $input) {

@@ -175,7 +175,8 @@ function Webhook({ webhook, onRemove }: { webhook: Webhooks_webhook$key; onRemov
   const deliveries = w.deliveries.edges.map((e) => e.node);
   return (
     <div className="panel">
-      <h2 className="mono">{w.url}</h2>
+      {/* OPERATORs are not shown targets (a URL may carry a secret): say so rather than an empty heading. */}
+      <h2 className={w.url ? 'mono' : undefined}>{w.url ?? 'Endpoint not shown to your role'}</h2>
       <p className="muted">
         {w.events.map(eventName).join(', ')} · since {when(w.createdAt)}{' '}
         {onRemove && (
@@ -185,7 +186,7 @@ function Webhook({ webhook, onRemove }: { webhook: Webhooks_webhook$key; onRemov
         )}
       </p>
       {deliveries.length > 0 ? (
-        <table className="list" aria-label={`Deliveries to ${w.url}`}>
+        <table className="list" aria-label={`Deliveries to ${w.url ?? 'this webhook'}`}>
           <thead>
             <tr>
               <th scope="col">Event</th>

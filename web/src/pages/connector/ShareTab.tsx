@@ -178,9 +178,12 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
           >
             <label htmlFor="rollout">Offer to (% of installers)</label>
             <input id="rollout" type="number" min={1} max={100} value={percent} onChange={(e) => setPercent(e.target.value)} style={{ width: '6em' }} />
-            <button type="submit" className="primary" disabled={sharing}>
-              Share version {nextToShare ?? '—'}
-            </button>
+            {/* Offered only when there is something new to share (the preview above says what). */}
+            {c.sharePreview && (
+              <button type="submit" className="primary" disabled={sharing}>
+                Share version {nextToShare ?? '—'}
+              </button>
+            )}
             {c.rolloutVersion != null && (
               <>
                 <button type="button" onClick={() => run(setRollout, 'setRollout', { id, rolloutPercent: Number(percent) }, () => `Rollout set to ${percent}%.`)}>

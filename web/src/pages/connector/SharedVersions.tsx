@@ -68,6 +68,7 @@ export function SharedVersions({ connector, canWrite, run }: { connector: Shared
             v{v.number} shared {when(v.sharedAt)}
             {v.deprecatedAt && <span className="tag warn">deprecated: {v.deprecationMessage}</span>}
             {v.yankedAt && <span className="tag danger">yanked</span>}
+            {canWrite && ' '}
             {canWrite && (
               <button type="button" onClick={() => run(yank, 'yankVersion', { id, version: v.number, yanked: !v.yankedAt }, () => `Version ${v.number} ${v.yankedAt ? 'is installable again' : 'is yanked'}.`)}>
                 {v.yankedAt ? `Unyank v${v.number}` : `Yank v${v.number}`}

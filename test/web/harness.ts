@@ -1,0 +1,77 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Config } from '../../src/config.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ensureConsoleBuilt, forbidOtherHosts, launchBrowser } from './browser.js';
+
+/**
+ * One real server (PGlite) and one Chromium for a browser test file. Preconditions that are not
+ * what a test is about may be set up through the API (`gql`); what a test checks goes through the UI.
+ */
+export interface Console {
+  t: TestServer;
+  base: string;
+  browser: Browser;
+  /** A fresh browser context signed in with `token` (pasted on the sign-in page). */
+  signedIn(token: string, opts?: { clipboard?: boolean }): Promise<Page>;
+  /** A GraphQL call that must succeed without userErrors; answers the mutation's payload. */
+  gql(token: string, query: string, variables?: Record<string, unknown>): Promise<any>;
+  close(): Promise<void>;
+}
+
+export async function startConsole(overrides: Partial<Config> = {}): Promise<Console> {
+  ensureConsoleBuilt();
+  const t = await startTestServer('pglite', overrides);
+  const base = t.server.url;
+  const browser = await launchBrowser();
+  const contexts: BrowserContext[] = [];
+  const offHost: string[] = [];
+  return {
+    t,
+    base,
+    browser,
+    async signedIn(token, opts = {}) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      contexts.push(context);
+      if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      forbidOtherHosts(page, base, offHost);
+      await page.goto(base + '/');
+      await page.getByLabel('API token').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      return page;
+    },
+    async gql(token, query, variables = {}) {
+      const r = await t.gql(query, variables, token);
+      expect(r.body.errors).toBeUndefined();
+      const payload = Object.values(r.body.data)[0] as any;
+      expect(payload?.userErrors ?? []).toEqual([]);
+      return payload;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close();
+      await t.close();
+      expect(offHost, 'requests to other hosts').toEqual([]);
+    },
+  };
+}
+
+/** Replaces the code editor's whole text the way a paste would. */
+export async function setCode(page: Page, code: string): Promise<void> {
+  await page.getByRole('textbox', { name: /code/i }).click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(code);
+}
+
+export const CREATE = 'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
+export const UPDATE = 'mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }';
+export const RELEASE = 'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
+export const SHARE = 'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
+export const LINK = 'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
+export const INSTALL = 'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
+
+/** The console's path of a connector's page (or one of its tabs). */
+export const connectorPath = (id: string, tab = '') => `/connectors/${encodeURIComponent(id)}${tab ? `/${tab}` : ''}`;

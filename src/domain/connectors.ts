@@ -421,19 +421,23 @@ export async function findConnector<Q extends Omit<Prisma.ConnectorFindFirstArgs
   return ctx.prisma.connector.findFirst({ ...query, where: { id, workspaceId: actor.workspaceId } });
 }
 
-export function connectorSearchWhere(ctx: DomainContext, title?: string | null): Prisma.ConnectorWhereInput {
+/**
+ * The workspace's connectors whose title contains `title` literally: in any case (the console's
+ * and GraphQL's search, ILIKE), or exactly as typed with `caseSensitive` (the REST API's search,
+ * as the spec documents it).
+ */
+export function connectorSearchWhere(ctx: DomainContext, title?: string | null, opts: { caseSensitive?: boolean } = {}): Prisma.ConnectorWhereInput {
   const actor = requireActor(ctx);
   if (title != null && title.length > LIMITS.searchChars) {
     throw new InvalidInputError(`search is longer than ${LIMITS.searchChars} characters.`, 'search');
   }
-  // Case-sensitive partial match on the title, as the spec's search does.
-  return { workspaceId: actor.workspaceId, ...(title ? { title: containsText(title) } : {}) };
+  return { workspaceId: actor.workspaceId, ...(title ? { title: containsText(title, { anyCase: !opts.caseSensitive }) } : {}) };
 }
 
-/** Ids of the workspace's connectors whose title contains `title`, newest first. */
+/** Ids of the workspace's connectors whose title contains `title` as typed (case-sensitive, the spec's REST search), newest first. */
 export async function searchConnectorIds(ctx: DomainContext, title: string, page: { skip: number; take: number }): Promise<number[]> {
   const rows = await ctx.prisma.connector.findMany({
-    where: connectorSearchWhere(ctx, title),
+    where: connectorSearchWhere(ctx, title, { caseSensitive: true }),
     orderBy: { id: 'desc' },
     select: { id: true },
     ...page,

@@ -7,6 +7,7 @@ import { requireWriter, type DomainContext } from './context.js';
 import { verifyDigest } from './digest.js';
 import { InvalidInputError, MergeConflictError, NotFoundError, PreconditionError } from './errors.js';
 import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
+import { readTakenUpdates } from './notifications.js';
 import { offeredVersion } from './rollout.js';
 import { audit } from './audit.js';
 import { codeDigest } from './digest.js';
@@ -158,7 +159,7 @@ export async function updateFromParent(ctx: DomainContext, connectorId: number, 
     });
     events.push(...locked.events);
     await tx.install.update({ where: { id: install.id }, data: { baseVersion: target, baseSha256: theirs.codeSha256, updatedAt: new Date() } });
-    await tx.notification.updateMany({ where: { installId: install.id, parentVersion: { lte: target }, readAt: null }, data: { readAt: new Date() } });
+    await readTakenUpdates(tx, install.id, target);
     await tx.versionEvent.create({ data: { connectorId: install.parentId, version: target, kind: 'UPDATE', workspaceId: actor.workspaceId } });
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });

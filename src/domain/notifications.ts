@@ -36,6 +36,16 @@ export async function notifyInstallers(
   return rows.map((r) => ({ workspaceId: r.workspaceId, notificationId: r.id }));
 }
 
+/**
+ * A copy took the parent's `version` (an update from the parent): its notifications about that
+ * version and earlier ones are read, in the caller's transaction, so the unread count drops with
+ * the update. Later versions stay unread.
+ */
+export async function readTakenUpdates(tx: Prisma.TransactionClient, installId: number, version: number): Promise<number> {
+  const { count } = await tx.notification.updateMany({ where: { installId, parentVersion: { lte: version }, readAt: null }, data: { readAt: new Date() } });
+  return count;
+}
+
 /** Live delivery of committed notifications; the database stays the source of truth. */
 export function publishNotifications(ctx: DomainContext, notified: Notified[]): void {
   for (const n of notified) ctx.events?.publish(notificationTopic(n.workspaceId), { notificationId: n.notificationId });

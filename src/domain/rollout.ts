@@ -18,6 +18,30 @@ export function inRollout(parent: { id: number; rolloutVersion: number | null; r
   return parent.rolloutVersion != null && rolloutBucket(parent.id, workspaceId) < (parent.rolloutPercent ?? 0);
 }
 
+/** The version a workspace is offered before yanks are considered: the staged one inside a rollout, else the shared one. */
+function wantedVersion(parent: { id: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null }, workspaceId: number | null): number | null {
+  return workspaceId != null && inRollout(parent, workspaceId) ? parent.rolloutVersion : parent.sharedVersion;
+}
+
+/**
+ * `offeredVersion` over the connector's shared versions already at hand (any order), for reads
+ * that show "the version you get": the same rule, without a query. `workspaceId` null (platform
+ * reviewers, anonymous): what everybody outside a rollout is offered. Null when nothing usable is shared.
+ */
+export function offeredAmong(
+  parent: { id: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null },
+  workspaceId: number | null,
+  shared: readonly { number: number; sharedAt: Date | null; yankedAt: Date | null }[],
+): number | null {
+  const wanted = wantedVersion(parent, workspaceId);
+  if (wanted == null) return null;
+  let best: number | null = null;
+  for (const v of shared) {
+    if (v.sharedAt != null && v.yankedAt == null && v.number <= wanted && (best == null || v.number > best)) best = v.number;
+  }
+  return best;
+}
+
 /**
  * The version of a shared connector a workspace is offered: the staged version when the workspace
  * is in the rollout, else the shared one; a yanked version falls back to the newest shared version
@@ -28,7 +52,7 @@ export async function offeredVersion(
   parent: { id: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null },
   workspaceId: number,
 ): Promise<number> {
-  const wanted = inRollout(parent, workspaceId) ? parent.rolloutVersion! : parent.sharedVersion;
+  const wanted = wantedVersion(parent, workspaceId);
   if (wanted == null) throw new PreconditionError('NOTHING_SHARED', 'This connector has no shared version.');
   const usable = await db.connectorVersion.findFirst({
     where: { connectorId: parent.id, number: { lte: wanted }, sharedAt: { not: null }, yankedAt: null },

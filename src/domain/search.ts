@@ -9,7 +9,10 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** A literal partial match; case-sensitive unless `anyCase`. */
+/**
+ * A literal partial match; case-sensitive (LIKE) unless `anyCase` (ILIKE: Prisma's insensitive
+ * mode, the same SQL on PGlite and PostgreSQL, with the same escaping).
+ */
 export function containsText(text: string, opts: { anyCase?: boolean } = {}) {
   return { contains: escapeLike(text), ...(opts.anyCase ? { mode: 'insensitive' as const } : {}) };
 }

@@ -175,8 +175,8 @@ builder.queryFields((t) => ({
     {
     type: 'Connector',
     cursor: 'id',
-    description: 'Connectors of your workspace, newest first; `search` is a case-sensitive partial match on the title.',
-    args: { search: t.arg.string({ required: false, description: 'Part of the title, case-sensitive (at most 200 characters); unset lists all.' }) },
+    description: 'Connectors of your workspace, newest first; `search` is a literal partial match on the title in any case (`%` and `_` are ordinary characters).',
+    args: { search: t.arg.string({ required: false, description: 'Part of the title, any case, literal (at most 200 characters); unset lists all.' }) },
     totalCount: (_parent, { search }, ctx) => ctx.prisma.connector.count({ where: connectorSearchWhere(ctx, search) }),
     resolve: (query, _root, { search }, ctx) => {
       const page = idKeyset(query as typeof query & { cursor?: { id: number } }, 'desc');

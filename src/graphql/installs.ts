@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { requireActor } from '../domain/context.js';
 import { InvalidInputError, MergeConflictError } from '../domain/errors.js';
 import { installConnector, updateFromParent } from '../domain/installs.js';
+import { offeredAmong } from '../domain/rollout.js';
 import { markNotificationsRead, notificationsWhere, notificationTopic } from '../domain/notifications.js';
 import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
@@ -34,9 +35,13 @@ export const InstallRef = builder.prismaNode('Install', {
     initialVersion: t.exposeInt('installedVersion', { description: "The parent's version copied at install time." }),
     baseVersion: t.exposeInt('baseVersion', { description: "The parent's version this copy last took (install or update)." }),
     updateAvailable: t.boolean({
-      description: 'Whether the parent shared a version this copy has not taken yet.',
-      select: { baseVersion: true, parent: { select: { sharedVersion: true } } },
-      resolve: (i) => i.parent.sharedVersion != null && i.parent.sharedVersion !== i.baseVersion,
+      description:
+        'Whether the parent offers your workspace a version this copy has not taken yet (its shared version, or the staged one while your workspace is inside a rollout): what `updateFromParent` would bring.',
+      select: { baseVersion: true, workspaceId: true, parent: { select: { id: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true } } },
+      resolve: async (i, _a, ctx) => {
+        const offered = offeredAmong(i.parent, i.workspaceId, await ctx.loaders.sharedVersions.load(i.parent.id));
+        return offered != null && offered > i.baseVersion;
+      },
     }),
     createdAt: t.expose('installedAt', { type: 'DateTime', description: 'When it was installed.' }),
     createdBy: t.relation('installedBy', { nullable: true, description: 'Who installed it.' }),

@@ -3,7 +3,7 @@ import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import type { Principal } from '../domain/context.js';
 import { canViewSource } from '../domain/access.js';
-import { visibleSharedVersion } from '../domain/rollout.js';
+import { offeredAmong, visibleSharedVersion } from '../domain/rollout.js';
 import { connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
 import { NotFoundError } from '../domain/errors.js';
 import { builder } from './builder.js';
@@ -112,11 +112,11 @@ export const SharedConnectorRef = builder.prismaNode('Connector', {
       type: SharedVersionRef,
       nullable: true,
       description:
-        'The version installs get today: the shared version or, when it was yanked, the newest shared version before it that is not (null when all are). A workspace inside a staged rollout is offered the staged version instead (see `sharedVersions`).',
+        'The version an install by your workspace gets today: the shared version or, when your workspace is inside a staged rollout, the staged one; when that was yanked, the newest shared version before it that is not (null when all are).',
       resolve: async (c, _a, ctx) => {
-        if (c.sharedVersion == null) return null;
         const shared = await ctx.loaders.sharedVersions.load(c.id);
-        return shared.find((v) => v.number <= c.sharedVersion! && v.yankedAt == null) ?? null;
+        const offered = offeredAmong(c, ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : null, shared);
+        return shared.find((v) => v.number === offered) ?? null;
       },
     }),
     sharedVersions: t.connection(

@@ -8,6 +8,7 @@ import SchemaBuilder, {
   type TypeParam,
 } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
+import type { Logger } from '../log.js';
 import {
   DomainError,
   PreconditionError,
@@ -87,6 +88,8 @@ export class UserErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Type
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     if (fieldConfig.parentType !== 'Mutation') return resolver;
+    const declared = new Set((fieldConfig.pothosOptions as { errorCodes?: readonly ErrorCode[] }).errorCodes ?? []);
+    const mutation = `Mutation.${fieldConfig.name}`;
     return async (parent, args, ctx, info) => {
       try {
         const result = await resolver(parent, args, ctx, info);
@@ -94,11 +97,28 @@ export class UserErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Type
       } catch (error) {
         const userError = toUserError(error);
         if (!userError) throw error;
+        if (!declared.has(userError.code)) undeclaredRefusal(mutation, userError.code, error, ctx);
         (ctx as ErrorCounter | undefined)?.countError?.(userError.code, 'payload');
         return { userErrors: [userError], refusal: error as DomainError } satisfies RefusedPayload;
       }
     };
   }
+}
+
+/**
+ * A mutation refused with a code its `errorCodes` (and so its description) does not list: the
+ * declaration is out of date, a programming error. Logged at error level as an internal error;
+ * the caller still gets the refusal. Under the test runner it throws instead, so that the suite
+ * fails on the drift rather than passing over it.
+ */
+function undeclaredRefusal(mutation: string, code: ErrorCode, error: unknown, ctx: unknown): void {
+  const message = `${mutation} refused with ${code}, which its errorCodes do not declare.`;
+  if (process.env.VITEST) {
+    console.error(`Undeclared refusal: ${message}`); // the test server's log is silent, and the error is masked in the answer
+    throw new Error(message, { cause: error });
+  }
+  (ctx as ErrorCounter | undefined)?.countError?.('INTERNAL_SERVER_ERROR', 'graphql');
+  (ctx as { log?: Logger }).log?.error({ err: error, mutation, code }, `internal error: ${message}`);
 }
 
 declare global {

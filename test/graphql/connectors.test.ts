@@ -162,14 +162,16 @@ for (const backend of await backends()) {
       expect(three.body.data.connector.releasedVersions).toEqual({ totalCount: 12, nodes: [{ number: 12 }, { number: 11 }, { number: 10 }] });
     });
 
-    it('searches titles case-sensitively by partial match, paginated, with node(id) lookups', async () => {
+    it('searches titles in any case by partial match, paginated, with node(id) lookups', async () => {
       const ws = await t.token('searchco');
       for (const title of ['Salesforce Sync', 'salesforce lite', 'HubSpot', 'Big Salesforce']) await create({ title }, ws);
       const q = `query($s: String, $first: Int, $after: String) { connectors(search: $s, first: $first, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } nodes { id title } } }`;
       const found = await t.gql(q, { s: 'Salesforce', first: 10 }, ws);
-      expect(found.body.data.connectors.totalCount).toBe(2);
-      expect(found.body.data.connectors.nodes.map((n: { title: string }) => n.title).sort()).toEqual(['Big Salesforce', 'Salesforce Sync']);
+      expect(found.body.data.connectors.totalCount).toBe(3);
+      expect(found.body.data.connectors.nodes.map((n: { title: string }) => n.title).sort()).toEqual(['Big Salesforce', 'Salesforce Sync', 'salesforce lite']);
+      const lower = await t.gql(q, { s: 'SALESFORCE L', first: 10 }, ws);
+      expect(lower.body.data.connectors.nodes.map((n: { title: string }) => n.title)).toEqual(['salesforce lite']);
 
       const page1 = await t.gql(q, { first: 3 }, ws);
       expect(page1.body.data.connectors.nodes).toHaveLength(3);

@@ -42,14 +42,18 @@ for (const backend of await backends()) {
 
     const titles = (nodes: { title: string }[]) => nodes.map((n) => n.title).sort();
 
-    it('treats %, _ and \\ in connectors(search) as literal characters', async () => {
+    it('treats %, _ and \\ in connectors(search) as literal characters, in any case', async () => {
       const cases: [string, string[]][] = [
         ['%', ['100% Cool']],
         ['_', ['A_me Labs']],
         ['A_me', ['A_me Labs']],
+        ['a_ME', ['A_me Labs']],
         ['\\', ['Back\\slash']],
         ['k\\s', ['Back\\slash']],
+        ['K\\S', ['Back\\slash']],
         ['cme', ['Acme']],
+        ['ACME', ['Acme']],
+        ['% cOOL', ['100% Cool']],
         ['%%', []],
       ];
       for (const [s, expected] of cases) {
@@ -59,8 +63,8 @@ for (const backend of await backends()) {
       }
     });
 
-    it('treats them literally in the REST search too', async () => {
-      for (const [title, expected] of [['%', ['100% Cool']], ['_', ['A_me Labs']], ['\\', ['Back\\slash']]] as const) {
+    it('treats them literally in the REST search too, which stays case-sensitive as the spec documents', async () => {
+      for (const [title, expected] of [['%', ['100% Cool']], ['_', ['A_me Labs']], ['\\', ['Back\\slash']], ['Acme', ['Acme']], ['acme', []]] as const) {
         const res = await t.rest('GET', `/api/custom_connectors/search?title=${encodeURIComponent(title)}`, { token: admin });
         expect(res.status).toBe(200);
         expect(res.body.data.map((r: { title: string }) => r.title).sort(), title).toEqual(expected);

@@ -12,10 +12,12 @@ const INSTALL_LINK = `mutation($t: String!) { installConnector(input: { linkToke
 const INSTALL_LISTING = `mutation($l: ID!) { installConnector(input: { listingId: $l }) {
   connector { installedFrom { initialVersion } versions(first: 1) { nodes { code } } } userErrors { code message } } }`;
 const VIEWS = `query($t: String!, $copy: ID!) {
-  sharedConnector(token: $t) { sharedVersions(first: 20) { nodes { number note code } } }
-  communityListings(first: 10) { nodes { connector { title sharedVersions(first: 20) { nodes { number note code } } } } }
-  copy: connector(id: $copy) { installedFrom { parent { sharedVersions(first: 20) { nodes { number note code } } } } }
+  sharedConnector(token: $t) { latestSharedVersion { number } sharedVersions(first: 20) { nodes { number note code } } }
+  communityListings(first: 10) { nodes { connector { title latestSharedVersion { number } sharedVersions(first: 20) { nodes { number note code } } } } }
+  copy: connector(id: $copy) { installedFrom { updateAvailable parent { latestSharedVersion { number } sharedVersions(first: 20) { nodes { number note code } } } } }
 }`;
+/** The library alone: the query the community library cache answers. */
+const LIBRARY = `{ communityListings(first: 10) { nodes { connector { title latestSharedVersion { number } } } } }`;
 
 interface Workspace {
   slug: string;
@@ -73,7 +75,17 @@ for (const backend of await backends()) {
         const res = await t.gql(VIEWS, { t: link, copy: copies.get(ws.slug) ?? copies.get(inside.slug) }, ws.token);
         expect(res.body.errors).toBeUndefined();
         const d = res.body.data;
+        const listed = d.communityListings.nodes.find((n: any) => n.connector.title === 'Staged').connector;
+        const library = (await t.gql(LIBRARY, {}, ws.token)).body.data.communityListings.nodes.find((n: any) => n.connector.title === 'Staged').connector;
         return {
+          // "The version you get", wherever it is shown: what an install would give this workspace.
+          youGet: {
+            link: d.sharedConnector.latestSharedVersion?.number,
+            listing: listed.latestSharedVersion?.number,
+            library: library.latestSharedVersion?.number,
+            parent: d.copy?.installedFrom.parent.latestSharedVersion?.number,
+          },
+          updateAvailable: d.copy?.installedFrom.updateAvailable,
           link: numbers(d.sharedConnector.sharedVersions.nodes),
           library: numbers(d.communityListings.nodes.find((n: any) => n.connector.title === 'Staged').connector.sharedVersions.nodes),
           parent: d.copy ? numbers(d.copy.installedFrom.parent.sharedVersions.nodes) : null,
@@ -81,15 +93,27 @@ for (const backend of await backends()) {
         };
       };
 
+      // Outside first, so that a cached library answer for them exists when the inside asks.
       const out = await seenBy(outside);
-      expect(out).toMatchObject({ link: [1], library: [1], parent: [1] });
+      expect(out).toMatchObject({ link: [1], library: [1], parent: [1], youGet: { link: 1, listing: 1, library: 1, parent: 1 }, updateAvailable: false });
       expect(out.text).not.toContain('v2 staged');
       const outFresh = await seenBy(outsideFresh);
-      expect(outFresh).toMatchObject({ link: [1], library: [1], parent: null });
+      expect(outFresh).toMatchObject({ link: [1], library: [1], parent: null, youGet: { link: 1, listing: 1, library: 1 } });
       expect(outFresh.text).not.toContain('v2 staged');
       const inn = await seenBy(inside);
-      expect(inn).toMatchObject({ link: [2, 1], library: [2, 1], parent: [2, 1] });
+      expect(inn).toMatchObject({ link: [2, 1], library: [2, 1], parent: [2, 1], youGet: { link: 2, listing: 2, library: 2, parent: 2 }, updateAvailable: true });
       expect(inn.text).toContain('v2 staged');
+      const innFresh = await seenBy(insideFresh);
+      expect(innFresh.youGet).toMatchObject({ link: 2, listing: 2, library: 2 });
+      // A reviewer (no workspace) is shown what everybody outside the rollout gets.
+      const reviewed = (await t.gql(LIBRARY, {}, reviewer)).body.data.communityListings.nodes.find((n: any) => n.connector.title === 'Staged').connector;
+      expect(reviewed.latestSharedVersion.number).toBe(1);
+
+      // The inside copy takes the staged version: it is then up to date (no banner), as update says.
+      const UPDATE_COPY = `mutation($id: ID!) { updateFromParent(input: { id: $id }) { connector { installedFrom { baseVersion updateAvailable } } userErrors { code } } }`;
+      const took = (await t.gql(UPDATE_COPY, { id: copies.get(inside.slug) }, inside.token)).body.data.updateFromParent;
+      expect(took).toEqual({ connector: { installedFrom: { baseVersion: 2, updateAvailable: false } }, userErrors: [] });
+      expect((await t.gql(UPDATE_COPY, { id: copies.get(inside.slug) }, inside.token)).body.data.updateFromParent.userErrors).toEqual([{ code: 'UP_TO_DATE' }]);
 
       // Installs follow the same rule, by link and by listing.
       const outInstall = (await t.gql(INSTALL_LISTING, { l: listing }, outsideFresh.token)).body.data.installConnector.connector;
@@ -101,6 +125,8 @@ for (const backend of await backends()) {
         const after = await seenBy(ws);
         expect(after.link, ws.slug).toEqual([1]);
         expect(after.library, ws.slug).toEqual([1]);
+        expect(after.youGet, ws.slug).toMatchObject({ link: 1, listing: 1, library: 1 });
+        if (ws === inside) expect(after).toMatchObject({ youGet: { parent: 1 }, updateAvailable: false }); // it keeps version 2
         expect(after.text, ws.slug).not.toContain('v2 staged');
       }
       const lateInstall = (await t.gql(INSTALL_LINK, { t: link }, insideFresh.token)).body.data.installConnector.connector;

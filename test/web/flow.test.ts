@@ -157,13 +157,16 @@ describe('console flow: write, release, compare, share, install, live update, re
     await expectAccessible(bob, 'an installed copy with an update');
     await bob.getByRole('button', { name: 'Update from parent' }).click();
     await bob.getByText(/Updated: the parent's changes are in version 2/).waitFor();
+    // Taking the update read its notification: the count drops at once, and the banner goes.
+    await bob.getByRole('link', { name: 'Notifications, 0 unread' }).waitFor();
+    expect(await bob.getByTestId('update-banner').count()).toBe(0);
     await bob.getByRole('button', { name: 'Release version 2' }).click();
     await bob.getByText('Version 2 is released.').waitFor();
   }, 180_000);
 
   it('lists the connector, a reviewer approves it, and it appears in the library', async () => {
-    await alice.getByLabel('App (from the catalog, or type a name)').fill('Acme CRM');
-    await alice.getByLabel('Categories (comma separated)').fill('crm, sales');
+    await alice.getByLabel('App (required; from the catalog, or type a name)').fill('Acme CRM');
+    await alice.getByLabel('Categories (required; comma separated)').fill('crm, sales');
     await alice.getByRole('button', { name: 'List in the community library' }).click();
     await alice.getByText('Listing sent to review.').waitFor();
     await alice.getByTestId('listing-status').filter({ hasText: 'pending' }).waitFor();

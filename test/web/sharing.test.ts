@@ -37,6 +37,12 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     return items.map((t) => Number(/^v(\d+)/.exec(t)![1]));
   }
 
+  /** The version the page presents as the one this workspace gets (its "Version N" heading); after `notesShown`. */
+  async function offeredShown(page: Page): Promise<number> {
+    const heading = page.getByRole('heading', { name: /^Version \d+$/ });
+    return Number(/\d+/.exec(await heading.innerText())![0]);
+  }
+
   it('stages a rollout to some installers, widens it to all, then stages another and rolls it back', async () => {
     const pub = await c.t.token('roll-pub', 'ADMIN', 'paula');
     const id = await sharedConnector(pub, 'Rolling');
@@ -74,9 +80,14 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     expect(await page.getByRole('button', { name: /^Share version/ }).count()).toBe(0);
     await screenshot(page, 'share-rollout');
     await expectAccessible(page, 'the share tab during a staged rollout');
-    // Only the workspace inside the rollout is offered version 2.
+    // Only the workspace inside the rollout is offered version 2, and its page says version 2 is
+    // the one it gets (what Install gives it); outside, version 1.
     expect(await notesShown(inPage)).toEqual([2, 1]);
+    expect(await offeredShown(inPage)).toBe(2);
+    expect(await inPage.getByText('search_records').count()).toBeGreaterThan(0);
+    await screenshot(inPage, 'link-install-rollout');
     expect(await notesShown(outPage)).toEqual([1]);
+    expect(await offeredShown(outPage)).toBe(1);
 
     // Widen to everybody: version 2 becomes the shared version.
     await page.getByLabel('Offer to (% of installers)').fill('100');
@@ -93,6 +104,9 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await page.getByRole('button', { name: 'Share version 3' }).click();
     await page.getByText(`Staged rollout: version 3 is offered to ${percent}% of installing workspaces.`).waitFor();
     expect(await notesShown(inPage)).toEqual([3, 2, 1]);
+    expect(await offeredShown(inPage)).toBe(3);
+    expect(await notesShown(outPage)).toEqual([2, 1]);
+    expect(await offeredShown(outPage)).toBe(2);
     await page.getByRole('button', { name: 'Roll back' }).click();
     await page.getByRole('status').filter({ hasText: 'Rollout stopped.' }).waitFor();
     await expect.poll(() => page.getByText(/Staged rollout/).count()).toBe(0);
@@ -100,6 +114,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     const sharedList = page.getByRole('region', { name: 'Shared versions' }).or(page.locator('section[aria-labelledby="versions-heading"]'));
     expect(await sharedList.getByText(/^v3 shared/).count()).toBe(0);
     expect(await notesShown(inPage)).toEqual([2, 1]);
+    expect(await offeredShown(inPage)).toBe(2);
     // Sharing it again is offered (nothing is staged now).
     await page.getByRole('button', { name: 'Share version 3' }).waitFor();
   }, 240_000);
@@ -232,13 +247,16 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     const id = await sharedConnector(pub, 'Landed');
     const page = await c.signedIn(pub);
     await page.goto(c.base + connectorPath(id, 'share'));
-    await page.getByLabel('App (from the catalog, or type a name)').fill('Landed App');
-    await page.getByLabel('Categories (comma separated)').fill('marketing');
+    await page.getByLabel('App (required; from the catalog, or type a name)').fill('Landed App');
+    await page.getByLabel('Categories (required; comma separated)').fill('marketing');
     await page.getByLabel('Prevent direct install (send people to a landing page)').check();
-    // Preventing direct install without a landing page is refused in words.
+    // Preventing direct install makes the landing page required: the form says so and is not sent without it.
+    const landing = page.getByLabel('Landing page URL (required)');
+    expect(await landing.getAttribute('aria-required')).toBe('true');
     await page.getByRole('button', { name: 'List in the community library' }).click();
-    await page.getByRole('alert').filter({ hasText: 'needs a landing page URL' }).waitFor();
-    await page.getByLabel('Landing page URL').fill('https://landed.example.com/get');
+    expect(await landing.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
+    expect(await page.getByTestId('listing-status').count()).toBe(0);
+    await landing.fill('https://landed.example.com/get');
     await page.getByRole('button', { name: 'List in the community library' }).click();
     await page.getByTestId('listing-status').filter({ hasText: 'pending' }).waitFor();
 
@@ -297,7 +315,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     const id = await sharedConnector(pub, 'Catalogued');
     const page = await c.signedIn(pub);
     await page.goto(c.base + connectorPath(id, 'share'));
-    const app = page.getByLabel('App (from the catalog, or type a name)');
+    const app = page.getByLabel('App (required; from the catalog, or type a name)');
     await app.waitFor();
     // The input suggests the catalog (a datalist), narrowed as you type.
     const options = async () => page.locator(`datalist#${await app.getAttribute('list')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -305,10 +323,19 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await app.fill('hub');
     await expect.poll(options).toEqual(['GitHub', 'HubSpot']);
     await app.fill('hubspot');
-    // Categories are required, and the refusal says so.
+    // Categories are required: the field says so (label and aria-required), and the form is not
+    // sent while it is empty or holds only commas.
+    const categories = page.getByLabel('Categories (required; comma separated)');
+    expect(await categories.getAttribute('aria-required')).toBe('true');
+    expect(await categories.evaluate((el) => (el as HTMLInputElement).required)).toBe(true);
     await page.getByRole('button', { name: 'List in the community library' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Give 1 to 10 category tags.' }).waitFor();
-    await page.getByLabel('Categories (comma separated)').fill('crm');
+    expect(await categories.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
+    await categories.fill(' , ,');
+    await page.getByRole('button', { name: 'List in the community library' }).click();
+    expect(await categories.evaluate((el) => (el as HTMLInputElement).validity.patternMismatch)).toBe(true);
+    expect(await page.getByTestId('listing-status').count()).toBe(0);
+    await screenshot(page, 'listing-form-required');
+    await categories.fill('crm');
     await page.getByRole('button', { name: 'List in the community library' }).click();
     await page.getByTestId('listing-status').filter({ hasText: 'pending' }).waitFor();
     await page.getByText(/· app HubSpot/).waitFor();

@@ -78,7 +78,7 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await c.gql(await c.t.token('logo-co', 'ADMIN', 'lena'), CREATE, { input: { title: 'Plain', code: validCode({ title: 'Plain' }) } });
     await page.reload();
     await page.getByRole('status').filter({ hasText: '2 connectors' }).waitFor();
-    await page.getByLabel('Search by title').fill('Pict');
+    await page.getByLabel('Search by title').fill('pICT'); // any case
     await page.getByRole('status').filter({ hasText: '1 connector' }).waitFor();
     await expect.poll(() => page.getByRole('link', { name: 'Plain' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Pictured' }).isVisible()).toBe(true);
@@ -110,17 +110,23 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
       const last = rx.received[1];
       expect(last.headers['x-registry-signature']).toBe('sha256=' + createHmac('sha256', secret).update(`${last.headers['x-registry-timestamp']}.${last.body}`).digest('hex'));
 
+      // The page follows the deliveries by itself (no reload): the log appears and settles.
       const deliveries = page.getByRole('table', { name: `Deliveries to ${rx.url}` });
+      await page.getByText(/refreshed every 10 seconds while this page is open/).waitFor();
+      await deliveries.waitFor({ timeout: 30_000 });
+      await expect.poll(() => deliveries.getByRole('row').nth(1).innerText(), { timeout: 30_000 }).toMatch(/version\.created\s+delivered\s+2\s+204/);
+
+      // Refresh reads them again at once: a release is delivered, and shows without waiting for the timer.
+      const [{ id }] = (await c.t.gql('{ connectors(first: 1) { nodes { id } } }', {}, token)).body.data.connectors.nodes;
+      await c.gql(token, RELEASE, { input: { id } });
+      const DELIVERIES = '{ webhooks(first: 1) { nodes { deliveries(first: 5) { nodes { event status } } } } }';
+      const releasedStatus = async () =>
+        (await c.t.gql(DELIVERIES, {}, token)).body.data.webhooks.nodes[0].deliveries.nodes.find((d: { event: string }) => d.event === 'VERSION_RELEASED')?.status;
+      await expect.poll(releasedStatus, { timeout: 15_000 }).toBe('DELIVERED');
+      await page.getByRole('button', { name: 'Refresh' }).click();
       await expect
-        .poll(
-          async () => {
-            await page.reload();
-            await deliveries.waitFor();
-            return deliveries.getByRole('row').nth(1).innerText();
-          },
-          { timeout: 15_000 },
-        )
-        .toMatch(/version\.created\s+delivered\s+2\s+204/);
+        .poll(() => deliveries.getByRole('row').allInnerTexts(), { timeout: 5_000 })
+        .toContainEqual(expect.stringMatching(/version\.released\s+delivered\s+1\s+204/));
       await screenshot(page, 'webhooks');
       await expectAccessible(page, 'the webhooks page with deliveries');
 

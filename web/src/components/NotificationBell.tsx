@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { graphql, useLazyLoadQuery, useSubscription } from 'react-relay';
+import { fetchQuery, graphql, useLazyLoadQuery, useSubscription } from 'react-relay';
+import type { Environment } from 'relay-runtime';
 import { Link } from 'wouter';
 import type { NotificationBellQuery } from '../__generated__/NotificationBellQuery.graphql';
 import type { NotificationBellSubscription } from '../__generated__/NotificationBellSubscription.graphql';
@@ -18,24 +19,30 @@ const subscription = graphql`
   }
 `;
 
-/** The unread count, kept live by the notificationAdded subscription (SSE). */
-export function NotificationBell() {
-  const data = useLazyLoadQuery<NotificationBellQuery>(
-    graphql`
-      query NotificationBellQuery {
-        unread: notifications(first: 1, unreadOnly: true) @connection(key: "NotificationBell_unread") {
-          totalCount
-          edges {
-            node {
-              id
-            }
-          }
+const unreadQuery = graphql`
+  query NotificationBellQuery {
+    unread: notifications(first: 1, unreadOnly: true) @connection(key: "NotificationBell_unread") {
+      totalCount
+      edges {
+        node {
+          id
         }
       }
-    `,
-    {},
-    { fetchPolicy: 'store-and-network' },
-  );
+    }
+  }
+`;
+
+/**
+ * Reads the unread count again, after something this tab did marked notifications read on the
+ * server (an update from the parent reads that copy's notifications): the bell follows at once.
+ */
+export function refreshUnreadCount(environment: Environment): void {
+  fetchQuery<NotificationBellQuery>(environment, unreadQuery, {}, { fetchPolicy: 'network-only' }).subscribe({});
+}
+
+/** The unread count, kept live by the notificationAdded subscription (SSE). */
+export function NotificationBell() {
+  const data = useLazyLoadQuery<NotificationBellQuery>(unreadQuery, {}, { fetchPolicy: 'store-and-network' });
   const config = useMemo(
     () => ({
       subscription,

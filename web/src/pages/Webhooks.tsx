@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
+import { useCallback, useEffect, useState } from 'react';
+import { fetchQuery, graphql, useLazyLoadQuery, useMutation, usePaginationFragment, useRelayEnvironment } from 'react-relay';
 import type { LifecycleEventType } from '../__generated__/WebhooksRegisterMutation.graphql';
 import type { WebhooksPageQuery } from '../__generated__/WebhooksPageQuery.graphql';
 import type { Webhooks_list$key } from '../__generated__/Webhooks_list.graphql';
@@ -21,22 +21,70 @@ const EVENTS: [LifecycleEventType, string][] = [
 const PAGE = 10;
 const eventName = (e: string) => EVENTS.find(([value]) => value === e)?.[1] ?? e;
 
+// Deliveries change by themselves (sent, retried): the page reads them again this often while it
+// is visible, and at once when it becomes visible again. One query of at most PAGE webhooks with
+// PAGE deliveries each, and none while the tab is hidden.
+const REFRESH_MS = 10_000;
+
+const pageQuery = graphql`
+  query WebhooksPageQuery($count: Int!) {
+    ...Webhooks_list @arguments(count: $count)
+  }
+`;
+
+/**
+ * Reads the first pages again in the background (the list stays on screen): on a timer while the
+ * page is visible, on return to it, and on demand. Paused once more was loaded by hand, so that
+ * a refresh does not take those rows away; the Refresh button still works then.
+ */
+function useDeliveriesRefresh(paged: boolean, onError: (e: Error) => void) {
+  const environment = useRelayEnvironment();
+  const [refreshing, setRefreshing] = useState(false);
+  const [refreshedAt, setRefreshedAt] = useState(() => new Date());
+  const refresh = useCallback(() => {
+    setRefreshing(true);
+    fetchQuery<WebhooksPageQuery>(environment, pageQuery, { count: PAGE }, { fetchPolicy: 'network-only' }).subscribe({
+      complete: () => {
+        setRefreshing(false);
+        setRefreshedAt(new Date());
+      },
+      error: (e: Error) => {
+        setRefreshing(false);
+        onError(e);
+      },
+    });
+  }, [environment, onError]);
+  useEffect(() => {
+    if (paged) return;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const start = () => {
+      clearInterval(timer);
+      timer = document.visibilityState === 'visible' ? setInterval(refresh, REFRESH_MS) : undefined;
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'visible') refresh();
+      start();
+    };
+    start();
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [paged, refresh]);
+  return { refresh, refreshing, refreshedAt };
+}
+
 export default function WebhooksPage() {
   const viewer = useViewer();
   const [fetchKey, setFetchKey] = useState(0);
-  const data = useLazyLoadQuery<WebhooksPageQuery>(
-    graphql`
-      query WebhooksPageQuery($count: Int!) {
-        ...Webhooks_list @arguments(count: $count)
-      }
-    `,
-    { count: PAGE },
-    { fetchPolicy: 'network-only', fetchKey },
-  );
+  const data = useLazyLoadQuery<WebhooksPageQuery>(pageQuery, { count: PAGE }, { fetchPolicy: 'network-only', fetchKey });
+  const [paged, setPaged] = useState(false);
+  const outcome = useOutcome();
+  const { refresh, refreshing, refreshedAt } = useDeliveriesRefresh(paged, outcome.fail);
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<Set<LifecycleEventType>>(new Set(['VERSION_RELEASED', 'VERSION_SHARED']));
   const [secret, setSecret] = useState<string | null>(null);
-  const outcome = useOutcome();
   const [register, registering] = useMutation(graphql`
     mutation WebhooksRegisterMutation($input: RegisterWebhookInput!) {
       registerWebhook(input: $input) {
@@ -107,12 +155,29 @@ export default function WebhooksPage() {
           </div>
         </form>
       )}
-      <WebhookList query={data} onRemove={viewer.canWrite ? (id) => run(remove, 'removeWebhook', { id }) : undefined} />
+      <div className="row">
+        {/* Back to the first pages (what Load more added goes), and the timer runs again. */}
+        <button
+          type="button"
+          onClick={() => {
+            setPaged(false);
+            refresh();
+          }}
+          disabled={refreshing}
+        >
+          {refreshing ? 'Refreshing…' : 'Refresh'}
+        </button>
+        <span className="muted small">
+          Deliveries as of {refreshedAt.toLocaleTimeString()}
+          {paged ? '' : `; refreshed every ${REFRESH_MS / 1000} seconds while this page is open`}.
+        </span>
+      </div>
+      <WebhookList query={data} onPaged={() => setPaged(true)} onRemove={viewer.canWrite ? (id) => run(remove, 'removeWebhook', { id }) : undefined} />
     </section>
   );
 }
 
-function WebhookList({ query, onRemove }: { query: Webhooks_list$key; onRemove?: (id: string) => void }) {
+function WebhookList({ query, onRemove, onPaged }: { query: Webhooks_list$key; onRemove?: (id: string) => void; onPaged: () => void }) {
   const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
     graphql`
       fragment Webhooks_list on Query
@@ -135,15 +200,24 @@ function WebhookList({ query, onRemove }: { query: Webhooks_list$key; onRemove?:
     <>
       {hooks.length === 0 && <p>No webhooks.</p>}
       {hooks.map((w) => (
-        <Webhook key={w.id} webhook={w} onRemove={onRemove} />
+        <Webhook key={w.id} webhook={w} onRemove={onRemove} onPaged={onPaged} />
       ))}
-      <LoadMore shown={hooks.length} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="webhooks" />
+      <LoadMore
+        shown={hooks.length}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => {
+          onPaged();
+          loadNext(PAGE);
+        }}
+        what="webhooks"
+      />
     </>
   );
 }
 
 /** One webhook and its delivery log, a page at a time. */
-function Webhook({ webhook, onRemove }: { webhook: Webhooks_webhook$key; onRemove?: (id: string) => void }) {
+function Webhook({ webhook, onRemove, onPaged }: { webhook: Webhooks_webhook$key; onRemove?: (id: string) => void; onPaged: () => void }) {
   const { data: w, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
     graphql`
       fragment Webhooks_webhook on Webhook
@@ -211,7 +285,16 @@ function Webhook({ webhook, onRemove }: { webhook: Webhooks_webhook$key; onRemov
       ) : (
         <p className="muted">No deliveries yet.</p>
       )}
-      <LoadMore shown={deliveries.length} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="deliveries" />
+      <LoadMore
+        shown={deliveries.length}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => {
+          onPaged();
+          loadNext(PAGE);
+        }}
+        what="deliveries"
+      />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { graphql, useFragment, useLazyLoadQuery, useMutation } from 'react-relay';
+import { graphql, useFragment, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
 import type { InstalledBanner_connector$key } from '../../__generated__/InstalledBanner_connector.graphql';
 import type { InstalledBannerChangesQuery } from '../../__generated__/InstalledBannerChangesQuery.graphql';
 import type { InstalledBannerUpdateMutation, InstalledBannerUpdateMutation$data } from '../../__generated__/InstalledBannerUpdateMutation.graphql';
+import { refreshUnreadCount } from '../../components/NotificationBell';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
 import { useViewer } from '../../viewer';
@@ -40,6 +41,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
     connector,
   );
   const outcome = useOutcome();
+  const environment = useRelayEnvironment();
   const [conflicts, setConflicts] = useState<Conflicts | null>(null);
   const [update, updating] = useMutation<InstalledBannerUpdateMutation>(graphql`
     mutation InstalledBannerUpdateMutation($input: UpdateFromParentInput!) {
@@ -90,7 +92,12 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
       setConflicts(r.updateFromParent.conflicts.length > 0 ? r.updateFromParent.conflicts : null);
       return r.updateFromParent;
     };
-    outcome.run(update, { input: { id: c.id, resolve } }, payload, (r) => r.connector && `Updated: the parent's changes are in version ${r.connector.latestVersion} (not released yet).`);
+    outcome.run(update, { input: { id: c.id, resolve } }, payload, (r) => {
+      if (!r.connector) return null;
+      // The update marked this copy's notifications about it read: the unread count drops.
+      refreshUnreadCount(environment);
+      return `Updated: the parent's changes are in version ${r.connector.latestVersion} (not released yet).`;
+    });
   };
 
   return (

@@ -299,12 +299,21 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             }}
           >
             <div>
-              <label htmlFor="listing-app">App (from the catalog, or type a name)</label>
+              <label htmlFor="listing-app">App (required; from the catalog, or type a name)</label>
               <CatalogAppInput id="listing-app" value={appName} onChange={setAppName} />
             </div>
             <div>
-              <label htmlFor="listing-categories">Categories (comma separated)</label>
-              <input id="listing-categories" value={categories} onChange={(e) => setCategories(e.target.value)} />
+              <label htmlFor="listing-categories">Categories (required; comma separated)</label>
+              {/* At least one category: something other than commas and spaces. */}
+              <input
+                id="listing-categories"
+                required
+                aria-required="true"
+                pattern=".*[^,\s].*"
+                title="At least one category, e.g. Sales, CRM"
+                value={categories}
+                onChange={(e) => setCategories(e.target.value)}
+              />
             </div>
             <div className="row">
               <input id="listing-prevent" type="checkbox" checked={prevent} onChange={(e) => setPrevent(e.target.checked)} />
@@ -312,8 +321,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             </div>
             {prevent && (
               <div>
-                <label htmlFor="listing-landing">Landing page URL</label>
-                <input id="listing-landing" type="url" value={landing} onChange={(e) => setLanding(e.target.value)} />
+                <label htmlFor="listing-landing">Landing page URL (required)</label>
+                <input id="listing-landing" type="url" required aria-required="true" value={landing} onChange={(e) => setLanding(e.target.value)} />
               </div>
             )}
             <div className="row">

@@ -5,10 +5,13 @@
  * 1000 connectors. Every server runs in its own process; autocannon drives them from this one.
  *
  *   npx tsx bench/http.ts            # writes bench/results/http.md
- *   BENCH_SECONDS=5 npx tsx bench/http.ts
+ *   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_WARMUP_SECONDS=2 npx tsx bench/http.ts
+ *
+ * All servers of a database kind run together and are driven in interleaved rounds (measure()),
+ * so ratios come from the same stretch of a shared machine's drifting load.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -21,11 +24,17 @@ import { createRegistry } from '../src/server.js';
 import { validCode } from '../test/fixtures/code.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+/** Load before each measured row, not measured (JIT, connection pools, caches of every server alike); its failures count. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+/** Measured slots per server, interleaved with the other servers' (see measure()). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 10;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const root = new URL('..', import.meta.url).pathname;
 
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
+/** The same read through PostGraphile's generated schema. */
+const PEER_READ = `{ allConnectors(first: 20, orderBy: PRIMARY_KEY_DESC) { nodes { id title latestVersion releasedVersion connectorVersionsByConnectorId(first: 3, orderBy: NUMBER_DESC) { nodes { number note createdAt } } } } }`;
 const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
 
 async function seed(url: string | undefined, dataDir: string | undefined, count: number) {
@@ -41,6 +50,9 @@ async function seed(url: string | undefined, dataDir: string | undefined, count:
     await updateConnector(ctx, c.id, { note: 'v2' });
     ids.push(c.id);
   }
+  // Planner statistics, as a database in service has them (autovacuum would gather them a while
+  // after the seeding); without them every server's list query gets a worse plan.
+  await db.sql.exec('ANALYZE');
   await db.close();
   return { token, ids };
 }
@@ -82,13 +94,13 @@ interface Result {
  * Drives one server with autocannon. `ok` checks every answer's body: a GraphQL error answered
  * with 200, or a payload that lacks what was asked for, counts as a failed request too.
  */
-async function load(url: string, token: string, body: () => string, ok: (body: string) => boolean): Promise<Result> {
+async function drive(url: string, token: string, body: () => string, ok: (body: string) => boolean, seconds: number): Promise<Result> {
   let bad = 0;
   let sample: string | undefined;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     requests: [
@@ -110,6 +122,48 @@ const graphqlOk = (field: string) => (answer: string) => !answer.includes('"erro
 
 let noteCounter = 0;
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+
+/** One server under test: where each kind of request goes, what it sends, and what a good answer holds. */
+interface Target {
+  name: 'registry' | 'floor' | 'postgraphile';
+  child: ChildProcess;
+  read: { url: string; body: () => string; ok: (answer: string) => boolean };
+  write?: { url: string; body: () => string; ok: (answer: string) => boolean };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/**
+ * Every server runs at once (idle while another is driven), and the measured slots interleave:
+ * ROUNDS rounds, each server once per round in a rotating order, the median of its rounds kept.
+ * The machine's background load drifts over minutes; interleaving puts every server under the
+ * same drift, so the ratios hold better than one long slot per server would.
+ */
+async function measure(targets: Target[], kind: 'read' | 'write', token: string): Promise<Record<string, Result>> {
+  const driven = targets.filter((t) => t[kind]);
+  const slots = new Map<string, Result[]>(driven.map((t) => [t.name, []]));
+  const warm = new Map<string, Result>();
+  for (const t of driven) if (WARMUP_SECONDS > 0) warm.set(t.name, await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, WARMUP_SECONDS));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < driven.length; i++) {
+      const t = driven[(i + round) % driven.length];
+      slots.get(t.name)!.push(await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, SECONDS));
+    }
+  }
+  const out: Record<string, Result> = {};
+  for (const t of driven) {
+    const rs = [...slots.get(t.name)!, ...(warm.has(t.name) ? [warm.get(t.name)!] : [])];
+    const measured = slots.get(t.name)!;
+    out[t.name] = {
+      rps: median(measured.map((r) => r.rps)),
+      p50: median(measured.map((r) => r.p50)),
+      p99: median(measured.map((r) => r.p99)),
+      errors: rs.reduce((n, r) => n + r.errors, 0),
+      sample: rs.find((r) => r.sample)?.sample,
+    };
+  }
+  return out;
+}
 
 async function scenario(kind: 'postgres' | 'pglite') {
   let url: string | undefined;
@@ -134,42 +188,49 @@ async function scenario(kind: 'postgres' | 'pglite') {
     dataDir = join(mkdtempSync(join(tmpdir(), 'registry-bench-')), 'pglite');
   }
   const { token, ids } = await seed(url, dataDir, 200);
-  const target = url ?? dataDir!;
-  const rows: Record<string, Result> = {};
-  const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', GRAPHQL_RATE_LIMIT_POINTS: '1000000000', PORT: '4601', ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
-  const readBody = () => JSON.stringify({ query: READ_QUERY });
+  // PGlite has one owner per directory: the floor gets an identical copy of the seeded one.
+  const floorTarget = url ?? join(dataDir!, '..', 'floor');
+  if (dataDir) cpSync(dataDir, floorTarget, { recursive: true });
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', GRAPHQL_RATE_LIMIT_POINTS: '1000000000', PORT: String(port), ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
   const writeBody = () => JSON.stringify({ query: WRITE_QUERY, variables: { input: { id: Buffer.from(`Connector:${pick(ids)}`).toString('base64'), note: `n${noteCounter++}` } } });
   const floorWrite = () => JSON.stringify({ id: pick(ids), note: `n${noteCounter++}` });
 
-  // One server process at a time (PGlite has a single owner), each measured read then write.
-  let child = await start('node', ['bin/connector-registry.js', 'serve'], env, /connector registry on/);
-  rows.read = await load('http://127.0.0.1:4601/graphql', token, readBody, graphqlOk('versions'));
-  rows.write = await load('http://127.0.0.1:4601/graphql', token, writeBody, graphqlOk('latestVersion'));
-  await stop(child);
-
-  child = await start('node', ['--import', 'tsx', 'bench/floor-server.ts', target, '4602'], {}, /floor on/);
-  rows.floorRead = await load('http://127.0.0.1:4602/read', token, () => '', graphqlOk('versions'));
-  rows.floorWrite = await load('http://127.0.0.1:4602/write', token, floorWrite, graphqlOk('latestVersion'));
-  await stop(child);
-
-  if (kind === 'postgres') {
-    child = await start('node', ['bench/peer/server.cjs', target, '4603'], {}, /postgraphile on/);
-    const pgRead = `{ allConnectors(first: 20, orderBy: PRIMARY_KEY_DESC) { nodes { id title latestVersion releasedVersion connectorVersionsByConnectorId(first: 3, orderBy: NUMBER_DESC) { nodes { number note createdAt } } } } }`;
-    const check = await fetch('http://127.0.0.1:4603/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: pgRead }) });
-    const checked = (await check.json()) as { errors?: unknown };
-    if (checked.errors) throw new Error(`PostGraphile query failed: ${JSON.stringify(checked.errors)}`);
-    rows.postgraphileRead = await load('http://127.0.0.1:4603/graphql', token, () => JSON.stringify({ query: pgRead }), graphqlOk('connectorVersionsByConnectorId'));
-    await stop(child);
+  const targets: Target[] = [];
+  try {
+    targets.push({
+      name: 'registry',
+      child: await start('node', ['bin/connector-registry.js', 'serve'], env, /connector registry on/),
+      read: { url: `http://127.0.0.1:${port}/graphql`, body: () => JSON.stringify({ query: READ_QUERY }), ok: graphqlOk('versions') },
+      write: { url: `http://127.0.0.1:${port}/graphql`, body: writeBody, ok: graphqlOk('latestVersion') },
+    });
+    targets.push({
+      name: 'floor',
+      child: await start('node', ['--import', 'tsx', 'bench/floor-server.ts', floorTarget, String(port + 1)], {}, /floor on/),
+      read: { url: `http://127.0.0.1:${port + 1}/read`, body: () => '', ok: graphqlOk('versions') },
+      write: { url: `http://127.0.0.1:${port + 1}/write`, body: floorWrite, ok: graphqlOk('latestVersion') },
+    });
+    if (kind === 'postgres') {
+      const peer = await start('node', ['bench/peer/server.cjs', url!, String(port + 2)], {}, /postgraphile on/);
+      targets.push({ name: 'postgraphile', child: peer, read: { url: `http://127.0.0.1:${port + 2}/graphql`, body: () => JSON.stringify({ query: PEER_READ }), ok: graphqlOk('connectorVersionsByConnectorId') } });
+      const check = await fetch(`http://127.0.0.1:${port + 2}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PEER_READ }) });
+      const checked = (await check.json()) as { errors?: unknown };
+      if (checked.errors) throw new Error(`PostGraphile query failed: ${JSON.stringify(checked.errors)}`);
+    }
+    const reads = await measure(targets, 'read', token);
+    const writes = await measure(targets, 'write', token);
+    return { read: reads.registry, floorRead: reads.floor, postgraphileRead: reads.postgraphile as Result | undefined, write: writes.registry, floorWrite: writes.floor };
+  } finally {
+    for (const t of targets) await stop(t.child);
+    await dropDb?.();
+    if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
   }
-  await dropDb?.();
-  if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
-  return rows;
 }
 
 /** SQL statements per list request, counted from Prisma's query log, for 10, 100 and 1000 connectors. */
 async function statementsPerRequest() {
   const statements: string[] = [];
-  const registry = await createRegistry(loadConfig({ LOG_LEVEL: 'silent' }, { DATA_DIR: 'memory://', RATE_LIMIT_PER_SECOND: 1e6, RATE_LIMIT_BURST: 1e6, GRAPHQL_RATE_LIMIT_POINTS: 1e9, MAX_QUERY_COMPLEXITY: 100_000 }), {
+  const registry = await createRegistry(loadConfig({ LOG_LEVEL: 'silent' }, { DATA_DIR: 'memory://', RATE_LIMIT_PER_SECOND: 1e6, RATE_LIMIT_BURST: 1e6, GRAPHQL_RATE_LIMIT_POINTS: 1e9, MAX_QUERY_COMPLEXITY: 100_000, TOKEN_CACHE_TTL_MS: 600_000 }), {
     onQuery: (sql) => statements.push(sql),
   });
   const token = (await createToken(registry.db.prisma, { workspace: 'count', role: 'ADMIN', handle: 'c' })).token;
@@ -183,10 +244,7 @@ async function statementsPerRequest() {
       await releaseConnector(ctx, c.id);
     }
     // Pages of at most 100 (the API's maximum): 1000 connectors take 10 requests.
-    let after: string | null = null;
-    let requests = 0;
-    statements.length = 0;
-    do {
+    const page = async (after: string | null) => {
       const res = await registry.app.request('/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -197,10 +255,18 @@ async function statementsPerRequest() {
       });
       const body = (await res.json()) as any;
       if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data.connectors.pageInfo.hasNextPage ? (body.data.connectors.pageInfo.endCursor as string) : null;
+    };
+    await page(null); // warm: the token's lookup is remembered (TOKEN_CACHE_TTL_MS) from here on
+    let after: string | null = null;
+    let requests = 0;
+    statements.length = 0;
+    do {
+      after = await page(after);
       requests += 1;
-      after = body.data.connectors.pageInfo.hasNextPage ? body.data.connectors.pageInfo.endCursor : null;
     } while (after);
-    const count = statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s)).length;
+    // Every statement sent, Prisma's and raw (the rate limiter's), but the webhook deliverer's background poll.
+    const count = statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s) && !/webhook_deliveries/.test(s)).length;
     out.push({ connectors: n, requests, statements: count, perRequest: count / requests });
   }
   await registry.close();
@@ -216,9 +282,10 @@ if (!existsSync(new URL('peer/node_modules/postgraphile', import.meta.url))) {
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 2) : '-');
 const lines: string[] = [];
 lines.push('# HTTP benchmark', '');
-lines.push(`Run: \`npx tsx bench/http.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`);
-lines.push(`autocannon, ${CONNECTIONS} connections, ${SECONDS} s per row; each server in its own process, one at a time.`);
-lines.push('Ratios are against the floor measured in the same run (node:http + the bare driver running the same SQL), so they hold on a noisy machine.', '');
+const knobs = ['BENCH_SECONDS', 'BENCH_ROUNDS', 'BENCH_WARMUP_SECONDS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
+lines.push(`Run: \`${knobs}npx tsx bench/http.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`);
+lines.push(`autocannon, ${CONNECTIONS} connections; every server in its own process, all started together; each driven ${WARMUP_SECONDS} s unmeasured, then in ${ROUNDS} interleaved rounds of ${SECONDS} s (rotating order); figures are the median of its rounds.`);
+lines.push('Ratios are against the floor measured in the same rounds (node:http + the bare driver running the same SQL), so they hold on a noisy machine.', '');
 
 const failures: string[] = [];
 for (const kind of ['postgres', 'pglite'] as const) {
@@ -250,7 +317,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
 
 const counts = await statementsPerRequest();
 lines.push('## SQL statements per list request', '');
-lines.push('Each connector with its latest version note, its released versions (with who released them) and its three newest versions (with who made them); pages of at most 100.', '');
+lines.push('Each connector with its latest version note, its released versions (with who released them) and its three newest versions (with who made them); pages of at most 100. Every statement sent (Prisma\'s and the rate limiter\'s), once the token\'s lookup is remembered.', '');
 lines.push('| connectors listed | requests | statements | per request |', '| ---: | ---: | ---: | ---: |');
 for (const c of counts) lines.push(`| ${c.connectors} | ${c.requests} | ${c.statements} | ${fmt(c.perRequest)} |`);
 lines.push('');

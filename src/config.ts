@@ -54,6 +54,12 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   /** How long community library answers are cached (ms); sharing, reviews and installs clear it. */
   LIBRARY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * How long a bearer token's lookup is trusted without asking the database again (ms); every
+   * revocation and role change empties it at once, in every process (src/domain/token-cache.ts).
+   * 0 looks every token up on every request.
+   */
+  TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
   /** How long a shutdown waits for in-flight requests before closing what is left (ms). */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Admit http:// webhook URLs on the loopback interface (local receivers, tests); HTTPS otherwise. */

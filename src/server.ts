@@ -7,10 +7,9 @@ import { openDatabase, type Database, type DatabaseOptions } from './db/database
 import { createEventTarget } from './events/index.js';
 import type { RegistryPubSub } from './graphql/context.js';
 import { createLibraryCache, LIBRARY_TOPIC } from './graphql/library-cache.js';
-import { requestScope } from './graphql/builder.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
-import { allowMethods, authenticateRequest, limitBody, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
+import { allowMethods, authenticateRequest, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
@@ -20,6 +19,7 @@ import { serveLogos } from './http/logos.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createWebhookDeliverer } from './http/webhook-deliverer.js';
 import { WEBHOOK_WAKE_TOPIC } from './domain/events.js';
+import { createTokenCache, type TokenCache } from './domain/token-cache.js';
 import { createLogger, type Logger } from './log.js';
 import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
@@ -39,6 +39,32 @@ const refuseRest: Refuse = (c, status, code, message, headers = {}) => {
   return c.json({ ...errorBody(status, message), error_code: code }, status, headers);
 };
 
+const decoder = new TextDecoder();
+
+/**
+ * The request as Yoga reads it: the incoming one (its URL, method and headers, read lazily by
+ * Hono's Node adapter's own light Request, whose getters this object inherits) with the body the HTTP layer has already read and checked (readBody).
+ * Building a second Fetch `Request` around the bytes cost every request a Headers copy, an abort
+ * signal and a body stream; Yoga only asks for the text (JSON, GraphQL or form bodies) or the
+ * form data (multipart). Its signal never aborts, as that second Request's did.
+ */
+function withBody(raw: Request, bytes: ArrayBuffer): Request {
+  let signal: AbortSignal | undefined;
+  const text = () => Promise.resolve(decoder.decode(bytes));
+  const fetchBody = () => new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
+  return Object.create(raw, {
+    text: { value: text },
+    json: { value: () => text().then(JSON.parse) },
+    arrayBuffer: { value: () => Promise.resolve(bytes.slice(0)) },
+    bytes: { value: () => Promise.resolve(new Uint8Array(bytes.slice(0))) },
+    blob: { value: () => fetchBody().blob() },
+    formData: { value: () => fetchBody().formData() },
+    body: { get: () => fetchBody().body },
+    bodyUsed: { get: () => false },
+    signal: { get: () => (signal ??= new AbortController().signal) },
+  }) as Request;
+}
+
 /** Where GraphQL is served: the endpoint, and graphql-sse's single-connection stream. */
 const GRAPHQL_PATHS = ['/graphql', '/graphql/stream'];
 
@@ -55,6 +81,8 @@ export interface Registry {
 
 interface AppParts {
   db: Database;
+  /** Bearer tokens to principals (remembered briefly, emptied by every credentials change). */
+  tokens: TokenCache;
   rateLimits: RateLimits;
   pubsub: RegistryPubSub;
   log: Logger;
@@ -62,7 +90,7 @@ interface AppParts {
 }
 
 /** The whole registry over an opened database: /graphql, /api, /health, /ready, /metrics. */
-export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits }: AppParts): Hono<Env> {
+export function createApp(config: Config, { db, tokens, pubsub, log, metrics, rateLimits }: AppParts): Hono<Env> {
   const library = createLibraryCache(config.LIBRARY_CACHE_TTL_MS);
   // Other processes' library changes arrive through the pubsub (PostgreSQL NOTIFY).
   void (async () => {
@@ -97,17 +125,23 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
   serveLogos(app, db.prisma); // public (content-addressed, unguessable), immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {
-    app.use(path, limitBody(config.MAX_BODY_BYTES, refuseGraphQL), readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
+    app.use(path, readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
     app.use(path, requireSaneGraphQLParams(refuseGraphQL), persistedDocuments(documents, refuseGraphQL)); // allowlisted documents by `documentId` (the console's)
     // A missing token answers like a bad one (401 UNAUTHENTICATED); the GraphiQL page is public.
-    app.use(path, authenticateRequest(db.prisma, refuseGraphQL), requireToken(refuseGraphQL, isGraphiQLPage));
+    app.use(path, authenticateRequest(tokens, refuseGraphQL), requireToken(refuseGraphQL, isGraphiQLPage));
   }
   // GraphQL spends each operation's cost from the token's budget (useCost), once the cost is known.
   const graphql = async (c: Context<Env>) => {
     const body = c.get('body');
-    const request = body && c.req.method !== 'GET' ? new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }) : c.req.raw;
+    const fromNode = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+    const request =
+      !body || c.req.method === 'GET'
+        ? c.req.raw
+        : fromNode
+          ? withBody(c.req.raw, body)
+          : new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }); // app.request() in process
     if (c.get('trustedDocument')) trustedRequests.add(request);
-    const response = await requestScope.run({ countError: c.get('countError') }, () => yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {}, requestId: c.get('requestId') }));
+    const response = await yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {}, requestId: c.get('requestId'), countError: c.get('countError') });
     // Yoga answers an unsupported content type with an empty 415; give it a body and a code.
     if (response.status === 415) return refuseGraphQL(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL as application/json (or application/graphql, form data, or GET parameters).');
     return response;
@@ -117,11 +151,11 @@ export function createApp(config: Config, { db, pubsub, log, metrics, rateLimits
   app.use('/graphql/stream', allowMethods(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], refuseGraphQL));
   app.on(['GET', 'POST', 'PUT', 'DELETE'], '/graphql/stream', graphql);
 
-  app.use('/api/*', limitBody(config.MAX_BODY_BYTES, refuseRest), readBody(config.MAX_BODY_BYTES, refuseRest));
-  app.use('/api/*', authenticateRequest(db.prisma, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));
+  app.use('/api/*', readBody(config.MAX_BODY_BYTES, refuseRest));
+  app.use('/api/*', authenticateRequest(tokens, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
   // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
-  app.use('/auth/*', limitBody(64 * 1024, refuseRest), readBody(64 * 1024, refuseRest));
+  app.use('/auth/*', readBody(64 * 1024, refuseRest));
   signInRoutes(app, db.prisma); // the console's one-time sign-in links
   serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.
@@ -155,7 +189,8 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
   const rateLimits = await createRateLimits(config, db);
-  const app = createApp(config, { db, pubsub, log, metrics, rateLimits });
+  const tokens = createTokenCache(db.prisma, events, { ttlMs: config.TOKEN_CACHE_TTL_MS });
+  const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits });
   // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
   const admin =
     db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
@@ -180,6 +215,7 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
       await admin?.close();
       await deliverer.stop();
       await rateLimits.close();
+      tokens.close();
       await events.close();
       await db.close();
       await closeAnalyzePool();

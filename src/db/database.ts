@@ -14,7 +14,7 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** How long to wait for the PGlite directory lock of a process that just died. */
   lockWaitMs?: number;
-  /** Called for every SQL statement Prisma sends (statement counting in tests and benches). */
+  /** Called for every SQL statement sent through Prisma or `sql` (statement counting in tests and benches). */
   onQuery?: (sql: string) => void;
 }
 
@@ -48,6 +48,22 @@ function prismaWith(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) =>
  */
 const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
+/** `sql` that reports each statement (the rate limiter's, the webhook deliverer's…) as Prisma's query log does. */
+function counted(sql: Sql, onQuery?: (sql: string) => void): Sql {
+  if (!onQuery) return sql;
+  return {
+    query(text, params) {
+      onQuery(text);
+      return sql.query(text, params);
+    },
+    exec(script) {
+      onQuery(script);
+      return sql.exec(script);
+    },
+    transaction: (fn) => sql.transaction((tx) => fn(counted(tx, onQuery))),
+  };
+}
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   // Only the driver in use is loaded: PGlite's WASM is not compiled for a PostgreSQL server, nor pg for PGlite.
   if (opts.url) {
@@ -59,7 +75,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return {
       kind: 'postgres',
       prisma,
-      sql: pgSql(pool),
+      sql: counted(pgSql(pool), opts.onQuery),
       async migrate() {
         // Advisory locks belong to a session: take one connection for the whole run.
         const client = await pool.connect();
@@ -86,7 +102,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return {
     kind: 'pglite',
     prisma,
-    sql: pgliteSql(lite),
+    sql: counted(pgliteSql(lite), opts.onQuery),
     migrate: () => migrate(pgliteSql(lite)),
     async listen(channel, onPayload) {
       const unlisten = await lite.listen(channel, onPayload);

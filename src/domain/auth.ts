@@ -8,7 +8,7 @@ import { toGlobalId } from './global-id.js';
 
 type Tx = Prisma.TransactionClient;
 import { InvalidInputError, NotFoundError } from './errors.js';
-import { announceCredentialsChange } from './sessions.js';
+import { announceCredentialsChange, credentialsChangedHere } from './sessions.js';
 
 const TOKEN_PREFIX = 'crt_';
 
@@ -102,7 +102,7 @@ export async function setMemberRole(
   opts: { workspace: string; handle: string; role: Role },
   source: AuditSource = CLI_SOURCE,
 ): Promise<{ before: Role; after: Role }> {
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     const workspace = await requireWorkspace(tx, opts.workspace);
     const rows = await tx.$queryRaw<{ id: number; role: Role }[]>`
       SELECT id, role::text AS role FROM members WHERE workspace_id = ${workspace.id} AND handle = ${opts.handle} FOR UPDATE`;
@@ -114,8 +114,10 @@ export async function setMemberRole(
       await announceCredentialsChange(tx, { memberIds: [member.id] });
       await audit(tx, source, { action: 'MEMBER_ROLE_CHANGE', workspaceId: workspace.id, target: { type: 'Member', id: member.id }, before: { handle: opts.handle, role: member.role }, after: { handle: opts.handle, role: opts.role } });
     }
-    return { before: member.role, after: opts.role };
+    return { before: member.role, after: opts.role, memberId: member.id };
   });
+  if (result.before !== result.after) credentialsChangedHere({ memberIds: [result.memberId] });
+  return { before: result.before, after: result.after };
 }
 
 /** The workspace of a slug, or NOT_FOUND saying it does not exist. */
@@ -149,6 +151,7 @@ export async function revokeToken(prisma: PrismaClient, tokenId: number, source:
       after: { prefix: token.prefix, holder: token.member?.handle ?? token.reviewer?.handle ?? null, revokedAt },
     });
   });
+  credentialsChangedHere({ tokenIds: [tokenId] });
 }
 
 export async function listTokens(prisma: PrismaClient, workspace: string) {

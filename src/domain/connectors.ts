@@ -78,15 +78,23 @@ export function storedAnalysis(v: { diagnostics: unknown; hasErrors: boolean; ac
 }
 
 /** Locks the connector row for the rest of the transaction; versions are numbered under it. */
-export async function lockConnector(tx: Tx, id: number, workspaceId: number) {
-  const rows = await tx.$queryRaw<
-    { latest_version: number; released_version: number | null; shared_version: number | null; rollout_version: number | null; rollout_percent: number | null }[]
-  >`
-    SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent FROM connectors
-    WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`;
+export async function lockConnector(tx: Tx, id: number, workspaceId: number, opts: { snapshot?: boolean } = {}) {
+  type Row = { latest_version: number; released_version: number | null; shared_version: number | null; rollout_version: number | null; rollout_percent: number | null };
+  type Snapshot = { title: string; description: string | null; logo: string | null };
+  // With `snapshot`, the audited fields come with the lock (one statement instead of two).
+  const rows = opts.snapshot
+    ? await tx.$queryRaw<(Row & Snapshot)[]>`
+        SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent, title, description, logo FROM connectors
+        WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`
+    : await tx.$queryRaw<Row[]>`
+        SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent FROM connectors
+        WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`;
   if (rows.length === 0) throw new NotFoundError(`No connector with that id in this workspace.`, 'input.id');
-  const [row] = rows;
+  const [row] = rows as (Row & Partial<Snapshot>)[];
+  const snapshot: Snapshot | undefined = opts.snapshot ? { title: row.title!, description: row.description ?? null, logo: row.logo ?? null } : undefined;
   return {
+    /** Title, description and logo as locked (with `snapshot`). */
+    snapshot,
     id,
     workspaceId,
     latestVersion: row.latest_version,
@@ -153,12 +161,12 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
   const analysis = fields.code !== undefined ? await analyzeCode(fields.code!) : null;
   let events: LifecycleEvent[] = [];
   const updated = await ctx.prisma.$transaction(async (tx) => {
-    const locked = await lockConnector(tx, id, actor.workspaceId);
+    const locked = await lockConnector(tx, id, actor.workspaceId, { snapshot: true });
     events = locked.events;
     const expected = input.expectedLatestVersion;
     if (expected != null && expected !== locked.latestVersion) throw new VersionConflictError(expected, locked.latestVersion);
 
-    const prior = await tx.connector.findUniqueOrThrow({ where: { id }, select: { title: true, description: true, logo: true } });
+    const prior = locked.snapshot!;
     let before: Record<string, unknown> = { ...connectorSnapshot(prior), latestVersion: locked.latestVersion };
     let after: Record<string, unknown> = { ...before };
     const meta: Prisma.ConnectorUpdateInput = {};
@@ -166,6 +174,7 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
     if (fields.logo !== undefined) meta.logo = fields.logo;
     if (fields.description !== undefined) meta.description = fields.description;
 
+    let row: Connector | undefined;
     if (fields.code !== undefined || fields.note !== undefined) {
       const latest = await tx.connectorVersion.findUniqueOrThrow({
         where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
@@ -176,11 +185,12 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
       if (code !== latest.code || note !== latest.note) {
         const analysed: StoredAnalysis = analysis ?? storedAnalysis(latest);
         before = { ...before, note: latest.note, codeSha256: codeDigest(latest.code) };
-        await appendVersion(tx, id, locked, { code, note, analysis: analysed, memberId: actor.memberId });
+        // The metadata changes ride on the version's own update of the connector row.
+        row = (await appendVersionReturning(tx, id, locked, { code, note, analysis: analysed, memberId: actor.memberId }, meta)).connector;
         after = { ...after, latestVersion: locked.latestVersion, note, codeSha256: codeDigest(code) };
       }
     }
-    const row = await tx.connector.update({ where: { id }, data: meta });
+    row ??= await tx.connector.update({ where: { id }, data: meta });
     const diff = changed(before, { ...after, ...connectorSnapshot(row) });
     if (diff) await audit(tx, ctx, { action: 'CONNECTOR_UPDATE', workspaceId: actor.workspaceId, target: { type: 'Connector', id }, ...diff });
     return row;
@@ -250,12 +260,23 @@ export async function appendVersion(
   locked: Locked,
   version: { code: string; note: string | null; analysis: StoredAnalysis; memberId: number | null },
 ): Promise<number> {
+  return (await appendVersionReturning(tx, id, locked, version)).number;
+}
+
+/** appendVersion that also applies `connectorData` in the same update of the connector row, and returns the row. */
+export async function appendVersionReturning(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  version: { code: string; note: string | null; analysis: StoredAnalysis; memberId: number | null },
+  connectorData: Prisma.ConnectorUpdateInput = {},
+): Promise<{ number: number; connector: Connector }> {
   const number = locked.latestVersion + 1;
   await insertVersion(tx, { connectorId: id, number, createdById: version.memberId, code: version.code, note: version.note, analysis: version.analysis });
-  await tx.connector.update({ where: { id }, data: { latestVersion: number } });
+  const connector = await tx.connector.update({ where: { id }, data: { ...connectorData, latestVersion: number } });
   locked.latestVersion = number;
   await record(tx, locked, { workspaceId: locked.workspaceId, type: 'version.created', data: { connectorId: id, version: number } });
-  return number;
+  return { number, connector };
 }
 
 /**

@@ -49,16 +49,17 @@ export const eventTopic = (workspaceId: number) => `events:${workspaceId}`;
  */
 export async function emitEvents(tx: Prisma.TransactionClient, events: LifecycleEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const hooks = await tx.webhook.findMany({
-    where: { workspaceId: { in: [...new Set(events.map((e) => e.workspaceId))] }, disabledAt: null },
-    select: { id: true, workspaceId: true, events: true },
-  });
-  const rows = events.flatMap((e) =>
-    hooks
-      .filter((h) => h.workspaceId === e.workspaceId && h.events.includes(e.type))
-      .map((h) => ({ webhookId: h.id, event: e.type, payload: eventEnvelope(e) as Prisma.InputJsonValue })),
-  );
-  if (rows.length) await tx.webhookDelivery.createMany({ data: rows });
+  // One statement: each event joined with the enabled webhooks of its workspace that take it,
+  // in the events' order, then the webhooks'.
+  const workspaceIds = events.map((e) => e.workspaceId);
+  const types = events.map((e) => e.type);
+  const payloads = events.map((e) => JSON.stringify(eventEnvelope(e)));
+  await tx.$executeRaw`
+    INSERT INTO webhook_deliveries (webhook_id, event, payload)
+    SELECT w.id, e.type, e.payload::jsonb
+    FROM unnest(${workspaceIds}::int[], ${types}::text[], ${payloads}::text[]) WITH ORDINALITY AS e(workspace_id, type, payload, n)
+    JOIN webhooks w ON w.workspace_id = e.workspace_id AND w.disabled_at IS NULL AND e.type = ANY(w.events)
+    ORDER BY e.n, w.id`;
 }
 
 /** After the commit: live subscribers, and the webhook deliverer (woken through the same channel). */

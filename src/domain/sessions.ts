@@ -22,6 +22,24 @@ export async function announceCredentialsChange(tx: Prisma.TransactionClient, ch
   await notifyInTransaction(tx, CREDENTIALS_TOPIC, change);
 }
 
+/**
+ * The announcement reaches this process too, but on its own connection, a moment after the
+ * transaction's COMMIT has returned: a request sent right after the change could still be
+ * answered from what this process remembers. So whoever commits a credentials change also tells
+ * this process's listeners directly, as soon as it has committed (and before it answers anyone).
+ */
+const committedHere = new EventTarget();
+
+export function credentialsChangedHere(change: CredentialsChange): void {
+  committedHere.dispatchEvent(new CustomEvent(CREDENTIALS_TOPIC, { detail: change }));
+}
+
+/** Hears the credentials changes this process commits, at once; returns the unsubscribe. */
+export function onCredentialsChangedHere(listener: () => void): () => void {
+  committedHere.addEventListener(CREDENTIALS_TOPIC, listener);
+  return () => committedHere.removeEventListener(CREDENTIALS_TOPIC, listener);
+}
+
 /** Whether a change ends the sessions of this caller. */
 export function endsSessionOf(change: CredentialsChange, actor: Principal): boolean {
   if (change.tokenIds?.includes(actor.tokenId)) return true;

@@ -9,7 +9,19 @@ export interface PgEventTargetOptions {
   onError?: (err: unknown) => void;
 }
 
-export type PgEventTarget = EventTarget & { close(): Promise<void> };
+export type PgEventTarget = EventTarget & {
+  /** Whether the listening connection is up: while it is not, events from other processes are lost. */
+  readonly listening: boolean;
+  close(): Promise<void>;
+};
+
+/**
+ * Local events (never sent to other processes) about the channel itself: the listening connection
+ * dropped (events may be lost from now on), and it is back (events sent meanwhile were lost).
+ * Whoever keeps state that events invalidate (the token cache) drops it on either.
+ */
+export const CHANNEL_LOST = 'registry-events:lost';
+export const CHANNEL_RESTORED = 'registry-events:restored';
 
 /**
  * An EventTarget for Yoga's pubsub backed by PostgreSQL LISTEN/NOTIFY, after the shape of
@@ -27,6 +39,7 @@ export async function createPgEventTarget(opts: PgEventTargetOptions): Promise<P
   publisher.on('error', onError);
   let listener: pg.Client | null = null;
   let closed = false;
+  let lost = false;
   let retryMs = 100;
 
   function deliver(message: pg.Notification) {
@@ -38,8 +51,11 @@ export async function createPgEventTarget(opts: PgEventTargetOptions): Promise<P
       onError(err);
       return;
     }
-    const event = new CustomEvent(parsed.type, { detail: parsed.detail });
-    for (const l of listeners.get(parsed.type) ?? []) {
+    dispatchLocally(new CustomEvent(parsed.type, { detail: parsed.detail }));
+  }
+
+  function dispatchLocally(event: Event) {
+    for (const l of listeners.get(event.type) ?? []) {
       try {
         if (typeof l === 'function') l(event);
         else l.handleEvent(event);
@@ -59,13 +75,18 @@ export async function createPgEventTarget(opts: PgEventTargetOptions): Promise<P
     client.on('end', () => reconnect(client));
     await client.connect();
     await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    const restored = lost;
     listener = client;
+    lost = false;
     retryMs = 100;
+    if (restored) dispatchLocally(new CustomEvent(CHANNEL_RESTORED));
   }
 
   function reconnect(dead: pg.Client) {
     if (closed || listener !== dead) return;
     listener = null;
+    lost = true;
+    dispatchLocally(new CustomEvent(CHANNEL_LOST));
     dead.end().catch(() => {});
     const attempt = () => {
       if (closed) return;
@@ -81,6 +102,9 @@ export async function createPgEventTarget(opts: PgEventTargetOptions): Promise<P
   await listen();
 
   const target = {
+    get listening() {
+      return listener !== null;
+    },
     addEventListener(type: string, l: EventListenerOrEventListenerObject | null) {
       if (!l) return;
       if (!listeners.has(type)) listeners.set(type, new Set());

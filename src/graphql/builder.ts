@@ -12,8 +12,6 @@ import RoleGuardPlugin from './role-guard.js';
 import { decodeNodeId } from './ids.js';
 import UserErrorsPlugin from './user-errors.js';
 
-export { requestScope } from './user-errors.js';
-
 /** The builder and its options; type definitions live in the files beside this one. */
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;

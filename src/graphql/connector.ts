@@ -15,7 +15,7 @@ import { logoPath } from '../domain/logos.js';
 import { builder } from './builder.js';
 import { connectorPayload } from './errors.js';
 import { parseGlobalId } from './ids.js';
-import { dbId, namedConnection } from './connections.js';
+import { dbId, idKeyset, namedConnection } from './connections.js';
 
 export const RoleEnum = builder.enumType('Role', {
   description: 'What a workspace member may do.',
@@ -178,8 +178,11 @@ builder.queryFields((t) => ({
     description: 'Connectors of your workspace, newest first; `search` is a literal partial match on the title in any case (`%` and `_` are ordinary characters).',
     args: { search: t.arg.string({ required: false, description: 'Part of the title, any case, literal (at most 200 characters); unset lists all.' }) },
     totalCount: (_parent, { search }, ctx) => ctx.prisma.connector.count({ where: connectorSearchWhere(ctx, search) }),
-    resolve: (query, _root, { search }, ctx) =>
-      ctx.prisma.connector.findMany({ ...query, where: connectorSearchWhere(ctx, search), orderBy: { id: 'desc' } }),
+    resolve: (query, _root, { search }, ctx) => {
+      const page = idKeyset(query as typeof query & { cursor?: { id: number } }, 'desc');
+      const where = connectorSearchWhere(ctx, search);
+      return ctx.prisma.connector.findMany({ ...page.query, where: page.idBound ? { AND: [where, { id: page.idBound }] } : where, orderBy: { id: 'desc' } });
+    },
     },
     namedConnection(ConnectorNode, 'Connector', 'connectors'),
   ),

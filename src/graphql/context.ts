@@ -2,12 +2,13 @@ import type { PubSub } from 'graphql-yoga';
 import { LIBRARY_TOPIC } from '../domain/community.js';
 import type { DomainContext, DomainEvents } from '../domain/context.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { ErrorCounter } from './user-errors.js';
 
 /** Topics carry one payload; topic names hold the workspace (`notifications:<id>`). */
 export type RegistryPubSub = PubSub<Record<string, [payload: unknown]>>;
 
 /** Per-request GraphQL context: the domain context plus request-scoped DataLoaders and the pubsub. */
-export interface GraphQLContext extends DomainContext {
+export interface GraphQLContext extends DomainContext, ErrorCounter {
   loaders: Loaders;
   pubsub: RegistryPubSub;
   settings: { allowHttpLoopbackWebhooks: boolean };
@@ -26,6 +27,6 @@ export function domainEvents(pubsub: RegistryPubSub, library?: { invalidate(): v
   };
 }
 
-export function graphqlContext(domain: DomainContext, pubsub: RegistryPubSub, settings: GraphQLContext['settings']): GraphQLContext {
+export function graphqlContext(domain: DomainContext & ErrorCounter, pubsub: RegistryPubSub, settings: GraphQLContext['settings']): GraphQLContext {
   return { ...domain, loaders: createLoaders(domain.prisma), pubsub, settings };
 }

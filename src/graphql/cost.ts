@@ -25,12 +25,53 @@ export function rateLimitReport(status: RateLimitStatus) {
   return { cost: status.cost, limit: status.limit, remaining: status.remaining, resetAt: status.resetAt.toISOString() };
 }
 
-function costOf(document: DocumentNode, schema: GraphQLSchema, ctx: object, variables: unknown): number | null {
+function computeCost(document: DocumentNode, schema: GraphQLSchema, ctx: object, variables: unknown): number | null {
   try {
     return complexityFromQuery(document, { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> }).complexity;
   } catch {
     return null; // invalid variables: execution reports them properly
   }
+}
+
+/** Variable sets remembered per document; beyond this the document's entries start afresh. */
+const COSTS_PER_DOCUMENT = 64;
+
+/**
+ * A key for variables made only of short scalars (page sizes, ids, search words): what list
+ * pages send. Anything else (input objects, long strings such as code) gets no key and its cost
+ * is computed each time, so the cache never holds or hashes large values.
+ */
+function variablesKey(variables: unknown): string | undefined {
+  if (variables == null) return '';
+  if (typeof variables !== 'object' || Array.isArray(variables)) return undefined;
+  let key = '';
+  for (const [name, value] of Object.entries(variables)) {
+    if (value !== null && typeof value !== 'number' && typeof value !== 'boolean' && !(typeof value === 'string' && value.length <= 256)) return undefined;
+    key += `${JSON.stringify(name)}:${JSON.stringify(value)},`;
+  }
+  return key;
+}
+
+/**
+ * The cost depends only on the document and the variables (the complexity settings read
+ * arguments and field types, never the caller). Yoga's parser cache hands out the same
+ * DocumentNode for the same text, so costs are remembered per document object and variable set,
+ * and dropped with the document.
+ */
+function createCostCache() {
+  const byDocument = new WeakMap<DocumentNode, Map<string, number | null>>();
+  return (document: DocumentNode, schema: GraphQLSchema, ctx: object, variables: unknown): number | null => {
+    const key = variablesKey(variables);
+    if (key === undefined) return computeCost(document, schema, ctx, variables);
+    let costs = byDocument.get(document);
+    if (!costs) byDocument.set(document, (costs = new Map()));
+    const known = costs.get(key);
+    if (known !== undefined) return known;
+    const cost = computeCost(document, schema, ctx, variables);
+    if (costs.size >= COSTS_PER_DOCUMENT) costs.clear();
+    costs.set(key, cost);
+    return cost;
+  };
 }
 
 /**
@@ -41,6 +82,7 @@ function costOf(document: DocumentNode, schema: GraphQLSchema, ctx: object, vari
  * Subscriptions are charged once, when they start.
  */
 export function useCost({ maxCost, spend }: CostOptions): Plugin {
+  const costOf = createCostCache();
   async function admit(document: DocumentNode, schema: GraphQLSchema, context: CostContext, variables: unknown) {
     const computed = costOf(document, schema, context as object, variables);
     const cost = computed ?? 1;

@@ -2,7 +2,6 @@ import { requireActor } from '../domain/context.js';
 import { SampleError, type SampleErrorReason, type SchemaField } from '../schema-gen/index.js';
 import { generateSchema } from '../schema-gen/generate.js';
 import { builder } from './builder.js';
-import { requestScope } from './user-errors.js';
 
 const FieldTypeEnum = builder.enumType('FieldType', {
   description: 'Types of connector fields (the SDK writes them in lower case: `type: "date_time"`; `SchemaField.json` does too).',
@@ -112,7 +111,7 @@ builder.queryFields((t) => ({
         return { fields: await generateSchema(format === 'CSV' ? 'CSV' : 'JSON', sample, colSep ?? 'comma'), userErrors: [] };
       } catch (error) {
         if (!(error instanceof SampleError)) throw error;
-        requestScope.getStore()?.countError(error.code, 'payload');
+        ctx.countError?.(error.code, 'payload');
         return { userErrors: [{ reason: error.reason, message: error.message, field: error.field, line: error.line, column: error.column }] };
       }
     },

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import SchemaBuilder, {
   BasePlugin,
   PothosSchemaError,
@@ -20,10 +19,14 @@ import {
 } from '../domain/errors.js';
 
 /**
- * Per-request hooks the schema (built once, shared by every registry in the process) can reach:
- * refusals are counted for the metrics of the request's own registry.
+ * What a resolver's context offers to count a refusal for the metrics of the request's own
+ * registry (the schema is built once and shared by every registry in the process). It travels in
+ * the GraphQL context rather than an AsyncLocalStorage: one of those makes Node track every
+ * promise of every request.
  */
-export const requestScope = new AsyncLocalStorage<{ countError(code: string, surface: string): void }>();
+export interface ErrorCounter {
+  countError?(code: string, surface: string): void;
+}
 
 /** A refusal as a mutation payload carries it. */
 export interface UserErrorShape {
@@ -95,7 +98,7 @@ export class UserErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Type
         const userError = toUserError(error);
         if (!userError) throw error;
         if (!declared.has(userError.code)) undeclaredRefusal(mutation, userError.code, error, ctx);
-        requestScope.getStore()?.countError(userError.code, 'payload');
+        (ctx as ErrorCounter | undefined)?.countError?.(userError.code, 'payload');
         return { userErrors: [userError], refusal: error as DomainError } satisfies RefusedPayload;
       }
     };
@@ -114,7 +117,7 @@ function undeclaredRefusal(mutation: string, code: ErrorCode, error: unknown, ct
     console.error(`Undeclared refusal: ${message}`); // the test server's log is silent, and the error is masked in the answer
     throw new Error(message, { cause: error });
   }
-  requestScope.getStore()?.countError('INTERNAL_SERVER_ERROR', 'graphql');
+  (ctx as ErrorCounter | undefined)?.countError?.('INTERNAL_SERVER_ERROR', 'graphql');
   (ctx as { log?: Logger }).log?.error({ err: error, mutation, code }, `internal error: ${message}`);
 }
 

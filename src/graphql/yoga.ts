@@ -29,6 +29,8 @@ export interface ServerContext {
   requestId?: string;
   /** Filled by useCost with the token's budget after this request, for the RateLimit headers. */
   rateLimitSlot?: RateLimitSlot;
+  /** Counts a refusal answered in a payload, for this registry's metrics. */
+  countError?: (code: string, surface: string) => void;
 }
 
 export interface GraphQLParts {
@@ -95,7 +97,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor, requestId }) => graphqlContext({ prisma, actor, events, requestId }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
+    context: ({ actor, requestId, countError }) => graphqlContext({ prisma, actor, events, requestId, countError }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.

@@ -56,7 +56,13 @@ export function observe(log: Logger, metrics: Metrics): MiddlewareHandler<Env> {
       // The matched pattern (`/api/custom_connectors/:id`), not the path: ids would explode the label set.
       const route = c.req.routePath || 'unmatched';
       const status = c.res.status;
-      c.header('X-Request-Id', requestId);
+      // On the response as it is: c.header() would re-wrap a finished response, turning its
+      // body into a stream that is then piped instead of written at once.
+      try {
+        c.res.headers.set('X-Request-Id', requestId);
+      } catch {
+        c.header('X-Request-Id', requestId); // immutable headers (a fetched or redirect response)
+      }
       metrics.requests.inc({ method: c.req.method, route, status: String(status) });
       metrics.duration.observe({ method: c.req.method, route }, seconds);
       reqLog.info({ method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) }, 'request');

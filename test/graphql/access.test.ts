@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeToken } from '../../src/domain/auth.js';
+import pg from 'pg';
+import { revokeToken, setMemberRole } from '../../src/domain/auth.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
@@ -47,6 +48,45 @@ for (const backend of await backends()) {
       const after = await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token);
       expect(after.status).toBe(401);
     });
+
+    it('applies a role change to the very next request of a token that was just used', async () => {
+      const token = await t.token('team-a', 'DEVELOPER', 'demoted');
+      // Used a few times in a row: a token lookup the server may remember.
+      for (let i = 0; i < 3; i++) expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(200);
+      await setMemberRole(t.server.registry.db.prisma, { workspace: 'team-a', handle: 'demoted', role: 'OPERATOR' });
+      const write = await t.gql(CREATE, { input: { title: 'After demotion', code: validCode() } }, token);
+      expect(write.body.data.createConnector.userErrors[0].code).toBe('FORBIDDEN');
+      await setMemberRole(t.server.registry.db.prisma, { workspace: 'team-a', handle: 'demoted', role: 'DEVELOPER' });
+      const again = await t.gql(CREATE, { input: { title: 'Promoted again', code: validCode() } }, token);
+      expect(again.body.data.createConnector.userErrors).toEqual([]);
+    });
+
+    // PostgreSQL only: there the announcements travel on a LISTEN connection that can drop.
+    if (backend === 'postgres') {
+      it('refuses a token revoked while the server could not hear announcements (its listening connection dropped)', async () => {
+        const token = await t.token('team-a', 'DEVELOPER', 'unheard');
+        for (let i = 0; i < 3; i++) expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(200);
+        const row = await t.server.registry.db.prisma.apiToken.findFirstOrThrow({ where: { member: { handle: 'unheard' } } });
+        const admin = new pg.Client({ connectionString: t.databaseUrl });
+        await admin.connect();
+        const listeners = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`;
+        try {
+          // Cut the gateway's LISTEN connection and revoke without any announcement (one sent now would be lost).
+          const [{ pid }] = (await admin.query<{ pid: number }>(listeners)).rows;
+          await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+          await admin.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [row.id]);
+          // The gateway listens again (on a new connection) well within the cache's lifetime.
+          for (let i = 0; i < 100; i++) {
+            const now = (await admin.query<{ pid: number }>(listeners)).rows;
+            if (now.length === 1 && now[0].pid !== pid) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        } finally {
+          await admin.end();
+        }
+        expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(401);
+      });
+    }
 
     it('stores tokens only as hashes', async () => {
       const rows = await t.server.registry.db.prisma.apiToken.findMany();

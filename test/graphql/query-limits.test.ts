@@ -20,6 +20,9 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
     const res = await t.gql(`query($n: Int) { connectors(first: $n) { nodes { id title } } }`, { n: 7 }, admin);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.extensions.cost).toEqual({ requestedQueryCost: 1 + 7 * (1 + 2), maximumAvailable: 3000 });
+    // The same document again with another page size costs what that page size costs.
+    const again = await t.gql(`query($n: Int) { connectors(first: $n) { nodes { id title } } }`, { n: 3 }, admin);
+    expect(again.body.extensions.cost.requestedQueryCost).toBe(1 + 3 * (1 + 2));
   });
 
   it('refuses queries whose cost, computed with variable page sizes, is over the limit', async () => {

@@ -104,6 +104,30 @@ for (const backend of await backends()) {
       expect((await t.gql(`{ connectors(last: 2) { nodes { title } } }`, {}, admin)).body.data.connectors.nodes).toHaveLength(2);
     });
 
+    it('pages the connector list forwards and backwards with cursors, newest first, without gaps or repeats', async () => {
+      const PAGE = `query($first: Int, $after: String, $last: Int, $before: String) {
+        connectors(first: $first, after: $after, last: $last, before: $before) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { title } } }`;
+      const newestFirst = [...TITLES].reverse();
+      const forward: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: any = (await t.gql(PAGE, { first: 2, after }, admin)).body.data.connectors;
+        forward.push(...page.nodes.map((n: { title: string }) => n.title));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(forward).toEqual(newestFirst);
+      const backward: string[] = [];
+      let before: string | null = null;
+      for (;;) {
+        const page: any = (await t.gql(PAGE, before ? { last: 2, before } : { last: 2 }, admin)).body.data.connectors;
+        backward.unshift(...page.nodes.map((n: { title: string }) => n.title));
+        if (!page.pageInfo.hasPreviousPage) break;
+        before = page.pageInfo.startCursor;
+      }
+      expect(backward).toEqual(newestFirst);
+    });
+
     it('takes at most 100 IDs in nodes(ids), and charges for each', async () => {
       const query = `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`;
       const hundred = Array.from({ length: 100 }, () => ids.Acme);

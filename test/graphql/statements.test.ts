@@ -4,7 +4,10 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from './ops.js';
 
-/** Lists must cost a fixed number of SQL statements however many connectors they hold (no N+1). */
+/**
+ * Lists must cost a fixed, small number of SQL statements however many connectors they hold (no
+ * N+1), counted on the wire: Prisma's and the raw ones (the rate limiter's) alike.
+ */
 for (const backend of await backends()) {
   describe(`SQL statements per list request (${backend})`, () => {
     let t: TestServer;
@@ -12,7 +15,9 @@ for (const backend of await backends()) {
     const statements: string[] = [];
 
     beforeAll(async () => {
-      t = await startTestServer(backend, {}, { onQuery: (sql) => statements.push(sql) });
+      // The token's lookup is remembered (TOKEN_CACHE_TTL_MS); made long here so that a slow
+      // machine cannot make it expire between the warm-up and the counted request.
+      t = await startTestServer(backend, { TOKEN_CACHE_TTL_MS: 600_000 }, { onQuery: (sql) => statements.push(sql) });
       admin = await t.token('many');
       for (let i = 0; i < 50; i++) {
         const res = await t.gql(CREATE, { input: { title: `C${i}`, code: validCode(), note: `n${i}` } }, admin);
@@ -23,29 +28,41 @@ for (const backend of await backends()) {
     }, 120_000);
     afterAll(() => t.close());
 
-    const LIST = `query($n: Int) { connectors(first: $n) { totalCount nodes {
+    const LIST = `query($n: Int, $after: String) { connectors(first: $n, after: $after) { totalCount pageInfo { endCursor } nodes {
       id title latestVersion latestVersionNote latestReleasedVersion latestReleasedVersionNote latestSharedVersionNote
       releasedVersions(first: 10) { nodes { number note releasedBy { handle } } }
       versions(first: 3) { totalCount nodes { number note createdBy { handle } } }
     } } }`;
 
-    async function count(n: number) {
+    async function count(n: number, after?: string) {
+      await t.gql(LIST, { n, after }, admin); // warm: the token's lookup is remembered from here on
       statements.length = 0;
-      const res = await t.gql(LIST, { n }, admin);
+      const res = await t.gql(LIST, { n, after }, admin);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.connectors.nodes).toHaveLength(n);
       const first = res.body.data.connectors.nodes[0];
       expect(first.latestVersionNote).toMatch(/^second /);
       expect(first.releasedVersions.nodes).toHaveLength(1);
       expect(first.versions.nodes).toHaveLength(2);
-      return statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s)).length;
+      // Not the request's: the webhook deliverer polls for due deliveries in the background.
+      return statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s) && !/webhook_deliveries/.test(s));
     }
 
-    it('runs the same number of statements for 5 and for 50 connectors', async () => {
+    it('runs the same five statements for 5 and for 50 connectors', async () => {
       const five = await count(5);
       const fifty = await count(50);
-      expect(fifty).toBe(five);
-      expect(five).toBeLessThanOrEqual(10);
+      // The page with its released versions and who released them (one statement, relation
+      // joins); the total; the newest versions with who made them and their total (a second
+      // connection over the same relation, which Prisma cannot select twice in one statement);
+      // the notes of the latest, released and shared versions (one batch); the rate limiter.
+      expect(five, five.join('\n---\n')).toHaveLength(5);
+      expect(fifty, fifty.join('\n---\n')).toHaveLength(5);
+    });
+
+    it('runs the same five statements for a page after a cursor', async () => {
+      const first = await t.gql(LIST, { n: 5 }, admin);
+      const next = await count(5, first.body.data.connectors.pageInfo.endCursor);
+      expect(next, next.join('\n---\n')).toHaveLength(5);
     });
   });
 }

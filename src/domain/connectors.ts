@@ -154,7 +154,16 @@ export interface UpdateConnectorInput extends ConnectorFields {
  * differs from the latest version's makes the next version, numbered under the row lock so
  * concurrent updates get contiguous numbers.
  */
-export async function updateConnector(ctx: DomainContext, id: number, input: UpdateConnectorInput): Promise<Connector> {
+/**
+ * Changes metadata and/or makes the next version. Answers the row as this transaction left it and
+ * the number of the version it made (null when code and note were those of the latest version):
+ * read afterwards, the connector may already show someone else's later version.
+ */
+export async function updateConnector(
+  ctx: DomainContext,
+  id: number,
+  input: UpdateConnectorInput,
+): Promise<{ connector: Connector; version: number | null }> {
   const actor = requireWriter(ctx);
   const fields = await checkConnectorFields(input);
   // Parsing 10 MB takes a while: do it before taking the lock.
@@ -175,6 +184,7 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
     if (fields.description !== undefined) meta.description = fields.description;
 
     let row: Connector | undefined;
+    let made: number | null = null;
     if (fields.code !== undefined || fields.note !== undefined) {
       const latest = await tx.connectorVersion.findUniqueOrThrow({
         where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
@@ -188,16 +198,17 @@ export async function updateConnector(ctx: DomainContext, id: number, input: Upd
         // The metadata changes ride on the version's own update of the connector row.
         row = (await appendVersionReturning(tx, id, locked, { code, note, analysis: analysed, memberId: actor.memberId }, meta)).connector;
         after = { ...after, latestVersion: locked.latestVersion, note, codeSha256: codeDigest(code) };
+        made = locked.latestVersion;
       }
     }
     row ??= await tx.connector.update({ where: { id }, data: meta });
     const diff = changed(before, { ...after, ...connectorSnapshot(row) });
     if (diff) await audit(tx, ctx, { action: 'CONNECTOR_UPDATE', workspaceId: actor.workspaceId, target: { type: 'Connector', id }, ...diff });
-    return row;
+    return { connector: row, version: made };
   });
   publishEvents(ctx, events);
   // Title, logo and description show in the library once shared.
-  if (updated.sharedVersion != null && (fields.title !== undefined || fields.logo !== undefined || fields.description !== undefined)) {
+  if (updated.connector.sharedVersion != null && (fields.title !== undefined || fields.logo !== undefined || fields.description !== undefined)) {
     libraryChanged(ctx);
   }
   return updated;

@@ -13,7 +13,7 @@ import { LIMITS } from '../domain/limits.js';
 import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { logoPath } from '../domain/logos.js';
 import { builder } from './builder.js';
-import { connectorPayload } from './errors.js';
+import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
 import { dbId, idKeyset, namedConnection } from './connections.js';
 
@@ -224,6 +224,34 @@ const ShareConnectorInput = builder.inputType('ShareConnectorInput', { descripti
 
 const WRITE = ['NOT_FOUND', 'FORBIDDEN'] as const;
 
+/**
+ * The connector fields of a payload are read after the commit, so a concurrent save may already
+ * show in `connector.latestVersion`; `version` is the one this update made, which a client needs
+ * as its next `expectedLatestVersion`.
+ */
+const UpdateConnectorPayload = payloadType<{ connector: ConnectorRow; version: number | null }>(
+  'UpdateConnectorPayload',
+  'The result of `updateConnector`.',
+  (t) => ({
+    connector: t.field({
+      type: ConnectorNode,
+      nullable: true,
+      description: 'The connector after the change (read once it is committed); null when it refused.',
+      resolve: (p) => p.connector ?? null,
+    }),
+    version: t.prismaField({
+      type: VersionNode,
+      nullable: true,
+      description:
+        'The version this update made; null when it refused or when code and note were those of the latest version (metadata only). Use its `number` as the next `expectedLatestVersion`.',
+      resolve: (query, p, _args, ctx) =>
+        p.connector && p.version != null
+          ? ctx.prisma.connectorVersion.findUnique({ ...query, where: { connectorId_number: { connectorId: p.connector.id, number: p.version } } })
+          : null,
+    }),
+  }),
+);
+
 builder.mutationFields((t) => ({
   createConnector: t.field({
     type: connectorPayload('CreateConnectorPayload', 'The result of `createConnector`.', ConnectorNode),
@@ -233,13 +261,11 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => ({ connector: await createConnector(ctx, input) }),
   }),
   updateConnector: t.field({
-    type: connectorPayload('UpdateConnectorPayload', 'The result of `updateConnector`.', ConnectorNode),
+    type: UpdateConnectorPayload,
     errorCodes: ['INVALID_INPUT', 'VERSION_CONFLICT', ...WRITE],
     description: 'Changes metadata; a new code or note makes the next version (unreleased).',
     args: { input: t.arg({ type: UpdateConnectorInput, required: true, description: 'The connector and what to change.' }) },
-    resolve: async (_root, { input: { id, ...fields } }, ctx) => ({
-      connector: await updateConnector(ctx, parseGlobalId(String(id), 'Connector'), fields),
-    }),
+    resolve: async (_root, { input: { id, ...fields } }, ctx) => updateConnector(ctx, parseGlobalId(String(id), 'Connector'), fields),
   }),
   releaseConnector: t.field({
     type: connectorPayload('ReleaseConnectorPayload', 'The result of `releaseConnector`.', ConnectorNode),

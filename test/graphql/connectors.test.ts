@@ -103,6 +103,7 @@ for (const backend of await backends()) {
       const stale = await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'C' }), title: 'Changed', expectedLatestVersion: 1 } }, admin);
       expect(stale.body.data.updateConnector).toEqual({
         connector: null,
+        version: null,
         userErrors: [
           {
             code: 'VERSION_CONFLICT',
@@ -234,6 +235,11 @@ for (const backend of await backends()) {
         Array.from({ length: n }, (_, i) => t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: `c${i}` }), note: `n${i}` } }, admin)),
       );
       for (const r of results) expect(r.body.data.updateConnector.userErrors).toEqual([]);
+      // Each save names the version it made (connector.latestVersion, read after the commit, may
+      // already be another save's): distinct numbers, each with the note that save sent.
+      const made = results.map((r, i) => ({ ...r.body.data.updateConnector.version, sent: `n${i}` }));
+      expect(new Set(made.map((v) => v.number)).size).toBe(n);
+      for (const v of made) expect(v.note).toBe(v.sent);
       const got = await t.gql(GET, { id: connector.id }, admin);
       const versions = got.body.data.connector.versions.nodes as { number: number; note: string }[];
       expect(versions.map((v) => v.number)).toEqual(Array.from({ length: n + 1 }, (_, i) => n + 1 - i));

@@ -18,6 +18,7 @@ export const CREATE = `mutation($input: CreateConnectorInput!) {
 export const UPDATE = `mutation($input: UpdateConnectorInput!) {
   updateConnector(input: $input) {
     connector { ${CONNECTOR_FIELDS} }
+    version { number note }
     ${USER_ERRORS}
   }
 }`;

@@ -94,7 +94,7 @@ export function CodeTab({ id }: { id: string }) {
               }
             }
           }
-        
+        version { number }
         userErrors { ...UserErrors_error @relay(mask: false) }
       }
     }
@@ -134,11 +134,12 @@ export function CodeTab({ id }: { id: string }) {
         const refused = refusal(r);
         if (refused) return setErrors([refused]);
         if (r.connector) {
-          const v = r.connector!.versions.edges[0]?.node;
           loaded.current = code;
-          setBase(r.connector!.latestVersion);
+          // The version this save made, not connector.latestVersion: that is read after the commit
+          // and may already be someone else's next save, which must still conflict.
+          if (r.version) setBase(r.version.number);
           setNote('');
-          setMessage(v && v.number === r.connector!.latestVersion && v.number !== base ? `Saved as version ${v.number}.` : 'Nothing changed: the code and note are those of the latest version.');
+          setMessage(r.version ? `Saved as version ${r.version.number}.` : 'Nothing changed: the code and note are those of the latest version.');
         }
       })(),
       onError: (e) => setErrors([{ message: e.message }]),

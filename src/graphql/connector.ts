@@ -102,11 +102,6 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
 });
 
 
-function noteOf(number: number | null) {
-  return (c: { id: number }, _args: object, ctx: { loaders: import('./loaders.js').Loaders }) =>
-    number === null ? null : ctx.loaders.versionSummary.load({ connectorId: c.id, number }).then((v) => v?.note ?? null);
-}
-
 export const VersionConnection = namedConnection(VersionNode, 'Version', 'versions');
 
 export const ConnectorNode = builder.prismaNode('Connector', {
@@ -128,11 +123,12 @@ export const ConnectorNode = builder.prismaNode('Connector', {
     }),
     description: t.exposeString('description', { nullable: true, description: 'Markdown, shown where the connector is shared; null without one.' }),
     latestVersion: t.exposeInt('latestVersion', { description: 'Number of the newest version, released or not.' }),
-    latestVersionNote: t.string({ nullable: true, description: 'Note of the newest version; null without a note.', select: { latestVersion: true }, resolve: (c, a, ctx) => noteOf(c.latestVersion)(c, a, ctx) }),
+    // The notes are columns the database keeps in step, so a list reads them with the connector.
+    latestVersionNote: t.exposeString('latestVersionNote', { nullable: true, description: 'Note of the newest version; null without a note.' }),
     latestReleasedVersion: t.exposeInt('releasedVersion', { nullable: true, description: 'Number of the version released to the workspace; null until one is released.' }),
-    latestReleasedVersionNote: t.string({ nullable: true, description: 'Note of the released version; null when nothing is released or it has no note.', select: { releasedVersion: true }, resolve: (c, a, ctx) => noteOf(c.releasedVersion)(c, a, ctx) }),
+    latestReleasedVersionNote: t.exposeString('releasedVersionNote', { nullable: true, description: 'Note of the released version; null when nothing is released or it has no note.' }),
     latestSharedVersion: t.exposeInt('sharedVersion', { nullable: true, description: 'Number of the version every installer gets; null until one is shared. A staged rollout is in `rolloutVersion`.' }),
-    latestSharedVersionNote: t.string({ nullable: true, description: 'Note of the shared version; null when nothing is shared or it has no note.', select: { sharedVersion: true }, resolve: (c, a, ctx) => noteOf(c.sharedVersion)(c, a, ctx) }),
+    latestSharedVersionNote: t.exposeString('sharedVersionNote', { nullable: true, description: 'Note of the shared version; null when nothing is shared or it has no note.' }),
     oemSharedVersion: t.exposeInt('oemSharedVersion', { nullable: true, description: 'The version last OEM-shared with the workspaces yours manages; null if never.' }),
     oemSharedAt: t.expose('oemSharedAt', { type: 'DateTime', nullable: true, description: 'When `oemSharedVersion` went out; null if never.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the connector was created.' }),

@@ -56,6 +56,9 @@ for (const backend of await backends()) {
         env: { ...process.env, STREAM_URL: `${t.server.url}/graphql/stream`, TOKEN: token },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
+      // Listened for from the start: a client whose subscription was refused may end on its own
+      // before it is told to, and an 'exit' listened for after that would never come.
+      const exited = new Promise((r) => client.once('exit', r));
       const steps: any[] = [];
       const lines = createInterface({ input: client.stdout! });
       lines.on('line', (line) => steps.push(JSON.parse(line)));
@@ -66,7 +69,7 @@ for (const backend of await backends()) {
       expect((await until('query'))?.result.data.connectors.totalCount).toBe(0);
       expect(await until('subscribed')).toBeDefined();
       client.kill('SIGTERM');
-      await new Promise((r) => client.once('exit', r));
+      await exited;
       await new Promise((r) => setTimeout(r, 500));
       const health = await fetch(`${t.server.url}/health`);
       expect(health.status).toBe(200);

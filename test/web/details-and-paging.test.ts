@@ -1,55 +1,28 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ensureConsoleBuilt, expectAccessible, forbidOtherHosts, launchBrowser, screenshot } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { expectAccessible, screenshot } from './browser.js';
+import { CREATE, RELEASE, SHARE, UPDATE, startConsole, type Console } from './harness.js';
 
 // Editing a connector's title, logo and description from its page, and lists longer than a page
 // (the review queue and the community library) read to their end with "Load more".
 describe('console: connector details and long lists', () => {
+  let c: Console;
   let t: TestServer;
-  let browser: Browser;
-  let base: string;
-  const offHost: string[] = [];
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    t = await startTestServer('pglite');
-    base = t.server.url;
-    browser = await launchBrowser();
+    c = await startConsole();
+    t = c.t;
   }, 300_000);
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await t?.close();
-    expect(offHost, 'requests to other hosts').toEqual([]);
-  });
+  afterAll(() => c?.close());
 
   async function signedIn(token: string, path = '/'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    forbidOtherHosts(page, base, offHost);
-    await page.goto(base + '/');
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    if (path !== '/') await page.goto(base + path);
+    const page = await c.signedIn(token);
+    if (path !== '/') await page.goto(c.base + path);
     return page;
   }
-
-  async function gql(token: string, query: string, variables: Record<string, unknown>) {
-    const r = await t.gql(query, variables, token);
-    expect(r.body.errors).toBeUndefined();
-    const payload = Object.values(r.body.data)[0] as any;
-    expect(payload.userErrors ?? []).toEqual([]);
-    return payload;
-  }
-  const CREATE = 'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
-  const RELEASE = 'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
-  const SHARE = 'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
+  const gql = (token: string, query: string, variables: Record<string, unknown>) => c.gql(token, query, variables);
   const LIST = 'mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id } userErrors { code message } } }';
   const REVIEW = 'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';
 
@@ -107,7 +80,6 @@ describe('console: connector details and long lists', () => {
   it('the version history reads past its first page, and compares a version from the second page with the latest', async () => {
     const token = await t.token('hist', 'ADMIN', 'hugo');
     const { connector } = await gql(token, CREATE, { input: { title: 'Long history', code: validCode({ title: 'Long history' }), note: 'v1' } });
-    const UPDATE = 'mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { latestVersion } userErrors { code message } } }';
     for (let v = 2; v <= 27; v++) await gql(token, UPDATE, { input: { id: connector.id, note: `v${v}` } });
     // Version 27's code differs from version 1's by one action.
     await gql(token, UPDATE, { input: { id: connector.id, code: validCode({ title: 'Long history', actions: ['search_records'] }), note: 'v28' } });

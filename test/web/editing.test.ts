@@ -1,58 +1,28 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ensureConsoleBuilt, expectAccessible, launchBrowser, screenshot } from './browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { expectAccessible, screenshot } from './browser.js';
+import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE, setCode, startConsole, type Console } from './harness.js';
 
 // The tricky views in a real browser: a stale save offered as a diff, and merge conflicts of an
 // update from the parent resolved by choosing a side.
 describe('console: stale saves and merge conflicts', () => {
+  let c: Console;
   let t: TestServer;
-  let browser: Browser;
-  let base: string;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    t = await startTestServer('pglite');
-    base = t.server.url;
-    browser = await launchBrowser();
+    c = await startConsole();
+    t = c.t;
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => c?.close());
 
   async function signedIn(token: string, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(base + '/');
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await page.goto(base + path);
+    const page = await c.signedIn(token);
+    await page.goto(c.base + path);
     return page;
   }
-
-  async function setCode(page: Page, code: string) {
-    await page.getByRole('textbox', { name: /code/i }).click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText(code);
-  }
-
-  async function gql(token: string, query: string, variables: Record<string, unknown>) {
-    const r = await t.gql(query, variables, token);
-    expect(r.body.errors).toBeUndefined();
-    const payload = Object.values(r.body.data)[0] as any;
-    expect(payload.userErrors ?? []).toEqual([]);
-    return payload;
-  }
-  const CREATE = 'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
-  const UPDATE = 'mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }';
-  const RELEASE = 'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
-  const SHARE = 'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
-  const LINK = 'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
-  const INSTALL = 'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
+  const gql = (token: string, query: string, variables: Record<string, unknown>) => c.gql(token, query, variables);
 
   it('a save on top of a version someone else replaced is refused and shown as a diff', async () => {
     const token = await t.token('acme', 'ADMIN', 'alice');

@@ -1,28 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { startServerProcess } from '../helpers/processes.js';
 import { sseSubscribe } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
 
-const BIN = new URL('../../bin/connector-registry.js', import.meta.url).pathname;
-
 /** A real gateway process, as `npm start` runs it; resolves with its GraphQL URL. */
-function startProcess(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('node', [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/\S+\/graphql)/.exec(out);
-      if (m) resolve({ url: m[1], child });
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
+const startProcess = (env: NodeJS.ProcessEnv) => startServerProcess({ ...process.env, ...env });
 
 async function gql(url: string, query: string, variables: Record<string, unknown>, token: string) {
   const res = await fetch(url, {

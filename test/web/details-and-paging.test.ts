@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
 import type { TestServer } from '../helpers/server.js';
@@ -17,11 +16,7 @@ describe('console: connector details and long lists', () => {
   }, 300_000);
   afterAll(() => c?.close());
 
-  async function signedIn(token: string, path = '/'): Promise<Page> {
-    const page = await c.signedIn(token);
-    if (path !== '/') await page.goto(c.base + path);
-    return page;
-  }
+  const signedIn = (token: string, path?: string) => c.signedIn(token, { path });
   const gql = (token: string, query: string, variables: Record<string, unknown>) => c.gql(token, query, variables);
   const LIST = 'mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id } userErrors { code message } } }';
   const REVIEW = 'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';

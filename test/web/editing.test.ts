@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import type { TestServer } from '../helpers/server.js';
@@ -17,11 +16,7 @@ describe('console: stale saves and merge conflicts', () => {
   }, 300_000);
   afterAll(() => c?.close());
 
-  async function signedIn(token: string, path: string): Promise<Page> {
-    const page = await c.signedIn(token);
-    await page.goto(c.base + path);
-    return page;
-  }
+  const signedIn = (token: string, path: string) => c.signedIn(token, { path });
   const gql = (token: string, query: string, variables: Record<string, unknown>) => c.gql(token, query, variables);
 
   it('a save on top of a version someone else replaced is refused and shown as a diff', async () => {

@@ -12,8 +12,8 @@ export interface Console {
   t: TestServer;
   base: string;
   browser: Browser;
-  /** A fresh browser context signed in with `token` (pasted on the sign-in page). */
-  signedIn(token: string, opts?: { clipboard?: boolean }): Promise<Page>;
+  /** A fresh browser context signed in with `token` (pasted on the sign-in page), then at `path` if given. */
+  signedIn(token: string, opts?: { clipboard?: boolean; path?: string }): Promise<Page>;
   /** A GraphQL call that must succeed without userErrors; answers the mutation's payload. */
   gql(token: string, query: string, variables?: Record<string, unknown>): Promise<any>;
   close(): Promise<void>;
@@ -41,6 +41,7 @@ export async function startConsole(overrides: Partial<Config> = {}): Promise<Con
       await page.getByLabel('API token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      if (opts.path) await page.goto(base + opts.path);
       return page;
     },
     async gql(token, query, variables = {}) {

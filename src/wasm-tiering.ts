@@ -7,4 +7,4 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-if (process.env.WASM_TIER_UP !== 'true') setFlagsFromString('--liftoff-only');
+setFlagsFromString('--liftoff-only');

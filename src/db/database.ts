@@ -1,10 +1,10 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
-import type { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { withLargeValues } from './large-values.js';
 import { migrate, type MigrateResult } from './migrator.js';
-import { pgliteSql, pgSql, type Sql } from './sql.js';
+import { pgSql, type Sql } from './sql.js';
 
 export type { PrismaClient };
 
@@ -28,7 +28,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function prismaWith(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void) {
+function prismaWith(adapter: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql: string) => void) {
   const prisma = new PrismaClient({
     adapter,
     log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
@@ -92,24 +92,19 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
   const dataDir = opts.dataDir ?? 'memory://';
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+  const { startPGliteThread } = await import('./pglite-thread.js');
   const unlock = dataDir.startsWith('memory://') ? async () => {} : await lockDataDir(dataDir, opts.lockWaitMs);
-  const lite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] }).catch(async (error: unknown) => {
+  const lite = await startPGliteThread(dataDir, PGLITE_SETTINGS).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });
-  const prisma = prismaWith(withLargeValues(new PrismaPGlite(lite)), opts.onQuery);
+  const prisma = prismaWith(withLargeValues(lite.adapter), opts.onQuery);
   return {
     kind: 'pglite',
     prisma,
-    sql: counted(pgliteSql(lite), opts.onQuery),
-    migrate: () => migrate(pgliteSql(lite)),
-    async listen(channel, onPayload) {
-      const unlisten = await lite.listen(channel, onPayload);
-      return async () => {
-        if (!lite.closed) await unlisten();
-      };
-    },
+    sql: counted(lite.sql, opts.onQuery),
+    migrate: () => migrate(lite.sql),
+    listen: (channel, onPayload) => lite.listen(channel, onPayload),
     async close() {
       await prisma.$disconnect();
       await lite.close();

@@ -1,30 +1,14 @@
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 /**
- * The little raw SQL the registry needs outside Prisma (migrations, schema checks), over
- * either driver. Scripts with many statements go through here because Prisma's raw queries
- * are single prepared statements.
+ * The little raw SQL the registry needs outside Prisma (migrations, schema checks), over either
+ * driver (PGlite's is in pglite-thread.ts). Scripts with many statements go through here because
+ * Prisma's raw queries are single prepared statements.
  */
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   exec(script: string): Promise<void>;
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
-}
-
-export function pgliteSql(db: PGlite | { query: PGlite['query']; exec: PGlite['exec'] }): Sql {
-  return {
-    async query<T>(text: string, params: unknown[] = []) {
-      return (await db.query<T>(text, params)).rows;
-    },
-    async exec(script) {
-      await db.exec(script);
-    },
-    transaction(fn) {
-      if (!(db instanceof PGlite)) throw new Error('nested transactions are not supported');
-      return db.transaction((tx) => fn(pgliteSql(tx)));
-    },
-  };
 }
 
 export function pgSql(pool: pg.Pool | pg.PoolClient): Sql {

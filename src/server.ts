@@ -9,6 +9,7 @@ import type { RegistryPubSub } from './graphql/context.js';
 import { createLibraryCache, LIBRARY_TOPIC } from './graphql/library-cache.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
+import { parseJsonBody } from './http/json-body.js';
 import { allowMethods, authenticateRequest, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
@@ -54,7 +55,7 @@ function withBody(raw: Request, bytes: ArrayBuffer): Request {
   const fetchBody = () => new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
   return Object.create(raw, {
     text: { value: text },
-    json: { value: () => text().then(JSON.parse) },
+    json: { value: () => parseJsonBody(bytes) },
     arrayBuffer: { value: () => Promise.resolve(bytes.slice(0)) },
     bytes: { value: () => Promise.resolve(new Uint8Array(bytes.slice(0))) },
     blob: { value: () => fetchBody().blob() },

@@ -7,7 +7,6 @@ import type { Connector } from '../generated/prisma/client.js';
 import { requireSourceViewer } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, VersionConflictError } from './errors.js';
-import { codeDigest } from './digest.js';
 import { checkConnectorFields, type ConnectorFields } from './input.js';
 import { libraryChanged } from './community.js';
 import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
@@ -55,25 +54,26 @@ export interface NewVersion {
  * through Prisma's query compiler and back (another 0.7-1.4 s).
  */
 export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
-  const { diagnostics, hasErrors, actions, triggers, structure } = v.analysis;
-  const large = [v.code, JSON.stringify(diagnostics), JSON.stringify(structure ?? null)];
+  const { diagnostics, hasErrors, actions, triggers, structureJson, codeSha256 } = v.analysis;
+  const large = [v.code, JSON.stringify(diagnostics), structureJson];
   await withHeldValues(large, ([code, diagnosticsJson, structureJson]) => tx.$executeRaw`
     INSERT INTO connector_versions
       (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
     VALUES
-      (${v.connectorId}, ${v.number}, ${v.createdById}, ${v.note ?? null}, ${code}, ${Buffer.byteLength(v.code, 'utf8')}, ${codeDigest(v.code)},
+      (${v.connectorId}, ${v.number}, ${v.createdById}, ${v.note ?? null}, ${code}, ${Buffer.byteLength(v.code, 'utf8')}, ${codeSha256},
        ${diagnosticsJson}::jsonb, ${hasErrors}, ${actions}::text[], ${triggers}::text[], NULLIF(${structureJson}::jsonb, 'null'::jsonb),
        ${v.releasedAt ?? null}::timestamp(3), ${v.releasedById ?? null})`);
 }
 
 /** A stored version's analysis, for a new version with the same code. */
-export function storedAnalysis(v: { diagnostics: unknown; hasErrors: boolean; actions: string[]; triggers: string[]; structure: unknown }): StoredAnalysis {
+export function storedAnalysis(v: { diagnostics: unknown; hasErrors: boolean; actions: string[]; triggers: string[]; structure: unknown; codeSha256: string }): StoredAnalysis {
   return {
     diagnostics: v.diagnostics as CodeAnalysis['diagnostics'],
     hasErrors: v.hasErrors,
     actions: v.actions,
     triggers: v.triggers,
-    structure: (v.structure ?? null) as CodeAnalysis['structure'],
+    structureJson: JSON.stringify(v.structure ?? null),
+    codeSha256: v.codeSha256,
   };
 }
 
@@ -137,7 +137,7 @@ export async function createConnector(ctx: DomainContext, input: CreateConnector
       action: 'CONNECTOR_CREATE',
       workspaceId: actor.workspaceId,
       target: { type: 'Connector', id: created.id },
-      after: { ...connectorSnapshot(created), latestVersion: 1, note: fields.note ?? null, codeSha256: codeDigest(fields.code!) },
+      after: { ...connectorSnapshot(created), latestVersion: 1, note: fields.note ?? null, codeSha256: analysis.codeSha256 },
     });
     return created;
   });
@@ -188,16 +188,16 @@ export async function updateConnector(
     if (fields.code !== undefined || fields.note !== undefined) {
       const latest = await tx.connectorVersion.findUniqueOrThrow({
         where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
-        select: { code: true, note: true, diagnostics: true, hasErrors: true, actions: true, triggers: true, structure: true },
+        select: { code: true, note: true, diagnostics: true, hasErrors: true, actions: true, triggers: true, structure: true, codeSha256: true },
       });
       const code = fields.code ?? latest.code;
       const note = fields.note !== undefined ? fields.note : latest.note;
       if (code !== latest.code || note !== latest.note) {
         const analysed: StoredAnalysis = analysis ?? storedAnalysis(latest);
-        before = { ...before, note: latest.note, codeSha256: codeDigest(latest.code) };
+        before = { ...before, note: latest.note, codeSha256: latest.codeSha256 };
         // The metadata changes ride on the version's own update of the connector row.
         row = (await appendVersionReturning(tx, id, locked, { code, note, analysis: analysed, memberId: actor.memberId }, meta)).connector;
-        after = { ...after, latestVersion: locked.latestVersion, note, codeSha256: codeDigest(code) };
+        after = { ...after, latestVersion: locked.latestVersion, note, codeSha256: analysed.codeSha256 };
         made = locked.latestVersion;
       }
     }

@@ -4,7 +4,6 @@ import type { DefinitionChanges } from '../code/compare.js';
 import type { Connector } from '../generated/prisma/client.js';
 import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
 import { audit } from './audit.js';
-import { codeDigest } from './digest.js';
 import { publishEvents, type LifecycleEvent } from './events.js';
 import { canViewSource } from './access.js';
 import { requireActor, requireWriter, type DomainContext } from './context.js';
@@ -48,7 +47,7 @@ export async function restoreVersion(
       workspaceId: actor.workspaceId,
       target: { type: 'Connector', id: connectorId },
       before,
-      after: { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, restoredFrom: number, note, codeSha256: codeDigest(old.code) },
+      after: { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, restoredFrom: number, note, codeSha256: analysis.codeSha256 },
     });
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });

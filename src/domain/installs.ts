@@ -10,7 +10,6 @@ import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { readTakenUpdates } from './notifications.js';
 import { offeredVersion } from './rollout.js';
 import { audit } from './audit.js';
-import { codeDigest } from './digest.js';
 import { toGlobalId } from './global-id.js';
 import { activeLinkByToken, claimLinkUse } from './sharing.js';
 
@@ -142,20 +141,20 @@ export async function updateFromParent(ctx: DomainContext, connectorId: number, 
   const events: LifecycleEvent[] = [];
   const updated = await ctx.prisma.$transaction(async (tx) => {
     const locked = await lockConnector(tx, connectorId, actor.workspaceId);
-    const ours = await tx.connectorVersion.findUniqueOrThrow({ where: { connectorId_number: { connectorId, number: locked.latestVersion } }, select: { code: true } });
+    const ours = await tx.connectorVersion.findUniqueOrThrow({ where: { connectorId_number: { connectorId, number: locked.latestVersion } }, select: { code: true, codeSha256: true } });
     const merged = mergeCode(base.code, ours.code, theirs.code, opts.resolve);
     if (merged.code === null) throw new MergeConflictError(merged.conflicts);
     const fastForward = merged.code === theirs.code;
     const note = fastForward ? theirs.note : `Merged version ${target} of the parent${theirs.note ? `: ${theirs.note}` : ''}`;
     const analysis = await analyzeCode(merged.code);
-    const before = { latestVersion: locked.latestVersion, baseVersion: install.baseVersion, codeSha256: codeDigest(ours.code) };
+    const before = { latestVersion: locked.latestVersion, baseVersion: install.baseVersion, codeSha256: ours.codeSha256 };
     await appendVersion(tx, connectorId, locked, { code: merged.code, note, analysis, memberId: actor.memberId });
     await audit(tx, ctx, {
       action: 'UPDATE_FROM_PARENT',
       workspaceId: actor.workspaceId,
       target: { type: 'Connector', id: connectorId },
       before,
-      after: { latestVersion: locked.latestVersion, baseVersion: target, codeSha256: codeDigest(merged.code), merged: !fastForward, resolve: opts.resolve ?? null },
+      after: { latestVersion: locked.latestVersion, baseVersion: target, codeSha256: analysis.codeSha256, merged: !fastForward, resolve: opts.resolve ?? null },
     });
     events.push(...locked.events);
     await tx.install.update({ where: { id: install.id }, data: { baseVersion: target, baseSha256: theirs.codeSha256, updatedAt: new Date() } });

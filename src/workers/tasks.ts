@@ -5,10 +5,11 @@
  */
 import { analyzeConnectorCode, storedPart, type StoredAnalysis } from '../code/analyze.js';
 import { compareCode, type CodeComparison } from '../code/compare.js';
+import { codeDigest } from '../domain/digest.js';
 import { generateSchemaFromCsv, generateSchemaFromJson, SampleError, type SchemaField } from '../schema-gen/index.js';
 
 export async function analyze(code: string): Promise<StoredAnalysis> {
-  return storedPart(await analyzeConnectorCode(code));
+  return storedPart(await analyzeConnectorCode(code), codeDigest(code));
 }
 
 export function compare(arg: { from: string; to: string; labels: [string, string] }): Promise<CodeComparison> {
@@ -25,6 +26,17 @@ export function schema(arg: { format: 'JSON' | 'CSV'; sample: string; colSep: st
   } catch (error) {
     if (!(error instanceof SampleError)) throw error;
     return { error: { reason: error.reason, message: error.message, line: error.line, column: error.column, field: error.field } };
+  }
+}
+
+export type JsonOutcome = { value: unknown } | { error: { message: string } };
+
+/** A request body's JSON (UTF-8 already checked). A syntax error comes back as a value, with JSON.parse's message. */
+export function json(bytes: Uint8Array): JsonOutcome {
+  try {
+    return { value: JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) };
+  } catch (error) {
+    return { error: { message: (error as Error).message } };
   }
 }
 

@@ -77,8 +77,9 @@ export async function startPGliteThread(dataDir: string, settings: string[]): Pr
     worker.once('message', (m: Reply) => {
       worker.unref();
       worker.off('error', reject);
-      if ('ready' in m) resolve(m.ready);
-      else reject('failed' in m ? toError(m.failed) : new Error('The database thread did not start.'));
+      if ('ready' in m) return resolve(m.ready);
+      void worker.terminate();
+      reject('failed' in m ? toError(m.failed) : new Error('The database thread did not start.'));
     });
   });
 

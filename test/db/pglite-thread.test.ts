@@ -1,23 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
-
-/** A 5 ms timer that cannot fire shows the event loop is blocked; the longest gap while `work` runs. */
-async function longestStallDuring(work: () => Promise<unknown>): Promise<{ took: number; longestStall: number }> {
-  let last = performance.now();
-  let longestStall = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longestStall = Math.max(longestStall, now - last);
-    last = now;
-  }, 5);
-  const started = performance.now();
-  try {
-    await work();
-    return { took: performance.now() - started, longestStall };
-  } finally {
-    clearInterval(timer);
-  }
-}
+import { stallDuring } from '../helpers/stalls.js';
 
 describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
   let db: Database;
@@ -31,7 +14,7 @@ describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
 
   it('keeps the event loop turning while PostgreSQL stores and reads back 20 MB', async () => {
     const big = 'x'.repeat(20 * 1024 * 1024);
-    const { took, longestStall } = await longestStallDuring(async () => {
+    const { took, longestStall } = await stallDuring(async () => {
       await db.sql.exec('CREATE TEMP TABLE big (v text)');
       await db.sql.query('INSERT INTO big VALUES ($1)', [big]);
       const [row] = await db.sql.query<{ n: number }>('SELECT length(v) AS n FROM big');

@@ -4,29 +4,9 @@ import { generateConnector } from '../code/generate.js';
 import { CREATE, UPDATE } from '../graphql/ops.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { stallDuring } from '../helpers/stalls.js';
 
 const [backend] = await backends();
-
-/**
- * The server runs in this process: a 5 ms timer that cannot fire shows the event loop is blocked.
- * Returns the request's own duration and the longest gap between timer ticks while it ran.
- */
-async function stallDuring<T>(work: () => Promise<T>): Promise<{ result: T; took: number; longestStall: number }> {
-  let last = performance.now();
-  let longestStall = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longestStall = Math.max(longestStall, now - last);
-    last = now;
-  }, 5);
-  const started = performance.now();
-  try {
-    const result = await work();
-    return { result, took: performance.now() - started, longestStall };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 describe(`large diffs and samples are worked on off the event loop (${backend})`, () => {
   let t: TestServer;

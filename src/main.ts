@@ -1,4 +1,4 @@
-import './wasm-tiering.js';
+import './runtime.js';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { SingleBar } from 'cli-progress';

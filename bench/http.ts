@@ -211,7 +211,8 @@ async function scenario(kind: 'postgres' | 'pglite') {
       write: { url: `http://127.0.0.1:${port + 1}/write`, body: floorWrite, ok: graphqlOk('latestVersion') },
     });
     if (kind === 'postgres') {
-      const peer = await start('node', ['bench/peer/server.cjs', url!, String(port + 2)], {}, /postgraphile on/);
+      // In production mode, as the registry's entry point runs by default (graphql-js skips its development checks).
+      const peer = await start('node', ['bench/peer/server.cjs', url!, String(port + 2)], { NODE_ENV: 'production' }, /postgraphile on/);
       targets.push({ name: 'postgraphile', child: peer, read: { url: `http://127.0.0.1:${port + 2}/graphql`, body: () => JSON.stringify({ query: PEER_READ }), ok: graphqlOk('connectorVersionsByConnectorId') } });
       const check = await fetch(`http://127.0.0.1:${port + 2}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PEER_READ }) });
       const checked = (await check.json()) as { errors?: unknown };

@@ -1,4 +1,4 @@
-import { MAX_DIAGNOSTICS, type Diagnostic } from '../code/analyze.js';
+import { MAX_DIAGNOSTICS, type Diagnostic } from '../../code/analyze.js';
 import {
   connectorSearchWhere,
   createConnector,
@@ -6,16 +6,16 @@ import {
   releaseConnector,
   shareConnector,
   updateConnector,
-} from '../domain/connectors.js';
-import { canViewSource } from '../domain/access.js';
-import { requireActor } from '../domain/context.js';
-import { LIMITS } from '../domain/limits.js';
-import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
-import { logoPath } from '../domain/logos.js';
-import { builder } from './builder.js';
+} from '../../domain/connectors.js';
+import { canViewSource } from '../../domain/access.js';
+import { requireActor } from '../../domain/context.js';
+import { LIMITS } from '../../domain/limits.js';
+import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
+import { logoPath } from '../../domain/logos.js';
+import { builder } from '../builder.js';
 import { connectorPayload, payloadType } from './errors.js';
-import { parseGlobalId } from './ids.js';
-import { dbId, idKeyset, namedConnection } from './connections.js';
+import { parseGlobalId } from '../ids.js';
+import { dbId, idKeyset, namedConnection } from '../connections.js';
 
 export const RoleEnum = builder.enumType('Role', {
   description: 'What a workspace member may do.',
@@ -27,7 +27,7 @@ export const RoleEnum = builder.enumType('Role', {
 });
 
 /** The caller's workspace, or -1 (matches nothing) for callers outside workspaces. */
-export function workspaceOf(ctx: { actor: import('../domain/context.js').Principal | null }): number {
+export function workspaceOf(ctx: { actor: import('../../domain/context.js').Principal | null }): number {
   return ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : -1;
 }
 

@@ -1,8 +1,8 @@
-import type { Principal } from '../domain/context.js';
-import { canViewSource } from '../domain/access.js';
-import { builder } from './builder.js';
-import { dbId } from './connections.js';
-import { workspaceOf } from './connector.js';
+import type { Principal } from '../../domain/context.js';
+import { canViewSource } from '../../domain/access.js';
+import { builder } from '../builder.js';
+import { dbId } from '../connections.js';
+import { workspaceOf } from './connectors.js';
 
 export const WorkspaceNode = builder.prismaNode('Workspace', {
   description: 'A tenant: it owns connectors, members, installs and webhooks.',

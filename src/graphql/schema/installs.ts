@@ -1,17 +1,17 @@
 import { GraphQLError } from 'graphql';
-import { requireActor } from '../domain/context.js';
-import { InvalidInputError, MergeConflictError } from '../domain/errors.js';
-import { installConnector, updateFromParent } from '../domain/installs.js';
-import { offeredAmong } from '../domain/rollout.js';
-import { markNotificationsRead, notificationsWhere, notificationTopic } from '../domain/notifications.js';
-import { builder } from './builder.js';
-import { ConnectorNode } from './connector.js';
+import { requireActor } from '../../domain/context.js';
+import { InvalidInputError, MergeConflictError } from '../../domain/errors.js';
+import { installConnector, updateFromParent } from '../../domain/installs.js';
+import { offeredAmong } from '../../domain/rollout.js';
+import { markNotificationsRead, notificationsWhere, notificationTopic } from '../../domain/notifications.js';
+import { builder } from '../builder.js';
+import { ConnectorNode } from './connectors.js';
 import { connectorPayload, payloadType } from './errors.js';
-import type { MergeConflict } from '../code/merge.js';
-import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
-import { parseGlobalId } from './ids.js';
-import { dbId, namedConnection } from './connections.js';
-import { workspaceOf } from './connector.js';
+import type { MergeConflict } from '../../code/merge.js';
+import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
+import { parseGlobalId } from '../ids.js';
+import { dbId, namedConnection } from '../connections.js';
+import { workspaceOf } from './connectors.js';
 import { SharedConnectorRef } from './sharing.js';
 
 const InstallSourceEnum = builder.enumType('InstallSource', {

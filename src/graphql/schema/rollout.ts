@@ -1,18 +1,18 @@
-import { classifyChange, type Change, type ChangeReport } from '../code/compat.js';
-import type { CodeStructure } from '../code/structure.js';
-import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../domain/connectors.js';
-import { canViewWebhookTargets } from '../domain/access.js';
-import { requireActor } from '../domain/context.js';
-import { EVENT_TYPES, eventTopic, publicEventData, type EventType, type LifecycleEvent } from '../domain/events.js';
-import { registerWebhook, removeWebhook, webhooksWhere } from '../domain/webhooks.js';
+import { classifyChange, type Change, type ChangeReport } from '../../code/compat.js';
+import type { CodeStructure } from '../../code/structure.js';
+import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../../domain/connectors.js';
+import { canViewWebhookTargets } from '../../domain/access.js';
+import { requireActor } from '../../domain/context.js';
+import { EVENT_TYPES, eventTopic, publicEventData, type EventType, type LifecycleEvent } from '../../domain/events.js';
+import { registerWebhook, removeWebhook, webhooksWhere } from '../../domain/webhooks.js';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
-import { countVersionStats, MAX_STAT_DAYS, versionStatById, versionStatsPage, windowStart, type VersionStat, type VersionStatDay } from '../domain/version-stats.js';
-import { builder } from './builder.js';
-import { ConnectorNode } from './connector.js';
+import { countVersionStats, MAX_STAT_DAYS, versionStatById, versionStatsPage, windowStart, type VersionStat, type VersionStatDay } from '../../domain/version-stats.js';
+import { builder } from '../builder.js';
+import { ConnectorNode } from './connectors.js';
 import { connectorPayload, payloadType } from './errors.js';
-import { parseGlobalId } from './ids.js';
-import { dbId, namedConnection } from './connections.js';
-import { workspaceOf } from './connector.js';
+import { parseGlobalId } from '../ids.js';
+import { dbId, namedConnection } from '../connections.js';
+import { workspaceOf } from './connectors.js';
 
 const ChangeLevelEnum = builder.enumType('ChangeLevel', {
   description: 'How much a change between versions matters to installers.',
@@ -44,7 +44,7 @@ export const ChangeReportRef = builder.objectRef<ChangeReport>('ChangeReport').i
 });
 
 /** The stored structures of two versions of one connector, classified. */
-async function classify(ctx: { prisma: import('../db/database.js').PrismaClient }, connectorId: number, from: number | null, to: number): Promise<ChangeReport> {
+async function classify(ctx: { prisma: import('../../db/database.js').PrismaClient }, connectorId: number, from: number | null, to: number): Promise<ChangeReport> {
   const rows = await ctx.prisma.connectorVersion.findMany({
     where: { connectorId, number: { in: from == null ? [to] : [from, to] } },
     select: { number: true, structure: true },
@@ -282,7 +282,7 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   registerWebhook: t.field({
-    type: payloadType<{ secret: string; webhook: import('../generated/prisma/client.js').Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
+    type: payloadType<{ secret: string; webhook: import('../../generated/prisma/client.js').Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
       secret: f.string({ nullable: true, description: 'The HMAC key for X-Registry-Signature: shown this once. Null when refused.', resolve: (p) => p.secret ?? null }),
       webhook: f.field({ type: WebhookNode, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
     })),

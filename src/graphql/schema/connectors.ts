@@ -113,6 +113,14 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
 
 export const VersionConnection = namedConnection(VersionNode, 'Version', 'versions');
 
+/*
+ * Connector's own fields are here; other areas add theirs with `builder.prismaObjectFields('Connector')`:
+ *   sharing.ts        (shareLink, shareLinks)           community.ts     (listing, installCount)
+ *   installs.ts       (installedFrom)                   history.ts       (diff)
+ *   rollout.ts        (rollout, sharePreview)           version-stats.ts (versionStats)
+ * rollout.ts also adds deprecation and yank fields to ConnectorVersion (`Version` above).
+ * `grep -rn "ObjectFields('Connector" src/graphql` lists them.
+ */
 export const ConnectorNode = builder.prismaNode('Connector', {
   description: 'A custom connector of your workspace, with its versions.',
   id: { field: 'id' },

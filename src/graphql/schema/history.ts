@@ -3,7 +3,7 @@ import { builder } from '../builder.js';
 import { ConnectorNode } from './connectors.js';
 import { connectorPayload } from './errors.js';
 import { parseGlobalId } from '../ids.js';
-import { ChangeReportRef } from './rollout.js';
+import { ChangeReportRef } from './change-reports.js';
 
 const DefinitionChangesRef = builder.objectRef<VersionDiff['actions']>('DefinitionChanges').implement({
   description: 'Actions or triggers added, removed and changed between two versions.',

@@ -1,5 +1,8 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.js';
+// The schema's index: one file per domain area (src/domain/<area>.ts), each holding its object
+// types, queries and mutations; src/graphql/builder.ts holds the builder, plugins/ the Pothos and
+// Envelop plugins. A new area is a new file here plus its import below.
 import './scalars.js';
 import './errors.js';
 import './connectors.js';
@@ -10,6 +13,11 @@ import './history.js';
 import './manifests.js';
 import './schema-gen.js';
 import './rollout.js';
+import './version-stats.js';
+import './change-reports.js';
+import './notifications.js';
+import './events.js';
+import './webhooks.js';
 import './audit.js';
 import './oem.js';
 import './workspaces.js';

@@ -17,31 +17,10 @@ import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { dbId, idKeyset, namedConnection } from '../connections.js';
 
-export const RoleEnum = builder.enumType('Role', {
-  description: 'What a workspace member may do.',
-  values: {
-    ADMIN: { description: 'Everything in the workspace: connectors, sharing, installs, webhooks.' },
-    DEVELOPER: { description: 'Writes connectors, shares and installs them; reads source code.' },
-    OPERATOR: { description: 'Read-only; cannot read the source of connectors shared by others.' },
-  } as const,
-});
-
 /** The caller's workspace, or -1 (matches nothing) for callers outside workspaces. */
 export function workspaceOf(ctx: { actor: import('../../domain/context.js').Principal | null }): number {
   return ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : -1;
 }
-
-export const MemberNode = builder.prismaNode('Member', {
-  description: 'Someone (or an API client) acting in a workspace.',
-  id: { field: 'id', description: 'Global ID of the member.' },
-  nullable: true,
-  // node(id): members of your own workspace only.
-  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
-  fields: (t) => ({
-    handle: t.exposeString('handle', { description: 'Their name in the workspace (unique there).' }),
-    role: t.field({ type: RoleEnum, description: 'What they may do.', resolve: (m) => m.role }),
-  }),
-});
 
 const DiagnosticSeverityEnum = builder.enumType('DiagnosticSeverity', {
   description: 'How bad a finding is.',

@@ -2,7 +2,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { withLargeValues } from './large-values.js';
+import { largeValues } from './large-values.js';
 import { migrate, type MigrateResult } from './migrator.js';
 import { pgSql, type Sql } from './sql.js';
 
@@ -28,9 +28,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function prismaWith(adapter: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql: string) => void) {
+function prismaWith(factory: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql: string) => void) {
+  // Large values (10 MB of code) pass by the driver adapter, past Prisma (large-values.ts).
+  const large = largeValues();
   const prisma = new PrismaClient({
-    adapter,
+    adapter: large.wrap(factory),
     log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
     // Prisma's defaults (2 s to start a transaction, 5 s to finish it) fail writes of 10 MB code
     // when a few arrive at once (PGlite runs one transaction at a time): the losers came back as
@@ -38,7 +40,7 @@ function prismaWith(adapter: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql:
     transactionOptions: { maxWait: 30_000, timeout: 60_000 },
   });
   if (onQuery) (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string }) => void): void }).$on('query', (ev) => onQuery(ev.query));
-  return prisma;
+  return large.attach(prisma);
 }
 
 /**
@@ -71,7 +73,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle client that errors (server restart) must not take the process down.
     pool.on('error', () => {});
-    const prisma = prismaWith(withLargeValues(new PrismaPg(pool)), opts.onQuery);
+    const prisma = prismaWith(new PrismaPg(pool), opts.onQuery);
     return {
       kind: 'postgres',
       prisma,
@@ -98,7 +100,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     await unlock();
     throw error;
   });
-  const prisma = prismaWith(withLargeValues(lite.adapter), opts.onQuery);
+  const prisma = prismaWith(lite.adapter, opts.onQuery);
   return {
     kind: 'pglite',
     prisma,

@@ -4,12 +4,10 @@ import {
   createConnector,
   findConnector,
   releaseConnector,
-  shareConnector,
   updateConnector,
 } from '../../domain/connectors.js';
+import { shareConnector } from '../../domain/rollout.js';
 import { canViewSource } from '../../domain/access.js';
-import { requireActor } from '../../domain/context.js';
-import { LIMITS } from '../../domain/limits.js';
 import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
 import { logoPath } from '../../domain/logos.js';
 import { builder } from '../builder.js';

@@ -7,7 +7,7 @@ import { connectorPayload, payloadType } from './errors.js';
 import type { MergeConflict } from '../../code/merge.js';
 import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
 import { parseGlobalId } from '../ids.js';
-import { dbId, namedConnection } from '../connections.js';
+import { dbId } from '../connections.js';
 import { workspaceOf } from './connectors.js';
 import { SharedConnectorRef } from './sharing.js';
 

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { requireActor } from '../../domain/context.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { markNotificationsRead, notificationsWhere, notificationTopic } from '../../domain/notifications.js';
+import { notificationTopic } from '../../domain/events.js';
+import { markNotificationsRead, notificationsWhere } from '../../domain/notifications.js';
 import { builder } from '../builder.js';
 import { dbId, namedConnection } from '../connections.js';
 import { parseGlobalId } from '../ids.js';

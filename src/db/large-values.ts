@@ -57,7 +57,8 @@ function swap(held: Held, query: SqlQuery): SqlQuery {
     if (typeof arg === 'string' && arg.startsWith(PREFIX)) {
       const value = held.get(arg);
       if (value === undefined) throw new Error('A large query parameter is not held for this database (or was used after it was let go).');
-      (args ??= [...query.args])[i] = value;
+      args ??= [...query.args];
+      args[i] = value;
     }
   });
   return args ? { ...query, args } : query;

@@ -2,8 +2,21 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { requireWriter } from './access.js';
 import { audit, type AuditRecord } from './audit.js';
 import { lockConnector, type Locked, type Tx } from './connector-store.js';
-import { requireActor, requireReviewer, type Actor, type DomainContext, type ReviewerActor } from './context.js';
-import { emitEvents, libraryChanged, publishEvents, publishNotifications, type LifecycleEvent, type Notified } from './events.js';
+import {
+  requireActor,
+  requireReviewer,
+  type Actor,
+  type DomainContext,
+  type ReviewerActor,
+} from './context.js';
+import {
+  emitEvents,
+  libraryChanged,
+  publishEvents,
+  publishNotifications,
+  type LifecycleEvent,
+  type Notified,
+} from './events.js';
 
 /**
  * The one shape of every state change:
@@ -35,7 +48,10 @@ export interface CommandScope<A> {
 
 export interface Command<A> {
   actor: A;
-  run<T>(work: (scope: CommandScope<A>) => Promise<T>, options?: { timeout?: number; maxWait?: number }): Promise<T>;
+  run<T>(
+    work: (scope: CommandScope<A>) => Promise<T>,
+    options?: { timeout?: number; maxWait?: number },
+  ): Promise<T>;
 }
 
 /** A command by `actor` (already authorized). */
@@ -56,14 +72,20 @@ export function command<A extends Actor | ReviewerActor>(ctx: DomainContext, act
             locked.events = events;
             return locked;
           },
-          audit: (entry) => audit(tx, ctx, { ...entry, workspaceId: entry.workspaceId === undefined ? workspaceOf(actor) : entry.workspaceId }),
+          audit: (entry) =>
+            audit(tx, ctx, {
+              ...entry,
+              workspaceId: entry.workspaceId === undefined ? workspaceOf(actor) : entry.workspaceId,
+            }),
           async emit(...more) {
             events.push(...more);
             await emitEvents(tx, more);
           },
           published: (more) => void events.push(...more),
           notify: (more) => void notified.push(...more),
-          libraryChanged: () => void (library = true),
+          libraryChanged: () => {
+            library = true;
+          },
         };
         return work(scope);
       }, options);

@@ -42,11 +42,22 @@ describe('import circles', () => {
   it('would see one: `.js` specifiers of TypeScript files, type-only imports included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'circles-'));
     try {
-      writeFileSync(join(dir, 'context.ts'), "import { WRITERS } from './access.js';\nexport interface Principal { role: string }\nexport const ok = WRITERS.size;\n");
-      writeFileSync(join(dir, 'access.ts'), "import type { Principal } from './context.js';\nexport const WRITERS = new Set<Principal['role']>();\n");
-      writeFileSync(join(dir, 'leaf.ts'), "import { ok } from './context.js';\nexport const leaf = ok;\n");
+      writeFileSync(
+        join(dir, 'context.ts'),
+        "import { WRITERS } from './access.js';\nexport interface Principal { role: string }\nexport const ok = WRITERS.size;\n",
+      );
+      writeFileSync(
+        join(dir, 'access.ts'),
+        "import type { Principal } from './context.js';\nexport const WRITERS = new Set<Principal['role']>();\n",
+      );
+      writeFileSync(
+        join(dir, 'leaf.ts'),
+        "import { ok } from './context.js';\nexport const leaf = ok;\n",
+      );
       const circles = await circlesIn([join(dir, 'leaf.ts')], dir);
-      expect(circles.map((c) => c.map((f) => f.replace(/^.*\//, '')).sort())).toEqual([['access.ts', 'context.ts']]);
+      expect(circles.map((c) => c.map((f) => f.replace(/^.*\//, '')).sort())).toEqual([
+        ['access.ts', 'context.ts'],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,14 +10,22 @@ const root = join(import.meta.dirname, '../..');
 
 /** The documents checked: README.md, CONTRIBUTING.md and every docs/*.md that exists. */
 function documents(): string[] {
-  const docs = existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [];
+  const docs = existsSync(join(root, 'docs'))
+    ? readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`)
+    : [];
   return ['README.md', 'CONTRIBUTING.md', ...docs].filter((f) => existsSync(join(root, f)));
 }
 
 /** The words of inline tokens as GitHub renders them (code spans without their backticks). */
 function plain(tokens: Token[] | undefined, fallback: string): string {
   if (!tokens) return fallback;
-  return tokens.map((t) => ('tokens' in t && t.tokens ? plain(t.tokens, '') : 'text' in t ? String(t.text) : '')).join('');
+  return tokens
+    .map((t) =>
+      'tokens' in t && t.tokens ? plain(t.tokens, '') : 'text' in t ? String(t.text) : '',
+    )
+    .join('');
 }
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens, -1, -2… for repeats. */
@@ -51,12 +59,16 @@ function linksOf(markdown: string): string[] {
 function brokenLink(file: string, href: string): string | null {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return null; // https:, mailto: …
   const [path, anchor] = href.split('#', 2) as [string, string | undefined];
-  const target = path === '' ? join(root, file) : resolve(dirname(join(root, file)), decodeURI(path));
+  const target =
+    path === '' ? join(root, file) : resolve(dirname(join(root, file)), decodeURI(path));
   if (!target.startsWith(root)) return `${href}: leads outside the repository`;
   if (!existsSync(target)) return `${href}: ${relative(root, target)} does not exist`;
   if (anchor === undefined) return null;
-  if (statSync(target).isDirectory() || !target.endsWith('.md')) return `${href}: an anchor into a file that is not Markdown`;
-  return anchorsOf(readFileSync(target, 'utf8')).has(anchor) ? null : `${href}: no heading #${anchor} in ${relative(root, target)}`;
+  if (statSync(target).isDirectory() || !target.endsWith('.md'))
+    return `${href}: an anchor into a file that is not Markdown`;
+  return anchorsOf(readFileSync(target, 'utf8')).has(anchor)
+    ? null
+    : `${href}: no heading #${anchor} in ${relative(root, target)}`;
 }
 
 describe('documentation links', () => {
@@ -82,10 +94,8 @@ describe('documentation links', () => {
     expect(brokenLink('README.md', 'docs/design.md#no-such-heading')).toMatch(/no heading/);
     expect(brokenLink('docs/design.md', '../../etc/passwd')).toMatch(/outside/);
     expect(brokenLink('docs/design.md', '#benchmarks')).toBeNull();
-    expect([...anchorsOf('## Persisted operations, `@defer`/`@stream`, graphql-sse\n## A\n## A\n')]).toEqual([
-      'persisted-operations-deferstream-graphql-sse',
-      'a',
-      'a-1',
-    ]);
+    expect([
+      ...anchorsOf('## Persisted operations, `@defer`/`@stream`, graphql-sse\n## A\n## A\n'),
+    ]).toEqual(['persisted-operations-deferstream-graphql-sse', 'a', 'a-1']);
   });
 });

@@ -123,6 +123,16 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
+  // The GraphiQL page (HTML at /graphql) is never framed by another page (clickjacking), like the console's pages.
+  app.use('/graphql', async (c, next) => {
+    await next();
+    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
+      c.res.headers.set('Content-Security-Policy', "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'");
+      c.res.headers.set('X-Frame-Options', 'DENY');
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+      c.res.headers.set('Referrer-Policy', 'no-referrer');
+    }
+  });
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
   serveLogos(app, db.prisma); // public (content-addressed, unguessable), immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {

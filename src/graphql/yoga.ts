@@ -20,6 +20,7 @@ import { useCost, type RateLimitSlot } from './cost.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import { useSessionEnd } from './session-end.js';
 import { useGraphQLSSE } from './sse.js';
+import { useIncrementalArgumentCheck } from './incremental-args.js';
 import { useTrustedDocumentsOnly } from './trusted-documents.js';
 import { schema } from './schema.js';
 
@@ -139,6 +140,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       ...persistedOperations(config, documents, trustedRequests),
       // `@defer` and `@stream` (incremental delivery over multipart/mixed or SSE).
       useDeferStream(),
+      useIncrementalArgumentCheck(),
       // graphql-sse's single-connection mode at /graphql/stream (distinct connections stay on /graphql).
       ...(config.GRAPHQL_SSE_SINGLE_CONNECTION ? [useGraphQLSSE('/graphql/stream')] : []),
       useRequestErrorCodes(),

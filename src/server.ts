@@ -210,7 +210,7 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-    timeoutMs: 10_000,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     targets: { allowLoopback: config.WEBHOOK_ALLOW_HTTP_LOOPBACK },
   });
   // New lifecycle events wake the deliverer at once (from any process on PostgreSQL).

@@ -70,6 +70,11 @@ const schema = z.object({
   /** First webhook retry after this long (ms), doubling each time, for up to WEBHOOK_MAX_ATTEMPTS attempts. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  /**
+   * The whole of one webhook delivery attempt, from connecting to the answer's status line and
+   * headers (ms): a receiver that answers slowly, a byte at a time, is cut off here and retried.
+   */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

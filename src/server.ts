@@ -123,6 +123,16 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
+  // The GraphiQL page (HTML at /graphql) is never framed by another page (clickjacking), like the console's pages.
+  app.use('/graphql', async (c, next) => {
+    await next();
+    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
+      c.res.headers.set('Content-Security-Policy', "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'");
+      c.res.headers.set('X-Frame-Options', 'DENY');
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+      c.res.headers.set('Referrer-Policy', 'no-referrer');
+    }
+  });
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
   serveLogos(app, db.prisma); // public (content-addressed, unguessable), immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {
@@ -200,7 +210,7 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-    timeoutMs: 10_000,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     targets: { allowLoopback: config.WEBHOOK_ALLOW_HTTP_LOOPBACK },
   });
   // New lifecycle events wake the deliverer at once (from any process on PostgreSQL).

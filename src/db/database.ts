@@ -1,6 +1,7 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { secureDataDir, tightenDataDir } from './data-dir-permissions.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { withLargeValues } from './large-values.js';
 import { migrate, type MigrateResult } from './migrator.js';
@@ -93,11 +94,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   const dataDir = opts.dataDir ?? 'memory://';
   const { startPGliteThread } = await import('./pglite-thread.js');
-  const unlock = dataDir.startsWith('memory://') ? async () => {} : await lockDataDir(dataDir, opts.lockWaitMs);
+  const onDisk = !dataDir.startsWith('memory://');
+  if (onDisk) secureDataDir(dataDir);
+  const unlock = onDisk ? await lockDataDir(dataDir, opts.lockWaitMs) : async () => {};
   const lite = await startPGliteThread(dataDir, PGLITE_SETTINGS).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });
+  // PGlite wrote its initial files 0666: close them to group and others (see data-dir-permissions.ts).
+  if (onDisk) tightenDataDir(dataDir);
   const prisma = prismaWith(withLargeValues(lite.adapter), opts.onQuery);
   return {
     kind: 'pglite',

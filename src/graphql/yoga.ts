@@ -4,7 +4,6 @@ import { GraphQLError, type ValidationContext } from 'graphql';
 import { renderGraphiQLPage } from '../http/graphiql.js';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
-import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
@@ -20,6 +19,9 @@ import { useCursorCheck } from './plugins/cursors.js';
 import { useCost, type RateLimitSlot } from './plugins/cost.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import { useSessionEnd } from './plugins/session-end.js';
+import { useGraphQLSSE } from './plugins/sse.js';
+import { useIncrementalArgumentCheck } from './plugins/incremental-args.js';
+import { useTrustedDocumentsOnly } from './plugins/trusted-documents.js';
 import { schema } from './schema/index.js';
 
 export interface ServerContext {
@@ -42,7 +44,7 @@ export interface GraphQLParts {
   /** The shared budgets; absent, GraphQL is not rate-limited. */
   rateLimits?: RateLimits;
   /** Trusted documents by id (TRUSTED_DOCUMENTS_FILE, or the console's allowlist). */
-  documents?: { get(id: string): string | undefined };
+  documents?: { get(id: string): string | undefined; has(text: string): boolean };
   /** Requests whose document came from the allowlist (set by the HTTP layer from `documentId`). */
   trustedRequests?: WeakSet<Request>;
 }
@@ -138,8 +140,9 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       ...persistedOperations(config, documents, trustedRequests),
       // `@defer` and `@stream` (incremental delivery over multipart/mixed or SSE).
       useDeferStream(),
+      useIncrementalArgumentCheck(),
       // graphql-sse's single-connection mode at /graphql/stream (distinct connections stay on /graphql).
-      ...(config.GRAPHQL_SSE_SINGLE_CONNECTION ? [useGraphQLSSE({ endpoint: '/graphql/stream' })] : []),
+      ...(config.GRAPHQL_SSE_SINGLE_CONNECTION ? [useGraphQLSSE('/graphql/stream')] : []),
       useRequestErrorCodes(),
       useCleanInput(),
       useCursorCheck(),
@@ -161,6 +164,8 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
 function persistedOperations(config: Config, documents: GraphQLParts['documents'], trustedRequests: GraphQLParts['trustedRequests']): Plugin[] {
   if (config.TRUSTED_DOCUMENTS_ONLY) {
     return [
+      // Every entry point, whatever carried the text: the parser sees only allowlisted documents.
+      useTrustedDocumentsOnly(documents),
       usePersistedOperations({
         getPersistedOperation: (id) => documents?.get(id.replace(/^sha256:/, '')) ?? null,
         // The HTTP layer already put an allowlisted document's text in place of its documentId.

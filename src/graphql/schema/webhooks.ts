@@ -76,9 +76,14 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   registerWebhook: t.field({
-    type: payloadType<{ secret: string; webhook: Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
+    type: payloadType<{ secret: string; webhook: Webhook; targetWarning: string | null }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
       secret: f.string({ nullable: true, description: 'The HMAC key for X-Registry-Signature: shown this once. Null when refused.', resolve: (p) => p.secret ?? null }),
       webhook: f.field({ type: WebhookNode, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
+      targetWarning: f.string({
+        nullable: true,
+        description: "Set when the URL's host name does not resolve now: the webhook is registered, and deliveries fail until the name resolves to a public address. Null otherwise.",
+        resolve: (p) => p.targetWarning ?? null,
+      }),
     })),
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff (ADMIN and DEVELOPER).',

@@ -40,8 +40,8 @@ for (const backend of await backends()) {
       const big = await t.gql(COST, { code: validCode() + `# ${'x'.repeat(100_000)}\n` }, token);
       expect(big.body.extensions.cost.requestedQueryCost).toBe(10 + 7 + 1);
       const huge = await t.gql(CHECK, { code: `{ title: '${'x'.repeat(10 * 1024 * 1024)}' }` }, token);
-      expect(huge.body.errors[0].extensions.code).toBe('INVALID_INPUT');
-      expect(huge.body.errors[0].message).toMatch(/limit is 10485760/);
+      expect(huge.body.errors![0].extensions!.code).toBe('INVALID_INPUT');
+      expect(huge.body.errors![0].message).toMatch(/limit is 10485760/);
     });
 
     it('parses big code in the worker thread, not on the server\'s event loop', async () => {
@@ -54,7 +54,7 @@ for (const backend of await backends()) {
 
     it('needs a token', async () => {
       const res = await t.gql(CHECK, { code: validCode() });
-      expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(res.body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     });
   });
 }

@@ -12,6 +12,7 @@ import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
 import { parseGlobalId } from './ids.js';
 import { dbId, namedConnection } from './connections.js';
 import { workspaceOf } from './connector.js';
+import { freshLoaders } from './context.js';
 import { SharedConnectorRef } from './sharing.js';
 
 const InstallSourceEnum = builder.enumType('InstallSource', {
@@ -107,6 +108,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, _args, ctx) => ctx.pubsub.subscribe(notificationTopic(requireActor(ctx).workspaceId)),
     resolve: async (query, payload, _args, ctx) => {
       const { notificationId } = payload as { notificationId: number };
+      freshLoaders(ctx);
       const found = await ctx.prisma.notification.findFirst({ ...query, where: { id: notificationId, workspaceId: requireActor(ctx).workspaceId } });
       if (!found) throw new GraphQLError('The notification is gone.', { extensions: { code: 'NOT_FOUND' } });
       return found;

@@ -160,11 +160,7 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     await page.getByText(/Updated: the parent's changes are in version 2/).waitFor();
     expect(await banner.count()).toBe(0);
     await k.share(k.original.replace("get('/me')", "get('/me/v3')"), 'three');
-    await banner.filter({ hasText: 'version 3 of the parent' }).waitFor().catch(async (e) => {
-      await screenshot(page, 'debug-live');
-      console.log(await page.locator('body').innerText());
-      throw e;
-    });
+    await banner.filter({ hasText: 'version 3 of the parent' }).waitFor();
     // The message about the previous update is gone once a newer one is on offer.
     expect(await page.getByText(/Updated: the parent's changes/).count()).toBe(0);
     await k.share(k.original.replace("get('/me')", "get('/me/v4')"), 'four');

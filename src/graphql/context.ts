@@ -30,3 +30,12 @@ export function domainEvents(pubsub: RegistryPubSub, library?: { invalidate(): v
 export function graphqlContext(domain: DomainContext & ErrorCounter, pubsub: RegistryPubSub, settings: GraphQLContext['settings']): GraphQLContext {
   return { ...domain, loaders: createLoaders(domain.prisma), pubsub, settings };
 }
+
+/**
+ * A subscription executes every event with the one context of its stream: request-scoped
+ * DataLoaders would answer the second event with what the first one read (a copy's update banner
+ * then never saw a later share). Each event starts with empty loaders.
+ */
+export function freshLoaders(ctx: GraphQLContext): void {
+  ctx.loaders = createLoaders(ctx.prisma);
+}

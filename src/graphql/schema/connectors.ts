@@ -35,7 +35,7 @@ const DiagnosticKindEnum = builder.enumType('DiagnosticKind', {
   } as const,
 });
 
-const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
+export const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
   description: 'A syntax or semantic finding in connector code; errors block release.',
   fields: (t) => ({
     severity: t.field({ type: DiagnosticSeverityEnum, description: 'Error or warning.', resolve: (d) => d.severity }),

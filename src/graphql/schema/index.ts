@@ -21,6 +21,7 @@ import './webhooks.js';
 import './audit.js';
 import './oem.js';
 import './workspaces.js';
+import './code-check.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

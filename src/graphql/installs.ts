@@ -114,8 +114,15 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-const MarkReadPayload = payloadType<{ marked: number }>('MarkNotificationsReadPayload', 'The result of `markNotificationsRead`.', (t) => ({
+const MarkReadPayload = payloadType<{ marked: number; ids: number[] }>('MarkNotificationsReadPayload', 'The result of `markNotificationsRead`.', (t) => ({
   marked: t.int({ nullable: true, description: 'How many were unread before; null when refused.', resolve: (p) => p.marked ?? null }),
+  notifications: t.prismaField({
+    type: ['Notification'],
+    nullable: true,
+    description: 'The notifications named, as they are now (with `readAt`), so normalized client caches update them; null when refused.',
+    resolve: (query, p, _args, ctx) =>
+      p.ids ? ctx.prisma.notification.findMany({ ...query, where: { id: { in: p.ids }, workspaceId: workspaceOf(ctx) }, orderBy: { id: 'desc' } }) : (null as never),
+  }),
 }));
 
 const ConflictSideRef = builder.objectRef<MergeConflict['ours']>('ConflictSide').implement({
@@ -147,7 +154,7 @@ const UpdateFromParentPayload = payloadType<{ connector: ConnectorRow }>('Update
 
 builder.mutationFields((t) => ({
   installConnector: t.field({
-    type: connectorPayload('InstallConnectorPayload', 'The result of `installConnector`.', ConnectorNode),
+    type: connectorPayload('InstallConnectorPayload', 'The result of `installConnector`.', ConnectorNode, { edge: true }),
     errorCodes: ['INVALID_INPUT', 'NOT_FOUND', 'NOTHING_SHARED', 'DIRECT_INSTALL_PREVENTED', 'OWN_CONNECTOR', 'LINK_EXPIRED', 'LINK_EXHAUSTED', 'VERSION_YANKED', 'DIGEST_MISMATCH', 'FORBIDDEN'],
     description:
       "Copies a shared connector into your workspace (ADMIN and DEVELOPER): from a library listing unless it prevents direct installation, or from a private link. The copy's version 1 is the parent's latest shared version.",
@@ -209,7 +216,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       if (input.ids.length > 100) throw new InvalidInputError('At most 100 ids at once.', 'input.ids');
       const ids = input.ids.map((id) => parseGlobalId(String(id), 'Notification', 'input.ids'));
-      return { marked: await markNotificationsRead(ctx, ids) };
+      return { marked: await markNotificationsRead(ctx, ids), ids };
     },
   }),
 }));

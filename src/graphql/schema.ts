@@ -1,5 +1,6 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.js';
+import { directives } from './directives.js';
 import './scalars.js';
 import './errors.js';
 import './connector.js';
@@ -15,4 +16,4 @@ import './oem.js';
 import './viewer.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
-export const schema = lexicographicSortSchema(builder.toSchema());
+export const schema = lexicographicSortSchema(builder.toSchema({ directives }));

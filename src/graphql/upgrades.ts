@@ -1,3 +1,4 @@
+import { toGlobalId } from '../domain/global-id.js';
 import { classifyChange, type Change, type ChangeReport } from '../code/compat.js';
 import type { CodeStructure } from '../code/structure.js';
 import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../domain/connectors.js';
@@ -11,7 +12,7 @@ import { builder } from './builder.js';
 import { ConnectorNode } from './connector.js';
 import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from './ids.js';
-import { dbId, namedConnection } from './connections.js';
+import { dbId, edgeRef, idEdge, namedConnection } from './connections.js';
 import { workspaceOf } from './connector.js';
 
 const ChangeLevelEnum = builder.enumType('ChangeLevel', {
@@ -285,6 +286,12 @@ builder.mutationFields((t) => ({
     type: payloadType<{ secret: string; webhook: import('../generated/prisma/client.js').Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
       secret: f.string({ nullable: true, description: 'The HMAC key for X-Registry-Signature: shown this once. Null when refused.', resolve: (p) => p.secret ?? null }),
       webhook: f.field({ type: WebhookNode, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
+      webhookEdge: f.field({
+        type: edgeRef('Webhook') as never,
+        nullable: true,
+        description: 'The new webhook as an edge of `webhooks` (Relay `@appendEdge`); null when refused.',
+        resolve: (p) => idEdge(p.webhook) as never,
+      }),
     })),
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff (ADMIN and DEVELOPER).',
@@ -304,11 +311,17 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input }, ctx) => registerWebhook(ctx, { url: input.url, events: input.events }, { allowHttpLoopback: ctx.settings.allowHttpLoopbackWebhooks }),
   }),
   removeWebhook: t.field({
-    type: payloadType<{ removed: boolean }>('RemoveWebhookPayload', 'The result of `removeWebhook`.', (f) => ({
+    type: payloadType<{ removed: boolean; webhookId: string }>('RemoveWebhookPayload', 'The result of `removeWebhook`.', (f) => ({
       removed: f.boolean({ nullable: true, description: 'True when deliveries stopped; null when refused.', resolve: (p) => p.removed ?? null }),
+      deletedWebhookId: f.id({
+        nullable: true,
+        description: 'The global ID of the removed webhook, for clients that drop it from their cache (Relay `@deleteRecord`); null when refused.',
+        resolve: (p) => p.webhookId ?? null,
+      }),
     })),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
-    description: 'Stops deliveries to a webhook (its log stays).',
+    description:
+      'Removes a webhook: no more deliveries, pending ones included. The webhook and its delivery log are no longer readable through the API (they are kept in the audit trail).',
     args: {
       input: t.arg({
         type: builder.inputType('RemoveWebhookInput', {
@@ -320,8 +333,9 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_r, { input }, ctx) => {
-      await removeWebhook(ctx, parseGlobalId(String(input.id), 'Webhook'));
-      return { removed: true };
+      const webhookId = parseGlobalId(String(input.id), 'Webhook');
+      await removeWebhook(ctx, webhookId);
+      return { removed: true, webhookId: toGlobalId('Webhook', webhookId) };
     },
   }),
 }));

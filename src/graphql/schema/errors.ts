@@ -1,9 +1,9 @@
 import type { FieldMap, ObjectParam } from '@pothos/core';
-import { ERROR_CODES, type DomainError, type ErrorCode } from '../domain/errors.js';
-import type { Connector } from '../generated/prisma/client.js';
-import { builder } from './builder.js';
-import { edgeRef, idEdge } from './connections.js';
-import type { UserErrorShape } from './user-errors.js';
+import { ERROR_CODES, type DomainError, type ErrorCode } from '../../domain/errors.js';
+import type { Connector } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import { edgeRef, idEdge } from '../connections.js';
+import type { UserErrorShape } from '../plugins/user-errors.js';
 
 /**
  * What each code means to a client. Typed by ErrorCode, so a new domain code cannot reach the

@@ -1,5 +1,5 @@
-import { logoPath } from '../domain/logos.js';
-import type { GraphQLContext } from './context.js';
+import { logoPath } from '../../domain/logos.js';
+import type { GraphQLContext } from '../context.js';
 
 /**
  * A logo's absolute URL: clients on other origins (and native apps) can load it as it is, and

@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { GraphQLError } from 'graphql';
 import { createPubSub } from 'graphql-yoga';
 import { Hono, type Context } from 'hono';
 import { closeAnalyzePool } from './code/analyze-pool.js';
@@ -14,7 +15,7 @@ import { allowMethods, authenticateRequest, readBody, requireDecodableForm, requ
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
-import { apiCors, jsonTransport } from './http/transport.js';
+import { apiCors, graphqlResponseType, jsonTransport } from './http/transport.js';
 import { serveGraphiQLAssets } from './http/graphiql.js';
 import { serveLogos } from './http/logos.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
@@ -26,19 +27,30 @@ import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
 import { startAdminSocket } from './cli/admin-socket.js';
 
-/** Refusals before GraphQL runs still read as GraphQL responses. */
+/**
+ * Refusals before GraphQL runs still read as GraphQL responses, in the media type the client
+ * negotiated (GraphQL over HTTP: `application/graphql-response+json` when it asks for it, so a
+ * client such as Apollo Client reads the error's `extensions.code` instead of a bare ServerError).
+ * Every 401 carries `WWW-Authenticate: Bearer`.
+ */
 const refuseGraphQL: Refuse = (c, status, code, message, headers = {}) => {
   c.get('countError')?.(code, 'http');
   const extensions: Record<string, unknown> = { code };
   if (headers['Retry-After']) extensions.retryAfter = Number(headers['Retry-After']);
-  return c.json({ errors: [{ message, extensions }] }, status, headers);
+  const type = graphqlResponseType(c.req.header('accept'));
+  return c.body(JSON.stringify({ errors: [{ message, extensions }] }), status, { ...authChallenge(status, headers), ...headers, 'Content-Type': `${type}; charset=utf-8` });
 };
 
 /** Refusals before a REST handler runs use the spec's error body. */
 const refuseRest: Refuse = (c, status, code, message, headers = {}) => {
   c.get('countError')?.(code, 'http');
-  return c.json({ ...errorBody(status, message), error_code: code }, status, headers);
+  return c.json({ ...errorBody(status, message), error_code: code }, status, { ...authChallenge(status, headers), ...headers });
 };
+
+/** RFC 6750: a 401 names the scheme; a token that was given but refused is `invalid_token`. */
+function authChallenge(status: number, headers: Record<string, string>): Record<string, string> {
+  return status === 401 && !headers['WWW-Authenticate'] ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {};
+}
 
 const decoder = new TextDecoder();
 
@@ -55,7 +67,7 @@ function withBody(raw: Request, bytes: ArrayBuffer): Request {
   const fetchBody = () => new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
   return Object.create(raw, {
     text: { value: text },
-    json: { value: () => parseJsonBody(bytes) },
+    json: { value: () => parseJsonBody(bytes).catch(notJson) },
     arrayBuffer: { value: () => Promise.resolve(bytes.slice(0)) },
     bytes: { value: () => Promise.resolve(new Uint8Array(bytes.slice(0))) },
     blob: { value: () => fetchBody().blob() },
@@ -64,6 +76,15 @@ function withBody(raw: Request, bytes: ArrayBuffer): Request {
     bodyUsed: { get: () => false },
     signal: { get: () => (signal ??= new AbortController().signal) },
   }) as Request;
+}
+
+/**
+ * A body that does not parse: Yoga would answer with the parser's own error in
+ * `extensions.originalError` (its name and message, in production too). A GraphQLError passes
+ * through Yoga's request parser as it is, so the client gets the refusal and nothing else.
+ */
+function notJson(): never {
+  throw new GraphQLError('POST body sent invalid JSON.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
 }
 
 /** Where GraphQL is served: the endpoint, and graphql-sse's single-connection stream. */
@@ -104,7 +125,7 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
 
   app.use('*', observe(log, metrics));
   // Browser apps on the allowed origins; preflights are answered here, before any other check.
-  for (const path of ['/graphql', '/graphql/*', '/api/*']) app.use(path, apiCors(config.CORS_ORIGINS), jsonTransport());
+  for (const path of ['/graphql', '/graphql/*', '/api/*']) app.use(path, apiCors(config.CORS_ORIGINS, config.CORS_ALLOWED_HEADERS), jsonTransport());
   // Fixed endpoints answer other methods with 405 and the methods they take.
   app.use('/health', allowMethods(['GET', 'HEAD'], refuseGraphQL));
   app.use('/ready', allowMethods(['GET', 'HEAD'], refuseGraphQL));

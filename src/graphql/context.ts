@@ -11,7 +11,7 @@ export type RegistryPubSub = PubSub<Record<string, [payload: unknown]>>;
 export interface GraphQLContext extends DomainContext, ErrorCounter {
   loaders: Loaders;
   pubsub: RegistryPubSub;
-  settings: { allowHttpLoopbackWebhooks: boolean };
+  settings: { allowHttpLoopbackWebhooks: boolean; /** Origin of absolute URLs handed out (PUBLIC_URL, or the request's). */ publicOrigin?: string };
 }
 
 /**

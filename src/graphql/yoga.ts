@@ -17,6 +17,7 @@ import type { LibraryCache } from './plugins/library-cache.js';
 import { useCleanInput } from './plugins/clean-input.js';
 import { useCursorCheck } from './plugins/cursors.js';
 import { useCost, type RateLimitSlot } from './plugins/cost.js';
+import { useIncrementalDeliveryCheck } from './plugins/incremental-check.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import { useSessionEnd } from './plugins/session-end.js';
 import { useGraphQLSSE } from './plugins/sse.js';
@@ -47,6 +48,16 @@ export interface GraphQLParts {
   documents?: { get(id: string): string | undefined; has(text: string): boolean };
   /** Requests whose document came from the allowlist (set by the HTTP layer from `documentId`). */
   trustedRequests?: WeakSet<Request>;
+}
+
+/** Where absolute URLs point: PUBLIC_URL's origin, else the origin the request was sent to. */
+function publicOrigin(configured: string | undefined, request: Request | undefined): string | undefined {
+  if (configured) return new URL(configured).origin;
+  try {
+    return request ? new URL(request.url).origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
@@ -99,7 +110,11 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor, requestId, countError }) => graphqlContext({ prisma, actor, events, requestId, countError }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
+    context: ({ actor, requestId, countError, request }) =>
+      graphqlContext({ prisma, actor, events, requestId, countError }, pubsub, {
+        allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK,
+        publicOrigin: publicOrigin(config.PUBLIC_URL, request),
+      }),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.
@@ -146,7 +161,8 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       useRequestErrorCodes(),
       useCleanInput(),
       useCursorCheck(),
-      useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL }),
+      useIncrementalDeliveryCheck(),
+      useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL, budget: config.GRAPHQL_RATE_LIMIT_POINTS }),
       useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),

@@ -2,6 +2,7 @@ import type { FieldMap, ObjectParam } from '@pothos/core';
 import { ERROR_CODES, type DomainError, type ErrorCode } from '../../domain/errors.js';
 import type { Connector } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
+import { edgeRef, idEdge } from '../connections.js';
 import type { UserErrorShape } from '../plugins/user-errors.js';
 
 /**
@@ -85,8 +86,11 @@ export function payloadType<Shape extends object>(
   });
 }
 
-/** A payload that holds the connector as the mutation left it. */
-export function connectorPayload(name: string, description: string, ConnectorRef: ObjectParam<Types>) {
+/**
+ * A payload that holds the connector as the mutation left it. With `edge` (mutations that add a
+ * connector to your workspace's list) also `connectorEdge`, for Relay's `@appendEdge`/`@prependEdge`.
+ */
+export function connectorPayload(name: string, description: string, ConnectorRef: ObjectParam<Types>, opts: { edge?: boolean } = {}) {
   return payloadType<{ connector: Connector }>(name, description, (t) => ({
     connector: t.field({
       type: ConnectorRef as never,
@@ -94,5 +98,15 @@ export function connectorPayload(name: string, description: string, ConnectorRef
       description: 'The connector as the mutation left it; null when it refused.',
       resolve: (p) => (p.connector ?? null) as never,
     }),
+    ...(opts.edge
+      ? {
+          connectorEdge: t.field({
+            type: edgeRef('Connector') as never,
+            nullable: true,
+            description: 'The new connector as an edge of `connectors` (its cursor included), for clients that insert it into a list (Relay `@prependEdge`); null when it refused.',
+            resolve: (p) => idEdge(p.connector) as never,
+          }),
+        }
+      : {}),
   }));
 }

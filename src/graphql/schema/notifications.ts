@@ -81,8 +81,15 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-const MarkReadPayload = payloadType<{ marked: number }>('MarkNotificationsReadPayload', 'The result of `markNotificationsRead`.', (t) => ({
+const MarkReadPayload = payloadType<{ marked: number; ids: number[] }>('MarkNotificationsReadPayload', 'The result of `markNotificationsRead`.', (t) => ({
   marked: t.int({ nullable: true, description: 'How many were unread before; null when refused.', resolve: (p) => p.marked ?? null }),
+  notifications: t.prismaField({
+    type: ['Notification'],
+    nullable: true,
+    description: 'The notifications named, as they are now (with `readAt`), so normalized client caches update them; null when refused.',
+    resolve: (query, p, _args, ctx) =>
+      p.ids ? ctx.prisma.notification.findMany({ ...query, where: { id: { in: p.ids }, workspaceId: workspaceOf(ctx) }, orderBy: { id: 'desc' } }) : (null as never),
+  }),
 }));
 
 builder.mutationFields((t) => ({
@@ -103,7 +110,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       if (input.ids.length > 100) throw new InvalidInputError('At most 100 ids at once.', 'input.ids');
       const ids = input.ids.map((id) => parseGlobalId(String(id), 'Notification', 'input.ids'));
-      return { marked: await markNotificationsRead(ctx, ids) };
+      return { marked: await markNotificationsRead(ctx, ids), ids };
     },
   }),
 }));

@@ -216,6 +216,9 @@ async function scenario(kind: 'postgres' | 'pglite') {
   // PGlite has one owner per directory: the floor gets an identical copy of the seeded one.
   const floorTarget = url ?? join(dataDir!, '..', 'floor');
   if (dataDir) cpSync(dataDir, floorTarget, { recursive: true });
+  // The baseline gets its own copy too (before any server opens the directory and leaves a socket in it).
+  const baseDir = dataDir && BASELINE ? join(dataDir, '..', 'baseline') : undefined;
+  if (baseDir) cpSync(dataDir!, baseDir, { recursive: true });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', GRAPHQL_RATE_LIMIT_POINTS: '1000000000', PORT: String(port), ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
   const writeBody = () => JSON.stringify({ query: WRITE_QUERY, variables: { input: { id: Buffer.from(`Connector:${pick(ids)}`).toString('base64'), note: `n${noteCounter++}` } } });
@@ -230,9 +233,6 @@ async function scenario(kind: 'postgres' | 'pglite') {
       write: { url: `http://127.0.0.1:${port}/graphql`, body: writeBody, ok: graphqlOk('latestVersion') },
     });
     if (BASELINE) {
-      // PGlite has one owner per directory: the baseline gets its own copy, as the floor does.
-      const baseDir = dataDir ? join(dataDir, '..', 'baseline') : undefined;
-      if (baseDir) cpSync(dataDir!, baseDir, { recursive: true });
       const basePort = port + 3;
       targets.push({
         name: 'baseline',

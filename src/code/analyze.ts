@@ -69,7 +69,7 @@ export async function analyzeConnectorCode(code: string): Promise<CodeAnalysis> 
 
   let result;
   try {
-    result = await ruby.parse(code);
+    result = await ruby.parse(source.bytes);
   } catch (error) {
     // Stack exhaustion, in the JS deserialiser or in WASM, is how very deep nesting fails.
     if (!(error instanceof RangeError || error instanceof WebAssembly.RuntimeError)) throw error;

@@ -2,7 +2,9 @@
  * The Ruby parser (@ruby/prism, WASM) behind a memoised loader, plus the byte-offset → line/column
  * mapping its locations need (prism reports offsets in bytes of the UTF-8 source).
  */
+import { isMainThread } from 'node:worker_threads';
 import type * as PrismModule from '@ruby/prism';
+import { loadLazyPrism, type LazyParse } from './prism-lazy.js';
 
 export type Prism = typeof PrismModule;
 export type Node = PrismModule.Node;
@@ -15,7 +17,8 @@ export interface Location {
 export interface Ruby {
   /** The node classes, for `instanceof` checks that survive bundling (class names may not). */
   nodes: Prism;
-  parse(code: string): Promise<ParseResult>;
+  /** Parses UTF-8 source (SourceText.bytes); lambda and block bodies are read lazily (prism-lazy.ts). */
+  parse(source: Uint8Array): Promise<ParseResult>;
   /** The Ruby class a literal evaluates to ('Proc' for lambdas), or null when it depends on runtime. */
   classOf(node: Node): string | null;
 }
@@ -27,8 +30,11 @@ export interface Ruby {
 const RUBY_VERSION = '3.3';
 
 /**
- * WASM memory only grows: parsing 10 MB leaves ~250 MB behind in the instance. Inputs above this
- * size get a throwaway instance (≈20 ms to create, next to seconds of parsing) so it is freed.
+ * WASM memory only grows: parsing 10 MB leaves ~150 MB behind in the instance. On the main thread,
+ * inputs above this size get a throwaway instance (≈20 ms to create, next to seconds of parsing)
+ * so it is freed. In the worker (where all large code goes) one instance for large inputs is kept
+ * and reused: its memory goes when the idle worker is retired (src/workers/pool.ts), and five
+ * uploads in a row reuse it instead of leaving five instances' memory for the GC to find.
  */
 const SHARED_INSTANCE_MAX_BYTES = 1 << 20;
 
@@ -38,14 +44,16 @@ let loading: Promise<Ruby> | null = null;
 export function loadRuby(): Promise<Ruby> {
   loading ??= (async () => {
     const nodes = await import('@ruby/prism');
-    const shared = await nodes.loadPrism();
+    const shared = await loadLazyPrism(nodes);
+    let big: LazyParse | undefined;
     const classOf = literalClasses(nodes);
     return {
       nodes,
       classOf,
-      parse: async (code: string) => {
-        const parse = Buffer.byteLength(code, 'utf8') > SHARED_INSTANCE_MAX_BYTES ? await nodes.loadPrism() : shared;
-        return parse(code, { version: RUBY_VERSION });
+      parse: async (source: Uint8Array) => {
+        let parse = shared;
+        if (source.length > SHARED_INSTANCE_MAX_BYTES) parse = isMainThread ? await loadLazyPrism(nodes) : (big ??= await loadLazyPrism(nodes));
+        return parse(source, RUBY_VERSION);
       },
     };
   })();

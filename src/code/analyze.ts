@@ -62,7 +62,8 @@ interface Finding {
 }
 
 
-export async function analyzeConnectorCode(code: string): Promise<CodeAnalysis> {
+/** `code` as a string or as its UTF-8 bytes (which the parser reads as they are). */
+export async function analyzeConnectorCode(code: string | Uint8Array): Promise<CodeAnalysis> {
   const ruby = await loadRuby();
   const source = new SourceText(code);
   const empty = { actions: [], triggers: [], title: null, definitions: { actions: {}, triggers: {} }, structure: null };

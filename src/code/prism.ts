@@ -109,8 +109,8 @@ export class SourceText {
   /** Byte offset at which each line starts; lines end at '\n' as in prism. */
   private readonly lineStarts: number[] = [0];
 
-  constructor(code: string) {
-    this.bytes = Buffer.from(code, 'utf8');
+  constructor(code: string | Uint8Array) {
+    this.bytes = typeof code === 'string' ? Buffer.from(code, 'utf8') : Buffer.from(code.buffer, code.byteOffset, code.byteLength);
     for (let i = this.bytes.indexOf(10); i !== -1; i = this.bytes.indexOf(10, i + 1)) this.lineStarts.push(i + 1);
   }
 

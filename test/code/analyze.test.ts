@@ -242,3 +242,23 @@ describe('analyzeConnectorCode', () => {
     expect(Object.keys(a.definitions.triggers)).toHaveLength(600);
   });
 });
+
+describe('analyzeCode (large code goes to the worker as UTF-8 bytes)', () => {
+  it('stores the same analysis and digest as the code analysed in place', async () => {
+    const { analyzeCode, closeAnalyzePool } = await import('../../src/code/analyze-pool.js');
+    const { storedPart } = await import('../../src/code/analyze.js');
+    const { codeDigest } = await import('../../src/domain/digest.js');
+    // Large enough for the worker, with multi-byte characters before a syntax error so columns count UTF-16 units.
+    const code = `${generateConnector({ actions: 40, triggers: 4 }).replace(/\n}\s*$/, '')},\n  broken: ['café ☕', }\n}\n`;
+    try {
+      const offThread = await analyzeCode(code);
+      const inPlace = storedPart(await analyzeConnectorCode(code), codeDigest(code));
+      expect(offThread).toEqual(inPlace);
+      expect(offThread.codeSha256).toBe(codeDigest(code));
+      expect(offThread.hasErrors).toBe(true);
+      expect(offThread.diagnostics[0]).toMatchObject({ severity: 'error', kind: 'syntax' });
+    } finally {
+      await closeAnalyzePool();
+    }
+  });
+});

@@ -40,7 +40,7 @@ function lazyDeserializer(nodes: Prism): Deserialize {
   };
   change('import * as nodes from "./nodes.js";', '');
   change('export class ParseResult', 'class ParseResult');
-  change(START, 'function deserialize(source, array) {\n  const buffer = new SerializationBuffer(source, array.slice());');
+  change(START, 'function deserialize(source, array) {\n  const buffer = new SerializationBuffer(source, array);');
   change(LAMBDA_CASE, 'return lazy(new nodes.LambdaNode(nodeID, location, flags = buffer.readVarInt(), $1, skipped(), skipped()));');
   change(BLOCK_CASE, 'return lazy(new nodes.BlockNode(nodeID, location, flags = buffer.readVarInt(), $1, skipped(), skipped(), $2));');
   // A node's other locations (its operator's, its delimiters') are not kept: the analysis reports
@@ -136,40 +136,84 @@ interface PrismExports {
   pm_serialize_parse(buffer: number, source: number, length: number, options: number): void;
 }
 
-/** One WASM instance of prism: parses UTF-8 source into a lazy tree. */
+/**
+ * Parses in prism's WASM and returns the serialized tree, copied out of the WASM memory (so the
+ * instance can parse again, or be dropped, while the tree is read). Self-contained: it is also
+ * the body of the parse thread (parseInThread), where it runs from its source text.
+ */
+function serializeWith(prism: PrismExports, source: Uint8Array, options: Uint8Array): Uint8Array {
+  const sourcePointer = prism.calloc(1, source.length);
+  const optionsPointer = prism.calloc(1, options.length);
+  const bufferPointer = prism.calloc(prism.pm_buffer_sizeof(), 1);
+  try {
+    new Uint8Array(prism.memory.buffer, sourcePointer, source.length).set(source);
+    new Uint8Array(prism.memory.buffer, optionsPointer, options.length).set(options);
+    prism.pm_buffer_init(bufferPointer);
+    prism.pm_serialize_parse(bufferPointer, sourcePointer, source.length, optionsPointer);
+    return new Uint8Array(prism.memory.buffer, prism.pm_buffer_value(bufferPointer), prism.pm_buffer_length(bufferPointer)).slice();
+  } finally {
+    prism.pm_buffer_free(bufferPointer);
+    prism.free(sourcePointer);
+    prism.free(bufferPointer);
+    prism.free(optionsPointer);
+  }
+}
+
+/** Parses UTF-8 source into a lazy tree. */
 export type LazyParse = (source: Uint8Array, version: '3.3') => ParseResult;
 
 let deserializer: Deserialize | undefined;
 
-/** A fresh prism instance (its own WASM memory) with the lazy deserializer. */
+/** A prism instance (its own WASM memory, which only grows) with the lazy deserializer. */
 export async function loadLazyPrism(nodes: Prism): Promise<LazyParse> {
   deserializer ??= lazyDeserializer(nodes);
   const deserialize = deserializer;
   const { WASI } = await import('node:wasi');
-  const wasm = await compiled();
   const wasi = new WASI({ version: 'preview1' });
-  const instance = await WebAssembly.instantiate(wasm, wasi.getImportObject() as WebAssembly.Imports);
+  const instance = await WebAssembly.instantiate(await compiled(), wasi.getImportObject() as WebAssembly.Imports);
   wasi.initialize(instance);
   const prism = instance.exports as unknown as PrismExports;
-  return (source, version) => {
-    const options = packedOptions(version);
-    const sourcePointer = prism.calloc(1, source.length);
-    const optionsPointer = prism.calloc(1, options.length);
-    const bufferPointer = prism.calloc(prism.pm_buffer_sizeof(), 1);
-    try {
-      new Uint8Array(prism.memory.buffer, sourcePointer, source.length).set(source);
-      new Uint8Array(prism.memory.buffer, optionsPointer, options.length).set(options);
-      prism.pm_buffer_init(bufferPointer);
-      prism.pm_serialize_parse(bufferPointer, sourcePointer, source.length, optionsPointer);
-      const serialized = new Uint8Array(prism.memory.buffer, prism.pm_buffer_value(bufferPointer), prism.pm_buffer_length(bufferPointer));
-      return deserialize(source, serialized);
-    } finally {
-      prism.pm_buffer_free(bufferPointer);
-      prism.free(sourcePointer);
-      prism.free(bufferPointer);
-      prism.free(optionsPointer);
+  return (source, version) => deserialize(source, serializeWith(prism, source, packedOptions(version)));
+}
+
+/**
+ * The parse of large code, with its WASM memory in a thread of its own that ends with the parse:
+ * prism's C tree takes ~20× the source (≈180 MB for 9 MB of Ruby), and in a thread that lives on
+ * that memory stays until the thread goes, while here it is returned as the thread exits, before
+ * the JavaScript tree is read from the serialized bytes. The bytes come back moved, not copied.
+ */
+export async function parseInThread(nodes: Prism, source: Uint8Array, version: '3.3'): Promise<ParseResult> {
+  deserializer ??= lazyDeserializer(nodes);
+  const { Worker } = await import('node:worker_threads');
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { readFileSync } = require('node:fs');
+    const { WASI } = require('node:wasi');
+    (async () => {
+      const wasi = new WASI({ version: 'preview1' });
+      const instance = await WebAssembly.instantiate(await WebAssembly.compile(readFileSync(workerData.wasm)), wasi.getImportObject());
+      wasi.initialize(instance);
+      const serialized = (${serializeWith.toString()})(instance.exports, workerData.source, workerData.options);
+      parentPort.postMessage({ serialized }, [serialized.buffer]);
+    })().catch((error) => parentPort.postMessage({ error: { name: error?.name, message: String(error?.message ?? error) } }));
+  `;
+  const worker = new Worker(code, { eval: true, workerData: { wasm: prismFile('prism.wasm'), source, options: packedOptions(version) } });
+  try {
+    const reply = await new Promise<{ serialized?: Uint8Array; error?: { name: string; message: string } }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`The parse thread exited (${code}) without an answer.`)));
+    });
+    if (reply.error) {
+      // What the caller recognises (analyze.ts): stack exhaustion in WASM is a RuntimeError, in JS a RangeError.
+      if (reply.error.name === 'RangeError') throw new RangeError(reply.error.message);
+      if (reply.error.name === 'RuntimeError') throw new WebAssembly.RuntimeError(reply.error.message);
+      throw new Error(reply.error.message);
     }
-  };
+    return deserializer(source, reply.serialized!);
+  } finally {
+    void worker.terminate();
+  }
 }
 
 let module: Promise<WebAssembly.Module> | undefined;

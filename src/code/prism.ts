@@ -2,9 +2,8 @@
  * The Ruby parser (@ruby/prism, WASM) behind a memoised loader, plus the byte-offset → line/column
  * mapping its locations need (prism reports offsets in bytes of the UTF-8 source).
  */
-import { isMainThread } from 'node:worker_threads';
 import type * as PrismModule from '@ruby/prism';
-import { loadLazyPrism, type LazyParse } from './prism-lazy.js';
+import { loadLazyPrism, parseInThread } from './prism-lazy.js';
 
 export type Prism = typeof PrismModule;
 export type Node = PrismModule.Node;
@@ -30,11 +29,9 @@ export interface Ruby {
 const RUBY_VERSION = '3.3';
 
 /**
- * WASM memory only grows: parsing 10 MB leaves ~150 MB behind in the instance. On the main thread,
- * inputs above this size get a throwaway instance (≈20 ms to create, next to seconds of parsing)
- * so it is freed. In the worker (where all large code goes) one instance for large inputs is kept
- * and reused: its memory goes when the idle worker is retired (src/workers/pool.ts), and five
- * uploads in a row reuse it instead of leaving five instances' memory for the GC to find.
+ * WASM memory only grows: parsing 10 MB needs ~180 MB in the instance. Inputs above this size are
+ * parsed in a thread of its own that ends with the parse (prism-lazy.ts' parseInThread, ≈30 ms to
+ * start next to seconds of parsing), which frees that memory at once, before the tree is read.
  */
 const SHARED_INSTANCE_MAX_BYTES = 1 << 20;
 
@@ -45,16 +42,12 @@ export function loadRuby(): Promise<Ruby> {
   loading ??= (async () => {
     const nodes = await import('@ruby/prism');
     const shared = await loadLazyPrism(nodes);
-    let big: LazyParse | undefined;
     const classOf = literalClasses(nodes);
     return {
       nodes,
       classOf,
-      parse: async (source: Uint8Array) => {
-        let parse = shared;
-        if (source.length > SHARED_INSTANCE_MAX_BYTES) parse = isMainThread ? await loadLazyPrism(nodes) : (big ??= await loadLazyPrism(nodes));
-        return parse(source, RUBY_VERSION);
-      },
+      parse: async (source: Uint8Array) =>
+        source.length > SHARED_INSTANCE_MAX_BYTES ? parseInThread(nodes, source, RUBY_VERSION) : shared(source, RUBY_VERSION),
     };
   })();
   loading.catch(() => (loading = null));

@@ -231,6 +231,13 @@ describe('analyzeConnectorCode', () => {
     expect((await analyzeConnectorCode(fixture('acme_crm.rb'))).diagnostics).toEqual([]);
   });
 
+  it('reports large code nested too deeply to parse (parsed in a thread of its own)', async () => {
+    const code = `{ title: '${'x'.repeat(1_200_000)}', help: ${'['.repeat(20_000)}${']'.repeat(20_000)} }`;
+    const a = await analyzeConnectorCode(code);
+    expect(a.diagnostics).toEqual([expect.objectContaining({ severity: 'error', kind: 'syntax', line: 1, column: 1 })]);
+    expect((await analyzeConnectorCode(fixture('acme_crm.rb'))).diagnostics).toEqual([]);
+  });
+
   it('parses a 5 MB connector', async () => {
     const code = generateConnector({ actions: 3000, triggers: 600 });
     expect(Buffer.byteLength(code)).toBeGreaterThan(4.5e6);

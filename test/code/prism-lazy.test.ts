@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as nodes from '@ruby/prism';
-import { loadLazyPrism } from '../../src/code/prism-lazy.js';
+import { loadLazyPrism, parseInThread } from '../../src/code/prism-lazy.js';
 import { generateConnector } from './generate.js';
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
@@ -53,6 +53,15 @@ describe('prism with lazy lambda and block bodies', () => {
       expect(lazy.warnings).toEqual(stock.warnings);
     });
   }
+
+  it('reads the same tree when the parse runs in a thread of its own (large code)', async () => {
+    const code = generateConnector({ actions: 30, triggers: 5 });
+    const stock = (await nodes.loadPrism())(code, { version: '3.3' });
+    const threaded = await parseInThread(nodes, Buffer.from(code, 'utf8'), '3.3');
+    expect(compare(stock.value, threaded.value, 'program')).toBeGreaterThan(100);
+    const broken = await parseInThread(nodes, Buffer.from('{ a: [1, }'), '3.3');
+    expect(broken.errors).toEqual((await nodes.loadPrism())('{ a: [1, }', { version: '3.3' }).errors);
+  });
 
   it('reports the same syntax errors and warnings with their locations', async () => {
     const { stock, lazy } = await both(`{ a: lambda do |x|\n  x +\nend, a: 1,\n  b: [1, 2 }`);

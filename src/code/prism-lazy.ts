@@ -185,10 +185,11 @@ export async function loadLazyPrism(nodes: Prism): Promise<LazyParse> {
 export async function parseInThread(nodes: Prism, source: Uint8Array, version: '3.3'): Promise<ParseResult> {
   deserializer ??= lazyDeserializer(nodes);
   const { Worker } = await import('node:worker_threads');
+  // Evaluated as a script or as a module depending on the process's flags: no require(), no import.
   const code = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    const { readFileSync } = require('node:fs');
-    const { WASI } = require('node:wasi');
+    const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+    const { readFileSync } = process.getBuiltinModule('node:fs');
+    const { WASI } = process.getBuiltinModule('node:wasi');
     (async () => {
       const wasi = new WASI({ version: 'preview1' });
       const instance = await WebAssembly.instantiate(await WebAssembly.compile(readFileSync(workerData.wasm)), wasi.getImportObject());

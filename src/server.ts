@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
 import { createEventTarget } from './events/index.js';
 import type { RegistryPubSub } from './graphql/context.js';
-import { createLibraryCache, LIBRARY_TOPIC } from './graphql/library-cache.js';
+import { createLibraryCache, LIBRARY_TOPIC } from './graphql/plugins/library-cache.js';
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { parseJsonBody } from './http/json-body.js';

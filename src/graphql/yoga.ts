@@ -14,13 +14,13 @@ import type { Principal } from '../domain/context.js';
 import { DomainError, RateLimitedError } from '../domain/errors.js';
 import type { Metrics } from '../http/observability.js';
 import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js';
-import type { LibraryCache } from './library-cache.js';
-import { useCleanInput } from './clean-input.js';
-import { useCursorCheck } from './cursors.js';
-import { useCost, type RateLimitSlot } from './cost.js';
+import type { LibraryCache } from './plugins/library-cache.js';
+import { useCleanInput } from './plugins/clean-input.js';
+import { useCursorCheck } from './plugins/cursors.js';
+import { useCost, type RateLimitSlot } from './plugins/cost.js';
 import type { RateLimits } from '../http/rate-limit.js';
-import { useSessionEnd } from './session-end.js';
-import { schema } from './schema.js';
+import { useSessionEnd } from './plugins/session-end.js';
+import { schema } from './schema/index.js';
 
 export interface ServerContext {
   actor: Principal | null;

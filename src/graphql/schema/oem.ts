@@ -1,8 +1,8 @@
-import { oemShareConnector } from '../domain/oem.js';
-import { builder } from './builder.js';
-import { ConnectorNode } from './connector.js';
+import { oemShareConnector } from '../../domain/oem.js';
+import { builder } from '../builder.js';
+import { ConnectorNode } from './connectors.js';
 import { connectorPayload } from './errors.js';
-import { parseGlobalId } from './ids.js';
+import { parseGlobalId } from '../ids.js';
 
 const OemShareConnectorInput = builder.inputType('OemShareConnectorInput', {
   description: 'Which connector of your (partner) workspace to OEM-share.',

@@ -1,11 +1,11 @@
-import type { Listing as ListingRow } from '../generated/prisma/client.js';
-import { addCatalogApp, catalogWhere, libraryWhere, listConnector, reviewListing, reviewQueueWhere, unlistConnector } from '../domain/community.js';
-import { LIMITS } from '../domain/limits.js';
-import { builder } from './builder.js';
-import { ConnectorNode } from './connector.js';
+import type { Listing as ListingRow } from '../../generated/prisma/client.js';
+import { addCatalogApp, catalogWhere, libraryWhere, listConnector, reviewListing, reviewQueueWhere, unlistConnector } from '../../domain/community.js';
+import { LIMITS } from '../../domain/limits.js';
+import { builder } from '../builder.js';
+import { ConnectorNode } from './connectors.js';
 import { connectorPayload, payloadType } from './errors.js';
-import { parseGlobalId } from './ids.js';
-import { dbId, namedConnection } from './connections.js';
+import { parseGlobalId } from '../ids.js';
+import { dbId, namedConnection } from '../connections.js';
 import { SharedConnectorRef } from './sharing.js';
 
 const ListingStatusEnum = builder.enumType('ListingStatus', {
@@ -40,7 +40,7 @@ const CatalogAppRef = builder.prismaNode('CatalogApp', {
  * A listing is visible to everyone once approved, and always to its owner's workspace and to
  * reviewers: that is the rule `node(id)` applies too.
  */
-function visibleListing(ctx: { actor: import('../domain/context.js').Principal | null }) {
+function visibleListing(ctx: { actor: import('../../domain/context.js').Principal | null }) {
   const actor = ctx.actor;
   if (!actor) return { status: 'APPROVED' as const, connectorId: -1 };
   if (actor.kind === 'reviewer') return {};
@@ -130,7 +130,7 @@ const listingPayload = (name: string) =>
     listing: t.field({ type: ListingNode, nullable: true, description: 'The listing as the mutation left it; null when refused.', resolve: (p) => p.listing ?? null }),
   }));
 
-const AddCatalogAppPayload = payloadType<{ catalogApp: import('../generated/prisma/client.js').CatalogApp }>('AddCatalogAppPayload', 'The result of `addCatalogApp`.', (t) => ({
+const AddCatalogAppPayload = payloadType<{ catalogApp: import('../../generated/prisma/client.js').CatalogApp }>('AddCatalogAppPayload', 'The result of `addCatalogApp`.', (t) => ({
   catalogApp: t.field({ type: CatalogAppRef, nullable: true, description: 'The app (new, or the one that had the name); null when refused.', resolve: (p) => p.catalogApp ?? null }),
 }));
 

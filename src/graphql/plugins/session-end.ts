@@ -1,9 +1,9 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Principal } from '../domain/context.js';
-import { UnauthenticatedError } from '../domain/errors.js';
-import { CREDENTIALS_TOPIC, endsSessionOf, type CredentialsChange } from '../domain/sessions.js';
-import type { RegistryPubSub } from './context.js';
+import type { Principal } from '../../domain/context.js';
+import { UnauthenticatedError } from '../../domain/errors.js';
+import { CREDENTIALS_TOPIC, endsSessionOf, type CredentialsChange } from '../../domain/sessions.js';
+import type { RegistryPubSub } from '../context.js';
 
 const REVOKED = Symbol('revoked');
 

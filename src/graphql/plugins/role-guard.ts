@@ -1,7 +1,7 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
-import { assertMayPerform } from '../domain/access.js';
-import type { Principal } from '../domain/context.js';
+import { assertMayPerform } from '../../domain/access.js';
+import type { Principal } from '../../domain/context.js';
 
 /**
  * Read-only roles stay read-only through every mutation, present and future: before any mutation

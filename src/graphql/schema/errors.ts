@@ -1,8 +1,8 @@
 import type { FieldMap, ObjectParam } from '@pothos/core';
-import { ERROR_CODES, type DomainError, type ErrorCode } from '../domain/errors.js';
-import type { Connector } from '../generated/prisma/client.js';
-import { builder } from './builder.js';
-import type { UserErrorShape } from './user-errors.js';
+import { ERROR_CODES, type DomainError, type ErrorCode } from '../../domain/errors.js';
+import type { Connector } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import type { UserErrorShape } from '../plugins/user-errors.js';
 
 /**
  * What each code means to a client. Typed by ErrorCode, so a new domain code cannot reach the

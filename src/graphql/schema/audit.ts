@@ -1,7 +1,7 @@
-import { AUDIT_ACTIONS, auditWhere, type AuditAction, type AuditFilter } from '../domain/audit.js';
-import { toGlobalId } from '../domain/global-id.js';
-import { builder } from './builder.js';
-import { dbId, namedConnection } from './connections.js';
+import { AUDIT_ACTIONS, auditWhere, type AuditAction, type AuditFilter } from '../../domain/audit.js';
+import { toGlobalId } from '../../domain/global-id.js';
+import { builder } from '../builder.js';
+import { dbId, namedConnection } from '../connections.js';
 
 /** What each audited action means; typed by AuditAction, so a new action cannot reach the schema undescribed. */
 const AUDIT_ACTION_DESCRIPTIONS: Record<AuditAction, string> = {

@@ -1,6 +1,6 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
-import { LIMITS } from '../domain/limits.js';
+import { LIMITS } from '../../domain/limits.js';
 
 /**
  * Every connection must be asked for `first` or `last` (not both) between 1 and 100, as GitHub requires.

@@ -1,17 +1,17 @@
-import { logoPath } from '../domain/logos.js';
+import { logoPath } from '../../domain/logos.js';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
-import type { Principal } from '../domain/context.js';
-import { canViewSource } from '../domain/access.js';
-import { offeredAmong, visibleSharedVersion } from '../domain/rollout.js';
-import { connectorByShareToken, createShareLink, revokeShareLinks } from '../domain/sharing.js';
-import { NotFoundError } from '../domain/errors.js';
-import { builder } from './builder.js';
-import { ConnectorNode, workspaceOf } from './connector.js';
-import { dbId, namedConnection } from './connections.js';
+import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
+import type { Principal } from '../../domain/context.js';
+import { canViewSource } from '../../domain/access.js';
+import { offeredAmong, visibleSharedVersion } from '../../domain/rollout.js';
+import { connectorByShareToken, createShareLink, revokeShareLinks } from '../../domain/sharing.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { builder } from '../builder.js';
+import { ConnectorNode, workspaceOf } from './connectors.js';
+import { dbId, namedConnection } from '../connections.js';
 import { payloadType } from './errors.js';
-import { parseGlobalId } from './ids.js';
-import { SUMMARY, type VersionSummary } from './loaders.js';
+import { parseGlobalId } from '../ids.js';
+import { SUMMARY, type VersionSummary } from '../loaders.js';
 
 /**
  * Which shared connectors a caller may look up by ID: those in the community library, their own

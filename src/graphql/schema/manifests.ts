@@ -1,8 +1,8 @@
-import { exportManifest, importManifest, type ImportEntryResult } from '../domain/manifests.js';
-import { builder } from './builder.js';
-import { ConnectorNode } from './connector.js';
+import { exportManifest, importManifest, type ImportEntryResult } from '../../domain/manifests.js';
+import { builder } from '../builder.js';
+import { ConnectorNode } from './connectors.js';
 import { payloadType } from './errors.js';
-import { parseGlobalId } from './ids.js';
+import { parseGlobalId } from '../ids.js';
 
 const ImportActionEnum = builder.enumType('ImportAction', {
   description: 'What an import does with one manifest entry.',

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import stableStringify from 'fast-json-stable-stringify';
-import type { Principal } from '../domain/context.js';
-import { canViewSource } from '../domain/access.js';
-import { schema } from './schema.js';
+import type { Principal } from '../../domain/context.js';
+import { canViewSource } from '../../domain/access.js';
+import { schema } from '../schema/index.js';
 
-export { LIBRARY_TOPIC } from '../domain/community.js';
+export { LIBRARY_TOPIC } from '../../domain/community.js';
 
 /** Read-heavy, cross-workspace answers: the only root fields whose results are cached. */
 const CACHED_FIELDS = ['Query.communityListings', 'Query.catalogApps'];

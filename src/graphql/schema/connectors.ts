@@ -1,4 +1,4 @@
-import { MAX_DIAGNOSTICS, type Diagnostic } from '../code/analyze.js';
+import { MAX_DIAGNOSTICS, type Diagnostic } from '../../code/analyze.js';
 import {
   connectorSearchWhere,
   createConnector,
@@ -6,42 +6,21 @@ import {
   releaseConnector,
   shareConnector,
   updateConnector,
-} from '../domain/connectors.js';
-import { canViewSource } from '../domain/access.js';
-import { requireActor } from '../domain/context.js';
-import { LIMITS } from '../domain/limits.js';
-import type { Connector as ConnectorRow } from '../generated/prisma/client.js';
-import { logoPath } from '../domain/logos.js';
-import { builder } from './builder.js';
+} from '../../domain/connectors.js';
+import { canViewSource } from '../../domain/access.js';
+import { requireActor } from '../../domain/context.js';
+import { LIMITS } from '../../domain/limits.js';
+import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
+import { logoPath } from '../../domain/logos.js';
+import { builder } from '../builder.js';
 import { connectorPayload, payloadType } from './errors.js';
-import { parseGlobalId } from './ids.js';
-import { dbId, idKeyset, namedConnection } from './connections.js';
-
-export const RoleEnum = builder.enumType('Role', {
-  description: 'What a workspace member may do.',
-  values: {
-    ADMIN: { description: 'Everything in the workspace: connectors, sharing, installs, webhooks.' },
-    DEVELOPER: { description: 'Writes connectors, shares and installs them; reads source code.' },
-    OPERATOR: { description: 'Read-only; cannot read the source of connectors shared by others.' },
-  } as const,
-});
+import { parseGlobalId } from '../ids.js';
+import { dbId, idKeyset, namedConnection } from '../connections.js';
 
 /** The caller's workspace, or -1 (matches nothing) for callers outside workspaces. */
-export function workspaceOf(ctx: { actor: import('../domain/context.js').Principal | null }): number {
+export function workspaceOf(ctx: { actor: import('../../domain/context.js').Principal | null }): number {
   return ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : -1;
 }
-
-export const MemberNode = builder.prismaNode('Member', {
-  description: 'Someone (or an API client) acting in a workspace.',
-  id: { field: 'id', description: 'Global ID of the member.' },
-  nullable: true,
-  // node(id): members of your own workspace only.
-  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
-  fields: (t) => ({
-    handle: t.exposeString('handle', { description: 'Their name in the workspace (unique there).' }),
-    role: t.field({ type: RoleEnum, description: 'What they may do.', resolve: (m) => m.role }),
-  }),
-});
 
 const DiagnosticSeverityEnum = builder.enumType('DiagnosticSeverity', {
   description: 'How bad a finding is.',
@@ -113,6 +92,14 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
 
 export const VersionConnection = namedConnection(VersionNode, 'Version', 'versions');
 
+/*
+ * Connector's own fields are here; other areas add theirs with `builder.prismaObjectFields('Connector')`:
+ *   sharing.ts        (shareLink, shareLinks)           community.ts     (listing, installCount)
+ *   installs.ts       (installedFrom)                   history.ts       (diff)
+ *   rollout.ts        (rollout, sharePreview)           version-stats.ts (versionStats)
+ * rollout.ts also adds deprecation and yank fields to ConnectorVersion (`Version` above).
+ * `grep -rn "ObjectFields('Connector" src/graphql` lists them.
+ */
 export const ConnectorNode = builder.prismaNode('Connector', {
   description: 'A custom connector of your workspace, with its versions.',
   id: { field: 'id' },

@@ -8,7 +8,7 @@ import SchemaBuilder, {
   type TypeParam,
 } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 import {
   DomainError,
   PreconditionError,
@@ -16,7 +16,7 @@ import {
   UnauthenticatedError,
   VersionConflictError,
   type ErrorCode,
-} from '../domain/errors.js';
+} from '../../domain/errors.js';
 
 /**
  * What a resolver's context offers to count a refusal for the metrics of the request's own

@@ -1,9 +1,9 @@
-import { diffVersions, restoreVersion, type VersionDiff } from '../domain/history.js';
-import { builder } from './builder.js';
-import { ConnectorNode } from './connector.js';
+import { diffVersions, restoreVersion, type VersionDiff } from '../../domain/history.js';
+import { builder } from '../builder.js';
+import { ConnectorNode } from './connectors.js';
 import { connectorPayload } from './errors.js';
-import { parseGlobalId } from './ids.js';
-import { ChangeReportRef } from './upgrades.js';
+import { parseGlobalId } from '../ids.js';
+import { ChangeReportRef } from './change-reports.js';
 
 const DefinitionChangesRef = builder.objectRef<VersionDiff['actions']>('DefinitionChanges').implement({
   description: 'Actions or triggers added, removed and changed between two versions.',

@@ -1,6 +1,6 @@
 import { GraphQLError, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { findUnstorableText } from '../domain/input.js';
+import { findUnstorableText } from '../../domain/input.js';
 
 /**
  * Refuses operations whose variables or string literals hold text PostgreSQL cannot store (NUL) with BAD_USER_INPUT, before any resolver runs: otherwise such a string in

@@ -1,7 +1,7 @@
-import { requireActor } from '../domain/context.js';
-import { SampleError, type SampleErrorReason, type SchemaField } from '../schema-gen/index.js';
-import { generateSchema } from '../schema-gen/generate.js';
-import { builder } from './builder.js';
+import { requireActor } from '../../domain/context.js';
+import { SampleError, type SampleErrorReason, type SchemaField } from '../../schema-gen/index.js';
+import { generateSchema } from '../../schema-gen/generate.js';
+import { builder } from '../builder.js';
 
 const FieldTypeEnum = builder.enumType('FieldType', {
   description: 'Types of connector fields (the SDK writes them in lower case: `type: "date_time"`; `SchemaField.json` does too).',

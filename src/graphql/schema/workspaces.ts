@@ -1,8 +1,29 @@
-import type { Principal } from '../domain/context.js';
-import { canViewSource } from '../domain/access.js';
-import { builder } from './builder.js';
-import { dbId } from './connections.js';
-import { workspaceOf } from './connector.js';
+import type { Principal } from '../../domain/context.js';
+import { canViewSource } from '../../domain/access.js';
+import { builder } from '../builder.js';
+import { dbId } from '../connections.js';
+import { workspaceOf } from './connectors.js';
+
+export const RoleEnum = builder.enumType('Role', {
+  description: 'What a workspace member may do.',
+  values: {
+    ADMIN: { description: 'Everything in the workspace: connectors, sharing, installs, webhooks.' },
+    DEVELOPER: { description: 'Writes connectors, shares and installs them; reads source code.' },
+    OPERATOR: { description: 'Read-only; cannot read the source of connectors shared by others.' },
+  } as const,
+});
+
+export const MemberNode = builder.prismaNode('Member', {
+  description: 'Someone (or an API client) acting in a workspace.',
+  id: { field: 'id', description: 'Global ID of the member.' },
+  nullable: true,
+  // node(id): members of your own workspace only.
+  findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
+  fields: (t) => ({
+    handle: t.exposeString('handle', { description: 'Their name in the workspace (unique there).' }),
+    role: t.field({ type: RoleEnum, description: 'What they may do.', resolve: (m) => m.role }),
+  }),
+});
 
 export const WorkspaceNode = builder.prismaNode('Workspace', {
   description: 'A tenant: it owns connectors, members, installs and webhooks.',

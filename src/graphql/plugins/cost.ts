@@ -1,8 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { Principal } from '../domain/context.js';
-import { rateLimitHeaders, type RateLimitStatus } from '../http/rate-limit.js';
+import type { Principal } from '../../domain/context.js';
+import { rateLimitHeaders, type RateLimitStatus } from '../../http/rate-limit.js';
 
 /** Where the rate-limit outcome of a request is left for the response headers (one per request). */
 export interface RateLimitSlot {

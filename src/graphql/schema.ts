@@ -13,6 +13,8 @@ import './upgrades.js';
 import './audit.js';
 import './oem.js';
 import './viewer.js';
+import './schema/connections.js';
+import './schema/runs.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -45,6 +45,8 @@ export interface GraphQLParts {
   documents?: { get(id: string): string | undefined };
   /** Requests whose document came from the allowlist (set by the HTTP layer from `documentId`). */
   trustedRequests?: WeakSet<Request>;
+  /** Connector runs and connections; absent, they are refused. */
+  runs?: import('../domain/run-services.js').RunServices;
 }
 
 /** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
@@ -57,7 +59,7 @@ function rejectWith(code: string) {
   };
 }
 
-export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests }: GraphQLParts) {
+export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests, runs }: GraphQLParts) {
   const events = domainEvents(pubsub, library);
   return createYoga<ServerContext>({
     schema,
@@ -97,7 +99,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor, requestId, countError }) => graphqlContext({ prisma, actor, events, requestId, countError }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
+    context: ({ actor, requestId, countError }) => graphqlContext({ prisma, actor, events, requestId, countError, runs }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.

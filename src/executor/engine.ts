@@ -10,6 +10,8 @@
  *   or answered from a recording.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { entryUrl, RUBY_DIR } from './entries.js';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { Redactor, REDACTED } from './redact.js';
 import { RequestError, sendRequest, type Hop, type OutgoingRequest } from './http.js';
@@ -17,28 +19,12 @@ import { compileRuby } from './wasm-module.js';
 import type { VmMessage, VmWorkerData } from './vm-worker.js';
 import { DEFAULT_LIMITS, type Exchange, type Limits, type RunRequest, type RunResult, type RunStatus } from './types.js';
 
-/** Run from the TypeScript sources (tests, benches) or from dist/ (the bin). */
-const fromSources = import.meta.url.endsWith('.ts');
-
-/** The DSL runtime's Ruby files: src/executor/ruby/*.rb (dist/ mirrors src/ at the same depth, so this path serves both). */
-export function runtimeFiles(): { name: string; source: string }[] {
-  const dir = new URL('../../src/executor/ruby/', import.meta.url);
+/** The DSL runtime's Ruby files, `*.rb` of `dir`, in name order. */
+export function runtimeFiles(dir: string = RUBY_DIR): { name: string; source: string }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.rb'))
     .sort()
-    .map((name) => ({ name, source: readFileSync(new URL(name, dir), 'utf8') }));
-}
-
-/**
- * The worker's entry: the compiled file, or (from the sources) a bootstrap that loads the
- * TypeScript through tsx's API: Node 20 applies `--import tsx` hooks in a worker only after its
- * entry module has loaded, so a .ts entry cannot be started directly.
- */
-function workerEntry(): URL | string {
-  if (!fromSources) return new URL('./vm-worker.js', import.meta.url);
-  const api = import.meta.resolve('tsx/esm/api');
-  const target = new URL('./vm-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(api)}).then((api) => api.tsImport(${JSON.stringify(target)}, ${JSON.stringify(import.meta.url)})).catch((e) => { console.error(e); process.exit(1); });`;
+    .map((name) => ({ name, source: readFileSync(join(dir, name), 'utf8') }));
 }
 
 interface Vm {
@@ -57,6 +43,9 @@ export interface EngineOptions {
   spareVMs?: number;
   limits?: Partial<Limits>;
   allowLoopback?: boolean;
+  /** The VM thread's entry and the Ruby files (given by startExecutor to a bundled executor process). */
+  workerUrl?: string;
+  rubyDir?: string;
 }
 
 export class Engine {
@@ -65,18 +54,21 @@ export class Engine {
   private booting = 0;
   private readonly active = new Map<string, () => void>();
   private closed = false;
-  private readonly runtime = runtimeFiles();
+  private readonly runtime: { name: string; source: string }[];
 
   private constructor(
     private readonly module: WebAssembly.Module,
+    private readonly workerUrl: URL,
     private readonly opts: EngineOptions,
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.runtime = runtimeFiles(opts.rubyDir);
   }
 
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    const engine = new Engine(await compileRuby(limits.memoryBytes), opts);
+    const [module, workerUrl] = await Promise.all([compileRuby(limits.memoryBytes), opts.workerUrl ?? entryUrl('vm-worker')]);
+    const engine = new Engine(module, new URL(workerUrl), opts);
     engine.topUp();
     return engine;
   }
@@ -121,8 +113,7 @@ export class Engine {
       maxSleepMs: this.limits.maxSleepMs,
       maxFrameBytes: this.limits.maxBodyBytes * 2 + 1024 * 1024,
     };
-    const worker = new Worker(workerEntry(), {
-      eval: fromSources,
+    const worker = new Worker(this.workerUrl, {
       workerData: data,
       transferList: [port2],
       // The thread sees an empty process.env (the VM's own environment is empty regardless).

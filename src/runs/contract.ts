@@ -55,7 +55,6 @@ export interface ExecutorStartOptions {
  * gateway that runs no code never loads it.
  */
 export async function startEngine(opts: ExecutorStartOptions): Promise<ExecutorHandle> {
-  const modulePath = '../executor/index.js';
-  const engine = (await import(modulePath)) as { startExecutor(o: ExecutorStartOptions): Promise<ExecutorHandle> };
-  return engine.startExecutor(opts);
+  const engine = await import('../executor/index.js');
+  return engine.startExecutor(opts) as Promise<ExecutorHandle>;
 }

@@ -6,6 +6,7 @@ import { requireRunUser } from '../../domain/connections.js';
 import { cancelRun, runTopic, startRun, type RunEvent } from '../../domain/runs.js';
 import type { ConnectorRun } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
+import { VersionNode } from '../connector.js';
 import { dbId, namedConnection } from '../connections.js';
 import { payloadType } from '../errors.js';
 import { parseGlobalId } from '../ids.js';
@@ -132,11 +133,11 @@ export const ConnectorRunNode = builder.prismaNode('ConnectorRun', {
     status: t.field({ type: RunStatusEnum, description: 'Where the run is, or how it ended.', resolve: (r) => r.status }),
     target: t.exposeString('target', { description: 'What ran: `test`, `actions.<a>`, `triggers.<t>.poll`, `pick_lists.<p>`, `methods.<m>`…' }),
     version: t.exposeInt('version', { description: 'The connector version that ran.' }),
-    versionNode: t.prismaField({
-      type: 'ConnectorVersion',
+    versionNode: t.field({
+      type: VersionNode,
       nullable: true,
       description: 'The version that ran, as an object (null once deleted).',
-      resolve: (query, r, _a, ctx) => ctx.prisma.connectorVersion.findUnique({ ...query, where: { connectorId_number: { connectorId: r.connectorId, number: r.version } } }),
+      resolve: (r, _a, ctx) => ctx.prisma.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: r.connectorId, number: r.version } } }),
     }),
     connector: t.relation('connector', { description: 'The connector that ran.' }),
     connection: t.relation('connection', { nullable: true, description: 'The saved connection it ran with; null without one or once deleted.' }),
@@ -225,13 +226,13 @@ const RunConnectorInput = builder.inputType('RunConnectorInput', {
 
 const RunConnectorPayload = payloadType<{ run: ConnectorRun; savedVersion: number | null; connectorId: number }>('RunConnectorPayload', 'The result of `runConnector`.', (t) => ({
   run: t.field({ type: ConnectorRunNode, nullable: true, description: 'The run, QUEUED (follow it with `runUpdated` or `node`); null when it refused.', resolve: (p) => p.run ?? null }),
-  savedVersion: t.prismaField({
-    type: 'ConnectorVersion',
+  savedVersion: t.field({
+    type: VersionNode,
     nullable: true,
     description: 'The version `code` was saved as before the run; null when no code was given or it was the latest version\'s.',
-    resolve: (query, p, _a, ctx) =>
+    resolve: (p, _a, ctx) =>
       p.savedVersion != null && p.connectorId != null
-        ? ctx.prisma.connectorVersion.findUnique({ ...query, where: { connectorId_number: { connectorId: p.connectorId, number: p.savedVersion } } })
+        ? ctx.prisma.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: p.connectorId, number: p.savedVersion } } })
         : null,
   }),
 }));

@@ -99,6 +99,8 @@ export class Runner {
 
 export interface RunMachinery {
   services: RunServices;
+  /** This process's executor id (recorded on the runs it takes); null when it runs none. */
+  readonly executorId: string | null;
   /** Starts what runs code in this process now rather than at the first run (`serve` does). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -168,6 +170,9 @@ export function createRunMachinery(
 
   return {
     services,
+    get executorId() {
+      return runner?.executorId ?? null;
+    },
     start,
     async close() {
       if (sweeper) clearInterval(sweeper);

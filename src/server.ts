@@ -26,6 +26,7 @@ import { createLogger, type Logger } from './log.js';
 import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
 import { startAdminSocket } from './cli/admin-socket.js';
+import { createRunMachinery, type RunMachinery } from './runs/services.js';
 
 /**
  * Refusals before GraphQL runs still read as GraphQL responses, in the media type the client
@@ -98,6 +99,8 @@ export interface Registry {
   db: Database;
   log: Logger;
   metrics: Metrics;
+  /** Connector runs: sealing, dispatch, and (embedded or with a worker) the executor. */
+  runs: RunMachinery;
   close(): Promise<void>;
 }
 
@@ -109,10 +112,11 @@ interface AppParts {
   pubsub: RegistryPubSub;
   log: Logger;
   metrics: Metrics;
+  runs?: RunMachinery;
 }
 
 /** The whole registry over an opened database: /graphql, /api, /health, /ready, /metrics. */
-export function createApp(config: Config, { db, tokens, pubsub, log, metrics, rateLimits }: AppParts): Hono<Env> {
+export function createApp(config: Config, { db, tokens, pubsub, log, metrics, rateLimits, runs }: AppParts): Hono<Env> {
   const library = createLibraryCache(config.LIBRARY_CACHE_TTL_MS);
   // Other processes' library changes arrive through the pubsub (PostgreSQL NOTIFY).
   void (async () => {
@@ -120,7 +124,7 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   })();
   const documents = createDocumentStore(config.TRUSTED_DOCUMENTS_FILE);
   const trustedRequests = new WeakSet<Request>();
-  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests });
+  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests, runs: runs?.services });
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
@@ -211,6 +215,8 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
 export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> & {
   /** Where the JSON log lines go (stdout when absent). */
   logDestination?: import('pino').DestinationStream;
+  /** With PostgreSQL: whether this gateway also works the run queue (`serve --no-executor` says no). Default true. */
+  withExecutor?: boolean;
 };
 
 export async function createRegistry(config: Config, opts: RegistryOptions = {}): Promise<Registry> {
@@ -222,7 +228,8 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   const metrics = createMetrics();
   const rateLimits = await createRateLimits(config, db);
   const tokens = createTokenCache(db.prisma, events, { ttlMs: config.TOKEN_CACHE_TTL_MS });
-  const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits });
+  const runs = createRunMachinery(config, { prisma: db.prisma, log, pubsub, withWorker: opts.withExecutor !== false });
+  const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits, runs });
   // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
   const admin =
     db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
@@ -243,8 +250,10 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
     db,
     log,
     metrics,
+    runs,
     async close() {
       await admin?.close();
+      await runs.close();
       await deliverer.stop();
       await rateLimits.close();
       tokens.close();

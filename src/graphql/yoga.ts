@@ -48,6 +48,8 @@ export interface GraphQLParts {
   documents?: { get(id: string): string | undefined; has(text: string): boolean };
   /** Requests whose document came from the allowlist (set by the HTTP layer from `documentId`). */
   trustedRequests?: WeakSet<Request>;
+  /** Connector runs and connections; absent, they are refused. */
+  runs?: import('../domain/run-services.js').RunServices;
 }
 
 /** Where absolute URLs point: PUBLIC_URL's origin, else the origin the request was sent to. */
@@ -70,7 +72,7 @@ function rejectWith(code: string) {
   };
 }
 
-export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests }: GraphQLParts) {
+export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests, runs }: GraphQLParts) {
   const events = domainEvents(pubsub, library);
   return createYoga<ServerContext>({
     schema,
@@ -111,7 +113,7 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     maxRequestBodySize: false,
     logging: false,
     context: ({ actor, requestId, countError, request }) =>
-      graphqlContext({ prisma, actor, events, requestId, countError }, pubsub, {
+      graphqlContext({ prisma, actor, events, requestId, countError, runs }, pubsub, {
         allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK,
         publicOrigin: publicOrigin(config.PUBLIC_URL, request),
       }),

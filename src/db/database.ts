@@ -16,6 +16,12 @@ export interface DatabaseOptions {
   lockWaitMs?: number;
   /** Called for every SQL statement sent through Prisma or `sql` (statement counting in tests and benches). */
   onQuery?: (sql: string) => void;
+  /**
+   * PGlite `memory://` only: a tarball of a data directory (PGlite's `dumpDataDir`) to start from
+   * instead of running initdb. The tests start every database from one already migrated, which
+   * costs a fraction of initdb plus every migration; `migrate()` then finds nothing to apply.
+   */
+  seed?: string;
 }
 
 export interface Database {
@@ -94,7 +100,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const dataDir = opts.dataDir ?? 'memory://';
   const { startPGliteThread } = await import('./pglite-thread.js');
   const unlock = dataDir.startsWith('memory://') ? async () => {} : await lockDataDir(dataDir, opts.lockWaitMs);
-  const lite = await startPGliteThread(dataDir, PGLITE_SETTINGS).catch(async (error: unknown) => {
+  if (opts.seed && !dataDir.startsWith('memory://')) throw new Error('A seed tarball only starts an in-memory PGlite database.');
+  const lite = await startPGliteThread(dataDir, PGLITE_SETTINGS, opts.seed).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });

@@ -212,7 +212,7 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
  * through PostgreSQL LISTEN/NOTIFY when there is a server (so every gateway process sees them),
  * in process with PGlite.
  */
-export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> & {
+export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs' | 'seed'> & {
   /** Where the JSON log lines go (stdout when absent). */
   logDestination?: import('pino').DestinationStream;
   /** With PostgreSQL: whether this gateway also works the run queue (`serve --no-executor` says no). Default true. */
@@ -221,7 +221,7 @@ export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> & 
 
 export async function createRegistry(config: Config, opts: RegistryOptions = {}): Promise<Registry> {
   const log = createLogger(config.LOG_LEVEL, opts.logDestination);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs });
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs, seed: config.DATABASE_URL ? undefined : opts.seed });
   await db.migrate();
   const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'), db.listen?.bind(db));
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });

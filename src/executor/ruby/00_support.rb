@@ -211,18 +211,26 @@ class Array
     empty? ? nil.to_query(prefix) : collect { |v| v.to_query(prefix) }.join('&')
   end
 
+  # `item[key]` for a Hash whether it keys by String or Symbol.
+  def self.fetch_either(item, key)
+    return nil unless item.is_a?(::Hash)
+    return item[key] if item.key?(key)
+    alt = key.is_a?(::Symbol) ? key.name : (key.is_a?(::String) ? key.to_sym : key)
+    item[alt]
+  end
+
   def pluck(*keys)
     if keys.length == 1
-      map { |item| item.is_a?(Hash) ? item[keys.first.is_a?(Symbol) && !item.key?(keys.first) ? keys.first.name : keys.first] : nil }
+      map { |item| Array.fetch_either(item, keys.first) }
     else
-      map { |item| keys.map { |k| item[k.is_a?(Symbol) && !item.key?(k) ? k.name : k] } }
+      map { |item| keys.map { |k| Array.fetch_either(item, k) } }
     end
   end
 
   def where(conditions)
     select do |item|
       conditions.all? do |k, v|
-        actual = item[k.is_a?(Symbol) && item.is_a?(Hash) && !item.key?(k) ? k.name : k]
+        actual = Array.fetch_either(item, k)
         v.is_a?(Array) ? v.include?(actual) : (v.is_a?(Regexp) ? v.match?(actual.to_s) : actual == v)
       end
     end

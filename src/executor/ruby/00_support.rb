@@ -238,8 +238,15 @@ class Array
 
   def format_map(template) = map { |item| item.is_a?(Array) ? format(template, *item) : format(template, **item.to_h.transform_keys(&:to_sym)) }
   def smart_join(sep = ',') = reject(&:blank?).map { |v| v.to_s.strip }.join(sep)
-  def only(*keys) = map { |item| item.is_a?(Hash) ? item.slice(*keys) : item }
-  def ignored(*keys) = map { |item| item.is_a?(Hash) ? item.except(*keys) : item }
+  # On a list of schema fields: keep the fields named, drop them, or mark them required.
+  def only(*names) = select { |field| names.map(&:to_s).include?(Array.fetch_either(field, 'name').to_s) }
+  def ignored(*names) = reject { |field| names.map(&:to_s).include?(Array.fetch_either(field, 'name').to_s) }
+  def required(*names)
+    map do |field|
+      next field unless field.is_a?(Hash) && names.map(&:to_s).include?(Array.fetch_either(field, 'name').to_s)
+      field.merge(field.key?(:optional) ? { optional: false } : { 'optional' => false })
+    end
+  end
   def to_json_hash = self
   def second = self[1]
   def third = self[2]

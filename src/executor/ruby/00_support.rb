@@ -11,6 +11,24 @@ require 'securerandom'
 STDOUT.sync = true
 
 module ConnectorSandbox
+  # ruby.wasm compiles the `js` extension in; `require 'js'` is refused here. This is the polite
+  # layer: code that loads it anyway (Kernel.require, the original method) gets a JS module whose
+  # every call to the host is refused by the VM's imports (src/executor/vm-worker.ts), which stops
+  # the run from outside Ruby.
+  module NoJavaScript
+    private
+
+    def require(name)
+      if name.to_s.match?(%r{\A(?:js|js\.so|js/.*)\z})
+        raise ::LoadError, "cannot load such file -- #{name} (JavaScript is not available to connector code)"
+      end
+      super
+    end
+  end
+end
+::Kernel.prepend(ConnectorSandbox::NoJavaScript)
+
+module ConnectorSandbox
   # Hash access by String or Symbol alike (`connection['key']` and `input[:key]`), keys stored as
   # Strings, nested Hashes converted on the way in.
   class IndifferentHash < ::Hash

@@ -4,7 +4,7 @@ import { writeCommand } from './command.js';
 import { requireActor, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { EVENT_TYPES, type EventType } from './events.js';
-import { checkWebhookTarget } from './webhook-targets.js';
+import { checkWebhookHost, checkWebhookTarget } from './webhook-targets.js';
 
 export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
 
@@ -22,10 +22,11 @@ export async function registerWebhook(
   ctx: DomainContext,
   input: { url: string; events: string[] },
   opts: { allowHttpLoopback: boolean },
-): Promise<{ webhook: Webhook; secret: string }> {
+): Promise<{ webhook: Webhook; secret: string; targetWarning: string | null }> {
   const cmd = writeCommand(ctx);
   const { actor } = cmd;
   const url = checkWebhookUrl(input.url, opts.allowHttpLoopback);
+  const targetWarning = await checkWebhookHost(url, { allowLoopback: opts.allowHttpLoopback });
   const events = [...new Set(input.events)];
   const unknown = events.find((e) => !(EVENT_TYPES as readonly string[]).includes(e));
   if (events.length === 0 || unknown) throw new InvalidInputError(`events must be some of ${EVENT_TYPES.join(', ')}${unknown ? `; got ${unknown}` : ''}.`, 'input.events');
@@ -38,7 +39,7 @@ export async function registerWebhook(
     await audit({ action: 'WEBHOOK_REGISTER', target: { type: 'Webhook', id: created.id }, after: { url, events } });
     return created;
   });
-  return { webhook, secret };
+  return { webhook, secret, targetWarning };
 }
 
 /**

@@ -11,6 +11,7 @@ import { canViewSource } from '../../domain/access.js';
 import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
 import { logoUrl } from './logo-url.js';
 import { builder } from '../builder.js';
+import { lowerCaseEnum } from '../enums.js';
 import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { dbId, idKeyset, namedConnection } from '../connections.js';
@@ -20,17 +21,14 @@ export function workspaceOf(ctx: { actor: import('../../domain/context.js').Prin
   return ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : -1;
 }
 
-const DiagnosticSeverityEnum = builder.enumType('DiagnosticSeverity', {
-  description: 'How bad a finding is.',
-  values: { ERROR: { value: 'error', description: 'Blocks release.' }, WARNING: { value: 'warning', description: 'Worth fixing; does not block release.' } } as const,
+const DiagnosticSeverityEnum = lowerCaseEnum('DiagnosticSeverity', 'How bad a finding is.', {
+  ERROR: 'Blocks release.',
+  WARNING: 'Worth fixing; does not block release.',
 });
 
-const DiagnosticKindEnum = builder.enumType('DiagnosticKind', {
-  description: 'Where a finding comes from.',
-  values: {
-    SYNTAX: { value: 'syntax', description: 'The Ruby parser (prism) could not parse the code.' },
-    SEMANTIC: { value: 'semantic', description: 'The code parses but breaks a rule of connector code (e.g. a missing `title`).' },
-  } as const,
+const DiagnosticKindEnum = lowerCaseEnum('DiagnosticKind', 'Where a finding comes from.', {
+  SYNTAX: 'The Ruby parser (prism) could not parse the code.',
+  SEMANTIC: 'The code parses but breaks a rule of connector code (e.g. a missing `title`).',
 });
 
 export const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({

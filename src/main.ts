@@ -152,6 +152,15 @@ program
     console.log(`http://${config.HOST}:${config.PORT}/sign-in#code=${code}`);
   });
 
+program
+  .command('runtime-role')
+  .description('print the SQL that lets a PostgreSQL role run the registry without owning its tables (run it as the owner, after migrating)')
+  .requiredOption('--role <role>', 'the runtime role, e.g. registry_app')
+  .action(async (opts: { role: string }) => {
+    const { grantRuntimeRole } = await import('./db/runtime-role.js');
+    process.stdout.write(grantRuntimeRole(opts.role));
+  });
+
 const auditCommand = program.command('audit').description('the audit log');
 
 auditCommand

@@ -60,6 +60,15 @@ const schema = z.object({
    * 0 looks every token up on every request.
    */
   TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Sign-in link redemptions (POST /auth/sign-in-link) per client address and minute, shared by every gateway. */
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /** How long a console session (the token a sign-in link gives) lasts; Sign out revokes it at once (hours). */
+  CONSOLE_SESSION_HOURS: z.coerce.number().positive().default(12),
+  /**
+   * The console's address as people reach it (e.g. https://registry.example.com behind a proxy):
+   * sign-in links printed by the CLI start with it. Unset: the running server's own address.
+   */
+  PUBLIC_URL: z.string().url().optional(),
   /** How long a shutdown waits for in-flight requests before closing what is left (ms). */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Admit http:// webhook URLs on the loopback interface (local receivers, tests); HTTPS otherwise. */

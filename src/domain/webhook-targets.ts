@@ -21,7 +21,7 @@ export interface TargetPolicy {
 }
 
 /** Names that never lead anywhere public: RFC 6761 `localhost`, private-use `.internal`, mDNS `.local`… */
-const INTERNAL_NAMES = /(?:^|\.)(?:localhost|localdomain|internal|local|intranet|lan|home\.arpa|svc|consul)$/;
+export const INTERNAL_NAMES = /(?:^|\.)(?:localhost|localdomain|internal|local|intranet|lan|home\.arpa|svc|consul)$/;
 
 /** Why an address is refused (its range), or null when a webhook may go there. */
 export function refusedRange(address: string, policy: TargetPolicy): string | null {
@@ -119,14 +119,14 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * A `lookup` for node:http(s) requests that refuses a name resolving to any non-public address:
  * the connection goes to an address this function has checked, never to one looked up again.
  */
-export function guardedLookup(policy: TargetPolicy) {
+export function guardedLookup(policy: TargetPolicy, subject = 'webhooks') {
   return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
     dnsLookup(hostname, { family: options.family ?? 0, hints: options.hints, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const list = addresses as LookupAddress[];
       for (const a of list) {
         const range = refusedRange(a.address, policy);
-        if (range) return callback(Object.assign(new Error(`Refused: ${hostname} resolves to ${a.address}, ${article(range)} ${range} address; webhooks only go to public addresses.`), { code: 'EREFUSEDTARGET' }), []);
+        if (range) return callback(Object.assign(new Error(`Refused: ${hostname} resolves to ${a.address}, ${article(range)} ${range} address; ${subject} only go to public addresses.`), { code: 'EREFUSEDTARGET' }), []);
       }
       if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no address.`), { code: 'ENOTFOUND' }), []);
       if (options.all) callback(null, list);

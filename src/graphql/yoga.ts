@@ -13,16 +13,17 @@ import type { Principal } from '../domain/context.js';
 import { DomainError, RateLimitedError } from '../domain/errors.js';
 import type { Metrics } from '../http/observability.js';
 import { domainEvents, graphqlContext, type RegistryPubSub } from './context.js';
-import type { LibraryCache } from './library-cache.js';
-import { useCleanInput } from './clean-input.js';
-import { useCursorCheck } from './cursors.js';
-import { useCost, type RateLimitSlot } from './cost.js';
+import type { LibraryCache } from './plugins/library-cache.js';
+import { useCleanInput } from './plugins/clean-input.js';
+import { useCursorCheck } from './plugins/cursors.js';
+import { useCost, type RateLimitSlot } from './plugins/cost.js';
+import { useIncrementalDeliveryCheck } from './plugins/incremental-check.js';
 import type { RateLimits } from '../http/rate-limit.js';
-import { useSessionEnd } from './session-end.js';
-import { useGraphQLSSE } from './sse.js';
-import { useIncrementalArgumentCheck } from './incremental-args.js';
-import { useTrustedDocumentsOnly } from './trusted-documents.js';
-import { schema } from './schema.js';
+import { useSessionEnd } from './plugins/session-end.js';
+import { useGraphQLSSE } from './plugins/sse.js';
+import { useIncrementalArgumentCheck } from './plugins/incremental-args.js';
+import { useTrustedDocumentsOnly } from './plugins/trusted-documents.js';
+import { schema } from './schema/index.js';
 
 export interface ServerContext {
   actor: Principal | null;
@@ -47,6 +48,18 @@ export interface GraphQLParts {
   documents?: { get(id: string): string | undefined; has(text: string): boolean };
   /** Requests whose document came from the allowlist (set by the HTTP layer from `documentId`). */
   trustedRequests?: WeakSet<Request>;
+  /** Connector runs and connections; absent, they are refused. */
+  runs?: import('../domain/run-services.js').RunServices;
+}
+
+/** Where absolute URLs point: PUBLIC_URL's origin, else the origin the request was sent to. */
+function publicOrigin(configured: string | undefined, request: Request | undefined): string | undefined {
+  if (configured) return new URL(configured).origin;
+  try {
+    return request ? new URL(request.url).origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Armor rejects by throwing code-less errors; give each limit a stable code instead. */
@@ -59,7 +72,7 @@ function rejectWith(code: string) {
   };
 }
 
-export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests }: GraphQLParts) {
+export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests, runs }: GraphQLParts) {
   const events = domainEvents(pubsub, library);
   return createYoga<ServerContext>({
     schema,
@@ -99,7 +112,11 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
     // The HTTP layer enforces the body limit before Yoga sees the request.
     maxRequestBodySize: false,
     logging: false,
-    context: ({ actor, requestId, countError }) => graphqlContext({ prisma, actor, events, requestId, countError }, pubsub, { allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK }),
+    context: ({ actor, requestId, countError, request }) =>
+      graphqlContext({ prisma, actor, events, requestId, countError, runs }, pubsub, {
+        allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK,
+        publicOrigin: publicOrigin(config.PUBLIC_URL, request),
+      }),
     maskedErrors: {
       maskError(error, message, isDev) {
         // Domain refusals that reach the top level (e.g. UNAUTHENTICATED) keep their code.
@@ -146,7 +163,8 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       useRequestErrorCodes(),
       useCleanInput(),
       useCursorCheck(),
-      useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL }),
+      useIncrementalDeliveryCheck(),
+      useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL, budget: config.GRAPHQL_RATE_LIMIT_POINTS }),
       useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),

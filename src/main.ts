@@ -67,7 +67,8 @@ program
     const first = await bootstrapEmptyRegistry(server.registry.db.prisma);
     console.log(`console on ${server.url}/`);
     if (first) {
-      console.log(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.url}/sign-in#code=${first.code}\n`);
+      // To the person at the terminal (stderr), never into the log stream (JSON lines on stdout).
+      console.error(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.registry.where.url}/sign-in#code=${first.code}\n`);
     }
     const stop = async () => {
       // Bounded: in-flight requests get SHUTDOWN_GRACE_MS, then whatever still holds the process
@@ -168,9 +169,20 @@ program
   .option('--handle <handle>', 'the member', 'admin')
   .action(async (opts: { workspace: string; handle: string }) => {
     const config = loadConfig();
-    const { code, expiresAt } = (await run('sign-in-link', opts)) as { code: string; expiresAt: string };
+    const { code, expiresAt, url } = (await run('sign-in-link', opts)) as { code: string; expiresAt: string; url?: string | null };
+    // The running server's address (it answered over the admin socket), else PUBLIC_URL, else HOST:PORT.
+    const base = config.PUBLIC_URL?.replace(/\/$/, '') ?? url ?? `http://${config.HOST}:${config.PORT}`;
     console.error(`one-time sign-in link for ${opts.handle} in ${opts.workspace}, valid until ${expiresAt}:`);
-    console.log(`http://${config.HOST}:${config.PORT}/sign-in#code=${code}`);
+    console.log(`${base}/sign-in#code=${code}`);
+  });
+
+program
+  .command('runtime-role')
+  .description('print the SQL that lets a PostgreSQL role run the registry without owning its tables (run it as the owner, after migrating)')
+  .requiredOption('--role <role>', 'the runtime role, e.g. registry_app')
+  .action(async (opts: { role: string }) => {
+    const { grantRuntimeRole } = await import('./db/runtime-role.js');
+    process.stdout.write(grantRuntimeRole(opts.role));
   });
 
 const auditCommand = program.command('audit').description('the audit log');

@@ -2,7 +2,7 @@ import type { PubSub } from 'graphql-yoga';
 import { LIBRARY_TOPIC } from '../domain/community.js';
 import type { DomainContext, DomainEvents } from '../domain/context.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import type { ErrorCounter } from './user-errors.js';
+import type { ErrorCounter } from './plugins/user-errors.js';
 
 /** Topics carry one payload; topic names hold the workspace (`notifications:<id>`). */
 export type RegistryPubSub = PubSub<Record<string, [payload: unknown]>>;
@@ -11,7 +11,7 @@ export type RegistryPubSub = PubSub<Record<string, [payload: unknown]>>;
 export interface GraphQLContext extends DomainContext, ErrorCounter {
   loaders: Loaders;
   pubsub: RegistryPubSub;
-  settings: { allowHttpLoopbackWebhooks: boolean };
+  settings: { allowHttpLoopbackWebhooks: boolean; /** Origin of absolute URLs handed out (PUBLIC_URL, or the request's). */ publicOrigin?: string };
 }
 
 /**

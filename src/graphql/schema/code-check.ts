@@ -7,7 +7,7 @@ import type { StoredAnalysis } from '../../code/analyze.js';
 import { requireActor } from '../../domain/context.js';
 import { checkCode } from '../../domain/input.js';
 import { builder } from '../builder.js';
-import { DiagnosticRef } from '../connector.js';
+import { DiagnosticRef } from './connectors.js';
 
 /** Points a check costs: 10, plus one per started 16 KB of code (10 MB, the most a save takes: 650). */
 export function checkCodeCost(code: string | undefined): number {

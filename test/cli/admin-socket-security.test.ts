@@ -41,7 +41,7 @@ describe('the admin socket', () => {
     mkdirSync(dir, { mode: 0o700 });
     const unlock = await lockDataDir(dir); // as a running server holds it
     const planted = await plantedSocket(adminSocketPath(dir));
-    const env = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' };
     delete env.DATABASE_URL;
     try {
       chmodSync(adminSocketPath(dir), 0o666);

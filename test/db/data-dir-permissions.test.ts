@@ -75,7 +75,7 @@ describe('the PGlite data directory is private to its owner', () => {
     chmodSync(dir, 0o770);
     await expect(startTestServer('pglite', { DATA_DIR: dir })).rejects.toThrow(/writable by its group \(mode 0770\)/);
     chmodSync(dir, 0o777);
-    const env = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' };
     delete env.DATABASE_URL;
     const run = await cli(env, 'token', 'create', '--workspace', 'acme');
     expect(run.code).toBe(1);

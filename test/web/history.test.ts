@@ -55,7 +55,7 @@ describe('console: restore, restore and release, keep ours', () => {
 
     // Restoring the broken version and releasing it is refused in words, and writes nothing.
     await page.getByRole('button', { name: 'Restore and release version 3' }).click();
-    await page.getByRole('alert').filter({ hasText: 'CODE_HAS_ERRORS' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'This version has errors in its code' }).waitFor();
     const after = (await c.t.gql(VERSIONS, { id }, token)).body.data.connector;
     expect({ latest: after.latestVersion, released: after.latestReleasedVersion }).toEqual({ latest: 5, released: 5 });
     await page.reload();

@@ -1,12 +1,9 @@
-import type { ErrorCode } from './__generated__/UserErrors_error.graphql';
-
 /**
- * Every refusal code of the API (`ErrorCode`) in the console's words: one place, complete by type
- * (a new code in the schema fails `npm run typecheck` here) and by test
- * (test/web/refusals.test.ts). The API's own `message` is written for API clients; the console
+ * Every refusal code of the API (`ErrorCode`) in the console's words: one place, checked against
+ * schema.graphql by test/web/refusals.test.ts, so a new code cannot ship without its sentence. The API's own `message` is written for API clients; the console
  * shows it only where it names the specific problem the person must fix (SPECIFIC below).
  */
-export const REFUSALS: Record<Exclude<ErrorCode, '%future added value'>, string> = {
+export const REFUSALS: Readonly<Record<string, string>> = {
   ALREADY_OEM_SHARED: 'This version is already shared with your managed workspaces.',
   ALREADY_RELEASED: 'This version is already released.',
   ALREADY_SHARED: 'This version is already shared.',
@@ -37,7 +34,7 @@ const SPECIFIC = new Set<string>(['INVALID_INPUT', 'CODE_HAS_ERRORS']);
 
 /** A refusal in the console's words: the sentence for its code, plus the specific problem where that helps. */
 export function refusalText(code: string | null | undefined, message: string, detail?: string | null): string {
-  const sentence = code ? (REFUSALS as Record<string, string>)[code] : undefined;
+  const sentence = code && Object.hasOwn(REFUSALS, code) ? REFUSALS[code] : undefined;
   if (!sentence) return message;
   if (!SPECIFIC.has(code!)) return sentence;
   const specific = detail ?? message;

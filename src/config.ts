@@ -70,6 +70,21 @@ const schema = z.object({
   /** First webhook retry after this long (ms), doubling each time, for up to WEBHOOK_MAX_ATTEMPTS attempts. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  /**
+   * The connector executor (docs/executor.md). Wall clock per run, memory per VM (the
+   * interpreter's memory maximum), per HTTP request, request/response body size, HTTP requests per
+   * run, redirects per request, output size, connector code size, VMs booted ahead of need.
+   * Loopback targets follow WEBHOOK_ALLOW_HTTP_LOOPBACK (off by default, for tests).
+   */
+  EXECUTOR_WALL_MS: z.coerce.number().int().positive().default(60_000),
+  EXECUTOR_MEMORY_MB: z.coerce.number().int().min(64).max(4096).default(256),
+  EXECUTOR_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
+  EXECUTOR_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  EXECUTOR_MAX_REQUESTS: z.coerce.number().int().positive().default(100),
+  EXECUTOR_MAX_REDIRECTS: z.coerce.number().int().min(0).default(5),
+  EXECUTOR_MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  EXECUTOR_MAX_CODE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  EXECUTOR_SPARE_VMS: z.coerce.number().int().min(0).max(16).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -29,13 +29,13 @@ interface Pending {
   detach: () => void;
 }
 
-/** The executor's options from the registry's configuration (src/config.ts: EXECUTOR_*). */
+/** The executor's options from the registry's configuration (src/config.ts: RUN_TIMEOUT_MS, EXECUTOR_*, CONNECTOR_HTTP_ALLOW_LOOPBACK). */
 export function executorOptionsFromConfig(config: Config): ExecutorOptions {
   return {
     spareVMs: config.EXECUTOR_SPARE_VMS,
-    allowLoopback: config.WEBHOOK_ALLOW_HTTP_LOOPBACK,
+    allowLoopback: config.CONNECTOR_HTTP_ALLOW_LOOPBACK,
     limits: {
-      wallMs: config.EXECUTOR_WALL_MS,
+      wallMs: config.RUN_TIMEOUT_MS,
       memoryBytes: config.EXECUTOR_MEMORY_MB * 1024 * 1024,
       requestTimeoutMs: config.EXECUTOR_REQUEST_TIMEOUT_MS,
       maxBodyBytes: config.EXECUTOR_MAX_BODY_BYTES,

@@ -15,10 +15,10 @@ describe('executor configuration', () => {
   });
 
   it('reads every knob from the environment, and refuses nonsense', () => {
-    const opts = executorOptionsFromConfig(loadConfig({ EXECUTOR_WALL_MS: '5000', EXECUTOR_MEMORY_MB: '128', EXECUTOR_MAX_REQUESTS: '7', EXECUTOR_SPARE_VMS: '0', WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' }));
+    const opts = executorOptionsFromConfig(loadConfig({ RUN_TIMEOUT_MS: '5000', EXECUTOR_MEMORY_MB: '128', EXECUTOR_MAX_REQUESTS: '7', EXECUTOR_SPARE_VMS: '0', CONNECTOR_HTTP_ALLOW_LOOPBACK: 'true' }));
     expect(opts).toMatchObject({ spareVMs: 0, allowLoopback: true, limits: { wallMs: 5000, memoryBytes: 128 * 1024 * 1024, maxRequests: 7 } });
     expect(() => loadConfig({ EXECUTOR_MEMORY_MB: '10' })).toThrow(/EXECUTOR_MEMORY_MB/);
-    expect(() => loadConfig({ EXECUTOR_WALL_MS: '-1' })).toThrow(/EXECUTOR_WALL_MS/);
+    expect(() => loadConfig({ EXECUTOR_MAX_REDIRECTS: '-1' })).toThrow(/EXECUTOR_MAX_REDIRECTS/);
   });
 });
 

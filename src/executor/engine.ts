@@ -46,6 +46,8 @@ export interface EngineOptions {
   spareVMs?: number;
   limits?: Partial<Limits>;
   allowLoopback?: boolean;
+  /** Runs at once (each in its own VM); more wait in line, their wall clock not started. Default 4. */
+  maxConcurrentRuns?: number;
   /** The VM thread's entry and the Ruby files (given by startExecutor to a bundled executor process). */
   workerUrl?: string;
   rubyDir?: string;
@@ -57,6 +59,8 @@ export class Engine {
   private booting = 0;
   private readonly active = new Map<string, () => void>();
   private closed = false;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
   private readonly runtime: { name: string; source: string }[];
 
   private constructor(
@@ -165,17 +169,49 @@ export class Engine {
     return vm;
   }
 
-  private async takeVm(): Promise<{ vm: Vm; warmMs: number }> {
+  /**
+   * A booted VM for a run: a spare if there is one (its replacement boots after the run, so that
+   * a boot does not compete with the run for the CPU, unless that was the last spare), or a fresh one.
+   */
+  private async takeVm(): Promise<{ vm: Vm; warmMs: number; topUpAfter: boolean }> {
     for (;;) {
       const vm = this.spares.shift();
-      this.topUp();
-      if (vm && !vm.dead) return { vm, warmMs: Math.round(performance.now() - vm.readyAt) };
+      const topUpAfter = this.spares.length > 0;
+      if (!topUpAfter) this.topUp();
+      if (vm && !vm.dead) return { vm, warmMs: Math.round(performance.now() - vm.readyAt), topUpAfter };
       if (!vm) {
         const fresh = this.boot();
         await fresh.ready;
-        return { vm: fresh, warmMs: 0 };
+        return { vm: fresh, warmMs: 0, topUpAfter: false };
       }
     }
+  }
+
+  /** Waits for one of `maxConcurrentRuns` slots; resolves false when cancelled while waiting. */
+  private acquireSlot(signal?: AbortSignal): Promise<boolean> {
+    if (this.running < (this.opts.maxConcurrentRuns ?? 4)) {
+      this.running += 1;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const waiter = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.running += 1;
+        resolve(true);
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(waiter);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolve(false);
+      };
+      signal?.addEventListener('abort', onAbort);
+      this.waiting.push(waiter);
+    });
+  }
+
+  private releaseSlot() {
+    this.running -= 1;
+    this.waiting.shift()?.();
   }
 
   cancel(runId: string) {
@@ -212,7 +248,16 @@ export class Engine {
     }
     if (this.closed) return done('CANCELLED', { error: { message: 'The executor is shutting down.', kind: 'Cancelled' } });
 
-    const { vm, warmMs } = await this.takeVm();
+    if (!(await this.acquireSlot(signal))) return done('CANCELLED', { error: { message: 'The run was cancelled.', kind: 'Cancelled' } });
+    let vm: Vm;
+    let warmMs: number;
+    let topUpAfter: boolean;
+    try {
+      ({ vm, warmMs, topUpAfter } = await this.takeVm());
+    } catch (e) {
+      this.releaseSlot();
+      return done('FAILED', { error: { message: `No Ruby VM could be started: ${(e as Error).message}`, kind: 'VmCrashed' } });
+    }
     const replayUsed = new Set<number>();
     let requests = 0;
     const abort = new AbortController();
@@ -230,6 +275,8 @@ export class Engine {
         vm.onMessage = null;
         vm.onExit = null;
         void vm.worker.terminate();
+        this.releaseSlot();
+        if (topUpAfter) this.topUp();
         resolve(r);
       };
       const stop = (status: RunStatus, kind: string, message: string) => finish(done(status, { error: { message, kind }, vmWarmMs: warmMs }));

@@ -33,6 +33,7 @@ interface Pending {
 export function executorOptionsFromConfig(config: Config): ExecutorOptions {
   return {
     spareVMs: config.EXECUTOR_SPARE_VMS,
+    maxConcurrentRuns: config.EXECUTOR_CONCURRENCY,
     allowLoopback: config.CONNECTOR_HTTP_ALLOW_LOOPBACK,
     limits: {
       wallMs: config.RUN_TIMEOUT_MS,

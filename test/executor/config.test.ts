@@ -8,6 +8,7 @@ describe('executor configuration', () => {
     const opts = executorOptionsFromConfig(loadConfig({}));
     expect(opts).toEqual({
       spareVMs: 2,
+      maxConcurrentRuns: 4,
       allowLoopback: false,
       limits: { wallMs: 60_000, memoryBytes: 256 * 1024 * 1024, requestTimeoutMs: 40_000, maxBodyBytes: 10 * 1024 * 1024, maxRequests: 100, maxRedirects: 5, maxOutputBytes: 1024 * 1024, maxCodeBytes: 10 * 1024 * 1024 },
     });

@@ -69,7 +69,7 @@ for (const backend of await backends()) {
       const conn = await s.gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { userErrors { code field } } }`, { i: { connectorId: connectorA, name: 'mine', values: {} } }, adminB);
       expect(conn.body.data.createConnection.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'connectorId'] }]);
       // Nothing of A's changed.
-      const mine = await s.gql(`query($id: ID!) { node(id: $id) { ... on SavedConnection { values { name value set } } } }`, { id: connectionA }, adminA);
+      const mine = await s.gql(`query($id: ID!) { node(id: $id) { ... on ConnectionProfile { values { name value set } } } }`, { id: connectionA }, adminA);
       expect(mine.body.data.node.values).toEqual([{ name: 'region', value: 'eu', set: true }, { name: 'api_secret', value: null, set: true }]);
     });
 

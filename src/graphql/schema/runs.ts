@@ -61,7 +61,7 @@ const HttpRequestRef = builder.objectRef<StoredExchange['request']>('HttpRequest
   fields: (t) => ({
     method: t.exposeString('method', { description: 'HTTP method.' }),
     url: t.exposeString('url', { description: 'The full URL (secret query values redacted).' }),
-    headers: t.field({ type: [HttpHeaderRef], description: 'Request headers.', resolve: (r) => headersOf(r.headers) }),
+    headers: t.field({ type: [HttpHeaderRef], complexity: { field: 1, multiplier: 1 }, description: 'Request headers.', resolve: (r) => headersOf(r.headers) }),
     body: t.exposeString('body', { nullable: true, description: 'The body as sent; null without one.' }),
     bodyTruncated: t.exposeBoolean('bodyTruncated', { description: 'Whether the body was cut at the recording cap.' }),
   }),
@@ -71,7 +71,7 @@ const HttpResponseRef = builder.objectRef<NonNullable<StoredExchange['response']
   description: 'The answer to a recorded request.',
   fields: (t) => ({
     status: t.exposeInt('status', { description: 'HTTP status code.' }),
-    headers: t.field({ type: [HttpHeaderRef], description: 'Response headers.', resolve: (r) => headersOf(r.headers) }),
+    headers: t.field({ type: [HttpHeaderRef], complexity: { field: 1, multiplier: 1 }, description: 'Response headers.', resolve: (r) => headersOf(r.headers) }),
     body: t.exposeString('body', { description: 'The body (Base64 when `binary`).' }),
     bodyTruncated: t.exposeBoolean('bodyTruncated', { description: 'Whether the body was cut at the recording cap.' }),
     binary: t.boolean({ description: 'Whether the body is Base64 (it was not UTF-8 text).', resolve: (r) => r.binary === true }),

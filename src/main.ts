@@ -70,6 +70,12 @@ program
       console.log(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.url}/sign-in#code=${first.code}\n`);
     }
     const stop = async () => {
+      // Bounded: in-flight requests get SHUTDOWN_GRACE_MS, then whatever still holds the process
+      // (a stuck receiver, a database that does not answer) is not waited for beyond a few seconds more.
+      setTimeout(() => {
+        console.error(`shutdown took longer than SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms) + 5 s; exiting`);
+        process.exit(1);
+      }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
       await server.close();
       process.exit(0);
     };

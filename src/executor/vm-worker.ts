@@ -49,7 +49,12 @@ const data = workerData as VmWorkerData;
 const port = parentPort!;
 const signal = new Int32Array(data.signal);
 const encoder = new TextEncoder();
-const post = (m: VmMessage) => port.postMessage(m);
+/** Set once the VM was stopped from outside Ruby: what the VM prints after that (its own crash report) is not the connector's. */
+let silenced = false;
+const post = (m: VmMessage) => {
+  if (m.type === 'log' && silenced) return;
+  port.postMessage(m);
+};
 
 /** A synchronous call to the engine: posts the frame and sleeps until the answer is on the port. */
 function callEngine(body: string): string {
@@ -193,6 +198,11 @@ function pollOneoff(inPtr: number, outPtr: number, count: number, neventsPtr: nu
   return 0;
 }
 wasi.wasiImport.poll_oneoff = pollOneoff;
+const procExit = wasi.wasiImport.proc_exit;
+wasi.wasiImport.proc_exit = (code: number) => {
+  silenced = true;
+  return procExit(code);
+};
 
 const JS_REFUSED = 'JavaScript is not available to connector code';
 
@@ -205,6 +215,7 @@ async function boot(): Promise<RubyVM> {
   for (const name of Object.keys(host)) {
     if (name === 'rb_wasm_throw_prohibit_rewind_exception') continue;
     host[name] = () => {
+      silenced = true;
       throw new SandboxRefusal(JS_REFUSED);
     };
   }

@@ -7,10 +7,10 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 import { LIMITS } from '../domain/limits.js';
-import ConnectionLimitsPlugin, { checkNodesIds } from './connection-limits.js';
-import RoleGuardPlugin from './role-guard.js';
+import ConnectionLimitsPlugin, { checkNodesIds } from './plugins/connection-limits.js';
+import RoleGuardPlugin from './plugins/role-guard.js';
 import { decodeNodeId } from './ids.js';
-import UserErrorsPlugin from './user-errors.js';
+import UserErrorsPlugin from './plugins/user-errors.js';
 
 /** The builder and its options; type definitions live in the files beside this one. */
 export const builder = new SchemaBuilder<{

@@ -71,5 +71,6 @@ export function domainErrorResponse(c: Context, error: DomainError): Response {
   body.error_code = error instanceof SampleError ? error.reason : error.code;
   if (error instanceof SampleError && error.line != null) Object.assign(body, { line: error.line, column: error.column });
   if (error.field) body.field = error.field.replace(/^input\./, '');
-  return c.json(body, status);
+  // Every 401 names its scheme (RFC 6750), as the HTTP layer's refusals do.
+  return c.json(body, status, status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : undefined);
 }

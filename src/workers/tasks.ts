@@ -8,7 +8,8 @@ import { compareCode, type CodeComparison } from '../code/compare.js';
 import { codeDigest } from '../domain/digest.js';
 import { generateSchemaFromCsv, generateSchemaFromJson, SampleError, type SchemaField } from '../schema-gen/index.js';
 
-export async function analyze(code: string): Promise<StoredAnalysis> {
+/** Code as a string (in place) or as its UTF-8 bytes (moved to the worker: analyze-pool.ts). */
+export async function analyze(code: string | Uint8Array): Promise<StoredAnalysis> {
   return storedPart(await analyzeConnectorCode(code), codeDigest(code));
 }
 

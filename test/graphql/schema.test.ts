@@ -1,6 +1,6 @@
 import { printSchema } from 'graphql';
 import { expect, it } from 'vitest';
-import { schema } from '../../src/graphql/schema.js';
+import { schema } from '../../src/graphql/schema/index.js';
 
 // Fails when the code and the checked-in schema.graphql disagree (and under CI when the file
 // is missing); `npm run schema:print` rewrites it.

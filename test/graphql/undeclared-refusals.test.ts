@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import { graphql } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotFoundError, PreconditionError } from '../../src/domain/errors.js';
-import UserErrorsPlugin from '../../src/graphql/user-errors.js';
+import UserErrorsPlugin from '../../src/graphql/plugins/user-errors.js';
 
 /**
  * The check every mutation goes through (the registry's schema has no mutation that refuses with

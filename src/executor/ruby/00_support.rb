@@ -11,6 +11,24 @@ require 'securerandom'
 STDOUT.sync = true
 
 module ConnectorSandbox
+  # ruby.wasm compiles the `js` extension in; `require 'js'` is refused here. This is the polite
+  # layer: code that loads it anyway (Kernel.require, the original method) gets a JS module whose
+  # every call to the host is refused by the VM's imports (src/executor/vm-worker.ts), which stops
+  # the run from outside Ruby.
+  module NoJavaScript
+    private
+
+    def require(name)
+      if name.to_s.match?(%r{\A(?:js|js\.so|js/.*)\z})
+        raise ::LoadError, "cannot load such file -- #{name} (JavaScript is not available to connector code)"
+      end
+      super
+    end
+  end
+end
+::Kernel.prepend(ConnectorSandbox::NoJavaScript)
+
+module ConnectorSandbox
   # Hash access by String or Symbol alike (`connection['key']` and `input[:key]`), keys stored as
   # Strings, nested Hashes converted on the way in.
   class IndifferentHash < ::Hash
@@ -211,18 +229,26 @@ class Array
     empty? ? nil.to_query(prefix) : collect { |v| v.to_query(prefix) }.join('&')
   end
 
+  # `item[key]` for a Hash whether it keys by String or Symbol.
+  def self.fetch_either(item, key)
+    return nil unless item.is_a?(::Hash)
+    return item[key] if item.key?(key)
+    alt = key.is_a?(::Symbol) ? key.name : (key.is_a?(::String) ? key.to_sym : key)
+    item[alt]
+  end
+
   def pluck(*keys)
     if keys.length == 1
-      map { |item| item.is_a?(Hash) ? item[keys.first.is_a?(Symbol) && !item.key?(keys.first) ? keys.first.name : keys.first] : nil }
+      map { |item| Array.fetch_either(item, keys.first) }
     else
-      map { |item| keys.map { |k| item[k.is_a?(Symbol) && !item.key?(k) ? k.name : k] } }
+      map { |item| keys.map { |k| Array.fetch_either(item, k) } }
     end
   end
 
   def where(conditions)
     select do |item|
       conditions.all? do |k, v|
-        actual = item[k.is_a?(Symbol) && item.is_a?(Hash) && !item.key?(k) ? k.name : k]
+        actual = Array.fetch_either(item, k)
         v.is_a?(Array) ? v.include?(actual) : (v.is_a?(Regexp) ? v.match?(actual.to_s) : actual == v)
       end
     end
@@ -230,8 +256,15 @@ class Array
 
   def format_map(template) = map { |item| item.is_a?(Array) ? format(template, *item) : format(template, **item.to_h.transform_keys(&:to_sym)) }
   def smart_join(sep = ',') = reject(&:blank?).map { |v| v.to_s.strip }.join(sep)
-  def only(*keys) = map { |item| item.is_a?(Hash) ? item.slice(*keys) : item }
-  def ignored(*keys) = map { |item| item.is_a?(Hash) ? item.except(*keys) : item }
+  # On a list of schema fields: keep the fields named, drop them, or mark them required.
+  def only(*names) = select { |field| names.map(&:to_s).include?(Array.fetch_either(field, 'name').to_s) }
+  def ignored(*names) = reject { |field| names.map(&:to_s).include?(Array.fetch_either(field, 'name').to_s) }
+  def required(*names)
+    map do |field|
+      next field unless field.is_a?(Hash) && names.map(&:to_s).include?(Array.fetch_either(field, 'name').to_s)
+      field.merge(field.key?(:optional) ? { optional: false } : { 'optional' => false })
+    end
+  end
   def to_json_hash = self
   def second = self[1]
   def third = self[2]

@@ -21,12 +21,13 @@ module ConnectorSandbox
 
   # Raised for a non-2xx answer (or a detect_on match) that nothing handled.
   class RequestFailed < ::StandardError
-    attr_reader :status, :body, :headers
-    def initialize(message, status = nil, body = nil, headers = nil)
+    attr_reader :status, :body, :headers, :http_method
+    def initialize(message, status = nil, body = nil, headers = nil, method = nil)
       super(message)
       @status = status
       @body = body
       @headers = headers
+      @http_method = method
     end
   end
 
@@ -41,7 +42,7 @@ module ConnectorSandbox
 
   # What a request asks for, copied for each attempt so that `apply` starts from it every time.
   Spec = Struct.new(:method, :url, :params, :payload, :headers, :user, :password, :request_format, :response_format,
-                    :body, :follow_redirects, keyword_init: true) do
+                    :body, :follow_redirects, :line, keyword_init: true) do
     def copy
       Spec.new(**to_h.transform_values { |v| v.is_a?(::Hash) || v.is_a?(::Array) ? Marshal.load(Marshal.dump(v)) : v })
     end

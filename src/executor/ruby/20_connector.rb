@@ -73,7 +73,7 @@ module ConnectorSandbox
       ::Kernel.raise ArgumentError, "Infinite recursion occurred in object definition for '#{key}'" if @busy[key]
       @busy[key] = true
       fields = definition['fields']
-      @cache[key] = fields.is_a?(::Proc) ? @runner.invoke(fields, @runner.settings, @config_fields, self) : fields
+      @cache[key] = ConnectorSandbox.indifferent(fields.is_a?(::Proc) ? @runner.invoke(fields, @runner.settings, @config_fields, self) : fields)
     ensure
       @busy.delete(key)
     end
@@ -92,7 +92,6 @@ module ConnectorSandbox
       @context = Context.new(self)
       @in_auth_flow = false
       @refreshes = 0
-      @retry = nil
     end
 
     def settings_changed? = @settings_changed
@@ -140,7 +139,8 @@ module ConnectorSandbox
 
     def request(method, url, params: nil, payload: nil)
       spec = Spec.new(method: method, url: url.to_s, params: params.nil? ? nil : params.to_h, payload: payload,
-                      headers: {}, request_format: :json, response_format: :json, follow_redirects: true)
+                      headers: {}, request_format: :json, response_format: :json, follow_redirects: true,
+                      line: caller_locations(1, 40).find { |l| l.path == CONNECTOR_FILE }&.lineno)
       Request.new(self, spec)
     end
 
@@ -236,10 +236,21 @@ module ConnectorSandbox
       end
     end
 
+    # What acquire/refresh returned, merged into the settings: a Hash of new values; or, from
+    # oauth2's acquire, `[tokens, owner_id, other_settings]`; or, from refresh, `[access, refresh]`.
     def merge_settings(new_values)
-      return unless new_values.is_a?(::Hash) || new_values.is_a?(::Array)
-      new_values = { 'access_token' => new_values[0], 'refresh_token' => new_values[1] }.compact if new_values.is_a?(::Array)
-      @settings.update(new_values)
+      updates = case new_values
+                when ::Hash then new_values
+                when ::Array
+                  if new_values[0].is_a?(::Hash)
+                    new_values[0].to_h.merge(new_values[2].is_a?(::Hash) ? new_values[2].to_h : {})
+                  else
+                    { 'access_token' => new_values[0], 'refresh_token' => new_values[1] }.compact
+                  end
+                else {}
+                end
+      return if updates.empty?
+      @settings.update(updates)
       @settings_changed = true
     end
 
@@ -274,15 +285,18 @@ module ConnectorSandbox
       @in_auth_flow = false
     end
 
-    def retry_config=(config)
-      @retry = config
+    # Sends a request: apply, bridge, detect_on, refresh-and-retry once, after_error_response,
+    # after_response.
+    def perform(request)
+      perform_once(request)
+    rescue ::StandardError => e
+      # A request runs where it is used, often after its lambda returned: point at the line that built it.
+      e.instance_variable_set(:@__connector_line, request.__spec.line) unless e.instance_variable_get(:@__connector_line)
+      raise
     end
 
-    # Sends a request: apply, bridge, detect_on, refresh-and-retry once, action retries,
-    # after_error_response, after_response.
-    def perform(request)
+    def perform_once(request)
       refreshed = false
-      retries = 0
       begin
         spec = request.__spec.copy
         apply_auth(spec)
@@ -297,17 +311,11 @@ module ConnectorSandbox
           return hook ? invoke(hook, status, body, headers) : body
         end
         reason = status.between?(200, 299) ? 'Authorization error detected' : REASONS[status] || 'Error'
-        raise RequestFailed.new("#{status} #{reason}#{body_text.empty? ? '' : ": #{body_text[0, 2000]}"}", status, body_text, headers)
+        raise RequestFailed.new("#{status} #{reason}#{body_text.empty? ? '' : ": #{body_text[0, 2000]}"}", status, body_text, headers, spec.method)
       rescue RequestFailed => e
         if !refreshed && !@in_auth_flow && refreshable? && refresh_on_match?(e)
           refreshed = true
           refresh!
-          retry
-        end
-        if @retry && retries < @retry[:max] && @retry[:methods].include?(spec.method) &&
-           @retry[:codes].any? { |c| c.is_a?(::Regexp) ? c.match?(e.message) : c == e.status }
-          sleep(@retry[:delay] * (2**retries))
-          retries += 1
           retry
         end
         request.__after_error.each do |matches, handler|
@@ -321,13 +329,31 @@ module ConnectorSandbox
       end
     end
 
-    def action_retry_config(action)
-      codes = action['retry_on_response']
-      methods = action['retry_on_request']
-      max = action['max_retries']
-      return nil if codes.nil? && methods.nil? && max.nil?
-      { codes: Array(codes.presence || RETRY_CODES), methods: Array(methods.presence || RETRY_METHODS).map { |m| m.to_s.upcase },
-        max: [[(max || 3).to_i, 0].max, 3].min, delay: (@request_data['retryDelaySeconds'] || 5).to_f }
+    # An action's retries, as the platform does them: only when it declares `retry_on_response`
+    # (Integers are status codes, defaulting to 429/500/502/503/504/507 when none is given; other
+    # values must match the error's message or body), for requests with a method of
+    # `retry_on_request` (default GET and HEAD), at most `max_retries` (≤ 3) times, the whole
+    # `execute` again after 5 s, 10 s, 20 s.
+    def with_action_retries(action)
+      matchers = Array(action['retry_on_response'])
+      return yield if matchers.empty?
+      codes = matchers.grep(::Integer)
+      codes = RETRY_CODES if codes.empty?
+      patterns = matchers.reject { |m| m.is_a?(::Integer) }
+      methods = Array(action['retry_on_request'].presence || RETRY_METHODS).map { |m| m.to_s.upcase }
+      left = (action['max_retries'].is_a?(::Integer) ? action['max_retries'] : 3).clamp(0, 3)
+      factor = 1
+      begin
+        yield
+      rescue RequestFailed => e
+        retryable = left.positive? && codes.include?(e.status) && methods.include?(e.http_method.to_s.upcase) &&
+                    (patterns.empty? || patterns.any? { |m| m === e.message || m === e.body })
+        raise unless retryable
+        left -= 1
+        sleep(@request_data['retryDelaySeconds'].to_f * factor)
+        factor *= 2
+        retry
+      end
     end
 
     # --- targets ----------------------------------------------------------------------------
@@ -373,7 +399,7 @@ module ConnectorSandbox
     def fields_of(owner, key, config)
       value = owner[key]
       return [] if value.nil?
-      value.is_a?(::Proc) ? invoke(value, ObjectDefinitions.new(self, config), @settings, config) : value
+      ConnectorSandbox.indifferent(value.is_a?(::Proc) ? invoke(value, ObjectDefinitions.new(self, config), @settings, config) : value)
     end
 
     def run_action(name, step, input)
@@ -383,10 +409,9 @@ module ConnectorSandbox
       when 'execute', nil
         execute = action['execute']
         raise ConnectorError, "'execute' block is required for action" unless execute.is_a?(::Proc)
-        @retry = action_retry_config(action)
         eis = step.nil? ? fields_of(action, 'input_fields', input) : (@request_data['extendedInputSchema'] || [])
         eos = step.nil? ? fields_of(action, 'output_fields', input) : (@request_data['extendedOutputSchema'] || [])
-        output = invoke(execute, @settings, input, eis, eos, ConnectorSandbox.indifferent(@request_data['continue'] || {}))
+        output = with_action_retries(action) { invoke(execute, @settings, input, eis, eos, ConnectorSandbox.indifferent(@request_data['continue'] || {})) }
         @extra = { 'inputFields' => eis, 'outputFields' => eos } if step.nil?
         output
       else
@@ -426,7 +451,7 @@ module ConnectorSandbox
       pages = 0
       can_poll_more = false
       loop do
-        page = invoke(poll, @settings, input, closure, [], [])
+        page = ConnectorSandbox.indifferent(invoke(poll, @settings, input, closure, [], []))
         raise ConnectorError, 'Invalid output from trigger poll lambda.' unless page.is_a?(::Hash)
         pages += 1
         events.concat(Array(page['events']).reverse)

@@ -11,6 +11,7 @@ module ConnectorSandbox
   KERNEL_CLASS = ::Kernel.instance_method(:class)
   MODULE_NAME = ::Module.instance_method(:name)
   MODULE_ANCESTORS = ::Module.instance_method(:ancestors)
+  KERNEL_IVAR_GET = ::Kernel.instance_method(:instance_variable_get)
 
   def self.describe(error)
     klass = KERNEL_CLASS.bind_call(error)
@@ -37,6 +38,13 @@ module ConnectorSandbox
     end
     own = trace.select { |l| l.start_with?("#{CONNECTOR_FILE}:") }
     line = own.first && own.first[/\A#{Regexp.escape(CONNECTOR_FILE)}:(\d+)/o, 1]&.to_i
+    if line.nil?
+      line = begin
+        KERNEL_IVAR_GET.bind_call(error, :@__connector_line)
+      rescue ::Exception
+        nil
+      end
+    end
     if line.nil? && ancestors.include?(::SyntaxError)
       line = message[/#{Regexp.escape(CONNECTOR_FILE)}:(\d+)/o, 1]&.to_i
     end

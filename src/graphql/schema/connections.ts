@@ -13,7 +13,7 @@ import {
 import type { Connection } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { dbId, namedConnection } from '../connections.js';
-import { payloadType } from '../errors.js';
+import { payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 
 /** The caller's workspace when they may see connections and runs; -1 (matches nothing) otherwise. */

@@ -6,9 +6,9 @@ import { requireRunUser } from '../../domain/connections.js';
 import { cancelRun, runTopic, startRun, type RunEvent } from '../../domain/runs.js';
 import type { ConnectorRun } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
-import { VersionNode } from '../connector.js';
+import { VersionNode } from './connectors.js';
 import { dbId, namedConnection } from '../connections.js';
-import { payloadType } from '../errors.js';
+import { payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { runWorkspaceOf } from './connections.js';
 

@@ -1,0 +1,25 @@
+import { oemShareConnector } from '../../domain/oem.js';
+import { builder } from '../builder.js';
+import { ConnectorNode } from './connectors.js';
+import { connectorPayload } from './errors.js';
+import { parseGlobalId } from '../ids.js';
+
+const OemShareConnectorInput = builder.inputType('OemShareConnectorInput', {
+  description: 'Which connector of your (partner) workspace to OEM-share.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'Global ID of the connector.' }) }),
+});
+
+builder.mutationFields((t) => ({
+  oemShareConnector: t.field({
+    type: connectorPayload(
+      'OemShareConnectorPayload',
+      'The result of `oemShareConnector`: the partner connector, whose `oemSharedVersion` and `oemSharedAt` say what went out and when.',
+      ConnectorNode,
+    ),
+    errorCodes: ['NOTHING_RELEASED', 'ALREADY_OEM_SHARED', 'DIGEST_MISMATCH', 'NOT_FOUND', 'FORBIDDEN'],
+    description:
+      'Shares the latest released version with every workspace yours manages (embedded partners): each gets a copy (version 1, released) the first time, and this version as its next released version afterwards.',
+    args: { input: t.arg({ type: OemShareConnectorInput, required: true, description: 'The connector to share.' }) },
+    resolve: async (_root, { input }, ctx) => ({ connector: await oemShareConnector(ctx, parseGlobalId(String(input.id), 'Connector')) }),
+  }),
+}));

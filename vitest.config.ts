@@ -8,8 +8,17 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits 1 s by default: on two loaded cores a page can take longer to show what
+    // it will show. Waiting longer changes no assertion: a poll that never matches still fails.
+    expect: { poll: { timeout: 15_000 } },
+    // Makes the migrated database templates every test server starts from (test/helpers/templates.ts).
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Integration files each start their own server and database; two cores, so two forks.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // A fork runs file after file, keeping what it loaded: the registry's modules and schema, the
+    // Ruby parser's WASM, the worker's Chromium (test/web/browser.ts). Each file still starts its own
+    // servers over fresh databases; nothing in src/ keeps state between servers that a test reads.
+    isolate: false,
   },
 });

@@ -39,6 +39,9 @@ interface Vm {
   dead: boolean;
 }
 
+/** An HTTP hop as it happened, bodies cut a little past the recording cap; redacted when the run ends. */
+type RawHop = Hop & { truncated: { request: boolean; response: boolean } };
+
 export interface EngineOptions {
   spareVMs?: number;
   limits?: Partial<Limits>;
@@ -191,12 +194,12 @@ export class Engine {
     const redactor = new Redactor(req.settings ?? {}, req.secretFields ?? []);
     const logs: string[] = [];
     let logsDropped = 0;
-    const exchanges: Exchange[] = [];
+    const hops: RawHop[] = [];
     const done = (status: RunStatus, extra: Partial<RunResult> = {}): RunResult => ({
       status,
       logs: logs.map((l) => redactor.text(l)),
       ...(logsDropped ? { logsDropped } : {}),
-      exchanges,
+      exchanges: hops.map((hop, i) => this.recordHop(i + 1, hop, redactor, limits)),
       durationMs: Math.round(performance.now() - started),
       ...extra,
       ...(extra.error ? { error: { ...extra.error, message: redactor.text(extra.error.message), backtrace: extra.error.backtrace?.map((l) => redactor.text(l)) } } : {}),
@@ -274,11 +277,21 @@ export class Engine {
         finish(done('SUCCEEDED', extra));
       };
 
+      // Hops are kept raw (bodies cut a little past the recording cap) and redacted when the run
+      // ends, with every secret the run learned by then: a token acquired late in the run is also
+      // taken out of the exchanges recorded before it.
       const record = (hop: Hop) => {
         redactor.learnFromHeaders(hop.request.headers);
         redactor.learnFromBody(hop.request.body);
         if (hop.response) redactor.learnFromBody(hop.response.body);
-        exchanges.push(this.recordHop(exchanges.length + 1, hop, redactor, limits));
+        const keep = limits.recordBodyBytes + 4096;
+        const cut = (body: string) => (body.length > keep ? body.slice(0, keep) : body);
+        hops.push({
+          ...hop,
+          request: { ...hop.request, body: hop.request.body === null ? null : cut(hop.request.body) },
+          ...(hop.response ? { response: { ...hop.response, body: cut(hop.response.body) } } : {}),
+          truncated: { request: (hop.request.body?.length ?? 0) > limits.recordBodyBytes, response: (hop.response?.body.length ?? 0) > limits.recordBodyBytes },
+        });
       };
 
       const http = async (raw: unknown) => {
@@ -366,9 +379,9 @@ export class Engine {
     });
   }
 
-  private recordHop(seq: number, hop: Hop, redactor: Redactor, limits: Limits): Exchange {
-    const cut = (body: string) => (body.length > limits.recordBodyBytes ? { body: body.slice(0, limits.recordBodyBytes), bodyTruncated: true } : { body, bodyTruncated: false });
-    const reqBody = hop.request.body === null ? { body: null, bodyTruncated: false } : cut(redactor.body(hop.request.body));
+  private recordHop(seq: number, hop: RawHop, redactor: Redactor, limits: Limits): Exchange {
+    const cut = (body: string, truncated: boolean) => (body.length > limits.recordBodyBytes || truncated ? { body: body.slice(0, limits.recordBodyBytes), bodyTruncated: true } : { body, bodyTruncated: false });
+    const reqBody = hop.request.body === null ? { body: null, bodyTruncated: false } : cut(redactor.body(hop.request.body), hop.truncated.request);
     const exchange: Exchange = {
       seq,
       request: { method: hop.request.method, url: redactor.url(hop.request.url), headers: redactor.headers(hop.request.headers), ...reqBody },
@@ -376,7 +389,7 @@ export class Engine {
     };
     if (hop.response) {
       const r = hop.response;
-      exchange.response = { status: r.status, headers: redactor.headers(r.headers), ...cut(r.binary ? r.body : redactor.body(r.body)), ...(r.binary ? { binary: true } : {}) };
+      exchange.response = { status: r.status, headers: redactor.headers(r.headers), ...cut(r.binary ? r.body : redactor.body(r.body), hop.truncated.response), ...(r.binary ? { binary: true } : {}) };
     }
     if (hop.error) exchange.error = redactor.text(hop.error.message);
     return exchange;

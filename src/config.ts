@@ -4,6 +4,11 @@ import { z } from 'zod';
 const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /**
+   * The registry's public address (e.g. https://registry.example.com), for the absolute URLs it
+   * hands out (`logoUrl`); unset, the address each request came to.
+   */
+  PUBLIC_URL: z.string().url().optional(),
   /** postgresql://… switches from the embedded PGlite database to a PostgreSQL server. */
   DATABASE_URL: z.string().url().optional(),
   /** Where PGlite keeps its files when DATABASE_URL is not set; `memory://` keeps nothing. */
@@ -26,6 +31,15 @@ const schema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('*')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /**
+   * Request headers browser apps may send besides the API's own (comma-separated; replaces the
+   * default list): trace context (`traceparent`, `tracestate`), Sentry (`sentry-trace`,
+   * `baggage`) and Apollo Client's `apollographql-client-name`/`-version`.
+   */
+  CORS_ALLOWED_HEADERS: z
+    .string()
+    .default('traceparent,tracestate,sentry-trace,baggage,apollographql-client-name,apollographql-client-version')
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
   /** Accept automatic persisted queries (a SHA-256 of the document instead of its text). */
   PERSISTED_QUERIES: z
@@ -70,6 +84,41 @@ const schema = z.object({
   /** First webhook retry after this long (ms), doubling each time, for up to WEBHOOK_MAX_ATTEMPTS attempts. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  /**
+   * The whole of one webhook delivery attempt, from connecting to the answer's status line and
+   * headers (ms): a receiver that answers slowly, a byte at a time, is cut off here and retried.
+   */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * The key that seals saved connections' values (AES-256-GCM): 32 bytes as base64 or 64 hex
+   * digits. Unset: a key generated on first start into `<data directory>/connection-secret.key`
+   * (mode 0600). Every process of one PostgreSQL database needs the same key.
+   */
+  CONNECTION_SECRET_KEY: z.string().optional(),
+  /** Older keys (comma-separated) that still open values sealed before a rotation; `connections reseal` moves them to the current key. */
+  CONNECTION_SECRET_KEYS_PREVIOUS: z.string().optional(),
+  /**
+   * Where connector runs execute. `embedded`: an executor process this server starts and
+   * supervises (the default on PGlite). `queue`: runs go to a PostgreSQL queue (pg-boss) that any
+   * number of `connector-registry executor` processes take from; `serve` takes from it too unless
+   * started with `--no-executor` (the default with DATABASE_URL). `none`: runs are refused.
+   */
+  EXECUTOR_MODE: z.enum(['embedded', 'queue', 'none']).optional(),
+  /** Pre-booted spare VMs the executor keeps warm. */
+  EXECUTOR_SPARE_VMS: z.coerce.number().int().min(0).max(32).default(2),
+  /** Runs one executor process (or embedded executor) works at once. */
+  EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
+  /** Runs of one workspace queued or running at once; more are refused with TOO_MANY_RUNS. */
+  RUNS_IN_FLIGHT_PER_WORKSPACE: z.coerce.number().int().positive().default(8),
+  /** Runs kept per connector (the newest); older finished runs are deleted as new ones start. */
+  RUN_HISTORY_CAP: z.coerce.number().int().positive().default(200),
+  /** Wall-clock limit of one run (ms). */
+  RUN_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Let connector code reach http:// on the loopback interface (local fake APIs in tests); never in production. */
+  CONNECTOR_HTTP_ALLOW_LOOPBACK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -50,11 +50,17 @@ const program = new Command('connector-registry')
 program
   .command('serve', { isDefault: true })
   .description('serve GraphQL at http://HOST:PORT/graphql (PGlite in DATA_DIR unless DATABASE_URL is set)')
-  .action(async () => {
+  .option('--no-executor', 'with DATABASE_URL: run a gateway that only queues connector runs, for `executor` processes to take')
+  .action(async (opts: { executor: boolean }) => {
     const config = loadConfig();
     const [{ startServer }, { bootstrapEmptyRegistry }] = await Promise.all([import('./server.js'), import('./domain/sign-in-links.js')]);
     // A server killed a moment ago leaves a lock that goes stale within seconds: wait it out.
-    const server = await startServer(config, { lockWaitMs: 8_000 });
+    const server = await startServer(config, { lockWaitMs: 8_000, withExecutor: opts.executor });
+    // The executor (embedded, or this gateway's queue worker) starts now rather than at the first run.
+    server.registry.runs.start().then(
+      () => console.log(server.registry.runs.executorId ? `executor ${server.registry.runs.executorId} ready` : 'runs are queued for executor processes'),
+      (err: unknown) => console.error(`error: the executor did not start: ${err instanceof Error ? err.message : String(err)}`),
+    );
     const where = config.DATABASE_URL ? 'PostgreSQL' : `PGlite (${config.DATA_DIR})`;
     console.log(`connector registry on ${server.url}/graphql, data in ${where}`);
     // First start of an empty registry: a default workspace, its admin, and a link to sign in as them.
@@ -64,7 +70,28 @@ program
       console.log(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.url}/sign-in#code=${first.code}\n`);
     }
     const stop = async () => {
+      // Bounded: in-flight requests get SHUTDOWN_GRACE_MS, then whatever still holds the process
+      // (a stuck receiver, a database that does not answer) is not waited for beyond a few seconds more.
+      setTimeout(() => {
+        console.error(`shutdown took longer than SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms) + 5 s; exiting`);
+        process.exit(1);
+      }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
       await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('executor')
+  .description('work the PostgreSQL queue of connector runs (DATABASE_URL) with a sandboxed executor; run as many as needed')
+  .action(async () => {
+    const { startExecutorProcess } = await import('./runs/executor-process.js');
+    const executor = await startExecutorProcess(loadConfig());
+    console.log(`executor ${executor.executorId} ready`);
+    const stop = async () => {
+      await executor.close();
       process.exit(0);
     };
     process.once('SIGINT', stop);

@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { GraphQLError } from 'graphql';
 import { createPubSub } from 'graphql-yoga';
 import { Hono, type Context } from 'hono';
 import { closeAnalyzePool } from './code/analyze-pool.js';
@@ -14,7 +15,7 @@ import { allowMethods, authenticateRequest, readBody, requireDecodableForm, requ
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
-import { apiCors, jsonTransport } from './http/transport.js';
+import { apiCors, graphqlResponseType, jsonTransport } from './http/transport.js';
 import { serveGraphiQLAssets } from './http/graphiql.js';
 import { serveLogos } from './http/logos.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
@@ -25,20 +26,32 @@ import { createLogger, type Logger } from './log.js';
 import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
 import { startAdminSocket } from './cli/admin-socket.js';
+import { createRunMachinery, type RunMachinery } from './runs/services.js';
 
-/** Refusals before GraphQL runs still read as GraphQL responses. */
+/**
+ * Refusals before GraphQL runs still read as GraphQL responses, in the media type the client
+ * negotiated (GraphQL over HTTP: `application/graphql-response+json` when it asks for it, so a
+ * client such as Apollo Client reads the error's `extensions.code` instead of a bare ServerError).
+ * Every 401 carries `WWW-Authenticate: Bearer`.
+ */
 const refuseGraphQL: Refuse = (c, status, code, message, headers = {}) => {
   c.get('countError')?.(code, 'http');
   const extensions: Record<string, unknown> = { code };
   if (headers['Retry-After']) extensions.retryAfter = Number(headers['Retry-After']);
-  return c.json({ errors: [{ message, extensions }] }, status, headers);
+  const type = graphqlResponseType(c.req.header('accept'));
+  return c.body(JSON.stringify({ errors: [{ message, extensions }] }), status, { ...authChallenge(status, headers), ...headers, 'Content-Type': `${type}; charset=utf-8` });
 };
 
 /** Refusals before a REST handler runs use the spec's error body. */
 const refuseRest: Refuse = (c, status, code, message, headers = {}) => {
   c.get('countError')?.(code, 'http');
-  return c.json({ ...errorBody(status, message), error_code: code }, status, headers);
+  return c.json({ ...errorBody(status, message), error_code: code }, status, { ...authChallenge(status, headers), ...headers });
 };
+
+/** RFC 6750: a 401 names the scheme; a token that was given but refused is `invalid_token`. */
+function authChallenge(status: number, headers: Record<string, string>): Record<string, string> {
+  return status === 401 && !headers['WWW-Authenticate'] ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {};
+}
 
 const decoder = new TextDecoder();
 
@@ -57,7 +70,7 @@ function withBody(raw: Request, bytes: ArrayBuffer): Request {
   return Object.create(raw, {
     text: { value: text },
     // Yoga reads a JSON body once, through here: the bytes move to the parse worker (json-body.ts).
-    json: { value: () => (parsed ??= parseJsonBody(bytes, true)) },
+    json: { value: () => (parsed ??= parseJsonBody(bytes, true).catch(notJson)) },
     arrayBuffer: { value: () => Promise.resolve(bytes.slice(0)) },
     bytes: { value: () => Promise.resolve(new Uint8Array(bytes.slice(0))) },
     blob: { value: () => fetchBody().blob() },
@@ -66,6 +79,15 @@ function withBody(raw: Request, bytes: ArrayBuffer): Request {
     bodyUsed: { get: () => false },
     signal: { get: () => (signal ??= new AbortController().signal) },
   }) as Request;
+}
+
+/**
+ * A body that does not parse: Yoga would answer with the parser's own error in
+ * `extensions.originalError` (its name and message, in production too). A GraphQLError passes
+ * through Yoga's request parser as it is, so the client gets the refusal and nothing else.
+ */
+function notJson(): never {
+  throw new GraphQLError('POST body sent invalid JSON.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
 }
 
 /** Where GraphQL is served: the endpoint, and graphql-sse's single-connection stream. */
@@ -79,6 +101,8 @@ export interface Registry {
   db: Database;
   log: Logger;
   metrics: Metrics;
+  /** Connector runs: sealing, dispatch, and (embedded or with a worker) the executor. */
+  runs: RunMachinery;
   close(): Promise<void>;
 }
 
@@ -90,10 +114,11 @@ interface AppParts {
   pubsub: RegistryPubSub;
   log: Logger;
   metrics: Metrics;
+  runs?: RunMachinery;
 }
 
 /** The whole registry over an opened database: /graphql, /api, /health, /ready, /metrics. */
-export function createApp(config: Config, { db, tokens, pubsub, log, metrics, rateLimits }: AppParts): Hono<Env> {
+export function createApp(config: Config, { db, tokens, pubsub, log, metrics, rateLimits, runs }: AppParts): Hono<Env> {
   const library = createLibraryCache(config.LIBRARY_CACHE_TTL_MS);
   // Other processes' library changes arrive through the pubsub (PostgreSQL NOTIFY).
   void (async () => {
@@ -101,12 +126,12 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   })();
   const documents = createDocumentStore(config.TRUSTED_DOCUMENTS_FILE);
   const trustedRequests = new WeakSet<Request>();
-  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests });
+  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests, runs: runs?.services });
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
   // Browser apps on the allowed origins; preflights are answered here, before any other check.
-  for (const path of ['/graphql', '/graphql/*', '/api/*']) app.use(path, apiCors(config.CORS_ORIGINS), jsonTransport());
+  for (const path of ['/graphql', '/graphql/*', '/api/*']) app.use(path, apiCors(config.CORS_ORIGINS, config.CORS_ALLOWED_HEADERS), jsonTransport());
   // Fixed endpoints answer other methods with 405 and the methods they take.
   app.use('/health', allowMethods(['GET', 'HEAD'], refuseGraphQL));
   app.use('/ready', allowMethods(['GET', 'HEAD'], refuseGraphQL));
@@ -125,6 +150,16 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
+  // The GraphiQL page (HTML at /graphql) is never framed by another page (clickjacking), like the console's pages.
+  app.use('/graphql', async (c, next) => {
+    await next();
+    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
+      c.res.headers.set('Content-Security-Policy', "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'");
+      c.res.headers.set('X-Frame-Options', 'DENY');
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+      c.res.headers.set('Referrer-Policy', 'no-referrer');
+    }
+  });
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
   serveLogos(app, db.prisma); // public (content-addressed, unguessable), immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {
@@ -179,21 +214,24 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
  * through PostgreSQL LISTEN/NOTIFY when there is a server (so every gateway process sees them),
  * in process with PGlite.
  */
-export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> & {
+export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs' | 'seed'> & {
   /** Where the JSON log lines go (stdout when absent). */
   logDestination?: import('pino').DestinationStream;
+  /** With PostgreSQL: whether this gateway also works the run queue (`serve --no-executor` says no). Default true. */
+  withExecutor?: boolean;
 };
 
 export async function createRegistry(config: Config, opts: RegistryOptions = {}): Promise<Registry> {
   const log = createLogger(config.LOG_LEVEL, opts.logDestination);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs });
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs, seed: config.DATABASE_URL ? undefined : opts.seed });
   await db.migrate();
   const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'), db.listen?.bind(db));
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
   const rateLimits = await createRateLimits(config, db);
   const tokens = createTokenCache(db.prisma, events, { ttlMs: config.TOKEN_CACHE_TTL_MS });
-  const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits });
+  const runs = createRunMachinery(config, { prisma: db.prisma, log, pubsub, withWorker: opts.withExecutor !== false });
+  const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits, runs });
   // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
   const admin =
     db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
@@ -202,7 +240,7 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-    timeoutMs: 10_000,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     targets: { allowLoopback: config.WEBHOOK_ALLOW_HTTP_LOOPBACK },
   });
   // New lifecycle events wake the deliverer at once (from any process on PostgreSQL).
@@ -214,8 +252,10 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
     db,
     log,
     metrics,
+    runs,
     async close() {
       await admin?.close();
+      await runs.close();
       await deliverer.stop();
       await rateLimits.close();
       tokens.close();

@@ -48,3 +48,11 @@ export function assertMayPerform(actor: Principal | null, action: string): void 
   if (actor?.kind !== 'member' || WRITER_ROLES.has(actor.role) || READ_ONLY_ACTIONS.has(action)) return;
   throw new ForbiddenError(`The ${actor.role} role is read-only; ${action} needs ADMIN or DEVELOPER.`);
 }
+
+/**
+ * Saved connections and runs of connector code are for ADMIN and DEVELOPER, who build and test
+ * connectors: OPERATOR sees nothing of them (not even that they exist), reviewers neither.
+ */
+export function canUseRuns(actor: Principal | null): boolean {
+  return actor?.kind === 'member' && WRITER_ROLES.has(actor.role);
+}

@@ -36,6 +36,8 @@ export interface DomainContext {
   requestId?: string | null;
   /** Who runs the command line (no token): the audit log's actor then. */
   operator?: string;
+  /** Connection sealing and run dispatch (src/runs/); absent where connector code is not run. */
+  runs?: import('./run-services.js').RunServices;
 }
 
 

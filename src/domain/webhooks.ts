@@ -4,7 +4,7 @@ import { requireActor, requireWriter, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { EVENT_TYPES, type EventType } from './events.js';
 import { audit } from './audit.js';
-import { checkWebhookTarget } from './webhook-targets.js';
+import { checkWebhookHost, checkWebhookTarget } from './webhook-targets.js';
 
 export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
 
@@ -22,9 +22,10 @@ export async function registerWebhook(
   ctx: DomainContext,
   input: { url: string; events: string[] },
   opts: { allowHttpLoopback: boolean },
-): Promise<{ webhook: Webhook; secret: string }> {
+): Promise<{ webhook: Webhook; secret: string; targetWarning: string | null }> {
   const actor = requireWriter(ctx);
   const url = checkWebhookUrl(input.url, opts.allowHttpLoopback);
+  const targetWarning = await checkWebhookHost(url, { allowLoopback: opts.allowHttpLoopback });
   const events = [...new Set(input.events)];
   const unknown = events.find((e) => !(EVENT_TYPES as readonly string[]).includes(e));
   if (events.length === 0 || unknown) throw new InvalidInputError(`events must be some of ${EVENT_TYPES.join(', ')}${unknown ? `; got ${unknown}` : ''}.`, 'input.events');
@@ -37,7 +38,7 @@ export async function registerWebhook(
     await audit(tx, ctx, { action: 'WEBHOOK_REGISTER', workspaceId: actor.workspaceId, target: { type: 'Webhook', id: created.id }, after: { url, events } });
     return created;
   });
-  return { webhook, secret };
+  return { webhook, secret, targetWarning };
 }
 
 /**

@@ -7,6 +7,8 @@ import { builder } from './builder.js';
  * prisma plugin hand over the count as a value or as a function; both work here.
  */
 export function namedConnection<Shape>(node: ObjectRef<never, Shape> | ObjectRef<any, Shape>, name: string, what: string) {
+  const edge = builder.edgeObject({ type: node as ObjectRef<any, Shape>, name: `${name}Edge`, description: `One of ${what}, with its cursor.` });
+  edgeRefs.set(name, edge);
   return builder.connectionObject(
     {
       type: node as ObjectRef<any, Shape>,
@@ -23,8 +25,25 @@ export function namedConnection<Shape>(node: ObjectRef<never, Shape> | ObjectRef
         }),
       }),
     },
-    { name: `${name}Edge`, description: `One of ${what}, with its cursor.` },
+    edge,
   );
+}
+
+const edgeRefs = new Map<string, ObjectRef<any, any>>();
+
+/** The edge type of a connection made by namedConnection (`ConnectorEdge` for 'Connector'). */
+export function edgeRef(name: string): ObjectRef<any, any> {
+  const ref = edgeRefs.get(name);
+  if (!ref) throw new Error(`No connection named ${name} was made before its edge was asked for.`);
+  return ref;
+}
+
+/**
+ * An edge for a payload (Relay's `@appendEdge`/`@prependEdge`): the node with the same cursor a
+ * connection ordered by `id` gives it (Pothos' Prisma cursor on an integer id).
+ */
+export function idEdge<T extends { id: number }>(node: T | null | undefined): { cursor: string; node: T } | null {
+  return node ? { cursor: Buffer.from(`GPC:N:${node.id}`).toString('base64'), node } : null;
 }
 
 /** Internal database ids are decimal strings in global IDs; anything else matches nothing. */

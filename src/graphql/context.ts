@@ -11,7 +11,7 @@ export type RegistryPubSub = PubSub<Record<string, [payload: unknown]>>;
 export interface GraphQLContext extends DomainContext, ErrorCounter {
   loaders: Loaders;
   pubsub: RegistryPubSub;
-  settings: { allowHttpLoopbackWebhooks: boolean };
+  settings: { allowHttpLoopbackWebhooks: boolean; /** Origin of absolute URLs handed out (PUBLIC_URL, or the request's). */ publicOrigin?: string };
 }
 
 /**
@@ -29,4 +29,13 @@ export function domainEvents(pubsub: RegistryPubSub, library?: { invalidate(): v
 
 export function graphqlContext(domain: DomainContext & ErrorCounter, pubsub: RegistryPubSub, settings: GraphQLContext['settings']): GraphQLContext {
   return { ...domain, loaders: createLoaders(domain.prisma), pubsub, settings };
+}
+
+/**
+ * A subscription executes every event with the one context of its stream: request-scoped
+ * DataLoaders would answer the second event with what the first one read (a copy's update banner
+ * then never saw a later share). Each event starts with empty loaders.
+ */
+export function freshLoaders(ctx: GraphQLContext): void {
+  ctx.loaders = createLoaders(ctx.prisma);
 }

@@ -35,6 +35,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   LINK_EXHAUSTED: 404,
   VERSION_YANKED: 400,
   NOTHING_TO_ROLL_OUT: 400,
+  TOO_MANY_RUNS: 429,
+  RUN_FINISHED: 409,
+  EXECUTOR_UNAVAILABLE: 503,
   NOT_FOUND: 404,
   VERSION_CONFLICT: 409,
   FORBIDDEN: 403,
@@ -68,5 +71,6 @@ export function domainErrorResponse(c: Context, error: DomainError): Response {
   body.error_code = error instanceof SampleError ? error.reason : error.code;
   if (error instanceof SampleError && error.line != null) Object.assign(body, { line: error.line, column: error.column });
   if (error.field) body.field = error.field.replace(/^input\./, '');
-  return c.json(body, status);
+  // Every 401 names its scheme (RFC 6750), as the HTTP layer's refusals do.
+  return c.json(body, status, status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : undefined);
 }

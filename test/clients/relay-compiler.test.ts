@@ -84,6 +84,37 @@ const HANDWRITTEN = `
       userErrors { code message field detail }
     }
   }
+  mutation ${MODULE}CreateEdgeMutation($input: CreateConnectorInput!, $connections: [ID!]!) {
+    createConnector(input: $input) {
+      connectorEdge @prependEdge(connections: $connections) { cursor node { id title } }
+      userErrors { code message field }
+    }
+  }
+  mutation ${MODULE}InstallEdgeMutation($input: InstallConnectorInput!, $connections: [ID!]!) {
+    installConnector(input: $input) {
+      connectorEdge @appendEdge(connections: $connections) { cursor node { id title } }
+      userErrors { code message field }
+    }
+  }
+  mutation ${MODULE}RegisterWebhookMutation($input: RegisterWebhookInput!, $connections: [ID!]!) {
+    registerWebhook(input: $input) {
+      secret
+      webhookEdge @appendEdge(connections: $connections) { cursor node { id url events } }
+      userErrors { code message field }
+    }
+  }
+  mutation ${MODULE}RemoveWebhookMutation($input: RemoveWebhookInput!) {
+    removeWebhook(input: $input) {
+      deletedWebhookId @deleteRecord
+      userErrors { code message field }
+    }
+  }
+  mutation ${MODULE}MarkReadMutation($input: MarkNotificationsReadInput!) {
+    markNotificationsRead(input: $input) {
+      notifications { id readAt }
+      userErrors { code message field }
+    }
+  }
   subscription ${MODULE}EventsSubscription { lifecycleEvents { type data } }
   subscription ${MODULE}NotificationSubscription($connections: [ID!]!) {
     notificationAdded @prependNode(connections: $connections, edgeTypeName: "NotificationEdge") { id parentVersion readAt }

@@ -31,7 +31,7 @@ for (const backend of await backends()) {
       expect(c).toMatchObject({
         title: 'Acme CRM',
         description: '# Acme',
-        logoUrl: expect.stringMatching(/^\/logos\/[0-9a-f]{64}\.png$/),
+        logoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/logos\/[0-9a-f]{64}\.png$/),
         latestVersion: 1,
         latestVersionNote: 'first cut',
         latestReleasedVersion: null,

@@ -49,7 +49,7 @@ for (const backend of await backends()) {
     it('accepts a real PNG logo, also as a data URL, and an empty string removes it', async () => {
       const res = await t.gql(CREATE, { input: { title: 'Logo', code: validCode(), logo: `data:image/png;base64,${PNG_1PX}` } }, admin);
       const c = res.body.data.createConnector.connector;
-      expect(c.logoUrl).toBe(`/logos/${createHash('sha256').update(Buffer.from(PNG_1PX, 'base64')).digest('hex')}.png`);
+      expect(c.logoUrl).toBe(`${t.server.url}/logos/${createHash('sha256').update(Buffer.from(PNG_1PX, 'base64')).digest('hex')}.png`);
       const cleared = await t.gql(UPDATE, { input: { id: c.id, logo: '' } }, admin);
       expect(cleared.body.data.updateConnector.connector.logoUrl).toBeNull();
       await t.gql(`mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { userErrors { code } } }`, { id: c.id }, admin);

@@ -136,7 +136,7 @@ for (const backend of await backends()) {
         expect((await t.gql(REVIEW, { input: { id: listing.id, decision: 'APPROVE' } }, reviewer)).body.data.reviewListing.listing.status).toBe('APPROVED');
         const lib = await t.gql(LIBRARY, { search: 'reviewed thing' }, b);
         expect(lib.body.data.communityListings.nodes).toHaveLength(1);
-        expect(lib.body.data.communityListings.nodes[0].connector).toMatchObject({ title: 'Reviewed Thing', description: 'About Reviewed Thing', logoUrl: expect.stringMatching(/^\/logos\/[0-9a-f]{64}\.png$/) });
+        expect(lib.body.data.communityListings.nodes[0].connector).toMatchObject({ title: 'Reviewed Thing', description: 'About Reviewed Thing', logoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/logos\/[0-9a-f]{64}\.png$/) });
 
         const disabled = await t.gql(REVIEW, { input: { id: listing.id, decision: 'DISABLE', reason: 'Categories do not match the app' } }, reviewer);
         expect(disabled.body.data.reviewListing.listing.status).toBe('DISABLED');

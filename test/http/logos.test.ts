@@ -25,7 +25,8 @@ for (const backend of await backends()) {
     it('lists a content-addressed logoUrl and no base64 image', async () => {
       const res = await t.gql(LIST, {}, admin);
       const byTitle = Object.fromEntries(res.body.data.connectors.nodes.map((n: any) => [n.title, n.logoUrl]));
-      expect(byTitle).toEqual({ 'With Logo': `/logos/${PNG_SHA}.png`, 'Without Logo': null });
+      // Absolute, on the server the request went to: a client on another origin can use it as is.
+      expect(byTitle).toEqual({ 'With Logo': `${t.server.url}/logos/${PNG_SHA}.png`, 'Without Logo': null });
       expect(JSON.stringify(res.body)).not.toContain(PNG_1PX.slice(0, 20));
     });
 
@@ -38,6 +39,8 @@ for (const backend of await backends()) {
       expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       expect(res.headers.get('etag')).toBe(`"${PNG_SHA}"`);
       expect(Buffer.from(await res.arrayBuffer())).toEqual(PNG_BYTES);
+      // Any origin may load it (a browser app on another origin drawing it on a canvas).
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
 
       const again = await fetch(new URL(url, t.url), { headers: { 'if-none-match': `"${PNG_SHA}"` } });
       expect(again.status).toBe(304);
@@ -57,7 +60,7 @@ for (const backend of await backends()) {
       const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
       const updated = await t.gql(UPDATE, { input: { id, logo: gif.toString('base64') } }, admin);
       const gifUrl = updated.body.data.updateConnector.connector.logoUrl;
-      expect(gifUrl).toBe(`/logos/${createHash('sha256').update(gif).digest('hex')}.gif`);
+      expect(gifUrl).toBe(`${t.server.url}/logos/${createHash('sha256').update(gif).digest('hex')}.gif`);
       const res = await fetch(new URL(gifUrl, t.url));
       expect(res.headers.get('content-type')).toBe('image/gif');
       expect(Buffer.from(await res.arrayBuffer())).toEqual(gif);

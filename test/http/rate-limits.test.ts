@@ -64,16 +64,14 @@ for (const backend of await backends()) {
     it('refuses with 429 RATE_LIMITED, says when to retry, and a refused query spends nothing', async () => {
       const token = await t.token('acme');
       const other = await t.token('beta');
-      // Costs 1 + 50 × 4 = 201 points: more than the whole budget.
+      // Costs 1 + 50 × 4 = 201 points: more than the whole budget, so waiting cannot help: it is
+      // told it can never pass (400, no Retry-After), and spends nothing.
       const big = await t.gql(`{ connectors(first: 50) { nodes { id title name } } }`, {}, token);
-      expect(big.status).toBe(429);
-      const error = big.body.errors![0];
-      expect(error.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
-      expect(error.extensions!.retryAfter).toBeGreaterThan(500);
-      expect(error.message).toMatch(/retry in \d+ s/);
+      expect(big.status).toBe(400);
+      expect(big.body.errors![0].extensions).toMatchObject({ code: 'QUERY_OVER_BUDGET' });
+      expect(big.body.errors![0].message).toMatch(/can never pass/);
       expect(big.body.data ?? null).toBeNull();
-      expect(Number(big.headers.get('retry-after'))).toBe(error.extensions!.retryAfter);
-      expect(big.body.extensions.rateLimit).toMatchObject({ cost: 0, remaining: 60 });
+      expect(big.headers.get('retry-after')).toBeNull();
 
       // The budget is intact: small queries pass until it is spent.
       const statuses: number[] = [];
@@ -88,6 +86,15 @@ for (const backend of await backends()) {
       }
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(10);
       expect(statuses.at(-1)).toBe(429);
+      // A query that fits the budget but not what is left: 429, with when to retry.
+      const refused = await t.gql(SMALL, {}, token);
+      expect(refused.status).toBe(429);
+      const error = refused.body.errors![0];
+      expect(error.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+      expect(error.extensions!.retryAfter).toBeGreaterThan(500);
+      expect(error.message).toMatch(/retry in \d+ s/);
+      expect(Number(refused.headers.get('retry-after'))).toBe(error.extensions!.retryAfter);
+      expect(refused.body.extensions.rateLimit).toMatchObject({ cost: 0 });
       // Another token has its own budget.
       expect((await t.gql(SMALL, {}, other)).status).toBe(200);
     });

@@ -9,6 +9,7 @@ import { getToken, onTokenChange, setToken } from './session';
 import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
+import { ThemeToggle } from './theme';
 
 const ConnectorPage = lazy(() => import('./pages/Connector'));
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
@@ -76,11 +77,15 @@ function Shell() {
         <div className="who">
           {viewer.member ? (
             <span>
-              {viewer.member.handle} · {viewer.member.role.toLowerCase()} in <strong>{viewer.workspace?.name}</strong>
+              {viewer.member.handle}
+              <span className="ws">
+                {' '}· {viewer.member.role.toLowerCase()} in <strong>{viewer.workspace?.name}</strong>
+              </span>
             </span>
           ) : (
             <span>reviewer {viewer.reviewerHandle}</span>
           )}
+          <ThemeToggle />
           <button type="button" onClick={() => setToken(null)}>
             Sign out
           </button>

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Principal } from '../../domain/context.js';
 import { rateLimitHeaders, type RateLimitStatus } from '../../http/rate-limit.js';
 
@@ -13,6 +13,8 @@ export interface CostOptions {
   maxCost: number;
   /** Spends a token's GraphQL budget; absent, nothing is rate-limited (in-process tests). */
   spend?: (tokenId: number, cost: number) => Promise<RateLimitStatus>;
+  /** The whole budget of a window: a cost above it can never be spent, so it is refused as such. */
+  budget?: number;
 }
 
 interface CostContext {
@@ -25,9 +27,23 @@ export function rateLimitReport(status: RateLimitStatus) {
   return { cost: status.cost, limit: status.limit, remaining: status.remaining, resetAt: status.resetAt.toISOString() };
 }
 
+/**
+ * The document as it is priced: without `__typename`, which Apollo Client and urql add to every
+ * selection set and which reads nothing (the same query costs the same whoever sends it).
+ */
+const priced = new WeakMap<DocumentNode, DocumentNode>();
+function withoutTypename(document: DocumentNode): DocumentNode {
+  let stripped = priced.get(document);
+  if (!stripped) {
+    stripped = visit(document, { [Kind.FIELD]: (node) => (node.name.value === '__typename' ? null : undefined) });
+    priced.set(document, stripped);
+  }
+  return stripped;
+}
+
 function computeCost(document: DocumentNode, schema: GraphQLSchema, ctx: object, variables: unknown): number | null {
   try {
-    return complexityFromQuery(document, { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> }).complexity;
+    return complexityFromQuery(withoutTypename(document), { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> }).complexity;
   } catch {
     return null; // invalid variables: execution reports them properly
   }
@@ -81,7 +97,7 @@ function createCostCache() {
  * reports both in `extensions` (`cost` the way Shopify does, `rateLimit` with what is left).
  * Subscriptions are charged once, when they start.
  */
-export function useCost({ maxCost, spend }: CostOptions): Plugin {
+export function useCost({ maxCost, spend, budget }: CostOptions): Plugin {
   const costOf = createCostCache();
   async function admit(document: DocumentNode, schema: GraphQLSchema, context: CostContext, variables: unknown) {
     const computed = costOf(document, schema, context as object, variables);
@@ -95,6 +111,13 @@ export function useCost({ maxCost, spend }: CostOptions): Plugin {
     }
     const actor = context.actor;
     if (!spend || !actor) return { extensions: { cost: report } };
+    // More than a whole window's budget can never pass: waiting would not help, so no Retry-After.
+    if (budget !== undefined && cost > budget) {
+      const error = new GraphQLError(`This operation costs ${cost} points, more than the whole budget of ${budget} points per window: it can never pass. Ask for fewer items.`, {
+        extensions: { code: 'QUERY_OVER_BUDGET', cost: report, http: { status: 400 } },
+      });
+      return { refusal: { errors: [error], extensions: { cost: report } } };
+    }
     const status = await spend(actor.tokenId, cost);
     if (context.rateLimitSlot) context.rateLimitSlot.status = status;
     const rateLimit = rateLimitReport(status);

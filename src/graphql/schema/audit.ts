@@ -37,6 +37,12 @@ const AUDIT_ACTION_DESCRIPTIONS: Record<AuditAction, string> = {
   NOTIFICATIONS_READ: 'Update notifications were marked read (`markNotificationsRead`).',
   OEM_SHARE: 'A partner connector was OEM-shared with the managed workspaces (`oemShareConnector`).',
   OEM_COPY: "A managed workspace received (or updated) its copy through its partner's OEM share.",
+  CONNECTION_CREATE: 'A saved connection was created (`createConnection`); values are never logged, only their names.',
+  CONNECTION_UPDATE: 'A saved connection was changed (`updateConnection`); only the names of changed values are logged.',
+  CONNECTION_DELETE: 'A saved connection was deleted (`deleteConnection`).',
+  CONNECTION_AUTHORIZE: 'An OAuth2 authorization stored new tokens in a saved connection.',
+  CONNECTOR_RUN: 'Connector code was run (`runConnector`): the version, the target and the connection.',
+  RUN_CANCEL: 'A queued or running run was cancelled (`cancelRun`).',
 };
 
 const AuditActionEnum = builder.enumType('AuditAction', {

@@ -11,7 +11,7 @@ import { canViewSource } from '../../domain/access.js';
 import { requireActor } from '../../domain/context.js';
 import { LIMITS } from '../../domain/limits.js';
 import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
-import { logoPath } from '../../domain/logos.js';
+import { logoUrl } from './logo-url.js';
 import { builder } from '../builder.js';
 import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
@@ -35,7 +35,7 @@ const DiagnosticKindEnum = builder.enumType('DiagnosticKind', {
   } as const,
 });
 
-const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
+export const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
   description: 'A syntax or semantic finding in connector code; errors block release.',
   fields: (t) => ({
     severity: t.field({ type: DiagnosticSeverityEnum, description: 'Error or warning.', resolve: (d) => d.severity }),
@@ -114,9 +114,10 @@ export const ConnectorNode = builder.prismaNode('Connector', {
     title: t.string({ resolve: (c) => c.title, description: 'Display name (1 to 200 characters).' }),
     logoUrl: t.string({
       nullable: true,
-      description: 'Path of the logo image, `/logos/<sha256>.<ext>` on this server: public, content-addressed and cacheable forever. Null without a logo.',
+      description:
+        'Absolute URL of the logo image, `<server>/logos/<sha256>.<ext>`: public (any origin may load it), content-addressed and cacheable forever. Null without a logo.',
       select: { logo: true, logoSha256: true },
-      resolve: (c) => logoPath(c.logo, c.logoSha256),
+      resolve: (c, _args, ctx) => logoUrl(ctx, c.logo, c.logoSha256),
     }),
     description: t.exposeString('description', { nullable: true, description: 'Markdown, shown where the connector is shared; null without one.' }),
     latestVersion: t.int({ resolve: (c) => c.latestVersion, description: 'Number of the newest version, released or not.' }),
@@ -247,7 +248,7 @@ const UpdateConnectorPayload = payloadType<{ connector: ConnectorRow; version: n
 
 builder.mutationFields((t) => ({
   createConnector: t.field({
-    type: connectorPayload('CreateConnectorPayload', 'The result of `createConnector`.', ConnectorNode),
+    type: connectorPayload('CreateConnectorPayload', 'The result of `createConnector`.', ConnectorNode, { edge: true }),
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Creates a connector in your workspace with its version 1 (ADMIN and DEVELOPER).',
     args: { input: t.arg({ type: CreateConnectorInput, required: true, description: 'The new connector.' }) },

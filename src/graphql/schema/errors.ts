@@ -2,6 +2,7 @@ import type { FieldMap, ObjectParam } from '@pothos/core';
 import { ERROR_CODES, type DomainError, type ErrorCode } from '../../domain/errors.js';
 import type { Connector } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
+import { edgeRef, idEdge } from '../connections.js';
 import type { UserErrorShape } from '../plugins/user-errors.js';
 
 /**
@@ -29,6 +30,9 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   LINK_EXHAUSTED: 'The share link reached its maximum number of installs.',
   VERSION_YANKED: 'The version was yanked and is not given to new installs.',
   NOTHING_TO_ROLL_OUT: 'The connector has no staged share to widen, narrow or roll back.',
+  TOO_MANY_RUNS: 'Your workspace has as many connector runs queued or running as it may; retry when one ends.',
+  RUN_FINISHED: 'The run is over already; only queued or running runs can be cancelled.',
+  EXECUTOR_UNAVAILABLE: 'This registry runs no connector code (started with EXECUTOR_MODE=none).',
   FORBIDDEN: 'Your role may not do this (OPERATOR is read-only; reviewing is for platform reviewers).',
   UNAUTHENTICATED: 'No valid token: a top-level error, never in `userErrors`.',
   RATE_LIMITED: 'Over the rate limit: a top-level error with the time to retry, never in `userErrors`.',
@@ -85,8 +89,11 @@ export function payloadType<Shape extends object>(
   });
 }
 
-/** A payload that holds the connector as the mutation left it. */
-export function connectorPayload(name: string, description: string, ConnectorRef: ObjectParam<Types>) {
+/**
+ * A payload that holds the connector as the mutation left it. With `edge` (mutations that add a
+ * connector to your workspace's list) also `connectorEdge`, for Relay's `@appendEdge`/`@prependEdge`.
+ */
+export function connectorPayload(name: string, description: string, ConnectorRef: ObjectParam<Types>, opts: { edge?: boolean } = {}) {
   return payloadType<{ connector: Connector }>(name, description, (t) => ({
     connector: t.field({
       type: ConnectorRef as never,
@@ -94,5 +101,15 @@ export function connectorPayload(name: string, description: string, ConnectorRef
       description: 'The connector as the mutation left it; null when it refused.',
       resolve: (p) => (p.connector ?? null) as never,
     }),
+    ...(opts.edge
+      ? {
+          connectorEdge: t.field({
+            type: edgeRef('Connector') as never,
+            nullable: true,
+            description: 'The new connector as an edge of `connectors` (its cursor included), for clients that insert it into a list (Relay `@prependEdge`); null when it refused.',
+            resolve: (p) => idEdge(p.connector) as never,
+          }),
+        }
+      : {}),
   }));
 }

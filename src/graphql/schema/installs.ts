@@ -79,7 +79,7 @@ const UpdateFromParentPayload = payloadType<{ connector: ConnectorRow }>('Update
 
 builder.mutationFields((t) => ({
   installConnector: t.field({
-    type: connectorPayload('InstallConnectorPayload', 'The result of `installConnector`.', ConnectorNode),
+    type: connectorPayload('InstallConnectorPayload', 'The result of `installConnector`.', ConnectorNode, { edge: true }),
     errorCodes: ['INVALID_INPUT', 'NOT_FOUND', 'NOTHING_SHARED', 'DIRECT_INSTALL_PREVENTED', 'OWN_CONNECTOR', 'LINK_EXPIRED', 'LINK_EXHAUSTED', 'VERSION_YANKED', 'DIGEST_MISMATCH', 'FORBIDDEN'],
     description:
       "Copies a shared connector into your workspace (ADMIN and DEVELOPER): from a library listing unless it prevents direct installation, or from a private link. The copy's version 1 is the parent's latest shared version.",

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { requireActor } from '../../domain/context.js';
+import { freshLoaders } from '../context.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { markNotificationsRead, notificationsWhere, notificationTopic } from '../../domain/notifications.js';
 import { builder } from '../builder.js';
@@ -72,6 +73,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, _args, ctx) => ctx.pubsub.subscribe(notificationTopic(requireActor(ctx).workspaceId)),
     resolve: async (query, payload, _args, ctx) => {
       const { notificationId } = payload as { notificationId: number };
+      freshLoaders(ctx);
       const found = await ctx.prisma.notification.findFirst({ ...query, where: { id: notificationId, workspaceId: requireActor(ctx).workspaceId } });
       if (!found) throw new GraphQLError('The notification is gone.', { extensions: { code: 'NOT_FOUND' } });
       return found;
@@ -79,8 +81,15 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-const MarkReadPayload = payloadType<{ marked: number }>('MarkNotificationsReadPayload', 'The result of `markNotificationsRead`.', (t) => ({
+const MarkReadPayload = payloadType<{ marked: number; ids: number[] }>('MarkNotificationsReadPayload', 'The result of `markNotificationsRead`.', (t) => ({
   marked: t.int({ nullable: true, description: 'How many were unread before; null when refused.', resolve: (p) => p.marked ?? null }),
+  notifications: t.prismaField({
+    type: ['Notification'],
+    nullable: true,
+    description: 'The notifications named, as they are now (with `readAt`), so normalized client caches update them; null when refused.',
+    resolve: (query, p, _args, ctx) =>
+      p.ids ? ctx.prisma.notification.findMany({ ...query, where: { id: { in: p.ids }, workspaceId: workspaceOf(ctx) }, orderBy: { id: 'desc' } }) : (null as never),
+  }),
 }));
 
 builder.mutationFields((t) => ({
@@ -101,7 +110,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       if (input.ids.length > 100) throw new InvalidInputError('At most 100 ids at once.', 'input.ids');
       const ids = input.ids.map((id) => parseGlobalId(String(id), 'Notification', 'input.ids'));
-      return { marked: await markNotificationsRead(ctx, ids) };
+      return { marked: await markNotificationsRead(ctx, ids), ids };
     },
   }),
 }));

@@ -1,4 +1,4 @@
-import { logoPath } from '../../domain/logos.js';
+import { logoUrl } from './logo-url.js';
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
 import type { Principal } from '../../domain/context.js';
@@ -105,8 +105,9 @@ export const SharedConnectorRef = builder.prismaNode('Connector', {
     description: t.exposeString('description', { nullable: true, description: 'Markdown description.' }),
     logoUrl: t.string({
       nullable: true,
-      description: 'Path of the logo image, `/logos/<sha256>.<ext>` on this server: public, content-addressed and cacheable forever. Null without a logo.',
-      resolve: (c) => logoPath(c.logo, c.logoSha256),
+      description:
+        'Absolute URL of the logo image, `<server>/logos/<sha256>.<ext>`: public (any origin may load it), content-addressed and cacheable forever. Null without a logo.',
+      resolve: (c, _args, ctx) => logoUrl(ctx, c.logo, c.logoSha256),
     }),
     latestSharedVersion: t.field({
       type: SharedVersionRef,

@@ -3,7 +3,8 @@ import type { EventType } from '../../domain/events.js';
 import { registerWebhook, removeWebhook, webhooksWhere } from '../../domain/webhooks.js';
 import type { Webhook } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
-import { dbId, namedConnection } from '../connections.js';
+import { dbId, edgeRef, idEdge, namedConnection } from '../connections.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { parseGlobalId } from '../ids.js';
 import { workspaceOf } from './connectors.js';
 import { payloadType } from './errors.js';
@@ -76,9 +77,20 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   registerWebhook: t.field({
-    type: payloadType<{ secret: string; webhook: Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
+    type: payloadType<{ secret: string; webhook: Webhook; targetWarning: string | null }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
       secret: f.string({ nullable: true, description: 'The HMAC key for X-Registry-Signature: shown this once. Null when refused.', resolve: (p) => p.secret ?? null }),
       webhook: f.field({ type: WebhookNode, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
+      targetWarning: f.string({
+        nullable: true,
+        description: "Set when the URL's host name does not resolve now: the webhook is registered, and deliveries fail until the name resolves to a public address. Null otherwise.",
+        resolve: (p) => p.targetWarning ?? null,
+      }),
+      webhookEdge: f.field({
+        type: edgeRef('Webhook') as never,
+        nullable: true,
+        description: 'The new webhook as an edge of `webhooks` (Relay `@appendEdge`); null when refused.',
+        resolve: (p) => idEdge(p.webhook) as never,
+      }),
     })),
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff (ADMIN and DEVELOPER).',
@@ -98,11 +110,17 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input }, ctx) => registerWebhook(ctx, { url: input.url, events: input.events }, { allowHttpLoopback: ctx.settings.allowHttpLoopbackWebhooks }),
   }),
   removeWebhook: t.field({
-    type: payloadType<{ removed: boolean }>('RemoveWebhookPayload', 'The result of `removeWebhook`.', (f) => ({
+    type: payloadType<{ removed: boolean; webhookId: string }>('RemoveWebhookPayload', 'The result of `removeWebhook`.', (f) => ({
       removed: f.boolean({ nullable: true, description: 'True when deliveries stopped; null when refused.', resolve: (p) => p.removed ?? null }),
+      deletedWebhookId: f.id({
+        nullable: true,
+        description: 'The global ID of the removed webhook, for clients that drop it from their cache (Relay `@deleteRecord`); null when refused.',
+        resolve: (p) => p.webhookId ?? null,
+      }),
     })),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
-    description: 'Stops deliveries to a webhook (its log stays).',
+    description:
+      'Removes a webhook: no more deliveries, pending ones included. The webhook and its delivery log are no longer readable through the API (the removal stays in the audit log).',
     args: {
       input: t.arg({
         type: builder.inputType('RemoveWebhookInput', {
@@ -114,8 +132,9 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_r, { input }, ctx) => {
-      await removeWebhook(ctx, parseGlobalId(String(input.id), 'Webhook'));
-      return { removed: true };
+      const webhookId = parseGlobalId(String(input.id), 'Webhook');
+      await removeWebhook(ctx, webhookId);
+      return { removed: true, webhookId: toGlobalId('Webhook', webhookId) };
     },
   }),
 }));

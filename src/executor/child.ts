@@ -5,6 +5,7 @@
  * Parent → child: `{type:'run', req}`, `{type:'cancel', runId}`, `{type:'close'}`.
  * Child → parent: `{type:'ready', ms}`, `{type:'result', runId, result}`, `{type:'fatal', message}`.
  */
+import { setPriority } from 'node:os';
 import { Engine, type EngineOptions } from './engine.js';
 import type { RunRequest, RunResult } from './types.js';
 
@@ -12,6 +13,14 @@ type ToChild = { type: 'run'; req: RunRequest } | { type: 'cancel'; runId: strin
 export type FromChild = { type: 'ready'; ms: number } | { type: 'result'; runId: string; result: RunResult } | { type: 'fatal'; message: string };
 
 const send = (m: FromChild) => process.send?.(m);
+
+// Connector code yields the CPU to the API: the executor's main thread, and every VM thread it
+// starts afterwards (threads inherit it), run at nice 10. Not fatal where it is not permitted.
+try {
+  setPriority(10);
+} catch {
+  /* keep the default priority */
+}
 
 const started = performance.now();
 const opts = JSON.parse(process.env.EXECUTOR_OPTIONS ?? '{}') as EngineOptions;

@@ -4,11 +4,14 @@
  * trigger, an API key exchanged for a session token that is acquired and refreshed on 401, and an
  * OAuth2 API whose tokens are obtained from an authorization code and refreshed by the token URL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExecutor, type Executor } from '../../src/executor/index.js';
 import { fixture, METRICS_API_KEY, NOTES_CLIENT_ID, NOTES_CLIENT_SECRET, startFakeApi, TASKLY_PASSWORD, TASKLY_USER, type FakeApi } from './fake-api.js';
 import { everything, run } from './helpers.js';
 
+
+// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
+vi.setConfig({ testTimeout: 180_000 });
 let executor: Executor;
 let api: FakeApi;
 

@@ -3,11 +3,14 @@
  * local fake API: each feature of the runtime (src/executor/ruby/*.rb) by its visible effect on
  * the output, the error, the logs, the recorded exchanges and what reached the server.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startExecutor, type Executor, type Recording } from '../../src/executor/index.js';
 import { startFakeApi, type FakeApi } from './fake-api.js';
 import { run, runAction } from './helpers.js';
 
+
+// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
+vi.setConfig({ testTimeout: 180_000 });
 let executor: Executor;
 let api: FakeApi;
 

@@ -6,11 +6,14 @@
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startExecutor, type Executor, type RunResult } from '../../src/executor/index.js';
 import { startFakeApi, type FakeApi } from './fake-api.js';
 import { run, runAction } from './helpers.js';
 
+
+// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
+vi.setConfig({ testTimeout: 180_000 });
 let executor: Executor;
 let api: FakeApi;
 const marker = join(tmpdir(), `executor-escape-${process.pid}`);

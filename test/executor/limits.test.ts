@@ -3,11 +3,14 @@
  * executor serves the next run; HTTP and output caps; cancel; the executor process supervised
  * (killed mid-run: the run ends EXECUTOR_CRASHED, the process restarts, the next run works).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExecutor, type Executor } from '../../src/executor/index.js';
 import { startFakeApi, type FakeApi } from './fake-api.js';
 import { run, runAction } from './helpers.js';
 
+
+// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
+vi.setConfig({ testTimeout: 180_000 });
 let executor: Executor;
 let api: FakeApi;
 

@@ -5,11 +5,14 @@
  * encoded forms. `settingsUpdate` is the one exception: it carries the new settings to be stored
  * (encrypted) by the caller.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor, startExecutor, type Executor } from '../../src/executor/index.js';
 import { startFakeApi, type FakeApi } from './fake-api.js';
 import { everything, run } from './helpers.js';
 
+
+// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
+vi.setConfig({ testTimeout: 180_000 });
 let executor: Executor;
 let api: FakeApi;
 

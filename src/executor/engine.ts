@@ -82,6 +82,7 @@ export class Engine {
 
   /** Resolves when at least one spare VM is booted (for "ready" measurements). */
   async warm(): Promise<void> {
+    if (this.spareTarget === 0) return; // no spares wanted (EXECUTOR_SPARE_VMS=0): nothing to wait for
     this.topUp();
     while (!this.closed && this.spares.length === 0) await new Promise((r) => setTimeout(r, 10));
     if (this.spares[0]) await this.spares[0].ready;

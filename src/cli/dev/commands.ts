@@ -12,6 +12,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { toGlobalId } from '../../domain/global-id.js';
 import { refusal, RegistryClient, type UserError } from './client.js';
 import { CliError, EXIT } from './errors.js';
+import type { ExecOptions } from './exec.js';
 import { checkProfileName, normalizeUrl, profilePath, readProfiles, resolveProfile, writeProfiles } from './profiles.js';
 
 interface Common {
@@ -322,6 +323,31 @@ export function addDeveloperCommands(program: Command): void {
         }, 20),
     ).action(act((id: string, opts) => versions(id, opts))),
     'connector-registry versions 42 --json',
+  );
+  example(
+    program
+      .command('exec')
+      .description('run one path of a connector on this machine, in the same sandbox and limits as the registry\'s executor (no registry needed)')
+      .argument('<path>', "what to run, as the SDK's exec: test, actions.NAME, actions.NAME.execute, triggers.NAME.poll, pick_lists.NAME, methods.NAME …")
+      .requiredOption('--connector <file>', 'the connector code (Ruby)')
+      .option('--input <file>', "the lambda's input (JSON)")
+      .option('--closure <file>', "a poll's closure (JSON)")
+      .option('--args <file>', "a method's arguments (JSON array)")
+      .option('--payload <file>', "a webhook notification's payload (JSON)")
+      .option('--settings <file>', "the connection's values (JSON, or YAML as settings.yaml)")
+      .option('--output <file>', 'write the output (JSON) to this file instead of stdout')
+      .option('--verbose', 'print every HTTP request and response (secrets redacted) on stderr')
+      .option('--record <file>', 'write the run\'s HTTP exchanges and output as a recording')
+      .option('--replay <file>', 'answer HTTP from a recording instead of the network')
+      .option('--write-settings', 'when a token refresh changes the settings, write them back to --settings')
+      .option('--json', 'print one JSON document: status, output, error, logs')
+      .action(
+        act(async (path: string, opts: ExecOptions) => {
+          const { execCommand } = await import('./exec.js');
+          await execCommand(path, opts);
+        }),
+      ),
+    'connector-registry exec actions.list_contacts --connector connector.rb --settings settings.yaml --input input.json --verbose',
   );
   const generate = program.command('generate').description('generate things from samples');
   example(

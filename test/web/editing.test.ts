@@ -68,7 +68,7 @@ describe('console: stale saves and merge conflicts', () => {
     const conflicts = page.getByRole('region', { name: 'Merge conflicts' });
     await conflicts.getByText("get('/me/ours')").waitFor();
     expect(await conflicts.getByText("get('/me/theirs')").isVisible()).toBe(true);
-    await page.getByRole('alert').filter({ hasText: 'MERGE_CONFLICT' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'changes the same lines as your copy' }).waitFor();
     await screenshot(page, 'merge-conflicts');
     await expectAccessible(page, 'merge conflicts');
     await conflicts.getByRole('button', { name: 'Take theirs' }).click();

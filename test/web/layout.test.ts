@@ -14,7 +14,7 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
 
   beforeAll(async () => {
     c = await startConsole();
-    token = await c.t.token('layout', 'ADMIN', 'alexandra');
+    token = await c.t.token('layout-and-themes', 'ADMIN', 'alexandra');
     const { connector } = await c.gql(token, CREATE, { input: { title: 'Layout check', code: validCode({ title: 'Layout check' }), note: 'first version of the layout check' } });
     id = connector.id;
     await c.gql(token, RELEASE, { input: { id } });
@@ -96,6 +96,12 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
         });
       });
       expect(rows.every(Boolean)).toBe(true);
+      // …and nothing overlaps: the navigation ends before the signed-in person's part begins.
+      const [navEnd, whoStart] = await page.locator('header.top').evaluate((header) => [
+        Math.max(...[...header.querySelectorAll('nav a')].map((a) => a.getBoundingClientRect().right)),
+        header.querySelector('.who')!.getBoundingClientRect().left,
+      ]);
+      expect(navEnd).toBeLessThanOrEqual(whoStart);
       expect(await headerHeight(page)).toBeLessThan(64);
     }, 180_000);
   }

@@ -29,6 +29,7 @@ describe('console: every page in both themes at 390 and 1440 px', () => {
       ['copy-code', connectorPath(copy.id)],
       ['copy-versions', connectorPath(copy.id, 'history')],
       ['copy-share', connectorPath(copy.id, 'share')],
+      ['copy-test', connectorPath(copy.id, 'test')],
       ['library', '/library'],
       ['notifications', '/notifications'],
       ['webhooks', '/webhooks'],

@@ -77,8 +77,8 @@ function Shell() {
         <Nav viewer={viewer} />
         <div className="who">
           {viewer.member ? (
-            <span>
-              {viewer.member.handle}
+            <span title={`${viewer.member.handle} · ${viewer.member.role.toLowerCase()} in ${viewer.workspace?.name ?? ''}`}>
+              <span>{viewer.member.handle}</span>
               <span className="ws">
                 {' '}· {viewer.member.role.toLowerCase()} in <strong>{viewer.workspace?.name}</strong>
               </span>

@@ -54,8 +54,8 @@ export function useTheme(): Theme {
 export function ThemeToggle() {
   const theme = useTheme();
   return (
-    <button type="button" className="theme-toggle" aria-pressed={theme === 'dark'} onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}>
-      Dark mode
+    <button type="button" className="theme-toggle" aria-label="Dark mode" aria-pressed={theme === 'dark'} onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}>
+      Dark<span className="wide-only"> mode</span>
     </button>
   );
 }

@@ -63,8 +63,15 @@ export async function listConnector(ctx: DomainContext, connectorId: number, inp
     appName = app.name;
   } else if (input.appName != null) {
     appName = text(input.appName, 'appName', LIMITS.appNameChars, { displayName: true });
-    // Typed text that names a catalog app exactly is that app.
-    appId = (await ctx.prisma.catalogApp.findUnique({ where: { name: appName } }))?.id ?? null;
+    // Typed text that names a catalog app is that app, in any case (as the library's app filter
+    // matches), spelt as the catalog spells it; an exact spelling wins over another case.
+    const app =
+      (await ctx.prisma.catalogApp.findUnique({ where: { name: appName } })) ??
+      (await ctx.prisma.catalogApp.findFirst({ where: { name: equalsTextAnyCase(appName) }, orderBy: { id: 'asc' } }));
+    if (app) {
+      appId = app.id;
+      appName = app.name;
+    }
   } else {
     throw new InvalidInputError('Pick an app from the catalog (appId) or type its name (appName).', 'input.appId');
   }

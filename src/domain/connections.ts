@@ -138,7 +138,7 @@ export async function createConnection(ctx: DomainContext, input: { connectorId:
       throw new InvalidInputError(`The connector has a connection named ${JSON.stringify(name)} already.`, 'input.name');
     }
     const row = await tx.connection.create({ data: { workspaceId: actor.workspaceId, connectorId: input.connectorId, name, createdById: actor.memberId, ...seal(box, values) } });
-    await audit({ action: 'CONNECTION_CREATE', workspaceId: actor.workspaceId, target: { type: 'SavedConnection', id: row.id }, after: { name, connectorId: input.connectorId, valueNames: row.valueNames } });
+    await audit({ action: 'CONNECTION_CREATE', workspaceId: actor.workspaceId, target: { type: 'ConnectionProfile', id: row.id }, after: { name, connectorId: input.connectorId, valueNames: row.valueNames } });
     return row;
   });
 }
@@ -166,7 +166,7 @@ export async function updateConnection(ctx: DomainContext, id: number, input: { 
     await audit({
       action: 'CONNECTION_UPDATE',
       workspaceId: actor.workspaceId,
-      target: { type: 'SavedConnection', id },
+      target: { type: 'ConnectionProfile', id },
       before: { name: locked.name, valueNames: locked.valueNames },
       after: { name, valueNames: row.valueNames, changed: Object.keys(changes).sort() },
     });
@@ -179,7 +179,7 @@ export async function deleteConnection(ctx: DomainContext, id: number): Promise<
   const current = await findConnection(ctx, id);
   return command(ctx, actor).run(async ({ tx, audit }) => {
     const row = await tx.connection.delete({ where: { id: current.id } });
-    await audit({ action: 'CONNECTION_DELETE', workspaceId: actor.workspaceId, target: { type: 'SavedConnection', id }, before: { name: row.name, connectorId: row.connectorId } });
+    await audit({ action: 'CONNECTION_DELETE', workspaceId: actor.workspaceId, target: { type: 'ConnectionProfile', id }, before: { name: row.name, connectorId: row.connectorId } });
     return row;
   });
 }

@@ -102,8 +102,9 @@ export const VersionConnection = namedConnection(VersionNode, 'Version', 'versio
  *   sharing.ts        (shareLink, shareLinks)           community.ts     (listing, installCount)
  *   installs.ts       (installedFrom)                   history.ts       (diff)
  *   rollout.ts        (rollout, sharePreview)           version-stats.ts (versionStats)
- * rollout.ts also adds deprecation and yank fields to ConnectorVersion (`Version` above).
- * `grep -rn "ObjectFields('Connector" src/graphql` lists them.
+ *   connections.ts    (connections)                     runs.ts          (runs)
+ * ConnectorVersion (`Version` above) is extended by rollout.ts (deprecation, yank) and
+ * connections.ts (connectionSpec). test/codebase/layout.test.ts keeps this list complete.
  */
 export const ConnectorNode = builder.prismaNode('Connector', {
   description: 'A custom connector of your workspace, with its versions.',

@@ -124,6 +124,19 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Limits of the connector executor (docs/executor.md), beside RUN_TIMEOUT_MS (wall clock per
+   * run) and EXECUTOR_SPARE_VMS: memory per VM (the interpreter's memory maximum), per HTTP
+   * request, request/response body size, HTTP requests per run, redirects per request, output
+   * size, connector code size.
+   */
+  EXECUTOR_MEMORY_MB: z.coerce.number().int().min(64).max(4096).default(256),
+  EXECUTOR_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
+  EXECUTOR_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  EXECUTOR_MAX_REQUESTS: z.coerce.number().int().positive().default(100),
+  EXECUTOR_MAX_REDIRECTS: z.coerce.number().int().min(0).default(5),
+  EXECUTOR_MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  EXECUTOR_MAX_CODE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

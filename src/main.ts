@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { RemoteCommandError } from './cli/admin-socket.js';
+import { addDeveloperCommands } from './cli/dev/commands.js';
 import { parseRole, type CommandIO } from './cli/commands.js';
 import { loadConfig } from './config.js';
 import { DomainError } from './domain/errors.js';
@@ -45,7 +46,9 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 const program = new Command('connector-registry')
   .description('Connector registry with a GraphQL gateway')
-  .version(pkg.version, '-V, --version', 'print the version and exit');
+  .version(pkg.version, '-V, --version', 'print the version and exit')
+  // The program's own options (--version) only before a command: `pull ID --version 3` is pull's.
+  .enablePositionalOptions();
 
 program
   .command('serve', { isDefault: true })
@@ -251,6 +254,10 @@ program
       bar.stop();
     }
   });
+
+// The developer's commands (login, push, pull, diff, versions, generate schema) talk to a registry
+// anywhere over its public API; the ones above administer this machine's registry.
+addDeveloperCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   const field = (error instanceof DomainError || error instanceof RemoteCommandError) && error.field ? ` (${error.field})` : '';

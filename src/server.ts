@@ -64,11 +64,13 @@ const decoder = new TextDecoder();
  */
 function withBody(raw: Request, bytes: ArrayBuffer): Request {
   let signal: AbortSignal | undefined;
+  let parsed: Promise<unknown> | undefined;
   const text = () => Promise.resolve(decoder.decode(bytes));
   const fetchBody = () => new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
   return Object.create(raw, {
     text: { value: text },
-    json: { value: () => parseJsonBody(bytes).catch(notJson) },
+    // Yoga reads a JSON body once, through here: the bytes move to the parse worker (json-body.ts).
+    json: { value: () => (parsed ??= parseJsonBody(bytes, true).catch(notJson)) },
     arrayBuffer: { value: () => Promise.resolve(bytes.slice(0)) },
     bytes: { value: () => Promise.resolve(new Uint8Array(bytes.slice(0))) },
     blob: { value: () => fetchBody().blob() },

@@ -19,7 +19,7 @@ export type GlobalType =
   | 'Install'
   | 'Publisher'
   | 'ConnectorRun'
-  | 'SavedConnection';
+  | 'ConnectionProfile';
 
 export function toGlobalId(type: GlobalType, id: number | string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64');

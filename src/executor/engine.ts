@@ -39,10 +39,15 @@ interface Vm {
   dead: boolean;
 }
 
+/** An HTTP hop as it happened, bodies cut a little past the recording cap; redacted when the run ends. */
+type RawHop = Hop & { truncated: { request: boolean; response: boolean } };
+
 export interface EngineOptions {
   spareVMs?: number;
   limits?: Partial<Limits>;
   allowLoopback?: boolean;
+  /** Runs at once (each in its own VM); more wait in line, their wall clock not started. Default 4. */
+  maxConcurrentRuns?: number;
   /** The VM thread's entry and the Ruby files (given by startExecutor to a bundled executor process). */
   workerUrl?: string;
   rubyDir?: string;
@@ -54,6 +59,8 @@ export class Engine {
   private booting = 0;
   private readonly active = new Map<string, () => void>();
   private closed = false;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
   private readonly runtime: { name: string; source: string }[];
 
   private constructor(
@@ -75,6 +82,7 @@ export class Engine {
 
   /** Resolves when at least one spare VM is booted (for "ready" measurements). */
   async warm(): Promise<void> {
+    if (this.spareTarget === 0) return; // no spares wanted (EXECUTOR_SPARE_VMS=0): nothing to wait for
     this.topUp();
     while (!this.closed && this.spares.length === 0) await new Promise((r) => setTimeout(r, 10));
     if (this.spares[0]) await this.spares[0].ready;
@@ -162,17 +170,49 @@ export class Engine {
     return vm;
   }
 
-  private async takeVm(): Promise<{ vm: Vm; warmMs: number }> {
+  /**
+   * A booted VM for a run: a spare if there is one (its replacement boots after the run, so that
+   * a boot does not compete with the run for the CPU, unless that was the last spare), or a fresh one.
+   */
+  private async takeVm(): Promise<{ vm: Vm; warmMs: number; topUpAfter: boolean }> {
     for (;;) {
       const vm = this.spares.shift();
-      this.topUp();
-      if (vm && !vm.dead) return { vm, warmMs: Math.round(performance.now() - vm.readyAt) };
+      const topUpAfter = this.spares.length > 0;
+      if (!topUpAfter) this.topUp();
+      if (vm && !vm.dead) return { vm, warmMs: Math.round(performance.now() - vm.readyAt), topUpAfter };
       if (!vm) {
         const fresh = this.boot();
         await fresh.ready;
-        return { vm: fresh, warmMs: 0 };
+        return { vm: fresh, warmMs: 0, topUpAfter: false };
       }
     }
+  }
+
+  /** Waits for one of `maxConcurrentRuns` slots; resolves false when cancelled while waiting. */
+  private acquireSlot(signal?: AbortSignal): Promise<boolean> {
+    if (this.running < (this.opts.maxConcurrentRuns ?? 4)) {
+      this.running += 1;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const waiter = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.running += 1;
+        resolve(true);
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(waiter);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolve(false);
+      };
+      signal?.addEventListener('abort', onAbort);
+      this.waiting.push(waiter);
+    });
+  }
+
+  private releaseSlot() {
+    this.running -= 1;
+    this.waiting.shift()?.();
   }
 
   cancel(runId: string) {
@@ -191,12 +231,12 @@ export class Engine {
     const redactor = new Redactor(req.settings ?? {}, req.secretFields ?? []);
     const logs: string[] = [];
     let logsDropped = 0;
-    const exchanges: Exchange[] = [];
+    const hops: RawHop[] = [];
     const done = (status: RunStatus, extra: Partial<RunResult> = {}): RunResult => ({
       status,
       logs: logs.map((l) => redactor.text(l)),
       ...(logsDropped ? { logsDropped } : {}),
-      exchanges,
+      exchanges: hops.map((hop, i) => this.recordHop(i + 1, hop, redactor, limits)),
       durationMs: Math.round(performance.now() - started),
       ...extra,
       ...(extra.error ? { error: { ...extra.error, message: redactor.text(extra.error.message), backtrace: extra.error.backtrace?.map((l) => redactor.text(l)) } } : {}),
@@ -209,7 +249,16 @@ export class Engine {
     }
     if (this.closed) return done('CANCELLED', { error: { message: 'The executor is shutting down.', kind: 'Cancelled' } });
 
-    const { vm, warmMs } = await this.takeVm();
+    if (!(await this.acquireSlot(signal))) return done('CANCELLED', { error: { message: 'The run was cancelled.', kind: 'Cancelled' } });
+    let vm: Vm;
+    let warmMs: number;
+    let topUpAfter: boolean;
+    try {
+      ({ vm, warmMs, topUpAfter } = await this.takeVm());
+    } catch (e) {
+      this.releaseSlot();
+      return done('FAILED', { error: { message: `No Ruby VM could be started: ${(e as Error).message}`, kind: 'VmCrashed' } });
+    }
     const replayUsed = new Set<number>();
     let requests = 0;
     const abort = new AbortController();
@@ -227,6 +276,8 @@ export class Engine {
         vm.onMessage = null;
         vm.onExit = null;
         void vm.worker.terminate();
+        this.releaseSlot();
+        if (topUpAfter) this.topUp();
         resolve(r);
       };
       const stop = (status: RunStatus, kind: string, message: string) => finish(done(status, { error: { message, kind }, vmWarmMs: warmMs }));
@@ -274,11 +325,21 @@ export class Engine {
         finish(done('SUCCEEDED', extra));
       };
 
+      // Hops are kept raw (bodies cut a little past the recording cap) and redacted when the run
+      // ends, with every secret the run learned by then: a token acquired late in the run is also
+      // taken out of the exchanges recorded before it.
       const record = (hop: Hop) => {
         redactor.learnFromHeaders(hop.request.headers);
         redactor.learnFromBody(hop.request.body);
         if (hop.response) redactor.learnFromBody(hop.response.body);
-        exchanges.push(this.recordHop(exchanges.length + 1, hop, redactor, limits));
+        const keep = limits.recordBodyBytes + 4096;
+        const cut = (body: string) => (body.length > keep ? body.slice(0, keep) : body);
+        hops.push({
+          ...hop,
+          request: { ...hop.request, body: hop.request.body === null ? null : cut(hop.request.body) },
+          ...(hop.response ? { response: { ...hop.response, body: cut(hop.response.body) } } : {}),
+          truncated: { request: (hop.request.body?.length ?? 0) > limits.recordBodyBytes, response: (hop.response?.body.length ?? 0) > limits.recordBodyBytes },
+        });
       };
 
       const http = async (raw: unknown) => {
@@ -366,9 +427,9 @@ export class Engine {
     });
   }
 
-  private recordHop(seq: number, hop: Hop, redactor: Redactor, limits: Limits): Exchange {
-    const cut = (body: string) => (body.length > limits.recordBodyBytes ? { body: body.slice(0, limits.recordBodyBytes), bodyTruncated: true } : { body, bodyTruncated: false });
-    const reqBody = hop.request.body === null ? { body: null, bodyTruncated: false } : cut(redactor.body(hop.request.body));
+  private recordHop(seq: number, hop: RawHop, redactor: Redactor, limits: Limits): Exchange {
+    const cut = (body: string, truncated: boolean) => (body.length > limits.recordBodyBytes || truncated ? { body: body.slice(0, limits.recordBodyBytes), bodyTruncated: true } : { body, bodyTruncated: false });
+    const reqBody = hop.request.body === null ? { body: null, bodyTruncated: false } : cut(redactor.body(hop.request.body), hop.truncated.request);
     const exchange: Exchange = {
       seq,
       request: { method: hop.request.method, url: redactor.url(hop.request.url), headers: redactor.headers(hop.request.headers), ...reqBody },
@@ -376,7 +437,7 @@ export class Engine {
     };
     if (hop.response) {
       const r = hop.response;
-      exchange.response = { status: r.status, headers: redactor.headers(r.headers), ...cut(r.binary ? r.body : redactor.body(r.body)), ...(r.binary ? { binary: true } : {}) };
+      exchange.response = { status: r.status, headers: redactor.headers(r.headers), ...cut(r.binary ? r.body : redactor.body(r.body), hop.truncated.response), ...(r.binary ? { binary: true } : {}) };
     }
     if (hop.error) exchange.error = redactor.text(hop.error.message);
     return exchange;

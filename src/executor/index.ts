@@ -15,6 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { FromChild } from './child.js';
 import { Engine } from './engine.js';
 import { entryUrl, RUBY_DIR } from './entries.js';
+import type { Config } from '../config.js';
 import type { Executor, ExecutorOptions, RunRequest, RunResult } from './types.js';
 
 export * from './types.js';
@@ -26,6 +27,25 @@ interface Pending {
   resolve: (r: RunResult) => void;
   started: number;
   detach: () => void;
+}
+
+/** The executor's options from the registry's configuration (src/config.ts: RUN_TIMEOUT_MS, EXECUTOR_*, CONNECTOR_HTTP_ALLOW_LOOPBACK). */
+export function executorOptionsFromConfig(config: Config): ExecutorOptions {
+  return {
+    spareVMs: config.EXECUTOR_SPARE_VMS,
+    maxConcurrentRuns: config.EXECUTOR_CONCURRENCY,
+    allowLoopback: config.CONNECTOR_HTTP_ALLOW_LOOPBACK,
+    limits: {
+      wallMs: config.RUN_TIMEOUT_MS,
+      memoryBytes: config.EXECUTOR_MEMORY_MB * 1024 * 1024,
+      requestTimeoutMs: config.EXECUTOR_REQUEST_TIMEOUT_MS,
+      maxBodyBytes: config.EXECUTOR_MAX_BODY_BYTES,
+      maxRequests: config.EXECUTOR_MAX_REQUESTS,
+      maxRedirects: config.EXECUTOR_MAX_REDIRECTS,
+      maxOutputBytes: config.EXECUTOR_MAX_OUTPUT_BYTES,
+      maxCodeBytes: config.EXECUTOR_MAX_CODE_BYTES,
+    },
+  };
 }
 
 function crashed(reason: string, started: number): RunResult {

@@ -167,6 +167,8 @@ export interface Executor {
 export interface ExecutorOptions {
   /** VMs booted ahead of need (default 2). */
   spareVMs?: number;
+  /** Runs at once, each in its own VM (default 4); more wait in line, their wall clock not started. */
+  maxConcurrentRuns?: number;
   limits?: Partial<Limits>;
   /** Admit loopback addresses (test-only, as WEBHOOK_ALLOW_HTTP_LOOPBACK). */
   allowLoopback?: boolean;

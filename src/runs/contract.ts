@@ -54,7 +54,7 @@ export interface ExecutorStartOptions {
  * Starts the executor engine (a supervised child process). Loaded when first needed, so that a
  * gateway that runs no code never loads it.
  */
-export async function startEngine(opts: ExecutorStartOptions): Promise<ExecutorHandle> {
+export async function startEngine(config: import('../config.js').Config): Promise<ExecutorHandle> {
   const engine = await import('../executor/index.js');
-  return engine.startExecutor(opts) as Promise<ExecutorHandle>;
+  return engine.startExecutor(engine.executorOptionsFromConfig(config)) as Promise<ExecutorHandle>;
 }

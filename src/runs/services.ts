@@ -54,11 +54,7 @@ export class Runner {
 
   /** Starts the engine (once): compiles the module and boots the spare VMs. */
   start(): Promise<ExecutorHandle> {
-    this.engine ??= startEngine({
-      spareVMs: this.deps.config.EXECUTOR_SPARE_VMS,
-      allowLoopback: this.deps.config.CONNECTOR_HTTP_ALLOW_LOOPBACK,
-      limits: { wallMs: this.deps.config.RUN_TIMEOUT_MS },
-    }).catch((err: unknown) => {
+    this.engine ??= startEngine(this.deps.config).catch((err: unknown) => {
       this.engine = null;
       throw err;
     });

@@ -32,7 +32,7 @@ for (const backend of await backends()) {
       const connectorId = await createConnector(s, admin, 'Taskly', fixture('taskly-basic-auth.rb'));
       const connectionId = await createConnection(s, admin, connectorId, 'ada', { base_url: api.url, username: TASKLY_USER, password: TASKLY_PASSWORD });
 
-      const values = await s.gql(`query($id: ID!) { node(id: $id) { ... on SavedConnection { name values { name secret set value } } } }`, { id: connectionId }, admin);
+      const values = await s.gql(`query($id: ID!) { node(id: $id) { ... on ConnectionProfile { name values { name secret set value } } } }`, { id: connectionId }, admin);
       expect(values.body.data.node.values).toEqual([
         { name: 'base_url', secret: false, set: true, value: api.url },
         { name: 'username', secret: false, set: true, value: TASKLY_USER },
@@ -88,7 +88,7 @@ for (const backend of await backends()) {
       expect(first.settingsUpdated).toBe(true);
       expect(JSON.stringify(first)).not.toContain(METRICS_API_KEY);
 
-      const values = await s.gql(`query($id: ID!) { node(id: $id) { ... on SavedConnection { values { name secret set value } } } }`, { id: connectionId }, admin);
+      const values = await s.gql(`query($id: ID!) { node(id: $id) { ... on ConnectionProfile { values { name secret set value } } } }`, { id: connectionId }, admin);
       expect(values.body.data.node.values).toContainEqual({ name: 'session_token', secret: true, set: true, value: null });
 
       // The stored token serves a request or two, then the API answers 401 and the token is acquired again.
@@ -114,7 +114,7 @@ for (const backend of await backends()) {
       const { prisma } = s.server.registry.db;
       const { mergeSettings } = await import('../../src/domain/connections.js');
       const { parseGlobalId } = await import('../../src/graphql/ids.js');
-      await prisma.$transaction((tx) => mergeSettings(tx, s.server.registry.runs.services.box, parseGlobalId(connectionId, 'SavedConnection'), { access_token: 'expired-token', refresh_token: 'refresh-initial' }));
+      await prisma.$transaction((tx) => mergeSettings(tx, s.server.registry.runs.services.box, parseGlobalId(connectionId, 'ConnectionProfile'), { access_token: 'expired-token', refresh_token: 'refresh-initial' }));
 
       const note = await run(s, admin, { connectorId, target: 'actions.create_note', input: { title: 'Hello', body: 'World', folder: 'f1' }, connectionId });
       expect(note.status).toBe('SUCCEEDED');

@@ -87,8 +87,8 @@ builder.prismaObjectFields('ConnectorVersion', (t) => ({
   }),
 }));
 
-export const SavedConnectionNode = builder.prismaNode('Connection', {
-  name: 'SavedConnection',
+export const ConnectionProfileNode = builder.prismaNode('Connection', {
+  name: 'ConnectionProfile',
   description: "A saved connection of a connector: the values its `connection.fields` ask for, sealed at rest; secrets are write-only. ADMIN and DEVELOPER only.",
   id: { field: 'id' },
   nullable: true,
@@ -109,7 +109,7 @@ export const SavedConnectionNode = builder.prismaNode('Connection', {
   }),
 });
 
-const SavedConnectionConnection = namedConnection(SavedConnectionNode, 'SavedConnection', 'saved connections');
+const ConnectionProfileConnection = namedConnection(ConnectionProfileNode, 'ConnectionProfile', 'saved connections');
 
 builder.prismaObjectFields('Connector', (t) => ({
   connections: t.relatedConnection(
@@ -123,7 +123,7 @@ builder.prismaObjectFields('Connector', (t) => ({
         return { orderBy: { id: 'desc' as const } };
       },
     },
-    SavedConnectionConnection,
+    ConnectionProfileConnection,
   ),
 }));
 
@@ -152,7 +152,7 @@ const DeleteConnectionInput = builder.inputType('DeleteConnectionInput', {
 
 const connectionPayload = (name: string) =>
   payloadType<{ connection: Connection }>(name, `The result of \`${name[0].toLowerCase()}${name.slice(1, -'Payload'.length)}\`.`, (t) => ({
-    connection: t.field({ type: SavedConnectionNode, nullable: true, description: 'The saved connection as the mutation left it; null when it refused.', resolve: (p) => p.connection ?? null }),
+    connection: t.field({ type: ConnectionProfileNode, nullable: true, description: 'The saved connection as the mutation left it; null when it refused.', resolve: (p) => p.connection ?? null }),
   }));
 
 const DeleteConnectionPayload = payloadType<{ deletedId: string }>('DeleteConnectionPayload', 'The result of `deleteConnection`.', (t) => ({
@@ -175,7 +175,7 @@ builder.mutationFields((t) => ({
     description: 'Renames a saved connection or changes some of its values; values not named are kept.',
     args: { input: t.arg({ type: UpdateConnectionInput, required: true, description: 'The connection and what to change.' }) },
     resolve: async (_root, { input }, ctx) => ({
-      connection: await updateConnection(ctx, parseGlobalId(String(input.id), 'SavedConnection'), { name: input.name, values: input.values }),
+      connection: await updateConnection(ctx, parseGlobalId(String(input.id), 'ConnectionProfile'), { name: input.name, values: input.values }),
     }),
   }),
   deleteConnection: t.field({
@@ -184,7 +184,7 @@ builder.mutationFields((t) => ({
     description: 'Deletes a saved connection; its runs stay, without it.',
     args: { input: t.arg({ type: DeleteConnectionInput, required: true, description: 'The connection to delete.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const id = parseGlobalId(String(input.id), 'SavedConnection');
+      const id = parseGlobalId(String(input.id), 'ConnectionProfile');
       await deleteConnection(ctx, id);
       return { deletedId: String(input.id) };
     },

@@ -23,9 +23,16 @@ interface StoredExchange {
   elapsedMs: number;
   error?: string;
 }
-type ExchangeView = StoredExchange & { expectedHost: string | null };
+type ExchangeView = StoredExchange & { expectedHost: string | null; runId: number };
 
 const headersOf = (h: Record<string, string> | undefined): Header[] => Object.entries(h ?? {}).map(([name, value]) => ({ name, value: String(value) }));
+
+/** A run's exchanges, each with the host its connector's base_uri names (to flag the others). */
+async function exchangesOf(ctx: { prisma: import('../../db/database.js').PrismaClient }, r: Pick<ConnectorRun, 'id' | 'connectorId' | 'version' | 'exchanges'>): Promise<ExchangeView[]> {
+  const version = await ctx.prisma.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: r.connectorId, number: r.version } }, select: { structure: true } });
+  const expectedHost = ((version?.structure ?? null) as CodeStructure | null)?.connection?.baseUriHost ?? null;
+  return ((r.exchanges ?? []) as unknown as StoredExchange[]).map((e) => ({ ...e, expectedHost, runId: r.id }));
+}
 
 const RunStatusEnum = builder.enumType('RunStatus', {
   description: 'Where a run is: waiting, running, or how it ended.',
@@ -54,7 +61,7 @@ const HttpRequestRef = builder.objectRef<StoredExchange['request']>('HttpRequest
   fields: (t) => ({
     method: t.exposeString('method', { description: 'HTTP method.' }),
     url: t.exposeString('url', { description: 'The full URL (secret query values redacted).' }),
-    headers: t.field({ type: [HttpHeaderRef], description: 'Request headers.', resolve: (r) => headersOf(r.headers) }),
+    headers: t.field({ type: [HttpHeaderRef], complexity: { field: 1, multiplier: 1 }, description: 'Request headers.', resolve: (r) => headersOf(r.headers) }),
     body: t.exposeString('body', { nullable: true, description: 'The body as sent; null without one.' }),
     bodyTruncated: t.exposeBoolean('bodyTruncated', { description: 'Whether the body was cut at the recording cap.' }),
   }),
@@ -64,15 +71,24 @@ const HttpResponseRef = builder.objectRef<NonNullable<StoredExchange['response']
   description: 'The answer to a recorded request.',
   fields: (t) => ({
     status: t.exposeInt('status', { description: 'HTTP status code.' }),
-    headers: t.field({ type: [HttpHeaderRef], description: 'Response headers.', resolve: (r) => headersOf(r.headers) }),
+    headers: t.field({ type: [HttpHeaderRef], complexity: { field: 1, multiplier: 1 }, description: 'Response headers.', resolve: (r) => headersOf(r.headers) }),
     body: t.exposeString('body', { description: 'The body (Base64 when `binary`).' }),
     bodyTruncated: t.exposeBoolean('bodyTruncated', { description: 'Whether the body was cut at the recording cap.' }),
     binary: t.boolean({ description: 'Whether the body is Base64 (it was not UTF-8 text).', resolve: (r) => r.binary === true }),
   }),
 });
 
-const HttpExchangeRef = builder.objectRef<ExchangeView>('HttpExchange').implement({
+const HttpExchangeRef = builder.objectRef<ExchangeView>('HttpExchange');
+builder.node(HttpExchangeRef, {
   description: 'One HTTP request of a run and its response (a redirect is an exchange of its own).',
+  id: { resolve: (e) => `${e.runId}-${e.seq}`, description: 'Global ID of the exchange (its run and its place in it).' },
+  isTypeOf: (e) => typeof e === 'object' && e !== null && 'seq' in e && 'request' in e && 'runId' in e,
+  loadOne: async (id, ctx) => {
+    const [run, seq] = String(id).split("-").map((n) => dbId(n));
+    const row = await ctx.prisma.connectorRun.findFirst({ where: { id: run, workspaceId: runWorkspaceOf(ctx) } });
+    if (!row) return null;
+    return (await exchangesOf(ctx, row)).find((e) => e.seq === seq) ?? null;
+  },
   fields: (t) => ({
     seq: t.exposeInt('seq', { description: 'Order within the run, from 1.' }),
     request: t.field({ type: HttpRequestRef, description: 'What was sent.', resolve: (e) => e.request }),
@@ -169,9 +185,7 @@ export const ConnectorRunNode = builder.prismaNode('ConnectorRun', {
         type: HttpExchangeRef,
         description: 'Every HTTP request it sent and the response, in order.',
         resolve: async (r, args, ctx) => {
-          const version = await ctx.prisma.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: r.connectorId, number: r.version } }, select: { structure: true } });
-          const expectedHost = ((version?.structure ?? null) as CodeStructure | null)?.connection?.baseUriHost ?? null;
-          const all = ((r.exchanges ?? []) as unknown as StoredExchange[]).map((e) => ({ ...e, expectedHost }));
+          const all = await exchangesOf(ctx, r);
           return Object.assign(resolveArrayConnection({ args }, all), { totalCount: all.length });
         },
       },
@@ -265,7 +279,7 @@ builder.mutationFields((t) => ({
         closure: input.closure,
         args: input.args,
         payload: input.payload,
-        connectionId: input.connectionId == null ? null : parseGlobalId(String(input.connectionId), 'SavedConnection', 'input.connectionId'),
+        connectionId: input.connectionId == null ? null : parseGlobalId(String(input.connectionId), 'ConnectionProfile', 'input.connectionId'),
         code: input.code,
         expectedLatestVersion: input.expectedLatestVersion,
       });

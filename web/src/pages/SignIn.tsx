@@ -75,7 +75,9 @@ export function SignIn() {
     e.preventDefault();
     const t = token.trim();
     if (!/^crt_[A-Za-z0-9_-]{20,}$/.test(t)) {
-      setError('That does not look like a registry token (they start with crt_).');
+      // Whatever is wrong with it (too short, cut off, another service's key), the person needs
+      // the same advice: it is not a token, paste the whole one.
+      setError('That is not a valid token. Paste the whole token you were given: it starts with crt_ and is about 50 characters long.');
       return;
     }
     setToken(t);

@@ -70,9 +70,9 @@ type Due = { id: number; event: string; payload: unknown; attempts: number; url:
  * attempt forward in one UPDATE … FOR UPDATE SKIP LOCKED, so several gateway processes never send
  * the same one twice at once. Wakes on `poke()` (a new event) and on a timer for retries.
  *
- * Isolation between workspaces: attempts run independently (nothing waits for a batch), at most
- * PER_WORKSPACE_IN_FLIGHT per workspace are claimed, and a workspace already at that count is
- * skipped by the claim, so one workspace's slow receivers hold only that workspace's slots.
+ * Isolation between workspaces: attempts run independently (nothing waits for a batch), and a
+ * claim takes for each workspace only its free slots (PER_WORKSPACE_IN_FLIGHT less what it has in
+ * flight in this process), so one workspace's slow receivers hold only that workspace's slots.
  * `stop()` interrupts attempts in flight at once; they are put back as due, not counted.
  */
 export function createWebhookDeliverer(db: Database, log: Logger, opts: DelivererOptions) {
@@ -85,7 +85,8 @@ export function createWebhookDeliverer(db: Database, log: Logger, opts: Delivere
   const attempts = new Set<Promise<void>>();
 
   async function claim(): Promise<Due[]> {
-    const busy = [...inFlight].filter(([, n]) => n >= PER_WORKSPACE_IN_FLIGHT).map(([ws]) => ws);
+    // Each workspace gets at most its free slots: PER_WORKSPACE_IN_FLIGHT less what it has in flight here.
+    const busy = [...inFlight];
     return db.sql.query<Due>(
       `UPDATE webhook_deliveries d SET next_attempt_at = now() + interval '5 minutes', attempts = d.attempts + 1
        FROM webhooks w
@@ -93,13 +94,15 @@ export function createWebhookDeliverer(db: Database, log: Logger, opts: Delivere
          SELECT p.id FROM webhook_deliveries p
          WHERE p.id IN (
            SELECT ranked.id FROM (
-             SELECT q.id, row_number() OVER (PARTITION BY h.workspace_id ORDER BY q.next_attempt_at, q.id) AS n
+             SELECT q.id, h.workspace_id, row_number() OVER (PARTITION BY h.workspace_id ORDER BY q.next_attempt_at, q.id) AS n
              FROM webhook_deliveries q JOIN webhooks h ON h.id = q.webhook_id
-             WHERE q.status = 'PENDING' AND q.next_attempt_at <= now() AND h.disabled_at IS NULL AND NOT (h.workspace_id = ANY($1::int[]))
-           ) ranked WHERE ranked.n <= $2)
+             WHERE q.status = 'PENDING' AND q.next_attempt_at <= now() AND h.disabled_at IS NULL
+           ) ranked
+           LEFT JOIN unnest($1::int[], $2::int[]) AS f(workspace_id, in_flight) ON f.workspace_id = ranked.workspace_id
+           WHERE ranked.n <= $3 - coalesce(f.in_flight, 0))
          ORDER BY p.next_attempt_at LIMIT 100 FOR UPDATE SKIP LOCKED)
        RETURNING d.id, d.event, d.payload, d.attempts, w.url, w.secret, w.workspace_id`,
-      [busy, PER_WORKSPACE_IN_FLIGHT],
+      [busy.map(([ws]) => ws), busy.map(([, n]) => n), PER_WORKSPACE_IN_FLIGHT],
     );
   }
 

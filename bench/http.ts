@@ -6,12 +6,14 @@
  *
  *   npx tsx bench/http.ts            # writes bench/results/http.md
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_WARMUP_SECONDS=2 npx tsx bench/http.ts
+ *   BENCH_BASELINE=main npx tsx bench/http.ts   # A/B: main's server beside this one, same rounds
+ *   BENCH_KINDS=postgres BENCH_SKIP_COUNTS=1 ...  # one database, no statement counts (short runs)
  *
  * All servers of a database kind run together and are driven in interleaved rounds (measure()),
  * so ratios come from the same stretch of a shared machine's drifting load.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -22,12 +24,17 @@ import { createToken } from '../src/domain/auth.js';
 import { createConnector, releaseConnector, updateConnector } from '../src/domain/connectors.js';
 import { createRegistry } from '../src/server.js';
 import { validCode } from '../test/fixtures/code.js';
+import { baselineServer } from './baseline.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Load before each measured row, not measured (JIT, connection pools, caches of every server alike); its failures count. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 /** Measured slots per server, interleaved with the other servers' (see measure()). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** A git revision to run beside the working tree's server, in the same rounds (bench/baseline.ts): the A/B of a change. */
+const BASELINE = process.env.BENCH_BASELINE ? baselineServer(process.env.BENCH_BASELINE) : undefined;
+/** Which databases to run (`postgres,pglite` by default). */
+const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[];
 const CONNECTIONS = 10;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const root = new URL('..', import.meta.url).pathname;
@@ -80,7 +87,25 @@ async function stop(child: ChildProcess) {
   });
 }
 
+/**
+ * CPU time (user + system, every thread) a process has used, in ms, from /proc/<pid>/stat. On a
+ * machine shared with other work, throughput follows the share of the cores a server gets; the
+ * CPU it spends per request does not, so it is the steadier figure for an A/B.
+ */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
 interface Result {
+  /** Server CPU per answered request, ms (cpuMs). */
+  cpu: number;
   rps: number;
   p50: number;
   p99: number;
@@ -94,8 +119,9 @@ interface Result {
  * Drives one server with autocannon. `ok` checks every answer's body: a GraphQL error answered
  * with 200, or a payload that lacks what was asked for, counts as a failed request too.
  */
-async function drive(url: string, token: string, body: () => string, ok: (body: string) => boolean, seconds: number): Promise<Result> {
+async function drive(url: string, token: string, body: () => string, ok: (body: string) => boolean, seconds: number, pid?: number): Promise<Result> {
   let bad = 0;
+  const cpuBefore = cpuMs(pid);
   let sample: string | undefined;
   const result = await autocannon({
     url,
@@ -114,7 +140,7 @@ async function drive(url: string, token: string, body: () => string, ok: (body: 
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx + bad, sample };
+  return { cpu: (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total), rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx + bad, sample };
 }
 
 /** The answer holds data and no GraphQL error. */
@@ -125,7 +151,7 @@ const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 
 /** One server under test: where each kind of request goes, what it sends, and what a good answer holds. */
 interface Target {
-  name: 'registry' | 'floor' | 'postgraphile';
+  name: 'registry' | 'floor' | 'postgraphile' | 'baseline';
   child: ChildProcess;
   read: { url: string; body: () => string; ok: (answer: string) => boolean };
   write?: { url: string; body: () => string; ok: (answer: string) => boolean };
@@ -143,11 +169,11 @@ async function measure(targets: Target[], kind: 'read' | 'write', token: string)
   const driven = targets.filter((t) => t[kind]);
   const slots = new Map<string, Result[]>(driven.map((t) => [t.name, []]));
   const warm = new Map<string, Result>();
-  for (const t of driven) if (WARMUP_SECONDS > 0) warm.set(t.name, await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, WARMUP_SECONDS));
+  for (const t of driven) if (WARMUP_SECONDS > 0) warm.set(t.name, await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, WARMUP_SECONDS, t.child.pid));
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < driven.length; i++) {
       const t = driven[(i + round) % driven.length];
-      slots.get(t.name)!.push(await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, SECONDS));
+      slots.get(t.name)!.push(await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, SECONDS, t.child.pid));
     }
   }
   const out: Record<string, Result> = {};
@@ -155,6 +181,7 @@ async function measure(targets: Target[], kind: 'read' | 'write', token: string)
     const rs = [...slots.get(t.name)!, ...(warm.has(t.name) ? [warm.get(t.name)!] : [])];
     const measured = slots.get(t.name)!;
     out[t.name] = {
+      cpu: median(measured.map((r) => r.cpu)),
       rps: median(measured.map((r) => r.rps)),
       p50: median(measured.map((r) => r.p50)),
       p99: median(measured.map((r) => r.p99)),
@@ -191,6 +218,9 @@ async function scenario(kind: 'postgres' | 'pglite') {
   // PGlite has one owner per directory: the floor gets an identical copy of the seeded one.
   const floorTarget = url ?? join(dataDir!, '..', 'floor');
   if (dataDir) cpSync(dataDir, floorTarget, { recursive: true });
+  // The baseline gets its own copy too (before any server opens the directory and leaves a socket in it).
+  const baseDir = dataDir && BASELINE ? join(dataDir, '..', 'baseline') : undefined;
+  if (baseDir) cpSync(dataDir!, baseDir, { recursive: true });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', GRAPHQL_RATE_LIMIT_POINTS: '1000000000', PORT: String(port), ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
   const writeBody = () => JSON.stringify({ query: WRITE_QUERY, variables: { input: { id: Buffer.from(`Connector:${pick(ids)}`).toString('base64'), note: `n${noteCounter++}` } } });
@@ -204,6 +234,15 @@ async function scenario(kind: 'postgres' | 'pglite') {
       read: { url: `http://127.0.0.1:${port}/graphql`, body: () => JSON.stringify({ query: READ_QUERY }), ok: graphqlOk('versions') },
       write: { url: `http://127.0.0.1:${port}/graphql`, body: writeBody, ok: graphqlOk('latestVersion') },
     });
+    if (BASELINE) {
+      const basePort = port + 3;
+      targets.push({
+        name: 'baseline',
+        child: await start('node', BASELINE.args, { ...env, PORT: String(basePort), ...(baseDir ? { DATA_DIR: baseDir } : {}) }, /connector registry on/),
+        read: { url: `http://127.0.0.1:${basePort}/graphql`, body: () => JSON.stringify({ query: READ_QUERY }), ok: graphqlOk('versions') },
+        write: { url: `http://127.0.0.1:${basePort}/graphql`, body: writeBody, ok: graphqlOk('latestVersion') },
+      });
+    }
     targets.push({
       name: 'floor',
       child: await start('node', ['--import', 'tsx', 'bench/floor-server.ts', floorTarget, String(port + 1)], {}, /floor on/),
@@ -220,7 +259,15 @@ async function scenario(kind: 'postgres' | 'pglite') {
     }
     const reads = await measure(targets, 'read', token);
     const writes = await measure(targets, 'write', token);
-    return { read: reads.registry, floorRead: reads.floor, postgraphileRead: reads.postgraphile as Result | undefined, write: writes.registry, floorWrite: writes.floor };
+    return {
+      read: reads.registry,
+      floorRead: reads.floor,
+      postgraphileRead: reads.postgraphile as Result | undefined,
+      write: writes.registry,
+      floorWrite: writes.floor,
+      baseRead: reads.baseline as Result | undefined,
+      baseWrite: writes.baseline as Result | undefined,
+    };
   } finally {
     for (const t of targets) await stop(t.child);
     await dropDb?.();
@@ -283,40 +330,47 @@ if (!existsSync(new URL('peer/node_modules/postgraphile', import.meta.url))) {
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 2) : '-');
 const lines: string[] = [];
 lines.push('# HTTP benchmark', '');
-const knobs = ['BENCH_SECONDS', 'BENCH_ROUNDS', 'BENCH_WARMUP_SECONDS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
+const knobs = ['BENCH_SECONDS', 'BENCH_ROUNDS', 'BENCH_WARMUP_SECONDS', 'BENCH_BASELINE', 'BENCH_KINDS', 'BENCH_SKIP_COUNTS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
 lines.push(`Run: \`${knobs}npx tsx bench/http.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`);
 lines.push(`autocannon, ${CONNECTIONS} connections; every server in its own process, all started together; each driven ${WARMUP_SECONDS} s unmeasured, then in ${ROUNDS} interleaved rounds of ${SECONDS} s (rotating order); figures are the median of its rounds.`);
-lines.push('Ratios are against the floor measured in the same rounds (node:http + the bare driver running the same SQL), so they hold on a noisy machine.', '');
+lines.push('Ratios are against the floor measured in the same rounds (node:http + the bare driver running the same SQL), so they hold on a noisy machine. Server CPU ms/request: user + system time of the server process (all its threads; not PostgreSQL\'s) over a round, per answered request, the median of its rounds: the steadier figure when the machine is shared; on the "vs" rows, the ratio of the two (below 1 is cheaper).', '');
 
 const failures: string[] = [];
-for (const kind of ['postgres', 'pglite'] as const) {
+for (const kind of KINDS) {
   const r = await scenario(kind);
   lines.push(`## ${kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}`, '');
-  lines.push('| request | server | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| request | server | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor | server CPU ms/request |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   // A row with any failed request (or measured against a floor that had one) prints no number.
   const row = (req: string, server: string, x: Result, floor: Result) => {
     if (x.errors > 0 || floor.errors > 0) {
       failures.push(`${kind} ${req} — ${server}: ${x.errors} failed requests${x.sample ? ` (first: ${x.sample})` : ''}${floor.errors > 0 && x !== floor ? '; its floor failed' : ''}`);
-      lines.push(`| ${req} | ${server} | FAILED | | | ${x.errors} | | |`);
+      lines.push(`| ${req} | ${server} | FAILED | | | ${x.errors} | | | |`);
       return;
     }
-    lines.push(`| ${req} | ${server} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p99)} | 0 | ${fmt(x.rps / floor.rps)}× | ${fmt(x.p99 / Math.max(floor.p99, 1))}× |`);
+    lines.push(`| ${req} | ${server} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p99)} | 0 | ${fmt(x.rps / floor.rps)}× | ${fmt(x.p99 / Math.max(floor.p99, 1))}× | ${fmt(x.cpu)} |`);
   };
   row('read: 20 connectors + 3 versions each', 'floor (node:http + driver)', r.floorRead, r.floorRead);
   row('read: 20 connectors + 3 versions each', 'registry (Yoga + Pothos + Prisma)', r.read, r.floorRead);
+  const vsBaseline = (req: string, x: Result, base: Result | undefined) => {
+    if (!base || !BASELINE) return;
+    row(req, `registry at ${BASELINE.label}`, base, req.startsWith('read') ? r.floorRead : r.floorWrite);
+    if (x.errors === 0 && base.errors === 0) lines.push(`| ${req} | registry vs ${BASELINE.label} | | | | | ${fmt(x.rps / base.rps)}× | ${fmt(x.p99 / Math.max(base.p99, 1))}× | ${fmt(x.cpu / base.cpu)}× |`);
+  };
+  vsBaseline('read: 20 connectors + 3 versions each', r.read, r.baseRead);
   if (r.postgraphileRead) {
     row('read: 20 connectors + 3 versions each', 'PostGraphile 4.14 (peer)', r.postgraphileRead, r.floorRead);
     if (r.read.errors === 0 && r.postgraphileRead.errors === 0) {
-      lines.push(`| read: 20 connectors + 3 versions each | registry vs PostGraphile | | | | | ${fmt(r.read.rps / r.postgraphileRead.rps)}× | ${fmt(r.read.p99 / Math.max(r.postgraphileRead.p99, 1))}× |`);
+      lines.push(`| read: 20 connectors + 3 versions each | registry vs PostGraphile | | | | | ${fmt(r.read.rps / r.postgraphileRead.rps)}× | ${fmt(r.read.p99 / Math.max(r.postgraphileRead.p99, 1))}× | ${fmt(r.read.cpu / r.postgraphileRead.cpu)}× |`);
     }
   }
   row('write: new version of a random connector', 'floor (node:http + driver)', r.floorWrite, r.floorWrite);
   row('write: new version of a random connector', 'registry (Yoga + Pothos + Prisma)', r.write, r.floorWrite);
+  vsBaseline('write: new version of a random connector', r.write, r.baseWrite);
   lines.push('');
   console.log(lines.slice(-8).join('\n'));
 }
 
-const counts = await statementsPerRequest();
+const counts = process.env.BENCH_SKIP_COUNTS ? [] : await statementsPerRequest();
 lines.push('## SQL statements per list request', '');
 lines.push('Each connector with its latest version note, its released versions (with who released them) and its three newest versions (with who made them); pages of at most 100. Every statement sent (Prisma\'s and the rate limiter\'s), once the token\'s lookup is remembered.', '');
 lines.push('| connectors listed | requests | statements | per request |', '| ---: | ---: | ---: | ---: |');

@@ -16,6 +16,7 @@
  *
  *   npx tsx bench/memory.ts            # writes bench/results/memory.md
  *   BENCH_IDLE_SECONDS=5 npx tsx bench/memory.ts
+ *   BENCH_BASELINE=main BENCH_KINDS=postgres npx tsx bench/memory.ts   # A/B: main's server measured first, per database
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,8 +29,13 @@ import { authenticate, createToken } from '../src/domain/auth.js';
 import { createConnector, updateConnector } from '../src/domain/connectors.js';
 import { closeAnalyzePool } from '../src/code/analyze-pool.js';
 import { generateConnector } from '../test/code/generate.js';
+import { baselineServer } from './baseline.js';
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+/** A git revision measured the same way right before the working tree's server, per database (bench/baseline.ts). */
+const BASELINE = process.env.BENCH_BASELINE ? baselineServer(process.env.BENCH_BASELINE) : undefined;
+/** Which databases to run (`postgres,pglite` by default). */
+const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[];
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const root = new URL('..', import.meta.url).pathname;
 const PORT = 4611;
@@ -157,9 +163,9 @@ function fail(what: string, res: { status: number; text: string }): never {
 const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
 const CREATE = `mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
 
-function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
+function start(env: NodeJS.ProcessEnv, args = ['bin/connector-registry.js', 'serve']): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
   const started = performance.now();
-  const child = spawn('node', ['bin/connector-registry.js', 'serve'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
@@ -214,7 +220,7 @@ async function seed(url: string | undefined, dataDir: string | undefined) {
   return { token, connectorId: c.id };
 }
 
-async function scenario(kind: 'postgres' | 'pglite'): Promise<Figures> {
+async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<Figures> {
   let url: string | undefined;
   let dataDir: string | undefined;
   let dropDb: (() => Promise<void>) | undefined;
@@ -245,7 +251,7 @@ async function scenario(kind: 'postgres' | 'pglite'): Promise<Figures> {
     MAX_QUERY_COMPLEXITY: '1000000',
     ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }),
   };
-  const { child, readyMs, output } = await start(env);
+  const { child, readyMs, output } = await start(env, args);
   const pid = child.pid!;
   const figures: Figures = { readyMs };
   /** One row: a failure leaves its figure out and is reported with the server's log. */
@@ -302,7 +308,7 @@ async function scenario(kind: 'postgres' | 'pglite'): Promise<Figures> {
     });
 
     await stop(child);
-    if (kind === 'pglite') {
+    if (kind === 'pglite' && !args) {
       try {
         figures.cliMs = await cliTimes(dataDir!);
       } catch (error) {
@@ -337,22 +343,27 @@ async function cliTimes(dataDir: string): Promise<number[]> {
 
 const f0 = (n: number) => n.toFixed(0);
 const lines: string[] = ['# Memory, stall and start-up benchmark', ''];
-lines.push(`Run: \`npx tsx bench/memory.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`);
+const knobs = ['BENCH_IDLE_SECONDS', 'BENCH_BASELINE', 'BENCH_KINDS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
+lines.push(`Run: \`${knobs}npx tsx bench/memory.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`);
 lines.push(
   `Server in its own process (\`node bin/connector-registry.js serve\`); RSS from /proc (all threads, workers included) sampled every 20 ms. A stall is shown twice: the slowest /health answer while the request runs (/health asked every ~2 ms), and the server's own longest event-loop delay over the request (monitorEventLoopDelay, 10 ms resolution, via /metrics). Code: ${(Buffer.byteLength(code10) / MB).toFixed(1)} MiB of generated connector code (actions and triggers); sample: ${(sample10.length / MB).toFixed(1)} MiB of JSON records; diffs: 15 aliases of \`diff(from: 1, to: 2)\` over two ${f0(code190.length / 1000)} KB versions. Idle wait: ${IDLE_SECONDS} s.`,
   '',
 );
-lines.push('| figure | goal | PostgreSQL | PGlite |', '| --- | --- | ---: | ---: |');
-const results: Partial<Record<'postgres' | 'pglite', Figures>> = {};
-for (const kind of ['postgres', 'pglite'] as const) {
+type Column = 'postgres' | 'pglite' | 'postgres@base' | 'pglite@base';
+const columns: Column[] = KINDS.flatMap((k) => (BASELINE ? [`${k}@base` as Column, k] : [k]));
+const title = (c: Column) => `${c.startsWith('postgres') ? 'PostgreSQL' : 'PGlite'}${c.endsWith('@base') ? ` at ${BASELINE!.label}` : ''}`;
+lines.push(`| figure | goal | ${columns.map(title).join(' | ')} |`, `| --- | --- | ${columns.map(() => '---:').join(' | ')} |`);
+const results: Partial<Record<Column, Figures>> = {};
+for (const column of columns) {
+  const kind = column.replace('@base', '') as 'postgres' | 'pglite';
   try {
-    results[kind] = await scenario(kind);
-    console.log(kind, results[kind]);
+    results[column] = await scenario(kind, column.endsWith('@base') ? BASELINE!.args : undefined);
+    console.log(column, results[column]);
   } catch (error) {
-    failures.push(`${kind}: ${(error as Error).message}`);
+    failures.push(`${column}: ${(error as Error).message}`);
   }
 }
-const cell = (kind: 'postgres' | 'pglite', f: (x: Figures) => number | string | undefined, unit: string, applies = true) => {
+const cell = (kind: Column, f: (x: Figures) => number | string | undefined, unit: string, applies = true) => {
   const x = results[kind];
   if (!applies) return '—';
   if (!x) return 'FAILED';
@@ -362,7 +373,7 @@ const cell = (kind: 'postgres' | 'pglite', f: (x: Figures) => number | string | 
 const stall = (v: [number, number] | undefined) => (v ? `${f0(v[0])} / ${f0(v[1])} ms` : undefined);
 const grew = (x: Figures) => (x.uploadIdle !== undefined && x.rssAfterStart !== undefined ? `${f0(x.uploadIdle)} MB (${x.uploadIdle >= x.rssAfterStart ? '+' : ''}${f0(x.uploadIdle - x.rssAfterStart)})` : undefined);
 const row = (name: string, goal: string, f: (x: Figures) => number | string | undefined, unit: string, pgliteOnly = false) =>
-  lines.push(`| ${name} | ${goal} | ${cell('postgres', f, unit, !pgliteOnly)} | ${cell('pglite', f, unit)} |`);
+  lines.push(`| ${name} | ${goal} | ${columns.map((c) => cell(c, f, unit, !pgliteOnly || c.startsWith('pglite'))).join(' | ')} |`);
 row('server ready after spawn', '≤ 1500 ms', (x) => x.readyMs, 'ms');
 row('RSS after start', '≤ 150 / 250 MB', (x) => x.rssAfterStart, 'MB');
 row('one 10 MB upload: peak RSS', '≤ 400 MB', (x) => x.uploadPeak, 'MB');

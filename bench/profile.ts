@@ -224,12 +224,14 @@ async function profileUpload() {
   );
 }
 
+/** `read`, `upload` or both (default): which profile to take. */
+const ONLY = process.env.BENCH_PROFILE;
 try {
-  await profileRead();
-  await profileUpload();
+  if (ONLY !== 'upload') await profileRead();
+  if (ONLY !== 'read') await profileUpload();
   writeFileSync(
     new URL('results/profile.md', import.meta.url),
-    [`# CPU profiles`, '', `Run: \`npx tsx bench/profile.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}. V8's sampling profiler (\`--cpu-prof\`) in the server process; shares are of busy (not idle) samples.`, '', ...lines].join('\n'),
+    [`# CPU profiles`, '', `Run: \`${ONLY ? `BENCH_PROFILE=${ONLY} ` : ''}npx tsx bench/profile.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}. V8's sampling profiler (\`--cpu-prof\`) in the server process; shares are of busy (not idle) samples.`, '', ...lines].join('\n'),
   );
   console.log(lines.join('\n'));
 } finally {

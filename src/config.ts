@@ -6,7 +6,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /**
    * The registry's public address (e.g. https://registry.example.com), for the absolute URLs it
-   * hands out (`logoUrl`); unset, the address each request came to.
+   * hands out (`logoUrl`, the CLI's sign-in links); unset, the address each request came to (the
+   * running server's own address for sign-in links).
    */
   PUBLIC_URL: z.string().url().optional(),
   /** postgresql://… switches from the embedded PGlite database to a PostgreSQL server. */
@@ -74,6 +75,10 @@ const schema = z.object({
    * 0 looks every token up on every request.
    */
   TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Sign-in link redemptions (POST /auth/sign-in-link) per client address and minute, shared by every gateway. */
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /** How long a console session (the token a sign-in link gives) lasts; Sign out revokes it at once (hours). */
+  CONSOLE_SESSION_HOURS: z.coerce.number().positive().default(12),
   /** How long a shutdown waits for in-flight requests before closing what is left (ms). */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Admit http:// webhook URLs on the loopback interface (local receivers, tests); HTTPS otherwise. */
@@ -84,6 +89,54 @@ const schema = z.object({
   /** First webhook retry after this long (ms), doubling each time, for up to WEBHOOK_MAX_ATTEMPTS attempts. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  /**
+   * The whole of one webhook delivery attempt, from connecting to the answer's status line and
+   * headers (ms): a receiver that answers slowly, a byte at a time, is cut off here and retried.
+   */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * The key that seals saved connections' values (AES-256-GCM): 32 bytes as base64 or 64 hex
+   * digits. Unset: a key generated on first start into `<data directory>/connection-secret.key`
+   * (mode 0600). Every process of one PostgreSQL database needs the same key.
+   */
+  CONNECTION_SECRET_KEY: z.string().optional(),
+  /** Older keys (comma-separated) that still open values sealed before a rotation; `connections reseal` moves them to the current key. */
+  CONNECTION_SECRET_KEYS_PREVIOUS: z.string().optional(),
+  /**
+   * Where connector runs execute. `embedded`: an executor process this server starts and
+   * supervises (the default on PGlite). `queue`: runs go to a PostgreSQL queue (pg-boss) that any
+   * number of `connector-registry executor` processes take from; `serve` takes from it too unless
+   * started with `--no-executor` (the default with DATABASE_URL). `none`: runs are refused.
+   */
+  EXECUTOR_MODE: z.enum(['embedded', 'queue', 'none']).optional(),
+  /** Pre-booted spare VMs the executor keeps warm. */
+  EXECUTOR_SPARE_VMS: z.coerce.number().int().min(0).max(32).default(2),
+  /** Runs one executor process (or embedded executor) works at once. */
+  EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
+  /** Runs of one workspace queued or running at once; more are refused with TOO_MANY_RUNS. */
+  RUNS_IN_FLIGHT_PER_WORKSPACE: z.coerce.number().int().positive().default(8),
+  /** Runs kept per connector (the newest); older finished runs are deleted as new ones start. */
+  RUN_HISTORY_CAP: z.coerce.number().int().positive().default(200),
+  /** Wall-clock limit of one run (ms). */
+  RUN_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Let connector code reach http:// on the loopback interface (local fake APIs in tests); never in production. */
+  CONNECTOR_HTTP_ALLOW_LOOPBACK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /**
+   * Limits of the connector executor (docs/executor.md), beside RUN_TIMEOUT_MS (wall clock per
+   * run) and EXECUTOR_SPARE_VMS: memory per VM (the interpreter's memory maximum), per HTTP
+   * request, request/response body size, HTTP requests per run, redirects per request, output
+   * size, connector code size.
+   */
+  EXECUTOR_MEMORY_MB: z.coerce.number().int().min(64).max(4096).default(256),
+  EXECUTOR_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
+  EXECUTOR_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  EXECUTOR_MAX_REQUESTS: z.coerce.number().int().positive().default(100),
+  EXECUTOR_MAX_REDIRECTS: z.coerce.number().int().min(0).default(5),
+  EXECUTOR_MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  EXECUTOR_MAX_CODE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -26,6 +26,7 @@ import { createLogger, type Logger } from './log.js';
 import { errorBody } from './rest/errors.js';
 import { restRoutes } from './rest/routes.js';
 import { startAdminSocket } from './cli/admin-socket.js';
+import { createRunMachinery, type RunMachinery } from './runs/services.js';
 
 /**
  * Refusals before GraphQL runs still read as GraphQL responses, in the media type the client
@@ -63,11 +64,13 @@ const decoder = new TextDecoder();
  */
 function withBody(raw: Request, bytes: ArrayBuffer): Request {
   let signal: AbortSignal | undefined;
+  let parsed: Promise<unknown> | undefined;
   const text = () => Promise.resolve(decoder.decode(bytes));
   const fetchBody = () => new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
   return Object.create(raw, {
     text: { value: text },
-    json: { value: () => parseJsonBody(bytes).catch(notJson) },
+    // Yoga reads a JSON body once, through here: the bytes move to the parse worker (json-body.ts).
+    json: { value: () => (parsed ??= parseJsonBody(bytes, true).catch(notJson)) },
     arrayBuffer: { value: () => Promise.resolve(bytes.slice(0)) },
     bytes: { value: () => Promise.resolve(new Uint8Array(bytes.slice(0))) },
     blob: { value: () => fetchBody().blob() },
@@ -95,9 +98,13 @@ const isGraphiQLPage = (c: Context<Env>) => c.req.method === 'GET' && c.req.path
 
 export interface Registry {
   app: Hono<Env>;
+  /** Where the console is reached: PUBLIC_URL, or the address the server listens on once it does. */
+  where: { url?: string };
   db: Database;
   log: Logger;
   metrics: Metrics;
+  /** Connector runs: sealing, dispatch, and (embedded or with a worker) the executor. */
+  runs: RunMachinery;
   close(): Promise<void>;
 }
 
@@ -109,10 +116,11 @@ interface AppParts {
   pubsub: RegistryPubSub;
   log: Logger;
   metrics: Metrics;
+  runs?: RunMachinery;
 }
 
 /** The whole registry over an opened database: /graphql, /api, /health, /ready, /metrics. */
-export function createApp(config: Config, { db, tokens, pubsub, log, metrics, rateLimits }: AppParts): Hono<Env> {
+export function createApp(config: Config, { db, tokens, pubsub, log, metrics, rateLimits, runs }: AppParts): Hono<Env> {
   const library = createLibraryCache(config.LIBRARY_CACHE_TTL_MS);
   // Other processes' library changes arrive through the pubsub (PostgreSQL NOTIFY).
   void (async () => {
@@ -120,7 +128,7 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   })();
   const documents = createDocumentStore(config.TRUSTED_DOCUMENTS_FILE);
   const trustedRequests = new WeakSet<Request>();
-  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests });
+  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests, runs: runs?.services });
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
@@ -144,6 +152,16 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
 
+  // The GraphiQL page (HTML at /graphql) is never framed by another page (clickjacking), like the console's pages.
+  app.use('/graphql', async (c, next) => {
+    await next();
+    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
+      c.res.headers.set('Content-Security-Policy', "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'");
+      c.res.headers.set('X-Frame-Options', 'DENY');
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+      c.res.headers.set('Referrer-Policy', 'no-referrer');
+    }
+  });
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
   serveLogos(app, db.prisma); // public (content-addressed, unguessable), immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {
@@ -178,7 +196,7 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
   // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
   app.use('/auth/*', readBody(64 * 1024, refuseRest));
-  signInRoutes(app, db.prisma); // the console's one-time sign-in links
+  signInRoutes(app, db.prisma, { rateLimits, sessionHours: config.CONSOLE_SESSION_HOURS }); // the console's one-time sign-in links and sessions
   serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.
   app.notFound((c) => {
@@ -198,30 +216,34 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
  * through PostgreSQL LISTEN/NOTIFY when there is a server (so every gateway process sees them),
  * in process with PGlite.
  */
-export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs'> & {
+export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs' | 'seed'> & {
   /** Where the JSON log lines go (stdout when absent). */
   logDestination?: import('pino').DestinationStream;
+  /** With PostgreSQL: whether this gateway also works the run queue (`serve --no-executor` says no). Default true. */
+  withExecutor?: boolean;
 };
 
 export async function createRegistry(config: Config, opts: RegistryOptions = {}): Promise<Registry> {
   const log = createLogger(config.LOG_LEVEL, opts.logDestination);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs });
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs, seed: config.DATABASE_URL ? undefined : opts.seed });
   await db.migrate();
   const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'), db.listen?.bind(db));
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
   const rateLimits = await createRateLimits(config, db);
   const tokens = createTokenCache(db.prisma, events, { ttlMs: config.TOKEN_CACHE_TTL_MS });
-  const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits });
+  const runs = createRunMachinery(config, { prisma: db.prisma, log, pubsub, withWorker: opts.withExecutor !== false });
+  const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits, runs });
+  const where: { url?: string } = { url: config.PUBLIC_URL?.replace(/\/$/, '') };
   // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
   const admin =
     db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
-      ? await startAdminSocket(config.DATA_DIR, { db, events: domainEvents(pubsub) }, log)
+      ? await startAdminSocket(config.DATA_DIR, { db, events: domainEvents(pubsub), publicUrl: () => where.url }, log)
       : null;
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-    timeoutMs: 10_000,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     targets: { allowLoopback: config.WEBHOOK_ALLOW_HTTP_LOOPBACK },
   });
   // New lifecycle events wake the deliverer at once (from any process on PostgreSQL).
@@ -230,11 +252,14 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   })();
   return {
     app,
+    where,
     db,
     log,
     metrics,
+    runs,
     async close() {
       await admin?.close();
+      await runs.close();
       await deliverer.stop();
       await rateLimits.close();
       tokens.close();
@@ -259,6 +284,7 @@ export async function startServer(config: Config, opts: RegistryOptions = {}): P
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
+  registry.where.url ??= `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${config.HOST}:${port}`,

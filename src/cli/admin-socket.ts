@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { chmod, rm } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { createServer, request, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { DomainError } from '../domain/errors.js';
-import { findCommand, type CommandHost, type CommandIO, type Invocation } from './commands.js';
+import { checkArguments, findCommand, type CommandHost, type CommandIO, type Invocation } from './commands.js';
 
 /**
  * The CLI beside a running embedded server. PGlite is one process's database, so while `serve`
@@ -11,12 +13,23 @@ import { findCommand, type CommandHost, type CommandIO, type Invocation } from '
  * directory locked sends the command there and the server runs it (the same code as a direct run,
  * src/cli/commands.ts) on its own database, in its own transactions, with its live events.
  *
- * Security: the socket is created mode 0600 in the data directory, so only the user who owns the
- * database files (who can read them anyway) can connect; it never listens on the network.
+ * Security: the socket is created mode 0600 in the data directory (0700, src/db/data-dir-permissions.ts),
+ * so only the user who owns the database files (who can read them anyway) can connect; it never
+ * listens on the network. The CLI checks the socket's owner and mode before it sends anything, and
+ * the server records its own OS user as the operator, whatever name the caller claims.
  * Protocol: HTTP over the socket, `POST /run` with `{command, args, operator, requestId}`, answered
  * by newline-delimited JSON frames: `{out}`, `{err}`, `{progress}`, then `{result}` or `{error}`.
  */
 export const ADMIN_SOCKET_NAME = '.registry-admin.sock';
+
+/** The operator recorded for commands over the socket: the OS user the server runs as (the only one who can connect). */
+const SOCKET_OPERATOR = (() => {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return `cli:uid-${process.getuid?.() ?? 'unknown'}`;
+  }
+})();
 
 /** Unix socket paths are limited to ~107 bytes. */
 const MAX_SOCKET_PATH = 100;
@@ -55,9 +68,18 @@ export async function startAdminSocket(dataDir: string, host: CommandHost, log: 
       };
       void (async () => {
         try {
-          const { command, args, operator, requestId } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { command: string; args?: Record<string, unknown> } & Invocation;
-          log.info({ command, operator, requestId }, 'cli command through the admin socket');
-          const result = await findCommand(command)(host, args ?? {}, io, { operator: `${operator}`, requestId: `${requestId}` });
+          const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { command?: unknown; args?: unknown; operator?: unknown; requestId?: unknown } | null;
+          // Who runs the command is not the caller's to say: only this server's own user can
+          // connect (0600 socket in a 0700 directory), so that user is the operator on record. The
+          // caller's request id is kept only in the CLI's own shape.
+          const who: Invocation = {
+            operator: SOCKET_OPERATOR,
+            requestId: typeof request?.requestId === 'string' && /^cli-[0-9a-f-]{36}$/.test(request.requestId) ? request.requestId : `cli-${randomUUID()}`,
+          };
+          const command = findCommand(request?.command as string);
+          const args = checkArguments(request?.args);
+          log.info({ command: request?.command, operator: who.operator, requestId: who.requestId }, 'cli command through the admin socket');
+          const result = await command(host, args, io, who);
           send({ result: result ?? null });
         } catch (error) {
           if (!(error instanceof DomainError)) log.error({ err: error }, 'cli command failed');

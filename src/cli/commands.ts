@@ -18,6 +18,8 @@ export interface CommandHost {
   db: Database;
   /** The server's live events (subscriptions, webhooks, cache clearing) when run inside it. */
   events?: DomainEvents;
+  /** Where the running server is reached (PUBLIC_URL, or its listening address), when run inside it. */
+  publicUrl?: () => string | undefined;
 }
 
 export interface CommandIO {
@@ -126,7 +128,7 @@ export const COMMANDS: Record<string, Command> = {
   /** Returns the one-time code; the CLI side prints the link with its HOST and PORT. */
   async 'sign-in-link'(host, args, _io, who) {
     const { code, expiresAt } = await createSignInCode(host.db.prisma, { workspace: str(args.workspace)!, handle: str(args.handle) ?? 'admin' }, source(host, who));
-    return { code, expiresAt: expiresAt.toISOString() };
+    return { code, expiresAt: expiresAt.toISOString(), url: host.publicUrl?.() ?? null };
   },
 
   /** Returns the manifest: the CLI side writes it to the --out file. */
@@ -199,7 +201,23 @@ export const COMMANDS: Record<string, Command> = {
 };
 
 export function findCommand(name: string): Command {
-  const command = COMMANDS[name];
-  if (!command) throw new NotFoundError(`No command ${name}.`);
+  // Own properties only: `constructor` or `__proto__` are not commands.
+  const command = typeof name === 'string' && Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) throw new NotFoundError(`No command ${JSON.stringify(String(name)).slice(0, 80)}.`);
   return command;
+}
+
+/**
+ * Arguments as they arrive over the admin socket are plain JSON; text with NUL characters cannot
+ * be stored by PostgreSQL, so it is refused here in words rather than by the database.
+ */
+export function checkArguments(args: unknown): Record<string, unknown> {
+  if (args === undefined || args === null) return {};
+  if (typeof args !== 'object' || Array.isArray(args)) throw new InvalidInputError('Command arguments must be a JSON object.', 'args');
+  const visit = (value: unknown, path: string): void => {
+    if (typeof value === 'string' && value.includes('\u0000')) throw new InvalidInputError(`${path} must not contain NUL characters.`, path);
+    if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`);
+  };
+  for (const [k, v] of Object.entries(args)) visit(v, k);
+  return args as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import { closeAnalyzePool } from '../code/analyze-pool.js';
 import type { Config } from '../config.js';
 import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { openDatabase, type Database } from '../db/database.js';
+import { checkAdminSocket } from '../db/data-dir-permissions.js';
 import { adminSocketAnswers, adminSocketPath, runRemote } from './admin-socket.js';
 import { findCommand, type CommandIO, type Invocation } from './commands.js';
 
@@ -55,6 +56,8 @@ export async function runCommand(config: Config, name: string, args: Record<stri
       if (!(error instanceof DataDirInUseError)) throw error;
     }
     if (db) return local(db);
+    // Before anything is sent (a token, an export's contents): is this socket the registry's own?
+    checkAdminSocket(socket);
     if (await adminSocketAnswers(socket, who)) return runRemote(socket, name, args, io, who);
     if (Date.now() > deadline) {
       throw new Error(

@@ -12,7 +12,12 @@ export const WORKER_THRESHOLD = 32 * 1024;
 
 /** The checks and what a version stores of them (see StoredAnalysis). */
 export function analyzeCode(code: string): Promise<StoredAnalysis> {
-  return runTask('analyze', code, code.length > WORKER_THRESHOLD);
+  if (code.length <= WORKER_THRESHOLD) return runTask('analyze', code, false);
+  // To the worker as UTF-8 bytes, moved rather than copied: the worker parses and hashes bytes,
+  // so a cloned string would be one more copy of the code there, and one more encoding of it.
+  const bytes = Buffer.from(code, 'utf8');
+  const moved = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return runTask('analyze', bytes, true, moved ? [bytes.buffer] : []);
 }
 
 /** Diff and structural comparison of two versions' code (two parses and a diff). */

@@ -62,14 +62,15 @@ interface Finding {
 }
 
 
-export async function analyzeConnectorCode(code: string): Promise<CodeAnalysis> {
+/** `code` as a string or as its UTF-8 bytes (which the parser reads as they are). */
+export async function analyzeConnectorCode(code: string | Uint8Array): Promise<CodeAnalysis> {
   const ruby = await loadRuby();
   const source = new SourceText(code);
   const empty = { actions: [], triggers: [], title: null, definitions: { actions: {}, triggers: {} }, structure: null };
 
   let result;
   try {
-    result = await ruby.parse(code);
+    result = await ruby.parse(source.bytes);
   } catch (error) {
     // Stack exhaustion, in the JS deserialiser or in WASM, is how very deep nesting fails.
     if (!(error instanceof RangeError || error instanceof WebAssembly.RuntimeError)) throw error;

@@ -3,6 +3,7 @@
  * mapping its locations need (prism reports offsets in bytes of the UTF-8 source).
  */
 import type * as PrismModule from '@ruby/prism';
+import { loadLazyPrism, parseInThread } from './prism-lazy.js';
 
 export type Prism = typeof PrismModule;
 export type Node = PrismModule.Node;
@@ -15,7 +16,8 @@ export interface Location {
 export interface Ruby {
   /** The node classes, for `instanceof` checks that survive bundling (class names may not). */
   nodes: Prism;
-  parse(code: string): Promise<ParseResult>;
+  /** Parses UTF-8 source (SourceText.bytes); lambda and block bodies are read lazily (prism-lazy.ts). */
+  parse(source: Uint8Array): Promise<ParseResult>;
   /** The Ruby class a literal evaluates to ('Proc' for lambdas), or null when it depends on runtime. */
   classOf(node: Node): string | null;
 }
@@ -27,8 +29,9 @@ export interface Ruby {
 const RUBY_VERSION = '3.3';
 
 /**
- * WASM memory only grows: parsing 10 MB leaves ~250 MB behind in the instance. Inputs above this
- * size get a throwaway instance (≈20 ms to create, next to seconds of parsing) so it is freed.
+ * WASM memory only grows: parsing 10 MB needs ~180 MB in the instance. Inputs above this size are
+ * parsed in a thread of its own that ends with the parse (prism-lazy.ts' parseInThread, ≈30 ms to
+ * start next to seconds of parsing), which frees that memory at once, before the tree is read.
  */
 const SHARED_INSTANCE_MAX_BYTES = 1 << 20;
 
@@ -38,15 +41,13 @@ let loading: Promise<Ruby> | null = null;
 export function loadRuby(): Promise<Ruby> {
   loading ??= (async () => {
     const nodes = await import('@ruby/prism');
-    const shared = await nodes.loadPrism();
+    const shared = await loadLazyPrism(nodes);
     const classOf = literalClasses(nodes);
     return {
       nodes,
       classOf,
-      parse: async (code: string) => {
-        const parse = Buffer.byteLength(code, 'utf8') > SHARED_INSTANCE_MAX_BYTES ? await nodes.loadPrism() : shared;
-        return parse(code, { version: RUBY_VERSION });
-      },
+      parse: async (source: Uint8Array) =>
+        source.length > SHARED_INSTANCE_MAX_BYTES ? parseInThread(nodes, source, RUBY_VERSION) : shared(source, RUBY_VERSION),
     };
   })();
   loading.catch(() => (loading = null));
@@ -101,8 +102,8 @@ export class SourceText {
   /** Byte offset at which each line starts; lines end at '\n' as in prism. */
   private readonly lineStarts: number[] = [0];
 
-  constructor(code: string) {
-    this.bytes = Buffer.from(code, 'utf8');
+  constructor(code: string | Uint8Array) {
+    this.bytes = typeof code === 'string' ? Buffer.from(code, 'utf8') : Buffer.from(code.buffer, code.byteOffset, code.byteLength);
     for (let i = this.bytes.indexOf(10); i !== -1; i = this.bytes.indexOf(10, i + 1)) this.lineStarts.push(i + 1);
   }
 

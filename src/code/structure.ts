@@ -15,6 +15,20 @@ export interface FieldSpec {
   /** The SDK's default is optional: a field is required only with `optional: false`. */
   optional: boolean;
   properties?: FieldSpec[] | null;
+  /** `control_type` when a literal (`password` fields are secrets: masked, write-only). */
+  controlType?: string;
+  /** `label` when a literal. */
+  label?: string;
+  /** `pick_list` name when a literal: the console fills the field's choices by running it. */
+  pickList?: string;
+}
+
+/** What the console needs to connect: the authorization type and the API's host, when literal in the code. */
+export interface ConnectionSpec {
+  /** `connection.authorization.type` (`basic_auth`, `api_key`, `custom_auth`, `oauth2`…); null when absent or computed. */
+  authorizationType: string | null;
+  /** The host of `connection.base_uri` when it is a literal URL (string interpolation cut off at the first `#{`); null otherwise. */
+  baseUriHost: string | null;
 }
 
 export interface OperationSpec {
@@ -24,6 +38,8 @@ export interface OperationSpec {
 
 export interface CodeStructure {
   connectionFields: FieldSpec[] | null;
+  /** Absent in structures stored before it was read. */
+  connection?: ConnectionSpec;
   actions: Record<string, OperationSpec>;
   triggers: Record<string, OperationSpec>;
 }
@@ -91,6 +107,12 @@ export function extractStructure(ruby: Ruby, root: HashNode): CodeStructure {
       optional: !(optional instanceof n.FalseNode),
     };
     if (keys.has('properties')) spec.properties = fieldList(keys.get('properties'), depth + 1);
+    const controlType = text(keys.get('control_type'));
+    if (controlType !== null) spec.controlType = controlType;
+    const label = text(keys.get('label'));
+    if (label !== null) spec.label = label;
+    const pickList = text(keys.get('pick_list'));
+    if (pickList !== null) spec.pickList = pickList;
     return spec;
   }
 
@@ -105,9 +127,34 @@ export function extractStructure(ruby: Ruby, root: HashNode): CodeStructure {
     return out;
   }
 
+  /** The URL a base_uri lambda returns: a literal string, or the literal start of an interpolated one. */
+  function literalUrl(node: Node | null | undefined): string | null {
+    const value = returned(node);
+    if (value instanceof n.StringNode) return value.unescaped.value;
+    if (value instanceof n.InterpolatedStringNode && value.parts[0] instanceof n.StringNode) return value.parts[0].unescaped.value;
+    return null;
+  }
+
+  function connectionSpec(connection: Map<string, Node>): ConnectionSpec {
+    const authorization = connection.get('authorization');
+    const auth = authorization instanceof n.HashNode ? byName(ruby, authorization) : new Map<string, Node>();
+    let baseUriHost: string | null = null;
+    const url = literalUrl(connection.get('base_uri'));
+    if (url) {
+      try {
+        baseUriHost = new URL(url).host || null;
+      } catch {
+        baseUriHost = null;
+      }
+    }
+    return { authorizationType: text(auth.get('type')), baseUriHost };
+  }
+
   const connection = top.get('connection');
+  const connectionKeys = connection instanceof n.HashNode ? byName(ruby, connection) : new Map<string, Node>();
   return {
-    connectionFields: connection instanceof n.HashNode ? fieldList(byName(ruby, connection).get('fields'), 0) : [],
+    connectionFields: connection instanceof n.HashNode ? fieldList(connectionKeys.get('fields'), 0) : [],
+    connection: connectionSpec(connectionKeys),
     actions: operations('actions'),
     triggers: operations('triggers'),
   };

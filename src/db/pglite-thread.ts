@@ -51,17 +51,20 @@ function toError(data: ErrorData): Error {
 /** Run from the TypeScript sources (tests, benches) or from dist/ (the bin). */
 const fromSources = import.meta.url.endsWith('.ts');
 
-function spawn(dataDir: string, settings: string[]): Worker {
-  const workerData = { dataDir, settings };
+function spawn(dataDir: string, settings: string[], seed?: string): Worker {
+  const workerData = { dataDir, settings, seed };
   if (!fromSources) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData });
   // A worker's entry is loaded before any `--import` hook, so under tsx it registers tsx itself first.
   const entry = JSON.stringify(new URL('./pglite-worker.ts', import.meta.url).href);
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`, { eval: true, workerData });
 }
 
-/** Starts PGlite on `dataDir` in a new thread; `settings` are PostgreSQL's (`-c name=value`) beyond PGlite's defaults. */
-export async function startPGliteThread(dataDir: string, settings: string[]): Promise<PGliteThread> {
-  const worker = spawn(dataDir, settings);
+/**
+ * Starts PGlite on `dataDir` in a new thread; `settings` are PostgreSQL's (`-c name=value`) beyond
+ * PGlite's defaults; `seed`, a tarball of a data directory (PGlite's `dumpDataDir`) to load instead of running initdb.
+ */
+export async function startPGliteThread(dataDir: string, settings: string[], seed?: string): Promise<PGliteThread> {
+  const worker = spawn(dataDir, settings, seed);
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const listeners = new Map<string, Set<(payload: string) => void>>();
   let nextId = 1;

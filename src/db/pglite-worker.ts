@@ -3,6 +3,7 @@
  * the raw SQL, answering the main thread's requests. Only plain data crosses: statements and
  * parameters in, rows and errors (with their PostgreSQL fields) out.
  */
+import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, Transaction } from '@prisma/driver-adapter-utils';
@@ -10,7 +11,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Reply, Request } from './pglite-thread.js';
 
 const port = parentPort!;
-const { dataDir, settings } = workerData as { dataDir: string; settings: string[] };
+const { dataDir, settings, seed } = workerData as { dataDir: string; settings: string[]; seed?: string };
 
 /** An open transaction: Prisma's, or the raw SQL's (with the way to end it). */
 type Open = { kind: 'prisma'; tx: Transaction } | { kind: 'sql'; tx: PGliteTransaction; end: (commit: boolean) => Promise<void> };
@@ -106,7 +107,8 @@ function errorData(error: unknown) {
 }
 
 try {
-  lite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...settings] });
+  const loadDataDir = seed ? new Blob([await readFile(seed)]) : undefined;
+  lite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...settings], loadDataDir });
   adapter = await new PrismaPGlite(lite).connect();
   port.postMessage({ ready: adapter.adapterName } satisfies Reply);
 } catch (error) {

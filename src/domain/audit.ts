@@ -45,6 +45,12 @@ export const AUDIT_ACTIONS = [
   'NOTIFICATIONS_READ',
   'OEM_SHARE',
   'OEM_COPY',
+  'CONNECTION_CREATE',
+  'CONNECTION_UPDATE',
+  'CONNECTION_DELETE',
+  'CONNECTION_AUTHORIZE',
+  'CONNECTOR_RUN',
+  'RUN_CANCEL',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { PreconditionError } from './errors.js';
 
 /** SHA-256 (hex) of the code's UTF-8 bytes: the identity every copy records and checks. */
-export function codeDigest(code: string): string {
-  return createHash('sha256').update(code, 'utf8').digest('hex');
+export function codeDigest(code: string | Uint8Array): string {
+  return (typeof code === 'string' ? createHash('sha256').update(code, 'utf8') : createHash('sha256').update(code)).digest('hex');
 }
 
 /**

@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   'LINK_EXHAUSTED',
   'VERSION_YANKED',
   'NOTHING_TO_ROLL_OUT',
+  'TOO_MANY_RUNS',
+  'RUN_FINISHED',
+  'EXECUTOR_UNAVAILABLE',
   'FORBIDDEN',
   'UNAUTHENTICATED',
   'RATE_LIMITED',
@@ -118,5 +121,16 @@ export class MergeConflictError extends DomainError {
       `${conflicts.length} part(s) of the parent's update overlap changes made to this copy; nothing was written. Retry with resolve: OURS or THEIRS for those parts.`,
       'input.resolve',
     );
+  }
+}
+
+/** A run that cannot start or be cancelled (too many in flight, already over, no executor). */
+export class RunRefusedError extends DomainError {
+  constructor(
+    readonly code: 'TOO_MANY_RUNS' | 'RUN_FINISHED' | 'EXECUTOR_UNAVAILABLE',
+    message: string,
+    field: string | null = null,
+  ) {
+    super(message, field);
   }
 }

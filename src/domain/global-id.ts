@@ -17,7 +17,9 @@ export type GlobalType =
   | 'SharedConnector'
   | 'SharedVersion'
   | 'Install'
-  | 'Publisher';
+  | 'Publisher'
+  | 'ConnectorRun'
+  | 'ConnectionProfile';
 
 export function toGlobalId(type: GlobalType, id: number | string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64');

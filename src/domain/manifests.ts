@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { StoredAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
-import { appendVersion, connectorName, lockConnector, releaseLocked, insertVersion } from './connectors.js';
 import { requireSourceViewer } from './access.js';
-import { requireActor, requireWriter, type DomainContext } from './context.js';
+import { writeCommand } from './command.js';
+import { appendVersion, connectorName, insertVersion } from './connector-store.js';
+import { releaseLocked } from './connectors.js';
+import { requireActor, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { verifyDigest } from './digest.js';
 import { checkConnectorFields } from './input.js';
-import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
-import { audit } from './audit.js';
 
 /** Manifests name their format so that a future version can still read old files. */
 export const MANIFEST_KIND = 'connector-registry.manifest';
@@ -109,7 +109,8 @@ export async function importManifest(
   input: unknown,
   opts: { dryRun?: boolean; onProgress?: ImportProgress } = {},
 ): Promise<ImportEntryResult[]> {
-  const actor = requireWriter(ctx);
+  const cmd = writeCommand(ctx);
+  const { actor } = cmd;
   const parsed = ManifestSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -155,9 +156,8 @@ export async function importManifest(
     });
   }
 
-  const events: LifecycleEvent[] = [];
-  const imported = await ctx.prisma.$transaction(
-    async (tx) => {
+  return cmd.run(
+    async ({ tx, lock, audit, emit }) => {
       const results: ImportEntryResult[] = [];
       for (const [index, { entry, analysis, title }] of checked.entries()) {
         const copy = copyOf.get(entry.name);
@@ -165,17 +165,15 @@ export async function importManifest(
         let id: number;
         if (copy) {
           id = copy.id;
-          const locked = await lockConnector(tx, id, actor.workspaceId);
+          const locked = await lock(id);
           const before = { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion };
           const latest = await tx.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: id, number: locked.latestVersion } }, select: { codeSha256: true } });
           const unchanged = latest?.codeSha256 === entry.sha256;
           if (!unchanged) await appendVersion(tx, id, locked, { code: entry.code, note: entry.versionNote ?? null, analysis, memberId: actor.memberId });
           await tx.connector.update({ where: { id }, data: meta });
           if (locked.releasedVersion !== locked.latestVersion) await releaseLocked(tx, id, locked, actor.memberId);
-          events.push(...locked.events);
-          await audit(tx, ctx, {
+          await audit({
             action: 'MANIFEST_IMPORT',
-            workspaceId: actor.workspaceId,
             target: { type: 'Connector', id },
             before,
             after: { importSource: entry.name, from: manifest.source.workspace, latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, codeSha256: entry.sha256 },
@@ -194,15 +192,12 @@ export async function importManifest(
           });
           id = created.id;
           await insertVersion(tx, { connectorId: id, number: 1, createdById: actor.memberId, releasedAt: new Date(), releasedById: actor.memberId, code: entry.code, note: entry.versionNote ?? null, analysis });
-          const made: LifecycleEvent[] = [
+          await emit(
             { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: id, version: 1 } },
             { workspaceId: actor.workspaceId, type: 'version.released', data: { connectorId: id, version: 1 } },
-          ];
-          await emitEvents(tx, made);
-          events.push(...made);
-          await audit(tx, ctx, {
+          );
+          await audit({
             action: 'MANIFEST_IMPORT',
-            workspaceId: actor.workspaceId,
             target: { type: 'Connector', id },
             after: { importSource: entry.name, from: manifest.source.workspace, title, latestVersion: 1, releasedVersion: 1, codeSha256: entry.sha256 },
           });
@@ -215,6 +210,4 @@ export async function importManifest(
     // Large manifests write many versions: give the transaction time (Prisma's default is 5 s).
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
-  publishEvents(ctx, events);
-  return imported;
 }

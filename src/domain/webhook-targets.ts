@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { lookup as dnsLookup, promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 import { InvalidInputError } from './errors.js';
 
@@ -21,7 +21,7 @@ export interface TargetPolicy {
 }
 
 /** Names that never lead anywhere public: RFC 6761 `localhost`, private-use `.internal`, mDNS `.local`… */
-const INTERNAL_NAMES = /(?:^|\.)(?:localhost|localdomain|internal|local|intranet|lan|home\.arpa)$/;
+export const INTERNAL_NAMES = /(?:^|\.)(?:localhost|localdomain|internal|local|intranet|lan|home\.arpa|svc|consul)$/;
 
 /** Why an address is refused (its range), or null when a webhook may go there. */
 export function refusedRange(address: string, policy: TargetPolicy): string | null {
@@ -33,10 +33,14 @@ export function refusedRange(address: string, policy: TargetPolicy): string | nu
   }
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
   const range = addr.range();
+  // ::a.b.c.d, IPv4-compatible IPv6 (deprecated by RFC 4291, never routed): ipaddr.js calls it unicast.
+  if (range === 'unicast' && addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) return IPV4_COMPATIBLE;
   if (range === 'unicast') return null;
   if (range === 'loopback' && policy.allowLoopback) return null;
   return range;
 }
+
+const IPV4_COMPATIBLE = 'deprecated IPv4-compatible IPv6';
 
 function refuse(message: string): never {
   throw new InvalidInputError(message, 'input.url');
@@ -64,6 +68,7 @@ export function checkWebhookTarget(url: string, policy: TargetPolicy): string {
   }
   if (isIp) {
     const range = refusedRange(host, policy);
+    if (range === IPV4_COMPATIBLE) refuse(`Webhooks only go to public addresses; ${host} is the deprecated IPv4-compatible IPv6 form (::a.b.c.d, RFC 4291): write the IPv4 address itself.`);
     if (range) refuse(`Webhooks only go to public addresses; ${host} is ${article(range)} ${range} address.`);
   } else {
     const name = host.replace(/\.$/, '');
@@ -71,6 +76,37 @@ export function checkWebhookTarget(url: string, policy: TargetPolicy): string {
     if (!(policy.allowLoopback && loopbackName) && INTERNAL_NAMES.test(name)) refuse(`Webhooks only go to public hosts; ${name} is an internal name.`);
   }
   return parsed.toString();
+}
+
+/** How long registration waits for a name to resolve. */
+const RESOLVE_TIMEOUT_MS = 3_000;
+
+/**
+ * What registration says about a host name (after checkWebhookTarget): a name that resolves to
+ * any non-public address is refused (it would be refused at every delivery), as is a single-label
+ * name (`metadata`, `consul`: such names only resolve inside a network, through its search
+ * domains); a name that does not resolve now is accepted with a warning (its DNS may not be set up
+ * yet), which registration returns: deliveries fail until it resolves to a public address. The
+ * address a name resolves to is never echoed (no probing of internal DNS through error messages).
+ */
+export async function checkWebhookHost(url: string, policy: TargetPolicy, lookup: (host: string) => Promise<LookupAddress[]> = (host) => dns.lookup(host, { all: true })): Promise<string | null> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (ipaddr.isValid(host) && (host.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(host))) return null;
+  const name = host.replace(/\.$/, '');
+  if (policy.allowLoopback && /^(?:.+\.)?localhost$/.test(name)) return null;
+  let addresses: LookupAddress[] | null = null;
+  try {
+    addresses = await Promise.race([lookup(name), new Promise<null>((done) => setTimeout(() => done(null), RESOLVE_TIMEOUT_MS).unref())]);
+  } catch {
+    addresses = null;
+  }
+  for (const a of addresses ?? []) {
+    const range = refusedRange(a.address, policy);
+    if (range) refuse(`Webhooks only go to public addresses; ${name} resolves to ${article(range)} ${range} address.`);
+  }
+  if (!name.includes('.')) refuse(`Webhooks only go to public hosts; ${name} is a single-label name, which only resolves inside a network. Give the full domain name.`);
+  if (!addresses?.length) return `${name} does not resolve to an address now: deliveries will fail until it resolves to a public address.`;
+  return null;
 }
 
 function article(word: string) {
@@ -83,14 +119,14 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * A `lookup` for node:http(s) requests that refuses a name resolving to any non-public address:
  * the connection goes to an address this function has checked, never to one looked up again.
  */
-export function guardedLookup(policy: TargetPolicy) {
+export function guardedLookup(policy: TargetPolicy, subject = 'webhooks') {
   return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
     dnsLookup(hostname, { family: options.family ?? 0, hints: options.hints, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const list = addresses as LookupAddress[];
       for (const a of list) {
         const range = refusedRange(a.address, policy);
-        if (range) return callback(Object.assign(new Error(`Refused: ${hostname} resolves to ${a.address}, ${article(range)} ${range} address; webhooks only go to public addresses.`), { code: 'EREFUSEDTARGET' }), []);
+        if (range) return callback(Object.assign(new Error(`Refused: ${hostname} resolves to ${a.address}, ${article(range)} ${range} address; ${subject} only go to public addresses.`), { code: 'EREFUSEDTARGET' }), []);
       }
       if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no address.`), { code: 'ENOTFOUND' }), []);
       if (options.all) callback(null, list);

@@ -1,5 +1,5 @@
 import type { PubSub } from 'graphql-yoga';
-import { LIBRARY_TOPIC } from '../domain/community.js';
+import { LIBRARY_TOPIC } from '../domain/events.js';
 import type { DomainContext, DomainEvents } from '../domain/context.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { ErrorCounter } from './plugins/user-errors.js';
@@ -29,4 +29,13 @@ export function domainEvents(pubsub: RegistryPubSub, library?: { invalidate(): v
 
 export function graphqlContext(domain: DomainContext & ErrorCounter, pubsub: RegistryPubSub, settings: GraphQLContext['settings']): GraphQLContext {
   return { ...domain, loaders: createLoaders(domain.prisma), pubsub, settings };
+}
+
+/**
+ * A subscription executes every event with the one context of its stream: request-scoped
+ * DataLoaders would answer the second event with what the first one read (a copy's update banner
+ * then never saw a later share). Each event starts with empty loaders.
+ */
+export function freshLoaders(ctx: GraphQLContext): void {
+  ctx.loaders = createLoaders(ctx.prisma);
 }

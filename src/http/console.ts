@@ -18,20 +18,27 @@ const NOT_CONSOLE = /^\/(?:graphql|api|health|ready|metrics|logos)(?:\/|$)/;
  * Read again when the file changes, so a rebuild is picked up without a restart.
  */
 export function createDocumentStore(file: string = DOCUMENTS_FILE) {
-  let cache: { mtimeMs: number; documents: Map<string, string> } | undefined;
+  let cache: { mtimeMs: number; documents: Map<string, string>; texts: Set<string> } | undefined;
+  const current = () => {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    if (!cache || cache.mtimeMs !== mtimeMs) {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+      cache = { mtimeMs, documents: new Map(Object.entries(parsed)), texts: new Set(Object.values(parsed)) };
+    }
+    return cache;
+  };
   return {
     get(id: string): string | undefined {
-      let mtimeMs: number;
-      try {
-        mtimeMs = statSync(file).mtimeMs;
-      } catch {
-        return undefined;
-      }
-      if (!cache || cache.mtimeMs !== mtimeMs) {
-        const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-        cache = { mtimeMs, documents: new Map(Object.entries(parsed)) };
-      }
-      return cache.documents.get(id);
+      return current()?.documents.get(id);
+    },
+    /** Whether `text` is, character for character, one of the allowlisted documents. */
+    has(text: string): boolean {
+      return current()?.texts.has(text) ?? false;
     },
   };
 }

@@ -42,6 +42,8 @@ export interface RateLimits {
   spendGraphQL(tokenId: number, cost: number): Promise<RateLimitStatus>;
   /** Takes one REST call from a token's budget. */
   takeRest(tokenId: number): Promise<RateLimitStatus>;
+  /** Takes one sign-in link redemption from a client address's budget (SIGN_IN_ATTEMPTS_PER_MINUTE); `retryAfter` when spent. */
+  takeSignIn(client: string): Promise<{ retryAfter?: number }>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,9 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
   }
   const store: Store = redis ? { kind: 'redis', client: redis } : { kind: 'sql', db };
 
+  // Unauthenticated sign-in link redemptions, per client address: each is a database transaction.
+  const signIn = limiter(store, { keyPrefix: 'sign-in', points: config.SIGN_IN_ATTEMPTS_PER_MINUTE, duration: 60 });
+
   const gqlPoints = config.GRAPHQL_RATE_LIMIT_POINTS;
   const gqlWindow = config.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS;
   const graphql = limiter(store, { keyPrefix: 'graphql', points: gqlPoints, duration: gqlWindow });
@@ -98,26 +103,90 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
       ? new BurstyRateLimiter(restSustained, limiter(store, { keyPrefix: 'rest-burst', points: config.RATE_LIMIT_BURST, duration: 60 }))
       : restSustained;
 
-  return {
-    async spendGraphQL(tokenId, cost) {
-      const key = String(tokenId);
-      const base = { cost, limit: gqlPoints, windowSeconds: gqlWindow, policy: 'graphql' as const };
-      try {
-        const res = await graphql.consume(key, cost);
-        return { ...base, remaining: res.remainingPoints, resetAt: new Date(Date.now() + res.msBeforeNext) };
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        // The store counts refused points too; give them back so a refused large query does not
-        // eat the budget small ones could still use.
-        const after = await graphql.reward(key, cost).catch(() => rejection);
-        return {
-          ...base,
-          cost: 0,
-          remaining: Math.max(0, gqlPoints - after.consumedPoints),
-          resetAt: new Date(Date.now() + rejection.msBeforeNext),
-          retryAfter: retryAfterOf(rejection),
-        };
+  const gqlBase = (cost: number) => ({ cost, limit: gqlPoints, windowSeconds: gqlWindow, policy: 'graphql' as const });
+
+  /** One spend, on its own: the store refuses it or takes it whole. */
+  async function spendOne(key: string, cost: number): Promise<RateLimitStatus> {
+    try {
+      const res = await graphql.consume(key, cost);
+      return { ...gqlBase(cost), remaining: res.remainingPoints, resetAt: new Date(Date.now() + res.msBeforeNext) };
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      // The store counts refused points too; give them back so a refused large query does not
+      // eat the budget small ones could still use.
+      const after = await graphql.reward(key, cost).catch(() => rejection);
+      return {
+        ...gqlBase(0),
+        remaining: Math.max(0, gqlPoints - after.consumedPoints),
+        resetAt: new Date(Date.now() + rejection.msBeforeNext),
+        retryAfter: retryAfterOf(rejection),
+      };
+    }
+  }
+
+  /**
+   * Spends that arrive for one token while its previous write to the store is in flight wait for
+   * it and then go to the store together, as one `consume` of their sum: a client firing many
+   * queries at once costs the shared store one statement per round trip, not one per query. The
+   * budget is the same one: the store is written before any of them runs, with exactly the points
+   * they spend. When the sum does not fit, it is given back and each is spent on its own, in
+   * order of arrival, as if they had come one by one.
+   */
+  const queues = new Map<string, { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void }[]>();
+  async function drain(key: string, queue: { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void }[]) {
+    while (queue.length > 0) {
+      const batch = queue.splice(0);
+      if (batch.length === 1) {
+        const outcome = spendOne(key, batch[0].cost);
+        batch[0].settle(outcome);
+        await outcome.catch(() => {});
+        continue;
       }
+      const total = batch.reduce((n, s) => n + s.cost, 0);
+      const together = graphql.consume(key, total).then(
+        (res) => res,
+        async (rejection) => {
+          if (!(rejection instanceof RateLimiterRes)) throw rejection;
+          await graphql.reward(key, total).catch(() => {});
+          return null;
+        },
+      );
+      try {
+        const res = await together;
+        if (res) {
+          // Each in arrival order: what is left after it is what the later ones have not yet spent.
+          let later = total;
+          const resetAt = new Date(Date.now() + res.msBeforeNext);
+          for (const s of batch) {
+            later -= s.cost;
+            s.settle(Promise.resolve({ ...gqlBase(s.cost), remaining: res.remainingPoints + later, resetAt }));
+          }
+          continue;
+        }
+      } catch (error) {
+        for (const s of batch) s.settle(Promise.reject(error));
+        continue;
+      }
+      for (const s of batch) {
+        const outcome = spendOne(key, s.cost);
+        s.settle(outcome);
+        await outcome.catch(() => {});
+      }
+    }
+    queues.delete(key);
+  }
+
+  return {
+    spendGraphQL(tokenId, cost) {
+      const key = String(tokenId);
+      return new Promise<RateLimitStatus>((resolve, reject) => {
+        const settle = (outcome: Promise<RateLimitStatus>) => outcome.then(resolve, reject);
+        const queue = queues.get(key);
+        if (queue) return void queue.push({ cost, settle });
+        const fresh = [{ cost, settle }];
+        queues.set(key, fresh);
+        void drain(key, fresh);
+      });
     },
     async takeRest(tokenId) {
       const base = { cost: 1, limit: sustained.points, windowSeconds: sustained.duration, policy: 'rest' as const };
@@ -127,6 +196,15 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         return { ...base, cost: 0, remaining: 0, resetAt: new Date(Date.now() + rejection.msBeforeNext), retryAfter: retryAfterOf(rejection) };
+      }
+    },
+    async takeSignIn(client) {
+      try {
+        await signIn.consume(client);
+        return {};
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return { retryAfter: retryAfterOf(rejection) };
       }
     },
     async close() {

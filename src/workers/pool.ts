@@ -43,10 +43,16 @@ function workers(): Piscina {
  * Runs `tasks.ts`' export `name` with `arg`: in the worker when `big`, otherwise in place after
  * yielding to the event loop once.
  */
-export async function runTask<N extends TaskName>(name: N, arg: Parameters<TaskFn<N>>[0], big: boolean): Promise<Awaited<ReturnType<TaskFn<N>>>> {
+export async function runTask<N extends TaskName>(
+  name: N,
+  arg: Parameters<TaskFn<N>>[0],
+  big: boolean,
+  /** Buffers of `arg` that move to the worker instead of being copied (they are unusable here afterwards). */
+  transferList: ArrayBuffer[] = [],
+): Promise<Awaited<ReturnType<TaskFn<N>>>> {
   if (big) {
     offloaded += 1;
-    return workers().run(arg, { name }) as Promise<Awaited<ReturnType<TaskFn<N>>>>;
+    return workers().run(arg, { name, transferList }) as Promise<Awaited<ReturnType<TaskFn<N>>>>;
   }
   await new Promise((resolve) => setImmediate(resolve));
   const tasks = await import('./tasks.js');

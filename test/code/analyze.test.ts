@@ -231,6 +231,13 @@ describe('analyzeConnectorCode', () => {
     expect((await analyzeConnectorCode(fixture('acme_crm.rb'))).diagnostics).toEqual([]);
   });
 
+  it('reports large code nested too deeply to parse (parsed in a thread of its own)', async () => {
+    const code = `{ title: '${'x'.repeat(1_200_000)}', help: ${'['.repeat(20_000)}${']'.repeat(20_000)} }`;
+    const a = await analyzeConnectorCode(code);
+    expect(a.diagnostics).toEqual([expect.objectContaining({ severity: 'error', kind: 'syntax', line: 1, column: 1 })]);
+    expect((await analyzeConnectorCode(fixture('acme_crm.rb'))).diagnostics).toEqual([]);
+  });
+
   it('parses a 5 MB connector', async () => {
     const code = generateConnector({ actions: 3000, triggers: 600 });
     expect(Buffer.byteLength(code)).toBeGreaterThan(4.5e6);
@@ -240,5 +247,25 @@ describe('analyzeConnectorCode', () => {
     expect(a.triggers).toHaveLength(600);
     expect(a.actions[2999]).toBe('action_2999');
     expect(Object.keys(a.definitions.triggers)).toHaveLength(600);
+  });
+});
+
+describe('analyzeCode (large code goes to the worker as UTF-8 bytes)', () => {
+  it('stores the same analysis and digest as the code analysed in place', async () => {
+    const { analyzeCode, closeAnalyzePool } = await import('../../src/code/analyze-pool.js');
+    const { storedPart } = await import('../../src/code/analyze.js');
+    const { codeDigest } = await import('../../src/domain/digest.js');
+    // Large enough for the worker, with multi-byte characters before a syntax error so columns count UTF-16 units.
+    const code = `${generateConnector({ actions: 40, triggers: 4 }).replace(/\n}\s*$/, '')},\n  broken: ['café ☕', }\n}\n`;
+    try {
+      const offThread = await analyzeCode(code);
+      const inPlace = storedPart(await analyzeConnectorCode(code), codeDigest(code));
+      expect(offThread).toEqual(inPlace);
+      expect(offThread.codeSha256).toBe(codeDigest(code));
+      expect(offThread.hasErrors).toBe(true);
+      expect(offThread.diagnostics[0]).toMatchObject({ severity: 'error', kind: 'syntax' });
+    } finally {
+      await closeAnalyzePool();
+    }
   });
 });

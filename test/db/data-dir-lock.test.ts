@@ -19,5 +19,5 @@ describe('PGlite data directory lock', () => {
     const rows = await second.sql.query<{ slug: string }>(`SELECT slug FROM workspaces`);
     expect(rows.map((r) => r.slug)).toEqual(['kept']);
     await second.close();
-  });
+  }, 120_000); // two PGlite starts and the migrations: slow on a loaded machine
 });

@@ -119,6 +119,35 @@ for (const backend of await backends()) {
       }
     });
 
+    it('refuses the deprecated IPv4-compatible IPv6 form and internal-looking or single-label names, and says when a name does not resolve', async () => {
+      const register = `mutation($url: String!) { registerWebhook(input: { url: $url, events: [VERSION_CREATED] }) {
+        webhook { id } targetWarning userErrors { code field message } } }`;
+      const refused = {
+        'https://[::127.0.0.1]/hook': /IPv4-compatible/,
+        'https://[::10.0.0.7]/hook': /IPv4-compatible/,
+        'https://[::93.184.216.34]/hook': /IPv4-compatible/,
+        'https://metadata/computeMetadata/v1/': /single-label/,
+        'https://kubernetes.default.svc/api': /internal name/,
+        'https://consul.service.consul/v1/kv': /internal name/,
+        // The machine's own name: one label, resolving to loopback through /etc/hosts.
+        [`https://${hostname()}/hook`]: /resolves to a loopback address|single-label/,
+      };
+      for (const [url, message] of Object.entries(refused)) {
+        const payload = (await strict.gql(register, { url }, admin)).body.data.registerWebhook;
+        expect(payload.webhook, url).toBeNull();
+        expect(payload.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'url'] });
+        expect(payload.userErrors[0].message, url).toMatch(message);
+        expect(payload.userErrors[0].message, url).not.toMatch(/127\.0\.0\.1|::1\b/); // the resolved address is not echoed
+      }
+      const unresolved = (await strict.gql(register, { url: 'https://no-such-host.invalid-registry-test.example/hook' }, admin)).body.data.registerWebhook;
+      expect(unresolved.userErrors).toEqual([]);
+      expect(unresolved.webhook.id).toBeTruthy();
+      expect(unresolved.targetWarning).toMatch(/does not resolve .* deliveries will fail until it resolves to a public address/);
+      const literal = (await strict.gql(register, { url: 'https://93.184.216.34/x' }, admin)).body.data.registerWebhook;
+      expect(literal).toMatchObject({ userErrors: [], targetWarning: null });
+      for (const { id } of [unresolved.webhook, literal.webhook]) await strict.gql(REMOVE, { id }, admin);
+    });
+
     it('keeps the loopback opt-in to loopback only', async () => {
       expect((await loose.gql(REGISTER, { url: 'http://127.0.0.1:9/x' }, looseAdmin)).body.data.registerWebhook.userErrors).toEqual([]);
       expect((await loose.gql(REGISTER, { url: 'http://localhost:9/x' }, looseAdmin)).body.data.registerWebhook.userErrors).toEqual([]);

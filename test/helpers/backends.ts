@@ -31,12 +31,15 @@ export function backends(): Promise<Backend[]> {
   return cached;
 }
 
-/** A fresh, empty PostgreSQL database for one test file; drop() removes it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh PostgreSQL database for one test file; drop() removes it. Empty, or a copy of `template`
+ * (a migrated one from templates.ts: `createPostgresDatabase({ template: await postgresTemplate() })`).
+ */
+export async function createPostgresDatabase(opts: { template?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `registry_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${opts.template ? ` TEMPLATE ${opts.template}` : ''}`);
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;

@@ -4,6 +4,7 @@ import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createPostgresDatabase, type Backend } from './backends.js';
+import { pgliteSeed, postgresTemplate } from './templates.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -129,19 +130,23 @@ function restCall(base: string, method: string, path: string, req: RestRequest =
 
 /**
  * The real HTTP server on an ephemeral port over a fresh database (PGlite in memory, or a
- * new PostgreSQL database). The rate limits are raised unless a test sets its own.
+ * new PostgreSQL database). The rate limits are raised unless a test sets its own. The database
+ * starts as a copy of one already migrated (templates.ts; the server's migrator then finds nothing
+ * to apply); `fromScratch` runs initdb and every migration instead.
  */
 export async function startTestServer(
   backend: Backend,
   overrides: Partial<Config> = {},
-  opts: { onQuery?: (sql: string) => void; logDestination?: import('pino').DestinationStream } = {},
+  opts: { onQuery?: (sql: string) => void; logDestination?: import('pino').DestinationStream; fromScratch?: boolean } = {},
 ): Promise<TestServer> {
-  const pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
+  const copy = !opts.fromScratch && overrides.DATA_DIR === undefined && overrides.DATABASE_URL === undefined;
+  const pgdb = backend === 'postgres' ? await createPostgresDatabase({ template: copy ? await postgresTemplate() : undefined }) : null;
+  const seed = backend === 'pglite' && copy ? await pgliteSeed() : undefined;
   const config = loadConfig(
     { LOG_LEVEL: 'silent' },
     { PORT: 0, DATA_DIR: 'memory://', DATABASE_URL: pgdb?.url, RATE_LIMIT_PER_SECOND: 10_000, RATE_LIMIT_BURST: 10_000, GRAPHQL_RATE_LIMIT_POINTS: 100_000_000, ...overrides },
   );
-  const server = await startServer(config, opts);
+  const server = await startServer(config, { onQuery: opts.onQuery, logDestination: opts.logDestination, seed });
   const url = `${server.url}/graphql`;
   return {
     backend,

@@ -214,3 +214,80 @@ describe(`fuzzing the GraphQL endpoint (${backend}, seed ${SEED})`, () => {
     expect((statuses.get(200) ?? 0) + (statuses.get(400) ?? 0) + (statuses.get(401) ?? 0)).toBeGreaterThan(COUNT * 0.8);
   }, 300_000);
 });
+
+/**
+ * `@defer` and `@stream` take arguments that graphql-js validation accepts but the executor did
+ * not (`@stream(initialCount: -1)` answered INTERNAL_SERVER_ERROR): every combination of hostile
+ * values, as literals and as variables, over multipart and SSE, is a coded client error or a result.
+ */
+for (const b of await backends()) {
+  describe(`@defer and @stream arguments (${b})`, () => {
+    let t: TestServer;
+    let token: string;
+    beforeAll(async () => {
+      t = await startTestServer(b);
+      token = await t.token('acme');
+      for (let i = 0; i < 3; i++) await t.gql(CREATE, { input: { title: `Streamed ${i}`, code: validCode() } }, token);
+    });
+    afterAll(() => t.close());
+
+    const run = async (query: string, variables: Record<string, unknown> = {}, accept = 'multipart/mixed') => {
+      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      return { status: res.status, text: await res.text() };
+    };
+
+    it('answers a negative or null initialCount with BAD_USER_INPUT, as a literal or a variable', async () => {
+      for (const [query, variables] of [
+        ['{ connectors(first: 2) { nodes @stream(initialCount: -1) { id } } }', {}],
+        ['{ connectors(first: 2) { nodes @stream(initialCount: null) { id } } }', {}],
+        ['query($n: Int) { connectors(first: 2) { nodes @stream(initialCount: $n) { id } } }', { n: -5 }],
+        ['query($n: Int) { connectors(first: 2) { nodes @stream(initialCount: $n) { id } } }', { n: null }],
+        ['query($n: Int = -1) { connectors(first: 2) { nodes @stream(initialCount: $n) { id } } }', {}],
+        ['query { ...F } fragment F on Query { connectors(first: 2) { nodes @stream(initialCount: -2147483648) { id } } }', {}],
+      ] as const) {
+        for (const accept of ['multipart/mixed', 'text/event-stream', 'application/json']) {
+          const res = await run(query, variables, accept);
+          expect(res.text, `${query} ${JSON.stringify(variables)} ${accept}`).toContain('BAD_USER_INPUT');
+          expect(res.text).toContain('initialCount');
+          expect(res.text).not.toContain('INTERNAL_SERVER_ERROR');
+          expect(res.status).toBeLessThan(500);
+        }
+      }
+    });
+
+    it('sweeps every combination of @defer/@stream arguments without a 5xx or an internal error', async () => {
+      const counts = ['-1', '0', '1', '2', '2147483647', '-2147483648', 'null', '$n', '"x"', '1.5', 'true'];
+      const labels = ['', 'label: "a"', 'label: ""', 'label: null', 'label: $l', 'label: 1'];
+      const ifs = ['', 'if: true', 'if: false', 'if: null', 'if: $b', 'if: "no"'];
+      const variables = [{}, { n: -1, l: 'x', b: true }, { n: null, l: null, b: null }, { n: 'x', l: 5, b: 'y' }, { n: 3, l: 'a', b: false }];
+      const failures: string[] = [];
+      let sent = 0;
+      for (const count of counts) {
+        for (const label of labels) {
+          for (const cond of ifs) {
+            const args = [`initialCount: ${count}`, label, cond].filter(Boolean).join(', ');
+            const deferArgs = [label, cond].filter(Boolean).join(', ');
+            const body = `{ connectors(first: 3) { totalCount nodes @stream(${args}) { id ... @defer${deferArgs ? `(${deferArgs})` : ''} { title } } } }`;
+            // Only the variables used are declared (an unused one fails validation before anything runs).
+            const decl = [['$n', 'Int'], ['$l', 'String'], ['$b', 'Boolean']].filter(([v]) => body.includes(v)).map(([v, type]) => `${v}: ${type}`);
+            const query = `query${decl.length ? `(${decl.join(', ')})` : ''} ${body}`;
+            const vars = variables[sent % variables.length];
+            const res = await run(query, vars, sent % 2 ? 'text/event-stream' : 'multipart/mixed');
+            sent++;
+            if (res.status >= 500 || res.text.includes('INTERNAL_SERVER_ERROR')) failures.push(`${res.status} ${query} ${JSON.stringify(vars)} -> ${res.text.slice(0, 200)}`);
+            for (const match of res.text.matchAll(/"errors":(\[.*?\])(?=,"|\})/g)) {
+              try {
+                if ((JSON.parse(match[1]) as { extensions?: { code?: string } }[]).some((e) => !e.extensions?.code)) failures.push(`uncoded: ${query} -> ${match[1].slice(0, 200)}`);
+              } catch {
+                // a partial match inside a larger payload: the 5xx/internal checks still hold
+              }
+            }
+          }
+        }
+      }
+      expect(sent).toBe(counts.length * labels.length * ifs.length);
+      expect(failures).toEqual([]);
+      expect((await fetch(`${t.server.url}/health`)).status).toBe(200);
+    }, 120_000);
+  });
+}

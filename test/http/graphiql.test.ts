@@ -34,6 +34,14 @@ describe('GraphiQL page and assets', () => {
     expect((await fetch(`${t.server.url}/graphiql/graphiql.0000000000000000.js`)).status).toBe(404);
   });
 
+  it('may not be framed by another page (CSP frame-ancestors and X-Frame-Options)', async () => {
+    const page = await fetch(t.url, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('opens with the Headers tab showing an Authorization: Bearer template, for new tabs too', async () => {
     const html = await (await fetch(t.url, { headers: { accept: 'text/html' } })).text();
     const options = JSON.parse(/renderYogaGraphiQL\([^,]+, [\s\S]*\}\)\((\{.*\})\)\);/.exec(html)![1]);

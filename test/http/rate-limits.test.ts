@@ -100,6 +100,54 @@ for (const backend of await backends()) {
     });
   });
 
+  describe(`GraphQL budget under concurrent queries (${backend})`, () => {
+    let t: TestServer;
+    /** Statements that touch the shared budget (rate-limiter-flexible's upserts into rate_limit). */
+    const budgetWrites: string[] = [];
+    beforeAll(async () => {
+      t = await startTestServer(backend, { GRAPHQL_RATE_LIMIT_POINTS: 1000, GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: 600 }, { onQuery: (sql) => /rate_limit/.test(sql) && budgetWrites.push(sql) });
+    });
+    afterAll(() => t.close());
+
+    it('spends the exact budget of 20 queries fired at once with fewer writes to the shared store', async () => {
+      const token = await t.token('acme');
+      const cost = (await t.gql(SMALL, {}, token)).body.extensions.rateLimit.cost as number;
+      const start = 1000 - cost;
+      budgetWrites.length = 0;
+      const results = await Promise.all(Array.from({ length: 20 }, () => t.gql(SMALL, {}, token)));
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+      // Each answer reports what was left right after it, as if they had been spent one by one.
+      const remaining = results.map((r) => r.body.extensions.rateLimit.remaining as number).sort((a, b) => b - a);
+      expect(remaining).toEqual(Array.from({ length: 20 }, (_, i) => start - (i + 1) * cost));
+      expect(parseRateLimit(results[0].headers.get('ratelimit'))?.remaining).toBe(results[0].body.extensions.rateLimit.remaining);
+      expect(budgetWrites.length).toBeGreaterThan(0);
+      expect(budgetWrites.length).toBeLessThan(20);
+      // The store holds all of it: the next query sees the budget the twenty left.
+      expect((await t.gql(SMALL, {}, token)).body.extensions.rateLimit.remaining).toBe(start - 21 * cost);
+    });
+
+    it('admits exactly the queries that fit when the sum of those fired at once does not', async () => {
+      const token = await t.token('beta');
+      const cost = (await t.gql(SMALL, {}, token)).body.extensions.rateLimit.cost as number;
+      // Spend down to room for exactly seven more.
+      let left = 1000 - cost;
+      const BIG = `{ connectors(first: 50) { nodes { id title name } } }`;
+      while (left >= 7 * cost + 201 + 201) left = (await t.gql(BIG, {}, token)).body.extensions.rateLimit.remaining;
+      while (left - cost >= 7 * cost) left = (await t.gql(SMALL, {}, token)).body.extensions.rateLimit.remaining;
+      const fit = Math.floor(left / cost);
+      expect(fit).toBe(7);
+      const results = await Promise.all(Array.from({ length: 12 }, () => t.gql(SMALL, {}, token)));
+      expect(results.filter((r) => r.status === 200)).toHaveLength(fit);
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused).toHaveLength(12 - fit);
+      for (const r of refused) expect(r.body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+      // Refused queries spent nothing: what is left is what the seven left.
+      const after = await t.gql(SMALL, {}, token);
+      expect(after.status).toBe(429);
+      expect(after.body.extensions.rateLimit.remaining).toBe(left - fit * cost);
+    });
+  });
+
   describe(`REST rate limit (${backend})`, () => {
     it('holds a client sending 10 calls per second to about 1 per second, with a small burst', async () => {
       const t = await startTestServer(backend, { RATE_LIMIT_PER_SECOND: 1, RATE_LIMIT_BURST: 3 });

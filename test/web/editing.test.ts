@@ -42,8 +42,9 @@ describe('console: stale saves and merge conflicts', () => {
     await conflict.getByRole('button', { name: 'Keep my edit on top of version 2' }).click();
     await mine.getByRole('button', { name: 'Save as new version' }).click();
     await mine.getByText('Saved as version 3.').waitFor();
-    const saved = await t.gql('query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { number triggers } } } }', { id: connector.id }, token);
-    expect(saved.body.data.connector.versions.nodes[0]).toEqual({ number: 3, triggers: ['updated_record'] });
+    const saved = await t.gql('query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { number actions triggers } } } }', { id: connector.id }, token);
+    // A three-way merge: dave's change (create_record removed) is kept along with this edit.
+    expect(saved.body.data.connector.versions.nodes[0]).toEqual({ number: 3, actions: ['search_records'], triggers: ['updated_record'] });
   }, 240_000);
 
   it('an update that overlaps the copy\'s own edits shows both sides; taking theirs merges', async () => {

@@ -5,10 +5,11 @@ import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NotificationBell } from './components/NotificationBell';
 import { createEnvironment } from './relay/environment';
-import { getToken, onTokenChange, setToken } from './session';
+import { getToken, onTokenChange, setIdentity, setToken, signOut } from './session';
 import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
+import { ThemeToggle } from './theme';
 
 const ConnectorPage = lazy(() => import('./pages/Connector'));
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
@@ -65,6 +66,7 @@ function Shell() {
     return null;
   }
   const viewer = data.viewer;
+  setIdentity(viewer.member ? { workspace: viewer.workspace?.slug ?? null, handle: viewer.member.handle } : { workspace: null, handle: viewer.reviewerHandle ?? 'reviewer' });
   return (
     <ViewerContext.Provider value={viewer}>
       <a className="skip" href="#main">
@@ -76,12 +78,16 @@ function Shell() {
         <div className="who">
           {viewer.member ? (
             <span>
-              {viewer.member.handle} · {viewer.member.role.toLowerCase()} in <strong>{viewer.workspace?.name}</strong>
+              {viewer.member.handle}
+              <span className="ws">
+                {' '}· {viewer.member.role.toLowerCase()} in <strong>{viewer.workspace?.name}</strong>
+              </span>
             </span>
           ) : (
             <span>reviewer {viewer.reviewerHandle}</span>
           )}
-          <button type="button" onClick={() => setToken(null)}>
+          <ThemeToggle />
+          <button type="button" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>

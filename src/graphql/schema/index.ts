@@ -22,6 +22,9 @@ import './webhooks.js';
 import './audit.js';
 import './oem.js';
 import './workspaces.js';
+import './code-check.js';
+import './connections.js';
+import './runs.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema({ directives }));

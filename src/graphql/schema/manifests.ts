@@ -1,16 +1,14 @@
 import { exportManifest, importManifest, type ImportEntryResult } from '../../domain/manifests.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 import { ConnectorNode } from './connectors.js';
 import { payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 
-const ImportActionEnum = builder.enumType('ImportAction', {
-  description: 'What an import does with one manifest entry.',
-  values: {
-    CREATE: { description: 'A new connector whose version 1 is the imported code.' },
-    UPDATE: { description: 'A new latest version of the copy imported before.' },
-    UNCHANGED: { description: "The copy imported before already has this code as its latest version: no version is added (its details are brought up to date, and that version released if it was not)." },
-  } as const,
+const ImportActionEnum = describedEnum('ImportAction', 'What an import does with one manifest entry.', {
+  CREATE: 'A new connector whose version 1 is the imported code.',
+  UPDATE: 'A new latest version of the copy imported before.',
+  UNCHANGED: "The copy imported before already has this code as its latest version: no version is added (its details are brought up to date, and that version released if it was not).",
 });
 
 const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').implement({

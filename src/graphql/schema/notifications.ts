@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { requireActor } from '../../domain/context.js';
+import { freshLoaders } from '../context.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { markNotificationsRead, notificationsWhere, notificationTopic } from '../../domain/notifications.js';
+import { notificationTopic } from '../../domain/events.js';
+import { markNotificationsRead, notificationsWhere } from '../../domain/notifications.js';
 import { builder } from '../builder.js';
 import { dbId, namedConnection } from '../connections.js';
 import { parseGlobalId } from '../ids.js';
@@ -72,6 +74,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, _args, ctx) => ctx.pubsub.subscribe(notificationTopic(requireActor(ctx).workspaceId)),
     resolve: async (query, payload, _args, ctx) => {
       const { notificationId } = payload as { notificationId: number };
+      freshLoaders(ctx);
       const found = await ctx.prisma.notification.findFirst({ ...query, where: { id: notificationId, workspaceId: requireActor(ctx).workspaceId } });
       if (!found) throw new GraphQLError('The notification is gone.', { extensions: { code: 'NOT_FOUND' } });
       return found;

@@ -3,6 +3,7 @@ import type { EventType } from '../../domain/events.js';
 import { registerWebhook, removeWebhook, webhooksWhere } from '../../domain/webhooks.js';
 import type { Webhook } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 import { dbId, edgeRef, idEdge, namedConnection } from '../connections.js';
 import { toGlobalId } from '../../domain/global-id.js';
 import { parseGlobalId } from '../ids.js';
@@ -10,13 +11,10 @@ import { workspaceOf } from './connectors.js';
 import { payloadType } from './errors.js';
 import { EventTypeEnum } from './events.js';
 
-const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
-  description: 'Where a webhook delivery stands.',
-  values: {
-    PENDING: { description: 'Not delivered yet; `nextAttemptAt` says when it is tried (again).' },
-    DELIVERED: { description: 'The endpoint answered 2xx.' },
-    FAILED: { description: 'Every attempt failed; no more are made.' },
-  } as const,
+const DeliveryStatusEnum = describedEnum('DeliveryStatus', 'Where a webhook delivery stands.', {
+  PENDING: 'Not delivered yet; `nextAttemptAt` says when it is tried (again).',
+  DELIVERED: 'The endpoint answered 2xx.',
+  FAILED: 'Every attempt failed; no more are made.',
 });
 
 const DeliveryNode = builder.prismaNode('WebhookDelivery', {
@@ -77,9 +75,14 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   registerWebhook: t.field({
-    type: payloadType<{ secret: string; webhook: Webhook }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
+    type: payloadType<{ secret: string; webhook: Webhook; targetWarning: string | null }>('RegisterWebhookPayload', 'The result of `registerWebhook`.', (f) => ({
       secret: f.string({ nullable: true, description: 'The HMAC key for X-Registry-Signature: shown this once. Null when refused.', resolve: (p) => p.secret ?? null }),
       webhook: f.field({ type: WebhookNode, nullable: true, description: 'The new webhook; null when refused.', resolve: (p) => p.webhook ?? null }),
+      targetWarning: f.string({
+        nullable: true,
+        description: "Set when the URL's host name does not resolve now: the webhook is registered, and deliveries fail until the name resolves to a public address. Null otherwise.",
+        resolve: (p) => p.targetWarning ?? null,
+      }),
       webhookEdge: f.field({
         type: edgeRef('Webhook') as never,
         nullable: true,

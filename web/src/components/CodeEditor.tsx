@@ -1,10 +1,11 @@
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { bracketMatching, foldGutter, indentOnInput, StreamLanguage, syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
+import { bracketMatching, foldGutter, indentOnInput, StreamLanguage } from '@codemirror/language';
 import { ruby } from '@codemirror/legacy-modes/mode/ruby';
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
-import { EditorState, type Extension } from '@codemirror/state';
+import { EditorSelection, EditorState, type Extension } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
-import { useEffect, useRef } from 'react';
+import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import { editorTheme, highlighting } from './editor-theme';
 
 export interface CodeDiagnostic {
   readonly line: number;
@@ -13,17 +14,27 @@ export interface CodeDiagnostic {
   readonly severity: string;
 }
 
+/** What a page can ask of the editor: put the cursor on a problem's line and column. */
+export interface CodeEditorHandle {
+  goTo(line: number, column: number): void;
+}
+
+function position(state: EditorState, line: number, column: number): number {
+  const l = state.doc.line(Math.min(Math.max(1, line), state.doc.lines));
+  return Math.min(l.from + Math.max(0, column - 1), l.to);
+}
+
 function toCm(state: EditorState, diagnostics: readonly CodeDiagnostic[]): CmDiagnostic[] {
   return diagnostics.map((d) => {
-    const line = state.doc.line(Math.min(Math.max(1, d.line), state.doc.lines));
-    const from = Math.min(line.from + Math.max(0, d.column - 1), line.to);
-    return { from, to: Math.max(from, line.to), message: d.message, severity: d.severity.toLowerCase() === 'warning' ? 'warning' : 'error' };
+    const from = position(state, d.line, d.column);
+    return { from, to: Math.max(from, state.doc.lineAt(from).to), message: d.message, severity: d.severity.toLowerCase() === 'warning' ? 'warning' : 'error' };
   });
 }
 
 /**
- * The Ruby code editor (CodeMirror 6, loaded on demand): the server's diagnostics are marked on
- * their lines, in the gutter and under the text. Tab indents; Escape then Tab leaves the editor.
+ * The Ruby code editor (CodeMirror 6, loaded on demand): the diagnostics are marked on their lines,
+ * in the gutter and under the text. Tab indents; Escape then Tab leaves the editor. Colours come
+ * from the page's theme (light or dark).
  */
 export default function CodeEditor({
   value,
@@ -31,17 +42,29 @@ export default function CodeEditor({
   diagnostics = [],
   readOnly = false,
   label,
+  handle,
 }: {
   value: string;
   onChange?: (value: string) => void;
   diagnostics?: readonly CodeDiagnostic[];
   readOnly?: boolean;
   label: string;
+  handle?: Ref<CodeEditorHandle>;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const changed = useRef(onChange);
   changed.current = onChange;
+
+  useImperativeHandle(handle, () => ({
+    goTo(line, column) {
+      const v = view.current;
+      if (!v) return;
+      const at = position(v.state, line, column);
+      v.dispatch({ selection: EditorSelection.cursor(at), effects: EditorView.scrollIntoView(at, { y: 'center' }) });
+      v.focus();
+    },
+  }));
 
   useEffect(() => {
     const extensions: Extension[] = [
@@ -54,7 +77,8 @@ export default function CodeEditor({
       bracketMatching(),
       highlightActiveLine(),
       StreamLanguage.define(ruby),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      editorTheme,
+      highlighting,
       lintGutter(),
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
       EditorView.contentAttributes.of({ 'aria-label': label }),

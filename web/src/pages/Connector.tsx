@@ -9,11 +9,13 @@ import { EditDetails } from './connector/EditDetails';
 import { HistoryTab } from './connector/HistoryTab';
 import { InstalledBanner } from './connector/InstalledBanner';
 import { ShareTab } from './connector/ShareTab';
+import { TestTab } from './connector/TestTab';
 
 const TABS = [
   ['code', 'Code'],
   ['history', 'Versions'],
   ['share', 'Share'],
+  ['test', 'Test'],
 ] as const;
 
 export default function ConnectorPage({ id, tab }: { id: string; tab: string }) {
@@ -65,7 +67,7 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
       {viewer.canWrite && <EditDetails connector={c} />}
       {c.installedFrom && <InstalledBanner connector={c} />}
       <nav className="tabs" aria-label="Connector sections">
-        {TABS.map(([key, label]) => (
+        {TABS.filter(([key]) => key !== 'test' || viewer.canWrite).map(([key, label]) => (
           <Link key={key} href={key === 'code' ? base : `${base}/${key}`} aria-current={tab === key ? 'page' : undefined}>
             {label}
           </Link>
@@ -75,6 +77,7 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
         {tab === 'code' && <CodeTab id={c.id} />}
         {tab === 'history' && <HistoryTab id={c.id} />}
         {tab === 'share' && <ShareTab id={c.id} canWrite={viewer.canWrite} />}
+        {tab === 'test' && viewer.canWrite && <TestTab id={c.id} connectorPath={base} />}
       </Suspense>
     </article>
   );

@@ -3,7 +3,12 @@ import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment
 import type { CodeTabQuery } from '../../__generated__/CodeTabQuery.graphql';
 import type { CodeTabReleaseMutation } from '../../__generated__/CodeTabReleaseMutation.graphql';
 import type { CodeTabSaveMutation } from '../../__generated__/CodeTabSaveMutation.graphql';
+import type { CodeEditorHandle } from '../../components/CodeEditor';
 import { CodeEditor, DiffView, Markdown } from '../../components/lazy';
+import { ProblemList, useCodeCheck } from '../../components/Problems';
+import { clearDraft, readDraft, writeDraft } from '../../drafts';
+import { useLeaveGuard, useSaveShortcut } from '../../leave-guard';
+import { mergeCode, type MergeOutcome } from '../../merge';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { refusal, when } from '../../format';
 import { useViewer } from '../../viewer';
@@ -52,31 +57,64 @@ const codeTabQuery = graphql`
   }
 `;
 
-/** The latest version: its code in the editor with the server's diagnostics, save and release. */
+/** An unsaved edit as this tab keeps it (sessionStorage): the version it started from, and its text. */
+interface Draft {
+  base: number;
+  baseCode: string;
+  code: string;
+  note: string;
+}
+
+/** A save refused because a newer version exists: that version, who made it, and the three-way merge. */
+interface Conflict {
+  number: number;
+  code: string;
+  note: string | null;
+  by: string | null;
+  merge: MergeOutcome;
+}
+
+/** The latest version: its code in the editor, live diagnostics while editing, save and release. */
 export function CodeTab({ id }: { id: string }) {
   const viewer = useViewer();
   const data = useLazyLoadQuery<CodeTabQuery>(codeTabQuery, { id }, { fetchPolicy: 'store-and-network' });
   const c = data.connector;
   const latest = c?.versions.edges[0]?.node;
-  const [code, setCode] = useState(latest?.code ?? '');
-  const [base, setBase] = useState(latest?.number ?? 0);
-  const [note, setNote] = useState('');
+  const draftKey = `code:${id}`;
+  // A draft this tab kept (a reload, or leaving and coming back) is restored as it was.
+  const [restored] = useState(() => (viewer.canWrite ? readDraft<Draft>(draftKey) : null));
+  const [code, setCode] = useState(restored?.code ?? latest?.code ?? '');
+  const [base, setBase] = useState(restored?.base ?? latest?.number ?? 0);
+  const [note, setNote] = useState(restored?.note ?? '');
+  const [showRestored, setShowRestored] = useState(!!restored);
   const outcome = useOutcome();
   const { setErrors, setMessage } = outcome;
-  const [conflict, setConflict] = useState<{ number: number; code: string } | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
   const environment = useRelayEnvironment();
+  const editor = useRef<CodeEditorHandle>(null);
 
-  // The text last loaded from the server: a newer latest version replaces the editor's text only
-  // while the user has not edited it (an edit is never thrown away; saving it may then conflict).
-  const loaded = useRef(latest?.code ?? '');
+  // The text of version `base`, the version the edit started from (the base of a three-way merge).
+  // A newer latest version replaces the editor's text only while the user has not edited it.
+  const baseCode = useRef(restored?.baseCode ?? latest?.code ?? '');
   useEffect(() => {
-    if (latest && latest.number !== base && !conflict && code === loaded.current) {
-      loaded.current = latest.code ?? '';
+    if (latest && latest.number !== base && !conflict && code === baseCode.current) {
+      baseCode.current = latest.code ?? '';
       setBase(latest.number);
-      setCode(loaded.current);
+      setCode(baseCode.current);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [latest?.number]);
+
+  const edited = code !== baseCode.current || note !== '';
+  useEffect(() => {
+    if (!viewer.canWrite) return;
+    if (edited) writeDraft(draftKey, { base, baseCode: baseCode.current, code, note } satisfies Draft);
+    else clearDraft(draftKey);
+  }, [edited, base, code, note, draftKey, viewer.canWrite]);
+  useLeaveGuard(viewer.canWrite && edited);
+
+  const codeChanged = !!latest && code !== (latest.code ?? '');
+  const live = useCodeCheck(code, viewer.canWrite && codeChanged);
 
   const [save, saving] = useMutation<CodeTabSaveMutation>(graphql`
     mutation CodeTabSaveMutation($input: UpdateConnectorInput!) {
@@ -114,27 +152,33 @@ export function CodeTab({ id }: { id: string }) {
     }
   `);
 
-  if (!c || !latest) return <p>Connector not found.</p>;
-  const dirty = code !== (latest.code ?? '') || base !== latest.number;
+  const dirty = !!latest && (code !== (latest.code ?? '') || base !== latest.number);
+  const canSave = viewer.canWrite && !saving && !conflict && (dirty || !!note);
 
   const onSave = () => {
+    if (!canSave) return;
     setErrors([]);
     setMessage(null);
+    setShowRestored(false);
+    const sent = code;
     save({
-      variables: { input: { id, code, note: note || null, expectedLatestVersion: base } },
+      variables: { input: { id, code: sent, note: note || null, expectedLatestVersion: base } },
       onCompleted: ({ updateConnector: r }) => void (async () => {
         if (r.userErrors.some((e) => e.code === 'VERSION_CONFLICT')) {
-          // Someone saved in between: show their version next to this edit.
+          // A newer version exists: merge this edit into it (base: the version the edit started from).
           const fresh = await fetchQuery<CodeTabQuery>(environment, codeTabQuery, { id }, { fetchPolicy: 'network-only' }).toPromise();
           const v = fresh?.connector?.versions.edges[0]?.node;
-          if (v) setConflict({ number: v.number, code: v.code ?? '' });
+          if (v) {
+            const theirs = v.code ?? '';
+            setConflict({ number: v.number, code: theirs, note: v.note ?? null, by: v.createdBy?.handle ?? null, merge: mergeCode(baseCode.current, sent, theirs) });
+          }
           setErrors([refusal(r)!]);
           return;
         }
         const refused = refusal(r);
         if (refused) return setErrors([refused]);
         if (r.connector) {
-          loaded.current = code;
+          baseCode.current = sent;
           // The version this save made, not connector.latestVersion: that is read after the commit
           // and may already be someone else's next save, which must still conflict.
           if (r.version) setBase(r.version.number);
@@ -145,67 +189,142 @@ export function CodeTab({ id }: { id: string }) {
       onError: (e) => setErrors([{ message: e.message }]),
     });
   };
+  useSaveShortcut(onSave);
+
+  if (!c || !latest) return <p>Connector not found.</p>;
+
+  /** Puts `next` in the editor as an edit on top of the conflicting version. */
+  const onTopOf = (k: Conflict, next: string, said: string | null) => {
+    baseCode.current = k.code;
+    setBase(k.number);
+    setCode(next);
+    setConflict(null);
+    setErrors([]);
+    setMessage(said);
+  };
 
   const onRelease = () =>
     outcome.run(release, { input: { id } }, (r) => r.releaseConnector, (r) => r.connector && `Version ${r.connector.latestReleasedVersion} is released.`);
 
+  const who = (handle: string | null) => (handle && handle === viewer.member?.handle ? 'you' : (handle ?? 'someone'));
+  // The heading names the version whose text the editor holds (not a newer one saved meanwhile).
+  const isLatest = base === latest.number;
+  const checked = live.checkedCode != null && live.check ? live.check : null;
+  const problems = codeChanged ? (checked?.diagnostics ?? []) : latest.diagnostics;
+  const marks = codeChanged ? (live.checkedCode === code && checked ? checked.diagnostics : []) : latest.diagnostics;
   const errorsOnly = latest.diagnostics.filter((d) => d.severity.toLowerCase() === 'error');
   return (
     <>
       <section aria-labelledby="code-heading">
         <h2 id="code-heading">
-          Version {latest.number}
-          {c.latestReleasedVersion === latest.number && <span className="tag ok">released</span>}
-          {latest.hasErrors && <span className="tag danger">has errors</span>}
+          Version {base}
+          {isLatest && c.latestReleasedVersion === latest.number && <span className="tag ok">released</span>}
+          {isLatest && latest.hasErrors && <span className="tag danger">has errors</span>}
+          {edited && <span className="tag warn">unsaved edit</span>}
         </h2>
-        <p className="muted small">
-          {latest.note ? `“${latest.note}” · ` : ''}saved {when(latest.createdAt)}
-          {latest.createdBy ? ` by ${latest.createdBy.handle}` : ''}
-        </p>
+        {isLatest ? (
+          <p className="muted small">
+            {latest.note ? `“${latest.note}” · ` : ''}saved {when(latest.createdAt)}
+            {latest.createdBy ? ` by ${who(latest.createdBy.handle)}` : ''}
+          </p>
+        ) : (
+          <p className="warn-box small" data-testid="newer-version">
+            This edit started from version {base}. Version {latest.number} is newer (saved {when(latest.createdAt)} by {who(latest.createdBy?.handle ?? null)}
+            {latest.note ? `: “${latest.note}”` : ''}); saving will merge your edit into it.
+          </p>
+        )}
+        {showRestored && restored && (
+          <div className="ok-box row" role="status">
+            <span>Your unsaved edit of version {restored.base} was kept in this tab and is back in the editor.</span>
+            <button
+              type="button"
+              onClick={() => {
+                baseCode.current = latest.code ?? '';
+                setBase(latest.number);
+                setCode(baseCode.current);
+                setNote('');
+                setShowRestored(false);
+              }}
+            >
+              Discard the edit
+            </button>
+          </div>
+        )}
         {viewer.canViewSource ? (
-          <CodeEditor value={code} onChange={viewer.canWrite ? setCode : undefined} readOnly={!viewer.canWrite} diagnostics={dirty ? [] : latest.diagnostics} label={`Code of version ${base}`} />
+          <CodeEditor
+            value={code}
+            onChange={viewer.canWrite ? setCode : undefined}
+            readOnly={!viewer.canWrite}
+            diagnostics={marks}
+            label={`Code of version ${base}`}
+            handle={editor}
+          />
         ) : (
           <p className="panel">Your role does not show connector code.</p>
         )}
-        {latest.diagnostics.length > 0 && (
-          <>
-            <h3>{dirty ? `Problems in version ${latest.number} (save to check this edit)` : 'Problems'}</h3>
-            <ul className="diagnostics" aria-label="Code problems">
-              {latest.diagnostics.map((d, i) => (
-                <li key={i} className={d.severity.toLowerCase()}>
-                  Line {d.line}, column {d.column}: {d.message} <span className="muted">({d.severity.toLowerCase()}, {d.kind})</span>
-                </li>
-              ))}
-            </ul>
-          </>
+        <ProblemList
+          problems={problems}
+          heading={codeChanged ? (live.checking ? 'Problems in this edit (checking…)' : 'Problems in this edit') : 'Problems'}
+          onPick={(p) => editor.current?.goTo(p.line, p.column)}
+        />
+        {codeChanged && checked && live.checkedCode === code && checked.diagnostics.length === 0 && (
+          <p className="muted small" role="status">
+            Checked: no problems in this edit.
+          </p>
         )}
         {conflict && (
           <div className="warn-box" role="region" aria-label="Save conflict">
             <p>
-              Version {conflict.number} was saved by someone else while you edited version {base}. Your edit is on the left, version {conflict.number} on the right.
+              Version {conflict.number} was saved by {who(conflict.by)}
+              {conflict.note ? ` (“${conflict.note}”)` : ''} after your edit started from version {base}.{' '}
+              {conflict.merge.conflicts.length === 0
+                ? `Your changes and those of version ${conflict.number} touch different lines: they merge.`
+                : `You both changed the same lines in ${conflict.merge.conflicts.length === 1 ? 'one place' : `${conflict.merge.conflicts.length} places`}; the rest merges.`}
             </p>
-            <DiffView left={code} right={conflict.code} leftLabel="Your edit" rightLabel={`Version ${conflict.number}`} />
+            {conflict.merge.conflicts.length === 0 ? (
+              <DiffView left={code} right={conflict.code} leftLabel="Your edit" rightLabel={`Version ${conflict.number}`} />
+            ) : (
+              <div role="group" aria-label="Overlapping changes">
+                {conflict.merge.conflicts.map((k, n) => (
+                  <div className="conflict grid2" key={n}>
+                    <div>
+                      <h3>
+                        Your edit (lines {k.ours.start}–{k.ours.end})
+                      </h3>
+                      <pre>{k.ours.text}</pre>
+                    </div>
+                    <div>
+                      <h3>
+                        Version {conflict.number} (lines {k.theirs.start}–{k.theirs.end})
+                      </h3>
+                      <pre>{k.theirs.text}</pre>
+                    </div>
+                  </div>
+                ))}
+              </div>
+            )}
             <div className="row">
-              <button
-                type="button"
-                onClick={() => {
-                  setBase(conflict.number);
-                  setConflict(null);
-                  setErrors([]);
-                }}
-              >
-                Keep my edit on top of version {conflict.number}
-              </button>
-              <button
-                type="button"
-                onClick={() => {
-                  setBase(conflict.number);
-                  loaded.current = conflict.code;
-                  setCode(conflict.code);
-                  setConflict(null);
-                  setErrors([]);
-                }}
-              >
+              {conflict.merge.code != null ? (
+                <button type="button" onClick={() => onTopOf(conflict, conflict.merge.code!, `Your edit is now on top of version ${conflict.number}, with its changes merged in. Check it, then save.`)}>
+                  Keep my edit on top of version {conflict.number}
+                </button>
+              ) : (
+                <>
+                  <button
+                    type="button"
+                    onClick={() => onTopOf(conflict, mergeCode(baseCode.current, code, conflict.code, 'OURS').code!, `Merged into version ${conflict.number}; your lines won where you both changed them. Check it, then save.`)}
+                  >
+                    Keep my lines where both changed
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => onTopOf(conflict, mergeCode(baseCode.current, code, conflict.code, 'THEIRS').code!, `Merged into version ${conflict.number}; its lines won where you both changed them. Check it, then save.`)}
+                  >
+                    Take version {conflict.number}'s lines where both changed
+                  </button>
+                </>
+              )}
+              <button type="button" onClick={() => onTopOf(conflict, conflict.code, null)}>
                 Discard my edit, take version {conflict.number}
               </button>
             </div>
@@ -216,7 +335,7 @@ export function CodeTab({ id }: { id: string }) {
           <div className="row">
             <label htmlFor="version-note">Version note</label>
             <input id="version-note" value={note} onChange={(e) => setNote(e.target.value)} placeholder="What changed" />
-            <button type="button" className="primary" onClick={onSave} disabled={saving || !!conflict || (!dirty && !note)}>
+            <button type="button" className="primary" onClick={onSave} disabled={!canSave} aria-keyshortcuts="Control+S Meta+S">
               {saving ? 'Saving…' : 'Save as new version'}
             </button>
             <button type="button" onClick={onRelease} disabled={releasing || dirty}>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { graphql, useFragment, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
 import type { InstalledBanner_connector$key } from '../../__generated__/InstalledBanner_connector.graphql';
 import type { InstalledBannerChangesQuery } from '../../__generated__/InstalledBannerChangesQuery.graphql';
@@ -84,6 +84,12 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
     }
   `);
   const i = c.installedFrom;
+  // A newer version on offer (live, from the subscription) makes the last update's message old news.
+  const offered = i?.updateAvailable ? (i.parent.latestSharedVersion?.number ?? null) : null;
+  const { clear } = outcome;
+  useEffect(() => {
+    if (offered != null) clear();
+  }, [offered, clear]);
   if (!i) return null;
 
   const onUpdate = (resolve: 'OURS' | 'THEIRS' | null) => {
@@ -104,7 +110,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
     <section aria-label="Installed copy" className="panel">
       <p>
         A copy of <strong>{i.parent.title}</strong> by {i.parent.publisher.name}, installed {i.source === 'LINK' ? 'through a private link' : 'from the community library'} on{' '}
-        {when(i.createdAt)} (parent version {i.initialVersion}; now based on version {i.baseVersion}).
+        {when(i.createdAt)} (parent version {i.initialVersion}; now based on the parent's version {i.baseVersion}).
       </p>
       {i.updateAvailable && i.parent.latestSharedVersion && (
         <div className="warn-box" role="status" data-testid="update-banner">
@@ -112,7 +118,10 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
             <strong>Update available:</strong> version {i.parent.latestSharedVersion.number} of the parent
             {i.parent.latestSharedVersion.note ? ` (“${i.parent.latestSharedVersion.note}”)` : ''}.
           </p>
-          <UpdateChanges connectorId={c.id} parentVersion={i.parent.latestSharedVersion.number} />
+          {/* Its own boundary: reading the change report must not blank the whole page. */}
+          <Suspense fallback={<p className="loading small">Reading what changed…</p>}>
+            <UpdateChanges connectorId={c.id} parentVersion={i.parent.latestSharedVersion.number} />
+          </Suspense>
           {viewer.canWrite && (
             <button type="button" className="primary" onClick={() => onUpdate(null)} disabled={updating}>
               Update from parent

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, startFakeApi, TASKLY_PASSWORD, TASKLY_USER, type FakeApi } from '../executor/fake-api.js';
+import { screenshot } from './browser.js';
+import { CREATE, UPDATE, connectorPath, startConsole, type Console } from './harness.js';
+
+// The Test tab in a real Chromium through the UI: a connection made from the connector's fields
+// (password masked), the connection test, an action from its generated input form, a trigger's
+// poll and "Poll again with this closure", every HTTP exchange, and the runs list; a version with
+// code errors hides what would run, with the reason.
+describe('console: the test tab', () => {
+  let c: Console;
+  let api: FakeApi;
+
+  beforeAll(async () => {
+    api = await startFakeApi();
+    c = await startConsole({ CONNECTOR_HTTP_ALLOW_LOOPBACK: true, EXECUTOR_SPARE_VMS: 1 });
+  }, 300_000);
+  afterAll(async () => {
+    await c?.close();
+    await api?.close();
+  });
+
+  it('connects, runs the test, an action and a poll, and shows output, HTTP, closure and history', async () => {
+    const token = await c.t.token('test-co', 'DEVELOPER', 'tess');
+    const { connector } = await c.gql(token, CREATE, { input: { title: 'Taskly', code: fixture('taskly-basic-auth.rb') } });
+    const page = await c.signedIn(token, { path: connectorPath(connector.id, 'test') });
+
+    await page.getByRole('button', { name: 'New connection' }).click();
+    await page.getByLabel('Connection name').fill('ada');
+    await page.getByLabel('API URL').fill(api.url);
+    await page.getByLabel('username').fill(TASKLY_USER);
+    const password = page.getByLabel('password', { exact: true });
+    expect(await password.getAttribute('type')).toBe('password');
+    await password.fill(TASKLY_PASSWORD);
+    await page.getByRole('button', { name: 'Save connection' }).click();
+    await page.getByRole('list', { name: 'Connection values' }).getByText('password: •••••• (set)').waitFor();
+
+    // The connection test.
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const result = page.getByRole('region', { name: 'Output' });
+    await result.getByText('"Ada"').waitFor({ timeout: 90_000 }).catch(async (e) => {
+      await screenshot(page, 'test-tab-debug');
+      throw e;
+    });
+    await page.getByRole('heading', { name: /Run of test .*SUCCEEDED/ }).waitFor();
+    const http = page.getByRole('region', { name: 'HTTP' });
+    await http.getByText(`GET ${api.url}/taskly/api/me`).click();
+    await http.getByText(/authorization: \[REDACTED\]/i).waitFor();
+    expect(await page.content()).not.toContain(TASKLY_PASSWORD);
+
+    // An action, from the form its literal input_fields make.
+    await page.getByLabel('What to run').selectOption('actions.get_task');
+    await page.getByLabel('id *').fill('2');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('region', { name: 'Output' }).getByText('"Task 2"').waitFor({ timeout: 90_000 });
+    await screenshot(page, 'test-tab-action');
+
+    // An action whose input fields the code computes: the JSON editor.
+    await page.getByLabel('What to run').selectOption('actions.create_task');
+    await page.getByLabel(/Input \(JSON\)/).fill('{"title": "Ship the test tab"}');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('region', { name: 'Output' }).getByText('"Ship the test tab"').waitFor({ timeout: 90_000 });
+
+    // A trigger's poll, then again from its next closure.
+    await page.getByLabel('What to run').selectOption('triggers.new_or_updated_task.poll');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const poll = page.getByRole('region', { name: 'Poll', exact: true });
+    await poll.waitFor({ timeout: 90_000 });
+    const closure = await poll.getByLabel('Next closure').textContent();
+    expect(closure).toContain('since');
+    await screenshot(page, 'test-tab-poll');
+    await poll.getByRole('button', { name: 'Poll again with this closure' }).click();
+    await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').nth(4).waitFor({ timeout: 90_000 });
+
+    // The runs list holds every run, newest first, each with its status.
+    const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(5);
+    expect(await rows.first().textContent()).toContain('triggers.new_or_updated_task.poll');
+    const runs = (await c.t.gql(`query($id: ID!) { connector(id: $id) { runs(first: 10) { nodes { target closure status } } } }`, { id: connector.id }, token)).body.data.connector.runs.nodes;
+    expect(runs[0].closure).toEqual(JSON.parse(closure!));
+    expect(runs.map((r: { target: string }) => r.target)).toEqual(['triggers.new_or_updated_task.poll', 'triggers.new_or_updated_task.poll', 'actions.create_task', 'actions.get_task', 'test']);
+  }, 300_000);
+
+  it('hides what would run when the latest version has code errors, and says why', async () => {
+    const token = await c.t.token('test-co', 'ADMIN', 'ann');
+    const { connector } = await c.gql(token, CREATE, { input: { title: 'Broken', code: fixture('taskly-basic-auth.rb') } });
+    await c.gql(token, UPDATE, { input: { id: connector.id, code: fixture('taskly-basic-auth.rb').replace("title: 'Taskly',", "title: 'Taskly',,") } });
+    const page = await c.signedIn(token, { path: connectorPath(connector.id, 'test') });
+    await page.getByRole('note').getByText(/Actions and triggers are hidden: version 2 has code errors \(line 2/).waitFor();
+    expect(await page.getByLabel('What to run').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Run', exact: true }).count()).toBe(0);
+    await screenshot(page, 'test-tab-code-errors');
+  }, 120_000);
+});

@@ -109,6 +109,17 @@ export const SharedConnectorRef = builder.prismaNode('Connector', {
         'Absolute URL of the logo image, `<server>/logos/<sha256>.<ext>`: public (any origin may load it), content-addressed and cacheable forever. Null without a logo.',
       resolve: (c, _args, ctx) => logoUrl(ctx, c.logo, c.logoSha256),
     }),
+    yourCopy: t.prismaField({
+      type: 'Connector',
+      nullable: true,
+      description:
+        "Your workspace's copy of this connector (the newest, when it was installed more than once): the library offers it instead of a second identical copy. Null when your workspace has none (and for reviewers).",
+      resolve: async (query, c, _a, ctx) => {
+        if (ctx.actor?.kind !== 'member') return null;
+        const install = await ctx.prisma.install.findFirst({ where: { parentId: c.id, workspaceId: ctx.actor.workspaceId }, orderBy: { id: 'desc' }, select: { connectorId: true } });
+        return install ? ctx.prisma.connector.findFirst({ ...query, where: { id: install.connectorId, workspaceId: ctx.actor.workspaceId } }) : null;
+      },
+    }),
     latestSharedVersion: t.field({
       type: SharedVersionRef,
       nullable: true,

@@ -1,4 +1,5 @@
 import { graphql, useLazyLoadQuery } from 'react-relay';
+import { Link } from 'wouter';
 import type { ListingPageQuery } from '../__generated__/ListingPageQuery.graphql';
 import { SharedConnectorView } from '../components/SharedConnectorView';
 import { InstallButton } from '../components/InstallButton';
@@ -19,6 +20,10 @@ export default function ListingPage({ id }: { id: string }) {
             landingPageUrl
             connector {
               ...SharedConnectorView_connector
+              yourCopy {
+                id
+                title
+              }
             }
           }
         }
@@ -43,6 +48,11 @@ export default function ListingPage({ id }: { id: string }) {
         ) : (
           <p>The publisher does not allow direct installs.</p>
         )
+      ) : l.connector.yourCopy ? (
+        // Installing again would make a second, identical copy: point to the one there is.
+        <p className="ok-box">
+          Installed in your workspace as <Link href={`/connectors/${encodeURIComponent(l.connector.yourCopy.id)}`}>{l.connector.yourCopy.title}</Link>.
+        </p>
       ) : viewer.canWrite ? (
         <InstallButton input={{ listingId: l.id }} label="Install" />
       ) : null}

@@ -60,6 +60,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
   const c = data.connector;
   const outcome = useOutcome();
   const [secret, setSecret] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
   const [percent, setPercent] = useState('100');
   const [expiresAt, setExpiresAt] = useState('');
   const [maxInstalls, setMaxInstalls] = useState('');
@@ -159,7 +160,12 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             Staged rollout: version {c.rolloutVersion} is offered to {c.rolloutPercent}% of installing workspaces.
           </p>
         )}
-        {c.sharePreview ? (
+        {c.sharePreview && c.latestSharedVersion == null ? (
+          // The first share: nobody can have installed anything yet, so nothing can break.
+          <p className="panel" data-testid="first-share">
+            First share: installers will get version {c.latestReleasedVersion}. Nobody has installed this connector yet, so no one is affected by what it contains.
+          </p>
+        ) : c.sharePreview ? (
           <>
             <h3>What installers will get</h3>
             <ChangeSummary report={c.sharePreview} />
@@ -208,8 +214,18 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             <p className="secret" data-testid="share-link-url">
               {linkUrl(secret)}
             </p>
-            <button type="button" onClick={() => void navigator.clipboard?.writeText(linkUrl(secret)).then(() => outcome.setMessage('Link copied.'))}>
-              Copy link
+            <button
+              type="button"
+              onClick={() =>
+                void navigator.clipboard?.writeText(linkUrl(secret)).then(() => {
+                  outcome.setMessage('Link copied.');
+                  // Feedback on the control itself, where the person is looking.
+                  setCopied(true);
+                  setTimeout(() => setCopied(false), 2000);
+                })
+              }
+            >
+              {copied ? 'Copied' : 'Copy link'}
             </button>
           </div>
         )}

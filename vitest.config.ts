@@ -1,15 +1,42 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that hold a PGlite data directory's lock in the test process (or run the CLI and servers
+ * on one): on a starved machine the lock's refresh can come late, and the registry then exits the
+ * process on purpose (src/db/data-dir-lock.ts). They run isolated, one process per file, so such
+ * an exit takes down one file, not the fork every other file shares.
+ */
+const ISOLATED = ['test/db/data-dir-lock.test.ts', 'test/crash/**/*.test.ts', 'test/cli/**/*.test.ts'];
+
 export default defineConfig({
   // graphql 16 has no `exports` map: Node loads its CommonJS build for Pothos and Yoga, while Vite
   // would pick `index.mjs` for our sources, and two graphql realms cannot share a schema.
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits 1 s by default: on two loaded cores a page can take longer to show what
+    // it will show. Waiting longer changes no assertion: a poll that never matches still fails.
+    expect: { poll: { timeout: 15_000 } },
+    // Makes the migrated database templates every test server starts from (test/helpers/templates.ts).
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Integration files each start their own server and database; two cores, so two forks.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: ISOLATED,
+          // A fork runs file after file, keeping what it loaded: the registry's modules and schema,
+          // the Ruby parser's WASM, the worker's Chromium (test/web/browser.ts). Each file still
+          // starts its own servers over fresh databases; see docs/testing.md for what this asks of a test.
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: ISOLATED, isolate: true } },
+    ],
   },
 });

@@ -6,6 +6,8 @@
  *
  *   npx tsx bench/http.ts            # writes bench/results/http.md
  *   BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_WARMUP_SECONDS=2 npx tsx bench/http.ts
+ *   BENCH_BASELINE=main npx tsx bench/http.ts   # A/B: main's server beside this one, same rounds
+ *   BENCH_KINDS=postgres BENCH_SKIP_COUNTS=1 ...  # one database, no statement counts (short runs)
  *
  * All servers of a database kind run together and are driven in interleaved rounds (measure()),
  * so ratios come from the same stretch of a shared machine's drifting load.

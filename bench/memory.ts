@@ -16,6 +16,7 @@
  *
  *   npx tsx bench/memory.ts            # writes bench/results/memory.md
  *   BENCH_IDLE_SECONDS=5 npx tsx bench/memory.ts
+ *   BENCH_BASELINE=main BENCH_KINDS=postgres npx tsx bench/memory.ts   # A/B: main's server measured first, per database
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

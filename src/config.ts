@@ -6,7 +6,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /**
    * The registry's public address (e.g. https://registry.example.com), for the absolute URLs it
-   * hands out (`logoUrl`); unset, the address each request came to.
+   * hands out (`logoUrl`, the CLI's sign-in links); unset, the address each request came to (the
+   * running server's own address for sign-in links).
    */
   PUBLIC_URL: z.string().url().optional(),
   /** postgresql://… switches from the embedded PGlite database to a PostgreSQL server. */
@@ -74,6 +75,10 @@ const schema = z.object({
    * 0 looks every token up on every request.
    */
   TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Sign-in link redemptions (POST /auth/sign-in-link) per client address and minute, shared by every gateway. */
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /** How long a console session (the token a sign-in link gives) lasts; Sign out revokes it at once (hours). */
+  CONSOLE_SESSION_HOURS: z.coerce.number().positive().default(12),
   /** How long a shutdown waits for in-flight requests before closing what is left (ms). */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Admit http:// webhook URLs on the loopback interface (local receivers, tests); HTTPS otherwise. */

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { RemoteCommandError } from './cli/admin-socket.js';
+import { addDeveloperCommands } from './cli/dev/commands.js';
 import { parseRole, type CommandIO } from './cli/commands.js';
 import { loadConfig } from './config.js';
 import { DomainError } from './domain/errors.js';
@@ -45,7 +46,9 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 const program = new Command('connector-registry')
   .description('Connector registry with a GraphQL gateway')
-  .version(pkg.version, '-V, --version', 'print the version and exit');
+  .version(pkg.version, '-V, --version', 'print the version and exit')
+  // The program's own options (--version) only before a command: `pull ID --version 3` is pull's.
+  .enablePositionalOptions();
 
 program
   .command('serve', { isDefault: true })
@@ -67,7 +70,8 @@ program
     const first = await bootstrapEmptyRegistry(server.registry.db.prisma);
     console.log(`console on ${server.url}/`);
     if (first) {
-      console.log(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.url}/sign-in#code=${first.code}\n`);
+      // To the person at the terminal (stderr), never into the log stream (JSON lines on stdout).
+      console.error(`\nA new, empty registry: workspace "default" with an admin was created. Sign in (one time, within 24 hours):\n\n    ${server.registry.where.url}/sign-in#code=${first.code}\n`);
     }
     const stop = async () => {
       // Bounded: in-flight requests get SHUTDOWN_GRACE_MS, then whatever still holds the process
@@ -168,9 +172,20 @@ program
   .option('--handle <handle>', 'the member', 'admin')
   .action(async (opts: { workspace: string; handle: string }) => {
     const config = loadConfig();
-    const { code, expiresAt } = (await run('sign-in-link', opts)) as { code: string; expiresAt: string };
+    const { code, expiresAt, url } = (await run('sign-in-link', opts)) as { code: string; expiresAt: string; url?: string | null };
+    // The running server's address (it answered over the admin socket), else PUBLIC_URL, else HOST:PORT.
+    const base = config.PUBLIC_URL?.replace(/\/$/, '') ?? url ?? `http://${config.HOST}:${config.PORT}`;
     console.error(`one-time sign-in link for ${opts.handle} in ${opts.workspace}, valid until ${expiresAt}:`);
-    console.log(`http://${config.HOST}:${config.PORT}/sign-in#code=${code}`);
+    console.log(`${base}/sign-in#code=${code}`);
+  });
+
+program
+  .command('runtime-role')
+  .description('print the SQL that lets a PostgreSQL role run the registry without owning its tables (run it as the owner, after migrating)')
+  .requiredOption('--role <role>', 'the runtime role, e.g. registry_app')
+  .action(async (opts: { role: string }) => {
+    const { grantRuntimeRole } = await import('./db/runtime-role.js');
+    process.stdout.write(grantRuntimeRole(opts.role));
   });
 
 const auditCommand = program.command('audit').description('the audit log');
@@ -239,6 +254,10 @@ program
       bar.stop();
     }
   });
+
+// The developer's commands (login, push, pull, diff, versions, generate schema) talk to a registry
+// anywhere over its public API; the ones above administer this machine's registry.
+addDeveloperCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   const field = (error instanceof DomainError || error instanceof RemoteCommandError) && error.field ? ` (${error.field})` : '';

@@ -64,11 +64,13 @@ const decoder = new TextDecoder();
  */
 function withBody(raw: Request, bytes: ArrayBuffer): Request {
   let signal: AbortSignal | undefined;
+  let parsed: Promise<unknown> | undefined;
   const text = () => Promise.resolve(decoder.decode(bytes));
   const fetchBody = () => new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
   return Object.create(raw, {
     text: { value: text },
-    json: { value: () => parseJsonBody(bytes).catch(notJson) },
+    // Yoga reads a JSON body once, through here: the bytes move to the parse worker (json-body.ts).
+    json: { value: () => (parsed ??= parseJsonBody(bytes, true).catch(notJson)) },
     arrayBuffer: { value: () => Promise.resolve(bytes.slice(0)) },
     bytes: { value: () => Promise.resolve(new Uint8Array(bytes.slice(0))) },
     blob: { value: () => fetchBody().blob() },
@@ -96,6 +98,8 @@ const isGraphiQLPage = (c: Context<Env>) => c.req.method === 'GET' && c.req.path
 
 export interface Registry {
   app: Hono<Env>;
+  /** Where the console is reached: PUBLIC_URL, or the address the server listens on once it does. */
+  where: { url?: string };
   db: Database;
   log: Logger;
   metrics: Metrics;
@@ -192,7 +196,7 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
   // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
   app.use('/auth/*', readBody(64 * 1024, refuseRest));
-  signInRoutes(app, db.prisma); // the console's one-time sign-in links
+  signInRoutes(app, db.prisma, { rateLimits, sessionHours: config.CONSOLE_SESSION_HOURS }); // the console's one-time sign-in links and sessions
   serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.
   app.notFound((c) => {
@@ -230,10 +234,11 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   const tokens = createTokenCache(db.prisma, events, { ttlMs: config.TOKEN_CACHE_TTL_MS });
   const runs = createRunMachinery(config, { prisma: db.prisma, log, pubsub, withWorker: opts.withExecutor !== false });
   const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits, runs });
+  const where: { url?: string } = { url: config.PUBLIC_URL?.replace(/\/$/, '') };
   // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
   const admin =
     db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
-      ? await startAdminSocket(config.DATA_DIR, { db, events: domainEvents(pubsub) }, log)
+      ? await startAdminSocket(config.DATA_DIR, { db, events: domainEvents(pubsub), publicUrl: () => where.url }, log)
       : null;
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
@@ -247,6 +252,7 @@ export async function createRegistry(config: Config, opts: RegistryOptions = {})
   })();
   return {
     app,
+    where,
     db,
     log,
     metrics,
@@ -278,6 +284,7 @@ export async function startServer(config: Config, opts: RegistryOptions = {}): P
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
+  registry.where.url ??= `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${config.HOST}:${port}`,

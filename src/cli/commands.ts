@@ -18,6 +18,8 @@ export interface CommandHost {
   db: Database;
   /** The server's live events (subscriptions, webhooks, cache clearing) when run inside it. */
   events?: DomainEvents;
+  /** Where the running server is reached (PUBLIC_URL, or its listening address), when run inside it. */
+  publicUrl?: () => string | undefined;
 }
 
 export interface CommandIO {
@@ -126,7 +128,7 @@ export const COMMANDS: Record<string, Command> = {
   /** Returns the one-time code; the CLI side prints the link with its HOST and PORT. */
   async 'sign-in-link'(host, args, _io, who) {
     const { code, expiresAt } = await createSignInCode(host.db.prisma, { workspace: str(args.workspace)!, handle: str(args.handle) ?? 'admin' }, source(host, who));
-    return { code, expiresAt: expiresAt.toISOString() };
+    return { code, expiresAt: expiresAt.toISOString(), url: host.publicUrl?.() ?? null };
   },
 
   /** Returns the manifest: the CLI side writes it to the --out file. */

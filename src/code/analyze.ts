@@ -2,7 +2,7 @@
  * Static analysis of connector code: prism's syntax errors, then the DSL rules of dsl.ts checked on
  * the AST, plus the names and source text of the actions and triggers. Nothing is evaluated.
  */
-import { CONNECTOR, KIND_OF_CLASS, type Kind, type MapOf, type Rule, type Shape } from './dsl.js';
+import { CONNECTOR, KIND_OF_CLASS, type Kind, type Lenient, type MapOf, type Rule, type Shape } from './dsl.js';
 import { byName, entries, type HashNode } from './hash.js';
 import { discardRuby, loadRuby, SourceText, type Node, type Ruby } from './prism.js';
 import { extractStructure, type CodeStructure } from './structure.js';
@@ -153,6 +153,7 @@ interface Scope {
 }
 
 const isKinds = (rule: Rule): rule is readonly Kind[] => Array.isArray(rule);
+const isLenient = (rule: Rule): rule is Lenient => !Array.isArray(rule) && (rule as Lenient).type === 'lenient';
 
 const kindList = (kinds: readonly Kind[]) =>
   kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
@@ -199,6 +200,12 @@ class Checker {
   private value(node: Node, rule: Rule, key: string, where: string, inner: Scope): void {
     const got = this.ruby.classOf(node);
     if (got === null) return;
+    if (isLenient(rule)) {
+      if (rule.kinds.includes(KIND_OF_CLASS[got])) return;
+      if (rule.alsoClasses.includes(got)) this.add('warning', node, `Expected ${kindList(rule.kinds)} for '${key}'${where} but got ${got}: ${rule.note}.`);
+      else this.add('error', node, `Expected ${kindList(rule.kinds)} for '${key}'${where} but got ${got}.`);
+      return;
+    }
     const expected = isKinds(rule) ? rule : (['hash'] as const);
     if (!expected.includes(KIND_OF_CLASS[got])) {
       this.add('error', node, `Expected ${kindList(expected)} for '${key}'${where} but got ${got}.`);
@@ -211,8 +218,8 @@ class Checker {
   private shape(hash: HashNode, shape: Shape, scope: Scope): void {
     const named = this.named(hash, scope);
     const present = new Set(named.map((e) => e.name));
-    for (const { anyOf, severity } of shape.required ?? []) {
-      if (!anyOf.some((k) => present.has(k))) this.add(severity, hash, `Missing ${anyOf.map((k) => `'${k}'`).join(' or ')}${scope.where}.`);
+    for (const { anyOf, severity, why } of shape.required ?? []) {
+      if (!anyOf.some((k) => present.has(k))) this.add(severity, hash, `Missing ${anyOf.map((k) => `'${k}'`).join(' or ')}${scope.where}${why ? `: ${why}` : ''}.`);
     }
     for (const { name, key, value } of named) {
       // hasOwn: user-chosen names such as 'constructor' must not hit Object.prototype.

@@ -23,8 +23,11 @@ export interface Shape {
   type: 'shape';
   /** null: a known key whose value is not checked. */
   keys: Readonly<Record<string, Rule | null>>;
-  /** Each entry: at least one of these keys must be present. */
-  required?: readonly { anyOf: readonly string[]; severity: 'error' | 'warning' }[];
+  /**
+   * Each entry: at least one of these keys must be present. `why` says what its absence means
+   * (worded for warnings: what the platform does without it).
+   */
+  required?: readonly { anyOf: readonly string[]; severity: 'error' | 'warning'; why?: string }[];
   /** Warn on keys not listed (likely typos); off where the DSL is open-ended or poorly documented. */
   warnUnknownKeys?: boolean;
 }
@@ -37,7 +40,19 @@ export interface MapOf {
   noun?: string;
 }
 
-export type Rule = readonly Kind[] | Shape | MapOf;
+/**
+ * A value the documentation gives as `kinds`, which the platform also takes in another form
+ * (Ruby classes in `alsoClasses`), e.g. `refresh_on: 401` where an array is documented: the SDK
+ * wraps a single value in an array. Those forms are warnings (with `note`), never errors.
+ */
+export interface Lenient {
+  type: 'lenient';
+  kinds: readonly Kind[];
+  alsoClasses: readonly string[];
+  note: string;
+}
+
+export type Rule = readonly Kind[] | Shape | MapOf | Lenient;
 
 const lambda = ['lambda'] as const;
 const string = ['string'] as const;
@@ -108,10 +123,12 @@ export const TRIGGER: Shape = {
     // Older connectors declare the polling style here (e.g. type: :paging_desc).
     type: null,
   },
-  // A trigger yields events only through poll or webhook_notification; dedup is called on every event.
+  // A trigger yields events only through poll or webhook_notification. The documentation calls
+  // dedup required, but the platform accepts a trigger without it (its SDK calls dedup only when
+  // it has one, to drop events already seen): a warning that says so, not a release blocker.
   required: [
     { anyOf: ['poll', 'webhook_notification'], severity: 'error' },
-    { anyOf: ['dedup'], severity: 'error' },
+    { anyOf: ['dedup'], severity: 'warning', why: 'without it, repeated events are not de-duplicated (a record seen twice starts the recipe twice)' },
     ...SCHEMA_RECOMMENDED,
   ],
   warnUnknownKeys: true,
@@ -135,7 +152,8 @@ const AUTHORIZATION: Shape = {
     acquire: lambda,
     apply: lambda,
     refresh: lambda,
-    refresh_on: array,
+    // Documented as an array of status codes, messages or patterns; the SDK wraps a single value.
+    refresh_on: { type: 'lenient', kinds: array, alsoClasses: ['Integer', 'String', 'Regexp'], note: 'a single value works (the platform wraps it in an array), but write it as an array, e.g. [401]' },
     detect_on: array,
     identity: lambda,
     pkce: lambda,

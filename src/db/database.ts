@@ -3,7 +3,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { secureDataDir, tightenDataDir } from './data-dir-permissions.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { withLargeValues } from './large-values.js';
+import { largeValues } from './large-values.js';
 import { migrate, type MigrateResult } from './migrator.js';
 import { pgSql, type Sql } from './sql.js';
 
@@ -35,9 +35,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function prismaWith(adapter: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql: string) => void) {
+function prismaWith(factory: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql: string) => void) {
+  // Large values (10 MB of code) pass by the driver adapter, past Prisma (large-values.ts).
+  const large = largeValues();
   const prisma = new PrismaClient({
-    adapter,
+    adapter: large.wrap(factory),
     log: onQuery ? [{ emit: 'event', level: 'query' }] : [],
     // Prisma's defaults (2 s to start a transaction, 5 s to finish it) fail writes of 10 MB code
     // when a few arrive at once (PGlite runs one transaction at a time): the losers came back as
@@ -45,7 +47,7 @@ function prismaWith(adapter: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql:
     transactionOptions: { maxWait: 30_000, timeout: 60_000 },
   });
   if (onQuery) (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string }) => void): void }).$on('query', (ev) => onQuery(ev.query));
-  return prisma;
+  return large.attach(prisma);
 }
 
 /**
@@ -78,7 +80,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle client that errors (server restart) must not take the process down.
     pool.on('error', () => {});
-    const prisma = prismaWith(withLargeValues(new PrismaPg(pool)), opts.onQuery);
+    const prisma = prismaWith(new PrismaPg(pool), opts.onQuery);
     return {
       kind: 'postgres',
       prisma,
@@ -110,7 +112,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   });
   // PGlite wrote its initial files 0666: close them to group and others (see data-dir-permissions.ts).
   if (onDisk) tightenDataDir(dataDir);
-  const prisma = prismaWith(withLargeValues(lite.adapter), opts.onQuery);
+  const prisma = prismaWith(lite.adapter, opts.onQuery);
   return {
     kind: 'pglite',
     prisma,

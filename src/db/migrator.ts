@@ -54,7 +54,9 @@ export async function migrate(sql: Sql, opts: { dir?: string; usesAdvisoryLock?:
   const lock = opts.usesAdvisoryLock ?? false;
   if (lock) await sql.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
   try {
-    await sql.exec(CREATE_TABLE);
+    // A runtime role that does not own the schema (docs/security.md) may not CREATE, even IF NOT EXISTS.
+    const [{ present }] = await sql.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+    if (!present) await sql.exec(CREATE_TABLE);
     const rows = await sql.query<{ migration_name: string; checksum: string }>(
       'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     );

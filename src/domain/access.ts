@@ -1,5 +1,5 @@
 import type { Role } from '../generated/prisma/enums.js';
-import type { Principal } from './context.js';
+import { requireActor, type Actor, type DomainContext, type Principal } from './context.js';
 import { ForbiddenError } from './errors.js';
 
 /**
@@ -9,6 +9,15 @@ import { ForbiddenError } from './errors.js';
 
 /** Roles that change things; every other role of a workspace member reads. */
 export const WRITER_ROLES: ReadonlySet<Role> = new Set<Role>(['ADMIN', 'DEVELOPER']);
+
+/** The caller, when a member whose role changes things (ADMIN, DEVELOPER); FORBIDDEN otherwise. */
+export function requireWriter(ctx: DomainContext): Actor {
+  const actor = requireActor(ctx);
+  if (!WRITER_ROLES.has(actor.role)) {
+    throw new ForbiddenError(`The ${actor.role} role is read-only; ADMIN or DEVELOPER is needed.`);
+  }
+  return actor;
+}
 
 /**
  * Connector source code (and anything that reveals it: version code, the code endpoint, unified

@@ -128,10 +128,10 @@ export async function requireWorkspace(db: Tx | PrismaClient, slug: string) {
 }
 
 /** A new random token for an existing member: returned once, stored as its SHA-256; audited. */
-export async function mintMemberToken(tx: Tx, memberId: number, source: AuditSource = CLI_SOURCE): Promise<{ token: string; tokenId: number }> {
+export async function mintMemberToken(tx: Tx, memberId: number, source: AuditSource = CLI_SOURCE, expiresAt: Date | null = null): Promise<{ token: string; tokenId: number }> {
   const minted = mint();
-  const row = await tx.apiToken.create({ data: { memberId, tokenHash: minted.tokenHash, prefix: minted.prefix }, select: { id: true, prefix: true, member: { select: { workspaceId: true, handle: true, role: true } } } });
-  await audit(tx, source, { action: 'TOKEN_CREATE', workspaceId: row.member!.workspaceId, target: { type: 'Token', id: row.id }, after: { member: row.member!.handle, role: row.member!.role, prefix: row.prefix } });
+  const row = await tx.apiToken.create({ data: { memberId, tokenHash: minted.tokenHash, prefix: minted.prefix, expiresAt }, select: { id: true, prefix: true, member: { select: { workspaceId: true, handle: true, role: true } } } });
+  await audit(tx, source, { action: 'TOKEN_CREATE', workspaceId: row.member!.workspaceId, target: { type: 'Token', id: row.id }, after: { member: row.member!.handle, role: row.member!.role, prefix: row.prefix, ...(expiresAt ? { expiresAt } : {}) } });
   return { token: minted.token, tokenId: row.id };
 }
 
@@ -178,7 +178,7 @@ export async function authenticate(prisma: PrismaClient, token: string): Promise
   >`SELECT t.id, t.token_hash, t.revoked_at, m.id AS member_id, m.handle, m.role::text AS role, m.workspace_id,
            r.id AS reviewer_id, r.handle AS reviewer_handle
     FROM api_tokens t LEFT JOIN members m ON m.id = t.member_id LEFT JOIN reviewers r ON r.id = t.reviewer_id
-    WHERE t.token_hash = ${hash}`;
+    WHERE t.token_hash = ${hash} AND (t.expires_at IS NULL OR t.expires_at > now())`;
   // The lookup is by hash already; the constant-time compare keeps it so if lookup ever changes.
   if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash))) return null;
   if (row.reviewer_id != null) return { kind: 'reviewer', tokenId: row.id, reviewerId: row.reviewer_id, handle: row.reviewer_handle! };

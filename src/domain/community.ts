@@ -1,20 +1,11 @@
 import type { Listing, ListingStatus, Prisma } from '../generated/prisma/client.js';
-import { lockConnector } from './connectors.js';
-import { requireActor, requireReviewer, requireWriter, type DomainContext } from './context.js';
+import { reviewerCommand, writeCommand } from './command.js';
+import { requireActor, requireReviewer, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
-import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { LIMITS } from './limits.js';
-import { audit } from './audit.js';
 import { toGlobalId } from './global-id.js';
 import { containsText, equalsTextAnyCase } from './search.js';
 import { refuseDisplaySpoofing } from './input.js';
-
-/** Published whenever what the community library shows may have changed (caches listen). */
-export const LIBRARY_TOPIC = 'library-changed';
-
-export function libraryChanged(ctx: DomainContext): void {
-  ctx.events?.publish(LIBRARY_TOPIC, {});
-}
 
 export interface ListingInput {
   /** A catalog app; or `appName` as free text when the app is not in the catalog. */
@@ -53,7 +44,7 @@ function landingPage(url: string): string {
  * (re)enters review as PENDING, so nothing unreviewed ever shows in the library.
  */
 export async function listConnector(ctx: DomainContext, connectorId: number, input: ListingInput): Promise<Listing> {
-  const actor = requireWriter(ctx);
+  const cmd = writeCommand(ctx);
   const categories = [...new Set(input.categories.map((c) => text(c, 'categories', LIMITS.categoryChars, { displayName: true })))];
   if (categories.length === 0 || categories.length > LIMITS.categories) {
     throw new InvalidInputError(`Give 1 to ${LIMITS.categories} category tags.`, 'input.categories');
@@ -72,13 +63,20 @@ export async function listConnector(ctx: DomainContext, connectorId: number, inp
     appName = app.name;
   } else if (input.appName != null) {
     appName = text(input.appName, 'appName', LIMITS.appNameChars, { displayName: true });
-    // Typed text that names a catalog app exactly is that app.
-    appId = (await ctx.prisma.catalogApp.findUnique({ where: { name: appName } }))?.id ?? null;
+    // Typed text that names a catalog app is that app, in any case (as the library's app filter
+    // matches), spelt as the catalog spells it; an exact spelling wins over another case.
+    const app =
+      (await ctx.prisma.catalogApp.findUnique({ where: { name: appName } })) ??
+      (await ctx.prisma.catalogApp.findFirst({ where: { name: equalsTextAnyCase(appName) }, orderBy: { id: 'asc' } }));
+    if (app) {
+      appId = app.id;
+      appName = app.name;
+    }
   } else {
     throw new InvalidInputError('Pick an app from the catalog (appId) or type its name (appName).', 'input.appId');
   }
-  return ctx.prisma.$transaction(async (tx) => {
-    const locked = await lockConnector(tx, connectorId, actor.workspaceId);
+  return cmd.run(async ({ tx, lock, audit, libraryChanged }) => {
+    const locked = await lock(connectorId);
     if (locked.sharedVersion == null) {
       throw new PreconditionError('NOTHING_SHARED', 'Share a released version before listing the connector.');
     }
@@ -95,30 +93,22 @@ export async function listConnector(ctx: DomainContext, connectorId: number, inp
     };
     const before = await tx.listing.findUnique({ where: { connectorId } });
     const listing = await tx.listing.upsert({ where: { connectorId }, create: { connectorId, ...data }, update: data });
-    await audit(tx, ctx, {
-      action: 'LISTING_SUBMIT',
-      workspaceId: actor.workspaceId,
-      target: { type: 'Listing', id: listing.id },
-      before: before && listingSnapshot(before),
-      after: listingSnapshot(listing),
-    });
-    return listing;
-  }).then((listing) => {
-    libraryChanged(ctx);
+    await audit({ action: 'LISTING_SUBMIT', target: { type: 'Listing', id: listing.id }, before: before && listingSnapshot(before), after: listingSnapshot(listing) });
+    libraryChanged();
     return listing;
   });
 }
 
 /** Takes the connector out of the library; installed copies keep working. */
 export async function unlistConnector(ctx: DomainContext, connectorId: number): Promise<void> {
-  const actor = requireWriter(ctx);
-  await ctx.prisma.$transaction(async (tx) => {
-    const listing = await tx.listing.findFirst({ where: { connectorId, connector: { workspaceId: actor.workspaceId } } });
+  const cmd = writeCommand(ctx);
+  await cmd.run(async ({ tx, audit, libraryChanged }) => {
+    const listing = await tx.listing.findFirst({ where: { connectorId, connector: { workspaceId: cmd.actor.workspaceId } } });
     if (!listing) throw new NotFoundError('This connector of your workspace is not listed.', 'input.id');
     await tx.listing.delete({ where: { id: listing.id } });
-    await audit(tx, ctx, { action: 'LISTING_UNLIST', workspaceId: actor.workspaceId, target: { type: 'Listing', id: listing.id }, before: listingSnapshot(listing), after: null });
+    await audit({ action: 'LISTING_UNLIST', target: { type: 'Listing', id: listing.id }, before: listingSnapshot(listing), after: null });
+    libraryChanged();
   });
-  libraryChanged(ctx);
 }
 
 /** What the audit log keeps of a listing. */
@@ -144,38 +134,28 @@ const TRANSITIONS: Record<ReviewDecision, { from: ListingStatus[]; to: ListingSt
 };
 
 export async function reviewListing(ctx: DomainContext, listingId: number, decision: ReviewDecision, reason?: string | null): Promise<Listing> {
-  const reviewer = requireReviewer(ctx);
+  const cmd = reviewerCommand(ctx);
   const why = reason?.trim() ? text(reason, 'reason', LIMITS.reasonChars) : null;
   if (decision !== 'APPROVE' && !why) throw new InvalidInputError('Say why when rejecting or disabling a listing.', 'input.reason');
   const { from, to } = TRANSITIONS[decision];
   // The status condition makes the check and the change one atomic step.
-  const events: LifecycleEvent[] = [];
-  const { count, listing } = await ctx.prisma.$transaction(async (tx) => {
+  const listing = await cmd.run(async ({ tx, audit, emit, libraryChanged }) => {
     const prior = await tx.listing.findUnique({ where: { id: listingId }, select: { status: true, reviewReason: true } });
     const { count } = await tx.listing.updateMany({
       where: { id: listingId, status: { in: from } },
-      data: { status: to, reviewReason: why, reviewedAt: new Date(), reviewedById: reviewer.reviewerId },
+      data: { status: to, reviewReason: why, reviewedAt: new Date(), reviewedById: cmd.actor.reviewerId },
     });
     const listing = await tx.listing.findUnique({ where: { id: listingId }, include: { connector: { select: { workspaceId: true } } } });
-    if (listing && count > 0) {
-      events.push({ workspaceId: listing.connector.workspaceId, type: 'listing.reviewed', data: { listingId, connectorId: listing.connectorId, status: to, reason: why } });
-      await emitEvents(tx, events);
-      await audit(tx, ctx, {
-        action: 'LISTING_REVIEW',
-        workspaceId: listing.connector.workspaceId,
-        target: { type: 'Listing', id: listingId },
-        before: prior,
-        after: { decision, status: to, reviewReason: why },
-      });
+    if (!listing) throw new NotFoundError('No such listing.', 'input.id');
+    if (count === 0) {
+      throw new PreconditionError('LISTING_STATE', `A ${listing.status} listing cannot be given ${decision}; it must be ${from.join(' or ')}.`);
     }
-    return { count, listing };
+    const workspaceId = listing.connector.workspaceId;
+    await emit({ workspaceId, type: 'listing.reviewed', data: { listingId, connectorId: listing.connectorId, status: to, reason: why } });
+    await audit({ action: 'LISTING_REVIEW', workspaceId, target: { type: 'Listing', id: listingId }, before: prior, after: { decision, status: to, reviewReason: why } });
+    libraryChanged();
+    return listing;
   });
-  if (!listing) throw new NotFoundError('No such listing.', 'input.id');
-  if (count === 0) {
-    throw new PreconditionError('LISTING_STATE', `A ${listing.status} listing cannot be given ${decision}; it must be ${from.join(' or ')}.`);
-  }
-  publishEvents(ctx, events);
-  libraryChanged(ctx);
   const { connector: _owner, ...row } = listing;
   return row;
 }
@@ -211,17 +191,16 @@ export function catalogWhere(ctx: DomainContext, search?: string | null): Prisma
 }
 
 export async function addCatalogApp(ctx: DomainContext, name: string) {
-  requireReviewer(ctx);
+  const cmd = reviewerCommand(ctx);
   const clean = text(name, 'name', LIMITS.appNameChars, { displayName: true });
-  const app = await ctx.prisma.$transaction(async (tx) => {
+  return cmd.run(async ({ tx, audit, libraryChanged }) => {
+    libraryChanged();
     // Concurrent adds of one name: the insert that lost the race adds nothing and logs nothing.
     const [created] = await tx.catalogApp.createManyAndReturn({ data: [{ name: clean }], skipDuplicates: true });
     if (!created) return tx.catalogApp.findUniqueOrThrow({ where: { name: clean } });
-    await audit(tx, ctx, { action: 'CATALOG_APP_ADD', workspaceId: null, target: { type: 'CatalogApp', id: created.id }, after: { name: clean } });
+    await audit({ action: 'CATALOG_APP_ADD', target: { type: 'CatalogApp', id: created.id }, after: { name: clean } });
     return created;
   });
-  libraryChanged(ctx);
-  return app;
 }
 
 /** A publishing workspace's stats: approved listings and installs of all its connectors. */

@@ -1,7 +1,7 @@
 import type { FieldSpec, CodeStructure } from '../code/structure.js';
 import type { Connection, Prisma } from '../generated/prisma/client.js';
 import { canUseRuns } from './access.js';
-import { audit } from './audit.js';
+import { command } from './command.js';
 import { requireActor, type Actor, type DomainContext } from './context.js';
 import { ForbiddenError, InvalidInputError, NotFoundError, RunRefusedError } from './errors.js';
 import type { RunServices } from './run-services.js';
@@ -131,14 +131,14 @@ export async function createConnection(ctx: DomainContext, input: { connectorId:
   const name = checkName(input.name, 'input.name');
   const fields = await connectionFieldsOf(ctx.prisma, input.connectorId);
   const values = Object.fromEntries(Object.entries(checkValues(input.values, fields)).filter(([, v]) => v !== null)) as ConnectionValues;
-  return ctx.prisma.$transaction(async (tx) => {
+  return command(ctx, actor).run(async ({ tx, audit }) => {
     const count = await tx.connection.count({ where: { connectorId: input.connectorId } });
     if (count >= CONNECTION_LIMITS.perConnector) throw new InvalidInputError(`A connector has at most ${CONNECTION_LIMITS.perConnector} connections.`, 'input.connectorId');
     if (await tx.connection.findFirst({ where: { connectorId: input.connectorId, name }, select: { id: true } })) {
       throw new InvalidInputError(`The connector has a connection named ${JSON.stringify(name)} already.`, 'input.name');
     }
     const row = await tx.connection.create({ data: { workspaceId: actor.workspaceId, connectorId: input.connectorId, name, createdById: actor.memberId, ...seal(box, values) } });
-    await audit(tx, ctx, { action: 'CONNECTION_CREATE', workspaceId: actor.workspaceId, target: { type: 'ConnectionProfile', id: row.id }, after: { name, connectorId: input.connectorId, valueNames: row.valueNames } });
+    await audit({ action: 'CONNECTION_CREATE', workspaceId: actor.workspaceId, target: { type: 'ConnectionProfile', id: row.id }, after: { name, connectorId: input.connectorId, valueNames: row.valueNames } });
     return row;
   });
 }
@@ -151,7 +151,7 @@ export async function updateConnection(ctx: DomainContext, id: number, input: { 
   const name = input.name === undefined || input.name === null ? current.name : checkName(input.name, 'input.name');
   const fields = await connectionFieldsOf(ctx.prisma, current.connectorId);
   const changes = checkValues(input.values, fields);
-  return ctx.prisma.$transaction(async (tx) => {
+  return command(ctx, actor).run(async ({ tx, audit }) => {
     const locked = await tx.connection.findFirst({ where: { id, workspaceId: actor.workspaceId } });
     if (!locked) throw new NotFoundError('No connection with that id in this workspace.', 'input.id');
     if (name !== locked.name && (await tx.connection.findFirst({ where: { connectorId: locked.connectorId, name }, select: { id: true } }))) {
@@ -163,7 +163,7 @@ export async function updateConnection(ctx: DomainContext, id: number, input: { 
       else values[k] = v;
     }
     const row = await tx.connection.update({ where: { id }, data: { name, ...seal(box, values) } });
-    await audit(tx, ctx, {
+    await audit({
       action: 'CONNECTION_UPDATE',
       workspaceId: actor.workspaceId,
       target: { type: 'ConnectionProfile', id },
@@ -177,9 +177,9 @@ export async function updateConnection(ctx: DomainContext, id: number, input: { 
 export async function deleteConnection(ctx: DomainContext, id: number): Promise<Connection> {
   const actor = requireRunUser(ctx);
   const current = await findConnection(ctx, id);
-  return ctx.prisma.$transaction(async (tx) => {
+  return command(ctx, actor).run(async ({ tx, audit }) => {
     const row = await tx.connection.delete({ where: { id: current.id } });
-    await audit(tx, ctx, { action: 'CONNECTION_DELETE', workspaceId: actor.workspaceId, target: { type: 'ConnectionProfile', id }, before: { name: row.name, connectorId: row.connectorId } });
+    await audit({ action: 'CONNECTION_DELETE', workspaceId: actor.workspaceId, target: { type: 'ConnectionProfile', id }, before: { name: row.name, connectorId: row.connectorId } });
     return row;
   });
 }

@@ -1,6 +1,5 @@
 import type { PrismaClient } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
-import { WRITER_ROLES } from './access.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** Who is calling: a workspace member authenticated by an API token. */
@@ -51,12 +50,4 @@ export function requireReviewer(ctx: DomainContext): ReviewerActor {
   if (!ctx.actor) throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
   if (ctx.actor.kind !== 'reviewer') throw new ForbiddenError('Only platform reviewers review listings.');
   return ctx.actor;
-}
-
-export function requireWriter(ctx: DomainContext): Actor {
-  const actor = requireActor(ctx);
-  if (!WRITER_ROLES.has(actor.role)) {
-    throw new ForbiddenError(`The ${actor.role} role is read-only; ADMIN or DEVELOPER is needed.`);
-  }
-  return actor;
 }

@@ -69,3 +69,25 @@ export function publishEvents(ctx: Pick<DomainContext, 'events'>, events: Lifecy
 }
 
 export const WEBHOOK_WAKE_TOPIC = 'webhooks-due';
+
+/** Topic of the live update notifications of one workspace. */
+export const notificationTopic = (workspaceId: number) => `notifications:${workspaceId}`;
+
+/** A notification written for a workspace (src/domain/notifications.ts). */
+export interface Notified {
+  workspaceId: number;
+  notificationId: number;
+}
+
+/** Live delivery of committed notifications; the database stays the source of truth. */
+export function publishNotifications(ctx: Pick<DomainContext, 'events'>, notified: Notified[]): void {
+  for (const n of notified) ctx.events?.publish(notificationTopic(n.workspaceId), { notificationId: n.notificationId });
+}
+
+/** Published whenever what the community library shows may have changed (caches listen). */
+export const LIBRARY_TOPIC = 'library-changed';
+
+/** After the commit: the library's caches drop what they hold. */
+export function libraryChanged(ctx: Pick<DomainContext, 'events'>): void {
+  ctx.events?.publish(LIBRARY_TOPIC, {});
+}

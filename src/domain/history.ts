@@ -2,11 +2,11 @@ import { analyzeCode, compareCodeOffThread } from '../code/analyze-pool.js';
 import type { ChangeReport } from '../code/compat.js';
 import type { DefinitionChanges } from '../code/compare.js';
 import type { Connector } from '../generated/prisma/client.js';
-import { appendVersion, lockConnector, releaseLocked } from './connectors.js';
-import { audit } from './audit.js';
-import { publishEvents, type LifecycleEvent } from './events.js';
 import { canViewSource } from './access.js';
-import { requireActor, requireWriter, type DomainContext } from './context.js';
+import { writeCommand } from './command.js';
+import { appendVersion } from './connector-store.js';
+import { releaseLocked } from './connectors.js';
+import { requireActor, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { LIMITS } from './limits.js';
 
@@ -30,29 +30,25 @@ export async function restoreVersion(
   number: number,
   opts: { release?: boolean | null; note?: string | null } = {},
 ): Promise<Connector> {
-  const actor = requireWriter(ctx);
+  const cmd = writeCommand(ctx);
+  const { actor } = cmd;
   const old = await versionOf(ctx, connectorId, number, 'input.version');
   if (opts.note != null && opts.note.length > LIMITS.noteChars) throw new InvalidInputError('note is too long.', 'input.note');
   const note = opts.note ?? `Restored version ${number}${old.note ? `: ${old.note}` : ''}`.slice(0, LIMITS.noteChars);
   const analysis = await analyzeCode(old.code);
-  let events: LifecycleEvent[] = [];
-  const connector = await ctx.prisma.$transaction(async (tx) => {
-    const locked = await lockConnector(tx, connectorId, actor.workspaceId);
-    events = locked.events;
+  return cmd.run(async ({ tx, lock, audit }) => {
+    const locked = await lock(connectorId);
     const before = { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion };
     await appendVersion(tx, connectorId, locked, { code: old.code, note, analysis, memberId: actor.memberId });
     if (opts.release) await releaseLocked(tx, connectorId, locked, actor.memberId);
-    await audit(tx, ctx, {
+    await audit({
       action: 'VERSION_RESTORE',
-      workspaceId: actor.workspaceId,
       target: { type: 'Connector', id: connectorId },
       before,
       after: { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, restoredFrom: number, note, codeSha256: analysis.codeSha256 },
     });
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });
-  publishEvents(ctx, events);
-  return connector;
 }
 
 export type { DefinitionChanges };

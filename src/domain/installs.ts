@@ -1,15 +1,13 @@
 import { analyzeCode } from '../code/analyze-pool.js';
 import { mergeCode, type ConflictSide } from '../code/merge.js';
 import type { Connector, InstallSource } from '../generated/prisma/client.js';
-import { libraryChanged } from './community.js';
-import { appendVersion, connectorName, lockConnector, storedAnalysis, insertVersion } from './connectors.js';
-import { requireWriter, type DomainContext } from './context.js';
+import { writeCommand } from './command.js';
+import { appendVersion, connectorName, insertVersion, storedAnalysis } from './connector-store.js';
+import type { DomainContext } from './context.js';
 import { verifyDigest } from './digest.js';
 import { InvalidInputError, MergeConflictError, NotFoundError, PreconditionError } from './errors.js';
-import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
 import { readTakenUpdates } from './notifications.js';
 import { offeredVersion } from './rollout.js';
-import { audit } from './audit.js';
 import { toGlobalId } from './global-id.js';
 import { activeLinkByToken, claimLinkUse } from './sharing.js';
 
@@ -46,7 +44,8 @@ const VERSION_COPY = { code: true, note: true, codeSha256: true, diagnostics: tr
  * install. Links that expired or ran out of installs refuse.
  */
 export async function installConnector(ctx: DomainContext, from: InstallFrom): Promise<Connector> {
-  const actor = requireWriter(ctx);
+  const cmd = writeCommand(ctx);
+  const { actor } = cmd;
   if ((from.listingId == null) === (from.linkToken == null)) {
     throw new InvalidInputError('Install from exactly one of listingId or linkToken.', 'input');
   }
@@ -60,8 +59,7 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
     select: VERSION_COPY,
   });
   const digest = verifyDigest(shared.code, shared.codeSha256, `version ${version} of "${parent.title}"`);
-  const events: LifecycleEvent[] = [];
-  const copy = await ctx.prisma.$transaction(async (tx) => {
+  return cmd.run(async ({ tx, audit, emit, libraryChanged }) => {
     // The link's limits are checked and spent in the same transaction as the install.
     if (linkId != null) await claimLinkUse(tx, linkId);
     const copy = await tx.connector.create({
@@ -90,22 +88,18 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
     if (linkId != null) await tx.shareLinkUse.create({ data: { linkId, workspaceId: actor.workspaceId, memberId: actor.memberId, connectorId: copy.id } });
     await tx.connector.update({ where: { id: parent.id }, data: { installCount: { increment: 1 } } });
     await tx.versionEvent.create({ data: { connectorId: parent.id, version, kind: 'INSTALL', workspaceId: actor.workspaceId } });
-    await audit(tx, ctx, {
+    await audit({
       action: 'CONNECTOR_INSTALL',
-      workspaceId: actor.workspaceId,
       target: { type: 'Connector', id: copy.id },
       after: { parent: toGlobalId('Connector', parent.id), source, parentVersion: version, title: copy.title, latestVersion: 1, codeSha256: digest },
     });
-    events.push(
+    await emit(
       { workspaceId: parent.workspaceId, type: 'connector.installed', data: { connectorId: parent.id, version, installedBy: actor.workspaceId } },
       { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: copy.id, version: 1 } },
     );
-    await emitEvents(tx, events);
+    libraryChanged(); // install counts
     return copy;
   });
-  publishEvents(ctx, events);
-  libraryChanged(ctx); // install counts
-  return copy;
 }
 
 /**
@@ -116,7 +110,8 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
  * version does not move: the workspace releases when it has checked the update.
  */
 export async function updateFromParent(ctx: DomainContext, connectorId: number, opts: { resolve?: ConflictSide | null } = {}): Promise<Connector> {
-  const actor = requireWriter(ctx);
+  const cmd = writeCommand(ctx);
+  const { actor } = cmd;
   const install = await ctx.prisma.install.findFirst({
     where: { connectorId, workspaceId: actor.workspaceId },
     include: { parent: { select: { id: true, title: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true } } },
@@ -138,9 +133,8 @@ export async function updateFromParent(ctx: DomainContext, connectorId: number, 
   verifyDigest(theirs.code, theirs.codeSha256, `version ${target} of "${install.parent.title}"`);
   if (install.baseSha256) verifyDigest(base.code, install.baseSha256, `version ${install.baseVersion} of "${install.parent.title}" (the copy's base)`);
 
-  const events: LifecycleEvent[] = [];
-  const updated = await ctx.prisma.$transaction(async (tx) => {
-    const locked = await lockConnector(tx, connectorId, actor.workspaceId);
+  return cmd.run(async ({ tx, lock, audit }) => {
+    const locked = await lock(connectorId);
     const ours = await tx.connectorVersion.findUniqueOrThrow({ where: { connectorId_number: { connectorId, number: locked.latestVersion } }, select: { code: true, codeSha256: true } });
     const merged = mergeCode(base.code, ours.code, theirs.code, opts.resolve);
     if (merged.code === null) throw new MergeConflictError(merged.conflicts);
@@ -149,19 +143,15 @@ export async function updateFromParent(ctx: DomainContext, connectorId: number, 
     const analysis = await analyzeCode(merged.code);
     const before = { latestVersion: locked.latestVersion, baseVersion: install.baseVersion, codeSha256: ours.codeSha256 };
     await appendVersion(tx, connectorId, locked, { code: merged.code, note, analysis, memberId: actor.memberId });
-    await audit(tx, ctx, {
+    await audit({
       action: 'UPDATE_FROM_PARENT',
-      workspaceId: actor.workspaceId,
       target: { type: 'Connector', id: connectorId },
       before,
       after: { latestVersion: locked.latestVersion, baseVersion: target, codeSha256: analysis.codeSha256, merged: !fastForward, resolve: opts.resolve ?? null },
     });
-    events.push(...locked.events);
     await tx.install.update({ where: { id: install.id }, data: { baseVersion: target, baseSha256: theirs.codeSha256, updatedAt: new Date() } });
     await readTakenUpdates(tx, install.id, target);
     await tx.versionEvent.create({ data: { connectorId: install.parentId, version: target, kind: 'UPDATE', workspaceId: actor.workspaceId } });
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });
-  publishEvents(ctx, events);
-  return updated;
 }

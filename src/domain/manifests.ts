@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { StoredAnalysis } from '../code/analyze.js';
 import { analyzeCode } from '../code/analyze-pool.js';
-import { appendVersion, connectorName, lockConnector, releaseLocked, insertVersion } from './connectors.js';
 import { requireSourceViewer } from './access.js';
-import { requireActor, requireWriter, type DomainContext } from './context.js';
+import { writeCommand } from './command.js';
+import { appendVersion, connectorName, insertVersion } from './connector-store.js';
+import { releaseLocked } from './connectors.js';
+import { requireActor, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import { verifyDigest } from './digest.js';
 import { checkConnectorFields } from './input.js';
-import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
-import { audit } from './audit.js';
 
 /** Manifests name their format so that a future version can still read old files. */
 export const MANIFEST_KIND = 'connector-registry.manifest';
@@ -78,10 +78,10 @@ export async function exportManifest(ctx: DomainContext, connectorIds: number[])
 export interface ImportEntryResult {
   name: string;
   title: string;
-  action: 'CREATE' | 'UPDATE';
+  action: 'CREATE' | 'UPDATE' | 'UNCHANGED';
   /** The connector in this workspace (null in a dry run that would create it). */
   connectorId: number | null;
-  /** The version the import makes (and releases). */
+  /** The version the import makes (and releases); UNCHANGED: the latest version, which has that code. */
   version: number;
 }
 
@@ -99,7 +99,9 @@ function entryError(index: number, name: string, error: unknown): never {
 /**
  * Imports every connector of the manifest, or none: each entry becomes a new connector (version
  * 1) or, when this workspace imported that source before, a new latest version; either way the
- * imported version is released at once. Everything is checked before anything is written, and
+ * imported version is released at once. An entry whose code is the copy's latest version already
+ * adds no version (UNCHANGED; as an update with identical code adds none): its title, description
+ * and logo are brought up to date, and that version released if it was not. Everything is checked before anything is written, and
  * the writes are one transaction. A dry run checks and plans but writes nothing.
  */
 export async function importManifest(
@@ -107,7 +109,8 @@ export async function importManifest(
   input: unknown,
   opts: { dryRun?: boolean; onProgress?: ImportProgress } = {},
 ): Promise<ImportEntryResult[]> {
-  const actor = requireWriter(ctx);
+  const cmd = writeCommand(ctx);
+  const { actor } = cmd;
   const parsed = ManifestSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -142,19 +145,19 @@ export async function importManifest(
 
   const existing = await ctx.prisma.connector.findMany({
     where: { workspaceId: actor.workspaceId, importSource: { in: [...names] } },
-    select: { id: true, importSource: true, latestVersion: true },
+    select: { id: true, importSource: true, latestVersion: true, versions: { select: { number: true, codeSha256: true }, orderBy: { number: 'desc' }, take: 1 } },
   });
   const copyOf = new Map(existing.map((c) => [c.importSource!, c]));
   if (opts.dryRun) {
     return checked.map(({ entry, title }) => {
       const copy = copyOf.get(entry.name);
+      if (copy && copy.versions[0]?.codeSha256 === entry.sha256) return { name: entry.name, title, action: 'UNCHANGED', connectorId: copy.id, version: copy.latestVersion };
       return { name: entry.name, title, action: copy ? 'UPDATE' : 'CREATE', connectorId: copy?.id ?? null, version: copy ? copy.latestVersion + 1 : 1 };
     });
   }
 
-  const events: LifecycleEvent[] = [];
-  const imported = await ctx.prisma.$transaction(
-    async (tx) => {
+  return cmd.run(
+    async ({ tx, lock, audit, emit }) => {
       const results: ImportEntryResult[] = [];
       for (const [index, { entry, analysis, title }] of checked.entries()) {
         const copy = copyOf.get(entry.name);
@@ -162,20 +165,20 @@ export async function importManifest(
         let id: number;
         if (copy) {
           id = copy.id;
-          const locked = await lockConnector(tx, id, actor.workspaceId);
+          const locked = await lock(id);
           const before = { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion };
-          await appendVersion(tx, id, locked, { code: entry.code, note: entry.versionNote ?? null, analysis, memberId: actor.memberId });
+          const latest = await tx.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: id, number: locked.latestVersion } }, select: { codeSha256: true } });
+          const unchanged = latest?.codeSha256 === entry.sha256;
+          if (!unchanged) await appendVersion(tx, id, locked, { code: entry.code, note: entry.versionNote ?? null, analysis, memberId: actor.memberId });
           await tx.connector.update({ where: { id }, data: meta });
-          await releaseLocked(tx, id, locked, actor.memberId);
-          events.push(...locked.events);
-          await audit(tx, ctx, {
+          if (locked.releasedVersion !== locked.latestVersion) await releaseLocked(tx, id, locked, actor.memberId);
+          await audit({
             action: 'MANIFEST_IMPORT',
-            workspaceId: actor.workspaceId,
             target: { type: 'Connector', id },
             before,
             after: { importSource: entry.name, from: manifest.source.workspace, latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, codeSha256: entry.sha256 },
           });
-          results.push({ name: entry.name, title, action: 'UPDATE', connectorId: id, version: locked.latestVersion });
+          results.push({ name: entry.name, title, action: unchanged ? 'UNCHANGED' : 'UPDATE', connectorId: id, version: locked.latestVersion });
         } else {
           const created = await tx.connector.create({
             data: {
@@ -189,15 +192,12 @@ export async function importManifest(
           });
           id = created.id;
           await insertVersion(tx, { connectorId: id, number: 1, createdById: actor.memberId, releasedAt: new Date(), releasedById: actor.memberId, code: entry.code, note: entry.versionNote ?? null, analysis });
-          const made: LifecycleEvent[] = [
+          await emit(
             { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: id, version: 1 } },
             { workspaceId: actor.workspaceId, type: 'version.released', data: { connectorId: id, version: 1 } },
-          ];
-          await emitEvents(tx, made);
-          events.push(...made);
-          await audit(tx, ctx, {
+          );
+          await audit({
             action: 'MANIFEST_IMPORT',
-            workspaceId: actor.workspaceId,
             target: { type: 'Connector', id },
             after: { importSource: entry.name, from: manifest.source.workspace, title, latestVersion: 1, releasedVersion: 1, codeSha256: entry.sha256 },
           });
@@ -210,6 +210,4 @@ export async function importManifest(
     // Large manifests write many versions: give the transaction time (Prisma's default is 5 s).
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
-  publishEvents(ctx, events);
-  return imported;
 }

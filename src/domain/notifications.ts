@@ -1,16 +1,10 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import { requireActor, type DomainContext } from './context.js';
 import { NotFoundError } from './errors.js';
-import { audit } from './audit.js';
+import { memberCommand } from './command.js';
+import type { Notified } from './events.js';
 import { toGlobalId } from './global-id.js';
 
-/** Topic of the live update notifications of one workspace. */
-export const notificationTopic = (workspaceId: number) => `notifications:${workspaceId}`;
-
-export interface Notified {
-  workspaceId: number;
-  notificationId: number;
-}
 
 /**
  * Tells workspaces holding a copy of `parentId` that `version` is now offered to them: one
@@ -46,11 +40,6 @@ export async function readTakenUpdates(tx: Prisma.TransactionClient, installId: 
   return count;
 }
 
-/** Live delivery of committed notifications; the database stays the source of truth. */
-export function publishNotifications(ctx: DomainContext, notified: Notified[]): void {
-  for (const n of notified) ctx.events?.publish(notificationTopic(n.workspaceId), { notificationId: n.notificationId });
-}
-
 /**
  * The caller's workspace's notifications; `unreadOnly` keeps those not marked read, `connectorId`
  * those about one copy (a connector of another workspace finds none).
@@ -66,14 +55,15 @@ export function notificationsWhere(ctx: DomainContext, filter: { unreadOnly?: bo
 
 /** Marks notifications of the caller's workspace read; returns how many changed. */
 export async function markNotificationsRead(ctx: DomainContext, ids: number[]): Promise<number> {
-  const { workspaceId } = requireActor(ctx);
+  const cmd = memberCommand(ctx);
+  const { workspaceId } = cmd.actor;
   const owned = await ctx.prisma.notification.count({ where: { id: { in: ids }, workspaceId } });
   if (owned !== new Set(ids).size) throw new NotFoundError('No such notification in this workspace.', 'input.ids');
-  return ctx.prisma.$transaction(async (tx) => {
+  return cmd.run(async ({ tx, audit }) => {
     const unread = await tx.notification.findMany({ where: { id: { in: ids }, workspaceId, readAt: null }, select: { id: true } });
     const { count } = await tx.notification.updateMany({ where: { id: { in: unread.map((n) => n.id) }, readAt: null }, data: { readAt: new Date() } });
     if (count > 0) {
-      await audit(tx, ctx, { action: 'NOTIFICATIONS_READ', workspaceId, target: null, before: null, after: { read: unread.map((n) => toGlobalId('Notification', n.id)) } });
+      await audit({ action: 'NOTIFICATIONS_READ', target: null, before: null, after: { read: unread.map((n) => toGlobalId('Notification', n.id)) } });
     }
     return count;
   });

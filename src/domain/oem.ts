@@ -1,10 +1,12 @@
 import type { Connector, Prisma } from '../generated/prisma/client.js';
 import { audit, type AuditSource } from './audit.js';
-import { appendVersion, connectorName, lockConnector, releaseLocked, storedAnalysis, insertVersion } from './connectors.js';
-import { requireWriter, type DomainContext } from './context.js';
+import { writeCommand } from './command.js';
+import { appendVersion, connectorName, insertVersion, lockConnector, storedAnalysis } from './connector-store.js';
+import { releaseLocked } from './connectors.js';
+import type { DomainContext } from './context.js';
 import { verifyDigest } from './digest.js';
 import { PreconditionError } from './errors.js';
-import { emitEvents, publishEvents, type LifecycleEvent } from './events.js';
+import { emitEvents, type LifecycleEvent } from './events.js';
 import { toGlobalId } from './global-id.js';
 
 type Tx = Prisma.TransactionClient;
@@ -24,10 +26,10 @@ type SharedCode = Prisma.ConnectorVersionGetPayload<{ select: typeof VERSION_COP
  * released version is the OEM-shared one already.
  */
 export async function oemShareConnector(ctx: DomainContext, id: number): Promise<Connector> {
-  const actor = requireWriter(ctx);
-  const events: LifecycleEvent[] = [];
-  const connector = await ctx.prisma.$transaction(async (tx) => {
-    const locked = await lockConnector(tx, id, actor.workspaceId);
+  const cmd = writeCommand(ctx);
+  const { actor } = cmd;
+  return cmd.run(async ({ tx, lock, audit, published }) => {
+    const locked = await lock(id);
     const released = locked.releasedVersion;
     if (released == null) {
       throw new PreconditionError('NOTHING_RELEASED', 'There is no released version to OEM-share; release the latest version first.');
@@ -40,18 +42,15 @@ export async function oemShareConnector(ctx: DomainContext, id: number): Promise
     verifyDigest(version.code, version.codeSha256, `version ${released}`);
     const parent = await tx.connector.update({ where: { id }, data: { oemSharedVersion: released, oemSharedAt: new Date() } });
     const managed = await tx.workspace.findMany({ where: { managedById: actor.workspaceId }, select: { id: true }, orderBy: { id: 'asc' } });
-    for (const w of managed) events.push(...(await giveOemCopy(tx, ctx, parent, released, version, w.id)));
-    await audit(tx, ctx, {
+    for (const w of managed) published(await giveOemCopy(tx, ctx, parent, released, version, w.id));
+    await audit({
       action: 'OEM_SHARE',
-      workspaceId: actor.workspaceId,
       target: { type: 'Connector', id },
       before,
       after: { oemSharedVersion: released, oemSharedAt: parent.oemSharedAt, codeSha256: version.codeSha256, managedWorkspaces: managed.length },
     });
     return parent;
   }, OEM_TRANSACTION);
-  publishEvents(ctx, events);
-  return connector;
 }
 
 /**

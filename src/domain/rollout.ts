@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { Prisma } from '../generated/prisma/client.js';
-import type { Principal } from './context.js';
-import { PreconditionError } from './errors.js';
+import type { Connector, Prisma } from '../generated/prisma/client.js';
+import { writeCommand } from './command.js';
+import type { Locked, Tx } from './connector-store.js';
+import type { DomainContext, Principal } from './context.js';
+import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
+import type { LifecycleEvent, Notified } from './events.js';
+import { LIMITS } from './limits.js';
+import { notifyInstallers } from './notifications.js';
+
+// What installers of a connector are offered: the rules that pick a version for a workspace
+// (staged rollouts, yanks), and the commands that change it (share, setRollout, rollbackRollout,
+// deprecateVersion, yankVersion).
 
 type Db = Prisma.TransactionClient | import('../db/database.js').PrismaClient;
 
@@ -82,3 +91,145 @@ export function visibleSharedVersion(
   if (parent.sharedVersion != null && version.number <= parent.sharedVersion) return true;
   return viewer?.kind === 'member' && version.number === parent.rolloutVersion && inRollout(parent, viewer.workspaceId);
 }
+
+/**
+ * Shares the latest released version: what other workspaces get when they install, and what every
+ * workspace holding a copy is notified about. With `rolloutPercent` below 100 the version goes to
+ * that share of the installing workspaces first (a stable selection); `setRollout` widens it.
+ */
+export async function shareConnector(ctx: DomainContext, id: number, opts: { rolloutPercent?: number | null } = {}): Promise<Connector> {
+  const cmd = writeCommand(ctx);
+  const percent = checkPercent(opts.rolloutPercent ?? 100);
+  return cmd.run(async ({ tx, lock, audit, emit, notify, libraryChanged }) => {
+    const locked = await lock(id);
+    const released = locked.releasedVersion;
+    if (released == null) {
+      throw new PreconditionError('NOTHING_RELEASED', 'There is no released version to share; release the latest version first.');
+    }
+    if (locked.sharedVersion === released || locked.rolloutVersion === released) {
+      const how = locked.rolloutVersion === released ? ` (to ${locked.rolloutPercent}% so far; widen it with setRollout)` : '';
+      throw new PreconditionError('ALREADY_SHARED', `The latest released version of the connector is already shared${how}.`);
+    }
+    await tx.connectorVersion.updateMany({ where: { connectorId: id, number: released, sharedAt: null }, data: { sharedAt: new Date() } });
+    const { connector, notified } = await applyRollout(tx, locked, released, percent);
+    await audit({ action: 'CONNECTOR_SHARE', target: { type: 'Connector', id }, before: shareState(locked), after: shareState(connector) });
+    await emit({ workspaceId: locked.workspaceId, type: 'version.shared', data: { connectorId: id, version: released, rolloutPercent: percent } }, ...updateEvents(notified, id, released));
+    notify(notified);
+    libraryChanged();
+    return connector;
+  });
+}
+
+function checkPercent(percent: number): number {
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
+    throw new InvalidInputError('rolloutPercent must be a whole number from 1 to 100.', 'input.rolloutPercent');
+  }
+  return percent;
+}
+
+function shareState(c: { sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null }) {
+  return { sharedVersion: c.sharedVersion, rolloutVersion: c.rolloutVersion, rolloutPercent: c.rolloutPercent };
+}
+
+function updateEvents(notified: Notified[], connectorId: number, version: number): LifecycleEvent[] {
+  return notified.map((n) => ({ workspaceId: n.workspaceId, type: 'update.available' as const, data: { parentConnectorId: connectorId, version, notificationId: n.notificationId } }));
+}
+
+/** Offers `version` to `percent` % of installing workspaces (100: to all, as the shared version). */
+async function applyRollout(tx: Tx, locked: Locked, version: number, percent: number) {
+  const parent = { id: locked.id, rolloutVersion: version, rolloutPercent: percent };
+  const full = percent >= 100;
+  const connector = await tx.connector.update({
+    where: { id: locked.id },
+    data: full ? { sharedVersion: version, rolloutVersion: null, rolloutPercent: null } : { rolloutVersion: version, rolloutPercent: percent },
+  });
+  const notified = await notifyInstallers(tx, locked.id, version, full ? undefined : (workspaceId) => inRollout(parent, workspaceId));
+  return { connector, notified };
+}
+
+/** Widens (or narrows) a staged share; 100 makes the staged version the shared one for everybody. */
+export async function setRollout(ctx: DomainContext, id: number, percent: number): Promise<Connector> {
+  const cmd = writeCommand(ctx);
+  checkPercent(percent);
+  return cmd.run(async ({ tx, lock, audit, emit, notify, libraryChanged }) => {
+    const locked = await lock(id);
+    const version = locked.rolloutVersion;
+    if (version == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
+    const { connector, notified } = await applyRollout(tx, locked, version, percent);
+    await audit({ action: 'ROLLOUT_SET', target: { type: 'Connector', id }, before: shareState(locked), after: shareState(connector) });
+    await emit({ workspaceId: locked.workspaceId, type: 'version.shared', data: { connectorId: id, version, rolloutPercent: percent } }, ...updateEvents(notified, id, version));
+    notify(notified);
+    libraryChanged();
+    return connector;
+  });
+}
+
+/**
+ * Stops a staged share: nobody else is offered or shown the version (it is no longer shared), and
+ * unread notifications about it are withdrawn. Copies that already took it keep it (they are the
+ * workspace's own).
+ */
+export async function rollbackRollout(ctx: DomainContext, id: number): Promise<Connector> {
+  return writeCommand(ctx).run(async ({ tx, lock, audit, libraryChanged }) => {
+    const locked = await lock(id);
+    if (locked.rolloutVersion == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
+    await tx.notification.deleteMany({ where: { install: { parentId: id }, parentVersion: locked.rolloutVersion, readAt: null } });
+    // The version goes back to being merely released: no longer shared with anybody, so neither
+    // listed among shared versions nor a fallback for a yanked one (see visibleSharedVersion).
+    await tx.connectorVersion.updateMany({ where: { connectorId: id, number: locked.rolloutVersion }, data: { sharedAt: null } });
+    const row = await tx.connector.update({ where: { id }, data: { rolloutVersion: null, rolloutPercent: null } });
+    await audit({ action: 'ROLLOUT_ROLLBACK', target: { type: 'Connector', id }, before: shareState(locked), after: shareState(row) });
+    libraryChanged();
+    return row;
+  });
+}
+
+/** Marks a shared version deprecated with a message and, optionally, the version to use instead. */
+export async function deprecateVersion(
+  ctx: DomainContext,
+  id: number,
+  number: number,
+  opts: { message: string; replacementVersion?: number | null },
+): Promise<Connector> {
+  const cmd = writeCommand(ctx);
+  const { workspaceId } = cmd.actor;
+  const message = opts.message.trim();
+  if (!message || message.length > LIMITS.noteChars) throw new InvalidInputError(`Give a deprecation message of 1 to ${LIMITS.noteChars} characters.`, 'input.message');
+  await sharedVersionOf(ctx, id, number, workspaceId);
+  if (opts.replacementVersion != null) await sharedVersionOf(ctx, id, opts.replacementVersion, workspaceId, 'input.replacementVersion');
+  await cmd.run(async ({ tx, audit, libraryChanged }) => {
+    const where = { connectorId_number: { connectorId: id, number } };
+    const select = { deprecatedAt: true, deprecationMessage: true, replacementVersion: true } as const;
+    const before = await tx.connectorVersion.findUniqueOrThrow({ where, select });
+    const after = await tx.connectorVersion.update({ where, select, data: { deprecatedAt: new Date(), deprecationMessage: message, replacementVersion: opts.replacementVersion ?? null } });
+    await audit({ action: 'VERSION_DEPRECATE', target: { type: 'Connector', id }, before: { version: number, ...before }, after: { version: number, ...after } });
+    libraryChanged();
+  });
+  return ctx.prisma.connector.findUniqueOrThrow({ where: { id } });
+}
+
+/** Yanks a shared version (or takes the yank back): new installs never get a yanked version; existing copies keep working. */
+export async function yankVersion(ctx: DomainContext, id: number, number: number, yanked = true): Promise<Connector> {
+  const cmd = writeCommand(ctx);
+  await sharedVersionOf(ctx, id, number, cmd.actor.workspaceId);
+  await cmd.run(async ({ tx, audit, libraryChanged }) => {
+    const where = { connectorId_number: { connectorId: id, number } };
+    const before = await tx.connectorVersion.findUniqueOrThrow({ where, select: { yankedAt: true } });
+    await tx.connectorVersion.update({ where, data: { yankedAt: yanked ? new Date() : null } });
+    await audit({
+      action: yanked ? 'VERSION_YANK' : 'VERSION_UNYANK',
+      target: { type: 'Connector', id },
+      before: { version: number, yanked: before.yankedAt != null },
+      after: { version: number, yanked },
+    });
+    libraryChanged();
+  });
+  return ctx.prisma.connector.findUniqueOrThrow({ where: { id } });
+}
+
+async function sharedVersionOf(ctx: DomainContext, id: number, number: number, workspaceId: number, field = 'input.version') {
+  const v = await ctx.prisma.connectorVersion.findFirst({ where: { connectorId: id, number, connector: { workspaceId } }, select: { sharedAt: true } });
+  if (!v) throw new NotFoundError(`No version ${number} of that connector in this workspace.`, field);
+  if (!v.sharedAt) throw new PreconditionError('NOTHING_SHARED', `Version ${number} was never shared; only shared versions are deprecated or yanked.`);
+}
+

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../code/analyze.js';
 import type { CodeStructure } from '../code/structure.js';
 import { notifyInTransaction } from '../events/sql-notify.js';
 import type { ConnectorRun, Prisma, RunStatus } from '../generated/prisma/client.js';
-import { audit } from './audit.js';
+import { command } from './command.js';
 import { connectionFieldsOf, openValues, requireRunUser, runServices, secretNames } from './connections.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import { updateConnector } from './connectors.js';
@@ -161,7 +161,7 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
     const values = openValues(services.box, connection);
     secrets = secretStrings(values, secretNames(values, fields));
   }
-  const run = await ctx.prisma.$transaction(async (tx) => {
+  const run = await command(ctx, actor).run(async ({ tx, audit }) => {
     const row = await tx.connectorRun.create({
       data: {
         workspaceId: actor.workspaceId,
@@ -179,7 +179,7 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
       },
     });
     await pruneHistory(tx, connector.id, services.historyCap);
-    await audit(tx, ctx, {
+    await audit({
       action: 'CONNECTOR_RUN',
       workspaceId: actor.workspaceId,
       target: { type: 'ConnectorRun', id: row.id },
@@ -218,14 +218,14 @@ export async function cancelRun(ctx: DomainContext, id: number): Promise<Connect
   const actor = requireRunUser(ctx);
   const services = runServices(ctx);
   const run = await findRun(ctx, id);
-  const updated = await ctx.prisma.$transaction(async (tx) => {
+  const updated = await command(ctx, actor).run(async ({ tx, audit }) => {
     const { count } = await tx.connectorRun.updateMany({
       where: { id: run.id, status: { in: ['QUEUED', 'RUNNING'] } },
       data: { status: 'CANCELLED', finishedAt: new Date(), errorMessage: `Cancelled by ${actor.handle}.`, errorKind: 'cancelled' },
     });
     if (count === 0) throw new RunRefusedError('RUN_FINISHED', `The run is over already (${(await tx.connectorRun.findUnique({ where: { id: run.id } }))?.status ?? 'deleted'}).`, 'input.id');
     const row = await tx.connectorRun.findUniqueOrThrow({ where: { id: run.id } });
-    await audit(tx, ctx, { action: 'RUN_CANCEL', workspaceId: actor.workspaceId, target: { type: 'ConnectorRun', id: run.id }, before: { status: run.status }, after: { status: 'CANCELLED' } });
+    await audit({ action: 'RUN_CANCEL', workspaceId: actor.workspaceId, target: { type: 'ConnectorRun', id: run.id }, before: { status: run.status }, after: { status: 'CANCELLED' } });
     await announceRun(tx, row);
     return row;
   });

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Connector, Prisma, ShareLink } from '../generated/prisma/client.js';
 import { hashToken } from './auth.js';
-import { lockConnector } from './connectors.js';
-import { audit } from './audit.js';
+import { writeCommand } from './command.js';
 import { toGlobalId } from './global-id.js';
-import { requireActor, requireWriter, type DomainContext } from './context.js';
+import { requireActor, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 
 const LINK_PREFIX = 'crs_';
@@ -21,14 +20,14 @@ export interface LinkLimits {
 }
 
 export async function createShareLink(ctx: DomainContext, connectorId: number, limits: LinkLimits = {}): Promise<{ token: string; link: ShareLink }> {
-  const actor = requireWriter(ctx);
+  const cmd = writeCommand(ctx);
   if (limits.expiresAt && limits.expiresAt.getTime() <= Date.now()) throw new InvalidInputError('expiresAt must be in the future.', 'input.expiresAt');
   if (limits.maxInstalls != null && (limits.maxInstalls < 1 || limits.maxInstalls > 1_000_000)) {
     throw new InvalidInputError('maxInstalls must be between 1 and 1000000.', 'input.maxInstalls');
   }
   const token = LINK_PREFIX + randomBytes(24).toString('base64url');
-  const link = await ctx.prisma.$transaction(async (tx) => {
-    const locked = await lockConnector(tx, connectorId, actor.workspaceId);
+  const link = await cmd.run(async ({ tx, lock, audit }) => {
+    const locked = await lock(connectorId);
     if (locked.sharedVersion == null) {
       throw new PreconditionError('NOTHING_SHARED', 'Share a released version before creating a share link.');
     }
@@ -39,14 +38,13 @@ export async function createShareLink(ctx: DomainContext, connectorId: number, l
         connectorId,
         tokenHash: hashToken(token),
         prefix: token.slice(0, LINK_PREFIX.length + 6),
-        createdById: actor.memberId,
+        createdById: cmd.actor.memberId,
         expiresAt: limits.expiresAt ?? null,
         maxInstalls: limits.maxInstalls ?? null,
       },
     });
-    await audit(tx, ctx, {
+    await audit({
       action: 'SHARE_LINK_CREATE',
-      workspaceId: actor.workspaceId,
       target: { type: 'ShareLink', id: created.id },
       before: { activeLinks: previous.map((l) => l.prefix) },
       after: { connector: toGlobalId('Connector', connectorId), prefix: created.prefix, expiresAt: created.expiresAt, maxInstalls: created.maxInstalls },
@@ -58,14 +56,14 @@ export async function createShareLink(ctx: DomainContext, connectorId: number, l
 
 /** Revokes the connector's active link at once; returns how many links stopped working. */
 export async function revokeShareLinks(ctx: DomainContext, connectorId: number): Promise<number> {
-  const actor = requireWriter(ctx);
-  const connector = await ctx.prisma.connector.findFirst({ where: { id: connectorId, workspaceId: actor.workspaceId }, select: { id: true } });
+  const cmd = writeCommand(ctx);
+  const connector = await ctx.prisma.connector.findFirst({ where: { id: connectorId, workspaceId: cmd.actor.workspaceId }, select: { id: true } });
   if (!connector) throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
-  return ctx.prisma.$transaction(async (tx) => {
+  return cmd.run(async ({ tx, audit }) => {
     const active = await tx.shareLink.findMany({ where: { connectorId, revokedAt: null }, select: { prefix: true } });
     const { count } = await tx.shareLink.updateMany({ where: { connectorId, revokedAt: null }, data: { revokedAt: new Date() } });
     if (count > 0) {
-      await audit(tx, ctx, { action: 'SHARE_LINK_REVOKE', workspaceId: actor.workspaceId, target: { type: 'Connector', id: connectorId }, before: { activeLinks: active.map((l) => l.prefix) }, after: { activeLinks: [] } });
+      await audit({ action: 'SHARE_LINK_REVOKE', target: { type: 'Connector', id: connectorId }, before: { activeLinks: active.map((l) => l.prefix) }, after: { activeLinks: [] } });
     }
     return count;
   });

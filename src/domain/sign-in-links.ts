@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/database.js';
-import { CLI_SOURCE, ensureWorkspace, hashToken, mintMemberToken } from './auth.js';
+import { authenticate, CLI_SOURCE, ensureWorkspace, hashToken, mintMemberToken, revokeToken } from './auth.js';
 import { audit, type AuditSource } from './audit.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 
@@ -30,7 +30,7 @@ export async function createSignInCode(
  * statement that checks it (so two tabs racing with one link get one token), and an unknown,
  * used or expired code is refused with the same words: the refusal tells a guesser nothing.
  */
-export async function redeemSignInCode(prisma: PrismaClient, code: string): Promise<{ token: string; handle: string; workspace: string }> {
+export async function redeemSignInCode(prisma: PrismaClient, code: string, sessionMs = 12 * 60 * 60 * 1000): Promise<{ token: string; handle: string; workspace: string; expiresAt: Date }> {
   if (typeof code !== 'string' || !code.startsWith(CODE_PREFIX) || code.length > 200) throw new InvalidInputError('This sign-in link is not valid (it may have been used or have expired).', 'code');
   return prisma.$transaction(async (tx) => {
     const spent = await tx.signInCode.updateManyAndReturn({
@@ -41,9 +41,25 @@ export async function redeemSignInCode(prisma: PrismaClient, code: string): Prom
     if (spent.length !== 1) throw new InvalidInputError('This sign-in link is not valid (it may have been used or have expired).', 'code');
     const member = await tx.member.findUniqueOrThrow({ where: { id: spent[0].memberId }, select: { id: true, handle: true, workspace: { select: { slug: true } } } });
     // Whoever holds the link acts as nobody yet: the entry names the sign-in link.
-    const { token } = await mintMemberToken(tx, member.id, { actor: null, operator: 'sign-in-link' });
-    return { token, handle: member.handle, workspace: member.workspace.slug };
+    // A console session: a token that expires, revoked by Sign out (endConsoleSession).
+    const expiresAt = new Date(Date.now() + sessionMs);
+    const { token } = await mintMemberToken(tx, member.id, { actor: null, operator: 'sign-in-link' }, expiresAt);
+    return { token, handle: member.handle, workspace: member.workspace.slug, expiresAt };
   });
+}
+
+/**
+ * Sign out: the console session's token is revoked at once (everywhere, as any revocation). A
+ * long-lived API token someone pasted into the console is only forgotten by the browser: it was
+ * made with the CLI for other uses too. Answers whether a session ended.
+ */
+export async function endConsoleSession(prisma: PrismaClient, token: string): Promise<boolean> {
+  const actor = await authenticate(prisma, token);
+  if (!actor) return false;
+  const row = await prisma.apiToken.findUnique({ where: { id: actor.tokenId }, select: { expiresAt: true } });
+  if (!row?.expiresAt) return false;
+  await revokeToken(prisma, actor.tokenId, { actor, operator: undefined });
+  return true;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Webhook } from '../generated/prisma/client.js';
-import { requireActor, requireWriter, type DomainContext } from './context.js';
+import { writeCommand } from './command.js';
+import { requireActor, type DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { EVENT_TYPES, type EventType } from './events.js';
-import { audit } from './audit.js';
 import { checkWebhookHost, checkWebhookTarget } from './webhook-targets.js';
 
 export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
@@ -23,7 +23,8 @@ export async function registerWebhook(
   input: { url: string; events: string[] },
   opts: { allowHttpLoopback: boolean },
 ): Promise<{ webhook: Webhook; secret: string; targetWarning: string | null }> {
-  const actor = requireWriter(ctx);
+  const cmd = writeCommand(ctx);
+  const { actor } = cmd;
   const url = checkWebhookUrl(input.url, opts.allowHttpLoopback);
   const targetWarning = await checkWebhookHost(url, { allowLoopback: opts.allowHttpLoopback });
   const events = [...new Set(input.events)];
@@ -32,10 +33,10 @@ export async function registerWebhook(
   const count = await ctx.prisma.webhook.count({ where: { workspaceId: actor.workspaceId, disabledAt: null } });
   if (count >= MAX_WEBHOOKS_PER_WORKSPACE) throw new InvalidInputError(`A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks.`, 'input.url');
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-  const webhook = await ctx.prisma.$transaction(async (tx) => {
+  const webhook = await cmd.run(async ({ tx, audit }) => {
     const created = await tx.webhook.create({ data: { workspaceId: actor.workspaceId, url, secret, events: events as EventType[] } });
     // The signing secret never enters the log.
-    await audit(tx, ctx, { action: 'WEBHOOK_REGISTER', workspaceId: actor.workspaceId, target: { type: 'Webhook', id: created.id }, after: { url, events } });
+    await audit({ action: 'WEBHOOK_REGISTER', target: { type: 'Webhook', id: created.id }, after: { url, events } });
     return created;
   });
   return { webhook, secret, targetWarning };
@@ -47,12 +48,13 @@ export async function registerWebhook(
  * webhooks that are still registered.
  */
 export async function removeWebhook(ctx: DomainContext, id: number): Promise<void> {
-  const actor = requireWriter(ctx);
-  await ctx.prisma.$transaction(async (tx) => {
+  const cmd = writeCommand(ctx);
+  const { actor } = cmd;
+  await cmd.run(async ({ tx, audit }) => {
     const hook = await tx.webhook.findFirst({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, select: { url: true, events: true } });
     const { count } = await tx.webhook.updateMany({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, data: { disabledAt: new Date() } });
     if (count === 0 || !hook) throw new NotFoundError('No such webhook in this workspace.', 'input.id');
-    await audit(tx, ctx, { action: 'WEBHOOK_REMOVE', workspaceId: actor.workspaceId, target: { type: 'Webhook', id }, before: hook, after: null });
+    await audit({ action: 'WEBHOOK_REMOVE', target: { type: 'Webhook', id }, before: hook, after: null });
     await tx.webhookDelivery.updateMany({ where: { webhookId: id, status: 'PENDING' }, data: { status: 'FAILED', lastError: 'The webhook was removed; not delivered.' } });
   });
 }

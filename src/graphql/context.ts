@@ -1,5 +1,5 @@
 import type { PubSub } from 'graphql-yoga';
-import { LIBRARY_TOPIC } from '../domain/community.js';
+import { LIBRARY_TOPIC } from '../domain/events.js';
 import type { DomainContext, DomainEvents } from '../domain/context.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { ErrorCounter } from './plugins/user-errors.js';

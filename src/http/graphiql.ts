@@ -46,8 +46,52 @@ function graphiqlAssets() {
   return loading;
 }
 
-/** What GraphiQL opens with: the Headers tab showing where the token goes, in every new tab too. */
-const AUTH_TEMPLATE = JSON.stringify({ Authorization: 'Bearer <token from: npx connector-registry token create …>' }, null, 2);
+/**
+ * What GraphiQL opens with: the Headers tab showing where the token goes, in every new tab too.
+ * ASCII only: browsers refuse a header value outside Latin-1 (an ellipsis made the first run fail
+ * with a TypeError before reaching the server), and this one reaches it and gets a plain 401.
+ */
+const AUTH_TEMPLATE = JSON.stringify({ Authorization: 'Bearer <paste a token: npx connector-registry token create --workspace acme --role admin>' }, null, 2);
+
+/**
+ * Runs in the page, around GraphiQL: its state (tabs, their headers) lives in this browser tab's
+ * sessionStorage, so a pasted token survives a reload of the tab and leaves with it (never in
+ * localStorage, shared by every tab and kept for good); the headers last used become the default
+ * of new tabs; and a change of the active tab's headers re-fetches the schema (the docs pane
+ * otherwise keeps the failure of the first, tokenless introspection).
+ */
+const TAB_STORAGE = `(function (options) {
+  var store = window.sessionStorage, LAST = 'registry:graphiql-headers', lastSeen = store.getItem(LAST), timer;
+  if (lastSeen) { options.headers = lastSeen; options.defaultHeaders = lastSeen; }
+  function refetchSchema() {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var button = document.querySelector('[aria-label^="Re-fetch GraphQL schema"]');
+      if (button) button.click();
+    }, 300);
+  }
+  function watch(key, value) {
+    if (!/tabState$/.test(key)) return;
+    try {
+      var state = JSON.parse(value), tab = state.tabs[state.activeTabIndex], headers = tab && tab.headers;
+      if (typeof headers === 'string' && headers !== lastSeen) {
+        var first = lastSeen === null && headers === options.headers;
+        lastSeen = headers;
+        store.setItem(LAST, headers);
+        if (!first) refetchSchema();
+      }
+    } catch (e) {}
+  }
+  options.storage = {
+    getItem: function (k) { return store.getItem(k); },
+    setItem: function (k, v) { store.setItem(k, v); watch(k, v); },
+    removeItem: function (k) { store.removeItem(k); },
+    clear: function () { store.clear(); },
+    key: function (i) { return store.key(i); },
+    get length() { return store.length; }
+  };
+  return options;
+})`;
 
 /** Script-safe JSON inside an inline <script>. */
 const inline = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -82,7 +126,7 @@ export async function renderGraphiQLPage(opts: GraphiQLOptions = {}): Promise<st
     </script>
     <script src="${ASSETS.js.path}"></script>
     <script>
-      YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${inline(options)});
+      YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${TAB_STORAGE}(${inline(options)}));
     </script>
   </body>
 </html>`;

@@ -10,9 +10,13 @@ export const WORKER_JSON_BYTES = 1 << 20;
 
 const decoder = new TextDecoder();
 
-export async function parseJsonBody(bytes: ArrayBuffer): Promise<unknown> {
+/**
+ * `move`: the bytes go to the worker rather than a copy of them, and are unusable here afterwards
+ * (for a body nothing reads again: a 10 MB upload then holds 10 MB less on the main thread).
+ */
+export async function parseJsonBody(bytes: ArrayBuffer, move = false): Promise<unknown> {
   if (bytes.byteLength <= WORKER_JSON_BYTES) return JSON.parse(decoder.decode(bytes));
-  const outcome = await runTask('json', new Uint8Array(bytes), true);
+  const outcome = await runTask('json', new Uint8Array(bytes), true, move ? [bytes] : []);
   if ('error' in outcome) throw new SyntaxError(outcome.error.message);
   return outcome.value;
 }

@@ -42,6 +42,8 @@ export interface RateLimits {
   spendGraphQL(tokenId: number, cost: number): Promise<RateLimitStatus>;
   /** Takes one REST call from a token's budget. */
   takeRest(tokenId: number): Promise<RateLimitStatus>;
+  /** Takes one sign-in link redemption from a client address's budget (SIGN_IN_ATTEMPTS_PER_MINUTE); `retryAfter` when spent. */
+  takeSignIn(client: string): Promise<{ retryAfter?: number }>;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,9 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
     await new Promise<void>((resolve) => (redis!.status === 'ready' ? resolve() : redis!.once('ready', () => resolve())));
   }
   const store: Store = redis ? { kind: 'redis', client: redis } : { kind: 'sql', db };
+
+  // Unauthenticated sign-in link redemptions, per client address: each is a database transaction.
+  const signIn = limiter(store, { keyPrefix: 'sign-in', points: config.SIGN_IN_ATTEMPTS_PER_MINUTE, duration: 60 });
 
   const gqlPoints = config.GRAPHQL_RATE_LIMIT_POINTS;
   const gqlWindow = config.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS;
@@ -191,6 +196,15 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         return { ...base, cost: 0, remaining: 0, resetAt: new Date(Date.now() + rejection.msBeforeNext), retryAfter: retryAfterOf(rejection) };
+      }
+    },
+    async takeSignIn(client) {
+      try {
+        await signIn.consume(client);
+        return {};
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return { retryAfter: retryAfterOf(rejection) };
       }
     },
     async close() {

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { PrismaClient } from '../db/database.js';
-import { createConnector, findCode, releaseConnector, shareConnector, updateConnector, searchConnectorIds } from '../domain/connectors.js';
+import { createConnector, findCode, releaseConnector, updateConnector, searchConnectorIds } from '../domain/connectors.js';
+import { shareConnector } from '../domain/rollout.js';
 import { requireActor, type DomainContext, type DomainEvents } from '../domain/context.js';
 import { generateSchema } from '../schema-gen/generate.js';
 import { DomainError, NotFoundError } from '../domain/errors.js';

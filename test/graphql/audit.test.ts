@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, createToken, revokeToken, setMemberRole } from '../../src/domain/auth.js';
 import { addCatalogApp, listConnector, reviewListing, unlistConnector } from '../../src/domain/community.js';
 import type { DomainContext } from '../../src/domain/context.js';
-import { deprecateVersion, rollbackRollout, setRollout, shareConnector, updateConnector, yankVersion } from '../../src/domain/connectors.js';
+import { updateConnector } from '../../src/domain/connectors.js';
+import { deprecateVersion, rollbackRollout, setRollout, shareConnector, yankVersion } from '../../src/domain/rollout.js';
 import { restoreVersion } from '../../src/domain/history.js';
 import { installConnector, updateFromParent } from '../../src/domain/installs.js';
 import { exportManifest, importManifest } from '../../src/domain/manifests.js';
@@ -196,6 +197,16 @@ for (const backend of await backends()) {
       await expect(sql.query(`UPDATE audit_entries SET actor_handle = 'mallory'`)).rejects.toThrow(/append-only/);
       await expect(sql.query('DELETE FROM audit_entries')).rejects.toThrow(/append-only/);
       await expect(sql.query('TRUNCATE audit_entries')).rejects.toThrow(/append-only/);
+      // Not even in a session that claims to be a replica (the triggers are ENABLE ALWAYS).
+      for (const statement of ['DELETE FROM audit_entries', `UPDATE audit_entries SET actor_handle = 'mallory'`, 'TRUNCATE audit_entries']) {
+        await expect(
+          sql.transaction(async (tx) => {
+            await tx.query(`SET LOCAL session_replication_role = replica`);
+            await tx.query(statement);
+          }),
+          statement,
+        ).rejects.toThrow(/append-only/);
+      }
       const [{ n: after }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_entries');
       expect(after).toBe(n);
       const [{ m }] = await sql.query<{ m: number }>(`SELECT count(*)::int AS m FROM audit_entries WHERE actor_handle = 'mallory'`);

@@ -44,7 +44,7 @@ describe('GraphiQL page and assets', () => {
 
   it('opens with the Headers tab showing an Authorization: Bearer template, for new tabs too', async () => {
     const html = await (await fetch(t.url, { headers: { accept: 'text/html' } })).text();
-    const options = JSON.parse(/renderYogaGraphiQL\([^,]+, (\{.*\})\);/.exec(html)![1]);
+    const options = JSON.parse(/renderYogaGraphiQL\([^,]+, [\s\S]*\}\)\((\{.*\})\)\);/.exec(html)![1]);
     expect(options.defaultEditorToolsVisibility).toBe('headers');
     expect(JSON.parse(options.headers)).toEqual({ Authorization: expect.stringMatching(/^Bearer /) });
     expect(options.defaultHeaders).toBe(options.headers);

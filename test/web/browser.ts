@@ -2,26 +2,76 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Debian's chromium package, driven by playwright-core (no browser download). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Where the browser tests put their screenshots (the README shows some of them). */
-export const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;
+/**
+ * Where the browser tests put their screenshots: test/web/screenshots/latest/ (ignored by git), so
+ * a test run leaves the tracked tree alone. `npm run screenshots` sets SCREENSHOTS_DIR to
+ * test/web/screenshots/ and runs the browser tests: the pictures the docs show, made on purpose.
+ */
+export const SCREENSHOTS = process.env.SCREENSHOTS_DIR
+  ? join(process.env.SCREENSHOTS_DIR, '/')
+  : new URL('./screenshots/latest/', import.meta.url).pathname;
 
 /** Builds the console when its sources changed since the last build (as `npm start` does). */
 export function ensureConsoleBuilt(): void {
   execFileSync(process.execPath, ['scripts/console-build.mjs', '--if-stale'], { stdio: 'inherit', timeout: 300_000 });
 }
 
+let shared: Promise<Browser> | undefined;
+
 /**
- * A headless Chromium with a fresh, empty profile (Playwright gives each launch its own temporary
- * user-data-dir). Fails, rather than skips, when the browser is missing, saying what to install.
+ * This test worker's one headless Chromium, launched on first use (Playwright gives the launch its
+ * own temporary user-data-dir; every context in it starts empty, as a new profile would). Files
+ * run one after another in a worker (isolate: false), so they share it instead of paying a launch
+ * each. Playwright closes it when the worker process ends.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  shared ??= startChromium().then((browser) => {
+    browser.on('disconnected', () => (shared = undefined));
+    return browser;
+  });
+  shared.catch(() => (shared = undefined));
+  return shared;
+}
+
+/**
+ * A Chromium for one test file: a handle on the worker's shared browser (sharedBrowser) whose
+ * contexts (and pages) are the file's own, each with a fresh, empty profile; `close()` closes
+ * those and leaves the browser to the next file. Fails, rather than skips, when the browser is
+ * missing, saying what to install.
  */
 export async function launchBrowser(): Promise<Browser> {
+  const browser = await sharedBrowser();
+  const mine = new Set<BrowserContext>();
+  const own = (context: BrowserContext) => {
+    mine.add(context);
+    context.once('close', () => mine.delete(context));
+    return context;
+  };
+  return new Proxy(browser, {
+    get(target, prop) {
+      if (prop === 'newContext') return async (...args: Parameters<Browser['newContext']>) => own(await target.newContext(...args));
+      if (prop === 'newPage')
+        return async (...args: Parameters<Browser['newPage']>) => {
+          const page = await target.newPage(...args);
+          own(page.context());
+          return page;
+        };
+      if (prop === 'contexts') return () => [...mine];
+      if (prop === 'close') return async () => void (await Promise.all([...mine].map((c) => c.close().catch(() => {}))));
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function startChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `The browser tests need Chromium at ${CHROMIUM}. Install Debian's package: \`sudo apt-get update && sudo apt-get install -y chromium\` ` +

@@ -34,7 +34,7 @@ describe('console: stale saves and merge conflicts', () => {
 
     await setCode(mine, validCode({ title: 'Stale', trigger: 'updated_record' }));
     await mine.getByRole('button', { name: 'Save as new version' }).click();
-    await mine.getByRole('alert').filter({ hasText: 'VERSION_CONFLICT' }).waitFor();
+    await mine.getByRole('alert').filter({ hasText: 'A newer version was saved' }).waitFor();
     const conflict = mine.getByRole('region', { name: 'Save conflict' });
     await conflict.getByTestId('diff-view').locator('.cm-changedLine').first().waitFor();
     await screenshot(mine, 'stale-save');

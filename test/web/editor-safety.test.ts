@@ -143,6 +143,29 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     expect(await closing).toBe('beforeunload');
   }, 240_000);
 
+  it('keeps the new connector form for the tab across a reload, and Ctrl+S creates it', async () => {
+    const token = await c.t.token('new-draft', 'ADMIN', 'nina');
+    const page = await c.signedIn(token, { path: '/connectors/new' });
+    await page.getByRole('status').filter({ hasText: 'Checked: no problems' }).waitFor();
+    await page.getByLabel('Title').fill('Drafted');
+    await page.getByLabel('Version note').fill('kept across a reload');
+    await expect.poll(() => editorText(page)).toContain("title: 'Drafted'");
+    page.once('dialog', (d) => void d.accept());
+    await page.reload();
+    await page.getByRole('heading', { name: 'New connector' }).waitFor();
+    expect(await page.getByLabel('Title').inputValue()).toBe('Drafted');
+    expect(await page.getByLabel('Version note').inputValue()).toBe('kept across a reload');
+    await expect.poll(() => editorText(page)).toContain("title: 'Drafted'");
+    await page.getByLabel('Title').click();
+    await page.keyboard.press('Control+S');
+    await page.getByRole('heading', { name: /^Version 1/ }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Drafted' }).isVisible()).toBe(true);
+    // Created: the form starts afresh.
+    await page.goto(c.base + '/connectors/new');
+    await page.getByRole('status').filter({ hasText: 'Checked: no problems' }).waitFor();
+    expect(await page.getByLabel('Title').inputValue()).toBe('');
+  }, 240_000);
+
   it("the copy's update banner follows every share live, without a full-page reload, and old messages go", async () => {
     const k = await installedCopy('Live');
     const page = await c.signedIn(k.inst, { path: connectorPath(k.copy) });

@@ -81,7 +81,7 @@ describe('console flow: write, release, compare, share, install, live update, re
 
   it('refuses to release it in words, then saves the fix and releases', async () => {
     await alice.getByRole('button', { name: 'Release version 1' }).click();
-    await alice.getByRole('alert').filter({ hasText: 'CODE_HAS_ERRORS' }).waitFor();
+    await alice.getByRole('alert').filter({ hasText: 'This version has errors in its code' }).waitFor();
     await setCode(alice, fixed);
     await alice.getByLabel('Version note').fill('fix the syntax error');
     await alice.getByRole('button', { name: 'Save as new version' }).click();

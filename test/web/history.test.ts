@@ -16,7 +16,7 @@ describe('console: restore, restore and release, keep ours', () => {
 
   const VERSIONS = 'query($id: ID!) { connector(id: $id) { latestVersion latestReleasedVersion versions(first: 10) { nodes { number code note } } } }';
 
-  it('restores an old version as a new one, and restores and releases another; a version with errors is not released', async () => {
+  it('restores an old version as a new one, and restores and releases another; a version with errors is offered no release, and no version is compared with itself', async () => {
     const token = await c.t.token('restore-co', 'ADMIN', 'rosa');
     const v1 = validCode({ title: 'Restorable' });
     const v2 = validCode({ title: 'Restorable', actions: ['search_records'] });
@@ -53,9 +53,16 @@ describe('console: restore, restore and release, keep ours', () => {
     await screenshot(page, 'version-history-restore');
     await expectAccessible(page, 'the version history after restores');
 
-    // Restoring the broken version and releasing it is refused in words, and writes nothing.
-    await page.getByRole('button', { name: 'Restore and release version 3' }).click();
-    await page.getByRole('alert').filter({ hasText: 'CODE_HAS_ERRORS' }).waitFor();
+    // The broken version is offered only what can succeed: a plain restore, not a release.
+    await page.getByRole('button', { name: 'Restore version 3', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Restore and release version 3' }).count()).toBe(0);
+    // A version is not compared with itself: the button says why it is off.
+    await page.locator('#compare-from').selectOption('2');
+    await page.locator('#compare-to').selectOption('2');
+    expect(await page.getByRole('button', { name: 'Compare' }).isDisabled()).toBe(true);
+    await page.getByText('Pick two different versions.').waitFor();
+    await page.locator('#compare-to').selectOption('5');
+    expect(await page.getByRole('button', { name: 'Compare' }).isEnabled()).toBe(true);
     const after = (await c.t.gql(VERSIONS, { id }, token)).body.data.connector;
     expect({ latest: after.latestVersion, released: after.latestReleasedVersion }).toEqual({ latest: 5, released: 5 });
     await page.reload();

@@ -5,7 +5,7 @@ import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NotificationBell } from './components/NotificationBell';
 import { createEnvironment } from './relay/environment';
-import { getToken, onTokenChange, setToken } from './session';
+import { getToken, onTokenChange, setIdentity, setToken, signOut } from './session';
 import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
@@ -66,6 +66,7 @@ function Shell() {
     return null;
   }
   const viewer = data.viewer;
+  setIdentity(viewer.member ? { workspace: viewer.workspace?.slug ?? null, handle: viewer.member.handle } : { workspace: null, handle: viewer.reviewerHandle ?? 'reviewer' });
   return (
     <ViewerContext.Provider value={viewer}>
       <a className="skip" href="#main">
@@ -86,7 +87,7 @@ function Shell() {
             <span>reviewer {viewer.reviewerHandle}</span>
           )}
           <ThemeToggle />
-          <button type="button" onClick={() => setToken(null)}>
+          <button type="button" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>

@@ -1,3 +1,5 @@
+import { refusalText } from './refusals';
+
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -14,7 +16,7 @@ interface PayloadError {
 export function refusal(payload: { readonly userErrors?: readonly PayloadError[] } | null | undefined) {
   const e = payload?.userErrors?.[0];
   if (!e) return null;
-  return { code: e.code, message: e.detail && !e.message.includes(e.detail) ? `${e.message} ${e.detail}` : e.message, field: e.field ?? null };
+  return { code: e.code, message: refusalText(e.code, e.message, e.detail), field: e.field ?? null };
 }
 
 const englishPlurals = new Intl.PluralRules('en');

@@ -5,7 +5,7 @@ import type { Principal } from '../../domain/context.js';
 import { canViewSource } from '../../domain/access.js';
 import { schema } from '../schema/index.js';
 
-export { LIBRARY_TOPIC } from '../../domain/community.js';
+export { LIBRARY_TOPIC } from '../../domain/events.js';
 
 /** Read-heavy, cross-workspace answers: the only root fields whose results are cached. */
 const CACHED_FIELDS = ['Query.communityListings', 'Query.catalogApps'];

@@ -1,6 +1,7 @@
 import { AUDIT_ACTIONS, auditWhere, type AuditAction, type AuditFilter } from '../../domain/audit.js';
 import { toGlobalId } from '../../domain/global-id.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 import { dbId, namedConnection } from '../connections.js';
 
 /** What each audited action means; typed by AuditAction, so a new action cannot reach the schema undescribed. */
@@ -50,13 +51,10 @@ const AuditActionEnum = builder.enumType('AuditAction', {
   values: Object.fromEntries(AUDIT_ACTIONS.map((a) => [a, { description: AUDIT_ACTION_DESCRIPTIONS[a] }])) as Record<AuditAction, { description: string }>,
 });
 
-const AuditActorKindEnum = builder.enumType('AuditActorKind', {
-  description: 'Who made an audited change.',
-  values: {
-    MEMBER: { description: "A workspace member's API token." },
-    REVIEWER: { description: "A platform reviewer's token." },
-    CLI: { description: 'The command line on the machine, without a token (token and member management).' },
-  } as const,
+const AuditActorKindEnum = describedEnum('AuditActorKind', 'Who made an audited change.', {
+  MEMBER: "A workspace member's API token.",
+  REVIEWER: "A platform reviewer's token.",
+  CLI: 'The command line on the machine, without a token (token and member management).',
 });
 
 const AuditEntryNode = builder.prismaNode('AuditEntry', {

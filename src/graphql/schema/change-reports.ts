@@ -2,19 +2,17 @@ import { classifyChange, type Change, type ChangeReport } from '../../code/compa
 import type { CodeStructure } from '../../code/structure.js';
 import type { PrismaClient } from '../../db/database.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 
 // How a change between two versions affects installers (src/code/compat.ts), shown by
 // Connector.sharePreview (rollout.ts), Notification.changes (notifications.ts) and
 // VersionDiff.compatibility (history.ts).
 
-const ChangeLevelEnum = builder.enumType('ChangeLevel', {
-  description: 'How much a change between versions matters to installers.',
-  values: {
-    NONE: { description: 'Nothing an installer relies on changed.' },
-    NON_BREAKING: { description: 'Only additions.' },
-    UNKNOWN: { description: 'Some fields are computed at run time and could not be compared.' },
-    BREAKING: { description: 'Recipes built on the older version can break.' },
-  } as const,
+const ChangeLevelEnum = describedEnum('ChangeLevel', 'How much a change between versions matters to installers.', {
+  NONE: 'Nothing an installer relies on changed.',
+  NON_BREAKING: 'Only additions.',
+  UNKNOWN: 'Some fields are computed at run time and could not be compared.',
+  BREAKING: 'Recipes built on the older version can break.',
 });
 
 const ChangeRef = builder.objectRef<Change>('Change').implement({

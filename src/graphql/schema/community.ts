@@ -2,29 +2,24 @@ import type { Listing as ListingRow } from '../../generated/prisma/client.js';
 import { addCatalogApp, catalogWhere, libraryWhere, listConnector, reviewListing, reviewQueueWhere, unlistConnector } from '../../domain/community.js';
 import { LIMITS } from '../../domain/limits.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 import { ConnectorNode } from './connectors.js';
 import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { dbId, namedConnection } from '../connections.js';
 import { SharedConnectorRef } from './sharing.js';
 
-const ListingStatusEnum = builder.enumType('ListingStatus', {
-  description: 'Where a listing is in community review.',
-  values: {
-    PENDING: { description: 'Waiting for a platform reviewer; not in the library.' },
-    APPROVED: { description: 'In the community library.' },
-    REJECTED: { description: 'Not accepted; see `reviewReason`. Changing the listing sends it back to review.' },
-    DISABLED: { description: 'Taken out of the library after approval; see `reviewReason`.' },
-  } as const,
+const ListingStatusEnum = describedEnum('ListingStatus', 'Where a listing is in community review.', {
+  PENDING: 'Waiting for a platform reviewer; not in the library.',
+  APPROVED: 'In the community library.',
+  REJECTED: 'Not accepted; see `reviewReason`. Changing the listing sends it back to review.',
+  DISABLED: 'Taken out of the library after approval; see `reviewReason`.',
 });
 
-const ReviewDecisionEnum = builder.enumType('ReviewDecision', {
-  description: "A platform reviewer's decision on a listing.",
-  values: {
-    APPROVE: { description: 'Put a pending (or disabled) listing in the library.' },
-    REJECT: { description: 'Refuse a pending listing; needs a reason.' },
-    DISABLE: { description: 'Take an approved listing out of the library; needs a reason.' },
-  } as const,
+const ReviewDecisionEnum = describedEnum('ReviewDecision', "A platform reviewer's decision on a listing.", {
+  APPROVE: 'Put a pending (or disabled) listing in the library.',
+  REJECT: 'Refuse a pending listing; needs a reason.',
+  DISABLE: 'Take an approved listing out of the library; needs a reason.',
 });
 
 const CatalogAppRef = builder.prismaNode('CatalogApp', {

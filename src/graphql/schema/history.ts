@@ -32,7 +32,11 @@ const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
 builder.prismaObjectFields('Connector', (t) => ({
   diff: t.field({
     type: VersionDiffRef,
-    description: 'The code diff and the actions/triggers added, removed and changed from version `from` to version `to`.',
+    // Nullable so that naming a missing version answers null here, with a NOT_FOUND error, and
+    // leaves the rest of the connector (and sibling fields) readable.
+    nullable: true,
+    description:
+      'The code diff and the actions/triggers added, removed and changed from version `from` to version `to`; null, with a NOT_FOUND error, when either version does not exist.',
     args: {
       from: t.arg.int({ required: true, description: 'Number of the version to compare from (usually the older one).' }),
       to: t.arg.int({ required: true, description: 'Number of the version to compare to.' }),

@@ -2,22 +2,20 @@ import { MergeConflictError } from '../../domain/errors.js';
 import { installConnector, updateFromParent } from '../../domain/installs.js';
 import { offeredAmong } from '../../domain/rollout.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 import { ConnectorNode } from './connectors.js';
 import { connectorPayload, payloadType } from './errors.js';
 import type { MergeConflict } from '../../code/merge.js';
 import type { Connector as ConnectorRow } from '../../generated/prisma/client.js';
 import { parseGlobalId } from '../ids.js';
-import { dbId, namedConnection } from '../connections.js';
+import { dbId } from '../connections.js';
 import { workspaceOf } from './connectors.js';
 import { SharedConnectorRef } from './sharing.js';
 
-const InstallSourceEnum = builder.enumType('InstallSource', {
-  description: 'Where a copy was installed from.',
-  values: {
-    LISTING: { description: 'From the community library.' },
-    LINK: { description: 'From a private share link.' },
-    OEM: { description: "Handed to this managed workspace by its partner's OEM share." },
-  } as const,
+const InstallSourceEnum = describedEnum('InstallSource', 'Where a copy was installed from.', {
+  LISTING: 'From the community library.',
+  LINK: 'From a private share link.',
+  OEM: "Handed to this managed workspace by its partner's OEM share.",
 });
 
 export const InstallRef = builder.prismaNode('Install', {
@@ -113,7 +111,10 @@ builder.mutationFields((t) => ({
           fields: (f) => ({
             id: f.id({ required: true, description: 'Your copy (global ID of the connector).' }),
             resolve: f.field({
-              type: builder.enumType('ConflictResolution', { description: 'Which side wins where a merge overlaps.', values: { OURS: { description: "Keep the copy's lines." }, THEIRS: { description: "Take the parent's lines." } } as const }),
+              type: describedEnum('ConflictResolution', 'Which side wins where a merge overlaps.', {
+  OURS: "Keep the copy's lines.",
+  THEIRS: "Take the parent's lines.",
+}),
               description: 'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
             }),
           }),

@@ -1,12 +1,14 @@
 import { exportManifest, importManifest, type ImportEntryResult } from '../../domain/manifests.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 import { ConnectorNode } from './connectors.js';
 import { payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 
-const ImportActionEnum = builder.enumType('ImportAction', {
-  description: 'What an import does with one manifest entry.',
-  values: { CREATE: { description: 'A new connector whose version 1 is the imported code.' }, UPDATE: { description: 'A new latest version of the copy imported before.' } } as const,
+const ImportActionEnum = describedEnum('ImportAction', 'What an import does with one manifest entry.', {
+  CREATE: 'A new connector whose version 1 is the imported code.',
+  UPDATE: 'A new latest version of the copy imported before.',
+  UNCHANGED: "The copy imported before already has this code as its latest version: no version is added (its details are brought up to date, and that version released if it was not).",
 });
 
 const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').implement({
@@ -14,8 +16,8 @@ const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').imple
   fields: (t) => ({
     name: t.exposeString('name', { description: "The source connector's machine name." }),
     title: t.exposeString('title', { description: 'Its title in the manifest.' }),
-    action: t.field({ type: ImportActionEnum, description: 'Create a connector or add a version to the copy imported before.', resolve: (e) => e.action }),
-    version: t.exposeInt('version', { description: 'The version the import makes and releases.' }),
+    action: t.field({ type: ImportActionEnum, description: 'Create a connector, add a version to the copy imported before, or nothing when that copy already has the code.', resolve: (e) => e.action }),
+    version: t.exposeInt('version', { description: 'The version the import makes and releases (UNCHANGED: the latest version, which has this code).' }),
     connector: t.field({
       type: ConnectorNode,
       nullable: true,

@@ -1,4 +1,4 @@
-import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../../domain/connectors.js';
+import { deprecateVersion, rollbackRollout, setRollout, yankVersion } from '../../domain/rollout.js';
 import { builder } from '../builder.js';
 import { parseGlobalId } from '../ids.js';
 import { ChangeReportRef, classify } from './change-reports.js';

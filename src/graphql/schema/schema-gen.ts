@@ -2,50 +2,42 @@ import { requireActor } from '../../domain/context.js';
 import { SampleError, type SampleErrorReason, type SchemaField } from '../../schema-gen/index.js';
 import { generateSchema } from '../../schema-gen/generate.js';
 import { builder } from '../builder.js';
+import { describedEnum, lowerCaseEnum } from '../enums.js';
 
-const FieldTypeEnum = builder.enumType('FieldType', {
-  description: 'Types of connector fields (the SDK writes them in lower case: `type: "date_time"`; `SchemaField.json` does too).',
-  values: {
-    STRING: { value: 'string', description: 'Text.' },
-    INTEGER: { value: 'integer', description: 'A whole number.' },
-    NUMBER: { value: 'number', description: 'A number with a fraction.' },
-    BOOLEAN: { value: 'boolean', description: 'True or false.' },
-    DATE: { value: 'date', description: 'A calendar date (YYYY-MM-DD).' },
-    DATE_TIME: { value: 'date_time', description: 'A timestamp (ISO 8601).' },
-    OBJECT: { value: 'object', description: 'Nested fields, in `properties`.' },
-    ARRAY: { value: 'array', description: 'A list; `of` gives the element type, `properties` the fields of object elements.' },
-  } as const,
+const FieldTypeEnum = lowerCaseEnum('FieldType', 'Types of connector fields (the SDK writes them in lower case: `type: "date_time"`; `SchemaField.json` does too).', {
+  STRING: 'Text.',
+  INTEGER: 'A whole number.',
+  NUMBER: 'A number with a fraction.',
+  BOOLEAN: 'True or false.',
+  DATE: 'A calendar date (YYYY-MM-DD).',
+  DATE_TIME: 'A timestamp (ISO 8601).',
+  OBJECT: 'Nested fields, in `properties`.',
+  ARRAY: 'A list; `of` gives the element type, `properties` the fields of object elements.',
 });
 
-const SampleFormatEnum = builder.enumType('SampleFormat', {
-  description: 'Formats of samples `generateSchema` reads.',
-  values: { JSON: { description: 'A JSON object or array of objects.' }, CSV: { description: 'CSV with a header row.' } } as const,
+const SampleFormatEnum = describedEnum('SampleFormat', 'Formats of samples `generateSchema` reads.', {
+  JSON: 'A JSON object or array of objects.',
+  CSV: 'CSV with a header row.',
 });
 
-const SampleErrorReasonEnum = builder.enumType('SampleErrorReason', {
-  description: 'Why a sample cannot become a schema.',
-  values: {
-    INVALID_JSON: { description: 'The sample is not valid JSON.' },
-    SCALAR_SAMPLE: { description: 'The JSON is a scalar, not an object or array.' },
-    EMPTY_SAMPLE: { description: 'The sample holds no fields.' },
-    INVALID_COL_SEP: { description: 'The column separator is not one the spec names.' },
-    INCONSISTENT_ROW: { description: 'A CSV row has a different number of columns from the header.' },
-    CSV_PARSE_ERROR: { description: 'The CSV cannot be parsed (e.g. an unclosed quote).' },
-    SAMPLE_TOO_LARGE: { description: 'The sample is over 10 MB.' },
-    SAMPLE_TOO_DEEP: { description: 'The sample nests more than 100 levels.' },
-  } satisfies Record<SampleErrorReason, { description: string }>,
+const SampleErrorReasonEnum = describedEnum<SampleErrorReason>('SampleErrorReason', 'Why a sample cannot become a schema.', {
+  INVALID_JSON: 'The sample is not valid JSON.',
+  SCALAR_SAMPLE: 'The JSON is a scalar, not an object or array.',
+  EMPTY_SAMPLE: 'The sample holds no fields.',
+  INVALID_COL_SEP: 'The column separator is not one the spec names.',
+  INCONSISTENT_ROW: 'A CSV row has a different number of columns from the header.',
+  CSV_PARSE_ERROR: 'The CSV cannot be parsed (e.g. an unclosed quote).',
+  SAMPLE_TOO_LARGE: 'The sample is over 10 MB.',
+  SAMPLE_TOO_DEEP: 'The sample nests more than 100 levels.',
 });
 
-const ColSepEnum = builder.enumType('ColSep', {
-  description: 'CSV column separators, as the spec names them.',
-  values: {
-    COMMA: { value: 'comma', description: '`,`' },
-    SEMICOLON: { value: 'semicolon', description: '`;`' },
-    SPACE: { value: 'space', description: 'A space character.' },
-    TAB: { value: 'tab', description: 'A tab character.' },
-    COLON: { value: 'colon', description: '`:`' },
-    PIPE: { value: 'pipe', description: '`|`' },
-  } as const,
+const ColSepEnum = lowerCaseEnum('ColSep', 'CSV column separators, as the spec names them.', {
+  COMMA: '`,`',
+  SEMICOLON: '`;`',
+  SPACE: 'A space character.',
+  TAB: 'A tab character.',
+  COLON: '`:`',
+  PIPE: '`|`',
 });
 
 const SchemaFieldRef = builder.objectRef<SchemaField>('SchemaField');

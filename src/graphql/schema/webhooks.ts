@@ -3,6 +3,7 @@ import type { EventType } from '../../domain/events.js';
 import { registerWebhook, removeWebhook, webhooksWhere } from '../../domain/webhooks.js';
 import type { Webhook } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 import { dbId, edgeRef, idEdge, namedConnection } from '../connections.js';
 import { toGlobalId } from '../../domain/global-id.js';
 import { parseGlobalId } from '../ids.js';
@@ -10,13 +11,10 @@ import { workspaceOf } from './connectors.js';
 import { payloadType } from './errors.js';
 import { EventTypeEnum } from './events.js';
 
-const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
-  description: 'Where a webhook delivery stands.',
-  values: {
-    PENDING: { description: 'Not delivered yet; `nextAttemptAt` says when it is tried (again).' },
-    DELIVERED: { description: 'The endpoint answered 2xx.' },
-    FAILED: { description: 'Every attempt failed; no more are made.' },
-  } as const,
+const DeliveryStatusEnum = describedEnum('DeliveryStatus', 'Where a webhook delivery stands.', {
+  PENDING: 'Not delivered yet; `nextAttemptAt` says when it is tried (again).',
+  DELIVERED: 'The endpoint answered 2xx.',
+  FAILED: 'Every attempt failed; no more are made.',
 });
 
 const DeliveryNode = builder.prismaNode('WebhookDelivery', {

@@ -1,16 +1,14 @@
 import type { Principal } from '../../domain/context.js';
 import { canViewSource } from '../../domain/access.js';
 import { builder } from '../builder.js';
+import { describedEnum } from '../enums.js';
 import { dbId } from '../connections.js';
 import { workspaceOf } from './connectors.js';
 
-export const RoleEnum = builder.enumType('Role', {
-  description: 'What a workspace member may do.',
-  values: {
-    ADMIN: { description: 'Everything in the workspace: connectors, sharing, installs, webhooks.' },
-    DEVELOPER: { description: 'Writes connectors, shares and installs them; reads source code.' },
-    OPERATOR: { description: 'Read-only; cannot read the source of connectors shared by others.' },
-  } as const,
+export const RoleEnum = describedEnum('Role', 'What a workspace member may do.', {
+  ADMIN: 'Everything in the workspace: connectors, sharing, installs, webhooks.',
+  DEVELOPER: 'Writes connectors, shares and installs them; reads source code.',
+  OPERATOR: 'Read-only; cannot read the source of connectors shared by others.',
 });
 
 export const MemberNode = builder.prismaNode('Member', {

@@ -12,7 +12,7 @@ graphql`
   }
 `;
 
-/** A refusal from a mutation, in words (the code stays visible for support and tests). */
+/** A refusal from a mutation, in words (web/src/refusals.ts); its code stays in `data-code` for support. */
 export interface UserError {
   readonly code?: string | null;
   readonly message: string;
@@ -24,8 +24,8 @@ export function UserErrors({ errors }: { errors: readonly UserError[] | null | u
   return (
     <div role="alert" className="error-box">
       {errors.map((e, i) => (
-        <p key={i}>
-          {e.message} {e.code ? <span className="code">({e.code})</span> : null}
+        <p key={i} data-code={e.code ?? undefined}>
+          {e.message}
         </p>
       ))}
     </div>

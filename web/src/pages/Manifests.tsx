@@ -153,7 +153,7 @@ function EntryTable({ caption, entries, would = false }: { caption: string; entr
         {entries.map((e) => (
           <tr key={e.name}>
             <td>{e.title}</td>
-            <td>{e.action === 'CREATE' ? 'create' : 'add a version'}</td>
+            <td>{e.action === 'CREATE' ? 'create' : e.action === 'UNCHANGED' ? 'no change (same code)' : 'add a version'}</td>
             <td>v{e.version}</td>
           </tr>
         ))}

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { setToken, signedOutReason } from '../session';
+import { endSession, otherTabs, setToken, signedOutReason, type Identity } from '../session';
 
 /** The one-time code of a sign-in link travels in the URL fragment, so it never reaches a server log. */
 function codeFromLocation(): string | null {
@@ -7,34 +7,77 @@ function codeFromLocation(): string | null {
   return params.get('code');
 }
 
-async function redeem(code: string): Promise<string> {
+interface Session {
+  token: string;
+  handle: string;
+  workspace: string;
+}
+
+async function redeem(code: string): Promise<Session> {
   const res = await fetch('/auth/sign-in-link', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
-  const body = (await res.json().catch(() => ({}))) as { token?: string; message?: string };
+  const body = (await res.json().catch(() => ({}))) as Partial<Session> & { message?: string };
   if (!res.ok || !body.token) throw new Error(body.message ?? `Sign-in failed (${res.status}).`);
-  return body.token;
+  return body as Session;
 }
 
 export function SignIn() {
   const [token, setTokenText] = useState('');
   const [error, setError] = useState<string | null>(signedOutReason);
   const [busy, setBusy] = useState(false);
+  // A link for another workspace than the one this browser's other tabs are signed in to: ask first.
+  const [pending, setPending] = useState<{ session: Session; others: Identity[] } | null>(null);
 
   useEffect(() => {
     const code = codeFromLocation();
     if (!code) return;
     history.replaceState(null, '', location.pathname === '/sign-in' ? '/' : location.pathname);
     setBusy(true);
-    redeem(code)
-      .then((t) => setToken(t))
+    Promise.all([redeem(code), otherTabs()])
+      .then(([session, others]) => {
+        const elsewhere = others.filter((o) => o.workspace !== session.workspace);
+        if (elsewhere.length) setPending({ session, others: elsewhere });
+        else setToken(session.token);
+      })
       .catch((e: Error) => setError(e.message))
       .finally(() => setBusy(false));
   }, []);
+
+  if (pending) {
+    const { session, others } = pending;
+    const where = [...new Set(others.map((o) => (o.workspace ? `${o.handle} in ${o.workspace}` : `reviewer ${o.handle}`)))].join(', ');
+    return (
+      <main id="main" className="sign-in">
+        <h1>Switch workspace?</h1>
+        <p role="alert" className="error-box">
+          This sign-in link is for <strong>{session.handle}</strong> in workspace <strong>{session.workspace}</strong>, but this browser is signed in as{' '}
+          <strong>{where}</strong>. Only continue if you asked for this link: a link someone else sent you would sign you in to their workspace.
+        </p>
+        <div className="actions">
+          <button type="button" onClick={() => setToken(session.token)}>
+            Sign in to {session.workspace}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              void endSession(session.token);
+              setPending(null);
+              setError('Not signed in: the link was not used.');
+            }}
+          >
+            Cancel
+          </button>
+        </div>
+      </main>
+    );
+  }
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const t = token.trim();
     if (!/^crt_[A-Za-z0-9_-]{20,}$/.test(t)) {
-      setError('That does not look like a registry token (they start with crt_).');
+      // Whatever is wrong with it (too short, cut off, another service's key), the person needs
+      // the same advice: it is not a token, paste the whole one.
+      setError('That is not a valid token. Paste the whole token you were given: it starts with crt_ and is about 50 characters long.');
       return;
     }
     setToken(t);

@@ -129,7 +129,14 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
           <VersionSelect id="compare-from" numbers={numbers} value={from} onChange={setFrom} />
           <label htmlFor="compare-to">to</label>
           <VersionSelect id="compare-to" numbers={numbers} value={to} onChange={setTo} />
-          <button type="submit">Compare</button>
+          <button type="submit" disabled={from === to} aria-describedby={from === to ? 'compare-same' : undefined}>
+            Compare
+          </button>
+          {from === to && (
+            <span id="compare-same" className="muted small">
+              Pick two different versions.
+            </span>
+          )}
         </form>
         {compare && (
           <Suspense fallback={<p className="loading">Comparing…</p>}>
@@ -178,9 +185,12 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
                       <button type="button" disabled={restoring} onClick={() => onRestore(v.number, false)} aria-label={`Restore version ${v.number}`}>
                         Restore
                       </button>
-                      <button type="button" disabled={restoring} onClick={() => onRestore(v.number, true)} aria-label={`Restore and release version ${v.number}`}>
-                        Restore and release
-                      </button>
+                      {/* Code with errors cannot be released: offer only the restore that can succeed. */}
+                      {!v.hasErrors && (
+                        <button type="button" disabled={restoring} onClick={() => onRestore(v.number, true)} aria-label={`Restore and release version ${v.number}`}>
+                          Restore and release
+                        </button>
+                      )}
                     </div>
                   )}
                 </td>

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import type { CodeAnalysis, StoredAnalysis } from '../code/analyze.js';
+import { withHeldValues } from '../db/large-values.js';
+import type { Connector, Prisma } from '../generated/prisma/client.js';
+import { NotFoundError } from './errors.js';
+import { emitEvents, type LifecycleEvent } from './events.js';
+
+// Storage primitives of connectors and their versions, for every rule that writes them
+// (connectors, history, installs, manifests, OEM, rollout): the row lock versions are numbered
+// under, the one INSERT of a version, and the lifecycle events a version makes.
+
+export type Tx = Prisma.TransactionClient;
+export type Locked = Awaited<ReturnType<typeof lockConnector>>;
+
+/** A stable machine name: the title's slug, the workspace and a random tail for uniqueness. */
+export function connectorName(title: string, workspaceId: number): string {
+  const slug =
+    title
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 40) || 'connector';
+  return `${slug}_connector_${workspaceId}_${randomBytes(5).toString('hex')}`;
+}
+
+/** What a version keeps of its code's analysis (a copy of the same code reuses it). */
+export type { StoredAnalysis };
+
+export interface NewVersion {
+  connectorId: number;
+  number: number;
+  code: string;
+  note: string | null | undefined;
+  analysis: StoredAnalysis;
+  createdById: number | null;
+  /** Released as it is made (imports, OEM copies). */
+  releasedAt?: Date | null;
+  releasedById?: number | null;
+}
+
+/**
+ * Writes a version row: the one place versions are made. A parameterized INSERT rather than
+ * Prisma's create, whose query building walks the arguments on the main thread (10 MB of code and
+ * its ~4 MB structure: 1.5-2.2 s of CPU, a stall for every other request); and the large values
+ * go past Prisma altogether (src/db/large-values.ts), since even a raw query sends its parameters
+ * through Prisma's query compiler and back (another 0.7-1.4 s).
+ */
+export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
+  const { diagnostics, hasErrors, actions, triggers, structureJson, codeSha256 } = v.analysis;
+  const large = [v.code, JSON.stringify(diagnostics), structureJson];
+  await withHeldValues(tx, large, ([code, diagnosticsJson, structureJson]) => tx.$executeRaw`
+    INSERT INTO connector_versions
+      (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
+    VALUES
+      (${v.connectorId}, ${v.number}, ${v.createdById}, ${v.note ?? null}, ${code}, ${Buffer.byteLength(v.code, 'utf8')}, ${codeSha256},
+       ${diagnosticsJson}::jsonb, ${hasErrors}, ${actions}::text[], ${triggers}::text[], NULLIF(${structureJson}::jsonb, 'null'::jsonb),
+       ${v.releasedAt ?? null}::timestamp(3), ${v.releasedById ?? null})`);
+}
+
+/** A stored version's analysis, for a new version with the same code. */
+export function storedAnalysis(v: { diagnostics: unknown; hasErrors: boolean; actions: string[]; triggers: string[]; structure: unknown; codeSha256: string }): StoredAnalysis {
+  return {
+    diagnostics: v.diagnostics as CodeAnalysis['diagnostics'],
+    hasErrors: v.hasErrors,
+    actions: v.actions,
+    triggers: v.triggers,
+    structureJson: JSON.stringify(v.structure ?? null),
+    codeSha256: v.codeSha256,
+  };
+}
+
+/** Locks the connector row for the rest of the transaction; versions are numbered under it. */
+export async function lockConnector(tx: Tx, id: number, workspaceId: number, opts: { snapshot?: boolean } = {}) {
+  type Row = { latest_version: number; released_version: number | null; shared_version: number | null; rollout_version: number | null; rollout_percent: number | null };
+  type Snapshot = { title: string; description: string | null; logo: string | null };
+  // With `snapshot`, the audited fields come with the lock (one statement instead of two).
+  const rows = opts.snapshot
+    ? await tx.$queryRaw<(Row & Snapshot)[]>`
+        SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent, title, description, logo FROM connectors
+        WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`
+    : await tx.$queryRaw<Row[]>`
+        SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent FROM connectors
+        WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`;
+  if (rows.length === 0) throw new NotFoundError(`No connector with that id in this workspace.`, 'input.id');
+  const [row] = rows as (Row & Partial<Snapshot>)[];
+  const snapshot: Snapshot | undefined = opts.snapshot ? { title: row.title!, description: row.description ?? null, logo: row.logo ?? null } : undefined;
+  return {
+    /** Title, description and logo as locked (with `snapshot`). */
+    snapshot,
+    id,
+    workspaceId,
+    latestVersion: row.latest_version,
+    releasedVersion: row.released_version,
+    sharedVersion: row.shared_version,
+    rolloutVersion: row.rollout_version,
+    rolloutPercent: row.rollout_percent,
+    /** Lifecycle events of this transaction, recorded for webhooks; publish them after the commit. */
+    events: [] as LifecycleEvent[],
+  };
+}
+
+/** Records a lifecycle event of a locked connector for webhooks; it publishes after the commit. */
+export async function recordEvent(tx: Tx, locked: Locked, event: LifecycleEvent) {
+  locked.events.push(event);
+  await emitEvents(tx, [event]);
+}
+
+/** Adds the next version on top of a locked connector; returns its number. */
+export async function appendVersion(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  version: { code: string; note: string | null; analysis: StoredAnalysis; memberId: number | null },
+): Promise<number> {
+  return (await appendVersionReturning(tx, id, locked, version)).number;
+}
+
+/** appendVersion that also applies `connectorData` in the same update of the connector row, and returns the row. */
+export async function appendVersionReturning(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  version: { code: string; note: string | null; analysis: StoredAnalysis; memberId: number | null },
+  connectorData: Prisma.ConnectorUpdateInput = {},
+): Promise<{ number: number; connector: Connector }> {
+  const number = locked.latestVersion + 1;
+  await insertVersion(tx, { connectorId: id, number, createdById: version.memberId, code: version.code, note: version.note, analysis: version.analysis });
+  const connector = await tx.connector.update({ where: { id }, data: { ...connectorData, latestVersion: number } });
+  locked.latestVersion = number;
+  await recordEvent(tx, locked, { workspaceId: locked.workspaceId, type: 'version.created', data: { connectorId: id, version: number } });
+  return { number, connector };
+}
+

@@ -120,15 +120,29 @@ export function createRunMachinery(
   const runnerOf = () => (runner ??= new Runner({ ...deps, box, config }));
   const queueOf = () => (queue ??= openRunQueue(config.DATABASE_URL!, deps.log, { expireInSeconds: Math.ceil(config.RUN_TIMEOUT_MS / 1000) + 60 }));
 
+  let recovered: Promise<void> | null = null;
+  /**
+   * The embedded database has one owner: runs a previous process left RUNNING died with it, and
+   * its QUEUED runs are taken again. Done once, before this process runs anything (so a run it
+   * starts is never mistaken for a leftover).
+   */
+  function recover(): Promise<void> {
+    recovered ??= (async () => {
+      await failSilentRuns(deps.prisma, 0);
+      const queued = await deps.prisma.connectorRun.findMany({ where: { status: 'QUEUED' }, select: { id: true }, orderBy: { id: 'asc' } });
+      for (const { id } of queued) void runnerOf().execute(id);
+    })().catch((err: unknown) => {
+      recovered = null;
+      throw err;
+    });
+    return recovered;
+  }
+
   function start(): Promise<void> {
     started ??= (async () => {
       if (mode === 'embedded') {
-        // One process owns the embedded database: runs left RUNNING by a previous process crashed
-        // with it; queued ones are taken again.
-        await failSilentRuns(deps.prisma, 0);
-        const queued = await deps.prisma.connectorRun.findMany({ where: { status: 'QUEUED' }, select: { id: true }, orderBy: { id: 'asc' } });
+        await recover();
         await runnerOf().start();
-        for (const { id } of queued) void runnerOf().execute(id);
       } else if (mode === 'queue') {
         const q = await queueOf();
         sweeper = setInterval(() => void failSilentRuns(deps.prisma, SILENT_AFTER_MS).catch((err: unknown) => deps.log.warn({ err }, 'run sweeper')), HEARTBEAT_MS);
@@ -152,6 +166,7 @@ export function createRunMachinery(
     historyCap: config.RUN_HISTORY_CAP,
     async dispatch(runId) {
       if (mode === 'embedded') {
+        await recover();
         void start().catch((err: unknown) => deps.log.error({ err }, 'executor did not start'));
         void runnerOf().execute(runId);
       } else if (mode === 'queue') {

@@ -36,7 +36,7 @@ export async function lintSchema() {
                 suffixes: ['Payload', 'Connection', 'Edge', 'Result'],
                 types: [
                   'Change', 'ChangeReport', 'ConflictSide', 'DefinitionChanges', 'Diagnostic', 'ImportEntry', 'LifecycleEvent',
-                  'MergeConflict', 'PageInfo', 'ConnectionField', 'ConnectionSpec', 'ConnectionValue', 'HttpHeader', 'HttpRequest', 'HttpResponse', 'RunError', 'SampleError', 'SchemaField', 'UserError', 'VersionDiff', 'VersionStatDay', 'Viewer',
+                  'MergeConflict', 'PageInfo', 'CodeCheck', 'ConnectionField', 'ConnectionSpec', 'ConnectionValue', 'HttpHeader', 'HttpRequest', 'HttpResponse', 'RunError', 'SampleError', 'SchemaField', 'UserError', 'VersionDiff', 'VersionStatDay', 'Viewer',
                 ],
               },
             },

@@ -38,10 +38,7 @@ describe('console: the test tab', () => {
     // The connection test.
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const result = page.getByRole('region', { name: 'Output' });
-    await result.getByText('"Ada"').waitFor({ timeout: 90_000 }).catch(async (e) => {
-      await screenshot(page, 'test-tab-debug');
-      throw e;
-    });
+    await result.getByText('"Ada"').waitFor({ timeout: 90_000 });
     await page.getByRole('heading', { name: /Run of test .*SUCCEEDED/ }).waitFor();
     const http = page.getByRole('region', { name: 'HTTP' });
     await http.getByText(`GET ${api.url}/taskly/api/me`).click();

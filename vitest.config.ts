@@ -6,7 +6,11 @@ import { defineConfig } from 'vitest/config';
  * process on purpose (src/db/data-dir-lock.ts). They run isolated, one process per file, so such
  * an exit takes down one file, not the fork every other file shares.
  */
-const ISOLATED = ['test/db/data-dir-lock.test.ts', 'test/crash/**/*.test.ts', 'test/cli/**/*.test.ts'];
+const ISOLATED = [
+  'test/db/data-dir-lock.test.ts',
+  'test/crash/**/*.test.ts',
+  'test/cli/**/*.test.ts',
+];
 
 export default defineConfig({
   // graphql 16 has no `exports` map: Node loads its CommonJS build for Pothos and Yoga, while Vite

@@ -33,7 +33,8 @@ if (target.startsWith('postgres')) {
 } else {
   const lite = await PGlite.create(target);
   query = async (text, params) => (await lite.query<any>(text, params)).rows;
-  transaction = (fn) => lite.transaction((tx) => fn(async (text, params) => (await tx.query<any>(text, params)).rows));
+  transaction = (fn) =>
+    lite.transaction((tx) => fn(async (text, params) => (await tx.query<any>(text, params)).rows));
 }
 
 async function actor(header: string | undefined) {
@@ -57,12 +58,18 @@ async function read(workspaceId: number) {
      ) x WHERE rn <= 3 ORDER BY connector_id DESC, number DESC`,
     [connectors.map((c) => c.id)],
   );
-  return connectors.map((c) => ({ ...c, versions: versions.filter((v) => v.connector_id === c.id) }));
+  return connectors.map((c) => ({
+    ...c,
+    versions: versions.filter((v) => v.connector_id === c.id),
+  }));
 }
 
 async function write(id: number, who: { member_id: number; workspace_id: number }, note: string) {
   return transaction(async (q) => {
-    const [locked] = await q(`SELECT latest_version FROM connectors WHERE id = $1 AND workspace_id = $2 FOR UPDATE`, [id, who.workspace_id]);
+    const [locked] = await q(
+      `SELECT latest_version FROM connectors WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
+      [id, who.workspace_id],
+    );
     const [latest] = await q(
       `SELECT code, diagnostics, has_errors, actions, triggers, code_size, code_sha256, structure FROM connector_versions WHERE connector_id = $1 AND number = $2`,
       [id, locked.latest_version],
@@ -71,11 +78,29 @@ async function write(id: number, who: { member_id: number; workspace_id: number 
     await q(
       `INSERT INTO connector_versions (connector_id, number, note, code, code_size, diagnostics, has_errors, actions, triggers, code_sha256, structure, created_by_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [id, number, note, latest.code, latest.code_size, JSON.stringify(latest.diagnostics), latest.has_errors, latest.actions, latest.triggers, latest.code_sha256, latest.structure == null ? null : JSON.stringify(latest.structure), who.member_id],
+      [
+        id,
+        number,
+        note,
+        latest.code,
+        latest.code_size,
+        JSON.stringify(latest.diagnostics),
+        latest.has_errors,
+        latest.actions,
+        latest.triggers,
+        latest.code_sha256,
+        latest.structure == null ? null : JSON.stringify(latest.structure),
+        who.member_id,
+      ],
     );
-    await q(`UPDATE connectors SET latest_version = $1, updated_at = now() WHERE id = $2`, [number, id]);
+    await q(`UPDATE connectors SET latest_version = $1, updated_at = now() WHERE id = $2`, [
+      number,
+      id,
+    ]);
     // The registry looks up the workspace's webhooks to queue lifecycle events in the same transaction.
-    await q(`SELECT id, events FROM webhooks WHERE workspace_id = $1 AND disabled_at IS NULL`, [who.workspace_id]);
+    await q(`SELECT id, events FROM webhooks WHERE workspace_id = $1 AND disabled_at IS NULL`, [
+      who.workspace_id,
+    ]);
     return { id, latestVersion: number };
   });
 }
@@ -90,7 +115,8 @@ createServer(async (req, res) => {
       return;
     }
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-    const data = req.url === '/write' ? await write(body.id, who, body.note) : await read(who.workspace_id);
+    const data =
+      req.url === '/write' ? await write(body.id, who, body.note) : await read(who.workspace_id);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
   } catch (e) {
     res.writeHead(500).end(String(e));

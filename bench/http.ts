@@ -32,9 +32,14 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 /** Measured slots per server, interleaved with the other servers' (see measure()). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** A git revision to run beside the working tree's server, in the same rounds (bench/baseline.ts): the A/B of a change. */
-const BASELINE = process.env.BENCH_BASELINE ? baselineServer(process.env.BENCH_BASELINE) : undefined;
+const BASELINE = process.env.BENCH_BASELINE
+  ? baselineServer(process.env.BENCH_BASELINE)
+  : undefined;
 /** Which databases to run (`postgres,pglite` by default). */
-const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[];
+const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as (
+  | 'postgres'
+  | 'pglite'
+)[];
 const CONNECTIONS = 10;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const root = new URL('..', import.meta.url).pathname;
@@ -47,12 +52,18 @@ const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(i
 async function seed(url: string | undefined, dataDir: string | undefined, count: number) {
   const db = await openDatabase({ url, dataDir });
   await db.migrate();
-  const token = (await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })).token;
+  const token = (
+    await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })
+  ).token;
   const actor = await (await import('../src/domain/auth.js')).authenticate(db.prisma, token);
   const ctx = { prisma: db.prisma, actor };
   const ids: number[] = [];
   for (let i = 0; i < count; i++) {
-    const c = await createConnector(ctx, { title: `Bench ${i}`, code: validCode({ title: `Bench ${i}` }), note: 'v1' });
+    const c = await createConnector(ctx, {
+      title: `Bench ${i}`,
+      code: validCode({ title: `Bench ${i}` }),
+      note: 'v1',
+    });
     await releaseConnector(ctx, c.id);
     await updateConnector(ctx, c.id, { note: 'v2' });
     ids.push(c.id);
@@ -64,8 +75,17 @@ async function seed(url: string | undefined, dataDir: string | undefined, count:
   return { token, ids };
 }
 
-function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<ChildProcess> {
+  const child = spawn(cmd, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
@@ -119,7 +139,14 @@ interface Result {
  * Drives one server with autocannon. `ok` checks every answer's body: a GraphQL error answered
  * with 200, or a payload that lacks what was asked for, counts as a failed request too.
  */
-async function drive(url: string, token: string, body: () => string, ok: (body: string) => boolean, seconds: number, pid?: number): Promise<Result> {
+async function drive(
+  url: string,
+  token: string,
+  body: () => string,
+  ok: (body: string) => boolean,
+  seconds: number,
+  pid?: number,
+): Promise<Result> {
   let bad = 0;
   const cpuBefore = cpuMs(pid);
   let sample: string | undefined;
@@ -140,11 +167,19 @@ async function drive(url: string, token: string, body: () => string, ok: (body: 
       },
     ],
   });
-  return { cpu: (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total), rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx + bad, sample };
+  return {
+    cpu: (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total),
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx + bad,
+    sample,
+  };
 }
 
 /** The answer holds data and no GraphQL error. */
-const graphqlOk = (field: string) => (answer: string) => !answer.includes('"errors"') && answer.includes(`"${field}"`);
+const graphqlOk = (field: string) => (answer: string) =>
+  !answer.includes('"errors"') && answer.includes(`"${field}"`);
 
 let noteCounter = 0;
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
@@ -165,15 +200,26 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
  * The machine's background load drifts over minutes; interleaving puts every server under the
  * same drift, so the ratios hold better than one long slot per server would.
  */
-async function measure(targets: Target[], kind: 'read' | 'write', token: string): Promise<Record<string, Result>> {
+async function measure(
+  targets: Target[],
+  kind: 'read' | 'write',
+  token: string,
+): Promise<Record<string, Result>> {
   const driven = targets.filter((t) => t[kind]);
   const slots = new Map<string, Result[]>(driven.map((t) => [t.name, []]));
   const warm = new Map<string, Result>();
-  for (const t of driven) if (WARMUP_SECONDS > 0) warm.set(t.name, await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, WARMUP_SECONDS, t.child.pid));
+  for (const t of driven)
+    if (WARMUP_SECONDS > 0)
+      warm.set(
+        t.name,
+        await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, WARMUP_SECONDS, t.child.pid),
+      );
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < driven.length; i++) {
       const t = driven[(i + round) % driven.length];
-      slots.get(t.name)!.push(await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, SECONDS, t.child.pid));
+      slots
+        .get(t.name)!
+        .push(await drive(t[kind]!.url, token, t[kind]!.body, t[kind]!.ok, SECONDS, t.child.pid));
     }
   }
   const out: Record<string, Result> = {};
@@ -222,40 +268,109 @@ async function scenario(kind: 'postgres' | 'pglite') {
   const baseDir = dataDir && BASELINE ? join(dataDir, '..', 'baseline') : undefined;
   if (baseDir) cpSync(dataDir!, baseDir, { recursive: true });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const env = { LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', GRAPHQL_RATE_LIMIT_POINTS: '1000000000', PORT: String(port), ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }) };
-  const writeBody = () => JSON.stringify({ query: WRITE_QUERY, variables: { input: { id: Buffer.from(`Connector:${pick(ids)}`).toString('base64'), note: `n${noteCounter++}` } } });
+  const env = {
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_BURST: '1000000',
+    GRAPHQL_RATE_LIMIT_POINTS: '1000000000',
+    PORT: String(port),
+    ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }),
+  };
+  const writeBody = () =>
+    JSON.stringify({
+      query: WRITE_QUERY,
+      variables: {
+        input: {
+          id: Buffer.from(`Connector:${pick(ids)}`).toString('base64'),
+          note: `n${noteCounter++}`,
+        },
+      },
+    });
   const floorWrite = () => JSON.stringify({ id: pick(ids), note: `n${noteCounter++}` });
 
   const targets: Target[] = [];
   try {
     targets.push({
       name: 'registry',
-      child: await start('node', ['bin/connector-registry.js', 'serve'], env, /connector registry on/),
-      read: { url: `http://127.0.0.1:${port}/graphql`, body: () => JSON.stringify({ query: READ_QUERY }), ok: graphqlOk('versions') },
-      write: { url: `http://127.0.0.1:${port}/graphql`, body: writeBody, ok: graphqlOk('latestVersion') },
+      child: await start(
+        'node',
+        ['bin/connector-registry.js', 'serve'],
+        env,
+        /connector registry on/,
+      ),
+      read: {
+        url: `http://127.0.0.1:${port}/graphql`,
+        body: () => JSON.stringify({ query: READ_QUERY }),
+        ok: graphqlOk('versions'),
+      },
+      write: {
+        url: `http://127.0.0.1:${port}/graphql`,
+        body: writeBody,
+        ok: graphqlOk('latestVersion'),
+      },
     });
     if (BASELINE) {
       const basePort = port + 3;
       targets.push({
         name: 'baseline',
-        child: await start('node', BASELINE.args, { ...env, PORT: String(basePort), ...(baseDir ? { DATA_DIR: baseDir } : {}) }, /connector registry on/),
-        read: { url: `http://127.0.0.1:${basePort}/graphql`, body: () => JSON.stringify({ query: READ_QUERY }), ok: graphqlOk('versions') },
-        write: { url: `http://127.0.0.1:${basePort}/graphql`, body: writeBody, ok: graphqlOk('latestVersion') },
+        child: await start(
+          'node',
+          BASELINE.args,
+          { ...env, PORT: String(basePort), ...(baseDir ? { DATA_DIR: baseDir } : {}) },
+          /connector registry on/,
+        ),
+        read: {
+          url: `http://127.0.0.1:${basePort}/graphql`,
+          body: () => JSON.stringify({ query: READ_QUERY }),
+          ok: graphqlOk('versions'),
+        },
+        write: {
+          url: `http://127.0.0.1:${basePort}/graphql`,
+          body: writeBody,
+          ok: graphqlOk('latestVersion'),
+        },
       });
     }
     targets.push({
       name: 'floor',
-      child: await start('node', ['--import', 'tsx', 'bench/floor-server.ts', floorTarget, String(port + 1)], {}, /floor on/),
+      child: await start(
+        'node',
+        ['--import', 'tsx', 'bench/floor-server.ts', floorTarget, String(port + 1)],
+        {},
+        /floor on/,
+      ),
       read: { url: `http://127.0.0.1:${port + 1}/read`, body: () => '', ok: graphqlOk('versions') },
-      write: { url: `http://127.0.0.1:${port + 1}/write`, body: floorWrite, ok: graphqlOk('latestVersion') },
+      write: {
+        url: `http://127.0.0.1:${port + 1}/write`,
+        body: floorWrite,
+        ok: graphqlOk('latestVersion'),
+      },
     });
     if (kind === 'postgres') {
       // In production mode, as the registry's entry point runs by default (graphql-js skips its development checks).
-      const peer = await start('node', ['bench/peer/server.cjs', url!, String(port + 2)], { NODE_ENV: 'production' }, /postgraphile on/);
-      targets.push({ name: 'postgraphile', child: peer, read: { url: `http://127.0.0.1:${port + 2}/graphql`, body: () => JSON.stringify({ query: PEER_READ }), ok: graphqlOk('connectorVersionsByConnectorId') } });
-      const check = await fetch(`http://127.0.0.1:${port + 2}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PEER_READ }) });
+      const peer = await start(
+        'node',
+        ['bench/peer/server.cjs', url!, String(port + 2)],
+        { NODE_ENV: 'production' },
+        /postgraphile on/,
+      );
+      targets.push({
+        name: 'postgraphile',
+        child: peer,
+        read: {
+          url: `http://127.0.0.1:${port + 2}/graphql`,
+          body: () => JSON.stringify({ query: PEER_READ }),
+          ok: graphqlOk('connectorVersionsByConnectorId'),
+        },
+      });
+      const check = await fetch(`http://127.0.0.1:${port + 2}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: PEER_READ }),
+      });
       const checked = (await check.json()) as { errors?: unknown };
-      if (checked.errors) throw new Error(`PostGraphile query failed: ${JSON.stringify(checked.errors)}`);
+      if (checked.errors)
+        throw new Error(`PostGraphile query failed: ${JSON.stringify(checked.errors)}`);
     }
     const reads = await measure(targets, 'read', token);
     const writes = await measure(targets, 'write', token);
@@ -278,17 +393,40 @@ async function scenario(kind: 'postgres' | 'pglite') {
 /** SQL statements per list request, counted from Prisma's query log, for 10, 100 and 1000 connectors. */
 async function statementsPerRequest() {
   const statements: string[] = [];
-  const registry = await createRegistry(loadConfig({ LOG_LEVEL: 'silent' }, { DATA_DIR: 'memory://', RATE_LIMIT_PER_SECOND: 1e6, RATE_LIMIT_BURST: 1e6, GRAPHQL_RATE_LIMIT_POINTS: 1e9, MAX_QUERY_COMPLEXITY: 100_000, TOKEN_CACHE_TTL_MS: 600_000 }), {
-    onQuery: (sql) => statements.push(sql),
-  });
-  const token = (await createToken(registry.db.prisma, { workspace: 'count', role: 'ADMIN', handle: 'c' })).token;
-  const actor = await (await import('../src/domain/auth.js')).authenticate(registry.db.prisma, token);
+  const registry = await createRegistry(
+    loadConfig(
+      { LOG_LEVEL: 'silent' },
+      {
+        DATA_DIR: 'memory://',
+        RATE_LIMIT_PER_SECOND: 1e6,
+        RATE_LIMIT_BURST: 1e6,
+        GRAPHQL_RATE_LIMIT_POINTS: 1e9,
+        MAX_QUERY_COMPLEXITY: 100_000,
+        TOKEN_CACHE_TTL_MS: 600_000,
+      },
+    ),
+    {
+      onQuery: (sql) => statements.push(sql),
+    },
+  );
+  const token = (
+    await createToken(registry.db.prisma, { workspace: 'count', role: 'ADMIN', handle: 'c' })
+  ).token;
+  const actor = await (await import('../src/domain/auth.js')).authenticate(
+    registry.db.prisma,
+    token,
+  );
   const ctx = { prisma: registry.db.prisma, actor };
-  const out: { connectors: number; requests: number; statements: number; perRequest: number }[] = [];
+  const out: { connectors: number; requests: number; statements: number; perRequest: number }[] =
+    [];
   let made = 0;
   for (const n of [10, 100, 1000]) {
     for (; made < n; made++) {
-      const c = await createConnector(ctx, { title: `C${made}`, code: `{ title: 'C${made}' }`, note: 'one' });
+      const c = await createConnector(ctx, {
+        title: `C${made}`,
+        code: `{ title: 'C${made}' }`,
+        note: 'one',
+      });
       await releaseConnector(ctx, c.id);
     }
     // Pages of at most 100 (the API's maximum): 1000 connectors take 10 requests.
@@ -303,7 +441,9 @@ async function statementsPerRequest() {
       });
       const body = (await res.json()) as any;
       if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data.connectors.pageInfo.hasNextPage ? (body.data.connectors.pageInfo.endCursor as string) : null;
+      return body.data.connectors.pageInfo.hasNextPage
+        ? (body.data.connectors.pageInfo.endCursor as string)
+        : null;
     };
     await page(null); // warm: the token's lookup is remembered (TOKEN_CACHE_TTL_MS) from here on
     let after: string | null = null;
@@ -314,7 +454,9 @@ async function statementsPerRequest() {
       requests += 1;
     } while (after);
     // Every statement sent, Prisma's and raw (the rate limiter's), but the webhook deliverer's background poll.
-    const count = statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s) && !/webhook_deliveries/.test(s)).length;
+    const count = statements.filter(
+      (s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s) && !/webhook_deliveries/.test(s),
+    ).length;
     out.push({ connectors: n, requests, statements: count, perRequest: count / requests });
   }
   await registry.close();
@@ -324,47 +466,117 @@ async function statementsPerRequest() {
 // The peer lives in its own package (it needs graphql 15); install it on first use, from npm's
 // cache when it is there (so it works offline once installed anywhere on the machine).
 if (!existsSync(new URL('peer/node_modules/postgraphile', import.meta.url))) {
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--prefix', new URL('peer', import.meta.url).pathname], { stdio: 'inherit' });
+  execFileSync(
+    'npm',
+    [
+      'ci',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--prefix',
+      new URL('peer', import.meta.url).pathname,
+    ],
+    { stdio: 'inherit' },
+  );
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 2) : '-');
 const lines: string[] = [];
 lines.push('# HTTP benchmark', '');
-const knobs = ['BENCH_SECONDS', 'BENCH_ROUNDS', 'BENCH_WARMUP_SECONDS', 'BENCH_BASELINE', 'BENCH_KINDS', 'BENCH_SKIP_COUNTS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
-lines.push(`Run: \`${knobs}npx tsx bench/http.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`);
-lines.push(`autocannon, ${CONNECTIONS} connections; every server in its own process, all started together; each driven ${WARMUP_SECONDS} s unmeasured, then in ${ROUNDS} interleaved rounds of ${SECONDS} s (rotating order); figures are the median of its rounds.`);
-lines.push('Ratios are against the floor measured in the same rounds (node:http + the bare driver running the same SQL), so they hold on a noisy machine. Server CPU ms/request: user + system time of the server process (all its threads; not PostgreSQL\'s) over a round, per answered request, the median of its rounds: the steadier figure when the machine is shared; on the "vs" rows, the ratio of the two (below 1 is cheaper).', '');
+const knobs = [
+  'BENCH_SECONDS',
+  'BENCH_ROUNDS',
+  'BENCH_WARMUP_SECONDS',
+  'BENCH_BASELINE',
+  'BENCH_KINDS',
+  'BENCH_SKIP_COUNTS',
+]
+  .filter((k) => process.env[k])
+  .map((k) => `${k}=${process.env[k]} `)
+  .join('');
+lines.push(
+  `Run: \`${knobs}npx tsx bench/http.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`,
+);
+lines.push(
+  `autocannon, ${CONNECTIONS} connections; every server in its own process, all started together; each driven ${WARMUP_SECONDS} s unmeasured, then in ${ROUNDS} interleaved rounds of ${SECONDS} s (rotating order); figures are the median of its rounds.`,
+);
+lines.push(
+  'Ratios are against the floor measured in the same rounds (node:http + the bare driver running the same SQL), so they hold on a noisy machine. Server CPU ms/request: user + system time of the server process (all its threads; not PostgreSQL\'s) over a round, per answered request, the median of its rounds: the steadier figure when the machine is shared; on the "vs" rows, the ratio of the two (below 1 is cheaper).',
+  '',
+);
 
 const failures: string[] = [];
 for (const kind of KINDS) {
   const r = await scenario(kind);
   lines.push(`## ${kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}`, '');
-  lines.push('| request | server | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor | server CPU ms/request |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '| request | server | req/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor | server CPU ms/request |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   // A row with any failed request (or measured against a floor that had one) prints no number.
   const row = (req: string, server: string, x: Result, floor: Result) => {
     if (x.errors > 0 || floor.errors > 0) {
-      failures.push(`${kind} ${req} — ${server}: ${x.errors} failed requests${x.sample ? ` (first: ${x.sample})` : ''}${floor.errors > 0 && x !== floor ? '; its floor failed' : ''}`);
+      failures.push(
+        `${kind} ${req} — ${server}: ${x.errors} failed requests${x.sample ? ` (first: ${x.sample})` : ''}${floor.errors > 0 && x !== floor ? '; its floor failed' : ''}`,
+      );
       lines.push(`| ${req} | ${server} | FAILED | | | ${x.errors} | | | |`);
       return;
     }
-    lines.push(`| ${req} | ${server} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p99)} | 0 | ${fmt(x.rps / floor.rps)}× | ${fmt(x.p99 / Math.max(floor.p99, 1))}× | ${fmt(x.cpu)} |`);
+    lines.push(
+      `| ${req} | ${server} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p99)} | 0 | ${fmt(x.rps / floor.rps)}× | ${fmt(x.p99 / Math.max(floor.p99, 1))}× | ${fmt(x.cpu)} |`,
+    );
   };
-  row('read: 20 connectors + 3 versions each', 'floor (node:http + driver)', r.floorRead, r.floorRead);
-  row('read: 20 connectors + 3 versions each', 'registry (Yoga + Pothos + Prisma)', r.read, r.floorRead);
+  row(
+    'read: 20 connectors + 3 versions each',
+    'floor (node:http + driver)',
+    r.floorRead,
+    r.floorRead,
+  );
+  row(
+    'read: 20 connectors + 3 versions each',
+    'registry (Yoga + Pothos + Prisma)',
+    r.read,
+    r.floorRead,
+  );
   const vsBaseline = (req: string, x: Result, base: Result | undefined) => {
     if (!base || !BASELINE) return;
-    row(req, `registry at ${BASELINE.label}`, base, req.startsWith('read') ? r.floorRead : r.floorWrite);
-    if (x.errors === 0 && base.errors === 0) lines.push(`| ${req} | registry vs ${BASELINE.label} | | | | | ${fmt(x.rps / base.rps)}× | ${fmt(x.p99 / Math.max(base.p99, 1))}× | ${fmt(x.cpu / base.cpu)}× |`);
+    row(
+      req,
+      `registry at ${BASELINE.label}`,
+      base,
+      req.startsWith('read') ? r.floorRead : r.floorWrite,
+    );
+    if (x.errors === 0 && base.errors === 0)
+      lines.push(
+        `| ${req} | registry vs ${BASELINE.label} | | | | | ${fmt(x.rps / base.rps)}× | ${fmt(x.p99 / Math.max(base.p99, 1))}× | ${fmt(x.cpu / base.cpu)}× |`,
+      );
   };
   vsBaseline('read: 20 connectors + 3 versions each', r.read, r.baseRead);
   if (r.postgraphileRead) {
-    row('read: 20 connectors + 3 versions each', 'PostGraphile 4.14 (peer)', r.postgraphileRead, r.floorRead);
+    row(
+      'read: 20 connectors + 3 versions each',
+      'PostGraphile 4.14 (peer)',
+      r.postgraphileRead,
+      r.floorRead,
+    );
     if (r.read.errors === 0 && r.postgraphileRead.errors === 0) {
-      lines.push(`| read: 20 connectors + 3 versions each | registry vs PostGraphile | | | | | ${fmt(r.read.rps / r.postgraphileRead.rps)}× | ${fmt(r.read.p99 / Math.max(r.postgraphileRead.p99, 1))}× | ${fmt(r.read.cpu / r.postgraphileRead.cpu)}× |`);
+      lines.push(
+        `| read: 20 connectors + 3 versions each | registry vs PostGraphile | | | | | ${fmt(r.read.rps / r.postgraphileRead.rps)}× | ${fmt(r.read.p99 / Math.max(r.postgraphileRead.p99, 1))}× | ${fmt(r.read.cpu / r.postgraphileRead.cpu)}× |`,
+      );
     }
   }
-  row('write: new version of a random connector', 'floor (node:http + driver)', r.floorWrite, r.floorWrite);
-  row('write: new version of a random connector', 'registry (Yoga + Pothos + Prisma)', r.write, r.floorWrite);
+  row(
+    'write: new version of a random connector',
+    'floor (node:http + driver)',
+    r.floorWrite,
+    r.floorWrite,
+  );
+  row(
+    'write: new version of a random connector',
+    'registry (Yoga + Pothos + Prisma)',
+    r.write,
+    r.floorWrite,
+  );
   vsBaseline('write: new version of a random connector', r.write, r.baseWrite);
   lines.push('');
   console.log(lines.slice(-8).join('\n'));
@@ -372,15 +584,24 @@ for (const kind of KINDS) {
 
 const counts = process.env.BENCH_SKIP_COUNTS ? [] : await statementsPerRequest();
 lines.push('## SQL statements per list request', '');
-lines.push('Each connector with its latest version note, its released versions (with who released them) and its three newest versions (with who made them); pages of at most 100. Every statement sent (Prisma\'s and the rate limiter\'s), once the token\'s lookup is remembered.', '');
-lines.push('| connectors listed | requests | statements | per request |', '| ---: | ---: | ---: | ---: |');
-for (const c of counts) lines.push(`| ${c.connectors} | ${c.requests} | ${c.statements} | ${fmt(c.perRequest)} |`);
+lines.push(
+  "Each connector with its latest version note, its released versions (with who released them) and its three newest versions (with who made them); pages of at most 100. Every statement sent (Prisma's and the rate limiter's), once the token's lookup is remembered.",
+  '',
+);
+lines.push(
+  '| connectors listed | requests | statements | per request |',
+  '| ---: | ---: | ---: | ---: |',
+);
+for (const c of counts)
+  lines.push(`| ${c.connectors} | ${c.requests} | ${c.statements} | ${fmt(c.perRequest)} |`);
 lines.push('');
 if (failures.length) lines.push('## Failed rows', '', ...failures.map((f) => `- ${f}`), '');
 writeFileSync(new URL('results/http.md', import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));
 if (failures.length) {
-  console.error(`\n${failures.length} benchmark row(s) had failed requests:\n${failures.join('\n')}`);
+  console.error(
+    `\n${failures.length} benchmark row(s) had failed requests:\n${failures.join('\n')}`,
+  );
   process.exit(1);
 }
 process.exit(0);

@@ -33,9 +33,14 @@ import { baselineServer } from './baseline.js';
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 /** A git revision measured the same way right before the working tree's server, per database (bench/baseline.ts). */
-const BASELINE = process.env.BENCH_BASELINE ? baselineServer(process.env.BENCH_BASELINE) : undefined;
+const BASELINE = process.env.BENCH_BASELINE
+  ? baselineServer(process.env.BENCH_BASELINE)
+  : undefined;
 /** Which databases to run (`postgres,pglite` by default). */
-const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[];
+const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as (
+  | 'postgres'
+  | 'pglite'
+)[];
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const root = new URL('..', import.meta.url).pathname;
 const PORT = 4611;
@@ -55,7 +60,15 @@ function codeOfSize(bytes: number): string {
 
 /** A JSON sample of about `bytes` bytes: an array of records. */
 function jsonSampleOfSize(bytes: number): string {
-  const record = (i: number) => ({ id: i, name: `Record ${i}`, email: `r${i}@acme.test`, active: i % 2 === 0, score: i / 7, tags: ['a', 'b'], address: { city: 'Lisbon', zip: '1000-001' } });
+  const record = (i: number) => ({
+    id: i,
+    name: `Record ${i}`,
+    email: `r${i}@acme.test`,
+    active: i % 2 === 0,
+    score: i / 7,
+    tags: ['a', 'b'],
+    address: { city: 'Lisbon', zip: '1000-001' },
+  });
   const one = JSON.stringify(record(100000)).length + 1;
   return JSON.stringify(Array.from({ length: Math.floor(bytes / one) - 1 }, (_, i) => record(i)));
 }
@@ -82,15 +95,32 @@ function rssPeak(pid: number) {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
-function post(path: string, token: string, body: unknown): Promise<{ status: number; text: string }> {
+function post(
+  path: string,
+  token: string,
+  body: unknown,
+): Promise<{ status: number; text: string }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const r = request(
-      { host: '127.0.0.1', port: PORT, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` } },
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        path,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          authorization: `Bearer ${token}`,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     r.on('error', reject);
@@ -106,13 +136,16 @@ function stallProbe() {
   const once = () =>
     new Promise<void>((resolve, reject) => {
       const started = performance.now();
-      const r = request({ host: '127.0.0.1', port: PORT, path: '/health', agent: probeAgent }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          worst = Math.max(worst, performance.now() - started);
-          resolve();
-        });
-      });
+      const r = request(
+        { host: '127.0.0.1', port: PORT, path: '/health', agent: probeAgent },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            worst = Math.max(worst, performance.now() - started);
+            resolve();
+          });
+        },
+      );
       r.on('error', reject);
       r.end();
     });
@@ -138,7 +171,8 @@ function loopMax(): Promise<number> {
       res.on('data', (c: Buffer) => (text += c));
       res.on('end', () => {
         const m = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
-        if (res.statusCode !== 200 || !m) reject(new Error(`/metrics: ${res.statusCode}, no nodejs_eventloop_lag_max_seconds`));
+        if (res.statusCode !== 200 || !m)
+          reject(new Error(`/metrics: ${res.statusCode}, no nodejs_eventloop_lag_max_seconds`));
         else resolve(Number(m[1]) * 1000);
       });
     });
@@ -148,7 +182,9 @@ function loopMax(): Promise<number> {
 }
 
 /** Both stall measures around one request: the slowest /health answer, and the server's own loop maximum. */
-async function stalls<T>(fn: () => Promise<T>): Promise<{ result: T; outside: number; inside: number }> {
+async function stalls<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; outside: number; inside: number }> {
   await loopMax();
   const probe = stallProbe();
   const result = await fn();
@@ -163,14 +199,22 @@ function fail(what: string, res: { status: number; text: string }): never {
 const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
 const CREATE = `mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
 
-function start(env: NodeJS.ProcessEnv, args = ['bin/connector-registry.js', 'serve']): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
+function start(
+  env: NodeJS.ProcessEnv,
+  args = ['bin/connector-registry.js', 'serve'],
+): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
   const started = performance.now();
-  const child = spawn('node', args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node', args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (/connector registry on/.test(out)) resolve({ child, readyMs: performance.now() - started, output: () => out });
+      if (/connector registry on/.test(out))
+        resolve({ child, readyMs: performance.now() - started, output: () => out });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -210,11 +254,18 @@ const code190 = codeOfSize(190 * 1000);
 async function seed(url: string | undefined, dataDir: string | undefined) {
   const db = await openDatabase({ url, dataDir });
   await db.migrate();
-  const token = (await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })).token;
+  const token = (
+    await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })
+  ).token;
   const actor = await authenticate(db.prisma, token);
   const ctx = { prisma: db.prisma, actor };
   const c = await createConnector(ctx, { title: 'Diffed', code: code190, note: 'v1' });
-  await updateConnector(ctx, c.id, { code: code190.replace(/Action 1\b/g, 'Action one').replace("title: 'Generated'", "title: 'Generated 2'"), note: 'v2' });
+  await updateConnector(ctx, c.id, {
+    code: code190
+      .replace(/Action 1\b/g, 'Action one')
+      .replace("title: 'Generated'", "title: 'Generated 2'"),
+    note: 'v2',
+  });
   await db.close();
   await closeAnalyzePool();
   return { token, connectorId: c.id };
@@ -257,14 +308,18 @@ async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<F
   /** One row: a failure leaves its figure out and is reported with the server's log. */
   const measure = async (what: string, fn: () => Promise<void>) => {
     if (child.exitCode !== null || child.signalCode !== null) {
-      failures.push(`${kind} — ${what}: the server is not running (${child.exitCode ?? child.signalCode})`);
+      failures.push(
+        `${kind} — ${what}: the server is not running (${child.exitCode ?? child.signalCode})`,
+      );
       return;
     }
     try {
       await fn();
     } catch (error) {
       const log = output().slice(-1500);
-      failures.push(`${kind} — ${what}: ${(error as Error).message}${log ? `\n    server log: ${log.replace(/\n/g, '\n    ')}` : ''}`);
+      failures.push(
+        `${kind} — ${what}: ${(error as Error).message}${log ? `\n    server log: ${log.replace(/\n/g, '\n    ')}` : ''}`,
+      );
       console.error(failures.at(-1));
     }
   };
@@ -275,7 +330,16 @@ async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<F
     // One 10 MB upload: peak while it is parsed and stored, then what stays after idling.
     await measure('one 10 MB upload', async () => {
       const peak = rssPeak(pid);
-      const { result: res, outside, inside } = await stalls(() => post('/graphql', token, { query: CREATE, variables: { input: { title: 'Ten megabytes', code: code10 } } }));
+      const {
+        result: res,
+        outside,
+        inside,
+      } = await stalls(() =>
+        post('/graphql', token, {
+          query: CREATE,
+          variables: { input: { title: 'Ten megabytes', code: code10 } },
+        }),
+      );
       const top = peak();
       if (res.status !== 200 || !res.text.includes('"latestVersion"')) fail('10 MB upload', res);
       [figures.stallParse, figures.uploadPeak] = [[outside, inside], top];
@@ -284,26 +348,57 @@ async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<F
     });
 
     await measure('10 MB generateSchema', async () => {
-      const { result: res, outside, inside } = await stalls(() => post('/graphql', token, { query: `query($s: String!) { generateSchema(sample: $s) { json userErrors { reason message } } }`, variables: { s: sample10 } }));
-      if (res.status !== 200 || res.text.includes('"errors"') || !res.text.includes('"json":[')) fail('10 MB generateSchema', res);
+      const {
+        result: res,
+        outside,
+        inside,
+      } = await stalls(() =>
+        post('/graphql', token, {
+          query: `query($s: String!) { generateSchema(sample: $s) { json userErrors { reason message } } }`,
+          variables: { s: sample10 },
+        }),
+      );
+      if (res.status !== 200 || res.text.includes('"errors"') || !res.text.includes('"json":['))
+        fail('10 MB generateSchema', res);
       figures.stallSchema = [outside, inside];
     });
 
     await measure('15 aliased diffs', async () => {
       const id = gid('Connector', connectorId);
-      const aliases = Array.from({ length: 15 }, (_, i) => `d${i}: connector(id: "${id}") { diff(from: 1, to: 2) { unified actions { changed } } }`).join('\n');
-      const { result: res, outside, inside } = await stalls(() => post('/graphql', token, { query: `{ ${aliases} }` }));
-      if (res.status !== 200 || res.text.includes('"errors"') || !res.text.includes('"unified"')) fail('15 aliased diffs', res);
+      const aliases = Array.from(
+        { length: 15 },
+        (_, i) =>
+          `d${i}: connector(id: "${id}") { diff(from: 1, to: 2) { unified actions { changed } } }`,
+      ).join('\n');
+      const {
+        result: res,
+        outside,
+        inside,
+      } = await stalls(() => post('/graphql', token, { query: `{ ${aliases} }` }));
+      if (res.status !== 200 || res.text.includes('"errors"') || !res.text.includes('"unified"'))
+        fail('15 aliased diffs', res);
       figures.stallDiffs = [outside, inside];
     });
 
     await measure('five concurrent 10 MB uploads', async () => {
       const peak = rssPeak(pid);
       const five = await Promise.all(
-        Array.from({ length: 5 }, (_, i) => post('/graphql', token, { query: CREATE, variables: { input: { title: `Five ${i}`, code: code10.replace("title: 'Generated'", `title: 'Five ${i}'`) } } })),
+        Array.from({ length: 5 }, (_, i) =>
+          post('/graphql', token, {
+            query: CREATE,
+            variables: {
+              input: {
+                title: `Five ${i}`,
+                code: code10.replace("title: 'Generated'", `title: 'Five ${i}'`),
+              },
+            },
+          }),
+        ),
       );
       const top = peak();
-      for (const r of five) if (r.status !== 200 || !r.text.includes('"latestVersion"')) fail('concurrent 10 MB upload', r);
+      for (const r of five)
+        if (r.status !== 200 || !r.text.includes('"latestVersion"'))
+          fail('concurrent 10 MB upload', r);
       figures.fivePeak = top;
     });
 
@@ -329,30 +424,44 @@ async function cliTimes(dataDir: string): Promise<number[]> {
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
     const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
-      const child = spawn('node', ['bin/connector-registry.js', 'token', 'list', '--workspace', 'bench'], { cwd: root, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } });
+      const child = spawn(
+        'node',
+        ['bin/connector-registry.js', 'token', 'list', '--workspace', 'bench'],
+        { cwd: root, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } },
+      );
       let text = '';
       child.stdout.on('data', (d) => (text += d));
       child.stderr.on('data', (d) => (text += d));
       child.on('exit', (code) => resolve({ code, text }));
     });
     times.push(performance.now() - started);
-    if (out.code !== 0 || !out.text.includes('bench')) throw new Error(`CLI failed: ${out.code} ${out.text}`);
+    if (out.code !== 0 || !out.text.includes('bench'))
+      throw new Error(`CLI failed: ${out.code} ${out.text}`);
   }
   return times;
 }
 
 const f0 = (n: number) => n.toFixed(0);
 const lines: string[] = ['# Memory, stall and start-up benchmark', ''];
-const knobs = ['BENCH_IDLE_SECONDS', 'BENCH_BASELINE', 'BENCH_KINDS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
-lines.push(`Run: \`${knobs}npx tsx bench/memory.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`);
+const knobs = ['BENCH_IDLE_SECONDS', 'BENCH_BASELINE', 'BENCH_KINDS']
+  .filter((k) => process.env[k])
+  .map((k) => `${k}=${process.env[k]} `)
+  .join('');
+lines.push(
+  `Run: \`${knobs}npx tsx bench/memory.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}.`,
+);
 lines.push(
   `Server in its own process (\`node bin/connector-registry.js serve\`); RSS from /proc (all threads, workers included) sampled every 20 ms. A stall is shown twice: the slowest /health answer while the request runs (/health asked every ~2 ms), and the server's own longest event-loop delay over the request (monitorEventLoopDelay, 10 ms resolution, via /metrics). Code: ${(Buffer.byteLength(code10) / MB).toFixed(1)} MiB of generated connector code (actions and triggers); sample: ${(sample10.length / MB).toFixed(1)} MiB of JSON records; diffs: 15 aliases of \`diff(from: 1, to: 2)\` over two ${f0(code190.length / 1000)} KB versions. Idle wait: ${IDLE_SECONDS} s.`,
   '',
 );
 type Column = 'postgres' | 'pglite' | 'postgres@base' | 'pglite@base';
 const columns: Column[] = KINDS.flatMap((k) => (BASELINE ? [`${k}@base` as Column, k] : [k]));
-const title = (c: Column) => `${c.startsWith('postgres') ? 'PostgreSQL' : 'PGlite'}${c.endsWith('@base') ? ` at ${BASELINE!.label}` : ''}`;
-lines.push(`| figure | goal | ${columns.map(title).join(' | ')} |`, `| --- | --- | ${columns.map(() => '---:').join(' | ')} |`);
+const title = (c: Column) =>
+  `${c.startsWith('postgres') ? 'PostgreSQL' : 'PGlite'}${c.endsWith('@base') ? ` at ${BASELINE!.label}` : ''}`;
+lines.push(
+  `| figure | goal | ${columns.map(title).join(' | ')} |`,
+  `| --- | --- | ${columns.map(() => '---:').join(' | ')} |`,
+);
 const results: Partial<Record<Column, Figures>> = {};
 for (const column of columns) {
   const kind = column.replace('@base', '') as 'postgres' | 'pglite';
@@ -363,7 +472,12 @@ for (const column of columns) {
     failures.push(`${column}: ${(error as Error).message}`);
   }
 }
-const cell = (kind: Column, f: (x: Figures) => number | string | undefined, unit: string, applies = true) => {
+const cell = (
+  kind: Column,
+  f: (x: Figures) => number | string | undefined,
+  unit: string,
+  applies = true,
+) => {
   const x = results[kind];
   if (!applies) return '—';
   if (!x) return 'FAILED';
@@ -371,21 +485,59 @@ const cell = (kind: Column, f: (x: Figures) => number | string | undefined, unit
   return v === undefined ? 'FAILED' : typeof v === 'string' ? v : `${f0(v)} ${unit}`;
 };
 const stall = (v: [number, number] | undefined) => (v ? `${f0(v[0])} / ${f0(v[1])} ms` : undefined);
-const grew = (x: Figures) => (x.uploadIdle !== undefined && x.rssAfterStart !== undefined ? `${f0(x.uploadIdle)} MB (${x.uploadIdle >= x.rssAfterStart ? '+' : ''}${f0(x.uploadIdle - x.rssAfterStart)})` : undefined);
-const row = (name: string, goal: string, f: (x: Figures) => number | string | undefined, unit: string, pgliteOnly = false) =>
-  lines.push(`| ${name} | ${goal} | ${columns.map((c) => cell(c, f, unit, !pgliteOnly || c.startsWith('pglite'))).join(' | ')} |`);
+const grew = (x: Figures) =>
+  x.uploadIdle !== undefined && x.rssAfterStart !== undefined
+    ? `${f0(x.uploadIdle)} MB (${x.uploadIdle >= x.rssAfterStart ? '+' : ''}${f0(x.uploadIdle - x.rssAfterStart)})`
+    : undefined;
+const row = (
+  name: string,
+  goal: string,
+  f: (x: Figures) => number | string | undefined,
+  unit: string,
+  pgliteOnly = false,
+) =>
+  lines.push(
+    `| ${name} | ${goal} | ${columns.map((c) => cell(c, f, unit, !pgliteOnly || c.startsWith('pglite'))).join(' | ')} |`,
+  );
 row('server ready after spawn', '≤ 1500 ms', (x) => x.readyMs, 'ms');
 row('RSS after start', '≤ 150 / 250 MB', (x) => x.rssAfterStart, 'MB');
 row('one 10 MB upload: peak RSS', '≤ 400 MB', (x) => x.uploadPeak, 'MB');
-row(`one 10 MB upload: RSS after ${IDLE_SECONDS} s idle (change from start)`, '≤ start + 50 MB', grew, 'MB');
+row(
+  `one 10 MB upload: RSS after ${IDLE_SECONDS} s idle (change from start)`,
+  '≤ start + 50 MB',
+  grew,
+  'MB',
+);
 row('five concurrent 10 MB uploads: peak RSS', '≤ 800 MB', (x) => x.fivePeak, 'MB');
-row('longest stall, outside / inside: 10 MB generateSchema', '≤ 50 ms', (x) => stall(x.stallSchema), 'ms');
-row('longest stall, outside / inside: 10 MB parse (upload)', '≤ 50 ms', (x) => stall(x.stallParse), 'ms');
-row('longest stall, outside / inside: 15 aliased diffs of 190 KB', '≤ 50 ms', (x) => stall(x.stallDiffs), 'ms');
-row('CLI `token list` (PGlite), fastest of 3', '≤ 1500 ms', (x) => (x.cliMs ? Math.min(...x.cliMs) : undefined), 'ms', true);
+row(
+  'longest stall, outside / inside: 10 MB generateSchema',
+  '≤ 50 ms',
+  (x) => stall(x.stallSchema),
+  'ms',
+);
+row(
+  'longest stall, outside / inside: 10 MB parse (upload)',
+  '≤ 50 ms',
+  (x) => stall(x.stallParse),
+  'ms',
+);
+row(
+  'longest stall, outside / inside: 15 aliased diffs of 190 KB',
+  '≤ 50 ms',
+  (x) => stall(x.stallDiffs),
+  'ms',
+);
+row(
+  'CLI `token list` (PGlite), fastest of 3',
+  '≤ 1500 ms',
+  (x) => (x.cliMs ? Math.min(...x.cliMs) : undefined),
+  'ms',
+  true,
+);
 row('CLI `token list` (PGlite), first run', '', (x) => x.cliMs?.[0], 'ms', true);
 lines.push('');
-if (failures.length) lines.push('## Failed rows', '', ...failures.map((f) => `- ${f.split('\n')[0]}`), '');
+if (failures.length)
+  lines.push('## Failed rows', '', ...failures.map((f) => `- ${f.split('\n')[0]}`), '');
 writeFileSync(new URL('results/memory.md', import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));
 if (failures.length) console.error(`\n${failures.length} failure(s):\n${failures.join('\n')}`);

@@ -38,7 +38,11 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const where = (url: string) => url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, '').replace(`${root}`, '');
+const where = (url: string) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/node_modules\//, '')
+    .replace(`${root}`, '');
 /** A package name, a node: module, one of ours (dist/…), or V8's own (GC, idle, native). */
 function bucket(n: ProfileNode): string {
   const { url, functionName } = n.callFrame;
@@ -48,7 +52,8 @@ function bucket(n: ProfileNode): string {
   if (pkg) return pkg[1];
   return url.startsWith('node:') ? url : where(url).replace(/^dist\//, 'ours: ');
 }
-const fn = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
+const fn = (n: ProfileNode) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
 
 /** Self time (ms) by key, and busy time (not idle). */
 function selfTime(p: Profile, key: (n: ProfileNode) => string) {
@@ -94,11 +99,22 @@ function stretches(p: Profile, from: number, to: number) {
 
 function startServer(env: NodeJS.ProcessEnv, profileDir: string) {
   const spawnedAt = performance.now();
-  const child = spawn('node', [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, 'bin/connector-registry.js', 'serve'], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', GRAPHQL_RATE_LIMIT_POINTS: '1000000000', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'node',
+    [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, 'bin/connector-registry.js', 'serve'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'silent',
+        RATE_LIMIT_PER_SECOND: '1000000',
+        RATE_LIMIT_BURST: '1000000',
+        GRAPHQL_RATE_LIMIT_POINTS: '1000000000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const ready = new Promise<void>((resolve, reject) => {
     let out = '';
     const on = (d: Buffer) => {
@@ -114,18 +130,31 @@ function startServer(env: NodeJS.ProcessEnv, profileDir: string) {
     /** Milliseconds since the process was spawned: about where its profile's clock stands. */
     sinceSpawn: () => performance.now() - spawnedAt,
     /** SIGINT lets the process end normally, which is when V8 writes its profiles. */
-    stop: () => new Promise((r) => (child.removeAllListeners('exit'), child.once('exit', r), child.kill('SIGINT'))),
+    stop: () =>
+      new Promise(
+        (r) => (child.removeAllListeners('exit'), child.once('exit', r), child.kill('SIGINT')),
+      ),
   };
 }
 
-const profiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile);
+const profiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile);
 
 async function seed(db: Awaited<ReturnType<typeof openDatabase>>, connectors: number) {
   await db.migrate();
-  const token = (await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })).token;
+  const token = (
+    await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })
+  ).token;
   const ctx = { prisma: db.prisma, actor: await authenticate(db.prisma, token) };
   for (let i = 0; i < connectors; i++) {
-    const c = await createConnector(ctx, { title: `Bench ${i}`, code: validCode({ title: `Bench ${i}` }), note: 'v1' });
+    const c = await createConnector(ctx, {
+      title: `Bench ${i}`,
+      code: validCode({ title: `Bench ${i}` }),
+      note: 'v1',
+    });
     await releaseConnector(ctx, c.id);
     await updateConnector(ctx, c.id, { note: 'v2' });
   }
@@ -151,11 +180,19 @@ async function profileRead() {
     const server = startServer({ DATABASE_URL: url, PORT: String(port) }, dir);
     await server.ready;
     const drive = (duration: number) =>
-      autocannon({ url: `http://127.0.0.1:${port}/graphql`, connections: 10, duration, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: READ_QUERY }) });
+      autocannon({
+        url: `http://127.0.0.1:${port}/graphql`,
+        connections: 10,
+        duration,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: READ_QUERY }),
+      });
     await drive(2);
     const run = await drive(SECONDS);
     await server.stop();
-    if (run.errors + run.non2xx + run.timeouts > 0) throw new Error(`the read failed ${run.errors + run.non2xx + run.timeouts} times`);
+    if (run.errors + run.non2xx + run.timeouts > 0)
+      throw new Error(`the read failed ${run.errors + run.non2xx + run.timeouts} times`);
     const [main] = profiles(dir); // the main thread's (thread 0) sorts first
     const requests = run.requests.total + 2 * run.requests.average; // the warm-up's too: the profile holds both
     const byPackage = selfTime(main, bucket);
@@ -168,13 +205,17 @@ async function profileRead() {
       '',
       '| share of main-thread CPU | where |',
       '| ---: | --- |',
-      ...byPackage.top.slice(0, 18).map(([k, ms]) => `| ${((100 * ms) / byPackage.busy).toFixed(1)} % | ${k} |`),
+      ...byPackage.top
+        .slice(0, 18)
+        .map(([k, ms]) => `| ${((100 * ms) / byPackage.busy).toFixed(1)} % | ${k} |`),
       '',
       'Functions with the most self time:',
       '',
       '| share | function |',
       '| ---: | --- |',
-      ...byFunction.top.slice(0, 15).map(([k, ms]) => `| ${((100 * ms) / byFunction.busy).toFixed(1)} % | \`${k}\` |`),
+      ...byFunction.top
+        .slice(0, 15)
+        .map(([k, ms]) => `| ${((100 * ms) / byFunction.busy).toFixed(1)} % | \`${k}\` |`),
       '',
     );
   } finally {
@@ -196,10 +237,17 @@ async function profileUpload() {
     const res = await fetch(`http://127.0.0.1:${port + 1}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { message } } }', variables: { input: { title, code } } }),
+      body: JSON.stringify({
+        query:
+          'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { message } } }',
+        variables: { input: { title, code } },
+      }),
     });
-    const body = (await res.json()) as { data?: { createConnector?: { connector?: { id: string } } } };
-    if (!body.data?.createConnector?.connector) throw new Error(`the upload failed: ${JSON.stringify(body).slice(0, 300)}`);
+    const body = (await res.json()) as {
+      data?: { createConnector?: { connector?: { id: string } } };
+    };
+    if (!body.data?.createConnector?.connector)
+      throw new Error(`the upload failed: ${JSON.stringify(body).slice(0, 300)}`);
   };
   // The first request of a process compiles what it touches; the second is the one every later upload repeats.
   await send('Warm-up');
@@ -219,7 +267,13 @@ async function profileUpload() {
     '',
     'Longest stretches the main thread was busy during the measured upload, and what filled them:',
     '',
-    ...runs.slice(0, 6).flatMap((r) => [`- **${r.ms.toFixed(0)} ms**: ${[...r.fns].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, ms]) => `\`${k}\` ${ms.toFixed(0)} ms`).join(', ')}`]),
+    ...runs.slice(0, 6).flatMap((r) => [
+      `- **${r.ms.toFixed(0)} ms**: ${[...r.fns]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([k, ms]) => `\`${k}\` ${ms.toFixed(0)} ms`)
+        .join(', ')}`,
+    ]),
     '',
   );
 }
@@ -231,7 +285,13 @@ try {
   if (ONLY !== 'read') await profileUpload();
   writeFileSync(
     new URL('results/profile.md', import.meta.url),
-    [`# CPU profiles`, '', `Run: \`${ONLY ? `BENCH_PROFILE=${ONLY} ` : ''}npx tsx bench/profile.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}. V8's sampling profiler (\`--cpu-prof\`) in the server process; shares are of busy (not idle) samples.`, '', ...lines].join('\n'),
+    [
+      `# CPU profiles`,
+      '',
+      `Run: \`${ONLY ? `BENCH_PROFILE=${ONLY} ` : ''}npx tsx bench/profile.ts\` on ${new Date().toISOString()}, ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}. V8's sampling profiler (\`--cpu-prof\`) in the server process; shares are of busy (not idle) samples.`,
+      '',
+      ...lines,
+    ].join('\n'),
   );
   console.log(lines.join('\n'));
 } finally {

@@ -52,10 +52,18 @@ const action = `{
 }`;
 let seq = 0;
 const runAction = (ex: Executor) =>
-  ex.run({ runId: `bench-${++seq}`, code: action, target: 'actions.get_item.execute', input: { id: 1 }, settings: { base: apiUrl }, secretFields: [] });
+  ex.run({
+    runId: `bench-${++seq}`,
+    code: action,
+    target: 'actions.get_item.execute',
+    input: { id: 1 },
+    settings: { base: apiUrl },
+    secretFields: [],
+  });
 
 const lines: string[] = [];
-const row = (what: string, value: string, note = '') => lines.push(`| ${what} | ${value} | ${note} |`);
+const row = (what: string, value: string, note = '') =>
+  lines.push(`| ${what} | ${value} | ${note} |`);
 const failures: string[] = [];
 const check = (r: RunResult, what: string) => {
   if (r.status !== 'SUCCEEDED') failures.push(`${what}: ${r.status} ${r.error?.message ?? ''}`);
@@ -91,10 +99,24 @@ for (let i = 0; i < RUNS; i++) {
   check(r, 'warm run');
 }
 const p50 = quantile(runs, 0.5);
-row(`small action, 1 HTTP call, warm spare (n=${RUNS}): p50`, ms(p50), `goal ≤ 50 ms; ${(p50 / quantile(floor, 0.5)).toFixed(1)}x the floor`);
-row('same: p99', ms(quantile(runs, 0.99)), `${(quantile(runs, 0.99) / quantile(floor, 0.99)).toFixed(1)}x the floor`);
-row('same, inside the executor (VM handed over → result): p50 / p99', `${ms(quantile(inside, 0.5))} / ${ms(quantile(inside, 0.99))}`);
-row(`floor: the same GET with fetch (n=${RUNS}): p50 / p99`, `${ms(quantile(floor, 0.5))} / ${ms(quantile(floor, 0.99))}`);
+row(
+  `small action, 1 HTTP call, warm spare (n=${RUNS}): p50`,
+  ms(p50),
+  `goal ≤ 50 ms; ${(p50 / quantile(floor, 0.5)).toFixed(1)}x the floor`,
+);
+row(
+  'same: p99',
+  ms(quantile(runs, 0.99)),
+  `${(quantile(runs, 0.99) / quantile(floor, 0.99)).toFixed(1)}x the floor`,
+);
+row(
+  'same, inside the executor (VM handed over → result): p50 / p99',
+  `${ms(quantile(inside, 0.5))} / ${ms(quantile(inside, 0.99))}`,
+);
+row(
+  `floor: the same GET with fetch (n=${RUNS}): p50 / p99`,
+  `${ms(quantile(floor, 0.5))} / ${ms(quantile(floor, 0.99))}`,
+);
 
 // 4. 50 at once.
 t = performance.now();
@@ -102,7 +124,11 @@ const all = await Promise.all(Array.from({ length: 50 }, () => runAction(executo
 const elapsed = performance.now() - t;
 const ok = all.filter((r) => r.status === 'SUCCEEDED').length;
 all.forEach((r) => check(r, '50 concurrent'));
-row('50 runs started at once (4 at a time, a fresh VM each)', `${ok}/50 succeeded in ${(elapsed / 1000).toFixed(1)} s`, `${(50 / (elapsed / 1000)).toFixed(1)} runs/s`);
+row(
+  '50 runs started at once (4 at a time, a fresh VM each)',
+  `${ok}/50 succeeded in ${(elapsed / 1000).toFixed(1)} s`,
+  `${(50 / (elapsed / 1000)).toFixed(1)} runs/s`,
+);
 await sleep(3000);
 
 // 5. 4 busy runs: RSS and the caller's event loop, against the same window with nothing running.
@@ -124,7 +150,14 @@ async function probe(seconds: number) {
 }
 const quiet = await probe(5);
 const spinning = Array.from({ length: 4 }, (_, i) =>
-  executor.run({ runId: `spin-${i}`, code: `{ test: ->(c) { loop {} } }`, target: 'test', settings: {}, secretFields: [], limits: { wallMs: 8000 } }),
+  executor.run({
+    runId: `spin-${i}`,
+    code: `{ test: ->(c) { loop {} } }`,
+    target: 'test',
+    settings: {},
+    secretFields: [],
+    limits: { wallMs: 8000 },
+  }),
 );
 await sleep(2000);
 const busy = await probe(5);
@@ -132,9 +165,21 @@ const busyRss = busy.peak;
 const probes = busy.probes;
 const spun = await Promise.all(spinning);
 const timedOut = spun.filter((r) => r.status === 'TIMED_OUT').length;
-row('executor RSS, 4 runs busy', mb(busyRss), `${mb((busyRss - idleRss) / 4)} per busy VM above idle (goal ≤ 150 MB)`);
-row("caller's event loop while 4 runs spin in loop {}: max / p99 delay", `${ms(busy.max)} / ${ms(busy.p99)}`, `goal: unaffected, ≤ 50 ms stall; with nothing running: ${ms(quiet.max)} / ${ms(quiet.p99)}`);
-row(`local /health from the caller while they spin (n=${probes.length}): p50 / max`, `${ms(quantile(probes, 0.5))} / ${ms(Math.max(...probes))}`, `with nothing running: ${ms(quantile(quiet.probes, 0.5))} / ${ms(Math.max(...quiet.probes))}`);
+row(
+  'executor RSS, 4 runs busy',
+  mb(busyRss),
+  `${mb((busyRss - idleRss) / 4)} per busy VM above idle (goal ≤ 150 MB)`,
+);
+row(
+  "caller's event loop while 4 runs spin in loop {}: max / p99 delay",
+  `${ms(busy.max)} / ${ms(busy.p99)}`,
+  `goal: unaffected, ≤ 50 ms stall; with nothing running: ${ms(quiet.max)} / ${ms(quiet.p99)}`,
+);
+row(
+  `local /health from the caller while they spin (n=${probes.length}): p50 / max`,
+  `${ms(quantile(probes, 0.5))} / ${ms(Math.max(...probes))}`,
+  `with nothing running: ${ms(quantile(quiet.probes, 0.5))} / ${ms(Math.max(...quiet.probes))}`,
+);
 row('the 4 spinning runs', `${timedOut}/4 TIMED_OUT at 8 s`);
 
 await executor.close();
@@ -145,7 +190,9 @@ const report = `# Executor benchmark (bench/run.ts)
 
 Measured ${new Date().toISOString().slice(0, 16)}Z on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()
   .map((l) => l.toFixed(1))
-  .join(' / ')} at the end (the machine is shared: read orders of magnitude and ratios, not exact times). Node ${process.version}.
+  .join(
+    ' / ',
+  )} at the end (the machine is shared: read orders of magnitude and ratios, not exact times). Node ${process.version}.
 The executor runs in its own process (bundled JavaScript, as from dist/); every run gets a fresh Ruby VM (ruby.wasm 3.4) in a worker thread.
 
 | what | figure | note |

@@ -24,7 +24,18 @@ function prng(seed: number) {
 }
 const rnd = prng(42);
 const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
-const words = ['alpha', 'beta', 'gamma', 'delta', 'acme', 'widget', 'order', 'invoice', 'customer', 'ticket'];
+const words = [
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'acme',
+  'widget',
+  'order',
+  'invoice',
+  'customer',
+  'ticket',
+];
 
 function record(i: number) {
   const r: Record<string, unknown> = {
@@ -36,9 +47,19 @@ function record(i: number) {
     created_at: new Date(1700000000000 + Math.floor(rnd() * 1e10)).toISOString(),
     birthday: `19${10 + Math.floor(rnd() * 89)}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 9)}`,
     notes: rnd() > 0.7 ? null : pick(words).repeat(3),
-    address: { street: `${i} ${pick(words)} street`, city: pick(words), zip: String(10000 + i), geo: { lat: rnd() * 180 - 90, lng: rnd() * 360 - 180 } },
+    address: {
+      street: `${i} ${pick(words)} street`,
+      city: pick(words),
+      zip: String(10000 + i),
+      geo: { lat: rnd() * 180 - 90, lng: rnd() * 360 - 180 },
+    },
     tags: [pick(words), pick(words)],
-    lines: Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, j) => ({ sku: `SKU-${i}-${j}`, qty: 1 + Math.floor(rnd() * 5), price: rnd() * 100, ...(rnd() > 0.5 ? { discount: rnd() } : {}) })),
+    lines: Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, j) => ({
+      sku: `SKU-${i}-${j}`,
+      qty: 1 + Math.floor(rnd() * 5),
+      price: rnd() * 100,
+      ...(rnd() > 0.5 ? { discount: rnd() } : {}),
+    })),
   };
   if (rnd() > 0.8) r.extra_field = pick(words);
   return r;
@@ -60,7 +81,17 @@ const header = 'id,name,email,amount,active,created_at,birthday,city,notes';
 const rows = [header];
 for (let i = 0; i < 100_000; i++) {
   rows.push(
-    [i, `"${pick(words)}, ${pick(words)}"`, `user${i}@example.com`, (rnd() * 1000).toFixed(2), rnd() > 0.5, new Date(1700000000000 + i * 1000).toISOString(), '1990-01-0' + (1 + (i % 9)), pick(words), rnd() > 0.5 ? '' : pick(words)].join(','),
+    [
+      i,
+      `"${pick(words)}, ${pick(words)}"`,
+      `user${i}@example.com`,
+      (rnd() * 1000).toFixed(2),
+      rnd() > 0.5,
+      new Date(1700000000000 + i * 1000).toISOString(),
+      '1990-01-0' + (1 + (i % 9)),
+      pick(words),
+      rnd() > 0.5 ? '' : pick(words),
+    ].join(','),
   );
 }
 const csv = rows.join('\r\n');
@@ -79,7 +110,10 @@ function median(fn: () => unknown, runs = 7): number {
 const parseMs = median(() => JSON.parse(json));
 const oursJsonMs = median(() => generateSchemaFromJson(json));
 const gensonMs = median(() => createSchema(JSON.parse(json)), 3);
-const csvParseMs = median(() => parseCsv(csv, { bom: true, delimiter: ',', skip_empty_lines: true }), 5);
+const csvParseMs = median(
+  () => parseCsv(csv, { bom: true, delimiter: ',', skip_empty_lines: true }),
+  5,
+);
 const oursCsvMs = median(() => generateSchemaFromCsv(csv, 'comma'), 5);
 
 const fmt = (n: number) => n.toFixed(1);

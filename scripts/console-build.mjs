@@ -9,7 +9,15 @@
 //   node scripts/console-build.mjs --relay     run the Relay compiler only (for the typecheck)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -23,7 +31,8 @@ const INITIAL_JS_BUDGET = 250 * 1024;
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === '__generated__' || e.name === 'dist' || e.name === '.relay' ? [] : files(p);
+    if (e.isDirectory())
+      return e.name === '__generated__' || e.name === 'dist' || e.name === '.relay' ? [] : files(p);
     return [p];
   });
 }
@@ -31,8 +40,18 @@ function files(dir) {
 /** Everything the build reads: the console's sources, its configs, the schema and the locked dependencies. */
 function inputsHash() {
   const hash = createHash('sha256');
-  const inputs = [...files(join(web, 'src')), join(web, 'index.html'), join(web, 'vite.config.ts'), join(web, 'relay-tags.ts'), join(web, 'relay.config.json'), join(root, 'schema.graphql'), join(root, 'package-lock.json'), fileURLToPath(import.meta.url)];
-  for (const f of inputs.sort()) hash.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
+  const inputs = [
+    ...files(join(web, 'src')),
+    join(web, 'index.html'),
+    join(web, 'vite.config.ts'),
+    join(web, 'relay-tags.ts'),
+    join(web, 'relay.config.json'),
+    join(root, 'schema.graphql'),
+    join(root, 'package-lock.json'),
+    fileURLToPath(import.meta.url),
+  ];
+  for (const f of inputs.sort())
+    hash.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   return hash.digest('hex');
 }
 
@@ -45,7 +64,11 @@ function relay() {
     writeFileSync(persisted, '{}');
   }
   const bin = join(root, 'node_modules', 'relay-compiler', 'cli.js');
-  const run = spawnSync(process.execPath, [bin], { cwd: web, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [bin], {
+    cwd: web,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
   if (run.status !== 0) {
     process.stderr.write(run.stdout + run.stderr);
     throw new Error('the Relay compiler refused the console operations (see above)');
@@ -64,15 +87,30 @@ async function build() {
   // A production bundle whatever the caller's NODE_ENV (vitest sets it to `test`).
   process.env.NODE_ENV = 'production';
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  await viteBuild({
+    configFile: join(web, 'vite.config.ts'),
+    logLevel: 'warn',
+    mode: 'production',
+  });
   const pub = join(dist, 'public');
-  copyFileSync(join(web, '.relay', 'persisted-documents.json'), join(dist, 'persisted-documents.json'));
+  copyFileSync(
+    join(web, '.relay', 'persisted-documents.json'),
+    join(dist, 'persisted-documents.json'),
+  );
 
   // Precompress what the gateway serves with a long cache.
   for (const f of files(join(pub, 'assets'))) {
     if (!/\.(js|css|svg|json|html|txt|map)$/.test(f)) continue;
     const buf = readFileSync(f);
-    writeFileSync(f + '.br', brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }));
+    writeFileSync(
+      f + '.br',
+      brotliCompressSync(buf, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 11,
+          [constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
+        },
+      }),
+    );
     writeFileSync(f + '.gz', gzipSync(buf, { level: 9 }));
   }
 
@@ -90,12 +128,22 @@ async function build() {
   const initial = initialFiles.reduce((n, f) => n + gzipSize(readFileSync(join(pub, f))), 0);
   const all = files(join(pub, 'assets')).filter((f) => f.endsWith('.js'));
   const total = all.reduce((n, f) => n + gzipSize(readFileSync(f)), 0);
-  const report = { initialJsGzipBytes: initial, initialFiles, allJsGzipBytes: total, chunks: all.length, documents: Object.keys(JSON.parse(readFileSync(join(dist, 'persisted-documents.json'), 'utf8'))).length };
+  const report = {
+    initialJsGzipBytes: initial,
+    initialFiles,
+    allJsGzipBytes: total,
+    chunks: all.length,
+    documents: Object.keys(JSON.parse(readFileSync(join(dist, 'persisted-documents.json'), 'utf8')))
+      .length,
+  };
   console.error(
     `console built in ${((Date.now() - started) / 1000).toFixed(1)} s: initial JS ${kb(initial)} gzipped (budget ${kb(INITIAL_JS_BUDGET)}), ` +
       `all JS ${kb(total)} in ${all.length} chunks, ${report.documents} persisted operations`,
   );
-  if (initial > INITIAL_JS_BUDGET) throw new Error(`initial JavaScript ${kb(initial)} gzipped is over the ${kb(INITIAL_JS_BUDGET)} budget`);
+  if (initial > INITIAL_JS_BUDGET)
+    throw new Error(
+      `initial JavaScript ${kb(initial)} gzipped is over the ${kb(INITIAL_JS_BUDGET)} budget`,
+    );
   writeFileSync(join(dist, 'size-report.json'), JSON.stringify(report, null, 2));
   return report;
 }
@@ -107,8 +155,14 @@ try {
   } else {
     const hash = inputsHash();
     const stamp = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, 'utf8')) : null;
-    if (args.has('--if-stale') && stamp?.inputs === hash && existsSync(join(dist, 'public', 'index.html'))) process.exit(0);
-    if (args.has('--if-stale')) console.error('building the web console (its sources changed or it was never built)…');
+    if (
+      args.has('--if-stale') &&
+      stamp?.inputs === hash &&
+      existsSync(join(dist, 'public', 'index.html'))
+    )
+      process.exit(0);
+    if (args.has('--if-stale'))
+      console.error('building the web console (its sources changed or it was never built)…');
     mkdirSync(dist, { recursive: true });
     await build();
     writeFileSync(stampFile, JSON.stringify({ inputs: hash, builtAt: new Date().toISOString() }));

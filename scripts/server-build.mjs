@@ -11,7 +11,14 @@
 //   node scripts/server-build.mjs             build
 //   node scripts/server-build.mjs --if-stale  build only when an input changed
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +38,8 @@ function sources(dir) {
 /** SHA-256 over every source's path and bytes, and this script (how they are compiled). */
 function inputsHash(files) {
   const hash = createHash('sha256');
-  for (const f of [...files, fileURLToPath(import.meta.url)].sort()) hash.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
+  for (const f of [...files, fileURLToPath(import.meta.url)].sort())
+    hash.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   return hash.digest('hex');
 }
 
@@ -69,7 +77,10 @@ export async function build() {
     logLevel: 'warning',
   });
   for (const out of result.outputFiles) writeAtomic(out.path, out.contents);
-  writeAtomic(stampFile, JSON.stringify({ inputs: inputsHash(files), builtAt: new Date().toISOString() }));
+  writeAtomic(
+    stampFile,
+    JSON.stringify({ inputs: inputsHash(files), builtAt: new Date().toISOString() }),
+  );
   return result.outputFiles.length;
 }
 
@@ -86,7 +97,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const started = Date.now();
     const args = new Set(process.argv.slice(2));
     if (args.has('--if-stale')) {
-      if (await buildIfStale()) console.error(`server compiled to dist/ in ${Date.now() - started} ms (its sources changed or it was never built)`);
+      if (await buildIfStale())
+        console.error(
+          `server compiled to dist/ in ${Date.now() - started} ms (its sources changed or it was never built)`,
+        );
     } else {
       const n = await build();
       console.error(`server compiled to dist/: ${n} files in ${Date.now() - started} ms`);

@@ -32,7 +32,12 @@ const schema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('*')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
   /**
    * Request headers browser apps may send besides the API's own (comma-separated; replaces the
    * default list): trace context (`traceparent`, `tracestate`), Sentry (`sentry-trace`,
@@ -40,8 +45,15 @@ const schema = z.object({
    */
   CORS_ALLOWED_HEADERS: z
     .string()
-    .default('traceparent,tracestate,sentry-trace,baggage,apollographql-client-name,apollographql-client-version')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+    .default(
+      'traceparent,tracestate,sentry-trace,baggage,apollographql-client-name,apollographql-client-version',
+    )
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
   /** Accept automatic persisted queries (a SHA-256 of the document instead of its text). */
   PERSISTED_QUERIES: z
     .enum(['true', 'false'])
@@ -60,7 +72,11 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   /** Largest HTTP body accepted: 10 MB of code, JSON-escaped, plus the rest of the request. */
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(24 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 1024 * 1024),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
   MAX_QUERY_COMPLEXITY: z.coerce.number().int().positive().default(5000),
   GRAPHIQL: z
@@ -132,17 +148,32 @@ const schema = z.object({
    */
   EXECUTOR_MEMORY_MB: z.coerce.number().int().min(64).max(4096).default(256),
   EXECUTOR_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
-  EXECUTOR_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  EXECUTOR_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   EXECUTOR_MAX_REQUESTS: z.coerce.number().int().positive().default(100),
   EXECUTOR_MAX_REDIRECTS: z.coerce.number().int().min(0).default(5),
-  EXECUTOR_MAX_OUTPUT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
-  EXECUTOR_MAX_CODE_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  EXECUTOR_MAX_OUTPUT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  EXECUTOR_MAX_CODE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof schema>;
 
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

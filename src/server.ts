@@ -11,7 +11,17 @@ import { createLibraryCache, LIBRARY_TOPIC } from './graphql/plugins/library-cac
 import { domainEvents } from './graphql/context.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { parseJsonBody } from './http/json-body.js';
-import { allowMethods, authenticateRequest, readBody, requireDecodableForm, requireSaneGraphQLParams, requireToken, restRateLimit, type Env, type Refuse } from './http/guard.js';
+import {
+  allowMethods,
+  authenticateRequest,
+  readBody,
+  requireDecodableForm,
+  requireSaneGraphQLParams,
+  requireToken,
+  restRateLimit,
+  type Env,
+  type Refuse,
+} from './http/guard.js';
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
@@ -39,18 +49,27 @@ const refuseGraphQL: Refuse = (c, status, code, message, headers = {}) => {
   const extensions: Record<string, unknown> = { code };
   if (headers['Retry-After']) extensions.retryAfter = Number(headers['Retry-After']);
   const type = graphqlResponseType(c.req.header('accept'));
-  return c.body(JSON.stringify({ errors: [{ message, extensions }] }), status, { ...authChallenge(status, headers), ...headers, 'Content-Type': `${type}; charset=utf-8` });
+  return c.body(JSON.stringify({ errors: [{ message, extensions }] }), status, {
+    ...authChallenge(status, headers),
+    ...headers,
+    'Content-Type': `${type}; charset=utf-8`,
+  });
 };
 
 /** Refusals before a REST handler runs use the spec's error body. */
 const refuseRest: Refuse = (c, status, code, message, headers = {}) => {
   c.get('countError')?.(code, 'http');
-  return c.json({ ...errorBody(status, message), error_code: code }, status, { ...authChallenge(status, headers), ...headers });
+  return c.json({ ...errorBody(status, message), error_code: code }, status, {
+    ...authChallenge(status, headers),
+    ...headers,
+  });
 };
 
 /** RFC 6750: a 401 names the scheme; a token that was given but refused is `invalid_token`. */
 function authChallenge(status: number, headers: Record<string, string>): Record<string, string> {
-  return status === 401 && !headers['WWW-Authenticate'] ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {};
+  return status === 401 && !headers['WWW-Authenticate']
+    ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' }
+    : {};
 }
 
 const decoder = new TextDecoder();
@@ -66,7 +85,8 @@ function withBody(raw: Request, bytes: ArrayBuffer): Request {
   let signal: AbortSignal | undefined;
   let parsed: Promise<unknown> | undefined;
   const text = () => Promise.resolve(decoder.decode(bytes));
-  const fetchBody = () => new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
+  const fetchBody = () =>
+    new Response(bytes, { headers: { 'content-type': raw.headers.get('content-type') ?? '' } });
   return Object.create(raw, {
     text: { value: text },
     // Yoga reads a JSON body once, through here: the bytes move to the parse worker (json-body.ts).
@@ -87,14 +107,19 @@ function withBody(raw: Request, bytes: ArrayBuffer): Request {
  * through Yoga's request parser as it is, so the client gets the refusal and nothing else.
  */
 function notJson(): never {
-  throw new GraphQLError('POST body sent invalid JSON.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+  throw new GraphQLError('POST body sent invalid JSON.', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
 }
 
 /** Where GraphQL is served: the endpoint, and graphql-sse's single-connection stream. */
 const GRAPHQL_PATHS = ['/graphql', '/graphql/stream'];
 
 /** The GraphiQL page is what a browser gets from a plain GET of /graphql: public, never limited. */
-const isGraphiQLPage = (c: Context<Env>) => c.req.method === 'GET' && c.req.path === '/graphql' && (c.req.header('accept') ?? '').includes('text/html');
+const isGraphiQLPage = (c: Context<Env>) =>
+  c.req.method === 'GET' &&
+  c.req.path === '/graphql' &&
+  (c.req.header('accept') ?? '').includes('text/html');
 
 export interface Registry {
   app: Hono<Env>;
@@ -120,7 +145,10 @@ interface AppParts {
 }
 
 /** The whole registry over an opened database: /graphql, /api, /health, /ready, /metrics. */
-export function createApp(config: Config, { db, tokens, pubsub, log, metrics, rateLimits, runs }: AppParts): Hono<Env> {
+export function createApp(
+  config: Config,
+  { db, tokens, pubsub, log, metrics, rateLimits, runs }: AppParts,
+): Hono<Env> {
   const library = createLibraryCache(config.LIBRARY_CACHE_TTL_MS);
   // Other processes' library changes arrive through the pubsub (PostgreSQL NOTIFY).
   void (async () => {
@@ -128,12 +156,23 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   })();
   const documents = createDocumentStore(config.TRUSTED_DOCUMENTS_FILE);
   const trustedRequests = new WeakSet<Request>();
-  const yoga = createGraphQL(config, { prisma: db.prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests, runs: runs?.services });
+  const yoga = createGraphQL(config, {
+    prisma: db.prisma,
+    log,
+    pubsub,
+    metrics,
+    library,
+    rateLimits,
+    documents,
+    trustedRequests,
+    runs: runs?.services,
+  });
   const app = new Hono<Env>();
 
   app.use('*', observe(log, metrics));
   // Browser apps on the allowed origins; preflights are answered here, before any other check.
-  for (const path of ['/graphql', '/graphql/*', '/api/*']) app.use(path, apiCors(config.CORS_ORIGINS, config.CORS_ALLOWED_HEADERS), jsonTransport());
+  for (const path of ['/graphql', '/graphql/*', '/api/*'])
+    app.use(path, apiCors(config.CORS_ORIGINS, config.CORS_ALLOWED_HEADERS), jsonTransport());
   // Fixed endpoints answer other methods with 405 and the methods they take.
   app.use('/health', allowMethods(['GET', 'HEAD'], refuseGraphQL));
   app.use('/ready', allowMethods(['GET', 'HEAD'], refuseGraphQL));
@@ -150,13 +189,18 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
       return c.json({ status: 'unavailable', database: db.kind }, 503);
     }
   });
-  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
+  app.get('/metrics', async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  );
 
   // The GraphiQL page (HTML at /graphql) is never framed by another page (clickjacking), like the console's pages.
   app.use('/graphql', async (c, next) => {
     await next();
     if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
-      c.res.headers.set('Content-Security-Policy', "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'");
+      c.res.headers.set(
+        'Content-Security-Policy',
+        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'",
+      );
       c.res.headers.set('X-Frame-Options', 'DENY');
       c.res.headers.set('X-Content-Type-Options', 'nosniff');
       c.res.headers.set('Referrer-Policy', 'no-referrer');
@@ -165,10 +209,22 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   serveGraphiQLAssets(app); // public, immutable, never rate-limited
   serveLogos(app, db.prisma); // public (content-addressed, unguessable), immutable, never rate-limited
   for (const path of GRAPHQL_PATHS) {
-    app.use(path, readBody(config.MAX_BODY_BYTES, refuseGraphQL), requireDecodableForm(refuseGraphQL));
-    app.use(path, requireSaneGraphQLParams(refuseGraphQL), persistedDocuments(documents, refuseGraphQL)); // allowlisted documents by `documentId` (the console's)
+    app.use(
+      path,
+      readBody(config.MAX_BODY_BYTES, refuseGraphQL),
+      requireDecodableForm(refuseGraphQL),
+    );
+    app.use(
+      path,
+      requireSaneGraphQLParams(refuseGraphQL),
+      persistedDocuments(documents, refuseGraphQL),
+    ); // allowlisted documents by `documentId` (the console's)
     // A missing token answers like a bad one (401 UNAUTHENTICATED); the GraphiQL page is public.
-    app.use(path, authenticateRequest(tokens, refuseGraphQL), requireToken(refuseGraphQL, isGraphiQLPage));
+    app.use(
+      path,
+      authenticateRequest(tokens, refuseGraphQL),
+      requireToken(refuseGraphQL, isGraphiQLPage),
+    );
   }
   // GraphQL spends each operation's cost from the token's budget (useCost), once the cost is known.
   const graphql = async (c: Context<Env>) => {
@@ -181,18 +237,38 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
           ? withBody(c.req.raw, body)
           : new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body }); // app.request() in process
     if (c.get('trustedDocument')) trustedRequests.add(request);
-    const response = await yoga.fetch(request, { actor: c.get('actor'), log: c.get('log'), rateLimitSlot: {}, requestId: c.get('requestId'), countError: c.get('countError') });
+    const response = await yoga.fetch(request, {
+      actor: c.get('actor'),
+      log: c.get('log'),
+      rateLimitSlot: {},
+      requestId: c.get('requestId'),
+      countError: c.get('countError'),
+    });
     // Yoga answers an unsupported content type with an empty 415; give it a body and a code.
-    if (response.status === 415) return refuseGraphQL(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL as application/json (or application/graphql, form data, or GET parameters).');
+    if (response.status === 415)
+      return refuseGraphQL(
+        c,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Send GraphQL as application/json (or application/graphql, form data, or GET parameters).',
+      );
     return response;
   };
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', graphql);
   // graphql-sse single-connection mode: PUT reserves a stream, GET listens, POST runs, DELETE stops.
-  app.use('/graphql/stream', allowMethods(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], refuseGraphQL));
+  app.use(
+    '/graphql/stream',
+    allowMethods(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], refuseGraphQL),
+  );
   app.on(['GET', 'POST', 'PUT', 'DELETE'], '/graphql/stream', graphql);
 
   app.use('/api/*', readBody(config.MAX_BODY_BYTES, refuseRest));
-  app.use('/api/*', authenticateRequest(tokens, refuseRest), requireToken(refuseRest), restRateLimit(rateLimits, refuseRest));
+  app.use(
+    '/api/*',
+    authenticateRequest(tokens, refuseRest),
+    requireToken(refuseRest),
+    restRateLimit(rateLimits, refuseRest),
+  );
   app.route('/api', restRoutes(db.prisma, domainEvents(pubsub, library)));
   // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
   app.use('/auth/*', readBody(64 * 1024, refuseRest));
@@ -201,12 +277,17 @@ export function createApp(config: Config, { db, tokens, pubsub, log, metrics, ra
   // Hono asks the root app, not the mounted one, when no route matches.
   app.notFound((c) => {
     const message = `No endpoint ${c.req.method} ${c.req.path}.`;
-    return c.req.path.startsWith('/api/') ? refuseRest(c, 404, 'NOT_FOUND', message) : c.json({ message, errors: [{ message, extensions: { code: 'NOT_FOUND' } }] }, 404);
+    return c.req.path.startsWith('/api/')
+      ? refuseRest(c, 404, 'NOT_FOUND', message)
+      : c.json({ message, errors: [{ message, extensions: { code: 'NOT_FOUND' } }] }, 404);
   });
   app.onError((error, c) => {
     c.get('countError')?.('INTERNAL_SERVER_ERROR', 'http');
     c.get('log')?.error({ err: error }, 'internal error');
-    return c.json({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }, 500);
+    return c.json(
+      { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
+      500,
+    );
   });
   return app;
 }
@@ -223,22 +304,44 @@ export type RegistryOptions = Pick<DatabaseOptions, 'onQuery' | 'lockWaitMs' | '
   withExecutor?: boolean;
 };
 
-export async function createRegistry(config: Config, opts: RegistryOptions = {}): Promise<Registry> {
+export async function createRegistry(
+  config: Config,
+  opts: RegistryOptions = {},
+): Promise<Registry> {
   const log = createLogger(config.LOG_LEVEL, opts.logDestination);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onQuery: opts.onQuery, lockWaitMs: opts.lockWaitMs, seed: config.DATABASE_URL ? undefined : opts.seed });
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    onQuery: opts.onQuery,
+    lockWaitMs: opts.lockWaitMs,
+    seed: config.DATABASE_URL ? undefined : opts.seed,
+  });
   await db.migrate();
-  const events = await createEventTarget(config.DATABASE_URL, (err) => log.warn({ err }, 'event channel trouble'), db.listen?.bind(db));
+  const events = await createEventTarget(
+    config.DATABASE_URL,
+    (err) => log.warn({ err }, 'event channel trouble'),
+    db.listen?.bind(db),
+  );
   const pubsub: RegistryPubSub = createPubSub({ eventTarget: events });
   const metrics = createMetrics();
   const rateLimits = await createRateLimits(config, db);
   const tokens = createTokenCache(db.prisma, events, { ttlMs: config.TOKEN_CACHE_TTL_MS });
-  const runs = createRunMachinery(config, { prisma: db.prisma, log, pubsub, withWorker: opts.withExecutor !== false });
+  const runs = createRunMachinery(config, {
+    prisma: db.prisma,
+    log,
+    pubsub,
+    withWorker: opts.withExecutor !== false,
+  });
   const app = createApp(config, { db, tokens, pubsub, log, metrics, rateLimits, runs });
   const where: { url?: string } = { url: config.PUBLIC_URL?.replace(/\/$/, '') };
   // The CLI beside the embedded server: commands arrive on a Unix socket in the data directory.
   const admin =
     db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
-      ? await startAdminSocket(config.DATA_DIR, { db, events: domainEvents(pubsub), publicUrl: () => where.url }, log)
+      ? await startAdminSocket(
+          config.DATA_DIR,
+          { db, events: domainEvents(pubsub), publicUrl: () => where.url },
+          log,
+        )
       : null;
   const deliverer = createWebhookDeliverer(db, log, {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
@@ -277,10 +380,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: RegistryOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: RegistryOptions = {},
+): Promise<RunningServer> {
   const registry = await createRegistry(config, opts);
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: registry.app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+    const s = serve({ fetch: registry.app.fetch, hostname: config.HOST, port: config.PORT }, () =>
+      resolve(s),
+    );
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -13,7 +13,8 @@ export function relayTags(artifactDir: string): Plugin {
     name: 'relay-tags',
     enforce: 'pre',
     transform(code, id) {
-      if (!/\.tsx?$/.test(id) || id.includes('__generated__') || !code.includes('graphql`')) return null;
+      if (!/\.tsx?$/.test(id) || id.includes('__generated__') || !code.includes('graphql`'))
+        return null;
       const imports = new Map<string, string>();
       const out = code.replace(TAG, (_whole, text: string) => {
         const name = NAME.exec(text)?.[1];
@@ -22,7 +23,9 @@ export function relayTags(artifactDir: string): Plugin {
         imports.set(local, `${artifactDir}/${name}.graphql.ts`);
         return local;
       });
-      const header = [...imports].map(([local, path]) => `import ${local} from ${JSON.stringify(path)};`).join('\n');
+      const header = [...imports]
+        .map(([local, path]) => `import ${local} from ${JSON.stringify(path)};`)
+        .join('\n');
       return { code: `${header}\n${out}`, map: null };
     },
   };

@@ -7,6 +7,13 @@ const { postgraphile } = require('postgraphile');
 
 const [connectionString, port] = process.argv.slice(2);
 const server = createServer(
-  postgraphile(connectionString, 'public', { graphqlRoute: '/graphql', graphiql: false, disableQueryLog: true, retryOnInitFail: false }),
+  postgraphile(connectionString, 'public', {
+    graphqlRoute: '/graphql',
+    graphiql: false,
+    disableQueryLog: true,
+    retryOnInitFail: false,
+  }),
 );
-server.listen(Number(port), '127.0.0.1', () => console.log(`postgraphile on http://127.0.0.1:${port}/graphql`));
+server.listen(Number(port), '127.0.0.1', () =>
+  console.log(`postgraphile on http://127.0.0.1:${port}/graphql`),
+);

@@ -5,7 +5,13 @@ import { createServer, request, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { DomainError } from '../domain/errors.js';
-import { checkArguments, findCommand, type CommandHost, type CommandIO, type Invocation } from './commands.js';
+import {
+  checkArguments,
+  findCommand,
+  type CommandHost,
+  type CommandIO,
+  type Invocation,
+} from './commands.js';
 
 /**
  * The CLI beside a running embedded server. PGlite is one process's database, so while `serve`
@@ -43,10 +49,17 @@ export interface AdminSocket {
   close(): Promise<void>;
 }
 
-export async function startAdminSocket(dataDir: string, host: CommandHost, log: Logger): Promise<AdminSocket> {
+export async function startAdminSocket(
+  dataDir: string,
+  host: CommandHost,
+  log: Logger,
+): Promise<AdminSocket> {
   const path = adminSocketPath(dataDir);
   if (path.length > MAX_SOCKET_PATH) {
-    log.warn({ path }, 'data directory path too long for the admin socket: CLI commands need the server stopped');
+    log.warn(
+      { path },
+      'data directory path too long for the admin socket: CLI commands need the server stopped',
+    );
     return { path: null, close: async () => {} };
   }
   // A crashed server's socket file: this process holds the directory lock, so nobody listens on it.
@@ -68,17 +81,29 @@ export async function startAdminSocket(dataDir: string, host: CommandHost, log: 
       };
       void (async () => {
         try {
-          const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { command?: unknown; args?: unknown; operator?: unknown; requestId?: unknown } | null;
+          const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+            command?: unknown;
+            args?: unknown;
+            operator?: unknown;
+            requestId?: unknown;
+          } | null;
           // Who runs the command is not the caller's to say: only this server's own user can
           // connect (0600 socket in a 0700 directory), so that user is the operator on record. The
           // caller's request id is kept only in the CLI's own shape.
           const who: Invocation = {
             operator: SOCKET_OPERATOR,
-            requestId: typeof request?.requestId === 'string' && /^cli-[0-9a-f-]{36}$/.test(request.requestId) ? request.requestId : `cli-${randomUUID()}`,
+            requestId:
+              typeof request?.requestId === 'string' &&
+              /^cli-[0-9a-f-]{36}$/.test(request.requestId)
+                ? request.requestId
+                : `cli-${randomUUID()}`,
           };
           const command = findCommand(request?.command as string);
           const args = checkArguments(request?.args);
-          log.info({ command: request?.command, operator: who.operator, requestId: who.requestId }, 'cli command through the admin socket');
+          log.info(
+            { command: request?.command, operator: who.operator, requestId: who.requestId },
+            'cli command through the admin socket',
+          );
           const result = await command(host, args, io, who);
           send({ result: result ?? null });
         } catch (error) {
@@ -109,8 +134,13 @@ function closeServer(server: Server, done: () => void) {
 }
 
 function errorFrame(error: unknown) {
-  if (error instanceof DomainError) return { message: error.message, code: error.code, field: error.field };
-  return { message: error instanceof Error ? error.message : String(error), code: null, field: null };
+  if (error instanceof DomainError)
+    return { message: error.message, code: error.code, field: error.field };
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    code: null,
+    field: null,
+  };
 }
 
 /** A refusal the server reported for a command, with the domain's code and field. */
@@ -125,40 +155,63 @@ export class RemoteCommandError extends Error {
 }
 
 /** Runs a command in the server listening on `path`; streams its output into `io`. */
-export function runRemote(path: string, command: string, args: Record<string, unknown>, io: CommandIO, who: Invocation): Promise<unknown> {
+export function runRemote(
+  path: string,
+  command: string,
+  args: Record<string, unknown>,
+  io: CommandIO,
+  who: Invocation,
+): Promise<unknown> {
   return new Promise((resolvePromise, reject) => {
-    const req = request({ socketPath: path, method: 'POST', path: '/run', headers: { 'content-type': 'application/json' } }, (res) => {
-      let buffer = '';
-      let settled = false;
-      const handle = (line: string) => {
-        if (!line) return;
-        const frame = JSON.parse(line) as { out?: string; err?: string; progress?: ['check' | 'write', number, number]; result?: unknown; error?: { message: string; code: string | null; field: string | null } };
-        if (frame.out !== undefined) io.out(frame.out);
-        else if (frame.err !== undefined) io.err(frame.err);
-        else if (frame.progress) io.progress(...frame.progress);
-        else if ('result' in frame) {
-          settled = true;
-          resolvePromise(frame.result);
-        } else if (frame.error) {
-          settled = true;
-          reject(new RemoteCommandError(frame.error.message, frame.error.code, frame.error.field));
-        }
-      };
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end;
-        while ((end = buffer.indexOf('\n')) >= 0) {
-          handle(buffer.slice(0, end));
-          buffer = buffer.slice(end + 1);
-        }
-      });
-      res.on('end', () => {
-        handle(buffer);
-        if (!settled) reject(new Error('the server closed the admin socket before the command finished'));
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        socketPath: path,
+        method: 'POST',
+        path: '/run',
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let buffer = '';
+        let settled = false;
+        const handle = (line: string) => {
+          if (!line) return;
+          const frame = JSON.parse(line) as {
+            out?: string;
+            err?: string;
+            progress?: ['check' | 'write', number, number];
+            result?: unknown;
+            error?: { message: string; code: string | null; field: string | null };
+          };
+          if (frame.out !== undefined) io.out(frame.out);
+          else if (frame.err !== undefined) io.err(frame.err);
+          else if (frame.progress) io.progress(...frame.progress);
+          else if ('result' in frame) {
+            settled = true;
+            resolvePromise(frame.result);
+          } else if (frame.error) {
+            settled = true;
+            reject(
+              new RemoteCommandError(frame.error.message, frame.error.code, frame.error.field),
+            );
+          }
+        };
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf('\n')) >= 0) {
+            handle(buffer.slice(0, end));
+            buffer = buffer.slice(end + 1);
+          }
+        });
+        res.on('end', () => {
+          handle(buffer);
+          if (!settled)
+            reject(new Error('the server closed the admin socket before the command finished'));
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify({ command, args, ...who }));
   });
@@ -168,7 +221,12 @@ export function runRemote(path: string, command: string, args: Record<string, un
 export async function adminSocketAnswers(path: string, who: Invocation): Promise<boolean> {
   const silent: CommandIO = { out() {}, err() {}, progress() {} };
   try {
-    return (await Promise.race([runRemote(path, 'ping', {}, silent, who), new Promise((r) => setTimeout(() => r(null), 2_000).unref())])) === 'pong';
+    return (
+      (await Promise.race([
+        runRemote(path, 'ping', {}, silent, who),
+        new Promise((r) => setTimeout(() => r(null), 2_000).unref()),
+      ])) === 'pong'
+    );
   } catch {
     return false;
   }

@@ -1,6 +1,15 @@
 import type { Database } from '../db/database.js';
 import { filterWhere, AUDIT_ACTIONS, type AuditAction } from '../domain/audit.js';
-import { authenticate, createReviewerToken, createToken, listMembers, listTokens, requireWorkspace, revokeToken, setMemberRole } from '../domain/auth.js';
+import {
+  authenticate,
+  createReviewerToken,
+  createToken,
+  listMembers,
+  listTokens,
+  requireWorkspace,
+  revokeToken,
+  setMemberRole,
+} from '../domain/auth.js';
 import type { DomainContext, DomainEvents } from '../domain/context.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { exportManifest, importManifest } from '../domain/manifests.js';
@@ -44,20 +53,41 @@ const ROLES = Object.values(Role) as string[];
 /** `admin`, `ADMIN`, `Admin` → ADMIN (the README spells roles in capitals). */
 export function parseRole(value: string): Role {
   const role = value.toUpperCase();
-  if (!ROLES.includes(role)) throw new InvalidInputError(`Unknown role ${JSON.stringify(value)}: use one of ${ROLES.join(', ')}.`, 'role');
+  if (!ROLES.includes(role))
+    throw new InvalidInputError(
+      `Unknown role ${JSON.stringify(value)}: use one of ${ROLES.join(', ')}.`,
+      'role',
+    );
   return role as Role;
 }
 
-function source(host: CommandHost, who: Invocation): Pick<DomainContext, 'actor' | 'operator' | 'requestId' | 'events'> {
+function source(
+  host: CommandHost,
+  who: Invocation,
+): Pick<DomainContext, 'actor' | 'operator' | 'requestId' | 'events'> {
   return { actor: null, operator: who.operator, requestId: who.requestId, events: host.events };
 }
 
 /** Commands that act as a workspace member authenticate with the same tokens as the API. */
-async function actorContext(host: CommandHost, token: unknown, who: Invocation): Promise<DomainContext> {
-  if (typeof token !== 'string' || !token) throw new InvalidInputError('give a token with --token or REGISTRY_TOKEN (npx connector-registry token create …)', 'token');
+async function actorContext(
+  host: CommandHost,
+  token: unknown,
+  who: Invocation,
+): Promise<DomainContext> {
+  if (typeof token !== 'string' || !token)
+    throw new InvalidInputError(
+      'give a token with --token or REGISTRY_TOKEN (npx connector-registry token create …)',
+      'token',
+    );
   const actor = await authenticate(host.db.prisma, token);
   if (!actor) throw new InvalidInputError('the token is invalid or revoked', 'token');
-  return { prisma: host.db.prisma, actor, events: host.events, requestId: who.requestId, operator: who.operator };
+  return {
+    prisma: host.db.prisma,
+    actor,
+    events: host.events,
+    requestId: who.requestId,
+    operator: who.operator,
+  };
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -75,11 +105,22 @@ export const COMMANDS: Record<string, Command> = {
   async 'token create'(host, args, io, who) {
     const created = await createToken(
       host.db.prisma,
-      { workspace: str(args.workspace)!, handle: str(args.handle) ?? 'admin', role: args.role ? parseRole(String(args.role)) : null },
+      {
+        workspace: str(args.workspace)!,
+        handle: str(args.handle) ?? 'admin',
+        role: args.role ? parseRole(String(args.role)) : null,
+      },
       source(host, who),
     );
-    const news = [created.created.workspace && 'new workspace', created.created.member && 'new member'].filter(Boolean).join(', ');
-    io.err(`token ${created.tokenId} for ${created.member.handle} (${created.member.role}) in workspace ${created.workspace.slug}${news ? ` (${news})` : ''}:`);
+    const news = [
+      created.created.workspace && 'new workspace',
+      created.created.member && 'new member',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    io.err(
+      `token ${created.tokenId} for ${created.member.handle} (${created.member.role}) in workspace ${created.workspace.slug}${news ? ` (${news})` : ''}:`,
+    );
     io.out(created.token);
   },
 
@@ -104,30 +145,51 @@ export const COMMANDS: Record<string, Command> = {
   async 'member set-role'(host, args, io, who) {
     const { before, after } = await setMemberRole(
       host.db.prisma,
-      { workspace: str(args.workspace)!, handle: str(args.handle)!, role: parseRole(String(args.role)) },
+      {
+        workspace: str(args.workspace)!,
+        handle: str(args.handle)!,
+        role: parseRole(String(args.role)),
+      },
       source(host, who),
     );
-    io.out(before === after ? `${args.handle} is already ${after} in ${args.workspace}` : `${args.handle} in ${args.workspace}: ${before} → ${after}`);
+    io.out(
+      before === after
+        ? `${args.handle} is already ${after} in ${args.workspace}`
+        : `${args.handle} in ${args.workspace}: ${before} → ${after}`,
+    );
   },
 
   async 'member list'(host, args, io) {
-    for (const m of await listMembers(host.db.prisma, str(args.workspace)!)) io.out(`${m.handle}\t${m.role}\t${m.createdAt.toISOString()}`);
+    for (const m of await listMembers(host.db.prisma, str(args.workspace)!))
+      io.out(`${m.handle}\t${m.role}\t${m.createdAt.toISOString()}`);
   },
 
   async 'workspace create'(host, args, io, who) {
-    const w = await createWorkspace(host.db.prisma, { slug: str(args.slug)!, managedBy: str(args.managedBy) ?? null }, source(host, who));
-    io.out(`workspace ${w.slug} created${w.managedBy ? `, managed by ${w.managedBy} (${w.copies} OEM connector(s) copied)` : ''}`);
+    const w = await createWorkspace(
+      host.db.prisma,
+      { slug: str(args.slug)!, managedBy: str(args.managedBy) ?? null },
+      source(host, who),
+    );
+    io.out(
+      `workspace ${w.slug} created${w.managedBy ? `, managed by ${w.managedBy} (${w.copies} OEM connector(s) copied)` : ''}`,
+    );
   },
 
   async 'workspace list'(host, _args, io) {
     for (const w of await listWorkspaces(host.db.prisma)) {
-      io.out(`${w.slug}\t${w.managedBy ? `managed by ${w.managedBy}` : '-'}\t${w.members} member(s)\t${w.connectors} connector(s)`);
+      io.out(
+        `${w.slug}\t${w.managedBy ? `managed by ${w.managedBy}` : '-'}\t${w.members} member(s)\t${w.connectors} connector(s)`,
+      );
     }
   },
 
   /** Returns the one-time code; the CLI side prints the link with its HOST and PORT. */
   async 'sign-in-link'(host, args, _io, who) {
-    const { code, expiresAt } = await createSignInCode(host.db.prisma, { workspace: str(args.workspace)!, handle: str(args.handle) ?? 'admin' }, source(host, who));
+    const { code, expiresAt } = await createSignInCode(
+      host.db.prisma,
+      { workspace: str(args.workspace)!, handle: str(args.handle) ?? 'admin' },
+      source(host, who),
+    );
     return { code, expiresAt: expiresAt.toISOString(), url: host.publicUrl?.() ?? null };
   },
 
@@ -138,7 +200,10 @@ export const COMMANDS: Record<string, Command> = {
       ? (args.connectorIds as number[])
       : (
           await ctx.prisma.connector.findMany({
-            where: { workspaceId: (ctx.actor as { workspaceId: number }).workspaceId, releasedVersion: { not: null } },
+            where: {
+              workspaceId: (ctx.actor as { workspaceId: number }).workspaceId,
+              releasedVersion: { not: null },
+            },
             select: { id: true },
             orderBy: { id: 'asc' },
           })
@@ -149,17 +214,28 @@ export const COMMANDS: Record<string, Command> = {
   async import(host, args, io, who) {
     const ctx = await actorContext(host, args.token, who);
     const dryRun = args.dryRun === true;
-    const entries = await importManifest(ctx, args.manifest, { dryRun, onProgress: (phase, done, total) => io.progress(phase, done, total) });
-    return entries.map((e) => `${dryRun ? 'would ' : ''}${e.action.toLowerCase()}\t${e.title}\tversion ${e.version}`);
+    const entries = await importManifest(ctx, args.manifest, {
+      dryRun,
+      onProgress: (phase, done, total) => io.progress(phase, done, total),
+    });
+    return entries.map(
+      (e) => `${dryRun ? 'would ' : ''}${e.action.toLowerCase()}\t${e.title}\tversion ${e.version}`,
+    );
   },
 
   /** The audit log as JSON lines, oldest first, read in pages so any size streams. */
   async 'audit export'(host, args, io) {
     const prisma = host.db.prisma;
-    const workspace = str(args.workspace) ? await requireWorkspace(prisma, str(args.workspace)!) : null;
+    const workspace = str(args.workspace)
+      ? await requireWorkspace(prisma, str(args.workspace)!)
+      : null;
     const actions = Array.isArray(args.actions) ? (args.actions as string[]) : [];
     const unknown = actions.find((a) => !(AUDIT_ACTIONS as readonly string[]).includes(a));
-    if (unknown) throw new InvalidInputError(`Unknown action ${unknown}: use some of ${AUDIT_ACTIONS.join(', ')}.`, 'action');
+    if (unknown)
+      throw new InvalidInputError(
+        `Unknown action ${unknown}: use some of ${AUDIT_ACTIONS.join(', ')}.`,
+        'action',
+      );
     const date = (v: unknown, field: string) => {
       if (v == null) return null;
       const d = new Date(String(v));
@@ -169,14 +245,27 @@ export const COMMANDS: Record<string, Command> = {
     const where = {
       AND: [
         workspace ? { workspaceId: workspace.id } : {},
-        filterWhere({ actions: actions as AuditAction[], since: date(args.since, 'since'), until: date(args.until, 'until') }),
+        filterWhere({
+          actions: actions as AuditAction[],
+          since: date(args.since, 'since'),
+          until: date(args.until, 'until'),
+        }),
       ],
     };
-    const slugs = new Map((await prisma.workspace.findMany({ select: { id: true, slug: true } })).map((w) => [w.id, w.slug]));
+    const slugs = new Map(
+      (await prisma.workspace.findMany({ select: { id: true, slug: true } })).map((w) => [
+        w.id,
+        w.slug,
+      ]),
+    );
     let after = 0;
     let count = 0;
     for (;;) {
-      const page = await prisma.auditEntry.findMany({ where: { ...where, id: { gt: after } }, orderBy: { id: 'asc' }, take: 1000 });
+      const page = await prisma.auditEntry.findMany({
+        where: { ...where, id: { gt: after } },
+        orderBy: { id: 'asc' },
+        take: 1000,
+      });
       for (const e of page) {
         io.out(
           JSON.stringify({
@@ -196,13 +285,18 @@ export const COMMANDS: Record<string, Command> = {
       if (page.length < 1000) break;
       after = page[page.length - 1].id;
     }
-    io.err(`${count} audit entr${count === 1 ? 'y' : 'ies'}${workspace ? ` of ${workspace.slug}` : ''}`);
+    io.err(
+      `${count} audit entr${count === 1 ? 'y' : 'ies'}${workspace ? ` of ${workspace.slug}` : ''}`,
+    );
   },
 };
 
 export function findCommand(name: string): Command {
   // Own properties only: `constructor` or `__proto__` are not commands.
-  const command = typeof name === 'string' && Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command =
+    typeof name === 'string' && Object.prototype.hasOwnProperty.call(COMMANDS, name)
+      ? COMMANDS[name]
+      : undefined;
   if (!command) throw new NotFoundError(`No command ${JSON.stringify(String(name)).slice(0, 80)}.`);
   return command;
 }
@@ -213,10 +307,13 @@ export function findCommand(name: string): Command {
  */
 export function checkArguments(args: unknown): Record<string, unknown> {
   if (args === undefined || args === null) return {};
-  if (typeof args !== 'object' || Array.isArray(args)) throw new InvalidInputError('Command arguments must be a JSON object.', 'args');
+  if (typeof args !== 'object' || Array.isArray(args))
+    throw new InvalidInputError('Command arguments must be a JSON object.', 'args');
   const visit = (value: unknown, path: string): void => {
-    if (typeof value === 'string' && value.includes('\u0000')) throw new InvalidInputError(`${path} must not contain NUL characters.`, path);
-    if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`);
+    if (typeof value === 'string' && value.includes('\u0000'))
+      throw new InvalidInputError(`${path} must not contain NUL characters.`, path);
+    if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`);
   };
   for (const [k, v] of Object.entries(args)) visit(v, k);
   return args as Record<string, unknown>;

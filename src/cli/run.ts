@@ -31,7 +31,13 @@ export function invocation(): Invocation {
  * share it). PGlite: directly when the data directory is free; through the running server's admin
  * socket when a server holds it; after a crash, once the dead server's lock has gone stale.
  */
-export async function runCommand(config: Config, name: string, args: Record<string, unknown>, io: CommandIO, who = invocation()): Promise<unknown> {
+export async function runCommand(
+  config: Config,
+  name: string,
+  args: Record<string, unknown>,
+  io: CommandIO,
+  who = invocation(),
+): Promise<unknown> {
   const command = findCommand(name);
   const local = async (db: Database) => {
     try {

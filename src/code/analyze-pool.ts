@@ -21,8 +21,16 @@ export function analyzeCode(code: string): Promise<StoredAnalysis> {
 }
 
 /** Diff and structural comparison of two versions' code (two parses and a diff). */
-export function compareCodeOffThread(before: string, after: string, labels: [string, string]): Promise<CodeComparison> {
-  return runTask('compare', { from: before, to: after, labels }, before.length + after.length > WORKER_THRESHOLD);
+export function compareCodeOffThread(
+  before: string,
+  after: string,
+  labels: [string, string],
+): Promise<CodeComparison> {
+  return runTask(
+    'compare',
+    { from: before, to: after, labels },
+    before.length + after.length > WORKER_THRESHOLD,
+  );
 }
 
 /** Lets the process exit: stops the worker if one was started. */

@@ -2,7 +2,15 @@
  * Static analysis of connector code: prism's syntax errors, then the DSL rules of dsl.ts checked on
  * the AST, plus the names and source text of the actions and triggers. Nothing is evaluated.
  */
-import { CONNECTOR, KIND_OF_CLASS, type Kind, type Lenient, type MapOf, type Rule, type Shape } from './dsl.js';
+import {
+  CONNECTOR,
+  KIND_OF_CLASS,
+  type Kind,
+  type Lenient,
+  type MapOf,
+  type Rule,
+  type Shape,
+} from './dsl.js';
 import { byName, entries, type HashNode } from './hash.js';
 import { discardRuby, loadRuby, SourceText, type Node, type Ruby } from './prism.js';
 import { extractStructure, type CodeStructure } from './structure.js';
@@ -38,20 +46,32 @@ export interface CodeAnalysis {
  * it is stored as, and the code's digest comes along: for 10 MB of code, receiving the structure
  * as objects, serializing it again and hashing the code held the main thread ~75 ms.
  */
-export type StoredAnalysis = Pick<CodeAnalysis, 'diagnostics' | 'hasErrors' | 'actions' | 'triggers'> & {
+export type StoredAnalysis = Pick<
+  CodeAnalysis,
+  'diagnostics' | 'hasErrors' | 'actions' | 'triggers'
+> & {
   /** `structure` as JSON text (`null` without one). */
   structureJson: string;
   /** SHA-256 (hex) of the code's UTF-8 bytes. */
   codeSha256: string;
 };
 
-export function storedPart({ diagnostics, hasErrors, actions, triggers, structure }: CodeAnalysis, codeSha256: string): StoredAnalysis {
-  return { diagnostics, hasErrors, actions, triggers, structureJson: JSON.stringify(structure ?? null), codeSha256 };
+export function storedPart(
+  { diagnostics, hasErrors, actions, triggers, structure }: CodeAnalysis,
+  codeSha256: string,
+): StoredAnalysis {
+  return {
+    diagnostics,
+    hasErrors,
+    actions,
+    triggers,
+    structureJson: JSON.stringify(structure ?? null),
+    codeSha256,
+  };
 }
 
 /** Bounds the stored diagnostics for pathological input; errors are kept in preference to warnings. */
 export const MAX_DIAGNOSTICS = 1000;
-
 
 /** A diagnostic before its byte offset becomes a line and column. */
 interface Finding {
@@ -61,12 +81,17 @@ interface Finding {
   message: (line: number) => string;
 }
 
-
 /** `code` as a string or as its UTF-8 bytes (which the parser reads as they are). */
 export async function analyzeConnectorCode(code: string | Uint8Array): Promise<CodeAnalysis> {
   const ruby = await loadRuby();
   const source = new SourceText(code);
-  const empty = { actions: [], triggers: [], title: null, definitions: { actions: {}, triggers: {} }, structure: null };
+  const empty = {
+    actions: [],
+    triggers: [],
+    title: null,
+    definitions: { actions: {}, triggers: {} },
+    structure: null,
+  };
 
   let result;
   try {
@@ -75,8 +100,12 @@ export async function analyzeConnectorCode(code: string | Uint8Array): Promise<C
     // Stack exhaustion, in the JS deserialiser or in WASM, is how very deep nesting fails.
     if (!(error instanceof RangeError || error instanceof WebAssembly.RuntimeError)) throw error;
     discardRuby();
-    const message = () => 'Line 1 has syntax errors: the parser gave up, most likely because the code is nested too deeply.';
-    return { ...empty, ...report(source, [{ severity: 'error', kind: 'syntax', offset: 0, message }]) };
+    const message = () =>
+      'Line 1 has syntax errors: the parser gave up, most likely because the code is nested too deeply.';
+    return {
+      ...empty,
+      ...report(source, [{ severity: 'error', kind: 'syntax', offset: 0, message }]),
+    };
   }
 
   // prism reports an unclosed delimiter at its opening: a missing comma on line 3 also yields
@@ -92,7 +121,12 @@ export async function analyzeConnectorCode(code: string | Uint8Array): Promise<C
   // Verbose-level warnings (unused variables, …) are lint noise; default-level ones (duplicated keys, …) matter.
   for (const w of result.warnings) {
     if (w.level !== 'default') continue;
-    findings.push({ severity: 'warning', kind: 'syntax', offset: w.location.startOffset, message: (line) => `Line ${line}: ${w.message}` });
+    findings.push({
+      severity: 'warning',
+      kind: 'syntax',
+      offset: w.location.startOffset,
+      message: (line) => `Line ${line}: ${w.message}`,
+    });
   }
   // Error recovery leaves a partial tree: neither checked nor mined for names.
   if (result.errors.length > 0) return { ...empty, ...report(source, findings) };
@@ -106,12 +140,18 @@ export async function analyzeConnectorCode(code: string | Uint8Array): Promise<C
  * Findings keep the order they were made in (syntax errors as sorted above; the checker walks in
  * source order), so the first error is the one to show. Past the cap, errors beat warnings.
  */
-function report(source: SourceText, findings: Finding[]): Pick<CodeAnalysis, 'diagnostics' | 'hasErrors'> {
+function report(
+  source: SourceText,
+  findings: Finding[],
+): Pick<CodeAnalysis, 'diagnostics' | 'hasErrors'> {
   let kept = findings;
   if (findings.length > MAX_DIAGNOSTICS) {
     const rank = (i: number) => (findings[i].severity === 'error' ? 0 : 1);
     const indices = findings.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
-    kept = indices.slice(0, MAX_DIAGNOSTICS).sort((a, b) => a - b).map((i) => findings[i]);
+    kept = indices
+      .slice(0, MAX_DIAGNOSTICS)
+      .sort((a, b) => a - b)
+      .map((i) => findings[i]);
   }
   const positions = source.positions(kept.map((f) => f.offset));
   const diagnostics: Diagnostic[] = kept.map((f, i) => ({
@@ -127,13 +167,19 @@ function report(source: SourceText, findings: Finding[]): Pick<CodeAnalysis, 'di
   return { diagnostics, hasErrors: findings.some((f) => f.severity === 'error') };
 }
 
-function extract(ruby: Ruby, source: SourceText, root: HashNode): Omit<CodeAnalysis, 'diagnostics' | 'hasErrors'> {
+function extract(
+  ruby: Ruby,
+  source: SourceText,
+  root: HashNode,
+): Omit<CodeAnalysis, 'diagnostics' | 'hasErrors'> {
   const top = byName(ruby, root);
   const title = top.get('title');
   const definitions = (key: string): Record<string, string> => {
     const value = top.get(key);
     if (!(value instanceof ruby.nodes.HashNode)) return {};
-    return Object.fromEntries([...byName(ruby, value)].map(([name, node]) => [name, source.text(node.location)]));
+    return Object.fromEntries(
+      [...byName(ruby, value)].map(([name, node]) => [name, source.text(node.location)]),
+    );
   };
   const actions = definitions('actions');
   const triggers = definitions('triggers');
@@ -153,7 +199,8 @@ interface Scope {
 }
 
 const isKinds = (rule: Rule): rule is readonly Kind[] => Array.isArray(rule);
-const isLenient = (rule: Rule): rule is Lenient => !Array.isArray(rule) && (rule as Lenient).type === 'lenient';
+const isLenient = (rule: Rule): rule is Lenient =>
+  !Array.isArray(rule) && (rule as Lenient).type === 'lenient';
 
 const kindList = (kinds: readonly Kind[]) =>
   kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
@@ -178,7 +225,12 @@ class Checker {
       this.add('error', 0, 'Connector code is empty; expected a hash literal.');
       return null;
     }
-    if (second) this.add('error', second, 'Connector code must be a single hash literal; found more code after it.');
+    if (second)
+      this.add(
+        'error',
+        second,
+        'Connector code must be a single hash literal; found more code after it.',
+      );
     if (!(first instanceof this.ruby.nodes.HashNode)) {
       const got = this.ruby.classOf(first) ?? `\`${this.snippet(first)}\``;
       this.add('error', first, `Expected connector code to be a hash literal but got ${got}.`);
@@ -202,13 +254,27 @@ class Checker {
     if (got === null) return;
     if (isLenient(rule)) {
       if (rule.kinds.includes(KIND_OF_CLASS[got])) return;
-      if (rule.alsoClasses.includes(got)) this.add('warning', node, `Expected ${kindList(rule.kinds)} for '${key}'${where} but got ${got}: ${rule.note}.`);
-      else this.add('error', node, `Expected ${kindList(rule.kinds)} for '${key}'${where} but got ${got}.`);
+      if (rule.alsoClasses.includes(got))
+        this.add(
+          'warning',
+          node,
+          `Expected ${kindList(rule.kinds)} for '${key}'${where} but got ${got}: ${rule.note}.`,
+        );
+      else
+        this.add(
+          'error',
+          node,
+          `Expected ${kindList(rule.kinds)} for '${key}'${where} but got ${got}.`,
+        );
       return;
     }
     const expected = isKinds(rule) ? rule : (['hash'] as const);
     if (!expected.includes(KIND_OF_CLASS[got])) {
-      this.add('error', node, `Expected ${kindList(expected)} for '${key}'${where} but got ${got}.`);
+      this.add(
+        'error',
+        node,
+        `Expected ${kindList(expected)} for '${key}'${where} but got ${got}.`,
+      );
     } else if (!isKinds(rule)) {
       if (rule.type === 'shape') this.shape(node as HashNode, rule, inner);
       else this.map(node as HashNode, rule, inner);
@@ -219,7 +285,12 @@ class Checker {
     const named = this.named(hash, scope);
     const present = new Set(named.map((e) => e.name));
     for (const { anyOf, severity, why } of shape.required ?? []) {
-      if (!anyOf.some((k) => present.has(k))) this.add(severity, hash, `Missing ${anyOf.map((k) => `'${k}'`).join(' or ')}${scope.where}${why ? `: ${why}` : ''}.`);
+      if (!anyOf.some((k) => present.has(k)))
+        this.add(
+          severity,
+          hash,
+          `Missing ${anyOf.map((k) => `'${k}'`).join(' or ')}${scope.where}${why ? `: ${why}` : ''}.`,
+        );
     }
     for (const { name, key, value } of named) {
       // hasOwn: user-chosen names such as 'constructor' must not hit Object.prototype.
@@ -247,13 +318,21 @@ class Checker {
     const firstKey = new Map<string, Node>();
     for (const { name, key, value } of entries(this.ruby, hash)) {
       if (name === null) {
-        this.add('warning', key, `Cannot check \`${this.snippet(key)}\`${scope.where}: keys should be symbols or strings.`);
+        this.add(
+          'warning',
+          key,
+          `Cannot check \`${this.snippet(key)}\`${scope.where}: keys should be symbols or strings.`,
+        );
         continue;
       }
       // prism already warns when the same literal repeats; :a and 'a' are the same name only to the platform.
       const first = firstKey.get(name);
       if (first && first.constructor !== key.constructor) {
-        this.add('warning', key, `Key '${name}'${scope.where} is defined more than once; the last definition wins.`);
+        this.add(
+          'warning',
+          key,
+          `Key '${name}'${scope.where} is defined more than once; the last definition wins.`,
+        );
       }
       if (!first) firstKey.set(name, key);
       named.push({ name, key, value });

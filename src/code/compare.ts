@@ -34,10 +34,20 @@ function changes(before: Record<string, string>, after: Record<string, string>):
   };
 }
 
-export async function compareCode(before: string, after: string, labels: [string, string]): Promise<CodeComparison> {
+export async function compareCode(
+  before: string,
+  after: string,
+  labels: [string, string],
+): Promise<CodeComparison> {
   const da = await analyzeConnectorCode(before);
   const db = await analyzeConnectorCode(after);
-  const unified = before === after ? '' : (createTwoFilesPatch(labels[0], labels[1], before, after, undefined, undefined, { context: 3, timeout: DIFF_TIMEOUT_MS }) ?? null);
+  const unified =
+    before === after
+      ? ''
+      : (createTwoFilesPatch(labels[0], labels[1], before, after, undefined, undefined, {
+          context: 3,
+          timeout: DIFF_TIMEOUT_MS,
+        }) ?? null);
   return {
     unified,
     actions: changes(da.definitions.actions, db.definitions.actions),

@@ -128,7 +128,11 @@ export const TRIGGER: Shape = {
   // it has one, to drop events already seen): a warning that says so, not a release blocker.
   required: [
     { anyOf: ['poll', 'webhook_notification'], severity: 'error' },
-    { anyOf: ['dedup'], severity: 'warning', why: 'without it, repeated events are not de-duplicated (a record seen twice starts the recipe twice)' },
+    {
+      anyOf: ['dedup'],
+      severity: 'warning',
+      why: 'without it, repeated events are not de-duplicated (a record seen twice starts the recipe twice)',
+    },
     ...SCHEMA_RECOMMENDED,
   ],
   warnUnknownKeys: true,
@@ -153,7 +157,12 @@ const AUTHORIZATION: Shape = {
     apply: lambda,
     refresh: lambda,
     // Documented as an array of status codes, messages or patterns; the SDK wraps a single value.
-    refresh_on: { type: 'lenient', kinds: array, alsoClasses: ['Integer', 'String', 'Regexp'], note: 'a single value works (the platform wraps it in an array), but write it as an array, e.g. [401]' },
+    refresh_on: {
+      type: 'lenient',
+      kinds: array,
+      alsoClasses: ['Integer', 'String', 'Regexp'],
+      note: 'a single value works (the platform wraps it in an array), but write it as an array, e.g. [401]',
+    },
     detect_on: array,
     identity: lambda,
     pkce: lambda,

@@ -18,7 +18,8 @@ export function entries(ruby: Ruby, hash: HashNode): Entry[] {
       return { name: null, key: splat, value: splat.value ?? splat };
     }
     const { key, value } = element;
-    const name = key instanceof SymbolNode || key instanceof StringNode ? key.unescaped.value : null;
+    const name =
+      key instanceof SymbolNode || key instanceof StringNode ? key.unescaped.value : null;
     return { name, key, value };
   });
 }
@@ -32,4 +33,3 @@ export function byName(ruby: Ruby, hash: HashNode): Map<string, Node> {
   for (const { name, value } of entries(ruby, hash)) if (name !== null) map.set(name, value);
   return map;
 }
-

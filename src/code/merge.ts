@@ -24,10 +24,17 @@ export type ConflictSide = 'OURS' | 'THEIRS';
 
 const lines = (text: string) => text.split('\n');
 
-export function mergeCode(base: string, ours: string, theirs: string, resolve?: ConflictSide | null): MergeOutcome {
+export function mergeCode(
+  base: string,
+  ours: string,
+  theirs: string,
+  resolve?: ConflictSide | null,
+): MergeOutcome {
   if (ours === base || ours === theirs) return { code: theirs, conflicts: [] };
   if (theirs === base) return { code: ours, conflicts: [] };
-  const regions = diff3Merge(lines(ours), lines(base), lines(theirs), { excludeFalseConflicts: true });
+  const regions = diff3Merge(lines(ours), lines(base), lines(theirs), {
+    excludeFalseConflicts: true,
+  });
   const out: string[] = [];
   const conflicts: MergeConflict[] = [];
   for (const region of regions) {
@@ -36,8 +43,16 @@ export function mergeCode(base: string, ours: string, theirs: string, resolve?: 
       continue;
     }
     const c = region.conflict!;
-    const range = (index: number, part: string[]) => ({ start: index + 1, end: index + part.length, text: part.join('\n') });
-    conflicts.push({ ours: range(c.aIndex, c.a), base: range(c.oIndex, c.o), theirs: range(c.bIndex, c.b) });
+    const range = (index: number, part: string[]) => ({
+      start: index + 1,
+      end: index + part.length,
+      text: part.join('\n'),
+    });
+    conflicts.push({
+      ours: range(c.aIndex, c.a),
+      base: range(c.oIndex, c.o),
+      theirs: range(c.bIndex, c.b),
+    });
     out.push(...(resolve === 'OURS' ? c.a : c.b));
   }
   return { code: conflicts.length && !resolve ? null : out.join('\n'), conflicts };

@@ -21,32 +21,50 @@ type Prism = typeof PrismModule;
 export type ParseResult = ReturnType<Awaited<ReturnType<Prism['loadPrism']>>>;
 
 /** Files of the installed @ruby/prism (it has no `exports` map, so its files resolve by path). */
-const prismFile = (name: string) => createRequire(import.meta.url).resolve(`@ruby/prism/src/${name}`);
+const prismFile = (name: string) =>
+  createRequire(import.meta.url).resolve(`@ruby/prism/src/${name}`);
 
 type Deserialize = (source: Uint8Array, array: Uint8Array) => ParseResult;
 
 /** The generated deserializer's lines this module changes, as they read in prism 1.9. */
-const LAMBDA_CASE = /return new nodes\.LambdaNode\(nodeID, location, flags = buffer\.readVarInt\(\), (Array\.from\(\{ length: buffer\.readVarInt\(\) \}, readRequiredConstant\), buffer\.readLocation\(\), buffer\.readLocation\(\), buffer\.readLocation\(\)), readOptionalNode\(\), readOptionalNode\(\)\);/;
-const BLOCK_CASE = /return new nodes\.BlockNode\(nodeID, location, flags = buffer\.readVarInt\(\), (Array\.from\(\{ length: buffer\.readVarInt\(\) \}, readRequiredConstant\)), readOptionalNode\(\), readOptionalNode\(\), (buffer\.readLocation\(\), buffer\.readLocation\(\))\);/;
-const START = 'export function deserialize(source, array) {\n  const buffer = new SerializationBuffer(source, array);';
+const LAMBDA_CASE =
+  /return new nodes\.LambdaNode\(nodeID, location, flags = buffer\.readVarInt\(\), (Array\.from\(\{ length: buffer\.readVarInt\(\) \}, readRequiredConstant\), buffer\.readLocation\(\), buffer\.readLocation\(\), buffer\.readLocation\(\)), readOptionalNode\(\), readOptionalNode\(\)\);/;
+const BLOCK_CASE =
+  /return new nodes\.BlockNode\(nodeID, location, flags = buffer\.readVarInt\(\), (Array\.from\(\{ length: buffer\.readVarInt\(\) \}, readRequiredConstant\)), readOptionalNode\(\), readOptionalNode\(\), (buffer\.readLocation\(\), buffer\.readLocation\(\))\);/;
+const START =
+  'export function deserialize(source, array) {\n  const buffer = new SerializationBuffer(source, array);';
 
 function lazyDeserializer(nodes: Prism): Deserialize {
   const path = prismFile('deserialize.js');
   let text = readFileSync(path, 'utf8');
   const change = (from: RegExp | string, to: string) => {
     const next = text.replace(from, to);
-    if (next === text) throw new Error(`@ruby/prism's deserializer changed (${String(from).slice(0, 60)}…): update src/code/prism-lazy.ts`);
+    if (next === text)
+      throw new Error(
+        `@ruby/prism's deserializer changed (${String(from).slice(0, 60)}…): update src/code/prism-lazy.ts`,
+      );
     text = next;
   };
   change('import * as nodes from "./nodes.js";', '');
   change('export class ParseResult', 'class ParseResult');
-  change(START, 'function deserialize(source, array) {\n  const buffer = new SerializationBuffer(source, array);');
-  change(LAMBDA_CASE, 'return lazy(new nodes.LambdaNode(nodeID, location, flags = buffer.readVarInt(), $1, skipped(), skipped()));');
-  change(BLOCK_CASE, 'return lazy(new nodes.BlockNode(nodeID, location, flags = buffer.readVarInt(), $1, skipped(), skipped(), $2));');
+  change(
+    START,
+    'function deserialize(source, array) {\n  const buffer = new SerializationBuffer(source, array);',
+  );
+  change(
+    LAMBDA_CASE,
+    'return lazy(new nodes.LambdaNode(nodeID, location, flags = buffer.readVarInt(), $1, skipped(), skipped()));',
+  );
+  change(
+    BLOCK_CASE,
+    'return lazy(new nodes.BlockNode(nodeID, location, flags = buffer.readVarInt(), $1, skipped(), skipped(), $2));',
+  );
   // A node's other locations (its operator's, its delimiters') are not kept: the analysis reports
   // at `location`, and they were about a third of the objects the tree kept.
   text = text.replace(/^( +return (?:lazy\()?new nodes\..*)$/gm, (line) =>
-    line.replace(/buffer\.readLocation\(\)/g, 'buffer.skipLocation()').replace(/buffer\.readOptionalLocation\(\)/g, 'buffer.skipOptionalLocation()'),
+    line
+      .replace(/buffer\.readLocation\(\)/g, 'buffer.skipLocation()')
+      .replace(/buffer\.readOptionalLocation\(\)/g, 'buffer.skipOptionalLocation()'),
   );
   change(
     'class SerializationBuffer {',
@@ -150,7 +168,11 @@ function serializeWith(prism: PrismExports, source: Uint8Array, options: Uint8Ar
     new Uint8Array(prism.memory.buffer, optionsPointer, options.length).set(options);
     prism.pm_buffer_init(bufferPointer);
     prism.pm_serialize_parse(bufferPointer, sourcePointer, source.length, optionsPointer);
-    return new Uint8Array(prism.memory.buffer, prism.pm_buffer_value(bufferPointer), prism.pm_buffer_length(bufferPointer)).slice();
+    return new Uint8Array(
+      prism.memory.buffer,
+      prism.pm_buffer_value(bufferPointer),
+      prism.pm_buffer_length(bufferPointer),
+    ).slice();
   } finally {
     prism.pm_buffer_free(bufferPointer);
     prism.free(sourcePointer);
@@ -170,10 +192,14 @@ export async function loadLazyPrism(nodes: Prism): Promise<LazyParse> {
   const deserialize = deserializer;
   const { WASI } = await import('node:wasi');
   const wasi = new WASI({ version: 'preview1' });
-  const instance = await WebAssembly.instantiate(await compiled(), wasi.getImportObject() as WebAssembly.Imports);
+  const instance = await WebAssembly.instantiate(
+    await compiled(),
+    wasi.getImportObject() as WebAssembly.Imports,
+  );
   wasi.initialize(instance);
   const prism = instance.exports as unknown as PrismExports;
-  return (source, version) => deserialize(source, serializeWith(prism, source, packedOptions(version)));
+  return (source, version) =>
+    deserialize(source, serializeWith(prism, source, packedOptions(version)));
 }
 
 /**
@@ -182,7 +208,11 @@ export async function loadLazyPrism(nodes: Prism): Promise<LazyParse> {
  * that memory stays until the thread goes, while here it is returned as the thread exits, before
  * the JavaScript tree is read from the serialized bytes. The bytes come back moved, not copied.
  */
-export async function parseInThread(nodes: Prism, source: Uint8Array, version: '3.3'): Promise<ParseResult> {
+export async function parseInThread(
+  nodes: Prism,
+  source: Uint8Array,
+  version: '3.3',
+): Promise<ParseResult> {
   deserializer ??= lazyDeserializer(nodes);
   const { Worker } = await import('node:worker_threads');
   // Evaluated as a script or as a module depending on the process's flags: no require(), no import.
@@ -198,17 +228,26 @@ export async function parseInThread(nodes: Prism, source: Uint8Array, version: '
       parentPort.postMessage({ serialized }, [serialized.buffer]);
     })().catch((error) => parentPort.postMessage({ error: { name: error?.name, message: String(error?.message ?? error) } }));
   `;
-  const worker = new Worker(code, { eval: true, workerData: { wasm: prismFile('prism.wasm'), source, options: packedOptions(version) } });
+  const worker = new Worker(code, {
+    eval: true,
+    workerData: { wasm: prismFile('prism.wasm'), source, options: packedOptions(version) },
+  });
   try {
-    const reply = await new Promise<{ serialized?: Uint8Array; error?: { name: string; message: string } }>((resolve, reject) => {
+    const reply = await new Promise<{
+      serialized?: Uint8Array;
+      error?: { name: string; message: string };
+    }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`The parse thread exited (${code}) without an answer.`)));
+      worker.once('exit', (code) =>
+        reject(new Error(`The parse thread exited (${code}) without an answer.`)),
+      );
     });
     if (reply.error) {
       // What the caller recognises (analyze.ts): stack exhaustion in WASM is a RuntimeError, in JS a RangeError.
       if (reply.error.name === 'RangeError') throw new RangeError(reply.error.message);
-      if (reply.error.name === 'RuntimeError') throw new WebAssembly.RuntimeError(reply.error.message);
+      if (reply.error.name === 'RuntimeError')
+        throw new WebAssembly.RuntimeError(reply.error.message);
       throw new Error(reply.error.message);
     }
     return deserializer(source, reply.serialized!);

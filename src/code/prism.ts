@@ -47,7 +47,9 @@ export function loadRuby(): Promise<Ruby> {
       nodes,
       classOf,
       parse: async (source: Uint8Array) =>
-        source.length > SHARED_INSTANCE_MAX_BYTES ? parseInThread(nodes, source, RUBY_VERSION) : shared(source, RUBY_VERSION),
+        source.length > SHARED_INSTANCE_MAX_BYTES
+          ? parseInThread(nodes, source, RUBY_VERSION)
+          : shared(source, RUBY_VERSION),
     };
   })();
   loading.catch(() => (loading = null));
@@ -81,7 +83,10 @@ function literalClasses(n: Prism): (node: Node) => string | null {
   return (node) => {
     // `lambda do … end`, `lambda { … }` and `proc { … }` are calls with a literal block.
     if (node instanceof n.CallNode) {
-      const isProc = node.receiver === null && (node.name === 'lambda' || node.name === 'proc') && node.block instanceof n.BlockNode;
+      const isProc =
+        node.receiver === null &&
+        (node.name === 'lambda' || node.name === 'proc') &&
+        node.block instanceof n.BlockNode;
       return isProc ? 'Proc' : null;
     }
     return classes.get(node.constructor) ?? null;
@@ -103,8 +108,12 @@ export class SourceText {
   private readonly lineStarts: number[] = [0];
 
   constructor(code: string | Uint8Array) {
-    this.bytes = typeof code === 'string' ? Buffer.from(code, 'utf8') : Buffer.from(code.buffer, code.byteOffset, code.byteLength);
-    for (let i = this.bytes.indexOf(10); i !== -1; i = this.bytes.indexOf(10, i + 1)) this.lineStarts.push(i + 1);
+    this.bytes =
+      typeof code === 'string'
+        ? Buffer.from(code, 'utf8')
+        : Buffer.from(code.buffer, code.byteOffset, code.byteLength);
+    for (let i = this.bytes.indexOf(10); i !== -1; i = this.bytes.indexOf(10, i + 1))
+      this.lineStarts.push(i + 1);
   }
 
   /** Exact source text of a node. */

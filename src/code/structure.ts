@@ -50,7 +50,8 @@ export function extractStructure(ruby: Ruby, root: HashNode): CodeStructure {
   const n = ruby.nodes;
   const top = byName(ruby, root);
   const definitions = top.get('object_definitions');
-  const objectDefinitions = definitions instanceof n.HashNode ? byName(ruby, definitions) : new Map<string, Node>();
+  const objectDefinitions =
+    definitions instanceof n.HashNode ? byName(ruby, definitions) : new Map<string, Node>();
 
   const text = (node: Node | undefined): string | null =>
     node instanceof n.StringNode || node instanceof n.SymbolNode ? node.unescaped.value : null;
@@ -61,7 +62,13 @@ export function extractStructure(ruby: Ruby, root: HashNode): CodeStructure {
     if (node instanceof n.StatementsNode) return returned(node.body[node.body.length - 1]);
     if (node instanceof n.ParenthesesNode) return returned(node.body);
     if (node instanceof n.LambdaNode) return returned(node.body);
-    if (node instanceof n.CallNode && node.name === 'lambda' && node.receiver === null && node.block instanceof n.BlockNode) return returned(node.block.body);
+    if (
+      node instanceof n.CallNode &&
+      node.name === 'lambda' &&
+      node.receiver === null &&
+      node.block instanceof n.BlockNode
+    )
+      return returned(node.block.body);
     return node;
   }
 
@@ -80,14 +87,22 @@ export function extractStructure(ruby: Ruby, root: HashNode): CodeStructure {
     }
     if (value instanceof n.CallNode) {
       // object_definitions['record'] / object_definitions[:record]
-      if (value.name === '[]' && value.receiver instanceof n.LocalVariableReadNode && value.receiver.name === 'object_definitions') {
+      if (
+        value.name === '[]' &&
+        value.receiver instanceof n.LocalVariableReadNode &&
+        value.receiver.name === 'object_definitions'
+      ) {
         const key = text(value.arguments_?.arguments_[0]);
         const definition = key === null ? undefined : objectDefinitions.get(key);
         if (!(definition instanceof n.HashNode)) return null;
         return fieldList(byName(ruby, definition).get('fields'), depth + 1);
       }
       // a + b, a.concat(b)
-      if ((value.name === '+' || value.name === 'concat') && value.receiver && value.arguments_?.arguments_.length === 1) {
+      if (
+        (value.name === '+' || value.name === 'concat') &&
+        value.receiver &&
+        value.arguments_?.arguments_.length === 1
+      ) {
         const left = fieldList(value.receiver, depth + 1);
         const right = fieldList(value.arguments_.arguments_[0], depth + 1);
         return left && right ? [...left, ...right] : null;
@@ -122,7 +137,10 @@ export function extractStructure(ruby: Ruby, root: HashNode): CodeStructure {
     const out: Record<string, OperationSpec> = {};
     for (const [name, node] of byName(ruby, group)) {
       const op = node instanceof n.HashNode ? byName(ruby, node) : new Map<string, Node>();
-      out[name] = { input: fieldList(op.get('input_fields'), 0), output: fieldList(op.get('output_fields'), 0) };
+      out[name] = {
+        input: fieldList(op.get('input_fields'), 0),
+        output: fieldList(op.get('output_fields'), 0),
+      };
     }
     return out;
   }
@@ -131,13 +149,15 @@ export function extractStructure(ruby: Ruby, root: HashNode): CodeStructure {
   function literalUrl(node: Node | null | undefined): string | null {
     const value = returned(node);
     if (value instanceof n.StringNode) return value.unescaped.value;
-    if (value instanceof n.InterpolatedStringNode && value.parts[0] instanceof n.StringNode) return value.parts[0].unescaped.value;
+    if (value instanceof n.InterpolatedStringNode && value.parts[0] instanceof n.StringNode)
+      return value.parts[0].unescaped.value;
     return null;
   }
 
   function connectionSpec(connection: Map<string, Node>): ConnectionSpec {
     const authorization = connection.get('authorization');
-    const auth = authorization instanceof n.HashNode ? byName(ruby, authorization) : new Map<string, Node>();
+    const auth =
+      authorization instanceof n.HashNode ? byName(ruby, authorization) : new Map<string, Node>();
     let baseUriHost: string | null = null;
     const url = literalUrl(connection.get('base_uri'));
     if (url) {
@@ -151,9 +171,11 @@ export function extractStructure(ruby: Ruby, root: HashNode): CodeStructure {
   }
 
   const connection = top.get('connection');
-  const connectionKeys = connection instanceof n.HashNode ? byName(ruby, connection) : new Map<string, Node>();
+  const connectionKeys =
+    connection instanceof n.HashNode ? byName(ruby, connection) : new Map<string, Node>();
   return {
-    connectionFields: connection instanceof n.HashNode ? fieldList(connectionKeys.get('fields'), 0) : [],
+    connectionFields:
+      connection instanceof n.HashNode ? fieldList(connectionKeys.get('fields'), 0) : [],
     connection: connectionSpec(connectionKeys),
     actions: operations('actions'),
     triggers: operations('triggers'),

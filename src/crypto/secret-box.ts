@@ -29,7 +29,10 @@ const VERSION = 'v1';
 export function parseKey(text: string, what = 'CONNECTION_SECRET_KEY'): Buffer {
   const t = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
-  if (key.length !== 32) throw new Error(`${what} must be 32 bytes, as base64 or 64 hex digits (e.g. \`openssl rand -base64 32\`).`);
+  if (key.length !== 32)
+    throw new Error(
+      `${what} must be 32 bytes, as base64 or 64 hex digits (e.g. \`openssl rand -base64 32\`).`,
+    );
   return key;
 }
 
@@ -45,16 +48,28 @@ export function createSecretBox(current: Buffer, previous: Buffer[] = []): Secre
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current, iv);
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [VERSION, keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+      return [
+        VERSION,
+        keyId,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        body.toString('base64url'),
+      ].join('.');
     },
     open(sealed) {
       const [version, id, iv, tag, body] = sealed.split('.');
       if (version !== VERSION || body === undefined) throw new Error('Not a sealed value.');
       const key = keys.get(id);
-      if (!key) throw new Error(`Sealed with key ${id}, which is not configured (CONNECTION_SECRET_KEY or CONNECTION_SECRET_KEYS_PREVIOUS).`);
+      if (!key)
+        throw new Error(
+          `Sealed with key ${id}, which is not configured (CONNECTION_SECRET_KEY or CONNECTION_SECRET_KEYS_PREVIOUS).`,
+        );
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(Buffer.from(body, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
     },
     isCurrent: (sealed) => sealed.split('.')[1] === keyId,
   };
@@ -70,13 +85,18 @@ export function keyFilePath(dataDir: string): string {
  * directory on first start (created exclusively, mode 0600, so concurrent first starts agree).
  * With an in-memory data directory and no key, a random key lives as long as the process.
  */
-export function loadSecretBox(config: { CONNECTION_SECRET_KEY?: string; CONNECTION_SECRET_KEYS_PREVIOUS?: string; DATA_DIR: string }): SecretBox {
+export function loadSecretBox(config: {
+  CONNECTION_SECRET_KEY?: string;
+  CONNECTION_SECRET_KEYS_PREVIOUS?: string;
+  DATA_DIR: string;
+}): SecretBox {
   const previous = (config.CONNECTION_SECRET_KEYS_PREVIOUS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((k) => parseKey(k, 'CONNECTION_SECRET_KEYS_PREVIOUS'));
-  if (config.CONNECTION_SECRET_KEY) return createSecretBox(parseKey(config.CONNECTION_SECRET_KEY), previous);
+  if (config.CONNECTION_SECRET_KEY)
+    return createSecretBox(parseKey(config.CONNECTION_SECRET_KEY), previous);
   if (config.DATA_DIR.startsWith('memory://')) return createSecretBox(randomBytes(32), previous);
   const file = keyFilePath(config.DATA_DIR);
   mkdirSync(dirname(file), { recursive: true });

@@ -36,7 +36,8 @@ export function secureDataDir(dir: string): void {
     chmodSync(path, 0o700);
     return;
   }
-  if (!stats.isDirectory()) throw new DataDirPermissionError(`DATA_DIR ${path} is not a directory.`);
+  if (!stats.isDirectory())
+    throw new DataDirPermissionError(`DATA_DIR ${path} is not a directory.`);
   if (uid() >= 0 && stats.uid !== uid()) {
     throw new DataDirPermissionError(
       `The data directory ${path} belongs to user id ${stats.uid}, but the registry runs as user id ${uid()}. ` +
@@ -44,7 +45,9 @@ export function secureDataDir(dir: string): void {
     );
   }
   if (stats.mode & 0o022) {
-    const who = [stats.mode & 0o020 ? 'its group' : '', stats.mode & 0o002 ? 'every user' : ''].filter(Boolean).join(' and ');
+    const who = [stats.mode & 0o020 ? 'its group' : '', stats.mode & 0o002 ? 'every user' : '']
+      .filter(Boolean)
+      .join(' and ');
     throw new DataDirPermissionError(
       `The data directory ${path} is writable by ${who} (mode ${octal(stats.mode)}): anyone who can write there can replace the database ` +
         `or the admin socket. The registry does not start on it. Fix it with: chmod 700 ${path}`,
@@ -90,10 +93,13 @@ export function checkAdminSocket(path: string): void {
   const me = uid();
   const problems: string[] = [];
   if (!socket.isSocket()) problems.push('it is not a socket');
-  if (me >= 0 && socket.uid !== me) problems.push(`it belongs to user id ${socket.uid}, not to you (${me})`);
-  if (socket.mode & 0o077) problems.push(`its mode is ${octal(socket.mode)} (group or others may use it)`);
+  if (me >= 0 && socket.uid !== me)
+    problems.push(`it belongs to user id ${socket.uid}, not to you (${me})`);
+  if (socket.mode & 0o077)
+    problems.push(`its mode is ${octal(socket.mode)} (group or others may use it)`);
   if (me >= 0 && parent.uid !== me) problems.push(`its directory belongs to user id ${parent.uid}`);
-  if (parent.mode & 0o022) problems.push(`its directory is writable by others (mode ${octal(parent.mode)})`);
+  if (parent.mode & 0o022)
+    problems.push(`its directory is writable by others (mode ${octal(parent.mode)})`);
   if (problems.length) {
     throw new DataDirPermissionError(
       `Not talking to the admin socket ${path}: ${problems.join('; ')}. A running registry creates it 0600 in its 0700 data directory; ` +

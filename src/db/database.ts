@@ -46,7 +46,11 @@ function prismaWith(factory: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql:
     // internal errors. Wait longer instead; row locks still keep them correct.
     transactionOptions: { maxWait: 30_000, timeout: 60_000 },
   });
-  if (onQuery) (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string }) => void): void }).$on('query', (ev) => onQuery(ev.query));
+  if (onQuery)
+    (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string }) => void): void }).$on(
+      'query',
+      (ev) => onQuery(ev.query),
+    );
   return large.attach(prisma);
 }
 
@@ -76,7 +80,10 @@ function counted(sql: Sql, onQuery?: (sql: string) => void): Sql {
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   // Only the driver in use is loaded: PGlite's WASM is not compiled for a PostgreSQL server, nor pg for PGlite.
   if (opts.url) {
-    const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
+    const [{ default: pg }, { PrismaPg }] = await Promise.all([
+      import('pg'),
+      import('@prisma/adapter-pg'),
+    ]);
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle client that errors (server restart) must not take the process down.
     pool.on('error', () => {});
@@ -105,11 +112,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const onDisk = !dataDir.startsWith('memory://');
   if (onDisk) secureDataDir(dataDir);
   const unlock = onDisk ? await lockDataDir(dataDir, opts.lockWaitMs) : async () => {};
-  if (opts.seed && onDisk) throw new Error('A seed tarball only starts an in-memory PGlite database.');
-  const lite = await startPGliteThread(dataDir, PGLITE_SETTINGS, opts.seed).catch(async (error: unknown) => {
-    await unlock();
-    throw error;
-  });
+  if (opts.seed && onDisk)
+    throw new Error('A seed tarball only starts an in-memory PGlite database.');
+  const lite = await startPGliteThread(dataDir, PGLITE_SETTINGS, opts.seed).catch(
+    async (error: unknown) => {
+      await unlock();
+      throw error;
+    },
+  );
   // PGlite wrote its initial files 0666: close them to group and others (see data-dir-permissions.ts).
   if (onDisk) tightenDataDir(dataDir);
   const prisma = prismaWith(lite.adapter, opts.onQuery);

@@ -20,7 +20,12 @@
  * every input is checked for it), so no value a client sends can be taken for one.
  */
 import { randomUUID } from 'node:crypto';
-import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
+import type {
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  SqlQueryable,
+} from '@prisma/driver-adapter-utils';
 
 /** Values shorter than this go through Prisma as they are. */
 export const LARGE_VALUE_CHARS = 64 * 1024;
@@ -34,10 +39,17 @@ type Held = Map<string, string>;
  * `db` (the PrismaClient of openDatabase, or one of its transaction clients); the values are let
  * go when `fn` settles.
  */
-export async function withHeldValues<T>(db: object, values: string[], fn: (refs: string[]) => Promise<T>): Promise<T> {
+export async function withHeldValues<T>(
+  db: object,
+  values: string[],
+  fn: (refs: string[]) => Promise<T>,
+): Promise<T> {
   const large = values.some((value) => value.length >= LARGE_VALUE_CHARS);
   const held = (db as { [HELD]?: Held })[HELD];
-  if (large && !held) throw new Error('This Prisma client was not opened with withLargeValues: it cannot take held values.');
+  if (large && !held)
+    throw new Error(
+      'This Prisma client was not opened with withLargeValues: it cannot take held values.',
+    );
   const refs = values.map((value) => {
     if (value.length < LARGE_VALUE_CHARS) return value;
     const ref = `${PREFIX}${randomUUID()}`;
@@ -56,7 +68,10 @@ function swap(held: Held, query: SqlQuery): SqlQuery {
   query.args.forEach((arg, i) => {
     if (typeof arg === 'string' && arg.startsWith(PREFIX)) {
       const value = held.get(arg);
-      if (value === undefined) throw new Error('A large query parameter is not held for this database (or was used after it was let go).');
+      if (value === undefined)
+        throw new Error(
+          'A large query parameter is not held for this database (or was used after it was let go).',
+        );
       args ??= [...query.args];
       args[i] = value;
     }
@@ -86,7 +101,11 @@ export const PASSED_THROUGH_METHODS: ReadonlySet<string> = new Set([
   'cleanup',
 ]);
 /** Methods that carry statements, wrapped. */
-export const WRAPPED_METHODS: ReadonlySet<string> = new Set(['queryRaw', 'executeRaw', 'startTransaction']);
+export const WRAPPED_METHODS: ReadonlySet<string> = new Set([
+  'queryRaw',
+  'executeRaw',
+  'startTransaction',
+]);
 
 function wrapQueryable<T extends SqlQueryable>(held: Held, target: T): T {
   return new Proxy(target, {
@@ -94,13 +113,19 @@ function wrapQueryable<T extends SqlQueryable>(held: Held, target: T): T {
       if (prop === 'queryRaw') return (q: SqlQuery) => obj.queryRaw(swap(held, q));
       if (prop === 'executeRaw') return (q: SqlQuery) => obj.executeRaw(swap(held, q));
       if (prop === 'startTransaction') {
-        return async (...args: unknown[]) => wrapQueryable(held, await (obj as unknown as SqlDriverAdapter).startTransaction(...(args as [])));
+        return async (...args: unknown[]) =>
+          wrapQueryable(
+            held,
+            await (obj as unknown as SqlDriverAdapter).startTransaction(...(args as [])),
+          );
       }
       const value = Reflect.get(obj, prop, obj) as unknown;
       if (typeof value !== 'function') return value;
       if (typeof prop === 'string' && !PASSED_THROUGH_METHODS.has(prop) && prop !== 'constructor') {
         return () => {
-          throw new Error(`src/db/large-values.ts does not wrap the driver adapter's ${prop}(): held values would reach the database as stand-ins.`);
+          throw new Error(
+            `src/db/large-values.ts does not wrap the driver adapter's ${prop}(): held values would reach the database as stand-ins.`,
+          );
         };
       }
       return value.bind(obj);

@@ -35,7 +35,10 @@ export interface Migration {
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(`${dir}/${name}/migration.sql`, 'utf8');
@@ -49,13 +52,18 @@ export interface MigrateResult {
   alreadyApplied: string[];
 }
 
-export async function migrate(sql: Sql, opts: { dir?: string; usesAdvisoryLock?: boolean } = {}): Promise<MigrateResult> {
+export async function migrate(
+  sql: Sql,
+  opts: { dir?: string; usesAdvisoryLock?: boolean } = {},
+): Promise<MigrateResult> {
   const migrations = await readMigrations(opts.dir);
   const lock = opts.usesAdvisoryLock ?? false;
   if (lock) await sql.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
   try {
     // A runtime role that does not own the schema (docs/security.md) may not CREATE, even IF NOT EXISTS.
-    const [{ present }] = await sql.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+    const [{ present }] = await sql.query<{ present: boolean }>(
+      `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`,
+    );
     if (!present) await sql.exec(CREATE_TABLE);
     const rows = await sql.query<{ migration_name: string; checksum: string }>(
       'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
@@ -66,7 +74,9 @@ export async function migrate(sql: Sql, opts: { dir?: string; usesAdvisoryLock?:
       const seen = done.get(m.name);
       if (seen !== undefined) {
         if (seen !== m.checksum) {
-          throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead.`);
+          throw new Error(
+            `Migration ${m.name} was changed after it was applied (checksum differs); add a new migration instead.`,
+          );
         }
         result.alreadyApplied.push(m.name);
         continue;

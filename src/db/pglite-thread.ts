@@ -9,7 +9,15 @@
  * is the few requests below, each answered once by id.
  */
 import { Worker } from 'node:worker_threads';
-import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlResultSet, Transaction, TransactionOptions } from '@prisma/driver-adapter-utils';
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+  Transaction,
+  TransactionOptions,
+} from '@prisma/driver-adapter-utils';
 import type { Sql } from './sql.js';
 
 export type Request = { id: number } & (
@@ -53,17 +61,25 @@ const fromSources = import.meta.url.endsWith('.ts');
 
 function spawn(dataDir: string, settings: string[], seed?: string): Worker {
   const workerData = { dataDir, settings, seed };
-  if (!fromSources) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData });
+  if (!fromSources)
+    return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData });
   // A worker's entry is loaded before any `--import` hook, so under tsx it registers tsx itself first.
   const entry = JSON.stringify(new URL('./pglite-worker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`, { eval: true, workerData });
+  return new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`,
+    { eval: true, workerData },
+  );
 }
 
 /**
  * Starts PGlite on `dataDir` in a new thread; `settings` are PostgreSQL's (`-c name=value`) beyond
  * PGlite's defaults; `seed`, a tarball of a data directory (PGlite's `dumpDataDir`) to load instead of running initdb.
  */
-export async function startPGliteThread(dataDir: string, settings: string[], seed?: string): Promise<PGliteThread> {
+export async function startPGliteThread(
+  dataDir: string,
+  settings: string[],
+  seed?: string,
+): Promise<PGliteThread> {
   const worker = spawn(dataDir, settings, seed);
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const listeners = new Map<string, Set<(payload: string) => void>>();
@@ -128,15 +144,24 @@ export async function startPGliteThread(dataDir: string, settings: string[], see
     ...queryable(),
     executeScript: (script) => call({ op: 'executeScript', script }),
     async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-      const { id, options } = await call<{ id: number; options: TransactionOptions }>({ op: 'startTransaction', isolationLevel });
-      return { ...queryable(id), options, commit: () => call({ op: 'commit', tx: id }), rollback: () => call({ op: 'rollback', tx: id }) };
+      const { id, options } = await call<{ id: number; options: TransactionOptions }>({
+        op: 'startTransaction',
+        isolationLevel,
+      });
+      return {
+        ...queryable(id),
+        options,
+        commit: () => call({ op: 'commit', tx: id }),
+        rollback: () => call({ op: 'rollback', tx: id }),
+      };
     },
     getConnectionInfo: () => ({ supportsRelationJoins: true }),
     dispose: async () => {},
   };
 
   const sql = (tx?: number): Sql => ({
-    query: <T>(text: string, params: unknown[] = []) => call<T[]>({ op: 'sqlQuery', tx, text, params }),
+    query: <T>(text: string, params: unknown[] = []) =>
+      call<T[]>({ op: 'sqlQuery', tx, text, params }),
     exec: (script) => call({ op: 'sqlExec', tx, script }),
     async transaction(fn) {
       if (tx !== undefined) throw new Error('nested transactions are not supported');

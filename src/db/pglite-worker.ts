@@ -11,10 +11,16 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Reply, Request } from './pglite-thread.js';
 
 const port = parentPort!;
-const { dataDir, settings, seed } = workerData as { dataDir: string; settings: string[]; seed?: string };
+const { dataDir, settings, seed } = workerData as {
+  dataDir: string;
+  settings: string[];
+  seed?: string;
+};
 
 /** An open transaction: Prisma's, or the raw SQL's (with the way to end it). */
-type Open = { kind: 'prisma'; tx: Transaction } | { kind: 'sql'; tx: PGliteTransaction; end: (commit: boolean) => Promise<void> };
+type Open =
+  | { kind: 'prisma'; tx: Transaction }
+  | { kind: 'sql'; tx: PGliteTransaction; end: (commit: boolean) => Promise<void> };
 
 let lite: PGlite;
 let adapter: SqlDriverAdapter;
@@ -85,7 +91,13 @@ async function handle(req: Request): Promise<unknown> {
       return t.end(req.commit);
     }
     case 'listen':
-      if (!listening.has(req.channel)) listening.set(req.channel, await lite.listen(req.channel, (payload) => port.postMessage({ notify: req.channel, payload } satisfies Reply)));
+      if (!listening.has(req.channel))
+        listening.set(
+          req.channel,
+          await lite.listen(req.channel, (payload) =>
+            port.postMessage({ notify: req.channel, payload } satisfies Reply),
+          ),
+        );
       return undefined;
     case 'unlisten':
       await listening.get(req.channel)?.();
@@ -101,14 +113,18 @@ async function handle(req: Request): Promise<unknown> {
 function errorData(error: unknown) {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };
   const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(error)) if (typeof value !== 'function') fields[key] = value;
+  for (const [key, value] of Object.entries(error))
+    if (typeof value !== 'function') fields[key] = value;
   if ('cause' in error) fields.cause = error.cause;
   return { name: error.name, message: error.message, fields };
 }
 
 try {
   const loadDataDir = seed ? new Blob([await readFile(seed)]) : undefined;
-  lite = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...settings], loadDataDir });
+  lite = await PGlite.create(dataDir, {
+    startParams: [...PGlite.defaultStartParams, ...settings],
+    loadDataDir,
+  });
   adapter = await new PrismaPGlite(lite).connect();
   port.postMessage({ ready: adapter.adapterName } satisfies Reply);
 } catch (error) {
@@ -123,7 +139,10 @@ port.on('message', (req: Request) => {
         port.postMessage({ id: req.id, error: errorData(error) } satisfies Reply);
       } catch {
         // A field that cannot be cloned: the message still tells what went wrong.
-        port.postMessage({ id: req.id, error: { name: 'Error', message: (error as Error).message, fields: {} } } satisfies Reply);
+        port.postMessage({
+          id: req.id,
+          error: { name: 'Error', message: (error as Error).message, fields: {} },
+        } satisfies Reply);
       }
     },
   );

@@ -11,7 +11,10 @@
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function grantRuntimeRole(role: string): string {
-  if (!IDENTIFIER.test(role)) throw new Error(`A role name is lower-case letters, digits and _ (got ${JSON.stringify(role)}).`);
+  if (!IDENTIFIER.test(role))
+    throw new Error(
+      `A role name is lower-case letters, digits and _ (got ${JSON.stringify(role)}).`,
+    );
   return `-- Run as the role that owns the registry's tables (the one migrations run as).
 GRANT USAGE ON SCHEMA public TO ${role};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role};

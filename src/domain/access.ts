@@ -33,7 +33,9 @@ export function canViewSource(actor: Principal | null): boolean {
 /** Refuses (FORBIDDEN) a caller who may not read source code. */
 export function requireSourceViewer(actor: Principal | null): void {
   if (!canViewSource(actor)) {
-    throw new ForbiddenError(`Connector source is for ADMIN and DEVELOPER roles; the ${actor?.kind === 'member' ? actor.role : 'anonymous'} role does not see it.`);
+    throw new ForbiddenError(
+      `Connector source is for ADMIN and DEVELOPER roles; the ${actor?.kind === 'member' ? actor.role : 'anonymous'} role does not see it.`,
+    );
   }
 }
 
@@ -54,8 +56,11 @@ export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set(['markNotification
  * perform READ_ONLY_ACTIONS. Reviewers' own actions are checked by the functions they call.
  */
 export function assertMayPerform(actor: Principal | null, action: string): void {
-  if (actor?.kind !== 'member' || WRITER_ROLES.has(actor.role) || READ_ONLY_ACTIONS.has(action)) return;
-  throw new ForbiddenError(`The ${actor.role} role is read-only; ${action} needs ADMIN or DEVELOPER.`);
+  if (actor?.kind !== 'member' || WRITER_ROLES.has(actor.role) || READ_ONLY_ACTIONS.has(action))
+    return;
+  throw new ForbiddenError(
+    `The ${actor.role} role is read-only; ${action} needs ADMIN or DEVELOPER.`,
+  );
 }
 
 /**

@@ -55,7 +55,12 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** What platform reviewers may read: the review side of the community library, every workspace. */
-export const REVIEW_ACTIONS: readonly AuditAction[] = ['LISTING_SUBMIT', 'LISTING_UNLIST', 'LISTING_REVIEW', 'CATALOG_APP_ADD'];
+export const REVIEW_ACTIONS: readonly AuditAction[] = [
+  'LISTING_SUBMIT',
+  'LISTING_UNLIST',
+  'LISTING_REVIEW',
+  'CATALOG_APP_ADD',
+];
 
 type Tx = Prisma.TransactionClient;
 type Json = Record<string, unknown>;
@@ -73,9 +78,26 @@ export interface AuditRecord {
 }
 
 function actorColumns(actor: Principal | null, operator: string | undefined) {
-  if (actor?.kind === 'member') return { actorKind: 'MEMBER' as const, actorId: actor.memberId, actorHandle: actor.handle, tokenId: actor.tokenId };
-  if (actor?.kind === 'reviewer') return { actorKind: 'REVIEWER' as const, actorId: actor.reviewerId, actorHandle: actor.handle, tokenId: actor.tokenId };
-  return { actorKind: 'CLI' as const, actorId: null, actorHandle: operator ?? 'cli', tokenId: null };
+  if (actor?.kind === 'member')
+    return {
+      actorKind: 'MEMBER' as const,
+      actorId: actor.memberId,
+      actorHandle: actor.handle,
+      tokenId: actor.tokenId,
+    };
+  if (actor?.kind === 'reviewer')
+    return {
+      actorKind: 'REVIEWER' as const,
+      actorId: actor.reviewerId,
+      actorHandle: actor.handle,
+      tokenId: actor.tokenId,
+    };
+  return {
+    actorKind: 'CLI' as const,
+    actorId: null,
+    actorHandle: operator ?? 'cli',
+    tokenId: null,
+  };
 }
 
 /** Appends one entry in the caller's transaction. */
@@ -99,15 +121,24 @@ export function digestOf(value: string | null | undefined): string | null {
 }
 
 /** The connector fields the log keeps (the logo by its digest). */
-export function connectorSnapshot(c: { title: string; description: string | null; logo: string | null }): Json {
+export function connectorSnapshot(c: {
+  title: string;
+  description: string | null;
+  logo: string | null;
+}): Json {
   return { title: c.title, description: c.description, logoSha256: digestOf(c.logo) };
 }
 
 /** Only what differs, as a before/after pair. */
 export function changed(before: Json, after: Json): { before: Json; after: Json } | null {
-  const keys = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  const keys = Object.keys(after).filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
   if (keys.length === 0) return null;
-  return { before: Object.fromEntries(keys.map((k) => [k, before[k] ?? null])), after: Object.fromEntries(keys.map((k) => [k, after[k] ?? null])) };
+  return {
+    before: Object.fromEntries(keys.map((k) => [k, before[k] ?? null])),
+    after: Object.fromEntries(keys.map((k) => [k, after[k] ?? null])),
+  };
 }
 
 export interface AuditFilter {
@@ -124,7 +155,10 @@ export interface AuditFilter {
  * Which entries the caller may read: an ADMIN their workspace's; a reviewer the review actions of
  * every workspace; nobody else any.
  */
-export function auditWhere(ctx: DomainContext, filter: AuditFilter = {}): Prisma.AuditEntryWhereInput {
+export function auditWhere(
+  ctx: DomainContext,
+  filter: AuditFilter = {},
+): Prisma.AuditEntryWhereInput {
   let scope: Prisma.AuditEntryWhereInput;
   if (ctx.actor?.kind === 'reviewer') {
     requireReviewer(ctx);
@@ -138,14 +172,26 @@ export function auditWhere(ctx: DomainContext, filter: AuditFilter = {}): Prisma
 }
 
 export function filterWhere(filter: AuditFilter): Prisma.AuditEntryWhereInput {
-  for (const [key, value] of [['targetId', filter.targetId], ['actor', filter.actor]] as const) {
-    if (value != null && value.length > LIMITS.searchChars) throw new InvalidInputError(`${key} is too long.`, key);
+  for (const [key, value] of [
+    ['targetId', filter.targetId],
+    ['actor', filter.actor],
+  ] as const) {
+    if (value != null && value.length > LIMITS.searchChars)
+      throw new InvalidInputError(`${key} is too long.`, key);
   }
-  if (filter.since && filter.until && filter.since > filter.until) throw new InvalidInputError('since is after until.', 'since');
+  if (filter.since && filter.until && filter.since > filter.until)
+    throw new InvalidInputError('since is after until.', 'since');
   return {
     ...(filter.actions?.length ? { action: { in: filter.actions } } : {}),
     ...(filter.targetId ? { targetId: filter.targetId } : {}),
     ...(filter.actor ? { actorHandle: filter.actor } : {}),
-    ...(filter.since || filter.until ? { at: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lte: filter.until } : {}) } } : {}),
+    ...(filter.since || filter.until
+      ? {
+          at: {
+            ...(filter.since ? { gte: filter.since } : {}),
+            ...(filter.until ? { lte: filter.until } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -32,12 +32,20 @@ export interface CreatedToken {
 export const CLI_SOURCE: AuditSource = { actor: null, operator: 'cli' };
 
 export function checkSlug(slug: string, field = 'workspace'): string {
-  if (!SLUG.test(slug)) throw new InvalidInputError('Workspace slugs are 1-63 lower-case letters, digits and dashes.', field);
+  if (!SLUG.test(slug))
+    throw new InvalidInputError(
+      'Workspace slugs are 1-63 lower-case letters, digits and dashes.',
+      field,
+    );
   return slug;
 }
 
 function checkHandle(handle: string, what = 'Member'): string {
-  if (!/^[\w.@+-]{1,100}$/.test(handle)) throw new InvalidInputError(`${what} handles are 1-100 letters, digits and . @ + - _`, 'handle');
+  if (!/^[\w.@+-]{1,100}$/.test(handle))
+    throw new InvalidInputError(
+      `${what} handles are 1-100 letters, digits and . @ + - _`,
+      'handle',
+    );
   return handle;
 }
 
@@ -47,10 +55,23 @@ function mint() {
 }
 
 /** Inserts the workspace unless it exists (concurrent callers: one wins); returns it and whether this call made it. */
-export async function ensureWorkspace(tx: Tx, source: AuditSource, slug: string, managedById: number | null = null) {
-  const [made] = await tx.workspace.createManyAndReturn({ data: [{ slug, name: slug, managedById }], skipDuplicates: true });
+export async function ensureWorkspace(
+  tx: Tx,
+  source: AuditSource,
+  slug: string,
+  managedById: number | null = null,
+) {
+  const [made] = await tx.workspace.createManyAndReturn({
+    data: [{ slug, name: slug, managedById }],
+    skipDuplicates: true,
+  });
   if (made) {
-    await audit(tx, source, { action: 'WORKSPACE_CREATE', workspaceId: made.id, target: { type: 'Workspace', id: made.id }, after: { slug, managedBy: managedById == null ? null : toGlobalId('Workspace', managedById) } });
+    await audit(tx, source, {
+      action: 'WORKSPACE_CREATE',
+      workspaceId: made.id,
+      target: { type: 'Workspace', id: made.id },
+      after: { slug, managedBy: managedById == null ? null : toGlobalId('Workspace', managedById) },
+    });
     return { workspace: made, created: true };
   }
   return { workspace: await tx.workspace.findUniqueOrThrow({ where: { slug } }), created: false };
@@ -75,9 +96,18 @@ export async function createToken(
       data: [{ workspaceId: workspace.id, handle: opts.handle, role: opts.role ?? 'ADMIN' }],
       skipDuplicates: true,
     });
-    const member = made ?? (await tx.member.findUniqueOrThrow({ where: { workspaceId_handle: { workspaceId: workspace.id, handle: opts.handle } } }));
+    const member =
+      made ??
+      (await tx.member.findUniqueOrThrow({
+        where: { workspaceId_handle: { workspaceId: workspace.id, handle: opts.handle } },
+      }));
     if (made) {
-      await audit(tx, source, { action: 'MEMBER_CREATE', workspaceId: workspace.id, target: { type: 'Member', id: member.id }, after: { handle: member.handle, role: member.role } });
+      await audit(tx, source, {
+        action: 'MEMBER_CREATE',
+        workspaceId: workspace.id,
+        target: { type: 'Member', id: member.id },
+        after: { handle: member.handle, role: member.role },
+      });
     } else if (opts.role && opts.role !== member.role) {
       throw new InvalidInputError(
         `${member.handle} is ${member.role} in ${workspace.slug}; token create does not change roles. ` +
@@ -106,13 +136,20 @@ export async function setMemberRole(
     const workspace = await requireWorkspace(tx, opts.workspace);
     const rows = await tx.$queryRaw<{ id: number; role: Role }[]>`
       SELECT id, role::text AS role FROM members WHERE workspace_id = ${workspace.id} AND handle = ${opts.handle} FOR UPDATE`;
-    if (rows.length === 0) throw new NotFoundError(`No member ${opts.handle} in workspace ${workspace.slug}.`, 'handle');
+    if (rows.length === 0)
+      throw new NotFoundError(`No member ${opts.handle} in workspace ${workspace.slug}.`, 'handle');
     const [member] = rows;
     if (member.role !== opts.role) {
       await tx.member.update({ where: { id: member.id }, data: { role: opts.role } });
       // Streams opened under the old role end at once (src/domain/sessions.ts).
       await announceCredentialsChange(tx, { memberIds: [member.id] });
-      await audit(tx, source, { action: 'MEMBER_ROLE_CHANGE', workspaceId: workspace.id, target: { type: 'Member', id: member.id }, before: { handle: opts.handle, role: member.role }, after: { handle: opts.handle, role: opts.role } });
+      await audit(tx, source, {
+        action: 'MEMBER_ROLE_CHANGE',
+        workspaceId: workspace.id,
+        target: { type: 'Member', id: member.id },
+        before: { handle: opts.handle, role: member.role },
+        after: { handle: opts.handle, role: opts.role },
+      });
     }
     return { before: member.role, after: opts.role, memberId: member.id };
   });
@@ -128,27 +165,71 @@ export async function requireWorkspace(db: Tx | PrismaClient, slug: string) {
 }
 
 /** A new random token for an existing member: returned once, stored as its SHA-256; audited. */
-export async function mintMemberToken(tx: Tx, memberId: number, source: AuditSource = CLI_SOURCE, expiresAt: Date | null = null): Promise<{ token: string; tokenId: number }> {
+export async function mintMemberToken(
+  tx: Tx,
+  memberId: number,
+  source: AuditSource = CLI_SOURCE,
+  expiresAt: Date | null = null,
+): Promise<{ token: string; tokenId: number }> {
   const minted = mint();
-  const row = await tx.apiToken.create({ data: { memberId, tokenHash: minted.tokenHash, prefix: minted.prefix, expiresAt }, select: { id: true, prefix: true, member: { select: { workspaceId: true, handle: true, role: true } } } });
-  await audit(tx, source, { action: 'TOKEN_CREATE', workspaceId: row.member!.workspaceId, target: { type: 'Token', id: row.id }, after: { member: row.member!.handle, role: row.member!.role, prefix: row.prefix, ...(expiresAt ? { expiresAt } : {}) } });
+  const row = await tx.apiToken.create({
+    data: { memberId, tokenHash: minted.tokenHash, prefix: minted.prefix, expiresAt },
+    select: {
+      id: true,
+      prefix: true,
+      member: { select: { workspaceId: true, handle: true, role: true } },
+    },
+  });
+  await audit(tx, source, {
+    action: 'TOKEN_CREATE',
+    workspaceId: row.member!.workspaceId,
+    target: { type: 'Token', id: row.id },
+    after: {
+      member: row.member!.handle,
+      role: row.member!.role,
+      prefix: row.prefix,
+      ...(expiresAt ? { expiresAt } : {}),
+    },
+  });
   return { token: minted.token, tokenId: row.id };
 }
 
 /** Revokes at once: the next request with that token is unauthenticated. */
-export async function revokeToken(prisma: PrismaClient, tokenId: number, source: AuditSource = CLI_SOURCE): Promise<void> {
+export async function revokeToken(
+  prisma: PrismaClient,
+  tokenId: number,
+  source: AuditSource = CLI_SOURCE,
+): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const revokedAt = new Date();
-    const { count } = await tx.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt } });
+    const { count } = await tx.apiToken.updateMany({
+      where: { id: tokenId, revokedAt: null },
+      data: { revokedAt },
+    });
     if (count === 0) throw new NotFoundError(`No active token with id ${tokenId}.`);
-    const token = await tx.apiToken.findUniqueOrThrow({ where: { id: tokenId }, select: { prefix: true, member: { select: { workspaceId: true, handle: true } }, reviewer: { select: { handle: true } } } });
+    const token = await tx.apiToken.findUniqueOrThrow({
+      where: { id: tokenId },
+      select: {
+        prefix: true,
+        member: { select: { workspaceId: true, handle: true } },
+        reviewer: { select: { handle: true } },
+      },
+    });
     await announceCredentialsChange(tx, { tokenIds: [tokenId] });
     await audit(tx, source, {
       action: 'TOKEN_REVOKE',
       workspaceId: token.member?.workspaceId ?? null,
       target: { type: 'Token', id: tokenId },
-      before: { prefix: token.prefix, holder: token.member?.handle ?? token.reviewer?.handle ?? null, revokedAt: null },
-      after: { prefix: token.prefix, holder: token.member?.handle ?? token.reviewer?.handle ?? null, revokedAt },
+      before: {
+        prefix: token.prefix,
+        holder: token.member?.handle ?? token.reviewer?.handle ?? null,
+        revokedAt: null,
+      },
+      after: {
+        prefix: token.prefix,
+        holder: token.member?.handle ?? token.reviewer?.handle ?? null,
+        revokedAt,
+      },
     });
   });
   credentialsChangedHere({ tokenIds: [tokenId] });
@@ -174,14 +255,31 @@ export async function authenticate(prisma: PrismaClient, token: string): Promise
   const hash = hashToken(token);
   // One statement per request: this runs before every call.
   const [row] = await prisma.$queryRaw<
-    { id: number; token_hash: string; revoked_at: Date | null; member_id: number | null; handle: string | null; role: Role | null; workspace_id: number | null; reviewer_id: number | null; reviewer_handle: string | null }[]
+    {
+      id: number;
+      token_hash: string;
+      revoked_at: Date | null;
+      member_id: number | null;
+      handle: string | null;
+      role: Role | null;
+      workspace_id: number | null;
+      reviewer_id: number | null;
+      reviewer_handle: string | null;
+    }[]
   >`SELECT t.id, t.token_hash, t.revoked_at, m.id AS member_id, m.handle, m.role::text AS role, m.workspace_id,
            r.id AS reviewer_id, r.handle AS reviewer_handle
     FROM api_tokens t LEFT JOIN members m ON m.id = t.member_id LEFT JOIN reviewers r ON r.id = t.reviewer_id
     WHERE t.token_hash = ${hash} AND (t.expires_at IS NULL OR t.expires_at > now())`;
   // The lookup is by hash already; the constant-time compare keeps it so if lookup ever changes.
-  if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash))) return null;
-  if (row.reviewer_id != null) return { kind: 'reviewer', tokenId: row.id, reviewerId: row.reviewer_id, handle: row.reviewer_handle! };
+  if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash)))
+    return null;
+  if (row.reviewer_id != null)
+    return {
+      kind: 'reviewer',
+      tokenId: row.id,
+      reviewerId: row.reviewer_id,
+      handle: row.reviewer_handle!,
+    };
   if (row.member_id == null) return null;
   return {
     kind: 'member',
@@ -194,15 +292,35 @@ export async function authenticate(prisma: PrismaClient, token: string): Promise
 }
 
 /** Mints a token for a platform reviewer (created when new). */
-export async function createReviewerToken(prisma: PrismaClient, handle: string, source: AuditSource = CLI_SOURCE): Promise<{ token: string; tokenId: number }> {
+export async function createReviewerToken(
+  prisma: PrismaClient,
+  handle: string,
+  source: AuditSource = CLI_SOURCE,
+): Promise<{ token: string; tokenId: number }> {
   checkHandle(handle, 'Reviewer');
   const minted = mint();
   return prisma.$transaction(async (tx) => {
-    const [made] = await tx.reviewer.createManyAndReturn({ data: [{ handle }], skipDuplicates: true });
+    const [made] = await tx.reviewer.createManyAndReturn({
+      data: [{ handle }],
+      skipDuplicates: true,
+    });
     const reviewer = made ?? (await tx.reviewer.findUniqueOrThrow({ where: { handle } }));
-    if (made) await audit(tx, source, { action: 'REVIEWER_CREATE', workspaceId: null, target: { type: 'Reviewer', id: reviewer.id }, after: { handle } });
-    const row = await tx.apiToken.create({ data: { reviewerId: reviewer.id, tokenHash: minted.tokenHash, prefix: minted.prefix } });
-    await audit(tx, source, { action: 'TOKEN_CREATE', workspaceId: null, target: { type: 'Token', id: row.id }, after: { reviewer: handle, prefix: row.prefix } });
+    if (made)
+      await audit(tx, source, {
+        action: 'REVIEWER_CREATE',
+        workspaceId: null,
+        target: { type: 'Reviewer', id: reviewer.id },
+        after: { handle },
+      });
+    const row = await tx.apiToken.create({
+      data: { reviewerId: reviewer.id, tokenHash: minted.tokenHash, prefix: minted.prefix },
+    });
+    await audit(tx, source, {
+      action: 'TOKEN_CREATE',
+      workspaceId: null,
+      target: { type: 'Token', id: row.id },
+      after: { reviewer: handle, prefix: row.prefix },
+    });
     return { token: minted.token, tokenId: row.id };
   });
 }

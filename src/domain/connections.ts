@@ -14,10 +14,16 @@ import type { RunServices } from './run-services.js';
  * says whether each is set, never what it is.
  */
 
-export const CONNECTION_LIMITS = { nameChars: 100, values: 100, valueChars: 20_000, perConnector: 100 } as const;
+export const CONNECTION_LIMITS = {
+  nameChars: 100,
+  values: 100,
+  valueChars: 20_000,
+  perConnector: 100,
+} as const;
 
 /** Value names that hold secrets whatever their control type says. */
-const SECRET_NAME = /pass(word|phrase)?|secret|token|api[_-]?key|private|credential|signature|cookie/i;
+const SECRET_NAME =
+  /pass(word|phrase)?|secret|token|api[_-]?key|private|credential|signature|cookie/i;
 
 export type ConnectionValues = Record<string, string | number | boolean>;
 
@@ -33,12 +39,16 @@ export interface ValueView {
 /** Only ADMIN and DEVELOPER (members) see or use connections and runs. */
 export function requireRunUser(ctx: DomainContext): Actor {
   const actor = requireActor(ctx);
-  if (!canUseRuns(actor)) throw new ForbiddenError(`Connections and runs are for ADMIN and DEVELOPER; the ${actor.role} role does not see them.`);
+  if (!canUseRuns(actor))
+    throw new ForbiddenError(
+      `Connections and runs are for ADMIN and DEVELOPER; the ${actor.role} role does not see them.`,
+    );
   return actor;
 }
 
 export function runServices(ctx: DomainContext): RunServices {
-  if (!ctx.runs) throw new RunRefusedError('EXECUTOR_UNAVAILABLE', 'This registry does not run connector code.');
+  if (!ctx.runs)
+    throw new RunRefusedError('EXECUTOR_UNAVAILABLE', 'This registry does not run connector code.');
   return ctx.runs;
 }
 
@@ -51,14 +61,25 @@ export function isSecret(name: string, fields: FieldSpec[] | null): boolean {
 }
 
 /** The connection fields the connector's latest version declares (null: computed at run time). */
-export async function connectionFieldsOf(prisma: Prisma.TransactionClient | DomainContext['prisma'], connectorId: number): Promise<FieldSpec[] | null> {
-  const latest = await prisma.connectorVersion.findFirst({ where: { connectorId }, orderBy: { number: 'desc' }, select: { structure: true } });
+export async function connectionFieldsOf(
+  prisma: Prisma.TransactionClient | DomainContext['prisma'],
+  connectorId: number,
+): Promise<FieldSpec[] | null> {
+  const latest = await prisma.connectorVersion.findFirst({
+    where: { connectorId },
+    orderBy: { number: 'desc' },
+    select: { structure: true },
+  });
   return ((latest?.structure ?? null) as CodeStructure | null)?.connectionFields ?? null;
 }
 
 function checkName(value: unknown, field: string): string {
   const name = typeof value === 'string' ? value.trim() : '';
-  if (!name || name.length > CONNECTION_LIMITS.nameChars) throw new InvalidInputError(`name must be 1 to ${CONNECTION_LIMITS.nameChars} characters.`, field);
+  if (!name || name.length > CONNECTION_LIMITS.nameChars)
+    throw new InvalidInputError(
+      `name must be 1 to ${CONNECTION_LIMITS.nameChars} characters.`,
+      field,
+    );
   return name;
 }
 
@@ -66,19 +87,40 @@ function checkName(value: unknown, field: string): string {
  * Values as the API takes them: a JSON object of strings, numbers and booleans (null removes a
  * value on update); names of declared fields only, when the code declares them literally.
  */
-function checkValues(value: unknown, fields: FieldSpec[] | null, field = 'input.values'): Record<string, string | number | boolean | null> {
+function checkValues(
+  value: unknown,
+  fields: FieldSpec[] | null,
+  field = 'input.values',
+): Record<string, string | number | boolean | null> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidInputError('values must be a JSON object of field names to values.', field);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidInputError('values must be a JSON object of field names to values.', field);
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > CONNECTION_LIMITS.values) throw new InvalidInputError(`At most ${CONNECTION_LIMITS.values} values.`, field);
+  if (entries.length > CONNECTION_LIMITS.values)
+    throw new InvalidInputError(`At most ${CONNECTION_LIMITS.values} values.`, field);
   const out: Record<string, string | number | boolean | null> = {};
   for (const [name, v] of entries) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name)) throw new InvalidInputError(`${JSON.stringify(name.slice(0, 100))} is not a field name.`, `${field}.${name.slice(0, 100)}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name))
+      throw new InvalidInputError(
+        `${JSON.stringify(name.slice(0, 100))} is not a field name.`,
+        `${field}.${name.slice(0, 100)}`,
+      );
     if (fields && !fields.some((f) => f.name === name)) {
-      throw new InvalidInputError(`The connector's connection has no field ${name} (it has ${fields.map((f) => f.name).join(', ') || 'none'}).`, `${field}.${name}`);
+      throw new InvalidInputError(
+        `The connector's connection has no field ${name} (it has ${fields.map((f) => f.name).join(', ') || 'none'}).`,
+        `${field}.${name}`,
+      );
     }
-    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new InvalidInputError(`${name} must be a string, a number or a boolean.`, `${field}.${name}`);
-    if (typeof v === 'string' && (v.length > CONNECTION_LIMITS.valueChars || v.includes('\0'))) throw new InvalidInputError(`${name} is too long or holds a NUL character.`, `${field}.${name}`);
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      throw new InvalidInputError(
+        `${name} must be a string, a number or a boolean.`,
+        `${field}.${name}`,
+      );
+    if (typeof v === 'string' && (v.length > CONNECTION_LIMITS.valueChars || v.includes('\0')))
+      throw new InvalidInputError(
+        `${name} is too long or holds a NUL character.`,
+        `${field}.${name}`,
+      );
     out[name] = v;
   }
   return out;
@@ -89,73 +131,144 @@ function seal(box: RunServices['box'], values: ConnectionValues) {
 }
 
 /** The connection's values, opened: for the executor and for showing values that are not secret. */
-export function openValues(box: RunServices['box'], row: Pick<Connection, 'sealedValues'>): ConnectionValues {
+export function openValues(
+  box: RunServices['box'],
+  row: Pick<Connection, 'sealedValues'>,
+): ConnectionValues {
   return JSON.parse(box.open(row.sealedValues)) as ConnectionValues;
 }
 
 /** Each value's name, whether it is a secret and set, and the value itself unless it is a secret. */
-export function describeValues(box: RunServices['box'], row: Pick<Connection, 'sealedValues'>, fields: FieldSpec[] | null): ValueView[] {
+export function describeValues(
+  box: RunServices['box'],
+  row: Pick<Connection, 'sealedValues'>,
+  fields: FieldSpec[] | null,
+): ValueView[] {
   const values = openValues(box, row);
   const names = [...new Set([...(fields ?? []).map((f) => f.name), ...Object.keys(values)])];
   return names.map((name) => {
     const secret = isSecret(name, fields);
     const set = values[name] !== undefined && values[name] !== '';
-    return { name, secret, set, value: secret || values[name] === undefined ? null : String(values[name]) };
+    return {
+      name,
+      secret,
+      set,
+      value: secret || values[name] === undefined ? null : String(values[name]),
+    };
   });
 }
 
 /** The names of the secret values, for redaction in runs. */
 export function secretNames(values: ConnectionValues, fields: FieldSpec[] | null): string[] {
-  const names = new Set([...(fields ?? []).filter((f) => isSecret(f.name, fields)).map((f) => f.name)]);
+  const names = new Set([
+    ...(fields ?? []).filter((f) => isSecret(f.name, fields)).map((f) => f.name),
+  ]);
   for (const name of Object.keys(values)) if (isSecret(name, fields)) names.add(name);
   return [...names];
 }
 
 /** A connection of the caller's workspace (NOT_FOUND for any other). */
-export async function findConnection(ctx: DomainContext, id: number, field = 'input.id'): Promise<Connection> {
+export async function findConnection(
+  ctx: DomainContext,
+  id: number,
+  field = 'input.id',
+): Promise<Connection> {
   const actor = requireRunUser(ctx);
-  const row = await ctx.prisma.connection.findFirst({ where: { id, workspaceId: actor.workspaceId } });
+  const row = await ctx.prisma.connection.findFirst({
+    where: { id, workspaceId: actor.workspaceId },
+  });
   if (!row) throw new NotFoundError('No connection with that id in this workspace.', field);
   return row;
 }
 
 async function connectorOfWorkspace(ctx: DomainContext, connectorId: number, workspaceId: number) {
-  const c = await ctx.prisma.connector.findFirst({ where: { id: connectorId, workspaceId }, select: { id: true } });
-  if (!c) throw new NotFoundError('No connector with that id in this workspace.', 'input.connectorId');
+  const c = await ctx.prisma.connector.findFirst({
+    where: { id: connectorId, workspaceId },
+    select: { id: true },
+  });
+  if (!c)
+    throw new NotFoundError('No connector with that id in this workspace.', 'input.connectorId');
 }
 
-export async function createConnection(ctx: DomainContext, input: { connectorId: number; name: unknown; values?: unknown }): Promise<Connection> {
+export async function createConnection(
+  ctx: DomainContext,
+  input: { connectorId: number; name: unknown; values?: unknown },
+): Promise<Connection> {
   const actor = requireRunUser(ctx);
   const { box } = runServices(ctx);
   await connectorOfWorkspace(ctx, input.connectorId, actor.workspaceId);
   const name = checkName(input.name, 'input.name');
   const fields = await connectionFieldsOf(ctx.prisma, input.connectorId);
-  const values = Object.fromEntries(Object.entries(checkValues(input.values, fields)).filter(([, v]) => v !== null)) as ConnectionValues;
+  const values = Object.fromEntries(
+    Object.entries(checkValues(input.values, fields)).filter(([, v]) => v !== null),
+  ) as ConnectionValues;
   return command(ctx, actor).run(async ({ tx, audit }) => {
     const count = await tx.connection.count({ where: { connectorId: input.connectorId } });
-    if (count >= CONNECTION_LIMITS.perConnector) throw new InvalidInputError(`A connector has at most ${CONNECTION_LIMITS.perConnector} connections.`, 'input.connectorId');
-    if (await tx.connection.findFirst({ where: { connectorId: input.connectorId, name }, select: { id: true } })) {
-      throw new InvalidInputError(`The connector has a connection named ${JSON.stringify(name)} already.`, 'input.name');
+    if (count >= CONNECTION_LIMITS.perConnector)
+      throw new InvalidInputError(
+        `A connector has at most ${CONNECTION_LIMITS.perConnector} connections.`,
+        'input.connectorId',
+      );
+    if (
+      await tx.connection.findFirst({
+        where: { connectorId: input.connectorId, name },
+        select: { id: true },
+      })
+    ) {
+      throw new InvalidInputError(
+        `The connector has a connection named ${JSON.stringify(name)} already.`,
+        'input.name',
+      );
     }
-    const row = await tx.connection.create({ data: { workspaceId: actor.workspaceId, connectorId: input.connectorId, name, createdById: actor.memberId, ...seal(box, values) } });
-    await audit({ action: 'CONNECTION_CREATE', workspaceId: actor.workspaceId, target: { type: 'ConnectionProfile', id: row.id }, after: { name, connectorId: input.connectorId, valueNames: row.valueNames } });
+    const row = await tx.connection.create({
+      data: {
+        workspaceId: actor.workspaceId,
+        connectorId: input.connectorId,
+        name,
+        createdById: actor.memberId,
+        ...seal(box, values),
+      },
+    });
+    await audit({
+      action: 'CONNECTION_CREATE',
+      workspaceId: actor.workspaceId,
+      target: { type: 'ConnectionProfile', id: row.id },
+      after: { name, connectorId: input.connectorId, valueNames: row.valueNames },
+    });
     return row;
   });
 }
 
 /** New values replace the given ones (null removes one); values not given are kept, secrets included. */
-export async function updateConnection(ctx: DomainContext, id: number, input: { name?: unknown; values?: unknown }): Promise<Connection> {
+export async function updateConnection(
+  ctx: DomainContext,
+  id: number,
+  input: { name?: unknown; values?: unknown },
+): Promise<Connection> {
   const actor = requireRunUser(ctx);
   const { box } = runServices(ctx);
   const current = await findConnection(ctx, id);
-  const name = input.name === undefined || input.name === null ? current.name : checkName(input.name, 'input.name');
+  const name =
+    input.name === undefined || input.name === null
+      ? current.name
+      : checkName(input.name, 'input.name');
   const fields = await connectionFieldsOf(ctx.prisma, current.connectorId);
   const changes = checkValues(input.values, fields);
   return command(ctx, actor).run(async ({ tx, audit }) => {
     const locked = await tx.connection.findFirst({ where: { id, workspaceId: actor.workspaceId } });
-    if (!locked) throw new NotFoundError('No connection with that id in this workspace.', 'input.id');
-    if (name !== locked.name && (await tx.connection.findFirst({ where: { connectorId: locked.connectorId, name }, select: { id: true } }))) {
-      throw new InvalidInputError(`The connector has a connection named ${JSON.stringify(name)} already.`, 'input.name');
+    if (!locked)
+      throw new NotFoundError('No connection with that id in this workspace.', 'input.id');
+    if (
+      name !== locked.name &&
+      (await tx.connection.findFirst({
+        where: { connectorId: locked.connectorId, name },
+        select: { id: true },
+      }))
+    ) {
+      throw new InvalidInputError(
+        `The connector has a connection named ${JSON.stringify(name)} already.`,
+        'input.name',
+      );
     }
     const values = openValues(box, locked);
     for (const [k, v] of Object.entries(changes)) {
@@ -179,7 +292,12 @@ export async function deleteConnection(ctx: DomainContext, id: number): Promise<
   const current = await findConnection(ctx, id);
   return command(ctx, actor).run(async ({ tx, audit }) => {
     const row = await tx.connection.delete({ where: { id: current.id } });
-    await audit({ action: 'CONNECTION_DELETE', workspaceId: actor.workspaceId, target: { type: 'ConnectionProfile', id }, before: { name: row.name, connectorId: row.connectorId } });
+    await audit({
+      action: 'CONNECTION_DELETE',
+      workspaceId: actor.workspaceId,
+      target: { type: 'ConnectionProfile', id },
+      before: { name: row.name, connectorId: row.connectorId },
+    });
     return row;
   });
 }
@@ -201,8 +319,15 @@ export async function mergeSettings(
   for (const [k, v] of Object.entries(update)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(k)) continue;
     if (v === null || v === undefined) delete values[k];
-    else values[k] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+    else
+      values[k] =
+        typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+          ? v
+          : JSON.stringify(v);
   }
-  await tx.connection.update({ where: { id: connectionId }, data: { ...seal(box, values), ...(opts.authorized ? { authorizedAt: new Date() } : {}) } });
+  await tx.connection.update({
+    where: { id: connectionId },
+    data: { ...seal(box, values), ...(opts.authorized ? { authorizedAt: new Date() } : {}) },
+  });
   return true;
 }

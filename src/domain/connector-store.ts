@@ -49,17 +49,28 @@ export interface NewVersion {
 export async function insertVersion(tx: Tx, v: NewVersion): Promise<void> {
   const { diagnostics, hasErrors, actions, triggers, structureJson, codeSha256 } = v.analysis;
   const large = [v.code, JSON.stringify(diagnostics), structureJson];
-  await withHeldValues(tx, large, ([code, diagnosticsJson, structureJson]) => tx.$executeRaw`
+  await withHeldValues(
+    tx,
+    large,
+    ([code, diagnosticsJson, structureJson]) => tx.$executeRaw`
     INSERT INTO connector_versions
       (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
     VALUES
       (${v.connectorId}, ${v.number}, ${v.createdById}, ${v.note ?? null}, ${code}, ${Buffer.byteLength(v.code, 'utf8')}, ${codeSha256},
        ${diagnosticsJson}::jsonb, ${hasErrors}, ${actions}::text[], ${triggers}::text[], NULLIF(${structureJson}::jsonb, 'null'::jsonb),
-       ${v.releasedAt ?? null}::timestamp(3), ${v.releasedById ?? null})`);
+       ${v.releasedAt ?? null}::timestamp(3), ${v.releasedById ?? null})`,
+  );
 }
 
 /** A stored version's analysis, for a new version with the same code. */
-export function storedAnalysis(v: { diagnostics: unknown; hasErrors: boolean; actions: string[]; triggers: string[]; structure: unknown; codeSha256: string }): StoredAnalysis {
+export function storedAnalysis(v: {
+  diagnostics: unknown;
+  hasErrors: boolean;
+  actions: string[];
+  triggers: string[];
+  structure: unknown;
+  codeSha256: string;
+}): StoredAnalysis {
   return {
     diagnostics: v.diagnostics as CodeAnalysis['diagnostics'],
     hasErrors: v.hasErrors,
@@ -71,8 +82,19 @@ export function storedAnalysis(v: { diagnostics: unknown; hasErrors: boolean; ac
 }
 
 /** Locks the connector row for the rest of the transaction; versions are numbered under it. */
-export async function lockConnector(tx: Tx, id: number, workspaceId: number, opts: { snapshot?: boolean } = {}) {
-  type Row = { latest_version: number; released_version: number | null; shared_version: number | null; rollout_version: number | null; rollout_percent: number | null };
+export async function lockConnector(
+  tx: Tx,
+  id: number,
+  workspaceId: number,
+  opts: { snapshot?: boolean } = {},
+) {
+  type Row = {
+    latest_version: number;
+    released_version: number | null;
+    shared_version: number | null;
+    rollout_version: number | null;
+    rollout_percent: number | null;
+  };
   type Snapshot = { title: string; description: string | null; logo: string | null };
   // With `snapshot`, the audited fields come with the lock (one statement instead of two).
   const rows = opts.snapshot
@@ -82,9 +104,12 @@ export async function lockConnector(tx: Tx, id: number, workspaceId: number, opt
     : await tx.$queryRaw<Row[]>`
         SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent FROM connectors
         WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`;
-  if (rows.length === 0) throw new NotFoundError(`No connector with that id in this workspace.`, 'input.id');
+  if (rows.length === 0)
+    throw new NotFoundError(`No connector with that id in this workspace.`, 'input.id');
   const [row] = rows as (Row & Partial<Snapshot>)[];
-  const snapshot: Snapshot | undefined = opts.snapshot ? { title: row.title!, description: row.description ?? null, logo: row.logo ?? null } : undefined;
+  const snapshot: Snapshot | undefined = opts.snapshot
+    ? { title: row.title!, description: row.description ?? null, logo: row.logo ?? null }
+    : undefined;
   return {
     /** Title, description and logo as locked (with `snapshot`). */
     snapshot,
@@ -125,10 +150,23 @@ export async function appendVersionReturning(
   connectorData: Prisma.ConnectorUpdateInput = {},
 ): Promise<{ number: number; connector: Connector }> {
   const number = locked.latestVersion + 1;
-  await insertVersion(tx, { connectorId: id, number, createdById: version.memberId, code: version.code, note: version.note, analysis: version.analysis });
-  const connector = await tx.connector.update({ where: { id }, data: { ...connectorData, latestVersion: number } });
+  await insertVersion(tx, {
+    connectorId: id,
+    number,
+    createdById: version.memberId,
+    code: version.code,
+    note: version.note,
+    analysis: version.analysis,
+  });
+  const connector = await tx.connector.update({
+    where: { id },
+    data: { ...connectorData, latestVersion: number },
+  });
   locked.latestVersion = number;
-  await recordEvent(tx, locked, { workspaceId: locked.workspaceId, type: 'version.created', data: { connectorId: id, version: number } });
+  await recordEvent(tx, locked, {
+    workspaceId: locked.workspaceId,
+    type: 'version.created',
+    data: { connectorId: id, version: number },
+  });
   return { number, connector };
 }
-

@@ -14,7 +14,12 @@ import {
   type Tx,
 } from './connector-store.js';
 import { requireActor, type DomainContext } from './context.js';
-import { InvalidInputError, NotFoundError, PreconditionError, VersionConflictError } from './errors.js';
+import {
+  InvalidInputError,
+  NotFoundError,
+  PreconditionError,
+  VersionConflictError,
+} from './errors.js';
 import { checkConnectorFields, type ConnectorFields } from './input.js';
 import { LIMITS } from './limits.js';
 import { containsText } from './search.js';
@@ -28,7 +33,10 @@ export interface CreateConnectorInput extends ConnectorFields {
   code: string;
 }
 
-export async function createConnector(ctx: DomainContext, input: CreateConnectorInput): Promise<Connector> {
+export async function createConnector(
+  ctx: DomainContext,
+  input: CreateConnectorInput,
+): Promise<Connector> {
   const cmd = writeCommand(ctx);
   const { actor } = cmd;
   if (input.title == null) throw new InvalidInputError('title is required.', 'input.title');
@@ -46,12 +54,28 @@ export async function createConnector(ctx: DomainContext, input: CreateConnector
         latestVersion: 1,
       },
     });
-    await insertVersion(tx, { connectorId: created.id, number: 1, createdById: actor.memberId, code: fields.code!, note: fields.note, analysis });
-    await emit({ workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: created.id, version: 1 } });
+    await insertVersion(tx, {
+      connectorId: created.id,
+      number: 1,
+      createdById: actor.memberId,
+      code: fields.code!,
+      note: fields.note,
+      analysis,
+    });
+    await emit({
+      workspaceId: actor.workspaceId,
+      type: 'version.created',
+      data: { connectorId: created.id, version: 1 },
+    });
     await audit({
       action: 'CONNECTOR_CREATE',
       target: { type: 'Connector', id: created.id },
-      after: { ...connectorSnapshot(created), latestVersion: 1, note: fields.note ?? null, codeSha256: analysis.codeSha256 },
+      after: {
+        ...connectorSnapshot(created),
+        latestVersion: 1,
+        note: fields.note ?? null,
+        codeSha256: analysis.codeSha256,
+      },
     });
     return created;
   });
@@ -81,10 +105,14 @@ export async function updateConnector(
   return cmd.run(async ({ tx, lock, audit, libraryChanged }) => {
     const locked = await lock(id, { snapshot: true });
     const expected = input.expectedLatestVersion;
-    if (expected != null && expected !== locked.latestVersion) throw new VersionConflictError(expected, locked.latestVersion);
+    if (expected != null && expected !== locked.latestVersion)
+      throw new VersionConflictError(expected, locked.latestVersion);
 
     const prior = locked.snapshot!;
-    let before: Record<string, unknown> = { ...connectorSnapshot(prior), latestVersion: locked.latestVersion };
+    let before: Record<string, unknown> = {
+      ...connectorSnapshot(prior),
+      latestVersion: locked.latestVersion,
+    };
     let after: Record<string, unknown> = { ...before };
     const meta: Prisma.ConnectorUpdateInput = {};
     if (fields.title !== undefined) meta.title = fields.title!;
@@ -96,7 +124,16 @@ export async function updateConnector(
     if (fields.code !== undefined || fields.note !== undefined) {
       const latest = await tx.connectorVersion.findUniqueOrThrow({
         where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
-        select: { code: true, note: true, diagnostics: true, hasErrors: true, actions: true, triggers: true, structure: true, codeSha256: true },
+        select: {
+          code: true,
+          note: true,
+          diagnostics: true,
+          hasErrors: true,
+          actions: true,
+          triggers: true,
+          structure: true,
+          codeSha256: true,
+        },
       });
       const code = fields.code ?? latest.code;
       const note = fields.note !== undefined ? fields.note : latest.note;
@@ -104,16 +141,34 @@ export async function updateConnector(
         const analysed: StoredAnalysis = analysis ?? storedAnalysis(latest);
         before = { ...before, note: latest.note, codeSha256: latest.codeSha256 };
         // The metadata changes ride on the version's own update of the connector row.
-        row = (await appendVersionReturning(tx, id, locked, { code, note, analysis: analysed, memberId: actor.memberId }, meta)).connector;
-        after = { ...after, latestVersion: locked.latestVersion, note, codeSha256: analysed.codeSha256 };
+        row = (
+          await appendVersionReturning(
+            tx,
+            id,
+            locked,
+            { code, note, analysis: analysed, memberId: actor.memberId },
+            meta,
+          )
+        ).connector;
+        after = {
+          ...after,
+          latestVersion: locked.latestVersion,
+          note,
+          codeSha256: analysed.codeSha256,
+        };
         made = locked.latestVersion;
       }
     }
     row ??= await tx.connector.update({ where: { id }, data: meta });
     const diff = changed(before, { ...after, ...connectorSnapshot(row) });
-    if (diff) await audit({ action: 'CONNECTOR_UPDATE', target: { type: 'Connector', id }, ...diff });
+    if (diff)
+      await audit({ action: 'CONNECTOR_UPDATE', target: { type: 'Connector', id }, ...diff });
     // Title, logo and description show in the library once shared.
-    if (row.sharedVersion != null && (fields.title !== undefined || fields.logo !== undefined || fields.description !== undefined)) libraryChanged();
+    if (
+      row.sharedVersion != null &&
+      (fields.title !== undefined || fields.logo !== undefined || fields.description !== undefined)
+    )
+      libraryChanged();
     return { connector: row, version: made };
   });
 }
@@ -125,44 +180,79 @@ export async function releaseConnector(ctx: DomainContext, id: number): Promise<
     const locked = await lock(id);
     const before = { releasedVersion: locked.releasedVersion };
     await releaseLocked(tx, id, locked, cmd.actor.memberId);
-    await audit({ action: 'VERSION_RELEASE', target: { type: 'Connector', id }, before, after: await releasedState(tx, id, locked) });
+    await audit({
+      action: 'VERSION_RELEASE',
+      target: { type: 'Connector', id },
+      before,
+      after: await releasedState(tx, id, locked),
+    });
     return tx.connector.findUniqueOrThrow({ where: { id } });
   });
 }
 
 /** The release rule, for any transaction that holds the connector's lock (restore, import…). */
-export async function releaseLocked(tx: Tx, id: number, locked: Locked, memberId: number | null): Promise<void> {
+export async function releaseLocked(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  memberId: number | null,
+): Promise<void> {
   if (locked.releasedVersion === locked.latestVersion) {
-    throw new PreconditionError('ALREADY_RELEASED', 'The latest version of the connector is already released.');
+    throw new PreconditionError(
+      'ALREADY_RELEASED',
+      'The latest version of the connector is already released.',
+    );
   }
   const latest = await tx.connectorVersion.findUniqueOrThrow({
     where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
     select: { id: true, hasErrors: true, diagnostics: true },
   });
   if (latest.hasErrors) {
-    const first = (latest.diagnostics as { severity: string; message: string }[]).find((d) => d.severity === 'error');
+    const first = (latest.diagnostics as { severity: string; message: string }[]).find(
+      (d) => d.severity === 'error',
+    );
     throw new PreconditionError(
       'CODE_HAS_ERRORS',
       `Fix code errors before releasing the connector${first ? `: ${first.message}` : '.'}`,
       first?.message ?? null,
     );
   }
-  await tx.connectorVersion.update({ where: { id: latest.id }, data: { releasedAt: new Date(), releasedById: memberId } });
+  await tx.connectorVersion.update({
+    where: { id: latest.id },
+    data: { releasedAt: new Date(), releasedById: memberId },
+  });
   await tx.connector.update({ where: { id }, data: { releasedVersion: locked.latestVersion } });
   locked.releasedVersion = locked.latestVersion;
-  await recordEvent(tx, locked, { workspaceId: locked.workspaceId, type: 'version.released', data: { connectorId: id, version: locked.latestVersion } });
+  await recordEvent(tx, locked, {
+    workspaceId: locked.workspaceId,
+    type: 'version.released',
+    data: { connectorId: id, version: locked.latestVersion },
+  });
 }
 
 /** The released version and its code digest, for audit entries. */
 export async function releasedState(tx: Tx, id: number, locked: Locked) {
-  const v = locked.releasedVersion == null ? null : await tx.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: id, number: locked.releasedVersion } }, select: { codeSha256: true } });
+  const v =
+    locked.releasedVersion == null
+      ? null
+      : await tx.connectorVersion.findUnique({
+          where: { connectorId_number: { connectorId: id, number: locked.releasedVersion } },
+          select: { codeSha256: true },
+        });
   return { releasedVersion: locked.releasedVersion, codeSha256: v?.codeSha256 ?? null };
 }
 
 /** Reads spread the caller's Prisma selection (GraphQL) and always stay inside the workspace. */
-export async function findConnector<Q extends Omit<Prisma.ConnectorFindFirstArgs, 'where'>>(ctx: DomainContext, id: number, query?: Q) {
+export async function findConnector<Q extends Omit<Prisma.ConnectorFindFirstArgs, 'where'>>(
+  ctx: DomainContext,
+  id: number,
+  query?: Q,
+) {
   const actor = requireActor(ctx);
-  return ctx.prisma.connector.findFirst({ ...query, where: { id, workspaceId: actor.workspaceId } });
+  return ctx.prisma.connector.findFirst({
+    ...query,
+    where: { id, workspaceId: actor.workspaceId },
+  });
 }
 
 /**
@@ -170,16 +260,30 @@ export async function findConnector<Q extends Omit<Prisma.ConnectorFindFirstArgs
  * and GraphQL's search, ILIKE), or exactly as typed with `caseSensitive` (the REST API's search,
  * as the spec documents it).
  */
-export function connectorSearchWhere(ctx: DomainContext, title?: string | null, opts: { caseSensitive?: boolean } = {}): Prisma.ConnectorWhereInput {
+export function connectorSearchWhere(
+  ctx: DomainContext,
+  title?: string | null,
+  opts: { caseSensitive?: boolean } = {},
+): Prisma.ConnectorWhereInput {
   const actor = requireActor(ctx);
   if (title != null && title.length > LIMITS.searchChars) {
-    throw new InvalidInputError(`search is longer than ${LIMITS.searchChars} characters.`, 'search');
+    throw new InvalidInputError(
+      `search is longer than ${LIMITS.searchChars} characters.`,
+      'search',
+    );
   }
-  return { workspaceId: actor.workspaceId, ...(title ? { title: containsText(title, { anyCase: !opts.caseSensitive }) } : {}) };
+  return {
+    workspaceId: actor.workspaceId,
+    ...(title ? { title: containsText(title, { anyCase: !opts.caseSensitive }) } : {}),
+  };
 }
 
 /** Ids of the workspace's connectors whose title contains `title` as typed (case-sensitive, the spec's REST search), newest first. */
-export async function searchConnectorIds(ctx: DomainContext, title: string, page: { skip: number; take: number }): Promise<number[]> {
+export async function searchConnectorIds(
+  ctx: DomainContext,
+  title: string,
+  page: { skip: number; take: number },
+): Promise<number[]> {
   const rows = await ctx.prisma.connector.findMany({
     where: connectorSearchWhere(ctx, title, { caseSensitive: true }),
     orderBy: { id: 'desc' },

@@ -39,15 +39,18 @@ export interface DomainContext {
   runs?: import('./run-services.js').RunServices;
 }
 
-
 export function requireActor(ctx: DomainContext): Actor {
-  if (!ctx.actor) throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
-  if (ctx.actor.kind !== 'member') throw new ForbiddenError('Reviewers act outside workspaces; use a workspace token.');
+  if (!ctx.actor)
+    throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
+  if (ctx.actor.kind !== 'member')
+    throw new ForbiddenError('Reviewers act outside workspaces; use a workspace token.');
   return ctx.actor;
 }
 
 export function requireReviewer(ctx: DomainContext): ReviewerActor {
-  if (!ctx.actor) throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
-  if (ctx.actor.kind !== 'reviewer') throw new ForbiddenError('Only platform reviewers review listings.');
+  if (!ctx.actor)
+    throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
+  if (ctx.actor.kind !== 'reviewer')
+    throw new ForbiddenError('Only platform reviewers review listings.');
   return ctx.actor;
 }

@@ -3,7 +3,14 @@ import type { DomainContext } from './context.js';
 import { toGlobalId, type GlobalType } from './global-id.js';
 
 /** The lifecycle events a workspace can follow, by webhook or GraphQL subscription. */
-export const EVENT_TYPES = ['version.created', 'version.released', 'version.shared', 'connector.installed', 'update.available', 'listing.reviewed'] as const;
+export const EVENT_TYPES = [
+  'version.created',
+  'version.released',
+  'version.shared',
+  'connector.installed',
+  'update.available',
+  'listing.reviewed',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface LifecycleEvent {
@@ -37,7 +44,12 @@ export function publicEventData(data: Record<string, unknown>): Record<string, u
 
 /** The JSON body of a webhook delivery. */
 export function eventEnvelope(e: LifecycleEvent, at = new Date()) {
-  return { type: e.type, workspace: toGlobalId('Workspace', e.workspaceId), at: at.toISOString(), data: publicEventData(e.data) };
+  return {
+    type: e.type,
+    workspace: toGlobalId('Workspace', e.workspaceId),
+    at: at.toISOString(),
+    data: publicEventData(e.data),
+  };
 }
 
 /** Topic of a workspace's live lifecycle events. */
@@ -47,7 +59,10 @@ export const eventTopic = (workspaceId: number) => `events:${workspaceId}`;
  * Records the deliveries of events for every webhook of their workspaces that asked for them, in
  * the caller's transaction: an event is delivered if and only if its change committed.
  */
-export async function emitEvents(tx: Prisma.TransactionClient, events: LifecycleEvent[]): Promise<void> {
+export async function emitEvents(
+  tx: Prisma.TransactionClient,
+  events: LifecycleEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   // One statement: each event joined with the enabled webhooks of its workspace that take it,
   // in the events' order, then the webhooks'.
@@ -80,8 +95,12 @@ export interface Notified {
 }
 
 /** Live delivery of committed notifications; the database stays the source of truth. */
-export function publishNotifications(ctx: Pick<DomainContext, 'events'>, notified: Notified[]): void {
-  for (const n of notified) ctx.events?.publish(notificationTopic(n.workspaceId), { notificationId: n.notificationId });
+export function publishNotifications(
+  ctx: Pick<DomainContext, 'events'>,
+  notified: Notified[],
+): void {
+  for (const n of notified)
+    ctx.events?.publish(notificationTopic(n.workspaceId), { notificationId: n.notificationId });
 }
 
 /** Published whenever what the community library shows may have changed (caches listen). */

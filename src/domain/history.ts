@@ -16,7 +16,8 @@ async function versionOf(ctx: DomainContext, connectorId: number, number: number
     where: { connectorId, number, connector: { workspaceId } },
     select: { code: true, note: true, number: true },
   });
-  if (!version) throw new NotFoundError(`No version ${number} of that connector in this workspace.`, field);
+  if (!version)
+    throw new NotFoundError(`No version ${number} of that connector in this workspace.`, field);
   return version;
 }
 
@@ -33,19 +34,33 @@ export async function restoreVersion(
   const cmd = writeCommand(ctx);
   const { actor } = cmd;
   const old = await versionOf(ctx, connectorId, number, 'input.version');
-  if (opts.note != null && opts.note.length > LIMITS.noteChars) throw new InvalidInputError('note is too long.', 'input.note');
-  const note = opts.note ?? `Restored version ${number}${old.note ? `: ${old.note}` : ''}`.slice(0, LIMITS.noteChars);
+  if (opts.note != null && opts.note.length > LIMITS.noteChars)
+    throw new InvalidInputError('note is too long.', 'input.note');
+  const note =
+    opts.note ??
+    `Restored version ${number}${old.note ? `: ${old.note}` : ''}`.slice(0, LIMITS.noteChars);
   const analysis = await analyzeCode(old.code);
   return cmd.run(async ({ tx, lock, audit }) => {
     const locked = await lock(connectorId);
     const before = { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion };
-    await appendVersion(tx, connectorId, locked, { code: old.code, note, analysis, memberId: actor.memberId });
+    await appendVersion(tx, connectorId, locked, {
+      code: old.code,
+      note,
+      analysis,
+      memberId: actor.memberId,
+    });
     if (opts.release) await releaseLocked(tx, connectorId, locked, actor.memberId);
     await audit({
       action: 'VERSION_RESTORE',
       target: { type: 'Connector', id: connectorId },
       before,
-      after: { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, restoredFrom: number, note, codeSha256: analysis.codeSha256 },
+      after: {
+        latestVersion: locked.latestVersion,
+        releasedVersion: locked.releasedVersion,
+        restoredFrom: number,
+        note,
+        codeSha256: analysis.codeSha256,
+      },
     });
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });
@@ -67,8 +82,16 @@ export interface VersionDiff {
 }
 
 /** The code diff and the structural change (actions/triggers added, removed, changed) between two versions. */
-export async function diffVersions(ctx: DomainContext, connectorId: number, from: number, to: number): Promise<VersionDiff> {
-  const [a, b] = await Promise.all([versionOf(ctx, connectorId, from, 'from'), versionOf(ctx, connectorId, to, 'to')]);
+export async function diffVersions(
+  ctx: DomainContext,
+  connectorId: number,
+  from: number,
+  to: number,
+): Promise<VersionDiff> {
+  const [a, b] = await Promise.all([
+    versionOf(ctx, connectorId, from, 'from'),
+    versionOf(ctx, connectorId, to, 'to'),
+  ]);
   // Two parses and a diff: off the event loop unless the code is small.
   const compared = await compareCodeOffThread(a.code, b.code, [`version ${from}`, `version ${to}`]);
   // The unified diff is the code itself, line by line: only for roles that may read source.

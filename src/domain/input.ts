@@ -22,15 +22,23 @@ function field(name: keyof ConnectorFields) {
 /** JSON can carry lone surrogates (`"\ud800"`), which no UTF-8 text can hold. */
 function wellFormed(value: string, name: keyof ConnectorFields): string {
   if (!value.isWellFormed()) {
-    throw new InvalidInputError(`${name} is not valid UTF-8 text (it holds an unpaired surrogate).`, field(name));
+    throw new InvalidInputError(
+      `${name} is not valid UTF-8 text (it holds an unpaired surrogate).`,
+      field(name),
+    );
   }
   return value;
 }
 
-function text(value: string | null | undefined, name: keyof ConnectorFields, max: number): string | null | undefined {
+function text(
+  value: string | null | undefined,
+  name: keyof ConnectorFields,
+  max: number,
+): string | null | undefined {
   if (value == null) return value;
   wellFormed(value, name);
-  if (value.length > max) throw new InvalidInputError(`${name} is longer than ${max} characters.`, field(name));
+  if (value.length > max)
+    throw new InvalidInputError(`${name} is longer than ${max} characters.`, field(name));
   return value;
 }
 
@@ -42,20 +50,31 @@ function text(value: string | null | undefined, name: keyof ConnectorFields, max
  */
 const DISPLAY_SPOOFING = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
-export function refuseDisplaySpoofing(value: string, path: string, name = path.replace(/^input\./, '')): string {
+export function refuseDisplaySpoofing(
+  value: string,
+  path: string,
+  name = path.replace(/^input\./, ''),
+): string {
   const found = DISPLAY_SPOOFING.exec(value);
   if (found) {
     const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw new InvalidInputError(`${name} must not hold control or bidirectional formatting characters (found U+${code}).`, path);
+    throw new InvalidInputError(
+      `${name} must not hold control or bidirectional formatting characters (found U+${code}).`,
+      path,
+    );
   }
   return value;
 }
 
 export function checkTitle(value: string): string {
   const title = refuseDisplaySpoofing(wellFormed(value, 'title'), field('title')).trim();
-  if (title.length === 0) throw new InvalidInputError('title is required and cannot be blank.', field('title'));
+  if (title.length === 0)
+    throw new InvalidInputError('title is required and cannot be blank.', field('title'));
   if (title.length > LIMITS.titleChars) {
-    throw new InvalidInputError(`title is longer than ${LIMITS.titleChars} characters.`, field('title'));
+    throw new InvalidInputError(
+      `title is longer than ${LIMITS.titleChars} characters.`,
+      field('title'),
+    );
   }
   return title;
 }
@@ -64,7 +83,10 @@ export function checkCode(value: string): string {
   wellFormed(value, 'code');
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > LIMITS.codeBytes) {
-    throw new InvalidInputError(`code is ${bytes} bytes; the limit is ${LIMITS.codeBytes} (10 MB).`, field('code'));
+    throw new InvalidInputError(
+      `code is ${bytes} bytes; the limit is ${LIMITS.codeBytes} (10 MB).`,
+      field('code'),
+    );
   }
   return value;
 }
@@ -72,11 +94,15 @@ export function checkCode(value: string): string {
 /** A logo is base64 of a real PNG, JPEG, GIF or WebP image; the bytes are checked, not the name. */
 export async function checkLogo(value: string): Promise<string> {
   const b64 = value.replace(DATA_URL, '').replace(/\s+/g, '');
-  if (!BASE64.test(b64)) throw new InvalidInputError('logo must be base64-encoded image data.', field('logo'));
+  if (!BASE64.test(b64))
+    throw new InvalidInputError('logo must be base64-encoded image data.', field('logo'));
   const bytes = Buffer.from(b64, 'base64');
   if (bytes.length === 0) throw new InvalidInputError('logo is empty.', field('logo'));
   if (bytes.length > LIMITS.logoBytes) {
-    throw new InvalidInputError(`logo is ${bytes.length} bytes; the limit is ${LIMITS.logoBytes}.`, field('logo'));
+    throw new InvalidInputError(
+      `logo is ${bytes.length} bytes; the limit is ${LIMITS.logoBytes}.`,
+      field('logo'),
+    );
   }
   const type = await fileTypeFromBuffer(bytes);
   if (!type || !LOGO_TYPES.has(type.mime)) {
@@ -99,8 +125,10 @@ export async function checkConnectorFields(input: ConnectorFields): Promise<Conn
     if (input.code === null) throw new InvalidInputError('code cannot be null.', field('code'));
     out.code = checkCode(input.code);
   }
-  if (input.logo !== undefined) out.logo = input.logo === null || input.logo === '' ? null : await checkLogo(input.logo);
-  if (input.description !== undefined) out.description = text(input.description, 'description', LIMITS.descriptionChars);
+  if (input.logo !== undefined)
+    out.logo = input.logo === null || input.logo === '' ? null : await checkLogo(input.logo);
+  if (input.description !== undefined)
+    out.description = text(input.description, 'description', LIMITS.descriptionChars);
   if (input.note !== undefined) out.note = text(input.note, 'note', LIMITS.noteChars);
   return out;
 }
@@ -115,7 +143,9 @@ export function findUnstorableText(value: unknown, path = 'input', depth = 0): s
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (depth > 64 || value === null || typeof value !== 'object') return null;
   for (const [key, item] of Object.entries(value)) {
-    const found = findUnstorableText(key, `${path}.${key}`, depth + 1) ?? findUnstorableText(item, `${path}.${key}`, depth + 1);
+    const found =
+      findUnstorableText(key, `${path}.${key}`, depth + 1) ??
+      findUnstorableText(item, `${path}.${key}`, depth + 1);
     if (found) return found;
   }
   return null;

@@ -5,7 +5,12 @@ import { writeCommand } from './command.js';
 import { appendVersion, connectorName, insertVersion, storedAnalysis } from './connector-store.js';
 import type { DomainContext } from './context.js';
 import { verifyDigest } from './digest.js';
-import { InvalidInputError, MergeConflictError, NotFoundError, PreconditionError } from './errors.js';
+import {
+  InvalidInputError,
+  MergeConflictError,
+  NotFoundError,
+  PreconditionError,
+} from './errors.js';
 import { readTakenUpdates } from './notifications.js';
 import { offeredVersion } from './rollout.js';
 import { toGlobalId } from './global-id.js';
@@ -23,8 +28,12 @@ async function parentOf(ctx: DomainContext, from: InstallFrom) {
     const link = await activeLinkByToken(ctx, from.linkToken);
     return { parent: link.connector, source: 'LINK' as InstallSource, linkId: link.id };
   }
-  const listing = await ctx.prisma.listing.findFirst({ where: { id: from.listingId!, status: 'APPROVED' }, include: { connector: true } });
-  if (!listing) throw new NotFoundError('No such listing in the community library.', 'input.listingId');
+  const listing = await ctx.prisma.listing.findFirst({
+    where: { id: from.listingId!, status: 'APPROVED' },
+    include: { connector: true },
+  });
+  if (!listing)
+    throw new NotFoundError('No such listing in the community library.', 'input.listingId');
   if (listing.preventDirectInstall) {
     throw new PreconditionError(
       'DIRECT_INSTALL_PREVENTED',
@@ -35,7 +44,16 @@ async function parentOf(ctx: DomainContext, from: InstallFrom) {
   return { parent: listing.connector, source: 'LISTING' as InstallSource, linkId: null };
 }
 
-const VERSION_COPY = { code: true, note: true, codeSha256: true, diagnostics: true, hasErrors: true, actions: true, triggers: true, structure: true } as const;
+const VERSION_COPY = {
+  code: true,
+  note: true,
+  codeSha256: true,
+  diagnostics: true,
+  hasErrors: true,
+  actions: true,
+  triggers: true,
+  structure: true,
+} as const;
 
 /**
  * Clones the parent's offered version (its shared one, or its staged one for workspaces in a
@@ -51,14 +69,21 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
   }
   const { parent, source, linkId } = await parentOf(ctx, from);
   if (parent.workspaceId === actor.workspaceId) {
-    throw new PreconditionError('OWN_CONNECTOR', 'This connector is already yours; installs copy connectors into other workspaces.');
+    throw new PreconditionError(
+      'OWN_CONNECTOR',
+      'This connector is already yours; installs copy connectors into other workspaces.',
+    );
   }
   const version = await offeredVersion(ctx.prisma, parent, actor.workspaceId);
   const shared = await ctx.prisma.connectorVersion.findUniqueOrThrow({
     where: { connectorId_number: { connectorId: parent.id, number: version } },
     select: VERSION_COPY,
   });
-  const digest = verifyDigest(shared.code, shared.codeSha256, `version ${version} of "${parent.title}"`);
+  const digest = verifyDigest(
+    shared.code,
+    shared.codeSha256,
+    `version ${version} of "${parent.title}"`,
+  );
   return cmd.run(async ({ tx, audit, emit, libraryChanged }) => {
     // The link's limits are checked and spent in the same transaction as the install.
     if (linkId != null) await claimLinkUse(tx, linkId);
@@ -72,7 +97,14 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
         latestVersion: 1,
       },
     });
-    await insertVersion(tx, { connectorId: copy.id, number: 1, createdById: actor.memberId, code: shared.code, note: shared.note, analysis: storedAnalysis(shared) });
+    await insertVersion(tx, {
+      connectorId: copy.id,
+      number: 1,
+      createdById: actor.memberId,
+      code: shared.code,
+      note: shared.note,
+      analysis: storedAnalysis(shared),
+    });
     await tx.install.create({
       data: {
         parentId: parent.id,
@@ -85,17 +117,45 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
         installedById: actor.memberId,
       },
     });
-    if (linkId != null) await tx.shareLinkUse.create({ data: { linkId, workspaceId: actor.workspaceId, memberId: actor.memberId, connectorId: copy.id } });
-    await tx.connector.update({ where: { id: parent.id }, data: { installCount: { increment: 1 } } });
-    await tx.versionEvent.create({ data: { connectorId: parent.id, version, kind: 'INSTALL', workspaceId: actor.workspaceId } });
+    if (linkId != null)
+      await tx.shareLinkUse.create({
+        data: {
+          linkId,
+          workspaceId: actor.workspaceId,
+          memberId: actor.memberId,
+          connectorId: copy.id,
+        },
+      });
+    await tx.connector.update({
+      where: { id: parent.id },
+      data: { installCount: { increment: 1 } },
+    });
+    await tx.versionEvent.create({
+      data: { connectorId: parent.id, version, kind: 'INSTALL', workspaceId: actor.workspaceId },
+    });
     await audit({
       action: 'CONNECTOR_INSTALL',
       target: { type: 'Connector', id: copy.id },
-      after: { parent: toGlobalId('Connector', parent.id), source, parentVersion: version, title: copy.title, latestVersion: 1, codeSha256: digest },
+      after: {
+        parent: toGlobalId('Connector', parent.id),
+        source,
+        parentVersion: version,
+        title: copy.title,
+        latestVersion: 1,
+        codeSha256: digest,
+      },
     });
     await emit(
-      { workspaceId: parent.workspaceId, type: 'connector.installed', data: { connectorId: parent.id, version, installedBy: actor.workspaceId } },
-      { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: copy.id, version: 1 } },
+      {
+        workspaceId: parent.workspaceId,
+        type: 'connector.installed',
+        data: { connectorId: parent.id, version, installedBy: actor.workspaceId },
+      },
+      {
+        workspaceId: actor.workspaceId,
+        type: 'version.created',
+        data: { connectorId: copy.id, version: 1 },
+      },
     );
     libraryChanged(); // install counts
     return copy;
@@ -109,49 +169,110 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
  * refuse with the conflicts unless `resolve` says which side wins them. The copy's released
  * version does not move: the workspace releases when it has checked the update.
  */
-export async function updateFromParent(ctx: DomainContext, connectorId: number, opts: { resolve?: ConflictSide | null } = {}): Promise<Connector> {
+export async function updateFromParent(
+  ctx: DomainContext,
+  connectorId: number,
+  opts: { resolve?: ConflictSide | null } = {},
+): Promise<Connector> {
   const cmd = writeCommand(ctx);
   const { actor } = cmd;
   const install = await ctx.prisma.install.findFirst({
     where: { connectorId, workspaceId: actor.workspaceId },
-    include: { parent: { select: { id: true, title: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true } } },
+    include: {
+      parent: {
+        select: {
+          id: true,
+          title: true,
+          sharedVersion: true,
+          rolloutVersion: true,
+          rolloutPercent: true,
+        },
+      },
+    },
   });
   if (!install) {
-    const exists = await ctx.prisma.connector.count({ where: { id: connectorId, workspaceId: actor.workspaceId } });
-    if (!exists) throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
-    throw new PreconditionError('NOT_AN_INSTALL', 'This connector was not installed from another workspace; it has no parent.');
+    const exists = await ctx.prisma.connector.count({
+      where: { id: connectorId, workspaceId: actor.workspaceId },
+    });
+    if (!exists)
+      throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
+    throw new PreconditionError(
+      'NOT_AN_INSTALL',
+      'This connector was not installed from another workspace; it has no parent.',
+    );
   }
   const target = await offeredVersion(ctx.prisma, install.parent, actor.workspaceId);
   if (target === install.baseVersion) {
-    throw new PreconditionError('UP_TO_DATE', `This connector already has the parent's latest version for this workspace (${install.baseVersion}).`);
+    throw new PreconditionError(
+      'UP_TO_DATE',
+      `This connector already has the parent's latest version for this workspace (${install.baseVersion}).`,
+    );
   }
   const [base, theirs] = await Promise.all(
     [install.baseVersion, target].map((number) =>
-      ctx.prisma.connectorVersion.findUniqueOrThrow({ where: { connectorId_number: { connectorId: install.parentId, number } }, select: { code: true, note: true, codeSha256: true } }),
+      ctx.prisma.connectorVersion.findUniqueOrThrow({
+        where: { connectorId_number: { connectorId: install.parentId, number } },
+        select: { code: true, note: true, codeSha256: true },
+      }),
     ),
   );
   verifyDigest(theirs.code, theirs.codeSha256, `version ${target} of "${install.parent.title}"`);
-  if (install.baseSha256) verifyDigest(base.code, install.baseSha256, `version ${install.baseVersion} of "${install.parent.title}" (the copy's base)`);
+  if (install.baseSha256)
+    verifyDigest(
+      base.code,
+      install.baseSha256,
+      `version ${install.baseVersion} of "${install.parent.title}" (the copy's base)`,
+    );
 
   return cmd.run(async ({ tx, lock, audit }) => {
     const locked = await lock(connectorId);
-    const ours = await tx.connectorVersion.findUniqueOrThrow({ where: { connectorId_number: { connectorId, number: locked.latestVersion } }, select: { code: true, codeSha256: true } });
+    const ours = await tx.connectorVersion.findUniqueOrThrow({
+      where: { connectorId_number: { connectorId, number: locked.latestVersion } },
+      select: { code: true, codeSha256: true },
+    });
     const merged = mergeCode(base.code, ours.code, theirs.code, opts.resolve);
     if (merged.code === null) throw new MergeConflictError(merged.conflicts);
     const fastForward = merged.code === theirs.code;
-    const note = fastForward ? theirs.note : `Merged version ${target} of the parent${theirs.note ? `: ${theirs.note}` : ''}`;
+    const note = fastForward
+      ? theirs.note
+      : `Merged version ${target} of the parent${theirs.note ? `: ${theirs.note}` : ''}`;
     const analysis = await analyzeCode(merged.code);
-    const before = { latestVersion: locked.latestVersion, baseVersion: install.baseVersion, codeSha256: ours.codeSha256 };
-    await appendVersion(tx, connectorId, locked, { code: merged.code, note, analysis, memberId: actor.memberId });
+    const before = {
+      latestVersion: locked.latestVersion,
+      baseVersion: install.baseVersion,
+      codeSha256: ours.codeSha256,
+    };
+    await appendVersion(tx, connectorId, locked, {
+      code: merged.code,
+      note,
+      analysis,
+      memberId: actor.memberId,
+    });
     await audit({
       action: 'UPDATE_FROM_PARENT',
       target: { type: 'Connector', id: connectorId },
       before,
-      after: { latestVersion: locked.latestVersion, baseVersion: target, codeSha256: analysis.codeSha256, merged: !fastForward, resolve: opts.resolve ?? null },
+      after: {
+        latestVersion: locked.latestVersion,
+        baseVersion: target,
+        codeSha256: analysis.codeSha256,
+        merged: !fastForward,
+        resolve: opts.resolve ?? null,
+      },
     });
-    await tx.install.update({ where: { id: install.id }, data: { baseVersion: target, baseSha256: theirs.codeSha256, updatedAt: new Date() } });
+    await tx.install.update({
+      where: { id: install.id },
+      data: { baseVersion: target, baseSha256: theirs.codeSha256, updatedAt: new Date() },
+    });
     await readTakenUpdates(tx, install.id, target);
-    await tx.versionEvent.create({ data: { connectorId: install.parentId, version: target, kind: 'UPDATE', workspaceId: actor.workspaceId } });
+    await tx.versionEvent.create({
+      data: {
+        connectorId: install.parentId,
+        version: target,
+        kind: 'UPDATE',
+        workspaceId: actor.workspaceId,
+      },
+    });
     return tx.connector.findUniqueOrThrow({ where: { id: connectorId } });
   });
 }

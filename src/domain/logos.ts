@@ -27,9 +27,16 @@ export async function logoPath(logo: string | null, sha256: string | null): Prom
 }
 
 /** The image bytes and type of the logo with this digest and extension, or null. */
-export async function findLogo(prisma: PrismaClient, sha256: string, ext: string): Promise<{ bytes: Buffer; mime: string } | null> {
+export async function findLogo(
+  prisma: PrismaClient,
+  sha256: string,
+  ext: string,
+): Promise<{ bytes: Buffer; mime: string } | null> {
   if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
-  const row = await prisma.connector.findFirst({ where: { logoSha256: sha256 }, select: { logo: true } });
+  const row = await prisma.connector.findFirst({
+    where: { logoSha256: sha256 },
+    select: { logo: true },
+  });
   if (row?.logo == null) return null;
   const type = await logoType(row.logo);
   if (!type || type.ext !== ext) return null;

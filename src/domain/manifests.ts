@@ -42,26 +42,37 @@ export type Manifest = z.infer<typeof ManifestSchema>;
  * A self-describing document with each connector's identity, metadata and latest *released*
  * version (only released code leaves the workspace).
  */
-export async function exportManifest(ctx: DomainContext, connectorIds: number[]): Promise<Manifest> {
+export async function exportManifest(
+  ctx: DomainContext,
+  connectorIds: number[],
+): Promise<Manifest> {
   const actor = requireActor(ctx);
   requireSourceViewer(actor); // a manifest carries the code
   if (connectorIds.length === 0 || connectorIds.length > MAX_MANIFEST_CONNECTORS) {
     throw new InvalidInputError(`Export 1 to ${MAX_MANIFEST_CONNECTORS} connectors.`, 'ids');
   }
   const ids = [...new Set(connectorIds)];
-  const connectors = await ctx.prisma.connector.findMany({ where: { id: { in: ids }, workspaceId: actor.workspaceId } });
+  const connectors = await ctx.prisma.connector.findMany({
+    where: { id: { in: ids }, workspaceId: actor.workspaceId },
+  });
   const byId = new Map(connectors.map((c) => [c.id, c]));
   const missing = ids.find((id) => !byId.has(id));
-  if (missing !== undefined) throw new NotFoundError(`No connector ${missing} in this workspace.`, 'ids');
+  if (missing !== undefined)
+    throw new NotFoundError(`No connector ${missing} in this workspace.`, 'ids');
   const unreleased = connectors.find((c) => c.releasedVersion == null);
   if (unreleased) {
-    throw new PreconditionError('NOTHING_RELEASED', `"${unreleased.title}" has no released version; only released code is exported.`);
+    throw new PreconditionError(
+      'NOTHING_RELEASED',
+      `"${unreleased.title}" has no released version; only released code is exported.`,
+    );
   }
   const versions = await ctx.prisma.connectorVersion.findMany({
     where: { OR: connectors.map((c) => ({ connectorId: c.id, number: c.releasedVersion! })) },
     select: { connectorId: true, number: true, note: true, code: true, codeSha256: true },
   });
-  const workspace = await ctx.prisma.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId } });
+  const workspace = await ctx.prisma.workspace.findUniqueOrThrow({
+    where: { id: actor.workspaceId },
+  });
   return {
     kind: MANIFEST_KIND,
     schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -70,7 +81,16 @@ export async function exportManifest(ctx: DomainContext, connectorIds: number[])
     connectors: ids.map((id) => {
       const c = byId.get(id)!;
       const v = versions.find((x) => x.connectorId === id)!;
-      return { name: c.name, title: c.title, description: c.description, logo: c.logo, version: v.number, versionNote: v.note, code: v.code, sha256: v.codeSha256 };
+      return {
+        name: c.name,
+        title: c.title,
+        description: c.description,
+        logo: c.logo,
+        version: v.number,
+        versionNote: v.note,
+        code: v.code,
+        sha256: v.codeSha256,
+      };
     }),
   };
 }
@@ -90,7 +110,9 @@ export type ImportProgress = (phase: 'check' | 'write', done: number, total: num
 /** A refusal about one entry names it, so the whole import can be fixed and retried. */
 function entryError(index: number, name: string, error: unknown): never {
   if (error instanceof InvalidInputError) {
-    const field = error.field ? `manifest.connectors.${index}.${error.field.replace(/^input\./, '')}` : `manifest.connectors.${index}`;
+    const field = error.field
+      ? `manifest.connectors.${index}.${error.field.replace(/^input\./, '')}`
+      : `manifest.connectors.${index}`;
     throw new InvalidInputError(`Entry ${index} (${name}): ${error.message}`, field);
   }
   throw error;
@@ -119,22 +141,45 @@ export async function importManifest(
   }
   const manifest = parsed.data;
   const names = new Set<string>();
-  const checked: { entry: Manifest['connectors'][number]; analysis: StoredAnalysis; title: string }[] = [];
+  const checked: {
+    entry: Manifest['connectors'][number];
+    analysis: StoredAnalysis;
+    title: string;
+  }[] = [];
   for (const [index, entry] of manifest.connectors.entries()) {
-    if (names.has(entry.name)) entryError(index, entry.name, new InvalidInputError('the same connector appears twice.', 'input.name'));
+    if (names.has(entry.name))
+      entryError(
+        index,
+        entry.name,
+        new InvalidInputError('the same connector appears twice.', 'input.name'),
+      );
     names.add(entry.name);
     try {
       try {
         verifyDigest(entry.code, entry.sha256, 'this entry');
       } catch (error) {
         // The same code as installs and updates use for code that is not what its digest says.
-        throw new PreconditionError('DIGEST_MISMATCH', `Entry ${index} (${entry.name}): ${(error as Error).message}`, null, `manifest.connectors.${index}.sha256`);
+        throw new PreconditionError(
+          'DIGEST_MISMATCH',
+          `Entry ${index} (${entry.name}): ${(error as Error).message}`,
+          null,
+          `manifest.connectors.${index}.sha256`,
+        );
       }
-      const fields = await checkConnectorFields({ title: entry.title, code: entry.code, logo: entry.logo, description: entry.description, note: entry.versionNote });
+      const fields = await checkConnectorFields({
+        title: entry.title,
+        code: entry.code,
+        logo: entry.logo,
+        description: entry.description,
+        note: entry.versionNote,
+      });
       const analysis = await analyzeCode(entry.code);
       if (analysis.hasErrors) {
         const first = analysis.diagnostics.find((d) => d.severity === 'error');
-        throw new InvalidInputError(`its code has errors and an import releases it: ${first?.message}`, 'input.code');
+        throw new InvalidInputError(
+          `its code has errors and an import releases it: ${first?.message}`,
+          'input.code',
+        );
       }
       checked.push({ entry, analysis, title: fields.title! });
     } catch (error) {
@@ -145,14 +190,36 @@ export async function importManifest(
 
   const existing = await ctx.prisma.connector.findMany({
     where: { workspaceId: actor.workspaceId, importSource: { in: [...names] } },
-    select: { id: true, importSource: true, latestVersion: true, versions: { select: { number: true, codeSha256: true }, orderBy: { number: 'desc' }, take: 1 } },
+    select: {
+      id: true,
+      importSource: true,
+      latestVersion: true,
+      versions: {
+        select: { number: true, codeSha256: true },
+        orderBy: { number: 'desc' },
+        take: 1,
+      },
+    },
   });
   const copyOf = new Map(existing.map((c) => [c.importSource!, c]));
   if (opts.dryRun) {
     return checked.map(({ entry, title }) => {
       const copy = copyOf.get(entry.name);
-      if (copy && copy.versions[0]?.codeSha256 === entry.sha256) return { name: entry.name, title, action: 'UNCHANGED', connectorId: copy.id, version: copy.latestVersion };
-      return { name: entry.name, title, action: copy ? 'UPDATE' : 'CREATE', connectorId: copy?.id ?? null, version: copy ? copy.latestVersion + 1 : 1 };
+      if (copy && copy.versions[0]?.codeSha256 === entry.sha256)
+        return {
+          name: entry.name,
+          title,
+          action: 'UNCHANGED',
+          connectorId: copy.id,
+          version: copy.latestVersion,
+        };
+      return {
+        name: entry.name,
+        title,
+        action: copy ? 'UPDATE' : 'CREATE',
+        connectorId: copy?.id ?? null,
+        version: copy ? copy.latestVersion + 1 : 1,
+      };
     });
   }
 
@@ -166,19 +233,44 @@ export async function importManifest(
         if (copy) {
           id = copy.id;
           const locked = await lock(id);
-          const before = { latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion };
-          const latest = await tx.connectorVersion.findUnique({ where: { connectorId_number: { connectorId: id, number: locked.latestVersion } }, select: { codeSha256: true } });
+          const before = {
+            latestVersion: locked.latestVersion,
+            releasedVersion: locked.releasedVersion,
+          };
+          const latest = await tx.connectorVersion.findUnique({
+            where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
+            select: { codeSha256: true },
+          });
           const unchanged = latest?.codeSha256 === entry.sha256;
-          if (!unchanged) await appendVersion(tx, id, locked, { code: entry.code, note: entry.versionNote ?? null, analysis, memberId: actor.memberId });
+          if (!unchanged)
+            await appendVersion(tx, id, locked, {
+              code: entry.code,
+              note: entry.versionNote ?? null,
+              analysis,
+              memberId: actor.memberId,
+            });
           await tx.connector.update({ where: { id }, data: meta });
-          if (locked.releasedVersion !== locked.latestVersion) await releaseLocked(tx, id, locked, actor.memberId);
+          if (locked.releasedVersion !== locked.latestVersion)
+            await releaseLocked(tx, id, locked, actor.memberId);
           await audit({
             action: 'MANIFEST_IMPORT',
             target: { type: 'Connector', id },
             before,
-            after: { importSource: entry.name, from: manifest.source.workspace, latestVersion: locked.latestVersion, releasedVersion: locked.releasedVersion, codeSha256: entry.sha256 },
+            after: {
+              importSource: entry.name,
+              from: manifest.source.workspace,
+              latestVersion: locked.latestVersion,
+              releasedVersion: locked.releasedVersion,
+              codeSha256: entry.sha256,
+            },
           });
-          results.push({ name: entry.name, title, action: unchanged ? 'UNCHANGED' : 'UPDATE', connectorId: id, version: locked.latestVersion });
+          results.push({
+            name: entry.name,
+            title,
+            action: unchanged ? 'UNCHANGED' : 'UPDATE',
+            connectorId: id,
+            version: locked.latestVersion,
+          });
         } else {
           const created = await tx.connector.create({
             data: {
@@ -191,15 +283,39 @@ export async function importManifest(
             },
           });
           id = created.id;
-          await insertVersion(tx, { connectorId: id, number: 1, createdById: actor.memberId, releasedAt: new Date(), releasedById: actor.memberId, code: entry.code, note: entry.versionNote ?? null, analysis });
+          await insertVersion(tx, {
+            connectorId: id,
+            number: 1,
+            createdById: actor.memberId,
+            releasedAt: new Date(),
+            releasedById: actor.memberId,
+            code: entry.code,
+            note: entry.versionNote ?? null,
+            analysis,
+          });
           await emit(
-            { workspaceId: actor.workspaceId, type: 'version.created', data: { connectorId: id, version: 1 } },
-            { workspaceId: actor.workspaceId, type: 'version.released', data: { connectorId: id, version: 1 } },
+            {
+              workspaceId: actor.workspaceId,
+              type: 'version.created',
+              data: { connectorId: id, version: 1 },
+            },
+            {
+              workspaceId: actor.workspaceId,
+              type: 'version.released',
+              data: { connectorId: id, version: 1 },
+            },
           );
           await audit({
             action: 'MANIFEST_IMPORT',
             target: { type: 'Connector', id },
-            after: { importSource: entry.name, from: manifest.source.workspace, title, latestVersion: 1, releasedVersion: 1, codeSha256: entry.sha256 },
+            after: {
+              importSource: entry.name,
+              from: manifest.source.workspace,
+              title,
+              latestVersion: 1,
+              releasedVersion: 1,
+              codeSha256: entry.sha256,
+            },
           });
           results.push({ name: entry.name, title, action: 'CREATE', connectorId: id, version: 1 });
         }

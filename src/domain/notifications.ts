@@ -5,7 +5,6 @@ import { memberCommand } from './command.js';
 import type { Notified } from './events.js';
 import { toGlobalId } from './global-id.js';
 
-
 /**
  * Tells workspaces holding a copy of `parentId` that `version` is now offered to them: one
  * notification per install that has not taken that version yet, for the workspaces `include`
@@ -19,11 +18,17 @@ export async function notifyInstallers(
 ): Promise<Notified[]> {
   const installs = await tx.install.findMany({
     // OEM copies are not offered updates: their partner's OEM shares replace their released version.
-    where: { parentId, baseVersion: { lt: version }, source: { not: 'OEM' } }, select: { id: true, workspaceId: true } });
+    where: { parentId, baseVersion: { lt: version }, source: { not: 'OEM' } },
+    select: { id: true, workspaceId: true },
+  });
   const chosen = installs.filter((i) => include(i.workspaceId));
   if (chosen.length === 0) return [];
   const rows = await tx.notification.createManyAndReturn({
-    data: chosen.map((i) => ({ workspaceId: i.workspaceId, installId: i.id, parentVersion: version })),
+    data: chosen.map((i) => ({
+      workspaceId: i.workspaceId,
+      installId: i.id,
+      parentVersion: version,
+    })),
     skipDuplicates: true,
     select: { id: true, workspaceId: true },
   });
@@ -35,8 +40,15 @@ export async function notifyInstallers(
  * version and earlier ones are read, in the caller's transaction, so the unread count drops with
  * the update. Later versions stay unread.
  */
-export async function readTakenUpdates(tx: Prisma.TransactionClient, installId: number, version: number): Promise<number> {
-  const { count } = await tx.notification.updateMany({ where: { installId, parentVersion: { lte: version }, readAt: null }, data: { readAt: new Date() } });
+export async function readTakenUpdates(
+  tx: Prisma.TransactionClient,
+  installId: number,
+  version: number,
+): Promise<number> {
+  const { count } = await tx.notification.updateMany({
+    where: { installId, parentVersion: { lte: version }, readAt: null },
+    data: { readAt: new Date() },
+  });
   return count;
 }
 
@@ -44,7 +56,10 @@ export async function readTakenUpdates(tx: Prisma.TransactionClient, installId: 
  * The caller's workspace's notifications; `unreadOnly` keeps those not marked read, `connectorId`
  * those about one copy (a connector of another workspace finds none).
  */
-export function notificationsWhere(ctx: DomainContext, filter: { unreadOnly?: boolean; connectorId?: number }): Prisma.NotificationWhereInput {
+export function notificationsWhere(
+  ctx: DomainContext,
+  filter: { unreadOnly?: boolean; connectorId?: number },
+): Prisma.NotificationWhereInput {
   const { workspaceId } = requireActor(ctx);
   return {
     workspaceId,
@@ -58,12 +73,24 @@ export async function markNotificationsRead(ctx: DomainContext, ids: number[]): 
   const cmd = memberCommand(ctx);
   const { workspaceId } = cmd.actor;
   const owned = await ctx.prisma.notification.count({ where: { id: { in: ids }, workspaceId } });
-  if (owned !== new Set(ids).size) throw new NotFoundError('No such notification in this workspace.', 'input.ids');
+  if (owned !== new Set(ids).size)
+    throw new NotFoundError('No such notification in this workspace.', 'input.ids');
   return cmd.run(async ({ tx, audit }) => {
-    const unread = await tx.notification.findMany({ where: { id: { in: ids }, workspaceId, readAt: null }, select: { id: true } });
-    const { count } = await tx.notification.updateMany({ where: { id: { in: unread.map((n) => n.id) }, readAt: null }, data: { readAt: new Date() } });
+    const unread = await tx.notification.findMany({
+      where: { id: { in: ids }, workspaceId, readAt: null },
+      select: { id: true },
+    });
+    const { count } = await tx.notification.updateMany({
+      where: { id: { in: unread.map((n) => n.id) }, readAt: null },
+      data: { readAt: new Date() },
+    });
     if (count > 0) {
-      await audit({ action: 'NOTIFICATIONS_READ', target: null, before: null, after: { read: unread.map((n) => toGlobalId('Notification', n.id)) } });
+      await audit({
+        action: 'NOTIFICATIONS_READ',
+        target: null,
+        before: null,
+        after: { read: unread.map((n) => toGlobalId('Notification', n.id)) },
+      });
     }
     return count;
   });

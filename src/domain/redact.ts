@@ -33,7 +33,12 @@ export function redactDeep<T>(value: T, secrets: readonly string[], depth = 0): 
   if (typeof value === 'string') return redactText(value, secrets) as T;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets, depth + 1)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactDeep(v, secrets, depth + 1)])) as T;
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        redactDeep(v, secrets, depth + 1),
+      ]),
+    ) as T;
   }
   return value;
 }

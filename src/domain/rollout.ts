@@ -20,16 +20,34 @@ type Db = Prisma.TransactionClient | import('../db/database.js').PrismaClient;
  * and forth between calls.
  */
 export function rolloutBucket(connectorId: number, workspaceId: number): number {
-  return createHash('sha256').update(`${connectorId}:${workspaceId}`).digest().readUInt32BE(0) % 100;
+  return (
+    createHash('sha256').update(`${connectorId}:${workspaceId}`).digest().readUInt32BE(0) % 100
+  );
 }
 
-export function inRollout(parent: { id: number; rolloutVersion: number | null; rolloutPercent: number | null }, workspaceId: number): boolean {
-  return parent.rolloutVersion != null && rolloutBucket(parent.id, workspaceId) < (parent.rolloutPercent ?? 0);
+export function inRollout(
+  parent: { id: number; rolloutVersion: number | null; rolloutPercent: number | null },
+  workspaceId: number,
+): boolean {
+  return (
+    parent.rolloutVersion != null &&
+    rolloutBucket(parent.id, workspaceId) < (parent.rolloutPercent ?? 0)
+  );
 }
 
 /** The version a workspace is offered before yanks are considered: the staged one inside a rollout, else the shared one. */
-function wantedVersion(parent: { id: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null }, workspaceId: number | null): number | null {
-  return workspaceId != null && inRollout(parent, workspaceId) ? parent.rolloutVersion : parent.sharedVersion;
+function wantedVersion(
+  parent: {
+    id: number;
+    sharedVersion: number | null;
+    rolloutVersion: number | null;
+    rolloutPercent: number | null;
+  },
+  workspaceId: number | null,
+): number | null {
+  return workspaceId != null && inRollout(parent, workspaceId)
+    ? parent.rolloutVersion
+    : parent.sharedVersion;
 }
 
 /**
@@ -38,7 +56,12 @@ function wantedVersion(parent: { id: number; sharedVersion: number | null; rollo
  * reviewers, anonymous): what everybody outside a rollout is offered. Null when nothing usable is shared.
  */
 export function offeredAmong(
-  parent: { id: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null },
+  parent: {
+    id: number;
+    sharedVersion: number | null;
+    rolloutVersion: number | null;
+    rolloutPercent: number | null;
+  },
   workspaceId: number | null,
   shared: readonly { number: number; sharedAt: Date | null; yankedAt: Date | null }[],
 ): number | null {
@@ -46,7 +69,13 @@ export function offeredAmong(
   if (wanted == null) return null;
   let best: number | null = null;
   for (const v of shared) {
-    if (v.sharedAt != null && v.yankedAt == null && v.number <= wanted && (best == null || v.number > best)) best = v.number;
+    if (
+      v.sharedAt != null &&
+      v.yankedAt == null &&
+      v.number <= wanted &&
+      (best == null || v.number > best)
+    )
+      best = v.number;
   }
   return best;
 }
@@ -58,17 +87,32 @@ export function offeredAmong(
  */
 export async function offeredVersion(
   db: Db,
-  parent: { id: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null },
+  parent: {
+    id: number;
+    sharedVersion: number | null;
+    rolloutVersion: number | null;
+    rolloutPercent: number | null;
+  },
   workspaceId: number,
 ): Promise<number> {
   const wanted = wantedVersion(parent, workspaceId);
-  if (wanted == null) throw new PreconditionError('NOTHING_SHARED', 'This connector has no shared version.');
+  if (wanted == null)
+    throw new PreconditionError('NOTHING_SHARED', 'This connector has no shared version.');
   const usable = await db.connectorVersion.findFirst({
-    where: { connectorId: parent.id, number: { lte: wanted }, sharedAt: { not: null }, yankedAt: null },
+    where: {
+      connectorId: parent.id,
+      number: { lte: wanted },
+      sharedAt: { not: null },
+      yankedAt: null,
+    },
     orderBy: { number: 'desc' },
     select: { number: true },
   });
-  if (!usable) throw new PreconditionError('VERSION_YANKED', 'Every shared version of this connector was yanked; it cannot be installed now.');
+  if (!usable)
+    throw new PreconditionError(
+      'VERSION_YANKED',
+      'Every shared version of this connector was yanked; it cannot be installed now.',
+    );
   return usable.number;
 }
 
@@ -82,14 +126,24 @@ export async function offeredVersion(
  * `offeredVersion`.
  */
 export function visibleSharedVersion(
-  parent: { id: number; workspaceId: number; sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null },
+  parent: {
+    id: number;
+    workspaceId: number;
+    sharedVersion: number | null;
+    rolloutVersion: number | null;
+    rolloutPercent: number | null;
+  },
   version: { number: number; sharedAt: Date | null },
   viewer: Principal | null,
 ): boolean {
   if (version.sharedAt == null) return false;
   if (viewer?.kind === 'member' && viewer.workspaceId === parent.workspaceId) return true;
   if (parent.sharedVersion != null && version.number <= parent.sharedVersion) return true;
-  return viewer?.kind === 'member' && version.number === parent.rolloutVersion && inRollout(parent, viewer.workspaceId);
+  return (
+    viewer?.kind === 'member' &&
+    version.number === parent.rolloutVersion &&
+    inRollout(parent, viewer.workspaceId)
+  );
 }
 
 /**
@@ -97,23 +151,51 @@ export function visibleSharedVersion(
  * workspace holding a copy is notified about. With `rolloutPercent` below 100 the version goes to
  * that share of the installing workspaces first (a stable selection); `setRollout` widens it.
  */
-export async function shareConnector(ctx: DomainContext, id: number, opts: { rolloutPercent?: number | null } = {}): Promise<Connector> {
+export async function shareConnector(
+  ctx: DomainContext,
+  id: number,
+  opts: { rolloutPercent?: number | null } = {},
+): Promise<Connector> {
   const cmd = writeCommand(ctx);
   const percent = checkPercent(opts.rolloutPercent ?? 100);
   return cmd.run(async ({ tx, lock, audit, emit, notify, libraryChanged }) => {
     const locked = await lock(id);
     const released = locked.releasedVersion;
     if (released == null) {
-      throw new PreconditionError('NOTHING_RELEASED', 'There is no released version to share; release the latest version first.');
+      throw new PreconditionError(
+        'NOTHING_RELEASED',
+        'There is no released version to share; release the latest version first.',
+      );
     }
     if (locked.sharedVersion === released || locked.rolloutVersion === released) {
-      const how = locked.rolloutVersion === released ? ` (to ${locked.rolloutPercent}% so far; widen it with setRollout)` : '';
-      throw new PreconditionError('ALREADY_SHARED', `The latest released version of the connector is already shared${how}.`);
+      const how =
+        locked.rolloutVersion === released
+          ? ` (to ${locked.rolloutPercent}% so far; widen it with setRollout)`
+          : '';
+      throw new PreconditionError(
+        'ALREADY_SHARED',
+        `The latest released version of the connector is already shared${how}.`,
+      );
     }
-    await tx.connectorVersion.updateMany({ where: { connectorId: id, number: released, sharedAt: null }, data: { sharedAt: new Date() } });
+    await tx.connectorVersion.updateMany({
+      where: { connectorId: id, number: released, sharedAt: null },
+      data: { sharedAt: new Date() },
+    });
     const { connector, notified } = await applyRollout(tx, locked, released, percent);
-    await audit({ action: 'CONNECTOR_SHARE', target: { type: 'Connector', id }, before: shareState(locked), after: shareState(connector) });
-    await emit({ workspaceId: locked.workspaceId, type: 'version.shared', data: { connectorId: id, version: released, rolloutPercent: percent } }, ...updateEvents(notified, id, released));
+    await audit({
+      action: 'CONNECTOR_SHARE',
+      target: { type: 'Connector', id },
+      before: shareState(locked),
+      after: shareState(connector),
+    });
+    await emit(
+      {
+        workspaceId: locked.workspaceId,
+        type: 'version.shared',
+        data: { connectorId: id, version: released, rolloutPercent: percent },
+      },
+      ...updateEvents(notified, id, released),
+    );
     notify(notified);
     libraryChanged();
     return connector;
@@ -122,17 +204,36 @@ export async function shareConnector(ctx: DomainContext, id: number, opts: { rol
 
 function checkPercent(percent: number): number {
   if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
-    throw new InvalidInputError('rolloutPercent must be a whole number from 1 to 100.', 'input.rolloutPercent');
+    throw new InvalidInputError(
+      'rolloutPercent must be a whole number from 1 to 100.',
+      'input.rolloutPercent',
+    );
   }
   return percent;
 }
 
-function shareState(c: { sharedVersion: number | null; rolloutVersion: number | null; rolloutPercent: number | null }) {
-  return { sharedVersion: c.sharedVersion, rolloutVersion: c.rolloutVersion, rolloutPercent: c.rolloutPercent };
+function shareState(c: {
+  sharedVersion: number | null;
+  rolloutVersion: number | null;
+  rolloutPercent: number | null;
+}) {
+  return {
+    sharedVersion: c.sharedVersion,
+    rolloutVersion: c.rolloutVersion,
+    rolloutPercent: c.rolloutPercent,
+  };
 }
 
-function updateEvents(notified: Notified[], connectorId: number, version: number): LifecycleEvent[] {
-  return notified.map((n) => ({ workspaceId: n.workspaceId, type: 'update.available' as const, data: { parentConnectorId: connectorId, version, notificationId: n.notificationId } }));
+function updateEvents(
+  notified: Notified[],
+  connectorId: number,
+  version: number,
+): LifecycleEvent[] {
+  return notified.map((n) => ({
+    workspaceId: n.workspaceId,
+    type: 'update.available' as const,
+    data: { parentConnectorId: connectorId, version, notificationId: n.notificationId },
+  }));
 }
 
 /** Offers `version` to `percent` % of installing workspaces (100: to all, as the shared version). */
@@ -141,23 +242,50 @@ async function applyRollout(tx: Tx, locked: Locked, version: number, percent: nu
   const full = percent >= 100;
   const connector = await tx.connector.update({
     where: { id: locked.id },
-    data: full ? { sharedVersion: version, rolloutVersion: null, rolloutPercent: null } : { rolloutVersion: version, rolloutPercent: percent },
+    data: full
+      ? { sharedVersion: version, rolloutVersion: null, rolloutPercent: null }
+      : { rolloutVersion: version, rolloutPercent: percent },
   });
-  const notified = await notifyInstallers(tx, locked.id, version, full ? undefined : (workspaceId) => inRollout(parent, workspaceId));
+  const notified = await notifyInstallers(
+    tx,
+    locked.id,
+    version,
+    full ? undefined : (workspaceId) => inRollout(parent, workspaceId),
+  );
   return { connector, notified };
 }
 
 /** Widens (or narrows) a staged share; 100 makes the staged version the shared one for everybody. */
-export async function setRollout(ctx: DomainContext, id: number, percent: number): Promise<Connector> {
+export async function setRollout(
+  ctx: DomainContext,
+  id: number,
+  percent: number,
+): Promise<Connector> {
   const cmd = writeCommand(ctx);
   checkPercent(percent);
   return cmd.run(async ({ tx, lock, audit, emit, notify, libraryChanged }) => {
     const locked = await lock(id);
     const version = locked.rolloutVersion;
-    if (version == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
+    if (version == null)
+      throw new PreconditionError(
+        'NOTHING_TO_ROLL_OUT',
+        'No version of this connector is being rolled out.',
+      );
     const { connector, notified } = await applyRollout(tx, locked, version, percent);
-    await audit({ action: 'ROLLOUT_SET', target: { type: 'Connector', id }, before: shareState(locked), after: shareState(connector) });
-    await emit({ workspaceId: locked.workspaceId, type: 'version.shared', data: { connectorId: id, version, rolloutPercent: percent } }, ...updateEvents(notified, id, version));
+    await audit({
+      action: 'ROLLOUT_SET',
+      target: { type: 'Connector', id },
+      before: shareState(locked),
+      after: shareState(connector),
+    });
+    await emit(
+      {
+        workspaceId: locked.workspaceId,
+        type: 'version.shared',
+        data: { connectorId: id, version, rolloutPercent: percent },
+      },
+      ...updateEvents(notified, id, version),
+    );
     notify(notified);
     libraryChanged();
     return connector;
@@ -172,13 +300,30 @@ export async function setRollout(ctx: DomainContext, id: number, percent: number
 export async function rollbackRollout(ctx: DomainContext, id: number): Promise<Connector> {
   return writeCommand(ctx).run(async ({ tx, lock, audit, libraryChanged }) => {
     const locked = await lock(id);
-    if (locked.rolloutVersion == null) throw new PreconditionError('NOTHING_TO_ROLL_OUT', 'No version of this connector is being rolled out.');
-    await tx.notification.deleteMany({ where: { install: { parentId: id }, parentVersion: locked.rolloutVersion, readAt: null } });
+    if (locked.rolloutVersion == null)
+      throw new PreconditionError(
+        'NOTHING_TO_ROLL_OUT',
+        'No version of this connector is being rolled out.',
+      );
+    await tx.notification.deleteMany({
+      where: { install: { parentId: id }, parentVersion: locked.rolloutVersion, readAt: null },
+    });
     // The version goes back to being merely released: no longer shared with anybody, so neither
     // listed among shared versions nor a fallback for a yanked one (see visibleSharedVersion).
-    await tx.connectorVersion.updateMany({ where: { connectorId: id, number: locked.rolloutVersion }, data: { sharedAt: null } });
-    const row = await tx.connector.update({ where: { id }, data: { rolloutVersion: null, rolloutPercent: null } });
-    await audit({ action: 'ROLLOUT_ROLLBACK', target: { type: 'Connector', id }, before: shareState(locked), after: shareState(row) });
+    await tx.connectorVersion.updateMany({
+      where: { connectorId: id, number: locked.rolloutVersion },
+      data: { sharedAt: null },
+    });
+    const row = await tx.connector.update({
+      where: { id },
+      data: { rolloutVersion: null, rolloutPercent: null },
+    });
+    await audit({
+      action: 'ROLLOUT_ROLLBACK',
+      target: { type: 'Connector', id },
+      before: shareState(locked),
+      after: shareState(row),
+    });
     libraryChanged();
     return row;
   });
@@ -194,27 +339,63 @@ export async function deprecateVersion(
   const cmd = writeCommand(ctx);
   const { workspaceId } = cmd.actor;
   const message = opts.message.trim();
-  if (!message || message.length > LIMITS.noteChars) throw new InvalidInputError(`Give a deprecation message of 1 to ${LIMITS.noteChars} characters.`, 'input.message');
+  if (!message || message.length > LIMITS.noteChars)
+    throw new InvalidInputError(
+      `Give a deprecation message of 1 to ${LIMITS.noteChars} characters.`,
+      'input.message',
+    );
   await sharedVersionOf(ctx, id, number, workspaceId);
-  if (opts.replacementVersion != null) await sharedVersionOf(ctx, id, opts.replacementVersion, workspaceId, 'input.replacementVersion');
+  if (opts.replacementVersion != null)
+    await sharedVersionOf(
+      ctx,
+      id,
+      opts.replacementVersion,
+      workspaceId,
+      'input.replacementVersion',
+    );
   await cmd.run(async ({ tx, audit, libraryChanged }) => {
     const where = { connectorId_number: { connectorId: id, number } };
-    const select = { deprecatedAt: true, deprecationMessage: true, replacementVersion: true } as const;
+    const select = {
+      deprecatedAt: true,
+      deprecationMessage: true,
+      replacementVersion: true,
+    } as const;
     const before = await tx.connectorVersion.findUniqueOrThrow({ where, select });
-    const after = await tx.connectorVersion.update({ where, select, data: { deprecatedAt: new Date(), deprecationMessage: message, replacementVersion: opts.replacementVersion ?? null } });
-    await audit({ action: 'VERSION_DEPRECATE', target: { type: 'Connector', id }, before: { version: number, ...before }, after: { version: number, ...after } });
+    const after = await tx.connectorVersion.update({
+      where,
+      select,
+      data: {
+        deprecatedAt: new Date(),
+        deprecationMessage: message,
+        replacementVersion: opts.replacementVersion ?? null,
+      },
+    });
+    await audit({
+      action: 'VERSION_DEPRECATE',
+      target: { type: 'Connector', id },
+      before: { version: number, ...before },
+      after: { version: number, ...after },
+    });
     libraryChanged();
   });
   return ctx.prisma.connector.findUniqueOrThrow({ where: { id } });
 }
 
 /** Yanks a shared version (or takes the yank back): new installs never get a yanked version; existing copies keep working. */
-export async function yankVersion(ctx: DomainContext, id: number, number: number, yanked = true): Promise<Connector> {
+export async function yankVersion(
+  ctx: DomainContext,
+  id: number,
+  number: number,
+  yanked = true,
+): Promise<Connector> {
   const cmd = writeCommand(ctx);
   await sharedVersionOf(ctx, id, number, cmd.actor.workspaceId);
   await cmd.run(async ({ tx, audit, libraryChanged }) => {
     const where = { connectorId_number: { connectorId: id, number } };
-    const before = await tx.connectorVersion.findUniqueOrThrow({ where, select: { yankedAt: true } });
+    const before = await tx.connectorVersion.findUniqueOrThrow({
+      where,
+      select: { yankedAt: true },
+    });
     await tx.connectorVersion.update({ where, data: { yankedAt: yanked ? new Date() : null } });
     await audit({
       action: yanked ? 'VERSION_YANK' : 'VERSION_UNYANK',
@@ -227,9 +408,22 @@ export async function yankVersion(ctx: DomainContext, id: number, number: number
   return ctx.prisma.connector.findUniqueOrThrow({ where: { id } });
 }
 
-async function sharedVersionOf(ctx: DomainContext, id: number, number: number, workspaceId: number, field = 'input.version') {
-  const v = await ctx.prisma.connectorVersion.findFirst({ where: { connectorId: id, number, connector: { workspaceId } }, select: { sharedAt: true } });
-  if (!v) throw new NotFoundError(`No version ${number} of that connector in this workspace.`, field);
-  if (!v.sharedAt) throw new PreconditionError('NOTHING_SHARED', `Version ${number} was never shared; only shared versions are deprecated or yanked.`);
+async function sharedVersionOf(
+  ctx: DomainContext,
+  id: number,
+  number: number,
+  workspaceId: number,
+  field = 'input.version',
+) {
+  const v = await ctx.prisma.connectorVersion.findFirst({
+    where: { connectorId: id, number, connector: { workspaceId } },
+    select: { sharedAt: true },
+  });
+  if (!v)
+    throw new NotFoundError(`No version ${number} of that connector in this workspace.`, field);
+  if (!v.sharedAt)
+    throw new PreconditionError(
+      'NOTHING_SHARED',
+      `Version ${number} was never shared; only shared versions are deprecated or yanked.`,
+    );
 }
-

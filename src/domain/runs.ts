@@ -3,7 +3,13 @@ import type { CodeStructure } from '../code/structure.js';
 import { notifyInTransaction } from '../events/sql-notify.js';
 import type { ConnectorRun, Prisma, RunStatus } from '../generated/prisma/client.js';
 import { command } from './command.js';
-import { connectionFieldsOf, openValues, requireRunUser, runServices, secretNames } from './connections.js';
+import {
+  connectionFieldsOf,
+  openValues,
+  requireRunUser,
+  runServices,
+  secretNames,
+} from './connections.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import { updateConnector } from './connectors.js';
 import { checkCode } from './input.js';
@@ -17,8 +23,19 @@ import { redactDeep, secretStrings } from './redact.js';
  * stored run is src/runs/ (the embedded executor or the PostgreSQL queue).
  */
 
-export const FINAL_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'MEMORY_LIMIT', 'CANCELLED', 'EXECUTOR_CRASHED'];
-export const RUN_LIMITS = { inputBytes: 1024 * 1024, closureBytes: 64 * 1024, targetChars: 300 } as const;
+export const FINAL_STATUSES: readonly RunStatus[] = [
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'MEMORY_LIMIT',
+  'CANCELLED',
+  'EXECUTOR_CRASHED',
+];
+export const RUN_LIMITS = {
+  inputBytes: 1024 * 1024,
+  closureBytes: 64 * 1024,
+  targetChars: 300,
+} as const;
 
 /** Topic of a workspace's run changes: `{ runId, connectorId, status }`, announced from the committing transaction. */
 export const runTopic = (workspaceId: number) => `runs:${workspaceId}`;
@@ -32,11 +49,26 @@ export interface RunEvent {
 }
 
 /** Announces a run's new state to subscribers (every gateway on PostgreSQL), when the transaction commits. */
-export async function announceRun(tx: Prisma.TransactionClient, run: Pick<ConnectorRun, 'id' | 'workspaceId' | 'connectorId' | 'status'>): Promise<void> {
-  await notifyInTransaction(tx, runTopic(run.workspaceId), { runId: run.id, connectorId: run.connectorId, status: run.status } satisfies RunEvent);
+export async function announceRun(
+  tx: Prisma.TransactionClient,
+  run: Pick<ConnectorRun, 'id' | 'workspaceId' | 'connectorId' | 'status'>,
+): Promise<void> {
+  await notifyInTransaction(tx, runTopic(run.workspaceId), {
+    runId: run.id,
+    connectorId: run.connectorId,
+    status: run.status,
+  } satisfies RunEvent);
 }
 
-export type TargetKind = 'test' | 'action' | 'action_part' | 'trigger_poll' | 'trigger_webhook' | 'pick_list' | 'method' | 'object_definition';
+export type TargetKind =
+  | 'test'
+  | 'action'
+  | 'action_part'
+  | 'trigger_poll'
+  | 'trigger_webhook'
+  | 'pick_list'
+  | 'method'
+  | 'object_definition';
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*[?!]?';
 const TARGETS: [RegExp, TargetKind][] = [
@@ -51,18 +83,35 @@ const TARGETS: [RegExp, TargetKind][] = [
 ];
 
 /** What a target names, checked against the version's actions and triggers. */
-export function parseTarget(target: unknown, version: { actions: string[]; triggers: string[]; number: number }): { target: string; kind: TargetKind; name: string | null } {
-  if (typeof target !== 'string' || target.trim() === '') throw new InvalidInputError('target is required: `test`, `actions.<name>`, `triggers.<name>.poll`, `pick_lists.<name>`, `methods.<name>`…', 'input.target');
-  if (target.length > RUN_LIMITS.targetChars) throw new InvalidInputError('target is too long.', 'input.target');
+export function parseTarget(
+  target: unknown,
+  version: { actions: string[]; triggers: string[]; number: number },
+): { target: string; kind: TargetKind; name: string | null } {
+  if (typeof target !== 'string' || target.trim() === '')
+    throw new InvalidInputError(
+      'target is required: `test`, `actions.<name>`, `triggers.<name>.poll`, `pick_lists.<name>`, `methods.<name>`…',
+      'input.target',
+    );
+  if (target.length > RUN_LIMITS.targetChars)
+    throw new InvalidInputError('target is too long.', 'input.target');
   for (const [re, kind] of TARGETS) {
     const m = re.exec(target);
     if (!m) continue;
     const name = m[1] ?? null;
     if ((kind === 'action' || kind === 'action_part') && !version.actions.includes(name!)) {
-      throw new InvalidInputError(`Version ${version.number} has no action ${name} (it has ${version.actions.join(', ') || 'none'}).`, 'input.target');
+      throw new InvalidInputError(
+        `Version ${version.number} has no action ${name} (it has ${version.actions.join(', ') || 'none'}).`,
+        'input.target',
+      );
     }
-    if ((kind === 'trigger_poll' || kind === 'trigger_webhook') && !version.triggers.includes(name!)) {
-      throw new InvalidInputError(`Version ${version.number} has no trigger ${name} (it has ${version.triggers.join(', ') || 'none'}).`, 'input.target');
+    if (
+      (kind === 'trigger_poll' || kind === 'trigger_webhook') &&
+      !version.triggers.includes(name!)
+    ) {
+      throw new InvalidInputError(
+        `Version ${version.number} has no trigger ${name} (it has ${version.triggers.join(', ') || 'none'}).`,
+        'input.target',
+      );
     }
     return { target, kind, name };
   }
@@ -102,32 +151,82 @@ export interface StartedRun {
 export async function startRun(ctx: DomainContext, input: StartRunInput): Promise<StartedRun> {
   const actor = requireRunUser(ctx);
   const services = runServices(ctx);
-  if (!services.canRun) throw new RunRefusedError('EXECUTOR_UNAVAILABLE', 'This registry runs no connector code (EXECUTOR_MODE=none).');
-  const connector = await ctx.prisma.connector.findFirst({ where: { id: input.connectorId, workspaceId: actor.workspaceId }, select: { id: true, latestVersion: true } });
-  if (!connector) throw new NotFoundError('No connector with that id in this workspace.', 'input.connectorId');
+  if (!services.canRun)
+    throw new RunRefusedError(
+      'EXECUTOR_UNAVAILABLE',
+      'This registry runs no connector code (EXECUTOR_MODE=none).',
+    );
+  const connector = await ctx.prisma.connector.findFirst({
+    where: { id: input.connectorId, workspaceId: actor.workspaceId },
+    select: { id: true, latestVersion: true },
+  });
+  if (!connector)
+    throw new NotFoundError('No connector with that id in this workspace.', 'input.connectorId');
 
   // Check everything that does not depend on the version before saving code, so that bad input saves nothing.
   const runInput = input.input ?? {};
-  if (typeof runInput !== 'object' || runInput === null || Array.isArray(runInput)) throw new InvalidInputError('input must be a JSON object.', 'input.input');
-  if (jsonBytes(runInput) > RUN_LIMITS.inputBytes) throw new InvalidInputError(`input is larger than ${RUN_LIMITS.inputBytes} bytes.`, 'input.input');
-  if (input.closure !== undefined && input.closure !== null && jsonBytes(input.closure) > RUN_LIMITS.closureBytes) {
-    throw new InvalidInputError(`closure is larger than ${RUN_LIMITS.closureBytes} bytes.`, 'input.closure');
+  if (typeof runInput !== 'object' || runInput === null || Array.isArray(runInput))
+    throw new InvalidInputError('input must be a JSON object.', 'input.input');
+  if (jsonBytes(runInput) > RUN_LIMITS.inputBytes)
+    throw new InvalidInputError(
+      `input is larger than ${RUN_LIMITS.inputBytes} bytes.`,
+      'input.input',
+    );
+  if (
+    input.closure !== undefined &&
+    input.closure !== null &&
+    jsonBytes(input.closure) > RUN_LIMITS.closureBytes
+  ) {
+    throw new InvalidInputError(
+      `closure is larger than ${RUN_LIMITS.closureBytes} bytes.`,
+      'input.closure',
+    );
   }
-  if (input.args !== undefined && input.args !== null && !Array.isArray(input.args)) throw new InvalidInputError('args must be a JSON array (the method\'s arguments).', 'input.args');
-  if (input.payload !== undefined && input.payload !== null && (typeof input.payload !== 'object' || Array.isArray(input.payload))) {
-    throw new InvalidInputError('payload must be a JSON object (the webhook\'s body).', 'input.payload');
+  if (input.args !== undefined && input.args !== null && !Array.isArray(input.args))
+    throw new InvalidInputError(
+      "args must be a JSON array (the method's arguments).",
+      'input.args',
+    );
+  if (
+    input.payload !== undefined &&
+    input.payload !== null &&
+    (typeof input.payload !== 'object' || Array.isArray(input.payload))
+  ) {
+    throw new InvalidInputError(
+      "payload must be a JSON object (the webhook's body).",
+      'input.payload',
+    );
   }
-  if (input.code != null && input.version != null) throw new InvalidInputError('Give code (to save and run it) or version (to run a saved one), not both.', 'input.version');
+  if (input.code != null && input.version != null)
+    throw new InvalidInputError(
+      'Give code (to save and run it) or version (to run a saved one), not both.',
+      'input.version',
+    );
 
   let connection = null;
   if (input.connectionId != null) {
-    connection = await ctx.prisma.connection.findFirst({ where: { id: input.connectionId, workspaceId: actor.workspaceId } });
-    if (!connection) throw new NotFoundError('No connection with that id in this workspace.', 'input.connectionId');
-    if (connection.connectorId !== connector.id) throw new InvalidInputError('The connection belongs to another connector.', 'input.connectionId');
+    connection = await ctx.prisma.connection.findFirst({
+      where: { id: input.connectionId, workspaceId: actor.workspaceId },
+    });
+    if (!connection)
+      throw new NotFoundError(
+        'No connection with that id in this workspace.',
+        'input.connectionId',
+      );
+    if (connection.connectorId !== connector.id)
+      throw new InvalidInputError(
+        'The connection belongs to another connector.',
+        'input.connectionId',
+      );
   }
-  const inFlight = await ctx.prisma.connectorRun.count({ where: { workspaceId: actor.workspaceId, status: { in: ['QUEUED', 'RUNNING'] } } });
+  const inFlight = await ctx.prisma.connectorRun.count({
+    where: { workspaceId: actor.workspaceId, status: { in: ['QUEUED', 'RUNNING'] } },
+  });
   if (inFlight >= services.maxInFlightPerWorkspace) {
-    throw new RunRefusedError('TOO_MANY_RUNS', `Your workspace has ${inFlight} runs queued or running (at most ${services.maxInFlightPerWorkspace}); retry when one ends.`);
+    throw new RunRefusedError(
+      'TOO_MANY_RUNS',
+      `Your workspace has ${inFlight} runs queued or running (at most ${services.maxInFlightPerWorkspace}); retry when one ends.`,
+    );
   }
 
   // Unsaved editor text is saved as the next version first, as the platform's test console does;
@@ -137,27 +236,56 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
   if (input.code != null) {
     checkCode(input.code);
     const analysis = await analyzeCode(input.code);
-    checkRunnable({ number: connector.latestVersion + 1, hasErrors: analysis.hasErrors, diagnostics: analysis.diagnostics }, 'input.code');
-    parseTarget(input.target, { number: connector.latestVersion + 1, actions: analysis.actions, triggers: analysis.triggers });
-    const saved = await updateConnector(ctx, connector.id, { code: input.code, expectedLatestVersion: input.expectedLatestVersion ?? undefined });
+    checkRunnable(
+      {
+        number: connector.latestVersion + 1,
+        hasErrors: analysis.hasErrors,
+        diagnostics: analysis.diagnostics,
+      },
+      'input.code',
+    );
+    parseTarget(input.target, {
+      number: connector.latestVersion + 1,
+      actions: analysis.actions,
+      triggers: analysis.triggers,
+    });
+    const saved = await updateConnector(ctx, connector.id, {
+      code: input.code,
+      expectedLatestVersion: input.expectedLatestVersion ?? undefined,
+    });
     savedVersion = saved.version;
     number = saved.version ?? saved.connector.latestVersion;
   }
   const version = await ctx.prisma.connectorVersion.findUnique({
     where: { connectorId_number: { connectorId: connector.id, number } },
-    select: { number: true, hasErrors: true, diagnostics: true, actions: true, triggers: true, structure: true },
+    select: {
+      number: true,
+      hasErrors: true,
+      diagnostics: true,
+      actions: true,
+      triggers: true,
+      structure: true,
+    },
   });
   if (!version) throw new NotFoundError(`The connector has no version ${number}.`, 'input.version');
   checkRunnable(version, 'input.version');
   const { target, kind } = parseTarget(input.target, version);
-  if (input.closure != null && kind !== 'trigger_poll') throw new InvalidInputError('closure is only for triggers.<t>.poll.', 'input.closure');
-  if (input.args != null && kind !== 'method') throw new InvalidInputError('args are only for methods.<m>.', 'input.args');
-  if (input.payload != null && kind !== 'trigger_webhook') throw new InvalidInputError('payload is only for triggers.<t>.webhook_notification.', 'input.payload');
+  if (input.closure != null && kind !== 'trigger_poll')
+    throw new InvalidInputError('closure is only for triggers.<t>.poll.', 'input.closure');
+  if (input.args != null && kind !== 'method')
+    throw new InvalidInputError('args are only for methods.<m>.', 'input.args');
+  if (input.payload != null && kind !== 'trigger_webhook')
+    throw new InvalidInputError(
+      'payload is only for triggers.<t>.webhook_notification.',
+      'input.payload',
+    );
 
   // The recorded input never holds a secret of the connection.
   let secrets: string[] = [];
   if (connection) {
-    const fields = ((version.structure ?? null) as CodeStructure | null)?.connectionFields ?? (await connectionFieldsOf(ctx.prisma, connector.id));
+    const fields =
+      ((version.structure ?? null) as CodeStructure | null)?.connectionFields ??
+      (await connectionFieldsOf(ctx.prisma, connector.id));
     const values = openValues(services.box, connection);
     secrets = secretStrings(values, secretNames(values, fields));
   }
@@ -169,9 +297,18 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
         version: number,
         target,
         input: redactDeep(runInput, secrets) as Prisma.InputJsonValue,
-        closure: input.closure == null ? undefined : (redactDeep(input.closure, secrets) as Prisma.InputJsonValue),
-        args: input.args == null ? undefined : (redactDeep(input.args, secrets) as Prisma.InputJsonValue),
-        payload: input.payload == null ? undefined : (redactDeep(input.payload, secrets) as Prisma.InputJsonValue),
+        closure:
+          input.closure == null
+            ? undefined
+            : (redactDeep(input.closure, secrets) as Prisma.InputJsonValue),
+        args:
+          input.args == null
+            ? undefined
+            : (redactDeep(input.args, secrets) as Prisma.InputJsonValue),
+        payload:
+          input.payload == null
+            ? undefined
+            : (redactDeep(input.payload, secrets) as Prisma.InputJsonValue),
         connectionId: connection?.id ?? null,
         actorId: actor.memberId,
         actorHandle: actor.handle,
@@ -183,7 +320,13 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
       action: 'CONNECTOR_RUN',
       workspaceId: actor.workspaceId,
       target: { type: 'ConnectorRun', id: row.id },
-      after: { connectorId: connector.id, version: number, target, connectionId: connection?.id ?? null, savedVersion },
+      after: {
+        connectorId: connector.id,
+        version: number,
+        target,
+        connectionId: connection?.id ?? null,
+        savedVersion,
+      },
     });
     await announceRun(tx, row);
     return row;
@@ -193,22 +336,49 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
 }
 
 /** A version with code errors (a connector that does not parse or is not a hash…) does not run. */
-function checkRunnable(version: { number: number; hasErrors: boolean; diagnostics: unknown }, field: string): void {
+function checkRunnable(
+  version: { number: number; hasErrors: boolean; diagnostics: unknown },
+  field: string,
+): void {
   if (!version.hasErrors) return;
   const first = ((version.diagnostics ?? []) as Diagnostic[]).find((d) => d.severity === 'error');
-  throw new PreconditionError('CODE_HAS_ERRORS', `Version ${version.number} has code errors and cannot run; fix them first.`, first ? `Line ${first.line}: ${first.message}` : null, field);
+  throw new PreconditionError(
+    'CODE_HAS_ERRORS',
+    `Version ${version.number} has code errors and cannot run; fix them first.`,
+    first ? `Line ${first.line}: ${first.message}` : null,
+    field,
+  );
 }
 
 /** Keeps the newest `cap` runs of a connector: older ones that are over are deleted. */
-async function pruneHistory(tx: Prisma.TransactionClient, connectorId: number, cap: number): Promise<void> {
-  const edge = await tx.connectorRun.findMany({ where: { connectorId }, orderBy: { id: 'desc' }, skip: cap, take: 1, select: { id: true } });
-  if (edge.length) await tx.connectorRun.deleteMany({ where: { connectorId, id: { lte: edge[0].id }, status: { in: [...FINAL_STATUSES] } } });
+async function pruneHistory(
+  tx: Prisma.TransactionClient,
+  connectorId: number,
+  cap: number,
+): Promise<void> {
+  const edge = await tx.connectorRun.findMany({
+    where: { connectorId },
+    orderBy: { id: 'desc' },
+    skip: cap,
+    take: 1,
+    select: { id: true },
+  });
+  if (edge.length)
+    await tx.connectorRun.deleteMany({
+      where: { connectorId, id: { lte: edge[0].id }, status: { in: [...FINAL_STATUSES] } },
+    });
 }
 
 /** A run of the caller's workspace (NOT_FOUND for any other). */
-export async function findRun(ctx: DomainContext, id: number, field = 'input.id'): Promise<ConnectorRun> {
+export async function findRun(
+  ctx: DomainContext,
+  id: number,
+  field = 'input.id',
+): Promise<ConnectorRun> {
   const actor = requireRunUser(ctx);
-  const run = await ctx.prisma.connectorRun.findFirst({ where: { id, workspaceId: actor.workspaceId } });
+  const run = await ctx.prisma.connectorRun.findFirst({
+    where: { id, workspaceId: actor.workspaceId },
+  });
   if (!run) throw new NotFoundError('No run with that id in this workspace.', field);
   return run;
 }
@@ -221,11 +391,27 @@ export async function cancelRun(ctx: DomainContext, id: number): Promise<Connect
   const updated = await command(ctx, actor).run(async ({ tx, audit }) => {
     const { count } = await tx.connectorRun.updateMany({
       where: { id: run.id, status: { in: ['QUEUED', 'RUNNING'] } },
-      data: { status: 'CANCELLED', finishedAt: new Date(), errorMessage: `Cancelled by ${actor.handle}.`, errorKind: 'cancelled' },
+      data: {
+        status: 'CANCELLED',
+        finishedAt: new Date(),
+        errorMessage: `Cancelled by ${actor.handle}.`,
+        errorKind: 'cancelled',
+      },
     });
-    if (count === 0) throw new RunRefusedError('RUN_FINISHED', `The run is over already (${(await tx.connectorRun.findUnique({ where: { id: run.id } }))?.status ?? 'deleted'}).`, 'input.id');
+    if (count === 0)
+      throw new RunRefusedError(
+        'RUN_FINISHED',
+        `The run is over already (${(await tx.connectorRun.findUnique({ where: { id: run.id } }))?.status ?? 'deleted'}).`,
+        'input.id',
+      );
     const row = await tx.connectorRun.findUniqueOrThrow({ where: { id: run.id } });
-    await audit({ action: 'RUN_CANCEL', workspaceId: actor.workspaceId, target: { type: 'ConnectorRun', id: run.id }, before: { status: run.status }, after: { status: 'CANCELLED' } });
+    await audit({
+      action: 'RUN_CANCEL',
+      workspaceId: actor.workspaceId,
+      target: { type: 'ConnectorRun', id: run.id },
+      before: { status: run.status },
+      after: { status: 'CANCELLED' },
+    });
     await announceRun(tx, row);
     return row;
   });

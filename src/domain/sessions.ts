@@ -18,7 +18,10 @@ export interface CredentialsChange {
   memberIds?: number[];
 }
 
-export async function announceCredentialsChange(tx: Prisma.TransactionClient, change: CredentialsChange): Promise<void> {
+export async function announceCredentialsChange(
+  tx: Prisma.TransactionClient,
+  change: CredentialsChange,
+): Promise<void> {
   await notifyInTransaction(tx, CREDENTIALS_TOPIC, change);
 }
 

@@ -19,9 +19,14 @@ export interface LinkLimits {
   maxInstalls?: number | null;
 }
 
-export async function createShareLink(ctx: DomainContext, connectorId: number, limits: LinkLimits = {}): Promise<{ token: string; link: ShareLink }> {
+export async function createShareLink(
+  ctx: DomainContext,
+  connectorId: number,
+  limits: LinkLimits = {},
+): Promise<{ token: string; link: ShareLink }> {
   const cmd = writeCommand(ctx);
-  if (limits.expiresAt && limits.expiresAt.getTime() <= Date.now()) throw new InvalidInputError('expiresAt must be in the future.', 'input.expiresAt');
+  if (limits.expiresAt && limits.expiresAt.getTime() <= Date.now())
+    throw new InvalidInputError('expiresAt must be in the future.', 'input.expiresAt');
   if (limits.maxInstalls != null && (limits.maxInstalls < 1 || limits.maxInstalls > 1_000_000)) {
     throw new InvalidInputError('maxInstalls must be between 1 and 1000000.', 'input.maxInstalls');
   }
@@ -29,10 +34,19 @@ export async function createShareLink(ctx: DomainContext, connectorId: number, l
   const link = await cmd.run(async ({ tx, lock, audit }) => {
     const locked = await lock(connectorId);
     if (locked.sharedVersion == null) {
-      throw new PreconditionError('NOTHING_SHARED', 'Share a released version before creating a share link.');
+      throw new PreconditionError(
+        'NOTHING_SHARED',
+        'Share a released version before creating a share link.',
+      );
     }
-    const previous = await tx.shareLink.findMany({ where: { connectorId, revokedAt: null }, select: { prefix: true } });
-    await tx.shareLink.updateMany({ where: { connectorId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const previous = await tx.shareLink.findMany({
+      where: { connectorId, revokedAt: null },
+      select: { prefix: true },
+    });
+    await tx.shareLink.updateMany({
+      where: { connectorId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     const created = await tx.shareLink.create({
       data: {
         connectorId,
@@ -47,7 +61,12 @@ export async function createShareLink(ctx: DomainContext, connectorId: number, l
       action: 'SHARE_LINK_CREATE',
       target: { type: 'ShareLink', id: created.id },
       before: { activeLinks: previous.map((l) => l.prefix) },
-      after: { connector: toGlobalId('Connector', connectorId), prefix: created.prefix, expiresAt: created.expiresAt, maxInstalls: created.maxInstalls },
+      after: {
+        connector: toGlobalId('Connector', connectorId),
+        prefix: created.prefix,
+        expiresAt: created.expiresAt,
+        maxInstalls: created.maxInstalls,
+      },
     });
     return created;
   });
@@ -57,13 +76,28 @@ export async function createShareLink(ctx: DomainContext, connectorId: number, l
 /** Revokes the connector's active link at once; returns how many links stopped working. */
 export async function revokeShareLinks(ctx: DomainContext, connectorId: number): Promise<number> {
   const cmd = writeCommand(ctx);
-  const connector = await ctx.prisma.connector.findFirst({ where: { id: connectorId, workspaceId: cmd.actor.workspaceId }, select: { id: true } });
-  if (!connector) throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
+  const connector = await ctx.prisma.connector.findFirst({
+    where: { id: connectorId, workspaceId: cmd.actor.workspaceId },
+    select: { id: true },
+  });
+  if (!connector)
+    throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
   return cmd.run(async ({ tx, audit }) => {
-    const active = await tx.shareLink.findMany({ where: { connectorId, revokedAt: null }, select: { prefix: true } });
-    const { count } = await tx.shareLink.updateMany({ where: { connectorId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const active = await tx.shareLink.findMany({
+      where: { connectorId, revokedAt: null },
+      select: { prefix: true },
+    });
+    const { count } = await tx.shareLink.updateMany({
+      where: { connectorId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     if (count > 0) {
-      await audit({ action: 'SHARE_LINK_REVOKE', target: { type: 'Connector', id: connectorId }, before: { activeLinks: active.map((l) => l.prefix) }, after: { activeLinks: [] } });
+      await audit({
+        action: 'SHARE_LINK_REVOKE',
+        target: { type: 'Connector', id: connectorId },
+        before: { activeLinks: active.map((l) => l.prefix) },
+        after: { activeLinks: [] },
+      });
     }
     return count;
   });
@@ -78,14 +112,21 @@ export async function activeLinkByToken(ctx: DomainContext, token: string) {
   requireActor(ctx);
   const link =
     token.startsWith(LINK_PREFIX) && token.length < 200
-      ? await ctx.prisma.shareLink.findUnique({ where: { tokenHash: hashToken(token) }, include: { connector: true } })
+      ? await ctx.prisma.shareLink.findUnique({
+          where: { tokenHash: hashToken(token) },
+          include: { connector: true },
+        })
       : null;
   if (!link || link.revokedAt || link.connector.sharedVersion == null) {
     throw new NotFoundError('This share link does not exist or was revoked.', 'token');
   }
-  if (link.expiresAt && link.expiresAt.getTime() <= Date.now()) throw new PreconditionError('LINK_EXPIRED', 'This share link has expired.');
+  if (link.expiresAt && link.expiresAt.getTime() <= Date.now())
+    throw new PreconditionError('LINK_EXPIRED', 'This share link has expired.');
   if (link.maxInstalls != null && link.installCount >= link.maxInstalls) {
-    throw new PreconditionError('LINK_EXHAUSTED', `This share link allowed ${link.maxInstalls} install(s) and they have been used.`);
+    throw new PreconditionError(
+      'LINK_EXHAUSTED',
+      `This share link allowed ${link.maxInstalls} install(s) and they have been used.`,
+    );
   }
   return link;
 }
@@ -106,8 +147,13 @@ export async function claimLinkUse(tx: Prisma.TransactionClient, linkId: number)
       AND (max_installs IS NULL OR install_count < max_installs)`;
   if (claimed === 0) {
     const link = await tx.shareLink.findUniqueOrThrow({ where: { id: linkId } });
-    if (link.revokedAt) throw new NotFoundError('This share link does not exist or was revoked.', 'token');
-    if (link.expiresAt && link.expiresAt.getTime() <= Date.now()) throw new PreconditionError('LINK_EXPIRED', 'This share link has expired.');
-    throw new PreconditionError('LINK_EXHAUSTED', `This share link allowed ${link.maxInstalls} install(s) and they have been used.`);
+    if (link.revokedAt)
+      throw new NotFoundError('This share link does not exist or was revoked.', 'token');
+    if (link.expiresAt && link.expiresAt.getTime() <= Date.now())
+      throw new PreconditionError('LINK_EXPIRED', 'This share link has expired.');
+    throw new PreconditionError(
+      'LINK_EXHAUSTED',
+      `This share link allowed ${link.maxInstalls} install(s) and they have been used.`,
+    );
   }
 }

@@ -33,14 +33,19 @@ export interface TokenCacheOptions {
  * - only tokens that authenticate are remembered (unknown and revoked ones ask the database each
  *   time, as before), keyed by their SHA-256, never by the token.
  */
-export function createTokenCache(prisma: PrismaClient, feed: CredentialsFeed, { ttlMs = 2_000, maxEntries = 10_000 }: TokenCacheOptions = {}) {
+export function createTokenCache(
+  prisma: PrismaClient,
+  feed: CredentialsFeed,
+  { ttlMs = 2_000, maxEntries = 10_000 }: TokenCacheOptions = {},
+) {
   const entries = new Map<string, { principal: Principal; expires: number }>();
   let generation = 0;
   const clear = () => {
     generation += 1;
     entries.clear();
   };
-  for (const type of [CREDENTIALS_TOPIC, CHANNEL_LOST, CHANNEL_RESTORED]) feed.addEventListener(type, clear);
+  for (const type of [CREDENTIALS_TOPIC, CHANNEL_LOST, CHANNEL_RESTORED])
+    feed.addEventListener(type, clear);
   const unsubscribe = onCredentialsChangedHere(clear);
   const hearing = () => feed.listening !== false;
 

@@ -63,14 +63,20 @@ export async function versionStatsPage(
 }
 
 /** How many versions of the connector have any install or update. */
-export async function countVersionStats(prisma: PrismaClient, connectorId: number): Promise<number> {
+export async function countVersionStats(
+  prisma: PrismaClient,
+  connectorId: number,
+): Promise<number> {
   const [row] = await prisma.$queryRaw<{ n: bigint }[]>`
     SELECT count(DISTINCT version) AS n FROM version_events WHERE connector_id = ${connectorId}`;
   return Number(row?.n ?? 0);
 }
 
 /** The stats of one version by its row id, if that version is the caller's workspace's (zeros without events). */
-export async function versionStatById(ctx: DomainContext, versionId: number): Promise<VersionStat | null> {
+export async function versionStatById(
+  ctx: DomainContext,
+  versionId: number,
+): Promise<VersionStat | null> {
   if (ctx.actor?.kind !== 'member') return null;
   const version = await ctx.prisma.connectorVersion.findFirst({
     where: { id: versionId, connector: { workspaceId: ctx.actor.workspaceId } },
@@ -79,7 +85,15 @@ export async function versionStatById(ctx: DomainContext, versionId: number): Pr
   if (!version) return null;
   const [row] = await ctx.prisma.$queryRaw<Row[]>`${TOTALS}
     WHERE v.id = ${versionId} GROUP BY v.id, v.connector_id, v.number`;
-  return row ? toStat(row) : { id: version.id, connectorId: version.connectorId, version: version.number, installs: 0, updates: 0 };
+  return row
+    ? toStat(row)
+    : {
+        id: version.id,
+        connectorId: version.connectorId,
+        version: version.number,
+        installs: 0,
+        updates: 0,
+      };
 }
 
 /** The first UTC day of a window of `days` days that ends today. */
@@ -100,7 +114,9 @@ export async function dailyVersionStats(
   since: Date,
 ): Promise<VersionStatDay[][]> {
   if (versions.length === 0) return [];
-  const rows = await prisma.$queryRaw<{ connector_id: number; version: number; day: string; installs: bigint; updates: bigint }[]>`
+  const rows = await prisma.$queryRaw<
+    { connector_id: number; version: number; day: string; installs: bigint; updates: bigint }[]
+  >`
     SELECT connector_id, version, to_char(date_trunc('day', at), 'YYYY-MM-DD') AS day,
            count(*) FILTER (WHERE kind = 'INSTALL') AS installs,
            count(*) FILTER (WHERE kind = 'UPDATE') AS updates

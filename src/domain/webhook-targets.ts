@@ -1,4 +1,9 @@
-import { lookup as dnsLookup, promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
+import {
+  lookup as dnsLookup,
+  promises as dns,
+  type LookupAddress,
+  type LookupOptions,
+} from 'node:dns';
 import ipaddr from 'ipaddr.js';
 import { InvalidInputError } from './errors.js';
 
@@ -21,7 +26,8 @@ export interface TargetPolicy {
 }
 
 /** Names that never lead anywhere public: RFC 6761 `localhost`, private-use `.internal`, mDNS `.local`… */
-export const INTERNAL_NAMES = /(?:^|\.)(?:localhost|localdomain|internal|local|intranet|lan|home\.arpa|svc|consul)$/;
+export const INTERNAL_NAMES =
+  /(?:^|\.)(?:localhost|localdomain|internal|local|intranet|lan|home\.arpa|svc|consul)$/;
 
 /** Why an address is refused (its range), or null when a webhook may go there. */
 export function refusedRange(address: string, policy: TargetPolicy): string | null {
@@ -31,10 +37,16 @@ export function refusedRange(address: string, policy: TargetPolicy): string | nu
   } catch {
     return 'unparsable';
   }
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
   const range = addr.range();
   // ::a.b.c.d, IPv4-compatible IPv6 (deprecated by RFC 4291, never routed): ipaddr.js calls it unicast.
-  if (range === 'unicast' && addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) return IPV4_COMPATIBLE;
+  if (
+    range === 'unicast' &&
+    addr.kind() === 'ipv6' &&
+    (addr as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)
+  )
+    return IPV4_COMPATIBLE;
   if (range === 'unicast') return null;
   if (range === 'loopback' && policy.allowLoopback) return null;
   return range;
@@ -58,22 +70,38 @@ export function checkWebhookTarget(url: string, policy: TargetPolicy): string {
   } catch {
     refuse('url is not a URL.');
   }
-  if (parsed.username || parsed.password) refuse('Webhook URLs must not carry credentials (user:password@); authenticate with the signature.');
+  if (parsed.username || parsed.password)
+    refuse(
+      'Webhook URLs must not carry credentials (user:password@); authenticate with the signature.',
+    );
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const isIp = ipaddr.isValid(host) && (host.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(host));
+  const isIp =
+    ipaddr.isValid(host) && (host.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(host));
   const loopbackName = !isIp && /^(?:localhost|(?:.+\.)?localhost)\.?$/.test(host);
-  const loopback = isIp ? refusedRange(host, { allowLoopback: false }) === 'loopback' : loopbackName;
-  if (parsed.protocol !== 'https:' && !(policy.allowLoopback && loopback && parsed.protocol === 'http:')) {
+  const loopback = isIp
+    ? refusedRange(host, { allowLoopback: false }) === 'loopback'
+    : loopbackName;
+  if (
+    parsed.protocol !== 'https:' &&
+    !(policy.allowLoopback && loopback && parsed.protocol === 'http:')
+  ) {
     refuse('Webhook URLs must use HTTPS.');
   }
   if (isIp) {
     const range = refusedRange(host, policy);
-    if (range === IPV4_COMPATIBLE) refuse(`Webhooks only go to public addresses; ${host} is the deprecated IPv4-compatible IPv6 form (::a.b.c.d, RFC 4291): write the IPv4 address itself.`);
-    if (range) refuse(`Webhooks only go to public addresses; ${host} is ${article(range)} ${range} address.`);
+    if (range === IPV4_COMPATIBLE)
+      refuse(
+        `Webhooks only go to public addresses; ${host} is the deprecated IPv4-compatible IPv6 form (::a.b.c.d, RFC 4291): write the IPv4 address itself.`,
+      );
+    if (range)
+      refuse(
+        `Webhooks only go to public addresses; ${host} is ${article(range)} ${range} address.`,
+      );
   } else {
     const name = host.replace(/\.$/, '');
     if (!name) refuse('url has no host.');
-    if (!(policy.allowLoopback && loopbackName) && INTERNAL_NAMES.test(name)) refuse(`Webhooks only go to public hosts; ${name} is an internal name.`);
+    if (!(policy.allowLoopback && loopbackName) && INTERNAL_NAMES.test(name))
+      refuse(`Webhooks only go to public hosts; ${name} is an internal name.`);
   }
   return parsed.toString();
 }
@@ -89,23 +117,38 @@ const RESOLVE_TIMEOUT_MS = 3_000;
  * yet), which registration returns: deliveries fail until it resolves to a public address. The
  * address a name resolves to is never echoed (no probing of internal DNS through error messages).
  */
-export async function checkWebhookHost(url: string, policy: TargetPolicy, lookup: (host: string) => Promise<LookupAddress[]> = (host) => dns.lookup(host, { all: true })): Promise<string | null> {
+export async function checkWebhookHost(
+  url: string,
+  policy: TargetPolicy,
+  lookup: (host: string) => Promise<LookupAddress[]> = (host) => dns.lookup(host, { all: true }),
+): Promise<string | null> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  if (ipaddr.isValid(host) && (host.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(host))) return null;
+  if (ipaddr.isValid(host) && (host.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(host)))
+    return null;
   const name = host.replace(/\.$/, '');
   if (policy.allowLoopback && /^(?:.+\.)?localhost$/.test(name)) return null;
   let addresses: LookupAddress[] | null = null;
   try {
-    addresses = await Promise.race([lookup(name), new Promise<null>((done) => setTimeout(() => done(null), RESOLVE_TIMEOUT_MS).unref())]);
+    addresses = await Promise.race([
+      lookup(name),
+      new Promise<null>((done) => setTimeout(() => done(null), RESOLVE_TIMEOUT_MS).unref()),
+    ]);
   } catch {
     addresses = null;
   }
   for (const a of addresses ?? []) {
     const range = refusedRange(a.address, policy);
-    if (range) refuse(`Webhooks only go to public addresses; ${name} resolves to ${article(range)} ${range} address.`);
+    if (range)
+      refuse(
+        `Webhooks only go to public addresses; ${name} resolves to ${article(range)} ${range} address.`,
+      );
   }
-  if (!name.includes('.')) refuse(`Webhooks only go to public hosts; ${name} is a single-label name, which only resolves inside a network. Give the full domain name.`);
-  if (!addresses?.length) return `${name} does not resolve to an address now: deliveries will fail until it resolves to a public address.`;
+  if (!name.includes('.'))
+    refuse(
+      `Webhooks only go to public hosts; ${name} is a single-label name, which only resolves inside a network. Give the full domain name.`,
+    );
+  if (!addresses?.length)
+    return `${name} does not resolve to an address now: deliveries will fail until it resolves to a public address.`;
   return null;
 }
 
@@ -113,7 +156,11 @@ function article(word: string) {
   return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for node:http(s) requests that refuses a name resolving to any non-public address:
@@ -121,16 +168,33 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  */
 export function guardedLookup(policy: TargetPolicy, subject = 'webhooks') {
   return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
-    dnsLookup(hostname, { family: options.family ?? 0, hints: options.hints, all: true }, (err, addresses) => {
-      if (err) return callback(err, []);
-      const list = addresses as LookupAddress[];
-      for (const a of list) {
-        const range = refusedRange(a.address, policy);
-        if (range) return callback(Object.assign(new Error(`Refused: ${hostname} resolves to ${a.address}, ${article(range)} ${range} address; ${subject} only go to public addresses.`), { code: 'EREFUSEDTARGET' }), []);
-      }
-      if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no address.`), { code: 'ENOTFOUND' }), []);
-      if (options.all) callback(null, list);
-      else callback(null, list[0].address, list[0].family);
-    });
+    dnsLookup(
+      hostname,
+      { family: options.family ?? 0, hints: options.hints, all: true },
+      (err, addresses) => {
+        if (err) return callback(err, []);
+        const list = addresses as LookupAddress[];
+        for (const a of list) {
+          const range = refusedRange(a.address, policy);
+          if (range)
+            return callback(
+              Object.assign(
+                new Error(
+                  `Refused: ${hostname} resolves to ${a.address}, ${article(range)} ${range} address; ${subject} only go to public addresses.`,
+                ),
+                { code: 'EREFUSEDTARGET' },
+              ),
+              [],
+            );
+        }
+        if (list.length === 0)
+          return callback(
+            Object.assign(new Error(`${hostname} has no address.`), { code: 'ENOTFOUND' }),
+            [],
+          );
+        if (options.all) callback(null, list);
+        else callback(null, list[0].address, list[0].family);
+      },
+    );
   };
 }

@@ -29,14 +29,30 @@ export async function registerWebhook(
   const targetWarning = await checkWebhookHost(url, { allowLoopback: opts.allowHttpLoopback });
   const events = [...new Set(input.events)];
   const unknown = events.find((e) => !(EVENT_TYPES as readonly string[]).includes(e));
-  if (events.length === 0 || unknown) throw new InvalidInputError(`events must be some of ${EVENT_TYPES.join(', ')}${unknown ? `; got ${unknown}` : ''}.`, 'input.events');
-  const count = await ctx.prisma.webhook.count({ where: { workspaceId: actor.workspaceId, disabledAt: null } });
-  if (count >= MAX_WEBHOOKS_PER_WORKSPACE) throw new InvalidInputError(`A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks.`, 'input.url');
+  if (events.length === 0 || unknown)
+    throw new InvalidInputError(
+      `events must be some of ${EVENT_TYPES.join(', ')}${unknown ? `; got ${unknown}` : ''}.`,
+      'input.events',
+    );
+  const count = await ctx.prisma.webhook.count({
+    where: { workspaceId: actor.workspaceId, disabledAt: null },
+  });
+  if (count >= MAX_WEBHOOKS_PER_WORKSPACE)
+    throw new InvalidInputError(
+      `A workspace has at most ${MAX_WEBHOOKS_PER_WORKSPACE} webhooks.`,
+      'input.url',
+    );
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   const webhook = await cmd.run(async ({ tx, audit }) => {
-    const created = await tx.webhook.create({ data: { workspaceId: actor.workspaceId, url, secret, events: events as EventType[] } });
+    const created = await tx.webhook.create({
+      data: { workspaceId: actor.workspaceId, url, secret, events: events as EventType[] },
+    });
     // The signing secret never enters the log.
-    await audit({ action: 'WEBHOOK_REGISTER', target: { type: 'Webhook', id: created.id }, after: { url, events } });
+    await audit({
+      action: 'WEBHOOK_REGISTER',
+      target: { type: 'Webhook', id: created.id },
+      after: { url, events },
+    });
     return created;
   });
   return { webhook, secret, targetWarning };
@@ -51,11 +67,26 @@ export async function removeWebhook(ctx: DomainContext, id: number): Promise<voi
   const cmd = writeCommand(ctx);
   const { actor } = cmd;
   await cmd.run(async ({ tx, audit }) => {
-    const hook = await tx.webhook.findFirst({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, select: { url: true, events: true } });
-    const { count } = await tx.webhook.updateMany({ where: { id, workspaceId: actor.workspaceId, disabledAt: null }, data: { disabledAt: new Date() } });
-    if (count === 0 || !hook) throw new NotFoundError('No such webhook in this workspace.', 'input.id');
-    await audit({ action: 'WEBHOOK_REMOVE', target: { type: 'Webhook', id }, before: hook, after: null });
-    await tx.webhookDelivery.updateMany({ where: { webhookId: id, status: 'PENDING' }, data: { status: 'FAILED', lastError: 'The webhook was removed; not delivered.' } });
+    const hook = await tx.webhook.findFirst({
+      where: { id, workspaceId: actor.workspaceId, disabledAt: null },
+      select: { url: true, events: true },
+    });
+    const { count } = await tx.webhook.updateMany({
+      where: { id, workspaceId: actor.workspaceId, disabledAt: null },
+      data: { disabledAt: new Date() },
+    });
+    if (count === 0 || !hook)
+      throw new NotFoundError('No such webhook in this workspace.', 'input.id');
+    await audit({
+      action: 'WEBHOOK_REMOVE',
+      target: { type: 'Webhook', id },
+      before: hook,
+      after: null,
+    });
+    await tx.webhookDelivery.updateMany({
+      where: { webhookId: id, status: 'PENDING' },
+      data: { status: 'FAILED', lastError: 'The webhook was removed; not delivered.' },
+    });
   });
 }
 

@@ -21,16 +21,38 @@ export async function createWorkspace(
   let events: LifecycleEvent[] = [];
   const result = await prisma.$transaction(async (tx) => {
     const partner = opts.managedBy ? await requireWorkspace(tx, opts.managedBy) : null;
-    const { workspace, created } = await ensureWorkspace(tx, source, opts.slug, partner?.id ?? null);
+    const { workspace, created } = await ensureWorkspace(
+      tx,
+      source,
+      opts.slug,
+      partner?.id ?? null,
+    );
     if (!created) throw new InvalidInputError(`Workspace ${opts.slug} already exists.`, 'slug');
     if (partner) events = await provisionOemCopies(tx, source, partner.id, workspace.id);
-    return { id: workspace.id, slug: workspace.slug, managedBy: partner?.slug ?? null, copies: events.filter((e) => e.type === 'version.created').length };
+    return {
+      id: workspace.id,
+      slug: workspace.slug,
+      managedBy: partner?.slug ?? null,
+      copies: events.filter((e) => e.type === 'version.created').length,
+    };
   }, OEM_TRANSACTION);
   publishEvents(source, events);
   return result;
 }
 
 export async function listWorkspaces(prisma: PrismaClient) {
-  const rows = await prisma.workspace.findMany({ orderBy: { id: 'asc' }, include: { managedBy: { select: { slug: true } }, _count: { select: { members: true, connectors: true } } } });
-  return rows.map((w) => ({ slug: w.slug, managedBy: w.managedBy?.slug ?? null, members: w._count.members, connectors: w._count.connectors, createdAt: w.createdAt }));
+  const rows = await prisma.workspace.findMany({
+    orderBy: { id: 'asc' },
+    include: {
+      managedBy: { select: { slug: true } },
+      _count: { select: { members: true, connectors: true } },
+    },
+  });
+  return rows.map((w) => ({
+    slug: w.slug,
+    managedBy: w.managedBy?.slug ?? null,
+    members: w._count.members,
+    connectors: w._count.connectors,
+    createdAt: w.createdAt,
+  }));
 }

@@ -7,7 +7,11 @@ import { EVENTS_CHANNEL } from './sql-notify.js';
  * a server (every gateway process hears every event), an in-process target on PGlite (one
  * process owns the database anyway) that also hears the database's own NOTIFYs.
  */
-export async function createEventTarget(databaseUrl: string | undefined, onError: (err: unknown) => void, listen?: DatabaseListen) {
+export async function createEventTarget(
+  databaseUrl: string | undefined,
+  onError: (err: unknown) => void,
+  listen?: DatabaseListen,
+) {
   return databaseUrl
     ? createPgEventTarget({ connectionString: databaseUrl, channel: EVENTS_CHANNEL, onError })
     : createLocalEventTarget({ listen, channel: EVENTS_CHANNEL, onError });

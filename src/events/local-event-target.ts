@@ -1,5 +1,8 @@
 /** Subscribes to the database's own notifications (PGlite's LISTEN); resolves with an unsubscribe. */
-export type DatabaseListen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+export type DatabaseListen = (
+  channel: string,
+  onPayload: (payload: string) => void,
+) => Promise<() => Promise<void>>;
 
 /**
  * In-process events for the embedded database (one process serves it). Events published through

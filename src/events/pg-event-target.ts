@@ -114,9 +114,14 @@ export async function createPgEventTarget(opts: PgEventTargetOptions): Promise<P
       if (l) listeners.get(type)?.delete(l);
     },
     dispatchEvent(event: Event) {
-      const payload = JSON.stringify({ type: event.type, detail: (event as CustomEvent).detail ?? null });
+      const payload = JSON.stringify({
+        type: event.type,
+        detail: (event as CustomEvent).detail ?? null,
+      });
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
-        throw new Error(`Event ${event.type} is ${Buffer.byteLength(payload)} bytes; NOTIFY carries at most ${MAX_PAYLOAD_BYTES}.`);
+        throw new Error(
+          `Event ${event.type} is ${Buffer.byteLength(payload)} bytes; NOTIFY carries at most ${MAX_PAYLOAD_BYTES}.`,
+        );
       }
       publisher.query('SELECT pg_notify($1, $2)', [channel, payload]).catch(onError);
       return true;

@@ -9,6 +9,10 @@ export const EVENTS_CHANNEL = 'registry_events';
  * processes that never saw the change happen (a CLI revoking a token, another gateway). The
  * payload has the shape the event targets dispatch: `{type, detail}`; keep it small (ids only).
  */
-export async function notifyInTransaction(tx: Prisma.TransactionClient, type: string, detail: unknown): Promise<void> {
+export async function notifyInTransaction(
+  tx: Prisma.TransactionClient,
+  type: string,
+  detail: unknown,
+): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ type, detail })})`;
 }

@@ -9,8 +9,14 @@ import { setPriority } from 'node:os';
 import { Engine, type EngineOptions } from './engine.js';
 import type { RunRequest, RunResult } from './types.js';
 
-type ToChild = { type: 'run'; req: RunRequest } | { type: 'cancel'; runId: string } | { type: 'close' };
-export type FromChild = { type: 'ready'; ms: number } | { type: 'result'; runId: string; result: RunResult } | { type: 'fatal'; message: string };
+type ToChild =
+  | { type: 'run'; req: RunRequest }
+  | { type: 'cancel'; runId: string }
+  | { type: 'close' };
+export type FromChild =
+  | { type: 'ready'; ms: number }
+  | { type: 'result'; runId: string; result: RunResult }
+  | { type: 'fatal'; message: string };
 
 const send = (m: FromChild) => process.send?.(m);
 
@@ -46,7 +52,17 @@ process.on('message', (m: ToChild) => {
       .then(
         (result) => send({ type: 'result', runId: m.req.runId, result }),
         (e: Error) =>
-          send({ type: 'result', runId: m.req.runId, result: { status: 'FAILED', error: { message: `The executor failed: ${e.message}`, kind: 'ExecutorError' }, logs: [], exchanges: [], durationMs: 0 } }),
+          send({
+            type: 'result',
+            runId: m.req.runId,
+            result: {
+              status: 'FAILED',
+              error: { message: `The executor failed: ${e.message}`, kind: 'ExecutorError' },
+              logs: [],
+              exchanges: [],
+              durationMs: 0,
+            },
+          }),
       )
       .finally(() => controllers.delete(m.req.runId));
   } else if (m.type === 'cancel') controllers.get(m.runId)?.abort();

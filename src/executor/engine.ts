@@ -17,7 +17,14 @@ import { Redactor, REDACTED } from './redact.js';
 import { RequestError, sendRequest, type Hop, type OutgoingRequest } from './http.js';
 import { compileRuby } from './wasm-module.js';
 import type { VmMessage, VmWorkerData } from './vm-worker.js';
-import { DEFAULT_LIMITS, type Exchange, type Limits, type RunRequest, type RunResult, type RunStatus } from './types.js';
+import {
+  DEFAULT_LIMITS,
+  type Exchange,
+  type Limits,
+  type RunRequest,
+  type RunResult,
+  type RunStatus,
+} from './types.js';
 
 /** The DSL runtime's Ruby files, `*.rb` of `dir`, in name order. */
 export function runtimeFiles(dir: string = RUBY_DIR): { name: string; source: string }[] {
@@ -74,7 +81,10 @@ export class Engine {
 
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    const [module, workerUrl] = await Promise.all([compileRuby(limits.memoryBytes), opts.workerUrl ?? entryUrl('vm-worker')]);
+    const [module, workerUrl] = await Promise.all([
+      compileRuby(limits.memoryBytes),
+      opts.workerUrl ?? entryUrl('vm-worker'),
+    ]);
     const engine = new Engine(module, new URL(workerUrl), opts);
     engine.topUp();
     return engine;
@@ -165,7 +175,10 @@ export class Engine {
       vm.onExit?.(reason);
       port1.close();
     };
-    worker.on('error', (e) => { if (process.env.EXECUTOR_DEBUG) console.error(e); gone(`The VM's thread failed: ${e.message}`); });
+    worker.on('error', (e) => {
+      if (process.env.EXECUTOR_DEBUG) console.error(e);
+      gone(`The VM's thread failed: ${e.message}`);
+    });
     worker.on('exit', (code) => gone(`The VM's thread exited (${code}).`));
     return vm;
   }
@@ -179,7 +192,8 @@ export class Engine {
       const vm = this.spares.shift();
       const topUpAfter = this.spares.length > 0;
       if (!topUpAfter) this.topUp();
-      if (vm && !vm.dead) return { vm, warmMs: Math.round(performance.now() - vm.readyAt), topUpAfter };
+      if (vm && !vm.dead)
+        return { vm, warmMs: Math.round(performance.now() - vm.readyAt), topUpAfter };
       if (!vm) {
         const fresh = this.boot();
         await fresh.ready;
@@ -239,17 +253,36 @@ export class Engine {
       exchanges: hops.map((hop, i) => this.recordHop(i + 1, hop, redactor, limits)),
       durationMs: Math.round(performance.now() - started),
       ...extra,
-      ...(extra.error ? { error: { ...extra.error, message: redactor.text(extra.error.message), backtrace: extra.error.backtrace?.map((l) => redactor.text(l)) } } : {}),
+      ...(extra.error
+        ? {
+            error: {
+              ...extra.error,
+              message: redactor.text(extra.error.message),
+              backtrace: extra.error.backtrace?.map((l) => redactor.text(l)),
+            },
+          }
+        : {}),
     });
     if (typeof req.code !== 'string' || typeof req.target !== 'string') {
-      return done('FAILED', { error: { message: 'A run needs code and a target.', kind: 'InvalidRequest' } });
+      return done('FAILED', {
+        error: { message: 'A run needs code and a target.', kind: 'InvalidRequest' },
+      });
     }
     if (Buffer.byteLength(req.code) > limits.maxCodeBytes) {
-      return done('FAILED', { error: { message: `The connector code is ${Buffer.byteLength(req.code)} bytes; the limit is ${limits.maxCodeBytes} bytes.`, kind: 'CodeTooLarge' } });
+      return done('FAILED', {
+        error: {
+          message: `The connector code is ${Buffer.byteLength(req.code)} bytes; the limit is ${limits.maxCodeBytes} bytes.`,
+          kind: 'CodeTooLarge',
+        },
+      });
     }
-    if (this.closed) return done('CANCELLED', { error: { message: 'The executor is shutting down.', kind: 'Cancelled' } });
+    if (this.closed)
+      return done('CANCELLED', {
+        error: { message: 'The executor is shutting down.', kind: 'Cancelled' },
+      });
 
-    if (!(await this.acquireSlot(signal))) return done('CANCELLED', { error: { message: 'The run was cancelled.', kind: 'Cancelled' } });
+    if (!(await this.acquireSlot(signal)))
+      return done('CANCELLED', { error: { message: 'The run was cancelled.', kind: 'Cancelled' } });
     let vm: Vm;
     let warmMs: number;
     let topUpAfter: boolean;
@@ -257,7 +290,12 @@ export class Engine {
       ({ vm, warmMs, topUpAfter } = await this.takeVm());
     } catch (e) {
       this.releaseSlot();
-      return done('FAILED', { error: { message: `No Ruby VM could be started: ${(e as Error).message}`, kind: 'VmCrashed' } });
+      return done('FAILED', {
+        error: {
+          message: `No Ruby VM could be started: ${(e as Error).message}`,
+          kind: 'VmCrashed',
+        },
+      });
     }
     const replayUsed = new Set<number>();
     let requests = 0;
@@ -265,7 +303,13 @@ export class Engine {
 
     return new Promise<RunResult>((resolve) => {
       let finished = false;
-      let result: { ok: boolean; output?: unknown; error?: RunResult['error']; settings?: Record<string, unknown>; extra?: { inputFields: unknown; outputFields: unknown } } | null = null;
+      let result: {
+        ok: boolean;
+        output?: unknown;
+        error?: RunResult['error'];
+        settings?: Record<string, unknown>;
+        extra?: { inputFields: unknown; outputFields: unknown };
+      } | null = null;
       const finish = (r: RunResult) => {
         if (finished) return;
         finished = true;
@@ -280,8 +324,17 @@ export class Engine {
         if (topUpAfter) this.topUp();
         resolve(r);
       };
-      const stop = (status: RunStatus, kind: string, message: string) => finish(done(status, { error: { message, kind }, vmWarmMs: warmMs }));
-      const timer = setTimeout(() => stop('TIMED_OUT', 'Timeout', `The run took longer than ${limits.wallMs / 1000} s and was stopped.`), limits.wallMs);
+      const stop = (status: RunStatus, kind: string, message: string) =>
+        finish(done(status, { error: { message, kind }, vmWarmMs: warmMs }));
+      const timer = setTimeout(
+        () =>
+          stop(
+            'TIMED_OUT',
+            'Timeout',
+            `The run took longer than ${limits.wallMs / 1000} s and was stopped.`,
+          ),
+        limits.wallMs,
+      );
       const onAbort = () => stop('CANCELLED', 'Cancelled', 'The run was cancelled.');
       signal?.addEventListener('abort', onAbort);
       if (signal?.aborted) return onAbort();
@@ -301,7 +354,8 @@ export class Engine {
         if (!result.ok) {
           const error = result.error ?? { message: 'error', kind: 'Error' };
           const status: RunStatus = error.kind === 'NoMemoryError' ? 'MEMORY_LIMIT' : 'FAILED';
-          if (status === 'MEMORY_LIMIT') error.message = `The run used more than ${limits.memoryBytes / 1024 / 1024} MiB of memory (${error.message}).`;
+          if (status === 'MEMORY_LIMIT')
+            error.message = `The run used more than ${limits.memoryBytes / 1024 / 1024} MiB of memory (${error.message}).`;
           return finish(done(status, { error, settingsUpdate, vmWarmMs: warmMs }));
         }
         let output = result.output;
@@ -309,17 +363,45 @@ export class Engine {
         try {
           size = Buffer.byteLength(JSON.stringify(output ?? null));
         } catch {
-          return finish(done('FAILED', { error: { message: 'The output cannot be turned into JSON.', kind: 'OutputError' }, settingsUpdate }));
+          return finish(
+            done('FAILED', {
+              error: { message: 'The output cannot be turned into JSON.', kind: 'OutputError' },
+              settingsUpdate,
+            }),
+          );
         }
         if (size > limits.maxOutputBytes) {
-          return finish(done('FAILED', { error: { message: `The output is ${size} bytes as JSON; the limit is ${limits.maxOutputBytes} bytes.`, kind: 'OutputTooLarge' }, settingsUpdate, vmWarmMs: warmMs }));
+          return finish(
+            done('FAILED', {
+              error: {
+                message: `The output is ${size} bytes as JSON; the limit is ${limits.maxOutputBytes} bytes.`,
+                kind: 'OutputTooLarge',
+              },
+              settingsUpdate,
+              vmWarmMs: warmMs,
+            }),
+          );
         }
         output = redactor.value(output);
         const extra: Partial<RunResult> = { output, settingsUpdate, vmWarmMs: warmMs };
-        if (/^triggers\.[^.]+\.(poll|poll_page)$/.test(req.target) && output && typeof output === 'object') {
+        if (
+          /^triggers\.[^.]+\.(poll|poll_page)$/.test(req.target) &&
+          output &&
+          typeof output === 'object'
+        ) {
           const o = output as Record<string, unknown>;
-          extra.poll = { events: (o.events as unknown[]) ?? [], dedupKeys: (o.dedup_keys as (string | null)[]) ?? [], nextPoll: o.next_poll ?? null, canPollMore: Boolean(o.can_poll_more), pages: Number(o.pages ?? 1) };
-          extra.output = { events: o.events, next_poll: o.next_poll ?? null, can_poll_more: Boolean(o.can_poll_more) };
+          extra.poll = {
+            events: (o.events as unknown[]) ?? [],
+            dedupKeys: (o.dedup_keys as (string | null)[]) ?? [],
+            nextPoll: o.next_poll ?? null,
+            canPollMore: Boolean(o.can_poll_more),
+            pages: Number(o.pages ?? 1),
+          };
+          extra.output = {
+            events: o.events,
+            next_poll: o.next_poll ?? null,
+            can_poll_more: Boolean(o.can_poll_more),
+          };
         }
         if (result.extra) extra.schema = redactor.value(result.extra);
         finish(done('SUCCEEDED', extra));
@@ -336,21 +418,39 @@ export class Engine {
         const cut = (body: string) => (body.length > keep ? body.slice(0, keep) : body);
         hops.push({
           ...hop,
-          request: { ...hop.request, body: hop.request.body === null ? null : cut(hop.request.body) },
+          request: {
+            ...hop.request,
+            body: hop.request.body === null ? null : cut(hop.request.body),
+          },
           ...(hop.response ? { response: { ...hop.response, body: cut(hop.response.body) } } : {}),
-          truncated: { request: (hop.request.body?.length ?? 0) > limits.recordBodyBytes, response: (hop.response?.body.length ?? 0) > limits.recordBodyBytes },
+          truncated: {
+            request: (hop.request.body?.length ?? 0) > limits.recordBodyBytes,
+            response: (hop.response?.body.length ?? 0) > limits.recordBodyBytes,
+          },
         });
       };
 
       const http = async (raw: unknown) => {
         const r = raw as Partial<OutgoingRequest & { follow: boolean }> | undefined;
-        if (!r || typeof r.method !== 'string' || typeof r.url !== 'string' || (r.headers !== undefined && (typeof r.headers !== 'object' || r.headers === null)) || (r.body != null && typeof r.body !== 'string')) {
+        if (
+          !r ||
+          typeof r.method !== 'string' ||
+          typeof r.url !== 'string' ||
+          (r.headers !== undefined && (typeof r.headers !== 'object' || r.headers === null)) ||
+          (r.body != null && typeof r.body !== 'string')
+        ) {
           return { error: 'The bridge call is not a valid request.' };
         }
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(r.headers ?? {})) headers[String(k)] = String(v);
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent')) headers['User-Agent'] = 'connector-registry-executor';
-        const outgoing: OutgoingRequest = { method: r.method.toUpperCase(), url: r.url, headers, body: r.body ?? null };
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent'))
+          headers['User-Agent'] = 'connector-registry-executor';
+        const outgoing: OutgoingRequest = {
+          method: r.method.toUpperCase(),
+          url: r.url,
+          headers,
+          body: r.body ?? null,
+        };
         if (req.replay) return this.replay(outgoing, req.replay, replayUsed, redactor, record);
         try {
           const response = await sendRequest(outgoing, {
@@ -361,17 +461,30 @@ export class Engine {
             signal: abort.signal,
             beforeHop: () => {
               requests += 1;
-              if (requests > limits.maxRequests) throw new RequestError(`The run made more than ${limits.maxRequests} HTTP requests.`, 'TOO_MANY_REQUESTS');
+              if (requests > limits.maxRequests)
+                throw new RequestError(
+                  `The run made more than ${limits.maxRequests} HTTP requests.`,
+                  'TOO_MANY_REQUESTS',
+                );
             },
             onHop: record,
           });
-          return { status: response.status, headers: response.headers, body: response.body, binary: response.binary };
+          return {
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+            binary: response.binary,
+          };
         } catch (e) {
-          return { error: redactor.text((e as Error).message), code: (e as RequestError).code ?? 'NETWORK' };
+          return {
+            error: redactor.text((e as Error).message),
+            code: (e as RequestError).code ?? 'NETWORK',
+          };
         }
       };
 
-      vm.onExit = (reason) => stop('FAILED', 'VmCrashed', `The Ruby VM stopped unexpectedly: ${reason}`);
+      vm.onExit = (reason) =>
+        stop('FAILED', 'VmCrashed', `The Ruby VM stopped unexpectedly: ${reason}`);
       vm.onMessage = (m) => {
         if (finished) return;
         switch (m.type) {
@@ -386,7 +499,8 @@ export class Engine {
             } catch {
               return answer({ error: 'The bridge call is not JSON.' });
             }
-            if (!call || typeof call !== 'object') return answer({ error: 'The bridge call is not an object.' });
+            if (!call || typeof call !== 'object')
+              return answer({ error: 'The bridge call is not an object.' });
             if (call.op === 'start') {
               return answer({
                 code: req.code,
@@ -409,7 +523,10 @@ export class Engine {
               return;
             }
             if (call.op === 'finish') {
-              result = call.result && typeof call.result === 'object' ? call.result : { ok: false, error: { message: 'The run sent no result.', kind: 'NoResult' } };
+              result =
+                call.result && typeof call.result === 'object'
+                  ? call.result
+                  : { ok: false, error: { message: 'The run sent no result.', kind: 'NoResult' } };
               return answer({ ok: true });
             }
             return answer({ error: `Unknown bridge call ${String(call.op).slice(0, 40)}.` });
@@ -417,8 +534,14 @@ export class Engine {
           case 'done':
             return complete();
           case 'fatal':
-            if (m.kind === 'NoMemoryError') return stop('MEMORY_LIMIT', 'MemoryLimit', `The run used more than ${limits.memoryBytes / 1024 / 1024} MiB of memory.`);
-            if (m.kind === 'SandboxViolation') return stop('FAILED', 'SandboxViolation', `${m.message}: the run was stopped.`);
+            if (m.kind === 'NoMemoryError')
+              return stop(
+                'MEMORY_LIMIT',
+                'MemoryLimit',
+                `The run used more than ${limits.memoryBytes / 1024 / 1024} MiB of memory.`,
+              );
+            if (m.kind === 'SandboxViolation')
+              return stop('FAILED', 'SandboxViolation', `${m.message}: the run was stopped.`);
             if (m.kind === 'Exit') return stop('FAILED', 'Exit', m.message);
             return stop('FAILED', m.kind, `The Ruby VM failed: ${m.message}`);
         }
@@ -428,26 +551,54 @@ export class Engine {
   }
 
   private recordHop(seq: number, hop: RawHop, redactor: Redactor, limits: Limits): Exchange {
-    const cut = (body: string, truncated: boolean) => (body.length > limits.recordBodyBytes || truncated ? { body: body.slice(0, limits.recordBodyBytes), bodyTruncated: true } : { body, bodyTruncated: false });
-    const reqBody = hop.request.body === null ? { body: null, bodyTruncated: false } : cut(redactor.body(hop.request.body), hop.truncated.request);
+    const cut = (body: string, truncated: boolean) =>
+      body.length > limits.recordBodyBytes || truncated
+        ? { body: body.slice(0, limits.recordBodyBytes), bodyTruncated: true }
+        : { body, bodyTruncated: false };
+    const reqBody =
+      hop.request.body === null
+        ? { body: null, bodyTruncated: false }
+        : cut(redactor.body(hop.request.body), hop.truncated.request);
     const exchange: Exchange = {
       seq,
-      request: { method: hop.request.method, url: redactor.url(hop.request.url), headers: redactor.headers(hop.request.headers), ...reqBody },
+      request: {
+        method: hop.request.method,
+        url: redactor.url(hop.request.url),
+        headers: redactor.headers(hop.request.headers),
+        ...reqBody,
+      },
       elapsedMs: Math.round(hop.elapsedMs * 10) / 10,
     };
     if (hop.response) {
       const r = hop.response;
-      exchange.response = { status: r.status, headers: redactor.headers(r.headers), ...cut(r.binary ? r.body : redactor.body(r.body), hop.truncated.response), ...(r.binary ? { binary: true } : {}) };
+      exchange.response = {
+        status: r.status,
+        headers: redactor.headers(r.headers),
+        ...cut(r.binary ? r.body : redactor.body(r.body), hop.truncated.response),
+        ...(r.binary ? { binary: true } : {}),
+      };
     }
     if (hop.error) exchange.error = redactor.text(hop.error.message);
     return exchange;
   }
 
   /** Answers from a recording: the first unused exchange with the same method, URL and body (compared redacted, as recorded). */
-  private replay(req: OutgoingRequest, recording: { exchanges: Exchange[] }, used: Set<number>, redactor: Redactor, record: (hop: Hop) => void) {
+  private replay(
+    req: OutgoingRequest,
+    recording: { exchanges: Exchange[] },
+    used: Set<number>,
+    redactor: Redactor,
+    record: (hop: Hop) => void,
+  ) {
     const url = redactor.url(req.url);
     const body = req.body === null ? null : redactor.body(req.body);
-    const index = recording.exchanges.findIndex((e, i) => !used.has(i) && e.request.method === req.method && e.request.url === url && (e.request.body ?? null) === body);
+    const index = recording.exchanges.findIndex(
+      (e, i) =>
+        !used.has(i) &&
+        e.request.method === req.method &&
+        e.request.url === url &&
+        (e.request.body ?? null) === body,
+    );
     if (index < 0 || !recording.exchanges[index].response) {
       const message = `${req.method} ${url} is not in the recording`;
       record({ request: req, error: new RequestError(message, 'NOT_RECORDED'), elapsedMs: 0 });
@@ -456,7 +607,17 @@ export class Engine {
     used.add(index);
     const r = recording.exchanges[index].response!;
     const body64 = r.binary ? r.body : r.body;
-    record({ request: req, response: { status: r.status, headers: r.headers, body: body64, binary: Boolean(r.binary), url: req.url }, elapsedMs: 0 });
+    record({
+      request: req,
+      response: {
+        status: r.status,
+        headers: r.headers,
+        body: body64,
+        binary: Boolean(r.binary),
+        url: req.url,
+      },
+      elapsedMs: 0,
+    });
     return { status: r.status, headers: r.headers, body: r.body, binary: Boolean(r.binary) };
   }
 }

@@ -43,7 +43,9 @@ async function bundle(name: string): Promise<string> {
   });
   const text = result.outputFiles[0].contents;
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const dir = fileURLToPath(new URL('../../node_modules/.cache/connector-registry-executor/', import.meta.url));
+  const dir = fileURLToPath(
+    new URL('../../node_modules/.cache/connector-registry-executor/', import.meta.url),
+  );
   const file = `${dir}${name}-${hash}.mjs`;
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });

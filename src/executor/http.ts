@@ -10,7 +10,12 @@ import { request as httpsRequest } from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import ipaddr from 'ipaddr.js';
-import { guardedLookup, INTERNAL_NAMES, refusedRange, type TargetPolicy } from '../domain/webhook-targets.js';
+import {
+  guardedLookup,
+  INTERNAL_NAMES,
+  refusedRange,
+  type TargetPolicy,
+} from '../domain/webhook-targets.js';
 
 export interface OutgoingRequest {
   method: string;
@@ -37,7 +42,10 @@ export interface HttpLimits {
 
 /** A refusal or failure the connector sees as its request's error. */
 export class RequestError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -48,20 +56,35 @@ export function checkRequestTarget(url: string, policy: TargetPolicy): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new RequestError(`${url.slice(0, 200)} is not an absolute URL (set connection.base_uri for relative paths).`, 'INVALID_URL');
+    throw new RequestError(
+      `${url.slice(0, 200)} is not an absolute URL (set connection.base_uri for relative paths).`,
+      'INVALID_URL',
+    );
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new RequestError(`Only http and https URLs can be requested, not ${parsed.protocol}`, 'INVALID_URL');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new RequestError(
+      `Only http and https URLs can be requested, not ${parsed.protocol}`,
+      'INVALID_URL',
+    );
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const isIp = ipaddr.isValid(host) && (host.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(host));
+  const isIp =
+    ipaddr.isValid(host) && (host.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(host));
   if (isIp) {
     const range = refusedRange(host, policy);
-    if (range) throw new RequestError(`Refused: ${host} is a ${range} address; connector requests only go to public addresses.`, 'REFUSED_TARGET');
+    if (range)
+      throw new RequestError(
+        `Refused: ${host} is a ${range} address; connector requests only go to public addresses.`,
+        'REFUSED_TARGET',
+      );
   } else {
     const name = host.replace(/\.$/, '');
     if (!name) throw new RequestError('The URL has no host.', 'INVALID_URL');
     const loopbackName = /^(?:localhost|(?:.+\.)?localhost)$/.test(name);
     if (!(policy.allowLoopback && loopbackName) && INTERNAL_NAMES.test(name)) {
-      throw new RequestError(`Refused: ${name} is an internal name; connector requests only go to public hosts.`, 'REFUSED_TARGET');
+      throw new RequestError(
+        `Refused: ${name} is an internal name; connector requests only go to public hosts.`,
+        'REFUSED_TARGET',
+      );
     }
   }
   return parsed;
@@ -69,7 +92,8 @@ export function checkRequestTarget(url: string, policy: TargetPolicy): URL {
 
 function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
@@ -88,15 +112,27 @@ function decode(stream: Readable, encoding: string | undefined): Readable {
 }
 
 /** One hop: no redirect handling here. */
-function sendOnce(req: OutgoingRequest, policy: TargetPolicy, limits: HttpLimits, signal?: AbortSignal): Promise<IncomingResponse> {
+function sendOnce(
+  req: OutgoingRequest,
+  policy: TargetPolicy,
+  limits: HttpLimits,
+  signal?: AbortSignal,
+): Promise<IncomingResponse> {
   const target = checkRequestTarget(req.url, policy);
   const body = req.body === null ? null : Buffer.from(req.body, 'utf8');
   if (body && body.length > limits.maxBodyBytes) {
-    return Promise.reject(new RequestError(`The request body is ${body.length} bytes; the limit is ${limits.maxBodyBytes}.`, 'BODY_TOO_LARGE'));
+    return Promise.reject(
+      new RequestError(
+        `The request body is ${body.length} bytes; the limit is ${limits.maxBodyBytes}.`,
+        'BODY_TOO_LARGE',
+      ),
+    );
   }
   const headers: Record<string, string> = { ...req.headers };
-  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(body.length);
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'accept-encoding')) headers['accept-encoding'] = 'gzip, deflate, br';
+  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+    headers['content-length'] = String(body.length);
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'accept-encoding'))
+    headers['accept-encoding'] = 'gzip, deflate, br';
   return new Promise((resolve, reject) => {
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     let settled = false;
@@ -107,33 +143,60 @@ function sendOnce(req: OutgoingRequest, policy: TargetPolicy, limits: HttpLimits
       r.destroy();
       reject(e);
     };
-    const timer = setTimeout(() => fail(new RequestError(`No complete answer within ${limits.timeoutMs} ms.`, 'TIMEOUT')), limits.timeoutMs);
-    const r = send(target, { method: req.method, headers, lookup: guardedLookup(policy, 'connector requests'), signal }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const stream = decode(res, res.headers['content-encoding']);
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limits.maxBodyBytes) return fail(new RequestError(`The response body is larger than ${limits.maxBodyBytes} bytes.`, 'BODY_TOO_LARGE'));
-        chunks.push(chunk);
-      });
-      stream.on('error', (e) => fail(new RequestError(`The response could not be read: ${e.message}`, 'NETWORK')));
-      stream.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const bytes = Buffer.concat(chunks);
-        const text = bytes.toString('utf8');
-        const binary = !Buffer.from(text, 'utf8').equals(bytes);
-        const responseHeaders = flatHeaders(res.headers);
-        if (res.headers['content-encoding']) delete responseHeaders['content-encoding'];
-        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, body: binary ? bytes.toString('base64') : text, binary, url: target.toString() });
-      });
-    });
+    const timer = setTimeout(
+      () => fail(new RequestError(`No complete answer within ${limits.timeoutMs} ms.`, 'TIMEOUT')),
+      limits.timeoutMs,
+    );
+    const r = send(
+      target,
+      { method: req.method, headers, lookup: guardedLookup(policy, 'connector requests'), signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const stream = decode(res, res.headers['content-encoding']);
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limits.maxBodyBytes)
+            return fail(
+              new RequestError(
+                `The response body is larger than ${limits.maxBodyBytes} bytes.`,
+                'BODY_TOO_LARGE',
+              ),
+            );
+          chunks.push(chunk);
+        });
+        stream.on('error', (e) =>
+          fail(new RequestError(`The response could not be read: ${e.message}`, 'NETWORK')),
+        );
+        stream.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
+          const binary = !Buffer.from(text, 'utf8').equals(bytes);
+          const responseHeaders = flatHeaders(res.headers);
+          if (res.headers['content-encoding']) delete responseHeaders['content-encoding'];
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: responseHeaders,
+            body: binary ? bytes.toString('base64') : text,
+            binary,
+            url: target.toString(),
+          });
+        });
+      },
+    );
     r.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EREFUSEDTARGET') fail(new RequestError(e.message, 'REFUSED_TARGET'));
       else if (e.name === 'AbortError') fail(new RequestError('The run was stopped.', 'ABORTED'));
-      else fail(new RequestError(`${req.method} ${target.origin} failed: ${e.code ?? e.message}`, 'NETWORK'));
+      else
+        fail(
+          new RequestError(
+            `${req.method} ${target.origin} failed: ${e.code ?? e.message}`,
+            'NETWORK',
+          ),
+        );
     });
     if (body) r.end(body);
     else r.end();
@@ -155,7 +218,15 @@ export interface Hop {
  */
 export async function sendRequest(
   req: OutgoingRequest,
-  opts: { policy: TargetPolicy; limits: HttpLimits; maxRedirects: number; follow: boolean; signal?: AbortSignal; onHop: (hop: Hop) => void; beforeHop?: () => void },
+  opts: {
+    policy: TargetPolicy;
+    limits: HttpLimits;
+    maxRedirects: number;
+    follow: boolean;
+    signal?: AbortSignal;
+    onHop: (hop: Hop) => void;
+    beforeHop?: () => void;
+  },
 ): Promise<IncomingResponse> {
   let current = req;
   for (let redirects = 0; ; redirects++) {
@@ -165,24 +236,37 @@ export async function sendRequest(
     try {
       response = await sendOnce(current, opts.policy, opts.limits, opts.signal);
     } catch (e) {
-      const error = e instanceof RequestError ? e : new RequestError((e as Error).message, 'NETWORK');
+      const error =
+        e instanceof RequestError ? e : new RequestError((e as Error).message, 'NETWORK');
       opts.onHop({ request: current, error, elapsedMs: performance.now() - started });
       throw error;
     }
     opts.onHop({ request: current, response, elapsedMs: performance.now() - started });
     const location = response.headers.location;
-    if (!opts.follow || ![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
-    if (redirects >= opts.maxRedirects) throw new RequestError(`More than ${opts.maxRedirects} redirects.`, 'TOO_MANY_REDIRECTS');
+    if (!opts.follow || ![301, 302, 303, 307, 308].includes(response.status) || !location)
+      return response;
+    if (redirects >= opts.maxRedirects)
+      throw new RequestError(`More than ${opts.maxRedirects} redirects.`, 'TOO_MANY_REDIRECTS');
     const next = new URL(location, current.url);
-    const keepsBody = response.status === 307 || response.status === 308 || (current.method === 'GET' || current.method === 'HEAD');
+    const keepsBody =
+      response.status === 307 ||
+      response.status === 308 ||
+      current.method === 'GET' ||
+      current.method === 'HEAD';
     const headers: Record<string, string> = {};
     const sameOrigin = next.origin === new URL(current.url).origin;
     for (const [k, v] of Object.entries(current.headers)) {
       const lower = k.toLowerCase();
-      if (!sameOrigin && (lower === 'authorization' || lower === 'cookie' || lower === 'proxy-authorization')) continue;
+      if (
+        !sameOrigin &&
+        (lower === 'authorization' || lower === 'cookie' || lower === 'proxy-authorization')
+      )
+        continue;
       if (!keepsBody && (lower === 'content-type' || lower === 'content-length')) continue;
       headers[k] = v;
     }
-    current = keepsBody ? { ...current, url: next.toString(), headers } : { method: 'GET', url: next.toString(), headers, body: null };
+    current = keepsBody
+      ? { ...current, url: next.toString(), headers }
+      : { method: 'GET', url: next.toString(), headers, body: null };
   }
 }

@@ -21,7 +21,6 @@ import type { Executor, ExecutorOptions, RunRequest, RunResult } from './types.j
 export * from './types.js';
 export { Redactor, REDACTED } from './redact.js';
 
-
 interface Pending {
   req: RunRequest;
   resolve: (r: RunResult) => void;
@@ -49,7 +48,16 @@ export function executorOptionsFromConfig(config: Config): ExecutorOptions {
 }
 
 function crashed(reason: string, started: number): RunResult {
-  return { status: 'EXECUTOR_CRASHED', error: { message: `The executor process stopped during the run (${reason}); it has been restarted.`, kind: 'ExecutorCrashed' }, logs: [], exchanges: [], durationMs: Math.round(performance.now() - started) };
+  return {
+    status: 'EXECUTOR_CRASHED',
+    error: {
+      message: `The executor process stopped during the run (${reason}); it has been restarted.`,
+      kind: 'ExecutorCrashed',
+    },
+    logs: [],
+    exchanges: [],
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executor> {
@@ -65,7 +73,11 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
     const proc = fork(new URL(childUrl), [], {
       execArgv: [],
       // The executor sees no secrets of the API process: only what it needs to run.
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production', EXECUTOR_OPTIONS: engineOptions },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: process.env.NODE_ENV ?? 'production',
+        EXECUTOR_OPTIONS: engineOptions,
+      },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
@@ -80,7 +92,8 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
         if (m.type === 'ready') {
           restarts = 0;
           resolve();
-        } else if (m.type === 'fatal') reject(new Error(`The executor could not start: ${m.message}`));
+        } else if (m.type === 'fatal')
+          reject(new Error(`The executor could not start: ${m.message}`));
         else if (m.type === 'result') {
           const p = pending.get(m.runId);
           if (p) {
@@ -92,7 +105,11 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
       };
       proc.on('message', onMessage);
       proc.on('exit', (code, signal) => {
-        reject(new Error(`The executor exited while starting (${signal ?? code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+        reject(
+          new Error(
+            `The executor exited while starting (${signal ?? code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+          ),
+        );
         if (child === proc) child = null;
         const reason = signal ? `signal ${signal}` : `exit code ${code}`;
         for (const [id, p] of pending) {
@@ -103,12 +120,15 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
         if (!closed) {
           restarts += 1;
           // Restart at once the first time, then back off (a process that dies at start would spin).
-          setTimeout(() => {
-            if (!closed && !child) {
-              spawnChild();
-              ready.catch(() => {});
-            }
-          }, Math.min(100 * 2 ** (restarts - 1), 5000));
+          setTimeout(
+            () => {
+              if (!closed && !child) {
+                spawnChild();
+                ready.catch(() => {});
+              }
+            },
+            Math.min(100 * 2 ** (restarts - 1), 5000),
+          );
         }
       });
     });
@@ -120,19 +140,37 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
   const executor: Executor = {
     async run(req, runOpts = {}) {
       const started = performance.now();
-      if (closed) return { status: 'CANCELLED', error: { message: 'The executor is closed.', kind: 'Cancelled' }, logs: [], exchanges: [], durationMs: 0 };
+      if (closed)
+        return {
+          status: 'CANCELLED',
+          error: { message: 'The executor is closed.', kind: 'Cancelled' },
+          logs: [],
+          exchanges: [],
+          durationMs: 0,
+        };
       while (!child && !closed) await new Promise((r) => setTimeout(r, 20));
       try {
         await ready;
       } catch (e) {
-        return { status: 'EXECUTOR_CRASHED', error: { message: (e as Error).message, kind: 'ExecutorCrashed' }, logs: [], exchanges: [], durationMs: 0 };
+        return {
+          status: 'EXECUTOR_CRASHED',
+          error: { message: (e as Error).message, kind: 'ExecutorCrashed' },
+          logs: [],
+          exchanges: [],
+          durationMs: 0,
+        };
       }
       const proc = child;
       if (!proc) return crashed('not running', started);
       return new Promise<RunResult>((resolve) => {
         const onAbort = () => executor.cancel(req.runId);
         runOpts.signal?.addEventListener('abort', onAbort);
-        pending.set(req.runId, { req, resolve, started, detach: () => runOpts.signal?.removeEventListener('abort', onAbort) });
+        pending.set(req.runId, {
+          req,
+          resolve,
+          started,
+          detach: () => runOpts.signal?.removeEventListener('abort', onAbort),
+        });
         proc.send({ type: 'run', req });
         if (runOpts.signal?.aborted) onAbort();
       });
@@ -164,7 +202,9 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
  * The engine in the calling process (a local CLI). User Ruby can crash this process (see
  * docs/executor.md): never use it inside the API server.
  */
-export async function runInProcess(opts: ExecutorOptions = {}): Promise<Executor & { engine: Engine }> {
+export async function runInProcess(
+  opts: ExecutorOptions = {},
+): Promise<Executor & { engine: Engine }> {
   const engine = await Engine.start(opts);
   const controllers = new Map<string, AbortController>();
   return {

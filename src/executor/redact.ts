@@ -12,10 +12,12 @@
 export const REDACTED = '[REDACTED]';
 
 /** Header names whose whole value is a credential. */
-const SECRET_HEADER = /^(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-amz-security-token)$|api[-_]?key|token|secret|password|passwd|session|signature|credential/i;
+const SECRET_HEADER =
+  /^(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token|x-amz-security-token)$|api[-_]?key|token|secret|password|passwd|session|signature|credential/i;
 
 /** Keys (in JSON, forms, query strings, settings) whose value is a credential. */
-const SECRET_KEY = /^(?:access_token|refresh_token|id_token|token|auth_token|api_key|apikey|api_token|client_secret|secret|password|passwd|private_key|session_id|sessionid|authorization|code_verifier|assertion)$|(?:_token|_secret|_password|api_key|apikey|secret)$/i;
+const SECRET_KEY =
+  /^(?:access_token|refresh_token|id_token|token|auth_token|api_key|apikey|api_token|client_secret|secret|password|passwd|private_key|session_id|sessionid|authorization|code_verifier|assertion)$|(?:_token|_secret|_password|api_key|apikey|secret)$/i;
 
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADER.test(name);
@@ -45,7 +47,8 @@ export class Redactor {
       if (typeof value === 'string' || typeof value === 'number') {
         if (key !== null && (names.has(key) || isSecretKey(key))) this.add(String(value));
       } else if (Array.isArray(value)) for (const v of value) walk(v, key, depth + 1);
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k, depth + 1);
+      else if (value && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) walk(v, k, depth + 1);
     };
     walk(settings, null, 0);
   }
@@ -53,7 +56,12 @@ export class Redactor {
   /** Adds one secret value (and its encoded forms). Values shorter than 3 characters are not searched for inside text. */
   add(value: string) {
     if (typeof value !== 'string' || value.length < 3) return;
-    const forms = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64').replace(/=+$/, '')]);
+    const forms = new Set([
+      value,
+      encodeURIComponent(value),
+      JSON.stringify(value).slice(1, -1),
+      Buffer.from(value).toString('base64').replace(/=+$/, ''),
+    ]);
     try {
       forms.add(new URLSearchParams({ v: value }).toString().slice(2));
     } catch {
@@ -76,9 +84,15 @@ export class Redactor {
     if (parsed === undefined) return;
     const walk = (value: unknown, key: string | null, depth: number) => {
       if (depth > 16) return;
-      if ((typeof value === 'string' || typeof value === 'number') && key !== null && isSecretKey(key)) this.add(String(value));
+      if (
+        (typeof value === 'string' || typeof value === 'number') &&
+        key !== null &&
+        isSecretKey(key)
+      )
+        this.add(String(value));
       else if (Array.isArray(value)) for (const v of value) walk(v, key, depth + 1);
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k, depth + 1);
+      else if (value && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) walk(v, k, depth + 1);
     };
     walk(parsed, null, 0);
   }
@@ -112,7 +126,8 @@ export class Redactor {
   /** Headers with credential headers blanked and secrets removed from the rest. */
   headers(headers: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [name, value] of Object.entries(headers)) out[name] = isSecretHeader(name) ? REDACTED : this.text(value);
+    for (const [name, value] of Object.entries(headers))
+      out[name] = isSecretHeader(name) ? REDACTED : this.text(value);
     return out;
   }
 
@@ -152,7 +167,11 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((v) => this.value(v, byKey, depth + 1)) as T;
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[this.text(k)] = byKey && isSecretKey(k) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : this.value(v, byKey, depth + 1);
+      for (const [k, v] of Object.entries(value))
+        out[this.text(k)] =
+          byKey && isSecretKey(k) && (typeof v === 'string' || typeof v === 'number')
+            ? REDACTED
+            : this.value(v, byKey, depth + 1);
       return out as T;
     }
     return value;

@@ -4,7 +4,13 @@
  */
 
 /** How a run ended. */
-export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'MEMORY_LIMIT' | 'CANCELLED' | 'EXECUTOR_CRASHED';
+export type RunStatus =
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'TIMED_OUT'
+  | 'MEMORY_LIMIT'
+  | 'CANCELLED'
+  | 'EXECUTOR_CRASHED';
 
 export interface Limits {
   /** Wall clock per run, from hand-over to the VM to its result (ms). */

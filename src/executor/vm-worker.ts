@@ -22,7 +22,12 @@
  */
 import { ConsoleStdout, Fd, WASI, wasi as defs } from '@bjorn3/browser_wasi_shim';
 import { RubyVM } from '@ruby/wasm-wasi';
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import {
+  parentPort,
+  receiveMessageOnPort,
+  workerData,
+  type MessagePort,
+} from 'node:worker_threads';
 
 export interface VmWorkerData {
   module: WebAssembly.Module;
@@ -93,14 +98,17 @@ class StderrWithFrames extends Fd {
       const lastNewline = lines.lastIndexOf('\n');
       if (start >= 0 || lastNewline >= 0) {
         const complete = start >= 0 ? lines : lines.slice(0, lastNewline);
-        for (const line of complete.split('\n')) if (line !== '' || start < 0) post({ type: 'log', line });
+        for (const line of complete.split('\n'))
+          if (line !== '' || start < 0) post({ type: 'log', line });
         this.text = this.text.slice(start >= 0 ? start : lastNewline + 1);
       }
       if (start < 0) break;
       const end = this.text.indexOf('\0', FRAME_START.length);
       if (end < 0) {
         if (this.text.length > data.maxFrameBytes) {
-          this.frames.push(JSON.stringify({ op: 'invalid', reason: 'the bridge frame is too large' }));
+          this.frames.push(
+            JSON.stringify({ op: 'invalid', reason: 'the bridge frame is too large' }),
+          );
           this.text = '';
         }
         break;
@@ -136,7 +144,10 @@ class BridgeAnswers extends Fd {
   fd_read(size: number) {
     if (this.pending.length === 0) {
       const frame = this.frames.shift();
-      const answer = frame === undefined ? JSON.stringify({ error: 'no bridge call was made' }) : callEngine(frame);
+      const answer =
+        frame === undefined
+          ? JSON.stringify({ error: 'no bridge call was made' })
+          : callEngine(frame);
       this.pending = encoder.encode(answer.replace(/\n/g, '\\n') + '\n');
     }
     const chunk = this.pending.subarray(0, size);
@@ -152,7 +163,11 @@ class Stdout extends ConsoleStdout {
 }
 
 const stderr = new StderrWithFrames();
-const fds: Fd[] = [new BridgeAnswers(stderr.frames), Stdout.lineBuffered((line) => post({ type: 'log', line })), stderr];
+const fds: Fd[] = [
+  new BridgeAnswers(stderr.frames),
+  Stdout.lineBuffered((line) => post({ type: 'log', line })),
+  stderr,
+];
 const wasi = new WASI(['ruby'], [], fds);
 
 /**
@@ -175,7 +190,10 @@ function pollOneoff(inPtr: number, outPtr: number, count: number, neventsPtr: nu
       let timeout = view.getBigUint64(at + 24, true);
       const absolute = (view.getUint16(at + 40, true) & 1) === 1;
       if (absolute) {
-        const now = clockId === 0 ? BigInt(Date.now()) * 1_000_000n : BigInt(Math.round(performance.now() * 1e6));
+        const now =
+          clockId === 0
+            ? BigInt(Date.now()) * 1_000_000n
+            : BigInt(Math.round(performance.now() * 1e6));
         timeout = timeout > now ? timeout - now : 0n;
       }
       if (waitNs === null || timeout < waitNs) waitNs = timeout;
@@ -209,7 +227,9 @@ const JS_REFUSED = 'JavaScript is not available to connector code';
 async function boot(): Promise<RubyVM> {
   const started = performance.now();
   const vm = new RubyVM();
-  const imports: WebAssembly.Imports = { wasi_snapshot_preview1: wasi.wasiImport as WebAssembly.ModuleImports };
+  const imports: WebAssembly.Imports = {
+    wasi_snapshot_preview1: wasi.wasiImport as WebAssembly.ModuleImports,
+  };
   vm.addToImports(imports);
   const host = imports['rb-js-abi-host'] as Record<string, unknown>;
   for (const name of Object.keys(host)) {
@@ -225,7 +245,9 @@ async function boot(): Promise<RubyVM> {
   // Ruby itself, without RubyGems and without the package's Bundler setup (which would put the
   // js gem's Ruby half on $LOAD_PATH): only the standard library inside the binary.
   vm.guest.rubyInit(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0'].map((a) => a + '\0'));
-  (vm as unknown as { exceptionFormatter: { format(): string } }).exceptionFormatter = { format: () => 'Ruby raised an exception' };
+  (vm as unknown as { exceptionFormatter: { format(): string } }).exceptionFormatter = {
+    format: () => 'Ruby raised an exception',
+  };
   for (const file of data.runtime) vm.eval(file.source);
   post({ type: 'ready', bootMs: Math.round(performance.now() - started) });
   return vm;
@@ -234,13 +256,25 @@ async function boot(): Promise<RubyVM> {
 class SandboxRefusal extends Error {}
 
 function fatal(error: unknown): VmMessage {
-  if (error instanceof SandboxRefusal) return { type: 'fatal', kind: 'SandboxViolation', message: error.message };
-  if (error && typeof error === 'object' && 'code' in error && error.constructor?.name === 'WASIProcExit') {
-    return { type: 'fatal', kind: 'Exit', message: `The connector ended the VM (exit with status ${(error as { code: number }).code}).` };
+  if (error instanceof SandboxRefusal)
+    return { type: 'fatal', kind: 'SandboxViolation', message: error.message };
+  if (
+    error &&
+    typeof error === 'object' &&
+    'code' in error &&
+    error.constructor?.name === 'WASIProcExit'
+  ) {
+    return {
+      type: 'fatal',
+      kind: 'Exit',
+      message: `The connector ended the VM (exit with status ${(error as { code: number }).code}).`,
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (/memory access out of bounds|Cannot allocate|out of memory/i.test(message)) return { type: 'fatal', kind: 'NoMemoryError', message };
-  if (/Maximum call stack|stack overflow/i.test(message)) return { type: 'fatal', kind: 'SystemStackError', message };
+  if (/memory access out of bounds|Cannot allocate|out of memory/i.test(message))
+    return { type: 'fatal', kind: 'NoMemoryError', message };
+  if (/Maximum call stack|stack overflow/i.test(message))
+    return { type: 'fatal', kind: 'SystemStackError', message };
   return { type: 'fatal', kind: 'VmError', message: message.slice(0, 2000) };
 }
 
@@ -254,7 +288,9 @@ try {
 port.on('message', (message: { type: 'run' }) => {
   if (message.type !== 'run' || !vm) return;
   try {
-    vm.eval('begin; ConnectorSandbox.main; rescue ::Exception => e; STDERR.syswrite("executor runtime error: #{e.class}: #{e.message}\\n#{Array(e.backtrace).first(8).join("\\n")}\\n") rescue nil; raise; end');
+    vm.eval(
+      'begin; ConnectorSandbox.main; rescue ::Exception => e; STDERR.syswrite("executor runtime error: #{e.class}: #{e.message}\\n#{Array(e.backtrace).first(8).join("\\n")}\\n") rescue nil; raise; end',
+    );
     post({ type: 'done' });
   } catch (error) {
     post(fatal(error));

@@ -49,7 +49,8 @@ function leb(value: number): number[] {
  * binary has no memory section of that shape, rather than run without a cap.
  */
 export function capMemory(binary: Uint8Array, maxBytes: number): Uint8Array<ArrayBuffer> {
-  if (binary[0] !== 0 || binary[1] !== 0x61 || binary[2] !== 0x73 || binary[3] !== 0x6d) throw new Error('not a WebAssembly binary');
+  if (binary[0] !== 0 || binary[1] !== 0x61 || binary[2] !== 0x73 || binary[3] !== 0x6d)
+    throw new Error('not a WebAssembly binary');
   let at = 8;
   while (at < binary.length) {
     const id = binary[at];
@@ -62,7 +63,13 @@ export function capMemory(binary: Uint8Array, maxBytes: number): Uint8Array<Arra
       const [min, afterMin] = readLeb(binary, limitsAt + 1);
       const afterLimits = flags === 1 ? readLeb(binary, afterMin)[1] : afterMin;
       const maxPages = Math.max(min, Math.floor(maxBytes / PAGE));
-      const body = [...leb(1), 1, ...leb(min), ...leb(maxPages), ...binary.subarray(afterLimits, bodyAt + size)];
+      const body = [
+        ...leb(1),
+        1,
+        ...leb(min),
+        ...leb(maxPages),
+        ...binary.subarray(afterLimits, bodyAt + size),
+      ];
       const head = binary.subarray(0, at);
       const tail = binary.subarray(bodyAt + size);
       const section = [5, ...leb(body.length), ...body];
@@ -74,7 +81,9 @@ export function capMemory(binary: Uint8Array, maxBytes: number): Uint8Array<Arra
     }
     at = bodyAt + size;
   }
-  throw new Error('the binary declares no memory section (an imported memory cannot be capped here)');
+  throw new Error(
+    'the binary declares no memory section (an imported memory cannot be capped here)',
+  );
 }
 
 /** Reads, caps and compiles the interpreter. */

@@ -6,8 +6,16 @@ import { builder } from './builder.js';
  * with `totalCount`, shareable by every field that lists that node. Fields built with Pothos'
  * prisma plugin hand over the count as a value or as a function; both work here.
  */
-export function namedConnection<Shape>(node: ObjectRef<never, Shape> | ObjectRef<any, Shape>, name: string, what: string) {
-  const edge = builder.edgeObject({ type: node as ObjectRef<any, Shape>, name: `${name}Edge`, description: `One of ${what}, with its cursor.` });
+export function namedConnection<Shape>(
+  node: ObjectRef<never, Shape> | ObjectRef<any, Shape>,
+  name: string,
+  what: string,
+) {
+  const edge = builder.edgeObject({
+    type: node as ObjectRef<any, Shape>,
+    name: `${name}Edge`,
+    description: `One of ${what}, with its cursor.`,
+  });
   edgeRefs.set(name, edge);
   return builder.connectionObject(
     {
@@ -18,8 +26,10 @@ export function namedConnection<Shape>(node: ObjectRef<never, Shape> | ObjectRef
         totalCount: t.int({
           description: `How many ${what} there are in all (every page).`,
           resolve: async (c) => {
-            const total = (c as { totalCount?: number | (() => number | Promise<number>) }).totalCount;
-            if (total === undefined) throw new Error(`${name}Connection.totalCount: the field did not provide a count.`);
+            const total = (c as { totalCount?: number | (() => number | Promise<number>) })
+              .totalCount;
+            if (total === undefined)
+              throw new Error(`${name}Connection.totalCount: the field did not provide a count.`);
             return typeof total === 'function' ? total() : total;
           },
         }),
@@ -42,7 +52,9 @@ export function edgeRef(name: string): ObjectRef<any, any> {
  * An edge for a payload (Relay's `@appendEdge`/`@prependEdge`): the node with the same cursor a
  * connection ordered by `id` gives it (Pothos' Prisma cursor on an integer id).
  */
-export function idEdge<T extends { id: number }>(node: T | null | undefined): { cursor: string; node: T } | null {
+export function idEdge<T extends { id: number }>(
+  node: T | null | undefined,
+): { cursor: string; node: T } | null {
   return node ? { cursor: Buffer.from(`GPC:N:${node.id}`).toString('base64'), node } : null;
 }
 
@@ -59,9 +71,15 @@ export function dbId(id: string): number {
  * `id >` (Prisma's negative `take` then keeps the rows nearest the bound), the other way round in
  * ascending order. Returns the query without the cursor and the bound to add to `where`.
  */
-export function idKeyset<Q extends { cursor?: { id: number }; skip?: number; take?: number }>(query: Q, order: 'asc' | 'desc') {
+export function idKeyset<Q extends { cursor?: { id: number }; skip?: number; take?: number }>(
+  query: Q,
+  order: 'asc' | 'desc',
+) {
   const { cursor, skip, ...rest } = query;
   if (!cursor || skip !== 1) return { query, idBound: undefined };
   const forward = (rest.take ?? 1) >= 0;
-  return { query: { ...rest, skip: 0 }, idBound: (order === 'desc') === forward ? { lt: cursor.id } : { gt: cursor.id } };
+  return {
+    query: { ...rest, skip: 0 },
+    idBound: (order === 'desc') === forward ? { lt: cursor.id } : { gt: cursor.id },
+  };
 }

@@ -11,14 +11,20 @@ export type RegistryPubSub = PubSub<Record<string, [payload: unknown]>>;
 export interface GraphQLContext extends DomainContext, ErrorCounter {
   loaders: Loaders;
   pubsub: RegistryPubSub;
-  settings: { allowHttpLoopbackWebhooks: boolean; /** Origin of absolute URLs handed out (PUBLIC_URL, or the request's). */ publicOrigin?: string };
+  settings: {
+    allowHttpLoopbackWebhooks: boolean /** Origin of absolute URLs handed out (PUBLIC_URL, or the request's). */;
+    publicOrigin?: string;
+  };
 }
 
 /**
  * Domain events go out through the pubsub (to every process on PostgreSQL); a library change also
  * clears this process's library cache at once, before the mutation answers.
  */
-export function domainEvents(pubsub: RegistryPubSub, library?: { invalidate(): void }): DomainEvents {
+export function domainEvents(
+  pubsub: RegistryPubSub,
+  library?: { invalidate(): void },
+): DomainEvents {
   return {
     publish(topic, payload) {
       if (topic === LIBRARY_TOPIC) library?.invalidate();
@@ -27,7 +33,11 @@ export function domainEvents(pubsub: RegistryPubSub, library?: { invalidate(): v
   };
 }
 
-export function graphqlContext(domain: DomainContext & ErrorCounter, pubsub: RegistryPubSub, settings: GraphQLContext['settings']): GraphQLContext {
+export function graphqlContext(
+  domain: DomainContext & ErrorCounter,
+  pubsub: RegistryPubSub,
+  settings: GraphQLContext['settings'],
+): GraphQLContext {
   return { ...domain, loaders: createLoaders(domain.prisma), pubsub, settings };
 }
 

@@ -27,7 +27,8 @@ export interface VersionSummary {
 }
 
 const versionKey = (k: VersionKey) => `${k.connectorId}:${k.number}`;
-const dailyKey = (k: { connectorId: number; version: number; since: string }) => `${k.connectorId}:${k.version}:${k.since}`;
+const dailyKey = (k: { connectorId: number; version: number; since: string }) =>
+  `${k.connectorId}:${k.version}:${k.since}`;
 
 export const SUMMARY = {
   id: true,
@@ -84,12 +85,21 @@ export function createLoaders(prisma: PrismaClient) {
       });
       return connectorIds.map((id) => rows.filter((r) => r.connectorId === id));
     }),
-    workspace: new DataLoader<number, { id: number; slug: string; name: string } | null>(async (ids) => {
-      const rows = await prisma.workspace.findMany({ where: { id: { in: [...ids] } }, select: { id: true, slug: true, name: true } });
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-    }),
+    workspace: new DataLoader<number, { id: number; slug: string; name: string } | null>(
+      async (ids) => {
+        const rows = await prisma.workspace.findMany({
+          where: { id: { in: [...ids] } },
+          select: { id: true, slug: true, name: true },
+        });
+        return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+      },
+    ),
     /** Per-day installs and updates of versions since a day (YYYY-MM-DD): one query per window, however many versions a page holds. */
-    versionDaily: new DataLoader<{ connectorId: number; version: number; since: string }, VersionStatDay[], string>(
+    versionDaily: new DataLoader<
+      { connectorId: number; version: number; since: string },
+      VersionStatDay[],
+      string
+    >(
       async (keys) => {
         const out = new Map<string, VersionStatDay[]>();
         for (const since of new Set(keys.map((k) => k.since))) {
@@ -101,7 +111,9 @@ export function createLoaders(prisma: PrismaClient) {
       },
       { cacheKeyFn: dailyKey },
     ),
-    publisherStats: new DataLoader<number, { listedConnectors: number; totalInstalls: number }>((ids) => publisherStats(prisma, ids)),
+    publisherStats: new DataLoader<number, { listedConnectors: number; totalInstalls: number }>(
+      (ids) => publisherStats(prisma, ids),
+    ),
   };
 }
 

@@ -53,7 +53,10 @@ export interface GraphQLParts {
 }
 
 /** Where absolute URLs point: PUBLIC_URL's origin, else the origin the request was sent to. */
-function publicOrigin(configured: string | undefined, request: Request | undefined): string | undefined {
+function publicOrigin(
+  configured: string | undefined,
+  request: Request | undefined,
+): string | undefined {
   if (configured) return new URL(configured).origin;
   try {
     return request ? new URL(request.url).origin : undefined;
@@ -66,13 +69,28 @@ function publicOrigin(configured: string | undefined, request: Request | undefin
 function rejectWith(code: string) {
   return {
     propagateOnRejection: false,
-    onReject: [(ctx: ValidationContext | null, error: GraphQLError) => {
-      ctx?.reportError(new GraphQLError(error.message, { extensions: { code } }));
-    }],
+    onReject: [
+      (ctx: ValidationContext | null, error: GraphQLError) => {
+        ctx?.reportError(new GraphQLError(error.message, { extensions: { code } }));
+      },
+    ],
   };
 }
 
-export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, library, rateLimits, documents, trustedRequests, runs }: GraphQLParts) {
+export function createGraphQL(
+  config: Config,
+  {
+    prisma,
+    log,
+    pubsub,
+    metrics,
+    library,
+    rateLimits,
+    documents,
+    trustedRequests,
+    runs,
+  }: GraphQLParts,
+) {
   const events = domainEvents(pubsub, library);
   return createYoga<ServerContext>({
     schema,
@@ -103,7 +121,9 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       crypto: globalThis.crypto,
       btoa: globalThis.btoa,
     },
-    graphiql: config.GRAPHIQL ? { title: 'Connector registry', defaultQuery: DEFAULT_QUERY } : false,
+    graphiql: config.GRAPHIQL
+      ? { title: 'Connector registry', defaultQuery: DEFAULT_QUERY }
+      : false,
     // A small page that loads GraphiQL's content-hashed, long-cached assets from this server (offline).
     renderGraphiQL: renderGraphiQLPage,
     landingPage: false,
@@ -123,23 +143,38 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (original instanceof DomainError && error instanceof GraphQLError) {
           const extensions: Record<string, unknown> = { code: original.code };
-          if (original instanceof RateLimitedError) extensions.retryAfter = original.retryAfterSeconds;
-          return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions });
+          if (original instanceof RateLimitedError)
+            extensions.retryAfter = original.retryAfterSeconds;
+          return new GraphQLError(original.message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions,
+          });
         }
         // Pothos refuses bad pagination arguments (a foreign cursor, `after` with `last`…): the caller's mistake.
         if (original instanceof PothosValidationError && error instanceof GraphQLError) {
-          return new GraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+          return new GraphQLError(original.message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
         }
         // GraphQL's own refusals (syntax, validation, variables, limits, our coded errors) are the
         // caller's mistakes: answered with their code, logged at debug, never counted as faults.
         if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
           const reported = original instanceof GraphQLError ? original : error;
-          log.debug({ code: reported.extensions?.code ?? 'BAD_REQUEST', message: reported.message }, 'client error');
+          log.debug(
+            { code: reported.extensions?.code ?? 'BAD_REQUEST', message: reported.message },
+            'client error',
+          );
           return error;
         }
         // Everything else is a bug: log it in full, tell the client nothing about it.
         metrics.errors.inc({ code: 'INTERNAL_SERVER_ERROR', surface: 'graphql' });
-        log.error({ err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined }, 'internal error');
+        log.error(
+          { err: original ?? error, path: error instanceof GraphQLError ? error.path : undefined },
+          'internal error',
+        );
         return maskError(error, message, isDev);
       },
     },
@@ -147,7 +182,11 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       EnvelopArmorPlugin({
         // Depth is the nesting of fields: a fragment (Relay nests one per component) adds no level of
         // data, while the fields inside it count where they land.
-        maxDepth: { n: config.MAX_QUERY_DEPTH, flattenFragments: true, ...rejectWith('QUERY_TOO_DEEP') },
+        maxDepth: {
+          n: config.MAX_QUERY_DEPTH,
+          flattenFragments: true,
+          ...rejectWith('QUERY_TOO_DEEP'),
+        },
         maxAliases: { n: 15, ...rejectWith('TOO_MANY_ALIASES') },
         maxDirectives: { n: 50, ...rejectWith('TOO_MANY_DIRECTIVES') },
         maxTokens: { n: 1000 },
@@ -164,7 +203,11 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
       useCleanInput(),
       useCursorCheck(),
       useIncrementalDeliveryCheck(),
-      useCost({ maxCost: config.MAX_QUERY_COMPLEXITY, spend: rateLimits?.spendGraphQL, budget: config.GRAPHQL_RATE_LIMIT_POINTS }),
+      useCost({
+        maxCost: config.MAX_QUERY_COMPLEXITY,
+        spend: rateLimits?.spendGraphQL,
+        budget: config.GRAPHQL_RATE_LIMIT_POINTS,
+      }),
       useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),
@@ -179,7 +222,11 @@ export function createGraphQL(config: Config, { prisma, log, pubsub, metrics, li
  * the allowlist, named by `documentId` (GraphQL-over-HTTP persisted documents, what the console
  * sends) or by `extensions.persistedQuery.sha256Hash`; any other text is refused.
  */
-function persistedOperations(config: Config, documents: GraphQLParts['documents'], trustedRequests: GraphQLParts['trustedRequests']): Plugin[] {
+function persistedOperations(
+  config: Config,
+  documents: GraphQLParts['documents'],
+  trustedRequests: GraphQLParts['trustedRequests'],
+): Plugin[] {
   if (config.TRUSTED_DOCUMENTS_ONLY) {
     return [
       // Every entry point, whatever carried the text: the parser sees only allowlisted documents.
@@ -189,9 +236,19 @@ function persistedOperations(config: Config, documents: GraphQLParts['documents'
         // The HTTP layer already put an allowlisted document's text in place of its documentId.
         allowArbitraryOperations: (request) => trustedRequests?.has(request) ?? false,
         customErrors: {
-          notFound: { message: 'This document is not in the trusted documents list.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
-          keyNotFound: { message: 'Send a trusted document id (`documentId`).', extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } } },
-          persistedQueryOnly: { message: 'This server runs only trusted documents; send a `documentId` instead of a query.', extensions: { code: 'TRUSTED_DOCUMENTS_ONLY', http: { status: 400 } } },
+          notFound: {
+            message: 'This document is not in the trusted documents list.',
+            extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } },
+          },
+          keyNotFound: {
+            message: 'Send a trusted document id (`documentId`).',
+            extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
+          },
+          persistedQueryOnly: {
+            message:
+              'This server runs only trusted documents; send a `documentId` instead of a query.',
+            extensions: { code: 'TRUSTED_DOCUMENTS_ONLY', http: { status: 400 } },
+          },
         },
       }),
     ];
@@ -212,7 +269,16 @@ function useRequestErrorCodes(): Plugin {
           setResult({
             ...result,
             errors: result.errors.map((e) =>
-              e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } }),
+              e.extensions?.code
+                ? e
+                : new GraphQLError(e.message, {
+                    nodes: e.nodes,
+                    source: e.source,
+                    positions: e.positions,
+                    path: e.path,
+                    originalError: e.originalError,
+                    extensions: { ...e.extensions, code: 'BAD_USER_INPUT' },
+                  }),
             ),
           });
         },

@@ -28,7 +28,11 @@ export function createDocumentStore(file: string = DOCUMENTS_FILE) {
     }
     if (!cache || cache.mtimeMs !== mtimeMs) {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-      cache = { mtimeMs, documents: new Map(Object.entries(parsed)), texts: new Set(Object.values(parsed)) };
+      cache = {
+        mtimeMs,
+        documents: new Map(Object.entries(parsed)),
+        texts: new Set(Object.values(parsed)),
+      };
     }
     return cache;
   };
@@ -49,21 +53,38 @@ export function createDocumentStore(file: string = DOCUMENTS_FILE) {
  * console's allowlist before GraphQL runs; an unknown id is refused. Requests with a `query` pass
  * through untouched.
  */
-export function persistedDocuments(store: ReturnType<typeof createDocumentStore>, refuse: Refuse): MiddlewareHandler<Env> {
+export function persistedDocuments(
+  store: ReturnType<typeof createDocumentStore>,
+  refuse: Refuse,
+): MiddlewareHandler<Env> {
   return async (c, next) => {
     const body = c.get('body');
     // Only a body naming a documentId is parsed here (a byte search, not a second JSON.parse of every body).
-    if (c.req.method !== 'POST' || !body || Buffer.from(body).indexOf('"documentId"') < 0) return next();
+    if (c.req.method !== 'POST' || !body || Buffer.from(body).indexOf('"documentId"') < 0)
+      return next();
     let params: Record<string, unknown>;
     try {
       params = JSON.parse(new TextDecoder().decode(body));
     } catch {
       return next(); // GraphQL's own parser words the refusal
     }
-    if (!params || typeof params !== 'object' || Array.isArray(params) || typeof params.documentId !== 'string' || 'query' in params) return next();
+    if (
+      !params ||
+      typeof params !== 'object' ||
+      Array.isArray(params) ||
+      typeof params.documentId !== 'string' ||
+      'query' in params
+    )
+      return next();
     const id = params.documentId.replace(/^sha256:/, '');
     const query = store.get(id);
-    if (!query) return refuse(c, 400, 'PERSISTED_QUERY_NOT_FOUND', `No persisted document ${params.documentId}.`);
+    if (!query)
+      return refuse(
+        c,
+        400,
+        'PERSISTED_QUERY_NOT_FOUND',
+        `No persisted document ${params.documentId}.`,
+      );
     const { documentId: _, ...rest } = params;
     const rewritten = new TextEncoder().encode(JSON.stringify({ ...rest, query }));
     c.set('body', rewritten.buffer as ArrayBuffer);

@@ -29,20 +29,45 @@ function asset(name: string, ext: string, type: string, bytes: Buffer): Asset {
  * loaded on the first GraphiQL page or asset request: a server nobody opens GraphiQL on never
  * parses that module nor holds its copies (~0.1 s of start-up and tens of MB of RSS).
  */
-let loading: Promise<{ assets: Record<'js' | 'css' | 'editorWorker' | 'jsonWorker' | 'graphqlWorker' | 'favicon', Asset>; byPath: Map<string, Asset> }> | null = null;
+let loading: Promise<{
+  assets: Record<'js' | 'css' | 'editorWorker' | 'jsonWorker' | 'graphqlWorker' | 'favicon', Asset>;
+  byPath: Map<string, Asset>;
+}> | null = null;
 
 function graphiqlAssets() {
-  loading ??= import('@graphql-yoga/render-graphiql/graphiql').then(({ css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker }) => {
-    const assets = {
-      js: asset('graphiql', 'js', 'text/javascript; charset=utf-8', Buffer.from(js)),
-      css: asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(css)),
-      editorWorker: asset('editor.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(editorWorkerService)),
-      jsonWorker: asset('json.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(jsonWorker)),
-      graphqlWorker: asset('graphql.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(graphqlWorker)),
-      favicon: asset('favicon', 'ico', 'image/x-icon', Buffer.from(favicon.slice(favicon.indexOf(',') + 1), 'base64')),
-    };
-    return { assets, byPath: new Map(Object.values(assets).map((a) => [a.path, a])) };
-  });
+  loading ??= import('@graphql-yoga/render-graphiql/graphiql').then(
+    ({ css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker }) => {
+      const assets = {
+        js: asset('graphiql', 'js', 'text/javascript; charset=utf-8', Buffer.from(js)),
+        css: asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(css)),
+        editorWorker: asset(
+          'editor.worker',
+          'js',
+          'text/javascript; charset=utf-8',
+          Buffer.from(editorWorkerService),
+        ),
+        jsonWorker: asset(
+          'json.worker',
+          'js',
+          'text/javascript; charset=utf-8',
+          Buffer.from(jsonWorker),
+        ),
+        graphqlWorker: asset(
+          'graphql.worker',
+          'js',
+          'text/javascript; charset=utf-8',
+          Buffer.from(graphqlWorker),
+        ),
+        favicon: asset(
+          'favicon',
+          'ico',
+          'image/x-icon',
+          Buffer.from(favicon.slice(favicon.indexOf(',') + 1), 'base64'),
+        ),
+      };
+      return { assets, byPath: new Map(Object.values(assets).map((a) => [a.path, a])) };
+    },
+  );
   return loading;
 }
 
@@ -51,7 +76,14 @@ function graphiqlAssets() {
  * ASCII only: browsers refuse a header value outside Latin-1 (an ellipsis made the first run fail
  * with a TypeError before reaching the server), and this one reaches it and gets a plain 401.
  */
-const AUTH_TEMPLATE = JSON.stringify({ Authorization: 'Bearer <paste a token: npx connector-registry token create --workspace acme --role admin>' }, null, 2);
+const AUTH_TEMPLATE = JSON.stringify(
+  {
+    Authorization:
+      'Bearer <paste a token: npx connector-registry token create --workspace acme --role admin>',
+  },
+  null,
+  2,
+);
 
 /**
  * Runs in the page, around GraphiQL: its state (tabs, their headers) lives in this browser tab's
@@ -108,7 +140,11 @@ export async function renderGraphiQLPage(opts: GraphiQLOptions = {}): Promise<st
     defaultHeaders: AUTH_TEMPLATE,
     defaultEditorToolsVisibility: 'headers',
   };
-  const workers = { editorWorkerService: ASSETS.editorWorker.path, json: ASSETS.jsonWorker.path, graphql: ASSETS.graphqlWorker.path };
+  const workers = {
+    editorWorkerService: ASSETS.editorWorker.path,
+    json: ASSETS.jsonWorker.path,
+    graphql: ASSETS.graphqlWorker.path,
+  };
   const title = (opts.title ?? 'GraphiQL').replace(/[<>&"]/g, '');
   return `<!doctype html>
 <html lang="en">
@@ -136,9 +172,22 @@ export async function renderGraphiQLPage(opts: GraphiQLOptions = {}): Promise<st
 export function serveGraphiQLAssets(app: Hono<Env>): void {
   app.get(`${PREFIX}:file`, async (c) => {
     const found = (await graphiqlAssets()).byPath.get(c.req.path);
-    if (!found) return c.json({ errors: [{ message: `No GraphiQL asset ${c.req.path}.`, extensions: { code: 'NOT_FOUND' } }] }, 404);
+    if (!found)
+      return c.json(
+        {
+          errors: [
+            { message: `No GraphiQL asset ${c.req.path}.`, extensions: { code: 'NOT_FOUND' } },
+          ],
+        },
+        404,
+      );
     found.encoded ??= Promise.all([
-      brotli(found.bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: found.bytes.length } }),
+      brotli(found.bytes, {
+        params: {
+          [zlib.BROTLI_PARAM_QUALITY]: 9,
+          [zlib.BROTLI_PARAM_SIZE_HINT]: found.bytes.length,
+        },
+      }),
       gz(found.bytes, { level: 9 }),
     ]).then(([br, gzip]) => ({ br, gzip }));
     const accept = c.req.header('accept-encoding') ?? '';

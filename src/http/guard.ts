@@ -20,7 +20,13 @@ export type Env = {
  * How each front door (GraphQL, REST) words a refusal made before its own code runs:
  * GraphQL answers `{errors:[{message, extensions:{code}}]}`, REST the spec's error body.
  */
-export type Refuse = (c: Context<Env>, status: 400 | 401 | 404 | 405 | 413 | 415 | 429, code: string, message: string, headers?: Record<string, string>) => Response;
+export type Refuse = (
+  c: Context<Env>,
+  status: 400 | 401 | 404 | 405 | 413 | 415 | 429,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+) => Response;
 
 type Incoming = import('node:http').IncomingMessage;
 
@@ -31,7 +37,11 @@ type Incoming = import('node:http').IncomingMessage;
  * web-stream copy of its body (Hono's Node adapter builds one as soon as `body` is touched), and
  * keeps GET bodies, which a Fetch `Request` drops (the spec's curl samples send JSON on GET).
  */
-async function readIncoming(incoming: Incoming, maxBytes: number, method: string): Promise<ArrayBuffer | 'too-large' | null> {
+async function readIncoming(
+  incoming: Incoming,
+  maxBytes: number,
+  method: string,
+): Promise<ArrayBuffer | 'too-large' | null> {
   const declared = incoming.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) return 'too-large';
   const bodyless = method === 'GET' || method === 'HEAD';
@@ -49,7 +59,10 @@ async function readIncoming(incoming: Incoming, maxBytes: number, method: string
 }
 
 /** Without Node's request (`app.request()` in process): the Fetch body, with the same limit. */
-async function readFetchBody(c: Context<Env>, maxBytes: number): Promise<ArrayBuffer | 'too-large' | null> {
+async function readFetchBody(
+  c: Context<Env>,
+  maxBytes: number,
+): Promise<ArrayBuffer | 'too-large' | null> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return null;
   if (Number(c.req.header('content-length')) > maxBytes) return 'too-large';
   const bytes = await c.req.arrayBuffer();
@@ -68,14 +81,20 @@ export function readBody(maxBytes: number, refuse: Refuse): MiddlewareHandler<En
     let bytes: ArrayBuffer | 'too-large' | null;
     try {
       const incoming = (c.env as { incoming?: Incoming } | undefined)?.incoming;
-      bytes = incoming ? await readIncoming(incoming, maxBytes, c.req.method) : await readFetchBody(c, maxBytes);
+      bytes = incoming
+        ? await readIncoming(incoming, maxBytes, c.req.method)
+        : await readFetchBody(c, maxBytes);
     } catch (error) {
       // The client went away (or sent less than it announced) while the body streamed in: its
       // mistake or its network's, answered to nobody, logged as such rather than as a fault.
-      c.get('log').info({ reason: (error as { code?: string }).code ?? (error as Error).message }, 'request body aborted');
+      c.get('log').info(
+        { reason: (error as { code?: string }).code ?? (error as Error).message },
+        'request body aborted',
+      );
       return refuse(c, 400, 'REQUEST_ABORTED', 'The request body ended before it was complete.');
     }
-    if (bytes === 'too-large') return refuse(c, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes.`);
+    if (bytes === 'too-large')
+      return refuse(c, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes.`);
     if (bytes) {
       // Validated in place (simdutf): decoding 10 MB to a string only to drop it cost ~0.1 s.
       if (!isUtf8(bytes)) return refuse(c, 400, 'INVALID_UTF8', 'Request body is not valid UTF-8.');
@@ -96,7 +115,10 @@ export const MAX_JSON_DEPTH = 128;
  * JavaScript loop over every character.
  */
 export function jsonDepth(json: string | Uint8Array): number {
-  const b = typeof json === 'string' ? Buffer.from(json, 'utf8') : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+  const b =
+    typeof json === 'string'
+      ? Buffer.from(json, 'utf8')
+      : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
   let depth = 0;
   let max = 0;
   for (let i = 0; i < b.length; i++) {
@@ -126,7 +148,13 @@ export function jsonDepth(json: string | Uint8Array): number {
  */
 export function requireSaneGraphQLParams(refuse: Refuse): MiddlewareHandler<Env> {
   return async (c, next) => {
-    const tooDeep = () => refuse(c, 400, 'BAD_USER_INPUT', `The request nests JSON deeper than ${MAX_JSON_DEPTH} levels.`);
+    const tooDeep = () =>
+      refuse(
+        c,
+        400,
+        'BAD_USER_INPUT',
+        `The request nests JSON deeper than ${MAX_JSON_DEPTH} levels.`,
+      );
     const bytes = c.get('body');
     if (bytes && jsonDepth(new Uint8Array(bytes)) > MAX_JSON_DEPTH) return tooDeep();
     if (c.req.method === 'GET') {
@@ -136,7 +164,10 @@ export function requireSaneGraphQLParams(refuse: Refuse): MiddlewareHandler<Env>
         for (const pair of search.split('&').filter(Boolean)) {
           const at = pair.indexOf('=');
           const [key, value] = at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
-          params.set(decodeURIComponent(key.replace(/\+/g, ' ')), decodeURIComponent(value.replace(/\+/g, ' ')));
+          params.set(
+            decodeURIComponent(key.replace(/\+/g, ' ')),
+            decodeURIComponent(value.replace(/\+/g, ' ')),
+          );
         }
       } catch {
         return refuse(c, 400, 'BAD_REQUEST', 'The query string has an invalid percent-escape.');
@@ -167,11 +198,22 @@ export function requireSaneGraphQLParams(refuse: Refuse): MiddlewareHandler<Env>
 export function requireDecodableForm(refuse: Refuse): MiddlewareHandler<Env> {
   return async (c, next) => {
     const bytes = c.get('body');
-    if (bytes && (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    if (
+      bytes &&
+      (c.req.header('content-type') ?? '')
+        .toLowerCase()
+        .startsWith('application/x-www-form-urlencoded')
+    ) {
       try {
-        for (const part of new TextDecoder().decode(bytes).split(/[&=]/)) decodeURIComponent(part.replace(/\+/g, ' '));
+        for (const part of new TextDecoder().decode(bytes).split(/[&=]/))
+          decodeURIComponent(part.replace(/\+/g, ' '));
       } catch {
-        return refuse(c, 400, 'BAD_REQUEST', 'The form-encoded body has an invalid percent-escape.');
+        return refuse(
+          c,
+          400,
+          'BAD_REQUEST',
+          'The form-encoded body has an invalid percent-escape.',
+        );
       }
     }
     await next();
@@ -186,11 +228,15 @@ function bearer(c: Context): string | null {
 }
 
 /** Resolves the bearer token to an actor (src/domain/token-cache.ts); a token that is given but unknown or revoked is refused. */
-export function authenticateRequest(tokens: { authenticate(token: string): Promise<Principal | null> }, refuse: Refuse): MiddlewareHandler<Env> {
+export function authenticateRequest(
+  tokens: { authenticate(token: string): Promise<Principal | null> },
+  refuse: Refuse,
+): MiddlewareHandler<Env> {
   return async (c, next) => {
     const token = bearer(c);
     const actor = token === null ? null : await tokens.authenticate(token);
-    if (token !== null && !actor) return refuse(c, 401, 'UNAUTHENTICATED', 'The bearer token is invalid or revoked.');
+    if (token !== null && !actor)
+      return refuse(c, 401, 'UNAUTHENTICATED', 'The bearer token is invalid or revoked.');
     c.set('actor', actor);
     await next();
   };
@@ -200,10 +246,19 @@ export function authenticateRequest(tokens: { authenticate(token: string): Promi
  * No anonymous calls: a missing token is refused exactly like a bad one (401 UNAUTHENTICATED), so
  * a client's "sign in again" logic covers both. `isPublic` exempts what anyone may fetch.
  */
-export function requireToken(refuse: Refuse, isPublic: (c: Context<Env>) => boolean = () => false): MiddlewareHandler<Env> {
+export function requireToken(
+  refuse: Refuse,
+  isPublic: (c: Context<Env>) => boolean = () => false,
+): MiddlewareHandler<Env> {
   return async (c, next) => {
     if (!c.get('actor') && c.req.method !== 'OPTIONS' && !isPublic(c)) {
-      return refuse(c, 401, 'UNAUTHENTICATED', 'Authenticate with an `Authorization: Bearer <token>` header.', { 'WWW-Authenticate': 'Bearer' });
+      return refuse(
+        c,
+        401,
+        'UNAUTHENTICATED',
+        'Authenticate with an `Authorization: Bearer <token>` header.',
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     }
     await next();
   };
@@ -214,7 +269,13 @@ export function allowMethods(methods: string[], refuse: Refuse): MiddlewareHandl
   const allowed = new Set(methods);
   return async (c, next) => {
     if (!allowed.has(c.req.method)) {
-      return refuse(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.path} does not take ${c.req.method}; it takes ${methods.join(', ')}.`, { Allow: methods.join(', ') });
+      return refuse(
+        c,
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${c.req.path} does not take ${c.req.method}; it takes ${methods.join(', ')}.`,
+        { Allow: methods.join(', ') },
+      );
     }
     await next();
   };
@@ -227,7 +288,13 @@ export function restRateLimit(limits: RateLimits, refuse: Refuse): MiddlewareHan
     const status = await limits.takeRest(actor.tokenId);
     const headers = rateLimitHeaders(status);
     if (status.retryAfter !== undefined) {
-      return refuse(c, 429, 'RATE_LIMITED', `Rate limit exceeded (${status.limit} call per ${status.windowSeconds} s); retry in ${status.retryAfter} s.`, headers);
+      return refuse(
+        c,
+        429,
+        'RATE_LIMITED',
+        `Rate limit exceeded (${status.limit} call per ${status.windowSeconds} s); retry in ${status.retryAfter} s.`,
+        headers,
+      );
     }
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);

@@ -18,13 +18,29 @@ export function serveLogos(app: Hono<any>, prisma: PrismaClient): void {
     const logo = match ? await findLogo(prisma, match[1]!, match[2]!) : null;
     if (!logo) {
       const message = `No logo ${c.req.path}.`;
-      return c.json({ message, errors: [{ message, extensions: { code: 'NOT_FOUND' } }] }, 404, { 'Access-Control-Allow-Origin': '*' });
+      return c.json({ message, errors: [{ message, extensions: { code: 'NOT_FOUND' } }] }, 404, {
+        'Access-Control-Allow-Origin': '*',
+      });
     }
     const etag = `"${match![1]}"`;
-    const headers = { 'Cache-Control': IMMUTABLE, ETag: etag, 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
-    if ((c.req.header('if-none-match') ?? '').split(/\s*,\s*/).some((t) => t.replace(/^W\//, '') === etag || t === '*')) {
+    const headers = {
+      'Cache-Control': IMMUTABLE,
+      ETag: etag,
+      'X-Content-Type-Options': 'nosniff',
+      'Access-Control-Allow-Origin': '*',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    };
+    if (
+      (c.req.header('if-none-match') ?? '')
+        .split(/\s*,\s*/)
+        .some((t) => t.replace(/^W\//, '') === etag || t === '*')
+    ) {
       return c.body(null, 304, headers);
     }
-    return c.body(new Uint8Array(logo.bytes), 200, { ...headers, 'Content-Type': logo.mime, 'Content-Length': String(logo.bytes.length) });
+    return c.body(new Uint8Array(logo.bytes), 200, {
+      ...headers,
+      'Content-Type': logo.mime,
+      'Content-Length': String(logo.bytes.length),
+    });
   });
 }

@@ -65,7 +65,10 @@ export function observe(log: Logger, metrics: Metrics): MiddlewareHandler<Env> {
       }
       metrics.requests.inc({ method: c.req.method, route, status: String(status) });
       metrics.duration.observe({ method: c.req.method, route }, seconds);
-      reqLog.info({ method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) }, 'request');
+      reqLog.info(
+        { method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 1000) },
+        'request',
+      );
     }
   };
 }

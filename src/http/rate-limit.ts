@@ -59,10 +59,24 @@ function sqlStoreClient(db: Database) {
   };
 }
 
-function limiter(store: Store, opts: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract {
+function limiter(
+  store: Store,
+  opts: { keyPrefix: string; points: number; duration: number },
+): RateLimiterAbstract {
   const insuranceLimiter = new RateLimiterMemory(opts);
-  if (store.kind === 'redis') return new RateLimiterRedis({ ...opts, storeClient: store.client, insuranceLimiter, rejectIfRedisNotReady: true });
-  const options: IRateLimiterStoreOptions & { tableName: string; tableCreated: boolean; storeType: string; clearExpiredByTimeout: boolean } = {
+  if (store.kind === 'redis')
+    return new RateLimiterRedis({
+      ...opts,
+      storeClient: store.client,
+      insuranceLimiter,
+      rejectIfRedisNotReady: true,
+    });
+  const options: IRateLimiterStoreOptions & {
+    tableName: string;
+    tableCreated: boolean;
+    storeType: string;
+    clearExpiredByTimeout: boolean;
+  } = {
     ...opts,
     storeClient: sqlStoreClient(store.db),
     storeType: 'pool',
@@ -83,12 +97,18 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
     const { Redis } = await import('ioredis');
     redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     redis.on('error', () => {}); // the insurance limiter covers outages; ioredis reconnects
-    await new Promise<void>((resolve) => (redis!.status === 'ready' ? resolve() : redis!.once('ready', () => resolve())));
+    await new Promise<void>((resolve) =>
+      redis!.status === 'ready' ? resolve() : redis!.once('ready', () => resolve()),
+    );
   }
   const store: Store = redis ? { kind: 'redis', client: redis } : { kind: 'sql', db };
 
   // Unauthenticated sign-in link redemptions, per client address: each is a database transaction.
-  const signIn = limiter(store, { keyPrefix: 'sign-in', points: config.SIGN_IN_ATTEMPTS_PER_MINUTE, duration: 60 });
+  const signIn = limiter(store, {
+    keyPrefix: 'sign-in',
+    points: config.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    duration: 60,
+  });
 
   const gqlPoints = config.GRAPHQL_RATE_LIMIT_POINTS;
   const gqlWindow = config.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS;
@@ -96,20 +116,39 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
 
   // Sustained rate: N calls per second, or one call per 1/N seconds below 1/s.
   const perSecond = config.RATE_LIMIT_PER_SECOND;
-  const sustained = perSecond >= 1 ? { points: Math.floor(perSecond), duration: 1 } : { points: 1, duration: 1 / perSecond };
+  const sustained =
+    perSecond >= 1
+      ? { points: Math.floor(perSecond), duration: 1 }
+      : { points: 1, duration: 1 / perSecond };
   const restSustained = limiter(store, { keyPrefix: 'rest', ...sustained });
   const rest =
     config.RATE_LIMIT_BURST > 0
-      ? new BurstyRateLimiter(restSustained, limiter(store, { keyPrefix: 'rest-burst', points: config.RATE_LIMIT_BURST, duration: 60 }))
+      ? new BurstyRateLimiter(
+          restSustained,
+          limiter(store, {
+            keyPrefix: 'rest-burst',
+            points: config.RATE_LIMIT_BURST,
+            duration: 60,
+          }),
+        )
       : restSustained;
 
-  const gqlBase = (cost: number) => ({ cost, limit: gqlPoints, windowSeconds: gqlWindow, policy: 'graphql' as const });
+  const gqlBase = (cost: number) => ({
+    cost,
+    limit: gqlPoints,
+    windowSeconds: gqlWindow,
+    policy: 'graphql' as const,
+  });
 
   /** One spend, on its own: the store refuses it or takes it whole. */
   async function spendOne(key: string, cost: number): Promise<RateLimitStatus> {
     try {
       const res = await graphql.consume(key, cost);
-      return { ...gqlBase(cost), remaining: res.remainingPoints, resetAt: new Date(Date.now() + res.msBeforeNext) };
+      return {
+        ...gqlBase(cost),
+        remaining: res.remainingPoints,
+        resetAt: new Date(Date.now() + res.msBeforeNext),
+      };
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       // The store counts refused points too; give them back so a refused large query does not
@@ -132,8 +171,14 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
    * they spend. When the sum does not fit, it is given back and each is spent on its own, in
    * order of arrival, as if they had come one by one.
    */
-  const queues = new Map<string, { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void }[]>();
-  async function drain(key: string, queue: { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void }[]) {
+  const queues = new Map<
+    string,
+    { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void }[]
+  >();
+  async function drain(
+    key: string,
+    queue: { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void }[],
+  ) {
     while (queue.length > 0) {
       const batch = queue.splice(0);
       if (batch.length === 1) {
@@ -159,7 +204,13 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
           const resetAt = new Date(Date.now() + res.msBeforeNext);
           for (const s of batch) {
             later -= s.cost;
-            s.settle(Promise.resolve({ ...gqlBase(s.cost), remaining: res.remainingPoints + later, resetAt }));
+            s.settle(
+              Promise.resolve({
+                ...gqlBase(s.cost),
+                remaining: res.remainingPoints + later,
+                resetAt,
+              }),
+            );
           }
           continue;
         }
@@ -189,13 +240,28 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
       });
     },
     async takeRest(tokenId) {
-      const base = { cost: 1, limit: sustained.points, windowSeconds: sustained.duration, policy: 'rest' as const };
+      const base = {
+        cost: 1,
+        limit: sustained.points,
+        windowSeconds: sustained.duration,
+        policy: 'rest' as const,
+      };
       try {
         const res = await rest.consume(String(tokenId));
-        return { ...base, remaining: res.remainingPoints, resetAt: new Date(Date.now() + Math.max(0, res.msBeforeNext)) };
+        return {
+          ...base,
+          remaining: res.remainingPoints,
+          resetAt: new Date(Date.now() + Math.max(0, res.msBeforeNext)),
+        };
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return { ...base, cost: 0, remaining: 0, resetAt: new Date(Date.now() + rejection.msBeforeNext), retryAfter: retryAfterOf(rejection) };
+        return {
+          ...base,
+          cost: 0,
+          remaining: 0,
+          resetAt: new Date(Date.now() + rejection.msBeforeNext),
+          retryAfter: retryAfterOf(rejection),
+        };
       }
     },
     async takeSignIn(client) {

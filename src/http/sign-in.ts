@@ -7,7 +7,8 @@ import type { RateLimits } from './rate-limit.js';
 
 /** The client's address as this process sees it (the proxy's, behind one). */
 function clientAddress(c: Context<Env>): string {
-  const incoming = (c.env as { incoming?: import('node:http').IncomingMessage } | undefined)?.incoming;
+  const incoming = (c.env as { incoming?: import('node:http').IncomingMessage } | undefined)
+    ?.incoming;
   return incoming?.socket.remoteAddress ?? 'in-process';
 }
 
@@ -25,27 +26,44 @@ function clientAddress(c: Context<Env>): string {
  *
  * POST /auth/sign-out with the session's Bearer token revokes it (204); other tokens are left alone.
  */
-export function signInRoutes(app: Hono<Env>, prisma: PrismaClient, opts: { rateLimits: RateLimits; sessionHours: number }): void {
+export function signInRoutes(
+  app: Hono<Env>,
+  prisma: PrismaClient,
+  opts: { rateLimits: RateLimits; sessionHours: number },
+): void {
   app.post('/auth/sign-in-link', async (c) => {
     c.header('Cache-Control', 'no-store');
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') {
       c.get('countError')?.('UNSUPPORTED_MEDIA_TYPE', 'http');
-      return c.json({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send {"code": "…"} as application/json.' }, 415);
+      return c.json(
+        { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send {"code": "…"} as application/json.' },
+        415,
+      );
     }
     const limit = await opts.rateLimits.takeSignIn(clientAddress(c));
     if (limit.retryAfter !== undefined) {
       c.get('countError')?.('RATE_LIMITED', 'http');
-      return c.json({ code: 'RATE_LIMITED', message: `Too many sign-in attempts; retry in ${limit.retryAfter} s.` }, 429, { 'Retry-After': String(limit.retryAfter) });
+      return c.json(
+        {
+          code: 'RATE_LIMITED',
+          message: `Too many sign-in attempts; retry in ${limit.retryAfter} s.`,
+        },
+        429,
+        { 'Retry-After': String(limit.retryAfter) },
+      );
     }
     const bytes = c.get('body');
     let code: unknown;
     try {
-      code = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as { code?: unknown })?.code : undefined;
+      code = bytes
+        ? (JSON.parse(new TextDecoder().decode(bytes)) as { code?: unknown })?.code
+        : undefined;
     } catch {
       code = undefined;
     }
-    if (typeof code !== 'string') return c.json({ code: 'INVALID_INPUT', message: 'Send {"code": "…"} as JSON.' }, 400);
+    if (typeof code !== 'string')
+      return c.json({ code: 'INVALID_INPUT', message: 'Send {"code": "…"} as JSON.' }, 400);
     try {
       const session = await redeemSignInCode(prisma, code, opts.sessionHours * 3_600_000);
       return c.json(session);

@@ -13,27 +13,52 @@ const gz = promisify(gzip);
  * with credentials: the API authenticates with a Bearer header, so no cookie or ambient
  * authority is involved, and preflights are answered here, before authentication.
  */
-export function apiCors(origins: string[], allowHeaders: string[] = DEFAULT_CORS_HEADERS): MiddlewareHandler<Env> {
+export function apiCors(
+  origins: string[],
+  allowHeaders: string[] = DEFAULT_CORS_HEADERS,
+): MiddlewareHandler<Env> {
   const any = origins.includes('*');
   return cors({
     origin: any ? '*' : (origin) => (origins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     // The API's own headers always; the configurable rest (tracing, client awareness) after them.
     allowHeaders: [...new Set([...API_HEADERS, ...allowHeaders])],
-    exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id', 'ETag', 'WWW-Authenticate', 'X-GraphQL-Event-Stream-Token'],
+    exposeHeaders: [
+      'RateLimit',
+      'RateLimit-Policy',
+      'Retry-After',
+      'X-Request-Id',
+      'ETag',
+      'WWW-Authenticate',
+      'X-GraphQL-Event-Stream-Token',
+    ],
     maxAge: 600,
     credentials: false,
   });
 }
 
 /** Request headers the API itself reads: always allowed from a browser. */
-const API_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id', 'If-None-Match', 'X-GraphQL-Event-Stream-Token'];
+const API_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Accept',
+  'X-Request-Id',
+  'If-None-Match',
+  'X-GraphQL-Event-Stream-Token',
+];
 
 /**
  * What front-end apps add by default and so must pass preflight: W3C trace context, Sentry's
  * tracing, and Apollo Client's client-awareness headers (CORS_ALLOWED_HEADERS replaces this list).
  */
-export const DEFAULT_CORS_HEADERS = ['traceparent', 'tracestate', 'sentry-trace', 'baggage', 'apollographql-client-name', 'apollographql-client-version'];
+export const DEFAULT_CORS_HEADERS = [
+  'traceparent',
+  'tracestate',
+  'sentry-trace',
+  'baggage',
+  'apollographql-client-name',
+  'apollographql-client-version',
+];
 
 /**
  * The media type of a GraphQL answer made outside Yoga (refusals before it runs): GraphQL over
@@ -44,9 +69,13 @@ export function graphqlResponseType(accept: string | undefined): string {
   if (!accept) return 'application/json';
   let best: { type: string; q: number } | null = null;
   for (const part of accept.toLowerCase().split(',')) {
-    const [type, ...params] = part.trim().split(';').map((x) => x.trim());
+    const [type, ...params] = part
+      .trim()
+      .split(';')
+      .map((x) => x.trim());
     const q = Number(params.map((p) => /^q=([\d.]+)$/.exec(p)?.[1]).find(Boolean) ?? 1);
-    if (q <= 0 || (type !== 'application/graphql-response+json' && type !== 'application/json')) continue;
+    if (q <= 0 || (type !== 'application/graphql-response+json' && type !== 'application/json'))
+      continue;
     if (!best || q > best.q) best = { type, q };
   }
   return best?.type ?? 'application/json';
@@ -94,9 +123,20 @@ export function jsonTransport(): MiddlewareHandler<Env> {
       }
     }
     headers.append('Vary', 'Accept-Encoding');
-    const encoding = bytes.length >= MIN_COMPRESS_BYTES ? pickEncoding(c.req.header('accept-encoding') ?? '') : null;
+    const encoding =
+      bytes.length >= MIN_COMPRESS_BYTES
+        ? pickEncoding(c.req.header('accept-encoding') ?? '')
+        : null;
     if (encoding) {
-      bytes = encoding === 'br' ? await brotli(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 4, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } }) : await gz(bytes, { level: 6 });
+      bytes =
+        encoding === 'br'
+          ? await brotli(bytes, {
+              params: {
+                [zlib.BROTLI_PARAM_QUALITY]: 4,
+                [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+              },
+            })
+          : await gz(bytes, { level: 6 });
       headers.set('Content-Encoding', encoding);
     }
     headers.set('Content-Length', String(bytes.length));

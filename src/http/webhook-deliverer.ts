@@ -26,7 +26,13 @@ export const PER_WORKSPACE_IN_FLIGHT = 4;
  * dripping a body never holds the deliverer, and one dripping its headers meets the deadline,
  * which covers the whole attempt (the socket's idle timeout alone would let it go on for ever).
  */
-function post(url: string, headers: Record<string, string>, body: string, opts: DelivererOptions, signal: AbortSignal): Promise<number> {
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  opts: DelivererOptions,
+  signal: AbortSignal,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let target: URL;
     try {
@@ -38,7 +44,16 @@ function post(url: string, headers: Record<string, string>, body: string, opts: 
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = request(
       target,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }, lookup: guardedLookup(opts.targets), timeout: opts.timeoutMs },
+      {
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-length': String(Buffer.byteLength(body)),
+          connection: 'close',
+        },
+        lookup: guardedLookup(opts.targets),
+        timeout: opts.timeoutMs,
+      },
       (res) => {
         clearTimeout(deadline);
         resolve(res.statusCode ?? 0);
@@ -49,7 +64,10 @@ function post(url: string, headers: Record<string, string>, body: string, opts: 
       clearTimeout(deadline);
       req.destroy(error);
     };
-    const deadline = setTimeout(() => fail(new Error(`No answer within ${opts.timeoutMs} ms.`)), opts.timeoutMs);
+    const deadline = setTimeout(
+      () => fail(new Error(`No answer within ${opts.timeoutMs} ms.`)),
+      opts.timeoutMs,
+    );
     const onAbort = () => fail(new Error('Interrupted by the server shutting down.'));
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -60,7 +78,15 @@ function post(url: string, headers: Record<string, string>, body: string, opts: 
   });
 }
 
-type Due = { id: number; event: string; payload: unknown; attempts: number; url: string; secret: string; workspace_id: number };
+type Due = {
+  id: number;
+  event: string;
+  payload: unknown;
+  attempts: number;
+  url: string;
+  secret: string;
+  workspace_id: number;
+};
 
 /**
  * Sends due webhook deliveries: POSTs the JSON payload with its HMAC signature, marks 2xx answers
@@ -130,12 +156,18 @@ export function createWebhookDeliverer(db: Database, log: Logger, opts: Delivere
       error = (e as Error).message.slice(0, 500);
     }
     if (status !== null && status >= 200 && status < 300) {
-      await db.sql.query(`UPDATE webhook_deliveries SET status = 'DELIVERED', delivered_at = now(), last_status = $2, last_error = NULL WHERE id = $1`, [d.id, status]);
+      await db.sql.query(
+        `UPDATE webhook_deliveries SET status = 'DELIVERED', delivered_at = now(), last_status = $2, last_error = NULL WHERE id = $1`,
+        [d.id, status],
+      );
       return;
     }
     if (shutdown.signal.aborted) {
       // Not the receiver's fault: due again at once for the next process, this attempt not counted.
-      await db.sql.query(`UPDATE webhook_deliveries SET attempts = attempts - 1, next_attempt_at = now() WHERE id = $1 AND status = 'PENDING'`, [d.id]);
+      await db.sql.query(
+        `UPDATE webhook_deliveries SET attempts = attempts - 1, next_attempt_at = now() WHERE id = $1 AND status = 'PENDING'`,
+        [d.id],
+      );
       return;
     }
     const failed = d.attempts >= opts.maxAttempts;
@@ -144,14 +176,18 @@ export function createWebhookDeliverer(db: Database, log: Logger, opts: Delivere
       `UPDATE webhook_deliveries SET status = $2, last_status = $3, last_error = $4, next_attempt_at = now() + ($5 || ' milliseconds')::interval WHERE id = $1`,
       [d.id, failed ? 'FAILED' : 'PENDING', status, error ?? `HTTP ${status}`, String(waitMs)],
     );
-    log.warn({ delivery: d.id, url: d.url, status, error, attempt: d.attempts, failed }, 'webhook delivery failed');
+    log.warn(
+      { delivery: d.id, url: d.url, status, error, attempt: d.attempts, failed },
+      'webhook delivery failed',
+    );
   }
 
   function start(d: Due) {
     inFlight.set(d.workspace_id, (inFlight.get(d.workspace_id) ?? 0) + 1);
     const attempt = send(d)
       .catch((e) => {
-        if (!stopped) log.error({ err: e, delivery: d.id }, 'webhook delivery could not be recorded');
+        if (!stopped)
+          log.error({ err: e, delivery: d.id }, 'webhook delivery could not be recorded');
       })
       .finally(() => {
         const left = (inFlight.get(d.workspace_id) ?? 1) - 1;
@@ -177,7 +213,11 @@ export function createWebhookDeliverer(db: Database, log: Logger, opts: Delivere
         const due = await claim();
         if (stopped) {
           // Claimed as the server stopped: due again at once, not counted.
-          if (due.length) await db.sql.query(`UPDATE webhook_deliveries SET attempts = attempts - 1, next_attempt_at = now() WHERE id = ANY($1::int[])`, [due.map((d) => d.id)]);
+          if (due.length)
+            await db.sql.query(
+              `UPDATE webhook_deliveries SET attempts = attempts - 1, next_attempt_at = now() WHERE id = ANY($1::int[])`,
+              [due.map((d) => d.id)],
+            );
           break;
         }
         for (const d of due) start(d);

@@ -12,7 +12,13 @@ export function errorBody(status: number, message: string, title = message) {
   return { message, errors: [{ code: status, title }] };
 }
 
-export function refuse(c: Context, status: ContentfulStatusCode, message: string, title?: string, headers?: Record<string, string>) {
+export function refuse(
+  c: Context,
+  status: ContentfulStatusCode,
+  message: string,
+  title?: string,
+  headers?: Record<string, string>,
+) {
   return c.json(errorBody(status, message, title), status, headers);
 }
 
@@ -47,12 +53,18 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 
 /** The spec's wording for release and share refusals: `message` from its tables, `title` from its examples. */
 const SPEC_WORDING: Partial<Record<ErrorCode, { message: string; title: string }>> = {
-  CODE_HAS_ERRORS: { message: 'Fix code errors before releasing the connector', title: 'Fix code errors before releasing the connector' },
+  CODE_HAS_ERRORS: {
+    message: 'Fix code errors before releasing the connector',
+    title: 'Fix code errors before releasing the connector',
+  },
   ALREADY_RELEASED: {
     message: 'Connector’s released version is already the latest version',
     title: 'The latest version of the custom connector is already released.',
   },
-  NOTHING_RELEASED: { message: 'There is no released version to share', title: 'Release the latest version of the code first' },
+  NOTHING_RELEASED: {
+    message: 'There is no released version to share',
+    title: 'Release the latest version of the code first',
+  },
   ALREADY_SHARED: {
     message: 'Connector’s shared version is already the latest released version',
     title: 'The latest version of the custom connector is already shared',
@@ -69,8 +81,13 @@ export function domainErrorResponse(c: Context, error: DomainError): Response {
   const title = detail ?? wording?.title ?? error.message;
   const body: Record<string, unknown> = errorBody(status, message, title);
   body.error_code = error instanceof SampleError ? error.reason : error.code;
-  if (error instanceof SampleError && error.line != null) Object.assign(body, { line: error.line, column: error.column });
+  if (error instanceof SampleError && error.line != null)
+    Object.assign(body, { line: error.line, column: error.column });
   if (error.field) body.field = error.field.replace(/^input\./, '');
   // Every 401 names its scheme (RFC 6750), as the HTTP layer's refusals do.
-  return c.json(body, status, status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : undefined);
+  return c.json(
+    body,
+    status,
+    status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : undefined,
+  );
 }

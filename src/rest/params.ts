@@ -12,7 +12,11 @@ import type { Env } from '../http/guard.js';
 export function requestParams(c: Context<Env>): Record<string, unknown> {
   const params = rawParams(c);
   const where = findUnstorableText(params, 'params');
-  if (where) throw new InvalidInputError(`Text at ${where} holds a NUL character, which cannot be stored.`, where);
+  if (where)
+    throw new InvalidInputError(
+      `Text at ${where} holds a NUL character, which cannot be stored.`,
+      where,
+    );
   return params;
 }
 
@@ -26,7 +30,10 @@ function rawParams(c: Context<Env>): Record<string, unknown> {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new InvalidInputError(`The request body is not valid JSON: ${(error as Error).message}`, 'body');
+      throw new InvalidInputError(
+        `The request body is not valid JSON: ${(error as Error).message}`,
+        'body',
+      );
     }
     return { ...query, ...(parsed as Record<string, unknown>) };
   }

@@ -20,11 +20,18 @@ export async function connectorRecords(ctx: DomainContext, ids: number[]) {
     },
   });
   const wanted = connectors.flatMap((c) =>
-    [c.latestVersion, c.releasedVersion, c.sharedVersion].filter((n): n is number => n != null).map((number) => ({ connectorId: c.id, number })),
+    [c.latestVersion, c.releasedVersion, c.sharedVersion]
+      .filter((n): n is number => n != null)
+      .map((number) => ({ connectorId: c.id, number })),
   );
-  const notes = await ctx.prisma.connectorVersion.findMany({ where: { OR: wanted }, select: { connectorId: true, number: true, note: true } });
+  const notes = await ctx.prisma.connectorVersion.findMany({
+    where: { OR: wanted },
+    select: { connectorId: true, number: true, note: true },
+  });
   const noteOf = (connectorId: number, number: number | null) =>
-    number == null ? null : (notes.find((n) => n.connectorId === connectorId && n.number === number)?.note ?? null);
+    number == null
+      ? null
+      : (notes.find((n) => n.connectorId === connectorId && n.number === number)?.note ?? null);
   const byId = new Map(connectors.map((c) => [c.id, c]));
   return ids.flatMap((id) => {
     const c = byId.get(id);

@@ -1,7 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { PrismaClient } from '../db/database.js';
-import { createConnector, findCode, releaseConnector, updateConnector, searchConnectorIds } from '../domain/connectors.js';
+import {
+  createConnector,
+  findCode,
+  releaseConnector,
+  updateConnector,
+  searchConnectorIds,
+} from '../domain/connectors.js';
 import { shareConnector } from '../domain/rollout.js';
 import { requireActor, type DomainContext, type DomainEvents } from '../domain/context.js';
 import { generateSchema } from '../schema-gen/generate.js';
@@ -43,20 +49,29 @@ const UpdateParams = z.object({
  */
 export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
   const api = new Hono<Env>();
-  const ctx = (c: Context<Env>): DomainContext => ({ prisma, actor: c.get('actor'), events, requestId: c.get('requestId') });
+  const ctx = (c: Context<Env>): DomainContext => ({
+    prisma,
+    actor: c.get('actor'),
+    events,
+    requestId: c.get('requestId'),
+  });
   const connectorId = (c: Context<Env>) => {
     const parsed = idParam.safeParse(c.req.param('id'));
-    if (!parsed.success) throw new NotFoundError('No connector with that id in this workspace.', 'id');
+    if (!parsed.success)
+      throw new NotFoundError('No connector with that id in this workspace.', 'id');
     return parsed.data;
   };
 
   // The SDK's schema generators: POST as the reference says, GET as its curl samples send.
   const SampleParams = z.object({
     // The SDK gem sends `{"sample": {}}` when it has no file: a JSON value stands for its own text.
-    sample: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+    sample: z
+      .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+      .optional(),
     col_sep: z.string().optional(),
   });
-  const sampleText = (sample: unknown) => (sample === undefined ? '' : typeof sample === 'string' ? sample : JSON.stringify(sample));
+  const sampleText = (sample: unknown) =>
+    sample === undefined ? '' : typeof sample === 'string' ? sample : JSON.stringify(sample);
   api.on(['GET', 'POST'], '/sdk/generate_schema/json', async (c) => {
     requireActor(ctx(c));
     const { sample } = parseParams(SampleParams, requestParams(c));
@@ -70,7 +85,10 @@ export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
 
   api.get('/custom_connectors/search', async (c) => {
     const { title, page, per_page } = parseParams(SearchParams, requestParams(c));
-    const ids = await searchConnectorIds(ctx(c), title, { skip: (page - 1) * per_page, take: per_page });
+    const ids = await searchConnectorIds(ctx(c), title, {
+      skip: (page - 1) * per_page,
+      take: per_page,
+    });
     return c.json({ data: await connectorRecords(ctx(c), ids) });
   });
 
@@ -87,7 +105,10 @@ export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
   api.put('/custom_connectors/:id', async (c) => {
     const id = connectorId(c);
     const { expected_latest_version, ...fields } = parseParams(UpdateParams, requestParams(c));
-    await updateConnector(ctx(c), id, { ...fields, expectedLatestVersion: expected_latest_version });
+    await updateConnector(ctx(c), id, {
+      ...fields,
+      expectedLatestVersion: expected_latest_version,
+    });
     return c.json(await connectorRecord(ctx(c), id));
   });
 
@@ -116,7 +137,10 @@ export function restRoutes(prisma: PrismaClient, events: DomainEvents) {
   };
   for (const [path, methods] of Object.entries(ALLOW)) {
     api.all(path, (c) => {
-      const body = { ...errorBody(405, `${c.req.method} is not allowed here; use ${methods.join(', ')}.`), error_code: 'METHOD_NOT_ALLOWED' };
+      const body = {
+        ...errorBody(405, `${c.req.method} is not allowed here; use ${methods.join(', ')}.`),
+        error_code: 'METHOD_NOT_ALLOWED',
+      };
       c.get('countError')?.('METHOD_NOT_ALLOWED', 'rest');
       return c.json(body, 405, { Allow: methods.join(', ') });
     });

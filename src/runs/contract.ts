@@ -2,12 +2,30 @@
  * The part of the executor's contract (src/executor/types.ts) the registry's run machinery uses,
  * written structurally so that this side depends on the shape, not on the engine's module.
  */
-export type ExecStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'MEMORY_LIMIT' | 'CANCELLED' | 'EXECUTOR_CRASHED';
+export type ExecStatus =
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'TIMED_OUT'
+  | 'MEMORY_LIMIT'
+  | 'CANCELLED'
+  | 'EXECUTOR_CRASHED';
 
 export interface ExecExchange {
   seq: number;
-  request: { method: string; url: string; headers: Record<string, string>; body: string | null; bodyTruncated: boolean };
-  response?: { status: number; headers: Record<string, string>; body: string; bodyTruncated: boolean; binary?: boolean };
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string | null;
+    bodyTruncated: boolean;
+  };
+  response?: {
+    status: number;
+    headers: Record<string, string>;
+    body: string;
+    bodyTruncated: boolean;
+    binary?: boolean;
+  };
   elapsedMs: number;
   error?: string;
 }
@@ -34,7 +52,13 @@ export interface ExecResult {
   exchanges: ExecExchange[];
   durationMs: number;
   settingsUpdate?: Record<string, unknown>;
-  poll?: { events: unknown[]; dedupKeys: (string | null)[]; nextPoll: unknown; canPollMore: boolean; pages: number };
+  poll?: {
+    events: unknown[];
+    dedupKeys: (string | null)[];
+    nextPoll: unknown;
+    canPollMore: boolean;
+    pages: number;
+  };
   schema?: { inputFields: unknown; outputFields: unknown };
 }
 

@@ -30,12 +30,21 @@ const MAX_STORED_OUTPUT_BYTES = 1024 * 1024;
  * what came back, secrets redacted again on the way in, the connection's refreshed settings sealed.
  * A run cancelled meanwhile keeps its CANCELLED status. Each change is announced to subscribers.
  */
-export async function executeRun(deps: ExecuteDeps, runId: number, signal?: AbortSignal): Promise<void> {
+export async function executeRun(
+  deps: ExecuteDeps,
+  runId: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const { prisma, box } = deps;
   const claimed = await prisma.$transaction(async (tx) => {
     const { count } = await tx.connectorRun.updateMany({
       where: { id: runId, status: 'QUEUED' },
-      data: { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), executorId: deps.executorId },
+      data: {
+        status: 'RUNNING',
+        startedAt: new Date(),
+        heartbeatAt: new Date(),
+        executorId: deps.executorId,
+      },
     });
     if (count === 0) return null;
     const run = await tx.connectorRun.findUniqueOrThrow({ where: { id: runId } });
@@ -57,7 +66,9 @@ export async function executeRun(deps: ExecuteDeps, runId: number, signal?: Abor
       where: { connectorId_number: { connectorId: claimed.connectorId, number: claimed.version } },
       select: { code: true, structure: true },
     });
-    const connection = claimed.connectionId ? await prisma.connection.findUnique({ where: { id: claimed.connectionId } }) : null;
+    const connection = claimed.connectionId
+      ? await prisma.connection.findUnique({ where: { id: claimed.connectionId } })
+      : null;
     const settings = connection ? openValues(box, connection) : {};
     const fields = ((version.structure ?? null) as CodeStructure | null)?.connectionFields ?? null;
     const secretFields = secretNames(settings, fields);
@@ -81,35 +92,77 @@ export async function executeRun(deps: ExecuteDeps, runId: number, signal?: Abor
     );
   } catch (error) {
     deps.log.error({ err: error, runId }, 'executor failed to run');
-    result = { status: 'EXECUTOR_CRASHED', error: { message: 'The executor failed before the run could finish.', kind: 'ExecutorCrashed' }, logs: [], exchanges: [], durationMs: 0 };
+    result = {
+      status: 'EXECUTOR_CRASHED',
+      error: {
+        message: 'The executor failed before the run could finish.',
+        kind: 'ExecutorCrashed',
+      },
+      logs: [],
+      exchanges: [],
+      durationMs: 0,
+    };
   } finally {
     clearInterval(heartbeat);
   }
   await storeResult(deps, claimed, result, secrets);
 }
 
-async function storeResult(deps: ExecuteDeps, run: { id: number; connectionId: number | null }, result: ExecResult, secrets: string[]): Promise<void> {
+async function storeResult(
+  deps: ExecuteDeps,
+  run: { id: number; connectionId: number | null },
+  result: ExecResult,
+  secrets: string[],
+): Promise<void> {
   let output = result.output === undefined ? null : redactDeep(result.output, secrets);
   let status = result.status;
-  let error = result.error ? { ...result.error, message: redactDeep(result.error.message, secrets) } : null;
+  let error = result.error
+    ? { ...result.error, message: redactDeep(result.error.message, secrets) }
+    : null;
   if (output !== null && Buffer.byteLength(JSON.stringify(output)) > MAX_STORED_OUTPUT_BYTES) {
     output = null;
     status = 'FAILED';
-    error = { message: `The output is larger than ${MAX_STORED_OUTPUT_BYTES} bytes.`, kind: 'OutputTooLarge' };
+    error = {
+      message: `The output is larger than ${MAX_STORED_OUTPUT_BYTES} bytes.`,
+      kind: 'OutputTooLarge',
+    };
   }
-  const details = redactDeep({ poll: result.poll ?? null, schema: result.schema ?? null, logsDropped: result.logsDropped ?? 0 }, secrets);
+  const details = redactDeep(
+    {
+      poll: result.poll ?? null,
+      schema: result.schema ?? null,
+      logsDropped: result.logsDropped ?? 0,
+    },
+    secrets,
+  );
   await deps.prisma.$transaction(async (tx) => {
-    const current = await tx.connectorRun.findUnique({ where: { id: run.id }, select: { status: true } });
+    const current = await tx.connectorRun.findUnique({
+      where: { id: run.id },
+      select: { status: true },
+    });
     if (!current) return; // deleted meanwhile (connector gone)
     const cancelled = current.status === 'CANCELLED';
     let settingsUpdated = false;
-    if (!cancelled && result.settingsUpdate && run.connectionId && Object.keys(result.settingsUpdate).length) {
+    if (
+      !cancelled &&
+      result.settingsUpdate &&
+      run.connectionId &&
+      Object.keys(result.settingsUpdate).length
+    ) {
       settingsUpdated = await mergeSettings(tx, deps.box, run.connectionId, result.settingsUpdate);
     }
     const row = await tx.connectorRun.update({
       where: { id: run.id },
       data: {
-        ...(cancelled ? {} : { status, errorMessage: error?.message ?? null, errorLine: error?.line ?? null, errorKind: error?.kind ?? null, output: (output ?? undefined) as Prisma.InputJsonValue | undefined }),
+        ...(cancelled
+          ? {}
+          : {
+              status,
+              errorMessage: error?.message ?? null,
+              errorLine: error?.line ?? null,
+              errorKind: error?.kind ?? null,
+              output: (output ?? undefined) as Prisma.InputJsonValue | undefined,
+            }),
         details: details as Prisma.InputJsonValue,
         logs: redactDeep(result.logs, secrets),
         exchanges: redactDeep(result.exchanges, secrets) as unknown as Prisma.InputJsonValue,
@@ -139,7 +192,13 @@ export async function failSilentRuns(prisma: PrismaClient, staleMs: number): Pro
     n += await prisma.$transaction(async (tx) => {
       const { count } = await tx.connectorRun.updateMany({
         where: { id, status: 'RUNNING', heartbeatAt: { lt: new Date(Date.now() - staleMs) } },
-        data: { status: 'EXECUTOR_CRASHED', finishedAt: new Date(), errorKind: 'ExecutorCrashed', errorMessage: 'The executor running this run stopped (crashed or was killed) before it finished; the run was not retried.' },
+        data: {
+          status: 'EXECUTOR_CRASHED',
+          finishedAt: new Date(),
+          errorKind: 'ExecutorCrashed',
+          errorMessage:
+            'The executor running this run stopped (crashed or was killed) before it finished; the run was not retried.',
+        },
       });
       if (count) await announceRun(tx, await tx.connectorRun.findUniqueOrThrow({ where: { id } }));
       return count;

@@ -16,7 +16,11 @@ export interface RunQueue {
   close(): Promise<void>;
 }
 
-export async function openRunQueue(databaseUrl: string, log: Logger, opts: { expireInSeconds: number }): Promise<RunQueue> {
+export async function openRunQueue(
+  databaseUrl: string,
+  log: Logger,
+  opts: { expireInSeconds: number },
+): Promise<RunQueue> {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     schema: 'pgboss',
@@ -28,20 +32,34 @@ export async function openRunQueue(databaseUrl: string, log: Logger, opts: { exp
   });
   boss.on('error', (err) => log.warn({ err }, 'run queue trouble'));
   await boss.start();
-  await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: opts.expireInSeconds });
+  await boss.createQueue(RUN_QUEUE, {
+    name: RUN_QUEUE,
+    retryLimit: 0,
+    expireInSeconds: opts.expireInSeconds,
+  });
   return {
     async send(runId) {
-      await boss.send(RUN_QUEUE, { runId }, { retryLimit: 0, expireInSeconds: opts.expireInSeconds });
+      await boss.send(
+        RUN_QUEUE,
+        { runId },
+        { retryLimit: 0, expireInSeconds: opts.expireInSeconds },
+      );
     },
     async work(concurrency, handle) {
       for (let i = 0; i < concurrency; i++) {
-        await boss.work<{ runId: number }>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-          if (job) await handle(job.data.runId);
-        });
+        await boss.work<{ runId: number }>(
+          RUN_QUEUE,
+          { batchSize: 1, pollingIntervalSeconds: 0.5 },
+          async ([job]) => {
+            if (job) await handle(job.data.runId);
+          },
+        );
       }
     },
     async close() {
-      await boss.stop({ graceful: false, wait: true, timeout: 2_000 }).catch((err: unknown) => log.warn({ err }, 'run queue stop'));
+      await boss
+        .stop({ graceful: false, wait: true, timeout: 2_000 })
+        .catch((err: unknown) => log.warn({ err }, 'run queue stop'));
     },
   };
 }

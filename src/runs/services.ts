@@ -35,7 +35,13 @@ export class Runner {
   private stopCancels: (() => void) | null = null;
 
   constructor(
-    private readonly deps: { prisma: PrismaClient; box: SecretBox; log: Logger; pubsub: RegistryPubSub; config: Config },
+    private readonly deps: {
+      prisma: PrismaClient;
+      box: SecretBox;
+      log: Logger;
+      pubsub: RegistryPubSub;
+      config: Config;
+    },
   ) {
     const it = deps.pubsub.subscribe(RUN_CANCEL_TOPIC)[Symbol.asyncIterator]();
     this.stopCancels = () => void it.return?.();
@@ -67,12 +73,24 @@ export class Runner {
     const task = (async () => {
       try {
         const executor = await this.start();
-        await executeRun({ ...this.deps, executor, executorId: this.executorId, heartbeatMs: HEARTBEAT_MS }, runId, abort.signal);
+        await executeRun(
+          { ...this.deps, executor, executorId: this.executorId, heartbeatMs: HEARTBEAT_MS },
+          runId,
+          abort.signal,
+        );
       } catch (err) {
         this.deps.log.error({ err, runId }, 'run failed to execute');
         // The engine did not start: the run cannot run here.
         await this.deps.prisma.connectorRun
-          .updateMany({ where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'EXECUTOR_CRASHED', finishedAt: new Date(), errorKind: 'ExecutorCrashed', errorMessage: 'The executor could not start.' } })
+          .updateMany({
+            where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } },
+            data: {
+              status: 'EXECUTOR_CRASHED',
+              finishedAt: new Date(),
+              errorKind: 'ExecutorCrashed',
+              errorMessage: 'The executor could not start.',
+            },
+          })
           .catch(() => {});
       } finally {
         this.inFlight.delete(runId);
@@ -118,7 +136,10 @@ export function createRunMachinery(
   let sweeper: NodeJS.Timeout | null = null;
   let started: Promise<void> | null = null;
   const runnerOf = () => (runner ??= new Runner({ ...deps, box, config }));
-  const queueOf = () => (queue ??= openRunQueue(config.DATABASE_URL!, deps.log, { expireInSeconds: Math.ceil(config.RUN_TIMEOUT_MS / 1000) + 60 }));
+  const queueOf = () =>
+    (queue ??= openRunQueue(config.DATABASE_URL!, deps.log, {
+      expireInSeconds: Math.ceil(config.RUN_TIMEOUT_MS / 1000) + 60,
+    }));
 
   let recovered: Promise<void> | null = null;
   /**
@@ -129,7 +150,11 @@ export function createRunMachinery(
   function recover(): Promise<void> {
     recovered ??= (async () => {
       await failSilentRuns(deps.prisma, 0);
-      const queued = await deps.prisma.connectorRun.findMany({ where: { status: 'QUEUED' }, select: { id: true }, orderBy: { id: 'asc' } });
+      const queued = await deps.prisma.connectorRun.findMany({
+        where: { status: 'QUEUED' },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
       for (const { id } of queued) void runnerOf().execute(id);
     })().catch((err: unknown) => {
       recovered = null;
@@ -145,7 +170,13 @@ export function createRunMachinery(
         await runnerOf().start();
       } else if (mode === 'queue') {
         const q = await queueOf();
-        sweeper = setInterval(() => void failSilentRuns(deps.prisma, SILENT_AFTER_MS).catch((err: unknown) => deps.log.warn({ err }, 'run sweeper')), HEARTBEAT_MS);
+        sweeper = setInterval(
+          () =>
+            void failSilentRuns(deps.prisma, SILENT_AFTER_MS).catch((err: unknown) =>
+              deps.log.warn({ err }, 'run sweeper'),
+            ),
+          HEARTBEAT_MS,
+        );
         sweeper.unref?.();
         if (deps.withWorker) {
           await runnerOf().start();

@@ -6,7 +6,14 @@ import { labelize } from './labelize.js';
 import { checkSize } from './limits.js';
 
 /** The column separators the spec allows, by name. */
-export const COL_SEPS = { comma: ',', semicolon: ';', space: ' ', tab: '\t', colon: ':', pipe: '|' } as const;
+export const COL_SEPS = {
+  comma: ',',
+  semicolon: ';',
+  space: ' ',
+  tab: '\t',
+  colon: ':',
+  pipe: '|',
+} as const;
 export type ColSep = keyof typeof COL_SEPS;
 
 /** Header names made unique and usable: blanks become `column_N`, repeats get `_2`, `_3`… */
@@ -29,18 +36,37 @@ function fieldNames(header: string[]): string[] {
 export function generateSchemaFromCsv(sample: string, colSep: string = 'comma'): SchemaField[] {
   checkSize(sample);
   if (!Object.hasOwn(COL_SEPS, colSep)) {
-    throw new SampleError('INVALID_COL_SEP', `col_sep must be one of ${Object.keys(COL_SEPS).join(', ')}; got ${JSON.stringify(colSep)}.`, null, null, 'col_sep');
+    throw new SampleError(
+      'INVALID_COL_SEP',
+      `col_sep must be one of ${Object.keys(COL_SEPS).join(', ')}; got ${JSON.stringify(colSep)}.`,
+      null,
+      null,
+      'col_sep',
+    );
   }
   let rows: string[][];
   try {
-    rows = parse(sample, { bom: true, delimiter: COL_SEPS[colSep as ColSep], skip_empty_lines: true, relax_column_count: false });
+    rows = parse(sample, {
+      bom: true,
+      delimiter: COL_SEPS[colSep as ColSep],
+      skip_empty_lines: true,
+      relax_column_count: false,
+    });
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines ?? null;
       if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-        throw new SampleError('INCONSISTENT_ROW', `Line ${line} has a different number of columns than the header.`, line);
+        throw new SampleError(
+          'INCONSISTENT_ROW',
+          `Line ${line} has a different number of columns than the header.`,
+          line,
+        );
       }
-      throw new SampleError('CSV_PARSE_ERROR', `The CSV sample cannot be parsed at line ${line}: ${error.message}`, line);
+      throw new SampleError(
+        'CSV_PARSE_ERROR',
+        `The CSV sample cannot be parsed at line ${line}: ${error.message}`,
+        line,
+      );
     }
     throw error;
   }

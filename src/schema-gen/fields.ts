@@ -3,7 +3,15 @@
  * and output fields: `name`, `label`, `type`, `control_type`, nested `properties`, array `of`,
  * converters, `optional`. Key order follows the platform generator's own output.
  */
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'date_time' | 'object' | 'array';
+export type FieldType =
+  | 'string'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'date'
+  | 'date_time'
+  | 'object'
+  | 'array';
 export type ScalarType = Exclude<FieldType, 'object' | 'array'>;
 
 export interface SchemaField {
@@ -34,14 +42,34 @@ export function scalarField(type: ScalarType, name: string, label: string): Sche
         render_input: 'boolean_conversion',
         parse_output: 'boolean_conversion',
         toggle_hint: 'Select from option list',
-        toggle_field: { label, control_type: 'text', toggle_hint: 'Use custom value', type: 'boolean', name },
+        toggle_field: {
+          label,
+          control_type: 'text',
+          toggle_hint: 'Use custom value',
+          type: 'boolean',
+          name,
+        },
         type,
         name,
       };
     case 'date':
-      return { control_type: 'date', label, render_input: 'date_conversion', parse_output: 'date_conversion', type, name };
+      return {
+        control_type: 'date',
+        label,
+        render_input: 'date_conversion',
+        parse_output: 'date_conversion',
+        type,
+        name,
+      };
     case 'date_time':
-      return { control_type: 'date_time', label, render_input: 'date_time_conversion', parse_output: 'date_time_conversion', type, name };
+      return {
+        control_type: 'date_time',
+        label,
+        render_input: 'date_time_conversion',
+        parse_output: 'date_time_conversion',
+        type,
+        name,
+      };
     default:
       return { control_type: 'text', label, type: 'string', name };
   }
@@ -51,6 +79,13 @@ export function objectField(name: string, label: string, properties: SchemaField
   return { properties, label, type: 'object', name };
 }
 
-export function arrayField(name: string, label: string, of: FieldType, properties?: SchemaField[]): SchemaField {
-  return of === 'object' ? { name, type: 'array', of, label, properties: properties ?? [] } : { name, type: 'array', of, label };
+export function arrayField(
+  name: string,
+  label: string,
+  of: FieldType,
+  properties?: SchemaField[],
+): SchemaField {
+  return of === 'object'
+    ? { name, type: 'array', of, label, properties: properties ?? [] }
+    : { name, type: 'array', of, label };
 }

@@ -10,8 +10,16 @@ import type { SchemaField } from './fields.js';
 /** Above this many UTF-16 units (a few milliseconds of work), the sample goes to the worker. */
 export const SCHEMA_WORKER_THRESHOLD = 64 * 1024;
 
-export async function generateSchema(format: 'JSON' | 'CSV', sample: string, colSep = 'comma'): Promise<SchemaField[]> {
-  const outcome = await runTask('schema', { format, sample, colSep }, sample.length > SCHEMA_WORKER_THRESHOLD);
+export async function generateSchema(
+  format: 'JSON' | 'CSV',
+  sample: string,
+  colSep = 'comma',
+): Promise<SchemaField[]> {
+  const outcome = await runTask(
+    'schema',
+    { format, sample, colSep },
+    sample.length > SCHEMA_WORKER_THRESHOLD,
+  );
   if ('error' in outcome) {
     const e = outcome.error;
     throw new SampleError(e.reason, e.message, e.line, e.column, e.field ?? undefined);

@@ -25,7 +25,8 @@ function validDate(s: string): boolean {
 
 const DATE = /^\d{4}-\d\d-\d\d$/;
 // ISO 8601 / RFC 3339 date-time: a `T` (or a space), hours and minutes, optional seconds and fraction, optional zone.
-const DATE_TIME = /^\d{4}-\d\d-\d\d[T ]([01]\d|2[0-3]):[0-5]\d(:([0-5]\d|60)(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
+const DATE_TIME =
+  /^\d{4}-\d\d-\d\d[T ]([01]\d|2[0-3]):[0-5]\d(:([0-5]\d|60)(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
 
 /** The kind of a JSON string value: an ISO date or date-time, or a plain string. */
 export function stringKind(s: string): number {

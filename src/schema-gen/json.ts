@@ -20,9 +20,14 @@ export function generateSchemaFromJson(sample: string): SchemaField[] {
   }
   const root = new Shape();
   root.add(value, 0);
-  const isObjects = root.kinds === K.OBJECT || (root.kinds === K.ARRAY && root.items !== null && (root.items.kinds & ~K.NULL) === K.OBJECT);
+  const isObjects =
+    root.kinds === K.OBJECT ||
+    (root.kinds === K.ARRAY && root.items !== null && (root.items.kinds & ~K.NULL) === K.OBJECT);
   if (!isObjects) {
-    throw new SampleError('SCALAR_SAMPLE', 'The sample must be a JSON object, or an array of objects, to describe fields.');
+    throw new SampleError(
+      'SCALAR_SAMPLE',
+      'The sample must be a JSON object, or an array of objects, to describe fields.',
+    );
   }
   return root.kinds === K.OBJECT ? root.properties() : root.items!.properties();
 }
@@ -33,9 +38,18 @@ export function generateSchemaFromJson(sample: string): SchemaField[] {
  */
 function invalidJson(sample: string): SampleError {
   const errors: ParseError[] = [];
-  parseLoosely(sample, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  parseLoosely(sample, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
   const first = errors[0];
   if (!first) return new SampleError('INVALID_JSON', 'The sample is not valid JSON.');
   const { line, column } = lineAndColumn(sample, first.offset);
-  return new SampleError('INVALID_JSON', `The sample is not valid JSON at line ${line}, column ${column}: ${printParseErrorCode(first.error)}.`, line, column);
+  return new SampleError(
+    'INVALID_JSON',
+    `The sample is not valid JSON at line ${line}, column ${column}: ${printParseErrorCode(first.error)}.`,
+    line,
+    column,
+  );
 }

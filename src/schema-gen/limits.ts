@@ -8,6 +8,9 @@ export function checkSize(sample: string): void {
   if (sample.length * 3 <= MAX_SAMPLE_BYTES) return;
   const bytes = Buffer.byteLength(sample, 'utf8');
   if (bytes > MAX_SAMPLE_BYTES) {
-    throw new SampleError('SAMPLE_TOO_LARGE', `The sample is ${bytes} bytes; the limit is ${MAX_SAMPLE_BYTES} (10 MB).`);
+    throw new SampleError(
+      'SAMPLE_TOO_LARGE',
+      `The sample is ${bytes} bytes; the limit is ${MAX_SAMPLE_BYTES} (10 MB).`,
+    );
   }
 }

@@ -34,7 +34,11 @@ export class Shape {
         this.kinds |= K.BOOLEAN;
         return;
     }
-    if (depth >= MAX_DEPTH) throw new SampleError('SAMPLE_TOO_DEEP', `The sample nests objects and arrays deeper than ${MAX_DEPTH} levels.`);
+    if (depth >= MAX_DEPTH)
+      throw new SampleError(
+        'SAMPLE_TOO_DEEP',
+        `The sample nests objects and arrays deeper than ${MAX_DEPTH} levels.`,
+      );
     if (Array.isArray(value)) {
       this.kinds |= K.ARRAY;
       const items = (this.items ??= new Shape());

@@ -9,7 +9,12 @@ import { isMainThread } from 'node:worker_threads';
 import { analyzeConnectorCode, storedPart, type StoredAnalysis } from '../code/analyze.js';
 import { compareCode, type CodeComparison } from '../code/compare.js';
 import { codeDigest } from '../domain/digest.js';
-import { generateSchemaFromCsv, generateSchemaFromJson, SampleError, type SchemaField } from '../schema-gen/index.js';
+import {
+  generateSchemaFromCsv,
+  generateSchemaFromJson,
+  SampleError,
+  type SchemaField,
+} from '../schema-gen/index.js';
 
 /**
  * In the worker, a full collection once a large task is done. The garbage of one 10 MB task (its
@@ -33,20 +38,49 @@ export async function analyze(code: string | Uint8Array): Promise<StoredAnalysis
   return stored;
 }
 
-export function compare(arg: { from: string; to: string; labels: [string, string] }): Promise<CodeComparison> {
+export function compare(arg: {
+  from: string;
+  to: string;
+  labels: [string, string];
+}): Promise<CodeComparison> {
   return compareCode(arg.from, arg.to, arg.labels);
 }
 
 export type SchemaOutcome =
   | { fields: SchemaField[] }
-  | { error: { reason: SampleError['reason']; message: string; line: number | null; column: number | null; field: string | null } };
+  | {
+      error: {
+        reason: SampleError['reason'];
+        message: string;
+        line: number | null;
+        column: number | null;
+        field: string | null;
+      };
+    };
 
-export function schema(arg: { format: 'JSON' | 'CSV'; sample: string; colSep: string }): SchemaOutcome {
+export function schema(arg: {
+  format: 'JSON' | 'CSV';
+  sample: string;
+  colSep: string;
+}): SchemaOutcome {
   try {
-    return { fields: arg.format === 'CSV' ? generateSchemaFromCsv(arg.sample, arg.colSep) : generateSchemaFromJson(arg.sample) };
+    return {
+      fields:
+        arg.format === 'CSV'
+          ? generateSchemaFromCsv(arg.sample, arg.colSep)
+          : generateSchemaFromJson(arg.sample),
+    };
   } catch (error) {
     if (!(error instanceof SampleError)) throw error;
-    return { error: { reason: error.reason, message: error.message, line: error.line, column: error.column, field: error.field } };
+    return {
+      error: {
+        reason: error.reason,
+        message: error.message,
+        line: error.line,
+        column: error.column,
+        field: error.field,
+      },
+    };
   }
 }
 
@@ -55,7 +89,11 @@ export type JsonOutcome = { value: unknown } | { error: { message: string } };
 /** A request body's JSON (UTF-8 already checked). A syntax error comes back as a value, with JSON.parse's message. */
 export function json(bytes: Uint8Array): JsonOutcome {
   try {
-    return { value: JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) };
+    return {
+      value: JSON.parse(
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+      ),
+    };
   } catch (error) {
     return { error: { message: (error as Error).message } };
   } finally {

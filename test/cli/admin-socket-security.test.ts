@@ -20,7 +20,9 @@ async function plantedSocket(path: string) {
       received.push(body);
       const { command } = JSON.parse(body) as { command: string };
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      res.end(`${JSON.stringify({ out: 'crt_attackers_token' })}\n${JSON.stringify({ result: command === 'ping' ? 'pong' : null })}\n`);
+      res.end(
+        `${JSON.stringify({ out: 'crt_attackers_token' })}\n${JSON.stringify({ result: command === 'ping' ? 'pong' : null })}\n`,
+      );
     });
   });
   await new Promise<void>((r) => server.listen(path, () => r()));
@@ -63,31 +65,47 @@ describe('the admin socket', () => {
     }
   }, 60_000);
 
-  it('records the server\'s own user as the operator, whatever the caller claims, and answers bad commands and NUL in words', async () => {
+  it("records the server's own user as the operator, whatever the caller claims, and answers bad commands and NUL in words", async () => {
     const dir = join(root, 'real');
     const t = await startTestServer('pglite', { DATA_DIR: dir });
     try {
       const socket = adminSocketPath(dir);
       for (const claimed of ['constructor', '__proto__', 'mallory\u0000', 'cli:someone-else']) {
-        await runRemote(socket, 'workspace create', { slug: `ws${claimed.length}${claimed.charCodeAt(0)}` }, silent, { operator: claimed, requestId: 'x\u0000' });
+        await runRemote(
+          socket,
+          'workspace create',
+          { slug: `ws${claimed.length}${claimed.charCodeAt(0)}` },
+          silent,
+          { operator: claimed, requestId: 'x\u0000' },
+        );
       }
-      const actors = await t.server.registry.db.sql.query<{ actor: string; request_id: string }>(`SELECT actor_handle AS actor, request_id FROM audit_entries WHERE action = 'WORKSPACE_CREATE'`);
+      const actors = await t.server.registry.db.sql.query<{ actor: string; request_id: string }>(
+        `SELECT actor_handle AS actor, request_id FROM audit_entries WHERE action = 'WORKSPACE_CREATE'`,
+      );
       expect(actors.length).toBe(4);
       for (const a of actors) {
         expect(a.actor).toBe(`cli:${userInfo().username}`);
         expect(a.request_id).toMatch(/^cli-[0-9a-f-]{36}$/);
       }
       for (const command of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
-        const refused = await runRemote(socket, command, {}, silent, { operator: 'x', requestId: 'y' }).catch((e: unknown) => e);
+        const refused = await runRemote(socket, command, {}, silent, {
+          operator: 'x',
+          requestId: 'y',
+        }).catch((e: unknown) => e);
         expect(refused, command).toBeInstanceOf(RemoteCommandError);
         expect((refused as RemoteCommandError).code).toBe('NOT_FOUND');
       }
-      const nul = await runRemote(socket, 'workspace create', { slug: 'a\u0000b' }, silent, { operator: 'x', requestId: 'y' }).catch((e: unknown) => e);
+      const nul = await runRemote(socket, 'workspace create', { slug: 'a\u0000b' }, silent, {
+        operator: 'x',
+        requestId: 'y',
+      }).catch((e: unknown) => e);
       expect(nul).toBeInstanceOf(RemoteCommandError);
       expect((nul as RemoteCommandError).code).toBe('INVALID_INPUT');
       expect((nul as Error).message).toMatch(/NUL/);
       // The server still answers.
-      expect(await runRemote(socket, 'ping', {}, silent, { operator: 'x', requestId: 'y' })).toBe('pong');
+      expect(await runRemote(socket, 'ping', {}, silent, { operator: 'x', requestId: 'y' })).toBe(
+        'pong',
+      );
     } finally {
       await t.close();
     }

@@ -11,7 +11,11 @@ import { createToken, revokeToken } from '../../src/domain/auth.js';
 import { createServer } from 'node:net';
 
 /** The CLI with a token on stdin, as `echo $TOKEN | connector-registry login …` gives it. */
-function cliWithStdin(env: NodeJS.ProcessEnv, input: string, ...args: string[]): Promise<CliResult> {
+function cliWithStdin(
+  env: NodeJS.ProcessEnv,
+  input: string,
+  ...args: string[]
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('node', [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -60,7 +64,11 @@ for (const backend of await backends()) {
     beforeAll(async () => {
       srv = await startTestServer(backend);
       base = srv.url.replace(/\/graphql$/, '');
-      ({ token, tokenId } = await createToken(srv.server.registry.db.prisma, { workspace: 'acme', role: 'DEVELOPER', handle: 'dana' }));
+      ({ token, tokenId } = await createToken(srv.server.registry.db.prisma, {
+        workspace: 'acme',
+        role: 'DEVELOPER',
+        handle: 'dana',
+      }));
     });
     afterAll(async () => {
       await srv?.close();
@@ -77,15 +85,36 @@ for (const backend of await backends()) {
       expect(wrong.stderr).toMatch(/refused the token/);
 
       const port = await closedPort();
-      const nowhere = await cliWithStdin(env, `${token}\n`, 'login', '--url', `http://127.0.0.1:${port}`);
+      const nowhere = await cliWithStdin(
+        env,
+        `${token}\n`,
+        'login',
+        '--url',
+        `http://127.0.0.1:${port}`,
+      );
       expect(nowhere.code).toBe(3);
-      expect(nowhere.stderr).toContain(`Cannot reach the registry at http://127.0.0.1:${port}: nothing listens there (connection refused).`);
+      expect(nowhere.stderr).toContain(
+        `Cannot reach the registry at http://127.0.0.1:${port}: nothing listens there (connection refused).`,
+      );
     });
 
     it('logs in with the token on stdin and keeps it in a file only its owner can read', async () => {
-      const res = await cliWithStdin(env, `${token}\n`, 'login', '--url', `${base}/graphql`, '--json');
+      const res = await cliWithStdin(
+        env,
+        `${token}\n`,
+        'login',
+        '--url',
+        `${base}/graphql`,
+        '--json',
+      );
       expect(res.code, res.stderr).toBe(0);
-      expect(JSON.parse(res.stdout)).toMatchObject({ profile: 'default', url: base, handle: 'dana', role: 'DEVELOPER', workspace: 'acme' });
+      expect(JSON.parse(res.stdout)).toMatchObject({
+        profile: 'default',
+        url: base,
+        handle: 'dana',
+        role: 'DEVELOPER',
+        workspace: 'acme',
+      });
       expect(statSync(profiles).mode & 0o777).toBe(0o600);
       expect(JSON.parse(readFileSync(profiles, 'utf8')).profiles.default.token).toBe(token);
     });
@@ -95,30 +124,53 @@ for (const backend of await backends()) {
       const created = await run('push', v1, '--title', 'Contacts', '--note', 'first', '--json');
       expect(created.code, created.stderr).toBe(0);
       const out = JSON.parse(created.stdout);
-      expect(out).toMatchObject({ version: 1, released: false, connector: { title: 'Contacts', latestVersion: 1 } });
+      expect(out).toMatchObject({
+        version: 1,
+        released: false,
+        connector: { title: 'Contacts', latestVersion: 1 },
+      });
       const id = String(out.connector.databaseId);
 
-      const v2 = file('v2.rb', validCode({ title: 'Contacts', actions: ['list_contacts', 'get_contact'] }));
+      const v2 = file(
+        'v2.rb',
+        validCode({ title: 'Contacts', actions: ['list_contacts', 'get_contact'] }),
+      );
       const pushed = await run('push', v2, '--connector', id, '--note', 'get_contact', '--release');
       expect(pushed.code, pushed.stderr).toBe(0);
-      expect(pushed.stdout).toMatch(/Pushed Contacts version 2 \(connector \S+\)\.\nReleased version 2 to the workspace\./);
+      expect(pushed.stdout).toMatch(
+        /Pushed Contacts version 2 \(connector \S+\)\.\nReleased version 2 to the workspace\./,
+      );
 
       const same = await run('push', v2, '--connector', id, '--note', 'get_contact');
       expect(same.code, same.stderr).toBe(0);
-      expect(same.stdout).toMatch(/No new version: the code and note are those of version 2 of Contacts\./);
+      expect(same.stdout).toMatch(
+        /No new version: the code and note are those of version 2 of Contacts\./,
+      );
 
       const stale = await run('push', v1, '--connector', id, '--expected-version', '1');
       expect(stale.code).toBe(1);
       expect(stale.stderr).not.toMatch(/VERSION_CONFLICT/);
       expect(stale.stderr).toMatch(/version/i);
 
-      const broken = await run('push', file('bad.rb', SYNTAX_ERROR_CODE), '--connector', id, '--release');
+      const broken = await run(
+        'push',
+        file('bad.rb', SYNTAX_ERROR_CODE),
+        '--connector',
+        id,
+        '--release',
+      );
       expect(broken.code).toBe(1);
       expect(broken.stderr).toMatch(/^Pushed Contacts version 3/);
       expect(broken.stderr).toMatch(/Could not release version 3: /);
       const listed = JSON.parse((await run('versions', id, '--json')).stdout);
       expect(listed).toMatchObject({ title: 'Contacts', totalCount: 3 });
-      expect(listed.versions.map((v: { number: number; hasErrors: boolean }) => [v.number, v.hasErrors])).toEqual([[3, true], [2, false], [1, false]]);
+      expect(
+        listed.versions.map((v: { number: number; hasErrors: boolean }) => [v.number, v.hasErrors]),
+      ).toEqual([
+        [3, true],
+        [2, false],
+        [1, false],
+      ]);
       const table = await run('versions', id);
       expect(table.stdout).toMatch(/^\s+2 .* released\s+get_contact$/m);
 
@@ -142,10 +194,29 @@ for (const backend of await backends()) {
     });
 
     it('generates field schemas from JSON and CSV samples through the registry', async () => {
-      const json = await run('generate', 'schema', 'json', file('s.json', '{"id": 1, "name": "Ann", "tags": ["a"]}'), '--json');
+      const json = await run(
+        'generate',
+        'schema',
+        'json',
+        file('s.json', '{"id": 1, "name": "Ann", "tags": ["a"]}'),
+        '--json',
+      );
       expect(json.code, json.stderr).toBe(0);
-      expect(JSON.parse(json.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'id' }), expect.objectContaining({ name: 'name' })]));
-      const csv = await run('generate', 'schema', 'csv', file('s.csv', 'id;email\n1;a@b.c\n'), '--col-sep', 'semicolon', '--json');
+      expect(JSON.parse(json.stdout)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'id' }),
+          expect.objectContaining({ name: 'name' }),
+        ]),
+      );
+      const csv = await run(
+        'generate',
+        'schema',
+        'csv',
+        file('s.csv', 'id;email\n1;a@b.c\n'),
+        '--col-sep',
+        'semicolon',
+        '--json',
+      );
       expect(csv.code, csv.stderr).toBe(0);
       expect(JSON.parse(csv.stdout).map((f: { name: string }) => f.name)).toEqual(['id', 'email']);
       const nofile = await run('generate', 'schema', 'csv', join(dir, 'nope.csv'));

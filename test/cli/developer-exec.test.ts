@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/processes.js';
-import { fixture, startFakeApi, TASKLY_PASSWORD, TASKLY_USER, type FakeApi } from '../executor/fake-api.js';
+import {
+  fixture,
+  startFakeApi,
+  TASKLY_PASSWORD,
+  TASKLY_USER,
+  type FakeApi,
+} from '../executor/fake-api.js';
 
 /**
  * `connector-registry exec` on a developer's machine: no registry, the executor's own sandbox, a
@@ -14,7 +20,12 @@ import { fixture, startFakeApi, TASKLY_PASSWORD, TASKLY_USER, type FakeApi } fro
 describe('developer CLI: exec', { timeout: 240_000 }, () => {
   let api: FakeApi;
   const dir = mkdtempSync(join(tmpdir(), 'registry-exec-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, CONNECTOR_HTTP_ALLOW_LOOPBACK: 'true', EXECUTOR_SPARE_VMS: '0', LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CONNECTOR_HTTP_ALLOW_LOOPBACK: 'true',
+    EXECUTOR_SPARE_VMS: '0',
+    LOG_LEVEL: 'silent',
+  };
   const file = (name: string, text: string) => {
     const p = join(dir, name);
     writeFileSync(p, text);
@@ -26,7 +37,10 @@ describe('developer CLI: exec', { timeout: 240_000 }, () => {
   beforeAll(async () => {
     api = await startFakeApi();
     connector = file('taskly.rb', fixture('taskly-basic-auth.rb'));
-    settings = file('settings.yaml', `base_url: ${api.url}\nusername: ${TASKLY_USER}\npassword: ${TASKLY_PASSWORD}\n`);
+    settings = file(
+      'settings.yaml',
+      `base_url: ${api.url}\nusername: ${TASKLY_USER}\npassword: ${TASKLY_PASSWORD}\n`,
+    );
   });
   afterAll(async () => {
     await api?.close();
@@ -35,7 +49,20 @@ describe('developer CLI: exec', { timeout: 240_000 }, () => {
 
   it('runs an action with input and settings files, logs HTTP with the password redacted, and records it', async () => {
     const recording = join(dir, 'get-task.json');
-    const res = await cli(env, 'exec', 'actions.get_task.execute', '--connector', connector, '--settings', settings, '--input', file('in.json', '{"id": 2}'), '--verbose', '--record', recording);
+    const res = await cli(
+      env,
+      'exec',
+      'actions.get_task.execute',
+      '--connector',
+      connector,
+      '--settings',
+      settings,
+      '--input',
+      file('in.json', '{"id": 2}'),
+      '--verbose',
+      '--record',
+      recording,
+    );
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).not.toMatch(/Warning/);
     expect(JSON.parse(res.stdout)).toMatchObject({ id: 2, title: 'Task 2' });
@@ -50,38 +77,100 @@ describe('developer CLI: exec', { timeout: 240_000 }, () => {
 
     // Replayed with the API closed: the same output, no network.
     await api.close();
-    const replayed = await cli(env, 'exec', 'actions.get_task.execute', '--connector', connector, '--settings', settings, '--input', join(dir, 'in.json'), '--replay', recording, '--json');
+    const replayed = await cli(
+      env,
+      'exec',
+      'actions.get_task.execute',
+      '--connector',
+      connector,
+      '--settings',
+      settings,
+      '--input',
+      join(dir, 'in.json'),
+      '--replay',
+      recording,
+      '--json',
+    );
     expect(replayed.code, replayed.stderr).toBe(0);
-    expect(JSON.parse(replayed.stdout)).toMatchObject({ status: 'SUCCEEDED', output: { id: 2, title: 'Task 2' }, exchanges: 1 });
+    expect(JSON.parse(replayed.stdout)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { id: 2, title: 'Task 2' },
+      exchanges: 1,
+    });
 
     // A request that is not in the recording fails the run, in words.
-    const other = await cli(env, 'exec', 'actions.get_task.execute', '--connector', connector, '--settings', settings, '--input', file('in3.json', '{"id": 3}'), '--replay', recording);
+    const other = await cli(
+      env,
+      'exec',
+      'actions.get_task.execute',
+      '--connector',
+      connector,
+      '--settings',
+      settings,
+      '--input',
+      file('in3.json', '{"id": 3}'),
+      '--replay',
+      recording,
+    );
     expect(other.code).toBe(1);
     expect(other.stderr).toContain(`GET ${api.url}/taskly/api/tasks/3 is not in the recording`);
     api = await startFakeApi();
   });
 
   it('ends with the connector line of an error, and refuses bad files in words', async () => {
-    const failing = file('fails.rb', `{\n  actions: {\n    a: {\n      execute: lambda do |_c, _i|\n        error('no such contact')\n      end\n    }\n  }\n}\n`);
+    const failing = file(
+      'fails.rb',
+      `{\n  actions: {\n    a: {\n      execute: lambda do |_c, _i|\n        error('no such contact')\n      end\n    }\n  }\n}\n`,
+    );
     const res = await cli(env, 'exec', 'actions.a.execute', '--connector', failing);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/FAILED: line 5: no such contact/);
 
-    const notJson = await cli(env, 'exec', 'test', '--connector', connector, '--input', file('bad.json', '{nope'));
+    const notJson = await cli(
+      env,
+      'exec',
+      'test',
+      '--connector',
+      connector,
+      '--input',
+      file('bad.json', '{nope'),
+    );
     expect(notJson.code).toBe(1);
     expect(notJson.stderr).toMatch(/The input file .*bad\.json does not parse/);
-    const both = await cli(env, 'exec', 'test', '--connector', connector, '--record', 'a', '--replay', 'b');
+    const both = await cli(
+      env,
+      'exec',
+      'test',
+      '--connector',
+      connector,
+      '--record',
+      'a',
+      '--replay',
+      'b',
+    );
     expect(both.code).toBe(2);
   });
 
   it('writes refreshed settings back only with --write-settings', async () => {
     const code = file('metrics.rb', fixture('metrics-custom-auth.rb'));
-    const s = file('metrics.json', JSON.stringify({ base_url: api.url, api_key: 'mk_live_51HxSecretKey' }));
+    const s = file(
+      'metrics.json',
+      JSON.stringify({ base_url: api.url, api_key: 'mk_live_51HxSecretKey' }),
+    );
     const first = await cli(env, 'exec', 'test', '--connector', code, '--settings', s);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/settings changed .*--write-settings/);
     expect(JSON.parse(readFileSync(s, 'utf8'))).not.toHaveProperty('session_token');
-    const written = await cli(env, 'exec', 'test', '--connector', code, '--settings', s, '--write-settings');
+    const written = await cli(
+      env,
+      'exec',
+      'test',
+      '--connector',
+      code,
+      '--settings',
+      s,
+      '--write-settings',
+    );
     expect(written.code, written.stderr).toBe(0);
     expect(written.stderr).toMatch(/written back to/);
     expect(Object.keys(JSON.parse(readFileSync(s, 'utf8'))).length).toBeGreaterThan(2);

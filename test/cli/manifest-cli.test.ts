@@ -20,11 +20,17 @@ for (const backend of await backends()) {
     const dir = mkdtempSync(join(tmpdir(), 'registry-cli-'));
     let env: NodeJS.ProcessEnv;
     let pgdb: Awaited<ReturnType<typeof createPostgresDatabase>> | null = null;
-    const cli = (...args: string[]) => run('node', [BIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
+    const cli = (...args: string[]) =>
+      run('node', [BIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
 
     beforeAll(async () => {
       pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
-      env = { ...process.env, DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'silent', ...(pgdb ? { DATABASE_URL: pgdb.url } : {}) };
+      env = {
+        ...process.env,
+        DATA_DIR: join(dir, 'pglite'),
+        LOG_LEVEL: 'silent',
+        ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
+      };
       delete env.REGISTRY_TOKEN;
       if (!pgdb) delete env.DATABASE_URL;
     });
@@ -34,13 +40,39 @@ for (const backend of await backends()) {
     });
 
     it('exports the released connectors of one workspace to a file and imports it into another, with a dry run first', async () => {
-      const sandbox = (await cli('token', 'create', '--workspace', 'sandbox', '--role', 'admin', '--handle', 'dana')).stdout.trim();
-      const production = (await cli('token', 'create', '--workspace', 'production', '--role', 'developer', '--handle', 'pat')).stdout.trim();
+      const sandbox = (
+        await cli(
+          'token',
+          'create',
+          '--workspace',
+          'sandbox',
+          '--role',
+          'admin',
+          '--handle',
+          'dana',
+        )
+      ).stdout.trim();
+      const production = (
+        await cli(
+          'token',
+          'create',
+          '--workspace',
+          'production',
+          '--role',
+          'developer',
+          '--handle',
+          'pat',
+        )
+      ).stdout.trim();
 
       const db = await openDatabase({ url: pgdb?.url, dataDir: env.DATA_DIR });
       const ctx = { prisma: db.prisma, actor: await authenticate(db.prisma, sandbox) };
       for (const title of ['One', 'Two', 'Three']) {
-        const c = await createConnector(ctx, { title, code: validCode({ title }), note: `${title} note` });
+        const c = await createConnector(ctx, {
+          title,
+          code: validCode({ title }),
+          note: `${title} note`,
+        });
         if (title !== 'Three') await releaseConnector(ctx, c.id);
       }
       await db.close();
@@ -60,7 +92,10 @@ for (const backend of await backends()) {
       expect(again.stdout).toContain('update\tTwo\tversion 2');
 
       const check = await openDatabase({ url: pgdb?.url, dataDir: env.DATA_DIR });
-      const rows = await check.prisma.connector.findMany({ where: { workspace: { slug: 'production' } }, orderBy: { id: 'asc' } });
+      const rows = await check.prisma.connector.findMany({
+        where: { workspace: { slug: 'production' } },
+        orderBy: { id: 'asc' },
+      });
       await check.close();
       expect(rows.map((r) => [r.title, r.latestVersion, r.releasedVersion])).toEqual([
         ['One', 2, 2],
@@ -69,12 +104,35 @@ for (const backend of await backends()) {
     }, 120_000);
 
     it('refuses without a token and reports a bad manifest entry without writing', async () => {
-      await expect(cli('import', join(dir, 'nothing.json'))).rejects.toMatchObject({ stderr: expect.stringContaining('give a token') });
-      const token = (await cli('token', 'create', '--workspace', 'staging', '--handle', 'sam')).stdout.trim();
+      await expect(cli('import', join(dir, 'nothing.json'))).rejects.toMatchObject({
+        stderr: expect.stringContaining('give a token'),
+      });
+      const token = (
+        await cli('token', 'create', '--workspace', 'staging', '--handle', 'sam')
+      ).stdout.trim();
       const file = join(dir, 'bad.json');
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(file, JSON.stringify({ kind: 'connector-registry.manifest', schemaVersion: 1, exportedAt: 'x', source: { workspace: 's' }, connectors: [{ name: 'n', title: 'T', version: 1, code: '{ title: ', sha256: createHash('sha256').update('{ title: ').digest('hex') }] }));
-      await expect(cli('import', file, '--token', token)).rejects.toMatchObject({ stderr: expect.stringContaining('manifest.connectors.0.code') });
+      writeFileSync(
+        file,
+        JSON.stringify({
+          kind: 'connector-registry.manifest',
+          schemaVersion: 1,
+          exportedAt: 'x',
+          source: { workspace: 's' },
+          connectors: [
+            {
+              name: 'n',
+              title: 'T',
+              version: 1,
+              code: '{ title: ',
+              sha256: createHash('sha256').update('{ title: ').digest('hex'),
+            },
+          ],
+        }),
+      );
+      await expect(cli('import', file, '--token', token)).rejects.toMatchObject({
+        stderr: expect.stringContaining('manifest.connectors.0.code'),
+      });
     }, 60_000);
   });
 }

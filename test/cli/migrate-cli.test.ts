@@ -21,7 +21,11 @@ for (const backend of await backends()) {
 
     it('says what it applied on a fresh database, and that nothing was left the second time', async () => {
       pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
-      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'pglite'), LOG_LEVEL: 'silent' };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATA_DIR: join(dir, 'pglite'),
+        LOG_LEVEL: 'silent',
+      };
       if (pgdb) env.DATABASE_URL = pgdb.url;
       else delete env.DATABASE_URL;
       const total = (await readMigrations()).length;

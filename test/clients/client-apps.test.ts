@@ -24,13 +24,21 @@ const LINK = `mutation($input: CreateShareLinkInput!) { createShareLink(input: $
 const INSTALL = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } connectorEdge { cursor node { id } } userErrors { code } } }`;
 
 const preflight = (url: string, headers: string) =>
-  fetch(url, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': headers } });
+  fetch(url, {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'https://app.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': headers,
+    },
+  });
 
 /** Records every JSON answer an Apollo/urql client receives (their results hide `extensions`). */
 function recordingFetch(seen: any[]): typeof fetch {
   return async (input, init) => {
     const res = await fetch(input, init);
-    if ((res.headers.get('content-type') ?? '').includes('json')) seen.push({ status: res.status, headers: res.headers, body: await res.clone().json() });
+    if ((res.headers.get('content-type') ?? '').includes('json'))
+      seen.push({ status: res.status, headers: res.headers, body: await res.clone().json() });
     return res;
   };
 }
@@ -46,9 +54,15 @@ for (const backend of await backends()) {
     afterAll(() => t.close());
 
     it('13: Apollo Client reads UNAUTHENTICATED from a 401 (negotiated media type), and every 401 names the Bearer scheme', async () => {
-      for (const headers of [{ authorization: 'Bearer crt_not_a_real_token' }, {}] as Record<string, string>[]) {
+      for (const headers of [{ authorization: 'Bearer crt_not_a_real_token' }, {}] as Record<
+        string,
+        string
+      >[]) {
         const seen: any[] = [];
-        const client = new ApolloClient({ link: new HttpLink({ uri: t.url, headers, fetch: recordingFetch(seen) }), cache: new InMemoryCache() });
+        const client = new ApolloClient({
+          link: new HttpLink({ uri: t.url, headers, fetch: recordingFetch(seen) }),
+          cache: new InMemoryCache(),
+        });
         const error = await client.query({ query: gql`query Me { viewer { handle } }` }).then(
           () => null,
           (e: unknown) => e,
@@ -60,7 +74,15 @@ for (const backend of await backends()) {
         expect(seen[0].headers.get('www-authenticate')).toMatch(/^Bearer\b/);
       }
       // A client that asks for plain JSON still gets it.
-      const plain = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer nope' }, body: '{"query":"{ viewer { handle } }"}' });
+      const plain = await fetch(t.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: 'Bearer nope',
+        },
+        body: '{"query":"{ viewer { handle } }"}',
+      });
       expect(plain.status).toBe(401);
       expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
       expect(plain.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
@@ -73,28 +95,50 @@ for (const backend of await backends()) {
     });
 
     it('14: preflights pass for traceparent, sentry-trace, baggage and Apollo client awareness headers', async () => {
-      const wanted = 'authorization,content-type,traceparent,tracestate,sentry-trace,baggage,apollographql-client-name,apollographql-client-version';
+      const wanted =
+        'authorization,content-type,traceparent,tracestate,sentry-trace,baggage,apollographql-client-name,apollographql-client-version';
       const res = await preflight(t.url, wanted);
       expect(res.status).toBeLessThan(300);
-      const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+      const allowed = (res.headers.get('access-control-allow-headers') ?? '')
+        .toLowerCase()
+        .split(/\s*,\s*/);
       for (const h of wanted.split(',')) expect(allowed, h).toContain(h);
 
       // Apollo Client 4 sends its client-awareness headers when told its name: the request passes.
       const client = new ApolloClient({
-        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}`, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } }),
+        link: new HttpLink({
+          uri: t.url,
+          headers: {
+            authorization: `Bearer ${token}`,
+            traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+          },
+        }),
         cache: new InMemoryCache(),
         clientAwareness: { name: 'web-app', version: '1.2.3' },
       });
-      expect((await client.query<any>({ query: gql`query Me { viewer { handle } }` })).data.viewer.handle).toBe('ada');
+      expect(
+        (await client.query<any>({ query: gql`query Me { viewer { handle } }` })).data.viewer
+          .handle,
+      ).toBe('ada');
     });
 
     it('15: payloads carry edges for Relay-style lists, the removed webhook ID, and the notifications marked read', async () => {
       // Apollo: the new connector's edge cursor pages the list from exactly after it.
-      const client = new ApolloClient({ link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }), cache: new InMemoryCache() });
+      const client = new ApolloClient({
+        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }),
+        cache: new InMemoryCache(),
+      });
       const made = [];
       for (const title of ['Edge A', 'Edge B']) {
-        const { data } = await client.mutate<any>({ mutation: gql(CREATE), variables: { input: { title, code: validCode({ title }) } } });
-        expect(data.createConnector.connectorEdge.node).toEqual({ __typename: 'Connector', id: data.createConnector.connector.id, title });
+        const { data } = await client.mutate<any>({
+          mutation: gql(CREATE),
+          variables: { input: { title, code: validCode({ title }) } },
+        });
+        expect(data.createConnector.connectorEdge.node).toEqual({
+          __typename: 'Connector',
+          id: data.createConnector.connector.id,
+          title,
+        });
         made.push(data.createConnector);
       }
       const after = await client.query<any>({
@@ -112,18 +156,40 @@ for (const backend of await backends()) {
       );
       const webhookId = hook.body.data.registerWebhook.webhook.id;
       expect(hook.body.data.registerWebhook.webhookEdge.node.id).toBe(webhookId);
-      const removed = await t.gql(`mutation($id: ID!) { removeWebhook(input: { id: $id }) { removed deletedWebhookId userErrors { code } } }`, { id: webhookId }, token);
-      expect(removed.body.data.removeWebhook).toEqual({ removed: true, deletedWebhookId: webhookId, userErrors: [] });
+      const removed = await t.gql(
+        `mutation($id: ID!) { removeWebhook(input: { id: $id }) { removed deletedWebhookId userErrors { code } } }`,
+        { id: webhookId },
+        token,
+      );
+      expect(removed.body.data.removeWebhook).toEqual({
+        removed: true,
+        deletedWebhookId: webhookId,
+        userErrors: [],
+      });
 
       // A notification in another workspace (an install, then a newer share).
       const parent = made[0].connector.id;
       await t.gql(RELEASE, { input: { id: parent } }, token);
       await t.gql(SHARE, { input: { id: parent } }, token);
-      const linkToken = (await t.gql(LINK, { input: { id: parent } }, token)).body.data.createShareLink.token;
+      const linkToken = (await t.gql(LINK, { input: { id: parent } }, token)).body.data
+        .createShareLink.token;
       const other = await t.token('installer', 'ADMIN', 'ivy');
-      const installed = (await t.gql(INSTALL, { input: { linkToken } }, other)).body.data.installConnector;
+      const installed = (await t.gql(INSTALL, { input: { linkToken } }, other)).body.data
+        .installConnector;
       expect(installed.connectorEdge.node.id).toBe(installed.connector.id);
-      await t.gql(UPDATE, { input: { id: parent, code: validCode({ title: 'Edge A', actions: ['search_records', 'create_record', 'update_record'] }) } }, token);
+      await t.gql(
+        UPDATE,
+        {
+          input: {
+            id: parent,
+            code: validCode({
+              title: 'Edge A',
+              actions: ['search_records', 'create_record', 'update_record'],
+            }),
+          },
+        },
+        token,
+      );
       await t.gql(RELEASE, { input: { id: parent } }, token);
       await t.gql(SHARE, { input: { id: parent } }, token);
 
@@ -141,20 +207,41 @@ for (const backend of await backends()) {
       const note = before.data.notifications.nodes[0];
       expect(note.readAt).toBeNull();
       const marked = await urql
-        .mutation(ugql`mutation Mark($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { marked notifications { id readAt } userErrors { code } } }`, { ids: [note.id] })
+        .mutation(
+          ugql`mutation Mark($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { marked notifications { id readAt } userErrors { code } } }`,
+          { ids: [note.id] },
+        )
         .toPromise();
       expect(marked.data.markNotificationsRead.marked).toBe(1);
       const cached = await urql.query(LIST, {}, { requestPolicy: 'cache-only' }).toPromise();
-      expect(cached.data.notifications.nodes.find((n: any) => n.id === note.id).readAt).not.toBeNull();
+      expect(
+        cached.data.notifications.nodes.find((n: any) => n.id === note.id).readAt,
+      ).not.toBeNull();
     });
 
     it('16: a @defer request from a JSON-only client is refused with a body and costs nothing; schema.graphql declares @defer and @stream', async () => {
-      await t.gql(CREATE, { input: { title: 'Deferred', code: validCode({ title: 'Deferred' }) } }, token);
-      const cheap = async () => (await t.gql(`{ viewer { handle } }`, {}, token)).body.extensions.rateLimit as { remaining: number; cost: number };
+      await t.gql(
+        CREATE,
+        { input: { title: 'Deferred', code: validCode({ title: 'Deferred' }) } },
+        token,
+      );
+      const cheap = async () =>
+        (await t.gql(`{ viewer { handle } }`, {}, token)).body.extensions.rateLimit as {
+          remaining: number;
+          cost: number;
+        };
       const start = await cheap();
       const deferred = `query Deferred { connectors(first: 20) { totalCount ... @defer { nodes { id title versions(first: 10) { nodes { number } } } } } }`;
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: deferred }) });
+        const res = await fetch(t.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            authorization: `Bearer ${token}`,
+          },
+          body: JSON.stringify({ query: deferred }),
+        });
         expect(res.status).toBe(406);
         const body = await res.json();
         expect(body.errors[0].extensions.code).toBe('NOT_ACCEPTABLE');
@@ -164,7 +251,11 @@ for (const backend of await backends()) {
       const end = await cheap();
       expect(end.remaining).toBe(start.remaining - end.cost);
       // The same operation with Apollo Client, which accepts multipart/mixed, is answered in parts.
-      const client = new ApolloClient({ link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }), cache: new InMemoryCache(), incrementalHandler: new Defer20220824Handler() });
+      const client = new ApolloClient({
+        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }),
+        cache: new InMemoryCache(),
+        incrementalHandler: new Defer20220824Handler(),
+      });
       const { data } = await client.query<any>({ query: gql(deferred) });
       expect(data.connectors.nodes).toBeDefined();
       expect(data.connectors.totalCount).toBeGreaterThan(0);
@@ -172,18 +263,31 @@ for (const backend of await backends()) {
       // Tools that validate operations against schema.graphql (graphql-inspector, graphql-eslint) accept it.
       const printed = buildSchema(readFileSync(new URL('schema.graphql', root), 'utf8'));
       expect(validate(printed, parse(deferred)).map((e) => e.message)).toEqual([]);
-      expect(validate(printed, parse(`{ connectors(first: 10) { nodes @stream(initialCount: 2) { id } } }`)).map((e) => e.message)).toEqual([]);
+      expect(
+        validate(
+          printed,
+          parse(`{ connectors(first: 10) { nodes @stream(initialCount: 2) { id } } }`),
+        ).map((e) => e.message),
+      ).toEqual([]);
     });
 
     it('17: __typename costs nothing (Apollo and by hand cost the same)', async () => {
       const seen: any[] = [];
-      const client = new ApolloClient({ link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` }, fetch: recordingFetch(seen) }), cache: new InMemoryCache() });
+      const client = new ApolloClient({
+        link: new HttpLink({
+          uri: t.url,
+          headers: { authorization: `Bearer ${token}` },
+          fetch: recordingFetch(seen),
+        }),
+        cache: new InMemoryCache(),
+      });
       const query = `query Costly { connectors(first: 100) { totalCount nodes { id title versions(first: 2) { nodes { number } } } } }`;
       await client.query({ query: gql(query) });
       const byHand = await t.gql(query, {}, token);
       expect(JSON.stringify(seen[0].body)).toContain('__typename');
-      expect(seen[0].body.extensions.cost.requestedQueryCost).toBe(byHand.body.extensions.cost.requestedQueryCost);
-
+      expect(seen[0].body.extensions.cost.requestedQueryCost).toBe(
+        byHand.body.extensions.cost.requestedQueryCost,
+      );
     });
 
     it('17: the pagination example of docs/clients.md selects edges and merges pages with Apollo relayStylePagination', async () => {
@@ -192,14 +296,18 @@ for (const backend of await backends()) {
       expect(example, 'docs/clients.md has a ConnectorsPage example').toBeTruthy();
       const client = new ApolloClient({
         link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }),
-        cache: new InMemoryCache({ typePolicies: { Query: { fields: { connectors: relayStylePagination(['search']) } } } }),
+        cache: new InMemoryCache({
+          typePolicies: { Query: { fields: { connectors: relayStylePagination(['search']) } } },
+        }),
       });
       const query = gql(example!);
       const first = await client.query<any>({ query, variables: { first: 1 } });
       const total = first.data.connectors.totalCount;
       expect(total).toBeGreaterThan(1);
       const watched = client.watchQuery<any>({ query, variables: { first: 1 } });
-      await watched.fetchMore({ variables: { first: 1, after: first.data.connectors.pageInfo.endCursor } });
+      await watched.fetchMore({
+        variables: { first: 1, after: first.data.connectors.pageInfo.endCursor },
+      });
       const merged = client.readQuery<any>({ query, variables: { first: 1 } });
       expect(merged.connectors.edges).toHaveLength(2);
     });
@@ -208,10 +316,14 @@ for (const backend of await backends()) {
 
 /** Settings other than the defaults: one server each, on the embedded database. */
 describe('client apps under other settings', () => {
-  it('14: CORS_ALLOWED_HEADERS replaces the default extra headers; the API\'s own stay', async () => {
+  it("14: CORS_ALLOWED_HEADERS replaces the default extra headers; the API's own stay", async () => {
     const custom = await startTestServer('pglite', { CORS_ALLOWED_HEADERS: ['x-tenant-hint'] });
     try {
-      const own = ((await preflight(custom.url, 'authorization,x-tenant-hint')).headers.get('access-control-allow-headers') ?? '').toLowerCase();
+      const own = (
+        (await preflight(custom.url, 'authorization,x-tenant-hint')).headers.get(
+          'access-control-allow-headers',
+        ) ?? ''
+      ).toLowerCase();
       expect(own).toContain('x-tenant-hint');
       expect(own).toContain('authorization'); // the API's own headers stay
       expect(own).not.toContain('sentry-trace');

@@ -35,11 +35,18 @@ class SSELink extends ApolloLink {
   }
   override request(operation: ApolloLink.Operation) {
     return new Observable<ApolloLink.Result>((sink) =>
-      this.client.subscribe<any>({ query: print(operation.query), variables: operation.variables, operationName: operation.operationName }, {
-        next: (r) => sink.next(r as ApolloLink.Result),
-        complete: () => sink.complete(),
-        error: (e) => sink.error(e),
-      }),
+      this.client.subscribe<any>(
+        {
+          query: print(operation.query),
+          variables: operation.variables,
+          operationName: operation.operationName,
+        },
+        {
+          next: (r) => sink.next(r as ApolloLink.Result),
+          complete: () => sink.complete(),
+          error: (e) => sink.error(e),
+        },
+      ),
     );
   }
 }
@@ -48,7 +55,11 @@ class SSELink extends ApolloLink {
  * A subscription is live once the server has it, which the client does not announce: create
  * connectors (each one a `version.created` event) until the subscription delivers one of them.
  */
-async function createUntilEvent(create: () => Promise<string>, events: any[], errors: unknown[]): Promise<string> {
+async function createUntilEvent(
+  create: () => Promise<string>,
+  events: any[],
+  errors: unknown[],
+): Promise<string> {
   const ids: string[] = [];
   for (let attempt = 0; attempt < 40; attempt++) {
     if (errors.length) throw new Error(`subscription failed: ${String(errors[0])}`);
@@ -77,26 +88,62 @@ for (const backend of await backends()) {
       });
       const created = [];
       for (const title of ['Apollo A', 'Apollo B', 'Apollo C']) {
-        const { data } = await client.mutate<any>({ mutation: gql(CREATE), variables: { input: { title, code: validCode({ title }) } } });
+        const { data } = await client.mutate<any>({
+          mutation: gql(CREATE),
+          variables: { input: { title, code: validCode({ title }) } },
+        });
         expect(data.createConnector.userErrors).toEqual([]);
         created.push(data.createConnector.connector);
       }
-      const page1 = (await client.query<any>({ query: gql(LIST), fetchPolicy: 'network-only' })).data.connectors;
+      const page1 = (await client.query<any>({ query: gql(LIST), fetchPolicy: 'network-only' }))
+        .data.connectors;
       expect(page1.nodes).toHaveLength(2);
       expect(page1.pageInfo.hasNextPage).toBe(true);
-      const page2 = (await client.query<any>({ query: gql(LIST), variables: { after: page1.pageInfo.endCursor }, fetchPolicy: 'network-only' })).data.connectors;
-      expect([...page1.nodes, ...page2.nodes].map((n: any) => n.title).filter((x: string) => x.startsWith('Apollo')).sort()).toEqual(['Apollo A', 'Apollo B', 'Apollo C']);
+      const page2 = (
+        await client.query<any>({
+          query: gql(LIST),
+          variables: { after: page1.pageInfo.endCursor },
+          fetchPolicy: 'network-only',
+        })
+      ).data.connectors;
+      expect(
+        [...page1.nodes, ...page2.nodes]
+          .map((n: any) => n.title)
+          .filter((x: string) => x.startsWith('Apollo'))
+          .sort(),
+      ).toEqual(['Apollo A', 'Apollo B', 'Apollo C']);
 
       const id = created[0].id;
-      const updated = await client.mutate<any>({ mutation: gql(UPDATE), variables: { input: { id, code: validCode({ title: 'Apollo A2' }) } } });
+      const updated = await client.mutate<any>({
+        mutation: gql(UPDATE),
+        variables: { input: { id, code: validCode({ title: 'Apollo A2' }) } },
+      });
       expect(updated.data.updateConnector.connector.latestVersion).toBe(2);
-      const first = await client.mutate<any>({ mutation: gql(RELEASE), variables: { input: { id } } });
-      expect(first.data.releaseConnector).toMatchObject({ connector: { latestReleasedVersion: 2 }, userErrors: [] });
-      const again = await client.mutate<any>({ mutation: gql(RELEASE), variables: { input: { id } } });
+      const first = await client.mutate<any>({
+        mutation: gql(RELEASE),
+        variables: { input: { id } },
+      });
+      expect(first.data.releaseConnector).toMatchObject({
+        connector: { latestReleasedVersion: 2 },
+        userErrors: [],
+      });
+      const again = await client.mutate<any>({
+        mutation: gql(RELEASE),
+        variables: { input: { id } },
+      });
       expect(again.data.releaseConnector.connector).toBeNull();
-      expect(again.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_RELEASED', message: expect.stringContaining('already released') });
-      const shared = await client.mutate<any>({ mutation: gql(SHARE), variables: { input: { id } } });
-      expect(shared.data.shareConnector).toMatchObject({ connector: { id, latestSharedVersion: 2 }, userErrors: [] });
+      expect(again.data.releaseConnector.userErrors[0]).toMatchObject({
+        code: 'ALREADY_RELEASED',
+        message: expect.stringContaining('already released'),
+      });
+      const shared = await client.mutate<any>({
+        mutation: gql(SHARE),
+        variables: { input: { id } },
+      });
+      expect(shared.data.shareConnector).toMatchObject({
+        connector: { id, latestSharedVersion: 2 },
+        userErrors: [],
+      });
 
       // The normalized cache holds one Connector under its global ID, updated by every payload;
       // the refused release (connector: null) left it as the first release made it.
@@ -104,7 +151,12 @@ for (const backend of await backends()) {
         id: client.cache.identify({ __typename: 'Connector', id }),
         fragment: gql`fragment Cached on Connector { title latestVersion latestReleasedVersion latestSharedVersion }`,
       });
-      expect(cached).toMatchObject({ title: 'Apollo A', latestVersion: 2, latestReleasedVersion: 2, latestSharedVersion: 2 });
+      expect(cached).toMatchObject({
+        title: 'Apollo A',
+        latestVersion: 2,
+        latestReleasedVersion: 2,
+        latestSharedVersion: 2,
+      });
     }, 120_000);
 
     it('Apollo Client: a subscription through a graphql-sse link receives the event of a mutation', async () => {
@@ -115,19 +167,37 @@ for (const backend of await backends()) {
         return def.kind === 'OperationDefinition' && def.operation === 'subscription';
       };
       const client = new ApolloClient({
-        link: ApolloLink.split(isSubscription, new SSELink(sse), new HttpLink({ uri: t.url, headers })),
+        link: ApolloLink.split(
+          isSubscription,
+          new SSELink(sse),
+          new HttpLink({ uri: t.url, headers }),
+        ),
         cache: new InMemoryCache(),
       });
       const events: any[] = [];
       const errors: unknown[] = [];
-      const sub = client.subscribe<any>({ query: gql(EVENTS) }).subscribe({ next: (r) => (r.error ? errors.push(r.error) : events.push(r.data.lifecycleEvents)), error: (e) => errors.push(e) });
+      const sub = client.subscribe<any>({ query: gql(EVENTS) }).subscribe({
+        next: (r) => (r.error ? errors.push(r.error) : events.push(r.data.lifecycleEvents)),
+        error: (e) => errors.push(e),
+      });
       try {
         const id = await createUntilEvent(
-          () => client.mutate<any>({ mutation: gql(CREATE), variables: { input: { title: 'Apollo live', code: validCode({ title: 'Apollo live' }) } } }).then((r) => r.data.createConnector.connector.id),
+          () =>
+            client
+              .mutate<any>({
+                mutation: gql(CREATE),
+                variables: {
+                  input: { title: 'Apollo live', code: validCode({ title: 'Apollo live' }) },
+                },
+              })
+              .then((r) => r.data.createConnector.connector.id),
           events,
           errors,
         );
-        expect(events.find((e) => e.data.connector === id)).toMatchObject({ type: 'VERSION_CREATED', data: { connector: id, version: 1 } });
+        expect(events.find((e) => e.data.connector === id)).toMatchObject({
+          type: 'VERSION_CREATED',
+          data: { connector: id, version: 1 },
+        });
       } finally {
         sub.unsubscribe();
         sse.dispose();
@@ -140,21 +210,44 @@ for (const backend of await backends()) {
         exchanges: [cacheExchange({}), fetchExchange],
         fetchOptions: { headers: { authorization: `Bearer ${token}` } },
       });
-      const made = await client.mutation(ugql(CREATE), { input: { title: 'Urql A', code: validCode({ title: 'Urql A' }) } }).toPromise();
+      const made = await client
+        .mutation(ugql(CREATE), {
+          input: { title: 'Urql A', code: validCode({ title: 'Urql A' }) },
+        })
+        .toPromise();
       expect(made.error).toBeUndefined();
       const id = made.data.createConnector.connector.id;
-      const page = await client.query(ugql(LIST), {}, { requestPolicy: 'network-only' }).toPromise();
+      const page = await client
+        .query(ugql(LIST), {}, { requestPolicy: 'network-only' })
+        .toPromise();
       expect(page.data.connectors.nodes).toHaveLength(2);
       expect(page.data.connectors.totalCount).toBeGreaterThanOrEqual(4);
-      const next = await client.query(ugql(LIST), { after: page.data.connectors.pageInfo.endCursor }, { requestPolicy: 'network-only' }).toPromise();
+      const next = await client
+        .query(
+          ugql(LIST),
+          { after: page.data.connectors.pageInfo.endCursor },
+          { requestPolicy: 'network-only' },
+        )
+        .toPromise();
       expect(next.data.connectors.nodes.length).toBeGreaterThan(0);
-      const updated = await client.mutation(ugql(UPDATE), { input: { id, title: 'Urql A renamed' } }).toPromise();
+      const updated = await client
+        .mutation(ugql(UPDATE), { input: { id, title: 'Urql A renamed' } })
+        .toPromise();
       expect(updated.data.updateConnector.connector.title).toBe('Urql A renamed');
-      expect((await client.mutation(ugql(RELEASE), { input: { id } }).toPromise()).data.releaseConnector.userErrors).toEqual([]);
+      expect(
+        (await client.mutation(ugql(RELEASE), { input: { id } }).toPromise()).data.releaseConnector
+          .userErrors,
+      ).toEqual([]);
       const again = await client.mutation(ugql(RELEASE), { input: { id } }).toPromise();
-      expect(again.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_RELEASED', field: null });
+      expect(again.data.releaseConnector.userErrors[0]).toMatchObject({
+        code: 'ALREADY_RELEASED',
+        field: null,
+      });
       const shared = await client.mutation(ugql(SHARE), { input: { id } }).toPromise();
-      expect(shared.data.shareConnector).toMatchObject({ connector: { latestSharedVersion: 1 }, userErrors: [] });
+      expect(shared.data.shareConnector).toMatchObject({
+        connector: { latestSharedVersion: 1 },
+        userErrors: [],
+      });
     }, 120_000);
 
     it('urql with graphcache: a subscription through fetchExchange (fetchSubscriptions) receives the event of a mutation', async () => {
@@ -166,14 +259,25 @@ for (const backend of await backends()) {
       });
       const events: any[] = [];
       const errors: unknown[] = [];
-      const sub = client.subscription(ugql(EVENTS), {}).subscribe((r) => (r.error ? errors.push(r.error) : events.push(r.data.lifecycleEvents)));
+      const sub = client
+        .subscription(ugql(EVENTS), {})
+        .subscribe((r) => (r.error ? errors.push(r.error) : events.push(r.data.lifecycleEvents)));
       try {
         const id = await createUntilEvent(
-          () => client.mutation(ugql(CREATE), { input: { title: 'Urql live', code: validCode({ title: 'Urql live' }) } }).toPromise().then((r) => r.data.createConnector.connector.id),
+          () =>
+            client
+              .mutation(ugql(CREATE), {
+                input: { title: 'Urql live', code: validCode({ title: 'Urql live' }) },
+              })
+              .toPromise()
+              .then((r) => r.data.createConnector.connector.id),
           events,
           errors,
         );
-        expect(events.find((e) => e.data.connector === id)).toMatchObject({ type: 'VERSION_CREATED', data: { connector: id, version: 1 } });
+        expect(events.find((e) => e.data.connector === id)).toMatchObject({
+          type: 'VERSION_CREATED',
+          data: { connector: id, version: 1 },
+        });
       } finally {
         sub.unsubscribe();
       }

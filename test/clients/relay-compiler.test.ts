@@ -1,9 +1,25 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, getNamedType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import {
+  buildSchema,
+  getNamedType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+} from 'graphql';
 import { afterAll, expect, it } from 'vitest';
 
 /**
@@ -38,7 +54,9 @@ function connectionFields(type: GraphQLObjectType): GraphQLField<unknown, unknow
 function paginationFragments(schemaSource: string) {
   const schema = buildSchema(schemaSource);
   const owners = Object.values(schema.getTypeMap()).filter(
-    (t): t is GraphQLObjectType => isObjectType(t) && (t === schema.getQueryType() || t.getInterfaces().some((i) => i.name === 'Node')),
+    (t): t is GraphQLObjectType =>
+      isObjectType(t) &&
+      (t === schema.getQueryType() || t.getInterfaces().some((i) => i.name === 'Node')),
   );
   const fragments: { name: string; query: string; text: string; field: string }[] = [];
   for (const type of owners) {
@@ -125,21 +143,39 @@ function compile(name: string, schemaSource: string, withConsole: boolean) {
   const dir = join(work, name);
   const src = join(dir, 'src');
   mkdirSync(src, { recursive: true });
-  if (withConsole) cpSync(join(root, 'web', 'src'), src, { recursive: true, filter: (p) => !p.includes('__generated__') });
+  if (withConsole)
+    cpSync(join(root, 'web', 'src'), src, {
+      recursive: true,
+      filter: (p) => !p.includes('__generated__'),
+    });
   const fragments = paginationFragments(schemaSource);
-  const operations = [...fragments.map((f) => f.text), HANDWRITTEN].map((text) => `graphql\`${text}\`;`).join('\n');
-  writeFileSync(join(src, `${MODULE}.ts`), `import { graphql } from 'react-relay';\n${operations}\n`);
+  const operations = [...fragments.map((f) => f.text), HANDWRITTEN]
+    .map((text) => `graphql\`${text}\`;`)
+    .join('\n');
+  writeFileSync(
+    join(src, `${MODULE}.ts`),
+    `import { graphql } from 'react-relay';\n${operations}\n`,
+  );
   writeFileSync(join(dir, 'schema.graphql'), schemaSource);
   writeFileSync(join(dir, 'persisted.json'), '{}');
   mkdirSync(join(src, '__generated__'));
   const config = JSON.parse(readFileSync(join(root, 'web', 'relay.config.json'), 'utf8'));
-  Object.assign(config, { src: './src', schema: './schema.graphql', artifactDirectory: './src/__generated__', persistConfig: { file: './persisted.json', algorithm: 'SHA256' } });
-  writeFileSync(join(dir, 'relay.config.json'), JSON.stringify(config));
-  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'relay-compiler', 'cli.js'), join(dir, 'relay.config.json')], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
+  Object.assign(config, {
+    src: './src',
+    schema: './schema.graphql',
+    artifactDirectory: './src/__generated__',
+    persistConfig: { file: './persisted.json', algorithm: 'SHA256' },
   });
+  writeFileSync(join(dir, 'relay.config.json'), JSON.stringify(config));
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'relay-compiler', 'cli.js'), join(dir, 'relay.config.json')],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   const generated = join(src, '__generated__');
   return {
     status: run.status,
@@ -147,7 +183,8 @@ function compile(name: string, schemaSource: string, withConsole: boolean) {
     fragments,
     artifacts: existsSync(generated) ? readdirSync(generated) : [],
     read: (file: string) => readFileSync(join(generated, file), 'utf8'),
-    persisted: () => JSON.parse(readFileSync(join(dir, 'persisted.json'), 'utf8')) as Record<string, string>,
+    persisted: () =>
+      JSON.parse(readFileSync(join(dir, 'persisted.json'), 'utf8')) as Record<string, string>,
   };
 }
 
@@ -160,22 +197,43 @@ it("compiles the console's operations and a paginated, refetchable fragment for 
   const schema = buildSchema(schemaText);
   const everyConnection = Object.values(schema.getTypeMap())
     .filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'))
-    .flatMap((t) => Object.values(t.getFields()).filter((f) => getNamedType(f.type).name.endsWith('Connection')).map((f) => `${t.name}.${f.name}`));
+    .flatMap((t) =>
+      Object.values(t.getFields())
+        .filter((f) => getNamedType(f.type).name.endsWith('Connection'))
+        .map((f) => `${t.name}.${f.name}`),
+    );
   expect(result.fragments.map((f) => f.field).sort()).toEqual(everyConnection.sort());
   expect(everyConnection).toContain('Connector.versionStats');
   for (const fragment of result.fragments) {
     expect(result.artifacts).toContain(`${fragment.query}.graphql.ts`);
     // A fragment on a Node type is refetched through node(id:) by its id; one on Query from the root.
     const artifact = result.read(`${fragment.name}.graphql.ts`);
-    if (fragment.field.startsWith('Query.')) expect(artifact).toMatch(/"fragmentPathInResult": \[\]/);
-    else expect(artifact).toMatch(/"fragmentPathInResult": \[\s*"node"\s*\][\s\S]*"identifierField": "id"/);
+    if (fragment.field.startsWith('Query.'))
+      expect(artifact).toMatch(/"fragmentPathInResult": \[\]/);
+    else
+      expect(artifact).toMatch(
+        /"fragmentPathInResult": \[\s*"node"\s*\][\s\S]*"identifierField": "id"/,
+      );
   }
-  for (const op of ['NodeQuery', 'ViewerQuery', 'CreateMutation', 'ReleaseMutation', 'EventsSubscription', 'NotificationSubscription']) {
+  for (const op of [
+    'NodeQuery',
+    'ViewerQuery',
+    'CreateMutation',
+    'ReleaseMutation',
+    'EventsSubscription',
+    'NotificationSubscription',
+  ]) {
     expect(result.artifacts).toContain(`${MODULE}${op}.graphql.ts`);
   }
   // The console's operations compiled too, and were persisted (the allowlist the gateway loads).
   const persisted = Object.values(result.persisted()).join('\n');
-  for (const op of ['query AppViewerQuery', 'query ConnectorsPageQuery', 'query NotificationBellQuery', `subscription ${MODULE}EventsSubscription`]) expect(persisted).toContain(op);
+  for (const op of [
+    'query AppViewerQuery',
+    'query ConnectorsPageQuery',
+    'query NotificationBellQuery',
+    `subscription ${MODULE}EventsSubscription`,
+  ])
+    expect(persisted).toContain(op);
 }, 60_000);
 
 it('fails when the schema breaks a Relay convention (the check above can fail)', () => {

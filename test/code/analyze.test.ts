@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { analyzeConnectorCode, type CodeAnalysis } from '../../src/code/analyze.js';
 import { generateConnector } from './generate.js';
 
-const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 
 /** Wraps an actions hash body in an otherwise valid connector. */
-const withActions = (actions: string) => `{\n  title: 'T',\n  test: lambda { |c| get('/me') },\n  actions: {\n${actions}\n  }\n}\n`;
+const withActions = (actions: string) =>
+  `{\n  title: 'T',\n  test: lambda { |c| get('/me') },\n  actions: {\n${actions}\n  }\n}\n`;
 
 const errors = (a: CodeAnalysis) => a.diagnostics.filter((d) => d.severity === 'error');
 const messages = (a: CodeAnalysis) => a.diagnostics.map((d) => d.message);
@@ -34,14 +36,20 @@ describe('analyzeConnectorCode', () => {
     expect(a.hasErrors).toBe(true);
     expect(a.diagnostics[0]).toMatchObject({ severity: 'error', kind: 'syntax', line: 2 });
     expect(a.diagnostics[0].message).toMatch(/^Line 2 has syntax errors: /);
-    expect(a.diagnostics.every((d) => d.message.startsWith(`Line ${d.line} has syntax errors: `))).toBe(true);
+    expect(
+      a.diagnostics.every((d) => d.message.startsWith(`Line ${d.line} has syntax errors: `)),
+    ).toBe(true);
     expect(a).toMatchObject({ actions: [], triggers: [], title: null });
   });
 
   it('counts columns in characters (UTF-16 units) after multi-byte text', async () => {
     const line = "  title: 'Café 日本 😀', subtitle: ]";
     const a = await analyzeConnectorCode(`{\n${line}\n}\n`);
-    expect(a.diagnostics[0]).toMatchObject({ kind: 'syntax', line: 2, column: line.indexOf(']') + 1 });
+    expect(a.diagnostics[0]).toMatchObject({
+      kind: 'syntax',
+      line: 2,
+      column: line.indexOf(']') + 1,
+    });
 
     const semantic = "  title: 'Über — 😀', custom_action: 'yes'";
     const b = await analyzeConnectorCode(`{\n${semantic}\n}`);
@@ -67,7 +75,8 @@ describe('analyzeConnectorCode', () => {
       {
         severity: 'error',
         kind: 'semantic',
-        message: "Expected string or lambda for 'description' in 'test_trigger' trigger but got Symbol.",
+        message:
+          "Expected string or lambda for 'description' in 'test_trigger' trigger but got Symbol.",
         line: 5,
         column: 20,
       },
@@ -85,7 +94,12 @@ describe('analyzeConnectorCode', () => {
     for (const [code, message] of cases) {
       const a = await analyzeConnectorCode(code);
       expect(a.hasErrors, code).toBe(true);
-      expect(errors(a).map((d) => d.message).join('\n'), code).toMatch(message);
+      expect(
+        errors(a)
+          .map((d) => d.message)
+          .join('\n'),
+        code,
+      ).toMatch(message);
     }
     const twice = await analyzeConnectorCode('{ title: "a" }\n{ title: "b" }');
     expect(errors(twice)[0]).toMatchObject({ line: 2, column: 1 });
@@ -95,25 +109,44 @@ describe('analyzeConnectorCode', () => {
     for (const code of ['', '  \n', '# only a comment\n']) {
       const a = await analyzeConnectorCode(code);
       expect(a.hasErrors).toBe(true);
-      expect(a.diagnostics).toEqual([expect.objectContaining({ severity: 'error', kind: 'semantic', line: 1, column: 1 })]);
+      expect(a.diagnostics).toEqual([
+        expect.objectContaining({ severity: 'error', kind: 'semantic', line: 1, column: 1 }),
+      ]);
       expect(a).toMatchObject({ actions: [], triggers: [], title: null });
     }
-    const ok = await analyzeConnectorCode("# frozen_string_literal: true\n# Acme\n{ title: 'T', test: lambda { |c| c } }\n\n  \n");
+    const ok = await analyzeConnectorCode(
+      "# frozen_string_literal: true\n# Acme\n{ title: 'T', test: lambda { |c| c } }\n\n  \n",
+    );
     expect(ok.diagnostics).toEqual([]);
   });
 
   it('warns about unknown top-level keys without failing', async () => {
-    const a = await analyzeConnectorCode("{\n  title: 'T',\n  test: ->(c) { c },\n  colour: 'blue'\n}");
+    const a = await analyzeConnectorCode(
+      "{\n  title: 'T',\n  test: ->(c) { c },\n  colour: 'blue'\n}",
+    );
     expect(a.hasErrors).toBe(false);
     expect(a.diagnostics).toEqual([
-      { severity: 'warning', kind: 'semantic', message: "Unknown key 'colour' at top level.", line: 4, column: 3 },
+      {
+        severity: 'warning',
+        kind: 'semantic',
+        message: "Unknown key 'colour' at top level.",
+        line: 4,
+        column: 3,
+      },
     ]);
-    const proto = await analyzeConnectorCode("{ title: 'T', test: ->(c) { c }, constructor: 1, 'toString' => {} }");
-    expect(messages(proto)).toEqual(["Unknown key 'constructor' at top level.", "Unknown key 'toString' at top level."]);
+    const proto = await analyzeConnectorCode(
+      "{ title: 'T', test: ->(c) { c }, constructor: 1, 'toString' => {} }",
+    );
+    expect(messages(proto)).toEqual([
+      "Unknown key 'constructor' at top level.",
+      "Unknown key 'toString' at top level.",
+    ]);
   });
 
   it('checks the kinds of top-level values', async () => {
-    const a = await analyzeConnectorCode("{ title: :acme, test: 'x', actions: [], secure_tunnel: 1, connection: {} }");
+    const a = await analyzeConnectorCode(
+      "{ title: :acme, test: 'x', actions: [], secure_tunnel: 1, connection: {} }",
+    );
     expect(messages(a)).toEqual([
       "Expected string for 'title' at top level but got Symbol.",
       "Expected lambda for 'test' at top level but got String.",
@@ -212,7 +245,11 @@ describe('analyzeConnectorCode', () => {
     expect(a.actions).toEqual(['run', 'other']);
     expect(a.definitions.actions.run).toContain('{ 2 }');
     expect(a.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'warning', line: 7, message: "Key 'run' in actions is defined more than once; the last definition wins." }),
+      expect.objectContaining({
+        severity: 'warning',
+        line: 7,
+        message: "Key 'run' in actions is defined more than once; the last definition wins.",
+      }),
     ]);
   });
 
@@ -221,20 +258,29 @@ describe('analyzeConnectorCode', () => {
     expect(a.hasErrors).toBe(false);
     expect(a.title).toBe('B');
     expect(a.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'warning', kind: 'syntax', line: 2, message: expect.stringMatching(/^Line 2: key :title is duplicated/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        kind: 'syntax',
+        line: 2,
+        message: expect.stringMatching(/^Line 2: key :title is duplicated/),
+      }),
     ]);
   });
 
   it('reports code nested too deeply to parse, and keeps working afterwards', async () => {
     const a = await analyzeConnectorCode(`{ title: ${'['.repeat(20_000)}${']'.repeat(20_000)} }`);
-    expect(a.diagnostics).toEqual([expect.objectContaining({ severity: 'error', kind: 'syntax', line: 1, column: 1 })]);
+    expect(a.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', kind: 'syntax', line: 1, column: 1 }),
+    ]);
     expect((await analyzeConnectorCode(fixture('acme_crm.rb'))).diagnostics).toEqual([]);
   });
 
   it('reports large code nested too deeply to parse (parsed in a thread of its own)', async () => {
     const code = `{ title: '${'x'.repeat(1_200_000)}', help: ${'['.repeat(20_000)}${']'.repeat(20_000)} }`;
     const a = await analyzeConnectorCode(code);
-    expect(a.diagnostics).toEqual([expect.objectContaining({ severity: 'error', kind: 'syntax', line: 1, column: 1 })]);
+    expect(a.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', kind: 'syntax', line: 1, column: 1 }),
+    ]);
     expect((await analyzeConnectorCode(fixture('acme_crm.rb'))).diagnostics).toEqual([]);
   });
 

@@ -11,7 +11,9 @@ import { analyzeConnectorCode } from '../../src/code/analyze.js';
  * forms it tolerates are warnings that say what they mean.
  */
 const dir = new URL('../fixtures/connectors/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.rb')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.rb'))
+  .sort();
 
 describe('a corpus of realistic connectors', () => {
   it('has connectors to check', () => {
@@ -27,10 +29,20 @@ describe('a corpus of realistic connectors', () => {
   }
 
   it('warns, in words, about a trigger without dedup and a single-value refresh_on', async () => {
-    const a = await analyzeConnectorCode(readFileSync(new URL('ticket_desk_oauth.rb', dir), 'utf8'));
+    const a = await analyzeConnectorCode(
+      readFileSync(new URL('ticket_desk_oauth.rb', dir), 'utf8'),
+    );
     const warnings = a.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message);
-    expect(warnings).toContainEqual(expect.stringMatching(/Missing 'dedup' in 'new_ticket' trigger: without it, repeated events are not de-duplicated/));
-    expect(warnings).toContainEqual(expect.stringMatching(/Expected array for 'refresh_on'.* but got Integer: a single value works \(the platform wraps it in an array\)/));
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /Missing 'dedup' in 'new_ticket' trigger: without it, repeated events are not de-duplicated/,
+      ),
+    );
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /Expected array for 'refresh_on'.* but got Integer: a single value works \(the platform wraps it in an array\)/,
+      ),
+    );
     // A trigger that has dedup gets no such warning.
     expect(warnings.some((w) => /dedup.*ticket_closed/.test(w))).toBe(false);
   });
@@ -44,7 +56,11 @@ describe('a corpus of realistic connectors', () => {
 }`;
     const a = await analyzeConnectorCode(code);
     const errors = a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-    expect(errors).toContainEqual(expect.stringMatching(/Missing 'poll' or 'webhook_notification' in 'nothing' trigger/));
-    expect(errors).toContainEqual(expect.stringMatching(/Expected array for 'refresh_on'.* but got Hash\.$/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/Missing 'poll' or 'webhook_notification' in 'nothing' trigger/),
+    );
+    expect(errors).toContainEqual(
+      expect.stringMatching(/Expected array for 'refresh_on'.* but got Hash\.$/),
+    );
   });
 });

@@ -45,7 +45,8 @@ export function generateConnector(opts: { actions: number; triggers: number }): 
         object_definitions['record']
       end
     },`;
-  const list = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
+  const list = (n: number, f: (i: number) => string) =>
+    Array.from({ length: n }, (_, i) => f(i)).join('\n');
   return `{
   title: 'Generated',
   connection: {

@@ -14,7 +14,10 @@ describe('three-way merge of connector code', () => {
 
   it('merges changes to different parts cleanly', () => {
     const ours = base.replace("title: 'Acme'", "title: 'Acme, customised'");
-    const theirs = base.replace('"https://#{connection[\'subdomain\']}.acme.test"', '"https://#{connection[\'subdomain\']}.acme.example"');
+    const theirs = base.replace(
+      '"https://#{connection[\'subdomain\']}.acme.test"',
+      '"https://#{connection[\'subdomain\']}.acme.example"',
+    );
     const merged = mergeCode(base, ours, theirs);
     expect(merged.conflicts).toEqual([]);
     expect(merged.code).toContain("title: 'Acme, customised'");
@@ -39,8 +42,12 @@ describe('three-way merge of connector code', () => {
   });
 
   it('resolves only the conflicting parts when told which side wins', () => {
-    const ours = base.replace("get('/me')", "get('/me?ours=1')").replace("title: 'Acme'", "title: 'Ours'");
-    const theirs = base.replace("get('/me')", "get('/me?theirs=1')").replace('get("/records", input)', 'get("/v2/records", input)');
+    const ours = base
+      .replace("get('/me')", "get('/me?ours=1')")
+      .replace("title: 'Acme'", "title: 'Ours'");
+    const theirs = base
+      .replace("get('/me')", "get('/me?theirs=1')")
+      .replace('get("/records", input)', 'get("/v2/records", input)');
     const merged = mergeCode(base, ours, theirs, 'THEIRS');
     expect(merged.conflicts).toHaveLength(1);
     expect(merged.code).toContain("title: 'Ours'");

@@ -4,7 +4,8 @@ import * as nodes from '@ruby/prism';
 import { loadLazyPrism, parseInThread } from '../../src/code/prism-lazy.js';
 import { generateConnector } from './generate.js';
 
-const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 
 /** Fields the lazy tree leaves out on purpose: locations other than the node's own (prism-lazy.ts). */
 const dropped = (key: string) => key !== 'location' && /Loc$/.test(key);
@@ -22,13 +23,20 @@ function compare(stock: unknown, lazy: unknown, path: string): number {
   if (Array.isArray(stock)) {
     expect(Array.isArray(lazy), path).toBe(true);
     expect((lazy as unknown[]).length, path).toBe(stock.length);
-    return stock.reduce((n: number, x, i) => n + compare(x, (lazy as unknown[])[i], `${path}[${i}]`), 0);
+    return stock.reduce(
+      (n: number, x, i) => n + compare(x, (lazy as unknown[])[i], `${path}[${i}]`),
+      0,
+    );
   }
   expect((lazy as object).constructor, path).toBe(stock.constructor);
   let count = stock.constructor.name.endsWith('Node') ? 1 : 0;
   for (const key of Object.keys(stock)) {
     if (dropped(key)) continue;
-    count += compare((stock as Record<string, unknown>)[key], (lazy as Record<string, unknown>)[key], `${path}.${key}`);
+    count += compare(
+      (stock as Record<string, unknown>)[key],
+      (lazy as Record<string, unknown>)[key],
+      `${path}.${key}`,
+    );
   }
   return count;
 }
@@ -44,7 +52,10 @@ describe('prism with lazy lambda and block bodies', () => {
     ['acme_crm.rb', fixture('acme_crm.rb')],
     ['hooks_string_keys.rb', fixture('hooks_string_keys.rb')],
     ['generated connector', generateConnector({ actions: 6, triggers: 2 })],
-    ['nested lambdas, blocks and procs', `{ a: lambda { |x| [1, 2].map { |y| proc { y + x } } }, b: -> (z) do z.times { |i| i } end }`],
+    [
+      'nested lambdas, blocks and procs',
+      `{ a: lambda { |x| [1, 2].map { |y| proc { y + x } } }, b: -> (z) do z.times { |i| i } end }`,
+    ],
   ] as const) {
     it(`reads the same tree as prism's own deserializer: ${name}`, async () => {
       const { stock, lazy } = await both(code);
@@ -60,7 +71,9 @@ describe('prism with lazy lambda and block bodies', () => {
     const threaded = await parseInThread(nodes, Buffer.from(code, 'utf8'), '3.3');
     expect(compare(stock.value, threaded.value, 'program')).toBeGreaterThan(100);
     const broken = await parseInThread(nodes, Buffer.from('{ a: [1, }'), '3.3');
-    expect(broken.errors).toEqual((await nodes.loadPrism())('{ a: [1, }', { version: '3.3' }).errors);
+    expect(broken.errors).toEqual(
+      (await nodes.loadPrism())('{ a: [1, }', { version: '3.3' }).errors,
+    );
   });
 
   it('reports the same syntax errors and warnings with their locations', async () => {
@@ -73,8 +86,11 @@ describe('prism with lazy lambda and block bodies', () => {
 
   it('reads a body again each time, so nothing keeps what was looked at once', async () => {
     const { lazy } = await both(`{ execute: lambda do |c| get('/x') end }`);
-    const hash = (lazy.value.statements.body[0] as InstanceType<typeof nodes.HashNode>).elements[0] as InstanceType<typeof nodes.AssocNode>;
-    const block = (hash.value as InstanceType<typeof nodes.CallNode>).block as InstanceType<typeof nodes.BlockNode>;
+    const hash = (lazy.value.statements.body[0] as InstanceType<typeof nodes.HashNode>)
+      .elements[0] as InstanceType<typeof nodes.AssocNode>;
+    const block = (hash.value as InstanceType<typeof nodes.CallNode>).block as InstanceType<
+      typeof nodes.BlockNode
+    >;
     const first = block.body;
     const second = block.body;
     expect(first).toBeInstanceOf(nodes.StatementsNode);
@@ -86,8 +102,11 @@ describe('prism with lazy lambda and block bodies', () => {
     const parse = await loadLazyPrism(nodes);
     const one = parse(Buffer.from(`{ a: lambda { 1 } }`), '3.3');
     parse(Buffer.from(`{ b: lambda { "#{'x' * 50}" + :y.to_s } }`), '3.3');
-    const assoc = (one.value.statements.body[0] as InstanceType<typeof nodes.HashNode>).elements[0] as InstanceType<typeof nodes.AssocNode>;
-    const lambda = (assoc.value as InstanceType<typeof nodes.CallNode>).block as InstanceType<typeof nodes.BlockNode>;
+    const assoc = (one.value.statements.body[0] as InstanceType<typeof nodes.HashNode>)
+      .elements[0] as InstanceType<typeof nodes.AssocNode>;
+    const lambda = (assoc.value as InstanceType<typeof nodes.CallNode>).block as InstanceType<
+      typeof nodes.BlockNode
+    >;
     const body = lambda.body as InstanceType<typeof nodes.StatementsNode>;
     expect(body.body[0]).toBeInstanceOf(nodes.IntegerNode);
   });

@@ -60,8 +60,10 @@ for (const backend of await backends()) {
       if (!pgdb) delete env.DATABASE_URL;
       const db = await openDatabase({ url: pgdb?.url, dataDir: env.DATA_DIR });
       await db.migrate();
-      dev = (await createToken(db.prisma, { workspace: 'dev', role: 'ADMIN', handle: 'dana' })).token;
-      prod = (await createToken(db.prisma, { workspace: 'prod', role: 'ADMIN', handle: 'pat' })).token;
+      dev = (await createToken(db.prisma, { workspace: 'dev', role: 'ADMIN', handle: 'dana' }))
+        .token;
+      prod = (await createToken(db.prisma, { workspace: 'prod', role: 'ADMIN', handle: 'pat' }))
+        .token;
       await db.close();
     }, 60_000);
 
@@ -79,14 +81,21 @@ for (const backend of await backends()) {
 
     it('keeps every acknowledged update of a stream of updates', async () => {
       let url = await restart();
-      const id = (await gql(url, CREATE, { input: { title: 'Streamed', code: validCode(), note: 'n1' } }, dev)).data.createConnector.connector.id;
+      const id = (
+        await gql(url, CREATE, { input: { title: 'Streamed', code: validCode(), note: 'n1' } }, dev)
+      ).data.createConnector.connector.id;
       const acked = new Map<number, string>(); // version -> note
       let stop = false;
       const writer = async (w: number) => {
         for (let i = 0; !stop; i++) {
           const note = `w${w}-${i}`;
           try {
-            const res = await gql(url, `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { version { number } } }`, { input: { id, note } }, dev);
+            const res = await gql(
+              url,
+              `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { version { number } } }`,
+              { input: { id, note } },
+              dev,
+            );
             const made = res.data?.updateConnector?.version;
             if (made) acked.set(made.number, note);
           } catch {
@@ -103,7 +112,12 @@ for (const backend of await backends()) {
       expect(acked.size).toBeGreaterThanOrEqual(12);
 
       url = await restart();
-      const res = await gql(url, `query($id: ID!) { connector(id: $id) { latestVersion versions(first: 100) { totalCount nodes { number note } } } }`, { id }, dev);
+      const res = await gql(
+        url,
+        `query($id: ID!) { connector(id: $id) { latestVersion versions(first: 100) { totalCount nodes { number note } } } }`,
+        { id },
+        dev,
+      );
       const c = res.data.connector;
       const notes = new Map<number, string>();
       // Read every version page by page.
@@ -116,12 +130,17 @@ for (const backend of await backends()) {
           dev,
         );
         for (const v of page.data.connector.versions.nodes) notes.set(v.number, v.note);
-        after = page.data.connector.versions.pageInfo.hasNextPage ? page.data.connector.versions.pageInfo.endCursor : null;
+        after = page.data.connector.versions.pageInfo.hasNextPage
+          ? page.data.connector.versions.pageInfo.endCursor
+          : null;
       } while (after);
       expect(c.latestVersion).toBeGreaterThanOrEqual(Math.max(...acked.keys()));
-      for (const [version, note] of acked) expect(notes.get(version), `version ${version}`).toBe(note);
+      for (const [version, note] of acked)
+        expect(notes.get(version), `version ${version}`).toBe(note);
       // Versions stay contiguous: 1..latest, nothing skipped by the crash.
-      expect([...notes.keys()].sort((x, y) => x - y)).toEqual(Array.from({ length: c.latestVersion }, (_, i) => i + 1));
+      expect([...notes.keys()].sort((x, y) => x - y)).toEqual(
+        Array.from({ length: c.latestVersion }, (_, i) => i + 1),
+      );
     }, 120_000);
 
     it('leaves no half import when killed in the middle of a large one', async () => {
@@ -134,10 +153,19 @@ for (const backend of await backends()) {
         source: { workspace: 'dev' },
         connectors: Array.from({ length: N }, (_, i) => {
           const code = `{ title: 'Bulk ${i}' }`;
-          return { name: `bulk_${tag}_${i}`, title: `Bulk ${i}`, version: 1, versionNote: 'bulk', code, sha256: createHash('sha256').update(code).digest('hex') };
+          return {
+            name: `bulk_${tag}_${i}`,
+            title: `Bulk ${i}`,
+            version: 1,
+            versionNote: 'bulk',
+            code,
+            sha256: createHash('sha256').update(code).digest('hex'),
+          };
         }),
       });
-      const countIn = async (token: string) => (await gql(url, `{ connectors(first: 1) { totalCount } }`, {}, token)).data.connectors.totalCount;
+      const countIn = async (token: string) =>
+        (await gql(url, `{ connectors(first: 1) { totalCount } }`, {}, token)).data.connectors
+          .totalCount;
 
       // Time the checking phase (a dry run does only that) and a whole import elsewhere, to aim the kill at the writes.
       await gql(url, IMPORT, { m: manifestOf('warm'), dry: true }, prod);
@@ -145,7 +173,9 @@ for (const backend of await backends()) {
       await gql(url, IMPORT, { m: manifestOf('x'), dry: true }, prod);
       const checkMs = performance.now() - t0;
       t0 = performance.now();
-      expect((await gql(url, IMPORT, { m: manifestOf('timing') }, dev)).data.importManifest.entries).toHaveLength(N);
+      expect(
+        (await gql(url, IMPORT, { m: manifestOf('timing') }, dev)).data.importManifest.entries,
+      ).toHaveLength(N);
       const writeMs = Math.max(performance.now() - t0 - checkMs, 20);
 
       // Timing on a shared machine is noisy: aim earlier each time until a kill lands before the answer.
@@ -162,7 +192,8 @@ for (const backend of await backends()) {
         await inflight;
         url = await restart();
         const added = (await countIn(prod)) - before;
-        if (process.env.CRASH_DEBUG) console.log({ checkMs, writeMs, fraction, acknowledged, added });
+        if (process.env.CRASH_DEBUG)
+          console.log({ checkMs, writeMs, fraction, acknowledged, added });
         // All or nothing; and if the server answered before it died, all.
         expect([0, N]).toContain(added);
         if (acknowledged) expect(added).toBe(N);
@@ -171,7 +202,9 @@ for (const backend of await backends()) {
       }
       expect(killedMidway).toBeGreaterThan(0);
       // The registry still works on the recovered data.
-      expect((await gql(url, IMPORT, { m: manifestOf('after') }, prod)).data.importManifest.entries).toHaveLength(N);
+      expect(
+        (await gql(url, IMPORT, { m: manifestOf('after') }, prod)).data.importManifest.entries,
+      ).toHaveLength(N);
     }, 240_000);
   });
 }

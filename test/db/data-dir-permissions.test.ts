@@ -1,4 +1,12 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, lstatSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  lstatSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,8 +48,13 @@ describe('the PGlite data directory is private to its owner', () => {
     const t = await startTestServer('pglite', { DATA_DIR: dir, WEBHOOK_ALLOW_HTTP_LOOPBACK: true });
     try {
       const token = await t.token('acme');
-      await t.gql(`mutation { registerWebhook(input: { url: "http://127.0.0.1:9/x", events: [VERSION_CREATED] }) { secret } }`, {}, token);
-      for (let i = 0; i < 3; i++) await t.gql(CREATE, { input: { title: `Private ${i}`, code: validCode() } }, token);
+      await t.gql(
+        `mutation { registerWebhook(input: { url: "http://127.0.0.1:9/x", events: [VERSION_CREATED] }) { secret } }`,
+        {},
+        token,
+      );
+      for (let i = 0; i < 3; i++)
+        await t.gql(CREATE, { input: { title: `Private ${i}`, code: validCode() } }, token);
       await t.server.registry.db.sql.query('CHECKPOINT');
       expect(lstatSync(dir).mode & 0o777).toBe(0o700);
       expect(openToOthers(dir)).toEqual([]);
@@ -71,9 +84,13 @@ describe('the PGlite data directory is private to its owner', () => {
     const dir = join(root, 'shared');
     mkdirSync(dir, { mode: 0o700 });
     chmodSync(dir, 0o777);
-    await expect(startTestServer('pglite', { DATA_DIR: dir })).rejects.toThrow(/writable by its group and every user \(mode 0777\).*chmod 700 /s);
+    await expect(startTestServer('pglite', { DATA_DIR: dir })).rejects.toThrow(
+      /writable by its group and every user \(mode 0777\).*chmod 700 /s,
+    );
     chmodSync(dir, 0o770);
-    await expect(startTestServer('pglite', { DATA_DIR: dir })).rejects.toThrow(/writable by its group \(mode 0770\)/);
+    await expect(startTestServer('pglite', { DATA_DIR: dir })).rejects.toThrow(
+      /writable by its group \(mode 0770\)/,
+    );
     chmodSync(dir, 0o777);
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' };
     delete env.DATABASE_URL;
@@ -90,6 +107,8 @@ describe('the PGlite data directory is private to its owner', () => {
     const dir = join(root, 'theirs');
     mkdirSync(dir, { mode: 0o700 });
     chownSync(dir, 65534, 65534);
-    await expect(startTestServer('pglite', { DATA_DIR: dir })).rejects.toThrow(/belongs to user id 65534/);
+    await expect(startTestServer('pglite', { DATA_DIR: dir })).rejects.toThrow(
+      /belongs to user id 65534/,
+    );
   });
 });

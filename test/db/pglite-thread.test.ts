@@ -27,9 +27,14 @@ describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
 
   it("keeps PostgreSQL's error fields, for raw SQL and for Prisma", async () => {
     const duplicate = db.sql.query(`INSERT INTO workspaces (slug, name) VALUES ('acme', 'Again')`);
-    await expect(duplicate).rejects.toMatchObject({ code: '23505', message: expect.stringContaining('duplicate key') });
+    await expect(duplicate).rejects.toMatchObject({
+      code: '23505',
+      message: expect.stringContaining('duplicate key'),
+    });
     // Prisma recognises the driver's error through the thread: a unique violation is its P2002.
-    await expect(db.prisma.workspace.create({ data: { slug: 'acme', name: 'Again' } })).rejects.toMatchObject({ code: 'P2002' });
+    await expect(
+      db.prisma.workspace.create({ data: { slug: 'acme', name: 'Again' } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
   });
 
   it('rolls back a raw transaction that throws, and commits one that returns', async () => {
@@ -41,10 +46,16 @@ describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
     ).rejects.toThrow('changed my mind');
     const kept = await db.sql.transaction(async (tx) => {
       await tx.query(`INSERT INTO workspaces (slug, name) VALUES ('kept', 'Kept')`);
-      return (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM workspaces WHERE slug = 'kept'`))[0].n;
+      return (
+        await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM workspaces WHERE slug = 'kept'`,
+        )
+      )[0].n;
     });
     expect(kept).toBe(1);
-    const slugs = (await db.sql.query<{ slug: string }>('SELECT slug FROM workspaces ORDER BY slug')).map((r) => r.slug);
+    const slugs = (
+      await db.sql.query<{ slug: string }>('SELECT slug FROM workspaces ORDER BY slug')
+    ).map((r) => r.slug);
     expect(slugs).toEqual(['acme', 'kept']);
   });
 
@@ -56,7 +67,9 @@ describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
       }),
     ).rejects.toThrow('no');
     expect(await db.prisma.workspace.findUnique({ where: { slug: 'prisma-gone' } })).toBeNull();
-    await db.prisma.$transaction(async (tx) => tx.workspace.create({ data: { slug: 'prisma-kept', name: 'Kept' } }));
+    await db.prisma.$transaction(async (tx) =>
+      tx.workspace.create({ data: { slug: 'prisma-kept', name: 'Kept' } }),
+    );
     expect(await db.prisma.workspace.findUnique({ where: { slug: 'prisma-kept' } })).not.toBeNull();
   });
 
@@ -71,12 +84,16 @@ describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
       order.push('first commits');
     });
     await new Promise((r) => setTimeout(r, 50));
-    const second = db.prisma.workspace.update({ where: { slug: 'acme' }, data: { name: 'Second' } }).then(() => order.push('second wrote'));
+    const second = db.prisma.workspace
+      .update({ where: { slug: 'acme' }, data: { name: 'Second' } })
+      .then(() => order.push('second wrote'));
     await new Promise((r) => setTimeout(r, 100));
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['first wrote', 'first commits', 'second wrote']);
-    expect((await db.prisma.workspace.findUnique({ where: { slug: 'acme' } }))?.name).toBe('Second');
+    expect((await db.prisma.workspace.findUnique({ where: { slug: 'acme' } }))?.name).toBe(
+      'Second',
+    );
   });
 
   it('hears NOTIFY through LISTEN, and stops hearing it once unlistened', async () => {

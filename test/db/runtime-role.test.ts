@@ -17,10 +17,17 @@ const withDb = (url: string, db: string, user?: string) => {
 
 describe('the runtime role grants', () => {
   it('are printed by the CLI and refuse a role name that is not a plain identifier', async () => {
-    const run = await cli({ ...process.env, LOG_LEVEL: 'silent' }, 'runtime-role', '--role', 'registry_app');
+    const run = await cli(
+      { ...process.env, LOG_LEVEL: 'silent' },
+      'runtime-role',
+      '--role',
+      'registry_app',
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(grantRuntimeRole('registry_app'));
-    expect(run.stdout).toContain('REVOKE UPDATE, DELETE, TRUNCATE ON "audit_entries" FROM registry_app;');
+    expect(run.stdout).toContain(
+      'REVOKE UPDATE, DELETE, TRUNCATE ON "audit_entries" FROM registry_app;',
+    );
     expect(() => grantRuntimeRole('app; DROP TABLE audit_entries')).toThrow(/role name/);
   });
 });
@@ -47,7 +54,10 @@ for (const backend of (await backends()).filter((b) => b === 'postgres')) {
       await ownerDb.migrate();
       await ownerDb.sql.exec(grantRuntimeRole(app));
       await ownerDb.close();
-      t = await startTestServer('pglite', { DATA_DIR: 'memory://', DATABASE_URL: withDb(ADMIN_URL, name, app) });
+      t = await startTestServer('pglite', {
+        DATA_DIR: 'memory://',
+        DATABASE_URL: withDb(ADMIN_URL, name, app),
+      });
     }, 120_000);
     afterAll(async () => {
       await t?.close();
@@ -58,12 +68,18 @@ for (const backend of (await backends()).filter((b) => b === 'postgres')) {
 
     it('serves the API, and writes audit entries it cannot change, delete or get around', async () => {
       const token = await t.token('acme');
-      const made = await t.gql(`mutation { createConnector(input: { title: "Owned by nobody", code: "{ title: 'x' }" }) { connector { id } userErrors { code } } }`, {}, token);
+      const made = await t.gql(
+        `mutation { createConnector(input: { title: "Owned by nobody", code: "{ title: 'x' }" }) { connector { id } userErrors { code } } }`,
+        {},
+        token,
+      );
       expect(made.body.data.createConnector.userErrors).toEqual([]);
       const runtime = new pg.Client({ connectionString: withDb(ADMIN_URL, name, app) });
       await runtime.connect();
       try {
-        const { rows } = await runtime.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_entries');
+        const { rows } = await runtime.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM audit_entries',
+        );
         expect(rows[0].n).toBeGreaterThan(0);
         for (const attempt of [
           `UPDATE audit_entries SET actor_handle = 'mallory'`,
@@ -73,9 +89,13 @@ for (const backend of (await backends()).filter((b) => b === 'postgres')) {
           'DROP TRIGGER audit_entries_no_change ON audit_entries',
           'SET session_replication_role = replica',
         ]) {
-          await expect(runtime.query(attempt), attempt).rejects.toThrow(/permission denied|must be owner|append-only/);
+          await expect(runtime.query(attempt), attempt).rejects.toThrow(
+            /permission denied|must be owner|append-only/,
+          );
         }
-        const after = await runtime.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_entries WHERE actor_handle = 'mallory'`);
+        const after = await runtime.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_entries WHERE actor_handle = 'mallory'`,
+        );
         expect(after.rows[0].n).toBe(0);
       } finally {
         await runtime.end();

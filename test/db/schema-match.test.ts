@@ -9,13 +9,37 @@ import { backends, createPostgresDatabase } from '../helpers/backends.js';
  * describes: every model has its table, every field its column with the right nullability
  * and type family, every @id/@unique/@@unique/@@index its index.
  */
-interface DmmfField { name: string; dbName?: string | null; kind: string; type: string; isList: boolean; isRequired: boolean; relationFromFields?: string[] }
-interface DmmfModel { name: string; dbName: string | null; fields: DmmfField[] }
-interface DmmfIndex { model: string; type: 'id' | 'unique' | 'normal' | 'fulltext'; fields: { name: string }[] }
+interface DmmfField {
+  name: string;
+  dbName?: string | null;
+  kind: string;
+  type: string;
+  isList: boolean;
+  isRequired: boolean;
+  relationFromFields?: string[];
+}
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
+interface DmmfIndex {
+  model: string;
+  type: 'id' | 'unique' | 'normal' | 'fulltext';
+  fields: { name: string }[];
+}
 
 const dmmf = JSON.parse(
-  wasm.get_dmmf(JSON.stringify({ prismaSchema: readFileSync(new URL('../../prisma/schema.prisma', import.meta.url), 'utf8') })),
-).datamodel as { models: DmmfModel[]; indexes: DmmfIndex[]; enums: { name: string; values: { name: string }[] }[] };
+  wasm.get_dmmf(
+    JSON.stringify({
+      prismaSchema: readFileSync(new URL('../../prisma/schema.prisma', import.meta.url), 'utf8'),
+    }),
+  ),
+).datamodel as {
+  models: DmmfModel[];
+  indexes: DmmfIndex[];
+  enums: { name: string; values: { name: string }[] }[];
+};
 
 const PG_TYPES: Record<string, string[]> = {
   Int: ['integer'],
@@ -45,9 +69,11 @@ for (const backend of await backends()) {
     });
 
     it('records the migrations the way Prisma does, and applying again is a no-op', async () => {
-      const rows = await db.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
-        'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"',
-      );
+      const rows = await db.sql.query<{
+        migration_name: string;
+        checksum: string;
+        finished_at: Date | null;
+      }>('SELECT migration_name, checksum, finished_at FROM "_prisma_migrations"');
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows) {
         expect(r.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -61,7 +87,12 @@ for (const backend of await backends()) {
     for (const model of dmmf.models) {
       const table = model.dbName ?? model.name;
       it(`table ${table} has every column of model ${model.name}`, async () => {
-        const columns = await db.sql.query<{ column_name: string; is_nullable: string; data_type: string; udt_name: string }>(
+        const columns = await db.sql.query<{
+          column_name: string;
+          is_nullable: string;
+          data_type: string;
+          udt_name: string;
+        }>(
           `SELECT column_name, is_nullable, data_type, udt_name FROM information_schema.columns
            WHERE table_schema = 'public' AND table_name = $1`,
           [table],
@@ -75,10 +106,14 @@ for (const backend of await backends()) {
             expect(col!.data_type, `${table}.${columnName(f)} type`).toBe('ARRAY');
           } else if (f.kind === 'enum') {
             expect(col!.udt_name).toBe(f.type);
-            expect(col!.is_nullable === 'NO', `${table}.${columnName(f)} nullability`).toBe(f.isRequired);
+            expect(col!.is_nullable === 'NO', `${table}.${columnName(f)} nullability`).toBe(
+              f.isRequired,
+            );
           } else {
             expect(PG_TYPES[f.type], `${table}.${columnName(f)} type`).toContain(col!.data_type);
-            expect(col!.is_nullable === 'NO', `${table}.${columnName(f)} nullability`).toBe(f.isRequired);
+            expect(col!.is_nullable === 'NO', `${table}.${columnName(f)} nullability`).toBe(
+              f.isRequired,
+            );
           }
         }
         // No stray columns either: the schema must describe the whole table.
@@ -97,7 +132,9 @@ for (const backend of await backends()) {
       const have = new Set(indexes.map((i) => `${i.table}|${i.unique}|${i.columns.join(',')}`));
       for (const index of dmmf.indexes) {
         const model = dmmf.models.find((m) => m.name === index.model)!;
-        const cols = index.fields.map((f) => columnName(model.fields.find((mf) => mf.name === f.name)!));
+        const cols = index.fields.map((f) =>
+          columnName(model.fields.find((mf) => mf.name === f.name)!),
+        );
         const key = `${model.dbName ?? model.name}|${index.type !== 'normal'}|${cols.join(',')}`;
         expect(have, key).toContain(key);
       }
@@ -123,7 +160,9 @@ for (const backend of await backends()) {
       const have = new Set(fks.map((f) => `${f.table}|${f.columns.join(',')}`));
       for (const model of dmmf.models) {
         for (const f of model.fields.filter((x) => x.relationFromFields?.length)) {
-          const cols = f.relationFromFields!.map((n) => columnName(model.fields.find((mf) => mf.name === n)!));
+          const cols = f.relationFromFields!.map((n) =>
+            columnName(model.fields.find((mf) => mf.name === n)!),
+          );
           expect(have).toContain(`${model.dbName ?? model.name}|${cols.join(',')}`);
         }
       }

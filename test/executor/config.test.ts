@@ -10,14 +10,36 @@ describe('executor configuration', () => {
       spareVMs: 2,
       maxConcurrentRuns: 4,
       allowLoopback: false,
-      limits: { wallMs: 60_000, memoryBytes: 256 * 1024 * 1024, requestTimeoutMs: 40_000, maxBodyBytes: 10 * 1024 * 1024, maxRequests: 100, maxRedirects: 5, maxOutputBytes: 1024 * 1024, maxCodeBytes: 10 * 1024 * 1024 },
+      limits: {
+        wallMs: 60_000,
+        memoryBytes: 256 * 1024 * 1024,
+        requestTimeoutMs: 40_000,
+        maxBodyBytes: 10 * 1024 * 1024,
+        maxRequests: 100,
+        maxRedirects: 5,
+        maxOutputBytes: 1024 * 1024,
+        maxCodeBytes: 10 * 1024 * 1024,
+      },
     });
-    for (const [k, v] of Object.entries(opts.limits!)) expect(DEFAULT_LIMITS[k as keyof typeof DEFAULT_LIMITS]).toBe(v);
+    for (const [k, v] of Object.entries(opts.limits!))
+      expect(DEFAULT_LIMITS[k as keyof typeof DEFAULT_LIMITS]).toBe(v);
   });
 
   it('reads every knob from the environment, and refuses nonsense', () => {
-    const opts = executorOptionsFromConfig(loadConfig({ RUN_TIMEOUT_MS: '5000', EXECUTOR_MEMORY_MB: '128', EXECUTOR_MAX_REQUESTS: '7', EXECUTOR_SPARE_VMS: '0', CONNECTOR_HTTP_ALLOW_LOOPBACK: 'true' }));
-    expect(opts).toMatchObject({ spareVMs: 0, allowLoopback: true, limits: { wallMs: 5000, memoryBytes: 128 * 1024 * 1024, maxRequests: 7 } });
+    const opts = executorOptionsFromConfig(
+      loadConfig({
+        RUN_TIMEOUT_MS: '5000',
+        EXECUTOR_MEMORY_MB: '128',
+        EXECUTOR_MAX_REQUESTS: '7',
+        EXECUTOR_SPARE_VMS: '0',
+        CONNECTOR_HTTP_ALLOW_LOOPBACK: 'true',
+      }),
+    );
+    expect(opts).toMatchObject({
+      spareVMs: 0,
+      allowLoopback: true,
+      limits: { wallMs: 5000, memoryBytes: 128 * 1024 * 1024, maxRequests: 7 },
+    });
     expect(() => loadConfig({ EXECUTOR_MEMORY_MB: '10' })).toThrow(/EXECUTOR_MEMORY_MB/);
     expect(() => loadConfig({ EXECUTOR_MAX_REDIRECTS: '-1' })).toThrow(/EXECUTOR_MAX_REDIRECTS/);
   });
@@ -33,14 +55,22 @@ describe('capMemory', () => {
     expect(memory).toEqual({});
     expect([...capped.subarray(8)]).toEqual([5, 4, 1, 1, 1, 4]);
     // The declared maximum holds: growing past it fails.
-    const withExport = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 5, 1, 1, 0x6d, 2, 0]);
-    const { m } = new WebAssembly.Instance(new WebAssembly.Module(capMemory(withExport, 2 * 64 * 1024))).exports as { m: WebAssembly.Memory };
+    const withExport = new Uint8Array([
+      0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 5, 1, 1, 0x6d, 2, 0,
+    ]);
+    const { m } = new WebAssembly.Instance(
+      new WebAssembly.Module(capMemory(withExport, 2 * 64 * 1024)),
+    ).exports as { m: WebAssembly.Memory };
     expect(m.grow(1)).toBe(1);
     expect(() => m.grow(1)).toThrow(RangeError);
   });
 
   it('refuses what it cannot cap', () => {
-    expect(() => capMemory(new Uint8Array([1, 2, 3, 4, 1, 0, 0, 0]), 1)).toThrow('not a WebAssembly binary');
-    expect(() => capMemory(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), 1)).toThrow(/no memory section/);
+    expect(() => capMemory(new Uint8Array([1, 2, 3, 4, 1, 0, 0, 0]), 1)).toThrow(
+      'not a WebAssembly binary',
+    );
+    expect(() => capMemory(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), 1)).toThrow(
+      /no memory section/,
+    );
   });
 });

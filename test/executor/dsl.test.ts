@@ -8,14 +8,16 @@ import { startExecutor, type Executor, type Recording } from '../../src/executor
 import { startFakeApi, type FakeApi } from './fake-api.js';
 import { run, runAction } from './helpers.js';
 
-
 // Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
 vi.setConfig({ testTimeout: 180_000 });
 let executor: Executor;
 let api: FakeApi;
 
 beforeAll(async () => {
-  [executor, api] = await Promise.all([startExecutor({ spareVMs: 2, allowLoopback: true, limits: { retryDelayMs: 20 } }), startFakeApi()]);
+  [executor, api] = await Promise.all([
+    startExecutor({ spareVMs: 2, allowLoopback: true, limits: { retryDelayMs: 20 } }),
+    startFakeApi(),
+  ]);
 }, 120_000);
 afterAll(async () => {
   await executor?.close();
@@ -42,7 +44,14 @@ describe('lambdas and targets', () => {
     const opts = { settings: { k: 'v' }, input: { x: 1 } };
     expect((await run(executor, code, 'actions.one.execute', opts)).output).toBe('v');
     expect((await run(executor, code, 'actions.two.execute', opts)).output).toEqual(['v', 1]);
-    expect((await run(executor, code, 'actions.five.execute', { ...opts, extendedInputSchema: [{ name: 'a' }] })).output).toEqual([[{ name: 'a' }], [], {}]);
+    expect(
+      (
+        await run(executor, code, 'actions.five.execute', {
+          ...opts,
+          extendedInputSchema: [{ name: 'a' }],
+        })
+      ).output,
+    ).toEqual([[{ name: 'a' }], [], {}]);
     expect((await run(executor, code, 'actions.splat.execute', opts)).output).toBe(5);
     expect((await run(executor, code, 'actions.optional.execute', opts)).output).toEqual([1, []]);
     expect((await run(executor, code, 'actions.block.execute', opts)).output).toEqual([1, null]);
@@ -58,10 +67,20 @@ describe('lambdas and targets', () => {
         user: { fields: ->(connection, config, object_definitions) { object_definitions['base'] + [{ name: config['field'] }] } }
       }
     }`;
-    expect((await run(executor, code, 'test', { settings: { user: 'ada' } })).output).toEqual({ ok: 'ada' });
+    expect((await run(executor, code, 'test', { settings: { user: 'ada' } })).output).toEqual({
+      ok: 'ada',
+    });
     expect((await run(executor, code, 'methods.twice', { args: [21] })).output).toBe(42);
-    expect((await run(executor, code, 'pick_lists.sizes', { input: { extra: 'Huge' } })).output).toEqual([['Small', 's'], ['Huge', 'x']]);
-    expect((await run(executor, code, 'object_definitions.user.fields', { input: { field: 'email' } })).output).toEqual([{ name: 'id' }, { name: 'email' }]);
+    expect(
+      (await run(executor, code, 'pick_lists.sizes', { input: { extra: 'Huge' } })).output,
+    ).toEqual([
+      ['Small', 's'],
+      ['Huge', 'x'],
+    ]);
+    expect(
+      (await run(executor, code, 'object_definitions.user.fields', { input: { field: 'email' } }))
+        .output,
+    ).toEqual([{ name: 'id' }, { name: 'email' }]);
     const missing = await run(executor, code, 'methods.nope');
     expect(missing.status).toBe('FAILED');
     expect(missing.error?.message).toBe("Method 'nope' does not exist");
@@ -79,12 +98,25 @@ describe('lambdas and targets', () => {
         }
       }
     }`;
-    const whole = await run(executor, code, 'actions.make', { input: { name: 'box', kind: 'color' } });
+    const whole = await run(executor, code, 'actions.make', {
+      input: { name: 'box', kind: 'color' },
+    });
     expect(whole.status).toBe('SUCCEEDED');
-    expect(whole.output).toEqual({ got: 'box', input_names: ['name', 'color'], output_names: ['got'] });
-    expect(whole.schema).toEqual({ inputFields: [{ name: 'name' }, { name: 'color' }], outputFields: [{ name: 'got' }] });
-    expect((await run(executor, code, 'actions.make.input_fields', { input: { kind: 'size' } })).output).toEqual([{ name: 'name' }, { name: 'size' }]);
-    expect((await run(executor, code, 'actions.make.output_fields')).output).toEqual([{ name: 'got' }]);
+    expect(whole.output).toEqual({
+      got: 'box',
+      input_names: ['name', 'color'],
+      output_names: ['got'],
+    });
+    expect(whole.schema).toEqual({
+      inputFields: [{ name: 'name' }, { name: 'color' }],
+      outputFields: [{ name: 'got' }],
+    });
+    expect(
+      (await run(executor, code, 'actions.make.input_fields', { input: { kind: 'size' } })).output,
+    ).toEqual([{ name: 'name' }, { name: 'size' }]);
+    expect((await run(executor, code, 'actions.make.output_fields')).output).toEqual([
+      { name: 'got' },
+    ]);
   });
 
   it('refuses what is not a connector: code that is not a hash, an unknown target, an action without execute', async () => {
@@ -93,7 +125,11 @@ describe('lambdas and targets', () => {
     expect(notHash.error?.message).toBe('The connector code must evaluate to a Hash, not Array');
     const unknown = await run(executor, '{ actions: {} }', 'actions.nope.execute');
     expect(unknown.error?.message).toBe("Action 'nope' does not exist");
-    const noExecute = await run(executor, '{ actions: { a: { title: "A" } } }', 'actions.a.execute');
+    const noExecute = await run(
+      executor,
+      '{ actions: { a: { title: "A" } } }',
+      'actions.a.execute',
+    );
     expect(noExecute.error?.message).toBe("'execute' block is required for action");
     const badTarget = await run(executor, '{}', 'nonsense');
     expect(badTarget.error?.message).toBe("Unknown target 'nonsense'");
@@ -128,7 +164,10 @@ describe('lambdas and targets', () => {
   });
 
   it('captures puts, p and $stderr as logs, in order', async () => {
-    const result = await runAction(executor, `        puts 'one'\n        p({ a: 1 })\n        $stderr.puts 'two'\n        print "three\\n"\n        'done'`);
+    const result = await runAction(
+      executor,
+      `        puts 'one'\n        p({ a: 1 })\n        $stderr.puts 'two'\n        print "three\\n"\n        'done'`,
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(result.logs).toEqual(['one', '{a: 1}', 'two', 'three']);
   });
@@ -156,7 +195,15 @@ describe('HTTP requests', () => {
     const output = result.output as { method: string; query: Record<string, string> }[];
     expect(output[0].query).toEqual({ q: 'a b', 'list[]': '2' });
     expect(output[1].method).toBe('POST');
-    expect(result.exchanges.map((e) => e.request.method)).toEqual(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+    expect(result.exchanges.map((e) => e.request.method)).toEqual([
+      'GET',
+      'POST',
+      'PUT',
+      'PATCH',
+      'DELETE',
+      'HEAD',
+      'OPTIONS',
+    ]);
   });
 
   it('is lazy: a request built and never used is never sent, one used twice is sent once, nested ones are sent', async () => {
@@ -169,7 +216,11 @@ describe('HTTP requests', () => {
     const result = await runAction(executor, body);
     expect(result.status).toBe('SUCCEEDED');
     expect(api.requests.map((r) => r.url)).toEqual(['/echo/used', '/echo/nested']);
-    expect(result.output).toMatchObject({ a: '/echo/used', b: 'GET', nested: { list: [{ path: '/echo/nested' }] } });
+    expect(result.output).toMatchObject({
+      a: '/echo/used',
+      b: 'GET',
+      nested: { list: [{ path: '/echo/nested' }] },
+    });
   });
 
   it('chains params, payload (merged, or from a block), headers, user/password, and the request and response formats', async () => {
@@ -195,7 +246,9 @@ describe('HTTP requests', () => {
     expect(o.parsed_text).toBe('plain text answer');
     expect(o.empty).toEqual({});
     // The Authorization header reached the server but is redacted in what the run hands back.
-    expect(api.requests[2].headers.authorization).toBe('Basic ' + Buffer.from('ada:pw').toString('base64'));
+    expect(api.requests[2].headers.authorization).toBe(
+      'Basic ' + Buffer.from('ada:pw').toString('base64'),
+    );
     expect(o.auth).toBe('[REDACTED]');
   });
 
@@ -204,12 +257,20 @@ describe('HTTP requests', () => {
       connection: { base_uri: ->(connection) { connection['base'] } },
       actions: { a: { execute: ->(c, i) { [get('echo/one'), get('/echo/two')] } } }
     }`;
-    const result = await run(executor, code, 'actions.a.execute', { settings: { base: `${api.url}/` } });
+    const result = await run(executor, code, 'actions.a.execute', {
+      settings: { base: `${api.url}/` },
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(api.requests.map((r) => r.url)).toEqual(['/echo/one', '/echo/two']);
-    const noBase = await run(executor, '{ actions: { a: { execute: ->(c, i) { get("/x") } } } }', 'actions.a.execute');
+    const noBase = await run(
+      executor,
+      '{ actions: { a: { execute: ->(c, i) { get("/x") } } } }',
+      'actions.a.execute',
+    );
     expect(noBase.status).toBe('FAILED');
-    expect(noBase.error?.message).toBe('/x is not an absolute URL and connection.base_uri is not set');
+    expect(noBase.error?.message).toBe(
+      '/x is not an absolute URL and connection.base_uri is not set',
+    );
   });
 
   it('raises on non-2xx answers unless after_error_response matches; after_response sees code, body and headers', async () => {
@@ -220,8 +281,15 @@ describe('HTTP requests', () => {
         { handled: handled, by_text: by_text, after: after }`;
     const ok = await runAction(executor, body);
     expect(ok.status).toBe('SUCCEEDED');
-    expect(ok.output).toEqual({ handled: { code: 404, path: '/echo', message: '404 Not Found' }, by_text: 'matched 500', after: [200, 'GET', 'application/json'] });
-    const unhandled = await runAction(executor, `        x = get('${echo()}?status=409').after_error_response(404) { 'no' }\n        x['a']`);
+    expect(ok.output).toEqual({
+      handled: { code: 404, path: '/echo', message: '404 Not Found' },
+      by_text: 'matched 500',
+      after: [200, 'GET', 'application/json'],
+    });
+    const unhandled = await runAction(
+      executor,
+      `        x = get('${echo()}?status=409').after_error_response(404) { 'no' }\n        x['a']`,
+    );
     expect(unhandled.status).toBe('FAILED');
     expect(unhandled.error?.kind).toBe('RequestFailed');
     expect(unhandled.error?.message).toMatch(/^409 Conflict: \{"method":"GET"/);
@@ -254,11 +322,19 @@ describe('HTTP requests', () => {
     expect(ok.status).toBe('SUCCEEDED');
     expect(ok.logs).toEqual(['attempt', 'attempt', 'attempt']);
     api.state.flaky = [503, 503, 503, 503, 200];
-    const exhausted = await run(executor, code.replace('max_retries: 2', 'max_retries: 1'), 'actions.a.execute');
+    const exhausted = await run(
+      executor,
+      code.replace('max_retries: 2', 'max_retries: 1'),
+      'actions.a.execute',
+    );
     expect(exhausted.status).toBe('FAILED');
     expect(exhausted.logs).toHaveLength(2);
     api.state.flaky = [503, 200];
-    const post = await run(executor, `{ actions: { a: { retry_on_response: [503], execute: ->(c, i) { post('${api.url}/flaky') } } } }`, 'actions.a.execute');
+    const post = await run(
+      executor,
+      `{ actions: { a: { retry_on_response: [503], execute: ->(c, i) { post('${api.url}/flaky') } } } }`,
+      'actions.a.execute',
+    );
     expect(post.status).toBe('FAILED');
     api.state.flaky = [];
   });
@@ -270,13 +346,21 @@ describe('authorization', () => {
       connection: { authorization: { type: 'basic_auth', apply: ->(c) { user(c['username']); password(c['password']) } } },
       actions: { a: { execute: ->(c, i) { get('${echo()}') } } }
     }`;
-    await run(executor, basic, 'actions.a.execute', { settings: { username: 'u', password: 'p4ss' }, secretFields: ['password'] });
-    expect(api.requests[0].headers.authorization).toBe('Basic ' + Buffer.from('u:p4ss').toString('base64'));
+    await run(executor, basic, 'actions.a.execute', {
+      settings: { username: 'u', password: 'p4ss' },
+      secretFields: ['password'],
+    });
+    expect(api.requests[0].headers.authorization).toBe(
+      'Basic ' + Buffer.from('u:p4ss').toString('base64'),
+    );
     const apiKey = `{
       connection: { authorization: { type: 'api_key', apply: ->(c) { params(api_key: c['key']); headers('X-Team' => c['team']) } } },
       actions: { a: { execute: ->(c, i) { get('${echo()}', page: 2) } } }
     }`;
-    const result = await run(executor, apiKey, 'actions.a.execute', { settings: { key: 'k-123456', team: 'blue' }, secretFields: ['key'] });
+    const result = await run(executor, apiKey, 'actions.a.execute', {
+      settings: { key: 'k-123456', team: 'blue' },
+      secretFields: ['key'],
+    });
     expect(api.requests[1].url).toBe('/echo?page=2&api_key=k-123456');
     expect(api.requests[1].headers['x-team']).toBe('blue');
     expect(result.exchanges[0].request.url).toBe(`${echo()}?page=2&api_key=%5BREDACTED%5D`);
@@ -296,14 +380,22 @@ describe('authorization', () => {
     }`;
     for (const refreshOn of ['401', '[403, 401]', '[/invalid_token/]']) {
       api.requests.length = 0;
-      const ok = await run(executor, code(refreshOn), 'actions.a.execute', { settings: { token: 'old' } });
+      const ok = await run(executor, code(refreshOn), 'actions.a.execute', {
+        settings: { token: 'old' },
+      });
       expect(ok.status).toBe('SUCCEEDED');
       expect(ok.output).toBe(true);
       expect(ok.logs).toEqual(['acquire']);
       expect(ok.settingsUpdate).toEqual({ token: 'token' });
-      expect(api.requests.map((r) => r.headers['x-token'] ?? r.url)).toEqual(['old', '/echo/token', 'token']);
+      expect(api.requests.map((r) => r.headers['x-token'] ?? r.url)).toEqual([
+        'old',
+        '/echo/token',
+        'token',
+      ]);
     }
-    const notMatching = await run(executor, code('500'), 'actions.a.execute', { settings: { token: 'old' } });
+    const notMatching = await run(executor, code('500'), 'actions.a.execute', {
+      settings: { token: 'old' },
+    });
     expect(notMatching.status).toBe('FAILED');
     expect(notMatching.error?.message).toMatch(/^401 Unauthorized/);
     expect(notMatching.settingsUpdate).toBeUndefined();
@@ -351,11 +443,16 @@ describe('authorization', () => {
       },
       actions: { a: { execute: ->(c, i) { get('${api.url}/guarded?header=authorization&value=Bearer+good-rt-1'.sub('+', '%20'))['ok'] } } }
     }`;
-    const result = await run(executor, code, 'actions.a.execute', { settings: { access_token: 'expired', refresh_token: 'rt-1' } });
+    const result = await run(executor, code, 'actions.a.execute', {
+      settings: { access_token: 'expired', refresh_token: 'rt-1' },
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toBe(true);
     expect(result.settingsUpdate).toEqual({ access_token: 'good-rt-1', refresh_token: 'rt-2' });
-    expect(api.requests.map((r) => r.headers.authorization)).toEqual(['Bearer expired', 'Bearer good-rt-1']);
+    expect(api.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer expired',
+      'Bearer good-rt-1',
+    ]);
   });
 });
 
@@ -377,26 +474,53 @@ describe('triggers', () => {
   it('polls page after page while can_poll_more, each page reversed, with dedup keys and the last closure', async () => {
     const result = await run(executor, trigger(3), 'triggers.t.poll', { closure: { page: 1 } });
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.poll?.events).toEqual([{ id: 12 }, { id: 11 }, { id: 22 }, { id: 21 }, { id: 32 }, { id: 31 }]);
+    expect(result.poll?.events).toEqual([
+      { id: 12 },
+      { id: 11 },
+      { id: 22 },
+      { id: 21 },
+      { id: 32 },
+      { id: 31 },
+    ]);
     expect(result.poll?.dedupKeys).toEqual(['e-12', 'e-11', 'e-22', 'e-21', 'e-32', 'e-31']);
     // The last page returned no next_poll: the closure it was given stays.
     expect(result.poll?.nextPoll).toEqual({ page: 3 });
     expect(result.poll?.canPollMore).toBe(false);
-    expect(result.output).toEqual({ events: result.poll?.events, next_poll: { page: 3 }, can_poll_more: false });
-    const onePage = await run(executor, trigger(3), 'triggers.t.poll_page', { closure: { page: 2 } });
-    expect(onePage.poll).toMatchObject({ events: [{ id: 22 }, { id: 21 }], nextPoll: { page: 3 }, canPollMore: true, pages: 1 });
+    expect(result.output).toEqual({
+      events: result.poll?.events,
+      next_poll: { page: 3 },
+      can_poll_more: false,
+    });
+    const onePage = await run(executor, trigger(3), 'triggers.t.poll_page', {
+      closure: { page: 2 },
+    });
+    expect(onePage.poll).toMatchObject({
+      events: [{ id: 22 }, { id: 21 }],
+      nextPoll: { page: 3 },
+      canPollMore: true,
+      pages: 1,
+    });
     const dedup = await run(executor, trigger(1), 'triggers.t.dedup', { args: [{ id: 5 }] });
     expect(dedup.output).toBe('e-5');
   });
 
   it('refuses a poll that does not return a hash', async () => {
-    const result = await run(executor, '{ triggers: { t: { poll: ->(c, i, closure) { [1] } } } }', 'triggers.t.poll');
+    const result = await run(
+      executor,
+      '{ triggers: { t: { poll: ->(c, i, closure) { [1] } } } }',
+      'triggers.t.poll',
+    );
     expect(result.status).toBe('FAILED');
     expect(result.error?.message).toBe('Invalid output from trigger poll lambda.');
   });
 
   it('runs webhook_notification with the payload, headers and params', async () => {
-    const result = await run(executor, trigger(1), 'triggers.t.webhook_notification', { input: { prefix: 'p' }, payload: { x: 1 }, webhookHeaders: { 'X-Sig': 'abc' }, webhookParams: { q: 'z' } });
+    const result = await run(executor, trigger(1), 'triggers.t.webhook_notification', {
+      input: { prefix: 'p' },
+      payload: { x: 1 },
+      webhookHeaders: { 'X-Sig': 'abc' },
+      webhookParams: { q: 'z' },
+    });
     expect(result.output).toEqual({ got: 1, sig: 'abc', q: 'z', prefix: 'p' });
   });
 });
@@ -460,8 +584,35 @@ describe('replay', () => {
     const body = `        [get('https://api.example.com/items', page: 1), post('https://api.example.com/items', name: 'a')]`;
     const recording: Recording = {
       exchanges: [
-        { seq: 1, request: { method: 'GET', url: 'https://api.example.com/items?page=1', headers: {}, body: null, bodyTruncated: false }, response: { status: 200, headers: { 'content-type': 'application/json' }, body: '[{"id":1}]', bodyTruncated: false }, elapsedMs: 3 },
-        { seq: 2, request: { method: 'POST', url: 'https://api.example.com/items', headers: {}, body: '{"name":"a"}', bodyTruncated: false }, response: { status: 201, headers: {}, body: '{"id":2}', bodyTruncated: false }, elapsedMs: 3 },
+        {
+          seq: 1,
+          request: {
+            method: 'GET',
+            url: 'https://api.example.com/items?page=1',
+            headers: {},
+            body: null,
+            bodyTruncated: false,
+          },
+          response: {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: '[{"id":1}]',
+            bodyTruncated: false,
+          },
+          elapsedMs: 3,
+        },
+        {
+          seq: 2,
+          request: {
+            method: 'POST',
+            url: 'https://api.example.com/items',
+            headers: {},
+            body: '{"name":"a"}',
+            bodyTruncated: false,
+          },
+          response: { status: 201, headers: {}, body: '{"id":2}', bodyTruncated: false },
+          elapsedMs: 3,
+        },
       ],
     };
     const replayed = await runAction(executor, body, { replay: recording });
@@ -469,10 +620,18 @@ describe('replay', () => {
     expect(replayed.output).toEqual([[{ id: 1 }], { id: 2 }]);
     expect(replayed.exchanges.map((e) => e.response?.status)).toEqual([200, 201]);
     expect(api.requests).toHaveLength(0);
-    const twice = await runAction(executor, `        [get('https://api.example.com/items', page: 1).to_a, get('https://api.example.com/items', page: 1).to_a]`, { replay: recording });
+    const twice = await runAction(
+      executor,
+      `        [get('https://api.example.com/items', page: 1).to_a, get('https://api.example.com/items', page: 1).to_a]`,
+      { replay: recording },
+    );
     expect(twice.status).toBe('FAILED');
-    expect(twice.error?.message).toBe('GET https://api.example.com/items?page=1 is not in the recording');
-    const other = await runAction(executor, `        get('https://api.example.com/other')`, { replay: recording });
+    expect(twice.error?.message).toBe(
+      'GET https://api.example.com/items?page=1 is not in the recording',
+    );
+    const other = await runAction(executor, `        get('https://api.example.com/other')`, {
+      replay: recording,
+    });
     expect(other.error?.message).toBe('GET https://api.example.com/other is not in the recording');
   });
 });

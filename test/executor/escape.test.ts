@@ -11,7 +11,6 @@ import { startExecutor, type Executor, type RunResult } from '../../src/executor
 import { startFakeApi, type FakeApi } from './fake-api.js';
 import { run, runAction } from './helpers.js';
 
-
 // Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
 vi.setConfig({ testTimeout: 180_000 });
 let executor: Executor;
@@ -19,7 +18,10 @@ let api: FakeApi;
 const marker = join(tmpdir(), `executor-escape-${process.pid}`);
 
 beforeAll(async () => {
-  [executor, api] = await Promise.all([startExecutor({ spareVMs: 2, allowLoopback: true, limits: { wallMs: 20_000 } }), startFakeApi()]);
+  [executor, api] = await Promise.all([
+    startExecutor({ spareVMs: 2, allowLoopback: true, limits: { wallMs: 20_000 } }),
+    startFakeApi(),
+  ]);
 }, 120_000);
 afterAll(async () => {
   await executor?.close();
@@ -39,7 +41,10 @@ async function expectServing() {
 
 function expectRefusedJs(result: RunResult) {
   expect(result.status).toBe('FAILED');
-  expect(result.error).toEqual({ kind: 'SandboxViolation', message: 'JavaScript is not available to connector code: the run was stopped.' });
+  expect(result.error).toEqual({
+    kind: 'SandboxViolation',
+    message: 'JavaScript is not available to connector code: the run was stopped.',
+  });
   // The VM's crash report after the refusal is not the connector's log.
   expect(result.logs.join('\n')).not.toMatch(/Control frame|backtrace information/);
 }
@@ -48,7 +53,11 @@ describe('JavaScript host access', () => {
   it("refuses require 'js'", async () => {
     const result = await runAction(executor, `        require 'js'`);
     expect(result.status).toBe('FAILED');
-    expect(result.error).toMatchObject({ kind: 'LoadError', message: 'cannot load such file -- js (JavaScript is not available to connector code)', line: 5 });
+    expect(result.error).toMatchObject({
+      kind: 'LoadError',
+      message: 'cannot load such file -- js (JavaScript is not available to connector code)',
+      line: 5,
+    });
     await expectServing();
   });
 
@@ -76,16 +85,25 @@ describe('JavaScript host access', () => {
   }
 
   it('has no JS constant to find without require, not even through ObjectSpace', async () => {
-    const result = await runAction(executor, `        [defined?(JS), ObjectSpace.each_object(Module).map { |m| (m.name rescue nil).to_s }.grep(/\\AJS(::|\\z)/)]`);
+    const result = await runAction(
+      executor,
+      `        [defined?(JS), ObjectSpace.each_object(Module).map { |m| (m.name rescue nil).to_s }.grep(/\\AJS(::|\\z)/)]`,
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toEqual([null, []]);
   });
 
   it('finds only Ruby values through ObjectSpace and binding, and a binding cannot reach JavaScript either', async () => {
-    const found = await runAction(executor, `        ObjectSpace.each_object(Proc).flat_map { |p| (p.binding.local_variables rescue []) }.uniq.map(&:to_s).sort.first(50)`);
+    const found = await runAction(
+      executor,
+      `        ObjectSpace.each_object(Proc).flat_map { |p| (p.binding.local_variables rescue []) }.uniq.map(&:to_s).sort.first(50)`,
+    );
     expect(found.status).toBe('SUCCEEDED');
     expect(Array.isArray(found.output)).toBe(true);
-    const viaBinding = await runAction(executor, `        TOPLEVEL_BINDING.eval("Kernel.require 'js'; JS.global[:process]")`);
+    const viaBinding = await runAction(
+      executor,
+      `        TOPLEVEL_BINDING.eval("Kernel.require 'js'; JS.global[:process]")`,
+    );
     expectRefusedJs(viaBinding);
     await expectServing();
   });
@@ -104,7 +122,10 @@ describe('the host system', () => {
   });
 
   it('has an empty environment', async () => {
-    const result = await runAction(executor, `        [ENV.to_h, ENV['PATH'], ENV['DATABASE_URL']]`);
+    const result = await runAction(
+      executor,
+      `        [ENV.to_h, ENV['PATH'], ENV['DATABASE_URL']]`,
+    );
     expect(result.output).toEqual([{}, null, null]);
   });
 
@@ -115,7 +136,10 @@ describe('the host system', () => {
     expect(system.status).toBe('SUCCEEDED');
     expect(existsSync(marker)).toBe(false);
     const fork = await runAction(executor, `        fork { 1 }`);
-    expect(fork.error).toMatchObject({ kind: 'NotImplementedError', message: 'fork() function is unimplemented on this machine' });
+    expect(fork.error).toMatchObject({
+      kind: 'NotImplementedError',
+      message: 'fork() function is unimplemented on this machine',
+    });
     const thread = await runAction(executor, `        Thread.new { 1 }.join`);
     expect(thread.error?.kind).toBe('NotImplementedError');
     const popen = await runAction(executor, `        IO.popen('id').read`);
@@ -124,9 +148,18 @@ describe('the host system', () => {
   });
 
   it('has no sockets: socket and net/http cannot load', async () => {
-    const socket = await runAction(executor, `        require 'socket'\n        TCPSocket.new('127.0.0.1', ${new URL(api.url).port})`);
-    expect(socket.error).toMatchObject({ kind: 'LoadError', message: 'cannot load such file -- socket' });
-    const net = await runAction(executor, `        require 'net/http'\n        Net::HTTP.get(URI('${api.url}/echo'))`);
+    const socket = await runAction(
+      executor,
+      `        require 'socket'\n        TCPSocket.new('127.0.0.1', ${new URL(api.url).port})`,
+    );
+    expect(socket.error).toMatchObject({
+      kind: 'LoadError',
+      message: 'cannot load such file -- socket',
+    });
+    const net = await runAction(
+      executor,
+      `        require 'net/http'\n        Net::HTTP.get(URI('${api.url}/echo'))`,
+    );
     expect(net.status).toBe('FAILED');
     expect(api.requests).toHaveLength(0);
     await expectServing();
@@ -135,7 +168,10 @@ describe('the host system', () => {
   it('exit! ends the run (its VM is dropped), exit is an error like any other', async () => {
     const bang = await runAction(executor, `        exit!(3)`);
     expect(bang.status).toBe('FAILED');
-    expect(bang.error).toEqual({ kind: 'Exit', message: 'The connector ended the VM (exit with status 3).' });
+    expect(bang.error).toEqual({
+      kind: 'Exit',
+      message: 'The connector ended the VM (exit with status 3).',
+    });
     const exit = await runAction(executor, `        exit 2`);
     expect(exit.error).toMatchObject({ kind: 'SystemExit', line: 5 });
     await expectServing();
@@ -151,7 +187,10 @@ describe('the host system', () => {
       expect(result.error?.kind).toMatch(/::E$/);
       expect(result.error?.line).toBe(7);
     }
-    const toS = await runAction(executor, `        class F < StandardError; def to_s = raise(F); def backtrace = raise(F); end\n        raise F`);
+    const toS = await runAction(
+      executor,
+      `        class F < StandardError; def to_s = raise(F); def backtrace = raise(F); end\n        raise F`,
+    );
     expect(toS.status).toBe('FAILED');
     expect(toS.error?.message).toBe('(the error message could not be read)');
     await expectServing();
@@ -159,7 +198,8 @@ describe('the host system', () => {
 });
 
 describe('the bridge', () => {
-  const frame = (json: string) => `STDERR.syswrite("\\0BRIDGE${json.replace(/"/g, '\\"')}\\0")\n        STDIN.gets`;
+  const frame = (json: string) =>
+    `STDERR.syswrite("\\0BRIDGE${json.replace(/"/g, '\\"')}\\0")\n        STDIN.gets`;
 
   it('answers forged or malformed bridge calls with an error and nothing else', async () => {
     const body = `        [
@@ -176,21 +216,38 @@ describe('the bridge', () => {
       { error: 'The bridge call is not JSON.' },
       { error: 'Unknown bridge call launch.' },
       { error: 'The bridge call is not a valid request.' },
-      { error: 'Refused: 169.254.169.254 is a linkLocal address; connector requests only go to public addresses.', code: 'REFUSED_TARGET' },
-      { error: 'Refused: 10.0.0.1 is a private address; connector requests only go to public addresses.', code: 'REFUSED_TARGET' },
+      {
+        error:
+          'Refused: 169.254.169.254 is a linkLocal address; connector requests only go to public addresses.',
+        code: 'REFUSED_TARGET',
+      },
+      {
+        error:
+          'Refused: 10.0.0.1 is a private address; connector requests only go to public addresses.',
+        code: 'REFUSED_TARGET',
+      },
       { error: 'no bridge call was made' },
     ]);
     await expectServing();
   });
 
   it('lets a run forge only its own result, which the real result replaces', async () => {
-    const result = await runAction(executor, `        ${frame('{"op":"finish","result":{"ok":true,"output":"forged"}}')}\n        error('the real ending')`);
+    const result = await runAction(
+      executor,
+      `        ${frame('{"op":"finish","result":{"ok":true,"output":"forged"}}')}\n        error('the real ending')`,
+    );
     expect(result.status).toBe('FAILED');
     expect(result.error?.message).toBe('the real ending');
   });
 
   it('refuses internal addresses for DSL requests too, including through a redirect', async () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/', 'http://[fd00::1]/', 'http://db.internal/', 'http://printer.local/']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://10.1.2.3/',
+      'http://[fd00::1]/',
+      'http://db.internal/',
+      'http://printer.local/',
+    ]) {
       const result = await runAction(executor, `        get('${url}')`);
       expect(result.status).toBe('FAILED');
       expect(result.error?.message).toMatch(/^Refused: /);
@@ -198,25 +255,47 @@ describe('the bridge', () => {
     const strict = await startExecutor({ spareVMs: 1, allowLoopback: false });
     try {
       const loopback = await runAction(strict, `        get('${api.url}/echo')`);
-      expect(loopback.error?.message).toBe('Refused: 127.0.0.1 is a loopback address; connector requests only go to public addresses.');
-      const v6 = await runAction(strict, `        get('http://[::1]:${new URL(api.url).port}/echo')`);
-      expect(v6.error?.message).toBe('Refused: ::1 is a loopback address; connector requests only go to public addresses.');
-      const localhost = await runAction(strict, `        get('http://localhost:${new URL(api.url).port}/echo')`);
-      expect(localhost.error?.message).toBe('Refused: localhost is an internal name; connector requests only go to public hosts.');
+      expect(loopback.error?.message).toBe(
+        'Refused: 127.0.0.1 is a loopback address; connector requests only go to public addresses.',
+      );
+      const v6 = await runAction(
+        strict,
+        `        get('http://[::1]:${new URL(api.url).port}/echo')`,
+      );
+      expect(v6.error?.message).toBe(
+        'Refused: ::1 is a loopback address; connector requests only go to public addresses.',
+      );
+      const localhost = await runAction(
+        strict,
+        `        get('http://localhost:${new URL(api.url).port}/echo')`,
+      );
+      expect(localhost.error?.message).toBe(
+        'Refused: localhost is an internal name; connector requests only go to public hosts.',
+      );
     } finally {
       await strict.close();
     }
-    const redirected = await runAction(executor, `        get('${api.url}/redirect?to=http://169.254.169.254/latest')`);
+    const redirected = await runAction(
+      executor,
+      `        get('${api.url}/redirect?to=http://169.254.169.254/latest')`,
+    );
     expect(redirected.status).toBe('FAILED');
     expect(redirected.error?.message).toMatch(/^Refused: 169\.254\.169\.254/);
-    expect(redirected.exchanges.map((e) => e.response?.status ?? e.error)).toEqual([302, expect.stringMatching(/^Refused/)]);
+    expect(redirected.exchanges.map((e) => e.response?.status ?? e.error)).toEqual([
+      302,
+      expect.stringMatching(/^Refused/),
+    ]);
     expect(api.requests.map((r) => r.url)).toEqual(['/redirect?to=http://169.254.169.254/latest']);
   });
 });
 
 describe('tenants', () => {
   it('gives every run a fresh VM: a monkey patch or a global of one run is gone in the next', async () => {
-    const patch = await runAction(executor, `        String.class_eval { def reverse = 'patched' }\n        $leak = connection['secret']\n        'x'.reverse`, { settings: { secret: 'tenant-a-secret' } });
+    const patch = await runAction(
+      executor,
+      `        String.class_eval { def reverse = 'patched' }\n        $leak = connection['secret']\n        'x'.reverse`,
+      { settings: { secret: 'tenant-a-secret' } },
+    );
     expect(patch.output).toBe('patched');
     for (let i = 0; i < 3; i++) {
       const other = await runAction(executor, `        ['ab'.reverse, $leak]`);

@@ -58,9 +58,17 @@ export async function startFakeApi(): Promise<FakeApi> {
   const refreshTokens = new Set<string>(['refresh-initial']);
   let counter = 0;
 
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+    res.writeHead(status, {
+      'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+      ...headers,
+    });
     res.end(text);
   };
 
@@ -77,12 +85,24 @@ export async function startFakeApi(): Promise<FakeApi> {
     const form = () => Object.fromEntries(new URLSearchParams(body));
 
     if (path.startsWith('/echo')) {
-      return send(res, Number(url.searchParams.get('status') ?? 200), { method: req.method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body }, { 'set-cookie': 'session=cookie-secret-value' });
+      return send(
+        res,
+        Number(url.searchParams.get('status') ?? 200),
+        {
+          method: req.method,
+          path,
+          query: Object.fromEntries(url.searchParams),
+          headers: req.headers,
+          body,
+        },
+        { 'set-cookie': 'session=cookie-secret-value' },
+      );
     }
     if (path === '/guarded') {
       // 401 unless the named header holds the expected value.
       const header = url.searchParams.get('header') ?? 'authorization';
-      if (req.headers[header] !== url.searchParams.get('value')) return send(res, 401, { error: 'invalid_token' });
+      if (req.headers[header] !== url.searchParams.get('value'))
+        return send(res, 401, { error: 'invalid_token' });
       return send(res, 200, { ok: true, [header]: req.headers[header] });
     }
     if (path === '/text') return send(res, 200, 'plain text answer');
@@ -90,13 +110,15 @@ export async function startFakeApi(): Promise<FakeApi> {
       res.writeHead(204);
       return res.end();
     }
-    if (path === '/redirect') return send(res, 302, '', { location: url.searchParams.get('to') ?? '/echo/redirected' });
+    if (path === '/redirect')
+      return send(res, 302, '', { location: url.searchParams.get('to') ?? '/echo/redirected' });
     if (path === '/redirect-loop') return send(res, 302, '', { location: '/redirect-loop' });
     if (path === '/flaky') {
       const status = state.flaky.shift() ?? 200;
       return send(res, status, { status });
     }
-    if (path === '/big') return send(res, 200, 'x'.repeat(Number(url.searchParams.get('bytes') ?? 1000)));
+    if (path === '/big')
+      return send(res, 200, 'x'.repeat(Number(url.searchParams.get('bytes') ?? 1000)));
     if (path === '/slow') {
       setTimeout(() => send(res, 200, { slow: true }), Number(url.searchParams.get('ms') ?? 5000));
       return;
@@ -104,22 +126,38 @@ export async function startFakeApi(): Promise<FakeApi> {
 
     // Taskly: basic auth.
     if (path.startsWith('/taskly/')) {
-      const expected = 'Basic ' + Buffer.from(`${TASKLY_USER}:${TASKLY_PASSWORD}`).toString('base64');
-      if (req.headers.authorization !== expected) return send(res, 401, { error: 'bad credentials' });
-      if (path === '/taskly/api/me') return send(res, 200, { id: 7, name: 'Ada', email: 'ada@example.com' });
-      if (path === '/taskly/api/statuses') return send(res, 200, [{ label: 'Open', value: 'open' }, { label: 'Done', value: 'done' }]);
+      const expected =
+        'Basic ' + Buffer.from(`${TASKLY_USER}:${TASKLY_PASSWORD}`).toString('base64');
+      if (req.headers.authorization !== expected)
+        return send(res, 401, { error: 'bad credentials' });
+      if (path === '/taskly/api/me')
+        return send(res, 200, { id: 7, name: 'Ada', email: 'ada@example.com' });
+      if (path === '/taskly/api/statuses')
+        return send(res, 200, [
+          { label: 'Open', value: 'open' },
+          { label: 'Done', value: 'done' },
+        ]);
       if (path === '/taskly/api/tasks' && req.method === 'GET') {
         const since = url.searchParams.get('updated_since') ?? '1970-01-01T00:00:00Z';
         const page = Number(url.searchParams.get('page') ?? 1);
         const per = Number(url.searchParams.get('per_page') ?? 2);
         const matching = tasks.filter((t) => t.updated_at > since);
         const slice = matching.slice((page - 1) * per, page * per);
-        return send(res, 200, { tasks: slice, next_page: page * per < matching.length ? page + 1 : null });
+        return send(res, 200, {
+          tasks: slice,
+          next_page: page * per < matching.length ? page + 1 : null,
+        });
       }
       if (path === '/taskly/api/tasks' && req.method === 'POST') {
         const input = json();
         if (!input.title) return send(res, 422, { errors: { title: ['is required'] } });
-        return send(res, 201, { id: 100 + ++counter, title: input.title, done: Boolean(input.done), status: 'open', updated_at: new Date(Date.UTC(2026, 1, 1)).toISOString() });
+        return send(res, 201, {
+          id: 100 + ++counter,
+          title: input.title,
+          done: Boolean(input.done),
+          status: 'open',
+          updated_at: new Date(Date.UTC(2026, 1, 1)).toISOString(),
+        });
       }
       const one = /^\/taskly\/api\/tasks\/(\d+)$/.exec(path);
       if (one) {
@@ -142,28 +180,59 @@ export async function startFakeApi(): Promise<FakeApi> {
       const left = token ? sessions.get(token) : undefined;
       if (!token || !left) return send(res, 401, { error: 'session expired' });
       sessions.set(token, left - 1);
-      if (path === '/metrics/v1/series') return send(res, 200, { series: [{ name: 'signups', points: [[1, 3], [2, 5]] }, { name: 'churn', points: [[1, 1]] }] });
+      if (path === '/metrics/v1/series')
+        return send(res, 200, {
+          series: [
+            {
+              name: 'signups',
+              points: [
+                [1, 3],
+                [2, 5],
+              ],
+            },
+            { name: 'churn', points: [[1, 1]] },
+          ],
+        });
       const m = /^\/metrics\/v1\/series\/(\w+)$/.exec(path);
-      if (m) return send(res, 200, { name: m[1], points: [[1, 3], [2, 5]], total: 8 });
+      if (m)
+        return send(res, 200, {
+          name: m[1],
+          points: [
+            [1, 3],
+            [2, 5],
+          ],
+          total: 8,
+        });
       return send(res, 404, { error: 'no route' });
     }
 
     // Notes: OAuth2.
     if (path === '/notes/oauth/token' && req.method === 'POST') {
       const f = form();
-      if (f.client_id !== NOTES_CLIENT_ID || f.client_secret !== NOTES_CLIENT_SECRET) return send(res, 401, { error: 'invalid_client' });
+      if (f.client_id !== NOTES_CLIENT_ID || f.client_secret !== NOTES_CLIENT_SECRET)
+        return send(res, 401, { error: 'invalid_client' });
       if (f.grant_type === 'authorization_code' && f.code === 'auth-code-1') {
         const access = `at-${++counter}-${Math.random().toString(36).slice(2)}`;
         accessTokens.set(access, state.notesTokenUses);
         refreshTokens.add(`rt-${counter}`);
-        return send(res, 200, { access_token: access, refresh_token: `rt-${counter}`, token_type: 'bearer', expires_in: 3600 });
+        return send(res, 200, {
+          access_token: access,
+          refresh_token: `rt-${counter}`,
+          token_type: 'bearer',
+          expires_in: 3600,
+        });
       }
       if (f.grant_type === 'refresh_token' && refreshTokens.has(f.refresh_token)) {
         const access = `at-${++counter}-${Math.random().toString(36).slice(2)}`;
         accessTokens.set(access, state.notesTokenUses);
         refreshTokens.delete(f.refresh_token);
         refreshTokens.add(`rt-${counter}`);
-        return send(res, 200, { access_token: access, refresh_token: `rt-${counter}`, token_type: 'bearer', expires_in: 3600 });
+        return send(res, 200, {
+          access_token: access,
+          refresh_token: `rt-${counter}`,
+          token_type: 'bearer',
+          expires_in: 3600,
+        });
       }
       return send(res, 400, { error: 'invalid_grant' });
     }
@@ -173,8 +242,15 @@ export async function startFakeApi(): Promise<FakeApi> {
       if (!token || !left) return send(res, 401, { error: 'invalid_token' });
       accessTokens.set(token, left - 1);
       if (path === '/notes/api/me') return send(res, 200, { user: 'ada' });
-      if (path === '/notes/api/notes' && req.method === 'POST') return send(res, 201, { id: ++counter, ...json() });
-      if (path === '/notes/api/folders') return send(res, 200, { folders: [{ id: 'f1', name: 'Inbox' }, { id: 'f2', name: 'Archive' }] });
+      if (path === '/notes/api/notes' && req.method === 'POST')
+        return send(res, 201, { id: ++counter, ...json() });
+      if (path === '/notes/api/folders')
+        return send(res, 200, {
+          folders: [
+            { id: 'f1', name: 'Inbox' },
+            { id: 'f2', name: 'Archive' },
+          ],
+        });
       return send(res, 404, { error: 'no route' });
     }
     send(res, 404, { error: 'no route' });

@@ -2,8 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { Executor, RunRequest, RunResult } from '../../src/executor/index.js';
 
 /** Runs `code` at `target` with empty settings unless given. */
-export function run(executor: Executor, code: string, target: string, extra: Partial<RunRequest> = {}): Promise<RunResult> {
-  return executor.run({ runId: randomUUID(), code, target, settings: {}, secretFields: [], ...extra });
+export function run(
+  executor: Executor,
+  code: string,
+  target: string,
+  extra: Partial<RunRequest> = {},
+): Promise<RunResult> {
+  return executor.run({
+    runId: randomUUID(),
+    code,
+    target,
+    settings: {},
+    secretFields: [],
+    ...extra,
+  });
 }
 
 /** A connector whose action `a` executes `body` (a Ruby block body with `connection` and `input`). */
@@ -12,7 +24,12 @@ export function action(body: string, more = ''): string {
 }
 
 /** Runs action `a` built by `action()`. */
-export function runAction(executor: Executor, body: string, extra: Partial<RunRequest> = {}, more = ''): Promise<RunResult> {
+export function runAction(
+  executor: Executor,
+  body: string,
+  extra: Partial<RunRequest> = {},
+  more = '',
+): Promise<RunResult> {
   return run(executor, action(body, more), 'actions.a.execute', extra);
 }
 

@@ -10,14 +10,16 @@ import { Redactor, startExecutor, type Executor } from '../../src/executor/index
 import { startFakeApi, type FakeApi } from './fake-api.js';
 import { everything, run } from './helpers.js';
 
-
 // Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
 vi.setConfig({ testTimeout: 180_000 });
 let executor: Executor;
 let api: FakeApi;
 
 beforeAll(async () => {
-  [executor, api] = await Promise.all([startExecutor({ spareVMs: 2, allowLoopback: true }), startFakeApi()]);
+  [executor, api] = await Promise.all([
+    startExecutor({ spareVMs: 2, allowLoopback: true }),
+    startFakeApi(),
+  ]);
 }, 120_000);
 afterAll(async () => {
   await executor?.close();
@@ -50,13 +52,25 @@ describe('a password field', () => {
     // The server did get it.
     expect(api.requests[0].body).toContain(PASSWORD);
     const all = everything(leak);
-    for (const form of [PASSWORD, encodeURIComponent(PASSWORD), Buffer.from(PASSWORD).toString('base64'), new URLSearchParams({ p: PASSWORD }).toString().slice(2), Buffer.from(`ada:${PASSWORD}`).toString('base64')]) {
+    for (const form of [
+      PASSWORD,
+      encodeURIComponent(PASSWORD),
+      Buffer.from(PASSWORD).toString('base64'),
+      new URLSearchParams({ p: PASSWORD }).toString().slice(2),
+      Buffer.from(`ada:${PASSWORD}`).toString('base64'),
+    ]) {
       expect(all).not.toContain(form);
     }
-    expect(leak.logs).toEqual(['the password is [REDACTED]', expect.stringMatching(/^base64: \[REDACTED\]=*$/), 'url: [REDACTED]']);
+    expect(leak.logs).toEqual([
+      'the password is [REDACTED]',
+      expect.stringMatching(/^base64: \[REDACTED\]=*$/),
+      'url: [REDACTED]',
+    ]);
     expect((leak.output as { output: string }).output).toBe('[REDACTED]');
     expect(leak.exchanges[0].request.headers.Authorization).toBe('[REDACTED]');
-    expect(leak.exchanges[0].request.body).toBe('{"pw":"[REDACTED]","nested":{"list":["[REDACTED]"]}}');
+    expect(leak.exchanges[0].request.body).toBe(
+      '{"pw":"[REDACTED]","nested":{"list":["[REDACTED]"]}}',
+    );
     const failed = await run(executor, code, 'actions.fail.execute', opts);
     expect(failed.error?.message).toBe('cannot log in with [REDACTED]');
     expect(everything(failed)).not.toContain(PASSWORD);
@@ -81,11 +95,25 @@ describe('credential headers and tokens', () => {
     const result = await run(executor, code, 'actions.a.execute');
     expect(result.status).toBe('SUCCEEDED');
     const all = everything(result);
-    for (const secret of ['at-abcdef123456', 'rt-abcdef654321', 'cs-999999', 'key-777777', 'cookie-value-1', 'cookie-secret-value']) expect(all).not.toContain(secret);
+    for (const secret of [
+      'at-abcdef123456',
+      'rt-abcdef654321',
+      'cs-999999',
+      'key-777777',
+      'cookie-value-1',
+      'cookie-secret-value',
+    ])
+      expect(all).not.toContain(secret);
     const second = result.exchanges[1];
-    expect(second.request.headers).toMatchObject({ 'X-Api-Key': '[REDACTED]', Cookie: '[REDACTED]', 'X-Plain': 'visible' });
+    expect(second.request.headers).toMatchObject({
+      'X-Api-Key': '[REDACTED]',
+      Cookie: '[REDACTED]',
+      'X-Plain': 'visible',
+    });
     expect(second.response?.headers['set-cookie']).toBe('[REDACTED]');
-    expect(result.exchanges[0].request.body).toBe('access_token=%5BREDACTED%5D&refresh_token=%5BREDACTED%5D&client_secret=%5BREDACTED%5D');
+    expect(result.exchanges[0].request.body).toBe(
+      'access_token=%5BREDACTED%5D&refresh_token=%5BREDACTED%5D&client_secret=%5BREDACTED%5D',
+    );
     expect((result.output as { again: string }).again).toBe('[REDACTED]');
     expect(result.logs[1]).toBe('[REDACTED]');
   });
@@ -95,7 +123,9 @@ describe('credential headers and tokens', () => {
       connection: { authorization: { type: 'custom_auth', refresh_on: [401], acquire: ->(c) { { session: 'sess-' + 'q' * 12 } }, apply: ->(c) { headers('X-Session' => c['session']) } } },
       actions: { a: { execute: ->(c, i) { r = get('${api.url}/guarded?header=x-session&value=sess-qqqqqqqqqqqq'); puts c['session']; r } } }
     }`;
-    const result = await run(executor, code, 'actions.a.execute', { settings: { session: 'expired-session' } });
+    const result = await run(executor, code, 'actions.a.execute', {
+      settings: { session: 'expired-session' },
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.settingsUpdate).toEqual({ session: 'sess-qqqqqqqqqqqq' });
     expect(everything(result)).not.toContain('sess-qqqqqqqqqqqq');
@@ -107,8 +137,17 @@ describe('credential headers and tokens', () => {
 describe('Redactor', () => {
   it('keeps ordinary keys of an output (a Jira issue "key") and short values', () => {
     const r = new Redactor({ password: 'pw', api_key: 'abcdef' }, ['password']);
-    expect(r.value({ key: 'PROJ-1', note: 'the api key is abcdef', short: 'pw' })).toEqual({ key: 'PROJ-1', note: 'the api key is [REDACTED]', short: 'pw' });
-    expect(r.headers({ Authorization: 'Bearer x', 'X-Request-Id': 'abc' })).toEqual({ Authorization: '[REDACTED]', 'X-Request-Id': 'abc' });
-    expect(r.url('https://x.test/a?access_token=zzz&page=2')).toBe('https://x.test/a?access_token=%5BREDACTED%5D&page=2');
+    expect(r.value({ key: 'PROJ-1', note: 'the api key is abcdef', short: 'pw' })).toEqual({
+      key: 'PROJ-1',
+      note: 'the api key is [REDACTED]',
+      short: 'pw',
+    });
+    expect(r.headers({ Authorization: 'Bearer x', 'X-Request-Id': 'abc' })).toEqual({
+      Authorization: '[REDACTED]',
+      'X-Request-Id': 'abc',
+    });
+    expect(r.url('https://x.test/a?access_token=zzz&page=2')).toBe(
+      'https://x.test/a?access_token=%5BREDACTED%5D&page=2',
+    );
   });
 });

@@ -24,7 +24,11 @@ for (const backend of await backends()) {
       adminB = await t.token('team-b', 'ADMIN', 'bob');
       const res = await t.gql(CREATE, { input: { title: 'Secret', code: validCode() } }, adminA);
       connectorId = res.body.data.createConnector.connector.id;
-      const v = await t.gql(`query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { id } } } }`, { id: connectorId }, adminA);
+      const v = await t.gql(
+        `query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { id } } } }`,
+        { id: connectorId },
+        adminA,
+      );
       versionId = v.body.data.connector.versions.nodes[0].id;
     });
     afterAll(() => t.close());
@@ -43,7 +47,9 @@ for (const backend of await backends()) {
     it('stops a revoked token at once', async () => {
       const token = await t.token('team-a', 'DEVELOPER', 'temp');
       expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(200);
-      const row = await t.server.registry.db.prisma.apiToken.findFirstOrThrow({ where: { member: { handle: 'temp' } } });
+      const row = await t.server.registry.db.prisma.apiToken.findFirstOrThrow({
+        where: { member: { handle: 'temp' } },
+      });
       await revokeToken(t.server.registry.db.prisma, row.id);
       const after = await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token);
       expect(after.status).toBe(401);
@@ -52,12 +58,31 @@ for (const backend of await backends()) {
     it('applies a role change to the very next request of a token that was just used', async () => {
       const token = await t.token('team-a', 'DEVELOPER', 'demoted');
       // Used a few times in a row: a token lookup the server may remember.
-      for (let i = 0; i < 3; i++) expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(200);
-      await setMemberRole(t.server.registry.db.prisma, { workspace: 'team-a', handle: 'demoted', role: 'OPERATOR' });
-      const write = await t.gql(CREATE, { input: { title: 'After demotion', code: validCode() } }, token);
+      for (let i = 0; i < 3; i++)
+        expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(
+          200,
+        );
+      await setMemberRole(t.server.registry.db.prisma, {
+        workspace: 'team-a',
+        handle: 'demoted',
+        role: 'OPERATOR',
+      });
+      const write = await t.gql(
+        CREATE,
+        { input: { title: 'After demotion', code: validCode() } },
+        token,
+      );
       expect(write.body.data.createConnector.userErrors[0].code).toBe('FORBIDDEN');
-      await setMemberRole(t.server.registry.db.prisma, { workspace: 'team-a', handle: 'demoted', role: 'DEVELOPER' });
-      const again = await t.gql(CREATE, { input: { title: 'Promoted again', code: validCode() } }, token);
+      await setMemberRole(t.server.registry.db.prisma, {
+        workspace: 'team-a',
+        handle: 'demoted',
+        role: 'DEVELOPER',
+      });
+      const again = await t.gql(
+        CREATE,
+        { input: { title: 'Promoted again', code: validCode() } },
+        token,
+      );
       expect(again.body.data.createConnector.userErrors).toEqual([]);
     });
 
@@ -65,8 +90,13 @@ for (const backend of await backends()) {
     if (backend === 'postgres') {
       it('refuses a token revoked while the server could not hear announcements (its listening connection dropped)', async () => {
         const token = await t.token('team-a', 'DEVELOPER', 'unheard');
-        for (let i = 0; i < 3; i++) expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(200);
-        const row = await t.server.registry.db.prisma.apiToken.findFirstOrThrow({ where: { member: { handle: 'unheard' } } });
+        for (let i = 0; i < 3; i++)
+          expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(
+            200,
+          );
+        const row = await t.server.registry.db.prisma.apiToken.findFirstOrThrow({
+          where: { member: { handle: 'unheard' } },
+        });
         const admin = new pg.Client({ connectionString: t.databaseUrl });
         await admin.connect();
         const listeners = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`;
@@ -84,7 +114,9 @@ for (const backend of await backends()) {
         } finally {
           await admin.end();
         }
-        expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(401);
+        expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(
+          401,
+        );
       });
     }
 
@@ -107,10 +139,16 @@ for (const backend of await backends()) {
       ] as const;
       for (const [doc, vars, field] of attempts) {
         const res = await t.gql(doc, vars, operatorA);
-        expect(res.body.data[field], field).toMatchObject({ connector: null, userErrors: [{ code: 'FORBIDDEN' }] });
+        expect(res.body.data[field], field).toMatchObject({
+          connector: null,
+          userErrors: [{ code: 'FORBIDDEN' }],
+        });
       }
       const after = await t.gql(GET, { id: connectorId }, adminA);
-      expect(after.body.data.connector).toMatchObject({ latestVersion: 1, latestReleasedVersion: null });
+      expect(after.body.data.connector).toMatchObject({
+        latestVersion: 1,
+        latestReleasedVersion: null,
+      });
     });
 
     it('lets DEVELOPER write', async () => {
@@ -119,22 +157,41 @@ for (const backend of await backends()) {
     });
 
     it('shows workspace B nothing of workspace A by ID, and lets it change nothing', async () => {
-      const read = await t.gql(`query($id: ID!, $v: ID!) { connector(id: $id) { id } node(id: $id) { id } v: node(id: $v) { id } }`, { id: connectorId, v: versionId }, adminB);
+      const read = await t.gql(
+        `query($id: ID!, $v: ID!) { connector(id: $id) { id } node(id: $id) { id } v: node(id: $v) { id } }`,
+        { id: connectorId, v: versionId },
+        adminB,
+      );
       expect(read.body.errors).toBeUndefined();
       expect(read.body.data).toEqual({ connector: null, node: null, v: null });
-      const list = await t.gql(`{ connectors(first: 100) { totalCount nodes { id } } }`, {}, adminB);
+      const list = await t.gql(
+        `{ connectors(first: 100) { totalCount nodes { id } } }`,
+        {},
+        adminB,
+      );
       expect(list.body.data.connectors).toEqual({ totalCount: 0, nodes: [] });
       const attempts = [
-        [UPDATE, { input: { id: connectorId, title: 'pwned', code: validCode({ title: 'x' }) } }, 'updateConnector'],
+        [
+          UPDATE,
+          { input: { id: connectorId, title: 'pwned', code: validCode({ title: 'x' }) } },
+          'updateConnector',
+        ],
         [RELEASE, { id: connectorId }, 'releaseConnector'],
         [SHARE, { id: connectorId }, 'shareConnector'],
       ] as const;
       for (const [doc, vars, field] of attempts) {
         const res = await t.gql(doc, vars, adminB);
-        expect(res.body.data[field], field).toMatchObject({ connector: null, userErrors: [{ code: 'NOT_FOUND' }] });
+        expect(res.body.data[field], field).toMatchObject({
+          connector: null,
+          userErrors: [{ code: 'NOT_FOUND' }],
+        });
       }
       const after = await t.gql(GET, { id: connectorId }, adminA);
-      expect(after.body.data.connector).toMatchObject({ title: 'Secret', latestVersion: 2, latestReleasedVersion: null });
+      expect(after.body.data.connector).toMatchObject({
+        title: 'Secret',
+        latestVersion: 2,
+        latestReleasedVersion: null,
+      });
     });
   });
 }

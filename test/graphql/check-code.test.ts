@@ -4,8 +4,10 @@ import { SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const CHECK = 'query($code: String!) { checkCode(code: $code) { hasErrors actions triggers diagnostics { line column severity kind message } } }';
-const CREATE = 'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { versions(first: 1) { nodes { diagnostics { line column severity kind message } } } } userErrors { code } } }';
+const CHECK =
+  'query($code: String!) { checkCode(code: $code) { hasErrors actions triggers diagnostics { line column severity kind message } } }';
+const CREATE =
+  'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { versions(first: 1) { nodes { diagnostics { line column severity kind message } } } } userErrors { code } } }';
 
 for (const backend of await backends()) {
   describe(`checkCode: a save's analysis without a save (${backend})`, () => {
@@ -17,20 +19,37 @@ for (const backend of await backends()) {
     });
     afterAll(() => t.close());
 
-    const count = async () => (await t.gql('{ connectors(first: 1) { totalCount } }', {}, token)).body.data.connectors.totalCount;
+    const count = async () =>
+      (await t.gql('{ connectors(first: 1) { totalCount } }', {}, token)).body.data.connectors
+        .totalCount;
 
     it('reports what a save would, and stores nothing', async () => {
       const clean = await t.gql(CHECK, { code: validCode() }, token);
       expect(clean.body.errors).toBeUndefined();
-      expect(clean.body.data.checkCode).toEqual({ hasErrors: false, actions: ['search_records', 'create_record'], triggers: ['new_record'], diagnostics: [] });
+      expect(clean.body.data.checkCode).toEqual({
+        hasErrors: false,
+        actions: ['search_records', 'create_record'],
+        triggers: ['new_record'],
+        diagnostics: [],
+      });
 
       const broken = await t.gql(CHECK, { code: SYNTAX_ERROR_CODE }, token);
       expect(broken.body.data.checkCode.hasErrors).toBe(true);
-      expect(broken.body.data.checkCode.diagnostics[0]).toMatchObject({ line: 2, severity: 'ERROR', kind: 'SYNTAX' });
+      expect(broken.body.data.checkCode.diagnostics[0]).toMatchObject({
+        line: 2,
+        severity: 'ERROR',
+        kind: 'SYNTAX',
+      });
       expect(await count()).toBe(0);
       // The same findings as saving the code as a version.
-      const saved = await t.gql(CREATE, { input: { title: 'Broken', code: SYNTAX_ERROR_CODE } }, token);
-      expect(saved.body.data.createConnector.connector.versions.nodes[0].diagnostics).toEqual(broken.body.data.checkCode.diagnostics);
+      const saved = await t.gql(
+        CREATE,
+        { input: { title: 'Broken', code: SYNTAX_ERROR_CODE } },
+        token,
+      );
+      expect(saved.body.data.createConnector.connector.versions.nodes[0].diagnostics).toEqual(
+        broken.body.data.checkCode.diagnostics,
+      );
     });
 
     it('costs by size and refuses code over 10 MB with a typed error', async () => {
@@ -39,14 +58,21 @@ for (const backend of await backends()) {
       expect(small.body.extensions.cost.requestedQueryCost).toBe(10 + 1 + 1); // the check, 1 per started 16 KB, hasErrors
       const big = await t.gql(COST, { code: validCode() + `# ${'x'.repeat(100_000)}\n` }, token);
       expect(big.body.extensions.cost.requestedQueryCost).toBe(10 + 7 + 1);
-      const huge = await t.gql(CHECK, { code: `{ title: '${'x'.repeat(10 * 1024 * 1024)}' }` }, token);
+      const huge = await t.gql(
+        CHECK,
+        { code: `{ title: '${'x'.repeat(10 * 1024 * 1024)}' }` },
+        token,
+      );
       expect(huge.body.errors![0].extensions!.code).toBe('INVALID_INPUT');
       expect(huge.body.errors![0].message).toMatch(/limit is 10485760/);
     });
 
-    it('parses big code in the worker thread, not on the server\'s event loop', async () => {
+    it("parses big code in the worker thread, not on the server's event loop", async () => {
       const before = offloadedTasks();
-      const big = validCode().replace("title: 'Acme',", `title: 'Acme',\n  # ${'padding '.repeat(8 * 1024)}\n`);
+      const big = validCode().replace(
+        "title: 'Acme',",
+        `title: 'Acme',\n  # ${'padding '.repeat(8 * 1024)}\n`,
+      );
       const res = await t.gql(CHECK, { code: big }, token);
       expect(res.body.data.checkCode.hasErrors).toBe(false);
       expect(offloadedTasks() - before).toBe(1);

@@ -18,13 +18,22 @@ for (const backend of await backends()) {
     afterAll(() => t.close());
 
     async function create(input: Record<string, unknown>, token = admin) {
-      const res = await t.gql(CREATE, { input: { title: 'Acme', code: validCode(), ...input } }, token);
+      const res = await t.gql(
+        CREATE,
+        { input: { title: 'Acme', code: validCode(), ...input } },
+        token,
+      );
       expect(res.body.errors).toBeUndefined();
       return res.body.data.createConnector;
     }
 
     it('creates a connector with version 1, a stable machine name and the actions and triggers of its code', async () => {
-      const result = await create({ title: 'Acme CRM', note: 'first cut', description: '# Acme', logo: PNG_1PX });
+      const result = await create({
+        title: 'Acme CRM',
+        note: 'first cut',
+        description: '# Acme',
+        logo: PNG_1PX,
+      });
       expect(result.userErrors).toEqual([]);
       const c = result.connector;
       expect(c.name).toMatch(/^acme_crm_connector_\d+_[0-9a-f]{10}$/);
@@ -45,7 +54,11 @@ for (const backend of await backends()) {
       expect(v1.createdBy).toEqual({ handle: 'alice', role: 'ADMIN' });
       // The name stays when the title changes.
       const renamed = await t.gql(UPDATE, { input: { id: c.id, title: 'Acme CRM 2' } }, admin);
-      expect(renamed.body.data.updateConnector.connector).toMatchObject({ name: c.name, title: 'Acme CRM 2', latestVersion: 1 });
+      expect(renamed.body.data.updateConnector.connector).toMatchObject({
+        name: c.name,
+        title: 'Acme CRM 2',
+        latestVersion: 1,
+      });
     });
 
     it('stores large code exactly, with its digest, names and structure, on create and on update', async () => {
@@ -53,8 +66,11 @@ for (const backend of await backends()) {
       const code = generateConnector({ actions: 120, triggers: 30 });
       expect(code.length).toBeGreaterThan(128 * 1024);
       const { connector } = await create({ title: 'Large', code });
-      for (const op of [RELEASE, SHARE]) expect((await t.gql(op, { id: connector.id }, admin)).body.errors).toBeUndefined();
-      const next = code.replace("title: 'Generated'", "title: 'Generated, again'").replace(/action_7:/, 'action_seven:');
+      for (const op of [RELEASE, SHARE])
+        expect((await t.gql(op, { id: connector.id }, admin)).body.errors).toBeUndefined();
+      const next = code
+        .replace("title: 'Generated'", "title: 'Generated, again'")
+        .replace(/action_7:/, 'action_seven:');
       const updated = await t.gql(UPDATE, { input: { id: connector.id, code: next } }, admin);
       expect(updated.body.data.updateConnector.userErrors).toEqual([]);
       expect((await t.gql(RELEASE, { id: connector.id }, admin)).body.errors).toBeUndefined();
@@ -64,28 +80,62 @@ for (const backend of await backends()) {
         admin,
       );
       expect(res.body.errors).toBeUndefined();
-      const byNumber = new Map(res.body.data.connector.versions.nodes.map((v: { number: number }) => [v.number, v]));
-      for (const [number, text] of [[1, code], [2, next]] as const) {
-        const v = byNumber.get(number) as { code: string; sha256: string; actions: string[]; triggers: string[]; hasErrors: boolean };
+      const byNumber = new Map(
+        res.body.data.connector.versions.nodes.map((v: { number: number }) => [v.number, v]),
+      );
+      for (const [number, text] of [
+        [1, code],
+        [2, next],
+      ] as const) {
+        const v = byNumber.get(number) as {
+          code: string;
+          sha256: string;
+          actions: string[];
+          triggers: string[];
+          hasErrors: boolean;
+        };
         expect(v.code === text, `version ${number} code`).toBe(true);
         expect(v.sha256).toBe(createHash('sha256').update(text).digest('hex'));
         expect(v.actions).toHaveLength(120);
         expect(v.triggers).toHaveLength(30);
         expect(v.hasErrors).toBe(false);
       }
-      expect(res.body.data.connector.diff.actions).toEqual({ added: ['action_seven'], removed: ['action_7'] });
+      expect(res.body.data.connector.diff.actions).toEqual({
+        added: ['action_seven'],
+        removed: ['action_7'],
+      });
       // The share preview compares the two versions' stored structures: the renamed action is a breaking removal.
-      expect(res.body.data.connector.sharePreview.changes).toContainEqual({ breaking: true, message: expect.stringContaining('action_7') });
+      expect(res.body.data.connector.sharePreview.changes).toContainEqual({
+        breaking: true,
+        message: expect.stringContaining('action_7'),
+      });
     });
 
     it('makes the next version on a code or note change, and none on a metadata-only change', async () => {
       const { connector } = await create({});
-      const v2 = await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ actions: ['only_one'] }), note: 'trim' } }, admin);
-      expect(v2.body.data.updateConnector.connector).toMatchObject({ latestVersion: 2, latestVersionNote: 'trim' });
+      const v2 = await t.gql(
+        UPDATE,
+        { input: { id: connector.id, code: validCode({ actions: ['only_one'] }), note: 'trim' } },
+        admin,
+      );
+      expect(v2.body.data.updateConnector.connector).toMatchObject({
+        latestVersion: 2,
+        latestVersionNote: 'trim',
+      });
       const v3 = await t.gql(UPDATE, { input: { id: connector.id, note: 'note only' } }, admin);
-      expect(v3.body.data.updateConnector.connector).toMatchObject({ latestVersion: 3, latestVersionNote: 'note only' });
-      const meta = await t.gql(UPDATE, { input: { id: connector.id, description: 'new words' } }, admin);
-      expect(meta.body.data.updateConnector.connector).toMatchObject({ latestVersion: 3, description: 'new words' });
+      expect(v3.body.data.updateConnector.connector).toMatchObject({
+        latestVersion: 3,
+        latestVersionNote: 'note only',
+      });
+      const meta = await t.gql(
+        UPDATE,
+        { input: { id: connector.id, description: 'new words' } },
+        admin,
+      );
+      expect(meta.body.data.updateConnector.connector).toMatchObject({
+        latestVersion: 3,
+        description: 'new words',
+      });
       const same = await t.gql(UPDATE, { input: { id: connector.id, note: 'note only' } }, admin);
       expect(same.body.data.updateConnector.connector.latestVersion).toBe(3);
 
@@ -100,7 +150,18 @@ for (const backend of await backends()) {
     it('refuses a stale expectedLatestVersion with VERSION_CONFLICT and changes nothing', async () => {
       const { connector } = await create({});
       await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'B' }) } }, admin);
-      const stale = await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'C' }), title: 'Changed', expectedLatestVersion: 1 } }, admin);
+      const stale = await t.gql(
+        UPDATE,
+        {
+          input: {
+            id: connector.id,
+            code: validCode({ title: 'C' }),
+            title: 'Changed',
+            expectedLatestVersion: 1,
+          },
+        },
+        admin,
+      );
       expect(stale.body.data.updateConnector).toEqual({
         connector: null,
         version: null,
@@ -117,7 +178,11 @@ for (const backend of await backends()) {
       });
       const got = await t.gql(GET, { id: connector.id }, admin);
       expect(got.body.data.connector).toMatchObject({ title: 'Acme', latestVersion: 2 });
-      const fresh = await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'C' }), expectedLatestVersion: 2 } }, admin);
+      const fresh = await t.gql(
+        UPDATE,
+        { input: { id: connector.id, code: validCode({ title: 'C' }), expectedLatestVersion: 2 } },
+        admin,
+      );
       expect(fresh.body.data.updateConnector.connector.latestVersion).toBe(3);
     });
 
@@ -127,18 +192,35 @@ for (const backend of await backends()) {
       expect(released.body.data.releaseConnector.connector).toMatchObject({
         latestReleasedVersion: 1,
         latestReleasedVersionNote: 'v1 note',
-        releasedVersions: { totalCount: 1, nodes: [{ number: 1, note: 'v1 note', releasedBy: { handle: 'alice' } }] },
+        releasedVersions: {
+          totalCount: 1,
+          nodes: [{ number: 1, note: 'v1 note', releasedBy: { handle: 'alice' } }],
+        },
       });
-      expect(Date.parse(released.body.data.releaseConnector.connector.releasedVersions.nodes[0].releasedAt)).not.toBeNaN();
+      expect(
+        Date.parse(
+          released.body.data.releaseConnector.connector.releasedVersions.nodes[0].releasedAt,
+        ),
+      ).not.toBeNaN();
 
       const again = await t.gql(RELEASE, { id: connector.id }, admin);
-      expect(again.body.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_RELEASED' });
+      expect(again.body.data.releaseConnector.userErrors[0]).toMatchObject({
+        code: 'ALREADY_RELEASED',
+      });
 
-      const broken = await t.gql(UPDATE, { input: { id: connector.id, code: SYNTAX_ERROR_CODE } }, admin);
+      const broken = await t.gql(
+        UPDATE,
+        { input: { id: connector.id, code: SYNTAX_ERROR_CODE } },
+        admin,
+      );
       expect(broken.body.data.updateConnector.connector.latestVersion).toBe(2);
       const refused = await t.gql(RELEASE, { id: connector.id }, admin);
-      expect(refused.body.data.releaseConnector.userErrors[0]).toMatchObject({ code: 'CODE_HAS_ERRORS' });
-      expect(refused.body.data.releaseConnector.userErrors[0].message).toMatch(/^Fix code errors before releasing the connector: Line 2 has syntax errors/);
+      expect(refused.body.data.releaseConnector.userErrors[0]).toMatchObject({
+        code: 'CODE_HAS_ERRORS',
+      });
+      expect(refused.body.data.releaseConnector.userErrors[0].message).toMatch(
+        /^Fix code errors before releasing the connector: Line 2 has syntax errors/,
+      );
       const got = await t.gql(GET, { id: connector.id }, admin);
       expect(got.body.data.connector.latestReleasedVersion).toBe(1);
     });
@@ -156,7 +238,8 @@ for (const backend of await backends()) {
       expect(mv.diagnostics).toContainEqual(
         expect.objectContaining({
           kind: 'SEMANTIC',
-          message: "Expected string or lambda for 'description' in 'test_trigger' trigger but got Symbol.",
+          message:
+            "Expected string or lambda for 'description' in 'test_trigger' trigger but got Symbol.",
           line: 5,
         }),
       );
@@ -167,10 +250,16 @@ for (const backend of await backends()) {
     it('shares the latest released version, and refuses when nothing is released or it is already shared', async () => {
       const { connector } = await create({ note: 'one' });
       const nothing = await t.gql(SHARE, { id: connector.id }, admin);
-      expect(nothing.body.data.shareConnector.userErrors[0]).toMatchObject({ code: 'NOTHING_RELEASED' });
+      expect(nothing.body.data.shareConnector.userErrors[0]).toMatchObject({
+        code: 'NOTHING_RELEASED',
+      });
 
       await t.gql(RELEASE, { id: connector.id }, admin);
-      await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'two' }), note: 'two' } }, admin);
+      await t.gql(
+        UPDATE,
+        { input: { id: connector.id, code: validCode({ title: 'two' }), note: 'two' } },
+        admin,
+      );
       const shared = await t.gql(SHARE, { id: connector.id }, admin);
       expect(shared.body.data.shareConnector.connector).toMatchObject({
         latestVersion: 2,
@@ -179,42 +268,70 @@ for (const backend of await backends()) {
         latestSharedVersionNote: 'one',
       });
       const again = await t.gql(SHARE, { id: connector.id }, admin);
-      expect(again.body.data.shareConnector.userErrors[0]).toMatchObject({ code: 'ALREADY_SHARED' });
+      expect(again.body.data.shareConnector.userErrors[0]).toMatchObject({
+        code: 'ALREADY_SHARED',
+      });
     });
 
     it('lists the ten most recent releases unless asked for another count', async () => {
       const { connector } = await create({});
       await t.gql(RELEASE, { id: connector.id }, admin);
       for (let n = 2; n <= 12; n++) {
-        await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: `v${n}` }), note: `v${n}` } }, admin);
+        await t.gql(
+          UPDATE,
+          { input: { id: connector.id, code: validCode({ title: `v${n}` }), note: `v${n}` } },
+          admin,
+        );
         await t.gql(RELEASE, { id: connector.id }, admin);
       }
       const got = await t.gql(GET, { id: connector.id }, admin);
-      expect(got.body.data.connector.releasedVersions.nodes.map((v: { number: number }) => v.number)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
-      const three = await t.gql(`query($id: ID!) { connector(id: $id) { releasedVersions(first: 3) { totalCount nodes { number } } } }`, { id: connector.id }, admin);
-      expect(three.body.data.connector.releasedVersions).toEqual({ totalCount: 12, nodes: [{ number: 12 }, { number: 11 }, { number: 10 }] });
+      expect(
+        got.body.data.connector.releasedVersions.nodes.map((v: { number: number }) => v.number),
+      ).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+      const three = await t.gql(
+        `query($id: ID!) { connector(id: $id) { releasedVersions(first: 3) { totalCount nodes { number } } } }`,
+        { id: connector.id },
+        admin,
+      );
+      expect(three.body.data.connector.releasedVersions).toEqual({
+        totalCount: 12,
+        nodes: [{ number: 12 }, { number: 11 }, { number: 10 }],
+      });
     });
 
     it('searches titles in any case by partial match, paginated, with node(id) lookups', async () => {
       const ws = await t.token('searchco');
-      for (const title of ['Salesforce Sync', 'salesforce lite', 'HubSpot', 'Big Salesforce']) await create({ title }, ws);
+      for (const title of ['Salesforce Sync', 'salesforce lite', 'HubSpot', 'Big Salesforce'])
+        await create({ title }, ws);
       const q = `query($s: String, $first: Int, $after: String) { connectors(search: $s, first: $first, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } nodes { id title } } }`;
       const found = await t.gql(q, { s: 'Salesforce', first: 10 }, ws);
       expect(found.body.data.connectors.totalCount).toBe(3);
-      expect(found.body.data.connectors.nodes.map((n: { title: string }) => n.title).sort()).toEqual(['Big Salesforce', 'Salesforce Sync', 'salesforce lite']);
+      expect(
+        found.body.data.connectors.nodes.map((n: { title: string }) => n.title).sort(),
+      ).toEqual(['Big Salesforce', 'Salesforce Sync', 'salesforce lite']);
       const lower = await t.gql(q, { s: 'SALESFORCE L', first: 10 }, ws);
-      expect(lower.body.data.connectors.nodes.map((n: { title: string }) => n.title)).toEqual(['salesforce lite']);
+      expect(lower.body.data.connectors.nodes.map((n: { title: string }) => n.title)).toEqual([
+        'salesforce lite',
+      ]);
 
       const page1 = await t.gql(q, { first: 3 }, ws);
       expect(page1.body.data.connectors.nodes).toHaveLength(3);
       expect(page1.body.data.connectors.pageInfo.hasNextPage).toBe(true);
-      const page2 = await t.gql(q, { first: 3, after: page1.body.data.connectors.pageInfo.endCursor }, ws);
+      const page2 = await t.gql(
+        q,
+        { first: 3, after: page1.body.data.connectors.pageInfo.endCursor },
+        ws,
+      );
       expect(page2.body.data.connectors.nodes).toHaveLength(1);
       expect(page2.body.data.connectors.pageInfo.hasNextPage).toBe(false);
 
       const id = found.body.data.connectors.nodes[0].id;
-      const node = await t.gql(`query($id: ID!) { node(id: $id) { __typename id ... on Connector { title } } }`, { id }, ws);
+      const node = await t.gql(
+        `query($id: ID!) { node(id: $id) { __typename id ... on Connector { title } } }`,
+        { id },
+        ws,
+      );
       expect(node.body.data.node).toMatchObject({ __typename: 'Connector', id });
     });
 
@@ -232,18 +349,31 @@ for (const backend of await backends()) {
       const { connector } = await create({});
       const n = 20;
       const results = await Promise.all(
-        Array.from({ length: n }, (_, i) => t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: `c${i}` }), note: `n${i}` } }, admin)),
+        Array.from({ length: n }, (_, i) =>
+          t.gql(
+            UPDATE,
+            { input: { id: connector.id, code: validCode({ title: `c${i}` }), note: `n${i}` } },
+            admin,
+          ),
+        ),
       );
       for (const r of results) expect(r.body.data.updateConnector.userErrors).toEqual([]);
       // Each save names the version it made (connector.latestVersion, read after the commit, may
       // already be another save's): distinct numbers, each with the note that save sent.
-      const made = results.map((r, i) => ({ ...r.body.data.updateConnector.version, sent: `n${i}` }));
+      const made = results.map((r, i) => ({
+        ...r.body.data.updateConnector.version,
+        sent: `n${i}`,
+      }));
       expect(new Set(made.map((v) => v.number)).size).toBe(n);
       for (const v of made) expect(v.note).toBe(v.sent);
       const got = await t.gql(GET, { id: connector.id }, admin);
       const versions = got.body.data.connector.versions.nodes as { number: number; note: string }[];
-      expect(versions.map((v) => v.number)).toEqual(Array.from({ length: n + 1 }, (_, i) => n + 1 - i));
-      expect(new Set(versions.slice(0, n).map((v) => v.note))).toEqual(new Set(Array.from({ length: n }, (_, i) => `n${i}`)));
+      expect(versions.map((v) => v.number)).toEqual(
+        Array.from({ length: n + 1 }, (_, i) => n + 1 - i),
+      );
+      expect(new Set(versions.slice(0, n).map((v) => v.note))).toEqual(
+        new Set(Array.from({ length: n }, (_, i) => `n${i}`)),
+      );
     });
   });
 }

@@ -25,22 +25,58 @@ for (const backend of await backends()) {
     afterAll(() => t.close());
 
     it('shows who created and released each version, and the actions and triggers in it', async () => {
-      const id = (await t.gql(CREATE, { input: { title: 'H', code: validCode(), note: 'one' } }, alice)).body.data.createConnector.connector.id;
+      const id = (
+        await t.gql(CREATE, { input: { title: 'H', code: validCode(), note: 'one' } }, alice)
+      ).body.data.createConnector.connector.id;
       await t.gql(RELEASE, { id }, dave);
-      await t.gql(UPDATE, { input: { id, code: validCode({ actions: ['only'], trigger: 'updated_record' }), note: 'two' } }, dave);
+      await t.gql(
+        UPDATE,
+        {
+          input: {
+            id,
+            code: validCode({ actions: ['only'], trigger: 'updated_record' }),
+            note: 'two',
+          },
+        },
+        dave,
+      );
       const nodes = (await t.gql(HISTORY, { id }, alice)).body.data.connector.versions.nodes;
       expect(nodes).toMatchObject([
-        { number: 2, note: 'two', actions: ['only'], triggers: ['updated_record'], createdBy: { handle: 'dave' }, releasedAt: null, releasedBy: null },
-        { number: 1, note: 'one', actions: ['search_records', 'create_record'], triggers: ['new_record'], createdBy: { handle: 'alice' }, releasedBy: { handle: 'dave' } },
+        {
+          number: 2,
+          note: 'two',
+          actions: ['only'],
+          triggers: ['updated_record'],
+          createdBy: { handle: 'dave' },
+          releasedAt: null,
+          releasedBy: null,
+        },
+        {
+          number: 1,
+          note: 'one',
+          actions: ['search_records', 'create_record'],
+          triggers: ['new_record'],
+          createdBy: { handle: 'alice' },
+          releasedBy: { handle: 'dave' },
+        },
       ]);
-      expect(Date.parse(nodes[1].releasedAt)).toBeGreaterThanOrEqual(Date.parse(nodes[1].createdAt));
+      expect(Date.parse(nodes[1].releasedAt)).toBeGreaterThanOrEqual(
+        Date.parse(nodes[1].createdAt),
+      );
     });
 
     it('restores a stable version as the new latest version and releases it in one call', async () => {
       const good = validCode({ title: 'Stable' });
-      const id = (await t.gql(CREATE, { input: { title: 'R', code: good, note: 'stable' } }, alice)).body.data.createConnector.connector.id;
+      const id = (await t.gql(CREATE, { input: { title: 'R', code: good, note: 'stable' } }, alice))
+        .body.data.createConnector.connector.id;
       await t.gql(RELEASE, { id }, alice);
-      await t.gql(UPDATE, { input: { id, code: validCode({ title: 'Unstable', actions: ['broken'] }), note: 'oops' } }, alice);
+      await t.gql(
+        UPDATE,
+        {
+          input: { id, code: validCode({ title: 'Unstable', actions: ['broken'] }), note: 'oops' },
+        },
+        alice,
+      );
       await t.gql(RELEASE, { id }, alice);
 
       const res = await t.gql(RESTORE, { input: { id, version: 1, release: true } }, dave);
@@ -48,35 +84,73 @@ for (const backend of await backends()) {
         latestVersion: 3,
         latestReleasedVersion: 3,
         latestVersionNote: 'Restored version 1: stable',
-        versions: { nodes: [{ number: 3, code: good, createdBy: { handle: 'dave' }, releasedBy: { handle: 'dave' } }] },
+        versions: {
+          nodes: [
+            {
+              number: 3,
+              code: good,
+              createdBy: { handle: 'dave' },
+              releasedBy: { handle: 'dave' },
+            },
+          ],
+        },
       });
 
-      const noRelease = await t.gql(RESTORE, { input: { id, version: 2, note: 'try again' } }, alice);
-      expect(noRelease.body.data.restoreVersion.connector).toMatchObject({ latestVersion: 4, latestReleasedVersion: 3, latestVersionNote: 'try again' });
+      const noRelease = await t.gql(
+        RESTORE,
+        { input: { id, version: 2, note: 'try again' } },
+        alice,
+      );
+      expect(noRelease.body.data.restoreVersion.connector).toMatchObject({
+        latestVersion: 4,
+        latestReleasedVersion: 3,
+        latestVersionNote: 'try again',
+      });
     });
 
     it('refuses restoring a missing version, and a release of restored code with errors writes nothing', async () => {
-      const id = (await t.gql(CREATE, { input: { title: 'E', code: SYNTAX_ERROR_CODE } }, alice)).body.data.createConnector.connector.id;
+      const id = (await t.gql(CREATE, { input: { title: 'E', code: SYNTAX_ERROR_CODE } }, alice))
+        .body.data.createConnector.connector.id;
       await t.gql(UPDATE, { input: { id, code: validCode() } }, alice);
       const missing = await t.gql(RESTORE, { input: { id, version: 9 } }, alice);
-      expect(missing.body.data.restoreVersion.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'version'] });
+      expect(missing.body.data.restoreVersion.userErrors[0]).toMatchObject({
+        code: 'NOT_FOUND',
+        field: ['input', 'version'],
+      });
       const broken = await t.gql(RESTORE, { input: { id, version: 1, release: true } }, alice);
-      expect(broken.body.data.restoreVersion.userErrors[0]).toMatchObject({ code: 'CODE_HAS_ERRORS' });
-      const after = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion latestReleasedVersion } }`, { id }, alice);
+      expect(broken.body.data.restoreVersion.userErrors[0]).toMatchObject({
+        code: 'CODE_HAS_ERRORS',
+      });
+      const after = await t.gql(
+        `query($id: ID!) { connector(id: $id) { latestVersion latestReleasedVersion } }`,
+        { id },
+        alice,
+      );
       expect(after.body.data.connector).toEqual({ latestVersion: 2, latestReleasedVersion: null });
       const ops = await t.token('acme', 'OPERATOR', 'olga');
-      expect((await t.gql(RESTORE, { input: { id, version: 2 } }, ops)).body.data.restoreVersion.userErrors[0].code).toBe('FORBIDDEN');
+      expect(
+        (await t.gql(RESTORE, { input: { id, version: 2 } }, ops)).body.data.restoreVersion
+          .userErrors[0].code,
+      ).toBe('FORBIDDEN');
     });
 
     it('diffs two versions: unified code diff and actions/triggers added, removed, changed', async () => {
       const v1 = validCode({ actions: ['search_records', 'create_record'], trigger: 'new_record' });
-      const v2 = validCode({ actions: ['search_records', 'update_record'], trigger: 'new_record' }).replace("get('/me')", "get('/v2/me')");
+      const v2 = validCode({
+        actions: ['search_records', 'update_record'],
+        trigger: 'new_record',
+      }).replace("get('/me')", "get('/v2/me')");
       const changedSearch = v2.replace('get("/records", input)', 'post("/records/search", input)');
-      const id = (await t.gql(CREATE, { input: { title: 'D', code: v1 } }, alice)).body.data.createConnector.connector.id;
+      const id = (await t.gql(CREATE, { input: { title: 'D', code: v1 } }, alice)).body.data
+        .createConnector.connector.id;
       await t.gql(UPDATE, { input: { id, code: changedSearch } }, alice);
 
       const diff = (await t.gql(DIFF, { id, from: 1, to: 2 }, alice)).body.data.connector.diff;
-      expect(diff.actions).toEqual({ added: ['update_record'], removed: ['create_record'], changed: ['search_records'] });
+      expect(diff.actions).toEqual({
+        added: ['update_record'],
+        removed: ['create_record'],
+        changed: ['search_records'],
+      });
       expect(diff.triggers).toEqual({ added: [], removed: [], changed: [] });
       expect(diff.unified).toContain('--- version 1');
       expect(diff.unified).toContain('+++ version 2');

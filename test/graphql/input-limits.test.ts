@@ -21,7 +21,11 @@ for (const backend of await backends()) {
 
     async function unchanged() {
       const got = await t.gql(GET, { id }, admin);
-      expect(got.body.data.connector).toMatchObject({ title: 'Keep', latestVersion: 1, logoUrl: null });
+      expect(got.body.data.connector).toMatchObject({
+        title: 'Keep',
+        latestVersion: 1,
+        logoUrl: null,
+      });
       const count = await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, admin);
       expect(count.body.data.connectors.totalCount).toBe(1);
     }
@@ -32,50 +36,111 @@ for (const backend of await backends()) {
       ['lone surrogate in code', { code: 'title: "\ud800"' }, 'input.code'],
       ['lone surrogate in note', { note: 'bad \udc00 note' }, 'input.note'],
       ['logo that is not base64', { logo: 'not base64!!' }, 'input.logo'],
-      ['logo that is base64 of text', { logo: Buffer.from('hello, I am not an image').toString('base64') }, 'input.logo'],
-      ['logo that is too large', { logo: Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.alloc(600 * 1024)]).toString('base64') }, 'input.logo'],
+      [
+        'logo that is base64 of text',
+        { logo: Buffer.from('hello, I am not an image').toString('base64') },
+        'input.logo',
+      ],
+      [
+        'logo that is too large',
+        {
+          logo: Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.alloc(600 * 1024)]).toString(
+            'base64',
+          ),
+        },
+        'input.logo',
+      ],
       ['code over 10 MB', { code: `{ title: '${'x'.repeat(10 * 1024 * 1024)}' }` }, 'input.code'],
     ];
     for (const [name, fields, field] of cases) {
       it(`refuses ${name} on create and on update`, async () => {
-        const created = await t.gql(CREATE, { input: { title: 'New', code: validCode(), ...fields } }, admin);
-        expect(created.body.data.createConnector.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: field.split('.') });
+        const created = await t.gql(
+          CREATE,
+          { input: { title: 'New', code: validCode(), ...fields } },
+          admin,
+        );
+        expect(created.body.data.createConnector.userErrors[0]).toMatchObject({
+          code: 'INVALID_INPUT',
+          field: field.split('.'),
+        });
         const updated = await t.gql(UPDATE, { input: { id, ...fields } }, admin);
-        expect(updated.body.data.updateConnector.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: field.split('.') });
+        expect(updated.body.data.updateConnector.userErrors[0]).toMatchObject({
+          code: 'INVALID_INPUT',
+          field: field.split('.'),
+        });
         await unchanged();
       });
     }
 
     it('accepts a real PNG logo, also as a data URL, and an empty string removes it', async () => {
-      const res = await t.gql(CREATE, { input: { title: 'Logo', code: validCode(), logo: `data:image/png;base64,${PNG_1PX}` } }, admin);
+      const res = await t.gql(
+        CREATE,
+        { input: { title: 'Logo', code: validCode(), logo: `data:image/png;base64,${PNG_1PX}` } },
+        admin,
+      );
       const c = res.body.data.createConnector.connector;
-      expect(c.logoUrl).toBe(`${t.server.url}/logos/${createHash('sha256').update(Buffer.from(PNG_1PX, 'base64')).digest('hex')}.png`);
+      expect(c.logoUrl).toBe(
+        `${t.server.url}/logos/${createHash('sha256').update(Buffer.from(PNG_1PX, 'base64')).digest('hex')}.png`,
+      );
       const cleared = await t.gql(UPDATE, { input: { id: c.id, logo: '' } }, admin);
       expect(cleared.body.data.updateConnector.connector.logoUrl).toBeNull();
-      await t.gql(`mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { userErrors { code } } }`, { id: c.id }, admin);
+      await t.gql(
+        `mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { userErrors { code } } }`,
+        { id: c.id },
+        admin,
+      );
     });
 
     it('refuses a request body that is not UTF-8 at the HTTP layer', async () => {
-      const json = Buffer.from(JSON.stringify({ query: CREATE, variables: { input: { title: 'AAAA', code: validCode() } } }));
+      const json = Buffer.from(
+        JSON.stringify({
+          query: CREATE,
+          variables: { input: { title: 'AAAA', code: validCode() } },
+        }),
+      );
       const at = json.indexOf('AAAA');
       json[at] = 0xff; // an invalid UTF-8 byte inside the title
-      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: json });
+      const res = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: json,
+      });
       expect(res.status).toBe(400);
       expect((await res.json()).errors[0].extensions.code).toBe('INVALID_UTF8');
     });
 
     it('refuses a body over the limit with 413', async () => {
-      const body = JSON.stringify({ query: CREATE, variables: { input: { title: 'Big', code: 'x'.repeat(13 * 1024 * 1024) } } });
-      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body });
+      const body = JSON.stringify({
+        query: CREATE,
+        variables: { input: { title: 'Big', code: 'x'.repeat(13 * 1024 * 1024) } },
+      });
+      const res = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body,
+      });
       expect(res.status).toBe(413);
       expect((await res.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
     });
 
     it('treats malformed and foreign ids as not found', async () => {
-      for (const bad of ['nope', '', Buffer.from('Connector:abc').toString('base64'), Buffer.from('Member:99999').toString('base64'), Buffer.from('Connector:99999999999').toString('base64')]) {
+      for (const bad of [
+        'nope',
+        '',
+        Buffer.from('Connector:abc').toString('base64'),
+        Buffer.from('Member:99999').toString('base64'),
+        Buffer.from('Connector:99999999999').toString('base64'),
+      ]) {
         const res = await t.gql(UPDATE, { input: { id: bad, note: 'x' } }, admin);
-        expect(res.body.data.updateConnector.userErrors[0], bad).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'id'] });
-        const get = await t.gql(`query($id: ID!) { connector(id: $id) { id } node(id: $id) { id } }`, { id: bad }, admin);
+        expect(res.body.data.updateConnector.userErrors[0], bad).toMatchObject({
+          code: 'NOT_FOUND',
+          field: ['input', 'id'],
+        });
+        const get = await t.gql(
+          `query($id: ID!) { connector(id: $id) { id } node(id: $id) { id } }`,
+          { id: bad },
+          admin,
+        );
         expect(get.body.errors, bad).toBeUndefined();
         expect(get.body.data).toEqual({ connector: null, node: null });
       }

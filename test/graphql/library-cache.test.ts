@@ -21,18 +21,31 @@ describe(`community library cache (${backend})`, () => {
     owner = await t.token('acme', 'ADMIN', 'alice');
     beta = await t.token('beta', 'ADMIN', 'bob');
     reviewer = await t.reviewerToken();
-    id = (await t.gql(CREATE, { input: { title: 'Cache Me', code: validCode() } }, owner)).body.data.createConnector.connector.id;
+    id = (await t.gql(CREATE, { input: { title: 'Cache Me', code: validCode() } }, owner)).body.data
+      .createConnector.connector.id;
     await t.gql(RELEASE, { id }, owner);
     await t.gql(SHARE, { id }, owner);
-    const listed = await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`, { id }, owner);
+    const listed = await t.gql(
+      `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`,
+      { id },
+      owner,
+    );
     listingId = listed.body.data.listConnector.listing.id;
-    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listingId }, reviewer);
+    await t.gql(
+      `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
+      { id: listingId },
+      reviewer,
+    );
   });
   afterAll(() => t.close());
 
   /** Changes the stored app name behind the registry's back: only a cached answer can hide it. */
-  const sneak = (name: string) => t.server.registry.db.sql.query(`UPDATE listings SET app_name = $1`, [name]);
-  const appNames = async (token = beta) => (await t.gql(LIBRARY, {}, token)).body.data.communityListings.nodes.map((n: { appName: string }) => n.appName);
+  const sneak = (name: string) =>
+    t.server.registry.db.sql.query(`UPDATE listings SET app_name = $1`, [name]);
+  const appNames = async (token = beta) =>
+    (await t.gql(LIBRARY, {}, token)).body.data.communityListings.nodes.map(
+      (n: { appName: string }) => n.appName,
+    );
 
   it('answers repeated library queries from the cache', async () => {
     expect(await appNames()).toEqual(['Jira']);
@@ -42,27 +55,57 @@ describe(`community library cache (${backend})`, () => {
 
   it('drops cached answers when a connector is installed, shared or reviewed', async () => {
     await sneak('After install');
-    const link = (await t.gql(`mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`, { id }, owner)).body.data.createShareLink.token;
-    await t.gql(`mutation($t: String!) { installConnector(input: { linkToken: $t }) { userErrors { code } } }`, { t: link }, beta);
+    const link = (
+      await t.gql(
+        `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
+        { id },
+        owner,
+      )
+    ).body.data.createShareLink.token;
+    await t.gql(
+      `mutation($t: String!) { installConnector(input: { linkToken: $t }) { userErrors { code } } }`,
+      { t: link },
+      beta,
+    );
     const afterInstall = (await t.gql(LIBRARY, {}, beta)).body.data.communityListings.nodes[0];
-    expect(afterInstall).toMatchObject({ appName: 'After install', connector: { totalInstalls: 1 } });
+    expect(afterInstall).toMatchObject({
+      appName: 'After install',
+      connector: { totalInstalls: 1 },
+    });
 
     await sneak('After share');
     await t.gql(UPDATE, { input: { id, note: 'v2' } }, owner);
     await t.gql(RELEASE, { id }, owner);
     await t.gql(SHARE, { id }, owner);
-    expect((await t.gql(LIBRARY, {}, beta)).body.data.communityListings.nodes[0]).toMatchObject({ appName: 'After share', connector: { latestSharedVersion: { number: 2 } } });
+    expect((await t.gql(LIBRARY, {}, beta)).body.data.communityListings.nodes[0]).toMatchObject({
+      appName: 'After share',
+      connector: { latestSharedVersion: { number: 2 } },
+    });
 
-    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: DISABLE, reason: "Broken" }) { userErrors { code } } }`, { id: listingId }, reviewer);
+    await t.gql(
+      `mutation($id: ID!) { reviewListing(input: { id: $id, decision: DISABLE, reason: "Broken" }) { userErrors { code } } }`,
+      { id: listingId },
+      reviewer,
+    );
     expect(await appNames()).toEqual([]);
   });
 
   it('never serves a cached answer to a role that may not see the code', async () => {
-    await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listingId }, reviewer);
+    await t.gql(
+      `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
+      { id: listingId },
+      reviewer,
+    );
     const q = `{ communityListings(first: 1) { nodes { connector { latestSharedVersion { code } } } } }`;
     const ops = await t.token('beta', 'OPERATOR', 'olga');
-    expect((await t.gql(q, {}, beta)).body.data.communityListings.nodes[0].connector.latestSharedVersion.code).toBe(validCode());
-    expect((await t.gql(q, {}, ops)).body.data.communityListings.nodes[0].connector.latestSharedVersion.code).toBeNull();
+    expect(
+      (await t.gql(q, {}, beta)).body.data.communityListings.nodes[0].connector.latestSharedVersion
+        .code,
+    ).toBe(validCode());
+    expect(
+      (await t.gql(q, {}, ops)).body.data.communityListings.nodes[0].connector.latestSharedVersion
+        .code,
+    ).toBeNull();
   });
 
   it('does not cache operations that also read workspace data', async () => {

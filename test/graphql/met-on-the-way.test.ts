@@ -30,7 +30,11 @@ for (const backend of await backends()) {
 
     it("a listing's typed app name links to the catalog app in any case, spelt as the catalog spells it", async () => {
       const reviewer = await t.reviewerToken();
-      const app = await t.gql(`mutation { addCatalogApp(input: { name: "Salesforce" }) { catalogApp { id name } userErrors { code } } }`, {}, reviewer);
+      const app = await t.gql(
+        `mutation { addCatalogApp(input: { name: "Salesforce" }) { catalogApp { id name } userErrors { code } } }`,
+        {},
+        reviewer,
+      );
       const catalogId = app.body.data.addCatalogApp.catalogApp.id;
       const id = await create('Typed App');
       await t.gql(RELEASE, { input: { id } }, admin);
@@ -41,25 +45,48 @@ for (const backend of await backends()) {
         admin,
       );
       expect(listed.body.data.listConnector.userErrors).toEqual([]);
-      expect(listed.body.data.listConnector.listing).toEqual({ appName: 'Salesforce', app: { id: catalogId, name: 'Salesforce' } });
+      expect(listed.body.data.listConnector.listing).toEqual({
+        appName: 'Salesforce',
+        app: { id: catalogId, name: 'Salesforce' },
+      });
     });
 
     it("removeWebhook's description says what happens: the webhook and its log are no longer readable", async () => {
-      const intro = await t.gql(`{ __type(name: "Mutation") { fields { name description } } }`, {}, admin);
-      const description: string = intro.body.data.__type.fields.find((f: any) => f.name === 'removeWebhook').description;
+      const intro = await t.gql(
+        `{ __type(name: "Mutation") { fields { name description } } }`,
+        {},
+        admin,
+      );
+      const description: string = intro.body.data.__type.fields.find(
+        (f: any) => f.name === 'removeWebhook',
+      ).description;
       expect(description).not.toMatch(/log stays/);
       expect(description).toMatch(/no longer readable/);
-      const hook = await t.gql(`mutation { registerWebhook(input: { url: "https://hooks.example.com/a", events: [VERSION_CREATED] }) { webhook { id } } }`, {}, admin);
+      const hook = await t.gql(
+        `mutation { registerWebhook(input: { url: "https://hooks.example.com/a", events: [VERSION_CREATED] }) { webhook { id } } }`,
+        {},
+        admin,
+      );
       const webhookId = hook.body.data.registerWebhook.webhook.id;
-      await t.gql(`mutation($id: ID!) { removeWebhook(input: { id: $id }) { removed } }`, { id: webhookId }, admin);
-      const gone = await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: webhookId }, admin);
+      await t.gql(
+        `mutation($id: ID!) { removeWebhook(input: { id: $id }) { removed } }`,
+        { id: webhookId },
+        admin,
+      );
+      const gone = await t.gql(
+        `query($id: ID!) { node(id: $id) { id } }`,
+        { id: webhookId },
+        admin,
+      );
       expect(gone.body.data.node).toBeNull();
     });
 
     it('re-importing an identical manifest adds no version; changed code adds one', async () => {
       const id = await create('Exported');
       await t.gql(RELEASE, { input: { id } }, admin);
-      const manifest = (await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [id] }, admin)).body.data.exportManifest;
+      const manifest = (
+        await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [id] }, admin)
+      ).body.data.exportManifest;
       const other = await t.token('beta', 'ADMIN', 'bo');
       const IMPORT = `mutation($m: JSON!, $dry: Boolean) { importManifest(input: { manifest: $m, dryRun: $dry }) { entries { action version connector { id latestVersion latestReleasedVersion } } userErrors { code message } } }`;
       const first = (await t.gql(IMPORT, { m: manifest }, other)).body.data.importManifest;
@@ -71,19 +98,41 @@ for (const backend of await backends()) {
         expect(again.entries[0]).toMatchObject({ action: 'UNCHANGED', version: 1 });
       }
       const copyId = first.entries[0].connector.id;
-      const copy = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion latestReleasedVersion versions(first: 10) { totalCount } } }`, { id: copyId }, other);
-      expect(copy.body.data.connector).toEqual({ latestVersion: 1, latestReleasedVersion: 1, versions: { totalCount: 1 } });
+      const copy = await t.gql(
+        `query($id: ID!) { connector(id: $id) { latestVersion latestReleasedVersion versions(first: 10) { totalCount } } }`,
+        { id: copyId },
+        other,
+      );
+      expect(copy.body.data.connector).toEqual({
+        latestVersion: 1,
+        latestReleasedVersion: 1,
+        versions: { totalCount: 1 },
+      });
 
       // New code at the source: the next import adds (and releases) version 2.
-      await t.gql(UPDATE, { input: { id, code: validCode({ title: 'Exported', actions: ['search_records'] }) } }, admin);
+      await t.gql(
+        UPDATE,
+        { input: { id, code: validCode({ title: 'Exported', actions: ['search_records'] }) } },
+        admin,
+      );
       await t.gql(RELEASE, { input: { id } }, admin);
-      const newer = (await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [id] }, admin)).body.data.exportManifest;
+      const newer = (
+        await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [id] }, admin)
+      ).body.data.exportManifest;
       const changed = (await t.gql(IMPORT, { m: newer }, other)).body.data.importManifest;
-      expect(changed.entries[0]).toMatchObject({ action: 'UPDATE', version: 2, connector: { latestVersion: 2, latestReleasedVersion: 2 } });
+      expect(changed.entries[0]).toMatchObject({
+        action: 'UPDATE',
+        version: 2,
+        connector: { latestVersion: 2, latestReleasedVersion: 2 },
+      });
     });
 
     it('a body that is not JSON is refused with BAD_REQUEST and no parser internals', async () => {
-      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"query": "{ viewer { handle } }"' });
+      const res = await fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: '{"query": "{ viewer { handle } }"',
+      });
       expect(res.status).toBe(400);
       const body = await res.json();
       expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
@@ -93,9 +142,16 @@ for (const backend of await backends()) {
 
     it('a diff naming a missing version answers null for the diff only, with NOT_FOUND; the connector stays', async () => {
       const id = await create('Diffed');
-      const res = await t.gql(`query($id: ID!) { connector(id: $id) { title latestVersion diff(from: 1, to: 9) { from to } } }`, { id }, admin);
+      const res = await t.gql(
+        `query($id: ID!) { connector(id: $id) { title latestVersion diff(from: 1, to: 9) { from to } } }`,
+        { id },
+        admin,
+      );
       expect(res.body.data.connector).toEqual({ title: 'Diffed', latestVersion: 1, diff: null });
-      expect(res.body.errors?.[0]).toMatchObject({ path: ['connector', 'diff'], extensions: { code: 'NOT_FOUND' } });
+      expect(res.body.errors?.[0]).toMatchObject({
+        path: ['connector', 'diff'],
+        extensions: { code: 'NOT_FOUND' },
+      });
     });
   });
 }

@@ -51,15 +51,37 @@ for (const backend of await backends()) {
       admin = await t.token('consumer', 'ADMIN', 'cal');
       operator = await t.token('consumer', 'OPERATOR', 'otto');
       const reviewer = await t.reviewerToken('rev');
-      const parent = (await t.gql(CREATE, { input: { title: 'Guarded', code: code(1), note: 'v1' } }, publisher)).body.data.createConnector.connector;
+      const parent = (
+        await t.gql(CREATE, { input: { title: 'Guarded', code: code(1), note: 'v1' } }, publisher)
+      ).body.data.createConnector.connector;
       parentId = parent.id;
       await t.gql(RELEASE, { id: parentId }, publisher);
       await t.gql(SHARE, { id: parentId }, publisher);
-      linkToken = (await t.gql(`mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`, { id: parentId }, publisher)).body.data.createShareLink.token;
-      const listed = await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Guarded", categories: ["Ops"] }) { listing { id } } }`, { id: parentId }, publisher);
+      linkToken = (
+        await t.gql(
+          `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
+          { id: parentId },
+          publisher,
+        )
+      ).body.data.createShareLink.token;
+      const listed = await t.gql(
+        `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Guarded", categories: ["Ops"] }) { listing { id } } }`,
+        { id: parentId },
+        publisher,
+      );
       listingId = listed.body.data.listConnector.listing.id;
-      await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listingId }, reviewer);
-      const copy = (await t.gql(`mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id databaseId } } }`, { t: linkToken }, admin)).body.data.installConnector.connector;
+      await t.gql(
+        `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
+        { id: listingId },
+        reviewer,
+      );
+      const copy = (
+        await t.gql(
+          `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id databaseId } } }`,
+          { t: linkToken },
+          admin,
+        )
+      ).body.data.installConnector.connector;
       copyId = copy.id;
       copyDatabaseId = copy.databaseId;
       await t.gql(UPDATE, { input: { id: copyId, code: code(2), note: 'local change' } }, admin);
@@ -68,7 +90,11 @@ for (const backend of await backends()) {
       await t.gql(UPDATE, { input: { id: parentId, code: code(3), note: 'v2' } }, publisher);
       await t.gql(RELEASE, { id: parentId }, publisher);
       await t.gql(SHARE, { id: parentId }, publisher);
-      const versions = await t.gql(`query($id: ID!) { connector(id: $id) { versions(first: 10) { nodes { id } } } }`, { id: copyId }, admin);
+      const versions = await t.gql(
+        `query($id: ID!) { connector(id: $id) { versions(first: 10) { nodes { id } } } }`,
+        { id: copyId },
+        admin,
+      );
       copyVersionIds = versions.body.data.connector.versions.nodes.map((n: { id: string }) => n.id);
     });
     afterAll(() => t.close());
@@ -92,9 +118,15 @@ for (const backend of await backends()) {
       expect(seen.body.errors).toBeUndefined();
       const c = seen.body.data.connector;
       expect(c.title).toBe('Guarded');
-      expect(c.versions.nodes.map((n: any) => [n.number, n.code])).toEqual([[2, null], [1, null]]);
+      expect(c.versions.nodes.map((n: any) => [n.number, n.code])).toEqual([
+        [2, null],
+        [1, null],
+      ]);
       expect(c.diff.unified).toBeNull();
-      expect(c.installedFrom.parent.latestSharedVersion).toMatchObject({ code: null, sourceVisible: false });
+      expect(c.installedFrom.parent.latestSharedVersion).toMatchObject({
+        code: null,
+        sourceVisible: false,
+      });
       expect(seen.body.data.node).toMatchObject({ code: null });
       expect(JSON.stringify(seen.body)).not.toContain(MARKER);
 
@@ -107,16 +139,35 @@ for (const backend of await backends()) {
     });
 
     it('refuses OPERATOR the code endpoint (403) and manifests (FORBIDDEN)', async () => {
-      const rest = await t.rest('GET', `/api/custom_connectors/${copyDatabaseId}/code`, { token: operator });
+      const rest = await t.rest('GET', `/api/custom_connectors/${copyDatabaseId}/code`, {
+        token: operator,
+      });
       expect(rest.status).toBe(403);
       expect(rest.body.error_code).toBe('FORBIDDEN');
       expect(rest.text).not.toContain(MARKER);
-      expect((await t.rest('GET', `/api/custom_connectors/${copyDatabaseId}/code`, { token: admin })).body.data.code).toContain(MARKER);
+      expect(
+        (await t.rest('GET', `/api/custom_connectors/${copyDatabaseId}/code`, { token: admin }))
+          .body.data.code,
+      ).toContain(MARKER);
 
-      const manifest = await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [copyId] }, operator);
+      const manifest = await t.gql(
+        `query($ids: [ID!]!) { exportManifest(ids: $ids) }`,
+        { ids: [copyId] },
+        operator,
+      );
       expect(manifest.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(JSON.stringify(manifest.body)).not.toContain(MARKER);
-      expect(JSON.stringify((await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [copyId] }, admin)).body)).toContain(MARKER);
+      expect(
+        JSON.stringify(
+          (
+            await t.gql(
+              `query($ids: [ID!]!) { exportManifest(ids: $ids) }`,
+              { ids: [copyId] },
+              admin,
+            )
+          ).body,
+        ),
+      ).toContain(MARKER);
     });
 
     it('refuses OPERATOR every mutation but markNotificationsRead, before looking at its input, and changes nothing', async () => {
@@ -128,15 +179,35 @@ for (const backend of await backends()) {
         const ty = types.get(ref.name!)!;
         if (ty.kind === 'ENUM') return ty.enumValues[0].name;
         if (ty.kind === 'INPUT_OBJECT') {
-          return Object.fromEntries(ty.inputFields.filter((f: any) => f.type.kind === 'NON_NULL').map((f: any) => [f.name, value(f.type)]));
+          return Object.fromEntries(
+            ty.inputFields
+              .filter((f: any) => f.type.kind === 'NON_NULL')
+              .map((f: any) => [f.name, value(f.type)]),
+          );
         }
         // IDs that exist nowhere: the role is refused before any lookup.
-        return ({ ID: 'bogus-id', String: 'x', Int: 1, Float: 1, Boolean: false, DateTime: '2999-01-01T00:00:00.000Z', JSON: {} } as Record<string, unknown>)[ref.name!] ?? 'x';
+        return (
+          (
+            {
+              ID: 'bogus-id',
+              String: 'x',
+              Int: 1,
+              Float: 1,
+              Boolean: false,
+              DateTime: '2999-01-01T00:00:00.000Z',
+              JSON: {},
+            } as Record<string, unknown>
+          )[ref.name!] ?? 'x'
+        );
       };
       const selection = (ref: IntrospectedType) => {
         const ty = types.get(named(ref).name!)!;
-        if (ty.kind === 'UNION' || ty.kind === 'INTERFACE') return `{ __typename ... on Error { code } }`;
-        if (ty.kind === 'OBJECT') return ty.fields.some((f: any) => f.name === 'userErrors') ? `{ __typename userErrors { code } }` : `{ __typename }`;
+        if (ty.kind === 'UNION' || ty.kind === 'INTERFACE')
+          return `{ __typename ... on Error { code } }`;
+        if (ty.kind === 'OBJECT')
+          return ty.fields.some((f: any) => f.name === 'userErrors')
+            ? `{ __typename userErrors { code } }`
+            : `{ __typename }`;
         return '';
       };
       const counts = async () =>
@@ -149,14 +220,22 @@ for (const backend of await backends()) {
           )
         )[0];
       const before = await counts();
-      const mutations = schema.mutationType.fields as { name: string; args: { name: string; type: IntrospectedType }[]; type: IntrospectedType }[];
+      const mutations = schema.mutationType.fields as {
+        name: string;
+        args: { name: string; type: IntrospectedType }[];
+        type: IntrospectedType;
+      }[];
       expect(mutations.length).toBeGreaterThan(15);
       for (const m of mutations.filter((f) => f.name !== 'markNotificationsRead')) {
         const args = m.args.filter((a) => a.type.kind === 'NON_NULL');
         const decl = args.map((a, i) => `$a${i}: ${printType(a.type)}`).join(', ');
         const call = args.map((a, i) => `${a.name}: $a${i}`).join(', ');
         const doc = `mutation${decl ? `(${decl})` : ''} { ${m.name}${call ? `(${call})` : ''} ${selection(m.type)} }`;
-        const res = await t.gql(doc, Object.fromEntries(args.map((a, i) => [`a${i}`, value(a.type)])), operator);
+        const res = await t.gql(
+          doc,
+          Object.fromEntries(args.map((a, i) => [`a${i}`, value(a.type)])),
+          operator,
+        );
         const payload = res.body.data?.[m.name];
         const codes = [
           ...(res.body.errors ?? []).map((e) => e.extensions?.code),
@@ -168,9 +247,15 @@ for (const backend of await backends()) {
       expect(await counts()).toEqual(before);
 
       // The one thing OPERATOR may do.
-      const notes = (await t.gql(`{ notifications(first: 10, unreadOnly: true) { nodes { id } } }`, {}, operator)).body.data.notifications.nodes;
+      const notes = (
+        await t.gql(`{ notifications(first: 10, unreadOnly: true) { nodes { id } } }`, {}, operator)
+      ).body.data.notifications.nodes;
       expect(notes).toHaveLength(1);
-      const marked = await t.gql(`mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { marked } }`, { ids: [notes[0].id] }, operator);
+      const marked = await t.gql(
+        `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { marked } }`,
+        { ids: [notes[0].id] },
+        operator,
+      );
       expect(marked.body.data.markNotificationsRead).toEqual({ marked: 1 });
     });
   });

@@ -17,11 +17,22 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
   afterAll(() => t.close());
 
   it('reports the cost of every query in extensions', async () => {
-    const res = await t.gql(`query($n: Int) { connectors(first: $n) { nodes { id title } } }`, { n: 7 }, admin);
+    const res = await t.gql(
+      `query($n: Int) { connectors(first: $n) { nodes { id title } } }`,
+      { n: 7 },
+      admin,
+    );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.extensions.cost).toEqual({ requestedQueryCost: 1 + 7 * (1 + 2), maximumAvailable: 3000 });
+    expect(res.body.extensions.cost).toEqual({
+      requestedQueryCost: 1 + 7 * (1 + 2),
+      maximumAvailable: 3000,
+    });
     // The same document again with another page size costs what that page size costs.
-    const again = await t.gql(`query($n: Int) { connectors(first: $n) { nodes { id title } } }`, { n: 3 }, admin);
+    const again = await t.gql(
+      `query($n: Int) { connectors(first: $n) { nodes { id title } } }`,
+      { n: 3 },
+      admin,
+    );
     expect(again.body.extensions.cost.requestedQueryCost).toBe(1 + 3 * (1 + 2));
   });
 
@@ -36,7 +47,8 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
 
   it('refuses queries deeper than the limit', async () => {
     // connectors > edges > node > versions > edges > node > createdBy > handle: depth 8.
-    const eight = '{ connectors(first: 1) { edges { node { versions(first: 1) { edges { node { createdBy { handle } } } } } } } }';
+    const eight =
+      '{ connectors(first: 1) { edges { node { versions(first: 1) { edges { node { createdBy { handle } } } } } } } }';
     // The same depth 8 through nested fragments (as Relay writes one per component): fragments add no level.
     const eightInFragments = `{ connectors(first: 1) { edges { node { ...History } } } }
       fragment History on Connector { versions(first: 1) { edges { node { ...Author } } } }
@@ -45,7 +57,9 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
     const shallow = await startTestServer(backend, { MAX_QUERY_DEPTH: 8 });
     const shallower = await startTestServer(backend, { MAX_QUERY_DEPTH: 7 });
     try {
-      expect((await shallow.gql(eightInFragments, {}, await shallow.token('acme'))).body.errors).toBeUndefined();
+      expect(
+        (await shallow.gql(eightInFragments, {}, await shallow.token('acme'))).body.errors,
+      ).toBeUndefined();
       const token = await shallower.token('acme');
       for (const q of [eight, eightInFragments]) {
         const res = await shallower.gql(q, {}, token);
@@ -59,7 +73,10 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
   });
 
   it('refuses alias floods', async () => {
-    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: connectors(first: 1) { totalCount }`).join(' ');
+    const aliases = Array.from(
+      { length: 16 },
+      (_, i) => `a${i}: connectors(first: 1) { totalCount }`,
+    ).join(' ');
     const res = await t.gql(`{ ${aliases} }`, {}, admin);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_ALIASES');
     expect(res.body.data ?? null).toBeNull();

@@ -26,11 +26,15 @@ function undescribed(s: GraphQLSchema): string[] {
     if (isObjectType(type) || isInterfaceType(type)) {
       for (const field of Object.values(type.getFields())) {
         check(`${type.name}.${field.name}`, field.description);
-        for (const arg of field.args) check(`${type.name}.${field.name}(${arg.name})`, arg.description);
+        for (const arg of field.args)
+          check(`${type.name}.${field.name}(${arg.name})`, arg.description);
       }
     }
-    if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) check(`${type.name}.${field.name}`, field.description);
-    if (isEnumType(type)) for (const value of type.getValues()) check(`${type.name}.${value.name}`, value.description);
+    if (isInputObjectType(type))
+      for (const field of Object.values(type.getFields()))
+        check(`${type.name}.${field.name}`, field.description);
+    if (isEnumType(type))
+      for (const value of type.getValues()) check(`${type.name}.${value.name}`, value.description);
   }
   return missing;
 }
@@ -57,13 +61,17 @@ it("says in every mutation's description which ErrorCodes it can return, and onl
     expect(line, `Mutation.${m.name} lists no refusal codes`).not.toBeNull();
     const listed = [...line![1].matchAll(/`([A-Z_]+)`/g)].map((x) => x[1]);
     expect(listed.length, `Mutation.${m.name}`).toBeGreaterThan(0);
-    for (const code of listed) expect(codes.has(code), `Mutation.${m.name}: ${code} is not an ErrorCode`).toBe(true);
+    for (const code of listed)
+      expect(codes.has(code), `Mutation.${m.name}: ${code} is not an ErrorCode`).toBe(true);
     // Transport faults are top-level errors, never userErrors.
     expect(listed, `Mutation.${m.name}`).not.toContain('UNAUTHENTICATED');
     expect(listed, `Mutation.${m.name}`).not.toContain('RATE_LIMITED');
     // The role guard refuses every mutation to callers whose role may not make it.
     expect(listed, `Mutation.${m.name}`).toContain('FORBIDDEN');
     // And the description says more than the list.
-    expect(m.description!.replace(line![0], '').trim().length, `Mutation.${m.name} has only the code list`).toBeGreaterThan(20);
+    expect(
+      m.description!.replace(line![0], '').trim().length,
+      `Mutation.${m.name} has only the code list`,
+    ).toBeGreaterThan(20);
   }
 });

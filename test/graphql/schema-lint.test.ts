@@ -16,7 +16,10 @@ export async function lintSchema() {
     overrideConfig: [
       {
         files: ['schema.graphql'],
-        languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig: { schema: 'schema.graphql' } } },
+        languageOptions: {
+          parser: graphqlPlugin.parser,
+          parserOptions: { graphQLConfig: { schema: 'schema.graphql' } },
+        },
         plugins: { '@graphql-eslint': graphqlPlugin as never },
         rules: {
           ...graphqlPlugin.configs['flat/schema-recommended'].rules,
@@ -24,7 +27,10 @@ export async function lintSchema() {
           // The rule's default also forbids every plain list of objects. Unbounded lists are
           // connections here, but small fixed lists stay lists by design (`userErrors`,
           // `diagnostics`, merge `conflicts`, schema fields): the edge-type checks stay on.
-          '@graphql-eslint/relay-edge-types': ['error', { withEdgeSuffix: true, shouldImplementNode: true, listTypeCanWrapOnlyEdgeType: false }],
+          '@graphql-eslint/relay-edge-types': [
+            'error',
+            { withEdgeSuffix: true, shouldImplementNode: true, listTypeCanWrapOnlyEdgeType: false },
+          ],
           // Value objects have no identity of their own (DESIGN: *entities* are Nodes): mutation
           // payloads, connections and edges, and the parts of an entity or of a result.
           '@graphql-eslint/strict-id-in-types': [
@@ -35,8 +41,29 @@ export async function lintSchema() {
               exceptions: {
                 suffixes: ['Payload', 'Connection', 'Edge', 'Result'],
                 types: [
-                  'Change', 'ChangeReport', 'ConflictSide', 'DefinitionChanges', 'Diagnostic', 'ImportEntry', 'LifecycleEvent',
-                  'MergeConflict', 'PageInfo', 'CodeCheck', 'ConnectionField', 'ConnectionSpec', 'ConnectionValue', 'HttpHeader', 'HttpRequest', 'HttpResponse', 'RunError', 'SampleError', 'SchemaField', 'UserError', 'VersionDiff', 'VersionStatDay', 'Viewer',
+                  'Change',
+                  'ChangeReport',
+                  'ConflictSide',
+                  'DefinitionChanges',
+                  'Diagnostic',
+                  'ImportEntry',
+                  'LifecycleEvent',
+                  'MergeConflict',
+                  'PageInfo',
+                  'CodeCheck',
+                  'ConnectionField',
+                  'ConnectionSpec',
+                  'ConnectionValue',
+                  'HttpHeader',
+                  'HttpRequest',
+                  'HttpResponse',
+                  'RunError',
+                  'SampleError',
+                  'SchemaField',
+                  'UserError',
+                  'VersionDiff',
+                  'VersionStatDay',
+                  'Viewer',
                 ],
               },
             },

@@ -22,10 +22,12 @@ for (const backend of await backends()) {
       const other = await t.token('publishers', 'ADMIN', 'pat');
       const reviewer = await t.reviewerToken('rev');
       for (const title of TITLES) {
-        const c = (await t.gql(CREATE, { input: { title, code: validCode() } }, admin)).body.data.createConnector.connector;
+        const c = (await t.gql(CREATE, { input: { title, code: validCode() } }, admin)).body.data
+          .createConnector.connector;
         ids[title] = c.id;
         // The same titles in another workspace's community listings, with apps whose names hold wildcards.
-        const p = (await t.gql(CREATE, { input: { title, code: validCode() } }, other)).body.data.createConnector.connector;
+        const p = (await t.gql(CREATE, { input: { title, code: validCode() } }, other)).body.data
+          .createConnector.connector;
         await t.gql(RELEASE, { id: p.id }, other);
         await t.gql(SHARE, { id: p.id }, other);
         const app = title === 'Plain' ? 'Zoom' : `${title} App`;
@@ -34,8 +36,16 @@ for (const backend of await backends()) {
           { id: p.id, app },
           other,
         );
-        await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listed.body.data.listConnector.listing.id }, reviewer);
-        await t.gql(`mutation($n: String!) { addCatalogApp(input: { name: $n }) { userErrors { code } } }`, { n: app }, reviewer);
+        await t.gql(
+          `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
+          { id: listed.body.data.listConnector.listing.id },
+          reviewer,
+        );
+        await t.gql(
+          `mutation($n: String!) { addCatalogApp(input: { name: $n }) { userErrors { code } } }`,
+          { n: app },
+          reviewer,
+        );
       }
     }, 180_000); // a loaded two-core machine can take a minute to set this up on PGlite
     afterAll(() => t.close());
@@ -64,28 +74,50 @@ for (const backend of await backends()) {
     });
 
     it('treats them literally in the REST search too, which stays case-sensitive as the spec documents', async () => {
-      for (const [title, expected] of [['%', ['100% Cool']], ['_', ['A_me Labs']], ['\\', ['Back\\slash']], ['Acme', ['Acme']], ['acme', []]] as const) {
-        const res = await t.rest('GET', `/api/custom_connectors/search?title=${encodeURIComponent(title)}`, { token: admin });
+      for (const [title, expected] of [
+        ['%', ['100% Cool']],
+        ['_', ['A_me Labs']],
+        ['\\', ['Back\\slash']],
+        ['Acme', ['Acme']],
+        ['acme', []],
+      ] as const) {
+        const res = await t.rest(
+          'GET',
+          `/api/custom_connectors/search?title=${encodeURIComponent(title)}`,
+          { token: admin },
+        );
         expect(res.status).toBe(200);
-        expect(res.body.data.map((r: { title: string }) => r.title).sort(), title).toEqual(expected);
+        expect(res.body.data.map((r: { title: string }) => r.title).sort(), title).toEqual(
+          expected,
+        );
       }
     });
 
     it('treats them literally in communityListings(search, app) and catalogApps(search)', async () => {
       const bySearch = await t.gql(LIBRARY, { search: '%' }, admin);
-      expect(bySearch.body.data.communityListings.nodes.map((n: any) => n.connector.title)).toEqual(['100% Cool']);
+      expect(bySearch.body.data.communityListings.nodes.map((n: any) => n.connector.title)).toEqual(
+        ['100% Cool'],
+      );
       const underscore = await t.gql(LIBRARY, { search: 'a_ME' }, admin); // any case, still literal
-      expect(underscore.body.data.communityListings.nodes.map((n: any) => n.connector.title)).toEqual(['A_me Labs']);
+      expect(
+        underscore.body.data.communityListings.nodes.map((n: any) => n.connector.title),
+      ).toEqual(['A_me Labs']);
       const app = await t.gql(LIBRARY, { app: '%' }, admin);
       expect(app.body.data.communityListings.totalCount).toBe(0);
       const appExact = await t.gql(LIBRARY, { app: 'a_me labs app' }, admin);
-      expect(appExact.body.data.communityListings.nodes.map((n: any) => n.appName)).toEqual(['A_me Labs App']);
+      expect(appExact.body.data.communityListings.nodes.map((n: any) => n.appName)).toEqual([
+        'A_me Labs App',
+      ]);
       const appWildcard = await t.gql(LIBRARY, { app: 'Zoo_' }, admin);
       expect(appWildcard.body.data.communityListings.totalCount).toBe(0);
       const catalog = await t.gql(CATALOG, { s: '%' }, admin);
-      expect(catalog.body.data.catalogApps.nodes.map((a: any) => a.name)).toEqual(['100% Cool App']);
+      expect(catalog.body.data.catalogApps.nodes.map((a: any) => a.name)).toEqual([
+        '100% Cool App',
+      ]);
       const catalogUnderscore = await t.gql(CATALOG, { s: '_' }, admin);
-      expect(catalogUnderscore.body.data.catalogApps.nodes.map((a: any) => a.name)).toEqual(['A_me Labs App']);
+      expect(catalogUnderscore.body.data.catalogApps.nodes.map((a: any) => a.name)).toEqual([
+        'A_me Labs App',
+      ]);
     });
 
     it('refuses first and last together on every connection', async () => {
@@ -101,7 +133,10 @@ for (const backend of await backends()) {
         expect(res.body.errors?.[0]?.message, doc).toMatch(/both `first` and `last`/);
       }
       // Each alone still works.
-      expect((await t.gql(`{ connectors(last: 2) { nodes { title } } }`, {}, admin)).body.data.connectors.nodes).toHaveLength(2);
+      expect(
+        (await t.gql(`{ connectors(last: 2) { nodes { title } } }`, {}, admin)).body.data.connectors
+          .nodes,
+      ).toHaveLength(2);
     });
 
     it('pages the connector list forwards and backwards with cursors, newest first, without gaps or repeats', async () => {
@@ -120,7 +155,8 @@ for (const backend of await backends()) {
       const backward: string[] = [];
       let before: string | null = null;
       for (;;) {
-        const page: any = (await t.gql(PAGE, before ? { last: 2, before } : { last: 2 }, admin)).body.data.connectors;
+        const page: any = (await t.gql(PAGE, before ? { last: 2, before } : { last: 2 }, admin))
+          .body.data.connectors;
         backward.unshift(...page.nodes.map((n: { title: string }) => n.title));
         if (!page.pageInfo.hasPreviousPage) break;
         before = page.pageInfo.startCursor;
@@ -135,7 +171,9 @@ for (const backend of await backends()) {
       expect(ok.body.errors).toBeUndefined();
       expect(ok.body.data.nodes).toHaveLength(100);
       const one = await t.gql(query, { ids: [ids.Acme] }, admin);
-      expect(ok.body.extensions.cost.requestedQueryCost).toBeGreaterThanOrEqual(100 * one.body.extensions.cost.requestedQueryCost - 100);
+      expect(ok.body.extensions.cost.requestedQueryCost).toBeGreaterThanOrEqual(
+        100 * one.body.extensions.cost.requestedQueryCost - 100,
+      );
 
       const tooMany = await t.gql(query, { ids: [...hundred, ids.Plain] }, admin);
       expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -143,27 +181,61 @@ for (const backend of await backends()) {
 
       // 20 000 IDs of a costly object are refused up front, quickly, never as an internal error.
       const started = Date.now();
-      const huge = await t.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on Connector { versions(first: 10) { nodes { code } } } } }`, { ids: Array.from({ length: 20_000 }, () => ids.Acme) }, admin);
+      const huge = await t.gql(
+        `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Connector { versions(first: 10) { nodes { code } } } } }`,
+        { ids: Array.from({ length: 20_000 }, () => ids.Acme) },
+        admin,
+      );
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(['QUERY_TOO_COSTLY', 'BAD_USER_INPUT']).toContain(huge.body.errors?.[0]?.extensions?.code);
+      expect(['QUERY_TOO_COSTLY', 'BAD_USER_INPUT']).toContain(
+        huge.body.errors?.[0]?.extensions?.code,
+      );
     });
 
     it('refuses titles with control characters or bidirectional overrides, and writes nothing', async () => {
-      const bad = ['Acme\u202Eevil', 'Tab\there', 'Line\nbreak', 'Bell\u0007', 'Isolate\u2067x\u2069', 'Mark\u200F', 'Del\u007F'];
+      const bad = [
+        'Acme\u202Eevil',
+        'Tab\there',
+        'Line\nbreak',
+        'Bell\u0007',
+        'Isolate\u2067x\u2069',
+        'Mark\u200F',
+        'Del\u007F',
+      ];
       const before = (await t.gql(SEARCH, {}, admin)).body.data.connectors.totalCount;
       for (const title of bad) {
         const created = await t.gql(CREATE, { input: { title, code: validCode() } }, admin);
-        expect(created.body.data.createConnector.userErrors[0], JSON.stringify(title)).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'title'] });
-        const updated = await t.gql(`mutation($id: ID!, $title: String!) { updateConnector(input: { id: $id, title: $title }) { userErrors { code field } } }`, { id: ids.Plain, title }, admin);
-        expect(updated.body.data.updateConnector.userErrors[0], JSON.stringify(title)).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'title'] });
+        expect(
+          created.body.data.createConnector.userErrors[0],
+          JSON.stringify(title),
+        ).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'title'] });
+        const updated = await t.gql(
+          `mutation($id: ID!, $title: String!) { updateConnector(input: { id: $id, title: $title }) { userErrors { code field } } }`,
+          { id: ids.Plain, title },
+          admin,
+        );
+        expect(
+          updated.body.data.updateConnector.userErrors[0],
+          JSON.stringify(title),
+        ).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'title'] });
       }
-      const rest = await t.rest('POST', '/api/custom_connectors', { token: admin, body: { title: 'x\u202Ey', code: validCode() } });
+      const rest = await t.rest('POST', '/api/custom_connectors', {
+        token: admin,
+        body: { title: 'x\u202Ey', code: validCode() },
+      });
       expect(rest.status).toBe(400);
       expect(rest.body.error_code).toBe('INVALID_INPUT');
       expect((await t.gql(SEARCH, {}, admin)).body.data.connectors.totalCount).toBe(before);
-      expect((await t.gql(`query($id: ID!) { connector(id: $id) { title } }`, { id: ids.Plain }, admin)).body.data.connector.title).toBe('Plain');
+      expect(
+        (await t.gql(`query($id: ID!) { connector(id: $id) { title } }`, { id: ids.Plain }, admin))
+          .body.data.connector.title,
+      ).toBe('Plain');
       // Letters of any script, emoji and joiners inside them are fine.
-      const ok = await t.gql(CREATE, { input: { title: 'שלום Café 👩‍💻', code: validCode() } }, admin);
+      const ok = await t.gql(
+        CREATE,
+        { input: { title: 'שלום Café 👩‍💻', code: validCode() } },
+        admin,
+      );
       expect(ok.body.data.createConnector.connector.title).toBe('שלום Café 👩‍💻');
     });
   });

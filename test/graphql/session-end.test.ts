@@ -21,7 +21,19 @@ const BIN = new URL('../../bin/connector-registry.js', import.meta.url).pathname
 async function stream(url: string, query: string, token: string) {
   const body = JSON.stringify({ query });
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, resolve);
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          authorization: `Bearer ${token}`,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      resolve,
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -37,7 +49,11 @@ async function stream(url: string, query: string, token: string) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       if (/^event: complete/m.test(block)) continue;
-      const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trim())
+        .join('\n');
       if (data) events.push(JSON.parse(data));
     }
   });
@@ -52,7 +68,13 @@ async function stream(url: string, query: string, token: string) {
     events,
     ended: () => ended,
     /** Resolves when the server closes the stream; rejects after `ms`. */
-    closedWithin: (ms: number) => Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`stream still open after ${ms} ms`)), ms))]),
+    closedWithin: (ms: number) =>
+      Promise.race([
+        closed,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`stream still open after ${ms} ms`)), ms),
+        ),
+      ]),
     close: () => {
       if (!ended) res.destroy();
     },
@@ -82,7 +104,17 @@ for (const backend of await backends()) {
       t = await startTestServer(backend);
       admin = await t.token('streamers', 'ADMIN', 'ada');
       if (t.databaseUrl) {
-        second = await startServer(loadConfig({ LOG_LEVEL: 'silent' }, { PORT: 0, DATABASE_URL: t.databaseUrl, RATE_LIMIT_PER_SECOND: 10_000, RATE_LIMIT_BURST: 10_000 }));
+        second = await startServer(
+          loadConfig(
+            { LOG_LEVEL: 'silent' },
+            {
+              PORT: 0,
+              DATABASE_URL: t.databaseUrl,
+              RATE_LIMIT_PER_SECOND: 10_000,
+              RATE_LIMIT_BURST: 10_000,
+            },
+          ),
+        );
         streamUrl = `${second.url}/graphql`;
       } else {
         streamUrl = t.url;
@@ -97,7 +129,9 @@ for (const backend of await backends()) {
     async function revoke(tokenId: number) {
       if (t.databaseUrl) {
         const env = { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' };
-        expect((await run('node', [BIN, 'token', 'revoke', String(tokenId)], { env })).stdout).toContain(`token ${tokenId} revoked`);
+        expect(
+          (await run('node', [BIN, 'token', 'revoke', String(tokenId)], { env })).stdout,
+        ).toContain(`token ${tokenId} revoked`);
       } else {
         await revokeToken(t.server.registry.db.prisma, tokenId);
       }
@@ -130,7 +164,7 @@ for (const backend of await backends()) {
         expect(bystander.ended()).toBe(false);
         expect(lifecycle.events).toHaveLength(2); // the one event before, then the end
         // The revoked token cannot subscribe again.
-expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, dev)).status).toBe(401);
+        expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, dev)).status).toBe(401);
       } finally {
         lifecycle.close();
         notifications.close();
@@ -145,7 +179,11 @@ expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, dev)).status)
       const unaffected = await stream(streamUrl, LIFECYCLE, other);
       try {
         await new Promise((r) => setTimeout(r, 300));
-        await setMemberRole(t.server.registry.db.prisma, { workspace: 'streamers', handle: 'ric', role: 'OPERATOR' });
+        await setMemberRole(t.server.registry.db.prisma, {
+          workspace: 'streamers',
+          handle: 'ric',
+          role: 'OPERATOR',
+        });
         await s.closedWithin(5_000);
         expect(s.events.at(-1).errors[0].extensions.code).toBe('UNAUTHENTICATED');
         await t.gql(CREATE, { input: { title: 'Still streaming', code: validCode() } }, admin);

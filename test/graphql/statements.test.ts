@@ -17,10 +17,18 @@ for (const backend of await backends()) {
     beforeAll(async () => {
       // The token's lookup is remembered (TOKEN_CACHE_TTL_MS); made long here so that a slow
       // machine cannot make it expire between the warm-up and the counted request.
-      t = await startTestServer(backend, { TOKEN_CACHE_TTL_MS: 600_000 }, { onQuery: (sql) => statements.push(sql) });
+      t = await startTestServer(
+        backend,
+        { TOKEN_CACHE_TTL_MS: 600_000 },
+        { onQuery: (sql) => statements.push(sql) },
+      );
       admin = await t.token('many');
       for (let i = 0; i < 50; i++) {
-        const res = await t.gql(CREATE, { input: { title: `C${i}`, code: validCode(), note: `n${i}` } }, admin);
+        const res = await t.gql(
+          CREATE,
+          { input: { title: `C${i}`, code: validCode(), note: `n${i}` } },
+          admin,
+        );
         const id = res.body.data.createConnector.connector.id;
         await t.gql(RELEASE, { id }, admin);
         await t.gql(UPDATE, { input: { id, note: `second ${i}` } }, admin);
@@ -47,7 +55,9 @@ for (const backend of await backends()) {
       expect(first.releasedVersions.nodes).toHaveLength(1);
       expect(first.versions.nodes).toHaveLength(2);
       // Not the request's: the webhook deliverer polls for due deliveries in the background.
-      return statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s) && !/webhook_deliveries/.test(s));
+      return statements.filter(
+        (s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s) && !/webhook_deliveries/.test(s),
+      );
     }
 
     it('runs the same four statements for 5 and for 50 connectors', async () => {

@@ -3,7 +3,8 @@ import { validCode } from '../fixtures/code.js';
 import { backends } from '../helpers/backends.js';
 import { sseSubscribe, startTestServer, type TestServer } from '../helpers/server.js';
 
-const SUB = 'subscription { notificationAdded { parentVersion connector { installedFrom { baseVersion updateAvailable parent { latestSharedVersion { number } } } } } }';
+const SUB =
+  'subscription { notificationAdded { parentVersion connector { installedFrom { baseVersion updateAvailable parent { latestSharedVersion { number } } } } } }';
 
 // Each event of a subscription is read afresh: the stream's context must not answer a later
 // share with what an earlier event loaded (the console's update banner came back only once).
@@ -27,24 +28,71 @@ for (const backend of await backends()) {
       const pub = await t.token('sub-parent');
       const inst = await t.token('sub-copy');
       const code = validCode({ title: 'Sub' });
-      const { connector } = await ok(pub, 'mutation($i: CreateConnectorInput!) { createConnector(input: $i) { connector { id } userErrors { code } } }', { i: { title: 'Sub', code } });
+      const { connector } = await ok(
+        pub,
+        'mutation($i: CreateConnectorInput!) { createConnector(input: $i) { connector { id } userErrors { code } } }',
+        { i: { title: 'Sub', code } },
+      );
       const share = async (n: number) => {
-        if (n > 1) await ok(pub, 'mutation($i: UpdateConnectorInput!) { updateConnector(input: $i) { userErrors { code } } }', { i: { id: connector.id, code: code.replace("get('/me')", `get('/me/${n}')`) } });
-        await ok(pub, 'mutation($i: ReleaseConnectorInput!) { releaseConnector(input: $i) { userErrors { code } } }', { i: { id: connector.id } });
-        await ok(pub, 'mutation($i: ShareConnectorInput!) { shareConnector(input: $i) { userErrors { code } } }', { i: { id: connector.id } });
+        if (n > 1)
+          await ok(
+            pub,
+            'mutation($i: UpdateConnectorInput!) { updateConnector(input: $i) { userErrors { code } } }',
+            { i: { id: connector.id, code: code.replace("get('/me')", `get('/me/${n}')`) } },
+          );
+        await ok(
+          pub,
+          'mutation($i: ReleaseConnectorInput!) { releaseConnector(input: $i) { userErrors { code } } }',
+          { i: { id: connector.id } },
+        );
+        await ok(
+          pub,
+          'mutation($i: ShareConnectorInput!) { shareConnector(input: $i) { userErrors { code } } }',
+          { i: { id: connector.id } },
+        );
       };
       await share(1);
-      const { token: linkToken } = await ok(pub, 'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token userErrors { code } } }', { i: { id: connector.id } });
-      const { connector: copy } = await ok(inst, 'mutation($i: InstallConnectorInput!) { installConnector(input: $i) { connector { id } userErrors { code } } }', { i: { linkToken } });
+      const { token: linkToken } = await ok(
+        pub,
+        'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token userErrors { code } } }',
+        { i: { id: connector.id } },
+      );
+      const { connector: copy } = await ok(
+        inst,
+        'mutation($i: InstallConnectorInput!) { installConnector(input: $i) { connector { id } userErrors { code } } }',
+        { i: { linkToken } },
+      );
       const sub = await sseSubscribe(`${t.server.url}/graphql`, SUB, inst);
       try {
         await share(2);
         const first = (await sub.next()).data.notificationAdded;
-        expect(first).toMatchObject({ parentVersion: 2, connector: { installedFrom: { baseVersion: 1, updateAvailable: true, parent: { latestSharedVersion: { number: 2 } } } } });
-        await ok(inst, 'mutation($i: UpdateFromParentInput!) { updateFromParent(input: $i) { userErrors { code } } }', { i: { id: copy.id } });
+        expect(first).toMatchObject({
+          parentVersion: 2,
+          connector: {
+            installedFrom: {
+              baseVersion: 1,
+              updateAvailable: true,
+              parent: { latestSharedVersion: { number: 2 } },
+            },
+          },
+        });
+        await ok(
+          inst,
+          'mutation($i: UpdateFromParentInput!) { updateFromParent(input: $i) { userErrors { code } } }',
+          { i: { id: copy.id } },
+        );
         await share(3);
         const second = (await sub.next()).data.notificationAdded;
-        expect(second).toMatchObject({ parentVersion: 3, connector: { installedFrom: { baseVersion: 2, updateAvailable: true, parent: { latestSharedVersion: { number: 3 } } } } });
+        expect(second).toMatchObject({
+          parentVersion: 3,
+          connector: {
+            installedFrom: {
+              baseVersion: 2,
+              updateAvailable: true,
+              parent: { latestSharedVersion: { number: 3 } },
+            },
+          },
+        });
       } finally {
         sub.close();
       }

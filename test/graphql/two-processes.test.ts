@@ -30,12 +30,23 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createPostgresDatabase();
-    const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '10000', GRAPHQL_RATE_LIMIT_POINTS: '100000000' };
+    const env = {
+      DATABASE_URL: db.url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_SECOND: '10000',
+      RATE_LIMIT_BURST: '10000',
+      GRAPHQL_RATE_LIMIT_POINTS: '100000000',
+    };
     a = await startProcess(env);
     b = await startProcess(env);
     const conn = await openDatabase({ url: db.url });
-    tokens.owner = (await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' })).token;
-    tokens.beta = (await createToken(conn.prisma, { workspace: 'beta', role: 'ADMIN', handle: 'bob' })).token;
+    tokens.owner = (
+      await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' })
+    ).token;
+    tokens.beta = (
+      await createToken(conn.prisma, { workspace: 'beta', role: 'ADMIN', handle: 'bob' })
+    ).token;
     tokens.reviewer = (await createReviewerToken(conn.prisma, 'rita')).token;
     await conn.close();
   }, 60_000);
@@ -43,15 +54,27 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
   afterAll(async () => {
     a?.child.kill('SIGTERM');
     b?.child.kill('SIGTERM');
-    await Promise.all([a, b].map((p) => p && new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
+    await Promise.all(
+      [a, b].map(
+        (p) =>
+          p && new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r))),
+      ),
+    );
     await db?.drop();
   });
 
   it('delivers an update notification raised in process A to a subscriber connected to process B', async () => {
-    const id = (await gql(a.url, CREATE, { input: { title: 'Crossing', code: validCode() } }, tokens.owner)).data.createConnector.connector.id;
+    const id = (
+      await gql(a.url, CREATE, { input: { title: 'Crossing', code: validCode() } }, tokens.owner)
+    ).data.createConnector.connector.id;
     await gql(a.url, RELEASE, { id }, tokens.owner);
     await gql(a.url, SHARE, { id }, tokens.owner);
-    const link = await gql(a.url, `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`, { id }, tokens.owner);
+    const link = await gql(
+      a.url,
+      `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
+      { id },
+      tokens.owner,
+    );
     const install = await gql(
       b.url,
       `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id } } }`,
@@ -60,7 +83,11 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
     );
     const copyId = install.data.installConnector.connector.id;
 
-    const live = await sseSubscribe(b.url, `subscription { notificationAdded { parentVersion connector { id } } }`, tokens.beta);
+    const live = await sseSubscribe(
+      b.url,
+      `subscription { notificationAdded { parentVersion connector { id } } }`,
+      tokens.beta,
+    );
     try {
       await gql(a.url, UPDATE, { input: { id, note: 'second' } }, tokens.owner);
       await gql(a.url, RELEASE, { id }, tokens.owner);
@@ -77,7 +104,14 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
     expect((await gql(b.url, LIBRARY, {}, tokens.beta)).data.communityListings.totalCount).toBe(0);
     expect((await gql(b.url, LIBRARY, {}, tokens.beta)).data.communityListings.totalCount).toBe(0); // now cached
 
-    const id = (await gql(a.url, CREATE, { input: { title: 'Cached Thing', code: validCode() } }, tokens.owner)).data.createConnector.connector.id;
+    const id = (
+      await gql(
+        a.url,
+        CREATE,
+        { input: { title: 'Cached Thing', code: validCode() } },
+        tokens.owner,
+      )
+    ).data.createConnector.connector.id;
     await gql(a.url, RELEASE, { id }, tokens.owner);
     await gql(a.url, SHARE, { id }, tokens.owner);
     const listed = await gql(
@@ -86,7 +120,12 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
       { id },
       tokens.owner,
     );
-    await gql(a.url, `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`, { id: listed.data.listConnector.listing.id }, tokens.reviewer);
+    await gql(
+      a.url,
+      `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
+      { id: listed.data.listConnector.listing.id },
+      tokens.reviewer,
+    );
 
     // NOTIFY is asynchronous: B sees the change within moments, not necessarily at once.
     let total = 0;

@@ -10,13 +10,17 @@ import UserErrorsPlugin from '../../src/graphql/plugins/user-errors.js';
  * same plugin shows what happens when one does.
  */
 function schemaWith(refusal: Error) {
-  const builder = new SchemaBuilder<{ Context: { log?: { error(obj: unknown, msg: string): void } } }>({ plugins: [UserErrorsPlugin] } as never); // no Prisma here (its plugin's options are declared globally)
+  const builder = new SchemaBuilder<{
+    Context: { log?: { error(obj: unknown, msg: string): void } };
+  }>({ plugins: [UserErrorsPlugin] } as never); // no Prisma here (its plugin's options are declared globally)
   const UserError = builder.objectRef<{ code: string; message: string }>('UserError').implement({
     fields: (t) => ({ code: t.exposeString('code'), message: t.exposeString('message') }),
   });
-  const Payload = builder.objectRef<{ userErrors: { code: string; message: string }[] }>('Payload').implement({
-    fields: (t) => ({ userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }) }),
-  });
+  const Payload = builder
+    .objectRef<{ userErrors: { code: string; message: string }[] }>('Payload')
+    .implement({
+      fields: (t) => ({ userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }) }),
+    });
   builder.queryType({ fields: (t) => ({ ok: t.boolean({ resolve: () => true }) }) });
   builder.mutationType({
     fields: (t) => ({
@@ -39,15 +43,27 @@ describe('mutations refuse only with the codes they declare', () => {
   });
 
   it('passes a declared refusal through as userErrors', async () => {
-    const res = await graphql({ schema: schemaWith(new NotFoundError('No such thing.')), source: 'mutation { doIt { userErrors { code message } } }', contextValue: {} });
+    const res = await graphql({
+      schema: schemaWith(new NotFoundError('No such thing.')),
+      source: 'mutation { doIt { userErrors { code message } } }',
+      contextValue: {},
+    });
     expect(res.errors).toBeUndefined();
-    expect(res.data).toEqual({ doIt: { userErrors: [{ code: 'NOT_FOUND', message: 'No such thing.' }] } });
+    expect(res.data).toEqual({
+      doIt: { userErrors: [{ code: 'NOT_FOUND', message: 'No such thing.' }] },
+    });
   });
 
   it('fails loudly under the test runner when a mutation refuses with an undeclared code', async () => {
-    const res = await graphql({ schema: schemaWith(new PreconditionError('UP_TO_DATE', 'Nothing to do.')), source: 'mutation { doIt { userErrors { code } } }', contextValue: {} });
+    const res = await graphql({
+      schema: schemaWith(new PreconditionError('UP_TO_DATE', 'Nothing to do.')),
+      source: 'mutation { doIt { userErrors { code } } }',
+      contextValue: {},
+    });
     expect(res.data?.doIt ?? null).toBeNull();
-    expect(res.errors?.[0].message).toBe('Mutation.doIt refused with UP_TO_DATE, which its errorCodes do not declare.');
+    expect(res.errors?.[0].message).toBe(
+      'Mutation.doIt refused with UP_TO_DATE, which its errorCodes do not declare.',
+    );
   });
 
   it('in production, logs it at error level as an internal error and still answers the refusal', async () => {
@@ -60,7 +76,9 @@ describe('mutations refuse only with the codes they declare', () => {
     });
     expect(res.data).toEqual({ doIt: { userErrors: [{ code: 'UP_TO_DATE' }] } });
     expect(logged).toHaveLength(1);
-    expect(logged[0].msg).toBe('internal error: Mutation.doIt refused with UP_TO_DATE, which its errorCodes do not declare.');
+    expect(logged[0].msg).toBe(
+      'internal error: Mutation.doIt refused with UP_TO_DATE, which its errorCodes do not declare.',
+    );
     expect(logged[0].obj).toMatchObject({ mutation: 'Mutation.doIt', code: 'UP_TO_DATE' });
   });
 });

@@ -26,16 +26,22 @@ for (const backend of await backends()) {
       owner = await t.token('publisher', 'ADMIN', 'pia');
       for (let i = 0; i < 12; i++) {
         const token = await t.token(`ws-${i}`, 'ADMIN', `admin${i}`);
-        const [row] = await t.server.registry.db.sql.query<{ id: number }>(`SELECT id FROM workspaces WHERE slug = $1`, [`ws-${i}`]);
+        const [row] = await t.server.registry.db.sql.query<{ id: number }>(
+          `SELECT id FROM workspaces WHERE slug = $1`,
+          [`ws-${i}`],
+        );
         installers.push({ slug: `ws-${i}`, token, workspaceId: row.id });
       }
     });
     afterAll(() => t.close());
 
     async function publish(code: string, title = 'Upgradable') {
-      const c = (await t.gql(CREATE, { input: { title, code, note: 'v1' } }, owner)).body.data.createConnector.connector;
+      const c = (await t.gql(CREATE, { input: { title, code, note: 'v1' } }, owner)).body.data
+        .createConnector.connector;
       await t.gql(RELEASE, { id: c.id }, owner);
-      expect((await t.gql(SHARE, { id: c.id }, owner)).body.data.shareConnector.userErrors).toEqual([]);
+      expect((await t.gql(SHARE, { id: c.id }, owner)).body.data.shareConnector.userErrors).toEqual(
+        [],
+      );
       const token = (await t.gql(LINK, { id: c.id }, owner)).body.data.createShareLink.token;
       return { id: c.id as string, databaseId: c.databaseId as number, token: token as string };
     }
@@ -50,7 +56,8 @@ for (const backend of await backends()) {
       const base = validCode({ title: 'Merge' });
       const parent = await publish(base, 'Merge me');
       const ws = installers[0];
-      const copy = (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector.connector;
+      const copy = (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector
+        .connector;
       // The installer customises the title line; the publisher changes the base URI.
       const ours = base.replace("title: 'Merge'", "title: 'Merge (ours)'");
       await t.gql(UPDATE, { input: { id: copy.id, code: ours, note: 'local' } }, ws.token);
@@ -60,7 +67,12 @@ for (const backend of await backends()) {
 
       const clean = await t.gql(UPDATE_FROM_PARENT, { id: copy.id }, ws.token);
       const merged = clean.body.data.updateFromParent.connector;
-      expect(merged).toMatchObject({ latestVersion: 3, latestReleasedVersion: 2, latestVersionNote: 'Merged version 2 of the parent: new host', installedFrom: { baseVersion: 2 } });
+      expect(merged).toMatchObject({
+        latestVersion: 3,
+        latestReleasedVersion: 2,
+        latestVersionNote: 'Merged version 2 of the parent: new host',
+        installedFrom: { baseVersion: 2 },
+      });
       expect(merged.versions.nodes[0].code).toContain("title: 'Merge (ours)'");
       expect(merged.versions.nodes[0].code).toContain('.acme.example"');
 
@@ -73,10 +85,23 @@ for (const backend of await backends()) {
       expect(conflict.body.data.updateFromParent).toMatchObject({
         connector: null,
         userErrors: [{ code: 'MERGE_CONFLICT', field: ['input', 'resolve'] }],
-        conflicts: [{ ours: { start: line, end: line, text: "    get('/me?mine')" }, theirs: { text: "    get('/me?theirs')" }, base: { text: "    get('/me')" } }],
+        conflicts: [
+          {
+            ours: { start: line, end: line, text: "    get('/me?mine')" },
+            theirs: { text: "    get('/me?theirs')" },
+            base: { text: "    get('/me')" },
+          },
+        ],
       });
-      const unchanged = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion installedFrom { baseVersion } } }`, { id: copy.id }, ws.token);
-      expect(unchanged.body.data.connector).toEqual({ latestVersion: 4, installedFrom: { baseVersion: 2 } });
+      const unchanged = await t.gql(
+        `query($id: ID!) { connector(id: $id) { latestVersion installedFrom { baseVersion } } }`,
+        { id: copy.id },
+        ws.token,
+      );
+      expect(unchanged.body.data.connector).toEqual({
+        latestVersion: 4,
+        installedFrom: { baseVersion: 2 },
+      });
 
       const resolved = await t.gql(UPDATE_FROM_PARENT, { id: copy.id, r: 'THEIRS' }, ws.token);
       const code = resolved.body.data.updateFromParent.connector.versions.nodes[0].code;
@@ -86,32 +111,80 @@ for (const backend of await backends()) {
     });
 
     it('names breaking changes on diffs, on the share preview and on update notifications', async () => {
-      const parent = await publish(validCode({ actions: ['search_records', 'create_record'] }), 'Breaking');
+      const parent = await publish(
+        validCode({ actions: ['search_records', 'create_record'] }),
+        'Breaking',
+      );
       const ws = installers[1];
-      const copy = (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector.connector;
-      await t.gql(UPDATE, { input: { id: parent.id, code: validCode({ actions: ['search_records'] }), note: 'drop create' } }, owner);
+      const copy = (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector
+        .connector;
+      await t.gql(
+        UPDATE,
+        {
+          input: {
+            id: parent.id,
+            code: validCode({ actions: ['search_records'] }),
+            note: 'drop create',
+          },
+        },
+        owner,
+      );
       await t.gql(RELEASE, { id: parent.id }, owner);
-      const preview = await t.gql(`query($id: ID!) { connector(id: $id) { sharePreview { level changes { breaking message } } diff(from: 1, to: 2) { compatibility { level } } } }`, { id: parent.id }, owner);
-      expect(preview.body.data.connector.sharePreview).toEqual({ level: 'BREAKING', changes: [{ breaking: true, message: "The action 'create_record' was removed (or renamed)." }] });
+      const preview = await t.gql(
+        `query($id: ID!) { connector(id: $id) { sharePreview { level changes { breaking message } } diff(from: 1, to: 2) { compatibility { level } } } }`,
+        { id: parent.id },
+        owner,
+      );
+      expect(preview.body.data.connector.sharePreview).toEqual({
+        level: 'BREAKING',
+        changes: [
+          { breaking: true, message: "The action 'create_record' was removed (or renamed)." },
+        ],
+      });
       expect(preview.body.data.connector.diff.compatibility.level).toBe('BREAKING');
       await t.gql(SHARE, { id: parent.id }, owner);
-      const notes = (await t.gql(NOTES, {}, ws.token)).body.data.notifications.nodes.filter((n: any) => n.connector.id === copy.id);
-      expect(notes).toEqual([{ parentVersion: 2, connector: { id: copy.id }, changes: { level: 'BREAKING', breaking: true, changes: [{ message: "The action 'create_record' was removed (or renamed)." }] } }]);
+      const notes = (await t.gql(NOTES, {}, ws.token)).body.data.notifications.nodes.filter(
+        (n: any) => n.connector.id === copy.id,
+      );
+      expect(notes).toEqual([
+        {
+          parentVersion: 2,
+          connector: { id: copy.id },
+          changes: {
+            level: 'BREAKING',
+            breaking: true,
+            changes: [{ message: "The action 'create_record' was removed (or renamed)." }],
+          },
+        },
+      ]);
     });
 
     it('rolls a share out to a stable share of installers, widens it, and rolls it back', async () => {
       const parent = await publish(validCode({ title: 'Rollout' }), 'Rollout');
       const copies = new Map<string, string>();
-      for (const ws of installers) copies.set(ws.slug, (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector.connector.id);
+      for (const ws of installers)
+        copies.set(
+          ws.slug,
+          (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector.connector
+            .id,
+        );
       const share = await newVersion(parent.id, validCode({ title: 'Rollout v2' }), 'v2', 30);
-      expect(share.body.data.shareConnector.connector).toMatchObject({ latestSharedVersion: 1, rolloutVersion: 2, rolloutPercent: 30 });
+      expect(share.body.data.shareConnector.connector).toMatchObject({
+        latestSharedVersion: 1,
+        rolloutVersion: 2,
+        rolloutPercent: 30,
+      });
 
-      const bucketOf = (ws: (typeof installers)[number]) => rolloutBucket(parent.databaseId, ws.workspaceId);
+      const bucketOf = (ws: (typeof installers)[number]) =>
+        rolloutBucket(parent.databaseId, ws.workspaceId);
       const notified = async () => {
         const out: string[] = [];
         for (const ws of installers) {
           const nodes = (await t.gql(NOTES, {}, ws.token)).body.data.notifications.nodes;
-          if (nodes.some((n: any) => n.connector.id === copies.get(ws.slug) && n.parentVersion === 2)) out.push(ws.slug);
+          if (
+            nodes.some((n: any) => n.connector.id === copies.get(ws.slug) && n.parentVersion === 2)
+          )
+            out.push(ws.slug);
         }
         return out;
       };
@@ -121,29 +194,43 @@ for (const backend of await backends()) {
       expect(await notified()).toEqual(in30);
       for (const ws of installers) {
         const res = await t.gql(UPDATE_FROM_PARENT, { id: copies.get(ws.slug) }, ws.token);
-        if (in30.includes(ws.slug)) expect(res.body.data.updateFromParent.connector.installedFrom.baseVersion).toBe(2);
+        if (in30.includes(ws.slug))
+          expect(res.body.data.updateFromParent.connector.installedFrom.baseVersion).toBe(2);
         else expect(res.body.data.updateFromParent.userErrors[0].code).toBe('UP_TO_DATE');
       }
 
-      const widened = await t.gql(`mutation($id: ID!) { setRollout(input: { id: $id, rolloutPercent: 70 }) { connector { rolloutPercent } } }`, { id: parent.id }, owner);
+      const widened = await t.gql(
+        `mutation($id: ID!) { setRollout(input: { id: $id, rolloutPercent: 70 }) { connector { rolloutPercent } } }`,
+        { id: parent.id },
+        owner,
+      );
       expect(widened.body.data.setRollout.connector.rolloutPercent).toBe(70);
       const in70 = installers.filter((ws) => bucketOf(ws) < 70).map((ws) => ws.slug);
       expect(in70).toEqual(expect.arrayContaining(in30));
       const newly = in70.filter((s) => !in30.includes(s));
       expect((await notified()).sort()).toEqual(newly.sort());
 
-      const rolledBack = await t.gql(`mutation($id: ID!) { rollbackRollout(input: { id: $id }) { connector { latestSharedVersion rolloutVersion } } }`, { id: parent.id }, owner);
-      expect(rolledBack.body.data.rollbackRollout.connector).toEqual({ latestSharedVersion: 1, rolloutVersion: null });
+      const rolledBack = await t.gql(
+        `mutation($id: ID!) { rollbackRollout(input: { id: $id }) { connector { latestSharedVersion rolloutVersion } } }`,
+        { id: parent.id },
+        owner,
+      );
+      expect(rolledBack.body.data.rollbackRollout.connector).toEqual({
+        latestSharedVersion: 1,
+        rolloutVersion: null,
+      });
       expect(await notified()).toEqual([]);
       const fresh = await t.token('ws-fresh', 'ADMIN', 'f');
-      const freshCopy = (await t.gql(INSTALL, { t: parent.token }, fresh)).body.data.installConnector.connector;
+      const freshCopy = (await t.gql(INSTALL, { t: parent.token }, fresh)).body.data
+        .installConnector.connector;
       expect(freshCopy.installedFrom.initialVersion).toBe(1);
     });
 
     it('deprecates and yanks shared versions: new installs skip yanked ones, existing copies keep working', async () => {
       const parent = await publish(validCode({ title: 'Yank' }), 'Yank');
       await newVersion(parent.id, validCode({ title: 'Yank v2' }), 'v2');
-      const early = (await t.gql(INSTALL, { t: parent.token }, installers[2].token)).body.data.installConnector.connector;
+      const early = (await t.gql(INSTALL, { t: parent.token }, installers[2].token)).body.data
+        .installConnector.connector;
       expect(early.installedFrom.initialVersion).toBe(2);
 
       const dep = await t.gql(
@@ -152,59 +239,131 @@ for (const backend of await backends()) {
         owner,
       );
       expect(dep.body.data.deprecateVersion.userErrors).toEqual([]);
-      const view = await t.gql(`query($t: String!) { sharedConnector(token: $t) { sharedVersions(first: 10) { nodes { number deprecationMessage replacementVersion yanked sha256 } } } }`, { t: parent.token }, installers[3].token);
+      const view = await t.gql(
+        `query($t: String!) { sharedConnector(token: $t) { sharedVersions(first: 10) { nodes { number deprecationMessage replacementVersion yanked sha256 } } } }`,
+        { t: parent.token },
+        installers[3].token,
+      );
       expect(view.body.data.sharedConnector.sharedVersions.nodes).toMatchObject([
-        { number: 2, deprecationMessage: null, yanked: false, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        {
+          number: 2,
+          deprecationMessage: null,
+          yanked: false,
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
         { number: 1, deprecationMessage: 'Use v2: v1 misses pagination', replacementVersion: 2 },
       ]);
 
-      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { userErrors { code } } }`, { id: parent.id }, owner);
+      await t.gql(
+        `mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { userErrors { code } } }`,
+        { id: parent.id },
+        owner,
+      );
       // What an install gets now is what the link shows.
-      const shown = await t.gql(`query($t: String!) { sharedConnector(token: $t) { latestSharedVersion { number } } }`, { t: parent.token }, installers[3].token);
+      const shown = await t.gql(
+        `query($t: String!) { sharedConnector(token: $t) { latestSharedVersion { number } } }`,
+        { t: parent.token },
+        installers[3].token,
+      );
       expect(shown.body.data.sharedConnector.latestSharedVersion).toEqual({ number: 1 });
-      const later = (await t.gql(INSTALL, { t: parent.token }, installers[3].token)).body.data.installConnector.connector;
+      const later = (await t.gql(INSTALL, { t: parent.token }, installers[3].token)).body.data
+        .installConnector.connector;
       expect(later.installedFrom.initialVersion).toBe(1);
-      const stillThere = await t.gql(`query($id: ID!) { connector(id: $id) { latestVersion versions(first: 1) { nodes { code } } } }`, { id: early.id }, installers[2].token);
-      expect(stillThere.body.data.connector.versions.nodes[0].code).toBe(validCode({ title: 'Yank v2' }));
-      await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 1 }) { userErrors { code } } }`, { id: parent.id }, owner);
+      const stillThere = await t.gql(
+        `query($id: ID!) { connector(id: $id) { latestVersion versions(first: 1) { nodes { code } } } }`,
+        { id: early.id },
+        installers[2].token,
+      );
+      expect(stillThere.body.data.connector.versions.nodes[0].code).toBe(
+        validCode({ title: 'Yank v2' }),
+      );
+      await t.gql(
+        `mutation($id: ID!) { yankVersion(input: { id: $id, version: 1 }) { userErrors { code } } }`,
+        { id: parent.id },
+        owner,
+      );
       const none = await t.gql(INSTALL, { t: parent.token }, installers[4].token);
       expect(none.body.data.installConnector.userErrors[0].code).toBe('VERSION_YANKED');
-      const unyank = await t.gql(`mutation($id: ID!) { yankVersion(input: { id: $id, version: 2, yanked: false }) { userErrors { code } } }`, { id: parent.id }, owner);
+      const unyank = await t.gql(
+        `mutation($id: ID!) { yankVersion(input: { id: $id, version: 2, yanked: false }) { userErrors { code } } }`,
+        { id: parent.id },
+        owner,
+      );
       expect(unyank.body.data.yankVersion.userErrors).toEqual([]);
     });
 
     it('refuses expired and exhausted links, and logs who used a link', async () => {
       const parent = await publish(validCode({ title: 'Links' }), 'Links');
-      const past = await t.gql(LINK, { id: parent.id, exp: new Date(Date.now() - 1000).toISOString() }, owner);
-      expect(past.body.data.createShareLink.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'expiresAt'] });
+      const past = await t.gql(
+        LINK,
+        { id: parent.id, exp: new Date(Date.now() - 1000).toISOString() },
+        owner,
+      );
+      expect(past.body.data.createShareLink.userErrors[0]).toMatchObject({
+        code: 'INVALID_INPUT',
+        field: ['input', 'expiresAt'],
+      });
 
-      const once = (await t.gql(LINK, { id: parent.id, max: 1 }, owner)).body.data.createShareLink.token;
-      expect((await t.gql(INSTALL, { t: once }, installers[5].token)).body.data.installConnector.userErrors).toEqual([]);
-      expect((await t.gql(INSTALL, { t: once }, installers[6].token)).body.data.installConnector.userErrors[0].code).toBe('LINK_EXHAUSTED');
+      const once = (await t.gql(LINK, { id: parent.id, max: 1 }, owner)).body.data.createShareLink
+        .token;
+      expect(
+        (await t.gql(INSTALL, { t: once }, installers[5].token)).body.data.installConnector
+          .userErrors,
+      ).toEqual([]);
+      expect(
+        (await t.gql(INSTALL, { t: once }, installers[6].token)).body.data.installConnector
+          .userErrors[0].code,
+      ).toBe('LINK_EXHAUSTED');
 
-      const soon = (await t.gql(LINK, { id: parent.id, exp: new Date(Date.now() + 1500).toISOString() }, owner)).body.data.createShareLink.token;
-      expect((await t.gql(INSTALL, { t: soon }, installers[7].token)).body.data.installConnector.userErrors).toEqual([]);
+      const soon = (
+        await t.gql(LINK, { id: parent.id, exp: new Date(Date.now() + 1500).toISOString() }, owner)
+      ).body.data.createShareLink.token;
+      expect(
+        (await t.gql(INSTALL, { t: soon }, installers[7].token)).body.data.installConnector
+          .userErrors,
+      ).toEqual([]);
       await new Promise((r) => setTimeout(r, 1700));
-      expect((await t.gql(INSTALL, { t: soon }, installers[8].token)).body.data.installConnector.userErrors[0].code).toBe('LINK_EXPIRED');
+      expect(
+        (await t.gql(INSTALL, { t: soon }, installers[8].token)).body.data.installConnector
+          .userErrors[0].code,
+      ).toBe('LINK_EXPIRED');
 
-      const log = await t.gql(`query($id: ID!) { connector(id: $id) { shareLinks(first: 20) { nodes { maxInstalls installCount expiresAt uses(first: 20) { nodes { workspace member { handle } usedAt } } } } } }`, { id: parent.id }, owner);
+      const log = await t.gql(
+        `query($id: ID!) { connector(id: $id) { shareLinks(first: 20) { nodes { maxInstalls installCount expiresAt uses(first: 20) { nodes { workspace member { handle } usedAt } } } } } }`,
+        { id: parent.id },
+        owner,
+      );
       const links = log.body.data.connector.shareLinks.nodes;
       expect(links[0].uses.nodes.map((u: any) => u.workspace)).toEqual(['ws-7']);
-      expect(links.find((l: any) => l.maxInstalls === 1)).toMatchObject({ installCount: 1, uses: { nodes: [{ workspace: 'ws-5', member: { handle: 'admin5' } }] } });
+      expect(links.find((l: any) => l.maxInstalls === 1)).toMatchObject({
+        installCount: 1,
+        uses: { nodes: [{ workspace: 'ws-5', member: { handle: 'admin5' } }] },
+      });
     });
 
     it('verifies digests: a copy of code that no longer matches its digest is refused and nothing is written', async () => {
       const parent = await publish(validCode({ title: 'Digest' }), 'Digest');
-      await t.server.registry.db.sql.query(`UPDATE connector_versions SET code = code || '# tampered' WHERE connector_id = $1`, [parent.databaseId]);
-      const before = (await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)).body.data.connectors.totalCount;
+      await t.server.registry.db.sql.query(
+        `UPDATE connector_versions SET code = code || '# tampered' WHERE connector_id = $1`,
+        [parent.databaseId],
+      );
+      const before = (
+        await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)
+      ).body.data.connectors.totalCount;
       const res = await t.gql(INSTALL, { t: parent.token }, installers[9].token);
-      expect(res.body.data.installConnector.userErrors[0]).toMatchObject({ code: 'DIGEST_MISMATCH' });
-      expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)).body.data.connectors.totalCount).toBe(before);
+      expect(res.body.data.installConnector.userErrors[0]).toMatchObject({
+        code: 'DIGEST_MISMATCH',
+      });
+      expect(
+        (await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)).body.data
+          .connectors.totalCount,
+      ).toBe(before);
     });
 
     it('counts installs and updates per version over time', async () => {
       const parent = await publish(validCode({ title: 'Stats' }), 'Stats');
-      const a = (await t.gql(INSTALL, { t: parent.token }, installers[10].token)).body.data.installConnector.connector;
+      const a = (await t.gql(INSTALL, { t: parent.token }, installers[10].token)).body.data
+        .installConnector.connector;
       await t.gql(INSTALL, { t: parent.token }, installers[11].token);
       await newVersion(parent.id, validCode({ title: 'Stats v2' }), 'v2');
       await t.gql(UPDATE_FROM_PARENT, { id: a.id }, installers[10].token);
@@ -212,18 +371,40 @@ for (const backend of await backends()) {
         totalCount pageInfo { hasNextPage endCursor } nodes { id version installs updates daily { day installs updates } } } } }`;
       const today = new Date().toISOString().slice(0, 10);
       const first = (await t.gql(STATS, { id: parent.id }, owner)).body.data.connector.versionStats;
-      expect(first).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true }, nodes: [{ version: 2, installs: 0, updates: 1, daily: [{ day: today, installs: 0, updates: 1 }] }] });
-      const second = (await t.gql(STATS, { id: parent.id, after: first.pageInfo.endCursor }, owner)).body.data.connector.versionStats;
-      expect(second).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: false }, nodes: [{ version: 1, installs: 2, updates: 0, daily: [{ day: today, installs: 2, updates: 0 }] }] });
+      expect(first).toMatchObject({
+        totalCount: 2,
+        pageInfo: { hasNextPage: true },
+        nodes: [
+          { version: 2, installs: 0, updates: 1, daily: [{ day: today, installs: 0, updates: 1 }] },
+        ],
+      });
+      const second = (await t.gql(STATS, { id: parent.id, after: first.pageInfo.endCursor }, owner))
+        .body.data.connector.versionStats;
+      expect(second).toMatchObject({
+        totalCount: 2,
+        pageInfo: { hasNextPage: false },
+        nodes: [
+          { version: 1, installs: 2, updates: 0, daily: [{ day: today, installs: 2, updates: 0 }] },
+        ],
+      });
 
       // Each entry is a Node: refetchable by its owner, invisible to other workspaces.
       const NODE = `query($id: ID!) { node(id: $id) { ... on VersionStat { version installs updates } } }`;
-      expect((await t.gql(NODE, { id: second.nodes[0].id }, owner)).body.data.node).toEqual({ version: 1, installs: 2, updates: 0 });
-      expect((await t.gql(NODE, { id: second.nodes[0].id }, installers[10].token)).body.data.node).toBeNull();
+      expect((await t.gql(NODE, { id: second.nodes[0].id }, owner)).body.data.node).toEqual({
+        version: 1,
+        installs: 2,
+        updates: 0,
+      });
+      expect(
+        (await t.gql(NODE, { id: second.nodes[0].id }, installers[10].token)).body.data.node,
+      ).toBeNull();
 
       // The per-day window is bounded: 1 to 366 days.
       const DAYS = `query($id: ID!, $days: Int) { connector(id: $id) { versionStats(last: 1) { nodes { version daily(days: $days) { day installs } } } } }`;
-      expect((await t.gql(DAYS, { id: parent.id, days: 1 }, owner)).body.data.connector.versionStats.nodes).toEqual([{ version: 1, daily: [{ day: today, installs: 2 }] }]);
+      expect(
+        (await t.gql(DAYS, { id: parent.id, days: 1 }, owner)).body.data.connector.versionStats
+          .nodes,
+      ).toEqual([{ version: 1, daily: [{ day: today, installs: 2 }] }]);
       const refused = await t.gql(DAYS, { id: parent.id, days: 367 }, owner);
       expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_INPUT' } });
     });

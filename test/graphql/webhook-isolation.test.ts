@@ -26,7 +26,10 @@ async function drippingReceiver(intervalMs = 200) {
       if (started) return;
       started = true;
       socket.write('HTTP/1.1 200 OK\r\nX-Slow: ');
-      const drip = setInterval(() => (socket.destroyed ? clearInterval(drip) : socket.write('a')), intervalMs);
+      const drip = setInterval(
+        () => (socket.destroyed ? clearInterval(drip) : socket.write('a')),
+        intervalMs,
+      );
       socket.on('close', () => clearInterval(drip));
     });
     socket.on('close', () => open.delete(socket));
@@ -58,7 +61,15 @@ async function promptReceiver() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/hook`, arrivals, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    arrivals,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  };
 }
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
@@ -75,7 +86,12 @@ for (const backend of await backends()) {
   describe(`webhook deliveries: deadlines and isolation between workspaces (${backend})`, () => {
     let t: TestServer;
     beforeAll(async () => {
-      t = await startTestServer(backend, { WEBHOOK_ALLOW_HTTP_LOOPBACK: true, WEBHOOK_RETRY_BASE_MS: 60_000, WEBHOOK_MAX_ATTEMPTS: 3, WEBHOOK_TIMEOUT_MS: 3_000 });
+      t = await startTestServer(backend, {
+        WEBHOOK_ALLOW_HTTP_LOOPBACK: true,
+        WEBHOOK_RETRY_BASE_MS: 60_000,
+        WEBHOOK_MAX_ATTEMPTS: 3,
+        WEBHOOK_TIMEOUT_MS: 3_000,
+      });
     });
     afterAll(() => t.close());
 
@@ -85,9 +101,16 @@ for (const backend of await backends()) {
       try {
         const slowAdmin = await t.token('slowco', 'ADMIN', 'sam');
         const fastAdmin = await t.token('fastco', 'ADMIN', 'fay');
-        expect((await t.gql(REGISTER, { url: slow.url }, slowAdmin)).body.data.registerWebhook.userErrors).toEqual([]);
-        expect((await t.gql(REGISTER, { url: fast.url }, fastAdmin)).body.data.registerWebhook.userErrors).toEqual([]);
-        for (let i = 0; i < 6; i++) await t.gql(CREATE, { input: { title: `Slow ${i}`, code: validCode() } }, slowAdmin);
+        expect(
+          (await t.gql(REGISTER, { url: slow.url }, slowAdmin)).body.data.registerWebhook
+            .userErrors,
+        ).toEqual([]);
+        expect(
+          (await t.gql(REGISTER, { url: fast.url }, fastAdmin)).body.data.registerWebhook
+            .userErrors,
+        ).toEqual([]);
+        for (let i = 0; i < 6; i++)
+          await t.gql(CREATE, { input: { title: `Slow ${i}`, code: validCode() } }, slowAdmin);
         // The slow workspace's attempts are on the wire, dripping.
         await until(() => (slow.open() > 0 ? true : undefined));
         await t.gql(CREATE, { input: { title: 'Fast', code: validCode() } }, fastAdmin);
@@ -98,11 +121,16 @@ for (const backend of await backends()) {
         expect(slow.mostAtOnce()).toBeLessThanOrEqual(4);
         // Each dripping attempt ends at the deadline (the socket never went idle) and waits for its retry.
         const failed = await until(async () => {
-          const nodes = (await t.gql(DELIVERIES, {}, slowAdmin)).body.data.webhooks.nodes[0].deliveries.nodes;
+          const nodes = (await t.gql(DELIVERIES, {}, slowAdmin)).body.data.webhooks.nodes[0]
+            .deliveries.nodes;
           const ended = nodes.filter((d: any) => d.lastError);
           return ended.length >= 1 ? ended : undefined;
         });
-        expect(failed[0]).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'No answer within 3000 ms.' });
+        expect(failed[0]).toMatchObject({
+          status: 'PENDING',
+          attempts: 1,
+          lastError: 'No answer within 3000 ms.',
+        });
         // The rest of its queue went as slots came free, still never more than 4 at once.
         await until(() => (slow.connections() >= 6 ? true : undefined), 30_000);
         expect(slow.mostAtOnce()).toBeLessThanOrEqual(4);
@@ -116,14 +144,21 @@ for (const backend of await backends()) {
   describe(`webhook deliveries at shutdown (${backend})`, () => {
     it('stops within SHUTDOWN_GRACE_MS while a receiver is still dripping, and puts the attempt back as due', async () => {
       const slow = await drippingReceiver();
-      const t = await startTestServer(backend, { WEBHOOK_ALLOW_HTTP_LOOPBACK: true, WEBHOOK_TIMEOUT_MS: 120_000, SHUTDOWN_GRACE_MS: 1_000 });
+      const t = await startTestServer(backend, {
+        WEBHOOK_ALLOW_HTTP_LOOPBACK: true,
+        WEBHOOK_TIMEOUT_MS: 120_000,
+        SHUTDOWN_GRACE_MS: 1_000,
+      });
       try {
         const admin = await t.token('slowco', 'ADMIN', 'sam');
         await t.gql(REGISTER, { url: slow.url }, admin);
         await t.gql(CREATE, { input: { title: 'Slow', code: validCode() } }, admin);
         await until(() => (slow.open() > 0 ? true : undefined));
         const started = Date.now();
-        const outcome = await Promise.race([t.server.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 15_000))]);
+        const outcome = await Promise.race([
+          t.server.close().then(() => 'closed'),
+          new Promise((r) => setTimeout(() => r('still open'), 15_000)),
+        ]);
         expect(outcome).toBe('closed');
         // Bounded by the grace (1 s) and the database's own close, not by the receiver (120 s deadline).
         expect(Date.now() - started).toBeLessThan(10_000);
@@ -132,7 +167,9 @@ for (const backend of await backends()) {
           const pg = (await import('pg')).default;
           const c = new pg.Client({ connectionString: t.databaseUrl });
           await c.connect();
-          const { rows } = await c.query(`SELECT status::text AS status, attempts, next_attempt_at <= now() AS due FROM webhook_deliveries`);
+          const { rows } = await c.query(
+            `SELECT status::text AS status, attempts, next_attempt_at <= now() AS due FROM webhook_deliveries`,
+          );
           await c.end();
           expect(rows).toEqual([{ status: 'PENDING', attempts: 0, due: true }]);
         }

@@ -48,7 +48,11 @@ async function connectionCounter() {
     socket.destroy();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.address() as { port: number }).port, count: () => connections, close: () => new Promise((r) => server.close(r)) };
+  return {
+    port: (server.address() as { port: number }).port,
+    count: () => connections,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 /** An HTTP receiver that always fails, so the registry keeps retrying. */
@@ -63,7 +67,11 @@ async function failingReceiver() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/hook`, count: () => received, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    count: () => received,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
@@ -83,7 +91,11 @@ async function loopbackName(): Promise<string> {
   const name = hostname();
   try {
     const addresses = await lookup(name, { all: true });
-    if (addresses.length && addresses.every((a) => a.address.startsWith('127.') || a.address === '::1')) return name;
+    if (
+      addresses.length &&
+      addresses.every((a) => a.address.startsWith('127.') || a.address === '::1')
+    )
+      return name;
   } catch {
     // not resolvable
   }
@@ -98,8 +110,15 @@ for (const backend of await backends()) {
     let looseAdmin: string;
 
     beforeAll(async () => {
-      strict = await startTestServer(backend, { WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_MAX_ATTEMPTS: 3 });
-      loose = await startTestServer(backend, { WEBHOOK_ALLOW_HTTP_LOOPBACK: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_MAX_ATTEMPTS: 30 });
+      strict = await startTestServer(backend, {
+        WEBHOOK_RETRY_BASE_MS: 100,
+        WEBHOOK_MAX_ATTEMPTS: 3,
+      });
+      loose = await startTestServer(backend, {
+        WEBHOOK_ALLOW_HTTP_LOOPBACK: true,
+        WEBHOOK_RETRY_BASE_MS: 100,
+        WEBHOOK_MAX_ATTEMPTS: 30,
+      });
       admin = await strict.token('hooks', 'ADMIN', 'hana');
       looseAdmin = await loose.token('hooks', 'ADMIN', 'hana');
     });
@@ -111,11 +130,24 @@ for (const backend of await backends()) {
     it('refuses loopback, private, link-local, unique-local, multicast, unspecified and internal targets, and credentials in URLs', async () => {
       for (const url of INTERNAL) {
         const res = await strict.gql(REGISTER, { url }, admin);
-        expect(res.body.data.registerWebhook.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'url'] });
+        expect(res.body.data.registerWebhook.userErrors[0], url).toMatchObject({
+          code: 'INVALID_INPUT',
+          field: ['input', 'url'],
+        });
       }
-      expect((await strict.gql(`{ webhooks(first: 20) { nodes { url } } }`, {}, admin)).body.data.webhooks.nodes).toEqual([]);
-      for (const url of ['https://hooks.example.com/x', 'https://93.184.216.34/x', 'https://[2606:4700::1111]/x']) {
-        expect((await strict.gql(REGISTER, { url }, admin)).body.data.registerWebhook.userErrors, url).toEqual([]);
+      expect(
+        (await strict.gql(`{ webhooks(first: 20) { nodes { url } } }`, {}, admin)).body.data
+          .webhooks.nodes,
+      ).toEqual([]);
+      for (const url of [
+        'https://hooks.example.com/x',
+        'https://93.184.216.34/x',
+        'https://[2606:4700::1111]/x',
+      ]) {
+        expect(
+          (await strict.gql(REGISTER, { url }, admin)).body.data.registerWebhook.userErrors,
+          url,
+        ).toEqual([]);
       }
     });
 
@@ -135,24 +167,53 @@ for (const backend of await backends()) {
       for (const [url, message] of Object.entries(refused)) {
         const payload = (await strict.gql(register, { url }, admin)).body.data.registerWebhook;
         expect(payload.webhook, url).toBeNull();
-        expect(payload.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'url'] });
+        expect(payload.userErrors[0], url).toMatchObject({
+          code: 'INVALID_INPUT',
+          field: ['input', 'url'],
+        });
         expect(payload.userErrors[0].message, url).toMatch(message);
         expect(payload.userErrors[0].message, url).not.toMatch(/127\.0\.0\.1|::1\b/); // the resolved address is not echoed
       }
-      const unresolved = (await strict.gql(register, { url: 'https://no-such-host.invalid-registry-test.example/hook' }, admin)).body.data.registerWebhook;
+      const unresolved = (
+        await strict.gql(
+          register,
+          { url: 'https://no-such-host.invalid-registry-test.example/hook' },
+          admin,
+        )
+      ).body.data.registerWebhook;
       expect(unresolved.userErrors).toEqual([]);
       expect(unresolved.webhook.id).toBeTruthy();
-      expect(unresolved.targetWarning).toMatch(/does not resolve .* deliveries will fail until it resolves to a public address/);
-      const literal = (await strict.gql(register, { url: 'https://93.184.216.34/x' }, admin)).body.data.registerWebhook;
+      expect(unresolved.targetWarning).toMatch(
+        /does not resolve .* deliveries will fail until it resolves to a public address/,
+      );
+      const literal = (await strict.gql(register, { url: 'https://93.184.216.34/x' }, admin)).body
+        .data.registerWebhook;
       expect(literal).toMatchObject({ userErrors: [], targetWarning: null });
-      for (const { id } of [unresolved.webhook, literal.webhook]) await strict.gql(REMOVE, { id }, admin);
+      for (const { id } of [unresolved.webhook, literal.webhook])
+        await strict.gql(REMOVE, { id }, admin);
     });
 
     it('keeps the loopback opt-in to loopback only', async () => {
-      expect((await loose.gql(REGISTER, { url: 'http://127.0.0.1:9/x' }, looseAdmin)).body.data.registerWebhook.userErrors).toEqual([]);
-      expect((await loose.gql(REGISTER, { url: 'http://localhost:9/x' }, looseAdmin)).body.data.registerWebhook.userErrors).toEqual([]);
-      for (const url of ['http://10.0.0.7/x', 'https://169.254.169.254/x', 'https://[fd00::1]/x', 'https://metadata.google.internal/x', 'http://user:pw@127.0.0.1:9/x', 'http://hooks.example.com/x']) {
-        expect((await loose.gql(REGISTER, { url }, looseAdmin)).body.data.registerWebhook.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'url'] });
+      expect(
+        (await loose.gql(REGISTER, { url: 'http://127.0.0.1:9/x' }, looseAdmin)).body.data
+          .registerWebhook.userErrors,
+      ).toEqual([]);
+      expect(
+        (await loose.gql(REGISTER, { url: 'http://localhost:9/x' }, looseAdmin)).body.data
+          .registerWebhook.userErrors,
+      ).toEqual([]);
+      for (const url of [
+        'http://10.0.0.7/x',
+        'https://169.254.169.254/x',
+        'https://[fd00::1]/x',
+        'https://metadata.google.internal/x',
+        'http://user:pw@127.0.0.1:9/x',
+        'http://hooks.example.com/x',
+      ]) {
+        expect(
+          (await loose.gql(REGISTER, { url }, looseAdmin)).body.data.registerWebhook.userErrors[0],
+          url,
+        ).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'url'] });
       }
     });
 
@@ -161,13 +222,26 @@ for (const backend of await backends()) {
       try {
         const name = await loopbackName();
         // Registered when the name pointed elsewhere (DNS changes): written as the registry would have stored it.
-        const [ws] = await strict.server.registry.db.sql.query<{ id: number }>(`SELECT id FROM workspaces WHERE slug = 'hooks'`);
+        const [ws] = await strict.server.registry.db.sql.query<{ id: number }>(
+          `SELECT id FROM workspaces WHERE slug = 'hooks'`,
+        );
         await strict.server.registry.db.prisma.webhook.create({
-          data: { workspaceId: ws.id, url: `https://${name}:${target.port}/hook`, secret: 'whsec_test', events: ['version.created'] },
+          data: {
+            workspaceId: ws.id,
+            url: `https://${name}:${target.port}/hook`,
+            secret: 'whsec_test',
+            events: ['version.created'],
+          },
         });
         await strict.gql(CREATE, { input: { title: 'Rebound', code: validCode() } }, admin);
         const delivery = await until(async () => {
-          const hooks = (await strict.gql(`{ webhooks(first: 5) { nodes { url deliveries(first: 5) { nodes { status attempts lastError } } } } }`, {}, admin)).body.data.webhooks.nodes;
+          const hooks = (
+            await strict.gql(
+              `{ webhooks(first: 5) { nodes { url deliveries(first: 5) { nodes { status attempts lastError } } } } }`,
+              {},
+              admin,
+            )
+          ).body.data.webhooks.nodes;
           const d = hooks.find((h: any) => h.url.includes(`:${target.port}/`))?.deliveries.nodes[0];
           return d?.status === 'FAILED' ? d : undefined;
         });
@@ -182,19 +256,28 @@ for (const backend of await backends()) {
     it('delivers nothing more to a removed webhook, retries included', async () => {
       const rx = await failingReceiver();
       try {
-        const reg = (await loose.gql(REGISTER, { url: rx.url }, looseAdmin)).body.data.registerWebhook;
+        const reg = (await loose.gql(REGISTER, { url: rx.url }, looseAdmin)).body.data
+          .registerWebhook;
         await loose.gql(CREATE, { input: { title: 'Retried', code: validCode() } }, looseAdmin);
         await until(() => (rx.count() >= 2 ? true : undefined));
-        expect((await loose.gql(REMOVE, { id: reg.webhook.id }, looseAdmin)).body.data.removeWebhook).toEqual({ removed: true, userErrors: [] });
+        expect(
+          (await loose.gql(REMOVE, { id: reg.webhook.id }, looseAdmin)).body.data.removeWebhook,
+        ).toEqual({ removed: true, userErrors: [] });
         await sleep(300); // an attempt already on the wire may still land
         const afterRemoval = rx.count();
         await sleep(2_000); // retries were due every 100-800 ms
         expect(rx.count()).toBe(afterRemoval);
-        const [row] = await loose.server.registry.db.sql.query<{ status: string; last_error: string }>(
+        const [row] = await loose.server.registry.db.sql.query<{
+          status: string;
+          last_error: string;
+        }>(
           `SELECT status::text AS status, last_error FROM webhook_deliveries WHERE webhook_id = $1`,
           [Number(Buffer.from(reg.webhook.id, 'base64').toString().split(':')[1])],
         );
-        expect(row).toEqual({ status: 'FAILED', last_error: 'The webhook was removed; not delivered.' });
+        expect(row).toEqual({
+          status: 'FAILED',
+          last_error: 'The webhook was removed; not delivered.',
+        });
         // A new event after removal is not even recorded for it.
         await loose.gql(CREATE, { input: { title: 'After', code: validCode() } }, looseAdmin);
         await sleep(500);
@@ -206,14 +289,21 @@ for (const backend of await backends()) {
 
     it('does not show webhook URLs (or errors naming their hosts) to OPERATOR', async () => {
       const operator = await strict.token('hooks', 'OPERATOR', 'otto');
-      const seen = (await strict.gql(`{ webhooks(first: 5) { nodes { url events deliveries(first: 5) { nodes { status lastError } } } } }`, {}, operator)).body;
+      const seen = (
+        await strict.gql(
+          `{ webhooks(first: 5) { nodes { url events deliveries(first: 5) { nodes { status lastError } } } } }`,
+          {},
+          operator,
+        )
+      ).body;
       expect(seen.errors).toBeUndefined();
       expect(seen.data.webhooks.nodes.length).toBeGreaterThan(0);
       for (const w of seen.data.webhooks.nodes) {
         expect(w.url).toBeNull();
         for (const d of w.deliveries.nodes) expect(d.lastError).toBeNull();
       }
-      const byAdmin = (await strict.gql(`{ webhooks(first: 20) { nodes { url } } }`, {}, admin)).body.data.webhooks.nodes;
+      const byAdmin = (await strict.gql(`{ webhooks(first: 20) { nodes { url } } }`, {}, admin))
+        .body.data.webhooks.nodes;
       expect(byAdmin.every((w: any) => typeof w.url === 'string')).toBe(true);
     });
   });

@@ -31,7 +31,11 @@ async function receiver(failures: number) {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/hooks`, received, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
@@ -50,7 +54,11 @@ for (const backend of await backends()) {
     let admin: string;
 
     beforeAll(async () => {
-      t = await startTestServer(backend, { WEBHOOK_ALLOW_HTTP_LOOPBACK: true, WEBHOOK_RETRY_BASE_MS: 100, WEBHOOK_MAX_ATTEMPTS: 4 });
+      t = await startTestServer(backend, {
+        WEBHOOK_ALLOW_HTTP_LOOPBACK: true,
+        WEBHOOK_RETRY_BASE_MS: 100,
+        WEBHOOK_MAX_ATTEMPTS: 4,
+      });
       admin = await t.token('hooked', 'ADMIN', 'hana');
     });
     afterAll(() => t.close());
@@ -58,17 +66,34 @@ for (const backend of await backends()) {
     it('delivers signed events, retrying with backoff until the receiver accepts, and logs every attempt', async () => {
       const rx = await receiver(2);
       try {
-        const reg = (await t.gql(REGISTER, { url: rx.url, events: ['VERSION_CREATED', 'VERSION_RELEASED'] }, admin)).body.data.registerWebhook;
-        expect(reg.webhook).toMatchObject({ url: rx.url, events: ['VERSION_CREATED', 'VERSION_RELEASED'] });
+        const reg = (
+          await t.gql(
+            REGISTER,
+            { url: rx.url, events: ['VERSION_CREATED', 'VERSION_RELEASED'] },
+            admin,
+          )
+        ).body.data.registerWebhook;
+        expect(reg.webhook).toMatchObject({
+          url: rx.url,
+          events: ['VERSION_CREATED', 'VERSION_RELEASED'],
+        });
         expect(reg.secret).toMatch(/^whsec_/);
 
         const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
-        const id = (await t.gql(CREATE, { input: { title: 'Hooked', code: validCode() } }, admin)).body.data.createConnector.connector.id;
+        const id = (await t.gql(CREATE, { input: { title: 'Hooked', code: validCode() } }, admin))
+          .body.data.createConnector.connector.id;
         const event = await live.next();
         live.close();
         // Global IDs in event data: the same ID node(id:) and the mutations take.
-        expect(event.data.lifecycleEvents).toEqual({ type: 'VERSION_CREATED', data: { connector: id, version: 1 } });
-        const viaNode = await t.gql(`query($id: ID!) { node(id: $id) { ... on Connector { title } } }`, { id: event.data.lifecycleEvents.data.connector }, admin);
+        expect(event.data.lifecycleEvents).toEqual({
+          type: 'VERSION_CREATED',
+          data: { connector: id, version: 1 },
+        });
+        const viaNode = await t.gql(
+          `query($id: ID!) { node(id: $id) { ... on Connector { title } } }`,
+          { id: event.data.lifecycleEvents.data.connector },
+          admin,
+        );
         expect(viaNode.body.data.node).toEqual({ title: 'Hooked' });
 
         // Two 500s, then 204: three attempts of the same delivery.
@@ -77,19 +102,37 @@ for (const backend of await backends()) {
         expect(third.body).toBe(first.body);
         expect(third.headers['x-registry-delivery']).toBe(first.headers['x-registry-delivery']);
         const payload = JSON.parse(third.body);
-        expect(payload).toMatchObject({ type: 'version.created', data: { connector: id, version: 1 } });
+        expect(payload).toMatchObject({
+          type: 'version.created',
+          data: { connector: id, version: 1 },
+        });
         const ws = await t.gql(`{ viewer { workspace { id } } }`, {}, admin);
         expect(payload.workspace).toBe(ws.body.data.viewer.workspace.id);
         expect(third.headers['x-registry-event']).toBe('version.created');
-        const expected = 'sha256=' + createHmac('sha256', reg.secret).update(`${third.headers['x-registry-timestamp']}.${third.body}`).digest('hex');
+        const expected =
+          'sha256=' +
+          createHmac('sha256', reg.secret)
+            .update(`${third.headers['x-registry-timestamp']}.${third.body}`)
+            .digest('hex');
         expect(third.headers['x-registry-signature']).toBe(expected);
 
         const log = await until(async () => {
-          const hooks = (await t.gql(`{ webhooks(first: 5) { nodes { deliveries(first: 20) { nodes { event status attempts lastStatus } } } } }`, {}, admin)).body.data.webhooks;
+          const hooks = (
+            await t.gql(
+              `{ webhooks(first: 5) { nodes { deliveries(first: 20) { nodes { event status attempts lastStatus } } } } }`,
+              {},
+              admin,
+            )
+          ).body.data.webhooks;
           const d = hooks.nodes[0].deliveries.nodes.find((x: any) => x.event === 'VERSION_CREATED');
           return d?.status === 'DELIVERED' ? d : undefined;
         });
-        expect(log).toEqual({ event: 'VERSION_CREATED', status: 'DELIVERED', attempts: 3, lastStatus: 204 });
+        expect(log).toEqual({
+          event: 'VERSION_CREATED',
+          status: 'DELIVERED',
+          attempts: 3,
+          lastStatus: 204,
+        });
       } finally {
         await rx.close();
       }
@@ -99,14 +142,26 @@ for (const backend of await backends()) {
       const rx = await receiver(100);
       try {
         await t.gql(REGISTER, { url: rx.url, events: ['VERSION_RELEASED'] }, admin);
-        const c = (await t.gql(CREATE, { input: { title: 'Doomed', code: validCode() } }, admin)).body.data.createConnector.connector;
+        const c = (await t.gql(CREATE, { input: { title: 'Doomed', code: validCode() } }, admin))
+          .body.data.createConnector.connector;
         await t.gql(RELEASE, { id: c.id }, admin);
         const failed = await until(async () => {
-          const hooks = (await t.gql(`{ webhooks(first: 5) { nodes { url deliveries(first: 1) { nodes { event status attempts lastStatus lastError } } } } }`, {}, admin)).body.data.webhooks;
+          const hooks = (
+            await t.gql(
+              `{ webhooks(first: 5) { nodes { url deliveries(first: 1) { nodes { event status attempts lastStatus lastError } } } } }`,
+              {},
+              admin,
+            )
+          ).body.data.webhooks;
           const d = hooks.nodes.find((h: any) => h.url === rx.url)?.deliveries.nodes[0];
           return d?.status === 'FAILED' ? d : undefined;
         });
-        expect(failed).toMatchObject({ event: 'VERSION_RELEASED', attempts: 4, lastStatus: 500, lastError: 'HTTP 500' });
+        expect(failed).toMatchObject({
+          event: 'VERSION_RELEASED',
+          attempts: 4,
+          lastStatus: 500,
+          lastError: 'HTTP 500',
+        });
         expect(rx.received).toHaveLength(4);
       } finally {
         await rx.close();
@@ -115,15 +170,36 @@ for (const backend of await backends()) {
 
     it('tells the publisher when a listing is reviewed', async () => {
       const reviewer = await t.reviewerToken('rev');
-      const c = (await t.gql(CREATE, { input: { title: 'Listed', code: validCode() } }, admin)).body.data.createConnector.connector;
+      const c = (await t.gql(CREATE, { input: { title: 'Listed', code: validCode() } }, admin)).body
+        .data.createConnector.connector;
       await t.gql(RELEASE, { id: c.id }, admin);
-      await t.gql(`mutation($id: ID!) { shareConnector(input: { id: $id }) { userErrors { code } } }`, { id: c.id }, admin);
-      const listed = await t.gql(`mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`, { id: c.id }, admin);
+      await t.gql(
+        `mutation($id: ID!) { shareConnector(input: { id: $id }) { userErrors { code } } }`,
+        { id: c.id },
+        admin,
+      );
+      const listed = await t.gql(
+        `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`,
+        { id: c.id },
+        admin,
+      );
       const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
       try {
-        await t.gql(`mutation($id: ID!) { reviewListing(input: { id: $id, decision: REJECT, reason: "Wrong logo" }) { userErrors { code } } }`, { id: listed.body.data.listConnector.listing.id }, reviewer);
+        await t.gql(
+          `mutation($id: ID!) { reviewListing(input: { id: $id, decision: REJECT, reason: "Wrong logo" }) { userErrors { code } } }`,
+          { id: listed.body.data.listConnector.listing.id },
+          reviewer,
+        );
         const event = await live.next();
-        expect(event.data.lifecycleEvents).toMatchObject({ type: 'LISTING_REVIEWED', data: { listing: listed.body.data.listConnector.listing.id, connector: c.id, status: 'REJECTED', reason: 'Wrong logo' } });
+        expect(event.data.lifecycleEvents).toMatchObject({
+          type: 'LISTING_REVIEWED',
+          data: {
+            listing: listed.body.data.listConnector.listing.id,
+            connector: c.id,
+            status: 'REJECTED',
+            reason: 'Wrong logo',
+          },
+        });
       } finally {
         live.close();
       }
@@ -136,13 +212,32 @@ for (const backend of await backends()) {
         ['https://example.com/hook', [], 'input.events'],
       ];
       for (const [url, events, field] of cases) {
-        expect((await t.gql(REGISTER, { url, events }, admin)).body.data.registerWebhook.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: field.split('.') });
+        expect(
+          (await t.gql(REGISTER, { url, events }, admin)).body.data.registerWebhook.userErrors[0],
+          url,
+        ).toMatchObject({ code: 'INVALID_INPUT', field: field.split('.') });
       }
       const strict = await startTestServer(backend);
       try {
         const token = await strict.token('strict');
-        expect((await strict.gql(REGISTER, { url: 'http://127.0.0.1:9/x', events: ['VERSION_CREATED'] }, token)).body.data.registerWebhook.userErrors[0].field).toEqual(['input', 'url']);
-        expect((await strict.gql(REGISTER, { url: 'https://hooks.example.com/x', events: ['VERSION_CREATED'] }, token)).body.data.registerWebhook.userErrors).toEqual([]);
+        expect(
+          (
+            await strict.gql(
+              REGISTER,
+              { url: 'http://127.0.0.1:9/x', events: ['VERSION_CREATED'] },
+              token,
+            )
+          ).body.data.registerWebhook.userErrors[0].field,
+        ).toEqual(['input', 'url']);
+        expect(
+          (
+            await strict.gql(
+              REGISTER,
+              { url: 'https://hooks.example.com/x', events: ['VERSION_CREATED'] },
+              token,
+            )
+          ).body.data.registerWebhook.userErrors,
+        ).toEqual([]);
       } finally {
         await strict.close();
       }

@@ -35,7 +35,9 @@ export function backends(): Promise<Backend[]> {
  * A fresh PostgreSQL database for one test file; drop() removes it. Empty, or a copy of `template`
  * (a migrated one from templates.ts: `createPostgresDatabase({ template: await postgresTemplate() })`).
  */
-export async function createPostgresDatabase(opts: { template?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(
+  opts: { template?: string } = {},
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `registry_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();

@@ -35,7 +35,9 @@ export const test = base.extend<{ servers: Servers }>({
         if (!server) started.set(key, (server = startTestServer(backend, overrides)));
         return server;
       });
-      await Promise.all([...started.values()].map(async (s) => (await s.catch(() => undefined))?.close()));
+      await Promise.all(
+        [...started.values()].map(async (s) => (await s.catch(() => undefined))?.close()),
+      );
     },
     { scope: 'file' },
   ],
@@ -68,7 +70,12 @@ export async function tokens(t: TestServer): Promise<Tokens> {
 }
 
 /** A GraphQL call that must succeed: no top-level errors and no userErrors; answers the operation's (first) field. */
-export async function ok<T = any>(t: TestServer, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function ok<T = any>(
+  t: TestServer,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const res = await t.gql(query, variables, token);
   expect(res.body.errors, query).toBeUndefined();
   const payload = Object.values(res.body.data ?? {})[0] as any;
@@ -76,27 +83,50 @@ export async function ok<T = any>(t: TestServer, token: string, query: string, v
   return payload as T;
 }
 
-const CREATE = 'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
-const RELEASE = 'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
-const SHARE = 'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
-const LINK = 'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
-const LIST = 'mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id } userErrors { code message } } }';
-const REVIEW = 'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';
-const INSTALL = 'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
+const CREATE =
+  'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
+const RELEASE =
+  'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
+const SHARE =
+  'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
+const LINK =
+  'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
+const LIST =
+  'mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id } userErrors { code message } } }';
+const REVIEW =
+  'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';
+const INSTALL =
+  'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
 
 /** A connector of `token`'s workspace with version 1 released (and shared unless `share: false`); answers its ID. */
-export async function releasedConnector(t: TestServer, token: string, opts: { title?: string; code?: string; share?: boolean } = {}): Promise<string> {
+export async function releasedConnector(
+  t: TestServer,
+  token: string,
+  opts: { title?: string; code?: string; share?: boolean } = {},
+): Promise<string> {
   const title = opts.title ?? 'Acme CRM';
-  const { connector } = await ok(t, token, CREATE, { input: { title, code: opts.code ?? validCode({ title }), note: 'first' } });
+  const { connector } = await ok(t, token, CREATE, {
+    input: { title, code: opts.code ?? validCode({ title }), note: 'first' },
+  });
   await ok(t, token, RELEASE, { input: { id: connector.id } });
   if (opts.share !== false) await ok(t, token, SHARE, { input: { id: connector.id } });
   return connector.id as string;
 }
 
 /** Lists the shared connector `id` in the community library and has `reviewer` approve it; answers the listing's ID. */
-export async function approvedListing(t: TestServer, owner: string, reviewer: string, id: string, input: Record<string, unknown> = {}): Promise<string> {
-  const { listing } = await ok(t, owner, LIST, { input: { id, appName: 'Salesforce', categories: ['CRM'], ...input } });
-  const reviewed = await ok(t, reviewer, REVIEW, { input: { id: listing.id, decision: 'APPROVE' } });
+export async function approvedListing(
+  t: TestServer,
+  owner: string,
+  reviewer: string,
+  id: string,
+  input: Record<string, unknown> = {},
+): Promise<string> {
+  const { listing } = await ok(t, owner, LIST, {
+    input: { id, appName: 'Salesforce', categories: ['CRM'], ...input },
+  });
+  const reviewed = await ok(t, reviewer, REVIEW, {
+    input: { id: listing.id, decision: 'APPROVE' },
+  });
   expect(reviewed.listing.status).toBe('APPROVED');
   return listing.id as string;
 }
@@ -105,8 +135,16 @@ export async function approvedListing(t: TestServer, owner: string, reviewer: st
  * `installer`'s workspace installs the shared connector `id` of `owner`'s workspace, through a new
  * private share link, or from the community library when `listingId` is given; answers the copy's ID.
  */
-export async function installedCopy(t: TestServer, owner: string, installer: string, id: string, opts: { listingId?: string } = {}): Promise<string> {
-  const input = opts.listingId ? { listingId: opts.listingId } : { linkToken: (await ok(t, owner, LINK, { input: { id } })).token };
+export async function installedCopy(
+  t: TestServer,
+  owner: string,
+  installer: string,
+  id: string,
+  opts: { listingId?: string } = {},
+): Promise<string> {
+  const input = opts.listingId
+    ? { listingId: opts.listingId }
+    : { linkToken: (await ok(t, owner, LINK, { input: { id } })).token };
   const { connector } = await ok(t, installer, INSTALL, { input });
   return connector.id as string;
 }

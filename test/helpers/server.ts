@@ -9,7 +9,11 @@ import { pgliteSeed, postgresTemplate } from './templates.js';
 export interface GraphQLResponse<T = any> {
   status: number;
   headers: Headers;
-  body: { data?: T; errors?: { message: string; extensions?: Record<string, any>; path?: unknown[] }[]; extensions?: any };
+  body: {
+    data?: T;
+    errors?: { message: string; extensions?: Record<string, any>; path?: unknown[] }[];
+    extensions?: any;
+  };
 }
 
 export interface RestResponse<T = any> {
@@ -33,15 +37,24 @@ export interface Subscription {
 }
 
 /** Subscribes over SSE (Yoga's GraphQL-over-SSE, distinct connections mode) and hands out events. */
-export async function sseSubscribe(url: string, query: string, token: string): Promise<Subscription> {
+export async function sseSubscribe(
+  url: string,
+  query: string,
+  token: string,
+): Promise<Subscription> {
   const abort = new AbortController();
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      authorization: `Bearer ${token}`,
+    },
     body: JSON.stringify({ query }),
     signal: abort.signal,
   });
-  if (!res.ok || !res.body) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
+  if (!res.ok || !res.body)
+    throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
   const events: any[] = [];
   const waiting: ((e: any) => void)[] = [];
   (async () => {
@@ -54,7 +67,11 @@ export async function sseSubscribe(url: string, query: string, token: string): P
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim())
+            .join('\n');
           if (!data) continue;
           const event = JSON.parse(data);
           const w = waiting.shift();
@@ -70,7 +87,10 @@ export async function sseSubscribe(url: string, query: string, token: string): P
     next(timeoutMs = 10_000) {
       if (events.length) return Promise.resolve(events.shift());
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no subscription event in time')), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error('no subscription event in time')),
+          timeoutMs,
+        );
         waiting.push((e) => {
           clearTimeout(timer);
           resolve(e);
@@ -91,7 +111,11 @@ export interface TestServer {
   token(workspace: string, role?: Role, handle?: string): Promise<string>;
   /** Mints a platform reviewer's token. */
   reviewerToken(handle?: string): Promise<string>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
   /** A GraphQL subscription over SSE; `next()` resolves with each event's payload. */
   subscribe(query: string, token: string): Promise<Subscription>;
   /** A REST call the way curl makes it (node:http, so GET may carry a body as in the spec's samples). */
@@ -99,11 +123,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-function restCall(base: string, method: string, path: string, req: RestRequest = {}): Promise<RestResponse> {
+function restCall(
+  base: string,
+  method: string,
+  path: string,
+  req: RestRequest = {},
+): Promise<RestResponse> {
   const payload = req.raw ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
   const headers: Record<string, string> = {
     ...(req.token ? { authorization: `Bearer ${req.token}` } : {}),
-    ...(payload !== undefined && req.raw === undefined ? { 'content-type': 'application/json' } : {}),
+    ...(payload !== undefined && req.raw === undefined
+      ? { 'content-type': 'application/json' }
+      : {}),
     ...(payload !== undefined ? { 'content-length': String(Buffer.byteLength(payload)) } : {}),
     ...req.headers,
   };
@@ -137,16 +168,36 @@ function restCall(base: string, method: string, path: string, req: RestRequest =
 export async function startTestServer(
   backend: Backend,
   overrides: Partial<Config> = {},
-  opts: { onQuery?: (sql: string) => void; logDestination?: import('pino').DestinationStream; fromScratch?: boolean } = {},
+  opts: {
+    onQuery?: (sql: string) => void;
+    logDestination?: import('pino').DestinationStream;
+    fromScratch?: boolean;
+  } = {},
 ): Promise<TestServer> {
-  const copy = !opts.fromScratch && overrides.DATA_DIR === undefined && overrides.DATABASE_URL === undefined;
-  const pgdb = backend === 'postgres' ? await createPostgresDatabase({ template: copy ? await postgresTemplate() : undefined }) : null;
+  const copy =
+    !opts.fromScratch && overrides.DATA_DIR === undefined && overrides.DATABASE_URL === undefined;
+  const pgdb =
+    backend === 'postgres'
+      ? await createPostgresDatabase({ template: copy ? await postgresTemplate() : undefined })
+      : null;
   const seed = backend === 'pglite' && copy ? await pgliteSeed() : undefined;
   const config = loadConfig(
     { LOG_LEVEL: 'silent' },
-    { PORT: 0, DATA_DIR: 'memory://', DATABASE_URL: pgdb?.url, RATE_LIMIT_PER_SECOND: 10_000, RATE_LIMIT_BURST: 10_000, GRAPHQL_RATE_LIMIT_POINTS: 100_000_000, ...overrides },
+    {
+      PORT: 0,
+      DATA_DIR: 'memory://',
+      DATABASE_URL: pgdb?.url,
+      RATE_LIMIT_PER_SECOND: 10_000,
+      RATE_LIMIT_BURST: 10_000,
+      GRAPHQL_RATE_LIMIT_POINTS: 100_000_000,
+      ...overrides,
+    },
   );
-  const server = await startServer(config, { onQuery: opts.onQuery, logDestination: opts.logDestination, seed });
+  const server = await startServer(config, {
+    onQuery: opts.onQuery,
+    logDestination: opts.logDestination,
+    seed,
+  });
   const url = `${server.url}/graphql`;
   return {
     backend,

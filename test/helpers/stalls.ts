@@ -3,7 +3,9 @@
  * a 5 ms timer that cannot fire shows the loop is blocked. Returns `work`'s result, its duration
  * and the longest gap between the timer's ticks.
  */
-export async function stallDuring<T>(work: () => Promise<T>): Promise<{ result: T; took: number; longestStall: number }> {
+export async function stallDuring<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; took: number; longestStall: number }> {
   let last = performance.now();
   let longestStall = 0;
   const timer = setInterval(() => {

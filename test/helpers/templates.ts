@@ -20,7 +20,8 @@ import { pgSql, type Sql } from '../../src/db/sql.js';
  */
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const CACHE_DIR = new URL('../../node_modules/.cache/connector-registry-tests/', import.meta.url).pathname;
+const CACHE_DIR = new URL('../../node_modules/.cache/connector-registry-tests/', import.meta.url)
+  .pathname;
 /** One arbitrary constant: test runs from several checkouts create a template one at a time. */
 const TEMPLATE_LOCK = 72707370;
 
@@ -33,7 +34,10 @@ export function templateKey(): Promise<string> {
     for (const m of migrations) hash.update(m.name).update('\0').update(m.checksum).update('\0');
     // The package's exports hide its package.json from require(); read the file itself.
     const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-    hash.update((JSON.parse(readFileSync(join(dist, '..', 'package.json'), 'utf8')) as { version: string }).version);
+    hash.update(
+      (JSON.parse(readFileSync(join(dist, '..', 'package.json'), 'utf8')) as { version: string })
+        .version,
+    );
     return hash.digest('hex').slice(0, 16);
   });
   return key;
@@ -41,7 +45,8 @@ export function templateKey(): Promise<string> {
 
 function liteSql(db: PGlite | Transaction): Sql {
   return {
-    query: async <T>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as T[],
+    query: async <T>(text: string, params: unknown[] = []) =>
+      (await db.query(text, params)).rows as T[],
     exec: async (script) => void (await db.exec(script)),
     transaction: (fn) => {
       if (!(db instanceof PGlite)) throw new Error('nested transactions are not supported');

@@ -18,7 +18,8 @@ describe('the console at /', () => {
   }, 300_000);
   afterAll(() => t?.close());
 
-  const assets = () => readdirSync(join(CONSOLE_DIST, 'public', 'assets')).filter((f) => f.endsWith('.js'));
+  const assets = () =>
+    readdirSync(join(CONSOLE_DIST, 'public', 'assets')).filter((f) => f.endsWith('.js'));
 
   it('answers pages with index.html, never cached, with a same-origin CSP', async () => {
     for (const path of ['/', '/connectors', '/connectors/Q29ubmVjdG9yOjE/history', '/sign-in']) {
@@ -46,13 +47,21 @@ describe('the console at /', () => {
     const gz = await fetch(`${base}/assets/${file}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(gz.headers.get('content-encoding')).toBe('gzip');
     expect(Buffer.from(await gz.arrayBuffer()).equals(raw)).toBe(true);
-    expect(gunzipSync(readFileSync(join(CONSOLE_DIST, 'public', 'assets', file + '.gz'))).equals(raw)).toBe(true);
-    expect(brotliDecompressSync(readFileSync(join(CONSOLE_DIST, 'public', 'assets', file + '.br'))).equals(raw)).toBe(true);
+    expect(
+      gunzipSync(readFileSync(join(CONSOLE_DIST, 'public', 'assets', file + '.gz'))).equals(raw),
+    ).toBe(true);
+    expect(
+      brotliDecompressSync(
+        readFileSync(join(CONSOLE_DIST, 'public', 'assets', file + '.br')),
+      ).equals(raw),
+    ).toBe(true);
     expect((await fetch(`${base}/assets/no-such-file.js`)).status).toBe(404);
   });
 
   it('keeps the API, its 404s and GraphiQL where they were', async () => {
-    const api = await fetch(`${base}/api/nothing-here`, { headers: { authorization: `Bearer ${await t.token('acme')}` } });
+    const api = await fetch(`${base}/api/nothing-here`, {
+      headers: { authorization: `Bearer ${await t.token('acme')}` },
+    });
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ error_code: 'NOT_FOUND' });
     const graphiql = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
@@ -60,18 +69,30 @@ describe('the console at /', () => {
   });
 
   it('runs the console operations by persisted id and refuses unknown ids', async () => {
-    const documents = JSON.parse(readFileSync(join(CONSOLE_DIST, 'persisted-documents.json'), 'utf8')) as Record<string, string>;
-    const [id] = Object.entries(documents).find(([, text]) => text.startsWith('query AppViewerQuery'))!;
+    const documents = JSON.parse(
+      readFileSync(join(CONSOLE_DIST, 'persisted-documents.json'), 'utf8'),
+    ) as Record<string, string>;
+    const [id] = Object.entries(documents).find(([, text]) =>
+      text.startsWith('query AppViewerQuery'),
+    )!;
     const token = await t.token('acme', 'DEVELOPER', 'dev');
     const post = (body: unknown) =>
-      fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
     const ok = await post({ documentId: `sha256:${id}`, variables: {} });
-    expect((await ok.json()).data.viewer).toMatchObject({ member: { handle: 'dev', role: 'DEVELOPER' }, canWrite: true });
+    expect((await ok.json()).data.viewer).toMatchObject({
+      member: { handle: 'dev', role: 'DEVELOPER' },
+      canWrite: true,
+    });
     const unknown = await post({ documentId: 'sha256:' + '0'.repeat(64) });
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     // Every id is the SHA-256 of its text.
     const { createHash } = await import('node:crypto');
-    for (const [docId, text] of Object.entries(documents)) expect(createHash('sha256').update(text).digest('hex')).toBe(docId);
+    for (const [docId, text] of Object.entries(documents))
+      expect(createHash('sha256').update(text).digest('hex')).toBe(docId);
   });
 });

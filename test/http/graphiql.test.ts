@@ -8,7 +8,11 @@ describe('GraphiQL page and assets', () => {
   let t: TestServer;
   beforeAll(async () => {
     // A tiny GraphQL budget: the page and its assets must not touch it.
-    t = await startTestServer(backend, { GRAPHQL_RATE_LIMIT_POINTS: 1, RATE_LIMIT_PER_SECOND: 1, RATE_LIMIT_BURST: 0 });
+    t = await startTestServer(backend, {
+      GRAPHQL_RATE_LIMIT_POINTS: 1,
+      RATE_LIMIT_PER_SECOND: 1,
+      RATE_LIMIT_BURST: 0,
+    });
   });
   afterAll(() => t.close());
 
@@ -17,7 +21,9 @@ describe('GraphiQL page and assets', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html.length).toBeLessThan(5000);
-    const assets = [...html.matchAll(/"(\/graphiql\/[\w.-]+\.[0-9a-f]{16}\.(?:js|css|ico))"/g)].map((m) => m[1]);
+    const assets = [...html.matchAll(/"(\/graphiql\/[\w.-]+\.[0-9a-f]{16}\.(?:js|css|ico))"/g)].map(
+      (m) => m[1],
+    );
     expect(assets.length).toBe(6); // script, stylesheet, favicon, three workers
     // Offline: nothing from another host.
     expect(html).not.toMatch(/(?:src|href)="https?:/);
@@ -26,7 +32,13 @@ describe('GraphiQL page and assets', () => {
       const res = await fetch(`${t.server.url}${path}`, { headers: { 'accept-encoding': 'br' } });
       expect(res.status, path).toBe(200);
       expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-      expect(res.headers.get('content-type')).toMatch(path.endsWith('.css') ? /^text\/css/ : path.endsWith('.ico') ? /^image\// : /^text\/javascript/);
+      expect(res.headers.get('content-type')).toMatch(
+        path.endsWith('.css')
+          ? /^text\/css/
+          : path.endsWith('.ico')
+            ? /^image\//
+            : /^text\/javascript/,
+      );
       expect(res.headers.get('ratelimit')).toBeNull();
       total += (await res.arrayBuffer()).byteLength;
     }
@@ -44,9 +56,13 @@ describe('GraphiQL page and assets', () => {
 
   it('opens with the Headers tab showing an Authorization: Bearer template, for new tabs too', async () => {
     const html = await (await fetch(t.url, { headers: { accept: 'text/html' } })).text();
-    const options = JSON.parse(/renderYogaGraphiQL\([^,]+, [\s\S]*\}\)\((\{.*\})\)\);/.exec(html)![1]);
+    const options = JSON.parse(
+      /renderYogaGraphiQL\([^,]+, [\s\S]*\}\)\((\{.*\})\)\);/.exec(html)![1],
+    );
     expect(options.defaultEditorToolsVisibility).toBe('headers');
-    expect(JSON.parse(options.headers)).toEqual({ Authorization: expect.stringMatching(/^Bearer /) });
+    expect(JSON.parse(options.headers)).toEqual({
+      Authorization: expect.stringMatching(/^Bearer /),
+    });
     expect(options.defaultHeaders).toBe(options.headers);
   });
 
@@ -54,7 +70,13 @@ describe('GraphiQL page and assets', () => {
     const page = await fetch(t.url, { headers: { accept: 'text/html' } });
     const script = /src="(\/graphiql\/graphiql\.[0-9a-f]{16}\.js)"/.exec(await page.text())![1];
     // Pages concurrently; the 5 MB script one after another (40 at once starve a shared 2-core machine).
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => fetch(t.url, { headers: { accept: 'text/html' } }).then(async (r) => (await r.text(), r.status))));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetch(t.url, { headers: { accept: 'text/html' } }).then(
+          async (r) => (await r.text(), r.status),
+        ),
+      ),
+    );
     for (let i = 0; i < 10; i++) {
       const r = await fetch(`${t.server.url}${script}`, { headers: { 'accept-encoding': 'br' } });
       await r.arrayBuffer();

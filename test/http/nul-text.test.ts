@@ -18,19 +18,36 @@ for (const backend of await backends()) {
     it('refuses them in variables and literals of any field, and over REST, writing nothing', async () => {
       const cases = [
         t.gql(CREATE, { input: { title: 'a\u0000b', code: validCode() } }, admin),
-        t.gql(`query($s: String) { connectors(first: 5, search: $s) { totalCount } }`, { s: '\u0000' }, admin),
+        t.gql(
+          `query($s: String) { connectors(first: 5, search: $s) { totalCount } }`,
+          { s: '\u0000' },
+          admin,
+        ),
         t.gql(`{ communityListings(first: 5, app: "x\\u0000") { totalCount } }`, {}, admin),
       ];
       for (const res of await Promise.all(cases)) {
         expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
         expect(res.body.data ?? null).toBeNull();
       }
-      const rest = await t.rest('POST', '/api/custom_connectors', { token: admin, body: { title: 'x', code: 'a\u0000' } });
+      const rest = await t.rest('POST', '/api/custom_connectors', {
+        token: admin,
+        body: { title: 'x', code: 'a\u0000' },
+      });
       expect(rest.status).toBe(400);
       expect(rest.body.errors[0].title).toContain('NUL');
-      const form = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${admin}` }, body: 'query=%ZZ' });
+      const form = await fetch(t.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Bearer ${admin}`,
+        },
+        body: 'query=%ZZ',
+      });
       expect(form.status).toBe(400);
-      expect((await t.gql(`{ connectors(first: 5) { totalCount } }`, {}, admin)).body.data.connectors.totalCount).toBe(0);
+      expect(
+        (await t.gql(`{ connectors(first: 5) { totalCount } }`, {}, admin)).body.data.connectors
+          .totalCount,
+      ).toBe(0);
     });
   });
 }

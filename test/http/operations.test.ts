@@ -40,15 +40,27 @@ describe(`health, readiness, request ids, metrics and shutdown (${backend})`, ()
     await t.gql(CREATE, { input: { title: '', code: validCode() } }, admin); // INVALID_INPUT in the payload
     await t.gql(`{ nope }`, {}, admin); // GRAPHQL_VALIDATION_FAILED
     await t.rest('POST', '/api/custom_connectors/999/release', { token: admin }); // NOT_FOUND over REST
-    await fetch(`${t.url}`, { method: 'POST', headers: { authorization: 'Bearer crt_bad', 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${t.url}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer crt_bad', 'content-type': 'application/json' },
+      body: '{}',
+    });
     const res = await fetch(`${base}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(text).toMatch(/registry_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
-    expect(text).toMatch(/registry_http_requests_total\{method="POST",route="\/api\/custom_connectors\/:id\/release",status="404"\} 1/);
-    expect(text).toMatch(/registry_http_request_duration_seconds_bucket\{le="0.5",method="POST",route="\/graphql"\} \d+/);
+    expect(text).toMatch(
+      /registry_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/,
+    );
+    expect(text).toMatch(
+      /registry_http_requests_total\{method="POST",route="\/api\/custom_connectors\/:id\/release",status="404"\} 1/,
+    );
+    expect(text).toMatch(
+      /registry_http_request_duration_seconds_bucket\{le="0.5",method="POST",route="\/graphql"\} \d+/,
+    );
     expect(text).toContain('registry_errors_total{code="INVALID_INPUT",surface="payload"} 1');
-    expect(text).toContain('registry_errors_total{code="GRAPHQL_VALIDATION_FAILED",surface="graphql"} 1');
+    expect(text).toContain(
+      'registry_errors_total{code="GRAPHQL_VALIDATION_FAILED",surface="graphql"} 1',
+    );
     expect(text).toContain('registry_errors_total{code="NOT_FOUND",surface="rest"} 1');
     expect(text).toContain('registry_errors_total{code="UNAUTHENTICATED",surface="http"} 1');
     expect(text).toContain('process_cpu_user_seconds_total');
@@ -61,8 +73,15 @@ describe(`large code is parsed off the event loop (${backend})`, () => {
     try {
       const admin = await t.token('acme');
       const big = validCode() + '\n' + '# filler\n'.repeat(550_000);
-      const { result: res, took, longestStall } = await stallDuring(() => t.gql(CREATE, { input: { title: 'Big', code: big } }, admin));
-      expect(res.body.data.createConnector.connector.versions.nodes[0].actions).toEqual(['search_records', 'create_record']);
+      const {
+        result: res,
+        took,
+        longestStall,
+      } = await stallDuring(() => t.gql(CREATE, { input: { title: 'Big', code: big } }, admin));
+      expect(res.body.data.createConnector.connector.versions.nodes[0].actions).toEqual([
+        'search_records',
+        'create_record',
+      ]);
       // Parsed on the main thread, the whole parse would be one stall; in the worker, only
       // reading and checking the body are. Relative to the request's own time, so machine speed does not matter.
       expect(longestStall).toBeLessThan(took * 0.4);

@@ -12,8 +12,17 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 const SSE_CLIENT = fileURLToPath(new URL('./sse-client.mjs', import.meta.url));
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function post(t: TestServer, token: string, body: unknown, accept = 'application/graphql-response+json') {
-  return fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+function post(
+  t: TestServer,
+  token: string,
+  body: unknown,
+  accept = 'application/graphql-response+json',
+) {
+  return fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
 }
 
 for (const backend of await backends()) {
@@ -40,7 +49,15 @@ for (const backend of await backends()) {
     });
 
     it('delivers @defer fragments incrementally', async () => {
-      const res = await post(t, token, { query: '{ connectors(first: 2) { totalCount ... @defer(label: "rest") { nodes { id } } } }' }, 'text/event-stream');
+      const res = await post(
+        t,
+        token,
+        {
+          query:
+            '{ connectors(first: 2) { totalCount ... @defer(label: "rest") { nodes { id } } } }',
+        },
+        'text/event-stream',
+      );
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
       const text = await res.text();
@@ -63,7 +80,8 @@ for (const backend of await backends()) {
       const lines = createInterface({ input: client.stdout! });
       lines.on('line', (line) => steps.push(JSON.parse(line)));
       const until = async (step: string) => {
-        for (let i = 0; i < 200 && !steps.some((s) => s.step === step); i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 200 && !steps.some((s) => s.step === step); i++)
+          await new Promise((r) => setTimeout(r, 50));
         return steps.find((s) => s.step === step);
       };
       expect((await until('query'))?.result.data.connectors.totalCount).toBe(0);
@@ -89,7 +107,10 @@ describe('trusted documents only', () => {
     const file = join(dir, 'persisted-documents.json');
     writeFileSync(file, JSON.stringify({ [id]: doc }));
     const [backend] = await backends();
-    t = await startTestServer(backend, { TRUSTED_DOCUMENTS_FILE: file, TRUSTED_DOCUMENTS_ONLY: true });
+    t = await startTestServer(backend, {
+      TRUSTED_DOCUMENTS_FILE: file,
+      TRUSTED_DOCUMENTS_ONLY: true,
+    });
     token = await t.token('acme');
   });
   afterAll(() => t.close());
@@ -97,7 +118,9 @@ describe('trusted documents only', () => {
   it('runs allowlisted documents by documentId or hash and refuses any other text', async () => {
     const byId = await post(t, token, { documentId: `sha256:${id}` });
     expect((await byId.json()).data.connectors.totalCount).toBe(0);
-    const byHash = await post(t, token, { extensions: { persistedQuery: { version: 1, sha256Hash: id } } });
+    const byHash = await post(t, token, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: id } },
+    });
     expect((await byHash.json()).data.connectors.totalCount).toBe(0);
     const text = await post(t, token, { query: doc });
     expect(text.status).toBe(400);

@@ -7,7 +7,9 @@ import { backends, createPostgresDatabase } from '../helpers/backends.js';
 import { startServerProcess } from '../helpers/processes.js';
 
 /** A real gateway process, as `npm start` runs it; resolves with its base URL. */
-async function startProcess(env: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess }> {
+async function startProcess(
+  env: NodeJS.ProcessEnv,
+): Promise<{ base: string; child: ChildProcess }> {
   const { url, child } = await startServerProcess({ ...process.env, ...env });
   return { base: url.replace(/\/graphql$/, ''), child };
 }
@@ -21,16 +23,23 @@ function stop(p?: { child: ChildProcess }) {
 /** A REST search as the spec's curl sample sends it; resolves with the status. */
 function search(base: string, token: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const r = request(new URL('/api/custom_connectors/search?title=x', base), { headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const r = request(
+      new URL('/api/custom_connectors/search?title=x', base),
+      { headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     r.on('error', reject);
     r.end();
   });
 }
 
-async function graphqlRemaining(base: string, token: string): Promise<{ status: number; remaining: number }> {
+async function graphqlRemaining(
+  base: string,
+  token: string,
+): Promise<{ status: number; remaining: number }> {
   const res = await fetch(`${base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -49,11 +58,22 @@ function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
 
   beforeAll(async () => {
     db = await createPostgresDatabase();
-    const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '2', GRAPHQL_RATE_LIMIT_POINTS: '1000', ...extraEnv() };
+    const env = {
+      DATABASE_URL: db.url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_SECOND: '1',
+      RATE_LIMIT_BURST: '2',
+      GRAPHQL_RATE_LIMIT_POINTS: '1000',
+      ...extraEnv(),
+    };
     [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
     const conn = await openDatabase({ url: db.url });
-    token = (await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' })).token;
-    const warm = (await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'warm' })).token;
+    token = (await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' }))
+      .token;
+    const warm = (
+      await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'warm' })
+    ).token;
     await conn.close();
     // First requests open connection pools; keep that out of the timed burst.
     for (const p of [a, b]) for (let i = 0; i < 3; i++) await search(p.base, warm);
@@ -66,7 +86,9 @@ function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
 
   it('REST: 20 calls in under a second through two processes get one budget (1 + burst of 2)', async () => {
     const started = Date.now();
-    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => search(i % 2 ? b.base : a.base, token)));
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => search(i % 2 ? b.base : a.base, token)),
+    );
     const elapsed = (Date.now() - started) / 1000;
     const ok = statuses.filter((s) => s === 200).length;
     // One budget: 1 call + a burst of 2 (+1 per further second the calls took on a busy machine).
@@ -89,34 +111,47 @@ function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
 
 const hasPostgres = (await backends()).includes('postgres');
 
-describe.skipIf(!hasPostgres)('two gateway processes share rate-limit budgets in PostgreSQL', () => {
-  sharedBudgetTests(() => ({}));
-});
+describe.skipIf(!hasPostgres)(
+  'two gateway processes share rate-limit budgets in PostgreSQL',
+  () => {
+    sharedBudgetTests(() => ({}));
+  },
+);
 
 const redisServer = spawnSync('redis-server', ['--version']).status === 0;
 
-describe.skipIf(!hasPostgres || !redisServer)('two gateway processes share rate-limit budgets in Redis (REDIS_URL)', () => {
-  let redis: ChildProcess;
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  beforeAll(async () => {
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
-    await new Promise<void>((resolve, reject) => {
-      redis.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept') && resolve());
-      redis.on('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+describe.skipIf(!hasPostgres || !redisServer)(
+  'two gateway processes share rate-limit budgets in Redis (REDIS_URL)',
+  () => {
+    let redis: ChildProcess;
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    beforeAll(async () => {
+      redis = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'pipe' },
+      );
+      await new Promise<void>((resolve, reject) => {
+        redis.stdout!.on(
+          'data',
+          (d: Buffer) => d.toString().includes('Ready to accept') && resolve(),
+        );
+        redis.on('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+      });
     });
-  });
-  afterAll(() => {
-    redis?.kill('SIGTERM');
-  });
-  sharedBudgetTests(() => ({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+    afterAll(() => {
+      redis?.kill('SIGTERM');
+    });
+    sharedBudgetTests(() => ({ REDIS_URL: `redis://127.0.0.1:${port}` }));
 
-  it('keeps the budgets in Redis, not in the database', async () => {
-    const { Redis } = await import('ioredis');
-    const client = new Redis(`redis://127.0.0.1:${port}`);
-    const keys = await client.keys('*');
-    client.disconnect();
-    // The one-second REST window is gone by now; the burst window lasts a minute.
-    expect(keys.some((k) => k.startsWith('rest-burst:'))).toBe(true);
-    expect(keys.some((k) => k.startsWith('graphql:'))).toBe(true);
-  });
-});
+    it('keeps the budgets in Redis, not in the database', async () => {
+      const { Redis } = await import('ioredis');
+      const client = new Redis(`redis://127.0.0.1:${port}`);
+      const keys = await client.keys('*');
+      client.disconnect();
+      // The one-second REST window is gone by now; the burst window lasts a minute.
+      expect(keys.some((k) => k.startsWith('rest-burst:'))).toBe(true);
+      expect(keys.some((k) => k.startsWith('graphql:'))).toBe(true);
+    });
+  },
+);

@@ -18,7 +18,10 @@ for (const backend of await backends()) {
 
     beforeAll(async () => {
       // The shipped defaults, not the raised budget other tests run with.
-      t = await startTestServer(backend, { GRAPHQL_RATE_LIMIT_POINTS: defaults.GRAPHQL_RATE_LIMIT_POINTS, GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: defaults.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS });
+      t = await startTestServer(backend, {
+        GRAPHQL_RATE_LIMIT_POINTS: defaults.GRAPHQL_RATE_LIMIT_POINTS,
+        GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: defaults.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS,
+      });
       token = await t.token('acme');
     });
     afterAll(() => t.close());
@@ -27,18 +30,32 @@ for (const backend of await backends()) {
       const first = await t.gql(SMALL, {}, token);
       expect(first.status).toBe(200);
       const rl = first.body.extensions.rateLimit;
-      expect(rl).toMatchObject({ cost: first.body.extensions.cost.requestedQueryCost, limit: defaults.GRAPHQL_RATE_LIMIT_POINTS });
+      expect(rl).toMatchObject({
+        cost: first.body.extensions.cost.requestedQueryCost,
+        limit: defaults.GRAPHQL_RATE_LIMIT_POINTS,
+      });
       expect(rl.remaining).toBe(defaults.GRAPHQL_RATE_LIMIT_POINTS - rl.cost);
       const resetIn = Date.parse(rl.resetAt) - Date.now();
       expect(resetIn).toBeGreaterThan(0);
       expect(resetIn).toBeLessThanOrEqual(defaults.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS * 1000);
-      expect(first.headers.get('ratelimit-policy')).toBe(`"graphql";q=${defaults.GRAPHQL_RATE_LIMIT_POINTS};w=${defaults.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS}`);
-      expect(parseRateLimit(first.headers.get('ratelimit'))).toMatchObject({ policy: 'graphql', remaining: rl.remaining });
+      expect(first.headers.get('ratelimit-policy')).toBe(
+        `"graphql";q=${defaults.GRAPHQL_RATE_LIMIT_POINTS};w=${defaults.GRAPHQL_RATE_LIMIT_WINDOW_SECONDS}`,
+      );
+      expect(parseRateLimit(first.headers.get('ratelimit'))).toMatchObject({
+        policy: 'graphql',
+        remaining: rl.remaining,
+      });
 
       // A bigger page costs more points.
-      const bigger = await t.gql(`{ connectors(first: 50) { nodes { id title name } } }`, {}, token);
+      const bigger = await t.gql(
+        `{ connectors(first: 50) { nodes { id title name } } }`,
+        {},
+        token,
+      );
       expect(bigger.body.extensions.rateLimit.cost).toBeGreaterThan(rl.cost);
-      expect(bigger.body.extensions.rateLimit.remaining).toBe(rl.remaining - bigger.body.extensions.rateLimit.cost);
+      expect(bigger.body.extensions.rateLimit.remaining).toBe(
+        rl.remaining - bigger.body.extensions.rateLimit.cost,
+      );
     });
 
     it('lets a page fire ten small queries at once', async () => {
@@ -48,7 +65,9 @@ for (const backend of await backends()) {
     });
 
     it('never limits the GraphiQL page', async () => {
-      const pages = await Promise.all(Array.from({ length: 30 }, () => fetch(t.url, { headers: { accept: 'text/html' } })));
+      const pages = await Promise.all(
+        Array.from({ length: 30 }, () => fetch(t.url, { headers: { accept: 'text/html' } })),
+      );
       expect(pages.map((p) => p.status)).toEqual(Array(30).fill(200));
       expect(pages.every((p) => p.headers.get('ratelimit') === null)).toBe(true);
     });
@@ -57,7 +76,10 @@ for (const backend of await backends()) {
   describe(`GraphQL budget spent (${backend})`, () => {
     let t: TestServer;
     beforeAll(async () => {
-      t = await startTestServer(backend, { GRAPHQL_RATE_LIMIT_POINTS: 60, GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: 600 });
+      t = await startTestServer(backend, {
+        GRAPHQL_RATE_LIMIT_POINTS: 60,
+        GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: 600,
+      });
     });
     afterAll(() => t.close());
 
@@ -80,7 +102,9 @@ for (const backend of await backends()) {
         const r = await t.gql(SMALL, {}, token);
         statuses.push(r.status);
         if (r.status === 200) {
-          expect(r.body.extensions.rateLimit.remaining).toBe(remaining - r.body.extensions.rateLimit.cost);
+          expect(r.body.extensions.rateLimit.remaining).toBe(
+            remaining - r.body.extensions.rateLimit.cost,
+          );
           remaining = r.body.extensions.rateLimit.remaining;
         }
       }
@@ -90,7 +114,10 @@ for (const backend of await backends()) {
       const refused = await t.gql(SMALL, {}, token);
       expect(refused.status).toBe(429);
       const error = refused.body.errors![0];
-      expect(error.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+      expect(error.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfter: expect.any(Number),
+      });
       expect(error.extensions!.retryAfter).toBeGreaterThan(500);
       expect(error.message).toMatch(/retry in \d+ s/);
       expect(Number(refused.headers.get('retry-after'))).toBe(error.extensions!.retryAfter);
@@ -105,7 +132,11 @@ for (const backend of await backends()) {
     /** Statements that touch the shared budget (rate-limiter-flexible's upserts into rate_limit). */
     const budgetWrites: string[] = [];
     beforeAll(async () => {
-      t = await startTestServer(backend, { GRAPHQL_RATE_LIMIT_POINTS: 1000, GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: 600 }, { onQuery: (sql) => /rate_limit/.test(sql) && budgetWrites.push(sql) });
+      t = await startTestServer(
+        backend,
+        { GRAPHQL_RATE_LIMIT_POINTS: 1000, GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: 600 },
+        { onQuery: (sql) => /rate_limit/.test(sql) && budgetWrites.push(sql) },
+      );
     });
     afterAll(() => t.close());
 
@@ -117,13 +148,19 @@ for (const backend of await backends()) {
       const results = await Promise.all(Array.from({ length: 20 }, () => t.gql(SMALL, {}, token)));
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
       // Each answer reports what was left right after it, as if they had been spent one by one.
-      const remaining = results.map((r) => r.body.extensions.rateLimit.remaining as number).sort((a, b) => b - a);
+      const remaining = results
+        .map((r) => r.body.extensions.rateLimit.remaining as number)
+        .sort((a, b) => b - a);
       expect(remaining).toEqual(Array.from({ length: 20 }, (_, i) => start - (i + 1) * cost));
-      expect(parseRateLimit(results[0].headers.get('ratelimit'))?.remaining).toBe(results[0].body.extensions.rateLimit.remaining);
+      expect(parseRateLimit(results[0].headers.get('ratelimit'))?.remaining).toBe(
+        results[0].body.extensions.rateLimit.remaining,
+      );
       expect(budgetWrites.length).toBeGreaterThan(0);
       expect(budgetWrites.length).toBeLessThan(20);
       // The store holds all of it: the next query sees the budget the twenty left.
-      expect((await t.gql(SMALL, {}, token)).body.extensions.rateLimit.remaining).toBe(start - 21 * cost);
+      expect((await t.gql(SMALL, {}, token)).body.extensions.rateLimit.remaining).toBe(
+        start - 21 * cost,
+      );
     });
 
     it('admits exactly the queries that fit when the sum of those fired at once does not', async () => {
@@ -132,15 +169,18 @@ for (const backend of await backends()) {
       // Spend down to room for exactly seven more.
       let left = 1000 - cost;
       const BIG = `{ connectors(first: 50) { nodes { id title name } } }`;
-      while (left >= 7 * cost + 201 + 201) left = (await t.gql(BIG, {}, token)).body.extensions.rateLimit.remaining;
-      while (left - cost >= 7 * cost) left = (await t.gql(SMALL, {}, token)).body.extensions.rateLimit.remaining;
+      while (left >= 7 * cost + 201 + 201)
+        left = (await t.gql(BIG, {}, token)).body.extensions.rateLimit.remaining;
+      while (left - cost >= 7 * cost)
+        left = (await t.gql(SMALL, {}, token)).body.extensions.rateLimit.remaining;
       const fit = Math.floor(left / cost);
       expect(fit).toBe(7);
       const results = await Promise.all(Array.from({ length: 12 }, () => t.gql(SMALL, {}, token)));
       expect(results.filter((r) => r.status === 200)).toHaveLength(fit);
       const refused = results.filter((r) => r.status === 429);
       expect(refused).toHaveLength(12 - fit);
-      for (const r of refused) expect(r.body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+      for (const r of refused)
+        expect(r.body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
       // Refused queries spent nothing: what is left is what the seven left.
       const after = await t.gql(SMALL, {}, token);
       expect(after.status).toBe(429);
@@ -162,7 +202,9 @@ for (const backend of await backends()) {
           statuses.push(res.status);
           if (res.status === 429) limited = res;
           else allowed = res;
-          await new Promise((r) => setTimeout(r, Math.max(0, started + (i + 1) * 100 - Date.now())));
+          await new Promise((r) =>
+            setTimeout(r, Math.max(0, started + (i + 1) * 100 - Date.now())),
+          );
         }
         const seconds = (Date.now() - started) / 1000;
         const ok = statuses.filter((s) => s === 200).length;
@@ -171,12 +213,17 @@ for (const backend of await backends()) {
         expect(ok).toBeLessThanOrEqual(Math.ceil(seconds) + 1 + 3);
         expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
         expect(Number(limited!.headers['retry-after'])).toBe(1);
-        expect(limited!.body).toMatchObject({ errors: [{ code: 429 }], error_code: 'RATE_LIMITED' });
+        expect(limited!.body).toMatchObject({
+          errors: [{ code: 429 }],
+          error_code: 'RATE_LIMITED',
+        });
         expect(limited!.headers['ratelimit-policy']).toBe('"rest";q=1;w=1');
         expect(allowed!.headers['ratelimit']).toMatch(/^"rest";r=\d+;t=\d+$/);
         // Another token has its own budget.
         const fresh = await t.token('acme', 'ADMIN', 'bob');
-        expect((await t.rest('GET', '/api/custom_connectors/search?title=x', { token: fresh })).status).toBe(200);
+        expect(
+          (await t.rest('GET', '/api/custom_connectors/search?title=x', { token: fresh })).status,
+        ).toBe(200);
       } finally {
         await t.close();
       }

@@ -13,12 +13,19 @@ const say = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 
 const query = await new Promise((resolve, reject) => {
   let result;
-  client.subscribe({ query: '{ connectors(first: 1) { totalCount } }' }, { next: (r) => (result = r), error: reject, complete: () => resolve(result) });
+  client.subscribe(
+    { query: '{ connectors(first: 1) { totalCount } }' },
+    { next: (r) => (result = r), error: reject, complete: () => resolve(result) },
+  );
 });
 say({ step: 'query', result: query });
 client.subscribe(
   { query: 'subscription { lifecycleEvents { __typename } }' },
-  { next: (r) => say({ step: 'event', result: r }), error: (e) => say({ step: 'error', error: String(e) }), complete: () => {} },
+  {
+    next: (r) => say({ step: 'event', result: r }),
+    error: (e) => say({ step: 'error', error: String(e) }),
+    complete: () => {},
+  },
 );
 setTimeout(() => say({ step: 'subscribed' }), 300);
 process.on('SIGTERM', () => {

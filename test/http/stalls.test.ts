@@ -21,20 +21,34 @@ describe(`large diffs and samples are worked on off the event loop (${backend})`
     expect(code.length).toBeGreaterThan(150_000);
     const created = await t.gql(CREATE, { input: { title: 'Diffed', code } }, admin);
     id = created.body.data.createConnector.connector.id;
-    const changed = code.replace("title: 'Action 1',", "title: 'Action one',").replace('action_7:', 'action_seven:');
+    const changed = code
+      .replace("title: 'Action 1',", "title: 'Action one',")
+      .replace('action_7:', 'action_seven:');
     const updated = await t.gql(UPDATE, { input: { id, code: changed } }, admin);
     expect(updated.body.data.updateConnector.userErrors).toEqual([]);
   }, 120_000);
   afterAll(() => t.close());
 
   it('keeps the event loop turning while 15 aliased diffs of 190 KB versions are computed', async () => {
-    const aliases = Array.from({ length: 15 }, (_, i) => `d${i}: connector(id: "${id}") { diff(from: 1, to: 2) { unified actions { added removed changed } } }`);
+    const aliases = Array.from(
+      { length: 15 },
+      (_, i) =>
+        `d${i}: connector(id: "${id}") { diff(from: 1, to: 2) { unified actions { added removed changed } } }`,
+    );
     const before = offloadedTasks();
-    const { result: res, took, longestStall } = await stallDuring(() => t.gql(`{ ${aliases.join('\n')} }`, {}, admin));
+    const {
+      result: res,
+      took,
+      longestStall,
+    } = await stallDuring(() => t.gql(`{ ${aliases.join('\n')} }`, {}, admin));
     expect(res.body.errors).toBeUndefined();
     for (let i = 0; i < 15; i++) {
       const diff = res.body.data[`d${i}`].diff;
-      expect(diff.actions).toEqual({ added: ['action_seven'], removed: ['action_7'], changed: ['action_1'] });
+      expect(diff.actions).toEqual({
+        added: ['action_seven'],
+        removed: ['action_7'],
+        changed: ['action_1'],
+      });
       expect(diff.unified).toContain("+      title: 'Action one',");
     }
     // Each diff went to the worker thread (two parses and a Myers diff each)...
@@ -44,14 +58,36 @@ describe(`large diffs and samples are worked on off the event loop (${backend})`
   }, 120_000);
 
   it('keeps the event loop turning while a 5 MB JSON sample becomes a schema', async () => {
-    const rows = Array.from({ length: 40_000 }, (_, i) => ({ id: i, name: `Record ${i}`, email: `r${i}@acme.test`, active: i % 2 === 0, score: i / 7, address: { city: 'Lisbon', zip: '1000-001' } }));
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({
+      id: i,
+      name: `Record ${i}`,
+      email: `r${i}@acme.test`,
+      active: i % 2 === 0,
+      score: i / 7,
+      address: { city: 'Lisbon', zip: '1000-001' },
+    }));
     const sample = JSON.stringify(rows);
     expect(sample.length).toBeGreaterThan(4_000_000);
     const before = offloadedTasks();
-    const { result: res, took, longestStall } = await stallDuring(() =>
-      t.gql(`query($s: String!) { generateSchema(sample: $s) { fields { name type } userErrors { reason } } }`, { s: sample }, admin),
+    const {
+      result: res,
+      took,
+      longestStall,
+    } = await stallDuring(() =>
+      t.gql(
+        `query($s: String!) { generateSchema(sample: $s) { fields { name type } userErrors { reason } } }`,
+        { s: sample },
+        admin,
+      ),
     );
-    expect(res.body.data.generateSchema.fields.map((f: { name: string }) => f.name)).toEqual(['id', 'name', 'email', 'active', 'score', 'address']);
+    expect(res.body.data.generateSchema.fields.map((f: { name: string }) => f.name)).toEqual([
+      'id',
+      'name',
+      'email',
+      'active',
+      'score',
+      'address',
+    ]);
     // The body's JSON and the schema work both went to the worker (src/http/json-body.ts), so no
     // single stretch of the request held the loop.
     expect(offloadedTasks() - before).toBe(2);
@@ -67,15 +103,24 @@ describe(`large diffs and samples are worked on off the event loop (${backend})`
       });
       expect(res.status).toBe(400);
       const body = await res.json();
-      expect(body.errors[0]).toMatchObject({ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } });
+      expect(body.errors[0]).toMatchObject({
+        message: 'POST body sent invalid JSON.',
+        extensions: { code: 'BAD_REQUEST' },
+      });
     }
   }, 60_000);
 
   it('answers a large sample that is not JSON with the same typed error as a small one', async () => {
     const sample = `[${'{"a": 1},'.repeat(20_000)}{"a": }]`;
-    const res = await t.gql(`query($s: String!) { generateSchema(sample: $s) { fields { name } userErrors { reason line column } } }`, { s: sample }, admin);
+    const res = await t.gql(
+      `query($s: String!) { generateSchema(sample: $s) { fields { name } userErrors { reason line column } } }`,
+      { s: sample },
+      admin,
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.generateSchema.fields).toBeNull();
-    expect(res.body.data.generateSchema.userErrors).toEqual([expect.objectContaining({ reason: 'INVALID_JSON', line: 1 })]);
+    expect(res.body.data.generateSchema.userErrors).toEqual([
+      expect.objectContaining({ reason: 'INVALID_JSON', line: 1 }),
+    ]);
   }, 60_000);
 });

@@ -12,8 +12,15 @@ import { createConnector, startRun, waitForRun } from './helpers.js';
 const hasPostgres = (await backends()).includes('postgres');
 
 /** Spawns the CLI and resolves once a line of its output matches. */
-function spawnUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn('node', [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnUntil(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn('node', [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
@@ -23,7 +30,9 @@ function spawnUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Prom
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code, signal) => reject(new Error(`${args[0]} exited (${code ?? signal}): ${out}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${args[0]} exited (${code ?? signal}): ${out}`)),
+    );
   });
 }
 
@@ -64,14 +73,25 @@ describe.skipIf(!hasPostgres)('a gateway and two executor processes on PostgreSQ
       EXECUTOR_CONCURRENCY: '2',
       GRAPHQL_RATE_LIMIT_POINTS: '100000000',
     };
-    const g = await spawnUntil(['serve', '--no-executor'], env, /on (http:\/\/\S+\/graphql)[\s\S]*runs are queued for executor processes/);
+    const g = await spawnUntil(
+      ['serve', '--no-executor'],
+      env,
+      /on (http:\/\/\S+\/graphql)[\s\S]*runs are queued for executor processes/,
+    );
     gateway = g.child;
     gatewayUrl = g.match[1];
-    for (let i = 0; i < 2; i++) executors.push((await spawnUntil(['executor'], env, /executor \S+ ready/)).child);
+    for (let i = 0; i < 2; i++)
+      executors.push((await spawnUntil(['executor'], env, /executor \S+ ready/)).child);
     const conn = await openDatabase({ url: db.url });
-    token = (await createToken(conn.prisma, { workspace: 'acme', role: 'DEVELOPER', handle: 'dev' })).token;
+    token = (
+      await createToken(conn.prisma, { workspace: 'acme', role: 'DEVELOPER', handle: 'dev' })
+    ).token;
     await conn.close();
-    s = { url: gatewayUrl, gql: (query: string, variables?: Record<string, unknown>, t?: string) => gqlAt(gatewayUrl, query, variables, t) } as unknown as TestServer;
+    s = {
+      url: gatewayUrl,
+      gql: (query: string, variables?: Record<string, unknown>, t?: string) =>
+        gqlAt(gatewayUrl, query, variables, t),
+    } as unknown as TestServer;
   }, 120_000);
 
   let gatewayUrl = '';
@@ -83,21 +103,40 @@ describe.skipIf(!hasPostgres)('a gateway and two executor processes on PostgreSQ
 
   it('runs go to the executors; a killed one fails its run EXECUTOR_CRASHED and the other keeps serving', async () => {
     const connectorId = await createConnector(s, token, 'Waits', CODE);
-    const connection = await s.gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { connection { id } } }`, { i: { connectorId, name: 'local', values: { base_url: api.url } } }, token);
+    const connection = await s.gql(
+      `mutation($i: CreateConnectionInput!) { createConnection(input: $i) { connection { id } } }`,
+      { i: { connectorId, name: 'local', values: { base_url: api.url } } },
+      token,
+    );
     const connectionId = connection.body.data.createConnection.connection.id;
 
     // Both executors serve: quick runs all succeed.
-    const quick = await Promise.all([1, 2, 3, 4].map((n) => startRun(s, token, { connectorId, target: 'actions.quick', input: { n }, connectionId })));
+    const quick = await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        startRun(s, token, { connectorId, target: 'actions.quick', input: { n }, connectionId }),
+      ),
+    );
     for (const q of quick) expect((await waitForRun(s, token, q.run!.id)).status).toBe('SUCCEEDED');
 
-    const sub = await sseSubscribe(gatewayUrl, `subscription { runUpdated { id status error { kind message } } }`, token);
+    const sub = await sseSubscribe(
+      gatewayUrl,
+      `subscription { runUpdated { id status error { kind message } } }`,
+      token,
+    );
     const slow = await startRun(s, token, { connectorId, target: 'actions.slow', connectionId });
     const runId = slow.run!.id;
     // Wait until an executor has taken it (the fake API has the request), then kill that executor.
     const conn = await openDatabase({ url: db.url });
     let executorId: string | null = null;
-    for (let i = 0; i < 200 && !(executorId && api.requests.some((r) => r.url.startsWith('/slow'))); i++) {
-      const row = await conn.prisma.connectorRun.findFirst({ where: { status: 'RUNNING', target: 'actions.slow' }, select: { executorId: true } });
+    for (
+      let i = 0;
+      i < 200 && !(executorId && api.requests.some((r) => r.url.startsWith('/slow')));
+      i++
+    ) {
+      const row = await conn.prisma.connectorRun.findFirst({
+        where: { status: 'RUNNING', target: 'actions.slow' },
+        select: { executorId: true },
+      });
       executorId = row?.executorId ?? null;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -114,20 +153,38 @@ describe.skipIf(!hasPostgres)('a gateway and two executor processes on PostgreSQ
 
     // The subscriber at the gateway heard the run end.
     let heard: any = null;
-    for (let i = 0; i < 10 && heard?.data?.runUpdated?.status !== 'EXECUTOR_CRASHED'; i++) heard = await sub.next(30_000);
-    expect(heard.data.runUpdated).toMatchObject({ id: runId, status: 'EXECUTOR_CRASHED', error: { kind: 'ExecutorCrashed' } });
+    for (let i = 0; i < 10 && heard?.data?.runUpdated?.status !== 'EXECUTOR_CRASHED'; i++)
+      heard = await sub.next(30_000);
+    expect(heard.data.runUpdated).toMatchObject({
+      id: runId,
+      status: 'EXECUTOR_CRASHED',
+      error: { kind: 'ExecutorCrashed' },
+    });
     sub.close();
 
     // The surviving executor takes the next run.
-    const after = await startRun(s, token, { connectorId, target: 'actions.quick', input: { n: 5 }, connectionId });
+    const after = await startRun(s, token, {
+      connectorId,
+      target: 'actions.quick',
+      input: { n: 5 },
+      connectionId,
+    });
     expect((await waitForRun(s, token, after.run!.id)).status).toBe('SUCCEEDED');
   }, 180_000);
 });
 
-async function gqlAt(url: string, query: string, variables: Record<string, unknown> | undefined, token?: string) {
+async function gqlAt(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  token?: string,
+) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, headers: res.headers, body: await res.json() };

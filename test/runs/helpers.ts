@@ -9,16 +9,38 @@ export const RUN_FIELDS = `
     response { status headers { name value } body } } }
 `;
 
-const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'MEMORY_LIMIT', 'CANCELLED', 'EXECUTOR_CRASHED']);
+const FINAL = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'MEMORY_LIMIT',
+  'CANCELLED',
+  'EXECUTOR_CRASHED',
+]);
 
-export async function createConnector(s: TestServer, token: string, title: string, code: string): Promise<string> {
-  const res = await s.gql(`mutation($i: CreateConnectorInput!) { createConnector(input: $i) { connector { id } userErrors { code message } } }`, { i: { title, code } }, token);
+export async function createConnector(
+  s: TestServer,
+  token: string,
+  title: string,
+  code: string,
+): Promise<string> {
+  const res = await s.gql(
+    `mutation($i: CreateConnectorInput!) { createConnector(input: $i) { connector { id } userErrors { code message } } }`,
+    { i: { title, code } },
+    token,
+  );
   const p = res.body.data?.createConnector;
   if (!p?.connector) throw new Error(`createConnector: ${JSON.stringify(res.body)}`);
   return p.connector.id;
 }
 
-export async function createConnection(s: TestServer, token: string, connectorId: string, name: string, values: Record<string, unknown>): Promise<string> {
+export async function createConnection(
+  s: TestServer,
+  token: string,
+  connectorId: string,
+  name: string,
+  values: Record<string, unknown>,
+): Promise<string> {
   const res = await s.gql(
     `mutation($i: CreateConnectionInput!) { createConnection(input: $i) { connection { id } userErrors { code field message } } }`,
     { i: { connectorId, name, values } },
@@ -36,14 +58,27 @@ export async function startRun(s: TestServer, token: string, input: Record<strin
     token,
   );
   if (res.body.errors) throw new Error(`runConnector: ${JSON.stringify(res.body.errors)}`);
-  return res.body.data.runConnector as { run: { id: string; status: string } | null; savedVersion: { number: number } | null; userErrors: { code: string; field: string[] | null; message: string; detail: string | null }[] };
+  return res.body.data.runConnector as {
+    run: { id: string; status: string } | null;
+    savedVersion: { number: number } | null;
+    userErrors: { code: string; field: string[] | null; message: string; detail: string | null }[];
+  };
 }
 
 /** Reads the run until it ends (polling `node`, as a client without subscriptions would). */
-export async function waitForRun(s: TestServer, token: string, id: string, timeoutMs = 90_000): Promise<any> {
+export async function waitForRun(
+  s: TestServer,
+  token: string,
+  id: string,
+  timeoutMs = 90_000,
+): Promise<any> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const res = await s.gql(`query($id: ID!) { node(id: $id) { ... on ConnectorRun { ${RUN_FIELDS} } } }`, { id }, token);
+    const res = await s.gql(
+      `query($id: ID!) { node(id: $id) { ... on ConnectorRun { ${RUN_FIELDS} } } }`,
+      { id },
+      token,
+    );
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
     const run = res.body.data.node;
     if (run && FINAL.has(run.status)) return run;
@@ -53,7 +88,11 @@ export async function waitForRun(s: TestServer, token: string, id: string, timeo
 }
 
 /** Starts a run and waits for its end. */
-export async function run(s: TestServer, token: string, input: Record<string, unknown>): Promise<any> {
+export async function run(
+  s: TestServer,
+  token: string,
+  input: Record<string, unknown>,
+): Promise<any> {
   const started = await startRun(s, token, input);
   if (!started.run) throw new Error(`refused: ${JSON.stringify(started.userErrors)}`);
   return waitForRun(s, token, started.run.id);

@@ -23,14 +23,23 @@ describe('sealing connection values (AES-256-GCM)', () => {
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
     const before = createSecretBox(oldKey).seal('old value');
-    const rotated = loadSecretBox({ CONNECTION_SECRET_KEY: newKey.toString('base64'), CONNECTION_SECRET_KEYS_PREVIOUS: oldKey.toString('hex'), DATA_DIR: 'memory://' });
+    const rotated = loadSecretBox({
+      CONNECTION_SECRET_KEY: newKey.toString('base64'),
+      CONNECTION_SECRET_KEYS_PREVIOUS: oldKey.toString('hex'),
+      DATA_DIR: 'memory://',
+    });
     expect(rotated.open(before)).toBe('old value');
     expect(rotated.isCurrent(before)).toBe(false);
     const after = rotated.seal('new value');
     expect(rotated.isCurrent(after)).toBe(true);
-    const dropped = loadSecretBox({ CONNECTION_SECRET_KEY: newKey.toString('base64'), DATA_DIR: 'memory://' });
+    const dropped = loadSecretBox({
+      CONNECTION_SECRET_KEY: newKey.toString('base64'),
+      DATA_DIR: 'memory://',
+    });
     expect(() => dropped.open(before)).toThrow(/not configured/);
-    expect(() => loadSecretBox({ CONNECTION_SECRET_KEY: 'too-short', DATA_DIR: 'memory://' })).toThrow(/32 bytes/);
+    expect(() =>
+      loadSecretBox({ CONNECTION_SECRET_KEY: 'too-short', DATA_DIR: 'memory://' }),
+    ).toThrow(/32 bytes/);
   });
 
   it('generates a key into the data directory on first start (mode 0600) and reuses it', () => {

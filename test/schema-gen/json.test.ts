@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { generateSchemaFromJson, labelize, MAX_SAMPLE_BYTES, SampleError } from '../../src/schema-gen/index.js';
+import {
+  generateSchemaFromJson,
+  labelize,
+  MAX_SAMPLE_BYTES,
+  SampleError,
+} from '../../src/schema-gen/index.js';
 
-const text = (name: string, label: string) => ({ control_type: 'text', label, type: 'string', name });
+const text = (name: string, label: string) => ({
+  control_type: 'text',
+  label,
+  type: 'string',
+  name,
+});
 
 function reasonOf(fn: () => unknown) {
   try {
@@ -23,26 +33,76 @@ describe('generateSchemaFromJson', () => {
 
   it('types every value kind', () => {
     const out = generateSchemaFromJson(
-      JSON.stringify({ s: 'x', i: 42, d: 4.5, t: true, n: null, day: '2024-02-29', at: '2024-02-08T05:05:34.136-07:00', z: '2024-02-08T05:05:34Z', bad_day: '2023-02-29', odd: '2024-13-01T00:00:00Z' }),
+      JSON.stringify({
+        s: 'x',
+        i: 42,
+        d: 4.5,
+        t: true,
+        n: null,
+        day: '2024-02-29',
+        at: '2024-02-08T05:05:34.136-07:00',
+        z: '2024-02-08T05:05:34Z',
+        bad_day: '2023-02-29',
+        odd: '2024-13-01T00:00:00Z',
+      }),
     );
     expect(out).toEqual([
       text('s', 'S'),
-      { control_type: 'integer', label: 'I', parse_output: 'integer_conversion', type: 'integer', name: 'i' },
-      { control_type: 'number', label: 'D', parse_output: 'float_conversion', type: 'number', name: 'd' },
+      {
+        control_type: 'integer',
+        label: 'I',
+        parse_output: 'integer_conversion',
+        type: 'integer',
+        name: 'i',
+      },
+      {
+        control_type: 'number',
+        label: 'D',
+        parse_output: 'float_conversion',
+        type: 'number',
+        name: 'd',
+      },
       {
         control_type: 'checkbox',
         label: 'T',
         render_input: 'boolean_conversion',
         parse_output: 'boolean_conversion',
         toggle_hint: 'Select from option list',
-        toggle_field: { label: 'T', control_type: 'text', toggle_hint: 'Use custom value', type: 'boolean', name: 't' },
+        toggle_field: {
+          label: 'T',
+          control_type: 'text',
+          toggle_hint: 'Use custom value',
+          type: 'boolean',
+          name: 't',
+        },
         type: 'boolean',
         name: 't',
       },
       text('n', 'N'),
-      { control_type: 'date', label: 'Day', render_input: 'date_conversion', parse_output: 'date_conversion', type: 'date', name: 'day' },
-      { control_type: 'date_time', label: 'At', render_input: 'date_time_conversion', parse_output: 'date_time_conversion', type: 'date_time', name: 'at' },
-      { control_type: 'date_time', label: 'Z', render_input: 'date_time_conversion', parse_output: 'date_time_conversion', type: 'date_time', name: 'z' },
+      {
+        control_type: 'date',
+        label: 'Day',
+        render_input: 'date_conversion',
+        parse_output: 'date_conversion',
+        type: 'date',
+        name: 'day',
+      },
+      {
+        control_type: 'date_time',
+        label: 'At',
+        render_input: 'date_time_conversion',
+        parse_output: 'date_time_conversion',
+        type: 'date_time',
+        name: 'at',
+      },
+      {
+        control_type: 'date_time',
+        label: 'Z',
+        render_input: 'date_time_conversion',
+        parse_output: 'date_time_conversion',
+        type: 'date_time',
+        name: 'z',
+      },
       text('bad_day', 'Bad day'),
       text('odd', 'Odd'),
     ]);
@@ -52,7 +112,13 @@ describe('generateSchemaFromJson', () => {
     expect(generateSchemaFromJson('{"b": {"z": 1, "a": {"deep": "x"}}, "a": "first?"}')).toEqual([
       {
         properties: [
-          { control_type: 'integer', label: 'Z', parse_output: 'integer_conversion', type: 'integer', name: 'z' },
+          {
+            control_type: 'integer',
+            label: 'Z',
+            parse_output: 'integer_conversion',
+            type: 'integer',
+            name: 'z',
+          },
           { properties: [text('deep', 'Deep')], label: 'A', type: 'object', name: 'a' },
         ],
         label: 'B',
@@ -78,18 +144,40 @@ describe('generateSchemaFromJson', () => {
         of: 'object',
         label: 'Items',
         properties: [
-          { control_type: 'integer', label: 'ID', parse_output: 'integer_conversion', type: 'integer', name: 'id' },
+          {
+            control_type: 'integer',
+            label: 'ID',
+            parse_output: 'integer_conversion',
+            type: 'integer',
+            name: 'id',
+          },
           { ...text('name', 'Name'), optional: true },
-          { control_type: 'number', label: 'Price', parse_output: 'float_conversion', type: 'number', name: 'price' },
+          {
+            control_type: 'number',
+            label: 'Price',
+            parse_output: 'float_conversion',
+            type: 'number',
+            name: 'price',
+          },
           { name: 'tags', type: 'array', of: 'string', label: 'Tags', optional: true },
-          { properties: [text('k', 'K')], label: 'Meta', type: 'object', name: 'meta', optional: true },
+          {
+            properties: [text('k', 'K')],
+            label: 'Meta',
+            type: 'object',
+            name: 'meta',
+            optional: true,
+          },
         ],
       },
     ]);
   });
 
   it('types arrays of primitives by their elements, and takes a top-level array of objects', () => {
-    expect(generateSchemaFromJson('[{"ns": [1, 2.5], "days": ["2024-01-01", "2024-01-02T10:00:00Z"], "mixed": [1, "a"], "none": []}, {"x": true}]')).toEqual([
+    expect(
+      generateSchemaFromJson(
+        '[{"ns": [1, 2.5], "days": ["2024-01-01", "2024-01-02T10:00:00Z"], "mixed": [1, "a"], "none": []}, {"x": true}]',
+      ),
+    ).toEqual([
       { name: 'ns', type: 'array', of: 'number', label: 'Ns', optional: true },
       { name: 'days', type: 'array', of: 'date_time', label: 'Days', optional: true },
       { name: 'mixed', type: 'array', of: 'string', label: 'Mixed', optional: true },
@@ -124,8 +212,13 @@ describe('generateSchemaFromJson', () => {
   });
 
   it('refuses invalid JSON saying where, scalars and empty samples', () => {
-    expect(reasonOf(() => generateSchemaFromJson('{\n  "a": 1,\n  "b": }'))).toMatchObject({ reason: 'INVALID_JSON', line: 3, column: 8 });
-    for (const scalar of ['42', '"text"', 'null', 'true', '[1, 2]', '[]']) expect(reasonOf(() => generateSchemaFromJson(scalar)).reason, scalar).toBe('SCALAR_SAMPLE');
+    expect(reasonOf(() => generateSchemaFromJson('{\n  "a": 1,\n  "b": }'))).toMatchObject({
+      reason: 'INVALID_JSON',
+      line: 3,
+      column: 8,
+    });
+    for (const scalar of ['42', '"text"', 'null', 'true', '[1, 2]', '[]'])
+      expect(reasonOf(() => generateSchemaFromJson(scalar)).reason, scalar).toBe('SCALAR_SAMPLE');
     expect(reasonOf(() => generateSchemaFromJson('  ')).reason).toBe('EMPTY_SAMPLE');
     expect(generateSchemaFromJson('{}')).toEqual([]);
   });

@@ -7,7 +7,15 @@ import { expect } from 'vitest';
 
 /** Debian's chromium package, driven by playwright-core (no browser download). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Where the browser tests put their screenshots: test/web/screenshots/latest/ (ignored by git), so
@@ -20,7 +28,10 @@ export const SCREENSHOTS = process.env.SCREENSHOTS_DIR
 
 /** Builds the console when its sources changed since the last build (as `npm start` does). */
 export function ensureConsoleBuilt(): void {
-  execFileSync(process.execPath, ['scripts/console-build.mjs', '--if-stale'], { stdio: 'inherit', timeout: 300_000 });
+  execFileSync(process.execPath, ['scripts/console-build.mjs', '--if-stale'], {
+    stdio: 'inherit',
+    timeout: 300_000,
+  });
 }
 
 let shared: Promise<Browser> | undefined;
@@ -56,7 +67,9 @@ export async function launchBrowser(): Promise<Browser> {
   };
   return new Proxy(browser, {
     get(target, prop) {
-      if (prop === 'newContext') return async (...args: Parameters<Browser['newContext']>) => own(await target.newContext(...args));
+      if (prop === 'newContext')
+        return async (...args: Parameters<Browser['newContext']>) =>
+          own(await target.newContext(...args));
       if (prop === 'newPage')
         return async (...args: Parameters<Browser['newPage']>) => {
           const page = await target.newPage(...args);
@@ -64,7 +77,9 @@ export async function launchBrowser(): Promise<Browser> {
           return page;
         };
       if (prop === 'contexts') return () => [...mine];
-      if (prop === 'close') return async () => void (await Promise.all([...mine].map((c) => c.close().catch(() => {}))));
+      if (prop === 'close')
+        return async () =>
+          void (await Promise.all([...mine].map((c) => c.close().catch(() => {}))));
       const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -81,7 +96,10 @@ async function startChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 /** Runs axe-core on the page as it is now; serious and critical violations fail the test. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
@@ -91,7 +109,13 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
     const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
     return result.violations
       .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join(', ')}`);
+      .map(
+        (v: any) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n: any) => n.target.join(' '))
+            .join(', ')}`,
+      );
   });
   expect(violations, `accessibility of ${what}`).toEqual([]);
 }
@@ -105,6 +129,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export function forbidOtherHosts(page: Page, origin: string, seen: string[]): void {
   page.on('request', (req) => {
     const url = req.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) seen.push(url);
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'))
+      seen.push(url);
   });
 }

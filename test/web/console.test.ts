@@ -2,7 +2,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignInCode } from '../../src/domain/sign-in-links.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ensureConsoleBuilt, expectAccessible, forbidOtherHosts, launchBrowser, screenshot } from './browser.js';
+import {
+  ensureConsoleBuilt,
+  expectAccessible,
+  forbidOtherHosts,
+  launchBrowser,
+  screenshot,
+} from './browser.js';
 
 // The registry console in a real Chromium, through the UI only (PGlite; the API underneath is
 // tested on both databases by the integration tests).
@@ -41,7 +47,11 @@ describe('registry console in Chromium', () => {
     const token = await t.token('acme', 'ADMIN', 'alice');
     const { context, page } = await newPage();
     await page.goto(base + '/');
-    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to the connector registry' }).isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page.getByRole('heading', { name: 'Sign in to the connector registry' }).isVisible(),
+      )
+      .toBe(true);
     await expectAccessible(page, 'the sign-in page');
     await screenshot(page, 'sign-in');
     await signInWithToken(page, token);
@@ -67,7 +77,10 @@ describe('registry console in Chromium', () => {
 
   it('signs in once with a one-time link; the link does not work twice', async () => {
     await t.token('beta', 'DEVELOPER', 'bob');
-    const { code } = await createSignInCode(t.server.registry.db.prisma, { workspace: 'beta', handle: 'bob' });
+    const { code } = await createSignInCode(t.server.registry.db.prisma, {
+      workspace: 'beta',
+      handle: 'bob',
+    });
     const { context, page } = await newPage();
     await page.goto(`${base}/sign-in#code=${code}`);
     await page.getByText('bob · developer in').waitFor();

@@ -17,13 +17,18 @@ describe('console: connector details and long lists', () => {
   afterAll(() => c?.close());
 
   const signedIn = (token: string, path?: string) => c.signedIn(token, { path });
-  const gql = (token: string, query: string, variables: Record<string, unknown>) => c.gql(token, query, variables);
-  const LIST = 'mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id } userErrors { code message } } }';
-  const REVIEW = 'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';
+  const gql = (token: string, query: string, variables: Record<string, unknown>) =>
+    c.gql(token, query, variables);
+  const LIST =
+    'mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id } userErrors { code message } } }';
+  const REVIEW =
+    'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';
 
   it('a writer edits the title, logo and Markdown description; the list shows them; an operator is not offered the form', async () => {
     const token = await t.token('acme', 'ADMIN', 'alice');
-    const { connector } = await gql(token, CREATE, { input: { title: 'Old title', code: validCode({ title: 'Old title' }) } });
+    const { connector } = await gql(token, CREATE, {
+      input: { title: 'Old title', code: validCode({ title: 'Old title' }) },
+    });
     const page = await signedIn(token, `/connectors/${encodeURIComponent(connector.id)}`);
     await page.getByRole('heading', { name: 'Old title' }).waitFor();
 
@@ -32,11 +37,18 @@ describe('console: connector details and long lists', () => {
     // A blank title is refused in words and changes nothing.
     await form.getByLabel('Title').fill('   ');
     await form.getByRole('button', { name: 'Save details' }).click();
-    await form.getByRole('alert').filter({ hasText: 'title is required and cannot be blank.' }).waitFor();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: 'title is required and cannot be blank.' })
+      .waitFor();
     await page.getByRole('heading', { name: 'Old title' }).waitFor();
 
     await form.getByLabel('Title').fill('Acme Billing');
-    await form.getByLabel('Logo (PNG, JPEG, GIF or WebP, at most 512 KB)').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1PX, 'base64') });
+    await form.getByLabel('Logo (PNG, JPEG, GIF or WebP, at most 512 KB)').setInputFiles({
+      name: 'logo.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(PNG_1PX, 'base64'),
+    });
     await form.getByAltText('Logo preview').waitFor();
     await form.getByLabel('Description (Markdown)').fill('Sends **invoices** to Acme.');
     await expectAccessible(page, 'the connector details form');
@@ -44,15 +56,22 @@ describe('console: connector details and long lists', () => {
     await form.getByRole('button', { name: 'Save details' }).click();
     await page.getByText('Details saved.').waitFor();
     await page.getByRole('heading', { name: 'Acme Billing', level: 1 }).waitFor();
-    expect(await page.getByRole('img', { name: 'Acme Billing logo' }).first().getAttribute('src')).toMatch(/^\/logos\/[0-9a-f]{64}\.png$/);
+    expect(
+      await page.getByRole('img', { name: 'Acme Billing logo' }).first().getAttribute('src'),
+    ).toMatch(/^\/logos\/[0-9a-f]{64}\.png$/);
     await page.locator('.markdown strong', { hasText: 'invoices' }).waitFor();
 
     await page.getByRole('link', { name: 'Connectors', exact: true }).click();
-    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Acme Billing' }) });
+    const row = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: 'Acme Billing' }) });
     await row.waitFor();
     expect(await row.getByRole('img', { name: 'Acme Billing logo' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Old title' }).count()).toBe(0);
-    await page.getByRole('status').filter({ hasText: /^1 connector$/ }).waitFor(); // one, not "1 connectors"
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^1 connector$/ })
+      .waitFor(); // one, not "1 connectors"
     await screenshot(page, 'connectors-after-edit');
 
     // Removing the logo: the list falls back to the placeholder.
@@ -64,20 +83,41 @@ describe('console: connector details and long lists', () => {
     expect(await page.getByRole('img', { name: 'Acme Billing logo' }).count()).toBe(0);
 
     // What the API says now (the console showed what was stored).
-    const stored = await t.gql('query($id: ID!) { connector(id: $id) { title description logoUrl latestVersion } }', { id: connector.id }, token);
-    expect(stored.body.data.connector).toEqual({ title: 'Acme Billing', description: 'Sends **invoices** to Acme.', logoUrl: null, latestVersion: 1 });
+    const stored = await t.gql(
+      'query($id: ID!) { connector(id: $id) { title description logoUrl latestVersion } }',
+      { id: connector.id },
+      token,
+    );
+    expect(stored.body.data.connector).toEqual({
+      title: 'Acme Billing',
+      description: 'Sends **invoices** to Acme.',
+      logoUrl: null,
+      latestVersion: 1,
+    });
 
-    const olga = await signedIn(await t.token('acme', 'OPERATOR', 'olga'), `/connectors/${encodeURIComponent(connector.id)}`);
+    const olga = await signedIn(
+      await t.token('acme', 'OPERATOR', 'olga'),
+      `/connectors/${encodeURIComponent(connector.id)}`,
+    );
     await olga.getByRole('heading', { name: 'Acme Billing' }).waitFor();
     expect(await olga.getByRole('button', { name: 'Edit details' }).count()).toBe(0);
   }, 180_000);
 
   it('the version history reads past its first page, and compares a version from the second page with the latest', async () => {
     const token = await t.token('hist', 'ADMIN', 'hugo');
-    const { connector } = await gql(token, CREATE, { input: { title: 'Long history', code: validCode({ title: 'Long history' }), note: 'v1' } });
-    for (let v = 2; v <= 27; v++) await gql(token, UPDATE, { input: { id: connector.id, note: `v${v}` } });
+    const { connector } = await gql(token, CREATE, {
+      input: { title: 'Long history', code: validCode({ title: 'Long history' }), note: 'v1' },
+    });
+    for (let v = 2; v <= 27; v++)
+      await gql(token, UPDATE, { input: { id: connector.id, note: `v${v}` } });
     // Version 27's code differs from version 1's by one action.
-    await gql(token, UPDATE, { input: { id: connector.id, code: validCode({ title: 'Long history', actions: ['search_records'] }), note: 'v28' } });
+    await gql(token, UPDATE, {
+      input: {
+        id: connector.id,
+        code: validCode({ title: 'Long history', actions: ['search_records'] }),
+        note: 'v28',
+      },
+    });
 
     const page = await signedIn(token, `/connectors/${encodeURIComponent(connector.id)}/history`);
     const rows = page.getByRole('table', { name: 'Versions' }).locator('tbody tr');
@@ -105,13 +145,20 @@ describe('console: connector details and long lists', () => {
     const listingIds: string[] = [];
     for (let i = 1; i <= LISTED; i++) {
       const title = `Listed ${String(i).padStart(2, '0')}`;
-      const { connector } = await gql(pub, CREATE, { input: { title, code: validCode({ title }) } });
+      const { connector } = await gql(pub, CREATE, {
+        input: { title, code: validCode({ title }) },
+      });
       await gql(pub, RELEASE, { input: { id: connector.id } });
       await gql(pub, SHARE, { input: { id: connector.id } });
-      const { listing } = await gql(pub, LIST, { input: { id: connector.id, appName: 'Paging app', categories: ['paging'] } });
+      const { listing } = await gql(pub, LIST, {
+        input: { id: connector.id, appName: 'Paging app', categories: ['paging'] },
+      });
       listingIds.push(listing.id);
     }
-    const titles = Array.from({ length: LISTED }, (_, i) => `Listed ${String(i + 1).padStart(2, '0')}`);
+    const titles = Array.from(
+      { length: LISTED },
+      (_, i) => `Listed ${String(i + 1).padStart(2, '0')}`,
+    );
 
     const rita = await signedIn(await t.reviewerToken('rita'), '/review');
     const regions = rita.getByRole('region', { name: /^Listing Listed / });
@@ -126,7 +173,8 @@ describe('console: connector details and long lists', () => {
     await rita.getByText('Listed 01: approved.').waitFor();
     await expect.poll(() => regions.count()).toBe(LISTED - 1);
     await rita.getByText(`${LISTED - 1} listings`).waitFor();
-    for (const id of listingIds.slice(1)) await gql(await t.reviewerToken('rita'), REVIEW, { input: { id, decision: 'APPROVE' } });
+    for (const id of listingIds.slice(1))
+      await gql(await t.reviewerToken('rita'), REVIEW, { input: { id, decision: 'APPROVE' } });
 
     const bob = await signedIn(await t.token('beta', 'ADMIN', 'bob'), '/library');
     const table = bob.getByRole('table', { name: 'Listed connectors' });

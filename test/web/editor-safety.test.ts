@@ -2,7 +2,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE, connectorPath, setCode, startConsole, type Console } from './harness.js';
+import {
+  CREATE,
+  INSTALL,
+  LINK,
+  RELEASE,
+  SHARE,
+  UPDATE,
+  connectorPath,
+  setCode,
+  startConsole,
+  type Console,
+} from './harness.js';
 
 // Issue 23, items 1-5, through the UI: a stale save merges (never overwrites), unsaved code is
 // kept and asked about, the copy's update banner follows every share, the code is checked as it is
@@ -16,7 +27,13 @@ describe('console: edits are never lost or overwritten, and are checked while ty
   afterAll(() => c?.close());
 
   const latestCode = async (token: string, id: string) =>
-    (await c.t.gql('query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { number code } } } }', { id }, token)).body.data.connector.versions.nodes[0] as { number: number; code: string };
+    (
+      await c.t.gql(
+        'query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { number code } } } }',
+        { id },
+        token,
+      )
+    ).body.data.connector.versions.nodes[0] as { number: number; code: string };
 
   /** A parent shared through a link and a copy of it installed in another workspace (the setup). */
   async function installedCopy(title: string) {
@@ -37,7 +54,11 @@ describe('console: edits are never lost or overwritten, and are checked while ty
   }
 
   /** The editor's whole text (CodeMirror draws only the lines in view, so innerText would miss some). */
-  const editorText = (page: Page) => page.locator('.cm-content').first().evaluate((el: any) => el.cmTile.root.view.state.doc.toString() as string);
+  const editorText = (page: Page) =>
+    page
+      .locator('.cm-content')
+      .first()
+      .evaluate((el: any) => el.cmTile.root.view.state.doc.toString() as string);
 
   it("keeps an edit on top of a newer version by merging: the newer version's change stays, and the words say whose it is", async () => {
     const k = await installedCopy('Merge');
@@ -50,12 +71,16 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     await page.getByText(/Updated: the parent's changes are in version 2/).waitFor();
     // The heading names the version the editor holds, and says a newer one exists, made by "you".
     await page.getByRole('heading', { name: /^Version 1/ }).waitFor();
-    expect(await page.getByTestId('newer-version').innerText()).toMatch(/Version 2 is newer .* by you/);
+    expect(await page.getByTestId('newer-version').innerText()).toMatch(
+      /Version 2 is newer .* by you/,
+    );
 
     await page.getByRole('button', { name: 'Save as new version' }).click();
     const region = page.getByRole('region', { name: 'Save conflict' });
     await region.waitFor();
-    expect(await region.innerText()).toMatch(/Version 2 was saved by you \(“new test path”\) after your edit started from version 1/);
+    expect(await region.innerText()).toMatch(
+      /Version 2 was saved by you \(“new test path”\) after your edit started from version 1/,
+    );
     expect(await region.innerText()).not.toMatch(/someone else/);
     await screenshot(page, 'stale-save-merge');
     await expectAccessible(page, 'a stale save offered as a merge');
@@ -75,12 +100,27 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     const alice = await c.t.token('overlap', 'ADMIN', 'alice');
     const dave = await c.t.token('overlap', 'DEVELOPER', 'dave');
     const original = validCode({ title: 'Overlap' });
-    const { connector } = await c.gql(alice, CREATE, { input: { title: 'Overlap', code: original } });
+    const { connector } = await c.gql(alice, CREATE, {
+      input: { title: 'Overlap', code: original },
+    });
     const page = await c.signedIn(alice, { path: connectorPath(connector.id) });
     await page.getByRole('button', { name: 'Release version 1' }).waitFor();
-    await setCode(page, original.replace("get('/me')", "get('/me/alice')").replace("title: 'Overlap'", "title: 'Overlap A'"));
+    await setCode(
+      page,
+      original
+        .replace("get('/me')", "get('/me/alice')")
+        .replace("title: 'Overlap'", "title: 'Overlap A'"),
+    );
     // Dave saves version 2 meanwhile, on the same line and on another one.
-    await c.gql(dave, UPDATE, { input: { id: connector.id, code: original.replace("get('/me')", "get('/me/dave')").replace("get(\"/records\", input)", "get(\"/v2/records\", input)"), note: 'dave' } });
+    await c.gql(dave, UPDATE, {
+      input: {
+        id: connector.id,
+        code: original
+          .replace("get('/me')", "get('/me/dave')")
+          .replace('get("/records", input)', 'get("/v2/records", input)'),
+        note: 'dave',
+      },
+    });
     await page.keyboard.press('Control+S');
     const region = page.getByRole('region', { name: 'Save conflict' });
     await region.waitFor();
@@ -102,7 +142,9 @@ describe('console: edits are never lost or overwritten, and are checked while ty
   it('asks before leaving unsaved code, keeps it for the tab across a reload, and saves with Ctrl+S', async () => {
     const token = await c.t.token('drafts', 'ADMIN', 'ann');
     const original = validCode({ title: 'Drafty' });
-    const { connector } = await c.gql(token, CREATE, { input: { title: 'Drafty', code: original } });
+    const { connector } = await c.gql(token, CREATE, {
+      input: { title: 'Drafty', code: original },
+    });
     const page = await c.signedIn(token, { path: connectorPath(connector.id) });
     await page.getByRole('button', { name: 'Release version 1' }).waitFor();
     const edited = original.replace("title: 'Drafty'", "title: 'Drafty edited'");
@@ -110,7 +152,10 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     const questions: string[] = [];
     // In-app navigation: a nav link asks, and staying keeps the edit.
     page.once('dialog', (d) => void (questions.push(d.message()), d.dismiss()));
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connectors' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Connectors' })
+      .click();
     await expect.poll(() => questions.length).toBe(1);
     expect(questions[0]).toMatch(/unsaved changes/);
     expect(new URL(page.url()).pathname).toBe(connectorPath(connector.id));
@@ -132,13 +177,18 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     await page.getByText('Saved as version 2.').waitFor();
     expect((await latestCode(token, connector.id)).code).toContain("title: 'Drafty edited'");
     // Nothing unsaved: leaving asks nothing, and no draft comes back.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connectors' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Connectors' })
+      .click();
     await page.getByRole('heading', { name: 'Connectors', exact: true }).waitFor();
     expect(questions.length).toBe(3);
     // Closing the tab with an edit asks (beforeunload).
     await page.goto(c.base + connectorPath(connector.id));
     await setCode(page, edited + '\n# more');
-    const closing = new Promise<string>((resolve) => page.once('dialog', (d) => void (resolve(d.type()), d.accept())));
+    const closing = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => void (resolve(d.type()), d.accept())),
+    );
     await page.close({ runBeforeUnload: true });
     expect(await closing).toBe('beforeunload');
   }, 240_000);
@@ -195,19 +245,27 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     const token = await c.t.token('live-check', 'ADMIN', 'lena');
     const page = await c.signedIn(token, { path: '/connectors/new' });
     // The starter: one action, one trigger, comments, the DSL reference; checked clean already.
-    await page.getByRole('status').filter({ hasText: 'Checked: no problems (1 action, 1 trigger)' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Checked: no problems (1 action, 1 trigger)' })
+      .waitFor();
     const starter = await editorText(page);
     expect(starter).toMatch(/get_post: \{/);
     expect(starter).toMatch(/new_post: \{/);
     expect(starter).toMatch(/^# .*DSL reference/m);
-    expect(await page.getByRole('link', { name: 'connector DSL reference' }).getAttribute('href')).toMatch(/^https:\/\/docs\.workato\.com\//);
+    expect(
+      await page.getByRole('link', { name: 'connector DSL reference' }).getAttribute('href'),
+    ).toMatch(/^https:\/\/docs\.workato\.com\//);
     // The Title fills the code's title.
     await page.getByLabel('Title').fill("Acme's CRM");
     await expect.poll(() => editorText(page)).toContain("title: 'Acme\\'s CRM'");
     await screenshot(page, 'new-connector-starter');
     await expectAccessible(page, 'the new connector form with the starter');
     // A typo: reported as typed, nothing created.
-    await setCode(page, validCode({ title: 'Typo' }).replace("get('/me')\n  end", "get('/me')\n  end\n  end"));
+    await setCode(
+      page,
+      validCode({ title: 'Typo' }).replace("get('/me')\n  end", "get('/me')\n  end\n  end"),
+    );
     const problem = page.getByRole('list', { name: 'Code problems' }).getByRole('button').first();
     await problem.waitFor();
     const text = await problem.innerText();

@@ -2,7 +2,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ensureConsoleBuilt, expectAccessible, forbidOtherHosts, launchBrowser, screenshot } from './browser.js';
+import {
+  ensureConsoleBuilt,
+  expectAccessible,
+  forbidOtherHosts,
+  launchBrowser,
+  screenshot,
+} from './browser.js';
 
 // The issue's flow, through the console's UI only, in a real Chromium: a publisher (acme) and an
 // installer (beta) in two browser contexts, a platform reviewer, and a read-only operator.
@@ -50,7 +56,10 @@ describe('console flow: write, release, compare, share, install, live update, re
 
   const broken = validCode({ title: 'Acme CRM' }).replace("get('/me')", "get('/me'");
   const fixed = validCode({ title: 'Acme CRM' });
-  const withExport = validCode({ title: 'Acme CRM', actions: ['search_records', 'create_record', 'export_records'] });
+  const withExport = validCode({
+    title: 'Acme CRM',
+    actions: ['search_records', 'create_record', 'export_records'],
+  });
   let linkUrl = '';
   let alice: Page;
   let bob: Page;
@@ -59,18 +68,28 @@ describe('console flow: write, release, compare, share, install, live update, re
     alice = await signedIn(await t.token('acme', 'ADMIN', 'alice'));
     await alice.getByRole('link', { name: 'New connector' }).click();
     await alice.getByLabel('Title').fill('Acme CRM');
-    await alice.getByLabel('Description (Markdown)').fill('Syncs **records** with Acme.\n\n- search\n- create');
+    await alice
+      .getByLabel('Description (Markdown)')
+      .fill('Syncs **records** with Acme.\n\n- search\n- create');
     await alice.getByLabel('Version note').fill('first draft');
     await setCode(alice, broken);
     await expectAccessible(alice, 'the new connector form');
     await alice.getByRole('button', { name: 'Create connector' }).click();
     await alice.getByRole('heading', { name: 'Acme CRM' }).waitFor();
-    const problem = alice.getByRole('list', { name: 'Code problems' }).getByRole('listitem').first();
+    const problem = alice
+      .getByRole('list', { name: 'Code problems' })
+      .getByRole('listitem')
+      .first();
     await problem.waitFor();
     const line = Number(/Line (\d+)/.exec((await problem.textContent()) ?? '')?.[1]);
     expect(line).toBeGreaterThan(0);
     // The mark sits on that line of the editor (and its gutter).
-    await alice.locator('.cm-line').nth(line - 1).locator('.cm-lintRange-error').first().waitFor();
+    await alice
+      .locator('.cm-line')
+      .nth(line - 1)
+      .locator('.cm-lintRange-error')
+      .first()
+      .waitFor();
     expect(await alice.locator('.cm-lint-marker-error').count()).toBeGreaterThan(0);
     expect(await alice.getByText('has errors').first().isVisible()).toBe(true);
     // The description is rendered Markdown.
@@ -81,7 +100,10 @@ describe('console flow: write, release, compare, share, install, live update, re
 
   it('refuses to release it in words, then saves the fix and releases', async () => {
     await alice.getByRole('button', { name: 'Release version 1' }).click();
-    await alice.getByRole('alert').filter({ hasText: 'This version has errors in its code' }).waitFor();
+    await alice
+      .getByRole('alert')
+      .filter({ hasText: 'This version has errors in its code' })
+      .waitFor();
     await setCode(alice, fixed);
     await alice.getByLabel('Version note').fill('fix the syntax error');
     await alice.getByRole('button', { name: 'Save as new version' }).click();
@@ -129,7 +151,10 @@ describe('console flow: write, release, compare, share, install, live update, re
     expect(await bob.getByText('installed through a private link').isVisible()).toBe(true);
     // The publisher sees the install in the link's use log.
     await alice.reload();
-    await alice.getByRole('table', { name: 'Installs through the link' }).getByText('beta').waitFor();
+    await alice
+      .getByRole('table', { name: 'Installs through the link' })
+      .getByText('beta')
+      .waitFor();
   }, 120_000);
 
   it('a new shared version reaches the copy live; update from parent, release the copy', async () => {
@@ -201,12 +226,19 @@ describe('console flow: write, release, compare, share, install, live update, re
     await olga.getByRole('link', { name: 'Acme CRM' }).click();
     await olga.getByText('Your role does not show connector code.').waitFor();
     expect(await olga.locator('.cm-editor').count()).toBe(0);
-    for (const name of [/Save as new version/, /Release version/]) expect(await olga.getByRole('button', { name }).count()).toBe(0);
+    for (const name of [/Save as new version/, /Release version/])
+      expect(await olga.getByRole('button', { name }).count()).toBe(0);
     await olga.getByRole('link', { name: 'Versions' }).click();
     await olga.locator('tr[data-version="3"]').waitFor();
     expect(await olga.getByRole('button', { name: /Restore/ }).count()).toBe(0);
     await olga.getByRole('link', { name: 'Share' }).click();
     await olga.getByRole('heading', { name: 'Private link' }).waitFor();
-    for (const name of [/Share version/, /Create private link|Regenerate link/, /Revoke link/, /Update listing|List in the community/]) expect(await olga.getByRole('button', { name }).count()).toBe(0);
+    for (const name of [
+      /Share version/,
+      /Create private link|Regenerate link/,
+      /Revoke link/,
+      /Update listing|List in the community/,
+    ])
+      expect(await olga.getByRole('button', { name }).count()).toBe(0);
   }, 120_000);
 });

@@ -8,7 +8,8 @@ import { launchBrowser, screenshot } from './browser.js';
  * first run reaches the server and shows its 401; pasting a token re-fetches the schema; the
  * pasted header stays for the browser tab (a reload keeps it).
  */
-const isIntrospection = (r: Request) => r.method() === 'POST' && (r.postData() ?? '').includes('__schema');
+const isIntrospection = (r: Request) =>
+  r.method() === 'POST' && (r.postData() ?? '').includes('__schema');
 
 describe('GraphiQL headers', () => {
   let t: TestServer;
@@ -52,11 +53,16 @@ describe('GraphiQL headers', () => {
 
     // Paste a token into the Headers editor: the schema is fetched again with it.
     const editor = await headersEditor(page);
-    const withToken = page.waitForRequest((r) => isIntrospection(r) && r.headers()['authorization'] === `Bearer ${token}`);
+    const withToken = page.waitForRequest(
+      (r) => isIntrospection(r) && r.headers()['authorization'] === `Bearer ${token}`,
+    );
     await editor.click();
     await page.keyboard.press('Control+A');
     // A paste, as a person does it (typing would meet the editor's auto-closed brackets).
-    await page.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await page.evaluate(
+      (text) => navigator.clipboard.writeText(text),
+      JSON.stringify({ Authorization: `Bearer ${token}` }),
+    );
     await page.keyboard.press('Control+V');
     const again = await withToken;
     expect((await again.response())?.status()).toBe(200);

@@ -33,7 +33,8 @@ export async function startConsole(overrides: Partial<Config> = {}): Promise<Con
     async signedIn(token, opts = {}) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       contexts.push(context);
-      if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+      if (opts.clipboard)
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
       forbidOtherHosts(page, base, offHost);
@@ -67,12 +68,19 @@ export async function setCode(page: Page, code: string): Promise<void> {
   await page.keyboard.insertText(code);
 }
 
-export const CREATE = 'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
-export const UPDATE = 'mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }';
-export const RELEASE = 'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
-export const SHARE = 'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
-export const LINK = 'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
-export const INSTALL = 'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
+export const CREATE =
+  'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
+export const UPDATE =
+  'mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }';
+export const RELEASE =
+  'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
+export const SHARE =
+  'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
+export const LINK =
+  'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
+export const INSTALL =
+  'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
 
 /** The console's path of a connector's page (or one of its tabs). */
-export const connectorPath = (id: string, tab = '') => `/connectors/${encodeURIComponent(id)}${tab ? `/${tab}` : ''}`;
+export const connectorPath = (id: string, tab = '') =>
+  `/connectors/${encodeURIComponent(id)}${tab ? `/${tab}` : ''}`;

@@ -15,19 +15,47 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
   beforeAll(async () => {
     c = await startConsole();
     token = await c.t.token('layout-and-themes', 'ADMIN', 'alexandra');
-    const { connector } = await c.gql(token, CREATE, { input: { title: 'Layout check', code: validCode({ title: 'Layout check' }), note: 'first version of the layout check' } });
+    const { connector } = await c.gql(token, CREATE, {
+      input: {
+        title: 'Layout check',
+        code: validCode({ title: 'Layout check' }),
+        note: 'first version of the layout check',
+      },
+    });
     id = connector.id;
     await c.gql(token, RELEASE, { input: { id } });
-    await c.gql(token, UPDATE, { input: { id, code: validCode({ title: 'Layout check', actions: ['search_records'], trigger: 'updated_record' }), note: 'drop create, rename the trigger' } });
+    await c.gql(token, UPDATE, {
+      input: {
+        id,
+        code: validCode({
+          title: 'Layout check',
+          actions: ['search_records'],
+          trigger: 'updated_record',
+        }),
+        note: 'drop create, rename the trigger',
+      },
+    });
   }, 300_000);
   afterAll(() => c?.close());
 
-  const headerHeight = (page: Page) => page.locator('header.top').evaluate((el) => el.getBoundingClientRect().height);
-  const sideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  const background = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  const headerHeight = (page: Page) =>
+    page.locator('header.top').evaluate((el) => el.getBoundingClientRect().height);
+  const sideways = (page: Page) =>
+    page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+  const background = (page: Page, selector: string) =>
+    page
+      .locator(selector)
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
   /** Relative luminance of an `rgb(…)` colour, 0 (black) to 1 (white). */
   const luminance = (rgb: string) => {
-    const [r, g, b] = rgb.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => Number(v) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    const [r, g, b] = rgb
+      .match(/\d+(\.\d+)?/g)!
+      .slice(0, 3)
+      .map((v) => Number(v) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
 
@@ -56,8 +84,14 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
       await compare(page);
       // One unified text, not two columns.
       expect(await page.getByTestId('diff-view').locator('.cm-mergeView').count()).toBe(0);
-      await page.getByTestId('diff-view').locator('.cm-deletedChunk, .cm-changedLine').first().waitFor();
-      expect(await page.locator('table[aria-label="Versions"] tr[data-version="2"]').isVisible()).toBe(true);
+      await page
+        .getByTestId('diff-view')
+        .locator('.cm-deletedChunk, .cm-changedLine')
+        .first()
+        .waitFor();
+      expect(
+        await page.locator('table[aria-label="Versions"] tr[data-version="2"]').isVisible(),
+      ).toBe(true);
       expect(await sideways(page)).toBe(0);
       await screenshot(page, `layout-390-versions-${scheme}`);
       await expectAccessible(page, `the versions tab at 390 px (${scheme})`);
@@ -70,7 +104,9 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
       await page.goto(c.base + connectorPath(id));
       await page.locator('.cm-content').first().waitFor();
       const editorBg = luminance(await background(page, '.cm-editor'));
-      const pageBg = luminance(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor));
+      const pageBg = luminance(
+        await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor),
+      );
       if (scheme === 'dark') {
         expect(pageBg).toBeLessThan(0.05);
         expect(editorBg).toBeLessThan(0.05);
@@ -82,13 +118,19 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
       await expectAccessible(page, `the code tab at 1440 px (${scheme})`);
       await compare(page);
       await page.getByTestId('diff-view').locator('.cm-mergeView').waitFor();
-      expect(luminance(await background(page, '.cm-mergeView .cm-editor')) < 0.05).toBe(scheme === 'dark');
+      expect(luminance(await background(page, '.cm-mergeView .cm-editor')) < 0.05).toBe(
+        scheme === 'dark',
+      );
       await screenshot(page, `layout-1440-versions-${scheme}`);
       await expectAccessible(page, `the versions tab at 1440 px (${scheme})`);
       // At 1280 px the header stays on one line: every item sits on the brand's row.
       await page.setViewportSize({ width: 1280, height: 900 });
       const rows = await page.locator('header.top').evaluate((header) => {
-        const items = [header.querySelector('.brand')!, ...header.querySelectorAll('nav a'), ...header.querySelectorAll('.who button')];
+        const items = [
+          header.querySelector('.brand')!,
+          ...header.querySelectorAll('nav a'),
+          ...header.querySelectorAll('.who button'),
+        ];
         const top = header.querySelector('.brand')!.getBoundingClientRect();
         return items.map((el) => {
           const r = el.getBoundingClientRect();
@@ -97,10 +139,14 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
       });
       expect(rows.every(Boolean)).toBe(true);
       // …and nothing overlaps: the navigation ends before the signed-in person's part begins.
-      const [navEnd, whoStart] = await page.locator('header.top').evaluate((header) => [
-        Math.max(...[...header.querySelectorAll('nav a')].map((a) => a.getBoundingClientRect().right)),
-        header.querySelector('.who')!.getBoundingClientRect().left,
-      ]);
+      const [navEnd, whoStart] = await page
+        .locator('header.top')
+        .evaluate((header) => [
+          Math.max(
+            ...[...header.querySelectorAll('nav a')].map((a) => a.getBoundingClientRect().right),
+          ),
+          header.querySelector('.who')!.getBoundingClientRect().left,
+        ]);
       expect(navEnd).toBeLessThanOrEqual(whoStart);
       expect(await headerHeight(page)).toBeLessThan(64);
     }, 180_000);
@@ -116,7 +162,9 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
     await page.reload();
     await page.locator('.cm-content').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    expect(await page.getByRole('button', { name: 'Dark mode' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Dark mode' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     expect(luminance(await background(page, '.cm-editor'))).toBeLessThan(0.05);
     await page.getByRole('button', { name: 'Dark mode' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');

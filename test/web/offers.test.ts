@@ -18,12 +18,20 @@ describe('console: offers that can succeed', () => {
 
   it('first share without a breaking-change warning; Copy link says Copied; an installed listing shows Installed with a link', async () => {
     const pub = await c.t.token('pubco', 'ADMIN', 'pia');
-    const { connector } = await c.gql(pub, CREATE, { input: { title: 'Offered Thing', code: validCode({ title: 'Offered Thing' }) } });
+    const { connector } = await c.gql(pub, CREATE, {
+      input: { title: 'Offered Thing', code: validCode({ title: 'Offered Thing' }) },
+    });
     await c.gql(pub, RELEASE, { input: { id: connector.id } });
-    const page = await c.signedIn(pub, { clipboard: true, path: connectorPath(connector.id, 'share') });
+    const page = await c.signedIn(pub, {
+      clipboard: true,
+      path: connectorPath(connector.id, 'share'),
+    });
 
     // The first share: nobody has installed anything, so no "breaking change" warning.
-    await page.getByTestId('first-share').getByText('Nobody has installed this connector yet').waitFor();
+    await page
+      .getByTestId('first-share')
+      .getByText('Nobody has installed this connector yet')
+      .waitFor();
     expect(await page.getByTestId('change-summary').count()).toBe(0);
     expect(await page.getByText('Breaking change').count()).toBe(0);
     await page.getByRole('button', { name: 'Share version 1' }).click();
@@ -35,11 +43,21 @@ describe('console: offers that can succeed', () => {
     await page.getByRole('button', { name: 'Copied' }).waitFor();
 
     // Listed and approved (preconditions through the API), then installed by another workspace.
-    const listed = await c.gql(pub, `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Offered", categories: ["Tools"] }) { listing { id } userErrors { code message } } }`, { id: connector.id });
+    const listed = await c.gql(
+      pub,
+      `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Offered", categories: ["Tools"] }) { listing { id } userErrors { code message } } }`,
+      { id: connector.id },
+    );
     const reviewer = await c.t.reviewerToken();
-    await c.gql(reviewer, `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { listing { id } userErrors { code message } } }`, { id: listed.listing.id });
+    await c.gql(
+      reviewer,
+      `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { listing { id } userErrors { code message } } }`,
+      { id: listed.listing.id },
+    );
     const ivy = await c.t.token('installco', 'ADMIN', 'ivy');
-    const shop = await c.signedIn(ivy, { path: `/library/${encodeURIComponent(listed.listing.id)}` });
+    const shop = await c.signedIn(ivy, {
+      path: `/library/${encodeURIComponent(listed.listing.id)}`,
+    });
     await shop.getByRole('button', { name: 'Install' }).click();
     await shop.waitForURL(/\/connectors\//);
     const copyUrl = new URL(shop.url()).pathname;

@@ -22,13 +22,33 @@ it('has a sentence for every ErrorCode of the schema, and none for codes that do
 it('words every sentence for people', () => {
   for (const [code, sentence] of Object.entries(REFUSALS)) {
     expect(sentence, code).toMatch(/^[A-Z].*[.!]$/);
-    expect(sentence, code).not.toMatch(/[A-Z]{2,}_[A-Z]+|\bOURS\b|\bTHEIRS\b|part\(s\)|\(s\)|ENOTFOUND|Expected|ValueExpected|`/);
+    expect(sentence, code).not.toMatch(
+      /[A-Z]{2,}_[A-Z]+|\bOURS\b|\bTHEIRS\b|part\(s\)|\(s\)|ENOTFOUND|Expected|ValueExpected|`/,
+    );
   }
 });
 
 it('shows the sentence, not the API message, except where the message names what to fix', () => {
-  expect(refusalText('MERGE_CONFLICT', '1 part(s) of the parent\'s update overlap changes made to this copy; nothing was written. Retry with resolve: OURS or THEIRS for those parts.')).toBe(REFUSALS.MERGE_CONFLICT);
-  expect(refusalText('VERSION_CONFLICT', 'Expected latest version 2 but the connector is at version 3; fetch it and retry.')).toBe(REFUSALS.VERSION_CONFLICT);
-  expect(refusalText('CODE_HAS_ERRORS', 'Fix code errors before releasing the connector: x', 'Line 3: unexpected end')).toBe(`${REFUSALS.CODE_HAS_ERRORS} Line 3: unexpected end`);
-  expect(refusalText('INVALID_INPUT', 'Title must be 1 to 200 characters.')).toBe('Title must be 1 to 200 characters.');
+  expect(
+    refusalText(
+      'MERGE_CONFLICT',
+      "1 part(s) of the parent's update overlap changes made to this copy; nothing was written. Retry with resolve: OURS or THEIRS for those parts.",
+    ),
+  ).toBe(REFUSALS.MERGE_CONFLICT);
+  expect(
+    refusalText(
+      'VERSION_CONFLICT',
+      'Expected latest version 2 but the connector is at version 3; fetch it and retry.',
+    ),
+  ).toBe(REFUSALS.VERSION_CONFLICT);
+  expect(
+    refusalText(
+      'CODE_HAS_ERRORS',
+      'Fix code errors before releasing the connector: x',
+      'Line 3: unexpected end',
+    ),
+  ).toBe(`${REFUSALS.CODE_HAS_ERRORS} Line 3: unexpected end`);
+  expect(refusalText('INVALID_INPUT', 'Title must be 1 to 200 characters.')).toBe(
+    'Title must be 1 to 200 characters.',
+  );
 });

@@ -25,8 +25,10 @@ describe('the console holds against hostile descriptions and sign-in links', () 
   }, 300_000);
   afterAll(() => c.close());
 
-  it('keeps a description to Markdown\'s own elements, inside its box, with links marked external', async () => {
-    const { connector } = await c.gql(admin, CREATE, { input: { title: 'Hostile', code: validCode(), description: HOSTILE } });
+  it("keeps a description to Markdown's own elements, inside its box, with links marked external", async () => {
+    const { connector } = await c.gql(admin, CREATE, {
+      input: { title: 'Hostile', code: validCode(), description: HOSTILE },
+    });
     const page = await c.signedIn(admin, { path: connectorPath(connector.id) });
     const box = page.locator('.markdown');
     await box.waitFor();
@@ -37,16 +39,60 @@ describe('the console holds against hostile descriptions and sign-in links', () 
       return {
         tags: [...new Set(all.map((e) => e.tagName.toLowerCase()))].sort(),
         attributes: [...new Set(all.flatMap((e) => [...e.attributes].map((a) => a.name)))].sort(),
-        links: [...root.querySelectorAll('a')].map((a) => ({ href: a.getAttribute('href'), rel: a.rel, target: a.target })),
+        links: [...root.querySelectorAll('a')].map((a) => ({
+          href: a.getAttribute('href'),
+          rel: a.rel,
+          target: a.target,
+        })),
         outside: all.filter((e) => {
           const r = e.getBoundingClientRect();
-          return r.width > 0 && (r.left < rect.left - 1 || r.right > rect.right + 1 || r.top < rect.top - 1 || r.bottom > rect.bottom + 1);
+          return (
+            r.width > 0 &&
+            (r.left < rect.left - 1 ||
+              r.right > rect.right + 1 ||
+              r.top < rect.top - 1 ||
+              r.bottom > rect.bottom + 1)
+          );
         }).length,
         pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
       };
     });
-    expect(report.tags.filter((t) => ['style', 'form', 'input', 'button', 'iframe', 'svg', 'base', 'meta', 'link', 'div', 'details', 'math', 'script'].includes(t))).toEqual([]);
-    expect(report.attributes.filter((a) => !['href', 'title', 'src', 'alt', 'align', 'start', 'target', 'rel', 'class', 'referrerpolicy'].includes(a))).toEqual([]);
+    expect(
+      report.tags.filter((t) =>
+        [
+          'style',
+          'form',
+          'input',
+          'button',
+          'iframe',
+          'svg',
+          'base',
+          'meta',
+          'link',
+          'div',
+          'details',
+          'math',
+          'script',
+        ].includes(t),
+      ),
+    ).toEqual([]);
+    expect(
+      report.attributes.filter(
+        (a) =>
+          ![
+            'href',
+            'title',
+            'src',
+            'alt',
+            'align',
+            'start',
+            'target',
+            'rel',
+            'class',
+            'referrerpolicy',
+          ].includes(a),
+      ),
+    ).toEqual([]);
     expect(await box.locator('[style], [id], [data-x]').count()).toBe(0);
     expect(report.links.length).toBeGreaterThan(0);
     for (const link of report.links) {
@@ -73,12 +119,20 @@ describe('the console holds against hostile descriptions and sign-in links', () 
     const tab = await context.newPage();
     await tab.goto(`${c.base}/sign-in#code=${first.code}`);
     await tab.getByRole('heading', { name: 'Switch workspace?' }).waitFor();
-    expect(await tab.getByRole('alert').innerText()).toMatch(/mallory in workspace evil.*alice in acme/s);
+    expect(await tab.getByRole('alert').innerText()).toMatch(
+      /mallory in workspace evil.*alice in acme/s,
+    );
     await tab.getByRole('button', { name: 'Cancel' }).click();
     await tab.getByLabel('API token').waitFor();
     expect(await tab.evaluate(() => sessionStorage.getItem('registry.token'))).toBeNull();
     // The session the link made was ended on the server.
-    await expect.poll(() => prisma.apiToken.count({ where: { member: { handle: 'mallory' }, expiresAt: { not: null }, revokedAt: null } })).toBe(0);
+    await expect
+      .poll(() =>
+        prisma.apiToken.count({
+          where: { member: { handle: 'mallory' }, expiresAt: { not: null }, revokedAt: null },
+        }),
+      )
+      .toBe(0);
 
     // Asked for on purpose: the switch goes ahead; Sign out then revokes that session.
     const second = await createSignInCode(prisma, { workspace: 'evil', handle: 'mallory' });
@@ -89,6 +143,8 @@ describe('the console holds against hostile descriptions and sign-in links', () 
     expect((await c.t.gql('{ viewer { member { handle } } }', {}, session!)).status).toBe(200);
     await tab.getByRole('button', { name: 'Sign out' }).click();
     await tab.getByLabel('API token').waitFor();
-    await expect.poll(async () => (await c.t.gql('{ viewer { member { handle } } }', {}, session!)).status).toBe(401);
+    await expect
+      .poll(async () => (await c.t.gql('{ viewer { member { handle } } }', {}, session!)).status)
+      .toBe(401);
   });
 });

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutBucket } from '../../src/domain/rollout.js';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { CREATE, LINK, RELEASE, SHARE, UPDATE, connectorPath, startConsole, type Console } from './harness.js';
+import {
+  CREATE,
+  LINK,
+  RELEASE,
+  SHARE,
+  UPDATE,
+  connectorPath,
+  startConsole,
+  type Console,
+} from './harness.js';
 
 // The Share tab beyond the first share, in a real Chromium through the UI: staged rollout widened
 // and rolled back, deprecate and yank (as installers see them), a private link's expiry, install
@@ -20,12 +29,20 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
   /** A connector shared at version 1 through the API (the setup, not what is tested). */
   async function sharedConnector(token: string, title: string) {
-    const { connector } = await c.gql(token, CREATE, { input: { title, code: validCode({ title }), note: 'first' } });
+    const { connector } = await c.gql(token, CREATE, {
+      input: { title, code: validCode({ title }), note: 'first' },
+    });
     await c.gql(token, RELEASE, { input: { id: connector.id } });
     await c.gql(token, SHARE, { input: { id: connector.id } });
     return connector.id as string;
   }
-  async function releaseNew(token: string, id: string, title: string, actions: string[], note: string) {
+  async function releaseNew(
+    token: string,
+    id: string,
+    title: string,
+    actions: string[],
+    note: string,
+  ) {
     await c.gql(token, UPDATE, { input: { id, code: validCode({ title, actions }), note } });
     await c.gql(token, RELEASE, { input: { id } });
   }
@@ -33,7 +50,10 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
   async function notesShown(page: Page): Promise<number[]> {
     await page.reload();
     await page.getByRole('heading', { name: 'Version notes' }).waitFor();
-    const items = await page.getByRole('heading', { name: 'Version notes' }).locator('xpath=following-sibling::ul[1]/li').allInnerTexts();
+    const items = await page
+      .getByRole('heading', { name: 'Version notes' })
+      .locator('xpath=following-sibling::ul[1]/li')
+      .allInnerTexts();
     return items.map((t) => Number(/^v(\d+)/.exec(t)![1]));
   }
 
@@ -63,7 +83,8 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
     const inPage = await c.signedIn(await c.t.token(inside.slug, 'ADMIN', 'ian'));
     const outPage = await c.signedIn(await c.t.token(outside.slug, 'ADMIN', 'ian'));
-    for (const p of [inPage, outPage]) await p.goto(`${c.base}/install#link=${encodeURIComponent(link)}`);
+    for (const p of [inPage, outPage])
+      await p.goto(`${c.base}/install#link=${encodeURIComponent(link)}`);
 
     await releaseNew(pub, id, 'Rolling', ['search_records'], 'drop create');
     const page = await c.signedIn(pub);
@@ -74,8 +95,13 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     expect(await preview.innerText()).toContain('create_record');
     await page.getByLabel('Offer to (% of installers)').fill(String(percent));
     await page.getByRole('button', { name: 'Share version 2' }).click();
-    await page.getByRole('status').filter({ hasText: `Version 2 is shared with ${percent}% of installers.` }).waitFor();
-    await page.getByText(`Staged rollout: version 2 is offered to ${percent}% of installing workspaces.`).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Version 2 is shared with ${percent}% of installers.` })
+      .waitFor();
+    await page
+      .getByText(`Staged rollout: version 2 is offered to ${percent}% of installing workspaces.`)
+      .waitFor();
     // Nothing new to share while version 2 is staged: widen or roll back instead.
     expect(await page.getByRole('button', { name: /^Share version/ }).count()).toBe(0);
     await screenshot(page, 'share-rollout');
@@ -102,7 +128,9 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await page.reload();
     await page.getByLabel('Offer to (% of installers)').fill(String(percent));
     await page.getByRole('button', { name: 'Share version 3' }).click();
-    await page.getByText(`Staged rollout: version 3 is offered to ${percent}% of installing workspaces.`).waitFor();
+    await page
+      .getByText(`Staged rollout: version 3 is offered to ${percent}% of installing workspaces.`)
+      .waitFor();
     expect(await notesShown(inPage)).toEqual([3, 2, 1]);
     expect(await offeredShown(inPage)).toBe(3);
     expect(await notesShown(outPage)).toEqual([2, 1]);
@@ -111,7 +139,9 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await page.getByRole('status').filter({ hasText: 'Rollout stopped.' }).waitFor();
     await expect.poll(() => page.getByText(/Staged rollout/).count()).toBe(0);
     expect(await page.getByText('Shared version: v2').isVisible()).toBe(true);
-    const sharedList = page.getByRole('region', { name: 'Shared versions' }).or(page.locator('section[aria-labelledby="versions-heading"]'));
+    const sharedList = page
+      .getByRole('region', { name: 'Shared versions' })
+      .or(page.locator('section[aria-labelledby="versions-heading"]'));
     expect(await sharedList.getByText(/^v3 shared/).count()).toBe(0);
     expect(await notesShown(inPage)).toEqual([2, 1]);
     expect(await offeredShown(inPage)).toBe(2);
@@ -153,7 +183,10 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await installer.getByText(/^v2 .*— yanked/).waitFor();
     // The page shows what an install gets: version 1 (with the action version 2 dropped).
     await installer.getByRole('heading', { name: 'Version 1', exact: true }).waitFor();
-    await installer.getByRole('listitem').filter({ hasText: /^create_record$/ }).waitFor();
+    await installer
+      .getByRole('listitem')
+      .filter({ hasText: /^create_record$/ })
+      .waitFor();
     await screenshot(installer, 'link-install-yanked');
     await installer.getByRole('button', { name: 'Install into dep-inst' }).click();
     await installer.getByText('A copy of').waitFor();
@@ -162,7 +195,9 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     // Unyank: version 2 is installable again.
     await page.getByRole('button', { name: 'Unyank v2' }).click();
     await page.getByRole('status').filter({ hasText: 'Version 2 is installable again.' }).waitFor();
-    expect(await shared.locator('li', { hasText: 'v2 shared' }).getByText('yanked').count()).toBe(0);
+    expect(await shared.locator('li', { hasText: 'v2 shared' }).getByText('yanked').count()).toBe(
+      0,
+    );
   }, 180_000);
 
   it('a private link with an expiry and an install cap: the extra install is refused in words; the use log; revoke', async () => {
@@ -173,7 +208,8 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await page.getByText('No active private link.').waitFor();
 
     // An expiry in the past is refused in words.
-    const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    const local = (d: Date) =>
+      new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     await page.getByLabel('Expires').fill(local(new Date(Date.now() - 3_600_000)));
     await page.getByRole('button', { name: 'Create private link' }).click();
     await page.getByRole('alert').filter({ hasText: 'expiresAt must be in the future.' }).waitFor();
@@ -185,7 +221,13 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     const url = (await page.getByTestId('share-link-url').textContent())!.trim();
     const facts = page.locator('section[aria-labelledby="link-heading"] dl');
     await facts.getByText('0 of at most 1').waitFor();
-    expect(await facts.locator('dt:has-text("Expires") + dd').innerText()).toBe(await page.evaluate((iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), tomorrow.toISOString()));
+    expect(await facts.locator('dt:has-text("Expires") + dd').innerText()).toBe(
+      await page.evaluate(
+        (iso) =>
+          new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+        tomorrow.toISOString(),
+      ),
+    );
 
     // Two workspaces open the link; the first installs, the second is refused in words.
     const first = await c.signedIn(await c.t.token('link-one', 'ADMIN', 'otto'));
@@ -197,26 +239,38 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await first.getByRole('button', { name: 'Install into link-one' }).click();
     await first.getByText('A copy of').waitFor();
     await second.getByRole('button', { name: 'Install into link-two' }).click();
-    await second.getByRole('alert').filter({ hasText: 'This share link allowed 1 install(s) and they have been used.' }).waitFor();
+    await second
+      .getByRole('alert')
+      .filter({ hasText: 'This share link allowed 1 install(s) and they have been used.' })
+      .waitFor();
     expect(await second.getByRole('alert').innerText()).toContain('LINK_EXHAUSTED');
     await screenshot(second, 'link-install-refused');
     await expectAccessible(second, 'a refused install');
     // Opened afresh, the used-up link says so rather than offering Install.
     await second.reload();
-    await second.getByText('This link has been used for as many installs as it allows: ask the publisher for a new one.').waitFor();
+    await second
+      .getByText(
+        'This link has been used for as many installs as it allows: ask the publisher for a new one.',
+      )
+      .waitFor();
     expect(await second.getByRole('button', { name: /^Install/ }).count()).toBe(0);
 
     // The publisher sees the use in the link's log, and the count against the cap.
     await page.reload();
     const log = page.getByRole('table', { name: 'Installs through the link' });
     await log.waitFor();
-    expect((await log.getByRole('row').allInnerTexts()).slice(1).map((r) => r.split('\t').slice(0, 2))).toEqual([['link-one', 'otto']]);
+    expect(
+      (await log.getByRole('row').allInnerTexts()).slice(1).map((r) => r.split('\t').slice(0, 2)),
+    ).toEqual([['link-one', 'otto']]);
     await facts.getByText('1 of at most 1').waitFor();
     await screenshot(page, 'share-link-limits');
     await expectAccessible(page, 'a private link with limits and its use log');
 
     // Once expired (time moved on), the link says so.
-    const shownUrl = async () => ((await page.getByTestId('share-link-url').count()) ? (await page.getByTestId('share-link-url').textContent())!.trim() : '');
+    const shownUrl = async () =>
+      (await page.getByTestId('share-link-url').count())
+        ? (await page.getByTestId('share-link-url').textContent())!.trim()
+        : '';
     /** Regenerates the link and waits until the new one (shown once) replaces what was shown. */
     const regenerated = async () => {
       const before = await shownUrl();
@@ -227,7 +281,10 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await page.getByLabel('Install cap').fill('');
     const url2 = await regenerated();
     expect(url2).not.toBe(url);
-    await prisma().shareLink.updateMany({ where: { revokedAt: null, connector: { title: 'Linked' } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma().shareLink.updateMany({
+      where: { revokedAt: null, connector: { title: 'Linked' } },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     await second.goto(url2);
     await second.getByText('This link has expired: ask the publisher for a new one.').waitFor();
     expect(await second.getByRole('button', { name: /^Install/ }).count()).toBe(0);
@@ -235,7 +292,10 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     // Revoked: the link stops working and the tab says there is none.
     const url3 = await regenerated();
     await page.getByRole('button', { name: 'Revoke link' }).click();
-    await page.getByRole('status').filter({ hasText: 'The private link stopped working.' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'The private link stopped working.' })
+      .waitFor();
     await page.getByText('No active private link.').waitFor();
     await page.getByRole('button', { name: 'Create private link' }).waitFor();
     await second.goto(url3);
@@ -254,7 +314,9 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     const landing = page.getByLabel('Landing page URL (required)');
     expect(await landing.getAttribute('aria-required')).toBe('true');
     await page.getByRole('button', { name: 'List in the community library' }).click();
-    expect(await landing.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
+    expect(await landing.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(
+      true,
+    );
     expect(await page.getByTestId('listing-status').count()).toBe(0);
     await landing.fill('https://landed.example.com/get');
     await page.getByRole('button', { name: 'List in the community library' }).click();
@@ -278,7 +340,10 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await page.getByRole('button', { name: 'Update listing' }).click();
     await page.getByTestId('listing-status').filter({ hasText: 'pending' }).waitFor();
     await rita.reload();
-    await rita.getByRole('region', { name: 'Listing Landed' }).getByRole('button', { name: 'Approve' }).click();
+    await rita
+      .getByRole('region', { name: 'Listing Landed' })
+      .getByRole('button', { name: 'Approve' })
+      .click();
     await rita.getByRole('status').filter({ hasText: 'Landed: approved.' }).waitFor();
 
     const visitor = await c.signedIn(await c.t.token('land-visitor', 'ADMIN', 'vera'));
@@ -306,7 +371,12 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await approved.getByRole('button', { name: 'Disable' }).click();
     await rita.getByRole('status').filter({ hasText: 'Landed: disabled.' }).waitFor();
     await visitor.getByRole('link', { name: 'Community library' }).click();
-    await visitor.getByRole('status').filter({ hasText: '0 listed' }).or(visitor.getByText('No listed connectors match.')).first().waitFor();
+    await visitor
+      .getByRole('status')
+      .filter({ hasText: '0 listed' })
+      .or(visitor.getByText('No listed connectors match.'))
+      .first()
+      .waitFor();
     expect(await visitor.getByRole('link', { name: 'Landed' }).count()).toBe(0);
   }, 180_000);
 
@@ -318,7 +388,10 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     const app = page.getByLabel('App (required; from the catalog, or type a name)');
     await app.waitFor();
     // The input suggests the catalog (a datalist), narrowed as you type.
-    const options = async () => page.locator(`datalist#${await app.getAttribute('list')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const options = async () =>
+      page
+        .locator(`datalist#${await app.getAttribute('list')} option`)
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     await expect.poll(options).toEqual(expect.arrayContaining(['HubSpot', 'Salesforce', 'Slack']));
     await app.fill('hub');
     await expect.poll(options).toEqual(['GitHub', 'HubSpot']);
@@ -329,10 +402,14 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     expect(await categories.getAttribute('aria-required')).toBe('true');
     expect(await categories.evaluate((el) => (el as HTMLInputElement).required)).toBe(true);
     await page.getByRole('button', { name: 'List in the community library' }).click();
-    expect(await categories.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
+    expect(await categories.evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(
+      true,
+    );
     await categories.fill(' , ,');
     await page.getByRole('button', { name: 'List in the community library' }).click();
-    expect(await categories.evaluate((el) => (el as HTMLInputElement).validity.patternMismatch)).toBe(true);
+    expect(
+      await categories.evaluate((el) => (el as HTMLInputElement).validity.patternMismatch),
+    ).toBe(true);
     expect(await page.getByTestId('listing-status').count()).toBe(0);
     await screenshot(page, 'listing-form-required');
     await categories.fill('crm');

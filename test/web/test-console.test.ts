@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, startFakeApi, TASKLY_PASSWORD, TASKLY_USER, type FakeApi } from '../executor/fake-api.js';
+import {
+  fixture,
+  startFakeApi,
+  TASKLY_PASSWORD,
+  TASKLY_USER,
+  type FakeApi,
+} from '../executor/fake-api.js';
 import { screenshot } from './browser.js';
 import { CREATE, UPDATE, connectorPath, startConsole, type Console } from './harness.js';
 
@@ -22,7 +28,9 @@ describe('console: the test tab', () => {
 
   it('connects, runs the test, an action and a poll, and shows output, HTTP, closure and history', async () => {
     const token = await c.t.token('test-co', 'DEVELOPER', 'tess');
-    const { connector } = await c.gql(token, CREATE, { input: { title: 'Taskly', code: fixture('taskly-basic-auth.rb') } });
+    const { connector } = await c.gql(token, CREATE, {
+      input: { title: 'Taskly', code: fixture('taskly-basic-auth.rb') },
+    });
     const page = await c.signedIn(token, { path: connectorPath(connector.id, 'test') });
 
     await page.getByRole('button', { name: 'New connection' }).click();
@@ -33,7 +41,10 @@ describe('console: the test tab', () => {
     expect(await password.getAttribute('type')).toBe('password');
     await password.fill(TASKLY_PASSWORD);
     await page.getByRole('button', { name: 'Save connection' }).click();
-    await page.getByRole('list', { name: 'Connection values' }).getByText('password: •••••• (set)').waitFor();
+    await page
+      .getByRole('list', { name: 'Connection values' })
+      .getByText('password: •••••• (set)')
+      .waitFor();
 
     // The connection test.
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -49,14 +60,20 @@ describe('console: the test tab', () => {
     await page.getByLabel('What to run').selectOption('actions.get_task');
     await page.getByLabel('id *').fill('2');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await page.getByRole('region', { name: 'Output' }).getByText('"Task 2"').waitFor({ timeout: 90_000 });
+    await page
+      .getByRole('region', { name: 'Output' })
+      .getByText('"Task 2"')
+      .waitFor({ timeout: 90_000 });
     await screenshot(page, 'test-tab-action');
 
     // An action whose input fields the code computes: the JSON editor.
     await page.getByLabel('What to run').selectOption('actions.create_task');
     await page.getByLabel(/Input \(JSON\)/).fill('{"title": "Ship the test tab"}');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await page.getByRole('region', { name: 'Output' }).getByText('"Ship the test tab"').waitFor({ timeout: 90_000 });
+    await page
+      .getByRole('region', { name: 'Output' })
+      .getByText('"Ship the test tab"')
+      .waitFor({ timeout: 90_000 });
 
     // A trigger's poll, then again from its next closure.
     await page.getByLabel('What to run').selectOption('triggers.new_or_updated_task.poll');
@@ -67,23 +84,49 @@ describe('console: the test tab', () => {
     expect(closure).toContain('since');
     await screenshot(page, 'test-tab-poll');
     await poll.getByRole('button', { name: 'Poll again with this closure' }).click();
-    await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').nth(4).waitFor({ timeout: 90_000 });
+    await page
+      .getByRole('table', { name: 'Runs' })
+      .locator('tbody tr')
+      .nth(4)
+      .waitFor({ timeout: 90_000 });
 
     // The runs list holds every run, newest first, each with its status.
     const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(5);
     expect(await rows.first().textContent()).toContain('triggers.new_or_updated_task.poll');
-    const runs = (await c.t.gql(`query($id: ID!) { connector(id: $id) { runs(first: 10) { nodes { target closure status } } } }`, { id: connector.id }, token)).body.data.connector.runs.nodes;
+    const runs = (
+      await c.t.gql(
+        `query($id: ID!) { connector(id: $id) { runs(first: 10) { nodes { target closure status } } } }`,
+        { id: connector.id },
+        token,
+      )
+    ).body.data.connector.runs.nodes;
     expect(runs[0].closure).toEqual(JSON.parse(closure!));
-    expect(runs.map((r: { target: string }) => r.target)).toEqual(['triggers.new_or_updated_task.poll', 'triggers.new_or_updated_task.poll', 'actions.create_task', 'actions.get_task', 'test']);
+    expect(runs.map((r: { target: string }) => r.target)).toEqual([
+      'triggers.new_or_updated_task.poll',
+      'triggers.new_or_updated_task.poll',
+      'actions.create_task',
+      'actions.get_task',
+      'test',
+    ]);
   }, 300_000);
 
   it('hides what would run when the latest version has code errors, and says why', async () => {
     const token = await c.t.token('test-co', 'ADMIN', 'ann');
-    const { connector } = await c.gql(token, CREATE, { input: { title: 'Broken', code: fixture('taskly-basic-auth.rb') } });
-    await c.gql(token, UPDATE, { input: { id: connector.id, code: fixture('taskly-basic-auth.rb').replace("title: 'Taskly',", "title: 'Taskly',,") } });
+    const { connector } = await c.gql(token, CREATE, {
+      input: { title: 'Broken', code: fixture('taskly-basic-auth.rb') },
+    });
+    await c.gql(token, UPDATE, {
+      input: {
+        id: connector.id,
+        code: fixture('taskly-basic-auth.rb').replace("title: 'Taskly',", "title: 'Taskly',,"),
+      },
+    });
     const page = await c.signedIn(token, { path: connectorPath(connector.id, 'test') });
-    await page.getByRole('note').getByText(/Actions and triggers are hidden: version 2 has code errors \(line 2/).waitFor();
+    await page
+      .getByRole('note')
+      .getByText(/Actions and triggers are hidden: version 2 has code errors \(line 2/)
+      .waitFor();
     expect(await page.getByLabel('What to run').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Run', exact: true }).count()).toBe(0);
     await screenshot(page, 'test-tab-code-errors');

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE, connectorPath, startConsole, type Console } from './harness.js';
+import {
+  CREATE,
+  INSTALL,
+  LINK,
+  RELEASE,
+  SHARE,
+  UPDATE,
+  connectorPath,
+  startConsole,
+  type Console,
+} from './harness.js';
 
 // Issue 23, item 11: every page of the console in the dark and the light theme, on a phone and on
 // a wide screen: axe finds no serious contrast (or other) violation, and nothing scrolls sideways.
@@ -15,12 +25,20 @@ describe('console: every page in both themes at 390 and 1440 px', () => {
     token = await c.t.token('themes', 'ADMIN', 'theo');
     const pub = await c.t.token('themes-parent', 'ADMIN', 'pat');
     const code = validCode({ title: 'Themed' });
-    const { connector: parent } = await c.gql(pub, CREATE, { input: { title: 'Themed', code, description: 'A **connector** for the theme check.' } });
+    const { connector: parent } = await c.gql(pub, CREATE, {
+      input: { title: 'Themed', code, description: 'A **connector** for the theme check.' },
+    });
     await c.gql(pub, RELEASE, { input: { id: parent.id } });
     await c.gql(pub, SHARE, { input: { id: parent.id } });
     const { token: linkToken } = await c.gql(pub, LINK, { input: { id: parent.id } });
     const { connector: copy } = await c.gql(token, INSTALL, { input: { linkToken } });
-    await c.gql(pub, UPDATE, { input: { id: parent.id, code: code.replace("get('/me')", "get('/me/v2')"), note: 'new test path' } });
+    await c.gql(pub, UPDATE, {
+      input: {
+        id: parent.id,
+        code: code.replace("get('/me')", "get('/me/v2')"),
+        note: 'new test path',
+      },
+    });
     await c.gql(pub, RELEASE, { input: { id: parent.id } });
     await c.gql(pub, SHARE, { input: { id: parent.id } });
     paths.push(
@@ -50,10 +68,18 @@ describe('console: every page in both themes at 390 and 1440 px', () => {
           await page.locator('main h1').first().waitFor();
           await page.waitForFunction(() => !document.querySelector('main .loading'));
           expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
-          expect.soft(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `sideways scroll on ${name}`).toBe(0);
+          expect
+            .soft(
+              await page.evaluate(
+                () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+              ),
+              `sideways scroll on ${name}`,
+            )
+            .toBe(0);
           if (width === 390) await screenshot(page, `theme-${name}-${width}-${scheme}`);
           await expectAccessible(page, `${name} (${scheme}, ${width} px)`);
-          if (scheme === 'dark' && (name === 'copy-code' || name === 'new-connector')) await screenshot(page, `theme-${name}-${width}-${scheme}`);
+          if (scheme === 'dark' && (name === 'copy-code' || name === 'new-connector'))
+            await screenshot(page, `theme-${name}-${width}-${scheme}`);
         }
       }, 300_000);
     }

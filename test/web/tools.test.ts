@@ -7,7 +7,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE, setCode, startConsole, type Console } from './harness.js';
+import {
+  CREATE,
+  INSTALL,
+  LINK,
+  RELEASE,
+  SHARE,
+  UPDATE,
+  setCode,
+  startConsole,
+  type Console,
+} from './harness.js';
 
 /** A 16×16 PNG of one colour: signature, IHDR, one deflated IDAT, IEND. */
 function pngOf(rgb: [number, number, number]): Buffer {
@@ -23,9 +33,17 @@ function pngOf(rgb: [number, number, number]): Buffer {
   ihdr.writeUInt32BE(16, 0);
   ihdr.writeUInt32BE(16, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 16 }, () => rgb).flat())]);
+  const row = Buffer.concat([
+    Buffer.from([0]),
+    Buffer.from(Array.from({ length: 16 }, () => rgb).flat()),
+  ]);
   const pixels = deflateSync(Buffer.concat(Array.from({ length: 16 }, () => row)));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A local receiver (loopback, admitted by WEBHOOK_ALLOW_HTTP_LOOPBACK) that answers 500 once, then 204. */
@@ -41,7 +59,11 @@ async function receiver() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/hooks`, received, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 // Workspace tools in a real Chromium, through the UI: logo upload, webhooks and their deliveries,
@@ -67,15 +89,23 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await page.getByRole('button', { name: 'Create connector' }).click();
     await page.getByRole('heading', { name: 'Pictured' }).waitFor();
     const onPage = page.getByRole('img', { name: 'Pictured logo' });
-    await expect.poll(() => onPage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(16);
+    await expect
+      .poll(() => onPage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(16);
     await page.getByRole('link', { name: 'Connectors', exact: true }).click();
-    const inList = page.getByRole('row', { name: /Pictured/ }).getByRole('img', { name: 'Pictured logo' });
+    const inList = page
+      .getByRole('row', { name: /Pictured/ })
+      .getByRole('img', { name: 'Pictured logo' });
     await inList.waitFor();
     // Served by the gateway (same origin, content-addressed) and allowed by the console's CSP.
     expect(await inList.getAttribute('src')).toMatch(/^\/logos\/[0-9a-f]{64}\.png$/);
-    await expect.poll(() => inList.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(16);
+    await expect
+      .poll(() => inList.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(16);
     // Search by title narrows the list.
-    await c.gql(await c.t.token('logo-co', 'ADMIN', 'lena'), CREATE, { input: { title: 'Plain', code: validCode({ title: 'Plain' }) } });
+    await c.gql(await c.t.token('logo-co', 'ADMIN', 'lena'), CREATE, {
+      input: { title: 'Plain', code: validCode({ title: 'Plain' }) },
+    });
     await page.reload();
     await page.getByRole('status').filter({ hasText: '2 connectors' }).waitFor();
     await page.getByLabel('Search by title').fill('pICT'); // any case
@@ -97,31 +127,52 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
       await page.getByRole('checkbox', { name: 'version.created' }).check();
       await page.getByRole('checkbox', { name: 'version.shared' }).uncheck();
       await page.getByRole('button', { name: 'Register webhook' }).click();
-      const secret = (await page.getByRole('region', { name: 'Signing secret' }).locator('.secret').textContent())!.trim();
+      const secret = (await page
+        .getByRole('region', { name: 'Signing secret' })
+        .locator('.secret')
+        .textContent())!.trim();
       expect(secret).toMatch(/^whsec_/);
       await page.getByRole('heading', { name: rx.url }).waitFor();
-      expect(await page.getByText('version.released, version.created').or(page.getByText('version.created, version.released')).isVisible()).toBe(true);
+      expect(
+        await page
+          .getByText('version.released, version.created')
+          .or(page.getByText('version.created, version.released'))
+          .isVisible(),
+      ).toBe(true);
       await page.getByText('No deliveries yet.').waitFor();
       await expectAccessible(page, 'the webhooks page');
 
-      await c.gql(token, CREATE, { input: { title: 'Hooked', code: validCode({ title: 'Hooked' }) } });
+      await c.gql(token, CREATE, {
+        input: { title: 'Hooked', code: validCode({ title: 'Hooked' }) },
+      });
       // The receiver refused the first attempt; the registry tried again.
       await expect.poll(() => rx.received.length, { timeout: 15_000 }).toBe(2);
       const last = rx.received[1];
-      expect(last.headers['x-registry-signature']).toBe('sha256=' + createHmac('sha256', secret).update(`${last.headers['x-registry-timestamp']}.${last.body}`).digest('hex'));
+      expect(last.headers['x-registry-signature']).toBe(
+        'sha256=' +
+          createHmac('sha256', secret)
+            .update(`${last.headers['x-registry-timestamp']}.${last.body}`)
+            .digest('hex'),
+      );
 
       // The page follows the deliveries by itself (no reload): the log appears and settles.
       const deliveries = page.getByRole('table', { name: `Deliveries to ${rx.url}` });
       await page.getByText(/refreshed every 10 seconds while this page is open/).waitFor();
       await deliveries.waitFor({ timeout: 30_000 });
-      await expect.poll(() => deliveries.getByRole('row').nth(1).innerText(), { timeout: 30_000 }).toMatch(/version\.created\s+delivered\s+2\s+204/);
+      await expect
+        .poll(() => deliveries.getByRole('row').nth(1).innerText(), { timeout: 30_000 })
+        .toMatch(/version\.created\s+delivered\s+2\s+204/);
 
       // Refresh reads them again at once: a release is delivered, and shows without waiting for the timer.
-      const [{ id }] = (await c.t.gql('{ connectors(first: 1) { nodes { id } } }', {}, token)).body.data.connectors.nodes;
+      const [{ id }] = (await c.t.gql('{ connectors(first: 1) { nodes { id } } }', {}, token)).body
+        .data.connectors.nodes;
       await c.gql(token, RELEASE, { input: { id } });
-      const DELIVERIES = '{ webhooks(first: 1) { nodes { deliveries(first: 5) { nodes { event status } } } } }';
+      const DELIVERIES =
+        '{ webhooks(first: 1) { nodes { deliveries(first: 5) { nodes { event status } } } } }';
       const releasedStatus = async () =>
-        (await c.t.gql(DELIVERIES, {}, token)).body.data.webhooks.nodes[0].deliveries.nodes.find((d: { event: string }) => d.event === 'VERSION_RELEASED')?.status;
+        (await c.t.gql(DELIVERIES, {}, token)).body.data.webhooks.nodes[0].deliveries.nodes.find(
+          (d: { event: string }) => d.event === 'VERSION_RELEASED',
+        )?.status;
       await expect.poll(releasedStatus, { timeout: 15_000 }).toBe('DELIVERED');
       await page.getByRole('button', { name: 'Refresh' }).click();
       await expect
@@ -143,10 +194,14 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
   it('exports released connectors to a file and imports it elsewhere after a dry run', async () => {
     const alice = await c.t.token('exporter', 'ADMIN', 'alice');
     for (const title of ['Alpha CRM', 'Beta Mail']) {
-      const { connector } = await c.gql(alice, CREATE, { input: { title, code: validCode({ title }), description: `The ${title} connector.` } });
+      const { connector } = await c.gql(alice, CREATE, {
+        input: { title, code: validCode({ title }), description: `The ${title} connector.` },
+      });
       await c.gql(alice, RELEASE, { input: { id: connector.id } });
     }
-    await c.gql(alice, CREATE, { input: { title: 'Draft only', code: validCode({ title: 'Draft only' }) } });
+    await c.gql(alice, CREATE, {
+      input: { title: 'Draft only', code: validCode({ title: 'Draft only' }) },
+    });
 
     const page = await c.signedIn(alice);
     await page.getByRole('link', { name: 'Manifests' }).click();
@@ -156,7 +211,10 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     // Only released code leaves the workspace.
     expect(await released.getByText('Draft only').count()).toBe(0);
     await expectAccessible(page, 'the manifests page');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download manifest' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download manifest' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('manifest-exporter.json');
     const file = join(files, download.suggestedFilename());
     await download.saveAs(file);
@@ -173,23 +231,33 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await bob.getByRole('alert').filter({ hasText: 'The manifest is not valid JSON.' }).waitFor();
 
     await bob.getByLabel('Manifest file').setInputFiles(file);
-    await expect.poll(() => bob.getByLabel('or paste it').inputValue()).toContain('connector-registry.manifest');
+    await expect
+      .poll(() => bob.getByLabel('or paste it').inputValue())
+      .toContain('connector-registry.manifest');
     expect(await bob.getByRole('button', { name: /^Import/ }).isDisabled()).toBe(true);
     await bob.getByRole('button', { name: 'Preview (dry run)' }).click();
     const plan = bob.getByRole('table', { name: 'Dry run: nothing written yet' });
     await plan.waitFor();
-    expect(await plan.getByRole('row', { name: /Alpha CRM/ }).innerText()).toMatch(/Alpha CRM\s+create\s+v1/);
-    expect(await plan.getByRole('row', { name: /Beta Mail/ }).innerText()).toMatch(/Beta Mail\s+create\s+v1/);
+    expect(await plan.getByRole('row', { name: /Alpha CRM/ }).innerText()).toMatch(
+      /Alpha CRM\s+create\s+v1/,
+    );
+    expect(await plan.getByRole('row', { name: /Beta Mail/ }).innerText()).toMatch(
+      /Beta Mail\s+create\s+v1/,
+    );
     await screenshot(bob, 'manifest-dry-run');
     await expectAccessible(bob, 'a manifest dry run');
     // Nothing was written by the preview.
-    const count = async () => (await c.t.gql('{ connectors(first: 10) { totalCount } }', {}, bobToken)).body.data.connectors.totalCount;
+    const count = async () =>
+      (await c.t.gql('{ connectors(first: 10) { totalCount } }', {}, bobToken)).body.data.connectors
+        .totalCount;
     expect(await count()).toBe(0);
 
     await bob.getByRole('button', { name: 'Import 2 connectors' }).click();
     const done = bob.getByRole('table', { name: 'Imported and released' });
     await done.waitFor();
-    expect(await done.getByRole('row', { name: /Alpha CRM/ }).innerText()).toMatch(/Alpha CRM\s+create\s+v1/);
+    expect(await done.getByRole('row', { name: /Alpha CRM/ }).innerText()).toMatch(
+      /Alpha CRM\s+create\s+v1/,
+    );
     expect(await bob.getByRole('table', { name: 'Dry run: nothing written yet' }).count()).toBe(0);
     await expectAccessible(bob, 'a finished manifest import');
     expect(await count()).toBe(2);
@@ -201,13 +269,26 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
   }, 180_000);
 
   it('generates a schema from pasted JSON and from an uploaded CSV with its separator, and copies it', async () => {
-    const page = await c.signedIn(await c.t.token('schema-co', 'DEVELOPER', 'sam'), { clipboard: true });
+    const page = await c.signedIn(await c.t.token('schema-co', 'DEVELOPER', 'sam'), {
+      clipboard: true,
+    });
     await page.getByRole('link', { name: 'Schema generator' }).click();
-    await page.getByLabel('Sample', { exact: true }).fill(JSON.stringify({ id: 42, email: 'a@example.com', active: true, tags: ['x'], address: { city: 'Oslo' } }));
+    await page.getByLabel('Sample', { exact: true }).fill(
+      JSON.stringify({
+        id: 42,
+        email: 'a@example.com',
+        active: true,
+        tags: ['x'],
+        address: { city: 'Oslo' },
+      }),
+    );
     await page.getByRole('button', { name: 'Generate schema' }).click();
     const fields = page.getByRole('table', { name: 'Generated fields' });
     await fields.waitFor();
-    const rows = async () => (await fields.getByRole('row').allInnerTexts()).slice(1).map((r) => r.split('\t').map((s) => s.trim()));
+    const rows = async () =>
+      (await fields.getByRole('row').allInnerTexts())
+        .slice(1)
+        .map((r) => r.split('\t').map((s) => s.trim()));
     expect(await rows()).toEqual([
       ['id', 'ID', 'integer', 'no'],
       ['email', 'Email', 'string', 'no'],
@@ -229,12 +310,16 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     writeFileSync(csv, 'name;age;joined\nAda;36;2024-01-02\nBob;;2023-12-31\n');
     await page.getByLabel('Sample format').selectOption('CSV');
     await page.getByLabel('or upload').setInputFiles(csv);
-    await expect.poll(() => page.getByLabel('Sample', { exact: true }).inputValue()).toContain('Ada;36');
+    await expect
+      .poll(() => page.getByLabel('Sample', { exact: true }).inputValue())
+      .toContain('Ada;36');
     await page.getByRole('button', { name: 'Generate schema' }).click();
     await expect.poll(async () => (await rows()).map((r) => r[0])).toEqual(['name;age;joined']);
     await page.getByLabel('Separator').selectOption('SEMICOLON');
     await page.getByRole('button', { name: 'Generate schema' }).click();
-    await expect.poll(async () => (await rows()).map((r) => r[0])).toEqual(['name', 'age', 'joined']);
+    await expect
+      .poll(async () => (await rows()).map((r) => r[0]))
+      .toEqual(['name', 'age', 'joined']);
     expect(await rows()).toEqual([
       ['name', 'Name', 'string', 'no'],
       ['age', 'Age', 'integer', 'no'],
@@ -245,7 +330,10 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await page.getByLabel('Sample format').selectOption('JSON');
     await page.getByLabel('Sample', { exact: true }).fill('{"a": 1,,}');
     await page.getByRole('button', { name: 'Generate schema' }).click();
-    await page.getByRole('alert').filter({ hasText: /line 1/ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /line 1/ })
+      .waitFor();
   }, 120_000);
 
   it('a notification arrives live with the unread count; marking it read clears the count', async () => {
@@ -264,13 +352,21 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await expectAccessible(page, 'an empty notifications page');
 
     // The publisher shares version 2 (with a note); the installer's page is not reloaded.
-    await c.gql(pub, UPDATE, { input: { id: parent.id, code: validCode({ title: 'Noisy', actions: ['search_records'] }), note: 'drop create_record' } });
+    await c.gql(pub, UPDATE, {
+      input: {
+        id: parent.id,
+        code: validCode({ title: 'Noisy', actions: ['search_records'] }),
+        note: 'drop create_record',
+      },
+    });
     await c.gql(pub, RELEASE, { input: { id: parent.id } });
     await c.gql(pub, SHARE, { input: { id: parent.id } });
     await page.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor();
     const item = page.getByRole('listitem').filter({ hasText: 'Noisy' });
     await item.waitFor();
-    expect(await item.innerText()).toMatch(/new\s+Noisy: the parent shared version 2 \(“drop create_record”\) · breaking/);
+    expect(await item.innerText()).toMatch(
+      /new\s+Noisy: the parent shared version 2 \(“drop create_record”\) · breaking/,
+    );
     await screenshot(page, 'notifications');
     await expectAccessible(page, 'the notifications page');
 
@@ -284,8 +380,13 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     await page.getByRole('listitem').filter({ hasText: 'Noisy' }).waitFor();
     expect(await page.getByRole('button', { name: /Mark (all )?read/ }).count()).toBe(0);
     // Two more arrive (version 3, then 4): "Mark all read" clears them at once.
-    for (const [actions, note] of [[['search_records', 'export_records'], 'export'], [['search_records', 'export_records', 'create_record'], 'create again']] as const) {
-      await c.gql(pub, UPDATE, { input: { id: parent.id, code: validCode({ title: 'Noisy', actions: [...actions] }), note } });
+    for (const [actions, note] of [
+      [['search_records', 'export_records'], 'export'],
+      [['search_records', 'export_records', 'create_record'], 'create again'],
+    ] as const) {
+      await c.gql(pub, UPDATE, {
+        input: { id: parent.id, code: validCode({ title: 'Noisy', actions: [...actions] }), note },
+      });
       await c.gql(pub, RELEASE, { input: { id: parent.id } });
       await c.gql(pub, SHARE, { input: { id: parent.id } });
     }
@@ -302,11 +403,17 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
 
   it('an OPERATOR is offered neither webhook changes nor manifest export or import (a manifest carries code)', async () => {
     const admin = await c.t.token('ops-co', 'ADMIN', 'ada');
-    const { connector } = await c.gql(admin, CREATE, { input: { title: 'Ops visible', code: validCode({ title: 'Ops visible' }) } });
-    await c.gql(admin, RELEASE, { input: { id: connector.id } });
-    await c.gql(admin, 'mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { secret userErrors { code message } } }', {
-      input: { url: 'https://hooks.example.com/registry', events: ['VERSION_RELEASED'] },
+    const { connector } = await c.gql(admin, CREATE, {
+      input: { title: 'Ops visible', code: validCode({ title: 'Ops visible' }) },
     });
+    await c.gql(admin, RELEASE, { input: { id: connector.id } });
+    await c.gql(
+      admin,
+      'mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { secret userErrors { code message } } }',
+      {
+        input: { url: 'https://hooks.example.com/registry', events: ['VERSION_RELEASED'] },
+      },
+    );
     const page = await c.signedIn(await c.t.token('ops-co', 'OPERATOR', 'olga'));
     await page.getByRole('link', { name: 'Webhooks' }).click();
     // Its target is not shown to an operator (a URL may carry a secret), and the page says so.
@@ -314,7 +421,8 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     expect(await page.getByText('hooks.example.com').count()).toBe(0);
     expect(await page.getByText('version.released · since').isVisible()).toBe(true);
     expect(await page.getByLabel('HTTPS endpoint').count()).toBe(0);
-    for (const name of ['Register webhook', 'Remove']) expect(await page.getByRole('button', { name }).count()).toBe(0);
+    for (const name of ['Register webhook', 'Remove'])
+      expect(await page.getByRole('button', { name }).count()).toBe(0);
     await expectAccessible(page, "an operator's webhooks page");
 
     await page.getByRole('link', { name: 'Manifests' }).click();
@@ -330,7 +438,10 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
     const page = await c.signedIn(await c.t.reviewerToken('rhea'));
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Review queue' }).waitFor();
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Community library', 'Review queue']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual([
+      'Community library',
+      'Review queue',
+    ]);
     await expectAccessible(page, "a reviewer's start page");
     // The generator typed in by hand refuses in words, not with a blank page.
     await page.goto(c.base + '/schema');
@@ -348,9 +459,16 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
       /** The accessible name of what has focus, roughly (aria-label, else its label, else its text). */
       const focused = () =>
         page.evaluate(() => {
-          const e = document.activeElement as HTMLElement & { labels?: NodeListOf<HTMLLabelElement> };
+          const e = document.activeElement as HTMLElement & {
+            labels?: NodeListOf<HTMLLabelElement>;
+          };
           if (!e || e === document.body) return '';
-          return (e.getAttribute('aria-label') ?? e.labels?.[0]?.textContent ?? e.textContent ?? '').trim();
+          return (
+            e.getAttribute('aria-label') ??
+            e.labels?.[0]?.textContent ??
+            e.textContent ??
+            ''
+          ).trim();
         });
       /** Presses Tab until the focused element is `name`; fails when it never gets there. */
       const tabTo = async (name: string, max = 40) => {
@@ -377,7 +495,9 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
 
       await tabTo('New connector');
       // The focus is visible.
-      expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+      expect(
+        await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle),
+      ).not.toBe('none');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'New connector' }).waitFor();
       await tabTo('Title');

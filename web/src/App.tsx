@@ -22,7 +22,6 @@ const WebhooksPage = lazy(() => import('./pages/Webhooks'));
 const ManifestsPage = lazy(() => import('./pages/Manifests'));
 const SchemaGeneratorPage = lazy(() => import('./pages/SchemaGenerator'));
 
-
 export function App() {
   const token = useSyncExternalStore(onTokenChange, getToken);
   // A new store per session: nothing one token read is shown to the next.
@@ -62,11 +61,17 @@ function Shell() {
     {},
   );
   if (!data.viewer) {
-    queueMicrotask(() => setToken(null, 'The registry did not accept the token (unknown or revoked): sign in again.'));
+    queueMicrotask(() =>
+      setToken(null, 'The registry did not accept the token (unknown or revoked): sign in again.'),
+    );
     return null;
   }
   const viewer = data.viewer;
-  setIdentity(viewer.member ? { workspace: viewer.workspace?.slug ?? null, handle: viewer.member.handle } : { workspace: null, handle: viewer.reviewerHandle ?? 'reviewer' });
+  setIdentity(
+    viewer.member
+      ? { workspace: viewer.workspace?.slug ?? null, handle: viewer.member.handle }
+      : { workspace: null, handle: viewer.reviewerHandle ?? 'reviewer' },
+  );
   return (
     <ViewerContext.Provider value={viewer}>
       <a className="skip" href="#main">
@@ -77,10 +82,13 @@ function Shell() {
         <Nav viewer={viewer} />
         <div className="who">
           {viewer.member ? (
-            <span title={`${viewer.member.handle} · ${viewer.member.role.toLowerCase()} in ${viewer.workspace?.name ?? ''}`}>
+            <span
+              title={`${viewer.member.handle} · ${viewer.member.role.toLowerCase()} in ${viewer.workspace?.name ?? ''}`}
+            >
               <span>{viewer.member.handle}</span>
               <span className="ws">
-                {' '}· {viewer.member.role.toLowerCase()} in <strong>{viewer.workspace?.name}</strong>
+                {' '}
+                · {viewer.member.role.toLowerCase()} in <strong>{viewer.workspace?.name}</strong>
               </span>
             </span>
           ) : (
@@ -131,13 +139,17 @@ function Nav({ viewer }: { viewer: Viewer }) {
 function Routes({ viewer }: { viewer: Viewer }) {
   return (
     <Switch>
-      <Route path="/">{viewer.member ? <Redirect to="/connectors" /> : <Redirect to="/library" />}</Route>
+      <Route path="/">
+        {viewer.member ? <Redirect to="/connectors" /> : <Redirect to="/library" />}
+      </Route>
       <Route path="/sign-in">
         <Redirect to="/" />
       </Route>
       <Route path="/connectors" component={ConnectorsPage} />
       <Route path="/connectors/new" component={NewConnectorPage} />
-      <Route path="/connectors/:id/:tab?">{(p) => <ConnectorPage id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}</Route>
+      <Route path="/connectors/:id/:tab?">
+        {(p) => <ConnectorPage id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
+      </Route>
       <Route path="/library" component={LibraryPage} />
       <Route path="/library/:id">{(p) => <ListingPage id={decodeURIComponent(p.id)} />}</Route>
       <Route path="/install" component={LinkInstallPage} />

@@ -13,10 +13,16 @@ interface PayloadError {
 }
 
 /** The first refusal of a mutation payload (`userErrors`), in the words the console shows; null when it succeeded. */
-export function refusal(payload: { readonly userErrors?: readonly PayloadError[] } | null | undefined) {
+export function refusal(
+  payload: { readonly userErrors?: readonly PayloadError[] } | null | undefined,
+) {
   const e = payload?.userErrors?.[0];
   if (!e) return null;
-  return { code: e.code, message: refusalText(e.code, e.message, e.detail), field: e.field ?? null };
+  return {
+    code: e.code,
+    message: refusalText(e.code, e.message, e.detail),
+    field: e.field ?? null,
+  };
 }
 
 const englishPlurals = new Intl.PluralRules('en');

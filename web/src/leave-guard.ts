@@ -9,7 +9,8 @@ const dirty = new Set<object>();
 let installed = false;
 let here = '';
 
-export const LEAVE_QUESTION = 'You have unsaved changes. Leave this page? (They stay as a draft in this tab until you save or discard them.)';
+export const LEAVE_QUESTION =
+  'You have unsaved changes. Leave this page? (They stay as a draft in this tab until you save or discard them.)';
 
 function anyDirty(): boolean {
   return dirty.size > 0;
@@ -28,7 +29,16 @@ function install(): void {
   document.addEventListener(
     'click',
     (e) => {
-      if (!anyDirty() || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      if (
+        !anyDirty() ||
+        e.defaultPrevented ||
+        e.button !== 0 ||
+        e.metaKey ||
+        e.ctrlKey ||
+        e.shiftKey ||
+        e.altKey
+      )
+        return;
       const a = (e.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
       if (!a || a.target || a.origin !== location.origin) return;
       if (a.pathname + a.search === location.pathname + location.search) return;

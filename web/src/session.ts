@@ -13,7 +13,8 @@ let identity: Identity | null = null;
 
 // Tabs of this console tell each other who they are signed in as (never their tokens), so that a
 // sign-in link opened in a new tab can ask before it signs into another workspace (login CSRF).
-const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('registry.session');
+const channel =
+  typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('registry.session');
 channel?.addEventListener('message', (e: MessageEvent<{ ask?: string }>) => {
   if (e.data?.ask && identity && getToken()) channel.postMessage({ answer: e.data.ask, identity });
 });
@@ -59,7 +60,10 @@ export function otherTabs(waitMs = 300): Promise<Identity[]> {
 
 /** Ends a console session on the server (a sign-in link's token is revoked; a pasted API token is not). */
 export async function endSession(token: string): Promise<void> {
-  await fetch('/auth/sign-out', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
+  await fetch('/auth/sign-out', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  }).catch(() => {});
 }
 
 /** Sign out: the server ends the session, then the tab forgets the token. */

@@ -41,20 +41,23 @@ export function chooseTheme(theme: Theme): void {
 }
 
 export function useTheme(): Theme {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    currentTheme,
-  );
+  return useSyncExternalStore((l) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  }, currentTheme);
 }
 
 /** The header's switch between the light and dark themes. */
 export function ThemeToggle() {
   const theme = useTheme();
   return (
-    <button type="button" className="theme-toggle" aria-label="Dark mode" aria-pressed={theme === 'dark'} onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}>
+    <button
+      type="button"
+      className="theme-toggle"
+      aria-label="Dark mode"
+      aria-pressed={theme === 'dark'}
+      onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}
+    >
       Dark<span className="wide-only"> mode</span>
     </button>
   );

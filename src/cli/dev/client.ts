@@ -26,7 +26,8 @@ function unreachable(url: string, error: unknown): CliError {
 }
 
 function retryWords(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return 'this request can never pass within the budget: ask for less (smaller `first`)';
+  if (seconds === undefined || !Number.isFinite(seconds))
+    return 'this request can never pass within the budget: ask for less (smaller `first`)';
   return `try again in ${Math.max(1, Math.ceil(seconds))} s`;
 }
 
@@ -41,7 +42,11 @@ export class RegistryClient {
     try {
       return await fetch(url, {
         ...init,
-        headers: { authorization: `Bearer ${this.profile.token}`, 'user-agent': 'connector-registry-cli', ...init.headers },
+        headers: {
+          authorization: `Bearer ${this.profile.token}`,
+          'user-agent': 'connector-registry-cli',
+          ...init.headers,
+        },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
@@ -50,12 +55,24 @@ export class RegistryClient {
   }
 
   private refused(res: Response, body: unknown): CliError | null {
-    if (res.status === 401) return new CliError(`The registry at ${this.profile.url} refused the token (revoked, expired or mistyped). Run: connector-registry login --url ${this.profile.url}`, EXIT.auth);
+    if (res.status === 401)
+      return new CliError(
+        `The registry at ${this.profile.url} refused the token (revoked, expired or mistyped). Run: connector-registry login --url ${this.profile.url}`,
+        EXIT.auth,
+      );
     if (res.status === 429) {
       const header = res.headers.get('retry-after');
-      return new CliError(`Rate limited by the registry: ${retryWords(header === null ? undefined : Number(header))}.`, EXIT.rateLimited);
+      return new CliError(
+        `Rate limited by the registry: ${retryWords(header === null ? undefined : Number(header))}.`,
+        EXIT.rateLimited,
+      );
     }
-    if (res.status === 403) return new CliError(`The registry refused: ${messageOf(body) ?? 'your role may not do this'}.`, EXIT.failure, 'FORBIDDEN');
+    if (res.status === 403)
+      return new CliError(
+        `The registry refused: ${messageOf(body) ?? 'your role may not do this'}.`,
+        EXIT.failure,
+        'FORBIDDEN',
+      );
     return null;
   }
 
@@ -63,21 +80,41 @@ export class RegistryClient {
   async graphql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const res = await this.send('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+      },
       body: JSON.stringify({ query, variables }),
     });
     const body = await readJson(res);
     const refusal = this.refused(res, body);
     if (refusal) throw refusal;
-    const errors = (body as { errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[] })?.errors;
+    const errors = (
+      body as {
+        errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[];
+      }
+    )?.errors;
     if (errors?.length) {
       const first = errors[0];
-      if (first.extensions?.code === 'RATE_LIMITED') throw new CliError(`Rate limited by the registry: ${retryWords(first.extensions.retryAfter)}.`, EXIT.rateLimited);
-      if (first.extensions?.code === 'UNAUTHENTICATED') throw new CliError(`The registry refused the token: ${first.message}`, EXIT.auth);
-      throw new CliError(`The registry answered with an error: ${first.message}`, EXIT.failure, first.extensions?.code ?? 'FAILED');
+      if (first.extensions?.code === 'RATE_LIMITED')
+        throw new CliError(
+          `Rate limited by the registry: ${retryWords(first.extensions.retryAfter)}.`,
+          EXIT.rateLimited,
+        );
+      if (first.extensions?.code === 'UNAUTHENTICATED')
+        throw new CliError(`The registry refused the token: ${first.message}`, EXIT.auth);
+      throw new CliError(
+        `The registry answered with an error: ${first.message}`,
+        EXIT.failure,
+        first.extensions?.code ?? 'FAILED',
+      );
     }
     if (!res.ok || !body || typeof body !== 'object' || !('data' in body)) {
-      throw new CliError(`${this.profile.url} did not answer as a connector registry does (HTTP ${res.status}).`, EXIT.auth, 'NOT_A_REGISTRY');
+      throw new CliError(
+        `${this.profile.url} did not answer as a connector registry does (HTTP ${res.status}).`,
+        EXIT.auth,
+        'NOT_A_REGISTRY',
+      );
     }
     return (body as { data: T }).data;
   }
@@ -92,14 +129,21 @@ export class RegistryClient {
     const parsed = await readJson(res);
     const refusal = this.refused(res, parsed);
     if (refusal) throw refusal;
-    if (!res.ok) throw new CliError(`The registry refused: ${messageOf(parsed) ?? `HTTP ${res.status}`}`, EXIT.failure, codeOf(parsed) ?? 'FAILED');
+    if (!res.ok)
+      throw new CliError(
+        `The registry refused: ${messageOf(parsed) ?? `HTTP ${res.status}`}`,
+        EXIT.failure,
+        codeOf(parsed) ?? 'FAILED',
+      );
     return parsed as T;
   }
 }
 
 /** Refusals in words: each userError as its message, the field it names after it. */
 export function refusal(errors: UserError[]): CliError {
-  const lines = errors.map((e) => (e.field?.length ? `${e.message} (${e.field.join('.')})` : e.message));
+  const lines = errors.map((e) =>
+    e.field?.length ? `${e.message} (${e.field.join('.')})` : e.message,
+  );
   return new CliError(lines.join('\n'), EXIT.failure, errors[0]?.code ?? 'FAILED');
 }
 

@@ -13,7 +13,14 @@ import { toGlobalId } from '../../domain/global-id.js';
 import { refusal, RegistryClient, type UserError } from './client.js';
 import { CliError, EXIT } from './errors.js';
 import type { ExecOptions } from './exec.js';
-import { checkProfileName, normalizeUrl, profilePath, readProfiles, resolveProfile, writeProfiles } from './profiles.js';
+import {
+  checkProfileName,
+  normalizeUrl,
+  profilePath,
+  readProfiles,
+  resolveProfile,
+  writeProfiles,
+} from './profiles.js';
 
 interface Common {
   profile?: string;
@@ -23,7 +30,8 @@ interface Common {
 const USER_ERRORS = 'userErrors { code message field }';
 
 function positiveInt(value: string): number {
-  if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > 2147483647) throw new InvalidArgumentError('expected a positive whole number');
+  if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > 2147483647)
+    throw new InvalidArgumentError('expected a positive whole number');
   return Number(value);
 }
 
@@ -39,7 +47,11 @@ function readText(path: string, what: string): string {
     return path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`Cannot read the ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}.`, EXIT.failure, 'FILE');
+    throw new CliError(
+      `Cannot read the ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}.`,
+      EXIT.failure,
+      'FILE',
+    );
   }
 }
 
@@ -62,7 +74,9 @@ async function withProgress<T>(label: string, opts: Common, work: () => Promise<
 }
 
 function print(opts: Common, json: unknown, words: string): void {
-  process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : words.endsWith('\n') ? words : `${words}\n`);
+  process.stdout.write(
+    opts.json ? `${JSON.stringify(json, null, 2)}\n` : words.endsWith('\n') ? words : `${words}\n`,
+  );
 }
 
 function client(opts: Common & { url?: string }): RegistryClient {
@@ -73,15 +87,26 @@ function client(opts: Common & { url?: string }): RegistryClient {
 async function readToken(): Promise<string> {
   const fromEnv = process.env.CONNECTOR_REGISTRY_TOKEN?.trim();
   if (fromEnv) return fromEnv;
-  if (process.stdin.isTTY) process.stderr.write('Paste the token (from the console or `connector-registry token create`), then Enter: ');
+  if (process.stdin.isTTY)
+    process.stderr.write(
+      'Paste the token (from the console or `connector-registry token create`), then Enter: ',
+    );
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) {
     chunks.push(chunk as Buffer);
     if (process.stdin.isTTY && chunk.includes(10)) break;
   }
   const token = Buffer.concat(chunks).toString('utf8').trim();
-  if (!token) throw new CliError('No token given: pipe it on stdin or set CONNECTOR_REGISTRY_TOKEN.', EXIT.usage);
-  if (/\s/.test(token)) throw new CliError('That is not a valid token (it contains spaces or several lines).', EXIT.usage);
+  if (!token)
+    throw new CliError(
+      'No token given: pipe it on stdin or set CONNECTOR_REGISTRY_TOKEN.',
+      EXIT.usage,
+    );
+  if (/\s/.test(token))
+    throw new CliError(
+      'That is not a valid token (it contains spaces or several lines).',
+      EXIT.usage,
+    );
   return token;
 }
 
@@ -91,8 +116,14 @@ async function login(opts: Common & { url: string }): Promise<void> {
   const name = checkProfileName(opts.profile ?? 'default');
   const url = normalizeUrl(opts.url);
   const token = await readToken();
-  const who = await withProgress(`checking the token with ${url}`, opts, () => new RegistryClient({ url, token }).graphql(VIEWER));
-  const viewer = who.viewer as { handle: string; member: { role: string } | null; workspace: { slug: string; name: string } | null } | null;
+  const who = await withProgress(`checking the token with ${url}`, opts, () =>
+    new RegistryClient({ url, token }).graphql(VIEWER),
+  );
+  const viewer = who.viewer as {
+    handle: string;
+    member: { role: string } | null;
+    workspace: { slug: string; name: string } | null;
+  } | null;
   if (!viewer) throw new CliError(`The registry at ${url} did not accept the token.`, EXIT.auth);
   const path = profilePath();
   const file = readProfiles(path);
@@ -100,86 +131,202 @@ async function login(opts: Common & { url: string }): Promise<void> {
   file.current = name;
   writeProfiles(file, path);
   const where = viewer.workspace ? ` in workspace ${viewer.workspace.slug}` : '';
-  print(opts, { profile: name, url, handle: viewer.handle, role: viewer.member?.role ?? null, workspace: viewer.workspace?.slug ?? null, file: path }, `Logged in to ${url} as ${viewer.handle}${viewer.member ? ` (${viewer.member.role})` : ''}${where}; profile "${name}" saved in ${path}.`);
+  print(
+    opts,
+    {
+      profile: name,
+      url,
+      handle: viewer.handle,
+      role: viewer.member?.role ?? null,
+      workspace: viewer.workspace?.slug ?? null,
+      file: path,
+    },
+    `Logged in to ${url} as ${viewer.handle}${viewer.member ? ` (${viewer.member.role})` : ''}${where}; profile "${name}" saved in ${path}.`,
+  );
 }
 
 function logout(opts: Common & { all?: boolean }): void {
   const path = profilePath();
   const file = readProfiles(path);
-  const names = opts.all ? Object.keys(file.profiles) : [opts.profile ?? file.current].filter((n): n is string => !!n && n in file.profiles);
-  if (!names.length) throw new CliError(opts.profile ? `No profile "${opts.profile}".` : 'Not logged in.', EXIT.failure, 'NOT_FOUND');
+  const names = opts.all
+    ? Object.keys(file.profiles)
+    : [opts.profile ?? file.current].filter((n): n is string => !!n && n in file.profiles);
+  if (!names.length)
+    throw new CliError(
+      opts.profile ? `No profile "${opts.profile}".` : 'Not logged in.',
+      EXIT.failure,
+      'NOT_FOUND',
+    );
   for (const n of names) delete file.profiles[n];
   if (file.current && names.includes(file.current)) file.current = Object.keys(file.profiles)[0];
   writeProfiles(file, path);
-  print(opts, { removed: names }, `Logged out: ${names.join(', ')}. The token itself stays valid until it is revoked (console › Tokens, or \`connector-registry token revoke\`).`);
+  print(
+    opts,
+    { removed: names },
+    `Logged out: ${names.join(', ')}. The token itself stays valid until it is revoked (console › Tokens, or \`connector-registry token revoke\`).`,
+  );
 }
 
-const CONNECTOR_FIELDS = 'id databaseId title name latestVersion latestReleasedVersion latestSharedVersion';
+const CONNECTOR_FIELDS =
+  'id databaseId title name latestVersion latestReleasedVersion latestSharedVersion';
 
-async function push(file: string, opts: Common & { connector?: string; title?: string; note?: string; release?: boolean; share?: boolean; expectedVersion?: number }): Promise<void> {
-  if (opts.connector && opts.title) throw new CliError('Give --connector (a new version of it) or --title (a new connector), not both.', EXIT.usage);
-  if (!opts.connector && !opts.title) throw new CliError('Give --connector ID to push a new version, or --title "Title" to create a connector.', EXIT.usage);
+async function push(
+  file: string,
+  opts: Common & {
+    connector?: string;
+    title?: string;
+    note?: string;
+    release?: boolean;
+    share?: boolean;
+    expectedVersion?: number;
+  },
+): Promise<void> {
+  if (opts.connector && opts.title)
+    throw new CliError(
+      'Give --connector (a new version of it) or --title (a new connector), not both.',
+      EXIT.usage,
+    );
+  if (!opts.connector && !opts.title)
+    throw new CliError(
+      'Give --connector ID to push a new version, or --title "Title" to create a connector.',
+      EXIT.usage,
+    );
   const code = readText(file, 'connector file');
   const api = client(opts);
-  let connector: { id: string; title: string; latestVersion: number; latestReleasedVersion: number | null };
+  let connector: {
+    id: string;
+    title: string;
+    latestVersion: number;
+    latestReleasedVersion: number | null;
+  };
   let made: number | null;
   if (opts.title) {
     const res = await withProgress('creating the connector', opts, () =>
-      api.graphql(`mutation ($input: CreateConnectorInput!) { createConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`, { input: { title: opts.title, code, note: opts.note } }),
+      api.graphql(
+        `mutation ($input: CreateConnectorInput!) { createConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
+        { input: { title: opts.title, code, note: opts.note } },
+      ),
     );
     if (res.createConnector.userErrors.length) throw refusal(res.createConnector.userErrors);
     connector = res.createConnector.connector;
     made = 1;
   } else {
     const res = await withProgress('pushing a new version', opts, () =>
-      api.graphql(`mutation ($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } version { number hasErrors } ${USER_ERRORS} } }`, {
-        input: { id: opts.connector, code, note: opts.note, expectedLatestVersion: opts.expectedVersion },
-      }),
+      api.graphql(
+        `mutation ($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } version { number hasErrors } ${USER_ERRORS} } }`,
+        {
+          input: {
+            id: opts.connector,
+            code,
+            note: opts.note,
+            expectedLatestVersion: opts.expectedVersion,
+          },
+        },
+      ),
     );
     if (res.updateConnector.userErrors.length) throw refusal(res.updateConnector.userErrors);
     connector = res.updateConnector.connector;
     made = res.updateConnector.version?.number ?? null;
   }
-  const lines = [made === null ? `No new version: the code and note are those of version ${connector.latestVersion} of ${connector.title}.` : `Pushed ${connector.title} version ${made} (connector ${connector.id}).`];
-  const result: Record<string, unknown> = { connector, version: made, released: false, shared: false };
+  const lines = [
+    made === null
+      ? `No new version: the code and note are those of version ${connector.latestVersion} of ${connector.title}.`
+      : `Pushed ${connector.title} version ${made} (connector ${connector.id}).`,
+  ];
+  const result: Record<string, unknown> = {
+    connector,
+    version: made,
+    released: false,
+    shared: false,
+  };
   if (opts.release) {
-    const res = await withProgress('releasing', opts, () => api.graphql(`mutation ($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`, { input: { id: connector.id } }));
-    if (res.releaseConnector.userErrors.length) throw releaseRefusal('release', connector.latestVersion, res.releaseConnector.userErrors, lines);
+    const res = await withProgress('releasing', opts, () =>
+      api.graphql(
+        `mutation ($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
+        { input: { id: connector.id } },
+      ),
+    );
+    if (res.releaseConnector.userErrors.length)
+      throw releaseRefusal(
+        'release',
+        connector.latestVersion,
+        res.releaseConnector.userErrors,
+        lines,
+      );
     result.released = true;
-    lines.push(`Released version ${res.releaseConnector.connector.latestReleasedVersion} to the workspace.`);
+    lines.push(
+      `Released version ${res.releaseConnector.connector.latestReleasedVersion} to the workspace.`,
+    );
   }
   if (opts.share) {
-    const res = await withProgress('sharing', opts, () => api.graphql(`mutation ($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`, { input: { id: connector.id } }));
-    if (res.shareConnector.userErrors.length) throw releaseRefusal('share', connector.latestVersion, res.shareConnector.userErrors, lines);
+    const res = await withProgress('sharing', opts, () =>
+      api.graphql(
+        `mutation ($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
+        { input: { id: connector.id } },
+      ),
+    );
+    if (res.shareConnector.userErrors.length)
+      throw releaseRefusal('share', connector.latestVersion, res.shareConnector.userErrors, lines);
     result.shared = true;
-    lines.push(`Shared version ${res.shareConnector.connector.latestSharedVersion} with installers.`);
+    lines.push(
+      `Shared version ${res.shareConnector.connector.latestSharedVersion} with installers.`,
+    );
   }
   print(opts, result, lines.join('\n'));
 }
 
 /** The push happened; say so before the refusal, so a script's log shows both. */
-function releaseRefusal(what: string, version: number, errors: UserError[], done: string[]): CliError {
+function releaseRefusal(
+  what: string,
+  version: number,
+  errors: UserError[],
+  done: string[],
+): CliError {
   const inner = refusal(errors);
-  return new CliError(`${done.join('\n')}\nCould not ${what} version ${version}: ${inner.message}`, EXIT.failure, inner.code);
+  return new CliError(
+    `${done.join('\n')}\nCould not ${what} version ${version}: ${inner.message}`,
+    EXIT.failure,
+    inner.code,
+  );
 }
 
-async function pull(id: string, opts: Common & { version?: number; output?: string }): Promise<void> {
+async function pull(
+  id: string,
+  opts: Common & { version?: number; output?: string },
+): Promise<void> {
   const api = client(opts);
   const data = await withProgress('downloading', opts, () =>
-    api.graphql(`query ($id: ID!, $n: Int!, $latest: Boolean!) { connector(id: $id) { id title latestVersion latest: versions(first: 1) @include(if: $latest) { nodes { number code } } version(number: $n) @skip(if: $latest) { number code } } }`, {
-      id,
-      n: opts.version ?? 1,
-      latest: opts.version === undefined,
-    }),
+    api.graphql(
+      `query ($id: ID!, $n: Int!, $latest: Boolean!) { connector(id: $id) { id title latestVersion latest: versions(first: 1) @include(if: $latest) { nodes { number code } } version(number: $n) @skip(if: $latest) { number code } } }`,
+      {
+        id,
+        n: opts.version ?? 1,
+        latest: opts.version === undefined,
+      },
+    ),
   );
   const c = data.connector;
   if (!c) throw new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
   const v = opts.version === undefined ? c.latest.nodes[0] : c.version;
-  if (!v) throw new CliError(`${c.title} has no version ${opts.version} (its latest is ${c.latestVersion}).`, EXIT.failure, 'NOT_FOUND');
-  if (v.code === null) throw new CliError('Your role may not read connector code (OPERATOR).', EXIT.failure, 'FORBIDDEN');
+  if (!v)
+    throw new CliError(
+      `${c.title} has no version ${opts.version} (its latest is ${c.latestVersion}).`,
+      EXIT.failure,
+      'NOT_FOUND',
+    );
+  if (v.code === null)
+    throw new CliError(
+      'Your role may not read connector code (OPERATOR).',
+      EXIT.failure,
+      'FORBIDDEN',
+    );
   if (opts.output) {
     writeFileSync(opts.output, v.code);
-    print(opts, { connector: c.id, version: v.number, file: opts.output }, `Wrote ${c.title} version ${v.number} to ${opts.output}.`);
+    print(
+      opts,
+      { connector: c.id, version: v.number, file: opts.output },
+      `Wrote ${c.title} version ${v.number} to ${opts.output}.`,
+    );
   } else if (opts.json) {
     print(opts, { connector: c.id, version: v.number, code: v.code }, '');
   } else {
@@ -190,44 +337,101 @@ async function pull(id: string, opts: Common & { version?: number; output?: stri
 async function diff(id: string, from: number, to: number, opts: Common): Promise<void> {
   const api = client(opts);
   const data = await withProgress('comparing', opts, () =>
-    api.graphql(`query ($id: ID!, $from: Int!, $to: Int!) { connector(id: $id) { title latestVersion a: version(number: $from) { number } b: version(number: $to) { number } } }`, { id, from, to }),
+    api.graphql(
+      `query ($id: ID!, $from: Int!, $to: Int!) { connector(id: $id) { title latestVersion a: version(number: $from) { number } b: version(number: $to) { number } } }`,
+      { id, from, to },
+    ),
   );
   const c = data.connector;
   if (!c) throw new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
-  for (const [n, found] of [[from, c.a], [to, c.b]] as const) {
-    if (!found) throw new CliError(`${c.title} has no version ${n} (its latest is ${c.latestVersion}).`, EXIT.failure, 'NOT_FOUND');
+  for (const [n, found] of [
+    [from, c.a],
+    [to, c.b],
+  ] as const) {
+    if (!found)
+      throw new CliError(
+        `${c.title} has no version ${n} (its latest is ${c.latestVersion}).`,
+        EXIT.failure,
+        'NOT_FOUND',
+      );
   }
-  const res = await api.graphql(`query ($id: ID!, $from: Int!, $to: Int!) { connector(id: $id) { diff(from: $from, to: $to) { unified compatibility { level breaking changes { subject message breaking } } } } }`, { id, from, to });
+  const res = await api.graphql(
+    `query ($id: ID!, $from: Int!, $to: Int!) { connector(id: $id) { diff(from: $from, to: $to) { unified compatibility { level breaking changes { subject message breaking } } } } }`,
+    { id, from, to },
+  );
   const d = res.connector.diff;
   const changes = (d.compatibility.changes as { message: string }[]).map((ch) => `  ${ch.message}`);
   const head = `${c.title}: version ${from} → ${to}: ${d.compatibility.level.toLowerCase()}${d.compatibility.breaking ? ' (breaking for installers)' : ''}`;
-  print(opts, { from, to, unified: d.unified, compatibility: d.compatibility }, [head, ...changes, '', d.unified ?? '(too different to show as a diff)'].join('\n'));
+  print(
+    opts,
+    { from, to, unified: d.unified, compatibility: d.compatibility },
+    [head, ...changes, '', d.unified ?? '(too different to show as a diff)'].join('\n'),
+  );
 }
 
 async function versions(id: string, opts: Common & { limit: number }): Promise<void> {
   const api = client(opts);
   const data = await withProgress('reading versions', opts, () =>
-    api.graphql(`query ($id: ID!, $first: Int!) { connector(id: $id) { title latestVersion latestReleasedVersion latestSharedVersion versions(first: $first) { totalCount nodes { number note createdAt hasErrors releasedAt sharedAt } } } }`, { id, first: opts.limit }),
+    api.graphql(
+      `query ($id: ID!, $first: Int!) { connector(id: $id) { title latestVersion latestReleasedVersion latestSharedVersion versions(first: $first) { totalCount nodes { number note createdAt hasErrors releasedAt sharedAt } } } }`,
+      { id, first: opts.limit },
+    ),
   );
   const c = data.connector;
   if (!c) throw new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
-  const rows = (c.versions.nodes as { number: number; note: string | null; createdAt: string; hasErrors: boolean }[]).map((v) => {
-    const marks = [v.number === c.latestReleasedVersion && 'released', v.number === c.latestSharedVersion && 'shared', v.hasErrors && 'has errors'].filter(Boolean).join(', ');
+  const rows = (
+    c.versions.nodes as {
+      number: number;
+      note: string | null;
+      createdAt: string;
+      hasErrors: boolean;
+    }[]
+  ).map((v) => {
+    const marks = [
+      v.number === c.latestReleasedVersion && 'released',
+      v.number === c.latestSharedVersion && 'shared',
+      v.hasErrors && 'has errors',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return `${String(v.number).padStart(5)}  ${v.createdAt.slice(0, 16).replace('T', ' ')}  ${(marks || '-').padEnd(20)}  ${v.note ?? ''}`;
   });
-  const more = c.versions.totalCount > rows.length ? `\n(${c.versions.totalCount - rows.length} older; --limit up to 100)` : '';
-  print(opts, { connector: id, title: c.title, totalCount: c.versions.totalCount, versions: c.versions.nodes }, `${c.title}: ${c.versions.totalCount} version(s)\nversion  created           state                 note\n${rows.join('\n')}${more}`);
+  const more =
+    c.versions.totalCount > rows.length
+      ? `\n(${c.versions.totalCount - rows.length} older; --limit up to 100)`
+      : '';
+  print(
+    opts,
+    {
+      connector: id,
+      title: c.title,
+      totalCount: c.versions.totalCount,
+      versions: c.versions.nodes,
+    },
+    `${c.title}: ${c.versions.totalCount} version(s)\nversion  created           state                 note\n${rows.join('\n')}${more}`,
+  );
 }
 
 const COL_SEPS = ['comma', 'semicolon', 'tab', 'colon', 'space', 'pipe'];
 
-async function generateSchema(kind: string, file: string, opts: Common & { colSep?: string }): Promise<void> {
+async function generateSchema(
+  kind: string,
+  file: string,
+  opts: Common & { colSep?: string },
+): Promise<void> {
   const k = kind.toLowerCase();
-  if (k !== 'json' && k !== 'csv') throw new CliError(`Schema generation reads json or csv samples, not "${kind}".`, EXIT.usage);
-  if (opts.colSep && k !== 'csv') throw new CliError('--col-sep applies to csv samples only.', EXIT.usage);
+  if (k !== 'json' && k !== 'csv')
+    throw new CliError(`Schema generation reads json or csv samples, not "${kind}".`, EXIT.usage);
+  if (opts.colSep && k !== 'csv')
+    throw new CliError('--col-sep applies to csv samples only.', EXIT.usage);
   const sample = readText(file, 'sample');
   const api = client(opts);
-  const fields = await withProgress('generating the schema', opts, () => api.rest('POST', `/sdk/generate_schema/${k}`, { sample, ...(opts.colSep ? { col_sep: opts.colSep } : {}) }));
+  const fields = await withProgress('generating the schema', opts, () =>
+    api.rest('POST', `/sdk/generate_schema/${k}`, {
+      sample,
+      ...(opts.colSep ? { col_sep: opts.colSep } : {}),
+    }),
+  );
   print(opts, fields, JSON.stringify(fields, null, 2));
 }
 
@@ -239,24 +443,33 @@ function act<A extends unknown[]>(fn: (...args: A) => unknown | Promise<unknown>
       await fn(...args);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
-      if (opts.json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } }, null, 2)}\n`);
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ error: { code: error.code, message: error.message } }, null, 2)}\n`,
+        );
       process.stderr.write(`${error.message}\n`);
       process.exitCode = error.exitCode;
     }
   };
 }
 
-const PROFILE_HELP = 'the saved profile to use (default: the current one; CONNECTOR_REGISTRY_URL and CONNECTOR_REGISTRY_TOKEN override)';
+const PROFILE_HELP =
+  'the saved profile to use (default: the current one; CONNECTOR_REGISTRY_URL and CONNECTOR_REGISTRY_TOKEN override)';
 
 /** Adds the developer commands to the registry's CLI. */
 export function addDeveloperCommands(program: Command): void {
-  const withCommon = (c: Command) => c.option('--profile <name>', PROFILE_HELP).option('--json', 'print one JSON document for scripts');
+  const withCommon = (c: Command) =>
+    c
+      .option('--profile <name>', PROFILE_HELP)
+      .option('--json', 'print one JSON document for scripts');
   const example = (c: Command, text: string) => c.addHelpText('after', `\nExample:\n  ${text}`);
 
   example(
     program
       .command('login')
-      .description('save a registry URL and token as a profile (token from stdin or CONNECTOR_REGISTRY_TOKEN; file mode 0600)')
+      .description(
+        'save a registry URL and token as a profile (token from stdin or CONNECTOR_REGISTRY_TOKEN; file mode 0600)',
+      )
       .requiredOption('--url <url>', "the registry's address, e.g. https://registry.example.com")
       .option('--profile <name>', 'name of the profile to save (default: "default")')
       .option('--json', 'print one JSON document for scripts')
@@ -277,12 +490,22 @@ export function addDeveloperCommands(program: Command): void {
     withCommon(
       program
         .command('push')
-        .description('upload connector code as a new version (or a new connector with --title); optionally release and share it')
+        .description(
+          'upload connector code as a new version (or a new connector with --title); optionally release and share it',
+        )
         .argument('<file>', 'the connector code (Ruby), or - for stdin')
-        .option('--connector <id>', 'the connector to add a version to (its ID or number)', connectorId)
+        .option(
+          '--connector <id>',
+          'the connector to add a version to (its ID or number)',
+          connectorId,
+        )
         .option('--title <title>', 'create a new connector with this title')
         .option('--note <note>', "the version's note")
-        .option('--expected-version <n>', 'refuse unless the latest version is still n (no lost update)', positiveInt)
+        .option(
+          '--expected-version <n>',
+          'refuse unless the latest version is still n (no lost update)',
+          positiveInt,
+        )
         .option('--release', 'release the new version to the workspace')
         .option('--share', 'share the new version with installers'),
     ).action(act((file: string, opts) => push(file, opts))),
@@ -316,19 +539,29 @@ export function addDeveloperCommands(program: Command): void {
         .command('versions')
         .description("a connector's versions, newest first")
         .argument('<id>', 'the connector (its ID or number)', connectorId)
-        .option('--limit <n>', 'how many (1 to 100)', (v) => {
-          const n = positiveInt(v);
-          if (n > 100) throw new InvalidArgumentError('at most 100');
-          return n;
-        }, 20),
+        .option(
+          '--limit <n>',
+          'how many (1 to 100)',
+          (v) => {
+            const n = positiveInt(v);
+            if (n > 100) throw new InvalidArgumentError('at most 100');
+            return n;
+          },
+          20,
+        ),
     ).action(act((id: string, opts) => versions(id, opts))),
     'connector-registry versions 42 --json',
   );
   example(
     program
       .command('exec')
-      .description('run one path of a connector on this machine, in the same sandbox and limits as the registry\'s executor (no registry needed)')
-      .argument('<path>', "what to run, as the SDK's exec: test, actions.NAME, actions.NAME.execute, triggers.NAME.poll, pick_lists.NAME, methods.NAME …")
+      .description(
+        "run one path of a connector on this machine, in the same sandbox and limits as the registry's executor (no registry needed)",
+      )
+      .argument(
+        '<path>',
+        "what to run, as the SDK's exec: test, actions.NAME, actions.NAME.execute, triggers.NAME.poll, pick_lists.NAME, methods.NAME …",
+      )
       .requiredOption('--connector <file>', 'the connector code (Ruby)')
       .option('--input <file>', "the lambda's input (JSON)")
       .option('--closure <file>', "a poll's closure (JSON)")
@@ -337,9 +570,12 @@ export function addDeveloperCommands(program: Command): void {
       .option('--settings <file>', "the connection's values (JSON, or YAML as settings.yaml)")
       .option('--output <file>', 'write the output (JSON) to this file instead of stdout')
       .option('--verbose', 'print every HTTP request and response (secrets redacted) on stderr')
-      .option('--record <file>', 'write the run\'s HTTP exchanges and output as a recording')
+      .option('--record <file>', "write the run's HTTP exchanges and output as a recording")
       .option('--replay <file>', 'answer HTTP from a recording instead of the network')
-      .option('--write-settings', 'when a token refresh changes the settings, write them back to --settings')
+      .option(
+        '--write-settings',
+        'when a token refresh changes the settings, write them back to --settings',
+      )
       .option('--json', 'print one JSON document: status, output, error, logs')
       .action(
         act(async (path: string, opts: ExecOptions) => {
@@ -354,7 +590,9 @@ export function addDeveloperCommands(program: Command): void {
     withCommon(
       generate
         .command('schema')
-        .description('field schema (the DSL\'s input/output fields) from a JSON or CSV sample, by the registry')
+        .description(
+          "field schema (the DSL's input/output fields) from a JSON or CSV sample, by the registry",
+        )
         .argument('<kind>', 'json or csv')
         .argument('<file>', 'the sample file, or - for stdin')
         .option('--col-sep <sep>', `CSV column separator: ${COL_SEPS.join(', ')}`),

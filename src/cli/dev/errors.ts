@@ -19,7 +19,13 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: number = EXIT.failure,
     /** A stable code for `--json` output (a registry's userError code, or the CLI's own). */
-    readonly code: string = exitCode === EXIT.usage ? 'USAGE' : exitCode === EXIT.auth ? 'UNAUTHENTICATED' : exitCode === EXIT.rateLimited ? 'RATE_LIMITED' : 'FAILED',
+    readonly code: string = exitCode === EXIT.usage
+      ? 'USAGE'
+      : exitCode === EXIT.auth
+        ? 'UNAUTHENTICATED'
+        : exitCode === EXIT.rateLimited
+          ? 'RATE_LIMITED'
+          : 'FAILED',
   ) {
     super(message);
   }

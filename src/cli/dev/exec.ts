@@ -10,7 +10,12 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { analyzeConnectorCode } from '../../code/analyze.js';
 import { loadConfig } from '../../config.js';
-import { executorOptionsFromConfig, startExecutor, type Recording, type RunResult } from '../../executor/index.js';
+import {
+  executorOptionsFromConfig,
+  startExecutor,
+  type Recording,
+  type RunResult,
+} from '../../executor/index.js';
 import { CliError, EXIT } from './errors.js';
 
 export interface ExecOptions {
@@ -33,7 +38,11 @@ function readFile(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`Cannot read the ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`, EXIT.failure, 'FILE');
+    throw new CliError(
+      `Cannot read the ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`,
+      EXIT.failure,
+      'FILE',
+    );
   }
 }
 
@@ -44,30 +53,46 @@ function readData(path: string | undefined, what: string): unknown {
   try {
     return /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new CliError(`The ${what} ${path} does not parse: ${(error as Error).message.split('\n')[0]}`, EXIT.failure, 'INVALID_INPUT');
+    throw new CliError(
+      `The ${what} ${path} does not parse: ${(error as Error).message.split('\n')[0]}`,
+      EXIT.failure,
+      'INVALID_INPUT',
+    );
   }
 }
 
 function object(value: unknown, what: string, path?: string): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CliError(`The ${what} ${path} must hold a JSON object.`, EXIT.failure, 'INVALID_INPUT');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new CliError(
+      `The ${what} ${path} must hold a JSON object.`,
+      EXIT.failure,
+      'INVALID_INPUT',
+    );
   return value as Record<string, unknown>;
 }
 
 function recordingOf(value: unknown, path: string): Recording {
   const exchanges = (value as { exchanges?: unknown })?.exchanges;
-  if (!Array.isArray(exchanges)) throw new CliError(`${path} is not a recording: it has no "exchanges" list (write one with --record).`, EXIT.failure, 'INVALID_INPUT');
+  if (!Array.isArray(exchanges))
+    throw new CliError(
+      `${path} is not a recording: it has no "exchanges" list (write one with --record).`,
+      EXIT.failure,
+      'INVALID_INPUT',
+    );
   return { exchanges } as Recording;
 }
 
 function describeExchange(e: RunResult['exchanges'][number]): string {
   const lines = [`→ ${e.request.method} ${e.request.url}`];
   for (const [k, v] of Object.entries(e.request.headers)) lines.push(`    ${k}: ${v}`);
-  if (e.request.body) lines.push(`    ${e.request.body}${e.request.bodyTruncated ? ' …(truncated)' : ''}`);
+  if (e.request.body)
+    lines.push(`    ${e.request.body}${e.request.bodyTruncated ? ' …(truncated)' : ''}`);
   if (e.response) {
     lines.push(`← ${e.response.status} in ${Math.round(e.elapsedMs)} ms`);
     for (const [k, v] of Object.entries(e.response.headers)) lines.push(`    ${k}: ${v}`);
-    if (e.response.body) lines.push(`    ${e.response.body}${e.response.bodyTruncated ? ' …(truncated)' : ''}`);
+    if (e.response.body)
+      lines.push(`    ${e.response.body}${e.response.bodyTruncated ? ' …(truncated)' : ''}`);
   } else lines.push(`✗ ${e.error ?? 'no answer'}`);
   return lines.join('\n');
 }
@@ -83,25 +108,52 @@ export async function execCommand(target: string, opts: ExecOptions): Promise<vo
   // developer's stderr, where the run's own logs go. Other warnings still show.
   const emitWarning = process.emitWarning.bind(process);
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (!String(typeof warning === 'string' ? warning : warning.message).startsWith('WASI is an experimental')) (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
+    if (
+      !String(typeof warning === 'string' ? warning : warning.message).startsWith(
+        'WASI is an experimental',
+      )
+    )
+      (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
   }) as typeof process.emitWarning;
-  if (opts.record && opts.replay) throw new CliError('Give --record or --replay, not both.', EXIT.usage);
+  if (opts.record && opts.replay)
+    throw new CliError('Give --record or --replay, not both.', EXIT.usage);
   const code = readFile(opts.connector, 'connector file');
-  const settings = object(readData(opts.settings, 'settings file'), 'settings file', opts.settings) ?? {};
+  const settings =
+    object(readData(opts.settings, 'settings file'), 'settings file', opts.settings) ?? {};
   const input = object(readData(opts.input, 'input file'), 'input file', opts.input);
   const closure = readData(opts.closure, 'closure file');
   const args = readData(opts.args, 'arguments file');
-  if (args !== undefined && !Array.isArray(args)) throw new CliError(`The arguments file ${opts.args} must hold a JSON array.`, EXIT.failure, 'INVALID_INPUT');
-  const replay = opts.replay ? recordingOf(readData(opts.replay, 'recording'), opts.replay) : undefined;
+  if (args !== undefined && !Array.isArray(args))
+    throw new CliError(
+      `The arguments file ${opts.args} must hold a JSON array.`,
+      EXIT.failure,
+      'INVALID_INPUT',
+    );
+  const replay = opts.replay
+    ? recordingOf(readData(opts.replay, 'recording'), opts.replay)
+    : undefined;
 
   // Password fields are redacted by name, as the server does for a saved connection.
   const analysis = await analyzeConnectorCode(code);
-  const secretFields = (analysis.structure?.connectionFields ?? []).filter((f) => f.controlType === 'password').map((f) => f.name);
+  const secretFields = (analysis.structure?.connectionFields ?? [])
+    .filter((f) => f.controlType === 'password')
+    .map((f) => f.name);
 
   const executor = await startExecutor(executorOptionsFromConfig(loadConfig()));
   let result: RunResult;
   try {
-    result = await executor.run({ runId: randomUUID(), code, target, input, closure, args: args as unknown[] | undefined, payload: readData(opts.payload, 'payload file'), settings, secretFields, replay });
+    result = await executor.run({
+      runId: randomUUID(),
+      code,
+      target,
+      input,
+      closure,
+      args: args as unknown[] | undefined,
+      payload: readData(opts.payload, 'payload file'),
+      settings,
+      secretFields,
+      replay,
+    });
   } finally {
     await executor.close();
   }
@@ -111,20 +163,44 @@ export async function execCommand(target: string, opts: ExecOptions): Promise<vo
     process.stderr.write(`(${result.exchanges.length} request(s), ${result.durationMs} ms)\n`);
   }
   for (const line of result.logs) process.stderr.write(`${line}\n`);
-  if (opts.record) writeFileSync(opts.record, `${JSON.stringify({ target, recordedAt: new Date().toISOString(), exchanges: result.exchanges, output: result.output ?? null }, null, 2)}\n`);
+  if (opts.record)
+    writeFileSync(
+      opts.record,
+      `${JSON.stringify({ target, recordedAt: new Date().toISOString(), exchanges: result.exchanges, output: result.output ?? null }, null, 2)}\n`,
+    );
 
   if (result.settingsUpdate) {
     if (opts.writeSettings && opts.settings) {
       const merged = { ...settings, ...result.settingsUpdate };
-      writeFileSync(opts.settings, /\.ya?ml$/i.test(opts.settings) ? stringifyYaml(merged) : `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
+      writeFileSync(
+        opts.settings,
+        /\.ya?ml$/i.test(opts.settings)
+          ? stringifyYaml(merged)
+          : `${JSON.stringify(merged, null, 2)}\n`,
+        { mode: 0o600 },
+      );
       chmodSync(opts.settings, 0o600); // it now holds tokens
-      process.stderr.write(`The connection's settings changed (a token was refreshed); written back to ${opts.settings}.\n`);
+      process.stderr.write(
+        `The connection's settings changed (a token was refreshed); written back to ${opts.settings}.\n`,
+      );
     } else {
-      process.stderr.write(`The connection's settings changed (a token was refreshed): run with --write-settings to save them in ${opts.settings ?? 'the settings file'}.\n`);
+      process.stderr.write(
+        `The connection's settings changed (a token was refreshed): run with --write-settings to save them in ${opts.settings ?? 'the settings file'}.\n`,
+      );
     }
   }
 
-  const document = opts.json ? { status: result.status, output: result.output ?? null, error: result.error ?? null, logs: result.logs, exchanges: result.exchanges.length, durationMs: result.durationMs, settingsChanged: !!result.settingsUpdate } : result.output ?? null;
+  const document = opts.json
+    ? {
+        status: result.status,
+        output: result.output ?? null,
+        error: result.error ?? null,
+        logs: result.logs,
+        exchanges: result.exchanges.length,
+        durationMs: result.durationMs,
+        settingsChanged: !!result.settingsUpdate,
+      }
+    : (result.output ?? null);
   const text = `${JSON.stringify(document, null, 2)}\n`;
   if (opts.output) writeFileSync(opts.output, text);
   else if (result.status === 'SUCCEEDED' || opts.json) process.stdout.write(text);

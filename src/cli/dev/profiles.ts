@@ -3,7 +3,15 @@
  * JSON file readable by its owner only, like ~/.netrc or the gh/npm token files. The token is a
  * secret, so the file is written 0600 and refused when others may read it.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError, EXIT } from './errors.js';
@@ -30,7 +38,11 @@ export function profilePath(env: NodeJS.ProcessEnv = process.env): string {
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function checkProfileName(name: string): string {
-  if (!PROFILE_NAME.test(name)) throw new CliError(`"${name}" is not a profile name: letters, digits, '.', '_' and '-', at most 64.`, EXIT.usage);
+  if (!PROFILE_NAME.test(name))
+    throw new CliError(
+      `"${name}" is not a profile name: letters, digits, '.', '_' and '-', at most 64.`,
+      EXIT.usage,
+    );
   return name;
 }
 
@@ -38,22 +50,34 @@ export function readProfiles(path = profilePath()): ProfileFile {
   if (!existsSync(path)) return { profiles: {} };
   const mode = statSync(path).mode & 0o777;
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    throw new CliError(`${path} is readable by others (mode 0${mode.toString(8)}): it holds tokens. Run: chmod 600 ${path}`, EXIT.failure);
+    throw new CliError(
+      `${path} is readable by others (mode 0${mode.toString(8)}): it holds tokens. Run: chmod 600 ${path}`,
+      EXIT.failure,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new CliError(`${path} is not valid JSON: fix it or delete it and log in again.`, EXIT.failure);
+    throw new CliError(
+      `${path} is not valid JSON: fix it or delete it and log in again.`,
+      EXIT.failure,
+    );
   }
   const file = parsed as Partial<ProfileFile>;
-  if (!file || typeof file !== 'object' || typeof file.profiles !== 'object' || file.profiles === null) {
+  if (
+    !file ||
+    typeof file !== 'object' ||
+    typeof file.profiles !== 'object' ||
+    file.profiles === null
+  ) {
     throw new CliError(`${path} does not hold profiles: delete it and log in again.`, EXIT.failure);
   }
   // Own keys only: a profile named "constructor" must not reach Object's prototype.
   const profiles: Record<string, Profile> = Object.create(null);
   for (const [name, p] of Object.entries(file.profiles)) {
-    if (p && typeof p.url === 'string' && typeof p.token === 'string') profiles[name] = { url: p.url, token: p.token };
+    if (p && typeof p.url === 'string' && typeof p.token === 'string')
+      profiles[name] = { url: p.url, token: p.token };
   }
   return { current: typeof file.current === 'string' ? file.current : undefined, profiles };
 }
@@ -62,7 +86,11 @@ export function readProfiles(path = profilePath()): ProfileFile {
 export function writeProfiles(file: ProfileFile, path = profilePath()): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ current: file.current, profiles: file.profiles }, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(
+    tmp,
+    `${JSON.stringify({ current: file.current, profiles: file.profiles }, null, 2)}\n`,
+    { mode: 0o600 },
+  );
   chmodSync(tmp, 0o600);
   renameSync(tmp, path);
 }
@@ -71,7 +99,10 @@ export function writeProfiles(file: ProfileFile, path = profilePath()): void {
  * The registry a command talks to: --url/--token or CONNECTOR_REGISTRY_URL/_TOKEN when given
  * (CI), else the named profile, else the current one.
  */
-export function resolveProfile(opts: { profile?: string; url?: string; token?: string }, env: NodeJS.ProcessEnv = process.env): Profile & { name?: string } {
+export function resolveProfile(
+  opts: { profile?: string; url?: string; token?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Profile & { name?: string } {
   const url = opts.url ?? env.CONNECTOR_REGISTRY_URL;
   const token = opts.token ?? env.CONNECTOR_REGISTRY_TOKEN;
   if (url && token && !opts.profile) return { url: normalizeUrl(url), token };
@@ -97,9 +128,13 @@ export function normalizeUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new CliError(`"${raw}" is not a URL: give the registry's address, e.g. https://registry.example.com`, EXIT.usage);
+    throw new CliError(
+      `"${raw}" is not a URL: give the registry's address, e.g. https://registry.example.com`,
+      EXIT.usage,
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`"${raw}" is not an http(s) URL.`, EXIT.usage);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError(`"${raw}" is not an http(s) URL.`, EXIT.usage);
   url.search = '';
   url.hash = '';
   url.pathname = url.pathname.replace(/\/graphql\/?$/, '').replace(/\/+$/, '');

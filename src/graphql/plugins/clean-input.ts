@@ -13,13 +13,18 @@ export function useCleanInput(): Plugin {
       if (!where) {
         visit(args.document, {
           [Kind.STRING]: (node) => {
-            if (!where && findUnstorableText(node.value)) where = 'a string literal in the document';
+            if (!where && findUnstorableText(node.value))
+              where = 'a string literal in the document';
           },
         });
       }
       if (where) {
         setResultAndStopExecution({
-          errors: [new GraphQLError(`Text at ${where} holds a NUL character, which cannot be stored.`, { extensions: { code: 'BAD_USER_INPUT' } })],
+          errors: [
+            new GraphQLError(`Text at ${where} holds a NUL character, which cannot be stored.`, {
+              extensions: { code: 'BAD_USER_INPUT' },
+            }),
+          ],
         });
       }
     },

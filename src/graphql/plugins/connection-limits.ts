@@ -1,4 +1,8 @@
-import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import SchemaBuilder, {
+  BasePlugin,
+  type PothosOutputFieldConfig,
+  type SchemaTypes,
+} from '@pothos/core';
 import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import { LIMITS } from '../../domain/limits.js';
 
@@ -22,11 +26,18 @@ export class ConnectionLimitsPlugin<Types extends SchemaTypes> extends BasePlugi
       }
       // Relay allows both, but the slice they give together surprises everyone; GitHub refuses.
       if (first != null && last != null) {
-        throw pageError(`Passing both \`first\` and \`last\` to paginate ${where} is not supported.`);
+        throw pageError(
+          `Passing both \`first\` and \`last\` to paginate ${where} is not supported.`,
+        );
       }
-      for (const [name, value] of [['first', first], ['last', last]] as const) {
+      for (const [name, value] of [
+        ['first', first],
+        ['last', last],
+      ] as const) {
         if (value != null && (value < 1 || value > LIMITS.pageSize)) {
-          throw pageError(`\`${name}\` on ${where} must be between 1 and ${LIMITS.pageSize}; got ${value}.`);
+          throw pageError(
+            `\`${name}\` on ${where} must be between 1 and ${LIMITS.pageSize}; got ${value}.`,
+          );
         }
       }
       return resolver(parent, fieldArgs, ctx, info);
@@ -36,7 +47,10 @@ export class ConnectionLimitsPlugin<Types extends SchemaTypes> extends BasePlugi
 
 /** `nodes(ids)` is a list like any other: at most a page of IDs, refused rather than truncated. */
 export function checkNodesIds<T>(ids: readonly T[]): T[] {
-  if (ids.length > LIMITS.pageSize) throw pageError(`\`ids\` on Query.nodes takes at most ${LIMITS.pageSize} IDs; got ${ids.length}.`);
+  if (ids.length > LIMITS.pageSize)
+    throw pageError(
+      `\`ids\` on Query.nodes takes at most ${LIMITS.pageSize} IDs; got ${ids.length}.`,
+    );
   return [...ids];
 }
 

@@ -24,7 +24,12 @@ interface CostContext {
 
 /** The `extensions.rateLimit` a client reads: what this request cost, what is left, when it refills. */
 export function rateLimitReport(status: RateLimitStatus) {
-  return { cost: status.cost, limit: status.limit, remaining: status.remaining, resetAt: status.resetAt.toISOString() };
+  return {
+    cost: status.cost,
+    limit: status.limit,
+    remaining: status.remaining,
+    resetAt: status.resetAt.toISOString(),
+  };
 }
 
 /**
@@ -35,15 +40,26 @@ const priced = new WeakMap<DocumentNode, DocumentNode>();
 function withoutTypename(document: DocumentNode): DocumentNode {
   let stripped = priced.get(document);
   if (!stripped) {
-    stripped = visit(document, { [Kind.FIELD]: (node) => (node.name.value === '__typename' ? null : undefined) });
+    stripped = visit(document, {
+      [Kind.FIELD]: (node) => (node.name.value === '__typename' ? null : undefined),
+    });
     priced.set(document, stripped);
   }
   return stripped;
 }
 
-function computeCost(document: DocumentNode, schema: GraphQLSchema, ctx: object, variables: unknown): number | null {
+function computeCost(
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  ctx: object,
+  variables: unknown,
+): number | null {
   try {
-    return complexityFromQuery(withoutTypename(document), { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> }).complexity;
+    return complexityFromQuery(withoutTypename(document), {
+      schema,
+      ctx,
+      variables: (variables ?? {}) as Record<string, unknown>,
+    }).complexity;
   } catch {
     return null; // invalid variables: execution reports them properly
   }
@@ -62,7 +78,13 @@ function variablesKey(variables: unknown): string | undefined {
   if (typeof variables !== 'object' || Array.isArray(variables)) return undefined;
   let key = '';
   for (const [name, value] of Object.entries(variables)) {
-    if (value !== null && typeof value !== 'number' && typeof value !== 'boolean' && !(typeof value === 'string' && value.length <= 256)) return undefined;
+    if (
+      value !== null &&
+      typeof value !== 'number' &&
+      typeof value !== 'boolean' &&
+      !(typeof value === 'string' && value.length <= 256)
+    )
+      return undefined;
     key += `${JSON.stringify(name)}:${JSON.stringify(value)},`;
   }
   return key;
@@ -76,7 +98,12 @@ function variablesKey(variables: unknown): string | undefined {
  */
 function createCostCache() {
   const byDocument = new WeakMap<DocumentNode, Map<string, number | null>>();
-  return (document: DocumentNode, schema: GraphQLSchema, ctx: object, variables: unknown): number | null => {
+  return (
+    document: DocumentNode,
+    schema: GraphQLSchema,
+    ctx: object,
+    variables: unknown,
+  ): number | null => {
     const key = variablesKey(variables);
     if (key === undefined) return computeCost(document, schema, ctx, variables);
     let costs = byDocument.get(document);
@@ -99,23 +126,34 @@ function createCostCache() {
  */
 export function useCost({ maxCost, spend, budget }: CostOptions): Plugin {
   const costOf = createCostCache();
-  async function admit(document: DocumentNode, schema: GraphQLSchema, context: CostContext, variables: unknown) {
+  async function admit(
+    document: DocumentNode,
+    schema: GraphQLSchema,
+    context: CostContext,
+    variables: unknown,
+  ) {
     const computed = costOf(document, schema, context as object, variables);
     const cost = computed ?? 1;
     const report = { requestedQueryCost: cost, maximumAvailable: maxCost };
     if (cost > maxCost) {
-      const error = new GraphQLError(`Query cost ${cost} exceeds the maximum of ${maxCost}; ask for fewer items.`, {
-        extensions: { code: 'QUERY_TOO_COSTLY', cost: report },
-      });
+      const error = new GraphQLError(
+        `Query cost ${cost} exceeds the maximum of ${maxCost}; ask for fewer items.`,
+        {
+          extensions: { code: 'QUERY_TOO_COSTLY', cost: report },
+        },
+      );
       return { refusal: { errors: [error], extensions: { cost: report } } };
     }
     const actor = context.actor;
     if (!spend || !actor) return { extensions: { cost: report } };
     // More than a whole window's budget can never pass: waiting would not help, so no Retry-After.
     if (budget !== undefined && cost > budget) {
-      const error = new GraphQLError(`This operation costs ${cost} points, more than the whole budget of ${budget} points per window: it can never pass. Ask for fewer items.`, {
-        extensions: { code: 'QUERY_OVER_BUDGET', cost: report, http: { status: 400 } },
-      });
+      const error = new GraphQLError(
+        `This operation costs ${cost} points, more than the whole budget of ${budget} points per window: it can never pass. Ask for fewer items.`,
+        {
+          extensions: { code: 'QUERY_OVER_BUDGET', cost: report, http: { status: 400 } },
+        },
+      );
       return { refusal: { errors: [error], extensions: { cost: report } } };
     }
     const status = await spend(actor.tokenId, cost);
@@ -124,7 +162,14 @@ export function useCost({ maxCost, spend, budget }: CostOptions): Plugin {
     if (status.retryAfter !== undefined) {
       const error = new GraphQLError(
         `Rate limit exceeded: this operation costs ${cost} points and ${status.remaining} of ${status.limit} are left until ${rateLimit.resetAt}; retry in ${status.retryAfter} s.`,
-        { extensions: { code: 'RATE_LIMITED', retryAfter: status.retryAfter, rateLimit: { ...rateLimit, cost }, http: { status: 429 } } },
+        {
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfter: status.retryAfter,
+            rateLimit: { ...rateLimit, cost },
+            http: { status: 429 },
+          },
+        },
       );
       return { refusal: { errors: [error], extensions: { cost: report, rateLimit } } };
     }
@@ -133,7 +178,12 @@ export function useCost({ maxCost, spend, budget }: CostOptions): Plugin {
 
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const outcome = await admit(args.document, args.schema, args.contextValue as CostContext, args.variableValues);
+      const outcome = await admit(
+        args.document,
+        args.schema,
+        args.contextValue as CostContext,
+        args.variableValues,
+      );
       if ('refusal' in outcome && outcome.refusal) {
         setResultAndStopExecution(outcome.refusal);
         return;
@@ -147,13 +197,19 @@ export function useCost({ maxCost, spend, budget }: CostOptions): Plugin {
       };
     },
     async onSubscribe({ args, setResultAndStopExecution }) {
-      const outcome = await admit(args.document, args.schema, args.contextValue as CostContext, args.variableValues);
+      const outcome = await admit(
+        args.document,
+        args.schema,
+        args.contextValue as CostContext,
+        args.variableValues,
+      );
       if ('refusal' in outcome && outcome.refusal) setResultAndStopExecution(outcome.refusal);
     },
     onResponse({ response, serverContext }) {
       const status = (serverContext as CostContext | undefined)?.rateLimitSlot?.status;
       if (!status) return;
-      for (const [name, value] of Object.entries(rateLimitHeaders(status))) response.headers.set(name, value);
+      for (const [name, value] of Object.entries(rateLimitHeaders(status)))
+        response.headers.set(name, value);
     },
   };
 }

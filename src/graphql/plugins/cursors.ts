@@ -28,12 +28,15 @@ export function useCursorCheck(): Plugin {
       let bad: string | undefined;
       visit(args.document, {
         [Kind.ARGUMENT]: (node) => {
-          if (bad !== undefined || (node.name.value !== 'after' && node.name.value !== 'before')) return;
+          if (bad !== undefined || (node.name.value !== 'after' && node.name.value !== 'before'))
+            return;
           const value =
             node.value.kind === Kind.STRING
               ? node.value.value
               : node.value.kind === Kind.VARIABLE
-                ? (args.variableValues as Record<string, unknown> | undefined)?.[node.value.name.value]
+                ? (args.variableValues as Record<string, unknown> | undefined)?.[
+                    node.value.name.value
+                  ]
                 : undefined;
           if (typeof value === 'string' && !isOurCursor(value)) bad = value;
         },
@@ -41,9 +44,12 @@ export function useCursorCheck(): Plugin {
       if (bad !== undefined) {
         setResultAndStopExecution({
           errors: [
-            new GraphQLError(`Invalid cursor: ${JSON.stringify(bad.slice(0, 64))} is not a cursor from this API; use a pageInfo cursor.`, {
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-            }),
+            new GraphQLError(
+              `Invalid cursor: ${JSON.stringify(bad.slice(0, 64))} is not a cursor from this API; use a pageInfo cursor.`,
+              {
+                extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+              },
+            ),
           ],
         });
       }

@@ -1,4 +1,12 @@
-import { GraphQLError, Kind, valueFromAST, visit, GraphQLInt, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  valueFromAST,
+  visit,
+  GraphQLInt,
+  type DocumentNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -8,11 +16,18 @@ import type { Plugin } from 'graphql-yoga';
  * the request's variables: the caller's mistake, answered as BAD_USER_INPUT.
  */
 export function useIncrementalArgumentCheck(): Plugin {
-  const check = (document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined): GraphQLError[] => {
+  const check = (
+    document: DocumentNode,
+    variables: Record<string, unknown> | null | undefined,
+    operationName: string | null | undefined,
+  ): GraphQLError[] => {
     const operation = document.definitions.find(
-      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+      (d): d is OperationDefinitionNode =>
+        d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
     );
-    const defaults = new Map(operation?.variableDefinitions?.map((v) => [v.variable.name.value, v.defaultValue]) ?? []);
+    const defaults = new Map(
+      operation?.variableDefinitions?.map((v) => [v.variable.name.value, v.defaultValue]) ?? [],
+    );
     const errors: GraphQLError[] = [];
     visit(document, {
       Directive(node) {
@@ -22,7 +37,8 @@ export function useIncrementalArgumentCheck(): Plugin {
         let value: unknown;
         if (arg.value.kind === Kind.VARIABLE) {
           const name = arg.value.name.value;
-          if (variables && Object.prototype.hasOwnProperty.call(variables, name)) value = variables[name];
+          if (variables && Object.prototype.hasOwnProperty.call(variables, name))
+            value = variables[name];
           else {
             const fallback = defaults.get(name);
             if (!fallback) return; // not given: the directive's default (0) applies
@@ -31,10 +47,13 @@ export function useIncrementalArgumentCheck(): Plugin {
         } else value = valueFromAST(arg.value, GraphQLInt);
         if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
           errors.push(
-            new GraphQLError(`\`@stream(initialCount:)\` must be a whole number, 0 or more; got ${JSON.stringify(value ?? null)}.`, {
-              nodes: [arg],
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-            }),
+            new GraphQLError(
+              `\`@stream(initialCount:)\` must be a whole number, 0 or more; got ${JSON.stringify(value ?? null)}.`,
+              {
+                nodes: [arg],
+                extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+              },
+            ),
           );
         }
       },
@@ -43,11 +62,19 @@ export function useIncrementalArgumentCheck(): Plugin {
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = check(args.document, args.variableValues as Record<string, unknown> | undefined, args.operationName);
+      const errors = check(
+        args.document,
+        args.variableValues as Record<string, unknown> | undefined,
+        args.operationName,
+      );
       if (errors.length) setResultAndStopExecution({ errors });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = check(args.document, args.variableValues as Record<string, unknown> | undefined, args.operationName);
+      const errors = check(
+        args.document,
+        args.variableValues as Record<string, unknown> | undefined,
+        args.operationName,
+      );
       if (errors.length) setResultAndStopExecution({ errors });
     },
   };

@@ -39,9 +39,12 @@ export function useIncrementalDeliveryCheck(): Plugin {
       if (!accept || STREAMING.test(accept)) return;
       setResultAndStopExecution({
         errors: [
-          new GraphQLError('This operation uses @defer or @stream, whose answer comes in parts: send `Accept: multipart/mixed` or `text/event-stream` (or drop the directives). Nothing was run or charged.', {
-            extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406 } },
-          }),
+          new GraphQLError(
+            'This operation uses @defer or @stream, whose answer comes in parts: send `Accept: multipart/mixed` or `text/event-stream` (or drop the directives). Nothing was run or charged.',
+            {
+              extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406 } },
+            },
+          ),
         ],
       });
     },

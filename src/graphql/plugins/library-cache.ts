@@ -16,9 +16,19 @@ const MAY_BE_CACHED = /communityListings|catalogApps/;
  * Crypto: a few % of a read's CPU). Documents that cannot be cached get a constant key instead,
  * which no lookup ever uses; the others the plugin's own key, hashed synchronously.
  */
-function cacheKey(params: { documentString: string; operationName?: string | null; variableValues?: unknown; sessionId?: string | null }): string {
+function cacheKey(params: {
+  documentString: string;
+  operationName?: string | null;
+  variableValues?: unknown;
+  sessionId?: string | null;
+}): string {
   if (!MAY_BE_CACHED.test(params.documentString)) return 'not-cached';
-  const text = [params.documentString, params.operationName ?? '', stableStringify(params.variableValues ?? {}), params.sessionId ?? ''].join('|');
+  const text = [
+    params.documentString,
+    params.operationName ?? '',
+    stableStringify(params.variableValues ?? {}),
+    params.sessionId ?? '',
+  ].join('|');
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -48,7 +58,8 @@ export function createLibraryCache(ttlMs: number) {
       session: (_request, { actor }) =>
         `${generation}:${actor ? `${actor.kind === 'member' ? `w${actor.workspaceId}` : 'reviewer'}:${canViewSource(actor) ? 'source' : 'nosource'}` : 'anon'}`,
       // Only library reads go through the cache machinery (it rewrites documents and walks results).
-      enabled: (_request, context) => MAY_BE_CACHED.test((context as { params?: { query?: string } }).params?.query ?? ''),
+      enabled: (_request, context) =>
+        MAY_BE_CACHED.test((context as { params?: { query?: string } }).params?.query ?? ''),
       buildResponseCacheKey: cacheKey,
       // Mutations never return library results; invalidation is by generation only.
       invalidateViaMutation: false,

@@ -20,7 +20,10 @@ export function useSessionEnd(pubsub: RegistryPubSub): Plugin {
       if (!actor) return;
       return {
         onSubscribeResult({ result, setResult }) {
-          if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+          if (
+            result &&
+            typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+          ) {
             setResult(endWhenRevoked(result as AsyncIterable<ExecutionResult>, actor, pubsub));
           }
         },
@@ -29,7 +32,11 @@ export function useSessionEnd(pubsub: RegistryPubSub): Plugin {
   };
 }
 
-function endWhenRevoked(source: AsyncIterable<ExecutionResult>, actor: Principal, pubsub: RegistryPubSub): AsyncIterableIterator<ExecutionResult> {
+function endWhenRevoked(
+  source: AsyncIterable<ExecutionResult>,
+  actor: Principal,
+  pubsub: RegistryPubSub,
+): AsyncIterableIterator<ExecutionResult> {
   const inner = source[Symbol.asyncIterator]();
   const changes = pubsub.subscribe(CREDENTIALS_TOPIC)[Symbol.asyncIterator]();
   let signal: (value: typeof REVOKED) => void = () => {};
@@ -56,8 +63,19 @@ function endWhenRevoked(source: AsyncIterable<ExecutionResult>, actor: Principal
         if (state !== 'open') return done;
         state = 'revoked';
         await close();
-        const message = 'Your token was revoked or your role changed: this stream has ended. Subscribe again with a valid token.';
-        return { done: false, value: { errors: [new GraphQLError(message, { originalError: new UnauthenticatedError(message), extensions: { code: 'UNAUTHENTICATED' } })] } };
+        const message =
+          'Your token was revoked or your role changed: this stream has ended. Subscribe again with a valid token.';
+        return {
+          done: false,
+          value: {
+            errors: [
+              new GraphQLError(message, {
+                originalError: new UnauthenticatedError(message),
+                extensions: { code: 'UNAUTHENTICATED' },
+              }),
+            ],
+          },
+        };
       }
       if (next.done) await close();
       return next;

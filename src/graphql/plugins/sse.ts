@@ -14,14 +14,25 @@ export function useGraphQLSSE(endpoint: string): Plugin {
   const refuse = (errors: readonly GraphQLError[]) =>
     [
       JSON.stringify({ errors: errors.map((e) => e.toJSON()) }),
-      { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } },
-    ] as [string, ResponseInit & { status: number; statusText: string; headers: Record<string, string> }];
+      {
+        status: 400,
+        statusText: 'Bad Request',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      },
+    ] as [
+      string,
+      ResponseInit & { status: number; statusText: string; headers: Record<string, string> },
+    ];
   return {
     onYogaInit({ yoga }) {
       handler = createHandler(
         {
           async onSubscribe(req, params) {
-            const enveloped = yoga.getEnveloped({ ...ctxForReq.get(req.raw), request: req.raw, params } as unknown as YogaInitialContext);
+            const enveloped = yoga.getEnveloped({
+              ...ctxForReq.get(req.raw),
+              request: req.raw,
+              params,
+            } as unknown as YogaInitialContext);
             let document;
             try {
               document = enveloped.parse(params.query);
@@ -32,10 +43,18 @@ export function useGraphQLSSE(endpoint: string): Plugin {
             const errors = enveloped.validate(enveloped.schema, document);
             if (errors.length > 0) return { errors };
             const contextValue = await enveloped.contextFactory();
-            const args: ExecutionArgs = { schema: enveloped.schema, document, contextValue, variableValues: params.variables, operationName: params.operationName };
+            const args: ExecutionArgs = {
+              schema: enveloped.schema,
+              document,
+              contextValue,
+              variableValues: params.variables,
+              operationName: params.operationName,
+            };
             const operation = getOperationAST(document, params.operationName);
             // eslint-disable-next-line @typescript-eslint/no-explicit-any -- envelop's execute/subscribe are typed loosely
-            return (operation?.operation === 'subscription' ? enveloped.subscribe : enveloped.execute)(args) as any;
+            return (
+              operation?.operation === 'subscription' ? enveloped.subscribe : enveloped.execute
+            )(args) as any;
           },
         },
         yoga.fetchAPI as never,

@@ -10,14 +10,19 @@ import type { Plugin } from 'graphql-yoga';
  * `documentId`) word the usual refusals; this one holds for paths that skip them (graphql-sse's
  * handler parses on its own and never runs Yoga's request-parameter hooks).
  */
-export function useTrustedDocumentsOnly(documents: { has(text: string): boolean } | undefined): Plugin {
+export function useTrustedDocumentsOnly(
+  documents: { has(text: string): boolean } | undefined,
+): Plugin {
   return {
     onParse({ params }) {
       const text = typeof params.source === 'string' ? params.source : params.source.body;
       if (!documents?.has(text)) {
-        throw new GraphQLError('This server runs only trusted documents; send a `documentId` instead of a query.', {
-          extensions: { code: 'TRUSTED_DOCUMENTS_ONLY', http: { status: 400 } },
-        });
+        throw new GraphQLError(
+          'This server runs only trusted documents; send a `documentId` instead of a query.',
+          {
+            extensions: { code: 'TRUSTED_DOCUMENTS_ONLY', http: { status: 400 } },
+          },
+        );
       }
     },
   };

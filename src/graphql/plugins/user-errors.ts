@@ -50,13 +50,19 @@ export interface RefusedPayload {
  * operation (no or a bad token, rate limit, faults) give null: they stay top-level errors.
  */
 export function toUserError(error: unknown): UserErrorShape | null {
-  if (!(error instanceof DomainError) || error instanceof UnauthenticatedError || error instanceof RateLimitedError) return null;
+  if (
+    !(error instanceof DomainError) ||
+    error instanceof UnauthenticatedError ||
+    error instanceof RateLimitedError
+  )
+    return null;
   return {
     code: error.code,
     message: error.message,
     field: error.field ? error.field.split('.') : null,
     detail: error instanceof PreconditionError ? error.detail : null,
-    expectedLatestVersion: error instanceof VersionConflictError ? error.expectedLatestVersion : null,
+    expectedLatestVersion:
+      error instanceof VersionConflictError ? error.expectedLatestVersion : null,
     latestVersion: error instanceof VersionConflictError ? error.latestVersion : null,
   };
 }
@@ -72,14 +78,20 @@ function isRefused(value: unknown): value is RefusedPayload {
  * codes it can refuse with (`errorCodes`), which are appended to its description.
  */
 export class UserErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
-  override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
+  override onOutputFieldConfig(
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): PothosOutputFieldConfig<Types> {
     if (fieldConfig.parentType !== 'Mutation') return fieldConfig;
     const codes = (fieldConfig.pothosOptions as { errorCodes?: readonly ErrorCode[] }).errorCodes;
-    if (!codes) throw new PothosSchemaError(`Mutation.${fieldConfig.name} must declare the errorCodes it can return.`);
+    if (!codes)
+      throw new PothosSchemaError(
+        `Mutation.${fieldConfig.name} must declare the errorCodes it can return.`,
+      );
     const list = codes.map((c) => `\`${c}\``).join(', ');
     return {
       ...fieldConfig,
-      description: `${fieldConfig.description ?? ''}\n\nRefusals (\`userErrors[].code\`): ${list || 'none'}.`.trim(),
+      description:
+        `${fieldConfig.description ?? ''}\n\nRefusals (\`userErrors[].code\`): ${list || 'none'}.`.trim(),
     };
   }
 
@@ -88,7 +100,9 @@ export class UserErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Type
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     if (fieldConfig.parentType !== 'Mutation') return resolver;
-    const declared = new Set((fieldConfig.pothosOptions as { errorCodes?: readonly ErrorCode[] }).errorCodes ?? []);
+    const declared = new Set(
+      (fieldConfig.pothosOptions as { errorCodes?: readonly ErrorCode[] }).errorCodes ?? [],
+    );
     const mutation = `Mutation.${fieldConfig.name}`;
     return async (parent, args, ctx, info) => {
       try {
@@ -118,7 +132,10 @@ function undeclaredRefusal(mutation: string, code: ErrorCode, error: unknown, ct
     throw new Error(message, { cause: error });
   }
   (ctx as ErrorCounter | undefined)?.countError?.('INTERNAL_SERVER_ERROR', 'graphql');
-  (ctx as { log?: Logger }).log?.error({ err: error, mutation, code }, `internal error: ${message}`);
+  (ctx as { log?: Logger }).log?.error(
+    { err: error, mutation, code },
+    `internal error: ${message}`,
+  );
 }
 
 declare global {

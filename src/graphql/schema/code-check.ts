@@ -19,12 +19,20 @@ const CodeCheckRef = builder.objectRef<StoredAnalysis>('CodeCheck').implement({
   fields: (t) => ({
     diagnostics: t.field({
       type: [DiagnosticRef],
-      description: 'Syntax and semantic findings, in source order (the same as a saved version would have).',
+      description:
+        'Syntax and semantic findings, in source order (the same as a saved version would have).',
       resolve: (a) => a.diagnostics,
     }),
-    hasErrors: t.exposeBoolean('hasErrors', { description: 'True when a finding is an error: a version with this code could not be released.' }),
-    actions: t.exposeStringList('actions', { description: 'Names of the actions the code defines (empty when it does not parse).' }),
-    triggers: t.exposeStringList('triggers', { description: 'Names of the triggers the code defines (empty when it does not parse).' }),
+    hasErrors: t.exposeBoolean('hasErrors', {
+      description:
+        'True when a finding is an error: a version with this code could not be released.',
+    }),
+    actions: t.exposeStringList('actions', {
+      description: 'Names of the actions the code defines (empty when it does not parse).',
+    }),
+    triggers: t.exposeStringList('triggers', {
+      description: 'Names of the triggers the code defines (empty when it does not parse).',
+    }),
   }),
 });
 
@@ -35,7 +43,12 @@ builder.queryFields((t) => ({
       'Checks connector code without saving it: the same analysis as `createConnector`/`updateConnector` (code above 32 KB is parsed in the ' +
       "server's worker thread). Costs 10 points plus 1 per started 16 KB of code. Code over 10 MB or not valid UTF-16 is refused with " +
       '`extensions.code` INVALID_INPUT. No side effects.',
-    args: { code: t.arg.string({ required: true, description: 'The connector code (Ruby) to check, at most 10 MB.' }) },
+    args: {
+      code: t.arg.string({
+        required: true,
+        description: 'The connector code (Ruby) to check, at most 10 MB.',
+      }),
+    },
     complexity: (args) => checkCodeCost((args as { code?: string }).code),
     resolve: async (_root, { code }, ctx) => {
       requireActor(ctx);

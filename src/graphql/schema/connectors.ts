@@ -17,7 +17,9 @@ import { parseGlobalId } from '../ids.js';
 import { dbId, idKeyset, namedConnection } from '../connections.js';
 
 /** The caller's workspace, or -1 (matches nothing) for callers outside workspaces. */
-export function workspaceOf(ctx: { actor: import('../../domain/context.js').Principal | null }): number {
+export function workspaceOf(ctx: {
+  actor: import('../../domain/context.js').Principal | null;
+}): number {
   return ctx.actor?.kind === 'member' ? ctx.actor.workspaceId : -1;
 }
 
@@ -34,8 +36,16 @@ const DiagnosticKindEnum = lowerCaseEnum('DiagnosticKind', 'Where a finding come
 export const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
   description: 'A syntax or semantic finding in connector code; errors block release.',
   fields: (t) => ({
-    severity: t.field({ type: DiagnosticSeverityEnum, description: 'Error or warning.', resolve: (d) => d.severity }),
-    kind: t.field({ type: DiagnosticKindEnum, description: 'Syntax or semantic.', resolve: (d) => d.kind as 'syntax' | 'semantic' }),
+    severity: t.field({
+      type: DiagnosticSeverityEnum,
+      description: 'Error or warning.',
+      resolve: (d) => d.severity,
+    }),
+    kind: t.field({
+      type: DiagnosticKindEnum,
+      description: 'Syntax or semantic.',
+      resolve: (d) => d.kind as 'syntax' | 'semantic',
+    }),
     message: t.exposeString('message', { description: 'What is wrong.' }),
     line: t.exposeInt('line', { description: 'Line (1-based).' }),
     column: t.exposeInt('column', { description: 'Column (1-based).' }),
@@ -70,30 +80,67 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
   // Tenant isolation for node(id): a version is found only through its own workspace.
   findUnique: (id, ctx) => ({ id: dbId(id), connector: { workspaceId: workspaceOf(ctx) } }),
   fields: (t) => ({
-    number: t.int({ resolve: (v) => v.number, description: 'Version number within its connector: 1 for the first, then +1 for each new version.' }),
-    note: t.string({ resolve: (v) => v.note, nullable: true, description: 'What changed in this version, as its author wrote it; null without a note.' }),
+    number: t.int({
+      resolve: (v) => v.number,
+      description:
+        'Version number within its connector: 1 for the first, then +1 for each new version.',
+    }),
+    note: t.string({
+      resolve: (v) => v.note,
+      nullable: true,
+      description: 'What changed in this version, as its author wrote it; null without a note.',
+    }),
     code: t.string({
       nullable: true,
       select: { code: true },
-      description: 'The source. Null for roles that may not read source (OPERATOR): only ADMIN and DEVELOPER see code.',
+      description:
+        'The source. Null for roles that may not read source (OPERATOR): only ADMIN and DEVELOPER see code.',
       resolve: (v, _a, ctx) => (canViewSource(ctx.actor) ? v.code : null),
     }),
     codeSize: t.exposeInt('codeSize', { description: 'Size of the code in UTF-8 bytes.' }),
-    hasErrors: t.exposeBoolean('hasErrors', { description: 'A version with errors is a draft: it cannot be released.' }),
+    hasErrors: t.exposeBoolean('hasErrors', {
+      description: 'A version with errors is a draft: it cannot be released.',
+    }),
     diagnostics: t.field({
       type: [DiagnosticRef],
       description: `Syntax and semantic findings in the code (at most ${MAX_DIAGNOSTICS}; past that, errors are kept before warnings), the first error first; empty when the code is clean. Errors make \`hasErrors\` true.`,
-      select: { diagnostics: true }, resolve: (v) => v.diagnostics as unknown as Diagnostic[] }),
-    actions: t.exposeStringList('actions', { description: 'Names of the actions this version defines.' }),
-    triggers: t.exposeStringList('triggers', { description: 'Names of the triggers this version defines.' }),
-    createdAt: t.field({ type: 'DateTime', resolve: (v) => v.createdAt, description: 'When the version was made.' }),
-    createdBy: t.relation('createdBy', { nullable: true, description: 'Who made it (for a copy, who installed or updated it); null for versions an OEM share made, or once that member is gone.' }),
-    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true, description: 'When it was released to the workspace; null while it is unreleased.' }),
-    releasedBy: t.relation('releasedBy', { nullable: true, description: 'Who released it; null while unreleased, for versions an OEM share released, or once that member is gone.' }),
-    sharedAt: t.expose('sharedAt', { type: 'DateTime', nullable: true, description: 'When it was shared with installers (staged rollouts included); null if never shared.' }),
+      select: { diagnostics: true },
+      resolve: (v) => v.diagnostics as unknown as Diagnostic[],
+    }),
+    actions: t.exposeStringList('actions', {
+      description: 'Names of the actions this version defines.',
+    }),
+    triggers: t.exposeStringList('triggers', {
+      description: 'Names of the triggers this version defines.',
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      resolve: (v) => v.createdAt,
+      description: 'When the version was made.',
+    }),
+    createdBy: t.relation('createdBy', {
+      nullable: true,
+      description:
+        'Who made it (for a copy, who installed or updated it); null for versions an OEM share made, or once that member is gone.',
+    }),
+    releasedAt: t.expose('releasedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was released to the workspace; null while it is unreleased.',
+    }),
+    releasedBy: t.relation('releasedBy', {
+      nullable: true,
+      description:
+        'Who released it; null while unreleased, for versions an OEM share released, or once that member is gone.',
+    }),
+    sharedAt: t.expose('sharedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When it was shared with installers (staged rollouts included); null if never shared.',
+    }),
   }),
 });
-
 
 export const VersionConnection = namedConnection(VersionNode, 'Version', 'versions');
 
@@ -111,13 +158,26 @@ export const ConnectorNode = builder.prismaNode('Connector', {
   id: { field: 'id' },
   // Select mode: logos and descriptions are large; read the columns the query asks for, and the
   // small ones every list shows always (PLAIN_COLUMNS).
-  select: { id: true, name: true, title: true, latestVersion: true, releasedVersion: true, sharedVersion: true },
+  select: {
+    id: true,
+    name: true,
+    title: true,
+    latestVersion: true,
+    releasedVersion: true,
+    sharedVersion: true,
+  },
   nullable: true, // node(id) of a missing or foreign connector is null, not an error
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
     databaseId: t.int({ resolve: (c) => c.id, description: 'The numeric id the REST API uses.' }),
-    name: t.string({ resolve: (c) => c.name, description: 'Stable machine name, derived from the title at creation.' }),
-    title: t.string({ resolve: (c) => c.title, description: 'Display name (1 to 200 characters).' }),
+    name: t.string({
+      resolve: (c) => c.name,
+      description: 'Stable machine name, derived from the title at creation.',
+    }),
+    title: t.string({
+      resolve: (c) => c.title,
+      description: 'Display name (1 to 200 characters).',
+    }),
     logoUrl: t.string({
       nullable: true,
       description:
@@ -125,18 +185,55 @@ export const ConnectorNode = builder.prismaNode('Connector', {
       select: { logo: true, logoSha256: true },
       resolve: (c, _args, ctx) => logoUrl(ctx, c.logo, c.logoSha256),
     }),
-    description: t.exposeString('description', { nullable: true, description: 'Markdown, shown where the connector is shared; null without one.' }),
-    latestVersion: t.int({ resolve: (c) => c.latestVersion, description: 'Number of the newest version, released or not.' }),
+    description: t.exposeString('description', {
+      nullable: true,
+      description: 'Markdown, shown where the connector is shared; null without one.',
+    }),
+    latestVersion: t.int({
+      resolve: (c) => c.latestVersion,
+      description: 'Number of the newest version, released or not.',
+    }),
     // The notes are columns the database keeps in step, so a list reads them with the connector.
-    latestVersionNote: t.exposeString('latestVersionNote', { nullable: true, description: 'Note of the newest version; null without a note.' }),
-    latestReleasedVersion: t.int({ resolve: (c) => c.releasedVersion, nullable: true, description: 'Number of the version released to the workspace; null until one is released.' }),
-    latestReleasedVersionNote: t.exposeString('releasedVersionNote', { nullable: true, description: 'Note of the released version; null when nothing is released or it has no note.' }),
-    latestSharedVersion: t.int({ resolve: (c) => c.sharedVersion, nullable: true, description: 'Number of the version every installer gets; null until one is shared. A staged rollout is in `rolloutVersion`.' }),
-    latestSharedVersionNote: t.exposeString('sharedVersionNote', { nullable: true, description: 'Note of the shared version; null when nothing is shared or it has no note.' }),
-    oemSharedVersion: t.exposeInt('oemSharedVersion', { nullable: true, description: 'The version last OEM-shared with the workspaces yours manages; null if never.' }),
-    oemSharedAt: t.expose('oemSharedAt', { type: 'DateTime', nullable: true, description: 'When `oemSharedVersion` went out; null if never.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the connector was created.' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the connector or its versions last changed.' }),
+    latestVersionNote: t.exposeString('latestVersionNote', {
+      nullable: true,
+      description: 'Note of the newest version; null without a note.',
+    }),
+    latestReleasedVersion: t.int({
+      resolve: (c) => c.releasedVersion,
+      nullable: true,
+      description: 'Number of the version released to the workspace; null until one is released.',
+    }),
+    latestReleasedVersionNote: t.exposeString('releasedVersionNote', {
+      nullable: true,
+      description: 'Note of the released version; null when nothing is released or it has no note.',
+    }),
+    latestSharedVersion: t.int({
+      resolve: (c) => c.sharedVersion,
+      nullable: true,
+      description:
+        'Number of the version every installer gets; null until one is shared. A staged rollout is in `rolloutVersion`.',
+    }),
+    latestSharedVersionNote: t.exposeString('sharedVersionNote', {
+      nullable: true,
+      description: 'Note of the shared version; null when nothing is shared or it has no note.',
+    }),
+    oemSharedVersion: t.exposeInt('oemSharedVersion', {
+      nullable: true,
+      description: 'The version last OEM-shared with the workspaces yours manages; null if never.',
+    }),
+    oemSharedAt: t.expose('oemSharedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When `oemSharedVersion` went out; null if never.',
+    }),
+    createdAt: t.expose('createdAt', {
+      type: 'DateTime',
+      description: 'When the connector was created.',
+    }),
+    updatedAt: t.expose('updatedAt', {
+      type: 'DateTime',
+      description: 'When the connector or its versions last changed.',
+    }),
     releasedVersions: t.relatedConnection(
       'versions',
       {
@@ -149,16 +246,29 @@ export const ConnectorNode = builder.prismaNode('Connector', {
     ),
     versions: t.relatedConnection(
       'versions',
-      { description: 'Every version, drafts included, most recent first.', cursor: 'id', totalCount: true, query: { orderBy: { number: 'desc' } } },
+      {
+        description: 'Every version, drafts included, most recent first.',
+        cursor: 'id',
+        totalCount: true,
+        query: { orderBy: { number: 'desc' } },
+      },
       VersionConnection,
     ),
     version: t.prismaField({
       type: 'ConnectorVersion',
       nullable: true,
-      description: 'One version by its number (the CLI\'s `pull --version N`); null when the connector has no such version.',
-      args: { number: t.arg.int({ required: true, description: 'The version number, 1 or more.' }) },
+      description:
+        "One version by its number (the CLI's `pull --version N`); null when the connector has no such version.",
+      args: {
+        number: t.arg.int({ required: true, description: 'The version number, 1 or more.' }),
+      },
       resolve: (query, c, { number }, ctx) =>
-        number < 1 || number > 2147483647 ? noRow(query) : ctx.prisma.connectorVersion.findUnique({ ...query, where: { connectorId_number: { connectorId: c.id, number } } }),
+        number < 1 || number > 2147483647
+          ? noRow(query)
+          : ctx.prisma.connectorVersion.findUnique({
+              ...query,
+              where: { connectorId_number: { connectorId: c.id, number } },
+            }),
     }),
   }),
 });
@@ -168,7 +278,12 @@ builder.queryFields((t) => ({
     type: 'Connector',
     nullable: true,
     description: 'A connector of your workspace by its global ID.',
-    args: { id: t.arg.id({ required: true, description: 'Global ID of the connector; a malformed or foreign ID gives null.' }) },
+    args: {
+      id: t.arg.id({
+        required: true,
+        description: 'Global ID of the connector; a malformed or foreign ID gives null.',
+      }),
+    },
     resolve: async (query, _root, { id }, ctx) => {
       let dbId = -1; // a malformed or foreign ID finds nothing, like a missing one
       try {
@@ -181,24 +296,40 @@ builder.queryFields((t) => ({
   }),
   connectors: t.prismaConnection(
     {
-    type: 'Connector',
-    cursor: 'id',
-    description: 'Connectors of your workspace, newest first; `search` is a literal partial match on the title in any case (`%` and `_` are ordinary characters).',
-    args: { search: t.arg.string({ required: false, description: 'Part of the title, any case, literal (at most 200 characters); unset lists all.' }) },
-    totalCount: (_parent, { search }, ctx) => ctx.prisma.connector.count({ where: connectorSearchWhere(ctx, search) }),
-    resolve: (query, _root, { search }, ctx) => {
-      const page = idKeyset(query as typeof query & { cursor?: { id: number } }, 'desc');
-      const where = connectorSearchWhere(ctx, search);
-      return ctx.prisma.connector.findMany({ ...page.query, where: page.idBound ? { AND: [where, { id: page.idBound }] } : where, orderBy: { id: 'desc' } });
-    },
+      type: 'Connector',
+      cursor: 'id',
+      description:
+        'Connectors of your workspace, newest first; `search` is a literal partial match on the title in any case (`%` and `_` are ordinary characters).',
+      args: {
+        search: t.arg.string({
+          required: false,
+          description:
+            'Part of the title, any case, literal (at most 200 characters); unset lists all.',
+        }),
+      },
+      totalCount: (_parent, { search }, ctx) =>
+        ctx.prisma.connector.count({ where: connectorSearchWhere(ctx, search) }),
+      resolve: (query, _root, { search }, ctx) => {
+        const page = idKeyset(query as typeof query & { cursor?: { id: number } }, 'desc');
+        const where = connectorSearchWhere(ctx, search);
+        return ctx.prisma.connector.findMany({
+          ...page.query,
+          where: page.idBound ? { AND: [where, { id: page.idBound }] } : where,
+          orderBy: { id: 'desc' },
+        });
+      },
     },
     namedConnection(ConnectorNode, 'Connector', 'connectors'),
   ),
 }));
 
-const CreateConnectorInput = builder.inputType('CreateConnectorInput', { description: 'Input of `createConnector`.', 
+const CreateConnectorInput = builder.inputType('CreateConnectorInput', {
+  description: 'Input of `createConnector`.',
   fields: (t) => ({
-    title: t.string({ required: true, description: 'Display name, 1 to 200 characters; the machine `name` is derived from it.' }),
+    title: t.string({
+      required: true,
+      description: 'Display name, 1 to 200 characters; the machine `name` is derived from it.',
+    }),
     code: t.string({ required: true, description: 'Ruby connector code, at most 10 MB of UTF-8.' }),
     logo: t.string({ description: 'Base64 of a PNG, JPEG, GIF or WebP image.' }),
     description: t.string({ description: 'Markdown, shown where the connector is shared.' }),
@@ -206,13 +337,19 @@ const CreateConnectorInput = builder.inputType('CreateConnectorInput', { descrip
   }),
 });
 
-const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', { description: 'Input of `updateConnector`.', 
+const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
+  description: 'Input of `updateConnector`.',
   fields: (t) => ({
     id: t.id({ required: true, description: 'The connector (global ID).' }),
     title: t.string({ description: 'New display name (1 to 200 characters); unset keeps it.' }),
-    code: t.string({ description: 'New code: makes the next version when it differs from the latest.' }),
+    code: t.string({
+      description: 'New code: makes the next version when it differs from the latest.',
+    }),
     logo: t.string({ description: 'Base64 image; an empty string removes the logo.' }),
-    description: t.string({ description: 'New Markdown description (at most 100,000 characters); null removes it, unset keeps it.' }),
+    description: t.string({
+      description:
+        'New Markdown description (at most 100,000 characters); null removes it, unset keeps it.',
+    }),
     note: t.string({ description: 'Note of the version this update makes.' }),
     expectedLatestVersion: t.int({
       description: 'Refuse with VERSION_CONFLICT unless the connector is still at this version.',
@@ -221,12 +358,19 @@ const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', { descrip
 });
 
 const ConnectorIdInput = (name: string) =>
-  builder.inputType(name, { description: `Input of \`${name[0].toLowerCase()}${name.slice(1, -'Input'.length)}\`.`, fields: (t) => ({ id: t.id({ required: true, description: 'The connector (global ID).' }) }) });
+  builder.inputType(name, {
+    description: `Input of \`${name[0].toLowerCase()}${name.slice(1, -'Input'.length)}\`.`,
+    fields: (t) => ({ id: t.id({ required: true, description: 'The connector (global ID).' }) }),
+  });
 const ReleaseConnectorInput = ConnectorIdInput('ReleaseConnectorInput');
-const ShareConnectorInput = builder.inputType('ShareConnectorInput', { description: 'Input of `shareConnector`.', 
+const ShareConnectorInput = builder.inputType('ShareConnectorInput', {
+  description: 'Input of `shareConnector`.',
   fields: (t) => ({
     id: t.id({ required: true, description: 'The connector (global ID).' }),
-    rolloutPercent: t.int({ description: 'Share to this % of installing workspaces first (stable selection); 100 or unset: to all.' }),
+    rolloutPercent: t.int({
+      description:
+        'Share to this % of installing workspaces first (stable selection); 100 or unset: to all.',
+    }),
   }),
 });
 
@@ -244,7 +388,8 @@ const UpdateConnectorPayload = payloadType<{ connector: ConnectorRow; version: n
     connector: t.field({
       type: ConnectorNode,
       nullable: true,
-      description: 'The connector after the change (read once it is committed); null when it refused.',
+      description:
+        'The connector after the change (read once it is committed); null when it refused.',
       resolve: (p) => p.connector ?? null,
     }),
     version: t.prismaField({
@@ -254,7 +399,10 @@ const UpdateConnectorPayload = payloadType<{ connector: ConnectorRow; version: n
         'The version this update made; null when it refused or when code and note were those of the latest version (metadata only). Use its `number` as the next `expectedLatestVersion`.',
       resolve: (query, p, _args, ctx) =>
         p.connector && p.version != null
-          ? ctx.prisma.connectorVersion.findUnique({ ...query, where: { connectorId_number: { connectorId: p.connector.id, number: p.version } } })
+          ? ctx.prisma.connectorVersion.findUnique({
+              ...query,
+              where: { connectorId_number: { connectorId: p.connector.id, number: p.version } },
+            })
           : noRow(query),
     }),
   }),
@@ -262,35 +410,75 @@ const UpdateConnectorPayload = payloadType<{ connector: ConnectorRow; version: n
 
 builder.mutationFields((t) => ({
   createConnector: t.field({
-    type: connectorPayload('CreateConnectorPayload', 'The result of `createConnector`.', ConnectorNode, { edge: true }),
+    type: connectorPayload(
+      'CreateConnectorPayload',
+      'The result of `createConnector`.',
+      ConnectorNode,
+      { edge: true },
+    ),
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Creates a connector in your workspace with its version 1 (ADMIN and DEVELOPER).',
-    args: { input: t.arg({ type: CreateConnectorInput, required: true, description: 'The new connector.' }) },
+    args: {
+      input: t.arg({
+        type: CreateConnectorInput,
+        required: true,
+        description: 'The new connector.',
+      }),
+    },
     resolve: async (_root, { input }, ctx) => ({ connector: await createConnector(ctx, input) }),
   }),
   updateConnector: t.field({
     type: UpdateConnectorPayload,
     errorCodes: ['INVALID_INPUT', 'VERSION_CONFLICT', ...WRITE],
     description: 'Changes metadata; a new code or note makes the next version (unreleased).',
-    args: { input: t.arg({ type: UpdateConnectorInput, required: true, description: 'The connector and what to change.' }) },
-    resolve: async (_root, { input: { id, ...fields } }, ctx) => updateConnector(ctx, parseGlobalId(String(id), 'Connector'), fields),
+    args: {
+      input: t.arg({
+        type: UpdateConnectorInput,
+        required: true,
+        description: 'The connector and what to change.',
+      }),
+    },
+    resolve: async (_root, { input: { id, ...fields } }, ctx) =>
+      updateConnector(ctx, parseGlobalId(String(id), 'Connector'), fields),
   }),
   releaseConnector: t.field({
-    type: connectorPayload('ReleaseConnectorPayload', 'The result of `releaseConnector`.', ConnectorNode),
+    type: connectorPayload(
+      'ReleaseConnectorPayload',
+      'The result of `releaseConnector`.',
+      ConnectorNode,
+    ),
     errorCodes: ['ALREADY_RELEASED', 'CODE_HAS_ERRORS', ...WRITE],
     description: 'Releases the latest version to your workspace.',
-    args: { input: t.arg({ type: ReleaseConnectorInput, required: true, description: 'The connector to release.' }) },
+    args: {
+      input: t.arg({
+        type: ReleaseConnectorInput,
+        required: true,
+        description: 'The connector to release.',
+      }),
+    },
     resolve: async (_root, { input }, ctx) => ({
       connector: await releaseConnector(ctx, parseGlobalId(String(input.id), 'Connector')),
     }),
   }),
   shareConnector: t.field({
-    type: connectorPayload('ShareConnectorPayload', 'The result of `shareConnector`.', ConnectorNode),
+    type: connectorPayload(
+      'ShareConnectorPayload',
+      'The result of `shareConnector`.',
+      ConnectorNode,
+    ),
     errorCodes: ['NOTHING_RELEASED', 'ALREADY_SHARED', 'INVALID_INPUT', ...WRITE],
     description: 'Shares the latest released version with those who install the connector.',
-    args: { input: t.arg({ type: ShareConnectorInput, required: true, description: 'The connector to share and how widely.' }) },
+    args: {
+      input: t.arg({
+        type: ShareConnectorInput,
+        required: true,
+        description: 'The connector to share and how widely.',
+      }),
+    },
     resolve: async (_root, { input }, ctx) => ({
-      connector: await shareConnector(ctx, parseGlobalId(String(input.id), 'Connector'), { rolloutPercent: input.rolloutPercent }),
+      connector: await shareConnector(ctx, parseGlobalId(String(input.id), 'Connector'), {
+        rolloutPercent: input.rolloutPercent,
+      }),
     }),
   }),
 }));

@@ -5,14 +5,18 @@ import { connectorPayload } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { ChangeReportRef } from './change-reports.js';
 
-const DefinitionChangesRef = builder.objectRef<VersionDiff['actions']>('DefinitionChanges').implement({
-  description: 'Actions or triggers added, removed and changed between two versions.',
-  fields: (t) => ({
-    added: t.exposeStringList('added', { description: 'Names only in the newer version.' }),
-    removed: t.exposeStringList('removed', { description: 'Names only in the older version.' }),
-    changed: t.exposeStringList('changed', { description: 'Present in both, with different source.' }),
-  }),
-});
+const DefinitionChangesRef = builder
+  .objectRef<VersionDiff['actions']>('DefinitionChanges')
+  .implement({
+    description: 'Actions or triggers added, removed and changed between two versions.',
+    fields: (t) => ({
+      added: t.exposeStringList('added', { description: 'Names only in the newer version.' }),
+      removed: t.exposeStringList('removed', { description: 'Names only in the older version.' }),
+      changed: t.exposeStringList('changed', {
+        description: 'Present in both, with different source.',
+      }),
+    }),
+  });
 
 const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
   description: 'What changed between two versions of a connector.',
@@ -21,11 +25,24 @@ const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
     to: t.exposeInt('to', { description: 'The version compared to.' }),
     unified: t.exposeString('unified', {
       nullable: true,
-      description: 'Unified diff of the code; empty when identical, null when too different to diff in time, and null for roles that may not read source (OPERATOR).',
+      description:
+        'Unified diff of the code; empty when identical, null when too different to diff in time, and null for roles that may not read source (OPERATOR).',
     }),
-    actions: t.field({ type: DefinitionChangesRef, description: 'Actions added, removed and changed.', resolve: (d) => d.actions }),
-    triggers: t.field({ type: DefinitionChangesRef, description: 'Triggers added, removed and changed.', resolve: (d) => d.triggers }),
-    compatibility: t.field({ type: ChangeReportRef, description: 'What the change means to installers: breaking or not, and why.', resolve: (d) => d.compatibility }),
+    actions: t.field({
+      type: DefinitionChangesRef,
+      description: 'Actions added, removed and changed.',
+      resolve: (d) => d.actions,
+    }),
+    triggers: t.field({
+      type: DefinitionChangesRef,
+      description: 'Triggers added, removed and changed.',
+      resolve: (d) => d.triggers,
+    }),
+    compatibility: t.field({
+      type: ChangeReportRef,
+      description: 'What the change means to installers: breaking or not, and why.',
+      resolve: (d) => d.compatibility,
+    }),
   }),
 });
 
@@ -38,7 +55,10 @@ builder.prismaObjectFields('Connector', (t) => ({
     description:
       'The code diff and the actions/triggers added, removed and changed from version `from` to version `to`; null, with a NOT_FOUND error, when either version does not exist.',
     args: {
-      from: t.arg.int({ required: true, description: 'Number of the version to compare from (usually the older one).' }),
+      from: t.arg.int({
+        required: true,
+        description: 'Number of the version to compare from (usually the older one).',
+      }),
       to: t.arg.int({ required: true, description: 'Number of the version to compare to.' }),
     },
     // Two parses of up to 10 MB each.
@@ -48,10 +68,14 @@ builder.prismaObjectFields('Connector', (t) => ({
   }),
 }));
 
-const RestoreVersionInput = builder.inputType('RestoreVersionInput', { description: 'Input of `restoreVersion`.', 
+const RestoreVersionInput = builder.inputType('RestoreVersionInput', {
+  description: 'Input of `restoreVersion`.',
   fields: (t) => ({
     id: t.id({ required: true, description: 'The connector (global ID).' }),
-    version: t.int({ required: true, description: 'The version whose code becomes the new latest version.' }),
+    version: t.int({
+      required: true,
+      description: 'The version whose code becomes the new latest version.',
+    }),
     release: t.boolean({ description: 'Release the restored version in the same step.' }),
     note: t.string({ description: 'Note of the new version (default: "Restored version N…").' }),
   }),
@@ -59,12 +83,28 @@ const RestoreVersionInput = builder.inputType('RestoreVersionInput', { descripti
 
 builder.mutationFields((t) => ({
   restoreVersion: t.field({
-    type: connectorPayload('RestoreVersionPayload', 'The result of `restoreVersion`.', ConnectorNode),
+    type: connectorPayload(
+      'RestoreVersionPayload',
+      'The result of `restoreVersion`.',
+      ConnectorNode,
+    ),
     errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'CODE_HAS_ERRORS', 'FORBIDDEN'],
-    description: "Makes an old version's code the new latest version, and releases it when `release` is true.",
-    args: { input: t.arg({ type: RestoreVersionInput, required: true, description: 'The connector, the version to restore and how.' }) },
+    description:
+      "Makes an old version's code the new latest version, and releases it when `release` is true.",
+    args: {
+      input: t.arg({
+        type: RestoreVersionInput,
+        required: true,
+        description: 'The connector, the version to restore and how.',
+      }),
+    },
     resolve: async (_root, { input }, ctx) => ({
-      connector: await restoreVersion(ctx, parseGlobalId(String(input.id), 'Connector'), input.version, { release: input.release, note: input.note }),
+      connector: await restoreVersion(
+        ctx,
+        parseGlobalId(String(input.id), 'Connector'),
+        input.version,
+        { release: input.release, note: input.note },
+      ),
     }),
   }),
 }));

@@ -25,31 +25,62 @@ export const InstallRef = builder.prismaNode('Install', {
   // node(id): installs into your own workspace.
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
-    source: t.field({ type: InstallSourceEnum, description: 'Where it was installed from.', resolve: (i) => i.source }),
-    parent: t.field({ type: SharedConnectorRef, description: 'The connector it is a copy of.', select: { parent: true }, resolve: (i) => i.parent }),
-    initialVersion: t.exposeInt('installedVersion', { description: "The parent's version copied at install time." }),
-    baseVersion: t.exposeInt('baseVersion', { description: "The parent's version this copy last took (install or update)." }),
+    source: t.field({
+      type: InstallSourceEnum,
+      description: 'Where it was installed from.',
+      resolve: (i) => i.source,
+    }),
+    parent: t.field({
+      type: SharedConnectorRef,
+      description: 'The connector it is a copy of.',
+      select: { parent: true },
+      resolve: (i) => i.parent,
+    }),
+    initialVersion: t.exposeInt('installedVersion', {
+      description: "The parent's version copied at install time.",
+    }),
+    baseVersion: t.exposeInt('baseVersion', {
+      description: "The parent's version this copy last took (install or update).",
+    }),
     updateAvailable: t.boolean({
       description:
         'Whether the parent offers your workspace a version this copy has not taken yet (its shared version, or the staged one while your workspace is inside a rollout): what `updateFromParent` would bring.',
-      select: { baseVersion: true, workspaceId: true, parent: { select: { id: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true } } },
+      select: {
+        baseVersion: true,
+        workspaceId: true,
+        parent: {
+          select: { id: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true },
+        },
+      },
       resolve: async (i, _a, ctx) => {
-        const offered = offeredAmong(i.parent, i.workspaceId, await ctx.loaders.sharedVersions.load(i.parent.id));
+        const offered = offeredAmong(
+          i.parent,
+          i.workspaceId,
+          await ctx.loaders.sharedVersions.load(i.parent.id),
+        );
         return offered != null && offered > i.baseVersion;
       },
     }),
     createdAt: t.expose('installedAt', { type: 'DateTime', description: 'When it was installed.' }),
     createdBy: t.relation('installedBy', { nullable: true, description: 'Who installed it.' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true, description: 'When it last took an update.' }),
+    updatedAt: t.expose('updatedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it last took an update.',
+    }),
   }),
 });
 
 builder.prismaObjectFields('Connector', (t) => ({
-  installedFrom: t.relation('installedFrom', { nullable: true, description: 'Set when this connector is a copy of another workspace\'s.' }),
+  installedFrom: t.relation('installedFrom', {
+    nullable: true,
+    description: "Set when this connector is a copy of another workspace's.",
+  }),
 }));
 
 const ConflictSideRef = builder.objectRef<MergeConflict['ours']>('ConflictSide').implement({
-  description: 'One side of a merge conflict: a 1-based, inclusive line range and its text (an empty side has `end` = `start` - 1).',
+  description:
+    'One side of a merge conflict: a 1-based, inclusive line range and its text (an empty side has `end` = `start` - 1).',
   fields: (t) => ({
     start: t.exposeInt('start', { description: 'First line.' }),
     end: t.exposeInt('end', { description: 'Last line.' }),
@@ -60,33 +91,78 @@ const ConflictSideRef = builder.objectRef<MergeConflict['ours']>('ConflictSide')
 const MergeConflictRef = builder.objectRef<MergeConflict>('MergeConflict').implement({
   description: "A part of the parent's update that overlaps a change made to the copy.",
   fields: (t) => ({
-    ours: t.field({ type: ConflictSideRef, description: "The copy's lines.", resolve: (c) => c.ours }),
-    base: t.field({ type: ConflictSideRef, description: 'The lines both started from.', resolve: (c) => c.base }),
-    theirs: t.field({ type: ConflictSideRef, description: "The parent's lines.", resolve: (c) => c.theirs }),
+    ours: t.field({
+      type: ConflictSideRef,
+      description: "The copy's lines.",
+      resolve: (c) => c.ours,
+    }),
+    base: t.field({
+      type: ConflictSideRef,
+      description: 'The lines both started from.',
+      resolve: (c) => c.base,
+    }),
+    theirs: t.field({
+      type: ConflictSideRef,
+      description: "The parent's lines.",
+      resolve: (c) => c.theirs,
+    }),
   }),
 });
 
-const UpdateFromParentPayload = payloadType<{ connector: ConnectorRow }>('UpdateFromParentPayload', 'The result of `updateFromParent`.', (t) => ({
-  connector: t.field({ type: ConnectorNode, nullable: true, description: 'Your copy as the update left it; null when refused.', resolve: (p) => p.connector ?? null }),
-  conflicts: t.field({
-    type: [MergeConflictRef],
-    description: 'With MERGE_CONFLICT: the overlapping parts (nothing was written); empty otherwise.',
-    resolve: (p) => (p.refusal instanceof MergeConflictError ? p.refusal.conflicts : []),
+const UpdateFromParentPayload = payloadType<{ connector: ConnectorRow }>(
+  'UpdateFromParentPayload',
+  'The result of `updateFromParent`.',
+  (t) => ({
+    connector: t.field({
+      type: ConnectorNode,
+      nullable: true,
+      description: 'Your copy as the update left it; null when refused.',
+      resolve: (p) => p.connector ?? null,
+    }),
+    conflicts: t.field({
+      type: [MergeConflictRef],
+      description:
+        'With MERGE_CONFLICT: the overlapping parts (nothing was written); empty otherwise.',
+      resolve: (p) => (p.refusal instanceof MergeConflictError ? p.refusal.conflicts : []),
+    }),
   }),
-}));
+);
 
 builder.mutationFields((t) => ({
   installConnector: t.field({
-    type: connectorPayload('InstallConnectorPayload', 'The result of `installConnector`.', ConnectorNode, { edge: true }),
-    errorCodes: ['INVALID_INPUT', 'NOT_FOUND', 'NOTHING_SHARED', 'DIRECT_INSTALL_PREVENTED', 'OWN_CONNECTOR', 'LINK_EXPIRED', 'LINK_EXHAUSTED', 'VERSION_YANKED', 'DIGEST_MISMATCH', 'FORBIDDEN'],
+    type: connectorPayload(
+      'InstallConnectorPayload',
+      'The result of `installConnector`.',
+      ConnectorNode,
+      { edge: true },
+    ),
+    errorCodes: [
+      'INVALID_INPUT',
+      'NOT_FOUND',
+      'NOTHING_SHARED',
+      'DIRECT_INSTALL_PREVENTED',
+      'OWN_CONNECTOR',
+      'LINK_EXPIRED',
+      'LINK_EXHAUSTED',
+      'VERSION_YANKED',
+      'DIGEST_MISMATCH',
+      'FORBIDDEN',
+    ],
     description:
       "Copies a shared connector into your workspace (ADMIN and DEVELOPER): from a library listing unless it prevents direct installation, or from a private link. The copy's version 1 is the parent's latest shared version.",
     args: {
       input: t.arg({
-        type: builder.inputType('InstallConnectorInput', { description: 'Input of `installConnector`.', 
+        type: builder.inputType('InstallConnectorInput', {
+          description: 'Input of `installConnector`.',
           fields: (f) => ({
-            listingId: f.id({ description: 'A listing of the community library (global ID); give this or `linkToken`, not both.' }),
-            linkToken: f.string({ description: 'The secret of a private share link; give this or `listingId`, not both.' }),
+            listingId: f.id({
+              description:
+                'A listing of the community library (global ID); give this or `linkToken`, not both.',
+            }),
+            linkToken: f.string({
+              description:
+                'The secret of a private share link; give this or `listingId`, not both.',
+            }),
           }),
         }),
         required: true,
@@ -95,27 +171,41 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { input }, ctx) => ({
       connector: await installConnector(ctx, {
-        listingId: input.listingId == null ? null : parseGlobalId(String(input.listingId), 'Listing', 'input.listingId'),
+        listingId:
+          input.listingId == null
+            ? null
+            : parseGlobalId(String(input.listingId), 'Listing', 'input.listingId'),
         linkToken: input.linkToken,
       }),
     }),
   }),
   updateFromParent: t.field({
     type: UpdateFromParentPayload,
-    errorCodes: ['NOT_FOUND', 'NOT_AN_INSTALL', 'UP_TO_DATE', 'MERGE_CONFLICT', 'NOTHING_SHARED', 'VERSION_YANKED', 'DIGEST_MISMATCH', 'FORBIDDEN'],
+    errorCodes: [
+      'NOT_FOUND',
+      'NOT_AN_INSTALL',
+      'UP_TO_DATE',
+      'MERGE_CONFLICT',
+      'NOTHING_SHARED',
+      'VERSION_YANKED',
+      'DIGEST_MISMATCH',
+      'FORBIDDEN',
+    ],
     description:
       "Brings the parent's latest version for your workspace into your copy as a new latest version, merging it three ways with your own changes; your released version does not move.",
     args: {
       input: t.arg({
-        type: builder.inputType('UpdateFromParentInput', { description: 'Input of `updateFromParent`.', 
+        type: builder.inputType('UpdateFromParentInput', {
+          description: 'Input of `updateFromParent`.',
           fields: (f) => ({
             id: f.id({ required: true, description: 'Your copy (global ID of the connector).' }),
             resolve: f.field({
               type: describedEnum('ConflictResolution', 'Which side wins where a merge overlaps.', {
-  OURS: "Keep the copy's lines.",
-  THEIRS: "Take the parent's lines.",
-}),
-              description: 'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
+                OURS: "Keep the copy's lines.",
+                THEIRS: "Take the parent's lines.",
+              }),
+              description:
+                'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
             }),
           }),
         }),
@@ -123,6 +213,10 @@ builder.mutationFields((t) => ({
         description: 'The copy and how to settle overlaps.',
       }),
     },
-    resolve: async (_root, { input }, ctx) => ({ connector: await updateFromParent(ctx, parseGlobalId(String(input.id), 'Connector'), { resolve: input.resolve }) }),
+    resolve: async (_root, { input }, ctx) => ({
+      connector: await updateFromParent(ctx, parseGlobalId(String(input.id), 'Connector'), {
+        resolve: input.resolve,
+      }),
+    }),
   }),
 }));

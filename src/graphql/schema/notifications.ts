@@ -17,12 +17,20 @@ export const NotificationNode = builder.prismaNode('Notification', {
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   description: 'The parent of one of your copies shared a new version: update the copy when ready.',
   fields: (t) => ({
-    parentVersion: t.exposeInt('parentVersion', { description: "The parent's newly shared version." }),
+    parentVersion: t.exposeInt('parentVersion', {
+      description: "The parent's newly shared version.",
+    }),
     note: t.string({
       nullable: true,
       description: "That version's note.",
       select: { parentVersion: true, install: { select: { parentId: true } } },
-      resolve: async (n, _a, ctx) => (await ctx.loaders.versionSummary.load({ connectorId: n.install.parentId, number: n.parentVersion }))?.note ?? null,
+      resolve: async (n, _a, ctx) =>
+        (
+          await ctx.loaders.versionSummary.load({
+            connectorId: n.install.parentId,
+            number: n.parentVersion,
+          })
+        )?.note ?? null,
     }),
     install: t.relation('install', { description: 'The install that can take the update.' }),
     connector: t.field({
@@ -31,85 +39,147 @@ export const NotificationNode = builder.prismaNode('Notification', {
       select: { install: { select: { connector: true } } },
       resolve: (n) => n.install.connector,
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the parent shared the version.' }),
-    readAt: t.expose('readAt', { type: 'DateTime', nullable: true, description: 'When it was marked read; null while unread.' }),
+    createdAt: t.expose('createdAt', {
+      type: 'DateTime',
+      description: 'When the parent shared the version.',
+    }),
+    readAt: t.expose('readAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was marked read; null while unread.',
+    }),
   }),
 });
 
 builder.prismaObjectFields('Notification', (t) => ({
   changes: t.field({
     type: ChangeReportRef,
-    description: "What taking this update means for your copy: the parent's change from the version your copy is based on.",
+    description:
+      "What taking this update means for your copy: the parent's change from the version your copy is based on.",
     select: { parentVersion: true, install: { select: { parentId: true, baseVersion: true } } },
-    resolve: (n, _a, ctx) => classify(ctx, n.install.parentId, Math.min(n.install.baseVersion, n.parentVersion), n.parentVersion),
+    resolve: (n, _a, ctx) =>
+      classify(
+        ctx,
+        n.install.parentId,
+        Math.min(n.install.baseVersion, n.parentVersion),
+        n.parentVersion,
+      ),
   }),
 }));
 
 /** The `notifications` arguments as the domain's filter; a malformed connector ID is refused (NOT_FOUND), a foreign one finds nothing. */
-function notificationsFilter(ctx: Parameters<typeof notificationsWhere>[0], args: { unreadOnly?: boolean | null; connector?: string | number | null }) {
+function notificationsFilter(
+  ctx: Parameters<typeof notificationsWhere>[0],
+  args: { unreadOnly?: boolean | null; connector?: string | number | null },
+) {
   return notificationsWhere(ctx, {
     unreadOnly: args.unreadOnly ?? false,
-    connectorId: args.connector == null ? undefined : parseGlobalId(String(args.connector), 'Connector', 'connector'),
+    connectorId:
+      args.connector == null
+        ? undefined
+        : parseGlobalId(String(args.connector), 'Connector', 'connector'),
   });
 }
 
 builder.queryFields((t) => ({
-  notifications: t.prismaConnection({
-    type: 'Notification',
-    cursor: 'id',
-    description: "Your workspace's update notifications, newest first.",
-    args: {
-      unreadOnly: t.arg.boolean({ defaultValue: false, description: 'Only those not marked read.' }),
-      connector: t.arg.id({ description: 'Only those about this copy (a connector of your workspace, global ID).' }),
+  notifications: t.prismaConnection(
+    {
+      type: 'Notification',
+      cursor: 'id',
+      description: "Your workspace's update notifications, newest first.",
+      args: {
+        unreadOnly: t.arg.boolean({
+          defaultValue: false,
+          description: 'Only those not marked read.',
+        }),
+        connector: t.arg.id({
+          description: 'Only those about this copy (a connector of your workspace, global ID).',
+        }),
+      },
+      totalCount: (_p, args, ctx) =>
+        ctx.prisma.notification.count({ where: notificationsFilter(ctx, args) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.notification.findMany({
+          ...query,
+          where: notificationsFilter(ctx, args),
+          orderBy: { id: 'desc' },
+        }),
     },
-    totalCount: (_p, args, ctx) => ctx.prisma.notification.count({ where: notificationsFilter(ctx, args) }),
-    resolve: (query, _root, args, ctx) => ctx.prisma.notification.findMany({ ...query, where: notificationsFilter(ctx, args), orderBy: { id: 'desc' } }),
-  }, namedConnection(NotificationNode, 'Notification', 'notifications')),
+    namedConnection(NotificationNode, 'Notification', 'notifications'),
+  ),
 }));
 
 builder.subscriptionFields((t) => ({
   notificationAdded: t.prismaField({
     type: 'Notification',
-    description: "Your workspace's update notifications as they happen (GraphQL over SSE). With PostgreSQL, from any gateway process.",
-    subscribe: (_root, _args, ctx) => ctx.pubsub.subscribe(notificationTopic(requireActor(ctx).workspaceId)),
+    description:
+      "Your workspace's update notifications as they happen (GraphQL over SSE). With PostgreSQL, from any gateway process.",
+    subscribe: (_root, _args, ctx) =>
+      ctx.pubsub.subscribe(notificationTopic(requireActor(ctx).workspaceId)),
     resolve: async (query, payload, _args, ctx) => {
       const { notificationId } = payload as { notificationId: number };
       freshLoaders(ctx);
-      const found = await ctx.prisma.notification.findFirst({ ...query, where: { id: notificationId, workspaceId: requireActor(ctx).workspaceId } });
-      if (!found) throw new GraphQLError('The notification is gone.', { extensions: { code: 'NOT_FOUND' } });
+      const found = await ctx.prisma.notification.findFirst({
+        ...query,
+        where: { id: notificationId, workspaceId: requireActor(ctx).workspaceId },
+      });
+      if (!found)
+        throw new GraphQLError('The notification is gone.', { extensions: { code: 'NOT_FOUND' } });
       return found;
     },
   }),
 }));
 
-const MarkReadPayload = payloadType<{ marked: number; ids: number[] }>('MarkNotificationsReadPayload', 'The result of `markNotificationsRead`.', (t) => ({
-  marked: t.int({ nullable: true, description: 'How many were unread before; null when refused.', resolve: (p) => p.marked ?? null }),
-  notifications: t.prismaField({
-    type: ['Notification'],
-    nullable: true,
-    description: 'The notifications named, as they are now (with `readAt`), so normalized client caches update them; null when refused.',
-    resolve: (query, p, _args, ctx) =>
-      p.ids ? ctx.prisma.notification.findMany({ ...query, where: { id: { in: p.ids }, workspaceId: workspaceOf(ctx) }, orderBy: { id: 'desc' } }) : (null as never),
+const MarkReadPayload = payloadType<{ marked: number; ids: number[] }>(
+  'MarkNotificationsReadPayload',
+  'The result of `markNotificationsRead`.',
+  (t) => ({
+    marked: t.int({
+      nullable: true,
+      description: 'How many were unread before; null when refused.',
+      resolve: (p) => p.marked ?? null,
+    }),
+    notifications: t.prismaField({
+      type: ['Notification'],
+      nullable: true,
+      description:
+        'The notifications named, as they are now (with `readAt`), so normalized client caches update them; null when refused.',
+      resolve: (query, p, _args, ctx) =>
+        p.ids
+          ? ctx.prisma.notification.findMany({
+              ...query,
+              where: { id: { in: p.ids }, workspaceId: workspaceOf(ctx) },
+              orderBy: { id: 'desc' },
+            })
+          : (null as never),
+    }),
   }),
-}));
+);
 
 builder.mutationFields((t) => ({
   markNotificationsRead: t.field({
     type: MarkReadPayload,
     errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'FORBIDDEN'],
-    description: 'Marks update notifications of your workspace read (every role, OPERATOR included); marking a read one again changes nothing.',
+    description:
+      'Marks update notifications of your workspace read (every role, OPERATOR included); marking a read one again changes nothing.',
     args: {
       input: t.arg({
         type: builder.inputType('MarkNotificationsReadInput', {
           description: 'Input of `markNotificationsRead`.',
-          fields: (f) => ({ ids: f.idList({ required: true, description: 'Global IDs of the notifications, at most 100.' }) }),
+          fields: (f) => ({
+            ids: f.idList({
+              required: true,
+              description: 'Global IDs of the notifications, at most 100.',
+            }),
+          }),
         }),
         required: true,
         description: 'The notifications to mark read.',
       }),
     },
     resolve: async (_root, { input }, ctx) => {
-      if (input.ids.length > 100) throw new InvalidInputError('At most 100 ids at once.', 'input.ids');
+      if (input.ids.length > 100)
+        throw new InvalidInputError('At most 100 ids at once.', 'input.ids');
       const ids = input.ids.map((id) => parseGlobalId(String(id), 'Notification', 'input.ids'));
       return { marked: await markNotificationsRead(ctx, ids), ids };
     },

@@ -16,10 +16,24 @@ builder.mutationFields((t) => ({
       'The result of `oemShareConnector`: the partner connector, whose `oemSharedVersion` and `oemSharedAt` say what went out and when.',
       ConnectorNode,
     ),
-    errorCodes: ['NOTHING_RELEASED', 'ALREADY_OEM_SHARED', 'DIGEST_MISMATCH', 'NOT_FOUND', 'FORBIDDEN'],
+    errorCodes: [
+      'NOTHING_RELEASED',
+      'ALREADY_OEM_SHARED',
+      'DIGEST_MISMATCH',
+      'NOT_FOUND',
+      'FORBIDDEN',
+    ],
     description:
       'Shares the latest released version with every workspace yours manages (embedded partners): each gets a copy (version 1, released) the first time, and this version as its next released version afterwards.',
-    args: { input: t.arg({ type: OemShareConnectorInput, required: true, description: 'The connector to share.' }) },
-    resolve: async (_root, { input }, ctx) => ({ connector: await oemShareConnector(ctx, parseGlobalId(String(input.id), 'Connector')) }),
+    args: {
+      input: t.arg({
+        type: OemShareConnectorInput,
+        required: true,
+        description: 'The connector to share.',
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      connector: await oemShareConnector(ctx, parseGlobalId(String(input.id), 'Connector')),
+    }),
   }),
 }));

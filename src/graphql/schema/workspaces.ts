@@ -18,7 +18,9 @@ export const MemberNode = builder.prismaNode('Member', {
   // node(id): members of your own workspace only.
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
-    handle: t.exposeString('handle', { description: 'Their name in the workspace (unique there).' }),
+    handle: t.exposeString('handle', {
+      description: 'Their name in the workspace (unique there).',
+    }),
     role: t.field({ type: RoleEnum, description: 'What they may do.', resolve: (m) => m.role }),
   }),
 });
@@ -46,26 +48,47 @@ const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
   description: 'Who is calling and what they may do, so a UI can hide what the caller cannot use.',
   fields: (t) => ({
     handle: t.exposeString('handle', { description: "The caller's handle (member or reviewer)." }),
-    reviewerHandle: t.string({ nullable: true, description: "The platform reviewer's handle (null for a member).", resolve: (p) => (p.kind === 'reviewer' ? p.handle : null) }),
-    isReviewer: t.boolean({ description: 'True for a platform reviewer, who belongs to no workspace.', resolve: (p) => p.kind === 'reviewer' }),
+    reviewerHandle: t.string({
+      nullable: true,
+      description: "The platform reviewer's handle (null for a member).",
+      resolve: (p) => (p.kind === 'reviewer' ? p.handle : null),
+    }),
+    isReviewer: t.boolean({
+      description: 'True for a platform reviewer, who belongs to no workspace.',
+      resolve: (p) => p.kind === 'reviewer',
+    }),
     member: t.prismaField({
       type: 'Member',
       nullable: true,
       description: 'The workspace member the token belongs to; null for reviewers.',
-      resolve: (query, p, _a, ctx) => (p.kind === 'member' ? ctx.prisma.member.findUnique({ ...query, where: { id: p.memberId } }) : null),
+      resolve: (query, p, _a, ctx) =>
+        p.kind === 'member'
+          ? ctx.prisma.member.findUnique({ ...query, where: { id: p.memberId } })
+          : null,
     }),
     workspace: t.prismaField({
       type: 'Workspace',
       nullable: true,
       description: "The caller's workspace; null for reviewers.",
-      resolve: (query, p, _a, ctx) => (p.kind === 'member' ? ctx.prisma.workspace.findUnique({ ...query, where: { id: p.workspaceId } }) : null),
+      resolve: (query, p, _a, ctx) =>
+        p.kind === 'member'
+          ? ctx.prisma.workspace.findUnique({ ...query, where: { id: p.workspaceId } })
+          : null,
     }),
     canWrite: t.boolean({
-      description: 'May create, change, release, share and install connectors and manage webhooks (ADMIN, DEVELOPER).',
+      description:
+        'May create, change, release, share and install connectors and manage webhooks (ADMIN, DEVELOPER).',
       resolve: (p) => p.kind === 'member' && WRITERS.has(p.role),
     }),
-    canViewSource: t.boolean({ description: 'May read connector source code (ADMIN, DEVELOPER, platform reviewers; never OPERATOR).', resolve: (p) => canViewSource(p) }),
-    canReview: t.boolean({ description: 'May review community listings and add catalog apps (platform reviewers).', resolve: (p) => p.kind === 'reviewer' }),
+    canViewSource: t.boolean({
+      description:
+        'May read connector source code (ADMIN, DEVELOPER, platform reviewers; never OPERATOR).',
+      resolve: (p) => canViewSource(p),
+    }),
+    canReview: t.boolean({
+      description: 'May review community listings and add catalog apps (platform reviewers).',
+      resolve: (p) => p.kind === 'reviewer',
+    }),
   }),
 });
 
@@ -73,7 +96,8 @@ builder.queryFields((t) => ({
   viewer: t.field({
     type: ViewerRef,
     nullable: true,
-    description: 'The caller: their member and workspace (members) and what they may do; null without a valid token.',
+    description:
+      'The caller: their member and workspace (members) and what they may do; null without a valid token.',
     resolve: (_r, _a, ctx) => ctx.actor,
   }),
 }));

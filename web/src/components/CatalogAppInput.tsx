@@ -18,10 +18,16 @@ const catalogAppsQuery = graphql`
 `;
 
 /** The catalog app a typed name names, in any case ("hubspot" is HubSpot); null for free text. */
-export async function findCatalogApp(environment: Environment, name: string): Promise<{ id: string; name: string } | null> {
+export async function findCatalogApp(
+  environment: Environment,
+  name: string,
+): Promise<{ id: string; name: string } | null> {
   const wanted = name.trim().toLowerCase();
   if (!wanted) return null;
-  const data = await fetchQuery<CatalogAppInputQuery>(environment, catalogAppsQuery, { search: name.trim(), count: SUGGESTIONS }).toPromise();
+  const data = await fetchQuery<CatalogAppInputQuery>(environment, catalogAppsQuery, {
+    search: name.trim(),
+    count: SUGGESTIONS,
+  }).toPromise();
   return data?.catalogApps.nodes.find((a) => a.name.toLowerCase() === wanted) ?? null;
 }
 
@@ -29,11 +35,26 @@ export async function findCatalogApp(environment: Environment, name: string): Pr
  * A text input for an app name that suggests, as you type, the catalog apps whose names contain
  * the text (the catalog is searched on the server, not cut at a first page). Free text stays allowed.
  */
-export function CatalogAppInput({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
+export function CatalogAppInput({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
   const search = useDeferredValue(value.trim());
   return (
     <>
-      <input id={id} list={`${id}-apps`} value={value} onChange={(e) => onChange(e.target.value)} required autoComplete="off" />
+      <input
+        id={id}
+        list={`${id}-apps`}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required
+        autoComplete="off"
+      />
       <Suspense fallback={<datalist id={`${id}-apps`} />}>
         <Suggestions listId={`${id}-apps`} search={search} />
       </Suspense>

@@ -3,7 +3,14 @@ import { bracketMatching, foldGutter, indentOnInput, StreamLanguage } from '@cod
 import { ruby } from '@codemirror/legacy-modes/mode/ruby';
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { EditorSelection, EditorState, type Extension } from '@codemirror/state';
-import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
+import {
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+} from '@codemirror/view';
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import { editorTheme, highlighting } from './editor-theme';
 
@@ -27,7 +34,12 @@ function position(state: EditorState, line: number, column: number): number {
 function toCm(state: EditorState, diagnostics: readonly CodeDiagnostic[]): CmDiagnostic[] {
   return diagnostics.map((d) => {
     const from = position(state, d.line, d.column);
-    return { from, to: Math.max(from, state.doc.lineAt(from).to), message: d.message, severity: d.severity.toLowerCase() === 'warning' ? 'warning' : 'error' };
+    return {
+      from,
+      to: Math.max(from, state.doc.lineAt(from).to),
+      message: d.message,
+      severity: d.severity.toLowerCase() === 'warning' ? 'warning' : 'error',
+    };
   });
 }
 
@@ -61,7 +73,10 @@ export default function CodeEditor({
       const v = view.current;
       if (!v) return;
       const at = position(v.state, line, column);
-      v.dispatch({ selection: EditorSelection.cursor(at), effects: EditorView.scrollIntoView(at, { y: 'center' }) });
+      v.dispatch({
+        selection: EditorSelection.cursor(at),
+        effects: EditorView.scrollIntoView(at, { y: 'center' }),
+      });
       v.focus();
     },
   }));
@@ -88,7 +103,10 @@ export default function CodeEditor({
         if (u.docChanged) changed.current?.(u.state.doc.toString());
       }),
     ];
-    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
+    const v = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({ doc: value, extensions }),
+    });
     view.current = v;
     // Keyboard users can scroll a long (or read-only) text too.
     v.scrollDOM.tabIndex = 0;
@@ -100,7 +118,8 @@ export default function CodeEditor({
 
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    if (v && v.state.doc.toString() !== value)
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
   }, [value]);
 
   useEffect(() => {

@@ -1,8 +1,19 @@
 /** The actions and triggers a version defines, side by side. */
-export function Definitions({ actions, triggers }: { actions: readonly string[]; triggers: readonly string[] }) {
+export function Definitions({
+  actions,
+  triggers,
+}: {
+  actions: readonly string[];
+  triggers: readonly string[];
+}) {
   return (
     <div className="grid2">
-      {([['Actions', actions], ['Triggers', triggers]] as const).map(([label, names]) => (
+      {(
+        [
+          ['Actions', actions],
+          ['Triggers', triggers],
+        ] as const
+      ).map(([label, names]) => (
         <div key={label}>
           <h3>{label}</h3>
           {names.length ? (

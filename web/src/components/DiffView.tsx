@@ -8,7 +8,13 @@ import { editorTheme, highlighting } from './editor-theme';
 
 // The merge view marks a collapsed run of unchanged lines with "⦚", a glyph no font on an offline
 // machine has (Chromium draws an empty box): dashes drawn in CSS stand in its place instead.
-const collapsedMark = { content: '""', display: 'inline-block', width: '1.5em', borderTop: '2px dashed currentColor', verticalAlign: 'middle' };
+const collapsedMark = {
+  content: '""',
+  display: 'inline-block',
+  width: '1.5em',
+  borderTop: '2px dashed currentColor',
+  verticalAlign: 'middle',
+};
 const collapsedTheme = EditorView.theme({
   '.cm-collapsedLines:before': { ...collapsedMark, marginInlineEnd: '0.6em' },
   '.cm-collapsedLines:after': { ...collapsedMark, marginInlineStart: '0.6em' },
@@ -32,7 +38,17 @@ function useNarrow(): boolean {
  * Two texts compared with their differences marked (CodeMirror's merge view, loaded on demand):
  * side by side on wide screens, one unified text (removed lines above added ones) on narrow ones.
  */
-export default function DiffView({ left, right, leftLabel, rightLabel }: { left: string; right: string; leftLabel: string; rightLabel: string }) {
+export default function DiffView({
+  left,
+  right,
+  leftLabel,
+  rightLabel,
+}: {
+  left: string;
+  right: string;
+  leftLabel: string;
+  rightLabel: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const narrow = useNarrow();
   useEffect(() => {
@@ -52,7 +68,15 @@ export default function DiffView({ left, right, leftLabel, rightLabel }: { left:
         parent: host.current!,
         state: EditorState.create({
           doc: right,
-          extensions: [ext(label), unifiedMergeView({ original: left, mergeControls: false, gutter: true, collapseUnchanged: { margin: 3, minSize: 6 } })],
+          extensions: [
+            ext(label),
+            unifiedMergeView({
+              original: left,
+              mergeControls: false,
+              gutter: true,
+              collapseUnchanged: { margin: 3, minSize: 6 },
+            }),
+          ],
         }),
       });
       view.scrollDOM.tabIndex = 0;
@@ -67,7 +91,11 @@ export default function DiffView({ left, right, leftLabel, rightLabel }: { left:
       gutter: true,
     });
     // Keyboard users can scroll the comparison and each side.
-    for (const [el, name] of [[view.dom, 'Comparison'], [view.a.scrollDOM, leftLabel], [view.b.scrollDOM, rightLabel]] as const) {
+    for (const [el, name] of [
+      [view.dom, 'Comparison'],
+      [view.a.scrollDOM, leftLabel],
+      [view.b.scrollDOM, rightLabel],
+    ] as const) {
       el.tabIndex = 0;
       el.setAttribute('aria-label', `${name} (scroll)`);
     }
@@ -83,7 +111,9 @@ export default function DiffView({ left, right, leftLabel, rightLabel }: { left:
       )}
       <div className={narrow ? 'diff unified' : 'diff'} ref={host} data-testid="diff-view" />
       <figcaption className="muted small">
-        {narrow ? `${rightLabel}, with the lines of ${leftLabel} that differ shown struck above the new ones` : `${leftLabel} (left) compared with ${rightLabel} (right)`}
+        {narrow
+          ? `${rightLabel}, with the lines of ${leftLabel} that differ shown struck above the new ones`
+          : `${leftLabel} (left) compared with ${rightLabel} (right)`}
       </figcaption>
     </figure>
   );

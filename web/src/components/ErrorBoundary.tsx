@@ -1,12 +1,18 @@
 import { Component, type ReactNode } from 'react';
 
 /** Shows a failed load in words, with a way to try again, instead of a blank page. */
-export class ErrorBoundary extends Component<{ children: ReactNode; resetKey?: unknown }, { error: Error | null; key?: unknown }> {
+export class ErrorBoundary extends Component<
+  { children: ReactNode; resetKey?: unknown },
+  { error: Error | null; key?: unknown }
+> {
   state: { error: Error | null; key?: unknown } = { error: null, key: this.props.resetKey };
   static getDerivedStateFromError(error: Error) {
     return { error };
   }
-  static getDerivedStateFromProps(props: { resetKey?: unknown }, state: { error: Error | null; key?: unknown }) {
+  static getDerivedStateFromProps(
+    props: { resetKey?: unknown },
+    state: { error: Error | null; key?: unknown },
+  ) {
     return props.resetKey !== state.key ? { error: null, key: props.resetKey } : null;
   }
   render() {

@@ -1,6 +1,9 @@
 import { graphql, useMutation } from 'react-relay';
 import { useLocation } from 'wouter';
-import type { InstallButtonMutation, InstallConnectorInput } from '../__generated__/InstallButtonMutation.graphql';
+import type {
+  InstallButtonMutation,
+  InstallConnectorInput,
+} from '../__generated__/InstallButtonMutation.graphql';
 import { Outcome, useOutcome } from './Outcome';
 
 /** Installs a shared connector (from a library listing or a private link) as a copy, then opens the copy. */
@@ -27,7 +30,13 @@ export function InstallButton({ input, label }: { input: InstallConnectorInput; 
         className="primary"
         disabled={installing}
         onClick={() =>
-          outcome.run(install, { input }, (r) => r.installConnector, (r) => void (r.connector && navigate(`/connectors/${encodeURIComponent(r.connector.id)}`)))
+          outcome.run(
+            install,
+            { input },
+            (r) => r.installConnector,
+            (r) =>
+              void (r.connector && navigate(`/connectors/${encodeURIComponent(r.connector.id)}`)),
+          )
         }
       >
         {label}

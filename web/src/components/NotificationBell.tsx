@@ -37,12 +37,21 @@ const unreadQuery = graphql`
  * server (an update from the parent reads that copy's notifications): the bell follows at once.
  */
 export function refreshUnreadCount(environment: Environment): void {
-  fetchQuery<NotificationBellQuery>(environment, unreadQuery, {}, { fetchPolicy: 'network-only' }).subscribe({});
+  fetchQuery<NotificationBellQuery>(
+    environment,
+    unreadQuery,
+    {},
+    { fetchPolicy: 'network-only' },
+  ).subscribe({});
 }
 
 /** The unread count, kept live by the notificationAdded subscription (SSE). */
 export function NotificationBell() {
-  const data = useLazyLoadQuery<NotificationBellQuery>(unreadQuery, {}, { fetchPolicy: 'store-and-network' });
+  const data = useLazyLoadQuery<NotificationBellQuery>(
+    unreadQuery,
+    {},
+    { fetchPolicy: 'store-and-network' },
+  );
   const config = useMemo(
     () => ({
       subscription,
@@ -50,8 +59,11 @@ export function NotificationBell() {
       updater: (store: import('relay-runtime').RecordSourceSelectorProxy) => {
         // One more unread: bump every unread count the store holds.
         const root = store.getRoot();
-        const unread = root.getLinkedRecord('__NotificationBell_unread_connection', { unreadOnly: true });
-        if (unread) unread.setValue(((unread.getValue('totalCount') as number) ?? 0) + 1, 'totalCount');
+        const unread = root.getLinkedRecord('__NotificationBell_unread_connection', {
+          unreadOnly: true,
+        });
+        if (unread)
+          unread.setValue(((unread.getValue('totalCount') as number) ?? 0) + 1, 'totalCount');
       },
     }),
     [],
@@ -60,7 +72,12 @@ export function NotificationBell() {
   const count = data.unread.totalCount;
   return (
     <Link href="/notifications" aria-label={`Notifications, ${count} unread`}>
-      Notifications {count > 0 && <span className="badge" aria-hidden="true">{count}</span>}
+      Notifications{' '}
+      {count > 0 && (
+        <span className="badge" aria-hidden="true">
+          {count}
+        </span>
+      )}
     </Link>
   );
 }

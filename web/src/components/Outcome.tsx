@@ -17,7 +17,10 @@ export function useOutcome() {
     setErrors([]);
     setMessage(null);
   }, []);
-  const fail = useCallback((e: UserError | Error) => setErrors([e instanceof Error ? { message: e.message } : e]), []);
+  const fail = useCallback(
+    (e: UserError | Error) => setErrors([e instanceof Error ? { message: e.message } : e]),
+    [],
+  );
   const run = useCallback(
     <M extends MutationParameters, P extends Payload>(
       commit: (config: UseMutationConfig<M>) => Disposable,
@@ -42,11 +45,20 @@ export function useOutcome() {
     },
     [clear, fail],
   );
-  return useMemo(() => ({ errors, message, setErrors, setMessage, clear, fail, run }), [errors, message, clear, fail, run]);
+  return useMemo(
+    () => ({ errors, message, setErrors, setMessage, clear, fail, run }),
+    [errors, message, clear, fail, run],
+  );
 }
 
 /** Shows an outcome: the refusal as an alert, or the success as a status line. */
-export function Outcome({ errors, message }: { errors: readonly UserError[]; message: string | null }) {
+export function Outcome({
+  errors,
+  message,
+}: {
+  errors: readonly UserError[];
+  message: string | null;
+}) {
   return (
     <>
       <UserErrors errors={errors} />

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { fetchQuery, graphql, useRelayEnvironment } from 'react-relay';
-import type { ProblemsCheckQuery, ProblemsCheckQuery$data } from '../__generated__/ProblemsCheckQuery.graphql';
+import type {
+  ProblemsCheckQuery,
+  ProblemsCheckQuery$data,
+} from '../__generated__/ProblemsCheckQuery.graphql';
 import type { CodeDiagnostic } from './CodeEditor';
 
 export interface Problem extends CodeDiagnostic {
@@ -33,16 +36,27 @@ const PAUSE_MS = 500;
  * The server's findings for `code` as it is typed (the `checkCode` query, read-only): checked once
  * typing pauses; the last answer stays until the next one arrives. Off (null) when `enabled` is false.
  */
-export function useCodeCheck(code: string, enabled: boolean): { check: Check | null; checkedCode: string | null; checking: boolean } {
+export function useCodeCheck(
+  code: string,
+  enabled: boolean,
+): { check: Check | null; checkedCode: string | null; checking: boolean } {
   const environment = useRelayEnvironment();
-  const [state, setState] = useState<{ check: Check | null; checkedCode: string | null }>({ check: null, checkedCode: null });
+  const [state, setState] = useState<{ check: Check | null; checkedCode: string | null }>({
+    check: null,
+    checkedCode: null,
+  });
   const [checking, setChecking] = useState(false);
   useEffect(() => {
     if (!enabled) return;
     let live = true;
     setChecking(true);
     const timer = setTimeout(() => {
-      fetchQuery<ProblemsCheckQuery>(environment, checkQuery, { code }, { fetchPolicy: 'network-only' })
+      fetchQuery<ProblemsCheckQuery>(
+        environment,
+        checkQuery,
+        { code },
+        { fetchPolicy: 'network-only' },
+      )
         .toPromise()
         .then((r) => {
           if (live && r) setState({ check: r.checkCode, checkedCode: code });
@@ -65,7 +79,15 @@ export function problemText(p: Pick<Problem, 'line' | 'column' | 'message'>): st
 }
 
 /** The findings as a list; each one is a button that puts the editor's cursor on it. */
-export function ProblemList({ problems, heading, onPick }: { problems: readonly Problem[]; heading: string; onPick?: (p: Problem) => void }) {
+export function ProblemList({
+  problems,
+  heading,
+  onPick,
+}: {
+  problems: readonly Problem[];
+  heading: string;
+  onPick?: (p: Problem) => void;
+}) {
   if (problems.length === 0) return null;
   return (
     <>

@@ -12,7 +12,13 @@ import { Definitions } from './Definitions';
  * viewer can read it again by its ID (a library listing or an installed parent; a connector seen
  * only through a private link cannot be, so its changelog stays at the first page).
  */
-export function SharedConnectorView({ connector, canLoadMore }: { connector: SharedConnectorView_connector$key; canLoadMore: boolean }) {
+export function SharedConnectorView({
+  connector,
+  canLoadMore,
+}: {
+  connector: SharedConnectorView_connector$key;
+  canLoadMore: boolean;
+}) {
   const c = useFragment(
     graphql`
       fragment SharedConnectorView_connector on SharedConnector {
@@ -47,8 +53,10 @@ export function SharedConnectorView({ connector, canLoadMore }: { connector: Sha
         <h1>{c.title}</h1>
       </div>
       <p className="muted">
-        By {c.publisher.name} ({c.publisher.workspace}: {counted(c.publisher.listedConnectors, 'listed connector')}, {counted(c.publisher.totalInstalls, 'install')}) ·{' '}
-        {counted(c.totalInstalls, 'install')} of this connector
+        By {c.publisher.name} ({c.publisher.workspace}:{' '}
+        {counted(c.publisher.listedConnectors, 'listed connector')},{' '}
+        {counted(c.publisher.totalInstalls, 'install')}) · {counted(c.totalInstalls, 'install')} of
+        this connector
       </p>
       {c.description && <Markdown source={c.description} />}
       {v && (
@@ -66,7 +74,13 @@ export function SharedConnectorView({ connector, canLoadMore }: { connector: Sha
 const NOTES_PAGE = 10;
 
 /** The shared versions' notes: the changelog, newest first. */
-function VersionNotes({ connector, canLoadMore }: { connector: SharedConnectorView_notes$key; canLoadMore: boolean }) {
+function VersionNotes({
+  connector,
+  canLoadMore,
+}: {
+  connector: SharedConnectorView_notes$key;
+  canLoadMore: boolean;
+}) {
   const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
     graphql`
       fragment SharedConnectorView_notes on SharedConnector
@@ -100,9 +114,21 @@ function VersionNotes({ connector, canLoadMore }: { connector: SharedConnectorVi
         ))}
       </ul>
       {canLoadMore ? (
-        <LoadMore shown={notes.length} total={data.sharedVersions.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(NOTES_PAGE)} what="versions" />
+        <LoadMore
+          shown={notes.length}
+          total={data.sharedVersions.totalCount}
+          hasNext={hasNext}
+          loading={isLoadingNext}
+          onLoad={() => loadNext(NOTES_PAGE)}
+          what="versions"
+        />
       ) : (
-        hasNext && <p className="muted small">The {notes.length} most recent of {counted(data.sharedVersions.totalCount, 'shared version')}.</p>
+        hasNext && (
+          <p className="muted small">
+            The {notes.length} most recent of{' '}
+            {counted(data.sharedVersions.totalCount, 'shared version')}.
+          </p>
+        )
       )}
     </>
   );

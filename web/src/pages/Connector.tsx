@@ -48,7 +48,8 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
       <>
         <h1>Connector not found</h1>
         <p>
-          It does not exist in your workspace. <Link href="/connectors">Back to the connectors</Link>
+          It does not exist in your workspace.{' '}
+          <Link href="/connectors">Back to the connectors</Link>
         </p>
       </>
     );
@@ -61,14 +62,19 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
         <h1 id="connector-title">{c.title}</h1>
       </div>
       <p className="muted small">
-        {c.name} · latest v{c.latestVersion} · released {c.latestReleasedVersion != null ? `v${c.latestReleasedVersion}` : 'none'} · shared{' '}
+        {c.name} · latest v{c.latestVersion} · released{' '}
+        {c.latestReleasedVersion != null ? `v${c.latestReleasedVersion}` : 'none'} · shared{' '}
         {c.latestSharedVersion != null ? `v${c.latestSharedVersion}` : 'none'}
       </p>
       {viewer.canWrite && <EditDetails connector={c} />}
       {c.installedFrom && <InstalledBanner connector={c} />}
       <nav className="tabs" aria-label="Connector sections">
         {TABS.filter(([key]) => key !== 'test' || viewer.canWrite).map(([key, label]) => (
-          <Link key={key} href={key === 'code' ? base : `${base}/${key}`} aria-current={tab === key ? 'page' : undefined}>
+          <Link
+            key={key}
+            href={key === 'code' ? base : `${base}/${key}`}
+            aria-current={tab === key ? 'page' : undefined}
+          >
             {label}
           </Link>
         ))}

@@ -70,7 +70,17 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
   useEffect(() => {
     if (deferred === shown.current) return;
     shown.current = deferred;
-    const t = setTimeout(() => startTransition(() => void refetch({ search: deferred || null, count: PAGE }, { fetchPolicy: 'store-and-network' })), 250);
+    const t = setTimeout(
+      () =>
+        startTransition(
+          () =>
+            void refetch(
+              { search: deferred || null, count: PAGE },
+              { fetchPolicy: 'store-and-network' },
+            ),
+        ),
+      250,
+    );
     return () => clearTimeout(t);
   }, [deferred, refetch]);
   const edges = data.connectors.edges;
@@ -78,7 +88,13 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
     <>
       <div className="toolbar">
         <label htmlFor="connector-search">Search by title</label>
-        <input id="connector-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Title contains…" />
+        <input
+          id="connector-search"
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="Title contains…"
+        />
         <span role="status" className="muted">
           {pending ? 'Searching…' : counted(data.connectors.totalCount, 'connector')}
         </span>
@@ -102,18 +118,29 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
                   <Logo url={node.logoUrl} title={node.title} />
                   <Link href={`/connectors/${encodeURIComponent(node.id)}`}>{node.title}</Link>
                   {node.installedFrom && <span className="tag">copy</span>}
-                  {node.installedFrom?.updateAvailable && <span className="tag warn">update available</span>}
+                  {node.installedFrom?.updateAvailable && (
+                    <span className="tag warn">update available</span>
+                  )}
                   <div className="muted small">{node.name}</div>
                 </td>
                 <td>v{node.latestVersion}</td>
-                <td>{node.latestReleasedVersion != null ? `v${node.latestReleasedVersion}` : '—'}</td>
+                <td>
+                  {node.latestReleasedVersion != null ? `v${node.latestReleasedVersion}` : '—'}
+                </td>
                 <td>{node.latestSharedVersion != null ? `v${node.latestSharedVersion}` : '—'}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <LoadMore shown={edges.length} total={data.connectors.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="connectors" />
+      <LoadMore
+        shown={edges.length}
+        total={data.connectors.totalCount}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => loadNext(PAGE)}
+        what="connectors"
+      />
     </>
   );
 }

@@ -76,16 +76,39 @@ function Listings({ query }: { query: LibraryPage_listings$key }) {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          const filters = { search: form.search || null, app: form.app || null, category: form.category || null };
-          startTransition(() => void refetch({ ...filters, count: LIBRARY_PAGE }, { fetchPolicy: 'store-and-network' }));
+          const filters = {
+            search: form.search || null,
+            app: form.app || null,
+            category: form.category || null,
+          };
+          startTransition(
+            () =>
+              void refetch(
+                { ...filters, count: LIBRARY_PAGE },
+                { fetchPolicy: 'store-and-network' },
+              ),
+          );
         }}
       >
         <label htmlFor="lib-search">Title</label>
-        <input id="lib-search" type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} />
+        <input
+          id="lib-search"
+          type="search"
+          value={form.search}
+          onChange={(e) => setForm({ ...form, search: e.target.value })}
+        />
         <label htmlFor="lib-app">App</label>
-        <input id="lib-app" value={form.app} onChange={(e) => setForm({ ...form, app: e.target.value })} />
+        <input
+          id="lib-app"
+          value={form.app}
+          onChange={(e) => setForm({ ...form, app: e.target.value })}
+        />
         <label htmlFor="lib-category">Category</label>
-        <input id="lib-category" value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value })} />
+        <input
+          id="lib-category"
+          value={form.category}
+          onChange={(e) => setForm({ ...form, category: e.target.value })}
+        />
         <button type="submit">Search</button>
         <span role="status" className="muted">
           {pending ? 'Searching…' : `${listings.totalCount} listed`}
@@ -111,7 +134,9 @@ function Listings({ query }: { query: LibraryPage_listings$key }) {
                   <Link href={`/library/${encodeURIComponent(l.id)}`}>{l.connector.title}</Link>
                   <div className="muted small">
                     by {l.connector.publisher.name}
-                    {l.connector.latestSharedVersion ? ` · v${l.connector.latestSharedVersion.number}` : ''}
+                    {l.connector.latestSharedVersion
+                      ? ` · v${l.connector.latestSharedVersion.number}`
+                      : ''}
                   </div>
                 </td>
                 <td>{l.appName}</td>
@@ -122,7 +147,14 @@ function Listings({ query }: { query: LibraryPage_listings$key }) {
           </tbody>
         </table>
       )}
-      <LoadMore shown={listings.edges.length} total={listings.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(LIBRARY_PAGE)} what="listings" />
+      <LoadMore
+        shown={listings.edges.length}
+        total={listings.totalCount}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => loadNext(LIBRARY_PAGE)}
+        what="listings"
+      />
     </>
   );
 }

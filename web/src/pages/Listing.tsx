@@ -51,7 +51,11 @@ export default function ListingPage({ id }: { id: string }) {
       ) : l.connector.yourCopy ? (
         // Installing again would make a second, identical copy: point to the one there is.
         <p className="ok-box">
-          Installed in your workspace as <Link href={`/connectors/${encodeURIComponent(l.connector.yourCopy.id)}`}>{l.connector.yourCopy.title}</Link>.
+          Installed in your workspace as{' '}
+          <Link href={`/connectors/${encodeURIComponent(l.connector.yourCopy.id)}`}>
+            {l.connector.yourCopy.title}
+          </Link>
+          .
         </p>
       ) : viewer.canWrite ? (
         <InstallButton input={{ listingId: l.id }} label="Install" />

@@ -1,7 +1,17 @@
 import { useState } from 'react';
-import { fetchQuery, graphql, useLazyLoadQuery, useMutation, usePaginationFragment, useRelayEnvironment } from 'react-relay';
+import {
+  fetchQuery,
+  graphql,
+  useLazyLoadQuery,
+  useMutation,
+  usePaginationFragment,
+  useRelayEnvironment,
+} from 'react-relay';
 import type { ManifestsExportQuery } from '../__generated__/ManifestsExportQuery.graphql';
-import type { ManifestsImportMutation, ManifestsImportMutation$data } from '../__generated__/ManifestsImportMutation.graphql';
+import type {
+  ManifestsImportMutation,
+  ManifestsImportMutation$data,
+} from '../__generated__/ManifestsImportMutation.graphql';
 import type { ManifestsPageQuery } from '../__generated__/ManifestsPageQuery.graphql';
 import type { Manifests_connectors$key } from '../__generated__/Manifests_connectors.graphql';
 import { LoadMore } from '../components/LoadMore';
@@ -60,7 +70,9 @@ export default function ManifestsPage() {
         { ids: [...picked] },
         { fetchPolicy: 'network-only' },
       ).toPromise();
-      const blob = new Blob([JSON.stringify(r?.exportManifest, null, 2)], { type: 'application/json' });
+      const blob = new Blob([JSON.stringify(r?.exportManifest, null, 2)], {
+        type: 'application/json',
+      });
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
       a.download = `manifest-${viewer.workspace?.slug ?? 'registry'}.json`;
@@ -83,7 +95,13 @@ export default function ManifestsPage() {
       variables: { input: { manifest, dryRun } },
       onCompleted: ({ importManifest: r }) => {
         const refused = refusal(r);
-        if (refused) return setErrors([{ ...refused, message: `${refused.message}${refused.field ? ` (${refused.field.join('.')})` : ''}` }]);
+        if (refused)
+          return setErrors([
+            {
+              ...refused,
+              message: `${refused.message}${refused.field ? ` (${refused.field.join('.')})` : ''}`,
+            },
+          ]);
         if (!r.entries) return;
         if (dryRun) setPlan(r.entries ?? []);
         else {
@@ -117,16 +135,32 @@ export default function ManifestsPage() {
         <section className="panel" aria-labelledby="import-heading">
           <h2 id="import-heading">Import</h2>
           <label htmlFor="manifest-file">Manifest file</label>{' '}
-          <input id="manifest-file" type="file" accept="application/json,.json" onChange={async (e) => setText((await e.target.files?.[0]?.text()) ?? '')} />
+          <input
+            id="manifest-file"
+            type="file"
+            accept="application/json,.json"
+            onChange={async (e) => setText((await e.target.files?.[0]?.text()) ?? '')}
+          />
           <label htmlFor="manifest-text" style={{ display: 'block', marginTop: '0.5rem' }}>
             or paste it
           </label>
-          <textarea id="manifest-text" rows={6} value={text} onChange={(e) => (setText(e.target.value), setPlan(null))} className="mono" />
+          <textarea
+            id="manifest-text"
+            rows={6}
+            value={text}
+            onChange={(e) => (setText(e.target.value), setPlan(null))}
+            className="mono"
+          />
           <div className="row">
             <button type="button" onClick={() => importIt(true)} disabled={!text || running}>
               Preview (dry run)
             </button>
-            <button type="button" className="primary" onClick={() => importIt(false)} disabled={!plan || running}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => importIt(false)}
+              disabled={!plan || running}
+            >
               Import {plan ? counted(plan.length, 'connector') : ''}
             </button>
           </div>
@@ -138,7 +172,15 @@ export default function ManifestsPage() {
   );
 }
 
-function EntryTable({ caption, entries, would = false }: { caption: string; entries: Entries; would?: boolean }) {
+function EntryTable({
+  caption,
+  entries,
+  would = false,
+}: {
+  caption: string;
+  entries: Entries;
+  would?: boolean;
+}) {
   return (
     <table className="list">
       <caption>{caption}</caption>
@@ -153,7 +195,13 @@ function EntryTable({ caption, entries, would = false }: { caption: string; entr
         {entries.map((e) => (
           <tr key={e.name}>
             <td>{e.title}</td>
-            <td>{e.action === 'CREATE' ? 'create' : e.action === 'UNCHANGED' ? 'no change (same code)' : 'add a version'}</td>
+            <td>
+              {e.action === 'CREATE'
+                ? 'create'
+                : e.action === 'UNCHANGED'
+                  ? 'no change (same code)'
+                  : 'add a version'}
+            </td>
             <td>v{e.version}</td>
           </tr>
         ))}
@@ -163,7 +211,15 @@ function EntryTable({ caption, entries, would = false }: { caption: string; entr
 }
 
 /** The released connectors to pick for an export, a page at a time. */
-function ExportPicker({ query, picked, onPick }: { query: Manifests_connectors$key; picked: Set<string>; onPick: (next: Set<string>) => void }) {
+function ExportPicker({
+  query,
+  picked,
+  onPick,
+}: {
+  query: Manifests_connectors$key;
+  picked: Set<string>;
+  onPick: (next: Set<string>) => void;
+}) {
   const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
     graphql`
       fragment Manifests_connectors on Query
@@ -182,7 +238,9 @@ function ExportPicker({ query, picked, onPick }: { query: Manifests_connectors$k
     `,
     query,
   );
-  const released = data.connectors.edges.map((e) => e.node).filter((c) => c.latestReleasedVersion != null);
+  const released = data.connectors.edges
+    .map((e) => e.node)
+    .filter((c) => c.latestReleasedVersion != null);
   return (
     <>
       {released.length === 0 && !hasNext ? (
@@ -207,7 +265,13 @@ function ExportPicker({ query, picked, onPick }: { query: Manifests_connectors$k
           ))}
         </fieldset>
       )}
-      <LoadMore shown={released.length} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="connectors" />
+      <LoadMore
+        shown={released.length}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => loadNext(PAGE)}
+        what="connectors"
+      />
     </>
   );
 }

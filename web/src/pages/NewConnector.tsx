@@ -4,7 +4,11 @@ import { useLocation } from 'wouter';
 import type { NewConnectorMutation } from '../__generated__/NewConnectorMutation.graphql';
 import type { CodeEditorHandle } from '../components/CodeEditor';
 import { CodeEditor } from '../components/lazy';
-import { ConnectorFields, emptyDetails, type ConnectorDetails } from '../components/ConnectorFields';
+import {
+  ConnectorFields,
+  emptyDetails,
+  type ConnectorDetails,
+} from '../components/ConnectorFields';
 import { Outcome, useOutcome } from '../components/Outcome';
 import { ProblemList, useCodeCheck } from '../components/Problems';
 import { clearDraft, readDraft, writeDraft } from '../drafts';
@@ -20,13 +24,16 @@ interface Draft {
 }
 
 const DRAFT = 'new-connector';
-export const DSL_REFERENCE = 'https://docs.workato.com/developing-connectors/sdk/sdk-reference.html';
+export const DSL_REFERENCE =
+  'https://docs.workato.com/developing-connectors/sdk/sdk-reference.html';
 
 export default function NewConnectorPage() {
   const viewer = useViewer();
   const [, navigate] = useLocation();
   const [restored] = useState(() => readDraft<Draft>(DRAFT));
-  const [details, setDetails] = useState<ConnectorDetails>(restored ? { ...restored.details, logo: null } : emptyDetails);
+  const [details, setDetails] = useState<ConnectorDetails>(
+    restored ? { ...restored.details, logo: null } : emptyDetails,
+  );
   const [note, setNote] = useState(restored?.note ?? '');
   const [code, setCode] = useState(restored?.code ?? STARTER);
   const outcome = useOutcome();
@@ -45,9 +52,20 @@ export default function NewConnectorPage() {
     }
   `);
 
-  const edited = !created && (code !== STARTER || details.title !== '' || details.description !== '' || note !== '' || details.logo != null);
+  const edited =
+    !created &&
+    (code !== STARTER ||
+      details.title !== '' ||
+      details.description !== '' ||
+      note !== '' ||
+      details.logo != null);
   useEffect(() => {
-    if (edited) writeDraft(DRAFT, { details: { title: details.title, description: details.description, removeLogo: false }, note, code } satisfies Draft);
+    if (edited)
+      writeDraft(DRAFT, {
+        details: { title: details.title, description: details.description, removeLogo: false },
+        note,
+        code,
+      } satisfies Draft);
     else clearDraft(DRAFT);
   }, [edited, details.title, details.description, note, code]);
   useLeaveGuard(edited);
@@ -62,7 +80,11 @@ export default function NewConnectorPage() {
   const onDetails = (next: ConnectorDetails) => {
     if (next.title !== details.title) {
       const current = codeTitle(code);
-      if (current !== null && (current === details.title || (details.title === '' && current === codeTitle(STARTER)))) setCode(withCodeTitle(code, next.title));
+      if (
+        current !== null &&
+        (current === details.title || (details.title === '' && current === codeTitle(STARTER)))
+      )
+        setCode(withCodeTitle(code, next.title));
     }
     setDetails(next);
   };
@@ -98,10 +120,20 @@ export default function NewConnectorPage() {
             <strong>Code</strong> (Ruby)
           </span>
           <p className="hint">
-            The starter below works as it is. The Title above fills in its <code>title:</code> (the name the code carries when it is exported or
-            shared). See the <a href={DSL_REFERENCE} target="_blank" rel="noreferrer">connector DSL reference</a>.
+            The starter below works as it is. The Title above fills in its <code>title:</code> (the
+            name the code carries when it is exported or shared). See the{' '}
+            <a href={DSL_REFERENCE} target="_blank" rel="noreferrer">
+              connector DSL reference
+            </a>
+            .
           </p>
-          <CodeEditor value={code} onChange={setCode} label="Connector code" handle={editor} diagnostics={live.checkedCode === code && checked ? checked.diagnostics : []} />
+          <CodeEditor
+            value={code}
+            onChange={setCode}
+            label="Connector code"
+            handle={editor}
+            diagnostics={live.checkedCode === code && checked ? checked.diagnostics : []}
+          />
           {checked && (
             <ProblemList
               problems={checked.diagnostics}
@@ -111,14 +143,20 @@ export default function NewConnectorPage() {
           )}
           {checked && live.checkedCode === code && checked.diagnostics.length === 0 && (
             <p className="muted small" role="status">
-              Checked: no problems ({checked.actions.length} {checked.actions.length === 1 ? 'action' : 'actions'}, {checked.triggers.length}{' '}
+              Checked: no problems ({checked.actions.length}{' '}
+              {checked.actions.length === 1 ? 'action' : 'actions'}, {checked.triggers.length}{' '}
               {checked.triggers.length === 1 ? 'trigger' : 'triggers'}).
             </p>
           )}
         </div>
         <Outcome {...outcome} />
         <div className="row">
-          <button type="submit" className="primary" disabled={saving} aria-keyshortcuts="Control+S Meta+S">
+          <button
+            type="submit"
+            className="primary"
+            disabled={saving}
+            aria-keyshortcuts="Control+S Meta+S"
+          >
             {saving ? 'Creating…' : 'Create connector'}
           </button>
         </div>

@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
 import { Link } from 'wouter';
-import unreadQuery, { type NotificationBellQuery } from '../__generated__/NotificationBellQuery.graphql';
+import unreadQuery, {
+  type NotificationBellQuery,
+} from '../__generated__/NotificationBellQuery.graphql';
 import type { NotificationsPage_list$key } from '../__generated__/NotificationsPage_list.graphql';
 import type { NotificationsPageQuery } from '../__generated__/NotificationsPageQuery.graphql';
 import { LoadMore } from '../components/LoadMore';
@@ -48,7 +50,11 @@ export default function NotificationsPage() {
     query,
   );
   // The bell's unread count is live (subscription); when it grows, a notification arrived: show it.
-  const unreadCount = useLazyLoadQuery<NotificationBellQuery>(unreadQuery, {}, { fetchPolicy: 'store-or-network' }).unread.totalCount;
+  const unreadCount = useLazyLoadQuery<NotificationBellQuery>(
+    unreadQuery,
+    {},
+    { fetchPolicy: 'store-or-network' },
+  ).unread.totalCount;
   const seenCount = useRef(unreadCount);
   useEffect(() => {
     if (unreadCount > seenCount.current) refetch({ count: PAGE }, { fetchPolicy: 'network-only' });
@@ -71,8 +77,14 @@ export default function NotificationsPage() {
       updater: (store) => {
         const now = new Date().toISOString();
         for (const id of ids) store.get(id)?.setValue(now, 'readAt');
-        const count = store.getRoot().getLinkedRecord('__NotificationBell_unread_connection', { unreadOnly: true });
-        if (count) count.setValue(Math.max(0, ((count.getValue('totalCount') as number) ?? 0) - ids.length), 'totalCount');
+        const count = store
+          .getRoot()
+          .getLinkedRecord('__NotificationBell_unread_connection', { unreadOnly: true });
+        if (count)
+          count.setValue(
+            Math.max(0, ((count.getValue('totalCount') as number) ?? 0) - ids.length),
+            'totalCount',
+          );
       },
     });
   return (
@@ -80,20 +92,31 @@ export default function NotificationsPage() {
       <div className="page-head">
         <h1 id="notes-title">Notifications</h1>
         {unread.length > 0 && (
-          <button type="button" onClick={() => markRead(unread.map((n) => n.id))} disabled={marking}>
+          <button
+            type="button"
+            onClick={() => markRead(unread.map((n) => n.id))}
+            disabled={marking}
+          >
             {hasNext ? 'Mark the shown ones read' : 'Mark all read'}
           </button>
         )}
       </div>
       {items.length === 0 ? (
-        <p>No notifications. When a connector you installed shares a new version, it shows up here at once.</p>
+        <p>
+          No notifications. When a connector you installed shares a new version, it shows up here at
+          once.
+        </p>
       ) : (
         <ul className="diagnostics" aria-label="Notifications">
           {items.map((n) => (
             <li key={n.id} className={n.readAt ? 'muted' : ''}>
-              {!n.readAt && <span className="tag warn">new</span>} <Link href={`/connectors/${encodeURIComponent(n.connector.id)}`}>{n.connector.title}</Link>: the parent shared
-              version {n.parentVersion}
-              {n.note ? ` (“${n.note}”)` : ''} · {n.changes.level.toLowerCase().replace('_', '-')} · {when(n.createdAt)}{' '}
+              {!n.readAt && <span className="tag warn">new</span>}{' '}
+              <Link href={`/connectors/${encodeURIComponent(n.connector.id)}`}>
+                {n.connector.title}
+              </Link>
+              : the parent shared version {n.parentVersion}
+              {n.note ? ` (“${n.note}”)` : ''} · {n.changes.level.toLowerCase().replace('_', '-')} ·{' '}
+              {when(n.createdAt)}{' '}
               {!n.readAt && (
                 <button type="button" onClick={() => markRead([n.id])}>
                   Mark read
@@ -103,7 +126,14 @@ export default function NotificationsPage() {
           ))}
         </ul>
       )}
-      <LoadMore shown={items.length} total={data.notifications.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="notifications" />
+      <LoadMore
+        shown={items.length}
+        total={data.notifications.totalCount}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => loadNext(PAGE)}
+        what="notifications"
+      />
     </section>
   );
 }

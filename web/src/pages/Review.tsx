@@ -1,7 +1,16 @@
 import { useState, useTransition } from 'react';
-import { ConnectionHandler, graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
+import {
+  ConnectionHandler,
+  graphql,
+  useLazyLoadQuery,
+  useMutation,
+  usePaginationFragment,
+} from 'react-relay';
 import type { ReviewPage_queue$key } from '../__generated__/ReviewPage_queue.graphql';
-import type { ReviewPageDecideMutation, ReviewDecision } from '../__generated__/ReviewPageDecideMutation.graphql';
+import type {
+  ReviewPageDecideMutation,
+  ReviewDecision,
+} from '../__generated__/ReviewPageDecideMutation.graphql';
 import type { ReviewPageQuery } from '../__generated__/ReviewPageQuery.graphql';
 import type { ListingStatus } from '../__generated__/ReviewPagePaginationQuery.graphql';
 import { LoadMore } from '../components/LoadMore';
@@ -81,16 +90,25 @@ function Queue() {
   `);
   const queue = data.listingsForReview;
   const act = (id: string, decision: ReviewDecision, title: string) =>
-    outcome.run(decide, { input: { id, decision, reason: reasons[id] || null } }, (r) => r.reviewListing, (r) => (r.listing ? `${title}: ${r.listing.status.toLowerCase()}.` : null), {
-      // A decided listing leaves the list of its former status; the pages already loaded stay.
-      updater: (store, response) => {
-        if (!response?.reviewListing.listing) return;
-        const connection = store.get(queue.__id);
-        if (!connection) return;
-        ConnectionHandler.deleteNode(connection, id);
-        connection.setValue(Math.max(0, ((connection.getValue('totalCount') as number) ?? 1) - 1), 'totalCount');
+    outcome.run(
+      decide,
+      { input: { id, decision, reason: reasons[id] || null } },
+      (r) => r.reviewListing,
+      (r) => (r.listing ? `${title}: ${r.listing.status.toLowerCase()}.` : null),
+      {
+        // A decided listing leaves the list of its former status; the pages already loaded stay.
+        updater: (store, response) => {
+          if (!response?.reviewListing.listing) return;
+          const connection = store.get(queue.__id);
+          if (!connection) return;
+          ConnectionHandler.deleteNode(connection, id);
+          connection.setValue(
+            Math.max(0, ((connection.getValue('totalCount') as number) ?? 1) - 1),
+            'totalCount',
+          );
+        },
       },
-    });
+    );
   return (
     <section aria-labelledby="review-title">
       <div className="page-head">
@@ -102,7 +120,9 @@ function Queue() {
           onChange={(e) => {
             const next = e.target.value as ListingStatus;
             setStatus(next);
-            startTransition(() => void refetch({ status: next, count: PAGE }, { fetchPolicy: 'network-only' }));
+            startTransition(
+              () => void refetch({ status: next, count: PAGE }, { fetchPolicy: 'network-only' }),
+            );
           }}
         >
           <option value="PENDING">Pending</option>
@@ -120,37 +140,66 @@ function Queue() {
         <div className="panel" key={l.id} role="region" aria-label={`Listing ${l.connector.title}`}>
           <h2>{l.connector.title}</h2>
           <p className="muted">
-            by {l.connector.publisher.name} · app {l.appName} · {l.categories.join(', ') || 'no categories'} · submitted {when(l.createdAt)} · {l.status.toLowerCase()}
+            by {l.connector.publisher.name} · app {l.appName} ·{' '}
+            {l.categories.join(', ') || 'no categories'} · submitted {when(l.createdAt)} ·{' '}
+            {l.status.toLowerCase()}
           </p>
           {l.connector.latestSharedVersion && (
             <p>
-              Version {l.connector.latestSharedVersion.number}: actions {l.connector.latestSharedVersion.actions.join(', ') || 'none'}; triggers{' '}
+              Version {l.connector.latestSharedVersion.number}: actions{' '}
+              {l.connector.latestSharedVersion.actions.join(', ') || 'none'}; triggers{' '}
               {l.connector.latestSharedVersion.triggers.join(', ') || 'none'}
             </p>
           )}
           {l.reviewReason && <p>Reason given: {l.reviewReason}</p>}
           <div className="row">
             <label htmlFor={`reason-${l.id}`}>Reason</label>
-            <input id={`reason-${l.id}`} value={reasons[l.id] ?? ''} onChange={(e) => setReasons({ ...reasons, [l.id]: e.target.value })} />
+            <input
+              id={`reason-${l.id}`}
+              value={reasons[l.id] ?? ''}
+              onChange={(e) => setReasons({ ...reasons, [l.id]: e.target.value })}
+            />
             {l.status !== 'APPROVED' && (
-              <button type="button" className="primary" disabled={deciding} onClick={() => act(l.id, 'APPROVE', l.connector.title)}>
+              <button
+                type="button"
+                className="primary"
+                disabled={deciding}
+                onClick={() => act(l.id, 'APPROVE', l.connector.title)}
+              >
                 Approve
               </button>
             )}
             {l.status === 'PENDING' && (
-              <button type="button" className="danger" disabled={deciding} onClick={() => act(l.id, 'REJECT', l.connector.title)}>
+              <button
+                type="button"
+                className="danger"
+                disabled={deciding}
+                onClick={() => act(l.id, 'REJECT', l.connector.title)}
+              >
                 Reject
               </button>
             )}
             {l.status === 'APPROVED' && (
-              <button type="button" className="danger" disabled={deciding} onClick={() => act(l.id, 'DISABLE', l.connector.title)}>
+              <button
+                type="button"
+                className="danger"
+                disabled={deciding}
+                onClick={() => act(l.id, 'DISABLE', l.connector.title)}
+              >
                 Disable
               </button>
             )}
           </div>
         </div>
       ))}
-      <LoadMore shown={queue.edges.length} total={queue.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="listings" />
+      <LoadMore
+        shown={queue.edges.length}
+        total={queue.totalCount}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => loadNext(PAGE)}
+        what="listings"
+      />
     </section>
   );
 }

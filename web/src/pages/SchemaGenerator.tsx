@@ -1,6 +1,11 @@
 import { Suspense, useState } from 'react';
 import { graphql, useLazyLoadQuery } from 'react-relay';
-import type { ColSep, SampleFormat, SchemaGeneratorQuery, SchemaGeneratorQuery$data } from '../__generated__/SchemaGeneratorQuery.graphql';
+import type {
+  ColSep,
+  SampleFormat,
+  SchemaGeneratorQuery,
+  SchemaGeneratorQuery$data,
+} from '../__generated__/SchemaGeneratorQuery.graphql';
 
 type Field = NonNullable<SchemaGeneratorQuery$data['generateSchema']['fields']>[number];
 
@@ -8,7 +13,11 @@ export default function SchemaGeneratorPage() {
   const [sample, setSample] = useState('');
   const [format, setFormat] = useState<SampleFormat>('JSON');
   const [colSep, setColSep] = useState<ColSep>('COMMA');
-  const [request, setRequest] = useState<{ sample: string; format: SampleFormat; colSep: ColSep } | null>(null);
+  const [request, setRequest] = useState<{
+    sample: string;
+    format: SampleFormat;
+    colSep: ColSep;
+  } | null>(null);
   return (
     <section aria-labelledby="schema-title">
       <h1 id="schema-title">Schema generator</h1>
@@ -21,14 +30,22 @@ export default function SchemaGeneratorPage() {
       >
         <div className="row">
           <label htmlFor="sample-format">Sample format</label>
-          <select id="sample-format" value={format} onChange={(e) => setFormat(e.target.value as SampleFormat)}>
+          <select
+            id="sample-format"
+            value={format}
+            onChange={(e) => setFormat(e.target.value as SampleFormat)}
+          >
             <option value="JSON">JSON</option>
             <option value="CSV">CSV</option>
           </select>
           {format === 'CSV' && (
             <>
               <label htmlFor="sample-sep">Separator</label>
-              <select id="sample-sep" value={colSep} onChange={(e) => setColSep(e.target.value as ColSep)}>
+              <select
+                id="sample-sep"
+                value={colSep}
+                onChange={(e) => setColSep(e.target.value as ColSep)}
+              >
                 {['COMMA', 'SEMICOLON', 'TAB', 'PIPE', 'COLON', 'SPACE'].map((s) => (
                   <option key={s} value={s}>
                     {s.toLowerCase()}
@@ -38,11 +55,22 @@ export default function SchemaGeneratorPage() {
             </>
           )}
           <label htmlFor="sample-file">or upload</label>
-          <input id="sample-file" type="file" accept=".json,.csv,.txt,application/json,text/csv" onChange={async (e) => setSample((await e.target.files?.[0]?.text()) ?? '')} />
+          <input
+            id="sample-file"
+            type="file"
+            accept=".json,.csv,.txt,application/json,text/csv"
+            onChange={async (e) => setSample((await e.target.files?.[0]?.text()) ?? '')}
+          />
         </div>
         <div>
           <label htmlFor="sample-text">Sample</label>
-          <textarea id="sample-text" rows={8} className="mono" value={sample} onChange={(e) => setSample(e.target.value)} />
+          <textarea
+            id="sample-text"
+            rows={8}
+            className="mono"
+            value={sample}
+            onChange={(e) => setSample(e.target.value)}
+          />
         </div>
         <div>
           <button type="submit" className="primary" disabled={!sample}>
@@ -59,7 +87,15 @@ export default function SchemaGeneratorPage() {
   );
 }
 
-function Result({ sample, format, colSep }: { sample: string; format: SampleFormat; colSep: ColSep }) {
+function Result({
+  sample,
+  format,
+  colSep,
+}: {
+  sample: string;
+  format: SampleFormat;
+  colSep: ColSep;
+}) {
   const data = useLazyLoadQuery<SchemaGeneratorQuery>(
     graphql`
       query SchemaGeneratorQuery($sample: String!, $format: SampleFormat!, $colSep: ColSep!) {
@@ -99,7 +135,9 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
     return (
       <p role="alert" className="error-box">
         {problem.message}
-        {problem.line != null ? ` (line ${problem.line}${problem.column != null ? `, column ${problem.column}` : ''})` : ''}
+        {problem.line != null
+          ? ` (line ${problem.line}${problem.column != null ? `, column ${problem.column}` : ''})`
+          : ''}
       </p>
     );
   if (!r.fields) return null;
@@ -120,7 +158,11 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
             <tr key={f.name}>
               <td className="mono">{f.name}</td>
               <td>{f.label}</td>
-              <td>{f.type === 'ARRAY' && f.of ? `array of ${f.of.toLowerCase()}` : f.type.toLowerCase()}</td>
+              <td>
+                {f.type === 'ARRAY' && f.of
+                  ? `array of ${f.of.toLowerCase()}`
+                  : f.type.toLowerCase()}
+              </td>
               <td>{f.optional ? 'yes' : 'no'}</td>
             </tr>,
             ...(f.properties ?? []).map((p) => (
@@ -129,7 +171,11 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
                   {f.name}.{p.name}
                 </td>
                 <td>{p.label}</td>
-                <td>{p.type === 'ARRAY' && p.of ? `array of ${p.of.toLowerCase()}` : p.type.toLowerCase()}</td>
+                <td>
+                  {p.type === 'ARRAY' && p.of
+                    ? `array of ${p.of.toLowerCase()}`
+                    : p.type.toLowerCase()}
+                </td>
                 <td>{p.optional ? 'yes' : 'no'}</td>
               </tr>
             )),
@@ -137,7 +183,10 @@ function Result({ sample, format, colSep }: { sample: string; format: SampleForm
         </tbody>
       </table>
       <div className="row">
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(json).then(() => setCopied(true))}>
+        <button
+          type="button"
+          onClick={() => void navigator.clipboard?.writeText(json).then(() => setCopied(true))}
+        >
           Copy schema
         </button>
         {copied && <span role="status">Copied.</span>}

@@ -14,7 +14,11 @@ interface Session {
 }
 
 async function redeem(code: string): Promise<Session> {
-  const res = await fetch('/auth/sign-in-link', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  const res = await fetch('/auth/sign-in-link', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
   const body = (await res.json().catch(() => ({}))) as Partial<Session> & { message?: string };
   if (!res.ok || !body.token) throw new Error(body.message ?? `Sign-in failed (${res.status}).`);
   return body as Session;
@@ -44,13 +48,19 @@ export function SignIn() {
 
   if (pending) {
     const { session, others } = pending;
-    const where = [...new Set(others.map((o) => (o.workspace ? `${o.handle} in ${o.workspace}` : `reviewer ${o.handle}`)))].join(', ');
+    const where = [
+      ...new Set(
+        others.map((o) => (o.workspace ? `${o.handle} in ${o.workspace}` : `reviewer ${o.handle}`)),
+      ),
+    ].join(', ');
     return (
       <main id="main" className="sign-in">
         <h1>Switch workspace?</h1>
         <p role="alert" className="error-box">
-          This sign-in link is for <strong>{session.handle}</strong> in workspace <strong>{session.workspace}</strong>, but this browser is signed in as{' '}
-          <strong>{where}</strong>. Only continue if you asked for this link: a link someone else sent you would sign you in to their workspace.
+          This sign-in link is for <strong>{session.handle}</strong> in workspace{' '}
+          <strong>{session.workspace}</strong>, but this browser is signed in as{' '}
+          <strong>{where}</strong>. Only continue if you asked for this link: a link someone else
+          sent you would sign you in to their workspace.
         </p>
         <div className="actions">
           <button type="button" onClick={() => setToken(session.token)}>
@@ -77,7 +87,9 @@ export function SignIn() {
     if (!/^crt_[A-Za-z0-9_-]{20,}$/.test(t)) {
       // Whatever is wrong with it (too short, cut off, another service's key), the person needs
       // the same advice: it is not a token, paste the whole one.
-      setError('That is not a valid token. Paste the whole token you were given: it starts with crt_ and is about 50 characters long.');
+      setError(
+        'That is not a valid token. Paste the whole token you were given: it starts with crt_ and is about 50 characters long.',
+      );
       return;
     }
     setToken(t);
@@ -94,12 +106,21 @@ export function SignIn() {
       )}
       <form onSubmit={submit}>
         <label htmlFor="token">API token</label>
-        <input id="token" name="token" type="password" autoComplete="off" value={token} onChange={(e) => setTokenText(e.target.value)} placeholder="crt_…" />
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          onChange={(e) => setTokenText(e.target.value)}
+          placeholder="crt_…"
+        />
         <button type="submit">Sign in</button>
       </form>
       <p className="hint">
-        The token is kept for this browser tab only. Make one with <code>npx connector-registry token create --workspace acme --role admin</code>, or open
-        the sign-in link <code>npm start</code> printed on the first start.
+        The token is kept for this browser tab only. Make one with{' '}
+        <code>npx connector-registry token create --workspace acme --role admin</code>, or open the
+        sign-in link <code>npm start</code> printed on the first start.
       </p>
     </main>
   );

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import { fetchQuery, graphql, useLazyLoadQuery, useMutation, usePaginationFragment, useRelayEnvironment } from 'react-relay';
+import {
+  fetchQuery,
+  graphql,
+  useLazyLoadQuery,
+  useMutation,
+  usePaginationFragment,
+  useRelayEnvironment,
+} from 'react-relay';
 import type { LifecycleEventType } from '../__generated__/WebhooksRegisterMutation.graphql';
 import type { WebhooksPageQuery } from '../__generated__/WebhooksPageQuery.graphql';
 import type { Webhooks_list$key } from '../__generated__/Webhooks_list.graphql';
@@ -43,7 +50,12 @@ function useDeliveriesRefresh(paged: boolean, onError: (e: Error) => void) {
   const [refreshedAt, setRefreshedAt] = useState(() => new Date());
   const refresh = useCallback(() => {
     setRefreshing(true);
-    fetchQuery<WebhooksPageQuery>(environment, pageQuery, { count: PAGE }, { fetchPolicy: 'network-only' }).subscribe({
+    fetchQuery<WebhooksPageQuery>(
+      environment,
+      pageQuery,
+      { count: PAGE },
+      { fetchPolicy: 'network-only' },
+    ).subscribe({
       complete: () => {
         setRefreshing(false);
         setRefreshedAt(new Date());
@@ -78,12 +90,18 @@ function useDeliveriesRefresh(paged: boolean, onError: (e: Error) => void) {
 export default function WebhooksPage() {
   const viewer = useViewer();
   const [fetchKey, setFetchKey] = useState(0);
-  const data = useLazyLoadQuery<WebhooksPageQuery>(pageQuery, { count: PAGE }, { fetchPolicy: 'network-only', fetchKey });
+  const data = useLazyLoadQuery<WebhooksPageQuery>(
+    pageQuery,
+    { count: PAGE },
+    { fetchPolicy: 'network-only', fetchKey },
+  );
   const [paged, setPaged] = useState(false);
   const outcome = useOutcome();
   const { refresh, refreshing, refreshedAt } = useDeliveriesRefresh(paged, outcome.fail);
   const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<Set<LifecycleEventType>>(new Set(['VERSION_RELEASED', 'VERSION_SHARED']));
+  const [events, setEvents] = useState<Set<LifecycleEventType>>(
+    new Set(['VERSION_RELEASED', 'VERSION_SHARED']),
+  );
   const [secret, setSecret] = useState<string | null>(null);
   const [register, registering] = useMutation(graphql`
     mutation WebhooksRegisterMutation($input: RegisterWebhookInput!) {
@@ -103,18 +121,31 @@ export default function WebhooksPage() {
     }
   `);
   /** Commits a mutation whose payload is `field`; the list is read again after it. */
-  const run = (commit: (config: any) => any, field: string, input: Record<string, unknown>, then?: (r: any) => void) =>
-    outcome.run(commit, { input }, (resp) => (resp as Record<string, any>)[field], (r) => {
-      then?.(r);
-      setFetchKey((k) => k + 1);
-    });
+  const run = (
+    commit: (config: any) => any,
+    field: string,
+    input: Record<string, unknown>,
+    then?: (r: any) => void,
+  ) =>
+    outcome.run(
+      commit,
+      { input },
+      (resp) => (resp as Record<string, any>)[field],
+      (r) => {
+        then?.(r);
+        setFetchKey((k) => k + 1);
+      },
+    );
   return (
     <section aria-labelledby="hooks-title">
       <h1 id="hooks-title">Webhooks</h1>
       <Outcome {...outcome} />
       {secret && (
         <div className="warn-box" role="region" aria-label="Signing secret">
-          <p>The signing secret, shown once (deliveries carry X-Registry-Signature: sha256=HMAC of “timestamp.body”):</p>
+          <p>
+            The signing secret, shown once (deliveries carry X-Registry-Signature: sha256=HMAC of
+            “timestamp.body”):
+          </p>
           <p className="secret">{secret}</p>
         </div>
       )}
@@ -123,12 +154,21 @@ export default function WebhooksPage() {
           className="stack panel"
           onSubmit={(e) => {
             e.preventDefault();
-            run(register, 'registerWebhook', { url, events: [...events] }, (r) => setSecret(r.secret));
+            run(register, 'registerWebhook', { url, events: [...events] }, (r) =>
+              setSecret(r.secret),
+            );
           }}
         >
           <div>
             <label htmlFor="hook-url">HTTPS endpoint</label>
-            <input id="hook-url" type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/hooks/registry" />
+            <input
+              id="hook-url"
+              type="url"
+              required
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://example.com/hooks/registry"
+            />
           </div>
           <fieldset>
             <legend>Events</legend>
@@ -172,12 +212,24 @@ export default function WebhooksPage() {
           {paged ? '' : `; refreshed every ${REFRESH_MS / 1000} seconds while this page is open`}.
         </span>
       </div>
-      <WebhookList query={data} onPaged={() => setPaged(true)} onRemove={viewer.canWrite ? (id) => run(remove, 'removeWebhook', { id }) : undefined} />
+      <WebhookList
+        query={data}
+        onPaged={() => setPaged(true)}
+        onRemove={viewer.canWrite ? (id) => run(remove, 'removeWebhook', { id }) : undefined}
+      />
     </section>
   );
 }
 
-function WebhookList({ query, onRemove, onPaged }: { query: Webhooks_list$key; onRemove?: (id: string) => void; onPaged: () => void }) {
+function WebhookList({
+  query,
+  onRemove,
+  onPaged,
+}: {
+  query: Webhooks_list$key;
+  onRemove?: (id: string) => void;
+  onPaged: () => void;
+}) {
   const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
     graphql`
       fragment Webhooks_list on Query
@@ -217,8 +269,21 @@ function WebhookList({ query, onRemove, onPaged }: { query: Webhooks_list$key; o
 }
 
 /** One webhook and its delivery log, a page at a time. */
-function Webhook({ webhook, onRemove, onPaged }: { webhook: Webhooks_webhook$key; onRemove?: (id: string) => void; onPaged: () => void }) {
-  const { data: w, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+function Webhook({
+  webhook,
+  onRemove,
+  onPaged,
+}: {
+  webhook: Webhooks_webhook$key;
+  onRemove?: (id: string) => void;
+  onPaged: () => void;
+}) {
+  const {
+    data: w,
+    loadNext,
+    hasNext,
+    isLoadingNext,
+  } = usePaginationFragment(
     graphql`
       fragment Webhooks_webhook on Webhook
       @refetchable(queryName: "WebhookDeliveriesPaginationQuery")

@@ -32,7 +32,8 @@ export function ChangeSummary({ report }: { report: ChangeSummary_report$key }) 
         <ul>
           {r.changes.map((c, i) => (
             <li key={i}>
-              {c.breaking && <span className="tag danger">breaking</span>} {c.unknown && <span className="tag warn">unknown</span>} {c.message}
+              {c.breaking && <span className="tag danger">breaking</span>}{' '}
+              {c.unknown && <span className="tag warn">unknown</span>} {c.message}
             </li>
           ))}
         </ul>

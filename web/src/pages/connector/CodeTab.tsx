@@ -1,5 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
+import {
+  fetchQuery,
+  graphql,
+  useLazyLoadQuery,
+  useMutation,
+  useRelayEnvironment,
+} from 'react-relay';
 import type { CodeTabQuery } from '../../__generated__/CodeTabQuery.graphql';
 import type { CodeTabReleaseMutation } from '../../__generated__/CodeTabReleaseMutation.graphql';
 import type { CodeTabSaveMutation } from '../../__generated__/CodeTabSaveMutation.graphql';
@@ -77,7 +83,11 @@ interface Conflict {
 /** The latest version: its code in the editor, live diagnostics while editing, save and release. */
 export function CodeTab({ id }: { id: string }) {
   const viewer = useViewer();
-  const data = useLazyLoadQuery<CodeTabQuery>(codeTabQuery, { id }, { fetchPolicy: 'store-and-network' });
+  const data = useLazyLoadQuery<CodeTabQuery>(
+    codeTabQuery,
+    { id },
+    { fetchPolicy: 'store-and-network' },
+  );
   const c = data.connector;
   const latest = c?.versions.edges[0]?.node;
   const draftKey = `code:${id}`;
@@ -108,7 +118,8 @@ export function CodeTab({ id }: { id: string }) {
   const edited = code !== baseCode.current || note !== '';
   useEffect(() => {
     if (!viewer.canWrite) return;
-    if (edited) writeDraft(draftKey, { base, baseCode: baseCode.current, code, note } satisfies Draft);
+    if (edited)
+      writeDraft(draftKey, { base, baseCode: baseCode.current, code, note } satisfies Draft);
     else clearDraft(draftKey);
   }, [edited, base, code, note, draftKey, viewer.canWrite]);
   useLeaveGuard(viewer.canWrite && edited);
@@ -163,29 +174,45 @@ export function CodeTab({ id }: { id: string }) {
     const sent = code;
     save({
       variables: { input: { id, code: sent, note: note || null, expectedLatestVersion: base } },
-      onCompleted: ({ updateConnector: r }) => void (async () => {
-        if (r.userErrors.some((e) => e.code === 'VERSION_CONFLICT')) {
-          // A newer version exists: merge this edit into it (base: the version the edit started from).
-          const fresh = await fetchQuery<CodeTabQuery>(environment, codeTabQuery, { id }, { fetchPolicy: 'network-only' }).toPromise();
-          const v = fresh?.connector?.versions.edges[0]?.node;
-          if (v) {
-            const theirs = v.code ?? '';
-            setConflict({ number: v.number, code: theirs, note: v.note ?? null, by: v.createdBy?.handle ?? null, merge: mergeCode(baseCode.current, sent, theirs) });
+      onCompleted: ({ updateConnector: r }) =>
+        void (async () => {
+          if (r.userErrors.some((e) => e.code === 'VERSION_CONFLICT')) {
+            // A newer version exists: merge this edit into it (base: the version the edit started from).
+            const fresh = await fetchQuery<CodeTabQuery>(
+              environment,
+              codeTabQuery,
+              { id },
+              { fetchPolicy: 'network-only' },
+            ).toPromise();
+            const v = fresh?.connector?.versions.edges[0]?.node;
+            if (v) {
+              const theirs = v.code ?? '';
+              setConflict({
+                number: v.number,
+                code: theirs,
+                note: v.note ?? null,
+                by: v.createdBy?.handle ?? null,
+                merge: mergeCode(baseCode.current, sent, theirs),
+              });
+            }
+            setErrors([refusal(r)!]);
+            return;
           }
-          setErrors([refusal(r)!]);
-          return;
-        }
-        const refused = refusal(r);
-        if (refused) return setErrors([refused]);
-        if (r.connector) {
-          baseCode.current = sent;
-          // The version this save made, not connector.latestVersion: that is read after the commit
-          // and may already be someone else's next save, which must still conflict.
-          if (r.version) setBase(r.version.number);
-          setNote('');
-          setMessage(r.version ? `Saved as version ${r.version.number}.` : 'Nothing changed: the code and note are those of the latest version.');
-        }
-      })(),
+          const refused = refusal(r);
+          if (refused) return setErrors([refused]);
+          if (r.connector) {
+            baseCode.current = sent;
+            // The version this save made, not connector.latestVersion: that is read after the commit
+            // and may already be someone else's next save, which must still conflict.
+            if (r.version) setBase(r.version.number);
+            setNote('');
+            setMessage(
+              r.version
+                ? `Saved as version ${r.version.number}.`
+                : 'Nothing changed: the code and note are those of the latest version.',
+            );
+          }
+        })(),
       onError: (e) => setErrors([{ message: e.message }]),
     });
   };
@@ -204,21 +231,33 @@ export function CodeTab({ id }: { id: string }) {
   };
 
   const onRelease = () =>
-    outcome.run(release, { input: { id } }, (r) => r.releaseConnector, (r) => r.connector && `Version ${r.connector.latestReleasedVersion} is released.`);
+    outcome.run(
+      release,
+      { input: { id } },
+      (r) => r.releaseConnector,
+      (r) => r.connector && `Version ${r.connector.latestReleasedVersion} is released.`,
+    );
 
-  const who = (handle: string | null) => (handle && handle === viewer.member?.handle ? 'you' : (handle ?? 'someone'));
+  const who = (handle: string | null) =>
+    handle && handle === viewer.member?.handle ? 'you' : (handle ?? 'someone');
   // The heading names the version whose text the editor holds (not a newer one saved meanwhile).
   const isLatest = base === latest.number;
   const checked = live.checkedCode != null && live.check ? live.check : null;
   const problems = codeChanged ? (checked?.diagnostics ?? []) : latest.diagnostics;
-  const marks = codeChanged ? (live.checkedCode === code && checked ? checked.diagnostics : []) : latest.diagnostics;
+  const marks = codeChanged
+    ? live.checkedCode === code && checked
+      ? checked.diagnostics
+      : []
+    : latest.diagnostics;
   const errorsOnly = latest.diagnostics.filter((d) => d.severity.toLowerCase() === 'error');
   return (
     <>
       <section aria-labelledby="code-heading">
         <h2 id="code-heading">
           Version {base}
-          {isLatest && c.latestReleasedVersion === latest.number && <span className="tag ok">released</span>}
+          {isLatest && c.latestReleasedVersion === latest.number && (
+            <span className="tag ok">released</span>
+          )}
           {isLatest && latest.hasErrors && <span className="tag danger">has errors</span>}
           {edited && <span className="tag warn">unsaved edit</span>}
         </h2>
@@ -229,13 +268,17 @@ export function CodeTab({ id }: { id: string }) {
           </p>
         ) : (
           <p className="warn-box small" data-testid="newer-version">
-            This edit started from version {base}. Version {latest.number} is newer (saved {when(latest.createdAt)} by {who(latest.createdBy?.handle ?? null)}
+            This edit started from version {base}. Version {latest.number} is newer (saved{' '}
+            {when(latest.createdAt)} by {who(latest.createdBy?.handle ?? null)}
             {latest.note ? `: “${latest.note}”` : ''}); saving will merge your edit into it.
           </p>
         )}
         {showRestored && restored && (
           <div className="ok-box row" role="status">
-            <span>Your unsaved edit of version {restored.base} was kept in this tab and is back in the editor.</span>
+            <span>
+              Your unsaved edit of version {restored.base} was kept in this tab and is back in the
+              editor.
+            </span>
             <button
               type="button"
               onClick={() => {
@@ -264,25 +307,40 @@ export function CodeTab({ id }: { id: string }) {
         )}
         <ProblemList
           problems={problems}
-          heading={codeChanged ? (live.checking ? 'Problems in this edit (checking…)' : 'Problems in this edit') : 'Problems'}
+          heading={
+            codeChanged
+              ? live.checking
+                ? 'Problems in this edit (checking…)'
+                : 'Problems in this edit'
+              : 'Problems'
+          }
           onPick={(p) => editor.current?.goTo(p.line, p.column)}
         />
-        {codeChanged && checked && live.checkedCode === code && checked.diagnostics.length === 0 && (
-          <p className="muted small" role="status">
-            Checked: no problems in this edit.
-          </p>
-        )}
+        {codeChanged &&
+          checked &&
+          live.checkedCode === code &&
+          checked.diagnostics.length === 0 && (
+            <p className="muted small" role="status">
+              Checked: no problems in this edit.
+            </p>
+          )}
         {conflict && (
           <div className="warn-box" role="region" aria-label="Save conflict">
             <p>
               Version {conflict.number} was saved by {who(conflict.by)}
-              {conflict.note ? ` (“${conflict.note}”)` : ''} after your edit started from version {base}.{' '}
+              {conflict.note ? ` (“${conflict.note}”)` : ''} after your edit started from version{' '}
+              {base}.{' '}
               {conflict.merge.conflicts.length === 0
                 ? `Your changes and those of version ${conflict.number} touch different lines: they merge.`
                 : `You both changed the same lines in ${conflict.merge.conflicts.length === 1 ? 'one place' : `${conflict.merge.conflicts.length} places`}; the rest merges.`}
             </p>
             {conflict.merge.conflicts.length === 0 ? (
-              <DiffView left={code} right={conflict.code} leftLabel="Your edit" rightLabel={`Version ${conflict.number}`} />
+              <DiffView
+                left={code}
+                right={conflict.code}
+                leftLabel="Your edit"
+                rightLabel={`Version ${conflict.number}`}
+              />
             ) : (
               <div role="group" aria-label="Overlapping changes">
                 {conflict.merge.conflicts.map((k, n) => (
@@ -305,20 +363,41 @@ export function CodeTab({ id }: { id: string }) {
             )}
             <div className="row">
               {conflict.merge.code != null ? (
-                <button type="button" onClick={() => onTopOf(conflict, conflict.merge.code!, `Your edit is now on top of version ${conflict.number}, with its changes merged in. Check it, then save.`)}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    onTopOf(
+                      conflict,
+                      conflict.merge.code!,
+                      `Your edit is now on top of version ${conflict.number}, with its changes merged in. Check it, then save.`,
+                    )
+                  }
+                >
                   Keep my edit on top of version {conflict.number}
                 </button>
               ) : (
                 <>
                   <button
                     type="button"
-                    onClick={() => onTopOf(conflict, mergeCode(baseCode.current, code, conflict.code, 'OURS').code!, `Merged into version ${conflict.number}; your lines won where you both changed them. Check it, then save.`)}
+                    onClick={() =>
+                      onTopOf(
+                        conflict,
+                        mergeCode(baseCode.current, code, conflict.code, 'OURS').code!,
+                        `Merged into version ${conflict.number}; your lines won where you both changed them. Check it, then save.`,
+                      )
+                    }
                   >
                     Keep my lines where both changed
                   </button>
                   <button
                     type="button"
-                    onClick={() => onTopOf(conflict, mergeCode(baseCode.current, code, conflict.code, 'THEIRS').code!, `Merged into version ${conflict.number}; its lines won where you both changed them. Check it, then save.`)}
+                    onClick={() =>
+                      onTopOf(
+                        conflict,
+                        mergeCode(baseCode.current, code, conflict.code, 'THEIRS').code!,
+                        `Merged into version ${conflict.number}; its lines won where you both changed them. Check it, then save.`,
+                      )
+                    }
                   >
                     Take version {conflict.number}'s lines where both changed
                   </button>
@@ -334,14 +413,27 @@ export function CodeTab({ id }: { id: string }) {
         {viewer.canWrite && (
           <div className="row">
             <label htmlFor="version-note">Version note</label>
-            <input id="version-note" value={note} onChange={(e) => setNote(e.target.value)} placeholder="What changed" />
-            <button type="button" className="primary" onClick={onSave} disabled={!canSave} aria-keyshortcuts="Control+S Meta+S">
+            <input
+              id="version-note"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              placeholder="What changed"
+            />
+            <button
+              type="button"
+              className="primary"
+              onClick={onSave}
+              disabled={!canSave}
+              aria-keyshortcuts="Control+S Meta+S"
+            >
               {saving ? 'Saving…' : 'Save as new version'}
             </button>
             <button type="button" onClick={onRelease} disabled={releasing || dirty}>
               Release version {latest.number}
             </button>
-            {errorsOnly.length > 0 && <span className="muted small">A version with code errors cannot be released.</span>}
+            {errorsOnly.length > 0 && (
+              <span className="muted small">A version with code errors cannot be released.</span>
+            )}
           </div>
         )}
       </section>

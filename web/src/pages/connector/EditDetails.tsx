@@ -18,7 +18,12 @@ export function EditDetails({ connector }: { connector: EditDetails_connector$ke
     `,
     connector,
   );
-  const fromServer = (): ConnectorDetails => ({ title: c.title, description: c.description ?? '', logo: null, removeLogo: false });
+  const fromServer = (): ConnectorDetails => ({
+    title: c.title,
+    description: c.description ?? '',
+    logo: null,
+    removeLogo: false,
+  });
   const [open, setOpen] = useState(false);
   const [details, setDetails] = useState(fromServer);
   const outcome = useOutcome();
@@ -62,7 +67,14 @@ export function EditDetails({ connector }: { connector: EditDetails_connector$ke
         const logo = details.logo ?? (details.removeLogo ? '' : undefined);
         outcome.run(
           commit,
-          { input: { id: c.id, title: details.title, description: details.description || null, ...(logo !== undefined && { logo }) } },
+          {
+            input: {
+              id: c.id,
+              title: details.title,
+              description: details.description || null,
+              ...(logo !== undefined && { logo }),
+            },
+          },
           (r) => r.updateConnector,
           () => {
             setOpen(false);
@@ -71,7 +83,12 @@ export function EditDetails({ connector }: { connector: EditDetails_connector$ke
         );
       }}
     >
-      <ConnectorFields value={details} onChange={setDetails} idPrefix="edit-" currentLogoUrl={c.logoUrl} />
+      <ConnectorFields
+        value={details}
+        onChange={setDetails}
+        idPrefix="edit-"
+        currentLogoUrl={c.logoUrl}
+      />
       <Outcome {...outcome} />
       <div className="row">
         <button type="submit" className="primary" disabled={saving}>

@@ -53,7 +53,12 @@ export function HistoryTab({ id }: { id: string }) {
 
 function History({ connector }: { connector: HistoryTab_versions$key }) {
   const viewer = useViewer();
-  const { data: c, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+  const {
+    data: c,
+    loadNext,
+    hasNext,
+    isLoadingNext,
+  } = usePaginationFragment(
     graphql`
       fragment HistoryTab_versions on Connector
       @refetchable(queryName: "HistoryTabPaginationQuery")
@@ -108,7 +113,9 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
       restore,
       { input: { id, version, release }, connections: [c.versions.__id] },
       (r) => r.restoreVersion,
-      (r) => r.connector && `Version ${version} restored as version ${r.connector.latestVersion}${release ? ' and released' : ''}.`,
+      (r) =>
+        r.connector &&
+        `Version ${version} restored as version ${r.connector.latestVersion}${release ? ' and released' : ''}.`,
     );
   const idOf = (n: number) => versions.find((v) => v.number === n)?.id;
   const numbers = versions.map((v) => v.number);
@@ -129,7 +136,11 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
           <VersionSelect id="compare-from" numbers={numbers} value={from} onChange={setFrom} />
           <label htmlFor="compare-to">to</label>
           <VersionSelect id="compare-to" numbers={numbers} value={to} onChange={setTo} />
-          <button type="submit" disabled={from === to} aria-describedby={from === to ? 'compare-same' : undefined}>
+          <button
+            type="submit"
+            disabled={from === to}
+            aria-describedby={from === to ? 'compare-same' : undefined}
+          >
             Compare
           </button>
           {from === to && (
@@ -182,12 +193,22 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
                 <td>
                   {v.number !== c.latestVersion && (
                     <div className="row">
-                      <button type="button" disabled={restoring} onClick={() => onRestore(v.number, false)} aria-label={`Restore version ${v.number}`}>
+                      <button
+                        type="button"
+                        disabled={restoring}
+                        onClick={() => onRestore(v.number, false)}
+                        aria-label={`Restore version ${v.number}`}
+                      >
                         Restore
                       </button>
                       {/* Code with errors cannot be released: offer only the restore that can succeed. */}
                       {!v.hasErrors && (
-                        <button type="button" disabled={restoring} onClick={() => onRestore(v.number, true)} aria-label={`Restore and release version ${v.number}`}>
+                        <button
+                          type="button"
+                          disabled={restoring}
+                          onClick={() => onRestore(v.number, true)}
+                          aria-label={`Restore and release version ${v.number}`}
+                        >
                           Restore and release
                         </button>
                       )}
@@ -199,12 +220,29 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
           ))}
         </tbody>
       </table>
-      <LoadMore shown={versions.length} total={c.versions.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="versions" />
+      <LoadMore
+        shown={versions.length}
+        total={c.versions.totalCount}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => loadNext(PAGE)}
+        what="versions"
+      />
     </>
   );
 }
 
-function VersionSelect({ id, numbers, value, onChange }: { id: string; numbers: readonly number[]; value: number; onChange: (n: number) => void }) {
+function VersionSelect({
+  id,
+  numbers,
+  value,
+  onChange,
+}: {
+  id: string;
+  numbers: readonly number[];
+  value: number;
+  onChange: (n: number) => void;
+}) {
   return (
     <select id={id} value={value} onChange={(e) => onChange(Number(e.target.value))}>
       {numbers.map((n) => (
@@ -224,7 +262,15 @@ interface Comparison {
   toId: string;
 }
 
-function Compare({ id, comparison, showCode }: { id: string; comparison: Comparison; showCode: boolean }) {
+function Compare({
+  id,
+  comparison,
+  showCode,
+}: {
+  id: string;
+  comparison: Comparison;
+  showCode: boolean;
+}) {
   const data = useLazyLoadQuery<HistoryTabCompareQuery>(
     graphql`
       query HistoryTabCompareQuery($id: ID!, $fromId: ID!, $toId: ID!, $from: Int!, $to: Int!, $withCode: Boolean!) {
@@ -264,7 +310,10 @@ function Compare({ id, comparison, showCode }: { id: string; comparison: Compari
   const diff = data.connector?.diff;
   if (!diff) return <p>Nothing to compare.</p>;
   const { from, to } = diff;
-  const defs = (label: string, d: { added: readonly string[]; removed: readonly string[]; changed: readonly string[] }) =>
+  const defs = (
+    label: string,
+    d: { added: readonly string[]; removed: readonly string[]; changed: readonly string[] },
+  ) =>
     d.added.length + d.removed.length + d.changed.length === 0 ? null : (
       <p>
         {label}: {d.added.length > 0 && <>added {d.added.join(', ')}. </>}
@@ -277,7 +326,14 @@ function Compare({ id, comparison, showCode }: { id: string; comparison: Compari
       <ChangeSummary report={diff.compatibility} />
       {defs('Actions', diff.actions)}
       {defs('Triggers', diff.triggers)}
-      {showCode && <DiffView left={data.fromVersion?.code ?? ''} right={data.toVersion?.code ?? ''} leftLabel={`Version ${from}`} rightLabel={`Version ${to}`} />}
+      {showCode && (
+        <DiffView
+          left={data.fromVersion?.code ?? ''}
+          right={data.toVersion?.code ?? ''}
+          leftLabel={`Version ${from}`}
+          rightLabel={`Version ${to}`}
+        />
+      )}
     </div>
   );
 }

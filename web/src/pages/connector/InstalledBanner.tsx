@@ -1,8 +1,17 @@
 import { Suspense, useEffect, useState } from 'react';
-import { graphql, useFragment, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
+import {
+  graphql,
+  useFragment,
+  useLazyLoadQuery,
+  useMutation,
+  useRelayEnvironment,
+} from 'react-relay';
 import type { InstalledBanner_connector$key } from '../../__generated__/InstalledBanner_connector.graphql';
 import type { InstalledBannerChangesQuery } from '../../__generated__/InstalledBannerChangesQuery.graphql';
-import type { InstalledBannerUpdateMutation, InstalledBannerUpdateMutation$data } from '../../__generated__/InstalledBannerUpdateMutation.graphql';
+import type {
+  InstalledBannerUpdateMutation,
+  InstalledBannerUpdateMutation$data,
+} from '../../__generated__/InstalledBannerUpdateMutation.graphql';
 import { refreshUnreadCount } from '../../components/NotificationBell';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
@@ -109,13 +118,16 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
   return (
     <section aria-label="Installed copy" className="panel">
       <p>
-        A copy of <strong>{i.parent.title}</strong> by {i.parent.publisher.name}, installed {i.source === 'LINK' ? 'through a private link' : 'from the community library'} on{' '}
-        {when(i.createdAt)} (parent version {i.initialVersion}; now based on the parent's version {i.baseVersion}).
+        A copy of <strong>{i.parent.title}</strong> by {i.parent.publisher.name}, installed{' '}
+        {i.source === 'LINK' ? 'through a private link' : 'from the community library'} on{' '}
+        {when(i.createdAt)} (parent version {i.initialVersion}; now based on the parent's version{' '}
+        {i.baseVersion}).
       </p>
       {i.updateAvailable && i.parent.latestSharedVersion && (
         <div className="warn-box" role="status" data-testid="update-banner">
           <p>
-            <strong>Update available:</strong> version {i.parent.latestSharedVersion.number} of the parent
+            <strong>Update available:</strong> version {i.parent.latestSharedVersion.number} of the
+            parent
             {i.parent.latestSharedVersion.note ? ` (“${i.parent.latestSharedVersion.note}”)` : ''}.
           </p>
           {/* Its own boundary: reading the change report must not blank the whole page. */}
@@ -123,7 +135,12 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
             <UpdateChanges connectorId={c.id} parentVersion={i.parent.latestSharedVersion.number} />
           </Suspense>
           {viewer.canWrite && (
-            <button type="button" className="primary" onClick={() => onUpdate(null)} disabled={updating}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => onUpdate(null)}
+              disabled={updating}
+            >
               Update from parent
             </button>
           )}
@@ -131,7 +148,10 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
       )}
       {conflicts && (
         <div role="region" aria-label="Merge conflicts">
-          <p>Your copy and the parent changed the same lines. Choose which side wins where they overlap (the rest merges either way):</p>
+          <p>
+            Your copy and the parent changed the same lines. Choose which side wins where they
+            overlap (the rest merges either way):
+          </p>
           {conflicts.map((k, n) => (
             <div className="conflict grid2" key={n}>
               <div>
@@ -164,7 +184,13 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
 }
 
 /** The breaking-change level of the offered update, from its notification. */
-function UpdateChanges({ connectorId, parentVersion }: { connectorId: string; parentVersion: number }) {
+function UpdateChanges({
+  connectorId,
+  parentVersion,
+}: {
+  connectorId: string;
+  parentVersion: number;
+}) {
   const data = useLazyLoadQuery<InstalledBannerChangesQuery>(
     graphql`
       query InstalledBannerChangesQuery($connector: ID!) {

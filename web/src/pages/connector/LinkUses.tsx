@@ -71,7 +71,14 @@ function Uses({ link }: { link: LinkUses_link$key }) {
           ))}
         </tbody>
       </table>
-      <LoadMore shown={uses.length} total={data.uses.totalCount} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="installs" />
+      <LoadMore
+        shown={uses.length}
+        total={data.uses.totalCount}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => loadNext(PAGE)}
+        what="installs"
+      />
     </>
   );
 }

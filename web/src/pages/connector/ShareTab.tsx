@@ -1,5 +1,11 @@
 import { Suspense, useState, type FormEvent } from 'react';
-import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
+import {
+  fetchQuery,
+  graphql,
+  useLazyLoadQuery,
+  useMutation,
+  useRelayEnvironment,
+} from 'react-relay';
 import type { ShareTabQuery } from '../../__generated__/ShareTabQuery.graphql';
 import { CatalogAppInput, findCatalogApp } from '../../components/CatalogAppInput';
 import { Outcome, useOutcome } from '../../components/Outcome';
@@ -54,9 +60,14 @@ const shareTabQuery = graphql`
 
 export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
   const environment = useRelayEnvironment();
-  const data = useLazyLoadQuery<ShareTabQuery>(shareTabQuery, { id }, { fetchPolicy: 'store-and-network' });
+  const data = useLazyLoadQuery<ShareTabQuery>(
+    shareTabQuery,
+    { id },
+    { fetchPolicy: 'store-and-network' },
+  );
   // Listing changes answer with the listing only: read the tab again so the connector points at it.
-  const refresh = () => fetchQuery(environment, shareTabQuery, { id }, { fetchPolicy: 'network-only' }).subscribe({});
+  const refresh = () =>
+    fetchQuery(environment, shareTabQuery, { id }, { fetchPolicy: 'network-only' }).subscribe({});
   const c = data.connector;
   const outcome = useOutcome();
   const [secret, setSecret] = useState<string | null>(null);
@@ -138,10 +149,15 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
 
   /** Runs a mutation and says what happened, in words. */
   const run: Run = (commit, field, input, done) =>
-    outcome.run(commit, { input }, (resp) => (resp as Record<string, Result>)[field], (r) => {
-      if (field === 'listConnector' || field === 'unlistConnector') refresh();
-      return done(r);
-    });
+    outcome.run(
+      commit,
+      { input },
+      (resp) => (resp as Record<string, Result>)[field],
+      (r) => {
+        if (field === 'listConnector' || field === 'unlistConnector') refresh();
+        return done(r);
+      },
+    );
 
   const nextToShare = c.latestReleasedVersion;
   const linkUrl = (token: string) => `${location.origin}/install#link=${encodeURIComponent(token)}`;
@@ -152,18 +168,21 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
       <section aria-labelledby="share-heading" className="panel">
         <h2 id="share-heading">Share with installers</h2>
         <p>
-          Shared version: {c.latestSharedVersion != null ? `v${c.latestSharedVersion}` : 'none yet'} · latest released:{' '}
+          Shared version: {c.latestSharedVersion != null ? `v${c.latestSharedVersion}` : 'none yet'}{' '}
+          · latest released:{' '}
           {c.latestReleasedVersion != null ? `v${c.latestReleasedVersion}` : 'none'}
         </p>
         {c.rolloutVersion != null && (
           <p className="warn-box">
-            Staged rollout: version {c.rolloutVersion} is offered to {c.rolloutPercent}% of installing workspaces.
+            Staged rollout: version {c.rolloutVersion} is offered to {c.rolloutPercent}% of
+            installing workspaces.
           </p>
         )}
         {c.sharePreview && c.latestSharedVersion == null ? (
           // The first share: nobody can have installed anything yet, so nothing can break.
           <p className="panel" data-testid="first-share">
-            First share: installers will get version {c.latestReleasedVersion}. Nobody has installed this connector yet, so no one is affected by what it contains.
+            First share: installers will get version {c.latestReleasedVersion}. Nobody has installed
+            this connector yet, so no one is affected by what it contains.
           </p>
         ) : c.sharePreview ? (
           <>
@@ -171,7 +190,10 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             <ChangeSummary report={c.sharePreview} />
           </>
         ) : (
-          <p className="muted">Nothing new to share: release a version first, or the released version is already shared.</p>
+          <p className="muted">
+            Nothing new to share: release a version first, or the released version is already
+            shared.
+          </p>
         )}
         {canWrite && (
           <form
@@ -179,11 +201,25 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             onSubmit={(e: FormEvent) => {
               e.preventDefault();
               const p = Number(percent);
-              run(share, 'shareConnector', { id, rolloutPercent: p >= 100 ? null : p }, (r) => `Version ${r.connector.latestSharedVersion ?? nextToShare} is shared${p < 100 ? ` with ${p}% of installers` : ''}.`);
+              run(
+                share,
+                'shareConnector',
+                { id, rolloutPercent: p >= 100 ? null : p },
+                (r) =>
+                  `Version ${r.connector.latestSharedVersion ?? nextToShare} is shared${p < 100 ? ` with ${p}% of installers` : ''}.`,
+              );
             }}
           >
             <label htmlFor="rollout">Offer to (% of installers)</label>
-            <input id="rollout" type="number" min={1} max={100} value={percent} onChange={(e) => setPercent(e.target.value)} style={{ width: '6em' }} />
+            <input
+              id="rollout"
+              type="number"
+              min={1}
+              max={100}
+              value={percent}
+              onChange={(e) => setPercent(e.target.value)}
+              style={{ width: '6em' }}
+            />
             {/* Offered only when there is something new to share (the preview above says what). */}
             {c.sharePreview && (
               <button type="submit" className="primary" disabled={sharing}>
@@ -192,10 +228,24 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             )}
             {c.rolloutVersion != null && (
               <>
-                <button type="button" onClick={() => run(setRollout, 'setRollout', { id, rolloutPercent: Number(percent) }, () => `Rollout set to ${percent}%.`)}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    run(
+                      setRollout,
+                      'setRollout',
+                      { id, rolloutPercent: Number(percent) },
+                      () => `Rollout set to ${percent}%.`,
+                    )
+                  }
+                >
                   Set rollout to {percent}%
                 </button>
-                <button type="button" className="danger" onClick={() => run(rollback, 'rollbackRollout', { id }, () => 'Rollout stopped.')}>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => run(rollback, 'rollbackRollout', { id }, () => 'Rollout stopped.')}
+                >
                   Roll back
                 </button>
               </>
@@ -204,13 +254,18 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
         )}
       </section>
 
-      {c.latestSharedVersion != null && <SharedVersions connector={c} canWrite={canWrite} run={run} />}
+      {c.latestSharedVersion != null && (
+        <SharedVersions connector={c} canWrite={canWrite} run={run} />
+      )}
 
       <section aria-labelledby="link-heading" className="panel">
         <h2 id="link-heading">Private link</h2>
         {secret && (
           <div className="warn-box" role="region" aria-label="New private link">
-            <p>Copy this link now: it is shown only once. Anyone holding it can install the shared version.</p>
+            <p>
+              Copy this link now: it is shown only once. Anyone holding it can install the shared
+              version.
+            </p>
             <p className="secret" data-testid="share-link-url">
               {linkUrl(secret)}
             </p>
@@ -259,7 +314,11 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
               run(
                 createLink,
                 'createShareLink',
-                { id, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null, maxInstalls: maxInstalls ? Number(maxInstalls) : null },
+                {
+                  id,
+                  expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
+                  maxInstalls: maxInstalls ? Number(maxInstalls) : null,
+                },
                 (r) => {
                   setSecret(r.token);
                   return 'A new private link was created; the previous one (if any) stopped working.';
@@ -268,12 +327,35 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             }}
           >
             <label htmlFor="link-expires">Expires</label>
-            <input id="link-expires" type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
+            <input
+              id="link-expires"
+              type="datetime-local"
+              value={expiresAt}
+              onChange={(e) => setExpiresAt(e.target.value)}
+            />
             <label htmlFor="link-max">Install cap</label>
-            <input id="link-max" type="number" min={1} value={maxInstalls} onChange={(e) => setMaxInstalls(e.target.value)} style={{ width: '6em' }} />
+            <input
+              id="link-max"
+              type="number"
+              min={1}
+              value={maxInstalls}
+              onChange={(e) => setMaxInstalls(e.target.value)}
+              style={{ width: '6em' }}
+            />
             <button type="submit">{c.shareLink ? 'Regenerate link' : 'Create private link'}</button>
             {c.shareLink && (
-              <button type="button" className="danger" onClick={() => run(revokeLink, 'revokeShareLink', { id }, () => 'The private link stopped working.')}>
+              <button
+                type="button"
+                className="danger"
+                onClick={() =>
+                  run(
+                    revokeLink,
+                    'revokeShareLink',
+                    { id },
+                    () => 'The private link stopped working.',
+                  )
+                }
+              >
                 Revoke link
               </button>
             )}
@@ -285,7 +367,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
         <h2 id="listing-heading">Community library</h2>
         {c.listing ? (
           <p>
-            Listing: <strong data-testid="listing-status">{c.listing.status.toLowerCase()}</strong> · app {c.listing.appName}
+            Listing: <strong data-testid="listing-status">{c.listing.status.toLowerCase()}</strong>{' '}
+            · app {c.listing.appName}
             {c.listing.categories.length > 0 && ` · ${c.listing.categories.join(', ')}`}
             {c.listing.reviewReason && <> · reviewer said: “{c.listing.reviewReason}”</>}
           </p>
@@ -305,7 +388,10 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
                     id,
                     // A catalog app's name typed in any case is that app.
                     ...(known ? { appId: known.id } : { appName: appName.trim() }),
-                    categories: categories.split(',').map((s) => s.trim()).filter(Boolean),
+                    categories: categories
+                      .split(',')
+                      .map((s) => s.trim())
+                      .filter(Boolean),
                     preventDirectInstall: prevent,
                     landingPageUrl: landing || null,
                   },
@@ -332,19 +418,39 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
               />
             </div>
             <div className="row">
-              <input id="listing-prevent" type="checkbox" checked={prevent} onChange={(e) => setPrevent(e.target.checked)} />
-              <label htmlFor="listing-prevent">Prevent direct install (send people to a landing page)</label>
+              <input
+                id="listing-prevent"
+                type="checkbox"
+                checked={prevent}
+                onChange={(e) => setPrevent(e.target.checked)}
+              />
+              <label htmlFor="listing-prevent">
+                Prevent direct install (send people to a landing page)
+              </label>
             </div>
             {prevent && (
               <div>
                 <label htmlFor="listing-landing">Landing page URL (required)</label>
-                <input id="listing-landing" type="url" required aria-required="true" value={landing} onChange={(e) => setLanding(e.target.value)} />
+                <input
+                  id="listing-landing"
+                  type="url"
+                  required
+                  aria-required="true"
+                  value={landing}
+                  onChange={(e) => setLanding(e.target.value)}
+                />
               </div>
             )}
             <div className="row">
-              <button type="submit">{c.listing ? 'Update listing' : 'List in the community library'}</button>
+              <button type="submit">
+                {c.listing ? 'Update listing' : 'List in the community library'}
+              </button>
               {c.listing && (
-                <button type="button" className="danger" onClick={() => run(unlist, 'unlistConnector', { id }, () => 'Unlisted.')}>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => run(unlist, 'unlistConnector', { id }, () => 'Unlisted.')}
+                >
                   Unlist
                 </button>
               )}

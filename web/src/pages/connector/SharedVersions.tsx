@@ -5,12 +5,25 @@ import { LoadMore } from '../../components/LoadMore';
 import { when } from '../../format';
 
 /** Commits one of the Share tab's mutations (`field` names its payload) and says what it did. */
-export type Run = (commit: (config: any) => any, field: string, input: Record<string, unknown>, done: (payload: any) => string | null) => void;
+export type Run = (
+  commit: (config: any) => any,
+  field: string,
+  input: Record<string, unknown>,
+  done: (payload: any) => string | null,
+) => void;
 
 const PAGE = 20;
 
 /** The shared versions (among the released ones, a page at a time): deprecate and yank. */
-export function SharedVersions({ connector, canWrite, run }: { connector: SharedVersions_connector$key; canWrite: boolean; run: Run }) {
+export function SharedVersions({
+  connector,
+  canWrite,
+  run,
+}: {
+  connector: SharedVersions_connector$key;
+  canWrite: boolean;
+  run: Run;
+}) {
   const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
     graphql`
       fragment SharedVersions_connector on Connector
@@ -70,24 +83,51 @@ export function SharedVersions({ connector, canWrite, run }: { connector: Shared
             {v.yankedAt && <span className="tag danger">yanked</span>}
             {canWrite && ' '}
             {canWrite && (
-              <button type="button" onClick={() => run(yank, 'yankVersion', { id, version: v.number, yanked: !v.yankedAt }, () => `Version ${v.number} ${v.yankedAt ? 'is installable again' : 'is yanked'}.`)}>
+              <button
+                type="button"
+                onClick={() =>
+                  run(
+                    yank,
+                    'yankVersion',
+                    { id, version: v.number, yanked: !v.yankedAt },
+                    () =>
+                      `Version ${v.number} ${v.yankedAt ? 'is installable again' : 'is yanked'}.`,
+                  )
+                }
+              >
                 {v.yankedAt ? `Unyank v${v.number}` : `Yank v${v.number}`}
               </button>
             )}
           </li>
         ))}
       </ul>
-      <LoadMore shown={shared.length} hasNext={hasNext} loading={isLoadingNext} onLoad={() => loadNext(PAGE)} what="versions" />
+      <LoadMore
+        shown={shared.length}
+        hasNext={hasNext}
+        loading={isLoadingNext}
+        onLoad={() => loadNext(PAGE)}
+        what="versions"
+      />
       {canWrite && (
         <form
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            run(deprecate, 'deprecateVersion', { id, version: Number(depVersion), message: depMessage }, () => `Version ${depVersion} is deprecated.`);
+            run(
+              deprecate,
+              'deprecateVersion',
+              { id, version: Number(depVersion), message: depMessage },
+              () => `Version ${depVersion} is deprecated.`,
+            );
           }}
         >
           <label htmlFor="dep-version">Deprecate version</label>
-          <select id="dep-version" value={depVersion} onChange={(e) => setDepVersion(e.target.value)} required>
+          <select
+            id="dep-version"
+            value={depVersion}
+            onChange={(e) => setDepVersion(e.target.value)}
+            required
+          >
             <option value="">choose…</option>
             {shared.map((v) => (
               <option key={v.number} value={v.number}>
@@ -96,7 +136,12 @@ export function SharedVersions({ connector, canWrite, run }: { connector: Shared
             ))}
           </select>
           <label htmlFor="dep-message">Message</label>
-          <input id="dep-message" value={depMessage} onChange={(e) => setDepMessage(e.target.value)} required />
+          <input
+            id="dep-message"
+            value={depMessage}
+            onChange={(e) => setDepMessage(e.target.value)}
+            required
+          />
           <button type="submit">Deprecate</button>
         </form>
       )}

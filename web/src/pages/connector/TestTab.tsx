@@ -1,8 +1,17 @@
 import { useEffect, useState } from 'react';
-import { fetchQuery, graphql, useLazyLoadQuery, useMutation, useRelayEnvironment } from 'react-relay';
+import {
+  fetchQuery,
+  graphql,
+  useLazyLoadQuery,
+  useMutation,
+  useRelayEnvironment,
+} from 'react-relay';
 import { Link } from 'wouter';
 import type { TestTabQuery } from '../../__generated__/TestTabQuery.graphql';
-import type { TestTabRunQuery, TestTabRunQuery$data } from '../../__generated__/TestTabRunQuery.graphql';
+import type {
+  TestTabRunQuery,
+  TestTabRunQuery$data,
+} from '../../__generated__/TestTabRunQuery.graphql';
 import type { TestTabRunMutation } from '../../__generated__/TestTabRunMutation.graphql';
 import type { TestTabCreateConnectionMutation } from '../../__generated__/TestTabCreateConnectionMutation.graphql';
 import { Outcome, useOutcome } from '../../components/Outcome';
@@ -132,7 +141,14 @@ const runQuery = graphql`
 `;
 
 type Run = NonNullable<TestTabRunQuery$data['node']>;
-const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'MEMORY_LIMIT', 'CANCELLED', 'EXECUTOR_CRASHED']);
+const FINAL = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'MEMORY_LIMIT',
+  'CANCELLED',
+  'EXECUTOR_CRASHED',
+]);
 
 interface FieldSpec {
   name: string;
@@ -144,7 +160,10 @@ interface FieldSpec {
 
 /** The input fields the code declares for a target, when literal (null: computed at run time). */
 function inputFieldsOf(structure: unknown, target: string): FieldSpec[] | null {
-  const s = structure as { actions?: Record<string, { input: FieldSpec[] | null }>; triggers?: Record<string, { input: FieldSpec[] | null }> } | null;
+  const s = structure as {
+    actions?: Record<string, { input: FieldSpec[] | null }>;
+    triggers?: Record<string, { input: FieldSpec[] | null }>;
+  } | null;
   const [kind, name] = target.split('.');
   if (target === 'test') return [];
   if (kind === 'actions') return s?.actions?.[name]?.input ?? null;
@@ -153,14 +172,17 @@ function inputFieldsOf(structure: unknown, target: string): FieldSpec[] | null {
 }
 
 function statusTag(status: string) {
-  const cls = status === 'SUCCEEDED' ? 'ok' : status === 'RUNNING' || status === 'QUEUED' ? 'warn' : 'danger';
+  const cls =
+    status === 'SUCCEEDED' ? 'ok' : status === 'RUNNING' || status === 'QUEUED' ? 'warn' : 'danger';
   return <span className={`tag ${cls}`}>{status}</span>;
 }
 
 /** A JSON value as an expandable tree. */
 function JsonTree({ value, name }: { value: unknown; name?: string }) {
   if (value !== null && typeof value === 'object') {
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as Record<string, unknown>);
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : Object.entries(value as Record<string, unknown>);
     return (
       <details open className="json-node">
         <summary>
@@ -185,7 +207,15 @@ function JsonTree({ value, name }: { value: unknown; name?: string }) {
   );
 }
 
-function NewConnection({ connectorId, fields, onCreated }: { connectorId: string; fields: readonly FieldSpec[] | null; onCreated: (id: string) => void }) {
+function NewConnection({
+  connectorId,
+  fields,
+  onCreated,
+}: {
+  connectorId: string;
+  fields: readonly FieldSpec[] | null;
+  onCreated: (id: string) => void;
+}) {
   const [name, setName] = useState('');
   const [values, setValues] = useState<Record<string, string>>({});
   const [json, setJson] = useState('{}');
@@ -212,10 +242,15 @@ function NewConnection({ connectorId, fields, onCreated }: { connectorId: string
         return;
       }
     }
-    outcome.run(create, { input: { connectorId, name, values: v } }, (r) => r.createConnection, (p) => {
-      if (p.connection) onCreated(p.connection.id);
-      return `Connection “${name}” saved.`;
-    });
+    outcome.run(
+      create,
+      { input: { connectorId, name, values: v } },
+      (r) => r.createConnection,
+      (p) => {
+        if (p.connection) onCreated(p.connection.id);
+        return `Connection “${name}” saved.`;
+      },
+    );
   };
   return (
     <fieldset className="panel">
@@ -240,18 +275,36 @@ function NewConnection({ connectorId, fields, onCreated }: { connectorId: string
       ) : (
         <div className="row">
           <label htmlFor="connection-json">Values (JSON; the code computes its fields)</label>
-          <textarea id="connection-json" value={json} onChange={(e) => setJson(e.target.value)} rows={4} />
+          <textarea
+            id="connection-json"
+            value={json}
+            onChange={(e) => setJson(e.target.value)}
+            rows={4}
+          />
         </div>
       )}
       <Outcome {...outcome} />
-      <button type="button" className="primary" onClick={submit} disabled={creating || !name.trim()}>
+      <button
+        type="button"
+        className="primary"
+        onClick={submit}
+        disabled={creating || !name.trim()}
+      >
         {creating ? 'Saving…' : 'Save connection'}
       </button>
     </fieldset>
   );
 }
 
-function InputForm({ fields, value, onChange }: { fields: FieldSpec[]; value: Record<string, unknown>; onChange: (v: Record<string, unknown>) => void }) {
+function InputForm({
+  fields,
+  value,
+  onChange,
+}: {
+  fields: FieldSpec[];
+  value: Record<string, unknown>;
+  onChange: (v: Record<string, unknown>) => void;
+}) {
   if (fields.length === 0) return <p className="muted small">No input.</p>;
   return (
     <>
@@ -261,7 +314,12 @@ function InputForm({ fields, value, onChange }: { fields: FieldSpec[]; value: Re
         if (f.type === 'boolean') {
           return (
             <div className="row" key={f.name}>
-              <input id={id} type="checkbox" checked={value[f.name] === true} onChange={(e) => onChange({ ...value, [f.name]: e.target.checked })} />
+              <input
+                id={id}
+                type="checkbox"
+                checked={value[f.name] === true}
+                onChange={(e) => onChange({ ...value, [f.name]: e.target.checked })}
+              />
               <label htmlFor={id}>{label}</label>
             </div>
           );
@@ -288,7 +346,19 @@ function InputForm({ fields, value, onChange }: { fields: FieldSpec[]; value: Re
   );
 }
 
-function RunResult({ run, baseUriHost, codeLines, connectorPath, onPollAgain }: { run: Run; baseUriHost: string | null; codeLines: string[]; connectorPath: string; onPollAgain: (closure: unknown) => void }) {
+function RunResult({
+  run,
+  baseUriHost,
+  codeLines,
+  connectorPath,
+  onPollAgain,
+}: {
+  run: Run;
+  baseUriHost: string | null;
+  codeLines: string[];
+  connectorPath: string;
+  onPollAgain: (closure: unknown) => void;
+}) {
   const [copied, setCopied] = useState(false);
   const exchanges = run.httpExchanges?.nodes ?? [];
   return (
@@ -297,7 +367,11 @@ function RunResult({ run, baseUriHost, codeLines, connectorPath, onPollAgain }: 
         Run of {run.target} (v{run.version}) {statusTag(run.status ?? '')}
         {run.durationMs != null && <span className="muted small"> {run.durationMs} ms</span>}
       </h3>
-      {run.settingsUpdated && <p className="muted small">The run refreshed the connection's credentials; they are saved.</p>}
+      {run.settingsUpdated && (
+        <p className="muted small">
+          The run refreshed the connection's credentials; they are saved.
+        </p>
+      )}
       {run.error && (
         <div role="alert" className="error-box" aria-label="Run error">
           <p>
@@ -306,7 +380,9 @@ function RunResult({ run, baseUriHost, codeLines, connectorPath, onPollAgain }: 
           {run.error.line != null && (
             <>
               <p>
-                <Link href={`${connectorPath}#L${run.error.line}`}>Line {run.error.line} in the editor</Link>
+                <Link href={`${connectorPath}#L${run.error.line}`}>
+                  Line {run.error.line} in the editor
+                </Link>
               </p>
               <pre className="code-excerpt">
                 {codeLines
@@ -320,7 +396,10 @@ function RunResult({ run, baseUriHost, codeLines, connectorPath, onPollAgain }: 
       )}
       {run.poll && (
         <section aria-label="Poll">
-          <h4>Poll: {run.poll.events.length} event(s), {run.poll.pages} page(s){run.poll.canPollMore ? ', more waiting' : ''}</h4>
+          <h4>
+            Poll: {run.poll.events.length} event(s), {run.poll.pages} page(s)
+            {run.poll.canPollMore ? ', more waiting' : ''}
+          </h4>
           <table>
             <thead>
               <tr>
@@ -356,7 +435,9 @@ function RunResult({ run, baseUriHost, codeLines, connectorPath, onPollAgain }: 
             <button
               type="button"
               onClick={() => {
-                void navigator.clipboard?.writeText(JSON.stringify(run.output, null, 2)).then(() => setCopied(true));
+                void navigator.clipboard
+                  ?.writeText(JSON.stringify(run.output, null, 2))
+                  .then(() => setCopied(true));
               }}
             >
               {copied ? 'Copied' : 'Copy'}
@@ -378,9 +459,13 @@ function RunResult({ run, baseUriHost, codeLines, connectorPath, onPollAgain }: 
                   <code>
                     {e.request.method} {e.request.url}
                   </code>{' '}
-                  → {e.response ? e.response.status : e.error} <span className="muted small">{Math.round(e.elapsedMs)} ms</span>
+                  → {e.response ? e.response.status : e.error}{' '}
+                  <span className="muted small">{Math.round(e.elapsedMs)} ms</span>
                   {e.unexpectedHost && (
-                    <span className="tag danger" title={`Not the connector's base_uri host (${baseUriHost ?? 'unknown'})`}>
+                    <span
+                      className="tag danger"
+                      title={`Not the connector's base_uri host (${baseUriHost ?? 'unknown'})`}
+                    >
                       unexpected host
                     </span>
                   )}
@@ -408,7 +493,11 @@ function RunResult({ run, baseUriHost, codeLines, connectorPath, onPollAgain }: 
       </section>
       <section aria-label="Logs">
         <h4>Logs</h4>
-        {run.logs?.length ? <pre>{run.logs.join('\n')}</pre> : <p className="muted small">Nothing printed.</p>}
+        {run.logs?.length ? (
+          <pre>{run.logs.join('\n')}</pre>
+        ) : (
+          <p className="muted small">Nothing printed.</p>
+        )}
       </section>
     </section>
   );
@@ -417,7 +506,11 @@ function RunResult({ run, baseUriHost, codeLines, connectorPath, onPollAgain }: 
 export function TestTab({ id, connectorPath }: { id: string; connectorPath: string }) {
   const environment = useRelayEnvironment();
   const [fetchKey, setFetchKey] = useState(0);
-  const data = useLazyLoadQuery<TestTabQuery>(testTabQuery, { id }, { fetchPolicy: 'store-and-network', fetchKey });
+  const data = useLazyLoadQuery<TestTabQuery>(
+    testTabQuery,
+    { id },
+    { fetchPolicy: 'store-and-network', fetchKey },
+  );
   const c = data.connector;
   const latest = c?.versions.nodes[0];
   const [connectionId, setConnectionId] = useState<string>('');
@@ -453,7 +546,12 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
     let stopped = false;
     let timer: ReturnType<typeof setTimeout>;
     const read = () => {
-      fetchQuery<TestTabRunQuery>(environment, runQuery, { id: runId }, { fetchPolicy: 'network-only' })
+      fetchQuery<TestTabRunQuery>(
+        environment,
+        runQuery,
+        { id: runId },
+        { fetchPolicy: 'network-only' },
+      )
         .toPromise()
         .then((r) => {
           if (stopped) return;
@@ -497,12 +595,17 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
         ...(connectionId ? { connectionId } : {}),
       },
     };
-    outcome.run(start, variables, (r) => r.runConnector, (p) => {
-      if (p.run) {
-        setRun(null);
-        setRunId(p.run.id);
-      }
-    });
+    outcome.run(
+      start,
+      variables,
+      (r) => r.runConnector,
+      (p) => {
+        if (p.run) {
+          setRun(null);
+          setRunId(p.run.id);
+        }
+      },
+    );
   };
 
   return (
@@ -511,7 +614,11 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
         <h2 id="connection-heading">Connection</h2>
         <div className="row">
           <label htmlFor="connection-pick">Connection</label>
-          <select id="connection-pick" value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
+          <select
+            id="connection-pick"
+            value={connectionId}
+            onChange={(e) => setConnectionId(e.target.value)}
+          >
             <option value="">No connection</option>
             {c.connections.nodes.map((n) => (
               <option key={n.id} value={n.id}>
@@ -529,14 +636,16 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
               .find((n) => n.id === connectionId)
               ?.values.map((v) => (
                 <li key={v.name}>
-                  {v.name}: {v.secret ? (v.set ? '•••••• (set)' : 'not set') : (v.value ?? 'not set')}
+                  {v.name}:{' '}
+                  {v.secret ? (v.set ? '•••••• (set)' : 'not set') : (v.value ?? 'not set')}
                 </li>
               ))}
           </ul>
         )}
         {spec.authorizationType === 'oauth2' && (
           <p className="muted small">
-            OAuth2 connector: save the client's values here; tokens the connector obtains or refreshes are stored with the connection.
+            OAuth2 connector: save the client's values here; tokens the connector obtains or
+            refreshes are stored with the connection.
           </p>
         )}
         {creatingConnection && (
@@ -557,7 +666,8 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
         {latest.hasErrors ? (
           <p className="warn-box" role="note">
             Actions and triggers are hidden: version {latest.number} has code errors
-            {firstError ? ` (line ${firstError.line}: ${firstError.message})` : ''}. Fix them in the <Link href={connectorPath}>code</Link> first.
+            {firstError ? ` (line ${firstError.line}: ${firstError.message})` : ''}. Fix them in the{' '}
+            <Link href={connectorPath}>code</Link> first.
           </p>
         ) : (
           <>
@@ -591,8 +701,15 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
                 <InputForm fields={fields} value={input} onChange={setInput} />
               ) : (
                 <div className="row">
-                  <label htmlFor="input-json">Input (JSON){fields ? '' : ': the code computes its input fields'}</label>
-                  <textarea id="input-json" rows={5} value={jsonText} onChange={(e) => setJsonText(e.target.value)} />
+                  <label htmlFor="input-json">
+                    Input (JSON){fields ? '' : ': the code computes its input fields'}
+                  </label>
+                  <textarea
+                    id="input-json"
+                    rows={5}
+                    value={jsonText}
+                    onChange={(e) => setJsonText(e.target.value)}
+                  />
                 </div>
               )}
               {fields && (
@@ -611,11 +728,19 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
             <button type="button" className="primary" onClick={() => doRun()} disabled={starting}>
               {starting ? 'Starting…' : 'Run'}
             </button>
-            {run && !FINAL.has(run.status ?? '') && <p role="status">Run {run.status?.toLowerCase()}…</p>}
+            {run && !FINAL.has(run.status ?? '') && (
+              <p role="status">Run {run.status?.toLowerCase()}…</p>
+            )}
           </>
         )}
         {run && FINAL.has(run.status ?? '') && (
-          <RunResult run={run} baseUriHost={spec.baseUriHost ?? null} codeLines={(latest.code ?? '').split('\n')} connectorPath={connectorPath} onPollAgain={(closure) => doRun(closure)} />
+          <RunResult
+            run={run}
+            baseUriHost={spec.baseUriHost ?? null}
+            codeLines={(latest.code ?? '').split('\n')}
+            connectorPath={connectorPath}
+            onPollAgain={(closure) => doRun(closure)}
+          />
         )}
       </section>
 

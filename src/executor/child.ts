@@ -28,6 +28,9 @@ try {
   /* keep the default priority */
 }
 
+// Registered first: a parent that dies while the engine is still starting takes this process along.
+process.on('disconnect', () => process.exit(0));
+
 const started = performance.now();
 const opts = JSON.parse(process.env.EXECUTOR_OPTIONS ?? '{}') as EngineOptions;
 delete process.env.EXECUTOR_OPTIONS;
@@ -68,4 +71,3 @@ process.on('message', (m: ToChild) => {
   } else if (m.type === 'cancel') controllers.get(m.runId)?.abort();
   else if (m.type === 'close') void engine.close().then(() => process.exit(0));
 });
-process.on('disconnect', () => process.exit(0));

@@ -154,8 +154,8 @@ for (const backend of await backends()) {
       expect((await t.gql(COUNT, {}, prod)).body.data.connectors.totalCount).toBe(before + 2);
     });
 
-    it("imports the README's example manifest as it stands", async () => {
-      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    it("imports the docs' example manifest as it stands", async () => {
+      const readme = readFileSync(new URL('../../docs/sharing.md', import.meta.url), 'utf8');
       const block = /## Manifests between environments[\s\S]*?```json\n([\s\S]*?)```/.exec(readme);
       const example = JSON.parse(block![1]);
       const res = await t.gql(IMPORT, { input: { manifest: example } }, prod);

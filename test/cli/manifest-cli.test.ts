@@ -89,7 +89,9 @@ for (const backend of await backends()) {
       expect(imported.stdout).toContain('create\tOne\tversion 1');
       expect(imported.stdout).toContain('create\tTwo\tversion 1');
       const again = await cli('import', file, '--token', production);
-      expect(again.stdout).toContain('update\tTwo\tversion 2');
+      // The same manifest again: the copies already have this code, so no version is added.
+      expect(again.stdout).toContain('unchanged\tOne\tversion 1');
+      expect(again.stdout).toContain('unchanged\tTwo\tversion 1');
 
       const check = await openDatabase({ url: pgdb?.url, dataDir: env.DATA_DIR });
       const rows = await check.prisma.connector.findMany({
@@ -98,8 +100,8 @@ for (const backend of await backends()) {
       });
       await check.close();
       expect(rows.map((r) => [r.title, r.latestVersion, r.releasedVersion])).toEqual([
-        ['One', 2, 2],
-        ['Two', 2, 2],
+        ['One', 1, 1],
+        ['Two', 1, 1],
       ]);
     }, 120_000);
 

@@ -241,7 +241,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await second.getByRole('button', { name: 'Install into link-two' }).click();
     await second
       .getByRole('alert')
-      .filter({ hasText: 'This share link allowed 1 install(s) and they have been used.' })
+      .filter({ hasText: 'This share link has been used as many times as it allows. Ask its publisher for a new link.' })
       .waitFor();
     expect(await second.getByRole('alert').innerText()).toContain('LINK_EXHAUSTED');
     await screenshot(second, 'link-install-refused');

@@ -98,7 +98,9 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
       .getByRole('img', { name: 'Pictured logo' });
     await inList.waitFor();
     // Served by the gateway (same origin, content-addressed) and allowed by the console's CSP.
-    expect(await inList.getAttribute('src')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/logos\/[0-9a-f]{64}\.png$/);
+    expect(await inList.getAttribute('src')).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/logos\/[0-9a-f]{64}\.png$/,
+    );
     await expect
       .poll(() => inList.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
       .toBe(16);

@@ -171,6 +171,22 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
     await installer.getByText('Deprecated: Moving to the v3 API soon').waitFor();
     await expectAccessible(installer, 'a deprecated shared connector');
 
+    // Yanking asks first and says it can be undone; dismissed, nothing changes.
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole('button', { name: 'Yank v2' }).click();
+    await expect
+      .poll(() => asked)
+      .toEqual([
+        'Yank version 2? Nobody can install it any more; copies already installed keep it. You can undo this with Unyank v2.',
+      ]);
+    expect(await shared.locator('li', { hasText: 'v2 shared' }).getByText('yanked').count()).toBe(
+      0,
+    );
+    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Yank v2' }).click();
     await page.getByRole('status').filter({ hasText: 'Version 2 is yanked.' }).waitFor();
     await shared.locator('li', { hasText: 'v2 shared' }).getByText('yanked').waitFor();
@@ -295,6 +311,20 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
     // Revoked: the link stops working and the tab says there is none.
     const url3 = await regenerated();
+    // Revoking cannot be undone: the console asks, and a dismissed question revokes nothing.
+    const question: string[] = [];
+    page.once('dialog', (d) => {
+      question.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole('button', { name: 'Revoke link' }).click();
+    await expect
+      .poll(() => question)
+      .toEqual([
+        'Revoke the private link? Nobody can view or install the connector through it any more. This cannot be undone: a new link has a new address.',
+      ]);
+    expect(await page.getByText('No active private link.').count()).toBe(0);
+    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Revoke link' }).click();
     await page
       .getByRole('status')

@@ -14,6 +14,9 @@ import { ChangeSummary } from './ChangeSummary';
 import { LinkUses } from './LinkUses';
 import { SharedVersions, type Run } from './SharedVersions';
 
+const REVOKE_QUESTION =
+  'Revoke the private link? Nobody can view or install the connector through it any more. This cannot be undone: a new link has a new address.';
+
 // Every mutation on this tab answers with the whole tab's data, so the page shows the new state.
 graphql`
   fragment ShareTab_connector on Connector {
@@ -347,14 +350,16 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
               <button
                 type="button"
                 className="danger"
-                onClick={() =>
+                onClick={() => {
+                  // Irreversible: a new link is a new address, so those who had this one lose it.
+                  if (!window.confirm(REVOKE_QUESTION)) return;
                   run(
                     revokeLink,
                     'revokeShareLink',
                     { id },
                     () => 'The private link stopped working.',
-                  )
-                }
+                  );
+                }}
               >
                 Revoke link
               </button>

@@ -4,6 +4,10 @@ import type { SharedVersions_connector$key } from '../../__generated__/SharedVer
 import { LoadMore } from '../../components/LoadMore';
 import { when } from '../../format';
 
+/** Yanking is undone with Unyank, so the question says so. */
+const yankQuestion = (n: number) =>
+  `Yank version ${n}? Nobody can install it any more; copies already installed keep it. You can undo this with Unyank v${n}.`;
+
 /** Commits one of the Share tab's mutations (`field` names its payload) and says what it did. */
 export type Run = (
   commit: (config: any) => any,
@@ -85,15 +89,16 @@ export function SharedVersions({
             {canWrite && (
               <button
                 type="button"
-                onClick={() =>
+                onClick={() => {
+                  if (!v.yankedAt && !window.confirm(yankQuestion(v.number))) return;
                   run(
                     yank,
                     'yankVersion',
                     { id, version: v.number, yanked: !v.yankedAt },
                     () =>
                       `Version ${v.number} ${v.yankedAt ? 'is installable again' : 'is yanked'}.`,
-                  )
-                }
+                  );
+                }}
               >
                 {v.yankedAt ? `Unyank v${v.number}` : `Yank v${v.number}`}
               </button>

@@ -98,12 +98,13 @@ describe('console flow: write, release, compare, share, install, live update, re
     await expectAccessible(alice, 'a connector with a code error');
   }, 240_000);
 
-  it('refuses to release it in words, then saves the fix and releases', async () => {
-    await alice.getByRole('button', { name: 'Release version 1' }).click();
-    await alice
-      .getByRole('alert')
-      .filter({ hasText: 'This version has errors in its code' })
-      .waitFor();
+  it('does not offer to release it, says why, then saves the fix and releases', async () => {
+    const release1 = alice.getByRole('button', { name: 'Release version 1' });
+    expect(await release1.isDisabled()).toBe(true);
+    expect(await release1.getAttribute('aria-describedby')).toBe('release-blocked');
+    expect(await alice.locator('#release-blocked').innerText()).toBe(
+      'Version 1 has code errors: fix them and save a new version to release.',
+    );
     await setCode(alice, fixed);
     await alice.getByLabel('Version note').fill('fix the syntax error');
     await alice.getByRole('button', { name: 'Save as new version' }).click();
@@ -111,6 +112,13 @@ describe('console flow: write, release, compare, share, install, live update, re
     expect(await alice.getByRole('list', { name: 'Code problems' }).count()).toBe(0);
     await alice.getByRole('button', { name: 'Release version 2' }).click();
     await alice.getByText('Version 2 is released.').waitFor();
+    // Released: the button stays, disabled, with the reason.
+    await expect
+      .poll(() => alice.getByRole('button', { name: 'Release version 2' }).isDisabled())
+      .toBe(true);
+    expect(await alice.locator('#release-blocked').innerText()).toBe(
+      'Version 2 is already released.',
+    );
   }, 120_000);
 
   it('compares two versions side by side with the change summary', async () => {

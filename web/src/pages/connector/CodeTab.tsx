@@ -230,6 +230,12 @@ export function CodeTab({ id }: { id: string }) {
     setMessage(said);
   };
 
+  // Offer only what can succeed: the reason stands beside the disabled button.
+  const releaseBlocked = latest.hasErrors
+    ? `Version ${latest.number} has code errors: fix them and save a new version to release.`
+    : c.latestReleasedVersion === latest.number
+      ? `Version ${latest.number} is already released.`
+      : null;
   const onRelease = () =>
     outcome.run(
       release,
@@ -428,11 +434,22 @@ export function CodeTab({ id }: { id: string }) {
             >
               {saving ? 'Saving…' : 'Save as new version'}
             </button>
-            <button type="button" onClick={onRelease} disabled={releasing || dirty}>
+            <button
+              type="button"
+              onClick={onRelease}
+              disabled={releasing || dirty || releaseBlocked !== null}
+              aria-describedby={releaseBlocked ? 'release-blocked' : undefined}
+            >
               Release version {latest.number}
             </button>
-            {errorsOnly.length > 0 && (
-              <span className="muted small">A version with code errors cannot be released.</span>
+            {releaseBlocked ? (
+              <span id="release-blocked" className="muted small">
+                {releaseBlocked}
+              </span>
+            ) : (
+              errorsOnly.length > 0 && (
+                <span className="muted small">A version with code errors cannot be released.</span>
+              )
             )}
           </div>
         )}

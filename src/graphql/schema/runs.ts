@@ -2,6 +2,7 @@ import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { filter, pipe } from 'graphql-yoga';
 import type { CodeStructure } from '../../code/structure.js';
+import type { Exchange as StoredExchange } from '../../executor/types.js';
 import { requireRunUser } from '../../domain/connections.js';
 import { cancelRun, runTopic, startRun, type RunEvent } from '../../domain/runs.js';
 import type { ConnectorRun } from '../../generated/prisma/client.js';
@@ -15,25 +16,6 @@ import { runWorkspaceOf } from './connections.js';
 interface Header {
   name: string;
   value: string;
-}
-interface StoredExchange {
-  seq: number;
-  request: {
-    method: string;
-    url: string;
-    headers: Record<string, string>;
-    body: string | null;
-    bodyTruncated: boolean;
-  };
-  response?: {
-    status: number;
-    headers: Record<string, string>;
-    body: string;
-    bodyTruncated: boolean;
-    binary?: boolean;
-  };
-  elapsedMs: number;
-  error?: string;
 }
 type ExchangeView = StoredExchange & { expectedHost: string | null; runId: number };
 

@@ -51,6 +51,10 @@ export const AUDIT_ACTIONS = [
   'CONNECTION_AUTHORIZE',
   'CONNECTOR_RUN',
   'RUN_CANCEL',
+  'TEST_CREATE',
+  'TEST_UPDATE',
+  'TEST_DELETE',
+  'TESTS_RUN',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -125,8 +129,14 @@ export function connectorSnapshot(c: {
   title: string;
   description: string | null;
   logo: string | null;
+  requirePassingTests?: boolean;
 }): Json {
-  return { title: c.title, description: c.description, logoSha256: digestOf(c.logo) };
+  return {
+    title: c.title,
+    description: c.description,
+    logoSha256: digestOf(c.logo),
+    ...(c.requirePassingTests === undefined ? {} : { requirePassingTests: c.requirePassingTests }),
+  };
 }
 
 /** Only what differs, as a before/after pair. */

@@ -91,6 +91,7 @@ export function command<A extends Actor | ReviewerActor>(ctx: DomainContext, act
       }, options);
       // After the commit: subscribers load what the database now holds.
       publishNotifications(ctx, notified);
+      if (notified.length) ctx.runs?.testUpdates(notified.map((n) => n.notificationId));
       publishEvents(ctx, events);
       if (library) libraryChanged(ctx);
       return result;

@@ -94,15 +94,16 @@ export async function lockConnector(
     shared_version: number | null;
     rollout_version: number | null;
     rollout_percent: number | null;
+    require_passing_tests: boolean;
   };
   type Snapshot = { title: string; description: string | null; logo: string | null };
   // With `snapshot`, the audited fields come with the lock (one statement instead of two).
   const rows = opts.snapshot
     ? await tx.$queryRaw<(Row & Snapshot)[]>`
-        SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent, title, description, logo FROM connectors
+        SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent, require_passing_tests, title, description, logo FROM connectors
         WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`
     : await tx.$queryRaw<Row[]>`
-        SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent FROM connectors
+        SELECT latest_version, released_version, shared_version, rollout_version, rollout_percent, require_passing_tests FROM connectors
         WHERE id = ${id} AND workspace_id = ${workspaceId} FOR UPDATE`;
   if (rows.length === 0)
     throw new NotFoundError(`No connector with that id in this workspace.`, 'input.id');
@@ -120,6 +121,8 @@ export async function lockConnector(
     sharedVersion: row.shared_version,
     rolloutVersion: row.rollout_version,
     rolloutPercent: row.rollout_percent,
+    /** Release and share need every test case to have passed against the version. */
+    requirePassingTests: row.require_passing_tests,
     /** Lifecycle events of this transaction, recorded for webhooks; publish them after the commit. */
     events: [] as LifecycleEvent[],
   };

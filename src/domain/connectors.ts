@@ -14,6 +14,7 @@ import {
   type Tx,
 } from './connector-store.js';
 import { requireActor, type DomainContext } from './context.js';
+import { requirePassingTests } from './test-results.js';
 import {
   InvalidInputError,
   NotFoundError,
@@ -83,6 +84,8 @@ export async function createConnector(
 
 export interface UpdateConnectorInput extends ConnectorFields {
   expectedLatestVersion?: number | null;
+  /** Release and share refuse with TESTS_FAILING unless every test case passed (src/domain/tests.ts). */
+  requirePassingTests?: boolean | null;
 }
 
 /**
@@ -108,7 +111,7 @@ export async function updateConnector(
     if (expected != null && expected !== locked.latestVersion)
       throw new VersionConflictError(expected, locked.latestVersion);
 
-    const prior = locked.snapshot!;
+    const prior = { ...locked.snapshot!, requirePassingTests: locked.requirePassingTests };
     let before: Record<string, unknown> = {
       ...connectorSnapshot(prior),
       latestVersion: locked.latestVersion,
@@ -118,6 +121,7 @@ export async function updateConnector(
     if (fields.title !== undefined) meta.title = fields.title!;
     if (fields.logo !== undefined) meta.logo = fields.logo;
     if (fields.description !== undefined) meta.description = fields.description;
+    if (input.requirePassingTests != null) meta.requirePassingTests = input.requirePassingTests;
 
     let row: Connector | undefined;
     let made: number | null = null;
@@ -217,6 +221,7 @@ export async function releaseLocked(
       first?.message ?? null,
     );
   }
+  await requirePassingTests(tx, locked, locked.latestVersion);
   await tx.connectorVersion.update({
     where: { id: latest.id },
     data: { releasedAt: new Date(), releasedById: memberId },

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'LINK_EXHAUSTED',
   'VERSION_YANKED',
   'NOTHING_TO_ROLL_OUT',
+  'TESTS_FAILING',
   'TOO_MANY_RUNS',
   'RUN_FINISHED',
   'EXECUTOR_UNAVAILABLE',
@@ -87,7 +88,8 @@ export class PreconditionError extends DomainError {
       | 'LINK_EXPIRED'
       | 'LINK_EXHAUSTED'
       | 'VERSION_YANKED'
-      | 'NOTHING_TO_ROLL_OUT',
+      | 'NOTHING_TO_ROLL_OUT'
+      | 'TESTS_FAILING',
     message: string,
     /** The finding behind the refusal, e.g. the first code error (`Line 2 has syntax errors…`). */
     readonly detail: string | null = null,

@@ -19,7 +19,9 @@ export type GlobalType =
   | 'Install'
   | 'Publisher'
   | 'ConnectorRun'
-  | 'ConnectionProfile';
+  | 'ConnectionProfile'
+  | 'ConnectorTest'
+  | 'TestResult';
 
 export function toGlobalId(type: GlobalType, id: number | string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64');

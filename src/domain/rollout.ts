@@ -3,6 +3,7 @@ import type { Connector, Prisma } from '../generated/prisma/client.js';
 import { writeCommand } from './command.js';
 import type { Locked, Tx } from './connector-store.js';
 import type { DomainContext, Principal } from './context.js';
+import { requirePassingTests } from './test-results.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import type { LifecycleEvent, Notified } from './events.js';
 import { LIMITS } from './limits.js';
@@ -177,6 +178,7 @@ export async function shareConnector(
         `The latest released version of the connector is already shared${how}.`,
       );
     }
+    await requirePassingTests(tx, locked, released);
     await tx.connectorVersion.updateMany({
       where: { connectorId: id, number: released, sharedAt: null },
       data: { sharedAt: new Date() },

@@ -18,4 +18,9 @@ export interface RunServices {
   dispatch(runId: number): Promise<void>;
   /** Asks whoever runs it to stop it (the run row is CANCELLED already). */
   cancel(runId: number): Promise<void>;
+  /**
+   * Installers were just notified of a parent's version (after the commit): copies with test
+   * cases replay them against what the update would make (src/domain/tests.ts). Best effort.
+   */
+  testUpdates(notificationIds: number[]): void;
 }

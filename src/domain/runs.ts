@@ -16,6 +16,8 @@ import { checkCode } from './input.js';
 import type { DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, RunRefusedError } from './errors.js';
 import { redactDeep, secretStrings } from './redact.js';
+import { settleTestResult } from './test-results.js';
+import { judge } from './test-verdict.js';
 
 /**
  * Runs of connector code: the rules before a run is stored (who, which version, which target,
@@ -220,7 +222,12 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
       );
   }
   const inFlight = await ctx.prisma.connectorRun.count({
-    where: { workspaceId: actor.workspaceId, status: { in: ['QUEUED', 'RUNNING'] } },
+    // Test replays have their own limit (src/domain/tests.ts).
+    where: {
+      workspaceId: actor.workspaceId,
+      status: { in: ['QUEUED', 'RUNNING'] },
+      testResult: { is: null },
+    },
   });
   if (inFlight >= services.maxInFlightPerWorkspace) {
     throw new RunRefusedError(
@@ -357,7 +364,7 @@ async function pruneHistory(
   cap: number,
 ): Promise<void> {
   const edge = await tx.connectorRun.findMany({
-    where: { connectorId },
+    where: { connectorId, testResult: { is: null } },
     orderBy: { id: 'desc' },
     skip: cap,
     take: 1,
@@ -365,7 +372,12 @@ async function pruneHistory(
   });
   if (edge.length)
     await tx.connectorRun.deleteMany({
-      where: { connectorId, id: { lte: edge[0].id }, status: { in: [...FINAL_STATUSES] } },
+      where: {
+        connectorId,
+        id: { lte: edge[0].id },
+        status: { in: [...FINAL_STATUSES] },
+        testResult: { is: null },
+      },
     });
 }
 
@@ -398,6 +410,16 @@ export async function cancelRun(ctx: DomainContext, id: number): Promise<Connect
         errorKind: 'cancelled',
       },
     });
+    if (count > 0)
+      await settleTestResult(
+        tx,
+        run.id,
+        judge(
+          { expectedOutput: null, assertions: [] },
+          { status: 'CANCELLED', error: { message: `Cancelled by ${actor.handle}.` } },
+        ),
+        null,
+      );
     if (count === 0)
       throw new RunRefusedError(
         'RUN_FINISHED',

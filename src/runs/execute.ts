@@ -4,6 +4,8 @@ import type { PrismaClient } from '../db/database.js';
 import { mergeSettings, openValues, secretNames } from '../domain/connections.js';
 import { redactDeep, secretStrings } from '../domain/redact.js';
 import { announceRun } from '../domain/runs.js';
+import { replayOf, settleTestResult } from '../domain/test-results.js';
+import { judge } from '../domain/test-verdict.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../log.js';
 import type { ExecResult, ExecutorHandle } from './contract.js';
@@ -54,6 +56,7 @@ export async function executeRun(
   if (!claimed) return; // cancelled before it started, or taken by another executor
 
   let secrets: string[] = [];
+  let replay: Awaited<ReturnType<typeof replayOf>> = null;
   const heartbeat = setInterval(() => {
     prisma.connectorRun
       .updateMany({ where: { id: runId, status: 'RUNNING' }, data: { heartbeatAt: new Date() } })
@@ -66,19 +69,22 @@ export async function executeRun(
       where: { connectorId_number: { connectorId: claimed.connectorId, number: claimed.version } },
       select: { code: true, structure: true },
     });
+    // A test replay answers HTTP from its recording, with the settings it was recorded with.
+    replay = await replayOf(prisma, runId);
     const connection = claimed.connectionId
       ? await prisma.connection.findUnique({ where: { id: claimed.connectionId } })
       : null;
-    const settings = connection ? openValues(box, connection) : {};
+    const settings = replay?.settings ?? (connection ? openValues(box, connection) : {});
     const fields = ((version.structure ?? null) as CodeStructure | null)?.connectionFields ?? null;
-    const secretFields = secretNames(settings, fields);
+    const secretFields = replay?.secretFields ?? secretNames(settings, fields);
     secrets = secretStrings(settings, secretFields);
     // The recorded input is redacted; the run gets the input as the caller gave it only through
     // the row, so a redacted value stays redacted (callers never need to send secrets as input).
     result = await deps.executor.run(
       {
         runId: String(runId),
-        code: version.code,
+        // An update's merged result is tested before it becomes a version.
+        code: claimed.code ?? version.code,
         target: claimed.target,
         input: claimed.input ?? {},
         closure: claimed.closure ?? undefined,
@@ -86,6 +92,7 @@ export async function executeRun(
         payload: claimed.payload ?? undefined,
         settings,
         secretFields,
+        ...(replay ? { replay: { exchanges: replay.exchanges } } : {}),
         limits: deps.limits,
       },
       { signal },
@@ -105,7 +112,7 @@ export async function executeRun(
   } finally {
     clearInterval(heartbeat);
   }
-  await storeResult(deps, claimed, result, secrets);
+  await storeResult(deps, claimed, result, secrets, replay);
 }
 
 async function storeResult(
@@ -113,6 +120,7 @@ async function storeResult(
   run: { id: number; connectionId: number | null },
   result: ExecResult,
   secrets: string[],
+  replay: Awaited<ReturnType<typeof replayOf>> = null,
 ): Promise<void> {
   let output = result.output === undefined ? null : redactDeep(result.output, secrets);
   let status = result.status;
@@ -145,11 +153,23 @@ async function storeResult(
     let settingsUpdated = false;
     if (
       !cancelled &&
+      !replay &&
       result.settingsUpdate &&
       run.connectionId &&
       Object.keys(result.settingsUpdate).length
     ) {
       settingsUpdated = await mergeSettings(tx, deps.box, run.connectionId, result.settingsUpdate);
+    }
+    if (replay) {
+      const verdict = cancelled
+        ? judge(replay, { status: 'CANCELLED', error: { message: 'The replay was cancelled.' } })
+        : judge(replay, {
+            status,
+            output,
+            error,
+            outputFields: (result.schema as { outputFields?: unknown } | undefined)?.outputFields,
+          });
+      await settleTestResult(tx, run.id, verdict, result.durationMs);
     }
     const row = await tx.connectorRun.update({
       where: { id: run.id },
@@ -200,7 +220,21 @@ export async function failSilentRuns(prisma: PrismaClient, staleMs: number): Pro
             'The executor running this run stopped (crashed or was killed) before it finished; the run was not retried.',
         },
       });
-      if (count) await announceRun(tx, await tx.connectorRun.findUniqueOrThrow({ where: { id } }));
+      if (count) {
+        await settleTestResult(
+          tx,
+          id,
+          judge(
+            { expectedOutput: null, assertions: [] },
+            {
+              status: 'EXECUTOR_CRASHED',
+              error: { message: 'The executor stopped before the replay finished.' },
+            },
+          ),
+          null,
+        );
+        await announceRun(tx, await tx.connectorRun.findUniqueOrThrow({ where: { id } }));
+      }
       return count;
     });
   }

@@ -5,6 +5,7 @@ import { loadSecretBox, type SecretBox } from '../crypto/secret-box.js';
 import type { PrismaClient } from '../db/database.js';
 import type { RunServices } from '../domain/run-services.js';
 import { RUN_CANCEL_TOPIC } from '../domain/runs.js';
+import { checkUpdatesOfInstallers } from '../domain/tests.js';
 import type { RegistryPubSub } from '../graphql/context.js';
 import type { Logger } from '../log.js';
 import { startEngine, type ExecutorHandle } from './contract.js';
@@ -91,6 +92,16 @@ export class Runner {
               errorMessage: 'The executor could not start.',
             },
           })
+          .then(() =>
+            this.deps.prisma.testResult.updateMany({
+              where: { runId, status: 'PENDING' },
+              data: {
+                status: 'FAILED',
+                reason: 'The executor could not start.',
+                finishedAt: new Date(),
+              },
+            }),
+          )
           .catch(() => {});
       } finally {
         this.inFlight.delete(runId);
@@ -207,6 +218,11 @@ export function createRunMachinery(
     },
     async cancel(runId) {
       deps.pubsub.publish(RUN_CANCEL_TOPIC, { runId });
+    },
+    testUpdates(notificationIds) {
+      void checkUpdatesOfInstallers(deps.prisma, services, notificationIds).catch((err: unknown) =>
+        deps.log.warn({ err }, "installers' tests of an update did not start"),
+      );
     },
   };
 

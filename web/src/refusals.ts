@@ -31,6 +31,8 @@ export const REFUSALS: Readonly<Record<string, string>> = {
   OWN_CONNECTOR: 'This connector is already yours; there is nothing to install.',
   RATE_LIMITED: 'Too many requests in a short time. Wait a moment and try again.',
   RUN_FINISHED: 'This run has already finished, so there is nothing to cancel.',
+  TESTS_FAILING:
+    'This connector requires its tests to pass before it is released or shared, and some have not passed against this version.',
   TOO_MANY_RUNS:
     'Your workspace already has as many runs going as it may. Wait for one to finish and try again.',
   UNAUTHENTICATED: 'Your session has ended. Sign in again.',
@@ -41,7 +43,7 @@ export const REFUSALS: Readonly<Record<string, string>> = {
 };
 
 /** Codes whose API message names the exact thing to fix (which field, which line of code). */
-const SPECIFIC = new Set<string>(['INVALID_INPUT', 'CODE_HAS_ERRORS']);
+const SPECIFIC = new Set<string>(['INVALID_INPUT', 'CODE_HAS_ERRORS', 'TESTS_FAILING']);
 
 /** A refusal in the console's words: the sentence for its code, plus the specific problem where that helps. */
 export function refusalText(

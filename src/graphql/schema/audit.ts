@@ -55,6 +55,12 @@ const AUDIT_ACTION_DESCRIPTIONS: Record<AuditAction, string> = {
   CONNECTOR_RUN:
     'Connector code was run (`runConnector`): the version, the target and the connection.',
   RUN_CANCEL: 'A queued or running run was cancelled (`cancelRun`).',
+  TEST_CREATE:
+    'A test case was saved (`createConnectorTest`): its name, target and how many exchanges it recorded.',
+  TEST_UPDATE: "A test case's name or assertions changed (`updateConnectorTest`).",
+  TEST_DELETE: 'A test case was deleted (`deleteConnectorTest`).',
+  TESTS_RUN:
+    "A connector's test cases were replayed (`runConnectorTests`) against a version, or against a parent's update.",
 };
 
 const AuditActionEnum = builder.enumType('AuditAction', {

@@ -150,8 +150,9 @@ export const VersionConnection = namedConnection(VersionNode, 'Version', 'versio
  *   installs.ts       (installedFrom)                   history.ts       (diff)
  *   rollout.ts        (rollout, sharePreview)           version-stats.ts (versionStats)
  *   connections.ts    (connections)                     runs.ts          (runs)
- * ConnectorVersion (`Version` above) is extended by rollout.ts (deprecation, yank) and
- * connections.ts (connectionSpec). test/codebase/layout.test.ts keeps this list complete.
+ *   tests.ts          (tests, requirePassingTests)
+ * ConnectorVersion (`Version` above) is extended by rollout.ts (deprecation, yank),
+ * connections.ts (connectionSpec) and tests.ts (testSummary). test/codebase/layout.test.ts keeps this list complete.
  */
 export const ConnectorNode = builder.prismaNode('Connector', {
   description: 'A custom connector of your workspace, with its versions.',
@@ -351,6 +352,10 @@ const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
         'New Markdown description (at most 100,000 characters); null removes it, unset keeps it.',
     }),
     note: t.string({ description: 'Note of the version this update makes.' }),
+    requirePassingTests: t.boolean({
+      description:
+        'Require every test case to pass against a version before it is released or shared (TESTS_FAILING otherwise); unset keeps it.',
+    }),
     expectedLatestVersion: t.int({
       description: 'Refuse with VERSION_CONFLICT unless the connector is still at this version.',
     }),
@@ -447,7 +452,7 @@ builder.mutationFields((t) => ({
       'The result of `releaseConnector`.',
       ConnectorNode,
     ),
-    errorCodes: ['ALREADY_RELEASED', 'CODE_HAS_ERRORS', ...WRITE],
+    errorCodes: ['ALREADY_RELEASED', 'CODE_HAS_ERRORS', 'TESTS_FAILING', ...WRITE],
     description: 'Releases the latest version to your workspace.',
     args: {
       input: t.arg({
@@ -466,7 +471,7 @@ builder.mutationFields((t) => ({
       'The result of `shareConnector`.',
       ConnectorNode,
     ),
-    errorCodes: ['NOTHING_RELEASED', 'ALREADY_SHARED', 'INVALID_INPUT', ...WRITE],
+    errorCodes: ['NOTHING_RELEASED', 'ALREADY_SHARED', 'TESTS_FAILING', 'INVALID_INPUT', ...WRITE],
     description: 'Shares the latest released version with those who install the connector.',
     args: {
       input: t.arg({

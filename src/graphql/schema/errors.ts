@@ -38,6 +38,8 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
   LINK_EXHAUSTED: 'The share link reached its maximum number of installs.',
   VERSION_YANKED: 'The version was yanked and is not given to new installs.',
   NOTHING_TO_ROLL_OUT: 'The connector has no staged share to widen, narrow or roll back.',
+  TESTS_FAILING:
+    'The connector requires passing tests to release or share, and some test cases have not passed against the version; `detail` names them.',
   TOO_MANY_RUNS:
     'Your workspace has as many connector runs queued or running as it may; retry when one ends.',
   RUN_FINISHED: 'The run is over already; only queued or running runs can be cancelled.',

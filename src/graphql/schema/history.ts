@@ -18,33 +18,35 @@ const DefinitionChangesRef = builder
     }),
   });
 
-const VersionDiffRef = builder.objectRef<VersionDiff>('VersionDiff').implement({
-  description: 'What changed between two versions of a connector.',
-  fields: (t) => ({
-    from: t.exposeInt('from', { description: 'The version compared from.' }),
-    to: t.exposeInt('to', { description: 'The version compared to.' }),
-    unified: t.exposeString('unified', {
-      nullable: true,
-      description:
-        'Unified diff of the code; empty when identical, null when too different to diff in time, and null for roles that may not read source (OPERATOR).',
+export const VersionDiffRef = builder
+  .objectRef<VersionDiff & { connectorId: number }>('VersionDiff')
+  .implement({
+    description: 'What changed between two versions of a connector.',
+    fields: (t) => ({
+      from: t.exposeInt('from', { description: 'The version compared from.' }),
+      to: t.exposeInt('to', { description: 'The version compared to.' }),
+      unified: t.exposeString('unified', {
+        nullable: true,
+        description:
+          'Unified diff of the code; empty when identical, null when too different to diff in time, and null for roles that may not read source (OPERATOR).',
+      }),
+      actions: t.field({
+        type: DefinitionChangesRef,
+        description: 'Actions added, removed and changed.',
+        resolve: (d) => d.actions,
+      }),
+      triggers: t.field({
+        type: DefinitionChangesRef,
+        description: 'Triggers added, removed and changed.',
+        resolve: (d) => d.triggers,
+      }),
+      compatibility: t.field({
+        type: ChangeReportRef,
+        description: 'What the change means to installers: breaking or not, and why.',
+        resolve: (d) => d.compatibility,
+      }),
     }),
-    actions: t.field({
-      type: DefinitionChangesRef,
-      description: 'Actions added, removed and changed.',
-      resolve: (d) => d.actions,
-    }),
-    triggers: t.field({
-      type: DefinitionChangesRef,
-      description: 'Triggers added, removed and changed.',
-      resolve: (d) => d.triggers,
-    }),
-    compatibility: t.field({
-      type: ChangeReportRef,
-      description: 'What the change means to installers: breaking or not, and why.',
-      resolve: (d) => d.compatibility,
-    }),
-  }),
-});
+  });
 
 builder.prismaObjectFields('Connector', (t) => ({
   diff: t.field({
@@ -64,7 +66,10 @@ builder.prismaObjectFields('Connector', (t) => ({
     // Two parses of up to 10 MB each.
     complexity: 50,
     select: { id: true },
-    resolve: (c, { from, to }, ctx) => diffVersions(ctx, c.id, from, to),
+    resolve: async (c, { from, to }, ctx) => ({
+      ...(await diffVersions(ctx, c.id, from, to)),
+      connectorId: c.id,
+    }),
   }),
 }));
 
@@ -88,7 +93,7 @@ builder.mutationFields((t) => ({
       'The result of `restoreVersion`.',
       ConnectorNode,
     ),
-    errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'CODE_HAS_ERRORS', 'FORBIDDEN'],
+    errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'CODE_HAS_ERRORS', 'TESTS_FAILING', 'FORBIDDEN'],
     description:
       "Makes an old version's code the new latest version, and releases it when `release` is true.",
     args: {

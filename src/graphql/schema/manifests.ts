@@ -84,7 +84,7 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   importManifest: t.field({
     type: ImportManifestPayload,
-    errorCodes: ['INVALID_INPUT', 'DIGEST_MISMATCH', 'FORBIDDEN'],
+    errorCodes: ['INVALID_INPUT', 'DIGEST_MISMATCH', 'TESTS_FAILING', 'FORBIDDEN'],
     description:
       'Imports a manifest into your workspace, all or nothing: new connectors, or new latest versions of copies imported before, each released at once. `dryRun` plans without writing.',
     args: {

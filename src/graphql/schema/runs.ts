@@ -361,7 +361,8 @@ builder.prismaObjectFields('Connector', (t) => ({
       totalCount: true,
       query: (_args, ctx) => {
         requireRunUser(ctx);
-        return { orderBy: { id: 'desc' as const } };
+        // Test replays are listed with their results (Connector.tests), not here.
+        return { orderBy: { id: 'desc' as const }, where: { testResult: { is: null } } };
       },
     },
     ConnectorRunConnection,

@@ -292,9 +292,16 @@ function releaseRefusal(
 
 async function pull(
   id: string,
-  opts: Common & { version?: number; output?: string },
+  opts: Common & { version?: number; output?: string; tests?: string },
 ): Promise<void> {
   const api = client(opts);
+  if (opts.tests) {
+    const { pullTests } = await import('./tests.js');
+    await withProgress('downloading the test cases', opts, () =>
+      pullTests(api, id, { ...opts, dir: opts.tests! }),
+    );
+    if (!opts.output && opts.version === undefined) return;
+  }
   const data = await withProgress('downloading', opts, () =>
     api.graphql(
       `query ($id: ID!, $n: Int!, $latest: Boolean!) { connector(id: $id) { id title latestVersion latest: versions(first: 1) @include(if: $latest) { nodes { number code } } version(number: $n) @skip(if: $latest) { number code } } }`,
@@ -412,6 +419,61 @@ async function versions(id: string, opts: Common & { limit: number }): Promise<v
   );
 }
 
+async function release(id: string, opts: Common & { share?: boolean }): Promise<void> {
+  const api = client(opts);
+  const res = await withProgress('releasing', opts, () =>
+    api.graphql(
+      `mutation ($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
+      { input: { id } },
+    ),
+  );
+  if (res.releaseConnector.userErrors.length) throw refusal(res.releaseConnector.userErrors);
+  const c = res.releaseConnector.connector;
+  const lines = [`Released ${c.title} version ${c.latestReleasedVersion} to the workspace.`];
+  if (opts.share) {
+    const shared = await withProgress('sharing', opts, () =>
+      api.graphql(
+        `mutation ($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
+        { input: { id } },
+      ),
+    );
+    if (shared.shareConnector.userErrors.length)
+      throw releaseRefusal(
+        'share',
+        c.latestReleasedVersion,
+        shared.shareConnector.userErrors,
+        lines,
+      );
+    lines.push(
+      `Shared version ${shared.shareConnector.connector.latestSharedVersion} with installers.`,
+    );
+  }
+  print(opts, { connector: c, shared: !!opts.share }, lines.join('\n'));
+}
+
+async function test(
+  id: string | undefined,
+  opts: Common & { version?: number; local?: string; dir?: string; timeout: number },
+): Promise<void> {
+  const tests = await import('./tests.js');
+  if (opts.local) {
+    if (id)
+      throw new CliError(
+        "Give a connector ID (the registry's tests) or --local FILE, not both.",
+        EXIT.usage,
+      );
+    if (opts.version !== undefined)
+      throw new CliError("--version is for the registry's tests, not --local.", EXIT.usage);
+    return tests.localTests(opts.local, { ...opts, dir: opts.dir ?? 'tests' });
+  }
+  if (!id)
+    throw new CliError('Give the connector ID, or --local connector.rb --dir tests/.', EXIT.usage);
+  if (opts.dir) throw new CliError('--dir goes with --local.', EXIT.usage);
+  return tests.registryTests(client(opts), id, opts, (label, work) =>
+    withProgress(label, opts, work),
+  );
+}
+
 const COL_SEPS = ['comma', 'semicolon', 'tab', 'colon', 'space', 'pipe'];
 
 async function generateSchema(
@@ -518,9 +580,48 @@ export function addDeveloperCommands(program: Command): void {
         .description("print or save a version's code (the latest unless --version)")
         .argument('<id>', 'the connector (its ID or number)', connectorId)
         .option('--version <n>', 'the version number', positiveInt)
-        .option('-o, --output <file>', 'write the code to this file'),
+        .option('-o, --output <file>', 'write the code to this file')
+        .option(
+          '--tests <dir>',
+          'also write its test cases there, one JSON file each (for test --local)',
+        ),
     ).action(act((id: string, opts) => pull(id, opts))),
-    'connector-registry pull 42 --version 3 -o connector.rb',
+    'connector-registry pull 42 --version 3 -o connector.rb --tests tests/',
+  );
+  example(
+    withCommon(
+      program
+        .command('release')
+        .description(
+          'release the latest version to the workspace (refused with TESTS_FAILING when the connector requires passing tests)',
+        )
+        .argument('<id>', 'the connector (its ID or number)', connectorId)
+        .option('--share', 'also share it with installers'),
+    ).action(act((id: string, opts) => release(id, opts))),
+    'connector-registry release 42 --share',
+  );
+  example(
+    withCommon(
+      program
+        .command('test')
+        .description(
+          "replay a connector's recorded test cases: the registry's, against a version (default: the latest), or test files on this machine with --local; exits 1 when any fails",
+        )
+        .argument('[id]', 'the connector (its ID or number)', connectorId)
+        .option('--version <n>', 'the version to test', positiveInt)
+        .option(
+          '--local <file>',
+          'replay test files on this machine against this connector code (no registry needed)',
+        )
+        .option('--dir <dir>', 'with --local: the directory of test files (default: tests)')
+        .option(
+          '--timeout <seconds>',
+          "how long to wait for the registry's verdicts",
+          (v) => positiveInt(v),
+          300,
+        ),
+    ).action(act((id: string | undefined, opts) => test(id, opts))),
+    'connector-registry test 42 --version 7 --json\n  connector-registry test --local connector.rb --dir tests/',
   );
   example(
     withCommon(

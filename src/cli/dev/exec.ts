@@ -16,6 +16,7 @@ import {
   type Recording,
   type RunResult,
 } from '../../executor/index.js';
+import { REDACTED } from '../../domain/redact.js';
 import { CliError, EXIT } from './errors.js';
 
 export interface ExecOptions {
@@ -166,7 +167,24 @@ export async function execCommand(target: string, opts: ExecOptions): Promise<vo
   if (opts.record)
     writeFileSync(
       opts.record,
-      `${JSON.stringify({ target, recordedAt: new Date().toISOString(), exchanges: result.exchanges, output: result.output ?? null }, null, 2)}\n`,
+      // A recording is also a test file for `test --local`: what ran, with what, and what came out.
+      `${JSON.stringify(
+        {
+          target,
+          recordedAt: new Date().toISOString(),
+          input: input ?? {},
+          closure: closure ?? null,
+          args: args ?? null,
+          payload: readData(opts.payload, 'payload file') ?? null,
+          settings: Object.fromEntries(
+            Object.entries(settings).map(([k, v]) => [k, secretFields.includes(k) ? REDACTED : v]),
+          ),
+          exchanges: result.exchanges,
+          output: result.output ?? null,
+        },
+        null,
+        2,
+      )}\n`,
     );
 
   if (result.settingsUpdate) {

@@ -233,6 +233,24 @@ export const ConnectorTestNode = builder.prismaNode('ConnectorTest', {
       description: "A poll's closure. ADMIN and DEVELOPER only.",
       resolve: (c, _a, ctx) => (requireRunUser(ctx), (c.closure ?? null) as never),
     }),
+    args: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: "A method's arguments. ADMIN and DEVELOPER only.",
+      resolve: (c, _a, ctx) => (requireRunUser(ctx), (c.args ?? null) as never),
+    }),
+    payload: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: "A webhook notification's payload. ADMIN and DEVELOPER only.",
+      resolve: (c, _a, ctx) => (requireRunUser(ctx), (c.payload ?? null) as never),
+    }),
+    settings: t.field({
+      type: 'JSON',
+      description:
+        'The connection values it replays with; secret ones are `[REDACTED]`, as in the recording. ADMIN and DEVELOPER only.',
+      resolve: (c, _a, ctx) => (requireRunUser(ctx), c.settings as never),
+    }),
     expectedOutput: t.field({
       type: 'JSON',
       nullable: true,

@@ -25,6 +25,7 @@ import './workspaces.js';
 import './code-check.js';
 import './connections.js';
 import './runs.js';
+import './oauth.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema({ directives }));

@@ -347,7 +347,12 @@ export async function createRegistry(
     db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
       ? await startAdminSocket(
           config.DATA_DIR,
-          { db, events: domainEvents(pubsub), publicUrl: () => where.url },
+          {
+            db,
+            events: domainEvents(pubsub),
+            publicUrl: () => where.url,
+            box: runs.services.box,
+          },
           log,
         )
       : null;

@@ -139,6 +139,15 @@ program
   .description('apply pending database migrations and exit')
   .action(() => run('migrate'));
 
+const connections = program.command('connections').description('saved connections of connectors');
+
+connections
+  .command('reseal')
+  .description(
+    'after a CONNECTION_SECRET_KEY rotation: re-seal every stored connection value with the current key (the old ones in CONNECTION_SECRET_KEYS_PREVIOUS), so the old keys can be dropped',
+  )
+  .action(() => run('connections reseal'));
+
 const workspace = program.command('workspace').description('manage workspaces');
 
 workspace

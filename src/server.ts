@@ -24,6 +24,7 @@ import {
 } from './http/guard.js';
 import { createDocumentStore, persistedDocuments, serveConsole } from './http/console.js';
 import { signInRoutes } from './http/sign-in.js';
+import { oauthRoutes } from './http/oauth.js';
 import { createMetrics, observe, type Metrics } from './http/observability.js';
 import { apiCors, graphqlResponseType, jsonTransport } from './http/transport.js';
 import { serveGraphiQLAssets } from './http/graphiql.js';
@@ -273,6 +274,13 @@ export function createApp(
   // Sign-in codes are 256-bit secrets: guessing is hopeless, so only the body is bounded here.
   app.use('/auth/*', readBody(64 * 1024, refuseRest));
   signInRoutes(app, db.prisma, { rateLimits, sessionHours: config.CONSOLE_SESSION_HOURS }); // the console's one-time sign-in links and sessions
+  // OAuth2 providers send the browser back here after Connect (the state is the credential).
+  app.use('/oauth/callback', allowMethods(['GET', 'HEAD'], refuseGraphQL));
+  oauthRoutes(app, {
+    prisma: db.prisma,
+    runs: runs?.services,
+    events: domainEvents(pubsub, library),
+  });
   serveConsole(app); // the web console at / (web/dist)
   // Hono asks the root app, not the mounted one, when no route matches.
   app.notFound((c) => {
@@ -339,7 +347,12 @@ export async function createRegistry(
     db.kind === 'pglite' && !config.DATA_DIR.startsWith('memory://')
       ? await startAdminSocket(
           config.DATA_DIR,
-          { db, events: domainEvents(pubsub), publicUrl: () => where.url },
+          {
+            db,
+            events: domainEvents(pubsub),
+            publicUrl: () => where.url,
+            box: runs.services.box,
+          },
           log,
         )
       : null;

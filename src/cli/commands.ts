@@ -29,6 +29,8 @@ export interface CommandHost {
   events?: DomainEvents;
   /** Where the running server is reached (PUBLIC_URL, or its listening address), when run inside it. */
   publicUrl?: () => string | undefined;
+  /** The keys that seal connection values: the server's, when run inside it; else from the CLI's environment. */
+  box?: import('../crypto/secret-box.js').SecretBox;
 }
 
 export interface CommandIO {
@@ -100,6 +102,28 @@ export const COMMANDS: Record<string, Command> = {
   async migrate(host, _args, io) {
     const { applied, alreadyApplied } = await host.db.migrate();
     io.out(`applied ${applied.length} migration(s), ${alreadyApplied.length} already applied`);
+  },
+
+  async 'connections reseal'(host, _args, io) {
+    const { resealConnections } = await import('../domain/connections.js');
+    let box = host.box;
+    if (!box) {
+      const [{ loadConfig }, { loadSecretBox }] = await Promise.all([
+        import('../config.js'),
+        import('../crypto/secret-box.js'),
+      ]);
+      box = loadSecretBox(loadConfig());
+    }
+    const report = await resealConnections(host.db.prisma, box);
+    io.out(
+      `re-sealed ${report.resealed} connection(s) with key ${box.keyId}; ${report.current} already sealed with it; ${report.failed.length} could not be opened`,
+    );
+    for (const f of report.failed) io.out(`connection ${f.id}: ${f.message}`);
+    if (report.failed.length)
+      throw new InvalidInputError(
+        `${report.failed.length} connection(s) are sealed with a key that is not configured; keep the old keys in CONNECTION_SECRET_KEYS_PREVIOUS and run this again.`,
+      );
+    return report;
   },
 
   async 'token create'(host, args, io, who) {

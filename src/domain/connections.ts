@@ -331,3 +331,71 @@ export async function mergeSettings(
   });
   return true;
 }
+
+export interface ResealReport {
+  /** Connections whose values were sealed with an older key and are now sealed with the current one. */
+  resealed: number;
+  /** Connections already sealed with the current key (and OAuth2 flows' codes, none in the normal case). */
+  current: number;
+  /** Connections whose values could not be opened (a key configured nowhere, or tampered): id and why. */
+  failed: { id: number; message: string }[];
+}
+
+/**
+ * After a key rotation: re-seals every connection's values (and any OAuth2 authorization code in
+ * flight) that is not sealed with the current key, so the old key can be dropped. Each row is
+ * written only if it did not change meanwhile (a run's token refresh re-seals it with the current
+ * key anyway). What cannot be opened is reported, not changed.
+ */
+export async function resealConnections(
+  prisma: DomainContext['prisma'],
+  box: RunServices['box'],
+): Promise<ResealReport> {
+  const report: ResealReport = { resealed: 0, current: 0, failed: [] };
+  let after = 0;
+  for (;;) {
+    const rows = await prisma.connection.findMany({
+      where: { id: { gt: after } },
+      orderBy: { id: 'asc' },
+      take: 200,
+      select: { id: true, sealedValues: true },
+    });
+    if (!rows.length) break;
+    after = rows[rows.length - 1].id;
+    for (const row of rows) {
+      if (box.isCurrent(row.sealedValues)) {
+        report.current++;
+        continue;
+      }
+      let plain: string;
+      try {
+        plain = box.open(row.sealedValues);
+      } catch (error) {
+        report.failed.push({ id: row.id, message: (error as Error).message });
+        continue;
+      }
+      const { count } = await prisma.connection.updateMany({
+        where: { id: row.id, sealedValues: row.sealedValues },
+        data: { sealedValues: box.seal(plain) },
+      });
+      if (count) report.resealed++;
+      else report.current++; // changed meanwhile: written with the current key
+    }
+  }
+  const codes = await prisma.oAuthAuthorization.findMany({
+    where: { sealedCode: { not: null } },
+    select: { id: true, sealedCode: true },
+  });
+  for (const row of codes) {
+    if (!row.sealedCode || box.isCurrent(row.sealedCode)) continue;
+    try {
+      await prisma.oAuthAuthorization.updateMany({
+        where: { id: row.id, sealedCode: row.sealedCode },
+        data: { sealedCode: box.seal(box.open(row.sealedCode)) },
+      });
+    } catch {
+      // a code in flight lasts seconds: one that cannot be opened is simply left to expire
+    }
+  }
+  return report;
+}

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'TOO_MANY_RUNS',
   'RUN_FINISHED',
   'EXECUTOR_UNAVAILABLE',
+  'AUTHORIZATION_FAILED',
   'FORBIDDEN',
   'UNAUTHENTICATED',
   'RATE_LIMITED',
@@ -123,6 +124,25 @@ export class MergeConflictError extends DomainError {
       `${conflicts.length} part(s) of the parent's update overlap changes made to this copy; nothing was written. Retry with resolve: OURS or THEIRS for those parts.`,
       'input.resolve',
     );
+  }
+}
+
+/**
+ * An OAuth2 authorization that cannot go on: the connector's `authorization_url` failed, the
+ * provider refused, the code exchange failed, or the callback's `state` is unknown, used, expired
+ * or from another browser. The sentences are in OAUTH_REFUSALS (src/domain/oauth.ts).
+ */
+export class AuthorizationFailedError extends DomainError {
+  readonly code = 'AUTHORIZATION_FAILED';
+  constructor(
+    message: string,
+    /** What went wrong, for the callback page and logs (`provider_refused`, `state_unknown`…). */
+    readonly reason: string,
+    /** The run that failed (the `authorization_url` or code exchange run), when one did. */
+    readonly runId: number | null = null,
+    field: string | null = null,
+  ) {
+    super(message, field);
   }
 }
 

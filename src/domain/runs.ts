@@ -440,3 +440,97 @@ export async function cancelRun(ctx: DomainContext, id: number): Promise<Connect
   await services.cancel(run.id);
   return updated;
 }
+
+/**
+ * A run the registry starts itself for an OAuth2 authorization (`connection.authorization.*`
+ * targets, which `runConnector` does not take): on the connector's latest version, with the
+ * connection, recorded, audited and dispatched like any run. `alsoInTransaction` writes what must
+ * be stored before an executor can take the run.
+ */
+export async function queueAuthorizationRun(
+  ctx: DomainContext,
+  input: {
+    connectorId: number;
+    connectionId: number;
+    target: 'connection.authorization.authorization_url' | 'connection.authorization.acquire';
+    input: Record<string, unknown>;
+    alsoInTransaction?: (tx: Prisma.TransactionClient, run: ConnectorRun) => Promise<void>;
+  },
+): Promise<ConnectorRun> {
+  const actor = requireRunUser(ctx);
+  const services = runServices(ctx);
+  if (!services.canRun)
+    throw new RunRefusedError(
+      'EXECUTOR_UNAVAILABLE',
+      'This registry runs no connector code (EXECUTOR_MODE=none).',
+    );
+  const connector = await ctx.prisma.connector.findFirst({
+    where: { id: input.connectorId, workspaceId: actor.workspaceId },
+    select: { id: true, latestVersion: true },
+  });
+  if (!connector)
+    throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
+  const version = await ctx.prisma.connectorVersion.findUniqueOrThrow({
+    where: { connectorId_number: { connectorId: connector.id, number: connector.latestVersion } },
+    select: { number: true, hasErrors: true, diagnostics: true },
+  });
+  checkRunnable(version, 'input.id');
+  const inFlight = await ctx.prisma.connectorRun.count({
+    where: { workspaceId: actor.workspaceId, status: { in: ['QUEUED', 'RUNNING'] } },
+  });
+  if (inFlight >= services.maxInFlightPerWorkspace) {
+    throw new RunRefusedError(
+      'TOO_MANY_RUNS',
+      `Your workspace has ${inFlight} runs queued or running (at most ${services.maxInFlightPerWorkspace}); retry when one ends.`,
+    );
+  }
+  const run = await command(ctx, actor).run(async ({ tx, audit }) => {
+    const row = await tx.connectorRun.create({
+      data: {
+        workspaceId: actor.workspaceId,
+        connectorId: connector.id,
+        version: version.number,
+        target: input.target,
+        input: input.input as Prisma.InputJsonValue,
+        connectionId: input.connectionId,
+        actorId: actor.memberId,
+        actorHandle: actor.handle,
+        logs: [],
+      },
+    });
+    await input.alsoInTransaction?.(tx, row);
+    await pruneHistory(tx, connector.id, services.historyCap);
+    await audit({
+      action: 'CONNECTOR_RUN',
+      workspaceId: actor.workspaceId,
+      target: { type: 'ConnectorRun', id: row.id },
+      after: {
+        connectorId: connector.id,
+        version: version.number,
+        target: input.target,
+        connectionId: input.connectionId,
+        savedVersion: null,
+      },
+    });
+    await announceRun(tx, row);
+    return row;
+  });
+  await services.dispatch(run.id);
+  return run;
+}
+
+/** The run once it is over (read every `everyMs`); null when it is not over after `timeoutMs`. */
+export async function waitForRunEnd(
+  prisma: DomainContext['prisma'],
+  runId: number,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<ConnectorRun | null> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await prisma.connectorRun.findUnique({ where: { id: runId } });
+    if (!run || FINAL_STATUSES.includes(run.status)) return run;
+    if (Date.now() >= until) return null;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -3,6 +3,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { PrismaClient } from '../db/database.js';
 import { mergeSettings, openValues, secretNames } from '../domain/connections.js';
 import { redactDeep, secretStrings } from '../domain/redact.js';
+import { authorizationCodeOf, isExchangeTarget } from '../domain/oauth.js';
 import { announceRun } from '../domain/runs.js';
 import { replayOf, settleTestResult } from '../domain/test-results.js';
 import { judge } from '../domain/test-verdict.js';
@@ -78,6 +79,15 @@ export async function executeRun(
     const fields = ((version.structure ?? null) as CodeStructure | null)?.connectionFields ?? null;
     const secretFields = replay?.secretFields ?? secretNames(settings, fields);
     secrets = secretStrings(settings, secretFields);
+    let input = (claimed.input ?? {}) as Record<string, unknown>;
+    if (isExchangeTarget(claimed.target)) {
+      // The authorization code of an OAuth2 callback: sealed beside the flow, never in the run's record.
+      const code = await authorizationCodeOf(prisma, box, runId);
+      if (code) {
+        input = { ...input, auth_code: code };
+        secrets.push(code);
+      }
+    }
     // The recorded input is redacted; the run gets the input as the caller gave it only through
     // the row, so a redacted value stays redacted (callers never need to send secrets as input).
     result = await deps.executor.run(
@@ -86,7 +96,7 @@ export async function executeRun(
         // An update's merged result is tested before it becomes a version.
         code: claimed.code ?? version.code,
         target: claimed.target,
-        input: claimed.input ?? {},
+        input,
         closure: claimed.closure ?? undefined,
         args: (claimed.args as unknown[] | null) ?? undefined,
         payload: claimed.payload ?? undefined,
@@ -117,11 +127,16 @@ export async function executeRun(
 
 async function storeResult(
   deps: ExecuteDeps,
-  run: { id: number; connectionId: number | null },
+  run: { id: number; connectionId: number | null; target: string },
   result: ExecResult,
-  secrets: string[],
+  given: string[],
   replay: Awaited<ReturnType<typeof replayOf>> = null,
 ): Promise<void> {
+  // The new settings' secrets (tokens just obtained) are taken out of the record too.
+  const update = (result.settingsUpdate ?? {}) as Record<string, string | number | boolean>;
+  const secrets = [
+    ...new Set([...given, ...secretStrings(update, secretNames(update, null))]),
+  ].sort((a, b) => b.length - a.length);
   let output = result.output === undefined ? null : redactDeep(result.output, secrets);
   let status = result.status;
   let error = result.error
@@ -158,7 +173,9 @@ async function storeResult(
       run.connectionId &&
       Object.keys(result.settingsUpdate).length
     ) {
-      settingsUpdated = await mergeSettings(tx, deps.box, run.connectionId, result.settingsUpdate);
+      settingsUpdated = await mergeSettings(tx, deps.box, run.connectionId, result.settingsUpdate, {
+        authorized: isExchangeTarget(run.target),
+      });
     }
     if (replay) {
       const verdict = cancelled

@@ -284,4 +284,40 @@ describe('Notes: OAuth2 authorization code, refreshed by the token URL', () => {
       expect(everything(refreshed)).not.toContain(secret);
     }
   });
+  it('evaluates authorization_url with the connection and adds the parameters the platform adds', async () => {
+    const result = await run(executor, code, 'connection.authorization.authorization_url', {
+      settings: base(),
+      secretFields: ['client_secret'],
+      input: { redirect_uri: 'http://127.0.0.1:9/oauth/callback' },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({
+      url: `${api.url}/notes/oauth/authorize?response_type=code&client_id=${NOTES_CLIENT_ID}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Foauth%2Fcallback`,
+      client_id: NOTES_CLIENT_ID,
+    });
+    expect(result.exchanges).toEqual([]);
+  });
+
+  it('without acquire, exchanges the code at token_url (form-encoded authorization_code grant)', async () => {
+    const withoutAcquire = code.replace(/acquire: lambda do.*?\n      end,\n/s, '');
+    expect(withoutAcquire).not.toContain('acquire');
+    const acquired = await run(executor, withoutAcquire, 'connection.authorization.acquire', {
+      settings: base(),
+      secretFields: ['client_secret'],
+      input: { auth_code: 'auth-code-1', redirect_uri: 'http://127.0.0.1:9/oauth/callback' },
+    });
+    expect(acquired.status).toBe('SUCCEEDED');
+    expect(Object.keys(acquired.settingsUpdate ?? {})).toEqual(
+      expect.arrayContaining(['access_token', 'refresh_token']),
+    );
+    const tokenRequest = api.requests.filter((r) => r.url === '/notes/oauth/token').at(-1)!;
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest.body))).toEqual({
+      grant_type: 'authorization_code',
+      code: 'auth-code-1',
+      redirect_uri: 'http://127.0.0.1:9/oauth/callback',
+      client_id: NOTES_CLIENT_ID,
+      client_secret: NOTES_CLIENT_SECRET,
+    });
+    expect(everything(acquired)).not.toContain(NOTES_CLIENT_SECRET);
+  });
 });

@@ -3,7 +3,9 @@
  * the fixture connectors in test/fixtures/connectors/ talk to:
  * - /taskly: tasks behind basic auth, listed in pages (`page`, `per_page`, `updated_since`);
  * - /metrics: an API key exchanged for a short-lived session token (401 once it expired);
- * - /notes: OAuth2 (authorization code and refresh_token grants) with expiring access tokens.
+ * - /notes: OAuth2 (authorization code and refresh_token grants) with expiring access tokens, and
+ *   a consent page (`/notes/oauth/authorize`) whose Allow and Deny links send the browser back to
+ *   the `redirect_uri` with a single-use code (or `error=access_denied`) and the `state`.
  * Every request is kept in `requests` so tests can check what actually reached the server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -56,6 +58,8 @@ export async function startFakeApi(): Promise<FakeApi> {
   const sessions = new Map<string, number>();
   const accessTokens = new Map<string, number>();
   const refreshTokens = new Set<string>(['refresh-initial']);
+  /** Codes the consent page issued (single use), with the redirect_uri they were issued for. */
+  const issuedCodes = new Map<string, string>();
   let counter = 0;
 
   const send = (
@@ -207,11 +211,47 @@ export async function startFakeApi(): Promise<FakeApi> {
     }
 
     // Notes: OAuth2.
+    if (path === '/notes/oauth/authorize' && req.method === 'GET') {
+      const q = Object.fromEntries(url.searchParams);
+      if (q.client_id !== NOTES_CLIENT_ID || q.response_type !== 'code' || !q.redirect_uri)
+        return send(
+          res,
+          400,
+          'invalid_request: client_id, response_type=code and redirect_uri are required',
+        );
+      const decide = (choice: string) =>
+        `/notes/oauth/decide?${new URLSearchParams({ choice, redirect_uri: q.redirect_uri, state: q.state ?? '' })}`;
+      const html = `<!doctype html><html lang="en"><head><title>Notes: authorize</title></head><body><main>
+<h1>Allow the registry to use your notes?</h1><p>Client ${q.client_id} asks to read and write your notes.</p>
+<p><a id="allow" href="${decide('allow').replace(/&/g, '&amp;')}">Allow</a> <a id="deny" href="${decide('deny').replace(/&/g, '&amp;')}">Deny</a></p>
+</main></body></html>`;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(html);
+    }
+    if (path === '/notes/oauth/decide' && req.method === 'GET') {
+      const redirect = new URL(url.searchParams.get('redirect_uri') ?? '');
+      const state = url.searchParams.get('state');
+      if (url.searchParams.get('choice') === 'allow') {
+        const code = `code-${++counter}-${Math.random().toString(36).slice(2)}`;
+        issuedCodes.set(code, redirect.toString());
+        redirect.searchParams.set('code', code);
+      } else {
+        redirect.searchParams.set('error', 'access_denied');
+        redirect.searchParams.set('error_description', 'The user denied the request');
+      }
+      if (state) redirect.searchParams.set('state', state);
+      return send(res, 302, '', { location: redirect.toString() });
+    }
     if (path === '/notes/oauth/token' && req.method === 'POST') {
       const f = form();
       if (f.client_id !== NOTES_CLIENT_ID || f.client_secret !== NOTES_CLIENT_SECRET)
         return send(res, 401, { error: 'invalid_client' });
-      if (f.grant_type === 'authorization_code' && f.code === 'auth-code-1') {
+      const issued = issuedCodes.get(f.code);
+      if (issued !== undefined) issuedCodes.delete(f.code); // single use
+      if (
+        f.grant_type === 'authorization_code' &&
+        (f.code === 'auth-code-1' || (issued !== undefined && issued === f.redirect_uri))
+      ) {
         const access = `at-${++counter}-${Math.random().toString(36).slice(2)}`;
         accessTokens.set(access, state.notesTokenUses);
         refreshTokens.add(`rt-${counter}`);

@@ -41,6 +41,7 @@ export async function lintSchema() {
               exceptions: {
                 suffixes: ['Payload', 'Connection', 'Edge', 'Result'],
                 types: [
+                  'AuthorizationCookie',
                   'Change',
                   'ChangeReport',
                   'ConflictSide',

@@ -126,10 +126,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Fails the test on any request to another host: the console must work offline. */
-export function forbidOtherHosts(page: Page, origin: string, seen: string[]): void {
+export function forbidOtherHosts(
+  page: Page,
+  origin: string,
+  seen: string[],
+  alsoAllowed: string[] = [],
+): void {
   page.on('request', (req) => {
     const url = req.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'))
+    if (
+      !url.startsWith(origin) &&
+      !url.startsWith('data:') &&
+      !url.startsWith('blob:') &&
+      !alsoAllowed.some((o) => url.startsWith(`${o}/`))
+    )
       seen.push(url);
   });
 }

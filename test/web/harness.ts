@@ -12,8 +12,14 @@ export interface Console {
   t: TestServer;
   base: string;
   browser: Browser;
-  /** A fresh browser context signed in with `token` (pasted on the sign-in page), then at `path` if given. */
-  signedIn(token: string, opts?: { clipboard?: boolean; path?: string }): Promise<Page>;
+  /**
+   * A fresh browser context signed in with `token` (pasted on the sign-in page), then at `path` if
+   * given. `allowOrigins`: other origins the test sends the page to (a fake OAuth provider).
+   */
+  signedIn(
+    token: string,
+    opts?: { clipboard?: boolean; path?: string; allowOrigins?: string[] },
+  ): Promise<Page>;
   /** A GraphQL call that must succeed without userErrors; answers the mutation's payload. */
   gql(token: string, query: string, variables?: Record<string, unknown>): Promise<any>;
   close(): Promise<void>;
@@ -37,7 +43,7 @@ export async function startConsole(overrides: Partial<Config> = {}): Promise<Con
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
-      forbidOtherHosts(page, base, offHost);
+      forbidOtherHosts(page, base, offHost, opts.allowOrigins);
       await page.goto(base + '/');
       await page.getByLabel('API token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();

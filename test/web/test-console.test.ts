@@ -131,4 +131,27 @@ describe('console: the test tab', () => {
     expect(await page.getByRole('button', { name: 'Run', exact: true }).count()).toBe(0);
     await screenshot(page, 'test-tab-code-errors');
   }, 120_000);
+  it("the error's line link opens the Code tab with the cursor on that line", async () => {
+    const token = await c.t.token('test-co', 'DEVELOPER', 'eli');
+    const code = [
+      '{',
+      "  title: 'Boom',",
+      '  test: lambda do |_connection|',
+      '    ready = true',
+      "    error('boom on line five') if ready",
+      '  end',
+      '}',
+    ].join('\n');
+    const { connector } = await c.gql(token, CREATE, { input: { title: 'Boom', code } });
+    const page = await c.signedIn(token, { path: connectorPath(connector.id, 'test') });
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const error = page.getByRole('alert', { name: 'Run error' });
+    await error.getByText('ConnectorError').waitFor({ timeout: 90_000 });
+    await error.getByRole('link', { name: 'Line 5 in the editor' }).click();
+    const active = page.locator('.cm-content .cm-activeLine');
+    await expect
+      .poll(() => active.textContent(), { timeout: 20_000 })
+      .toBe("    error('boom on line five') if ready");
+    expect(new URL(page.url()).hash).toBe('#L5');
+  }, 300_000);
 });

@@ -385,15 +385,63 @@ module ConnectorSandbox
     def run_connection(parts, input)
       case parts[1..].join('.')
       when 'base_uri' then base_uri
+      when 'authorization.authorization_url'
+        authorization_url(input)
       when 'authorization.acquire'
         @in_auth_flow = true
-        merge_settings(invoke(authorization['acquire'] || raise(ConnectorError, "Expect 'acquire' block"), @settings, input['auth_code'], input['redirect_uri'], input['verifier']))
+        if authorization['acquire'].is_a?(::Proc)
+          merge_settings(invoke(authorization['acquire'], @settings, input['auth_code'], input['redirect_uri'], input['verifier']))
+        elsif auth_type == 'oauth2' && authorization['token_url'].present?
+          merge_settings(exchange_code(input['auth_code'], input['redirect_uri']))
+        else
+          raise ConnectorError, "Expect 'acquire' block (or, for oauth2, a 'token_url')"
+        end
         @settings
       when 'authorization.refresh'
         refresh!
         @settings
       else raise ConnectorError, "Unknown target connection.#{parts[1..].join('.')}"
       end
+    end
+
+    # An authorization option's value: a lambda called with the connection, or the literal.
+    def auth_value(key)
+      value = authorization[key]
+      value.is_a?(::Proc) ? invoke(value, @settings) : value
+    end
+
+    # oauth2's `authorization_url` evaluated with the connection, and the parameters the platform
+    # adds when they are absent (`response_type=code`, `client_id`, `redirect_uri`; the caller adds
+    # `state`): `{ url, client_id }`.
+    def authorization_url(input)
+      raise ConnectorError, "connection.authorization.type is #{auth_type.inspect}, not 'oauth2'" unless auth_type == 'oauth2'
+      raise ConnectorError, "The connector has no connection.authorization.authorization_url" if authorization['authorization_url'].blank?
+      url = auth_value('authorization_url').to_s
+      raise ConnectorError, "authorization_url must be an absolute http(s) URL, not #{url[0, 200].inspect}" unless url.match?(%r{\Ahttps?://[^/?#\s]+}i)
+      client_id = auth_value('client_id')
+      query = URI(url).query.to_s
+      present = URI.decode_www_form(query).map(&:first)
+      added = { 'response_type' => 'code', 'client_id' => client_id&.to_s, 'redirect_uri' => input['redirect_uri']&.to_s }
+              .reject { |k, v| v.blank? || present.include?(k) }
+      unless added.empty?
+        fragment = url[/#.*\z/m]
+        url = url.sub(/#.*\z/m, '')
+        url = "#{url}#{url.include?('?') ? (url.end_with?('?', '&') ? '' : '&') : '?'}#{URI.encode_www_form(added)}#{fragment}"
+      end
+      { 'url' => url, 'client_id' => client_id&.to_s }
+    end
+
+    # The authorization-code grant at oauth2's `token_url` (form-encoded, as RFC 6749 asks), for a
+    # connector without `acquire`: the tokens of the answer.
+    def exchange_code(code, redirect_uri)
+      raise ConnectorError, 'No authorization code to exchange' if code.blank?
+      answer = request('POST', auth_value('token_url').to_s,
+                       payload: { grant_type: 'authorization_code', code: code, redirect_uri: redirect_uri,
+                                  client_id: auth_value('client_id'), client_secret: auth_value('client_secret') }.compact)
+      answer.request_format_www_form_urlencoded
+      answer = answer.__resolve
+      raise ConnectorError, 'The token URL answered without an access_token' unless answer.is_a?(::Hash) && answer['access_token'].present?
+      answer.slice('access_token', 'refresh_token').compact
     end
 
     def fields_of(owner, key, config)

@@ -44,6 +44,8 @@ const ERROR_CODE_DESCRIPTIONS: Record<ErrorCode, string> = {
     'Your workspace has as many connector runs queued or running as it may; retry when one ends.',
   RUN_FINISHED: 'The run is over already; only queued or running runs can be cancelled.',
   EXECUTOR_UNAVAILABLE: 'This registry runs no connector code (started with EXECUTOR_MODE=none).',
+  AUTHORIZATION_FAILED:
+    "An OAuth2 authorization could not go on: the connector's `authorization_url` or code exchange failed (its run says why), or the provider refused.",
   FORBIDDEN:
     'Your role may not do this (OPERATOR is read-only; reviewing is for platform reviewers).',
   UNAUTHENTICATED: 'No valid token: a top-level error, never in `userErrors`.',

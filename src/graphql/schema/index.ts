@@ -26,6 +26,7 @@ import './code-check.js';
 import './connections.js';
 import './runs.js';
 import './tests.js';
+import './oauth.js';
 
 /** The whole schema, sorted so that schema.graphql diffs stay readable. */
 export const schema = lexicographicSortSchema(builder.toSchema({ directives }));

@@ -103,6 +103,21 @@ export function CodeTab({ id }: { id: string }) {
   const environment = useRelayEnvironment();
   const editor = useRef<CodeEditorHandle>(null);
 
+  // `#L<n>` (the Test tab's link to a run's error): the cursor goes to that line once the
+  // editor (loaded on demand) is there.
+  useEffect(() => {
+    const line = Number(/^#L(\d{1,7})$/.exec(window.location.hash)?.[1] ?? 0);
+    if (!line) return;
+    let tries = 0;
+    const timer = setInterval(() => {
+      if (editor.current) {
+        editor.current.goTo(line, 1);
+        clearInterval(timer);
+      } else if (++tries > 100) clearInterval(timer);
+    }, 50);
+    return () => clearInterval(timer);
+  }, []);
+
   // The text of version `base`, the version the edit started from (the base of a three-way merge).
   // A newer latest version replaces the editor's text only while the user has not edited it.
   const baseCode = useRef(restored?.baseCode ?? latest?.code ?? '');

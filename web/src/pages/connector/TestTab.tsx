@@ -14,6 +14,7 @@ import type {
 } from '../../__generated__/TestTabRunQuery.graphql';
 import type { TestTabRunMutation } from '../../__generated__/TestTabRunMutation.graphql';
 import type { TestTabCreateConnectionMutation } from '../../__generated__/TestTabCreateConnectionMutation.graphql';
+import type { TestTabAuthorizeMutation } from '../../__generated__/TestTabAuthorizeMutation.graphql';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
 
@@ -60,6 +61,7 @@ const testTabQuery = graphql`
         nodes {
           id
           name
+          authorizedAt
           values {
             name
             secret
@@ -503,6 +505,68 @@ function RunResult({
   );
 }
 
+/**
+ * *Connect* for an OAuth2 connector: asks the registry for the provider's URL (the connector's
+ * `authorization_url` run in the executor, with a single-use state), keeps the cookie that binds
+ * the authorization to this browser, and goes there. The provider sends the browser back to the
+ * registry's /oauth/callback, which stores the tokens and links back here.
+ */
+function ConnectButton({
+  connectionId,
+  authorizedAt,
+}: {
+  connectionId: string;
+  authorizedAt: string | null;
+}) {
+  const outcome = useOutcome();
+  const [leaving, setLeaving] = useState(false);
+  const [authorize, authorizing] = useMutation<TestTabAuthorizeMutation>(graphql`
+    mutation TestTabAuthorizeMutation($input: AuthorizeConnectionInput!) {
+      authorizeConnection(input: $input) {
+        authorizationUrl
+        cookie {
+          name
+          value
+          path
+          maxAgeSeconds
+        }
+        userErrors {
+          ...UserErrors_error @relay(mask: false)
+        }
+      }
+    }
+  `);
+  const connect = () =>
+    outcome.run(
+      authorize,
+      { input: { id: connectionId } },
+      (r) => r.authorizeConnection,
+      (p) => {
+        if (!p.authorizationUrl || !p.cookie) return 'The registry gave no authorization URL.';
+        const k = p.cookie;
+        const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+        // biome-ignore lint/suspicious/noDocumentCookie: the binding cookie must reach /oauth/callback on the provider's redirect
+        document.cookie = `${k.name}=${k.value}; Path=${k.path}; Max-Age=${k.maxAgeSeconds}; SameSite=Lax${secure}`;
+        setLeaving(true);
+        window.location.assign(p.authorizationUrl);
+        return 'Opening the provider’s authorization page…';
+      },
+    );
+  return (
+    <div className="row" aria-label="OAuth2 authorization">
+      <span role="status" className={authorizedAt ? 'ok' : 'muted'}>
+        {authorizedAt
+          ? `Connected (authorized ${when(authorizedAt)})`
+          : 'Not connected: press Connect to authorize with the provider.'}
+      </span>
+      <button type="button" onClick={connect} disabled={authorizing || leaving}>
+        {authorizing ? 'Connecting…' : authorizedAt ? 'Connect again' : 'Connect'}
+      </button>
+      <Outcome {...outcome} />
+    </div>
+  );
+}
+
 export function TestTab({ id, connectorPath }: { id: string; connectorPath: string }) {
   const environment = useRelayEnvironment();
   const [fetchKey, setFetchKey] = useState(0);
@@ -513,7 +577,10 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
   );
   const c = data.connector;
   const latest = c?.versions.nodes[0];
-  const [connectionId, setConnectionId] = useState<string>('');
+  // The OAuth2 callback page links back with `?connection=<id>`.
+  const [connectionId, setConnectionId] = useState<string>(
+    () => new URLSearchParams(window.location.search).get('connection') ?? '',
+  );
   const [creatingConnection, setCreatingConnection] = useState(false);
   const [target, setTarget] = useState('test');
   const [input, setInput] = useState<Record<string, unknown>>({});
@@ -643,10 +710,24 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
           </ul>
         )}
         {spec.authorizationType === 'oauth2' && (
-          <p className="muted small">
-            OAuth2 connector: save the client's values here; tokens the connector obtains or
-            refreshes are stored with the connection.
-          </p>
+          <>
+            <p className="muted small">
+              OAuth2 connector: save the client's values here, then Connect; the tokens the provider
+              gives (and their refreshes) are stored, sealed, with the connection.
+            </p>
+            {connectionId && (
+              <ConnectButton
+                key={connectionId}
+                connectionId={connectionId}
+                authorizedAt={
+                  (c.connections.nodes.find((n) => n.id === connectionId)?.authorizedAt as
+                    | string
+                    | null
+                    | undefined) ?? null
+                }
+              />
+            )}
+          </>
         )}
         {creatingConnection && (
           <NewConnection

@@ -195,7 +195,7 @@ export async function reviewListing(
     throw new InvalidInputError('Say why when rejecting or disabling a listing.', 'input.reason');
   const { from, to } = TRANSITIONS[decision];
   // The status condition makes the check and the change one atomic step.
-  const listing = await cmd.run(async ({ tx, audit, emit, libraryChanged }) => {
+  const listing = await cmd.run(async ({ tx, audit, emit, notify, libraryChanged }) => {
     const prior = await tx.listing.findUnique({
       where: { id: listingId },
       select: { status: true, reviewReason: true },
@@ -221,10 +221,28 @@ export async function reviewListing(
       );
     }
     const workspaceId = listing.connector.workspaceId;
+    // The publisher hears of the decision in the console (a notification) and by webhook.
+    const told = await tx.notification.create({
+      data: {
+        workspaceId,
+        kind: 'LISTING_REVIEWED',
+        connectorId: listing.connectorId,
+        listingStatus: to,
+        reviewReason: why,
+      },
+      select: { id: true },
+    });
+    notify([{ workspaceId, notificationId: told.id }]);
     await emit({
       workspaceId,
       type: 'listing.reviewed',
-      data: { listingId, connectorId: listing.connectorId, status: to, reason: why },
+      data: {
+        listingId,
+        connectorId: listing.connectorId,
+        status: to,
+        reason: why,
+        notificationId: told.id,
+      },
     });
     await audit({
       action: 'LISTING_REVIEW',

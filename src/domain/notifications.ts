@@ -64,7 +64,15 @@ export function notificationsWhere(
   return {
     workspaceId,
     ...(filter.unreadOnly ? { readAt: null } : {}),
-    ...(filter.connectorId !== undefined ? { install: { connectorId: filter.connectorId } } : {}),
+    // About a connector: updates offered to it (a copy) and review decisions on its listing.
+    ...(filter.connectorId !== undefined
+      ? {
+          OR: [
+            { install: { connectorId: filter.connectorId } },
+            { connectorId: filter.connectorId },
+          ],
+        }
+      : {}),
   };
 }
 

@@ -581,6 +581,7 @@ export async function checkUpdatesOfInstallers(
     select: { workspaceId: true, install: { include: { parent: { select: PARENT_SELECT } } } },
   });
   for (const { workspaceId, install } of notifications) {
+    if (!install) continue; // a review decision, not an update
     const tests = await prisma.connectorTest.findMany({
       where: { connectorId: install.connectorId },
     });

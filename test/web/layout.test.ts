@@ -152,21 +152,31 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
     }, 180_000);
   }
 
-  it('the toggle switches the theme against the system preference, and the choice stays', async () => {
+  it('the theme picker says which theme it is, overrides the system preference, and the choice stays', async () => {
     const page = await c.signedIn(token, { path: connectorPath(id) });
     await page.emulateMedia({ colorScheme: 'light' });
-    const toggle = page.getByRole('button', { name: 'Dark mode' });
-    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
-    await toggle.click();
+    // A labelled choice whose shown value says what it is, not a "Dark" button that reads the same
+    // whether it is on or off.
+    const picker = page.getByRole('combobox', { name: 'Theme' });
+    const shown = () =>
+      picker.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent ?? '');
+    expect(await shown()).toBe('Theme: system');
+    await picker.selectOption('dark');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await shown()).toBe('Theme: dark');
     await page.reload();
     await page.locator('.cm-content').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    expect(await page.getByRole('button', { name: 'Dark mode' }).getAttribute('aria-pressed')).toBe(
-      'true',
-    );
+    expect(await shown()).toBe('Theme: dark');
     expect(luminance(await background(page, '.cm-editor'))).toBeLessThan(0.05);
-    await page.getByRole('button', { name: 'Dark mode' }).click();
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    // Back to the system's preference: it follows the system again.
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.dataset.theme))
+      .toBe('dark');
+    expect(await shown()).toBe('Theme: system');
   }, 120_000);
 });

@@ -1,15 +1,17 @@
 import { lazy, Suspense, useMemo, useSyncExternalStore } from 'react';
 import { graphql, RelayEnvironmentProvider, useLazyLoadQuery } from 'react-relay';
-import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { Link, Redirect, Route, Switch } from 'wouter';
 import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { NavLink } from './components/NavLink';
 import { NotificationBell } from './components/NotificationBell';
+import { ReviewQueueLink } from './components/ReviewCount';
 import { createEnvironment } from './relay/environment';
 import { getToken, onTokenChange, setIdentity, setToken, signOut } from './session';
 import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
-import { ThemeToggle } from './theme';
+import { ThemePicker } from './theme';
 
 const ConnectorPage = lazy(() => import('./pages/Connector'));
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
@@ -94,7 +96,7 @@ function Shell() {
           ) : (
             <span>reviewer {viewer.reviewerHandle}</span>
           )}
-          <ThemeToggle />
+          <ThemePicker />
           <button type="button" onClick={() => void signOut()}>
             Sign out
           </button>
@@ -111,13 +113,13 @@ function Shell() {
   );
 }
 
-function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
-  const [location] = useLocation();
-  const current = location === href || location.startsWith(href + '/');
+/** A nav label shortened at mid widths (the link's aria-label keeps the full name). */
+function Short({ full, short }: { full: string; short: string }) {
   return (
-    <Link href={href} aria-current={current ? 'page' : undefined}>
-      {children}
-    </Link>
+    <>
+      <span className="wide-only">{full}</span>
+      <span className="narrow-only">{short}</span>
+    </>
   );
 }
 
@@ -125,13 +127,19 @@ function Nav({ viewer }: { viewer: Viewer }) {
   return (
     <nav aria-label="Main">
       {viewer.member && <NavLink href="/connectors">Connectors</NavLink>}
-      <NavLink href="/library">Community library</NavLink>
+      <NavLink href="/library" label="Community library">
+        <Short full="Community library" short="Library" />
+      </NavLink>
       {viewer.member && <NotificationBell />}
-      {viewer.canReview && <NavLink href="/review">Review queue</NavLink>}
+      {viewer.canReview && <ReviewQueueLink />}
       {viewer.member && <NavLink href="/webhooks">Webhooks</NavLink>}
       {viewer.member && <NavLink href="/manifests">Manifests</NavLink>}
       {/* The generator works for workspace members (the API refuses reviewers). */}
-      {viewer.member && <NavLink href="/schema">Schema generator</NavLink>}
+      {viewer.member && (
+        <NavLink href="/schema" label="Schema generator">
+          <Short full="Schema generator" short="Schema" />
+        </NavLink>
+      )}
     </nav>
   );
 }
@@ -147,6 +155,15 @@ function Routes({ viewer }: { viewer: Viewer }) {
       </Route>
       <Route path="/connectors" component={ConnectorsPage} />
       <Route path="/connectors/new" component={NewConnectorPage} />
+      <Route path="/connectors/:id/versions/:number">
+        {(p) => (
+          <ConnectorPage
+            id={decodeURIComponent(p.id)}
+            tab="history"
+            version={Number(p.number) || 0}
+          />
+        )}
+      </Route>
       <Route path="/connectors/:id/:tab?">
         {(p) => <ConnectorPage id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
       </Route>

@@ -7,6 +7,8 @@ export const REFUSALS: Readonly<Record<string, string>> = {
   ALREADY_OEM_SHARED: 'This version is already shared with your managed workspaces.',
   ALREADY_RELEASED: 'This version is already released.',
   ALREADY_SHARED: 'This version is already shared.',
+  AUTHORIZATION_FAILED:
+    "The connection could not be authorized with its provider. Check the connection's values and try Connect again.",
   CODE_HAS_ERRORS:
     'This version has errors in its code, so it cannot be released. Fix them and save a new version first.',
   DIGEST_MISMATCH:

@@ -38,6 +38,27 @@ export function setToken(token: string | null, why: string | null = null): void 
 
 export function setIdentity(who: Identity | null): void {
   identity = who;
+  // Remembered for the tab after signing out (not secret: a workspace slug and a handle), so the
+  // sign-in page's hints can name the real workspace and member instead of an example.
+  if (who?.workspace) {
+    try {
+      sessionStorage.setItem(LAST, JSON.stringify(who));
+    } catch {
+      // Hints fall back to placeholders.
+    }
+  }
+}
+
+const LAST = 'registry.last-identity';
+
+/** The workspace member this tab was last signed in as, if any. */
+export function lastIdentity(): Identity | null {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(LAST) ?? 'null') as Identity | null;
+    return v && typeof v.workspace === 'string' && typeof v.handle === 'string' ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The identities other open tabs of this console are signed in as (they answer within `waitMs`). */

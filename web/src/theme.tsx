@@ -31,34 +31,46 @@ export function initTheme(): void {
   media?.addEventListener('change', apply);
 }
 
-export function chooseTheme(theme: Theme): void {
+/** Picks a theme for this browser; `null` follows the system's preference again. */
+export function chooseTheme(theme: Theme | null): void {
   try {
-    localStorage.setItem(KEY, theme);
+    if (theme) localStorage.setItem(KEY, theme);
+    else localStorage.removeItem(KEY);
   } catch {
     // Not remembered; applied for this page anyway.
   }
   apply();
 }
 
-export function useTheme(): Theme {
-  return useSyncExternalStore((l) => {
-    listeners.add(l);
-    return () => listeners.delete(l);
-  }, currentTheme);
+function subscribe(l: () => void) {
+  listeners.add(l);
+  return () => void listeners.delete(l);
 }
 
-/** The header's switch between the light and dark themes. */
-export function ThemeToggle() {
-  const theme = useTheme();
+export function useTheme(): Theme {
+  return useSyncExternalStore(subscribe, currentTheme);
+}
+
+/**
+ * The header's theme picker. A select whose shown value says what it is ("Theme: dark"), not a
+ * toggle labelled "Dark" that reads the same whether it is on or what pressing it does.
+ */
+export function ThemePicker() {
+  const picked = useSyncExternalStore(subscribe, () => chosen() ?? 'system');
   return (
-    <button
-      type="button"
-      className="theme-toggle"
-      aria-label="Dark mode"
-      aria-pressed={theme === 'dark'}
-      onClick={() => chooseTheme(theme === 'dark' ? 'light' : 'dark')}
+    <select
+      className="theme-picker"
+      aria-label="Theme"
+      title={`The console's colours (the system's preference is ${media?.matches ? 'dark' : 'light'})`}
+      value={picked}
+      onChange={(e) => {
+        const v = e.target.value;
+        chooseTheme(v === 'light' || v === 'dark' ? v : null);
+      }}
     >
-      Dark<span className="wide-only"> mode</span>
-    </button>
+      <option value="system">Theme: system</option>
+      <option value="light">Theme: light</option>
+      <option value="dark">Theme: dark</option>
+    </select>
   );
 }

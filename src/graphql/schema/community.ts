@@ -17,7 +17,7 @@ import { parseGlobalId } from '../ids.js';
 import { dbId, namedConnection } from '../connections.js';
 import { SharedConnectorRef } from './sharing.js';
 
-const ListingStatusEnum = describedEnum(
+export const ListingStatusEnum = describedEnum(
   'ListingStatus',
   'Where a listing is in community review.',
   {

@@ -25,7 +25,7 @@ const EVENT_DOCS: Record<EventType, string> = {
   'update.available':
     'A connector you installed shared a newer version. `data`: `{ parentConnector: ID (SharedConnector), version: Int, notification: ID }`.',
   'listing.reviewed':
-    'A reviewer decided on your listing. `data`: `{ listing: ID, connector: ID, status: ListingStatus, reason: String }`.',
+    'A reviewer approved, rejected or disabled your listing (your workspace also gets a notification). `data`: `{ listing: ID, connector: ID, status: ListingStatus, reason: String, notification: ID }`.',
 };
 
 export const EventTypeEnum = builder.enumType('LifecycleEventType', {

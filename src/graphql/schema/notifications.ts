@@ -8,40 +8,77 @@ import { builder } from '../builder.js';
 import { dbId, namedConnection } from '../connections.js';
 import { parseGlobalId } from '../ids.js';
 import { ChangeReportRef, classify } from './change-reports.js';
+import { ListingStatusEnum } from './community.js';
 import { ConnectorNode, workspaceOf } from './connectors.js';
+import { describedEnum } from '../enums.js';
 import { payloadType } from './errors.js';
+
+const NotificationKindEnum = describedEnum(
+  'NotificationKind',
+  'What a notification tells your workspace.',
+  {
+    UPDATE_AVAILABLE:
+      'The parent of one of your copies shared a new version (`parentVersion`, `install`, `changes`).',
+    LISTING_REVIEWED:
+      'A platform reviewer approved, rejected or disabled the listing of one of your connectors (`listingStatus`, `reviewReason`).',
+  },
+);
 
 export const NotificationNode = builder.prismaNode('Notification', {
   id: { field: 'id', description: 'Global ID of the notification.' },
   nullable: true,
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
-  description: 'The parent of one of your copies shared a new version: update the copy when ready.',
+  description:
+    'Something your workspace should know: the parent of one of your copies shared a new version (update the copy when ready), or a reviewer decided on one of your listings. `kind` says which.',
   fields: (t) => ({
+    kind: t.field({
+      type: NotificationKindEnum,
+      description: 'What it tells: an update on offer, or a review decision.',
+      resolve: (n) => n.kind,
+    }),
     parentVersion: t.exposeInt('parentVersion', {
-      description: "The parent's newly shared version.",
+      nullable: true,
+      description: "The parent's newly shared version; null for a review decision.",
     }),
     note: t.string({
       nullable: true,
-      description: "That version's note.",
+      description: "That version's note; null for a review decision.",
       select: { parentVersion: true, install: { select: { parentId: true } } },
       resolve: async (n, _a, ctx) =>
-        (
-          await ctx.loaders.versionSummary.load({
-            connectorId: n.install.parentId,
-            number: n.parentVersion,
-          })
-        )?.note ?? null,
+        n.install && n.parentVersion != null
+          ? ((
+              await ctx.loaders.versionSummary.load({
+                connectorId: n.install.parentId,
+                number: n.parentVersion,
+              })
+            )?.note ?? null)
+          : null,
     }),
-    install: t.relation('install', { description: 'The install that can take the update.' }),
+    install: t.relation('install', {
+      nullable: true,
+      description: 'The install that can take the update; null for a review decision.',
+    }),
     connector: t.field({
       type: ConnectorNode,
-      description: 'Your copy that can take the update.',
-      select: { install: { select: { connector: true } } },
-      resolve: (n) => n.install.connector,
+      description:
+        'The connector of your workspace it is about: the copy that can take the update, or the listed connector.',
+      select: { connector: true, install: { select: { connector: true } } },
+      resolve: (n) => (n.install?.connector ?? n.connector)!,
+    }),
+    listingStatus: t.field({
+      type: ListingStatusEnum,
+      nullable: true,
+      description:
+        "The reviewer's decision: the listing's status it left it in (APPROVED, REJECTED, DISABLED); null for an update.",
+      resolve: (n) => n.listingStatus,
+    }),
+    reviewReason: t.exposeString('reviewReason', {
+      nullable: true,
+      description: "The reviewer's reason, when one was given; null for an update.",
     }),
     createdAt: t.expose('createdAt', {
       type: 'DateTime',
-      description: 'When the parent shared the version.',
+      description: 'When it happened: the parent shared the version, or the reviewer decided.',
     }),
     readAt: t.expose('readAt', {
       type: 'DateTime',
@@ -54,16 +91,19 @@ export const NotificationNode = builder.prismaNode('Notification', {
 builder.prismaObjectFields('Notification', (t) => ({
   changes: t.field({
     type: ChangeReportRef,
+    nullable: true,
     description:
-      "What taking this update means for your copy: the parent's change from the version your copy is based on.",
+      "What taking this update means for your copy: the parent's change from the version your copy is based on. Null for a review decision.",
     select: { parentVersion: true, install: { select: { parentId: true, baseVersion: true } } },
     resolve: (n, _a, ctx) =>
-      classify(
-        ctx,
-        n.install.parentId,
-        Math.min(n.install.baseVersion, n.parentVersion),
-        n.parentVersion,
-      ),
+      n.install && n.parentVersion != null
+        ? classify(
+            ctx,
+            n.install.parentId,
+            Math.min(n.install.baseVersion, n.parentVersion),
+            n.parentVersion,
+          )
+        : null,
   }),
 }));
 
@@ -86,14 +126,16 @@ builder.queryFields((t) => ({
     {
       type: 'Notification',
       cursor: 'id',
-      description: "Your workspace's update notifications, newest first.",
+      description:
+        "Your workspace's notifications (updates on offer to your copies, review decisions on your listings), newest first.",
       args: {
         unreadOnly: t.arg.boolean({
           defaultValue: false,
           description: 'Only those not marked read.',
         }),
         connector: t.arg.id({
-          description: 'Only those about this copy (a connector of your workspace, global ID).',
+          description:
+            'Only those about this connector of your workspace (global ID): updates offered to it as a copy, review decisions on its listing.',
         }),
       },
       totalCount: (_p, args, ctx) =>
@@ -113,7 +155,7 @@ builder.subscriptionFields((t) => ({
   notificationAdded: t.prismaField({
     type: 'Notification',
     description:
-      "Your workspace's update notifications as they happen (GraphQL over SSE). With PostgreSQL, from any gateway process.",
+      "Your workspace's notifications (updates, review decisions) as they happen (GraphQL over SSE). With PostgreSQL, from any gateway process.",
     subscribe: (_root, _args, ctx) =>
       ctx.pubsub.subscribe(notificationTopic(requireActor(ctx).workspaceId)),
     resolve: async (query, payload, _args, ctx) => {
@@ -161,7 +203,7 @@ builder.mutationFields((t) => ({
     type: MarkReadPayload,
     errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'FORBIDDEN'],
     description:
-      'Marks update notifications of your workspace read (every role, OPERATOR included); marking a read one again changes nothing.',
+      'Marks notifications of your workspace read (every role, OPERATOR included); marking a read one again changes nothing.',
     args: {
       input: t.arg({
         type: builder.inputType('MarkNotificationsReadInput', {

@@ -359,9 +359,10 @@ builder.prismaObjectFields('Notification', (t) => ({
     type: TestSummaryRef,
     nullable: true,
     description:
-      "For an update notification: how your copy's test cases fared against that version of the parent, merged into your copy; null without test cases.",
+      "For an update notification: how your copy's test cases fared against that version of the parent, merged into your copy; null without test cases, and for other kinds of notification.",
     select: { parentVersion: true, install: { select: { connectorId: true } } },
     resolve: async (n, _a, ctx) => {
+      if (!n.install || n.parentVersion == null) return null; // a review decision
       const summary = await testSummary(ctx.prisma, n.install.connectorId, {
         parentVersion: n.parentVersion,
       });

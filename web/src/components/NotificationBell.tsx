@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { fetchQuery, graphql, useLazyLoadQuery, useSubscription } from 'react-relay';
 import type { Environment } from 'relay-runtime';
-import { Link } from 'wouter';
+import { NavLink } from './NavLink';
 import type { NotificationBellQuery } from '../__generated__/NotificationBellQuery.graphql';
 import type { NotificationBellSubscription } from '../__generated__/NotificationBellSubscription.graphql';
 
@@ -71,13 +71,13 @@ export function NotificationBell() {
   useSubscription<NotificationBellSubscription>(config);
   const count = data.unread.totalCount;
   return (
-    <Link href="/notifications" aria-label={`Notifications, ${count} unread`}>
+    <NavLink href="/notifications" label={`Notifications, ${count} unread`}>
       Notifications{' '}
       {count > 0 && (
         <span className="badge" aria-hidden="true">
           {count}
         </span>
       )}
-    </Link>
+    </NavLink>
   );
 }

@@ -10,6 +10,7 @@ import { HistoryTab } from './connector/HistoryTab';
 import { InstalledBanner } from './connector/InstalledBanner';
 import { ShareTab } from './connector/ShareTab';
 import { TestTab } from './connector/TestTab';
+import { VersionView } from './connector/VersionView';
 
 const TABS = [
   ['code', 'Code'],
@@ -18,7 +19,16 @@ const TABS = [
   ['test', 'Test'],
 ] as const;
 
-export default function ConnectorPage({ id, tab }: { id: string; tab: string }) {
+export default function ConnectorPage({
+  id,
+  tab,
+  version,
+}: {
+  id: string;
+  tab: string;
+  /** A version shown on its own page (`/connectors/:id/versions/:number`), under the Versions tab. */
+  version?: number;
+}) {
   const viewer = useViewer();
   const data = useLazyLoadQuery<ConnectorPageQuery>(
     graphql`
@@ -81,7 +91,12 @@ export default function ConnectorPage({ id, tab }: { id: string; tab: string }) 
       </nav>
       <Suspense fallback={<p className="loading">Loading…</p>}>
         {tab === 'code' && <CodeTab id={c.id} />}
-        {tab === 'history' && <HistoryTab id={c.id} />}
+        {tab === 'history' &&
+          (version != null ? (
+            <VersionView id={c.id} number={version} connectorPath={base} />
+          ) : (
+            <HistoryTab id={c.id} />
+          ))}
         {tab === 'share' && <ShareTab id={c.id} canWrite={viewer.canWrite} />}
         {tab === 'test' && viewer.canWrite && <TestTab id={c.id} connectorPath={base} />}
       </Suspense>

@@ -3,7 +3,14 @@ import { Link } from 'wouter';
 import type { ListingPageQuery } from '../__generated__/ListingPageQuery.graphql';
 import { SharedConnectorView } from '../components/SharedConnectorView';
 import { InstallButton } from '../components/InstallButton';
+import { CodeEditor } from '../components/lazy';
 import { useViewer } from '../viewer';
+
+const STATUS_WORDS: Record<string, string> = {
+  PENDING: 'waiting for review.',
+  REJECTED: 'rejected.',
+  DISABLED: 'disabled (taken out of the library).',
+};
 
 export default function ListingPage({ id }: { id: string }) {
   const viewer = useViewer();
@@ -18,8 +25,14 @@ export default function ListingPage({ id }: { id: string }) {
             status
             preventDirectInstall
             landingPageUrl
+            reviewReason
             connector {
               ...SharedConnectorView_connector
+              latestSharedVersion {
+                number
+                sourceVisible
+                code
+              }
               yourCopy {
                 id
                 title
@@ -33,9 +46,29 @@ export default function ListingPage({ id }: { id: string }) {
   );
   const l = data.node;
   if (!l || !l.connector) return <p>This listing is not in the library.</p>;
+  const v = l.connector.latestSharedVersion;
   return (
     <article>
+      {l.status !== 'APPROVED' && (
+        // Reviewers (and the publisher) open listings that are not in the library yet.
+        <p className="warn-box" data-testid="listing-review-status">
+          Not in the library: this listing is {STATUS_WORDS[l.status ?? ''] ?? l.status}
+          {l.reviewReason ? ` Reason given: “${l.reviewReason}”.` : ''}
+          {viewer.canReview && (
+            <>
+              {' '}
+              <Link href="/review">Back to the review queue</Link>
+            </>
+          )}
+        </p>
+      )}
       <SharedConnectorView connector={l.connector} canLoadMore />
+      {v?.sourceVisible && v.code != null && (
+        <section aria-labelledby="listing-code">
+          <h2 id="listing-code">Code of version {v.number}</h2>
+          <CodeEditor value={v.code} readOnly label={`Code of version ${v.number}`} />
+        </section>
+      )}
       <p>
         App: {l.appName}
         {(l.categories?.length ?? 0) > 0 && ` · Categories: ${l.categories!.join(', ')}`}
@@ -57,7 +90,7 @@ export default function ListingPage({ id }: { id: string }) {
           </Link>
           .
         </p>
-      ) : viewer.canWrite ? (
+      ) : viewer.canWrite && l.status === 'APPROVED' ? (
         <InstallButton input={{ listingId: l.id }} label="Install" />
       ) : null}
     </article>

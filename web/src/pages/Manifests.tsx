@@ -84,24 +84,30 @@ export default function ManifestsPage() {
   };
 
   const importIt = (dryRun: boolean) => {
+    // A new attempt: the tables of earlier ones no longer apply (not under a new error either).
     setErrors([]);
+    setImported(null);
+    if (dryRun) setPlan(null);
     let manifest: unknown;
     try {
       manifest = JSON.parse(text);
     } catch {
+      setPlan(null);
       return setErrors([{ message: 'The manifest is not valid JSON.' }]);
     }
     run({
       variables: { input: { manifest, dryRun } },
       onCompleted: ({ importManifest: r }) => {
         const refused = refusal(r);
-        if (refused)
+        if (refused) {
+          setPlan(null);
           return setErrors([
             {
               ...refused,
               message: `${refused.message}${refused.field ? ` (${refused.field.join('.')})` : ''}`,
             },
           ]);
+        }
         if (!r.entries) return;
         if (dryRun) setPlan(r.entries ?? []);
         else {
@@ -139,7 +145,12 @@ export default function ManifestsPage() {
             id="manifest-file"
             type="file"
             accept="application/json,.json"
-            onChange={async (e) => setText((await e.target.files?.[0]?.text()) ?? '')}
+            onChange={async (e) => {
+              setText((await e.target.files?.[0]?.text()) ?? '');
+              setPlan(null);
+              setImported(null);
+              setErrors([]);
+            }}
           />
           <label htmlFor="manifest-text" style={{ display: 'block', marginTop: '0.5rem' }}>
             or paste it
@@ -148,7 +159,11 @@ export default function ManifestsPage() {
             id="manifest-text"
             rows={6}
             value={text}
-            onChange={(e) => (setText(e.target.value), setPlan(null))}
+            onChange={(e) => {
+              setText(e.target.value);
+              setPlan(null);
+              setImported(null);
+            }}
             className="mono"
           />
           <div className="row">

@@ -11,6 +11,21 @@ import { when } from '../format';
 
 const PAGE = 25;
 
+/** What taking the update means for the copy, in words (the change report's level). */
+const UPDATE_LEVEL: Record<string, string> = {
+  BREAKING: 'a breaking change for your copy.',
+  NON_BREAKING: 'a compatible change: nothing your copy uses goes away.',
+  UNKNOWN: 'compatibility unknown (fields computed at run time).',
+  NONE: 'no structural change: the same actions, triggers and fields.',
+};
+
+/** A reviewer's decision on one of this workspace's listings, in words. */
+const REVIEWED: Record<string, string> = {
+  APPROVED: 'its listing was approved and is in the community library.',
+  REJECTED: 'its listing was rejected; change it to send it to review again.',
+  DISABLED: 'its listing was taken out of the community library.',
+};
+
 export default function NotificationsPage() {
   const query: NotificationsPage_list$key = useLazyLoadQuery<NotificationsPageQuery>(
     graphql`
@@ -31,8 +46,11 @@ export default function NotificationsPage() {
           edges {
             node {
               id
+              kind
               parentVersion
               note
+              listingStatus
+              reviewReason
               createdAt
               readAt
               changes {
@@ -103,8 +121,8 @@ export default function NotificationsPage() {
       </div>
       {items.length === 0 ? (
         <p>
-          No notifications. When a connector you installed shares a new version, it shows up here at
-          once.
+          No notifications. When a connector you installed shares a new version, or a reviewer
+          decides on one of your listings, it shows up here at once.
         </p>
       ) : (
         <ul className="diagnostics" aria-label="Notifications">
@@ -114,9 +132,22 @@ export default function NotificationsPage() {
               <Link href={`/connectors/${encodeURIComponent(n.connector.id)}`}>
                 {n.connector.title}
               </Link>
-              : the parent shared version {n.parentVersion}
-              {n.note ? ` (“${n.note}”)` : ''} · {n.changes.level.toLowerCase().replace('_', '-')} ·{' '}
-              {when(n.createdAt)}{' '}
+              {n.kind === 'LISTING_REVIEWED' ? (
+                <>
+                  : {REVIEWED[n.listingStatus ?? ''] ?? 'a reviewer decided on its listing'}
+                  {n.reviewReason ? ` Reason: “${n.reviewReason}”.` : ''}{' '}
+                  <Link href={`/connectors/${encodeURIComponent(n.connector.id)}/share`}>
+                    See the listing
+                  </Link>
+                </>
+              ) : (
+                <>
+                  : the parent shared version {n.parentVersion}
+                  {n.note ? ` (“${n.note}”)` : ''}
+                  {n.changes ? ` — ${UPDATE_LEVEL[n.changes.level] ?? ''}` : ''}
+                </>
+              )}{' '}
+              · {when(n.createdAt)}{' '}
               {!n.readAt && (
                 <button type="button" onClick={() => markRead([n.id])}>
                   Mark read

@@ -5,6 +5,7 @@ import {
   useLazyLoadQuery,
   useMutation,
   usePaginationFragment,
+  useRelayEnvironment,
 } from 'react-relay';
 import type { ReviewPage_queue$key } from '../__generated__/ReviewPage_queue.graphql';
 import type {
@@ -13,7 +14,9 @@ import type {
 } from '../__generated__/ReviewPageDecideMutation.graphql';
 import type { ReviewPageQuery } from '../__generated__/ReviewPageQuery.graphql';
 import type { ListingStatus } from '../__generated__/ReviewPagePaginationQuery.graphql';
+import { Link } from 'wouter';
 import { LoadMore } from '../components/LoadMore';
+import { refreshReviewCount } from '../components/ReviewCount';
 import { Outcome, useOutcome } from '../components/Outcome';
 import { counted, when } from '../format';
 import { useViewer } from '../viewer';
@@ -75,6 +78,7 @@ function Queue() {
   const [pending, startTransition] = useTransition();
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const outcome = useOutcome();
+  const environment = useRelayEnvironment();
   const [decide, deciding] = useMutation<ReviewPageDecideMutation>(graphql`
     mutation ReviewPageDecideMutation($input: ReviewListingInput!) {
       reviewListing(input: $input) {
@@ -94,7 +98,11 @@ function Queue() {
       decide,
       { input: { id, decision, reason: reasons[id] || null } },
       (r) => r.reviewListing,
-      (r) => (r.listing ? `${title}: ${r.listing.status.toLowerCase()}.` : null),
+      (r) => {
+        // The header's count of pending listings follows.
+        refreshReviewCount(environment);
+        return r.listing ? `${title}: ${r.listing.status.toLowerCase()}.` : null;
+      },
       {
         // A decided listing leaves the list of its former status; the pages already loaded stay.
         updater: (store, response) => {
@@ -138,7 +146,9 @@ function Queue() {
       {queue.edges.length === 0 && <p>Nothing to review.</p>}
       {queue.edges.map(({ node: l }) => (
         <div className="panel" key={l.id} role="region" aria-label={`Listing ${l.connector.title}`}>
-          <h2>{l.connector.title}</h2>
+          <h2>
+            <Link href={`/library/${encodeURIComponent(l.id)}`}>{l.connector.title}</Link>
+          </h2>
           <p className="muted">
             by {l.connector.publisher.name} · app {l.appName} ·{' '}
             {l.categories.join(', ') || 'no categories'} · submitted {when(l.createdAt)} ·{' '}
@@ -152,6 +162,11 @@ function Queue() {
             </p>
           )}
           {l.reviewReason && <p>Reason given: {l.reviewReason}</p>}
+          <p>
+            <Link href={`/library/${encodeURIComponent(l.id)}`}>
+              Open the listing: description, code and versions
+            </Link>
+          </p>
           <div className="row">
             <label htmlFor={`reason-${l.id}`}>Reason</label>
             <input

@@ -1,5 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { endSession, otherTabs, setToken, signedOutReason, type Identity } from '../session';
+import {
+  endSession,
+  lastIdentity,
+  otherTabs,
+  setToken,
+  signedOutReason,
+  type Identity,
+} from '../session';
 
 /** The one-time code of a sign-in link travels in the URL fragment, so it never reaches a server log. */
 function codeFromLocation(): string | null {
@@ -24,8 +31,21 @@ async function redeem(code: string): Promise<Session> {
   return body as Session;
 }
 
+/** A used, expired or mistyped link: the reason, and how to get a new one. */
+const NEW_LINK =
+  'A sign-in link works once, within 24 hours of being made. Ask an admin of your workspace for a new one, or print one on the server with the command below.';
+
 export function SignIn() {
   const [token, setTokenText] = useState('');
+  // Whom the hints name: this tab's last member, else another open tab's; else placeholders.
+  const [known, setKnown] = useState<Identity | null>(lastIdentity);
+  useEffect(() => {
+    if (known) return;
+    void otherTabs().then((others) => {
+      const member = others.find((o) => o.workspace);
+      if (member) setKnown(member);
+    });
+  }, [known]);
   const [error, setError] = useState<string | null>(signedOutReason);
   const [busy, setBusy] = useState(false);
   // A link for another workspace than the one this browser's other tabs are signed in to: ask first.
@@ -42,7 +62,7 @@ export function SignIn() {
         if (elsewhere.length) setPending({ session, others: elsewhere });
         else setToken(session.token);
       })
-      .catch((e: Error) => setError(e.message))
+      .catch((e: Error) => setError(`${e.message} ${NEW_LINK}`))
       .finally(() => setBusy(false));
   }, []);
 
@@ -95,6 +115,8 @@ export function SignIn() {
     setToken(t);
   };
 
+  const ws = known?.workspace ?? '<workspace>';
+  const handle = known?.handle ?? '<handle>';
   return (
     <main id="main" className="sign-in">
       <h1>Sign in to the connector registry</h1>
@@ -117,11 +139,30 @@ export function SignIn() {
         />
         <button type="submit">Sign in</button>
       </form>
-      <p className="hint">
-        The token is kept for this browser tab only. Make one with{' '}
-        <code>npx connector-registry token create --workspace acme --role admin</code>, or open the
-        sign-in link <code>npm start</code> printed on the first start.
-      </p>
+      <div className="hint">
+        <p>The token is kept for this browser tab only. To get in:</p>
+        <ul>
+          <li>
+            a one-time sign-in link, printed on the server:{' '}
+            <code>
+              npx connector-registry sign-in-link --workspace {ws} --handle {handle}
+            </code>
+          </li>
+          <li>
+            or an API token to paste here:{' '}
+            <code>
+              npx connector-registry token create --workspace {ws} --handle {handle}
+            </code>
+          </li>
+        </ul>
+        {!known && (
+          <p>
+            Put your workspace and handle in place of <code>{ws}</code> and <code>{handle}</code>.
+            The registry's first start made workspace <code>default</code> with the admin{' '}
+            <code>admin</code>.
+          </p>
+        )}
+      </div>
     </main>
   );
 }

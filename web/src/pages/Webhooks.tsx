@@ -11,6 +11,7 @@ import type { LifecycleEventType } from '../__generated__/WebhooksRegisterMutati
 import type { WebhooksPageQuery } from '../__generated__/WebhooksPageQuery.graphql';
 import type { Webhooks_list$key } from '../__generated__/Webhooks_list.graphql';
 import type { Webhooks_webhook$key } from '../__generated__/Webhooks_webhook.graphql';
+import { CopyButton } from '../components/CopyButton';
 import { LoadMore } from '../components/LoadMore';
 import { Outcome, useOutcome } from '../components/Outcome';
 import { when } from '../format';
@@ -147,6 +148,7 @@ export default function WebhooksPage() {
             “timestamp.body”):
           </p>
           <p className="secret">{secret}</p>
+          <CopyButton text={secret} label="Copy secret" />
         </div>
       )}
       {viewer.canWrite && (

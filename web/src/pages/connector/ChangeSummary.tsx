@@ -25,6 +25,14 @@ export function ChangeSummary({ report }: { report: ChangeSummary_report$key }) 
     `,
     report,
   );
+  if (r.changes.length === 0 && r.level === 'NONE') {
+    // Nothing to list: one sentence, not an empty box.
+    return (
+      <p className="muted" data-testid="change-summary">
+        No structural change: the same actions, triggers and fields.
+      </p>
+    );
+  }
   return (
     <div className={r.breaking ? 'warn-box' : 'panel'} data-testid="change-summary">
       <strong>{LEVEL_WORDS[r.level] ?? r.level}</strong>

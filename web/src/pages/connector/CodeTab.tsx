@@ -121,7 +121,14 @@ export function CodeTab({ id }: { id: string }) {
   // The text of version `base`, the version the edit started from (the base of a three-way merge).
   // A newer latest version replaces the editor's text only while the user has not edited it.
   const baseCode = useRef(restored?.baseCode ?? latest?.code ?? '');
+  // The version the shown outcome message is about ("Saved as version 2"): a newer latest version
+  // (an update from the parent, another tab's save) makes it stale, so it goes.
+  const messageFor = useRef<number | null>(null);
   useEffect(() => {
+    if (latest && messageFor.current !== null && latest.number !== messageFor.current) {
+      messageFor.current = null;
+      setMessage(null);
+    }
     if (latest && latest.number !== base && !conflict && code === baseCode.current) {
       baseCode.current = latest.code ?? '';
       setBase(latest.number);
@@ -221,6 +228,7 @@ export function CodeTab({ id }: { id: string }) {
             // and may already be someone else's next save, which must still conflict.
             if (r.version) setBase(r.version.number);
             setNote('');
+            messageFor.current = r.version?.number ?? latest?.number ?? null;
             setMessage(
               r.version
                 ? `Saved as version ${r.version.number}.`
@@ -242,6 +250,7 @@ export function CodeTab({ id }: { id: string }) {
     setCode(next);
     setConflict(null);
     setErrors([]);
+    messageFor.current = k.number;
     setMessage(said);
   };
 
@@ -256,7 +265,11 @@ export function CodeTab({ id }: { id: string }) {
       release,
       { input: { id } },
       (r) => r.releaseConnector,
-      (r) => r.connector && `Version ${r.connector.latestReleasedVersion} is released.`,
+      (r) => {
+        if (!r.connector) return null;
+        messageFor.current = r.connector.latestReleasedVersion ?? null;
+        return `Version ${r.connector.latestReleasedVersion} is released.`;
+      },
     );
 
   const who = (handle: string | null) =>

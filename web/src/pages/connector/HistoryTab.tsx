@@ -4,6 +4,7 @@ import type { HistoryTabCompareQuery } from '../../__generated__/HistoryTabCompa
 import type { HistoryTabQuery } from '../../__generated__/HistoryTabQuery.graphql';
 import type { HistoryTabRestoreMutation } from '../../__generated__/HistoryTabRestoreMutation.graphql';
 import type { HistoryTab_versions$key } from '../../__generated__/HistoryTab_versions.graphql';
+import { Link } from 'wouter';
 import { DiffView } from '../../components/lazy';
 import { LoadMore } from '../../components/LoadMore';
 import { Outcome, useOutcome } from '../../components/Outcome';
@@ -171,7 +172,12 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
           {versions.map((v) => (
             <tr key={v.id} data-version={v.number}>
               <th scope="row">
-                v{v.number}
+                <Link
+                  href={`/connectors/${encodeURIComponent(id)}/versions/${v.number}`}
+                  aria-label={`v${v.number}, open its code`}
+                >
+                  v{v.number}
+                </Link>
                 {v.number === c.latestVersion && <span className="tag">latest</span>}
                 {v.number === c.latestReleasedVersion && <span className="tag ok">released</span>}
                 {v.number === c.latestSharedVersion && <span className="tag ok">shared</span>}

@@ -27,6 +27,8 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
     graphql`
       fragment InstalledBanner_connector on Connector {
         id
+        latestVersion
+        latestReleasedVersion
         installedFrom {
           source
           baseVersion
@@ -123,6 +125,20 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
         {when(i.createdAt)} (parent version {i.initialVersion}; now based on the parent's version{' '}
         {i.baseVersion}).
       </p>
+      {/* A copy is not used until it is released in this workspace: say so, not just "installed". */}
+      {c.latestReleasedVersion == null ? (
+        <p className="warn-box" data-testid="copy-unreleased">
+          Not released yet: your workspace cannot use this copy until you release it (on the Code
+          tab, <em>Release version {c.latestVersion}</em>).
+        </p>
+      ) : (
+        c.latestReleasedVersion < c.latestVersion && (
+          <p className="muted small" data-testid="copy-unreleased">
+            Your workspace uses version {c.latestReleasedVersion} until you release version{' '}
+            {c.latestVersion}.
+          </p>
+        )
+      )}
       {i.updateAvailable && i.parent.latestSharedVersion && (
         <div className="warn-box" role="status" data-testid="update-banner">
           <p>
@@ -194,7 +210,7 @@ function UpdateChanges({
   const data = useLazyLoadQuery<InstalledBannerChangesQuery>(
     graphql`
       query InstalledBannerChangesQuery($connector: ID!) {
-        notifications(first: 1, connector: $connector) {
+        notifications(first: 5, connector: $connector) {
           edges {
             node {
               id
@@ -213,7 +229,8 @@ function UpdateChanges({
     { connector: connectorId },
     { fetchPolicy: 'network-only', fetchKey: parentVersion },
   );
-  // The newest notification about this copy is about the version on offer (unless it is older).
+  // The newest update notification about this copy is about the version on offer (unless it is
+  // older); a review decision on a listing of the copy is about something else.
   const n = data.notifications.edges.find((e) => e.node.parentVersion === parentVersion)?.node;
-  return n ? <ChangeSummary report={n.changes} /> : null;
+  return n?.changes ? <ChangeSummary report={n.changes} /> : null;
 }

@@ -198,7 +198,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
             shared.
           </p>
         )}
-        {canWrite && (
+        {/* The form only when it can do something: a share to make or a rollout to change. */}
+        {canWrite && (c.sharePreview || c.rolloutVersion != null) && (
           <form
             className="row"
             onSubmit={(e: FormEvent) => {
@@ -309,7 +310,8 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
         ) : (
           <p className="muted">No active private link.</p>
         )}
-        {canWrite && (
+        {/* The form only when it can do something: a share to make or a rollout to change. */}
+        {canWrite && (c.sharePreview || c.rolloutVersion != null) && (
           <form
             className="row"
             onSubmit={(e) => {

@@ -3,6 +3,7 @@ import type { CodeStructure } from '../code/structure.js';
 import { notifyInTransaction } from '../events/sql-notify.js';
 import type { ConnectorRun, Prisma, RunStatus } from '../generated/prisma/client.js';
 import { command } from './command.js';
+import type { RunServices } from './run-services.js';
 import {
   connectionFieldsOf,
   openValues,
@@ -149,8 +150,8 @@ export interface StartedRun {
   savedVersion: number | null;
 }
 
-/** Checks a run, stores it QUEUED (audited, announced) and hands it to an executor. Bad input stores nothing. */
-export async function startRun(ctx: DomainContext, input: StartRunInput): Promise<StartedRun> {
+/** Who may run, on what: a run user, an executor, and a connector of their workspace. */
+async function runnable(ctx: DomainContext, connectorId: number, field: string) {
   const actor = requireRunUser(ctx);
   const services = runServices(ctx);
   if (!services.canRun)
@@ -159,11 +160,33 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
       'This registry runs no connector code (EXECUTOR_MODE=none).',
     );
   const connector = await ctx.prisma.connector.findFirst({
-    where: { id: input.connectorId, workspaceId: actor.workspaceId },
+    where: { id: connectorId, workspaceId: actor.workspaceId },
     select: { id: true, latestVersion: true },
   });
-  if (!connector)
-    throw new NotFoundError('No connector with that id in this workspace.', 'input.connectorId');
+  if (!connector) throw new NotFoundError('No connector with that id in this workspace.', field);
+  return { actor, services, connector };
+}
+
+/** Runs a workspace may have queued or running at once (test replays have their own limit, src/domain/tests.ts). */
+async function checkInFlight(ctx: DomainContext, workspaceId: number, services: RunServices) {
+  const inFlight = await ctx.prisma.connectorRun.count({
+    where: { workspaceId, status: { in: ['QUEUED', 'RUNNING'] }, testResult: { is: null } },
+  });
+  if (inFlight >= services.maxInFlightPerWorkspace) {
+    throw new RunRefusedError(
+      'TOO_MANY_RUNS',
+      `Your workspace has ${inFlight} runs queued or running (at most ${services.maxInFlightPerWorkspace}); retry when one ends.`,
+    );
+  }
+}
+
+/** Checks a run, stores it QUEUED (audited, announced) and hands it to an executor. Bad input stores nothing. */
+export async function startRun(ctx: DomainContext, input: StartRunInput): Promise<StartedRun> {
+  const { actor, services, connector } = await runnable(
+    ctx,
+    input.connectorId,
+    'input.connectorId',
+  );
 
   // Check everything that does not depend on the version before saving code, so that bad input saves nothing.
   const runInput = input.input ?? {};
@@ -221,20 +244,7 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
         'input.connectionId',
       );
   }
-  const inFlight = await ctx.prisma.connectorRun.count({
-    // Test replays have their own limit (src/domain/tests.ts).
-    where: {
-      workspaceId: actor.workspaceId,
-      status: { in: ['QUEUED', 'RUNNING'] },
-      testResult: { is: null },
-    },
-  });
-  if (inFlight >= services.maxInFlightPerWorkspace) {
-    throw new RunRefusedError(
-      'TOO_MANY_RUNS',
-      `Your workspace has ${inFlight} runs queued or running (at most ${services.maxInFlightPerWorkspace}); retry when one ends.`,
-    );
-  }
+  await checkInFlight(ctx, actor.workspaceId, services);
 
   // Unsaved editor text is saved as the next version first, as the platform's test console does;
   // it is checked (errors, target) before it is saved, so a refused run saves nothing.
@@ -457,33 +467,13 @@ export async function queueAuthorizationRun(
     alsoInTransaction?: (tx: Prisma.TransactionClient, run: ConnectorRun) => Promise<void>;
   },
 ): Promise<ConnectorRun> {
-  const actor = requireRunUser(ctx);
-  const services = runServices(ctx);
-  if (!services.canRun)
-    throw new RunRefusedError(
-      'EXECUTOR_UNAVAILABLE',
-      'This registry runs no connector code (EXECUTOR_MODE=none).',
-    );
-  const connector = await ctx.prisma.connector.findFirst({
-    where: { id: input.connectorId, workspaceId: actor.workspaceId },
-    select: { id: true, latestVersion: true },
-  });
-  if (!connector)
-    throw new NotFoundError('No connector with that id in this workspace.', 'input.id');
+  const { actor, services, connector } = await runnable(ctx, input.connectorId, 'input.id');
   const version = await ctx.prisma.connectorVersion.findUniqueOrThrow({
     where: { connectorId_number: { connectorId: connector.id, number: connector.latestVersion } },
     select: { number: true, hasErrors: true, diagnostics: true },
   });
   checkRunnable(version, 'input.id');
-  const inFlight = await ctx.prisma.connectorRun.count({
-    where: { workspaceId: actor.workspaceId, status: { in: ['QUEUED', 'RUNNING'] } },
-  });
-  if (inFlight >= services.maxInFlightPerWorkspace) {
-    throw new RunRefusedError(
-      'TOO_MANY_RUNS',
-      `Your workspace has ${inFlight} runs queued or running (at most ${services.maxInFlightPerWorkspace}); retry when one ends.`,
-    );
-  }
+  await checkInFlight(ctx, actor.workspaceId, services);
   const run = await command(ctx, actor).run(async ({ tx, audit }) => {
     const row = await tx.connectorRun.create({
       data: {

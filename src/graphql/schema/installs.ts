@@ -18,6 +18,37 @@ const InstallSourceEnum = describedEnum('InstallSource', 'Where a copy was insta
   OEM: "Handed to this managed workspace by its partner's OEM share.",
 });
 
+/** What a copy needs to know which parent version is offered to its workspace. */
+export const OFFER_SELECT = {
+  baseVersion: true,
+  workspaceId: true,
+  parent: { select: { id: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true } },
+} as const;
+
+/** The parent's version offered to the copy's workspace that it has not taken; null when none. */
+export async function offeredUpdate(
+  i: {
+    baseVersion: number;
+    workspaceId: number;
+    parent: {
+      id: number;
+      sharedVersion: number | null;
+      rolloutVersion: number | null;
+      rolloutPercent: number | null;
+    };
+  },
+  ctx: {
+    loaders: { sharedVersions: { load(id: number): Promise<Parameters<typeof offeredAmong>[2]> } };
+  },
+): Promise<number | null> {
+  const offered = offeredAmong(
+    i.parent,
+    i.workspaceId,
+    await ctx.loaders.sharedVersions.load(i.parent.id),
+  );
+  return offered != null && offered > i.baseVersion ? offered : null;
+}
+
 export const InstallRef = builder.prismaNode('Install', {
   description: "A copy's relationship with the connector it was installed from.",
   id: { field: 'id', description: 'Global ID of the install.' },
@@ -45,21 +76,8 @@ export const InstallRef = builder.prismaNode('Install', {
     updateAvailable: t.boolean({
       description:
         'Whether the parent offers your workspace a version this copy has not taken yet (its shared version, or the staged one while your workspace is inside a rollout): what `updateFromParent` would bring.',
-      select: {
-        baseVersion: true,
-        workspaceId: true,
-        parent: {
-          select: { id: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true },
-        },
-      },
-      resolve: async (i, _a, ctx) => {
-        const offered = offeredAmong(
-          i.parent,
-          i.workspaceId,
-          await ctx.loaders.sharedVersions.load(i.parent.id),
-        );
-        return offered != null && offered > i.baseVersion;
-      },
+      select: OFFER_SELECT,
+      resolve: async (i, _a, ctx) => (await offeredUpdate(i, ctx)) != null,
     }),
     createdAt: t.expose('installedAt', { type: 'DateTime', description: 'When it was installed.' }),
     createdBy: t.relation('installedBy', { nullable: true, description: 'Who installed it.' }),

@@ -1,5 +1,4 @@
 import { requireRunUser } from '../../domain/connections.js';
-import { offeredAmong } from '../../domain/rollout.js';
 import { testSummary, type TestSummary } from '../../domain/test-results.js';
 import { JSON_TYPES, type Assertion, type Failure } from '../../domain/test-verdict.js';
 import {
@@ -16,7 +15,7 @@ import { parseGlobalId } from '../ids.js';
 import { workspaceOf } from './connectors.js';
 import { payloadType } from './errors.js';
 import { VersionDiffRef } from './history.js';
-import './installs.js';
+import { OFFER_SELECT, offeredUpdate } from './installs.js';
 import { NotificationNode } from './notifications.js';
 import { ConnectorRunNode } from './runs.js';
 
@@ -333,21 +332,10 @@ builder.prismaObjectFields('Install', (t) => ({
     nullable: true,
     description:
       "How your copy's test cases fared against the update the parent offers (its merged result, before you take it); null when no update is offered or the copy has no test cases.",
-    select: {
-      connectorId: true,
-      baseVersion: true,
-      workspaceId: true,
-      parent: {
-        select: { id: true, sharedVersion: true, rolloutVersion: true, rolloutPercent: true },
-      },
-    },
+    select: { ...OFFER_SELECT, connectorId: true },
     resolve: async (i, _a, ctx) => {
-      const offered = offeredAmong(
-        i.parent,
-        i.workspaceId,
-        await ctx.loaders.sharedVersions.load(i.parent.id),
-      );
-      if (offered == null || offered <= i.baseVersion) return null;
+      const offered = await offeredUpdate(i, ctx);
+      if (offered == null) return null;
       const summary = await testSummary(ctx.prisma, i.connectorId, { parentVersion: offered });
       return summary.total === 0 ? null : summary;
     },

@@ -44,6 +44,7 @@ for (const backend of await backends()) {
     let api: FakeApi;
     let admin: string;
     let connectorId: string;
+    let connectionId: string;
     const dir = mkdtempSync(join(tmpdir(), 'registry-devtests-'));
     let env: NodeJS.ProcessEnv;
     const run$ = (...args: string[]) => cli(env, ...args);
@@ -78,7 +79,7 @@ for (const backend of await backends()) {
       };
       // A connector with one test case, recorded from a live run against the fake API.
       connectorId = await createConnector(srv, admin, 'Taskly', code);
-      const connectionId = await createConnection(srv, admin, connectorId, 'ada', {
+      connectionId = await createConnection(srv, admin, connectorId, 'ada', {
         base_url: api.url,
         username: TASKLY_USER,
         password: TASKLY_PASSWORD,
@@ -133,7 +134,9 @@ for (const backend of await backends()) {
       expect((await run$('test', connectorId, '--version', '1')).code).toBe(0);
     });
 
-    it('pull --tests writes the test cases as files, and test --local replays them offline', async () => {
+    it('pull --tests writes the test cases as files, and test --local replays them offline', {
+      timeout: 90_000,
+    }, async () => {
       const tests = join(dir, 'tests');
       const pulled = await run$(
         'pull',
@@ -202,6 +205,80 @@ for (const backend of await backends()) {
       expect(replayed.stdout).toContain('✓ task-4');
     });
 
+    it('record saves a test from a live run on the registry, or uploads a test file', {
+      timeout: 90_000,
+    }, async () => {
+      writeFileSync(join(dir, 'task5.json'), '{"id": 5}');
+      const live = await run$(
+        'record',
+        connectorId,
+        'actions.get_task',
+        '--version',
+        '1',
+        '--name',
+        'task 5',
+        '--connection',
+        connectionId,
+        '--input',
+        join(dir, 'task5.json'),
+      );
+      expect(live.code, live.stderr).toBe(0);
+      expect(live.stdout).toBe('Saved test "task 5" (actions.get_task, 1 recorded exchange(s)).\n');
+      const upload = await run$(
+        'record',
+        connectorId,
+        '--file',
+        join(dir, 'tests', 'get-task-3.json'),
+        '--name',
+        'uploaded',
+        '--json',
+      );
+      expect(upload.code, upload.stderr).toBe(0);
+      expect(JSON.parse(upload.stdout)).toMatchObject({
+        name: 'uploaded',
+        target: 'actions.get_task',
+        exchangeCount: 1,
+      });
+      writeFileSync(join(dir, 'task404.json'), '{"id": 404}');
+      const failed = await run$(
+        'record',
+        connectorId,
+        'actions.get_task',
+        '--name',
+        'nope',
+        '--connection',
+        connectionId,
+        '--input',
+        join(dir, 'task404.json'),
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(
+        /The run ended FAILED \(line \d+\): Task 404 does not exist; only a run that succeeded is saved as a test\./,
+      );
+      const taken = await run$(
+        'record',
+        connectorId,
+        '--file',
+        join(dir, 'tests', 'get-task-3.json'),
+      );
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toContain('already has a test named "get task 3"');
+      const list = await srv.gql(
+        `query($id: ID!) { connector(id: $id) { tests(first: 10) { nodes { name } } } }`,
+        { id: connectorId },
+        admin,
+      );
+      expect(list.body.data.connector.tests.nodes.map((t: { name: string }) => t.name)).toEqual([
+        'get task 3',
+        'task 5',
+        'uploaded',
+      ]);
+      // The new tests pass against version 1 (the code they were recorded with).
+      expect((await run$('test', connectorId, '--version', '1')).stdout).toContain(
+        '3 passed, 0 failed, 3 in all.',
+      );
+    });
+
     it('refuses a wrong command line in words', async () => {
       const both = await run$('test', connectorId, '--local', 'x.rb');
       expect(both.code).toBe(2);
@@ -216,7 +293,9 @@ for (const backend of await backends()) {
       expect(wrong.stderr).toContain('is not a test file');
     });
 
-    it('examples/ci/connector-pipeline.sh: green releases the pushed version; red stops before releasing', async () => {
+    it('examples/ci/connector-pipeline.sh: green releases the pushed version; red stops before releasing', {
+      timeout: 120_000,
+    }, async () => {
       const repo = join(dir, 'repo');
       await import('node:fs').then((fs) => fs.mkdirSync(join(repo, 'tests'), { recursive: true }));
       writeFileSync(join(repo, 'connector.rb'), code);
@@ -231,7 +310,7 @@ for (const backend of await backends()) {
 
       const green = await bash(pipelineEnv, repo, PIPELINE);
       expect(green.code, green.stdout + green.stderr).toBe(0);
-      expect(green.stdout).toContain('1 passed, 0 failed');
+      expect(green.stdout).toContain('3 passed, 0 failed');
       expect(green.stdout).toMatch(/Released Taskly version 3 to the workspace\./);
 
       // A change that breaks the recorded test: the pipeline stops at the offline replay.

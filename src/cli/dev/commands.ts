@@ -626,6 +626,35 @@ export function addDeveloperCommands(program: Command): void {
   example(
     withCommon(
       program
+        .command('record')
+        .description(
+          'save a test case in the registry: record TARGET from a live run there, or upload a test file with --file',
+        )
+        .argument('<id>', 'the connector (its ID or number)', connectorId)
+        .argument('[target]', 'what to run: actions.NAME, triggers.NAME.poll, test …')
+        .option('--name <name>', "the test's name (with --file: default the file's)")
+        .option('--version <n>', 'the version to run (default: the latest)', positiveInt)
+        .option('--connection <id>', 'the saved connection to run with (its ID)')
+        .option('--input <file>', 'the input (JSON)')
+        .option('--closure <file>', "a poll's closure (JSON)")
+        .option(
+          '--file <file>',
+          'a test file to upload instead (as pull --tests and exec --record write them)',
+        )
+        .option('--timeout <seconds>', 'how long to wait for the run', (v) => positiveInt(v), 120),
+    ).action(
+      act(async (id: string, target: string | undefined, opts) => {
+        const { recordTest } = await import('./tests.js');
+        await recordTest(client(opts), id, target, opts, (label, work) =>
+          withProgress(label, opts, work),
+        );
+      }),
+    ),
+    'connector-registry record 42 actions.get_contact --name "get contact 7" --connection Q29u… --input input.json',
+  );
+  example(
+    withCommon(
+      program
         .command('diff')
         .description('compare two versions: what changes for installers, and the unified diff')
         .argument('<id>', 'the connector (its ID or number)', connectorId)

@@ -268,3 +268,127 @@ export async function pullTests(
     process.stdout.write(`${JSON.stringify({ connector: id, files: written }, null, 2)}\n`);
   else process.stdout.write(`Wrote ${written.length} test file(s) of ${c.title} to ${opts.dir}.\n`);
 }
+
+const RECORD_RUN = `mutation ($input: RunConnectorInput!) { runConnector(input: $input) { run { id } userErrors { code message field } } }`;
+const RUN_STATE = `query ($id: ID!) { node(id: $id) { ... on ConnectorRun { status error { message line } httpExchanges(first: 1) { totalCount } } } }`;
+const SAVE_TEST = `mutation ($input: CreateConnectorTestInput!) { createConnectorTest(input: $input) { test { id name target exchangeCount } userErrors { code message field } } }`;
+const FINAL = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'MEMORY_LIMIT',
+  'CANCELLED',
+  'EXECUTOR_CRASHED',
+]);
+
+function readJson(path: string | undefined, what: string): unknown {
+  if (path === undefined) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CliError(
+      `The ${what} ${path} cannot be read as JSON: ${(error as Error).message.split('\n')[0]}`,
+      EXIT.failure,
+      'INVALID_INPUT',
+    );
+  }
+}
+
+/**
+ * Saves a test case in the registry: recorded from a live run there (TARGET with --connection and
+ * --input), or uploaded from a test file (--file, as `tests pull` and `exec --record` write them).
+ */
+export async function recordTest(
+  api: RegistryClient,
+  id: string,
+  target: string | undefined,
+  opts: Common & {
+    version?: number;
+    name?: string;
+    connection?: string;
+    input?: string;
+    closure?: string;
+    file?: string;
+    timeout: number;
+  },
+  progress: <T>(label: string, work: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  let input: Record<string, unknown>;
+  if (opts.file) {
+    if (target || opts.connection || opts.input)
+      throw new CliError(
+        'Give --file (a test file to upload) or a target to record live, not both.',
+        EXIT.usage,
+      );
+    const t = readTestFile(opts.file);
+    input = {
+      connectorId: id,
+      name: opts.name ?? t.name,
+      target: t.target,
+      input: t.input ?? {},
+      closure: t.closure,
+      args: t.args,
+      payload: t.payload,
+      settings: t.settings,
+      recording: t.recording,
+      expectedOutput: t.expectedOutput,
+      assertions: Array.isArray(t.assertions)
+        ? t.assertions.map((a: Record<string, unknown>) => ({
+            ...a,
+            type: typeof a.type === 'string' ? a.type.toUpperCase() : undefined,
+          }))
+        : undefined,
+    };
+  } else {
+    if (!target)
+      throw new CliError(
+        'Give the target to record (e.g. actions.list_contacts), or --file.',
+        EXIT.usage,
+      );
+    if (!opts.name) throw new CliError('Give the test a --name.', EXIT.usage);
+    const started = await progress('running it on the registry', () =>
+      api.graphql(RECORD_RUN, {
+        input: {
+          connectorId: id,
+          version: opts.version,
+          target,
+          input: readJson(opts.input, 'input file') ?? {},
+          closure: readJson(opts.closure, 'closure file'),
+          connectionId: opts.connection,
+        },
+      }),
+    );
+    if (started.runConnector.userErrors.length) throw refusal(started.runConnector.userErrors);
+    const runId: string = started.runConnector.run.id;
+    const until = Date.now() + opts.timeout * 1000;
+    const run = await progress('waiting for the run', async () => {
+      for (;;) {
+        const state = (await api.graphql(RUN_STATE, { id: runId })).node;
+        if (state && FINAL.has(state.status)) return state;
+        if (Date.now() > until)
+          throw new CliError(
+            `The run did not end within ${opts.timeout} s.`,
+            EXIT.failure,
+            'TIMEOUT',
+          );
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    });
+    if (run.status !== 'SUCCEEDED')
+      throw new CliError(
+        `The run ended ${run.status}${run.error ? `${run.error.line ? ` (line ${run.error.line})` : ''}: ${run.error.message}` : ''}; only a run that succeeded is saved as a test.`,
+        EXIT.failure,
+        run.status,
+      );
+    input = { connectorId: id, name: opts.name, runId };
+  }
+  const saved = await progress('saving the test', () => api.graphql(SAVE_TEST, { input }));
+  if (saved.createConnectorTest.userErrors.length)
+    throw refusal(saved.createConnectorTest.userErrors);
+  const t = saved.createConnectorTest.test;
+  if (opts.json) process.stdout.write(`${JSON.stringify(t, null, 2)}\n`);
+  else
+    process.stdout.write(
+      `Saved test "${t.name}" (${t.target}, ${t.exchangeCount} recorded exchange(s)).\n`,
+    );
+}

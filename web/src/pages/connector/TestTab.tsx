@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import {
   fetchQuery,
   graphql,
@@ -16,6 +16,7 @@ import type { TestTabRunMutation } from '../../__generated__/TestTabRunMutation.
 import type { TestTabCreateConnectionMutation } from '../../__generated__/TestTabCreateConnectionMutation.graphql';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
+import { SaveAsTest, TestCases } from './TestCases';
 
 /**
  * The test console: pick or create a connection, pick what to run (the connection test, an
@@ -348,12 +349,16 @@ function InputForm({
 
 function RunResult({
   run,
+  connectorId,
   baseUriHost,
   codeLines,
   connectorPath,
   onPollAgain,
+  onTestSaved,
 }: {
   run: Run;
+  connectorId: string;
+  onTestSaved: () => void;
   baseUriHost: string | null;
   codeLines: string[];
   connectorPath: string;
@@ -367,6 +372,14 @@ function RunResult({
         Run of {run.target} (v{run.version}) {statusTag(run.status ?? '')}
         {run.durationMs != null && <span className="muted small"> {run.durationMs} ms</span>}
       </h3>
+      {run.status === 'SUCCEEDED' && run.id && run.target && (
+        <SaveAsTest
+          connectorId={connectorId}
+          runId={run.id}
+          target={run.target}
+          onSaved={onTestSaved}
+        />
+      )}
       {run.settingsUpdated && (
         <p className="muted small">
           The run refreshed the connection's credentials; they are saved.
@@ -506,6 +519,7 @@ function RunResult({
 export function TestTab({ id, connectorPath }: { id: string; connectorPath: string }) {
   const environment = useRelayEnvironment();
   const [fetchKey, setFetchKey] = useState(0);
+  const [testsKey, setTestsKey] = useState(0);
   const data = useLazyLoadQuery<TestTabQuery>(
     testTabQuery,
     { id },
@@ -736,6 +750,8 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
         {run && FINAL.has(run.status ?? '') && (
           <RunResult
             run={run}
+            connectorId={c.id}
+            onTestSaved={() => setTestsKey((k) => k + 1)}
             baseUriHost={spec.baseUriHost ?? null}
             codeLines={(latest.code ?? '').split('\n')}
             connectorPath={connectorPath}
@@ -743,6 +759,19 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
           />
         )}
       </section>
+
+      <Suspense fallback={<p className="loading">Loading the tests…</p>}>
+        <TestCases
+          id={c.id}
+          latestVersion={latest.number}
+          fetchKey={testsKey}
+          onShowRun={(shown) => {
+            setRun(null);
+            setRunId(shown);
+            document.getElementById('run-heading')?.scrollIntoView();
+          }}
+        />
+      </Suspense>
 
       <section aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>

@@ -7,11 +7,14 @@ import unreadQuery, {
 import type { NotificationsPage_list$key } from '../__generated__/NotificationsPage_list.graphql';
 import type { NotificationsPageQuery } from '../__generated__/NotificationsPageQuery.graphql';
 import { LoadMore } from '../components/LoadMore';
+import { resultPath, summaryWords } from '../components/TestResults';
 import { when } from '../format';
+import { useViewer } from '../viewer';
 
 const PAGE = 25;
 
 export default function NotificationsPage() {
+  const viewer = useViewer();
   const query: NotificationsPage_list$key = useLazyLoadQuery<NotificationsPageQuery>(
     graphql`
       query NotificationsPageQuery($count: Int!) {
@@ -37,6 +40,20 @@ export default function NotificationsPage() {
               readAt
               changes {
                 level
+              }
+              testSummary {
+                total
+                passed
+                failed
+                pending
+                notRun
+                results {
+                  id
+                  status
+                  test {
+                    name
+                  }
+                }
               }
               connector {
                 id
@@ -116,6 +133,25 @@ export default function NotificationsPage() {
               </Link>
               : the parent shared version {n.parentVersion}
               {n.note ? ` (“${n.note}”)` : ''} · {n.changes.level.toLowerCase().replace('_', '-')} ·{' '}
+              {n.testSummary && (
+                <>
+                  your tests: {summaryWords(n.testSummary)}
+                  {viewer.canWrite &&
+                    n.testSummary.results
+                      .filter((r) => r.status === 'FAILED')
+                      .map((r) => (
+                        <span key={r.id}>
+                          {' '}
+                          (
+                          <Link href={resultPath(n.connector.id, r.id)}>
+                            “{r.test.name}” failed
+                          </Link>
+                          )
+                        </span>
+                      ))}{' '}
+                  ·{' '}
+                </>
+              )}
               {when(n.createdAt)}{' '}
               {!n.readAt && (
                 <button type="button" onClick={() => markRead([n.id])}>

@@ -17,6 +17,7 @@ import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
 import { useViewer } from '../../viewer';
 import { ChangeSummary } from './ChangeSummary';
+import { UpdateTests } from './UpdateTests';
 
 type Conflicts = NonNullable<InstalledBannerUpdateMutation$data['updateFromParent']['conflicts']>;
 
@@ -28,6 +29,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
       fragment InstalledBanner_connector on Connector {
         id
         installedFrom {
+          id
           source
           baseVersion
           initialVersion
@@ -44,6 +46,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
               note
             }
           }
+          ...UpdateTests_install
         }
       }
     `,
@@ -134,6 +137,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
           <Suspense fallback={<p className="loading small">Reading what changed…</p>}>
             <UpdateChanges connectorId={c.id} parentVersion={i.parent.latestSharedVersion.number} />
           </Suspense>
+          <UpdateTests install={i} connectorId={c.id} />
           {viewer.canWrite && (
             <button
               type="button"

@@ -81,13 +81,18 @@ export function TestResultDetails({ result }: { result: TestResults_result$key }
     <div className="test-result">
       <StatusTag status={r.status} />
       {r.durationMs != null && <span className="muted small"> {r.durationMs} ms</span>}
-      {r.status === 'FAILED' && r.reason && <p className="small">{r.reason}</p>}
+      {/* The reason is the first failure: the list says it with what was expected. */}
+      {r.status === 'FAILED' && r.failures.length === 0 && r.reason && (
+        <p className="small">{r.reason}</p>
+      )}
       {r.status === 'FAILED' && r.failures.length > 0 && (
         <ul className="small" aria-label="Failures">
           {r.failures.map((f, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list, in the order found
             <li key={i}>
-              {f.path && <code>{f.path}</code>} {f.message}
-              {f.path && (f.expected !== undefined || f.actual !== undefined) && (
+              {f.path && !f.message.includes(f.path) && <code>{f.path} </code>}
+              {f.message}
+              {f.path && (f.expected != null || f.actual != null) && (
                 <span className="muted">
                   {' '}
                   (expected <code>{show(f.expected)}</code>, got <code>{show(f.actual)}</code>)

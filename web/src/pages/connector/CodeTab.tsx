@@ -478,8 +478,8 @@ export function CodeTab({ id }: { id: string }) {
             </button>
             {tests.total > 0 && (
               <span className="muted small" data-testid="release-tests">
-                <TestBadge summary={tests} label={`Tests of version ${latest.number}`} /> tests of
-                version {latest.number}: {summaryWords(tests)}
+                <TestBadge summary={tests} /> Tests of version {latest.number}:{' '}
+                {summaryWords(tests)}
               </span>
             )}
             {releaseBlocked ? (

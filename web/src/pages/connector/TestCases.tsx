@@ -153,7 +153,7 @@ export function TestCases({
   id: string;
   latestVersion: number;
   fetchKey: number;
-  onShowRun: (runId: string) => void;
+  onShowRun: (runId: string, testName: string) => void;
 }) {
   const [version, setVersion] = useState(latestVersion);
   // A new version saved meanwhile: follow the latest.
@@ -193,7 +193,7 @@ export function TestCases({
   const [remove, removing] = useMutation<TestCasesDeleteMutation>(graphql`
     mutation TestCasesDeleteMutation($input: DeleteConnectorTestInput!) {
       deleteConnectorTest(input: $input) {
-        deletedTestId @deleteRecord
+        deletedTestId
         userErrors {
           ...UserErrors_error @relay(mask: false)
         }
@@ -238,6 +238,15 @@ export function TestCases({
                 p.connector?.requirePassingTests
                   ? 'Release and share now need every test to pass against the version.'
                   : 'Release and share no longer wait for the tests.',
+              // The box follows the click at once (a refusal puts it back).
+              {
+                optimisticResponse: {
+                  updateConnector: {
+                    connector: { id, requirePassingTests: e.target.checked },
+                    userErrors: [],
+                  },
+                },
+              },
             )
           }
         />
@@ -297,7 +306,7 @@ export function TestCases({
             <thead>
               <tr>
                 <th scope="col">Test</th>
-                <th scope="col">Runs</th>
+                <th scope="col">Target</th>
                 <th scope="col">Result (version {version})</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -327,8 +336,8 @@ export function TestCases({
                       {t.latestResult?.run && (
                         <button
                           type="button"
-                          onClick={() => onShowRun(t.latestResult!.run!.id)}
-                          aria-label={`Show the replay of ${t.name}`}
+                          onClick={() => onShowRun(t.latestResult!.run!.id, t.name)}
+                          aria-label={`Show replay of ${t.name}`}
                         >
                           Show replay
                         </button>
@@ -366,7 +375,11 @@ export function TestCases({
 }
 
 /** The result a link points at (`?result=<id>`): a copy's test against its parent's update, say. */
-function FocusedResultFromUrl({ onShowRun }: { onShowRun: (runId: string) => void }) {
+function FocusedResultFromUrl({
+  onShowRun,
+}: {
+  onShowRun: (runId: string, testName: string) => void;
+}) {
   const resultId = new URLSearchParams(useSearch()).get('result');
   if (!resultId) return null;
   return (
@@ -376,7 +389,13 @@ function FocusedResultFromUrl({ onShowRun }: { onShowRun: (runId: string) => voi
   );
 }
 
-function FocusedResult({ id, onShowRun }: { id: string; onShowRun: (runId: string) => void }) {
+function FocusedResult({
+  id,
+  onShowRun,
+}: {
+  id: string;
+  onShowRun: (runId: string, testName: string) => void;
+}) {
   const data = useLazyLoadQuery<TestCasesResultQuery>(
     graphql`
       query TestCasesResultQuery($id: ID!) {
@@ -419,7 +438,7 @@ function FocusedResult({ id, onShowRun }: { id: string; onShowRun: (runId: strin
       </h3>
       <TestResultDetails result={r.details} />
       {r.run && (
-        <button type="button" onClick={() => onShowRun(r.run!.id)}>
+        <button type="button" onClick={() => onShowRun(r.run!.id, r.test!.name)}>
           Show the replay
         </button>
       )}

@@ -355,8 +355,10 @@ function RunResult({
   connectorPath,
   onPollAgain,
   onTestSaved,
+  replayOf,
 }: {
   run: Run;
+  replayOf: string | null;
   connectorId: string;
   onTestSaved: () => void;
   baseUriHost: string | null;
@@ -372,7 +374,12 @@ function RunResult({
         Run of {run.target} (v{run.version}) {statusTag(run.status ?? '')}
         {run.durationMs != null && <span className="muted small"> {run.durationMs} ms</span>}
       </h3>
-      {run.status === 'SUCCEEDED' && run.id && run.target && (
+      {replayOf && (
+        <p className="muted small">
+          The replay of the test “{replayOf}”: offline, every request answered from its recording.
+        </p>
+      )}
+      {run.status === 'SUCCEEDED' && run.id && run.target && !replayOf && (
         <SaveAsTest
           connectorId={connectorId}
           runId={run.id}
@@ -534,6 +541,8 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
   const [jsonMode, setJsonMode] = useState(false);
   const [jsonText, setJsonText] = useState('{}');
   const [runId, setRunId] = useState<string | null>(null);
+  // The test whose replay is shown (from the tests list), if the shown run is one.
+  const [replayOf, setReplayOf] = useState<string | null>(null);
   const [run, setRun] = useState<Run | null>(null);
   const outcome = useOutcome();
   const [start, starting] = useMutation<TestTabRunMutation>(graphql`
@@ -616,6 +625,7 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
       (p) => {
         if (p.run) {
           setRun(null);
+          setReplayOf(null);
           setRunId(p.run.id);
         }
       },
@@ -751,6 +761,7 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
           <RunResult
             run={run}
             connectorId={c.id}
+            replayOf={replayOf}
             onTestSaved={() => setTestsKey((k) => k + 1)}
             baseUriHost={spec.baseUriHost ?? null}
             codeLines={(latest.code ?? '').split('\n')}
@@ -765,8 +776,9 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
           id={c.id}
           latestVersion={latest.number}
           fetchKey={testsKey}
-          onShowRun={(shown) => {
+          onShowRun={(shown, testName) => {
             setRun(null);
+            setReplayOf(testName);
             setRunId(shown);
             document.getElementById('run-heading')?.scrollIntoView();
           }}
@@ -800,7 +812,13 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
                   <td>{r.actorHandle}</td>
                   <td>{when(r.createdAt as string)}</td>
                   <td>
-                    <button type="button" onClick={() => setRunId(r.id)}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setReplayOf(null);
+                        setRunId(r.id);
+                      }}
+                    >
                       Show
                     </button>
                   </td>

@@ -237,5 +237,14 @@ describe('console: recorded tests', () => {
     await del.click();
     await ivy.getByText('The test “task two” is deleted.').waitFor();
     await ivy.getByText('No tests yet.').waitFor();
+
+    // A test saved after the update arrived has not run against it: "Test this update" runs it.
+    await recordTest(ivy, 2, 'task two again');
+    await ivy.getByRole('link', { name: 'Code' }).click();
+    const fresh = ivy.getByTestId('update-tests');
+    await fresh.getByText('Your tests: not run against this update yet.').waitFor();
+    await fresh.getByRole('button', { name: 'Test this update' }).click();
+    await fresh.getByText('Your tests: 0 passed, 1 failed').waitFor({ timeout: 90_000 });
+    await fresh.getByRole('link', { name: '“task two again” failed' }).waitFor();
   }, 300_000);
 });

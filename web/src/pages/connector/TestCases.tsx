@@ -111,6 +111,11 @@ const testCasesQuery = graphql`
       id
       latestVersion
       requirePassingTests
+      # An installed copy's banner says how these tests fared against the parent's update:
+      # read with them, so a test saved or deleted here shows there at once.
+      installedFrom {
+        ...UpdateTests_install
+      }
       version(number: $version) {
         number
         testSummary {

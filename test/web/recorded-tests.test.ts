@@ -222,6 +222,7 @@ describe('console: recorded tests', () => {
       .getByRole('list', { name: 'Notifications' })
       .getByText(/your tests: 0 passed, 1 failed/)
       .waitFor();
+    await screenshot(ivy, 'notifications-test-results');
     await expectAccessible(ivy, 'notifications with test results');
 
     // Deleting a test asks first; dismissed, nothing changes.

@@ -434,7 +434,7 @@ function FocusedResult({
   if (!r?.status || !r.test || !r.details)
     return <p className="muted small">That result no longer exists.</p>;
   return (
-    <div className="panel" role="region" aria-labelledby="focused-result">
+    <section className="panel" aria-labelledby="focused-result">
       <h3 id="focused-result" ref={heading} tabIndex={-1}>
         “{r.test.name}”{' '}
         {r.parentVersion != null
@@ -447,6 +447,6 @@ function FocusedResult({
           Show the replay
         </button>
       )}
-    </div>
+    </section>
   );
 }

@@ -7,7 +7,9 @@ import unreadQuery, {
 import type { NotificationsPage_list$key } from '../__generated__/NotificationsPage_list.graphql';
 import type { NotificationsPageQuery } from '../__generated__/NotificationsPageQuery.graphql';
 import { LoadMore } from '../components/LoadMore';
+import { resultPath, summaryWords } from '../components/TestResults';
 import { when } from '../format';
+import { useViewer } from '../viewer';
 
 const PAGE = 25;
 
@@ -27,6 +29,7 @@ const REVIEWED: Record<string, string> = {
 };
 
 export default function NotificationsPage() {
+  const viewer = useViewer();
   const query: NotificationsPage_list$key = useLazyLoadQuery<NotificationsPageQuery>(
     graphql`
       query NotificationsPageQuery($count: Int!) {
@@ -55,6 +58,20 @@ export default function NotificationsPage() {
               readAt
               changes {
                 level
+              }
+              testSummary {
+                total
+                passed
+                failed
+                pending
+                notRun
+                results {
+                  id
+                  status
+                  test {
+                    name
+                  }
+                }
               }
               connector {
                 id
@@ -145,6 +162,25 @@ export default function NotificationsPage() {
                   : the parent shared version {n.parentVersion}
                   {n.note ? ` (“${n.note}”)` : ''}
                   {n.changes ? ` — ${UPDATE_LEVEL[n.changes.level] ?? ''}` : ''}
+                  {n.testSummary && (
+                    <>
+                      {' '}
+                      · your tests: {summaryWords(n.testSummary)}
+                      {viewer.canWrite &&
+                        n.testSummary.results
+                          .filter((r) => r.status === 'FAILED')
+                          .map((r) => (
+                            <span key={r.id}>
+                              {' '}
+                              (
+                              <Link href={resultPath(n.connector.id, r.id)}>
+                                “{r.test.name}” failed
+                              </Link>
+                              )
+                            </span>
+                          ))}
+                    </>
+                  )}
                 </>
               )}{' '}
               · {when(n.createdAt)}{' '}

@@ -16,9 +16,24 @@ import { clearDraft, readDraft, writeDraft } from '../../drafts';
 import { useLeaveGuard, useSaveShortcut } from '../../leave-guard';
 import { mergeCode, type MergeOutcome } from '../../merge';
 import { Outcome, useOutcome } from '../../components/Outcome';
-import { refusal, when } from '../../format';
+import { counted, refusal, when } from '../../format';
 import { useViewer } from '../../viewer';
 import { Definitions } from '../../components/Definitions';
+import { summaryWords, TestBadge } from '../../components/TestResults';
+
+type Summary = NonNullable<
+  CodeTabQuery['response']['connector']
+>['versions']['edges'][number]['node']['testSummary'];
+
+/** Which tests have not passed, by name: "get task 1 failed", "1 test not run". */
+function notPassing(s: Summary): string {
+  const words = s.results
+    .filter((r) => r.status !== 'PASSED')
+    .map((r) => `“${r.test.name}” ${r.status === 'FAILED' ? 'failed' : 'is still running'}`);
+  if (s.notRun > 0)
+    words.push(`${counted(s.notRun, 'test')} ${s.notRun === 1 ? 'has' : 'have'} not run`);
+  return words.join(', ') || 'not every test passed';
+}
 
 // What the tab shows of the latest version; every operation that reads it selects all of it, so a
 // later read never leaves the store with a partial version.
@@ -42,6 +57,21 @@ graphql`
     }
     actions
     triggers
+    testSummary {
+      total
+      passed
+      failed
+      pending
+      notRun
+      allPassed
+      results {
+        id
+        status
+        test {
+          name
+        }
+      }
+    }
   }
 `;
 
@@ -52,6 +82,7 @@ const codeTabQuery = graphql`
       description
       latestVersion
       latestReleasedVersion
+      requirePassingTests
       versions(first: 1) {
         edges {
           node {
@@ -255,11 +286,14 @@ export function CodeTab({ id }: { id: string }) {
   };
 
   // Offer only what can succeed: the reason stands beside the disabled button.
+  const tests = latest.testSummary;
   const releaseBlocked = latest.hasErrors
     ? `Version ${latest.number} has code errors: fix them and save a new version to release.`
     : c.latestReleasedVersion === latest.number
       ? `Version ${latest.number} is already released.`
-      : null;
+      : c.requirePassingTests && tests.total > 0 && !tests.allPassed
+        ? `This connector requires passing tests, and ${notPassing(tests)} against version ${latest.number}: run them in the Test tab.`
+        : null;
   const onRelease = () =>
     outcome.run(
       release,
@@ -470,6 +504,12 @@ export function CodeTab({ id }: { id: string }) {
             >
               Release version {latest.number}
             </button>
+            {tests.total > 0 && (
+              <span className="muted small" data-testid="release-tests">
+                <TestBadge summary={tests} /> Tests of version {latest.number}:{' '}
+                {summaryWords(tests)}
+              </span>
+            )}
             {releaseBlocked ? (
               <span id="release-blocked" className="muted small">
                 {releaseBlocked}

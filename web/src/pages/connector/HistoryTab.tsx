@@ -10,6 +10,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
 import { useViewer } from '../../viewer';
+import { StatusTag, TestBadge } from '../../components/TestResults';
 import { ChangeSummary } from './ChangeSummary';
 
 // A row of the history table; the restore mutation answers with the same fields for the row it adds.
@@ -30,6 +31,12 @@ graphql`
     hasErrors
     yankedAt
     deprecatedAt
+    testSummary {
+      total
+      passed
+      failed
+      pending
+    }
   }
 `;
 
@@ -184,6 +191,7 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
                 {v.hasErrors && <span className="tag danger">errors</span>}
                 {v.yankedAt && <span className="tag danger">yanked</span>}
                 {v.deprecatedAt && <span className="tag warn">deprecated</span>}
+                <TestBadge summary={v.testSummary} label={`Tests of version ${v.number}`} />
               </th>
               <td>{v.note ?? <span className="muted">—</span>}</td>
               <td>
@@ -260,6 +268,11 @@ function VersionSelect({
   );
 }
 
+/** A test's result in the compare view: its status, or "not run". */
+function outcome(r: { readonly status: string } | null | undefined) {
+  return r ? <StatusTag status={r.status} /> : <span className="tag">not run</span>;
+}
+
 /** Two versions to compare: their numbers (for the diff) and node IDs (for their code). */
 interface Comparison {
   from: number;
@@ -297,6 +310,19 @@ function Compare({
             compatibility {
               ...ChangeSummary_report
             }
+            testChanges {
+              test {
+                id
+                name
+              }
+              from {
+                status
+              }
+              to {
+                status
+                reason
+              }
+            }
           }
         }
         fromVersion: node(id: $fromId) @include(if: $withCode) {
@@ -332,6 +358,21 @@ function Compare({
       <ChangeSummary report={diff.compatibility} />
       {defs('Actions', diff.actions)}
       {defs('Triggers', diff.triggers)}
+      {diff.testChanges.length > 0 && (
+        <div>
+          <p>Tests whose outcome changed:</p>
+          <ul aria-label="Tests whose outcome changed">
+            {diff.testChanges.map((t) => (
+              <li key={t.test.id}>
+                {t.test.name}: version {from} {outcome(t.from)} → version {to} {outcome(t.to)}
+                {t.to?.status === 'FAILED' && t.to.reason && (
+                  <span className="muted small"> ({t.to.reason})</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {showCode && (
         <DiffView
           left={data.fromVersion?.code ?? ''}

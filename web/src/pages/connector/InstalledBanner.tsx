@@ -17,6 +17,7 @@ import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
 import { useViewer } from '../../viewer';
 import { ChangeSummary } from './ChangeSummary';
+import { UpdateTests } from './UpdateTests';
 
 type Conflicts = NonNullable<InstalledBannerUpdateMutation$data['updateFromParent']['conflicts']>;
 
@@ -30,6 +31,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
         latestVersion
         latestReleasedVersion
         installedFrom {
+          id
           source
           baseVersion
           initialVersion
@@ -46,6 +48,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
               note
             }
           }
+          ...UpdateTests_install
         }
       }
     `,
@@ -150,6 +153,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
           <Suspense fallback={<p className="loading small">Reading what changed…</p>}>
             <UpdateChanges connectorId={c.id} parentVersion={i.parent.latestSharedVersion.number} />
           </Suspense>
+          <UpdateTests install={i} connectorId={c.id} />
           {viewer.canWrite && (
             <button
               type="button"

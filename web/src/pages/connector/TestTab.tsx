@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import {
   fetchQuery,
   graphql,
@@ -17,6 +17,7 @@ import type { TestTabCreateConnectionMutation } from '../../__generated__/TestTa
 import type { TestTabAuthorizeMutation } from '../../__generated__/TestTabAuthorizeMutation.graphql';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
+import { SaveAsTest, TestCases } from './TestCases';
 
 /**
  * The test console: pick or create a connection, pick what to run (the connection test, an
@@ -350,12 +351,18 @@ function InputForm({
 
 function RunResult({
   run,
+  connectorId,
   baseUriHost,
   codeLines,
   connectorPath,
   onPollAgain,
+  onTestSaved,
+  replayOf,
 }: {
   run: Run;
+  replayOf: string | null;
+  connectorId: string;
+  onTestSaved: () => void;
   baseUriHost: string | null;
   codeLines: string[];
   connectorPath: string;
@@ -369,6 +376,19 @@ function RunResult({
         Run of {run.target} (v{run.version}) {statusTag(run.status ?? '')}
         {run.durationMs != null && <span className="muted small"> {run.durationMs} ms</span>}
       </h3>
+      {replayOf && (
+        <p className="muted small">
+          The replay of the test “{replayOf}”: offline, every request answered from its recording.
+        </p>
+      )}
+      {run.status === 'SUCCEEDED' && run.id && run.target && !replayOf && (
+        <SaveAsTest
+          connectorId={connectorId}
+          runId={run.id}
+          target={run.target}
+          onSaved={onTestSaved}
+        />
+      )}
       {run.settingsUpdated && (
         <p className="muted small">
           The run refreshed the connection's credentials; they are saved.
@@ -570,6 +590,7 @@ function ConnectButton({
 export function TestTab({ id, connectorPath }: { id: string; connectorPath: string }) {
   const environment = useRelayEnvironment();
   const [fetchKey, setFetchKey] = useState(0);
+  const [testsKey, setTestsKey] = useState(0);
   const data = useLazyLoadQuery<TestTabQuery>(
     testTabQuery,
     { id },
@@ -587,6 +608,8 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
   const [jsonMode, setJsonMode] = useState(false);
   const [jsonText, setJsonText] = useState('{}');
   const [runId, setRunId] = useState<string | null>(null);
+  // The test whose replay is shown (from the tests list), if the shown run is one.
+  const [replayOf, setReplayOf] = useState<string | null>(null);
   const [run, setRun] = useState<Run | null>(null);
   const outcome = useOutcome();
   const [start, starting] = useMutation<TestTabRunMutation>(graphql`
@@ -669,6 +692,7 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
       (p) => {
         if (p.run) {
           setRun(null);
+          setReplayOf(null);
           setRunId(p.run.id);
         }
       },
@@ -817,6 +841,9 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
         {run && FINAL.has(run.status ?? '') && (
           <RunResult
             run={run}
+            connectorId={c.id}
+            replayOf={replayOf}
+            onTestSaved={() => setTestsKey((k) => k + 1)}
             baseUriHost={spec.baseUriHost ?? null}
             codeLines={(latest.code ?? '').split('\n')}
             connectorPath={connectorPath}
@@ -824,6 +851,20 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
           />
         )}
       </section>
+
+      <Suspense fallback={<p className="loading">Loading the tests…</p>}>
+        <TestCases
+          id={c.id}
+          latestVersion={latest.number}
+          fetchKey={testsKey}
+          onShowRun={(shown, testName) => {
+            setRun(null);
+            setReplayOf(testName);
+            setRunId(shown);
+            document.getElementById('run-heading')?.scrollIntoView();
+          }}
+        />
+      </Suspense>
 
       <section aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>
@@ -852,7 +893,13 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
                   <td>{r.actorHandle}</td>
                   <td>{when(r.createdAt as string)}</td>
                   <td>
-                    <button type="button" onClick={() => setRunId(r.id)}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setReplayOf(null);
+                        setRunId(r.id);
+                      }}
+                    >
                       Show
                     </button>
                   </td>

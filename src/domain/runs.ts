@@ -69,6 +69,7 @@ export type TargetKind =
   | 'action_part'
   | 'trigger_poll'
   | 'trigger_webhook'
+  | 'trigger_part'
   | 'pick_list'
   | 'method'
   | 'object_definition';
@@ -80,6 +81,7 @@ const TARGETS: [RegExp, TargetKind][] = [
   [new RegExp(`^actions\\.(${NAME})\\.(?:execute|input_fields|output_fields)$`), 'action_part'],
   [new RegExp(`^triggers\\.(${NAME})\\.poll$`), 'trigger_poll'],
   [new RegExp(`^triggers\\.(${NAME})\\.webhook_notification$`), 'trigger_webhook'],
+  [new RegExp(`^triggers\\.(${NAME})\\.(?:input_fields|output_fields)$`), 'trigger_part'],
   [new RegExp(`^pick_lists\\.(${NAME})$`), 'pick_list'],
   [new RegExp(`^methods\\.(${NAME})$`), 'method'],
   [new RegExp(`^object_definitions\\.(${NAME})\\.fields$`), 'object_definition'],
@@ -108,7 +110,7 @@ export function parseTarget(
       );
     }
     if (
-      (kind === 'trigger_poll' || kind === 'trigger_webhook') &&
+      (kind === 'trigger_poll' || kind === 'trigger_webhook' || kind === 'trigger_part') &&
       !version.triggers.includes(name!)
     ) {
       throw new InvalidInputError(
@@ -119,7 +121,7 @@ export function parseTarget(
     return { target, kind, name };
   }
   throw new InvalidInputError(
-    `${JSON.stringify(target.slice(0, 100))} is not a target: use test, actions.<a>[.execute|.input_fields|.output_fields], triggers.<t>.poll, triggers.<t>.webhook_notification, pick_lists.<p>, methods.<m> or object_definitions.<o>.fields.`,
+    `${JSON.stringify(target.slice(0, 100))} is not a target: use test, actions.<a>[.execute|.input_fields|.output_fields], triggers.<t>.poll, triggers.<t>.webhook_notification, triggers.<t>.input_fields|output_fields, pick_lists.<p>, methods.<m> or object_definitions.<o>.fields.`,
     'input.target',
   );
 }

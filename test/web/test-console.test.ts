@@ -111,6 +111,75 @@ describe('console: the test tab', () => {
     ]);
   }, 300_000);
 
+  it('evaluates input fields the code computes, and fills a pick list field from the code, with the chosen connection', async () => {
+    const token = await c.t.token('fields-co', 'DEVELOPER', 'fay');
+    // create_task's fields come from an object definition; keeping `status` gives it a pick list field.
+    const code = fixture('taskly-basic-auth.rb').replace(
+      ".ignored('id', 'updated_at', 'status')",
+      ".ignored('id', 'updated_at')",
+    );
+    const { connector } = await c.gql(token, CREATE, { input: { title: 'Taskly fields', code } });
+    const page = await c.signedIn(token, { path: connectorPath(connector.id, 'test') });
+    await page.getByRole('button', { name: 'New connection' }).click();
+    await page.getByLabel('Connection name').fill('fay');
+    await page.getByLabel('API URL').fill(api.url);
+    await page.getByLabel('username').fill(TASKLY_USER);
+    await page.getByLabel('password', { exact: true }).fill(TASKLY_PASSWORD);
+    await page.getByRole('button', { name: 'Save connection' }).click();
+    await page
+      .getByRole('list', { name: 'Connection values' })
+      .getByText('password: •••••• (set)')
+      .waitFor();
+
+    await page.getByLabel('What to run').selectOption('actions.create_task');
+    // Computed fields: the JSON editor until they are evaluated.
+    await page.getByLabel(/Input \(JSON\)/).waitFor();
+    const statuses = api.requests.filter((r) => r.url === '/taskly/api/statuses').length;
+    await page.getByRole('button', { name: 'Evaluate the input fields' }).click();
+    await page.getByLabel('title').waitFor({ timeout: 90_000 });
+    expect(await page.getByLabel('done').getAttribute('type')).toBe('checkbox');
+    const status = page.getByLabel('status');
+    expect(await status.locator('option').allTextContents()).toEqual(['—', 'Open', 'Done']);
+    // The choices came from the pick list's own request, with the connection.
+    expect(api.requests.filter((r) => r.url === '/taskly/api/statuses').length).toBe(statuses + 1);
+    await screenshot(page, 'test-tab-evaluated-fields');
+
+    await page.getByLabel('title').fill('From the form');
+    await status.selectOption('done');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page
+      .getByRole('region', { name: 'Output' })
+      .getByText('"From the form"')
+      .waitFor({ timeout: 90_000 });
+    const runs = (
+      await c.t.gql(
+        `query($id: ID!) { connector(id: $id) { runs(first: 5) { nodes { target input } } } }`,
+        { id: connector.id },
+        token,
+      )
+    ).body.data.connector.runs.nodes;
+    expect(runs.map((r: { target: string }) => r.target)).toEqual([
+      'actions.create_task',
+      'pick_lists.statuses',
+      'actions.create_task.input_fields',
+    ]);
+    expect(runs[0].input).toEqual({ title: 'From the form', status: 'done' });
+
+    // Without a connection the pick list cannot reach the API: said in words, with the line, and
+    // the JSON editor stays usable.
+    await page.getByRole('combobox', { name: 'Connection', exact: true }).selectOption('');
+    await page.getByLabel('What to run').selectOption('actions.get_task');
+    await page.getByLabel('What to run').selectOption('actions.create_task');
+    await page.getByRole('button', { name: 'Evaluate the input fields' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(
+        /^pick_lists\.statuses failed \(line \d+\): \/taskly\/api\/statuses is not an absolute URL and connection\.base_uri is not set$/,
+      )
+      .waitFor({ timeout: 90_000 });
+    await page.getByLabel(/Input \(JSON\)/).waitFor();
+  }, 300_000);
+
   it('hides what would run when the latest version has code errors, and says why', async () => {
     const token = await c.t.token('test-co', 'ADMIN', 'ann');
     const { connector } = await c.gql(token, CREATE, {

@@ -381,7 +381,7 @@ const RunConnectorInput = builder.inputType('RunConnectorInput', {
     }),
     target: t.string({
       description:
-        'What to run (required): `test`, `actions.<a>` (input fields → execute → output fields), `actions.<a>.execute|input_fields|output_fields`, `triggers.<t>.poll`, `triggers.<t>.webhook_notification`, `pick_lists.<p>`, `methods.<m>`, `object_definitions.<o>.fields`.',
+        'What to run (required): `test`, `actions.<a>` (input fields → execute → output fields), `actions.<a>.execute|input_fields|output_fields`, `triggers.<t>.poll`, `triggers.<t>.webhook_notification`, `triggers.<t>.input_fields|output_fields`, `pick_lists.<p>`, `methods.<m>`, `object_definitions.<o>.fields`.',
     }),
     input: t.field({ type: 'JSON', description: 'The input: a JSON object (default `{}`).' }),
     closure: t.field({

@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import {
   fetchQuery,
   graphql,
@@ -17,6 +17,7 @@ import type { TestTabCreateConnectionMutation } from '../../__generated__/TestTa
 import type { TestTabAuthorizeMutation } from '../../__generated__/TestTabAuthorizeMutation.graphql';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
+import { type FieldSpec, InputForm, useFieldEvaluation } from './InputForm';
 import { SaveAsTest, TestCases } from './TestCases';
 
 /**
@@ -153,14 +154,6 @@ const FINAL = new Set([
   'EXECUTOR_CRASHED',
 ]);
 
-interface FieldSpec {
-  name: string;
-  type?: string;
-  optional?: boolean;
-  label?: string | null;
-  controlType?: string | null;
-}
-
 /** The input fields the code declares for a target, when literal (null: computed at run time). */
 function inputFieldsOf(structure: unknown, target: string): FieldSpec[] | null {
   const s = structure as {
@@ -296,56 +289,6 @@ function NewConnection({
         {creating ? 'Saving…' : 'Save connection'}
       </button>
     </fieldset>
-  );
-}
-
-function InputForm({
-  fields,
-  value,
-  onChange,
-}: {
-  fields: FieldSpec[];
-  value: Record<string, unknown>;
-  onChange: (v: Record<string, unknown>) => void;
-}) {
-  if (fields.length === 0) return <p className="muted small">No input.</p>;
-  return (
-    <>
-      {fields.map((f) => {
-        const id = `input-${f.name}`;
-        const label = `${f.label ?? f.name}${f.optional === false ? ' *' : ''}`;
-        if (f.type === 'boolean') {
-          return (
-            <div className="row" key={f.name}>
-              <input
-                id={id}
-                type="checkbox"
-                checked={value[f.name] === true}
-                onChange={(e) => onChange({ ...value, [f.name]: e.target.checked })}
-              />
-              <label htmlFor={id}>{label}</label>
-            </div>
-          );
-        }
-        const numeric = f.type === 'integer' || f.type === 'number';
-        return (
-          <div className="row" key={f.name}>
-            <label htmlFor={id}>{label}</label>
-            <input
-              id={id}
-              type={numeric ? 'number' : 'text'}
-              value={value[f.name] === undefined ? '' : String(value[f.name])}
-              onChange={(e) => {
-                const next = { ...value };
-                if (e.target.value === '') delete next[f.name];
-                else next[f.name] = numeric ? Number(e.target.value) : e.target.value;
-                onChange(next);
-              }}
-            />
-          </div>
-        );
-      })}
-    </>
   );
 }
 
@@ -626,8 +569,12 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
     }
   `);
 
+  // The first connection is picked once, when there is one; "No connection" stays a choice after.
+  const defaulted = useRef(false);
   useEffect(() => {
-    if (!connectionId && c?.connections.nodes[0]) setConnectionId(c.connections.nodes[0].id);
+    if (defaulted.current || !c?.connections.nodes[0]) return;
+    defaulted.current = true;
+    if (!connectionId) setConnectionId(c.connections.nodes[0].id);
   }, [c?.connections.nodes, connectionId]);
 
   // Follows the shown run until it ends.
@@ -660,9 +607,17 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runId, environment]);
 
+  const evaluation = useFieldEvaluation({
+    connectorId: c?.id ?? '',
+    version: latest?.number ?? 0,
+    target,
+    connectionId: connectionId || null,
+    literal: latest ? inputFieldsOf(latest.structure, target) : [],
+  });
+
   if (!c || !latest) return <p>Connector not found.</p>;
   const spec = latest.connectionSpec;
-  const fields = inputFieldsOf(latest.structure, target);
+  const fields = evaluation.fields;
   const firstError = latest.diagnostics.find((d) => d.severity === 'ERROR');
 
   const doRun = (closure?: unknown) => {
@@ -802,8 +757,40 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
             </div>
             <fieldset className="panel">
               <legend>Input</legend>
+              {evaluation.needsRun && (
+                <p className="small">
+                  {fields
+                    ? 'Some fields choose from pick lists the code fetches.'
+                    : 'The code computes these input fields (object definitions, config fields).'}{' '}
+                  <button
+                    type="button"
+                    onClick={() => void evaluation.evaluate().then(() => setFetchKey((k) => k + 1))}
+                    disabled={evaluation.busy}
+                  >
+                    {evaluation.busy
+                      ? 'Evaluating…'
+                      : fields
+                        ? 'Load the choices'
+                        : 'Evaluate the input fields'}
+                  </button>{' '}
+                  <span className="muted">
+                    (runs the code{connectionId ? ' with this connection' : ''}; the runs are listed
+                    below)
+                  </span>
+                </p>
+              )}
+              {evaluation.error && (
+                <p role="alert" className="error-box">
+                  {evaluation.error}
+                </p>
+              )}
               {fields && !jsonMode ? (
-                <InputForm fields={fields} value={input} onChange={setInput} />
+                <InputForm
+                  fields={fields}
+                  choices={evaluation.choices}
+                  value={input}
+                  onChange={setInput}
+                />
               ) : (
                 <div className="row">
                   <label htmlFor="input-json">

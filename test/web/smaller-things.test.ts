@@ -203,7 +203,12 @@ describe('console: smaller things', () => {
     // A new, broken attempt: its error, and no table of the earlier import under it.
     await page.getByLabel('or paste it').fill('{"kind": ');
     await page.getByRole('button', { name: 'Preview (dry run)' }).click();
-    await page.getByRole('alert').filter({ hasText: 'The manifest is not valid JSON.' }).waitFor();
+    // The error stands in the Import section, beside the button that caused it.
+    await page
+      .getByRole('region', { name: 'Import' })
+      .getByRole('alert')
+      .filter({ hasText: 'The manifest is not valid JSON.' })
+      .waitFor();
     expect(await page.getByRole('table', { name: 'Imported and released' }).count()).toBe(0);
   }, 120_000);
 });

@@ -37,6 +37,8 @@ export default function ManifestsPage() {
     { fetchPolicy: 'store-and-network' },
   );
   const [picked, setPicked] = useState<Set<string>>(new Set());
+  // Each section says its own refusals, beside the control that caused them.
+  const [exportErrors, setExportErrors] = useState<UserError[]>([]);
   const [errors, setErrors] = useState<UserError[]>([]);
   const [text, setText] = useState('');
   const [plan, setPlan] = useState<Entries | null>(null);
@@ -58,7 +60,7 @@ export default function ManifestsPage() {
   `);
 
   const download = async () => {
-    setErrors([]);
+    setExportErrors([]);
     try {
       const r = await fetchQuery<ManifestsExportQuery>(
         environment,
@@ -79,7 +81,7 @@ export default function ManifestsPage() {
       a.click();
       URL.revokeObjectURL(a.href);
     } catch (e) {
-      setErrors([{ message: (e as Error).message }]);
+      setExportErrors([{ message: (e as Error).message }]);
     }
   };
 
@@ -122,7 +124,6 @@ export default function ManifestsPage() {
   return (
     <section aria-labelledby="manifests-title">
       <h1 id="manifests-title">Manifests</h1>
-      <UserErrors errors={errors} />
       <section className="panel" aria-labelledby="export-heading">
         <h2 id="export-heading">Export</h2>
         {/* A manifest carries code: not offered to roles that may not read it (OPERATOR). */}
@@ -132,6 +133,7 @@ export default function ManifestsPage() {
             <button type="button" onClick={download} disabled={picked.size === 0}>
               Download manifest
             </button>
+            <UserErrors errors={exportErrors} />
           </>
         ) : (
           <p className="muted">Your role cannot export manifests: they carry connector code.</p>
@@ -179,6 +181,7 @@ export default function ManifestsPage() {
               Import {plan ? counted(plan.length, 'connector') : ''}
             </button>
           </div>
+          <UserErrors errors={errors} />
           {plan && <EntryTable caption="Dry run: nothing written yet" entries={plan} would />}
           {imported && <EntryTable caption="Imported and released" entries={imported} />}
         </section>

@@ -389,7 +389,7 @@ for (const backend of await backends()) {
         (await s.gql(SHARE, { id: connectorId }, admin)).body.data.shareConnector.userErrors,
       ).toEqual([]);
 
-      const BANNER = `query($id: ID!) { connector(id: $id) { latestVersion installedFrom { updateAvailable updateTestSummary { total passed failed pending results { reason test { name } } } } } }`;
+      const BANNER = `query($id: ID!) { connector(id: $id) { latestVersion installedFrom { updateAvailable updateTestSummary { total passed failed pending notRun results { reason test { name } } } } } }`;
       const until = Date.now() + 90_000;
       let banner: any;
       for (;;) {
@@ -430,6 +430,23 @@ for (const backend of await backends()) {
       expect(again.body.data.runConnectorTests.results).toMatchObject([
         { status: 'PENDING', version: 1, parentVersion: 6 },
       ]);
+
+      // A new version of the copy makes the earlier check stale: the banner says not run.
+      const own = (
+        await s.gql(
+          `query($id: ID!) { connector(id: $id) { version(number: 1) { code } } }`,
+          { id: copy },
+          installer,
+        )
+      ).body.data.connector.version.code;
+      await s.gql(UPDATE, { i: { id: copy, code: `# ours\n${own}` } }, installer);
+      const stale = (await s.gql(BANNER, { id: copy }, installer)).body.data.connector;
+      expect(stale.installedFrom.updateTestSummary).toMatchObject({
+        total: 1,
+        passed: 0,
+        failed: 0,
+        notRun: 1,
+      });
     });
   });
 }

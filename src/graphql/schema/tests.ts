@@ -331,12 +331,15 @@ builder.prismaObjectFields('Install', (t) => ({
     type: TestSummaryRef,
     nullable: true,
     description:
-      "How your copy's test cases fared against the update the parent offers (its merged result, before you take it); null when no update is offered or the copy has no test cases.",
-    select: { ...OFFER_SELECT, connectorId: true },
+      "How your copy's test cases fared against the update the parent offers, merged into your copy's latest version (before you take it): a new version of the copy makes it `notRun` again. Null when no update is offered or the copy has no test cases.",
+    select: { ...OFFER_SELECT, connectorId: true, connector: { select: { latestVersion: true } } },
     resolve: async (i, _a, ctx) => {
       const offered = await offeredUpdate(i, ctx);
       if (offered == null) return null;
-      const summary = await testSummary(ctx.prisma, i.connectorId, { parentVersion: offered });
+      const summary = await testSummary(ctx.prisma, i.connectorId, {
+        version: i.connector.latestVersion,
+        parentVersion: offered,
+      });
       return summary.total === 0 ? null : summary;
     },
   }),

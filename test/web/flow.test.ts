@@ -169,7 +169,7 @@ describe('console flow: write, release, compare, share, install, live update, re
     // The installer stays on the copy's page, listening.
     const bell = bob.getByRole('link', { name: /Notifications, \d+ unread/ });
     await bell.waitFor();
-    await alice.getByRole('link', { name: 'Code' }).click();
+    await alice.getByRole('link', { name: 'Code', exact: true }).click();
     await setCode(alice, withExport);
     await alice.getByLabel('Version note').fill('export records');
     await alice.getByRole('button', { name: 'Save as new version' }).click();

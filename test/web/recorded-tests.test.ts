@@ -92,7 +92,7 @@ describe('console: recorded tests', () => {
     await screenshot(page, 'test-cases-passed');
 
     // A new version, through the Code tab, whose output differs.
-    await page.getByRole('link', { name: 'Code' }).click();
+    await page.getByRole('link', { name: 'Code', exact: true }).click();
     await setCode(page, doneYes);
     await page.getByLabel('Version note').fill('done says yes');
     await page.getByRole('button', { name: 'Save as new version' }).click();
@@ -155,7 +155,7 @@ describe('console: recorded tests', () => {
       .getByText('Release and share now need every test to pass against the version.')
       .waitFor();
 
-    await page.getByRole('link', { name: 'Code' }).click();
+    await page.getByRole('link', { name: 'Code', exact: true }).click();
     await page
       .getByTestId('release-tests')
       .getByText('Tests of version 2: 0 passed, 1 failed')
@@ -192,7 +192,7 @@ describe('console: recorded tests', () => {
     // The installer records its own test through the UI, then waits on the copy's page.
     const ivy = await c.signedIn(installer, { path: connectorPath(copy, 'test') });
     await recordTest(ivy, 2, 'task two');
-    await ivy.getByRole('link', { name: 'Code' }).click();
+    await ivy.getByRole('link', { name: 'Code', exact: true }).click();
     await ivy.getByText('A copy of').waitFor();
 
     // The parent shares a version whose output differs.
@@ -241,7 +241,7 @@ describe('console: recorded tests', () => {
 
     // A test saved after the update arrived has not run against it: "Test this update" runs it.
     await recordTest(ivy, 2, 'task two again');
-    await ivy.getByRole('link', { name: 'Code' }).click();
+    await ivy.getByRole('link', { name: 'Code', exact: true }).click();
     const fresh = ivy.getByTestId('update-tests');
     await fresh.getByText('Your tests: not run against this update yet.').waitFor();
     await fresh.getByRole('button', { name: 'Test this update' }).click();

@@ -167,6 +167,7 @@ export function createApp(
     documents,
     trustedRequests,
     runs: runs?.services,
+    sql: db.sql,
   });
   const app = new Hono<Env>();
 

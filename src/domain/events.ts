@@ -56,6 +56,13 @@ export function eventEnvelope(e: LifecycleEvent, at = new Date()) {
 export const eventTopic = (workspaceId: number) => `events:${workspaceId}`;
 
 /**
+ * Events whose batch recorded at least one webhook delivery (emitEvents): only they wake the
+ * webhook deliverer after the commit. Without a webhook that takes them there is nothing to send,
+ * and a wake costs a NOTIFY and, in every process, a claim query on webhook_deliveries.
+ */
+const withDeliveries = new WeakSet<LifecycleEvent>();
+
+/**
  * Records the deliveries of events for every webhook of their workspaces that asked for them, in
  * the caller's transaction: an event is delivered if and only if its change committed.
  */
@@ -69,18 +76,22 @@ export async function emitEvents(
   const workspaceIds = events.map((e) => e.workspaceId);
   const types = events.map((e) => e.type);
   const payloads = events.map((e) => JSON.stringify(eventEnvelope(e)));
-  await tx.$executeRaw`
+  const recorded = await tx.$executeRaw`
     INSERT INTO webhook_deliveries (webhook_id, event, payload)
     SELECT w.id, e.type, e.payload::jsonb
     FROM unnest(${workspaceIds}::int[], ${types}::text[], ${payloads}::text[]) WITH ORDINALITY AS e(workspace_id, type, payload, n)
     JOIN webhooks w ON w.workspace_id = e.workspace_id AND w.disabled_at IS NULL AND e.type = ANY(w.events)
     ORDER BY e.n, w.id`;
+  if (recorded > 0) for (const e of events) withDeliveries.add(e);
 }
 
-/** After the commit: live subscribers, and the webhook deliverer (woken through the same channel). */
+/**
+ * After the commit: live subscribers, and the webhook deliverer (woken through the same channel)
+ * when the events recorded deliveries (its timer picks up retries on its own).
+ */
 export function publishEvents(ctx: Pick<DomainContext, 'events'>, events: LifecycleEvent[]): void {
   for (const e of events) ctx.events?.publish(eventTopic(e.workspaceId), e);
-  if (events.length) ctx.events?.publish(WEBHOOK_WAKE_TOPIC, {});
+  if (events.some((e) => withDeliveries.has(e))) ctx.events?.publish(WEBHOOK_WAKE_TOPIC, {});
 }
 
 export const WEBHOOK_WAKE_TOPIC = 'webhooks-due';

@@ -106,7 +106,9 @@ function actorColumns(actor: Principal | null, operator: string | undefined) {
 
 /** Appends one entry in the caller's transaction. */
 export async function audit(tx: Tx, source: AuditSource, record: AuditRecord): Promise<void> {
-  await tx.auditEntry.create({
+  // createMany: an INSERT without RETURNING (nothing reads the entry back), not create's INSERT
+  // … RETURNING every column, which Prisma then maps into an object for nobody.
+  await tx.auditEntry.createMany({
     data: {
       ...actorColumns(source.actor, source.operator),
       workspaceId: record.workspaceId,

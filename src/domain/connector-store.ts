@@ -144,6 +144,52 @@ export async function appendVersion(
   return (await appendVersionReturning(tx, id, locked, version)).number;
 }
 
+/**
+ * The next version with the latest one's code and a new note, on top of a locked connector, when
+ * the note differs from the latest's (nothing otherwise): the code, its analysis and digest are
+ * copied inside the database, in the statement that reads the latest version, instead of coming
+ * to this process (up to 10 MB of code and its structure, mapped by Prisma) and going back in a
+ * second statement. Applies `connectorData` with the new number, as appendVersionReturning does.
+ * Answers the latest version's note and digest, and the connector row when a version was made.
+ */
+export async function appendNoteVersion(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  version: { note: string | null; memberId: number | null },
+  connectorData: Prisma.ConnectorUpdateInput = {},
+): Promise<{ previous: { note: string | null; codeSha256: string }; connector?: Connector }> {
+  const number = locked.latestVersion + 1;
+  const rows = await tx.$queryRaw<{ note: string | null; code_sha256: string; made: boolean }[]>`
+    WITH prev AS (
+      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
+      FROM connector_versions WHERE connector_id = ${id} AND number = ${locked.latestVersion}
+    ), made AS (
+      INSERT INTO connector_versions
+        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
+      SELECT connector_id, ${number}, ${version.memberId}::int, ${version.note}::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
+      FROM prev WHERE prev.note IS DISTINCT FROM ${version.note}::text
+      RETURNING number
+    )
+    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`;
+  if (rows.length === 0)
+    throw new Error(`Connector ${id} has no version ${locked.latestVersion}, its latest.`);
+  const [row] = rows;
+  const previous = { note: row.note, codeSha256: row.code_sha256 };
+  if (!row.made) return { previous };
+  const connector = await tx.connector.update({
+    where: { id },
+    data: { ...connectorData, latestVersion: number },
+  });
+  locked.latestVersion = number;
+  await recordEvent(tx, locked, {
+    workspaceId: locked.workspaceId,
+    type: 'version.created',
+    data: { connectorId: id, version: number },
+  });
+  return { previous, connector };
+}
+
 /** appendVersion that also applies `connectorData` in the same update of the connector row, and returns the row. */
 export async function appendVersionReturning(
   tx: Tx,

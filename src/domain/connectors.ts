@@ -4,6 +4,7 @@ import { requireSourceViewer } from './access.js';
 import { changed, connectorSnapshot } from './audit.js';
 import { writeCommand } from './command.js';
 import {
+  appendNoteVersion,
   appendVersionReturning,
   connectorName,
   insertVersion,
@@ -125,7 +126,28 @@ export async function updateConnector(
 
     let row: Connector | undefined;
     let made: number | null = null;
-    if (fields.code !== undefined || fields.note !== undefined) {
+    if (fields.code === undefined && fields.note !== undefined) {
+      // A new note on the same code: the version is copied inside the database.
+      const note = fields.note ?? null;
+      const copied = await appendNoteVersion(
+        tx,
+        id,
+        locked,
+        { note, memberId: actor.memberId },
+        meta,
+      );
+      if (copied.connector) {
+        before = { ...before, note: copied.previous.note, codeSha256: copied.previous.codeSha256 };
+        row = copied.connector;
+        after = {
+          ...after,
+          latestVersion: locked.latestVersion,
+          note,
+          codeSha256: copied.previous.codeSha256,
+        };
+        made = locked.latestVersion;
+      }
+    } else if (fields.code !== undefined || fields.note !== undefined) {
       const latest = await tx.connectorVersion.findUniqueOrThrow({
         where: { connectorId_number: { connectorId: id, number: locked.latestVersion } },
         select: {

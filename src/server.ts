@@ -168,6 +168,7 @@ export function createApp(
     trustedRequests,
     runs: runs?.services,
     sql: db.sql,
+    driver: db.kind === 'postgres' ? db.sql : undefined,
   });
   const app = new Hono<Env>();
 

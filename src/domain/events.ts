@@ -1,4 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.js';
+import type { Sql } from '../db/sql.js';
 import type { DomainContext } from './context.js';
 import { toGlobalId, type GlobalType } from './global-id.js';
 
@@ -71,18 +72,32 @@ export async function emitEvents(
   events: LifecycleEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  // One statement: each event joined with the enabled webhooks of its workspace that take it,
-  // in the events' order, then the webhooks'.
-  const workspaceIds = events.map((e) => e.workspaceId);
-  const types = events.map((e) => e.type);
-  const payloads = events.map((e) => JSON.stringify(eventEnvelope(e)));
-  const recorded = await tx.$executeRaw`
+  const recorded = await tx.$executeRawUnsafe(EMIT_SQL, ...emitParams(events));
+  if (recorded > 0) for (const e of events) withDeliveries.add(e);
+}
+
+/**
+ * One statement: each event joined with the enabled webhooks of its workspace that take it, in
+ * the events' order, then the webhooks'.
+ */
+const EMIT_SQL = `
     INSERT INTO webhook_deliveries (webhook_id, event, payload)
     SELECT w.id, e.type, e.payload::jsonb
-    FROM unnest(${workspaceIds}::int[], ${types}::text[], ${payloads}::text[]) WITH ORDINALITY AS e(workspace_id, type, payload, n)
+    FROM unnest($1::int[], $2::text[], $3::text[]) WITH ORDINALITY AS e(workspace_id, type, payload, n)
     JOIN webhooks w ON w.workspace_id = e.workspace_id AND w.disabled_at IS NULL AND e.type = ANY(w.events)
     ORDER BY e.n, w.id`;
-  if (recorded > 0) for (const e of events) withDeliveries.add(e);
+
+const emitParams = (events: LifecycleEvent[]) => [
+  events.map((e) => e.workspaceId),
+  events.map((e) => e.type),
+  events.map((e) => JSON.stringify(eventEnvelope(e))),
+];
+
+/** emitEvents in a transaction of the raw driver (`sql.transaction`). */
+export async function emitEventsOn(q: Sql, events: LifecycleEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = await q.query<{ id: number }>(`${EMIT_SQL} RETURNING id`, emitParams(events));
+  if (rows.length > 0) for (const e of events) withDeliveries.add(e);
 }
 
 /**

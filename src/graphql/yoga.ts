@@ -54,6 +54,8 @@ export interface GraphQLParts {
   runs?: import('../domain/run-services.js').RunServices;
   /** The database's raw SQL: hot list reads are answered by one statement (plugins/compiled-reads.ts). */
   sql?: Sql;
+  /** PostgreSQL's raw driver for the hot writes that skip Prisma (DomainContext.driver); not on PGlite. */
+  driver?: Sql;
 }
 
 /** Where absolute URLs point: PUBLIC_URL's origin, else the origin the request was sent to. */
@@ -94,6 +96,7 @@ export function createGraphQL(
     trustedRequests,
     runs,
     sql,
+    driver,
   }: GraphQLParts,
 ) {
   const events = domainEvents(pubsub, library);
@@ -138,7 +141,7 @@ export function createGraphQL(
     maxRequestBodySize: false,
     logging: false,
     context: ({ actor, requestId, countError, request }) =>
-      graphqlContext({ prisma, actor, events, requestId, countError, runs }, pubsub, {
+      graphqlContext({ prisma, actor, events, requestId, countError, runs, driver }, pubsub, {
         allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK,
         publicOrigin: publicOrigin(config.PUBLIC_URL, request),
       }),

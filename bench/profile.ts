@@ -24,6 +24,8 @@ import { validCode } from '../test/fixtures/code.js';
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
+/** bench/http.ts' write: a new version (a new note) of a random connector. */
+const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
 const root = new URL('..', import.meta.url).pathname;
 
 interface ProfileNode {
@@ -166,7 +168,7 @@ const lines: string[] = [];
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 const tmp = mkdtempSync(join(tmpdir(), 'registry-profile-'));
 
-async function profileRead() {
+async function profileRead(kind: 'read' | 'write' = 'read') {
   const name = `registry_profile_${Date.now()}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -175,8 +177,10 @@ async function profileRead() {
   try {
     const db = await openDatabase({ url });
     const token = await seed(db, 200);
+    const ids = (await db.prisma.connector.findMany({ select: { id: true } })).map((c) => c.id);
     await db.close();
-    const dir = join(tmp, 'read');
+    const dir = join(tmp, kind);
+    let note = 0;
     const server = startServer({ DATABASE_URL: url, PORT: String(port) }, dir);
     await server.ready;
     const drive = (duration: number) =>
@@ -186,21 +190,42 @@ async function profileRead() {
         duration,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: READ_QUERY }),
+        ...(kind === 'read'
+          ? { body: JSON.stringify({ query: READ_QUERY }) }
+          : {
+              requests: [
+                {
+                  setupRequest: (req: object) => ({
+                    ...req,
+                    body: JSON.stringify({
+                      query: WRITE_QUERY,
+                      variables: {
+                        input: {
+                          id: Buffer.from(
+                            `Connector:${ids[Math.floor(Math.random() * ids.length)]}`,
+                          ).toString('base64'),
+                          note: `n${note++}`,
+                        },
+                      },
+                    }),
+                  }),
+                },
+              ],
+            }),
       });
     await drive(2);
     const run = await drive(SECONDS);
     await server.stop();
     if (run.errors + run.non2xx + run.timeouts > 0)
-      throw new Error(`the read failed ${run.errors + run.non2xx + run.timeouts} times`);
+      throw new Error(`the ${kind} failed ${run.errors + run.non2xx + run.timeouts} times`);
     const [main] = profiles(dir); // the main thread's (thread 0) sorts first
     const requests = run.requests.total + 2 * run.requests.average; // the warm-up's too: the profile holds both
     const byPackage = selfTime(main, bucket);
     const byFunction = selfTime(main, fn);
     lines.push(
-      '## Read on PostgreSQL, under load',
+      `## ${kind === 'read' ? 'Read' : 'Write'} on PostgreSQL, under load`,
       '',
-      `\`${READ_QUERY}\`, autocannon with 10 connections for 2 + ${SECONDS} s: ${Math.round(run.requests.average)} req/s (with the profiler on), ` +
+      `\`${kind === 'read' ? READ_QUERY : WRITE_QUERY}\`, autocannon with 10 connections for 2 + ${SECONDS} s: ${Math.round(run.requests.average)} req/s (with the profiler on), ` +
         `**${(byPackage.busy / requests).toFixed(2)} ms of main-thread CPU per request**.`,
       '',
       '| share of main-thread CPU | where |',
@@ -278,11 +303,12 @@ async function profileUpload() {
   );
 }
 
-/** `read`, `upload` or both (default): which profile to take. */
+/** `read`, `write`, `upload` or all (default): which profile to take. */
 const ONLY = process.env.BENCH_PROFILE;
 try {
-  if (ONLY !== 'upload') await profileRead();
-  if (ONLY !== 'read') await profileUpload();
+  if (!ONLY || ONLY === 'read') await profileRead('read');
+  if (!ONLY || ONLY === 'write') await profileRead('write');
+  if (!ONLY || ONLY === 'upload') await profileUpload();
   writeFileSync(
     new URL('results/profile.md', import.meta.url),
     [

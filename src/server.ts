@@ -167,6 +167,8 @@ export function createApp(
     documents,
     trustedRequests,
     runs: runs?.services,
+    sql: db.sql,
+    driver: db.kind === 'postgres' ? db.sql : undefined,
   });
   const app = new Hono<Env>();
 

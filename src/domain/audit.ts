@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Sql } from '../db/sql.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { DomainContext, Principal } from './context.js';
 import { requireActor, requireReviewer } from './context.js';
@@ -8,7 +9,7 @@ import { LIMITS } from './limits.js';
 
 /**
  * The audit log: every state change appends one entry in its own transaction (so an entry exists
- * if and only if the change committed), through `audit()` below and nothing else. Entries are
+ * if and only if the change committed), through `audit()` below (or `auditOn`, its twin in a transaction of the raw driver) and nothing else. Entries are
  * append-only: the database refuses UPDATE, DELETE and TRUNCATE on the table (see the migration),
  * and no API writes it but this function.
  */
@@ -106,7 +107,9 @@ function actorColumns(actor: Principal | null, operator: string | undefined) {
 
 /** Appends one entry in the caller's transaction. */
 export async function audit(tx: Tx, source: AuditSource, record: AuditRecord): Promise<void> {
-  await tx.auditEntry.create({
+  // createMany: an INSERT without RETURNING (nothing reads the entry back), not create's INSERT
+  // … RETURNING every column, which Prisma then maps into an object for nobody.
+  await tx.auditEntry.createMany({
     data: {
       ...actorColumns(source.actor, source.operator),
       workspaceId: record.workspaceId,
@@ -117,6 +120,28 @@ export async function audit(tx: Tx, source: AuditSource, record: AuditRecord): P
       after: (record.after ?? undefined) as Prisma.InputJsonValue | undefined,
     },
   });
+}
+
+/** `audit` in a transaction of the raw driver (`sql.transaction`): the same entry, column for column. */
+export async function auditOn(q: Sql, source: AuditSource, record: AuditRecord): Promise<void> {
+  const actor = actorColumns(source.actor, source.operator);
+  await q.query(
+    `INSERT INTO audit_entries (at, workspace_id, actor_kind, actor_id, actor_handle, token_id, action, target_id, request_id, before, after)
+     VALUES ($1::timestamptz AT TIME ZONE 'UTC', $2, $3::"AuditActorKind", $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb)`,
+    [
+      new Date().toISOString(),
+      record.workspaceId,
+      actor.actorKind,
+      actor.actorId,
+      actor.actorHandle,
+      actor.tokenId,
+      record.action,
+      record.target ? toGlobalId(record.target.type, record.target.id) : null,
+      source.requestId ?? null,
+      record.before == null ? null : JSON.stringify(record.before),
+      record.after == null ? null : JSON.stringify(record.after),
+    ],
+  );
 }
 
 /** Large or secret values never enter the log: code and logos by their SHA-256. */

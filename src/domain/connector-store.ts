@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { CodeAnalysis, StoredAnalysis } from '../code/analyze.js';
 import { withHeldValues } from '../db/large-values.js';
 import type { Connector, Prisma } from '../generated/prisma/client.js';
-import { NotFoundError } from './errors.js';
+import type { Sql } from '../db/sql.js';
+import { NotFoundError, VersionConflictError } from './errors.js';
 import { emitEvents, type LifecycleEvent } from './events.js';
 
 // Storage primitives of connectors and their versions, for every rule that writes them
@@ -142,6 +143,138 @@ export async function appendVersion(
   version: { code: string; note: string | null; analysis: StoredAnalysis; memberId: number | null },
 ): Promise<number> {
   return (await appendVersionReturning(tx, id, locked, version)).number;
+}
+
+/**
+ * The next version with the latest one's code and a new note, on top of a locked connector, when
+ * the note differs from the latest's (nothing otherwise): the code, its analysis and digest are
+ * copied inside the database, in the statement that reads the latest version, instead of coming
+ * to this process (up to 10 MB of code and its structure, mapped by Prisma) and going back in a
+ * second statement. Applies `connectorData` with the new number, as appendVersionReturning does.
+ * Answers the latest version's note and digest, and the connector row when a version was made.
+ */
+export async function appendNoteVersion(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  version: { note: string | null; memberId: number | null },
+  connectorData: Prisma.ConnectorUpdateInput = {},
+): Promise<{ previous: { note: string | null; codeSha256: string }; connector?: Connector }> {
+  const number = locked.latestVersion + 1;
+  const rows = await tx.$queryRaw<{ note: string | null; code_sha256: string; made: boolean }[]>`
+    WITH prev AS (
+      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
+      FROM connector_versions WHERE connector_id = ${id} AND number = ${locked.latestVersion}
+    ), made AS (
+      INSERT INTO connector_versions
+        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
+      SELECT connector_id, ${number}, ${version.memberId}::int, ${version.note}::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
+      FROM prev WHERE prev.note IS DISTINCT FROM ${version.note}::text
+      RETURNING number
+    )
+    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`;
+  if (rows.length === 0)
+    throw new Error(`Connector ${id} has no version ${locked.latestVersion}, its latest.`);
+  const [row] = rows;
+  const previous = { note: row.note, codeSha256: row.code_sha256 };
+  if (!row.made) return { previous };
+  const connector = await tx.connector.update({
+    where: { id },
+    data: { ...connectorData, latestVersion: number },
+  });
+  locked.latestVersion = number;
+  await recordEvent(tx, locked, {
+    workspaceId: locked.workspaceId,
+    type: 'version.created',
+    data: { connectorId: id, version: number },
+  });
+  return { previous, connector };
+}
+
+/**
+ * Every column of a connector row, named as Prisma names them, its timestamps read as UTC (the
+ * driver would read a `timestamp` column in the process's time zone; Prisma reads UTC).
+ * test/graphql/note-versions.test.ts checks it against Prisma's own row.
+ */
+export const CONNECTOR_ROW = `id, workspace_id AS "workspaceId", name, title, logo, logo_sha256 AS "logoSha256",
+  description, latest_version AS "latestVersion", released_version AS "releasedVersion",
+  shared_version AS "sharedVersion", latest_version_note AS "latestVersionNote",
+  released_version_note AS "releasedVersionNote", shared_version_note AS "sharedVersionNote",
+  oem_shared_version AS "oemSharedVersion", oem_shared_at AT TIME ZONE 'UTC' AS "oemSharedAt",
+  import_source AS "importSource", install_count AS "installCount", rollout_version AS "rolloutVersion",
+  rollout_percent AS "rolloutPercent", require_passing_tests AS "requirePassingTests",
+  created_at AT TIME ZONE 'UTC' AS "createdAt", updated_at AT TIME ZONE 'UTC' AS "updatedAt"`;
+
+/**
+ * appendNoteVersion's statements on the raw driver, in a transaction of its own: the lock, the
+ * copy of the latest version under its new note, the connector's new number (or, when the note
+ * is the latest's, the row as it is). Returns what updateConnector's audit entry and events need.
+ */
+export async function appendNoteVersionOn(
+  q: Sql,
+  id: number,
+  workspaceId: number,
+  version: { note: string | null; memberId: number | null; expectedLatestVersion?: number | null },
+): Promise<{
+  locked: {
+    latestVersion: number;
+    title: string;
+    description: string | null;
+    logo: string | null;
+    requirePassingTests: boolean;
+  };
+  previous: { note: string | null; codeSha256: string };
+  connector: Connector;
+  made: number | null;
+}> {
+  const [l] = await q.query<{
+    latest_version: number;
+    title: string;
+    description: string | null;
+    logo: string | null;
+    require_passing_tests: boolean;
+  }>(
+    `SELECT latest_version, title, description, logo, require_passing_tests FROM connectors
+     WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
+    [id, workspaceId],
+  );
+  if (!l) throw new NotFoundError(`No connector with that id in this workspace.`, 'input.id');
+  const locked = {
+    latestVersion: l.latest_version,
+    title: l.title,
+    description: l.description,
+    logo: l.logo,
+    requirePassingTests: l.require_passing_tests,
+  };
+  const expected = version.expectedLatestVersion;
+  if (expected != null && expected !== locked.latestVersion)
+    throw new VersionConflictError(expected, locked.latestVersion);
+  const number = locked.latestVersion + 1;
+  const [row] = await q.query<{ note: string | null; code_sha256: string; made: boolean }>(
+    `WITH prev AS (
+      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
+      FROM connector_versions WHERE connector_id = $1 AND number = $2
+    ), made AS (
+      INSERT INTO connector_versions
+        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
+      SELECT connector_id, $3, $4::int, $5::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
+      FROM prev WHERE prev.note IS DISTINCT FROM $5::text
+      RETURNING number
+    )
+    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`,
+    [id, locked.latestVersion, number, version.memberId, version.note],
+  );
+  if (!row) throw new Error(`Connector ${id} has no version ${locked.latestVersion}, its latest.`);
+  const previous = { note: row.note, codeSha256: row.code_sha256 };
+  // Prisma's @updatedAt: the time of the update, set by the client.
+  const [connector] = row.made
+    ? await q.query<Connector>(
+        `UPDATE connectors SET latest_version = $1, updated_at = $2::timestamptz AT TIME ZONE 'UTC'
+         WHERE id = $3 RETURNING ${CONNECTOR_ROW}`,
+        [number, new Date().toISOString(), id],
+      )
+    : await q.query<Connector>(`SELECT ${CONNECTOR_ROW} FROM connectors WHERE id = $1`, [id]);
+  return { locked, previous, connector, made: row.made ? number : null };
 }
 
 /** appendVersion that also applies `connectorData` in the same update of the connector row, and returns the row. */

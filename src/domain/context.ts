@@ -37,6 +37,11 @@ export interface DomainContext {
   operator?: string;
   /** Connection sealing and run dispatch (src/runs/); absent where connector code is not run. */
   runs?: import('./run-services.js').RunServices;
+  /**
+   * PostgreSQL's raw driver (the pool Prisma uses too), for the hot writes that skip Prisma
+   * (updateConnector's new note); absent on PGlite and outside the GraphQL gateway.
+   */
+  driver?: import('../db/sql.js').Sql;
 }
 
 export function requireActor(ctx: DomainContext): Actor {

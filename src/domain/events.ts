@@ -1,4 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.js';
+import type { Sql } from '../db/sql.js';
 import type { DomainContext } from './context.js';
 import { toGlobalId, type GlobalType } from './global-id.js';
 
@@ -56,6 +57,13 @@ export function eventEnvelope(e: LifecycleEvent, at = new Date()) {
 export const eventTopic = (workspaceId: number) => `events:${workspaceId}`;
 
 /**
+ * Events whose batch recorded at least one webhook delivery (emitEvents): only they wake the
+ * webhook deliverer after the commit. Without a webhook that takes them there is nothing to send,
+ * and a wake costs a NOTIFY and, in every process, a claim query on webhook_deliveries.
+ */
+const withDeliveries = new WeakSet<LifecycleEvent>();
+
+/**
  * Records the deliveries of events for every webhook of their workspaces that asked for them, in
  * the caller's transaction: an event is delivered if and only if its change committed.
  */
@@ -64,23 +72,41 @@ export async function emitEvents(
   events: LifecycleEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  // One statement: each event joined with the enabled webhooks of its workspace that take it,
-  // in the events' order, then the webhooks'.
-  const workspaceIds = events.map((e) => e.workspaceId);
-  const types = events.map((e) => e.type);
-  const payloads = events.map((e) => JSON.stringify(eventEnvelope(e)));
-  await tx.$executeRaw`
-    INSERT INTO webhook_deliveries (webhook_id, event, payload)
-    SELECT w.id, e.type, e.payload::jsonb
-    FROM unnest(${workspaceIds}::int[], ${types}::text[], ${payloads}::text[]) WITH ORDINALITY AS e(workspace_id, type, payload, n)
-    JOIN webhooks w ON w.workspace_id = e.workspace_id AND w.disabled_at IS NULL AND e.type = ANY(w.events)
-    ORDER BY e.n, w.id`;
+  const recorded = await tx.$executeRawUnsafe(EMIT_SQL, ...emitParams(events));
+  if (recorded > 0) for (const e of events) withDeliveries.add(e);
 }
 
-/** After the commit: live subscribers, and the webhook deliverer (woken through the same channel). */
+/**
+ * One statement: each event joined with the enabled webhooks of its workspace that take it, in
+ * the events' order, then the webhooks'.
+ */
+const EMIT_SQL = `
+    INSERT INTO webhook_deliveries (webhook_id, event, payload)
+    SELECT w.id, e.type, e.payload::jsonb
+    FROM unnest($1::int[], $2::text[], $3::text[]) WITH ORDINALITY AS e(workspace_id, type, payload, n)
+    JOIN webhooks w ON w.workspace_id = e.workspace_id AND w.disabled_at IS NULL AND e.type = ANY(w.events)
+    ORDER BY e.n, w.id`;
+
+const emitParams = (events: LifecycleEvent[]) => [
+  events.map((e) => e.workspaceId),
+  events.map((e) => e.type),
+  events.map((e) => JSON.stringify(eventEnvelope(e))),
+];
+
+/** emitEvents in a transaction of the raw driver (`sql.transaction`). */
+export async function emitEventsOn(q: Sql, events: LifecycleEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = await q.query<{ id: number }>(`${EMIT_SQL} RETURNING id`, emitParams(events));
+  if (rows.length > 0) for (const e of events) withDeliveries.add(e);
+}
+
+/**
+ * After the commit: live subscribers, and the webhook deliverer (woken through the same channel)
+ * when the events recorded deliveries (its timer picks up retries on its own).
+ */
 export function publishEvents(ctx: Pick<DomainContext, 'events'>, events: LifecycleEvent[]): void {
   for (const e of events) ctx.events?.publish(eventTopic(e.workspaceId), e);
-  if (events.length) ctx.events?.publish(WEBHOOK_WAKE_TOPIC, {});
+  if (events.some((e) => withDeliveries.has(e))) ctx.events?.publish(WEBHOOK_WAKE_TOPIC, {});
 }
 
 export const WEBHOOK_WAKE_TOPIC = 'webhooks-due';

@@ -17,6 +17,8 @@ import type { LibraryCache } from './plugins/library-cache.js';
 import { useCleanInput } from './plugins/clean-input.js';
 import { useCursorCheck } from './plugins/cursors.js';
 import { useCost, type RateLimitSlot } from './plugins/cost.js';
+import { useCompiledReads } from './plugins/compiled-reads.js';
+import type { Sql } from '../db/sql.js';
 import { useIncrementalDeliveryCheck } from './plugins/incremental-check.js';
 import type { RateLimits } from '../http/rate-limit.js';
 import { useSessionEnd } from './plugins/session-end.js';
@@ -50,6 +52,10 @@ export interface GraphQLParts {
   trustedRequests?: WeakSet<Request>;
   /** Connector runs and connections; absent, they are refused. */
   runs?: import('../domain/run-services.js').RunServices;
+  /** The database's raw SQL: hot list reads are answered by one statement (plugins/compiled-reads.ts). */
+  sql?: Sql;
+  /** PostgreSQL's raw driver for the hot writes that skip Prisma (DomainContext.driver); not on PGlite. */
+  driver?: Sql;
 }
 
 /** Where absolute URLs point: PUBLIC_URL's origin, else the origin the request was sent to. */
@@ -89,6 +95,8 @@ export function createGraphQL(
     documents,
     trustedRequests,
     runs,
+    sql,
+    driver,
   }: GraphQLParts,
 ) {
   const events = domainEvents(pubsub, library);
@@ -133,7 +141,7 @@ export function createGraphQL(
     maxRequestBodySize: false,
     logging: false,
     context: ({ actor, requestId, countError, request }) =>
-      graphqlContext({ prisma, actor, events, requestId, countError, runs }, pubsub, {
+      graphqlContext({ prisma, actor, events, requestId, countError, runs, driver }, pubsub, {
         allowHttpLoopbackWebhooks: config.WEBHOOK_ALLOW_HTTP_LOOPBACK,
         publicOrigin: publicOrigin(config.PUBLIC_URL, request),
       }),
@@ -211,6 +219,8 @@ export function createGraphQL(
       useSessionEnd(pubsub),
       library.plugin,
       useErrorMetrics(metrics),
+      // Last: it replaces only the execute function every plugin above ends with (after useCost's admission).
+      ...(sql ? [useCompiledReads(sql)] : []),
     ],
   });
 }

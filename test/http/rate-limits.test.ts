@@ -188,6 +188,52 @@ for (const backend of await backends()) {
     });
   });
 
+  describe(`GraphQL queries that run while their points are spent (${backend})`, () => {
+    let t: TestServer;
+    const statements: string[] = [];
+    beforeAll(async () => {
+      t = await startTestServer(
+        backend,
+        { GRAPHQL_RATE_LIMIT_POINTS: 1000, GRAPHQL_RATE_LIMIT_WINDOW_SECONDS: 600 },
+        { onQuery: (sql) => statements.push(sql) },
+      );
+    });
+    afterAll(() => t.close());
+
+    it('spends exactly, and refuses what the store refuses, when the budget went elsewhere meanwhile', async () => {
+      const token = await t.token('acme');
+      // The first query waits for its spend; from then on the token has plenty left (more than
+      // OVERLAP_MARGIN times the cost), so the next ones run while their points are spent.
+      const first = await t.gql(SMALL, {}, token);
+      const cost = first.body.extensions.rateLimit.cost as number;
+      let left = first.body.extensions.rateLimit.remaining as number;
+      const results = await Promise.all(Array.from({ length: 10 }, () => t.gql(SMALL, {}, token)));
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+      expect(
+        results.map((r) => r.body.extensions.rateLimit.remaining as number).sort((a, b) => b - a),
+      ).toEqual(Array.from({ length: 10 }, (_, i) => left - (i + 1) * cost));
+      left -= 10 * cost;
+      for (const r of results) expect(r.body.data.connectors.totalCount).toBe(0);
+      // Another process spends the rest of the budget: this one still believes there is plenty.
+      await t.server.registry.db.sql.query(
+        `UPDATE rate_limit SET points = 1000 WHERE key LIKE 'graphql%'`,
+      );
+      statements.length = 0;
+      const refused = await t.gql(SMALL, {}, token);
+      // It ran (its read went to the database) while its points were refused.
+      expect(statements.some((s) => /connectors/.test(s) && !/rate_limit/.test(s))).toBe(true);
+      expect(refused.status).toBe(429);
+      expect(refused.body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(refused.body.data ?? null).toBeNull();
+      expect(refused.body.extensions.rateLimit).toMatchObject({ cost: 0, remaining: 0 });
+      expect(left).toBeGreaterThan(0);
+      // After a refusal the token's queries wait for their spend again: refused, never run.
+      statements.length = 0;
+      expect((await t.gql(SMALL, {}, token)).status).toBe(429);
+      expect(statements.some((s) => /connectors/.test(s) && !/rate_limit/.test(s))).toBe(false);
+    });
+  });
+
   describe(`REST rate limit (${backend})`, () => {
     it('holds a client sending 10 calls per second to about 1 per second, with a small burst', async () => {
       const t = await startTestServer(backend, { RATE_LIMIT_PER_SECOND: 1, RATE_LIMIT_BURST: 3 });

@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, visit } from 'graphql';
+import { GraphQLError, Kind, visit, type ArgumentNode, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -23,24 +23,40 @@ function isOurCursor(value: string): boolean {
  * (BAD_USER_INPUT, HTTP 400, no `data`), like the other argument checks made before execution.
  */
 export function useCursorCheck(): Plugin {
+  // The `after`/`before` arguments of a document, found once per document (Yoga's parser cache
+  // hands out the same DocumentNode for the same text); each request checks their values.
+  const cursorArgs = new WeakMap<DocumentNode, ArgumentNode[]>();
+  const argsOf = (document: DocumentNode) => {
+    let found = cursorArgs.get(document);
+    if (!found) {
+      const list: ArgumentNode[] = [];
+      visit(document, {
+        [Kind.ARGUMENT]: (node) => {
+          if (node.name.value === 'after' || node.name.value === 'before') list.push(node);
+        },
+      });
+      found = list;
+      cursorArgs.set(document, found);
+    }
+    return found;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
       let bad: string | undefined;
-      visit(args.document, {
-        [Kind.ARGUMENT]: (node) => {
-          if (bad !== undefined || (node.name.value !== 'after' && node.name.value !== 'before'))
-            return;
-          const value =
-            node.value.kind === Kind.STRING
-              ? node.value.value
-              : node.value.kind === Kind.VARIABLE
-                ? (args.variableValues as Record<string, unknown> | undefined)?.[
-                    node.value.name.value
-                  ]
-                : undefined;
-          if (typeof value === 'string' && !isOurCursor(value)) bad = value;
-        },
-      });
+      for (const node of argsOf(args.document)) {
+        const value =
+          node.value.kind === Kind.STRING
+            ? node.value.value
+            : node.value.kind === Kind.VARIABLE
+              ? (args.variableValues as Record<string, unknown> | undefined)?.[
+                  node.value.name.value
+                ]
+              : undefined;
+        if (typeof value === 'string' && !isOurCursor(value)) {
+          bad = value;
+          break;
+        }
+      }
       if (bad !== undefined) {
         setResultAndStopExecution({
           errors: [

@@ -16,11 +16,28 @@ import type { Plugin } from 'graphql-yoga';
  * the request's variables: the caller's mistake, answered as BAD_USER_INPUT.
  */
 export function useIncrementalArgumentCheck(): Plugin {
+  // Whether a document has a `@stream` at all, remembered per document (Yoga's parser cache hands
+  // out the same DocumentNode for the same text): most have none, and need no walk per request.
+  const streams = new WeakMap<DocumentNode, boolean>();
+  const hasStream = (document: DocumentNode) => {
+    let known = streams.get(document);
+    if (known === undefined) {
+      known = false;
+      visit(document, {
+        Directive(node) {
+          if (node.name.value === 'stream') known = true;
+        },
+      });
+      streams.set(document, known);
+    }
+    return known;
+  };
   const check = (
     document: DocumentNode,
     variables: Record<string, unknown> | null | undefined,
     operationName: string | null | undefined,
   ): GraphQLError[] => {
+    if (!hasStream(document)) return [];
     const operation = document.definitions.find(
       (d): d is OperationDefinitionNode =>
         d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),

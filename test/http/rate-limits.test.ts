@@ -143,23 +143,33 @@ for (const backend of await backends()) {
     it('spends the exact budget of 20 queries fired at once with fewer writes to the shared store', async () => {
       const token = await t.token('acme');
       const cost = (await t.gql(SMALL, {}, token)).body.extensions.rateLimit.cost as number;
-      const start = 1000 - cost;
-      budgetWrites.length = 0;
-      const results = await Promise.all(Array.from({ length: 20 }, () => t.gql(SMALL, {}, token)));
-      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
-      // Each answer reports what was left right after it, as if they had been spent one by one.
-      const remaining = results
-        .map((r) => r.body.extensions.rateLimit.remaining as number)
-        .sort((a, b) => b - a);
-      expect(remaining).toEqual(Array.from({ length: 20 }, (_, i) => start - (i + 1) * cost));
-      expect(parseRateLimit(results[0].headers.get('ratelimit'))?.remaining).toBe(
-        results[0].body.extensions.rateLimit.remaining,
-      );
-      expect(budgetWrites.length).toBeGreaterThan(0);
-      expect(budgetWrites.length).toBeLessThan(20);
-      // The store holds all of it: the next query sees the budget the twenty left.
+      let start = 1000 - cost;
+      // Whether twenty requests overlap depends on how fast the machine answers them: on a loaded
+      // one they can arrive one by one. Every burst must spend exactly; at least one of three must
+      // have been batched into fewer store writes.
+      const writes: number[] = [];
+      for (let burst = 0; burst < 3 && !writes.some((w) => w < 20); burst++) {
+        budgetWrites.length = 0;
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => t.gql(SMALL, {}, token)),
+        );
+        expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+        // Each answer reports what was left right after it, as if they had been spent one by one.
+        const remaining = results
+          .map((r) => r.body.extensions.rateLimit.remaining as number)
+          .sort((a, b) => b - a);
+        expect(remaining).toEqual(Array.from({ length: 20 }, (_, i) => start - (i + 1) * cost));
+        expect(parseRateLimit(results[0].headers.get('ratelimit'))?.remaining).toBe(
+          results[0].body.extensions.rateLimit.remaining,
+        );
+        expect(budgetWrites.length).toBeGreaterThan(0);
+        writes.push(budgetWrites.length);
+        start -= 20 * cost;
+      }
+      expect(Math.min(...writes)).toBeLessThan(20);
+      // The store holds all of it: the next query sees the budget the bursts left.
       expect((await t.gql(SMALL, {}, token)).body.extensions.rateLimit.remaining).toBe(
-        start - 21 * cost,
+        start - cost,
       );
     });
 

@@ -310,8 +310,7 @@ export function ShareTab({ id, canWrite }: { id: string; canWrite: boolean }) {
         ) : (
           <p className="muted">No active private link.</p>
         )}
-        {/* The form only when it can do something: a share to make or a rollout to change. */}
-        {canWrite && (c.sharePreview || c.rolloutVersion != null) && (
+        {canWrite && (
           <form
             className="row"
             onSubmit={(e) => {

@@ -98,7 +98,7 @@ describe('console: restore, restore and release, keep ours', () => {
     expect(code(4)).toBe(v1);
     expect(code(5)).toBe(v2);
     // And the code tab shows the restored code.
-    await page.getByRole('link', { name: 'Code' }).click();
+    await page.getByRole('link', { name: 'Code', exact: true }).click();
     await page.getByRole('button', { name: 'Save as new version' }).waitFor();
     await expect.poll(() => page.locator('.cm-content').innerText()).toContain('search_records: {');
     expect(await page.locator('.cm-content').innerText()).not.toContain('create_record');

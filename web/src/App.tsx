@@ -11,9 +11,9 @@ import { getToken, onTokenChange, setIdentity, setToken, signOut } from './sessi
 import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
+import { ConnectorRoute } from './pages/ConnectorRoute';
 import { ThemePicker } from './theme';
 
-const ConnectorPage = lazy(() => import('./pages/Connector'));
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
 const LibraryPage = lazy(() => import('./pages/Library'));
 const ListingPage = lazy(() => import('./pages/Listing'));
@@ -157,7 +157,7 @@ function Routes({ viewer }: { viewer: Viewer }) {
       <Route path="/connectors/new" component={NewConnectorPage} />
       <Route path="/connectors/:id/versions/:number">
         {(p) => (
-          <ConnectorPage
+          <ConnectorRoute
             id={decodeURIComponent(p.id)}
             tab="history"
             version={Number(p.number) || 0}
@@ -165,7 +165,7 @@ function Routes({ viewer }: { viewer: Viewer }) {
         )}
       </Route>
       <Route path="/connectors/:id/:tab?">
-        {(p) => <ConnectorPage id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
+        {(p) => <ConnectorRoute id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
       </Route>
       <Route path="/library" component={LibraryPage} />
       <Route path="/library/:id">{(p) => <ListingPage id={decodeURIComponent(p.id)} />}</Route>

@@ -2,6 +2,12 @@ import { lazy, Suspense, useMemo, useSyncExternalStore } from 'react';
 import { graphql, RelayEnvironmentProvider, useLazyLoadQuery } from 'react-relay';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
+import LibraryPageQueryNode, {
+  type LibraryPageQuery,
+} from './__generated__/LibraryPageQuery.graphql';
+import ListingPageQueryNode, {
+  type ListingPageQuery,
+} from './__generated__/ListingPageQuery.graphql';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NavLink } from './components/NavLink';
 import { NotificationBell } from './components/NotificationBell';
@@ -13,10 +19,15 @@ import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
 import { ConnectorRoute } from './pages/ConnectorRoute';
 import { ThemePicker } from './theme';
+import { RouteQuery } from './route-query';
+import { LIBRARY_PAGE } from './library-page';
 
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
-const LibraryPage = lazy(() => import('./pages/Library'));
-const ListingPage = lazy(() => import('./pages/Listing'));
+// The library and a listing load their query at the route, with their chunk (route-query.tsx).
+const loadLibrary = () => import('./pages/Library');
+const LibraryPage = lazy(loadLibrary);
+const loadListing = () => import('./pages/Listing');
+const ListingPage = lazy(loadListing);
 const LinkInstallPage = lazy(() => import('./pages/LinkInstall'));
 const NotificationsPage = lazy(() => import('./pages/Notifications'));
 const ReviewPage = lazy(() => import('./pages/Review'));
@@ -167,8 +178,27 @@ function Routes({ viewer }: { viewer: Viewer }) {
       <Route path="/connectors/:id/:tab?">
         {(p) => <ConnectorRoute id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
       </Route>
-      <Route path="/library" component={LibraryPage} />
-      <Route path="/library/:id">{(p) => <ListingPage id={decodeURIComponent(p.id)} />}</Route>
+      <Route path="/library">
+        <RouteQuery<LibraryPageQuery>
+          key="library"
+          query={LibraryPageQueryNode}
+          variables={{ count: LIBRARY_PAGE }}
+          loadChunk={loadLibrary}
+          page={LibraryPage}
+        />
+      </Route>
+      <Route path="/library/:id">
+        {(p) => (
+          <RouteQuery<ListingPageQuery>
+            key="listing"
+            query={ListingPageQueryNode}
+            variables={{ id: decodeURIComponent(p.id) }}
+            loadChunk={loadListing}
+            page={ListingPage}
+            fetchPolicy="store-or-network"
+          />
+        )}
+      </Route>
       <Route path="/install" component={LinkInstallPage} />
       <Route path="/notifications" component={NotificationsPage} />
       <Route path="/review" component={ReviewPage} />

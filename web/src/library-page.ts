@@ -1,0 +1,2 @@
+/** Listings per page of the community library (and per "Load more"). */
+export const LIBRARY_PAGE = 25;

@@ -5,6 +5,12 @@ import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
 import LibraryPageQueryNode, {
   type LibraryPageQuery,
 } from './__generated__/LibraryPageQuery.graphql';
+import ManifestsPageQueryNode, {
+  type ManifestsPageQuery,
+} from './__generated__/ManifestsPageQuery.graphql';
+import NotificationsPageQueryNode, {
+  type NotificationsPageQuery,
+} from './__generated__/NotificationsPageQuery.graphql';
 import ListingPageQueryNode, {
   type ListingPageQuery,
 } from './__generated__/ListingPageQuery.graphql';
@@ -20,7 +26,7 @@ import { ConnectorsPage } from './pages/Connectors';
 import { ConnectorRoute } from './pages/ConnectorRoute';
 import { ThemePicker } from './theme';
 import { RouteQuery } from './route-query';
-import { LIBRARY_PAGE } from './library-page';
+import { LIBRARY_PAGE, MANIFESTS_PAGE, NOTIFICATIONS_PAGE } from './page-sizes';
 
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
 // The library and a listing load their query at the route, with their chunk (route-query.tsx).
@@ -29,10 +35,12 @@ const LibraryPage = lazy(loadLibrary);
 const loadListing = () => import('./pages/Listing');
 const ListingPage = lazy(loadListing);
 const LinkInstallPage = lazy(() => import('./pages/LinkInstall'));
-const NotificationsPage = lazy(() => import('./pages/Notifications'));
+const loadNotifications = () => import('./pages/Notifications');
+const NotificationsPage = lazy(loadNotifications);
 const ReviewPage = lazy(() => import('./pages/Review'));
 const WebhooksPage = lazy(() => import('./pages/Webhooks'));
-const ManifestsPage = lazy(() => import('./pages/Manifests'));
+const loadManifests = () => import('./pages/Manifests');
+const ManifestsPage = lazy(loadManifests);
 const SchemaGeneratorPage = lazy(() => import('./pages/SchemaGenerator'));
 
 export function App() {
@@ -200,10 +208,26 @@ function Routes({ viewer }: { viewer: Viewer }) {
         )}
       </Route>
       <Route path="/install" component={LinkInstallPage} />
-      <Route path="/notifications" component={NotificationsPage} />
+      <Route path="/notifications">
+        <RouteQuery<NotificationsPageQuery>
+          key="notifications"
+          query={NotificationsPageQueryNode}
+          variables={{ count: NOTIFICATIONS_PAGE }}
+          loadChunk={loadNotifications}
+          page={NotificationsPage}
+        />
+      </Route>
       <Route path="/review" component={ReviewPage} />
       <Route path="/webhooks" component={WebhooksPage} />
-      <Route path="/manifests" component={ManifestsPage} />
+      <Route path="/manifests">
+        <RouteQuery<ManifestsPageQuery>
+          key="manifests"
+          query={ManifestsPageQueryNode}
+          variables={{ count: MANIFESTS_PAGE }}
+          loadChunk={loadManifests}
+          page={ManifestsPage}
+        />
+      </Route>
       <Route path="/schema" component={SchemaGeneratorPage} />
       <Route>
         <h1>Not found</h1>

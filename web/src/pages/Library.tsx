@@ -5,7 +5,7 @@ import {
   usePaginationFragment,
   usePreloadedQuery,
 } from 'react-relay';
-import { LIBRARY_PAGE } from '../library-page';
+import { LIBRARY_PAGE } from '../page-sizes';
 import { Link } from 'wouter';
 import type { LibraryPage_listings$key } from '../__generated__/LibraryPage_listings.graphql';
 import type { LibraryPageQuery } from '../__generated__/LibraryPageQuery.graphql';

@@ -2,6 +2,18 @@ import { lazy, Suspense, useMemo, useSyncExternalStore } from 'react';
 import { graphql, RelayEnvironmentProvider, useLazyLoadQuery } from 'react-relay';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
+import LibraryPageQueryNode, {
+  type LibraryPageQuery,
+} from './__generated__/LibraryPageQuery.graphql';
+import ManifestsPageQueryNode, {
+  type ManifestsPageQuery,
+} from './__generated__/ManifestsPageQuery.graphql';
+import NotificationsPageQueryNode, {
+  type NotificationsPageQuery,
+} from './__generated__/NotificationsPageQuery.graphql';
+import ListingPageQueryNode, {
+  type ListingPageQuery,
+} from './__generated__/ListingPageQuery.graphql';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { NavLink } from './components/NavLink';
 import { NotificationBell } from './components/NotificationBell';
@@ -11,17 +23,24 @@ import { getToken, onTokenChange, setIdentity, setToken, signOut } from './sessi
 import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
+import { ConnectorRoute } from './pages/ConnectorRoute';
 import { ThemePicker } from './theme';
+import { RouteQuery } from './route-query';
+import { LIBRARY_PAGE, MANIFESTS_PAGE, NOTIFICATIONS_PAGE } from './page-sizes';
 
-const ConnectorPage = lazy(() => import('./pages/Connector'));
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
-const LibraryPage = lazy(() => import('./pages/Library'));
-const ListingPage = lazy(() => import('./pages/Listing'));
+// The library and a listing load their query at the route, with their chunk (route-query.tsx).
+const loadLibrary = () => import('./pages/Library');
+const LibraryPage = lazy(loadLibrary);
+const loadListing = () => import('./pages/Listing');
+const ListingPage = lazy(loadListing);
 const LinkInstallPage = lazy(() => import('./pages/LinkInstall'));
-const NotificationsPage = lazy(() => import('./pages/Notifications'));
+const loadNotifications = () => import('./pages/Notifications');
+const NotificationsPage = lazy(loadNotifications);
 const ReviewPage = lazy(() => import('./pages/Review'));
 const WebhooksPage = lazy(() => import('./pages/Webhooks'));
-const ManifestsPage = lazy(() => import('./pages/Manifests'));
+const loadManifests = () => import('./pages/Manifests');
+const ManifestsPage = lazy(loadManifests);
 const SchemaGeneratorPage = lazy(() => import('./pages/SchemaGenerator'));
 
 export function App() {
@@ -157,7 +176,7 @@ function Routes({ viewer }: { viewer: Viewer }) {
       <Route path="/connectors/new" component={NewConnectorPage} />
       <Route path="/connectors/:id/versions/:number">
         {(p) => (
-          <ConnectorPage
+          <ConnectorRoute
             id={decodeURIComponent(p.id)}
             tab="history"
             version={Number(p.number) || 0}
@@ -165,15 +184,50 @@ function Routes({ viewer }: { viewer: Viewer }) {
         )}
       </Route>
       <Route path="/connectors/:id/:tab?">
-        {(p) => <ConnectorPage id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
+        {(p) => <ConnectorRoute id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
       </Route>
-      <Route path="/library" component={LibraryPage} />
-      <Route path="/library/:id">{(p) => <ListingPage id={decodeURIComponent(p.id)} />}</Route>
+      <Route path="/library">
+        <RouteQuery<LibraryPageQuery>
+          key="library"
+          query={LibraryPageQueryNode}
+          variables={{ count: LIBRARY_PAGE }}
+          loadChunk={loadLibrary}
+          page={LibraryPage}
+        />
+      </Route>
+      <Route path="/library/:id">
+        {(p) => (
+          <RouteQuery<ListingPageQuery>
+            key="listing"
+            query={ListingPageQueryNode}
+            variables={{ id: decodeURIComponent(p.id) }}
+            loadChunk={loadListing}
+            page={ListingPage}
+            fetchPolicy="store-or-network"
+          />
+        )}
+      </Route>
       <Route path="/install" component={LinkInstallPage} />
-      <Route path="/notifications" component={NotificationsPage} />
+      <Route path="/notifications">
+        <RouteQuery<NotificationsPageQuery>
+          key="notifications"
+          query={NotificationsPageQueryNode}
+          variables={{ count: NOTIFICATIONS_PAGE }}
+          loadChunk={loadNotifications}
+          page={NotificationsPage}
+        />
+      </Route>
       <Route path="/review" component={ReviewPage} />
       <Route path="/webhooks" component={WebhooksPage} />
-      <Route path="/manifests" component={ManifestsPage} />
+      <Route path="/manifests">
+        <RouteQuery<ManifestsPageQuery>
+          key="manifests"
+          query={ManifestsPageQueryNode}
+          variables={{ count: MANIFESTS_PAGE }}
+          loadChunk={loadManifests}
+          page={ManifestsPage}
+        />
+      </Route>
       <Route path="/schema" component={SchemaGeneratorPage} />
       <Route>
         <h1>Not found</h1>

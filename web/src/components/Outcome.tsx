@@ -70,3 +70,6 @@ export function Outcome({
     </>
   );
 }
+
+/** A page's outcome (`useOutcome()`), handed to the sections that act under one message line. */
+export type OutcomeState = ReturnType<typeof useOutcome>;

@@ -1,59 +1,117 @@
-import { Suspense } from 'react';
-import { graphql, useLazyLoadQuery } from 'react-relay';
+import { type ReactNode, Suspense } from 'react';
+import { graphql, type PreloadedQuery, usePreloadedQuery } from 'react-relay';
 import { Link } from 'wouter';
+import type { ConnectorHeader_connector$key } from '../__generated__/ConnectorHeader_connector.graphql';
+import type { ConnectorCodeQuery } from '../__generated__/ConnectorCodeQuery.graphql';
+import type { ConnectorHistoryQuery } from '../__generated__/ConnectorHistoryQuery.graphql';
 import type { ConnectorPageQuery } from '../__generated__/ConnectorPageQuery.graphql';
-import { Logo } from '../components/Logo';
-import { useViewer } from '../viewer';
+import type { ConnectorShareQuery } from '../__generated__/ConnectorShareQuery.graphql';
+import type { ConnectorTestQuery } from '../__generated__/ConnectorTestQuery.graphql';
+import type { ConnectorVersionQuery } from '../__generated__/ConnectorVersionQuery.graphql';
 import { CodeTab } from './connector/CodeTab';
-import { EditDetails } from './connector/EditDetails';
+import { ConnectorHeader } from './connector/ConnectorHeader';
 import { HistoryTab } from './connector/HistoryTab';
-import { InstalledBanner } from './connector/InstalledBanner';
 import { ShareTab } from './connector/ShareTab';
 import { TestTab } from './connector/TestTab';
 import { VersionView } from './connector/VersionView';
+import type { LoadedConnector } from './ConnectorRoute';
 
-const TABS = [
-  ['code', 'Code'],
-  ['history', 'Versions'],
-  ['share', 'Share'],
-  ['test', 'Test'],
-] as const;
+// One query per tab, each the page's header and that tab's fragment, loaded by the route
+// (ConnectorRoute.tsx) as it matches: one request for what the page shows.
+const pageQuery = graphql`
+  query ConnectorPageQuery($id: ID!) {
+    connector(id: $id) {
+      ...ConnectorHeader_connector
+    }
+  }
+`;
+const codeQuery = graphql`
+  query ConnectorCodeQuery($id: ID!) {
+    connector(id: $id) {
+      ...ConnectorHeader_connector
+      ...CodeTab_connector
+    }
+  }
+`;
+const historyQuery = graphql`
+  query ConnectorHistoryQuery($id: ID!) {
+    connector(id: $id) {
+      ...ConnectorHeader_connector
+      ...HistoryTab_versions
+    }
+  }
+`;
+const versionQuery = graphql`
+  query ConnectorVersionQuery($id: ID!, $number: Int!) {
+    connector(id: $id) {
+      ...ConnectorHeader_connector
+      ...VersionView_connector @arguments(number: $number)
+    }
+  }
+`;
+const shareQuery = graphql`
+  query ConnectorShareQuery($id: ID!) {
+    connector(id: $id) {
+      ...ConnectorHeader_connector
+      ...ShareTab_connector
+    }
+  }
+`;
+const testQuery = graphql`
+  query ConnectorTestQuery($id: ID!) {
+    connector(id: $id) {
+      ...ConnectorHeader_connector
+      ...TestTab_connector
+    }
+  }
+`;
 
+interface PartProps {
+  /** The tab the address names. */
+  tab: string;
+  /** Whether the loaded query is the one for that tab (not yet, just after picking another tab). */
+  ready: boolean;
+}
+
+/** The connector page: the header of the loaded query, and its tab once that is the tab asked for. */
 export default function ConnectorPage({
-  id,
+  loaded,
   tab,
   version,
 }: {
-  id: string;
+  loaded: LoadedConnector;
   tab: string;
   /** A version shown on its own page (`/connectors/:id/versions/:number`), under the Versions tab. */
   version?: number;
 }) {
-  const viewer = useViewer();
-  const data = useLazyLoadQuery<ConnectorPageQuery>(
-    graphql`
-      query ConnectorPageQuery($id: ID!) {
-        connector(id: $id) {
-          id
-          title
-          name
-          logoUrl
-          latestVersion
-          latestReleasedVersion
-          latestSharedVersion
-          installedFrom {
-            source
-          }
-          ...InstalledBanner_connector
-          ...EditDetails_connector
-        }
-      }
-    `,
-    { id },
-    { fetchPolicy: 'store-and-network' },
-  );
-  const c = data.connector;
-  if (!c) {
+  const ready = loaded.tab === tab && loaded.version === version;
+  const p = { tab, ready };
+  switch (loaded.kind) {
+    case 'code':
+      return <CodePart queryRef={loaded.ref as PreloadedQuery<ConnectorCodeQuery>} {...p} />;
+    case 'history':
+      return <HistoryPart queryRef={loaded.ref as PreloadedQuery<ConnectorHistoryQuery>} {...p} />;
+    case 'version':
+      return <VersionPart queryRef={loaded.ref as PreloadedQuery<ConnectorVersionQuery>} {...p} />;
+    case 'share':
+      return <SharePart queryRef={loaded.ref as PreloadedQuery<ConnectorShareQuery>} {...p} />;
+    case 'test':
+      return <TestPart queryRef={loaded.ref as PreloadedQuery<ConnectorTestQuery>} {...p} />;
+    default:
+      return <HeaderPart queryRef={loaded.ref as PreloadedQuery<ConnectorPageQuery>} {...p} />;
+  }
+}
+
+function Frame({
+  connector,
+  tab,
+  ready,
+  children,
+}: PartProps & {
+  connector: ConnectorHeader_connector$key | null | undefined;
+  children?: ReactNode;
+}) {
+  if (!connector) {
     return (
       <>
         <h1>Connector not found</h1>
@@ -64,42 +122,87 @@ export default function ConnectorPage({
       </>
     );
   }
-  const base = `/connectors/${encodeURIComponent(c.id)}`;
   return (
-    <article aria-labelledby="connector-title">
-      <div className="page-head">
-        <Logo url={c.logoUrl} title={c.title} size={48} />
-        <h1 id="connector-title">{c.title}</h1>
-      </div>
-      <p className="muted small">
-        {c.name} · latest v{c.latestVersion} · released{' '}
-        {c.latestReleasedVersion != null ? `v${c.latestReleasedVersion}` : 'none'} · shared{' '}
-        {c.latestSharedVersion != null ? `v${c.latestSharedVersion}` : 'none'}
-      </p>
-      {viewer.canWrite && <EditDetails connector={c} />}
-      {c.installedFrom && <InstalledBanner connector={c} />}
-      <nav className="tabs" aria-label="Connector sections">
-        {TABS.filter(([key]) => key !== 'test' || viewer.canWrite).map(([key, label]) => (
-          <Link
-            key={key}
-            href={key === 'code' ? base : `${base}/${key}`}
-            aria-current={tab === key ? 'page' : undefined}
-          >
-            {label}
-          </Link>
-        ))}
-      </nav>
+    <ConnectorHeader connector={connector} tab={tab}>
       <Suspense fallback={<p className="loading">Loading…</p>}>
-        {tab === 'code' && <CodeTab id={c.id} />}
-        {tab === 'history' &&
-          (version != null ? (
-            <VersionView id={c.id} number={version} connectorPath={base} />
-          ) : (
-            <HistoryTab id={c.id} />
-          ))}
-        {tab === 'share' && <ShareTab id={c.id} canWrite={viewer.canWrite} />}
-        {tab === 'test' && viewer.canWrite && <TestTab id={c.id} connectorPath={base} />}
+        {ready ? children : <p className="loading">Loading…</p>}
       </Suspense>
-    </article>
+    </ConnectorHeader>
+  );
+}
+
+const pathOf = (id: string) => `/connectors/${encodeURIComponent(id)}`;
+
+function HeaderPart({
+  queryRef,
+  ...p
+}: PartProps & { queryRef: PreloadedQuery<ConnectorPageQuery> }) {
+  const { connector: c } = usePreloadedQuery<ConnectorPageQuery>(pageQuery, queryRef);
+  return <Frame connector={c} {...p} />;
+}
+
+function CodePart({
+  queryRef,
+  ...p
+}: PartProps & { queryRef: PreloadedQuery<ConnectorCodeQuery> }) {
+  const { connector: c } = usePreloadedQuery<ConnectorCodeQuery>(codeQuery, queryRef);
+  return (
+    <Frame connector={c} {...p}>
+      {c && <CodeTab connector={c} />}
+    </Frame>
+  );
+}
+
+function HistoryPart({
+  queryRef,
+  ...p
+}: PartProps & { queryRef: PreloadedQuery<ConnectorHistoryQuery> }) {
+  const { connector: c } = usePreloadedQuery<ConnectorHistoryQuery>(historyQuery, queryRef);
+  return (
+    <Frame connector={c} {...p}>
+      {c && <HistoryTab connector={c} />}
+    </Frame>
+  );
+}
+
+function VersionPart({
+  queryRef,
+  ...p
+}: PartProps & { queryRef: PreloadedQuery<ConnectorVersionQuery> }) {
+  const { connector: c } = usePreloadedQuery<ConnectorVersionQuery>(versionQuery, queryRef);
+  return (
+    <Frame connector={c} {...p}>
+      {c && (
+        <VersionView
+          connector={c}
+          number={queryRef.variables.number}
+          connectorPath={pathOf(queryRef.variables.id)}
+        />
+      )}
+    </Frame>
+  );
+}
+
+function SharePart({
+  queryRef,
+  ...p
+}: PartProps & { queryRef: PreloadedQuery<ConnectorShareQuery> }) {
+  const { connector: c } = usePreloadedQuery<ConnectorShareQuery>(shareQuery, queryRef);
+  return (
+    <Frame connector={c} {...p}>
+      {c && <ShareTab connector={c} />}
+    </Frame>
+  );
+}
+
+function TestPart({
+  queryRef,
+  ...p
+}: PartProps & { queryRef: PreloadedQuery<ConnectorTestQuery> }) {
+  const { connector: c } = usePreloadedQuery<ConnectorTestQuery>(testQuery, queryRef);
+  return (
+    <Frame connector={c} {...p}>
+      {c && <TestTab connector={c} connectorPath={pathOf(queryRef.variables.id)} />}
+    </Frame>
   );
 }

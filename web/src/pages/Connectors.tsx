@@ -7,6 +7,7 @@ import { LoadMore } from '../components/LoadMore';
 import { Logo } from '../components/Logo';
 import { counted } from '../format';
 import { useViewer } from '../viewer';
+import { usePreloadConnector } from './ConnectorRoute';
 
 const PAGE = 20;
 
@@ -37,6 +38,7 @@ export function ConnectorsPage() {
 }
 
 function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
+  const preload = usePreloadConnector();
   const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
     graphql`
       fragment ConnectorsPage_list on Query
@@ -116,7 +118,13 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
               <tr key={node.id}>
                 <td>
                   <Logo url={node.logoUrl} title={node.title} />
-                  <Link href={`/connectors/${encodeURIComponent(node.id)}`}>{node.title}</Link>
+                  <Link
+                    href={`/connectors/${encodeURIComponent(node.id)}`}
+                    // The page's chunk and query start while the pointer is on the way to a click.
+                    onMouseEnter={() => preload({ id: node.id, tab: 'code' })}
+                  >
+                    {node.title}
+                  </Link>
                   {node.installedFrom && <span className="tag">copy</span>}
                   {node.installedFrom?.updateAvailable && (
                     <span className="tag warn">update available</span>

@@ -1,23 +1,26 @@
 import { useState, useTransition } from 'react';
-import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
+import {
+  graphql,
+  type PreloadedQuery,
+  usePaginationFragment,
+  usePreloadedQuery,
+} from 'react-relay';
+import { LIBRARY_PAGE } from '../page-sizes';
 import { Link } from 'wouter';
 import type { LibraryPage_listings$key } from '../__generated__/LibraryPage_listings.graphql';
 import type { LibraryPageQuery } from '../__generated__/LibraryPageQuery.graphql';
 import { LoadMore } from '../components/LoadMore';
 import { Logo } from '../components/Logo';
 
-/** Listings per page (and per "Load more"). */
-export const LIBRARY_PAGE = 25;
-
-export default function LibraryPage() {
-  const data = useLazyLoadQuery<LibraryPageQuery>(
+/** The library's first page, loaded by its route (App.tsx, `LIBRARY_PAGE` listings). */
+export default function LibraryPage({ queryRef }: { queryRef: PreloadedQuery<LibraryPageQuery> }) {
+  const data = usePreloadedQuery<LibraryPageQuery>(
     graphql`
       query LibraryPageQuery($count: Int!) {
         ...LibraryPage_listings @arguments(count: $count)
       }
     `,
-    { count: LIBRARY_PAGE },
-    { fetchPolicy: 'store-and-network' },
+    queryRef,
   );
   return (
     <section aria-labelledby="library-title">

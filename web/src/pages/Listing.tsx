@@ -1,4 +1,4 @@
-import { graphql, useLazyLoadQuery } from 'react-relay';
+import { graphql, type PreloadedQuery, usePreloadedQuery } from 'react-relay';
 import { Link } from 'wouter';
 import type { ListingPageQuery } from '../__generated__/ListingPageQuery.graphql';
 import { SharedConnectorView } from '../components/SharedConnectorView';
@@ -12,9 +12,10 @@ const STATUS_WORDS: Record<string, string> = {
   DISABLED: 'disabled (taken out of the library).',
 };
 
-export default function ListingPage({ id }: { id: string }) {
+/** A listing's page, its query loaded by its route (App.tsx). */
+export default function ListingPage({ queryRef }: { queryRef: PreloadedQuery<ListingPageQuery> }) {
   const viewer = useViewer();
-  const data = useLazyLoadQuery<ListingPageQuery>(
+  const data = usePreloadedQuery<ListingPageQuery>(
     graphql`
       query ListingPageQuery($id: ID!) {
         node(id: $id) {
@@ -42,7 +43,7 @@ export default function ListingPage({ id }: { id: string }) {
         }
       }
     `,
-    { id },
+    queryRef,
   );
   const l = data.node;
   if (!l || !l.connector) return <p>This listing is not in the library.</p>;

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import {
   fetchQuery,
   graphql,
-  useLazyLoadQuery,
+  type PreloadedQuery,
   useMutation,
   usePaginationFragment,
+  usePreloadedQuery,
   useRelayEnvironment,
 } from 'react-relay';
+import { MANIFESTS_PAGE } from '../page-sizes';
 import type { ManifestsExportQuery } from '../__generated__/ManifestsExportQuery.graphql';
 import type {
   ManifestsImportMutation,
@@ -19,22 +21,25 @@ import { UserErrors, type UserError } from '../components/UserErrors';
 import { counted, refusal } from '../format';
 import { useViewer } from '../viewer';
 
-const PAGE = 50;
+const PAGE = MANIFESTS_PAGE;
 
 type Entries = NonNullable<ManifestsImportMutation$data['importManifest']['entries']>;
 
 /** Export released connectors to a manifest file; import one, after a dry run that writes nothing. */
-export default function ManifestsPage() {
+export default function ManifestsPage({
+  queryRef,
+}: {
+  queryRef: PreloadedQuery<ManifestsPageQuery>;
+}) {
   const viewer = useViewer();
   const environment = useRelayEnvironment();
-  const data = useLazyLoadQuery<ManifestsPageQuery>(
+  const data = usePreloadedQuery<ManifestsPageQuery>(
     graphql`
       query ManifestsPageQuery($count: Int!) {
         ...Manifests_connectors @arguments(count: $count)
       }
     `,
-    { count: PAGE },
-    { fetchPolicy: 'store-and-network' },
+    queryRef,
   );
   const [picked, setPicked] = useState<Set<string>>(new Set());
   // Each section says its own refusals, beside the control that caused them.

@@ -1,5 +1,13 @@
 import { useEffect, useRef } from 'react';
-import { graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
+import {
+  graphql,
+  type PreloadedQuery,
+  useLazyLoadQuery,
+  useMutation,
+  usePaginationFragment,
+  usePreloadedQuery,
+} from 'react-relay';
+import { NOTIFICATIONS_PAGE } from '../page-sizes';
 import { Link } from 'wouter';
 import unreadQuery, {
   type NotificationBellQuery,
@@ -11,7 +19,7 @@ import { resultPath, summaryWords } from '../components/TestResults';
 import { when } from '../format';
 import { useViewer } from '../viewer';
 
-const PAGE = 25;
+const PAGE = NOTIFICATIONS_PAGE;
 
 /** What taking the update means for the copy, in words (the change report's level). */
 const UPDATE_LEVEL: Record<string, string> = {
@@ -28,16 +36,20 @@ const REVIEWED: Record<string, string> = {
   DISABLED: 'its listing was taken out of the community library.',
 };
 
-export default function NotificationsPage() {
+/** The notifications, their first page loaded by the route (App.tsx). */
+export default function NotificationsPage({
+  queryRef,
+}: {
+  queryRef: PreloadedQuery<NotificationsPageQuery>;
+}) {
   const viewer = useViewer();
-  const query: NotificationsPage_list$key = useLazyLoadQuery<NotificationsPageQuery>(
+  const query: NotificationsPage_list$key = usePreloadedQuery<NotificationsPageQuery>(
     graphql`
       query NotificationsPageQuery($count: Int!) {
         ...NotificationsPage_list @arguments(count: $count)
       }
     `,
-    { count: PAGE },
-    { fetchPolicy: 'store-and-network' },
+    queryRef,
   );
   const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
     graphql`

@@ -1,14 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import {
-  fetchQuery,
-  graphql,
-  useLazyLoadQuery,
-  useMutation,
-  useRelayEnvironment,
-} from 'react-relay';
-import type { CodeTabQuery } from '../../__generated__/CodeTabQuery.graphql';
-import type { CodeTabReleaseMutation } from '../../__generated__/CodeTabReleaseMutation.graphql';
-import type { CodeTabSaveMutation } from '../../__generated__/CodeTabSaveMutation.graphql';
+import { fetchQuery, graphql, useFragment, useRelayEnvironment } from 'react-relay';
+import type {
+  CodeTab_connector$data,
+  CodeTab_connector$key,
+} from '../../__generated__/CodeTab_connector.graphql';
+import type { CodeTabLatestQuery } from '../../__generated__/CodeTabLatestQuery.graphql';
 import type { CodeEditorHandle } from '../../components/CodeEditor';
 import { CodeEditor, DiffView, Markdown } from '../../components/lazy';
 import { ProblemList, useCodeCheck } from '../../components/Problems';
@@ -20,10 +16,10 @@ import { counted, refusal, when } from '../../format';
 import { useViewer } from '../../viewer';
 import { Definitions } from '../../components/Definitions';
 import { summaryWords, TestBadge } from '../../components/TestResults';
+import { useSaveCode } from '../../mutations/SaveCodeMutation';
+import { useReleaseConnector } from '../../mutations/ReleaseConnectorMutation';
 
-type Summary = NonNullable<
-  CodeTabQuery['response']['connector']
->['versions']['edges'][number]['node']['testSummary'];
+type Summary = CodeTab_connector$data['newest']['edges'][number]['node']['testSummary'];
 
 /** Which tests have not passed, by name: "get task 1 failed", "1 test not run". */
 function notPassing(s: Summary): string {
@@ -35,58 +31,71 @@ function notPassing(s: Summary): string {
   return words.join(', ') || 'not every test passed';
 }
 
-// What the tab shows of the latest version; every operation that reads it selects all of it, so a
-// later read never leaves the store with a partial version.
-graphql`
-  fragment CodeTab_version on Version {
+// What the tab shows: the latest version and what its Release needs. The save and an update from
+// the parent answer with this fragment, so the tab shows the new version at once.
+const codeTabFragment = graphql`
+  fragment CodeTab_connector on Connector {
     id
-    number
-    note
-    code
-    hasErrors
-    createdAt
-    createdBy {
-      handle
-    }
-    diagnostics {
-      line
-      column
-      message
-      severity
-      kind
-    }
-    actions
-    triggers
-    testSummary {
-      total
-      passed
-      failed
-      pending
-      notRun
-      allPassed
-      results {
-        id
-        status
-        test {
-          name
+    description
+    latestVersion
+    latestReleasedVersion
+    requirePassingTests
+    newest: versions(first: 1) {
+      edges {
+        node {
+          id
+          number
+          note
+          code
+          hasErrors
+          createdAt
+          createdBy {
+            handle
+          }
+          diagnostics {
+            line
+            column
+            message
+            severity
+            kind
+          }
+          actions
+          triggers
+          testSummary {
+            total
+            passed
+            failed
+            pending
+            notRun
+            allPassed
+            results {
+              id
+              status
+              test {
+                name
+              }
+            }
+          }
         }
       }
     }
   }
 `;
 
-const codeTabQuery = graphql`
-  query CodeTabQuery($id: ID!) {
+/** The latest version as the server has it now: read when a save is refused as stale. */
+const latestQuery = graphql`
+  query CodeTabLatestQuery($id: ID!) {
     connector(id: $id) {
-      id
-      description
-      latestVersion
-      latestReleasedVersion
-      requirePassingTests
-      versions(first: 1) {
+      ...CodeTab_connector
+      newest: versions(first: 1) {
         edges {
           node {
-            ...CodeTab_version @relay(mask: false)
+            number
+            code
+            note
+            createdBy {
+              handle
+            }
           }
         }
       }
@@ -112,15 +121,11 @@ interface Conflict {
 }
 
 /** The latest version: its code in the editor, live diagnostics while editing, save and release. */
-export function CodeTab({ id }: { id: string }) {
+export function CodeTab({ connector }: { connector: CodeTab_connector$key }) {
   const viewer = useViewer();
-  const data = useLazyLoadQuery<CodeTabQuery>(
-    codeTabQuery,
-    { id },
-    { fetchPolicy: 'store-and-network' },
-  );
-  const c = data.connector;
-  const latest = c?.versions.edges[0]?.node;
+  const c = useFragment(codeTabFragment, connector);
+  const id = c.id;
+  const latest = c.newest.edges[0]?.node;
   const draftKey = `code:${id}`;
   // A draft this tab kept (a reload, or leaving and coming back) is restored as it was.
   const [restored] = useState(() => (viewer.canWrite ? readDraft<Draft>(draftKey) : null));
@@ -180,41 +185,8 @@ export function CodeTab({ id }: { id: string }) {
   const codeChanged = !!latest && code !== (latest.code ?? '');
   const live = useCodeCheck(code, viewer.canWrite && codeChanged);
 
-  const [save, saving] = useMutation<CodeTabSaveMutation>(graphql`
-    mutation CodeTabSaveMutation($input: UpdateConnectorInput!) {
-      updateConnector(input: $input) {
-        __typename
-        connector {
-            id
-            latestVersion
-            latestVersionNote
-            versions(first: 1) {
-              edges {
-                node {
-                  ...CodeTab_version @relay(mask: false)
-                }
-              }
-            }
-          }
-        version { number }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
-  const [release, releasing] = useMutation<CodeTabReleaseMutation>(graphql`
-    mutation CodeTabReleaseMutation($input: ReleaseConnectorInput!) {
-      releaseConnector(input: $input) {
-        __typename
-        connector {
-            id
-            latestReleasedVersion
-            latestReleasedVersionNote
-          }
-        
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [save, saving] = useSaveCode();
+  const [release, releasing] = useReleaseConnector();
 
   const dirty = !!latest && (code !== (latest.code ?? '') || base !== latest.number);
   const canSave = viewer.canWrite && !saving && !conflict && (dirty || !!note);
@@ -231,13 +203,13 @@ export function CodeTab({ id }: { id: string }) {
         void (async () => {
           if (r.userErrors.some((e) => e.code === 'VERSION_CONFLICT')) {
             // A newer version exists: merge this edit into it (base: the version the edit started from).
-            const fresh = await fetchQuery<CodeTabQuery>(
+            const fresh = await fetchQuery<CodeTabLatestQuery>(
               environment,
-              codeTabQuery,
+              latestQuery,
               { id },
               { fetchPolicy: 'network-only' },
             ).toPromise();
-            const v = fresh?.connector?.versions.edges[0]?.node;
+            const v = fresh?.connector?.newest.edges[0]?.node;
             if (v) {
               const theirs = v.code ?? '';
               setConflict({
@@ -272,7 +244,7 @@ export function CodeTab({ id }: { id: string }) {
   };
   useSaveShortcut(onSave);
 
-  if (!c || !latest) return <p>Connector not found.</p>;
+  if (!latest) return <p>Connector not found.</p>;
 
   /** Puts `next` in the editor as an edit on top of the conflicting version. */
   const onTopOf = (k: Conflict, next: string, said: string | null) => {

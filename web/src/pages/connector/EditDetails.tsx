@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { graphql, useFragment, useMutation } from 'react-relay';
+import { graphql, useFragment } from 'react-relay';
 import type { EditDetails_connector$key } from '../../__generated__/EditDetails_connector.graphql';
-import type { EditDetailsMutation } from '../../__generated__/EditDetailsMutation.graphql';
 import { ConnectorFields, type ConnectorDetails } from '../../components/ConnectorFields';
 import { Outcome, useOutcome } from '../../components/Outcome';
+import { useUpdateDetails } from '../../mutations/UpdateDetailsMutation';
 
 /** Edit a connector's title, logo and Markdown description (writers only; the code has its own tab). */
 export function EditDetails({ connector }: { connector: EditDetails_connector$key }) {
@@ -27,20 +27,7 @@ export function EditDetails({ connector }: { connector: EditDetails_connector$ke
   const [open, setOpen] = useState(false);
   const [details, setDetails] = useState(fromServer);
   const outcome = useOutcome();
-  const [commit, saving] = useMutation<EditDetailsMutation>(graphql`
-    mutation EditDetailsMutation($input: UpdateConnectorInput!) {
-      updateConnector(input: $input) {
-        __typename
-        connector {
-          id
-          title
-          description
-          logoUrl
-        }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [commit, saving] = useUpdateDetails();
   if (!open) {
     return (
       <div className="row">

@@ -1,8 +1,7 @@
 import { Suspense, useState } from 'react';
-import { graphql, useLazyLoadQuery, useMutation, usePaginationFragment } from 'react-relay';
+import { graphql, useFragment, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
 import type { HistoryTabCompareQuery } from '../../__generated__/HistoryTabCompareQuery.graphql';
-import type { HistoryTabQuery } from '../../__generated__/HistoryTabQuery.graphql';
-import type { HistoryTabRestoreMutation } from '../../__generated__/HistoryTabRestoreMutation.graphql';
+import type { HistoryTab_row$key } from '../../__generated__/HistoryTab_row.graphql';
 import type { HistoryTab_versions$key } from '../../__generated__/HistoryTab_versions.graphql';
 import { Link } from 'wouter';
 import { DiffView } from '../../components/lazy';
@@ -12,54 +11,12 @@ import { when } from '../../format';
 import { useViewer } from '../../viewer';
 import { StatusTag, TestBadge } from '../../components/TestResults';
 import { ChangeSummary } from './ChangeSummary';
-
-// A row of the history table; the restore mutation answers with the same fields for the row it adds.
-graphql`
-  fragment HistoryTab_row on Version {
-    id
-    number
-    note
-    createdAt
-    createdBy {
-      handle
-    }
-    releasedAt
-    releasedBy {
-      handle
-    }
-    sharedAt
-    hasErrors
-    yankedAt
-    deprecatedAt
-    testSummary {
-      total
-      passed
-      failed
-      pending
-    }
-  }
-`;
+import { useRestoreVersion } from '../../mutations/RestoreVersionMutation';
 
 const PAGE = 25;
 
 /** Version history with badges, compare any two versions, restore (and release). */
-export function HistoryTab({ id }: { id: string }) {
-  const data = useLazyLoadQuery<HistoryTabQuery>(
-    graphql`
-      query HistoryTabQuery($id: ID!, $count: Int!) {
-        connector(id: $id) {
-          ...HistoryTab_versions @arguments(count: $count)
-        }
-      }
-    `,
-    { id, count: PAGE },
-    { fetchPolicy: 'store-and-network' },
-  );
-  if (!data.connector) return <p>Connector not found.</p>;
-  return <History connector={data.connector} />;
-}
-
-function History({ connector }: { connector: HistoryTab_versions$key }) {
+export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }) {
   const viewer = useViewer();
   const {
     data: c,
@@ -70,7 +27,7 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
     graphql`
       fragment HistoryTab_versions on Connector
       @refetchable(queryName: "HistoryTabPaginationQuery")
-      @argumentDefinitions(count: { type: "Int!" }, cursor: { type: "String" }) {
+      @argumentDefinitions(count: { type: "Int", defaultValue: 25 }, cursor: { type: "String" }) {
         id
         latestVersion
         latestReleasedVersion
@@ -80,7 +37,10 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
           totalCount
           edges {
             node {
-              ...HistoryTab_row @relay(mask: false)
+              id
+              number
+              hasErrors
+              ...HistoryTab_row
             }
           }
         }
@@ -94,27 +54,7 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
   const [to, setTo] = useState<number>(c.latestVersion);
   const [compare, setCompare] = useState<Comparison | null>(null);
   const outcome = useOutcome();
-  const [restore, restoring] = useMutation<HistoryTabRestoreMutation>(graphql`
-    mutation HistoryTabRestoreMutation($input: RestoreVersionInput!, $connections: [ID!]!) {
-      restoreVersion(input: $input) {
-        __typename
-        connector {
-          id
-          latestVersion
-          latestReleasedVersion
-          versions(first: 1) {
-            edges @prependEdge(connections: $connections) {
-              cursor
-              node {
-                ...HistoryTab_row @relay(mask: false)
-              }
-            }
-          }
-        }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [restore, restoring] = useRestoreVersion();
 
   const onRestore = (version: number, release: boolean) =>
     outcome.run(
@@ -177,60 +117,13 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
         </thead>
         <tbody>
           {versions.map((v) => (
-            <tr key={v.id} data-version={v.number}>
-              <th scope="row">
-                <Link
-                  href={`/connectors/${encodeURIComponent(id)}/versions/${v.number}`}
-                  aria-label={`v${v.number}, open its code`}
-                >
-                  v{v.number}
-                </Link>
-                {v.number === c.latestVersion && <span className="tag">latest</span>}
-                {v.number === c.latestReleasedVersion && <span className="tag ok">released</span>}
-                {v.number === c.latestSharedVersion && <span className="tag ok">shared</span>}
-                {v.hasErrors && <span className="tag danger">errors</span>}
-                {v.yankedAt && <span className="tag danger">yanked</span>}
-                {v.deprecatedAt && <span className="tag warn">deprecated</span>}
-                <TestBadge summary={v.testSummary} label={`Tests of version ${v.number}`} />
-              </th>
-              <td>{v.note ?? <span className="muted">—</span>}</td>
-              <td>
-                {when(v.createdAt)}
-                {v.createdBy && <div className="muted small">by {v.createdBy.handle}</div>}
-              </td>
-              <td>
-                {when(v.releasedAt)}
-                {v.releasedBy && <div className="muted small">by {v.releasedBy.handle}</div>}
-              </td>
-              <td>{when(v.sharedAt)}</td>
-              {viewer.canWrite && (
-                <td>
-                  {v.number !== c.latestVersion && (
-                    <div className="row">
-                      <button
-                        type="button"
-                        disabled={restoring}
-                        onClick={() => onRestore(v.number, false)}
-                        aria-label={`Restore version ${v.number}`}
-                      >
-                        Restore
-                      </button>
-                      {/* Code with errors cannot be released: offer only the restore that can succeed. */}
-                      {!v.hasErrors && (
-                        <button
-                          type="button"
-                          disabled={restoring}
-                          onClick={() => onRestore(v.number, true)}
-                          aria-label={`Restore and release version ${v.number}`}
-                        >
-                          Restore and release
-                        </button>
-                      )}
-                    </div>
-                  )}
-                </td>
-              )}
-            </tr>
+            <VersionRow
+              key={v.id}
+              version={v}
+              connector={c}
+              restoring={restoring}
+              onRestore={onRestore}
+            />
           ))}
         </tbody>
       </table>
@@ -243,6 +136,111 @@ function History({ connector }: { connector: HistoryTab_versions$key }) {
         what="versions"
       />
     </>
+  );
+}
+
+/** A row of the history table; the restore mutation answers with the same fragment for the row it adds. */
+function VersionRow({
+  version,
+  connector: c,
+  restoring,
+  onRestore,
+}: {
+  version: HistoryTab_row$key;
+  connector: {
+    readonly id: string;
+    readonly latestVersion: number;
+    readonly latestReleasedVersion: number | null | undefined;
+    readonly latestSharedVersion: number | null | undefined;
+  };
+  restoring: boolean;
+  onRestore: (version: number, release: boolean) => void;
+}) {
+  const viewer = useViewer();
+  const v = useFragment(
+    graphql`
+      fragment HistoryTab_row on Version {
+        id
+        number
+        note
+        createdAt
+        createdBy {
+          handle
+        }
+        releasedAt
+        releasedBy {
+          handle
+        }
+        sharedAt
+        hasErrors
+        yankedAt
+        deprecatedAt
+        testSummary {
+          total
+          passed
+          failed
+          pending
+        }
+      }
+    `,
+    version,
+  );
+  const id = c.id;
+  return (
+    <tr data-version={v.number}>
+      <th scope="row">
+        <Link
+          href={`/connectors/${encodeURIComponent(id)}/versions/${v.number}`}
+          aria-label={`v${v.number}, open its code`}
+        >
+          v{v.number}
+        </Link>
+        {v.number === c.latestVersion && <span className="tag">latest</span>}
+        {v.number === c.latestReleasedVersion && <span className="tag ok">released</span>}
+        {v.number === c.latestSharedVersion && <span className="tag ok">shared</span>}
+        {v.hasErrors && <span className="tag danger">errors</span>}
+        {v.yankedAt && <span className="tag danger">yanked</span>}
+        {v.deprecatedAt && <span className="tag warn">deprecated</span>}
+        <TestBadge summary={v.testSummary} label={`Tests of version ${v.number}`} />
+      </th>
+      <td>{v.note ?? <span className="muted">—</span>}</td>
+      <td>
+        {when(v.createdAt)}
+        {v.createdBy && <div className="muted small">by {v.createdBy.handle}</div>}
+      </td>
+      <td>
+        {when(v.releasedAt)}
+        {v.releasedBy && <div className="muted small">by {v.releasedBy.handle}</div>}
+      </td>
+      <td>{when(v.sharedAt)}</td>
+      {viewer.canWrite && (
+        <td>
+          {v.number !== c.latestVersion && (
+            <div className="row">
+              <button
+                type="button"
+                disabled={restoring}
+                onClick={() => onRestore(v.number, false)}
+                aria-label={`Restore version ${v.number}`}
+              >
+                Restore
+              </button>
+              {/* Code with errors cannot be released: offer only the restore that can succeed. */}
+              {!v.hasErrors && (
+                <button
+                  type="button"
+                  disabled={restoring}
+                  onClick={() => onRestore(v.number, true)}
+                  aria-label={`Restore and release version ${v.number}`}
+                >
+                  Restore and release
+                </button>
+              )}
+            </div>
+          )}
+        </td>
+      )}
+    </tr>
   );
 }
 
@@ -281,6 +279,7 @@ interface Comparison {
   toId: string;
 }
 
+/** Two versions side by side: its own query, read only when asked (the pair is picked here). */
 function Compare({
   id,
   comparison,

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { commitMutation, fetchQuery, graphql, useRelayEnvironment } from 'react-relay';
+import { fetchQuery, graphql, useRelayEnvironment } from 'react-relay';
+import { commitRunConnector } from '../../mutations/RunConnectorMutation';
 import type { Environment } from 'relay-runtime';
-import type { InputFormRunMutation } from '../../__generated__/InputFormRunMutation.graphql';
 import type { InputFormRunQuery } from '../../__generated__/InputFormRunQuery.graphql';
 import { refusalText } from '../../refusals';
 
@@ -34,21 +34,6 @@ const FINAL = new Set([
   'EXECUTOR_CRASHED',
 ]);
 
-const runMutation = graphql`
-  mutation InputFormRunMutation($input: RunConnectorInput!) {
-    runConnector(input: $input) {
-      run {
-        id
-      }
-      userErrors {
-        code
-        message
-        detail
-      }
-    }
-  }
-`;
-
 const runQuery = graphql`
   query InputFormRunQuery($id: ID!) {
     node(id: $id) {
@@ -70,8 +55,7 @@ async function runForOutput(
   input: { connectorId: string; version: number; target: string; connectionId: string | null },
 ): Promise<unknown> {
   const id = await new Promise<string>((resolve, reject) =>
-    commitMutation<InputFormRunMutation>(environment, {
-      mutation: runMutation,
+    commitRunConnector(environment, {
       variables: {
         input: {
           connectorId: input.connectorId,

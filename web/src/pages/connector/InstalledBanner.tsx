@@ -1,25 +1,17 @@
 import { Suspense, useEffect, useState } from 'react';
-import {
-  graphql,
-  useFragment,
-  useLazyLoadQuery,
-  useMutation,
-  useRelayEnvironment,
-} from 'react-relay';
+import { graphql, useFragment, useLazyLoadQuery, useRelayEnvironment } from 'react-relay';
 import type { InstalledBanner_connector$key } from '../../__generated__/InstalledBanner_connector.graphql';
 import type { InstalledBannerChangesQuery } from '../../__generated__/InstalledBannerChangesQuery.graphql';
-import type {
-  InstalledBannerUpdateMutation,
-  InstalledBannerUpdateMutation$data,
-} from '../../__generated__/InstalledBannerUpdateMutation.graphql';
+import type { UpdateFromParentMutation$data } from '../../__generated__/UpdateFromParentMutation.graphql';
 import { refreshUnreadCount } from '../../components/NotificationBell';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
 import { useViewer } from '../../viewer';
 import { ChangeSummary } from './ChangeSummary';
 import { UpdateTests } from './UpdateTests';
+import { useUpdateFromParent } from '../../mutations/UpdateFromParentMutation';
 
-type Conflicts = NonNullable<InstalledBannerUpdateMutation$data['updateFromParent']['conflicts']>;
+type Conflicts = NonNullable<UpdateFromParentMutation$data['updateFromParent']['conflicts']>;
 
 /** Where a copy came from, and the update its parent offers (live: the subscription updates the store). */
 export function InstalledBanner({ connector }: { connector: InstalledBanner_connector$key }) {
@@ -57,46 +49,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
   const outcome = useOutcome();
   const environment = useRelayEnvironment();
   const [conflicts, setConflicts] = useState<Conflicts | null>(null);
-  const [update, updating] = useMutation<InstalledBannerUpdateMutation>(graphql`
-    mutation InstalledBannerUpdateMutation($input: UpdateFromParentInput!) {
-      updateFromParent(input: $input) {
-        __typename
-        connector {
-            id
-            latestVersion
-            latestVersionNote
-            ...InstalledBanner_connector
-            # The code tab shows the new latest version at once.
-            versions(first: 1) {
-              edges {
-                node {
-                  ...CodeTab_version @relay(mask: false)
-                }
-              }
-            }
-          }
-        conflicts {
-            ours {
-              start
-              end
-              text
-            }
-            base {
-              start
-              end
-              text
-            }
-            theirs {
-              start
-              end
-              text
-            }
-          }
-        
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [update, updating] = useUpdateFromParent();
   const i = c.installedFrom;
   // A newer version on offer (live, from the subscription) makes the last update's message old news.
   const offered = i?.updateAvailable ? (i.parent.latestSharedVersion?.number ?? null) : null;
@@ -108,7 +61,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
 
   const onUpdate = (resolve: 'OURS' | 'THEIRS' | null) => {
     // A refusal with conflicts shows them side by side, to be resolved by choosing a side.
-    const payload = (r: InstalledBannerUpdateMutation$data) => {
+    const payload = (r: UpdateFromParentMutation$data) => {
       setConflicts(r.updateFromParent.conflicts.length > 0 ? r.updateFromParent.conflicts : null);
       return r.updateFromParent;
     };
@@ -203,7 +156,11 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
   );
 }
 
-/** The breaking-change level of the offered update, from its notification. */
+/**
+ * The breaking-change level of the offered update, from its notification. Its own query: the
+ * update arrives live (the subscription), after the page's query, and each new parent version
+ * reads its notification again.
+ */
 function UpdateChanges({
   connectorId,
   parentVersion,

@@ -1,14 +1,14 @@
 import { Suspense, useEffect, useRef, useState } from 'react';
-import { graphql, useLazyLoadQuery, useMutation } from 'react-relay';
+import { graphql, useLazyLoadQuery } from 'react-relay';
 import { useSearch } from 'wouter';
-import type { TestCasesDeleteMutation } from '../../__generated__/TestCasesDeleteMutation.graphql';
 import type { TestCasesQuery } from '../../__generated__/TestCasesQuery.graphql';
-import type { TestCasesRequireMutation } from '../../__generated__/TestCasesRequireMutation.graphql';
 import type { TestCasesResultQuery } from '../../__generated__/TestCasesResultQuery.graphql';
-import type { TestCasesRunAllMutation } from '../../__generated__/TestCasesRunAllMutation.graphql';
-import type { TestCasesSaveMutation } from '../../__generated__/TestCasesSaveMutation.graphql';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { TestBadge, TestResultDetails, useRunsEnded } from '../../components/TestResults';
+import { useCreateTest } from '../../mutations/CreateTestMutation';
+import { useRunTests } from '../../mutations/RunTestsMutation';
+import { useDeleteTest } from '../../mutations/DeleteTestMutation';
+import { useRequirePassingTests } from '../../mutations/RequirePassingTestsMutation';
 
 /**
  * The Test tab's recorded tests (issue 21): *Save as test* on a run that succeeded, the test cases
@@ -35,20 +35,7 @@ export function SaveAsTest({
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const outcome = useOutcome();
-  const [save, saving] = useMutation<TestCasesSaveMutation>(graphql`
-    mutation TestCasesSaveMutation($input: CreateConnectorTestInput!) {
-      createConnectorTest(input: $input) {
-        test {
-          id
-          name
-          exchangeCount
-        }
-        userErrors {
-          ...UserErrors_error @relay(mask: false)
-        }
-      }
-    }
-  `);
+  const [save, saving] = useCreateTest();
   // Another run shown: a fresh question.
   const { clear } = outcome;
   // biome-ignore lint/correctness/useExhaustiveDependencies: runId is the trigger
@@ -105,6 +92,9 @@ export function SaveAsTest({
   );
 }
 
+// Its own query, not a fragment of the Test tab's route query: the results are those of a version
+// picked here, and they change on the executor (replays end while the page is open), so this part
+// reads them again as runs end without reading the whole tab.
 const testCasesQuery = graphql`
   query TestCasesQuery($id: ID!, $version: Int!) {
     connector(id: $id) {
@@ -182,42 +172,9 @@ export function TestCases({
   // Replays are runs: read the results again as each ends (and now and then while any is pending).
   useRunsEnded(id, true, refresh, running ? 3000 : null);
   const outcome = useOutcome();
-  const [runAll, starting] = useMutation<TestCasesRunAllMutation>(graphql`
-    mutation TestCasesRunAllMutation($input: RunConnectorTestsInput!) {
-      runConnectorTests(input: $input) {
-        results {
-          id
-          status
-        }
-        userErrors {
-          ...UserErrors_error @relay(mask: false)
-        }
-      }
-    }
-  `);
-  const [remove, removing] = useMutation<TestCasesDeleteMutation>(graphql`
-    mutation TestCasesDeleteMutation($input: DeleteConnectorTestInput!) {
-      deleteConnectorTest(input: $input) {
-        deletedTestId
-        userErrors {
-          ...UserErrors_error @relay(mask: false)
-        }
-      }
-    }
-  `);
-  const [setRequire, setting] = useMutation<TestCasesRequireMutation>(graphql`
-    mutation TestCasesRequireMutation($input: UpdateConnectorInput!) {
-      updateConnector(input: $input) {
-        connector {
-          id
-          requirePassingTests
-        }
-        userErrors {
-          ...UserErrors_error @relay(mask: false)
-        }
-      }
-    }
-  `);
+  const [runAll, starting] = useRunTests();
+  const [remove, removing] = useDeleteTest();
+  const [setRequire, setting] = useRequirePassingTests();
   if (!c) return null;
   const tests = c.tests.nodes;
   const versions = Array.from({ length: c.latestVersion }, (_, i) => c.latestVersion - i);

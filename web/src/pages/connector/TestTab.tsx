@@ -1,24 +1,19 @@
-import { Suspense, useEffect, useRef, useState } from 'react';
-import {
-  fetchQuery,
-  graphql,
-  useLazyLoadQuery,
-  useMutation,
-  useRelayEnvironment,
-} from 'react-relay';
+import { startTransition, Suspense, useEffect, useRef, useState } from 'react';
+import { fetchQuery, graphql, useRefetchableFragment, useRelayEnvironment } from 'react-relay';
 import { Link } from 'wouter';
-import type { TestTabQuery } from '../../__generated__/TestTabQuery.graphql';
+import type { TestTab_connector$key } from '../../__generated__/TestTab_connector.graphql';
+import type { TestTabRefetchQuery } from '../../__generated__/TestTabRefetchQuery.graphql';
 import type {
   TestTabRunQuery,
   TestTabRunQuery$data,
 } from '../../__generated__/TestTabRunQuery.graphql';
-import type { TestTabRunMutation } from '../../__generated__/TestTabRunMutation.graphql';
-import type { TestTabCreateConnectionMutation } from '../../__generated__/TestTabCreateConnectionMutation.graphql';
-import type { TestTabAuthorizeMutation } from '../../__generated__/TestTabAuthorizeMutation.graphql';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
 import { type FieldSpec, InputForm, useFieldEvaluation } from './InputForm';
 import { SaveAsTest, TestCases } from './TestCases';
+import { useCreateConnection } from '../../mutations/CreateConnectionMutation';
+import { useAuthorizeConnection } from '../../mutations/AuthorizeConnectionMutation';
+import { useRunConnector } from '../../mutations/RunConnectorMutation';
 
 /**
  * The test console: pick or create a connection, pick what to run (the connection test, an
@@ -28,60 +23,60 @@ import { SaveAsTest, TestCases } from './TestCases';
  * its line, a poll's events and next closure. Runs of the connector are listed below.
  */
 
-const testTabQuery = graphql`
-  query TestTabQuery($id: ID!) {
-    connector(id: $id) {
-      id
-      versions(first: 1) {
-        nodes {
-          number
-          code
-          hasErrors
-          diagnostics {
-            line
-            message
-            severity
-          }
-          actions
-          triggers
-          structure
-          connectionSpec {
-            authorizationType
-            baseUriHost
-            fields {
-              name
-              label
-              type
-              controlType
-              optional
-              secret
-            }
-          }
+// Read with the page's query. Runs happen on the executor, away from this page: when one ends (or
+// a connection is added) the tab reads this fragment again, in place (`refetch`).
+const testTabFragment = graphql`
+  fragment TestTab_connector on Connector @refetchable(queryName: "TestTabRefetchQuery") {
+    id
+    newest: versions(first: 1) {
+      nodes {
+        number
+        code
+        hasErrors
+        diagnostics {
+          line
+          message
+          severity
         }
-      }
-      connections(first: 100) {
-        nodes {
-          id
-          name
-          authorizedAt
-          values {
+        actions
+        triggers
+        structure
+        connectionSpec {
+          authorizationType
+          baseUriHost
+          fields {
             name
+            label
+            type
+            controlType
+            optional
             secret
-            set
-            value
           }
         }
       }
-      runs(first: 20) {
-        nodes {
-          id
-          status
-          target
-          version
-          actorHandle
-          createdAt
-          durationMs
+    }
+    connections(first: 100) {
+      nodes {
+        id
+        name
+        authorizedAt
+        values {
+          name
+          secret
+          set
+          value
         }
+      }
+    }
+    runs(first: 20) {
+      nodes {
+        id
+        status
+        target
+        version
+        actorHandle
+        createdAt
+        durationMs
       }
     }
   }
@@ -216,18 +211,7 @@ function NewConnection({
   const [values, setValues] = useState<Record<string, string>>({});
   const [json, setJson] = useState('{}');
   const outcome = useOutcome();
-  const [create, creating] = useMutation<TestTabCreateConnectionMutation>(graphql`
-    mutation TestTabCreateConnectionMutation($input: CreateConnectionInput!) {
-      createConnection(input: $input) {
-        connection {
-          id
-        }
-        userErrors {
-          ...UserErrors_error @relay(mask: false)
-        }
-      }
-    }
-  `);
+  const [create, creating] = useCreateConnection();
   const submit = () => {
     let v: unknown = values;
     if (!fields) {
@@ -483,22 +467,7 @@ function ConnectButton({
 }) {
   const outcome = useOutcome();
   const [leaving, setLeaving] = useState(false);
-  const [authorize, authorizing] = useMutation<TestTabAuthorizeMutation>(graphql`
-    mutation TestTabAuthorizeMutation($input: AuthorizeConnectionInput!) {
-      authorizeConnection(input: $input) {
-        authorizationUrl
-        cookie {
-          name
-          value
-          path
-          maxAgeSeconds
-        }
-        userErrors {
-          ...UserErrors_error @relay(mask: false)
-        }
-      }
-    }
-  `);
+  const [authorize, authorizing] = useAuthorizeConnection();
   const connect = () =>
     outcome.run(
       authorize,
@@ -530,17 +499,24 @@ function ConnectButton({
   );
 }
 
-export function TestTab({ id, connectorPath }: { id: string; connectorPath: string }) {
+export function TestTab({
+  connector,
+  connectorPath,
+}: {
+  connector: TestTab_connector$key;
+  connectorPath: string;
+}) {
   const environment = useRelayEnvironment();
-  const [fetchKey, setFetchKey] = useState(0);
   const [testsKey, setTestsKey] = useState(0);
-  const data = useLazyLoadQuery<TestTabQuery>(
-    testTabQuery,
-    { id },
-    { fetchPolicy: 'store-and-network', fetchKey },
+  const [c, refetch] = useRefetchableFragment<TestTabRefetchQuery, TestTab_connector$key>(
+    testTabFragment,
+    connector,
   );
-  const c = data.connector;
-  const latest = c?.versions.nodes[0];
+  const refresh = () =>
+    startTransition(() => {
+      refetch({}, { fetchPolicy: 'store-and-network' });
+    });
+  const latest = c.newest.nodes[0];
   // The OAuth2 callback page links back with `?connection=<id>`.
   const [connectionId, setConnectionId] = useState<string>(
     () => new URLSearchParams(window.location.search).get('connection') ?? '',
@@ -555,27 +531,15 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
   const [replayOf, setReplayOf] = useState<string | null>(null);
   const [run, setRun] = useState<Run | null>(null);
   const outcome = useOutcome();
-  const [start, starting] = useMutation<TestTabRunMutation>(graphql`
-    mutation TestTabRunMutation($input: RunConnectorInput!) {
-      runConnector(input: $input) {
-        run {
-          id
-          status
-        }
-        userErrors {
-          ...UserErrors_error @relay(mask: false)
-        }
-      }
-    }
-  `);
+  const [start, starting] = useRunConnector();
 
   // The first connection is picked once, when there is one; "No connection" stays a choice after.
   const defaulted = useRef(false);
   useEffect(() => {
-    if (defaulted.current || !c?.connections.nodes[0]) return;
+    if (defaulted.current || !c.connections.nodes[0]) return;
     defaulted.current = true;
     if (!connectionId) setConnectionId(c.connections.nodes[0].id);
-  }, [c?.connections.nodes, connectionId]);
+  }, [c.connections.nodes, connectionId]);
 
   // Follows the shown run until it ends.
   useEffect(() => {
@@ -594,7 +558,7 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
           if (stopped) return;
           const node = r?.node ?? null;
           setRun(node && node.status ? node : null);
-          if (node?.status && FINAL.has(node.status)) setFetchKey((k) => k + 1);
+          if (node?.status && FINAL.has(node.status)) refresh();
           else timer = setTimeout(read, 250);
         })
         .catch((e: Error) => outcome.fail(e));
@@ -608,14 +572,14 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
   }, [runId, environment]);
 
   const evaluation = useFieldEvaluation({
-    connectorId: c?.id ?? '',
+    connectorId: c.id,
     version: latest?.number ?? 0,
     target,
     connectionId: connectionId || null,
     literal: latest ? inputFieldsOf(latest.structure, target) : [],
   });
 
-  if (!c || !latest) return <p>Connector not found.</p>;
+  if (!latest) return <p>Connector not found.</p>;
   const spec = latest.connectionSpec;
   const fields = evaluation.fields;
   const firstError = latest.diagnostics.find((d) => d.severity === 'ERROR');
@@ -715,7 +679,7 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
             onCreated={(newId) => {
               setCreatingConnection(false);
               setConnectionId(newId);
-              setFetchKey((k) => k + 1);
+              refresh();
             }}
           />
         )}
@@ -764,7 +728,7 @@ export function TestTab({ id, connectorPath }: { id: string; connectorPath: stri
                     : 'The code computes these input fields (object definitions, config fields).'}{' '}
                   <button
                     type="button"
-                    onClick={() => void evaluation.evaluate().then(() => setFetchKey((k) => k + 1))}
+                    onClick={() => void evaluation.evaluate().then(() => refresh())}
                     disabled={evaluation.busy}
                   >
                     {evaluation.busy

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import { graphql, useMutation, useRefetchableFragment } from 'react-relay';
+import { graphql, useRefetchableFragment } from 'react-relay';
 import { Link } from 'wouter';
 import type { UpdateTests_install$key } from '../../__generated__/UpdateTests_install.graphql';
-import type { UpdateTestsRunMutation } from '../../__generated__/UpdateTestsRunMutation.graphql';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { resultPath, summaryWords, useRunsEnded } from '../../components/TestResults';
 import { useViewer } from '../../viewer';
+import { useRunTests } from '../../mutations/RunTestsMutation';
 
 /**
  * An installed copy's own tests against the update its parent offers (replayed on the merged
@@ -56,19 +56,7 @@ export function UpdateTests({
   const waiting = !!s && (s.pending > 0 || (young && s.notRun === s.total));
   useRunsEnded(connectorId, viewer.canWrite, reread, waiting ? 2000 : null);
   const outcome = useOutcome();
-  const [run, starting] = useMutation<UpdateTestsRunMutation>(graphql`
-    mutation UpdateTestsRunMutation($input: RunConnectorTestsInput!) {
-      runConnectorTests(input: $input) {
-        results {
-          id
-          status
-        }
-        userErrors {
-          ...UserErrors_error @relay(mask: false)
-        }
-      }
-    }
-  `);
+  const [run, starting] = useRunTests();
   if (!s) return null;
   const failed = s.results.filter((r) => r.status === 'FAILED');
   return (

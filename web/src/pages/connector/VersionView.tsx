@@ -1,7 +1,7 @@
 import { useRef } from 'react';
-import { graphql, useLazyLoadQuery } from 'react-relay';
+import { graphql, useFragment } from 'react-relay';
 import { Link } from 'wouter';
-import type { VersionViewQuery } from '../../__generated__/VersionViewQuery.graphql';
+import type { VersionView_connector$key } from '../../__generated__/VersionView_connector.graphql';
 import { Definitions } from '../../components/Definitions';
 import { CodeEditor } from '../../components/lazy';
 import type { CodeEditorHandle } from '../../components/CodeEditor';
@@ -11,59 +11,56 @@ import { useViewer } from '../../viewer';
 
 /** One version on its own page (an old one too): its note, state, code and findings, read-only. */
 export function VersionView({
-  id,
+  connector,
   number,
   connectorPath,
 }: {
-  id: string;
+  connector: VersionView_connector$key;
   number: number;
   connectorPath: string;
 }) {
   const viewer = useViewer();
   const editor = useRef<CodeEditorHandle>(null);
-  const data = useLazyLoadQuery<VersionViewQuery>(
+  const c = useFragment(
     graphql`
-      query VersionViewQuery($id: ID!, $number: Int!) {
-        connector(id: $id) {
-          latestVersion
-          latestReleasedVersion
-          latestSharedVersion
-          version(number: $number) {
-            number
-            note
-            code
-            hasErrors
-            createdAt
-            createdBy {
-              handle
-            }
-            releasedAt
-            sharedAt
-            yankedAt
-            diagnostics {
-              line
-              column
-              message
-              severity
-              kind
-            }
-            actions
-            triggers
+      fragment VersionView_connector on Connector
+      @argumentDefinitions(number: { type: "Int!" }) {
+        latestVersion
+        latestReleasedVersion
+        latestSharedVersion
+        version(number: $number) {
+          number
+          note
+          code
+          hasErrors
+          createdAt
+          createdBy {
+            handle
           }
+          releasedAt
+          sharedAt
+          yankedAt
+          diagnostics {
+            line
+            column
+            message
+            severity
+            kind
+          }
+          actions
+          triggers
         }
       }
     `,
-    { id, number },
-    { fetchPolicy: 'store-and-network' },
+    connector,
   );
-  const c = data.connector;
-  const v = c?.version;
+  const v = c.version;
   const back = (
     <p>
       <Link href={`${connectorPath}/history`}>All versions</Link>
     </p>
   );
-  if (!c || !v)
+  if (!v)
     return (
       <>
         <p>This connector has no version {number}.</p>

@@ -1,20 +1,15 @@
 import { useState } from 'react';
-import { graphql, useMutation, usePaginationFragment } from 'react-relay';
-import type { SharedVersions_connector$key } from '../../__generated__/SharedVersions_connector.graphql';
-import { LoadMore } from '../../components/LoadMore';
-import { when } from '../../format';
+import { graphql, usePaginationFragment } from 'react-relay';
+import type { SharedVersions_connector$key } from '../../../__generated__/SharedVersions_connector.graphql';
+import { LoadMore } from '../../../components/LoadMore';
+import type { OutcomeState } from '../../../components/Outcome';
+import { when } from '../../../format';
+import { useDeprecateVersion } from '../../../mutations/DeprecateVersionMutation';
+import { useYankVersion } from '../../../mutations/YankVersionMutation';
 
 /** Yanking is undone with Unyank, so the question says so. */
 const yankQuestion = (n: number) =>
   `Yank version ${n}? Nobody can install it any more; copies already installed keep it. You can undo this with Unyank v${n}.`;
-
-/** Commits one of the Share tab's mutations (`field` names its payload) and says what it did. */
-export type Run = (
-  commit: (config: any) => any,
-  field: string,
-  input: Record<string, unknown>,
-  done: (payload: any) => string | null,
-) => void;
 
 const PAGE = 20;
 
@@ -22,11 +17,11 @@ const PAGE = 20;
 export function SharedVersions({
   connector,
   canWrite,
-  run,
+  outcome,
 }: {
   connector: SharedVersions_connector$key;
   canWrite: boolean;
-  run: Run;
+  outcome: OutcomeState;
 }) {
   const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
     graphql`
@@ -52,28 +47,8 @@ export function SharedVersions({
   );
   const [depVersion, setDepVersion] = useState('');
   const [depMessage, setDepMessage] = useState('');
-  const [deprecate] = useMutation(graphql`
-    mutation SharedVersionsDeprecateMutation($input: DeprecateVersionInput!) {
-      deprecateVersion(input: $input) {
-        __typename
-        connector {
-          ...ShareTab_connector
-        }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
-  const [yank] = useMutation(graphql`
-    mutation SharedVersionsYankMutation($input: YankVersionInput!) {
-      yankVersion(input: $input) {
-        __typename
-        connector {
-          ...ShareTab_connector
-        }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [deprecate] = useDeprecateVersion();
+  const [yank] = useYankVersion();
   const id = data.id;
   const shared = data.releasedVersions.edges.map((e) => e.node).filter((v) => v.sharedAt);
   return (
@@ -91,10 +66,10 @@ export function SharedVersions({
                 type="button"
                 onClick={() => {
                   if (!v.yankedAt && !window.confirm(yankQuestion(v.number))) return;
-                  run(
+                  outcome.run(
                     yank,
-                    'yankVersion',
-                    { id, version: v.number, yanked: !v.yankedAt },
+                    { input: { id, version: v.number, yanked: !v.yankedAt } },
+                    (r) => r.yankVersion,
                     () =>
                       `Version ${v.number} ${v.yankedAt ? 'is installable again' : 'is yanked'}.`,
                   );
@@ -118,10 +93,10 @@ export function SharedVersions({
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            run(
+            outcome.run(
               deprecate,
-              'deprecateVersion',
-              { id, version: Number(depVersion), message: depMessage },
+              { input: { id, version: Number(depVersion), message: depMessage } },
+              (r) => r.deprecateVersion,
               () => `Version ${depVersion} is deprecated.`,
             );
           }}

@@ -1,14 +1,15 @@
 import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
-import type { LinkUses_link$key } from '../../__generated__/LinkUses_link.graphql';
-import type { LinkUsesQuery } from '../../__generated__/LinkUsesQuery.graphql';
-import { LoadMore } from '../../components/LoadMore';
-import { when } from '../../format';
+import type { LinkUses_link$key } from '../../../__generated__/LinkUses_link.graphql';
+import type { LinkUsesQuery } from '../../../__generated__/LinkUsesQuery.graphql';
+import { LoadMore } from '../../../components/LoadMore';
+import { when } from '../../../format';
 
 const PAGE = 20;
 
 /**
- * The private link's use log: who installed through it, a page at a time. Read by its own query
- * (not with the Share tab's mutations, whose answers would nest too deep for the gateway's limit).
+ * The private link's use log: who installed through it, a page at a time. Its own query, not a
+ * fragment of the page's: a new link starts a new log, and the link's mutations answer with the
+ * link only (with the log they would nest too deep for the gateway's limit).
  */
 export function LinkUses({ linkId }: { linkId: string }) {
   const query = useLazyLoadQuery<LinkUsesQuery>(

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { postgresTemplate } from '../helpers/templates.js';
 import { startServerProcess } from '../helpers/processes.js';
 import { sseSubscribe } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
@@ -29,7 +30,7 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createPostgresDatabase();
+    db = await createPostgresDatabase({ template: await postgresTemplate() });
     const env = {
       DATABASE_URL: db.url,
       PORT: '0',

@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createPostgresDatabase, type Backend } from './backends.js';
-import { pgliteSeed, postgresTemplate } from './templates.js';
+import { pgliteSeed, postgresTemplate, seededDataDir } from './templates.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -163,7 +164,8 @@ function restCall(
  * The real HTTP server on an ephemeral port over a fresh database (PGlite in memory, or a
  * new PostgreSQL database). The rate limits are raised unless a test sets its own. The database
  * starts as a copy of one already migrated (templates.ts; the server's migrator then finds nothing
- * to apply); `fromScratch` runs initdb and every migration instead.
+ * to apply); `fromScratch` runs initdb and every migration instead. A `DATA_DIR` on disk that does
+ * not exist yet is unpacked from the same seed (`seededDataDir`) unless `fromScratch`.
  */
 export async function startTestServer(
   backend: Backend,
@@ -181,6 +183,16 @@ export async function startTestServer(
       ? await createPostgresDatabase({ template: copy ? await postgresTemplate() : undefined })
       : null;
   const seed = backend === 'pglite' && copy ? await pgliteSeed() : undefined;
+  const dataDir = overrides.DATA_DIR;
+  if (
+    backend === 'pglite' &&
+    !opts.fromScratch &&
+    dataDir !== undefined &&
+    !dataDir.startsWith('memory://') &&
+    overrides.DATABASE_URL === undefined &&
+    !existsSync(dataDir)
+  )
+    await seededDataDir(dataDir);
   const config = loadConfig(
     { LOG_LEVEL: 'silent' },
     {

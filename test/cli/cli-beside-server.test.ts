@@ -7,7 +7,7 @@ import { backends, createPostgresDatabase } from '../helpers/backends.js';
 import { cli, startServerProcess, stopProcess } from '../helpers/processes.js';
 import { postgresTemplate, seededDataDir } from '../helpers/templates.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE } from '../graphql/ops.js';
+import { CREATE, RELEASE } from '../helpers/documents.js';
 
 async function gql(url: string, query: string, variables: Record<string, unknown>, token: string) {
   const res = await fetch(url, {
@@ -166,7 +166,12 @@ for (const backend of await backends()) {
         { input: { title: 'Moving', code: validCode({ title: 'Moving' }) } },
         sandbox,
       );
-      await gql(server!.url, RELEASE, { id: c.body.data.createConnector.connector.id }, sandbox);
+      await gql(
+        server!.url,
+        RELEASE,
+        { input: { id: c.body.data.createConnector.connector.id } },
+        sandbox,
+      );
       const file = join(dir, 'm.json');
       expect((await run('export', '--out', file, '--token', sandbox)).stdout).toContain(
         'exported 1 connector(s) from sandbox',

@@ -10,7 +10,7 @@ import { backends, createPostgresDatabase } from '../helpers/backends.js';
 import { validCode } from '../fixtures/code.js';
 import { startServerProcess } from '../helpers/processes.js';
 import { postgresTemplate, seededDataDir } from '../helpers/templates.js';
-import { CREATE } from '../graphql/ops.js';
+import { CREATE } from '../helpers/documents.js';
 
 /** A real gateway process over this test's database. */
 function startProcess(env: NodeJS.ProcessEnv) {

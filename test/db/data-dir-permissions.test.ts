@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
 import { cli } from '../helpers/processes.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE } from '../graphql/ops.js';
+import { CREATE } from '../helpers/documents.js';
 
 /** Every entry under `dir` whose mode lets its group or other users in, with its mode. */
 function openToOthers(dir: string): string[] {

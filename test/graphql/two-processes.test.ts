@@ -7,7 +7,7 @@ import { postgresTemplate } from '../helpers/templates.js';
 import { startServerProcess } from '../helpers/processes.js';
 import { sseSubscribe } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /** A real gateway process, as `npm start` runs it; resolves with its GraphQL URL. */
 const startProcess = (env: NodeJS.ProcessEnv) => startServerProcess({ ...process.env, ...env });
@@ -68,8 +68,8 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
     const id = (
       await gql(a.url, CREATE, { input: { title: 'Crossing', code: validCode() } }, tokens.owner)
     ).data.createConnector.connector.id;
-    await gql(a.url, RELEASE, { id }, tokens.owner);
-    await gql(a.url, SHARE, { id }, tokens.owner);
+    await gql(a.url, RELEASE, { input: { id } }, tokens.owner);
+    await gql(a.url, SHARE, { input: { id } }, tokens.owner);
     const link = await gql(
       a.url,
       `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
@@ -91,8 +91,8 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
     );
     try {
       await gql(a.url, UPDATE, { input: { id, note: 'second' } }, tokens.owner);
-      await gql(a.url, RELEASE, { id }, tokens.owner);
-      await gql(a.url, SHARE, { id }, tokens.owner);
+      await gql(a.url, RELEASE, { input: { id } }, tokens.owner);
+      await gql(a.url, SHARE, { input: { id } }, tokens.owner);
       const event = await live.next(15_000);
       expect(event.data.notificationAdded).toEqual({ parentVersion: 2, connector: { id: copyId } });
     } finally {
@@ -113,8 +113,8 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
         tokens.owner,
       )
     ).data.createConnector.connector.id;
-    await gql(a.url, RELEASE, { id }, tokens.owner);
-    await gql(a.url, SHARE, { id }, tokens.owner);
+    await gql(a.url, RELEASE, { input: { id } }, tokens.owner);
+    await gql(a.url, SHARE, { input: { id } }, tokens.owner);
     const listed = await gql(
       a.url,
       `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Slack", categories: ["Chat"] }) { listing { id } } }`,

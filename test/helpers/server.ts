@@ -5,6 +5,7 @@ import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createPostgresDatabase, type Backend } from './backends.js';
+import type { Document } from './documents.js';
 import { pgliteSeed, postgresTemplate, seededDataDir } from './templates.js';
 
 export interface GraphQLResponse<T = any> {
@@ -15,6 +16,14 @@ export interface GraphQLResponse<T = any> {
     errors?: { message: string; extensions?: Record<string, any>; path?: unknown[] }[];
     extensions?: any;
   };
+}
+
+/**
+ * The answer to a shared document. `data` is typed as present: a response with errors has none,
+ * and a test reading it fails there (as it would reading `any`).
+ */
+export interface TypedResponse<T> extends GraphQLResponse<T> {
+  body: GraphQLResponse<T>['body'] & { data: T };
 }
 
 export interface RestResponse<T = any> {
@@ -112,6 +121,12 @@ export interface TestServer {
   token(workspace: string, role?: Role, handle?: string): Promise<string>;
   /** Mints a platform reviewer's token. */
   reviewerToken(handle?: string): Promise<string>;
+  /** A shared document (test/helpers/documents.ts): its variables are checked, its result typed. */
+  gql<TData, TVariables>(
+    query: Document<TData, TVariables>,
+    variables: TVariables,
+    token?: string,
+  ): Promise<TypedResponse<TData>>;
   gql<T = any>(
     query: string,
     variables?: Record<string, unknown>,
@@ -223,7 +238,7 @@ export async function startTestServer(
       return (await createReviewerToken(server.registry.db.prisma, handle)).token;
     },
     subscribe: (query, token) => sseSubscribe(url, query, token),
-    async gql(query, variables, token) {
+    async gql(query: string, variables?: Record<string, unknown>, token?: string) {
       const res = await fetch(url, {
         method: 'POST',
         headers: {

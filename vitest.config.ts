@@ -1,15 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that hold a PGlite data directory's lock in the test process (or run the CLI and servers
- * on one): on a starved machine the lock's refresh can come late, and the registry then exits the
- * process on purpose (src/db/data-dir-lock.ts). They run isolated, one process per file, so such
- * an exit takes down one file, not the fork every other file shares.
+ * Files that hold a PGlite data directory's lock in the test process: on a starved machine the
+ * lock's refresh can come late, and the registry then exits the process on purpose
+ * (src/db/data-dir-lock.ts). They run isolated, one process per file, so such an exit takes down
+ * one file, not the fork every other file shares. The CLI and crash files that only run the
+ * registry in child processes (which hold the lock there) run in the shared forks.
  */
 const ISOLATED = [
   'test/db/data-dir-lock.test.ts',
-  'test/crash/**/*.test.ts',
-  'test/cli/**/*.test.ts',
+  'test/db/data-dir-permissions.test.ts',
+  'test/crash/crash-safety.test.ts',
+  'test/cli/admin-socket-security.test.ts',
+  'test/cli/connections-reseal.test.ts',
+  'test/cli/manifest-cli.test.ts',
 ];
 
 export default defineConfig({

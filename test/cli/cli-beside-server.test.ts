@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
 import { cli, startServerProcess, stopProcess } from '../helpers/processes.js';
+import { postgresTemplate, seededDataDir } from '../helpers/templates.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE } from '../graphql/ops.js';
+import { CREATE, RELEASE } from '../helpers/documents.js';
 
 async function gql(url: string, query: string, variables: Record<string, unknown>, token: string) {
   const res = await fetch(url, {
@@ -36,7 +37,11 @@ for (const backend of await backends()) {
     const run = (...args: string[]) => cli(env, ...args);
 
     beforeAll(async () => {
-      pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
+      // A migrated database to start from (test/cli/migrate-cli.test.ts covers an empty one).
+      pgdb =
+        backend === 'postgres'
+          ? await createPostgresDatabase({ template: await postgresTemplate() })
+          : null;
       env = {
         ...process.env,
         DATA_DIR: join(dir, 'd'),
@@ -48,6 +53,7 @@ for (const backend of await backends()) {
       delete env.REGISTRY_TOKEN;
       if (pgdb) env.DATABASE_URL = pgdb.url;
       else delete env.DATABASE_URL;
+      if (!pgdb) await seededDataDir(env.DATA_DIR!);
       server = await startServerProcess(env);
     }, 120_000);
     afterAll(async () => {
@@ -160,7 +166,12 @@ for (const backend of await backends()) {
         { input: { title: 'Moving', code: validCode({ title: 'Moving' }) } },
         sandbox,
       );
-      await gql(server!.url, RELEASE, { id: c.body.data.createConnector.connector.id }, sandbox);
+      await gql(
+        server!.url,
+        RELEASE,
+        { input: { id: c.body.data.createConnector.connector.id } },
+        sandbox,
+      );
       const file = join(dir, 'm.json');
       expect((await run('export', '--out', file, '--token', sandbox)).stdout).toContain(
         'exported 1 connector(s) from sandbox',

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/crypto/secret-box.js';
 import { fixture } from '../executor/fake-api.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { postgresTemplate } from '../helpers/templates.js';
 import { startTestServer } from '../helpers/server.js';
 import { createConnection, createConnector } from '../runs/helpers.js';
 
@@ -33,7 +34,11 @@ for (const backend of await backends()) {
     });
 
     it('re-seals values sealed with the previous key; values then open with the new key alone', async () => {
-      pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
+      // Migrated databases to start from (PGlite's data directory: startTestServer unpacks it).
+      pgdb =
+        backend === 'postgres'
+          ? await createPostgresDatabase({ template: await postgresTemplate() })
+          : null;
       const where = pgdb ? { DATABASE_URL: pgdb.url } : { DATA_DIR: join(dir, 'pglite') };
       const env = (keys: Record<string, string>): NodeJS.ProcessEnv => {
         const e: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', ...where, ...keys };

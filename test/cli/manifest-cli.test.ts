@@ -9,6 +9,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { createConnector, releaseConnector } from '../../src/domain/connectors.js';
 import { authenticate } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { postgresTemplate, seededDataDir } from '../helpers/templates.js';
 import { validCode } from '../fixtures/code.js';
 
 const run = promisify(execFile);
@@ -24,7 +25,11 @@ for (const backend of await backends()) {
       run('node', [BIN, ...args], { env, maxBuffer: 64 * 1024 * 1024 });
 
     beforeAll(async () => {
-      pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
+      // A migrated database to start from (test/cli/migrate-cli.test.ts covers an empty one).
+      pgdb =
+        backend === 'postgres'
+          ? await createPostgresDatabase({ template: await postgresTemplate() })
+          : null;
       env = {
         ...process.env,
         DATA_DIR: join(dir, 'pglite'),
@@ -33,6 +38,7 @@ for (const backend of await backends()) {
       };
       delete env.REGISTRY_TOKEN;
       if (!pgdb) delete env.DATABASE_URL;
+      if (!pgdb) await seededDataDir(env.DATA_DIR!);
     });
     afterAll(async () => {
       rmSync(dir, { recursive: true, force: true });

@@ -16,12 +16,12 @@ import { validCode } from '../fixtures/code.js';
  * can use, refused incremental delivery, and what costs what.
  */
 const root = new URL('../..', import.meta.url);
-const CREATE = `mutation Create($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id title } connectorEdge { cursor node { id title } } userErrors { code message } } }`;
-const RELEASE = `mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { userErrors { code } } }`;
-const SHARE = `mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { userErrors { code } } }`;
-const UPDATE = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { userErrors { code } } }`;
-const LINK = `mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code } } }`;
-const INSTALL = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } connectorEdge { cursor node { id } } userErrors { code } } }`;
+const APP_CREATE = `mutation Create($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id title } connectorEdge { cursor node { id title } } userErrors { code message } } }`;
+const APP_RELEASE = `mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { userErrors { code } } }`;
+const APP_SHARE = `mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { userErrors { code } } }`;
+const APP_UPDATE = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { userErrors { code } } }`;
+const APP_LINK = `mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code } } }`;
+const APP_INSTALL = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } connectorEdge { cursor node { id } } userErrors { code } } }`;
 
 const preflight = (url: string, headers: string) =>
   fetch(url, {
@@ -131,7 +131,7 @@ for (const backend of await backends()) {
       const made = [];
       for (const title of ['Edge A', 'Edge B']) {
         const { data } = await client.mutate<any>({
-          mutation: gql(CREATE),
+          mutation: gql(APP_CREATE),
           variables: { input: { title, code: validCode({ title }) } },
         });
         expect(data.createConnector.connectorEdge.node).toEqual({
@@ -169,16 +169,16 @@ for (const backend of await backends()) {
 
       // A notification in another workspace (an install, then a newer share).
       const parent = made[0].connector.id;
-      await t.gql(RELEASE, { input: { id: parent } }, token);
-      await t.gql(SHARE, { input: { id: parent } }, token);
-      const linkToken = (await t.gql(LINK, { input: { id: parent } }, token)).body.data
+      await t.gql(APP_RELEASE, { input: { id: parent } }, token);
+      await t.gql(APP_SHARE, { input: { id: parent } }, token);
+      const linkToken = (await t.gql(APP_LINK, { input: { id: parent } }, token)).body.data
         .createShareLink.token;
       const other = await t.token('installer', 'ADMIN', 'ivy');
-      const installed = (await t.gql(INSTALL, { input: { linkToken } }, other)).body.data
+      const installed = (await t.gql(APP_INSTALL, { input: { linkToken } }, other)).body.data
         .installConnector;
       expect(installed.connectorEdge.node.id).toBe(installed.connector.id);
       await t.gql(
-        UPDATE,
+        APP_UPDATE,
         {
           input: {
             id: parent,
@@ -190,8 +190,8 @@ for (const backend of await backends()) {
         },
         token,
       );
-      await t.gql(RELEASE, { input: { id: parent } }, token);
-      await t.gql(SHARE, { input: { id: parent } }, token);
+      await t.gql(APP_RELEASE, { input: { id: parent } }, token);
+      await t.gql(APP_SHARE, { input: { id: parent } }, token);
 
       // urql + graphcache (default config): marking read updates the cached notification and the
       // unread list without a refetch, because the payload returns the notifications.
@@ -221,7 +221,7 @@ for (const backend of await backends()) {
 
     it('16: a @defer request from a JSON-only client is refused with a body and costs nothing; schema.graphql declares @defer and @stream', async () => {
       await t.gql(
-        CREATE,
+        APP_CREATE,
         { input: { title: 'Deferred', code: validCode({ title: 'Deferred' }) } },
         token,
       );

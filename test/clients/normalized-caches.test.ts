@@ -16,12 +16,12 @@ import { validCode } from '../fixtures/code.js';
  * subscription over each client's own HTTP transport (Apollo's HttpLink: multipart/mixed;
  * urql's fetchExchange with `fetchSubscriptions`: text/event-stream).
  */
-const LIST = `query List($after: String) { connectors(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id title } } }`;
-const CREATE = `mutation Create($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id title latestVersion } userErrors { code message field } } }`;
-const UPDATE = `mutation Update($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id title latestVersion } userErrors { code message field } } }`;
-const RELEASE = `mutation Release($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id latestReleasedVersion } userErrors { code message field detail } } }`;
+const APP_LIST = `query List($after: String) { connectors(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id title } } }`;
+const APP_CREATE = `mutation Create($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id title latestVersion } userErrors { code message field } } }`;
+const APP_UPDATE = `mutation Update($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id title latestVersion } userErrors { code message field } } }`;
+const APP_RELEASE = `mutation Release($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id latestReleasedVersion } userErrors { code message field detail } } }`;
 const EVENTS = `subscription Events { lifecycleEvents { type data } }`;
-const SHARE = `mutation Share($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id latestSharedVersion } userErrors { code message } } }`;
+const APP_SHARE = `mutation Share($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id latestSharedVersion } userErrors { code message } } }`;
 
 /**
  * The link Yoga's and graphql-sse's documentation give for Apollo: subscriptions through the
@@ -89,19 +89,19 @@ for (const backend of await backends()) {
       const created = [];
       for (const title of ['Apollo A', 'Apollo B', 'Apollo C']) {
         const { data } = await client.mutate<any>({
-          mutation: gql(CREATE),
+          mutation: gql(APP_CREATE),
           variables: { input: { title, code: validCode({ title }) } },
         });
         expect(data.createConnector.userErrors).toEqual([]);
         created.push(data.createConnector.connector);
       }
-      const page1 = (await client.query<any>({ query: gql(LIST), fetchPolicy: 'network-only' }))
+      const page1 = (await client.query<any>({ query: gql(APP_LIST), fetchPolicy: 'network-only' }))
         .data.connectors;
       expect(page1.nodes).toHaveLength(2);
       expect(page1.pageInfo.hasNextPage).toBe(true);
       const page2 = (
         await client.query<any>({
-          query: gql(LIST),
+          query: gql(APP_LIST),
           variables: { after: page1.pageInfo.endCursor },
           fetchPolicy: 'network-only',
         })
@@ -115,12 +115,12 @@ for (const backend of await backends()) {
 
       const id = created[0].id;
       const updated = await client.mutate<any>({
-        mutation: gql(UPDATE),
+        mutation: gql(APP_UPDATE),
         variables: { input: { id, code: validCode({ title: 'Apollo A2' }) } },
       });
       expect(updated.data.updateConnector.connector.latestVersion).toBe(2);
       const first = await client.mutate<any>({
-        mutation: gql(RELEASE),
+        mutation: gql(APP_RELEASE),
         variables: { input: { id } },
       });
       expect(first.data.releaseConnector).toMatchObject({
@@ -128,7 +128,7 @@ for (const backend of await backends()) {
         userErrors: [],
       });
       const again = await client.mutate<any>({
-        mutation: gql(RELEASE),
+        mutation: gql(APP_RELEASE),
         variables: { input: { id } },
       });
       expect(again.data.releaseConnector.connector).toBeNull();
@@ -137,7 +137,7 @@ for (const backend of await backends()) {
         message: expect.stringContaining('already released'),
       });
       const shared = await client.mutate<any>({
-        mutation: gql(SHARE),
+        mutation: gql(APP_SHARE),
         variables: { input: { id } },
       });
       expect(shared.data.shareConnector).toMatchObject({
@@ -185,7 +185,7 @@ for (const backend of await backends()) {
           () =>
             client
               .mutate<any>({
-                mutation: gql(CREATE),
+                mutation: gql(APP_CREATE),
                 variables: {
                   input: { title: 'Apollo live', code: validCode({ title: 'Apollo live' }) },
                 },
@@ -211,39 +211,39 @@ for (const backend of await backends()) {
         fetchOptions: { headers: { authorization: `Bearer ${token}` } },
       });
       const made = await client
-        .mutation(ugql(CREATE), {
+        .mutation(ugql(APP_CREATE), {
           input: { title: 'Urql A', code: validCode({ title: 'Urql A' }) },
         })
         .toPromise();
       expect(made.error).toBeUndefined();
       const id = made.data.createConnector.connector.id;
       const page = await client
-        .query(ugql(LIST), {}, { requestPolicy: 'network-only' })
+        .query(ugql(APP_LIST), {}, { requestPolicy: 'network-only' })
         .toPromise();
       expect(page.data.connectors.nodes).toHaveLength(2);
       expect(page.data.connectors.totalCount).toBeGreaterThanOrEqual(4);
       const next = await client
         .query(
-          ugql(LIST),
+          ugql(APP_LIST),
           { after: page.data.connectors.pageInfo.endCursor },
           { requestPolicy: 'network-only' },
         )
         .toPromise();
       expect(next.data.connectors.nodes.length).toBeGreaterThan(0);
       const updated = await client
-        .mutation(ugql(UPDATE), { input: { id, title: 'Urql A renamed' } })
+        .mutation(ugql(APP_UPDATE), { input: { id, title: 'Urql A renamed' } })
         .toPromise();
       expect(updated.data.updateConnector.connector.title).toBe('Urql A renamed');
       expect(
-        (await client.mutation(ugql(RELEASE), { input: { id } }).toPromise()).data.releaseConnector
-          .userErrors,
+        (await client.mutation(ugql(APP_RELEASE), { input: { id } }).toPromise()).data
+          .releaseConnector.userErrors,
       ).toEqual([]);
-      const again = await client.mutation(ugql(RELEASE), { input: { id } }).toPromise();
+      const again = await client.mutation(ugql(APP_RELEASE), { input: { id } }).toPromise();
       expect(again.data.releaseConnector.userErrors[0]).toMatchObject({
         code: 'ALREADY_RELEASED',
         field: null,
       });
-      const shared = await client.mutation(ugql(SHARE), { input: { id } }).toPromise();
+      const shared = await client.mutation(ugql(APP_SHARE), { input: { id } }).toPromise();
       expect(shared.data.shareConnector).toMatchObject({
         connector: { latestSharedVersion: 1 },
         userErrors: [],
@@ -266,7 +266,7 @@ for (const backend of await backends()) {
         const id = await createUntilEvent(
           () =>
             client
-              .mutation(ugql(CREATE), {
+              .mutation(ugql(APP_CREATE), {
                 input: { title: 'Urql live', code: validCode({ title: 'Urql live' }) },
               })
               .toPromise()

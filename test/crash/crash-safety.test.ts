@@ -9,7 +9,8 @@ import { createToken } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
 import { validCode } from '../fixtures/code.js';
 import { startServerProcess } from '../helpers/processes.js';
-import { CREATE } from '../graphql/ops.js';
+import { postgresTemplate, seededDataDir } from '../helpers/templates.js';
+import { CREATE } from '../helpers/documents.js';
 
 /** A real gateway process over this test's database. */
 function startProcess(env: NodeJS.ProcessEnv) {
@@ -47,7 +48,11 @@ for (const backend of await backends()) {
     let server: { url: string; child: ChildProcess } | null = null;
 
     beforeAll(async () => {
-      pgdb = backend === 'postgres' ? await createPostgresDatabase() : null;
+      // A migrated database to start from: this file is about crashes, not about a first start.
+      pgdb =
+        backend === 'postgres'
+          ? await createPostgresDatabase({ template: await postgresTemplate() })
+          : null;
       env = {
         DATA_DIR: join(dir, 'pglite'),
         PORT: '0',
@@ -58,6 +63,7 @@ for (const backend of await backends()) {
         ...(pgdb ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: '' }),
       };
       if (!pgdb) delete env.DATABASE_URL;
+      if (!pgdb) await seededDataDir(env.DATA_DIR!);
       const db = await openDatabase({ url: pgdb?.url, dataDir: env.DATA_DIR });
       await db.migrate();
       dev = (await createToken(db.prisma, { workspace: 'dev', role: 'ADMIN', handle: 'dana' }))

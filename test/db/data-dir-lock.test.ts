@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataDirInUseError } from '../../src/db/data-dir-lock.js';
 import { openDatabase } from '../../src/db/database.js';
+import { seededDataDir } from '../helpers/templates.js';
 
 describe('PGlite data directory lock', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'registry-lock-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const root = mkdtempSync(join(tmpdir(), 'registry-lock-'));
+  const dir = join(root, 'pglite');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('refuses a second process-level open of the same directory, and frees it on close', async () => {
+    await seededDataDir(dir);
     const first = await openDatabase({ dataDir: dir });
     await first.migrate();
     await expect(openDatabase({ dataDir: dir })).rejects.toBeInstanceOf(DataDirInUseError);
@@ -19,5 +22,5 @@ describe('PGlite data directory lock', () => {
     const rows = await second.sql.query<{ slug: string }>(`SELECT slug FROM workspaces`);
     expect(rows.map((r) => r.slug)).toEqual(['kept']);
     await second.close();
-  }, 120_000); // two PGlite starts and the migrations: slow on a loaded machine
+  }, 120_000); // two PGlite starts: slow on a loaded machine
 });

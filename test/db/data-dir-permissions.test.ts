@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
 import { cli } from '../helpers/processes.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE } from '../graphql/ops.js';
+import { CREATE } from '../helpers/documents.js';
 
 /** Every entry under `dir` whose mode lets its group or other users in, with its mode. */
 function openToOthers(dir: string): string[] {
@@ -45,7 +45,12 @@ describe('the PGlite data directory is private to its owner', () => {
   it('creates the directory 0700 and keeps every file 0600, the write-ahead log included, after writes', async () => {
     process.umask(0o022);
     const dir = join(root, 'fresh', 'pglite');
-    const t = await startTestServer('pglite', { DATA_DIR: dir, WEBHOOK_ALLOW_HTTP_LOOPBACK: true });
+    // From scratch: the files under test are the ones initdb writes into a new directory.
+    const t = await startTestServer(
+      'pglite',
+      { DATA_DIR: dir, WEBHOOK_ALLOW_HTTP_LOOPBACK: true },
+      { fromScratch: true },
+    );
     try {
       const token = await t.token('acme');
       await t.gql(

@@ -9,6 +9,7 @@ import {
   withHeldValues,
 } from '../../src/db/large-values.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { pgliteSeed } from '../helpers/templates.js';
 
 /** Every function property an object answers to, own and inherited (not Object's). */
 function methodsOf(target: object): string[] {
@@ -38,7 +39,7 @@ for (const backend of await backends()) {
         url = pg.url;
         db = await openDatabase({ url });
       } else {
-        db = await openDatabase({ dataDir: 'memory://' });
+        db = await openDatabase({ dataDir: 'memory://', seed: await pgliteSeed() });
       }
       await db.sql.exec('CREATE TABLE held (id int PRIMARY KEY, v text NOT NULL)');
     }, 60_000);

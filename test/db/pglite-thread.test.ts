@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { stallDuring } from '../helpers/stalls.js';
+import { pgliteSeed } from '../helpers/templates.js';
 
 describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
   let db: Database;
 
   beforeAll(async () => {
-    db = await openDatabase({ dataDir: 'memory://' });
+    db = await openDatabase({ dataDir: 'memory://', seed: await pgliteSeed() });
     await db.migrate();
     await db.sql.exec(`INSERT INTO workspaces (slug, name) VALUES ('acme', 'Acme')`);
   }, 60_000);

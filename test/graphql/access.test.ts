@@ -4,7 +4,7 @@ import { revokeToken, setMemberRole } from '../../src/domain/auth.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, GET, RELEASE, SHARE, UPDATE } from './ops.js';
+import { CREATE, GET, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 for (const backend of await backends()) {
   describe(`authentication, roles and tenant isolation (${backend})`, () => {
@@ -23,7 +23,7 @@ for (const backend of await backends()) {
       developerA = await t.token('team-a', 'DEVELOPER', 'dev');
       adminB = await t.token('team-b', 'ADMIN', 'bob');
       const res = await t.gql(CREATE, { input: { title: 'Secret', code: validCode() } }, adminA);
-      connectorId = res.body.data.createConnector.connector.id;
+      connectorId = res.body.data.createConnector.connector!.id;
       const v = await t.gql(
         `query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { id } } } }`,
         { id: connectorId },
@@ -130,12 +130,12 @@ for (const backend of await backends()) {
 
     it('lets OPERATOR read but not write', async () => {
       const read = await t.gql(GET, { id: connectorId }, operatorA);
-      expect(read.body.data.connector.title).toBe('Secret');
+      expect(read.body.data.connector!.title).toBe('Secret');
       const attempts = [
         [CREATE, { input: { title: 'x', code: validCode() } }, 'createConnector'],
         [UPDATE, { input: { id: connectorId, note: 'x' } }, 'updateConnector'],
-        [RELEASE, { id: connectorId }, 'releaseConnector'],
-        [SHARE, { id: connectorId }, 'shareConnector'],
+        [RELEASE, { input: { id: connectorId } }, 'releaseConnector'],
+        [SHARE, { input: { id: connectorId } }, 'shareConnector'],
       ] as const;
       for (const [doc, vars, field] of attempts) {
         const res = await t.gql(doc, vars, operatorA);
@@ -153,7 +153,7 @@ for (const backend of await backends()) {
 
     it('lets DEVELOPER write', async () => {
       const res = await t.gql(UPDATE, { input: { id: connectorId, note: 'by dev' } }, developerA);
-      expect(res.body.data.updateConnector.connector.latestVersion).toBe(2);
+      expect(res.body.data.updateConnector.connector!.latestVersion).toBe(2);
     });
 
     it('shows workspace B nothing of workspace A by ID, and lets it change nothing', async () => {
@@ -176,8 +176,8 @@ for (const backend of await backends()) {
           { input: { id: connectorId, title: 'pwned', code: validCode({ title: 'x' }) } },
           'updateConnector',
         ],
-        [RELEASE, { id: connectorId }, 'releaseConnector'],
-        [SHARE, { id: connectorId }, 'shareConnector'],
+        [RELEASE, { input: { id: connectorId } }, 'releaseConnector'],
+        [SHARE, { input: { id: connectorId } }, 'shareConnector'],
       ] as const;
       for (const [doc, vars, field] of attempts) {
         const res = await t.gql(doc, vars, adminB);

@@ -26,7 +26,7 @@ import { toGlobalId } from '../../src/domain/global-id.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
 const LOG = `query($first: Int, $after: String, $actions: [AuditAction!], $targetId: ID, $actor: String, $since: DateTime, $until: DateTime) {
   auditLog(first: $first, after: $after, actions: $actions, targetId: $targetId, actor: $actor, since: $since, until: $until) {
@@ -103,7 +103,7 @@ for (const backend of await backends()) {
         { input: { id, title: 'Audited 2', code: code2, note: 'second' } },
         admin,
       );
-      await t.gql(RELEASE, { id }, admin);
+      await t.gql(RELEASE, { input: { id } }, admin);
 
       const entries = await log(admin, { targetId: id });
       expect(entries.map((e) => e.action)).toEqual([
@@ -153,7 +153,7 @@ for (const backend of await backends()) {
       });
       await releaseConnector(await ctx(admin), c.id);
       const before = await log(admin, { targetId: toGlobalId('Connector', c.id) });
-      const again = await t.gql(RELEASE, { id: toGlobalId('Connector', c.id) }, admin);
+      const again = await t.gql(RELEASE, { input: { id: toGlobalId('Connector', c.id) } }, admin);
       expect(again.body.data.releaseConnector.userErrors[0].code).toBe('ALREADY_RELEASED');
       // A no-op update is not a change either.
       await updateConnector(await ctx(admin), c.id, { title: 'Twice' });

@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const CHECK =
   'query($code: String!) { checkCode(code: $code) { hasErrors actions triggers diagnostics { line column severity kind message } } }';
-const CREATE =
+const CREATE_DIAGNOSED =
   'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { versions(first: 1) { nodes { diagnostics { line column severity kind message } } } } userErrors { code } } }';
 
 for (const backend of await backends()) {
@@ -43,7 +43,7 @@ for (const backend of await backends()) {
       expect(await count()).toBe(0);
       // The same findings as saving the code as a version.
       const saved = await t.gql(
-        CREATE,
+        CREATE_DIAGNOSED,
         { input: { title: 'Broken', code: SYNTAX_ERROR_CODE } },
         token,
       );

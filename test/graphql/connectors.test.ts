@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, SEMANTIC_ERROR_CODE, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
-import { CREATE, GET, RELEASE, SHARE, UPDATE } from './ops.js';
 import { createHash } from 'node:crypto';
 import { generateConnector } from '../code/generate.js';
+import { CREATE, GET, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 for (const backend of await backends()) {
   describe(`connectors and versions over HTTP (${backend})`, () => {
@@ -36,7 +36,7 @@ for (const backend of await backends()) {
       });
       expect(result.userErrors).toEqual([]);
       const c = result.connector;
-      expect(c.name).toMatch(/^acme_crm_connector_\d+_[0-9a-f]{10}$/);
+      expect(c!.name).toMatch(/^acme_crm_connector_\d+_[0-9a-f]{10}$/);
       expect(c).toMatchObject({
         title: 'Acme CRM',
         description: '# Acme',
@@ -47,15 +47,15 @@ for (const backend of await backends()) {
         latestSharedVersion: null,
         releasedVersions: { totalCount: 0, nodes: [] },
       });
-      const [v1] = c.versions.nodes;
+      const [v1] = c!.versions.nodes;
       expect(v1).toMatchObject({ number: 1, note: 'first cut', hasErrors: false, diagnostics: [] });
       expect(v1.actions).toEqual(['search_records', 'create_record']);
       expect(v1.triggers).toEqual(['new_record']);
       expect(v1.createdBy).toEqual({ handle: 'alice', role: 'ADMIN' });
       // The name stays when the title changes.
-      const renamed = await t.gql(UPDATE, { input: { id: c.id, title: 'Acme CRM 2' } }, admin);
+      const renamed = await t.gql(UPDATE, { input: { id: c!.id, title: 'Acme CRM 2' } }, admin);
       expect(renamed.body.data.updateConnector.connector).toMatchObject({
-        name: c.name,
+        name: c!.name,
         title: 'Acme CRM 2',
         latestVersion: 1,
       });
@@ -66,17 +66,20 @@ for (const backend of await backends()) {
       const code = generateConnector({ actions: 120, triggers: 30 });
       expect(code.length).toBeGreaterThan(128 * 1024);
       const { connector } = await create({ title: 'Large', code });
-      for (const op of [RELEASE, SHARE])
-        expect((await t.gql(op, { id: connector.id }, admin)).body.errors).toBeUndefined();
+      const id = connector!.id;
+      expect((await t.gql(RELEASE, { input: { id } }, admin)).body.errors).toBeUndefined();
+      expect((await t.gql(SHARE, { input: { id } }, admin)).body.errors).toBeUndefined();
       const next = code
         .replace("title: 'Generated'", "title: 'Generated, again'")
         .replace(/action_7:/, 'action_seven:');
-      const updated = await t.gql(UPDATE, { input: { id: connector.id, code: next } }, admin);
+      const updated = await t.gql(UPDATE, { input: { id: connector!.id, code: next } }, admin);
       expect(updated.body.data.updateConnector.userErrors).toEqual([]);
-      expect((await t.gql(RELEASE, { id: connector.id }, admin)).body.errors).toBeUndefined();
+      expect(
+        (await t.gql(RELEASE, { input: { id: connector!.id } }, admin)).body.errors,
+      ).toBeUndefined();
       const res = await t.gql(
         `query($id: ID!) { connector(id: $id) { versions(first: 2) { nodes { number code sha256 actions triggers hasErrors } } diff(from: 1, to: 2) { actions { added removed } } sharePreview { changes { breaking message } } } }`,
-        { id: connector.id },
+        { id: connector!.id },
         admin,
       );
       expect(res.body.errors).toBeUndefined();
@@ -115,32 +118,32 @@ for (const backend of await backends()) {
       const { connector } = await create({});
       const v2 = await t.gql(
         UPDATE,
-        { input: { id: connector.id, code: validCode({ actions: ['only_one'] }), note: 'trim' } },
+        { input: { id: connector!.id, code: validCode({ actions: ['only_one'] }), note: 'trim' } },
         admin,
       );
       expect(v2.body.data.updateConnector.connector).toMatchObject({
         latestVersion: 2,
         latestVersionNote: 'trim',
       });
-      const v3 = await t.gql(UPDATE, { input: { id: connector.id, note: 'note only' } }, admin);
+      const v3 = await t.gql(UPDATE, { input: { id: connector!.id, note: 'note only' } }, admin);
       expect(v3.body.data.updateConnector.connector).toMatchObject({
         latestVersion: 3,
         latestVersionNote: 'note only',
       });
       const meta = await t.gql(
         UPDATE,
-        { input: { id: connector.id, description: 'new words' } },
+        { input: { id: connector!.id, description: 'new words' } },
         admin,
       );
       expect(meta.body.data.updateConnector.connector).toMatchObject({
         latestVersion: 3,
         description: 'new words',
       });
-      const same = await t.gql(UPDATE, { input: { id: connector.id, note: 'note only' } }, admin);
-      expect(same.body.data.updateConnector.connector.latestVersion).toBe(3);
+      const same = await t.gql(UPDATE, { input: { id: connector!.id, note: 'note only' } }, admin);
+      expect(same.body.data.updateConnector.connector!.latestVersion).toBe(3);
 
-      const got = await t.gql(GET, { id: connector.id }, admin);
-      const versions = got.body.data.connector.versions;
+      const got = await t.gql(GET, { id: connector!.id }, admin);
+      const versions = got.body.data.connector!.versions;
       expect(versions.totalCount).toBe(3);
       expect(versions.nodes.map((v: { number: number }) => v.number)).toEqual([3, 2, 1]);
       expect(versions.nodes[0].code).toBe(versions.nodes[1].code);
@@ -149,12 +152,12 @@ for (const backend of await backends()) {
 
     it('refuses a stale expectedLatestVersion with VERSION_CONFLICT and changes nothing', async () => {
       const { connector } = await create({});
-      await t.gql(UPDATE, { input: { id: connector.id, code: validCode({ title: 'B' }) } }, admin);
+      await t.gql(UPDATE, { input: { id: connector!.id, code: validCode({ title: 'B' }) } }, admin);
       const stale = await t.gql(
         UPDATE,
         {
           input: {
-            id: connector.id,
+            id: connector!.id,
             code: validCode({ title: 'C' }),
             title: 'Changed',
             expectedLatestVersion: 1,
@@ -176,19 +179,19 @@ for (const backend of await backends()) {
           },
         ],
       });
-      const got = await t.gql(GET, { id: connector.id }, admin);
+      const got = await t.gql(GET, { id: connector!.id }, admin);
       expect(got.body.data.connector).toMatchObject({ title: 'Acme', latestVersion: 2 });
       const fresh = await t.gql(
         UPDATE,
-        { input: { id: connector.id, code: validCode({ title: 'C' }), expectedLatestVersion: 2 } },
+        { input: { id: connector!.id, code: validCode({ title: 'C' }), expectedLatestVersion: 2 } },
         admin,
       );
-      expect(fresh.body.data.updateConnector.connector.latestVersion).toBe(3);
+      expect(fresh.body.data.updateConnector.connector!.latestVersion).toBe(3);
     });
 
     it('releases the latest version, and refuses when it is already released or has code errors', async () => {
       const { connector } = await create({ note: 'v1 note' });
-      const released = await t.gql(RELEASE, { id: connector.id }, admin);
+      const released = await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
       expect(released.body.data.releaseConnector.connector).toMatchObject({
         latestReleasedVersion: 1,
         latestReleasedVersionNote: 'v1 note',
@@ -199,41 +202,41 @@ for (const backend of await backends()) {
       });
       expect(
         Date.parse(
-          released.body.data.releaseConnector.connector.releasedVersions.nodes[0].releasedAt,
+          released.body.data.releaseConnector.connector!.releasedVersions.nodes[0].releasedAt!,
         ),
       ).not.toBeNaN();
 
-      const again = await t.gql(RELEASE, { id: connector.id }, admin);
+      const again = await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
       expect(again.body.data.releaseConnector.userErrors[0]).toMatchObject({
         code: 'ALREADY_RELEASED',
       });
 
       const broken = await t.gql(
         UPDATE,
-        { input: { id: connector.id, code: SYNTAX_ERROR_CODE } },
+        { input: { id: connector!.id, code: SYNTAX_ERROR_CODE } },
         admin,
       );
-      expect(broken.body.data.updateConnector.connector.latestVersion).toBe(2);
-      const refused = await t.gql(RELEASE, { id: connector.id }, admin);
+      expect(broken.body.data.updateConnector.connector!.latestVersion).toBe(2);
+      const refused = await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
       expect(refused.body.data.releaseConnector.userErrors[0]).toMatchObject({
         code: 'CODE_HAS_ERRORS',
       });
       expect(refused.body.data.releaseConnector.userErrors[0].message).toMatch(
         /^Fix code errors before releasing the connector: Line 2 has syntax errors/,
       );
-      const got = await t.gql(GET, { id: connector.id }, admin);
-      expect(got.body.data.connector.latestReleasedVersion).toBe(1);
+      const got = await t.gql(GET, { id: connector!.id }, admin);
+      expect(got.body.data.connector!.latestReleasedVersion).toBe(1);
     });
 
     it('stores drafts with syntax and semantic diagnostics', async () => {
       const syntax = await create({ code: SYNTAX_ERROR_CODE });
-      const [sv] = syntax.connector.versions.nodes;
+      const [sv] = syntax.connector!.versions.nodes;
       expect(sv.hasErrors).toBe(true);
       expect(sv.diagnostics[0]).toMatchObject({ severity: 'ERROR', kind: 'SYNTAX', line: 2 });
       expect(sv.diagnostics[0].message).toMatch(/^Line 2 has syntax errors/);
 
       const semantic = await create({ code: SEMANTIC_ERROR_CODE });
-      const [mv] = semantic.connector.versions.nodes;
+      const [mv] = semantic.connector!.versions.nodes;
       expect(mv.hasErrors).toBe(true);
       expect(mv.diagnostics).toContainEqual(
         expect.objectContaining({
@@ -243,31 +246,31 @@ for (const backend of await backends()) {
           line: 5,
         }),
       );
-      const refused = await t.gql(RELEASE, { id: semantic.connector.id }, admin);
+      const refused = await t.gql(RELEASE, { input: { id: semantic.connector!.id } }, admin);
       expect(refused.body.data.releaseConnector.userErrors[0].code).toBe('CODE_HAS_ERRORS');
     });
 
     it('shares the latest released version, and refuses when nothing is released or it is already shared', async () => {
       const { connector } = await create({ note: 'one' });
-      const nothing = await t.gql(SHARE, { id: connector.id }, admin);
+      const nothing = await t.gql(SHARE, { input: { id: connector!.id } }, admin);
       expect(nothing.body.data.shareConnector.userErrors[0]).toMatchObject({
         code: 'NOTHING_RELEASED',
       });
 
-      await t.gql(RELEASE, { id: connector.id }, admin);
+      await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
       await t.gql(
         UPDATE,
-        { input: { id: connector.id, code: validCode({ title: 'two' }), note: 'two' } },
+        { input: { id: connector!.id, code: validCode({ title: 'two' }), note: 'two' } },
         admin,
       );
-      const shared = await t.gql(SHARE, { id: connector.id }, admin);
+      const shared = await t.gql(SHARE, { input: { id: connector!.id } }, admin);
       expect(shared.body.data.shareConnector.connector).toMatchObject({
         latestVersion: 2,
         latestReleasedVersion: 1,
         latestSharedVersion: 1,
         latestSharedVersionNote: 'one',
       });
-      const again = await t.gql(SHARE, { id: connector.id }, admin);
+      const again = await t.gql(SHARE, { input: { id: connector!.id } }, admin);
       expect(again.body.data.shareConnector.userErrors[0]).toMatchObject({
         code: 'ALREADY_SHARED',
       });
@@ -275,22 +278,22 @@ for (const backend of await backends()) {
 
     it('lists the ten most recent releases unless asked for another count', async () => {
       const { connector } = await create({});
-      await t.gql(RELEASE, { id: connector.id }, admin);
+      await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
       for (let n = 2; n <= 12; n++) {
         await t.gql(
           UPDATE,
-          { input: { id: connector.id, code: validCode({ title: `v${n}` }), note: `v${n}` } },
+          { input: { id: connector!.id, code: validCode({ title: `v${n}` }), note: `v${n}` } },
           admin,
         );
-        await t.gql(RELEASE, { id: connector.id }, admin);
+        await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
       }
-      const got = await t.gql(GET, { id: connector.id }, admin);
+      const got = await t.gql(GET, { id: connector!.id }, admin);
       expect(
-        got.body.data.connector.releasedVersions.nodes.map((v: { number: number }) => v.number),
+        got.body.data.connector!.releasedVersions.nodes.map((v: { number: number }) => v.number),
       ).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
       const three = await t.gql(
         `query($id: ID!) { connector(id: $id) { releasedVersions(first: 3) { totalCount nodes { number } } } }`,
-        { id: connector.id },
+        { id: connector!.id },
         admin,
       );
       expect(three.body.data.connector.releasedVersions).toEqual({
@@ -352,7 +355,7 @@ for (const backend of await backends()) {
         Array.from({ length: n }, (_, i) =>
           t.gql(
             UPDATE,
-            { input: { id: connector.id, code: validCode({ title: `c${i}` }), note: `n${i}` } },
+            { input: { id: connector!.id, code: validCode({ title: `c${i}` }), note: `n${i}` } },
             admin,
           ),
         ),
@@ -366,8 +369,11 @@ for (const backend of await backends()) {
       }));
       expect(new Set(made.map((v) => v.number)).size).toBe(n);
       for (const v of made) expect(v.note).toBe(v.sent);
-      const got = await t.gql(GET, { id: connector.id }, admin);
-      const versions = got.body.data.connector.versions.nodes as { number: number; note: string }[];
+      const got = await t.gql(GET, { id: connector!.id }, admin);
+      const versions = got.body.data.connector!.versions.nodes as {
+        number: number;
+        note: string;
+      }[];
       expect(versions.map((v) => v.number)).toEqual(
         Array.from({ length: n + 1 }, (_, i) => n + 1 - i),
       );

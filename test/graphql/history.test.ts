@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
 const RESTORE = `mutation($input: RestoreVersionInput!) { restoreVersion(input: $input) {
   connector { latestVersion latestVersionNote latestReleasedVersion versions(first: 1) { nodes { number code note createdBy { handle } releasedBy { handle } releasedAt } } }
@@ -27,8 +27,8 @@ for (const backend of await backends()) {
     it('shows who created and released each version, and the actions and triggers in it', async () => {
       const id = (
         await t.gql(CREATE, { input: { title: 'H', code: validCode(), note: 'one' } }, alice)
-      ).body.data.createConnector.connector.id;
-      await t.gql(RELEASE, { id }, dave);
+      ).body.data.createConnector.connector!.id;
+      await t.gql(RELEASE, { input: { id } }, dave);
       await t.gql(
         UPDATE,
         {
@@ -68,8 +68,8 @@ for (const backend of await backends()) {
     it('restores a stable version as the new latest version and releases it in one call', async () => {
       const good = validCode({ title: 'Stable' });
       const id = (await t.gql(CREATE, { input: { title: 'R', code: good, note: 'stable' } }, alice))
-        .body.data.createConnector.connector.id;
-      await t.gql(RELEASE, { id }, alice);
+        .body.data.createConnector.connector!.id;
+      await t.gql(RELEASE, { input: { id } }, alice);
       await t.gql(
         UPDATE,
         {
@@ -77,7 +77,7 @@ for (const backend of await backends()) {
         },
         alice,
       );
-      await t.gql(RELEASE, { id }, alice);
+      await t.gql(RELEASE, { input: { id } }, alice);
 
       const res = await t.gql(RESTORE, { input: { id, version: 1, release: true } }, dave);
       expect(res.body.data.restoreVersion.connector).toMatchObject({
@@ -110,7 +110,7 @@ for (const backend of await backends()) {
 
     it('refuses restoring a missing version, and a release of restored code with errors writes nothing', async () => {
       const id = (await t.gql(CREATE, { input: { title: 'E', code: SYNTAX_ERROR_CODE } }, alice))
-        .body.data.createConnector.connector.id;
+        .body.data.createConnector.connector!.id;
       await t.gql(UPDATE, { input: { id, code: validCode() } }, alice);
       const missing = await t.gql(RESTORE, { input: { id, version: 9 } }, alice);
       expect(missing.body.data.restoreVersion.userErrors[0]).toMatchObject({
@@ -142,7 +142,7 @@ for (const backend of await backends()) {
       }).replace("get('/me')", "get('/v2/me')");
       const changedSearch = v2.replace('get("/records", input)', 'post("/records/search", input)');
       const id = (await t.gql(CREATE, { input: { title: 'D', code: v1 } }, alice)).body.data
-        .createConnector.connector.id;
+        .createConnector.connector!.id;
       await t.gql(UPDATE, { input: { id, code: changedSearch } }, alice);
 
       const diff = (await t.gql(DIFF, { id, from: 1, to: 2 }, alice)).body.data.connector.diff;

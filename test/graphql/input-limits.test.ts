@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
-import { CREATE, GET, UPDATE } from './ops.js';
+import { CREATE, GET, UPDATE } from '../helpers/documents.js';
 
 for (const backend of await backends()) {
   describe(`bad input is refused with a typed error and changes nothing (${backend})`, () => {
@@ -15,7 +15,7 @@ for (const backend of await backends()) {
       t = await startTestServer(backend, { MAX_BODY_BYTES: 12 * 1024 * 1024 });
       admin = await t.token('acme');
       const res = await t.gql(CREATE, { input: { title: 'Keep', code: validCode() } }, admin);
-      id = res.body.data.createConnector.connector.id;
+      id = res.body.data.createConnector.connector!.id;
     });
     afterAll(() => t.close());
 
@@ -79,14 +79,14 @@ for (const backend of await backends()) {
         admin,
       );
       const c = res.body.data.createConnector.connector;
-      expect(c.logoUrl).toBe(
+      expect(c!.logoUrl).toBe(
         `${t.server.url}/logos/${createHash('sha256').update(Buffer.from(PNG_1PX, 'base64')).digest('hex')}.png`,
       );
-      const cleared = await t.gql(UPDATE, { input: { id: c.id, logo: '' } }, admin);
-      expect(cleared.body.data.updateConnector.connector.logoUrl).toBeNull();
+      const cleared = await t.gql(UPDATE, { input: { id: c!.id, logo: '' } }, admin);
+      expect(cleared.body.data.updateConnector.connector!.logoUrl).toBeNull();
       await t.gql(
         `mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { userErrors { code } } }`,
-        { id: c.id },
+        { id: c!.id },
         admin,
       );
     });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 const LIBRARY = `{ communityListings(first: 10) { nodes { appName connector { title totalInstalls latestSharedVersion { number } } } } }`;
 
@@ -22,9 +22,9 @@ describe(`community library cache (${backend})`, () => {
     beta = await t.token('beta', 'ADMIN', 'bob');
     reviewer = await t.reviewerToken();
     id = (await t.gql(CREATE, { input: { title: 'Cache Me', code: validCode() } }, owner)).body.data
-      .createConnector.connector.id;
-    await t.gql(RELEASE, { id }, owner);
-    await t.gql(SHARE, { id }, owner);
+      .createConnector.connector!.id;
+    await t.gql(RELEASE, { input: { id } }, owner);
+    await t.gql(SHARE, { input: { id } }, owner);
     const listed = await t.gql(
       `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`,
       { id },
@@ -75,8 +75,8 @@ describe(`community library cache (${backend})`, () => {
 
     await sneak('After share');
     await t.gql(UPDATE, { input: { id, note: 'v2' } }, owner);
-    await t.gql(RELEASE, { id }, owner);
-    await t.gql(SHARE, { id }, owner);
+    await t.gql(RELEASE, { input: { id } }, owner);
+    await t.gql(SHARE, { input: { id } }, owner);
     expect((await t.gql(LIBRARY, {}, beta)).body.data.communityListings.nodes[0]).toMatchObject({
       appName: 'After share',
       connector: { latestSharedVersion: { number: 2 } },

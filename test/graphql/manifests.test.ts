@@ -6,7 +6,7 @@ const sha = (code: string) => createHash('sha256').update(code).digest('hex');
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
 const EXPORT = `query($ids: [ID!]!) { exportManifest(ids: $ids) }`;
 const IMPORT = `mutation($input: ImportManifestInput!) { importManifest(input: $input) {
@@ -42,8 +42,8 @@ for (const backend of await backends()) {
           },
           dev,
         )
-      ).body.data.createConnector.connector.id;
-      if (release) await t.gql(RELEASE, { id }, dev);
+      ).body.data.createConnector.connector!.id;
+      if (release) await t.gql(RELEASE, { input: { id } }, dev);
       return id as string;
     }
 
@@ -132,7 +132,7 @@ for (const backend of await backends()) {
         },
         dev,
       );
-      await t.gql(RELEASE, { id: a }, dev);
+      await t.gql(RELEASE, { input: { id: a } }, dev);
       const next = (await t.gql(EXPORT, { ids: [a] }, dev)).body.data.exportManifest;
       const dry2 = await t.gql(IMPORT, { input: { manifest: next, dryRun: true } }, prod);
       expect(dry2.body.data.importManifest.entries).toMatchObject([

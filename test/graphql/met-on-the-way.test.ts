@@ -8,17 +8,21 @@ import { validCode } from '../fixtures/code.js';
  * and the catalog, removeWebhook's promise, re-importing a manifest, a body that is not JSON, and a
  * diff naming a missing version.
  */
-const CREATE = `mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }`;
-const UPDATE = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
-const RELEASE = `mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { userErrors { code } } }`;
-const SHARE = `mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { userErrors { code } } }`;
+const CREATE_BRIEF = `mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }`;
+const UPDATE_BRIEF = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
+const RELEASE_BRIEF = `mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { userErrors { code } } }`;
+const SHARE_BRIEF = `mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { userErrors { code } } }`;
 
 for (const backend of await backends()) {
   describe(`met on the way (${backend})`, () => {
     let t: TestServer;
     let admin: string;
     const create = async (title: string) => {
-      const res = await t.gql(CREATE, { input: { title, code: validCode({ title }) } }, admin);
+      const res = await t.gql(
+        CREATE_BRIEF,
+        { input: { title, code: validCode({ title }) } },
+        admin,
+      );
       expect(res.body.data.createConnector.userErrors).toEqual([]);
       return res.body.data.createConnector.connector.id as string;
     };
@@ -37,8 +41,8 @@ for (const backend of await backends()) {
       );
       const catalogId = app.body.data.addCatalogApp.catalogApp.id;
       const id = await create('Typed App');
-      await t.gql(RELEASE, { input: { id } }, admin);
-      await t.gql(SHARE, { input: { id } }, admin);
+      await t.gql(RELEASE_BRIEF, { input: { id } }, admin);
+      await t.gql(SHARE_BRIEF, { input: { id } }, admin);
       const listed = await t.gql(
         `mutation($id: ID!) { listConnector(input: { id: $id, appName: "salesforce", categories: ["CRM"] }) { listing { appName app { id name } } userErrors { code message } } }`,
         { id },
@@ -83,7 +87,7 @@ for (const backend of await backends()) {
 
     it('re-importing an identical manifest adds no version; changed code adds one', async () => {
       const id = await create('Exported');
-      await t.gql(RELEASE, { input: { id } }, admin);
+      await t.gql(RELEASE_BRIEF, { input: { id } }, admin);
       const manifest = (
         await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [id] }, admin)
       ).body.data.exportManifest;
@@ -111,11 +115,11 @@ for (const backend of await backends()) {
 
       // New code at the source: the next import adds (and releases) version 2.
       await t.gql(
-        UPDATE,
+        UPDATE_BRIEF,
         { input: { id, code: validCode({ title: 'Exported', actions: ['search_records'] }) } },
         admin,
       );
-      await t.gql(RELEASE, { input: { id } }, admin);
+      await t.gql(RELEASE_BRIEF, { input: { id } }, admin);
       const newer = (
         await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [id] }, admin)
       ).body.data.exportManifest;

@@ -3,7 +3,7 @@ import { createWorkspace } from '../../src/domain/workspaces.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
 const OEM_SHARE = `mutation($id: ID!) { oemShareConnector(input: { id: $id }) {
   connector { id oemSharedVersion oemSharedAt latestReleasedVersion }
@@ -13,7 +13,7 @@ const refusal = (res: { body: { data?: any } }) =>
 const COPIES = `{ connectors(first: 10) { totalCount nodes { id title latestVersion latestReleasedVersion oemSharedVersion
   installedFrom { source initialVersion baseVersion parent { title } }
   versions(first: 10) { nodes { number code releasedAt } } } } }`;
-const GET = `query($id: ID!) { connector(id: $id) { oemSharedVersion oemSharedAt } }`;
+const OEM_STATE = `query($id: ID!) { connector(id: $id) { oemSharedVersion oemSharedAt } }`;
 
 for (const backend of await backends()) {
   describe(`OEM sharing with managed workspaces (${backend})`, () => {
@@ -44,7 +44,7 @@ for (const backend of await backends()) {
         { input: { title: 'Embedded', code: code1, note: 'v1' } },
         partner,
       );
-      const id = created.body.data.createConnector.connector.id;
+      const id = created.body.data.createConnector.connector!.id;
       expect(created.body.data.createConnector.connector).toMatchObject({
         oemSharedVersion: null,
         oemSharedAt: null,
@@ -55,14 +55,14 @@ for (const backend of await backends()) {
       expect(early.body.data.oemShareConnector.connector).toBeNull();
       expect((await t.gql(COPIES, {}, custA)).body.data.connectors.totalCount).toBe(0);
 
-      await t.gql(RELEASE, { id }, partner);
+      await t.gql(RELEASE, { input: { id } }, partner);
       const before = Date.now();
       const shared = await t.gql(OEM_SHARE, { id }, partner);
       expect(shared.body.data.oemShareConnector.userErrors).toEqual([]);
       const c = shared.body.data.oemShareConnector.connector;
       expect(c.oemSharedVersion).toBe(1);
       expect(new Date(c.oemSharedAt).getTime()).toBeGreaterThanOrEqual(before - 5_000);
-      expect((await t.gql(GET, { id }, partner)).body.data.connector).toEqual({
+      expect((await t.gql(OEM_STATE, { id }, partner)).body.data.connector).toEqual({
         oemSharedVersion: 1,
         oemSharedAt: c.oemSharedAt,
       });
@@ -95,7 +95,7 @@ for (const backend of await backends()) {
       await t.gql(UPDATE, { input: { id, code: code2, note: 'v2' } }, partner);
       // Released-but-unchanged is still "already OEM-shared": version 2 is not released yet.
       expect(refusal(await t.gql(OEM_SHARE, { id }, partner))).toBe('ALREADY_OEM_SHARED');
-      await t.gql(RELEASE, { id }, partner);
+      await t.gql(RELEASE, { input: { id } }, partner);
       expect(
         (await t.gql(OEM_SHARE, { id }, partner)).body.data.oemShareConnector.connector
           .oemSharedVersion,
@@ -151,12 +151,12 @@ for (const backend of await backends()) {
         { input: { title: 'Guarded', code: validCode({ title: 'Guarded' }) } },
         partner,
       );
-      const id = created.body.data.createConnector.connector.id;
-      await t.gql(RELEASE, { id }, partner);
+      const id = created.body.data.createConnector.connector!.id;
+      await t.gql(RELEASE, { input: { id } }, partner);
       expect(refusal(await t.gql(OEM_SHARE, { id }, partnerOps))).toBe('FORBIDDEN');
       expect(refusal(await t.gql(OEM_SHARE, { id }, custB))).toBe('NOT_FOUND');
       expect(refusal(await t.gql(OEM_SHARE, { id: 'nope' }, partner))).toBe('NOT_FOUND');
-      expect((await t.gql(GET, { id }, partner)).body.data.connector).toEqual({
+      expect((await t.gql(OEM_STATE, { id }, partner)).body.data.connector).toEqual({
         oemSharedVersion: null,
         oemSharedAt: null,
       });
@@ -173,8 +173,8 @@ for (const backend of await backends()) {
         { input: { title: 'Lonely', code: validCode({ title: 'Lonely' }) } },
         outsider,
       );
-      const id = created.body.data.createConnector.connector.id;
-      await t.gql(RELEASE, { id }, outsider);
+      const id = created.body.data.createConnector.connector!.id;
+      await t.gql(RELEASE, { input: { id } }, outsider);
       expect(
         (await t.gql(OEM_SHARE, { id }, outsider)).body.data.oemShareConnector.connector
           .oemSharedVersion,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /** Text that only the connectors' code holds: wherever it shows up, code was revealed. */
 const MARKER = 'SOURCE_MARKER_7f3a';
@@ -54,9 +54,9 @@ for (const backend of await backends()) {
       const parent = (
         await t.gql(CREATE, { input: { title: 'Guarded', code: code(1), note: 'v1' } }, publisher)
       ).body.data.createConnector.connector;
-      parentId = parent.id;
-      await t.gql(RELEASE, { id: parentId }, publisher);
-      await t.gql(SHARE, { id: parentId }, publisher);
+      parentId = parent!.id;
+      await t.gql(RELEASE, { input: { id: parentId } }, publisher);
+      await t.gql(SHARE, { input: { id: parentId } }, publisher);
       linkToken = (
         await t.gql(
           `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
@@ -85,11 +85,11 @@ for (const backend of await backends()) {
       copyId = copy.id;
       copyDatabaseId = copy.databaseId;
       await t.gql(UPDATE, { input: { id: copyId, code: code(2), note: 'local change' } }, admin);
-      await t.gql(RELEASE, { id: copyId }, admin);
+      await t.gql(RELEASE, { input: { id: copyId } }, admin);
       // The publisher shares version 2: the consumer gets a notification.
       await t.gql(UPDATE, { input: { id: parentId, code: code(3), note: 'v2' } }, publisher);
-      await t.gql(RELEASE, { id: parentId }, publisher);
-      await t.gql(SHARE, { id: parentId }, publisher);
+      await t.gql(RELEASE, { input: { id: parentId } }, publisher);
+      await t.gql(SHARE, { input: { id: parentId } }, publisher);
       const versions = await t.gql(
         `query($id: ID!) { connector(id: $id) { versions(first: 10) { nodes { id } } } }`,
         { id: copyId },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE } from './ops.js';
+import { CREATE } from '../helpers/documents.js';
 
 const [backend] = await backends(); // limits do not depend on the database
 

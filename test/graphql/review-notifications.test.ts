@@ -9,14 +9,11 @@ import {
   test,
   tokens,
 } from '../helpers/fixtures.js';
+import { LIST, REVIEW } from '../helpers/documents.js';
 
 // Issue 23, item 9: the publisher hears of a reviewer's decision on its listing, in the console
 // (a notification, live) and by webhook, never only by looking at the listing again.
 
-const LIST =
-  'mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id } userErrors { code message } } }';
-const REVIEW =
-  'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';
 const NOTES = `query($unread: Boolean) { notifications(first: 10, unreadOnly: $unread) { totalCount edges { node {
   id kind parentVersion listingStatus reviewReason readAt changes { level } connector { id title } } } } }`;
 const REGISTER = `mutation($url: String!) { registerWebhook(input: { url: $url, events: [LISTING_REVIEWED] }) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE } from './ops.js';
+import { CREATE, RELEASE, SHARE } from '../helpers/documents.js';
 
 const SEARCH = `query($s: String) { connectors(first: 50, search: $s) { totalCount nodes { title } } }`;
 const LIBRARY = `query($search: String, $app: String) { communityListings(first: 50, search: $search, app: $app) { totalCount nodes { connector { title } appName } } }`;
@@ -24,16 +24,16 @@ for (const backend of await backends()) {
       for (const title of TITLES) {
         const c = (await t.gql(CREATE, { input: { title, code: validCode() } }, admin)).body.data
           .createConnector.connector;
-        ids[title] = c.id;
+        ids[title] = c!.id;
         // The same titles in another workspace's community listings, with apps whose names hold wildcards.
         const p = (await t.gql(CREATE, { input: { title, code: validCode() } }, other)).body.data
           .createConnector.connector;
-        await t.gql(RELEASE, { id: p.id }, other);
-        await t.gql(SHARE, { id: p.id }, other);
+        await t.gql(RELEASE, { input: { id: p!.id } }, other);
+        await t.gql(SHARE, { input: { id: p!.id } }, other);
         const app = title === 'Plain' ? 'Zoom' : `${title} App`;
         const listed = await t.gql(
           `mutation($id: ID!, $app: String!) { listConnector(input: { id: $id, appName: $app, categories: ["Tools"] }) { listing { id } } }`,
-          { id: p.id, app },
+          { id: p!.id, app },
           other,
         );
         await t.gql(
@@ -236,7 +236,7 @@ for (const backend of await backends()) {
         { input: { title: 'שלום Café 👩‍💻', code: validCode() } },
         admin,
       );
-      expect(ok.body.data.createConnector.connector.title).toBe('שלום Café 👩‍💻');
+      expect(ok.body.data.createConnector.connector!.title).toBe('שלום Café 👩‍💻');
     });
   });
 }

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE } from './ops.js';
+import { CREATE } from '../helpers/documents.js';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/connector-registry.js', import.meta.url).pathname;

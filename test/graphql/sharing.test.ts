@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 const ERR = `userErrors { code message field detail }`;
 const SHARED_FIELDS = `title description logoUrl totalInstalls
@@ -13,11 +13,11 @@ const SHARED_FIELDS = `title description logoUrl totalInstalls
 const CREATE_LINK = `mutation($id: ID!) { createShareLink(input: { id: $id }) { token connector { shareLink { prefix } } ${ERR} } }`;
 const REVOKE_LINK = `mutation($id: ID!) { revokeShareLink(input: { id: $id }) { revoked connector { shareLink { prefix } } ${ERR} } }`;
 const VIEW_LINK = `query($token: String!) { sharedConnector(token: $token) { ${SHARED_FIELDS} } }`;
-const LIST = `mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id status appName categories app { name } } ${ERR} } }`;
-const REVIEW = `mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status reviewReason } ${ERR} } }`;
+const LIST_DETAILED = `mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id status appName categories app { name } } ${ERR} } }`;
+const REVIEW_DETAILED = `mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status reviewReason } ${ERR} } }`;
 const LIBRARY = `query($search: String, $app: String, $category: String) { communityListings(first: 20, search: $search, app: $app, category: $category) {
   totalCount nodes { id appName categories preventDirectInstall landingPageUrl connector { ${SHARED_FIELDS} } } } }`;
-const INSTALL = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) {
+const INSTALL_DETAILED = `mutation($input: InstallConnectorInput!) { installConnector(input: $input) {
   connector { id title latestVersion latestReleasedVersion latestVersionNote
     versions(first: 5) { nodes { number code } }
     installedFrom { source initialVersion baseVersion updateAvailable parent { title } } }
@@ -61,23 +61,29 @@ for (const backend of await backends()) {
         },
         owner,
       );
-      const id = res.body.data.createConnector.connector.id;
-      expect((await t.gql(RELEASE, { id }, owner)).body.data.releaseConnector.userErrors).toEqual(
-        [],
-      );
+      const id = res.body.data.createConnector.connector!.id;
+      expect(
+        (await t.gql(RELEASE, { input: { id } }, owner)).body.data.releaseConnector.userErrors,
+      ).toEqual([]);
       if (opts.share !== false)
-        expect((await t.gql(SHARE, { id }, owner)).body.data.shareConnector.userErrors).toEqual([]);
+        expect(
+          (await t.gql(SHARE, { input: { id } }, owner)).body.data.shareConnector.userErrors,
+        ).toEqual([]);
       return id as string;
     }
 
     async function listApproved(id: string, input: Record<string, unknown> = {}) {
       const listed = await t.gql(
-        LIST,
+        LIST_DETAILED,
         { input: { id, appName: 'Salesforce', categories: ['CRM'], ...input } },
         owner,
       );
       const listingId = listed.body.data.listConnector.listing.id;
-      const ok = await t.gql(REVIEW, { input: { id: listingId, decision: 'APPROVE' } }, reviewer);
+      const ok = await t.gql(
+        REVIEW_DETAILED,
+        { input: { id: listingId, decision: 'APPROVE' } },
+        reviewer,
+      );
       expect(ok.body.data.reviewListing.listing.status).toBe('APPROVED');
       return listingId as string;
     }
@@ -89,7 +95,7 @@ for (const backend of await backends()) {
         expect(early.body.data.createShareLink.userErrors[0]).toMatchObject({
           code: 'NOTHING_SHARED',
         });
-        await t.gql(SHARE, { id }, owner);
+        await t.gql(SHARE, { input: { id } }, owner);
         // A draft after the share is not what the link shows.
         await t.gql(
           UPDATE,
@@ -138,7 +144,7 @@ for (const backend of await backends()) {
         expect((await t.gql(VIEW_LINK, { token: second }, b)).body.data.sharedConnector.title).toBe(
           'Rotated',
         );
-        const install = await t.gql(INSTALL, { input: { linkToken: first } }, b);
+        const install = await t.gql(INSTALL_DETAILED, { input: { linkToken: first } }, b);
         expect(install.body.data.installConnector.userErrors[0]).toMatchObject({
           code: 'NOT_FOUND',
         });
@@ -162,7 +168,7 @@ for (const backend of await backends()) {
       it('goes through review: pending is not in the library, approval lists it, rejection and disabling need a reason', async () => {
         const id = await shared('Reviewed Thing');
         const listed = await t.gql(
-          LIST,
+          LIST_DETAILED,
           {
             input: { id, appId: null, appName: 'Salesforce', categories: ['CRM', 'Sales', 'CRM'] },
           },
@@ -180,13 +186,13 @@ for (const backend of await backends()) {
         ).toBe(0);
 
         const byOwner = await t.gql(
-          REVIEW,
+          REVIEW_DETAILED,
           { input: { id: listing.id, decision: 'APPROVE' } },
           owner,
         );
         expect(byOwner.body.data.reviewListing.userErrors[0]).toMatchObject({ code: 'FORBIDDEN' });
         const noReason = await t.gql(
-          REVIEW,
+          REVIEW_DETAILED,
           { input: { id: listing.id, decision: 'REJECT' } },
           reviewer,
         );
@@ -195,7 +201,7 @@ for (const backend of await backends()) {
           field: ['input', 'reason'],
         });
         const rejected = await t.gql(
-          REVIEW,
+          REVIEW_DETAILED,
           { input: { id: listing.id, decision: 'REJECT', reason: 'Logo is not the app logo' } },
           reviewer,
         );
@@ -204,7 +210,7 @@ for (const backend of await backends()) {
           reviewReason: 'Logo is not the app logo',
         });
         const approveRejected = await t.gql(
-          REVIEW,
+          REVIEW_DETAILED,
           { input: { id: listing.id, decision: 'APPROVE' } },
           reviewer,
         );
@@ -214,7 +220,7 @@ for (const backend of await backends()) {
 
         // Changing the listing sends it back to review.
         const again = await t.gql(
-          LIST,
+          LIST_DETAILED,
           { input: { id, appName: 'Salesforce', categories: ['CRM'] } },
           owner,
         );
@@ -235,8 +241,13 @@ for (const backend of await backends()) {
         expect(queueForbidden.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
         expect(
-          (await t.gql(REVIEW, { input: { id: listing.id, decision: 'APPROVE' } }, reviewer)).body
-            .data.reviewListing.listing.status,
+          (
+            await t.gql(
+              REVIEW_DETAILED,
+              { input: { id: listing.id, decision: 'APPROVE' } },
+              reviewer,
+            )
+          ).body.data.reviewListing.listing.status,
         ).toBe('APPROVED');
         const lib = await t.gql(LIBRARY, { search: 'reviewed thing' }, b);
         expect(lib.body.data.communityListings.nodes).toHaveLength(1);
@@ -247,7 +258,7 @@ for (const backend of await backends()) {
         });
 
         const disabled = await t.gql(
-          REVIEW,
+          REVIEW_DETAILED,
           {
             input: {
               id: listing.id,
@@ -281,8 +292,13 @@ for (const backend of await backends()) {
       it('needs a shared connector, a valid app and categories, and a landing page when direct installs are prevented', async () => {
         const unshared = await shared('Not yet', { share: false });
         expect(
-          (await t.gql(LIST, { input: { id: unshared, appName: 'X', categories: ['a'] } }, owner))
-            .body.data.listConnector.userErrors[0].code,
+          (
+            await t.gql(
+              LIST_DETAILED,
+              { input: { id: unshared, appName: 'X', categories: ['a'] } },
+              owner,
+            )
+          ).body.data.listConnector.userErrors[0].code,
         ).toBe('NOTHING_SHARED');
         const id = await shared('Validated');
         const bad: [Record<string, unknown>, string][] = [
@@ -301,7 +317,7 @@ for (const backend of await backends()) {
           ],
         ];
         for (const [input, field] of bad) {
-          const res = await t.gql(LIST, { input: { id, ...input } }, owner);
+          const res = await t.gql(LIST_DETAILED, { input: { id, ...input } }, owner);
           expect(res.body.data.listConnector.userErrors[0], JSON.stringify(input)).toMatchObject({
             field: field.split('.'),
           });
@@ -363,17 +379,17 @@ for (const backend of await backends()) {
         const id = await shared('Installable');
         const listingId = await listApproved(id);
 
-        const denied = await t.gql(INSTALL, { input: { listingId } }, bOps);
+        const denied = await t.gql(INSTALL_DETAILED, { input: { listingId } }, bOps);
         expect(denied.body.data.installConnector.userErrors[0]).toMatchObject({
           code: 'FORBIDDEN',
         });
-        const own = await t.gql(INSTALL, { input: { listingId } }, owner);
+        const own = await t.gql(INSTALL_DETAILED, { input: { listingId } }, owner);
         expect(own.body.data.installConnector.userErrors[0]).toMatchObject({
           code: 'OWN_CONNECTOR',
         });
 
-        const copy = (await t.gql(INSTALL, { input: { listingId } }, b)).body.data.installConnector
-          .connector;
+        const copy = (await t.gql(INSTALL_DETAILED, { input: { listingId } }, b)).body.data
+          .installConnector.connector;
         expect(copy).toMatchObject({
           title: 'Installable',
           latestVersion: 1,
@@ -388,7 +404,7 @@ for (const backend of await backends()) {
           },
         });
         expect(copy.versions.nodes[0].code).toBe(validCode({ title: 'Installable' }));
-        const second = (await t.gql(INSTALL, { input: { listingId } }, bDev)).body.data
+        const second = (await t.gql(INSTALL_DETAILED, { input: { listingId } }, bDev)).body.data
           .installConnector.connector;
         expect(second.id).not.toBe(copy.id);
 
@@ -409,8 +425,8 @@ for (const backend of await backends()) {
         );
         expect(edited.body.data.updateConnector.connector.latestVersion).toBe(2);
         expect(
-          (await t.gql(RELEASE, { id: copy.id }, b)).body.data.releaseConnector.connector
-            .latestReleasedVersion,
+          (await t.gql(RELEASE, { input: { id: copy.id } }, b)).body.data.releaseConnector
+            .connector!.latestReleasedVersion,
         ).toBe(2);
         // And the parent did not change.
         const parent = await t.gql(
@@ -427,26 +443,26 @@ for (const backend of await backends()) {
           preventDirectInstall: true,
           landingPageUrl: 'https://gated.example/contact',
         });
-        const res = await t.gql(INSTALL, { input: { listingId } }, b);
+        const res = await t.gql(INSTALL_DETAILED, { input: { listingId } }, b);
         expect(res.body.data.installConnector.userErrors[0]).toMatchObject({
           code: 'DIRECT_INSTALL_PREVENTED',
           detail: 'https://gated.example/contact',
         });
         const token = (await t.gql(CREATE_LINK, { id }, owner)).body.data.createShareLink.token;
-        const viaLink = await t.gql(INSTALL, { input: { linkToken: token } }, b);
+        const viaLink = await t.gql(INSTALL_DETAILED, { input: { linkToken: token } }, b);
         expect(viaLink.body.data.installConnector.connector.installedFrom.source).toBe('LINK');
-        const both = await t.gql(INSTALL, { input: { linkToken: token, listingId } }, b);
+        const both = await t.gql(INSTALL_DETAILED, { input: { linkToken: token, listingId } }, b);
         expect(both.body.data.installConnector.userErrors[0].code).toBe('INVALID_INPUT');
       });
 
       it('notifies installers when a newer version is shared (query and live subscription), and updateFromParent leaves the released version alone', async () => {
         const id = await shared('Evolving');
         const token = (await t.gql(CREATE_LINK, { id }, owner)).body.data.createShareLink.token;
-        const copy = (await t.gql(INSTALL, { input: { linkToken: token } }, b)).body.data
+        const copy = (await t.gql(INSTALL_DETAILED, { input: { linkToken: token } }, b)).body.data
           .installConnector.connector;
         expect(
-          (await t.gql(RELEASE, { id: copy.id }, b)).body.data.releaseConnector.connector
-            .latestReleasedVersion,
+          (await t.gql(RELEASE, { input: { id: copy.id } }, b)).body.data.releaseConnector
+            .connector!.latestReleasedVersion,
         ).toBe(1);
 
         const up = await t.gql(UPDATE_FROM_PARENT, { id: copy.id }, b);
@@ -462,14 +478,14 @@ for (const backend of await backends()) {
             actions: ['search_records', 'create_record', 'delete_record'],
           });
           await t.gql(UPDATE, { input: { id, code: v2, note: 'adds delete' } }, owner);
-          await t.gql(RELEASE, { id }, owner);
+          await t.gql(RELEASE, { input: { id } }, owner);
           // Releasing alone notifies nobody; sharing does.
           expect(
             (await t.gql(NOTIFICATIONS, { unread: true }, b)).body.data.notifications.nodes.filter(
               (n: any) => n.connector.id === copy.id,
             ),
           ).toHaveLength(0);
-          await t.gql(SHARE, { id }, owner);
+          await t.gql(SHARE, { input: { id } }, owner);
 
           const event = await live.next();
           expect(event.data.notificationAdded).toEqual({
@@ -527,11 +543,11 @@ for (const backend of await backends()) {
       it('marks notifications read only in their own workspace, and refuses updateFromParent on a connector without parent', async () => {
         const id = await shared('Marked');
         const token = (await t.gql(CREATE_LINK, { id }, owner)).body.data.createShareLink.token;
-        const copy = (await t.gql(INSTALL, { input: { linkToken: token } }, bDev)).body.data
-          .installConnector.connector;
+        const copy = (await t.gql(INSTALL_DETAILED, { input: { linkToken: token } }, bDev)).body
+          .data.installConnector.connector;
         await t.gql(UPDATE, { input: { id, note: 'v2' } }, owner);
-        await t.gql(RELEASE, { id }, owner);
-        await t.gql(SHARE, { id }, owner);
+        await t.gql(RELEASE, { input: { id } }, owner);
+        await t.gql(SHARE, { input: { id } }, owner);
         const note = (
           await t.gql(NOTIFICATIONS, { unread: true }, b)
         ).body.data.notifications.nodes.find((n: any) => n.connector.id === copy.id);
@@ -548,7 +564,7 @@ for (const backend of await backends()) {
         ).toBe(0);
 
         const plain = (await t.gql(CREATE, { input: { title: 'Plain', code: validCode() } }, b))
-          .body.data.createConnector.connector.id;
+          .body.data.createConnector.connector!.id;
         expect(
           (await t.gql(UPDATE_FROM_PARENT, { id: plain }, b)).body.data.updateFromParent
             .userErrors[0].code,

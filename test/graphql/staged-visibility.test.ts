@@ -3,9 +3,9 @@ import { rolloutBucket } from '../../src/domain/rollout.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
-const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { userErrors { code message } } }`;
+const SHARE_AT = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { userErrors { code message } } }`;
 const ROLLBACK = `mutation($id: ID!) { rollbackRollout(input: { id: $id }) { userErrors { code message } } }`;
 const INSTALL_LINK = `mutation($t: String!) { installConnector(input: { linkToken: $t }) {
   connector { id installedFrom { initialVersion } versions(first: 1) { nodes { code } } } userErrors { code message } } }`;
@@ -54,19 +54,19 @@ for (const backend of await backends()) {
           owner,
         )
       ).body.data.createConnector.connector;
-      await t.gql(RELEASE, { id: c.id }, owner);
-      await t.gql(SHARE, { id: c.id }, owner);
+      await t.gql(RELEASE, { input: { id: c!.id } }, owner);
+      await t.gql(SHARE_AT, { id: c!.id }, owner);
       const link = (
         await t.gql(
           `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
-          { id: c.id },
+          { id: c!.id },
           owner,
         )
       ).body.data.createShareLink.token;
       const listing = (
         await t.gql(
           `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Staged", categories: ["Ops"] }) { listing { id } } }`,
-          { id: c.id },
+          { id: c!.id },
           owner,
         )
       ).body.data.listConnector.listing.id;
@@ -78,14 +78,14 @@ for (const backend of await backends()) {
 
       // A rollout percentage that puts at least two workspaces inside and two outside.
       const byBucket = [...workspaces].sort(
-        (a, b) => rolloutBucket(c.databaseId, a.id) - rolloutBucket(c.databaseId, b.id),
+        (a, b) => rolloutBucket(c!.databaseId, a.id) - rolloutBucket(c!.databaseId, b.id),
       );
       const k = [1, 2, 3, 4, 5, 6, 7, 8, 9].find(
         (i) =>
-          rolloutBucket(c.databaseId, byBucket[i].id) <
-          rolloutBucket(c.databaseId, byBucket[i + 1].id),
+          rolloutBucket(c!.databaseId, byBucket[i].id) <
+          rolloutBucket(c!.databaseId, byBucket[i + 1].id),
       )!;
-      const percent = rolloutBucket(c.databaseId, byBucket[k].id) + 1;
+      const percent = rolloutBucket(c!.databaseId, byBucket[k].id) + 1;
       const [inside, insideFresh] = [byBucket[0], byBucket[1]];
       const [outside, outsideFresh] = [byBucket[11], byBucket[10]];
 
@@ -100,12 +100,13 @@ for (const backend of await backends()) {
 
       await t.gql(
         UPDATE,
-        { input: { id: c.id, code: validCode({ title: 'v2 staged' }), note: 'two' } },
+        { input: { id: c!.id, code: validCode({ title: 'v2 staged' }), note: 'two' } },
         owner,
       );
-      await t.gql(RELEASE, { id: c.id }, owner);
+      await t.gql(RELEASE, { input: { id: c!.id } }, owner);
       expect(
-        (await t.gql(SHARE, { id: c.id, p: percent }, owner)).body.data.shareConnector.userErrors,
+        (await t.gql(SHARE_AT, { id: c!.id, p: percent }, owner)).body.data.shareConnector
+          .userErrors,
       ).toEqual([]);
 
       const numbers = (list: { number: number; code: string | null }[]) =>
@@ -198,7 +199,7 @@ for (const backend of await backends()) {
       expect(outInstall.versions.nodes[0].code).not.toContain('v2 staged');
 
       expect(
-        (await t.gql(ROLLBACK, { id: c.id }, owner)).body.data.rollbackRollout.userErrors,
+        (await t.gql(ROLLBACK, { id: c!.id }, owner)).body.data.rollbackRollout.userErrors,
       ).toEqual([]);
       for (const ws of [inside, insideFresh, outside]) {
         const after = await seenBy(ws);
@@ -216,18 +217,18 @@ for (const backend of await backends()) {
       // Sharing a later version to everybody does not bring the rolled-back one back.
       await t.gql(
         UPDATE,
-        { input: { id: c.id, code: validCode({ title: 'v3' }), note: 'three' } },
+        { input: { id: c!.id, code: validCode({ title: 'v3' }), note: 'three' } },
         owner,
       );
-      await t.gql(RELEASE, { id: c.id }, owner);
-      await t.gql(SHARE, { id: c.id }, owner);
+      await t.gql(RELEASE, { input: { id: c!.id } }, owner);
+      await t.gql(SHARE_AT, { id: c!.id }, owner);
       const later = await seenBy(outside);
       expect(later).toMatchObject({ link: [3, 1], library: [3, 1], parent: [3, 1] });
       expect(later.text).not.toContain('v2 staged');
       // Nor does yanking the newest make the rolled-back one the fallback.
       await t.gql(
         `mutation($id: ID!) { yankVersion(input: { id: $id, version: 3 }) { userErrors { code } } }`,
-        { id: c.id },
+        { id: c!.id },
         owner,
       );
       const afterYank = (

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
 /**
  * Lists must cost a fixed, small number of SQL statements however many connectors they hold (no
@@ -29,8 +29,8 @@ for (const backend of await backends()) {
           { input: { title: `C${i}`, code: validCode(), note: `n${i}` } },
           admin,
         );
-        const id = res.body.data.createConnector.connector.id;
-        await t.gql(RELEASE, { id }, admin);
+        const id = res.body.data.createConnector.connector!.id;
+        await t.gql(RELEASE, { input: { id } }, admin);
         await t.gql(UPDATE, { input: { id, note: `second ${i}` } }, admin);
       }
     }, 120_000);

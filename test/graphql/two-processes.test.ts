@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { postgresTemplate } from '../helpers/templates.js';
 import { startServerProcess } from '../helpers/processes.js';
 import { sseSubscribe } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /** A real gateway process, as `npm start` runs it; resolves with its GraphQL URL. */
 const startProcess = (env: NodeJS.ProcessEnv) => startServerProcess({ ...process.env, ...env });
@@ -29,7 +30,7 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createPostgresDatabase();
+    db = await createPostgresDatabase({ template: await postgresTemplate() });
     const env = {
       DATABASE_URL: db.url,
       PORT: '0',
@@ -67,8 +68,8 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
     const id = (
       await gql(a.url, CREATE, { input: { title: 'Crossing', code: validCode() } }, tokens.owner)
     ).data.createConnector.connector.id;
-    await gql(a.url, RELEASE, { id }, tokens.owner);
-    await gql(a.url, SHARE, { id }, tokens.owner);
+    await gql(a.url, RELEASE, { input: { id } }, tokens.owner);
+    await gql(a.url, SHARE, { input: { id } }, tokens.owner);
     const link = await gql(
       a.url,
       `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
@@ -90,8 +91,8 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
     );
     try {
       await gql(a.url, UPDATE, { input: { id, note: 'second' } }, tokens.owner);
-      await gql(a.url, RELEASE, { id }, tokens.owner);
-      await gql(a.url, SHARE, { id }, tokens.owner);
+      await gql(a.url, RELEASE, { input: { id } }, tokens.owner);
+      await gql(a.url, SHARE, { input: { id } }, tokens.owner);
       const event = await live.next(15_000);
       expect(event.data.notificationAdded).toEqual({ parentVersion: 2, connector: { id: copyId } });
     } finally {
@@ -112,8 +113,8 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
         tokens.owner,
       )
     ).data.createConnector.connector.id;
-    await gql(a.url, RELEASE, { id }, tokens.owner);
-    await gql(a.url, SHARE, { id }, tokens.owner);
+    await gql(a.url, RELEASE, { input: { id } }, tokens.owner);
+    await gql(a.url, SHARE, { input: { id } }, tokens.owner);
     const listed = await gql(
       a.url,
       `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Slack", categories: ["Chat"] }) { listing { id } } }`,

@@ -3,12 +3,12 @@ import { rolloutBucket } from '../../src/domain/rollout.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
 const ERR = `userErrors { code message field detail }`;
-const SHARE = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { connector { latestSharedVersion rolloutVersion rolloutPercent } ${ERR} } }`;
-const LINK = `mutation($id: ID!, $exp: DateTime, $max: Int) { createShareLink(input: { id: $id, expiresAt: $exp, maxInstalls: $max }) { token ${ERR} } }`;
-const INSTALL = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id latestVersion versions(first: 1) { nodes { code sha256 } } installedFrom { initialVersion baseVersion } } ${ERR} } }`;
+const SHARE_AT = `mutation($id: ID!, $p: Int) { shareConnector(input: { id: $id, rolloutPercent: $p }) { connector { latestSharedVersion rolloutVersion rolloutPercent } ${ERR} } }`;
+const LINK_LIMITED = `mutation($id: ID!, $exp: DateTime, $max: Int) { createShareLink(input: { id: $id, expiresAt: $exp, maxInstalls: $max }) { token ${ERR} } }`;
+const INSTALL_BY_LINK = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id latestVersion versions(first: 1) { nodes { code sha256 } } installedFrom { initialVersion baseVersion } } ${ERR} } }`;
 const UPDATE_FROM_PARENT = `mutation($id: ID!, $r: ConflictResolution) { updateFromParent(input: { id: $id, resolve: $r }) {
   connector { latestVersion latestReleasedVersion latestVersionNote installedFrom { baseVersion } versions(first: 1) { nodes { code } } }
   conflicts { ours { start end text } base { start end text } theirs { start end text } }
@@ -38,30 +38,31 @@ for (const backend of await backends()) {
     async function publish(code: string, title = 'Upgradable') {
       const c = (await t.gql(CREATE, { input: { title, code, note: 'v1' } }, owner)).body.data
         .createConnector.connector;
-      await t.gql(RELEASE, { id: c.id }, owner);
-      expect((await t.gql(SHARE, { id: c.id }, owner)).body.data.shareConnector.userErrors).toEqual(
-        [],
-      );
-      const token = (await t.gql(LINK, { id: c.id }, owner)).body.data.createShareLink.token;
-      return { id: c.id as string, databaseId: c.databaseId as number, token: token as string };
+      await t.gql(RELEASE, { input: { id: c!.id } }, owner);
+      expect(
+        (await t.gql(SHARE_AT, { id: c!.id }, owner)).body.data.shareConnector.userErrors,
+      ).toEqual([]);
+      const token = (await t.gql(LINK_LIMITED, { id: c!.id }, owner)).body.data.createShareLink
+        .token;
+      return { id: c!.id as string, databaseId: c!.databaseId as number, token: token as string };
     }
 
     async function newVersion(id: string, code: string, note: string, rolloutPercent?: number) {
       await t.gql(UPDATE, { input: { id, code, note } }, owner);
-      await t.gql(RELEASE, { id }, owner);
-      return t.gql(SHARE, { id, p: rolloutPercent }, owner);
+      await t.gql(RELEASE, { input: { id } }, owner);
+      return t.gql(SHARE_AT, { id, p: rolloutPercent }, owner);
     }
 
     it('merges the parent update into an edited copy, reports conflicts without writing, and resolves them on request', async () => {
       const base = validCode({ title: 'Merge' });
       const parent = await publish(base, 'Merge me');
       const ws = installers[0];
-      const copy = (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector
-        .connector;
+      const copy = (await t.gql(INSTALL_BY_LINK, { t: parent.token }, ws.token)).body.data
+        .installConnector.connector;
       // The installer customises the title line; the publisher changes the base URI.
       const ours = base.replace("title: 'Merge'", "title: 'Merge (ours)'");
       await t.gql(UPDATE, { input: { id: copy.id, code: ours, note: 'local' } }, ws.token);
-      await t.gql(RELEASE, { id: copy.id }, ws.token);
+      await t.gql(RELEASE, { input: { id: copy.id } }, ws.token);
       const theirs = base.replace('.acme.test"', '.acme.example"');
       await newVersion(parent.id, theirs, 'new host');
 
@@ -116,8 +117,8 @@ for (const backend of await backends()) {
         'Breaking',
       );
       const ws = installers[1];
-      const copy = (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector
-        .connector;
+      const copy = (await t.gql(INSTALL_BY_LINK, { t: parent.token }, ws.token)).body.data
+        .installConnector.connector;
       await t.gql(
         UPDATE,
         {
@@ -129,7 +130,7 @@ for (const backend of await backends()) {
         },
         owner,
       );
-      await t.gql(RELEASE, { id: parent.id }, owner);
+      await t.gql(RELEASE, { input: { id: parent.id } }, owner);
       const preview = await t.gql(
         `query($id: ID!) { connector(id: $id) { sharePreview { level changes { breaking message } } diff(from: 1, to: 2) { compatibility { level } } } }`,
         { id: parent.id },
@@ -142,7 +143,7 @@ for (const backend of await backends()) {
         ],
       });
       expect(preview.body.data.connector.diff.compatibility.level).toBe('BREAKING');
-      await t.gql(SHARE, { id: parent.id }, owner);
+      await t.gql(SHARE_AT, { id: parent.id }, owner);
       const notes = (await t.gql(NOTES, {}, ws.token)).body.data.notifications.nodes.filter(
         (n: any) => n.connector.id === copy.id,
       );
@@ -165,8 +166,8 @@ for (const backend of await backends()) {
       for (const ws of installers)
         copies.set(
           ws.slug,
-          (await t.gql(INSTALL, { t: parent.token }, ws.token)).body.data.installConnector.connector
-            .id,
+          (await t.gql(INSTALL_BY_LINK, { t: parent.token }, ws.token)).body.data.installConnector
+            .connector.id,
         );
       const share = await newVersion(parent.id, validCode({ title: 'Rollout v2' }), 'v2', 30);
       expect(share.body.data.shareConnector.connector).toMatchObject({
@@ -221,7 +222,7 @@ for (const backend of await backends()) {
       });
       expect(await notified()).toEqual([]);
       const fresh = await t.token('ws-fresh', 'ADMIN', 'f');
-      const freshCopy = (await t.gql(INSTALL, { t: parent.token }, fresh)).body.data
+      const freshCopy = (await t.gql(INSTALL_BY_LINK, { t: parent.token }, fresh)).body.data
         .installConnector.connector;
       expect(freshCopy.installedFrom.initialVersion).toBe(1);
     });
@@ -229,8 +230,8 @@ for (const backend of await backends()) {
     it('deprecates and yanks shared versions: new installs skip yanked ones, existing copies keep working', async () => {
       const parent = await publish(validCode({ title: 'Yank' }), 'Yank');
       await newVersion(parent.id, validCode({ title: 'Yank v2' }), 'v2');
-      const early = (await t.gql(INSTALL, { t: parent.token }, installers[2].token)).body.data
-        .installConnector.connector;
+      const early = (await t.gql(INSTALL_BY_LINK, { t: parent.token }, installers[2].token)).body
+        .data.installConnector.connector;
       expect(early.installedFrom.initialVersion).toBe(2);
 
       const dep = await t.gql(
@@ -266,8 +267,8 @@ for (const backend of await backends()) {
         installers[3].token,
       );
       expect(shown.body.data.sharedConnector.latestSharedVersion).toEqual({ number: 1 });
-      const later = (await t.gql(INSTALL, { t: parent.token }, installers[3].token)).body.data
-        .installConnector.connector;
+      const later = (await t.gql(INSTALL_BY_LINK, { t: parent.token }, installers[3].token)).body
+        .data.installConnector.connector;
       expect(later.installedFrom.initialVersion).toBe(1);
       const stillThere = await t.gql(
         `query($id: ID!) { connector(id: $id) { latestVersion versions(first: 1) { nodes { code } } } }`,
@@ -282,7 +283,7 @@ for (const backend of await backends()) {
         { id: parent.id },
         owner,
       );
-      const none = await t.gql(INSTALL, { t: parent.token }, installers[4].token);
+      const none = await t.gql(INSTALL_BY_LINK, { t: parent.token }, installers[4].token);
       expect(none.body.data.installConnector.userErrors[0].code).toBe('VERSION_YANKED');
       const unyank = await t.gql(
         `mutation($id: ID!) { yankVersion(input: { id: $id, version: 2, yanked: false }) { userErrors { code } } }`,
@@ -295,7 +296,7 @@ for (const backend of await backends()) {
     it('refuses expired and exhausted links, and logs who used a link', async () => {
       const parent = await publish(validCode({ title: 'Links' }), 'Links');
       const past = await t.gql(
-        LINK,
+        LINK_LIMITED,
         { id: parent.id, exp: new Date(Date.now() - 1000).toISOString() },
         owner,
       );
@@ -304,27 +305,31 @@ for (const backend of await backends()) {
         field: ['input', 'expiresAt'],
       });
 
-      const once = (await t.gql(LINK, { id: parent.id, max: 1 }, owner)).body.data.createShareLink
-        .token;
+      const once = (await t.gql(LINK_LIMITED, { id: parent.id, max: 1 }, owner)).body.data
+        .createShareLink.token;
       expect(
-        (await t.gql(INSTALL, { t: once }, installers[5].token)).body.data.installConnector
+        (await t.gql(INSTALL_BY_LINK, { t: once }, installers[5].token)).body.data.installConnector
           .userErrors,
       ).toEqual([]);
       expect(
-        (await t.gql(INSTALL, { t: once }, installers[6].token)).body.data.installConnector
+        (await t.gql(INSTALL_BY_LINK, { t: once }, installers[6].token)).body.data.installConnector
           .userErrors[0].code,
       ).toBe('LINK_EXHAUSTED');
 
       const soon = (
-        await t.gql(LINK, { id: parent.id, exp: new Date(Date.now() + 1500).toISOString() }, owner)
+        await t.gql(
+          LINK_LIMITED,
+          { id: parent.id, exp: new Date(Date.now() + 1500).toISOString() },
+          owner,
+        )
       ).body.data.createShareLink.token;
       expect(
-        (await t.gql(INSTALL, { t: soon }, installers[7].token)).body.data.installConnector
+        (await t.gql(INSTALL_BY_LINK, { t: soon }, installers[7].token)).body.data.installConnector
           .userErrors,
       ).toEqual([]);
       await new Promise((r) => setTimeout(r, 1700));
       expect(
-        (await t.gql(INSTALL, { t: soon }, installers[8].token)).body.data.installConnector
+        (await t.gql(INSTALL_BY_LINK, { t: soon }, installers[8].token)).body.data.installConnector
           .userErrors[0].code,
       ).toBe('LINK_EXPIRED');
 
@@ -350,7 +355,7 @@ for (const backend of await backends()) {
       const before = (
         await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, installers[9].token)
       ).body.data.connectors.totalCount;
-      const res = await t.gql(INSTALL, { t: parent.token }, installers[9].token);
+      const res = await t.gql(INSTALL_BY_LINK, { t: parent.token }, installers[9].token);
       expect(res.body.data.installConnector.userErrors[0]).toMatchObject({
         code: 'DIGEST_MISMATCH',
       });
@@ -362,9 +367,9 @@ for (const backend of await backends()) {
 
     it('counts installs and updates per version over time', async () => {
       const parent = await publish(validCode({ title: 'Stats' }), 'Stats');
-      const a = (await t.gql(INSTALL, { t: parent.token }, installers[10].token)).body.data
+      const a = (await t.gql(INSTALL_BY_LINK, { t: parent.token }, installers[10].token)).body.data
         .installConnector.connector;
-      await t.gql(INSTALL, { t: parent.token }, installers[11].token);
+      await t.gql(INSTALL_BY_LINK, { t: parent.token }, installers[11].token);
       await newVersion(parent.id, validCode({ title: 'Stats v2' }), 'v2');
       await t.gql(UPDATE_FROM_PARENT, { id: a.id }, installers[10].token);
       const STATS = `query($id: ID!, $after: String) { connector(id: $id) { versionStats(first: 1, after: $after) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE } from './ops.js';
+import { CREATE } from '../helpers/documents.js';
 
 const REGISTER = `mutation($url: String!) { registerWebhook(input: { url: $url, events: [VERSION_CREATED] }) { webhook { id } userErrors { code message } } }`;
 const DELIVERIES = `{ webhooks(first: 5) { nodes { deliveries(first: 20) { nodes { status attempts lastError } } } } }`;

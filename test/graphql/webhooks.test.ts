@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE } from './ops.js';
+import { CREATE, RELEASE } from '../helpers/documents.js';
 
 const REGISTER = `mutation($url: String!, $events: [LifecycleEventType!]!) { registerWebhook(input: { url: $url, events: $events }) {
   secret webhook { id url events } userErrors { code field } } }`;
@@ -81,7 +81,7 @@ for (const backend of await backends()) {
 
         const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
         const id = (await t.gql(CREATE, { input: { title: 'Hooked', code: validCode() } }, admin))
-          .body.data.createConnector.connector.id;
+          .body.data.createConnector.connector!.id;
         const event = await live.next();
         live.close();
         // Global IDs in event data: the same ID node(id:) and the mutations take.
@@ -144,7 +144,7 @@ for (const backend of await backends()) {
         await t.gql(REGISTER, { url: rx.url, events: ['VERSION_RELEASED'] }, admin);
         const c = (await t.gql(CREATE, { input: { title: 'Doomed', code: validCode() } }, admin))
           .body.data.createConnector.connector;
-        await t.gql(RELEASE, { id: c.id }, admin);
+        await t.gql(RELEASE, { input: { id: c!.id } }, admin);
         const failed = await until(async () => {
           const hooks = (
             await t.gql(
@@ -172,15 +172,15 @@ for (const backend of await backends()) {
       const reviewer = await t.reviewerToken('rev');
       const c = (await t.gql(CREATE, { input: { title: 'Listed', code: validCode() } }, admin)).body
         .data.createConnector.connector;
-      await t.gql(RELEASE, { id: c.id }, admin);
+      await t.gql(RELEASE, { input: { id: c!.id } }, admin);
       await t.gql(
         `mutation($id: ID!) { shareConnector(input: { id: $id }) { userErrors { code } } }`,
-        { id: c.id },
+        { id: c!.id },
         admin,
       );
       const listed = await t.gql(
         `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`,
-        { id: c.id },
+        { id: c!.id },
         admin,
       );
       const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
@@ -195,7 +195,7 @@ for (const backend of await backends()) {
           type: 'LISTING_REVIEWED',
           data: {
             listing: listed.body.data.listConnector.listing.id,
-            connector: c.id,
+            connector: c!.id,
             status: 'REJECTED',
             reason: 'Wrong logo',
           },

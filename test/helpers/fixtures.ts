@@ -1,6 +1,17 @@
 import { test as base, expect } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { validCode } from '../fixtures/code.js';
+import {
+  CREATE,
+  type Document,
+  INSTALL,
+  LINK,
+  LIST,
+  RELEASE,
+  REVIEW,
+  SHARE,
+  type Succeeded,
+} from './documents.js';
 import type { Backend } from './backends.js';
 import { startTestServer, type TestServer } from './server.js';
 
@@ -70,33 +81,30 @@ export async function tokens(t: TestServer): Promise<Tokens> {
 }
 
 /** A GraphQL call that must succeed: no top-level errors and no userErrors; answers the operation's (first) field. */
+export async function ok<TData, TVariables>(
+  t: TestServer,
+  token: string,
+  query: Document<TData, TVariables>,
+  variables: TVariables,
+): Promise<Succeeded<TData>>;
 export async function ok<T = any>(
   t: TestServer,
   token: string,
   query: string,
+  variables?: Record<string, unknown>,
+): Promise<T>;
+export async function ok(
+  t: TestServer,
+  token: string,
+  query: string,
   variables: Record<string, unknown> = {},
-): Promise<T> {
+): Promise<unknown> {
   const res = await t.gql(query, variables, token);
   expect(res.body.errors, query).toBeUndefined();
   const payload = Object.values(res.body.data ?? {})[0] as any;
   expect(payload?.userErrors ?? [], query).toEqual([]);
-  return payload as T;
+  return payload;
 }
-
-const CREATE =
-  'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
-const RELEASE =
-  'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
-const SHARE =
-  'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
-const LINK =
-  'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
-const LIST =
-  'mutation($input: ListConnectorInput!) { listConnector(input: $input) { listing { id } userErrors { code message } } }';
-const REVIEW =
-  'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';
-const INSTALL =
-  'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
 
 /** A connector of `token`'s workspace with version 1 released (and shared unless `share: false`); answers its ID. */
 export async function releasedConnector(

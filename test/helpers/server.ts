@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createPostgresDatabase, type Backend } from './backends.js';
-import { pgliteSeed, postgresTemplate } from './templates.js';
+import type { Document } from './documents.js';
+import { pgliteSeed, postgresTemplate, seededDataDir } from './templates.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -14,6 +16,14 @@ export interface GraphQLResponse<T = any> {
     errors?: { message: string; extensions?: Record<string, any>; path?: unknown[] }[];
     extensions?: any;
   };
+}
+
+/**
+ * The answer to a shared document. `data` is typed as present: a response with errors has none,
+ * and a test reading it fails there (as it would reading `any`).
+ */
+export interface TypedResponse<T> extends GraphQLResponse<T> {
+  body: GraphQLResponse<T>['body'] & { data: T };
 }
 
 export interface RestResponse<T = any> {
@@ -111,6 +121,12 @@ export interface TestServer {
   token(workspace: string, role?: Role, handle?: string): Promise<string>;
   /** Mints a platform reviewer's token. */
   reviewerToken(handle?: string): Promise<string>;
+  /** A shared document (test/helpers/documents.ts): its variables are checked, its result typed. */
+  gql<TData, TVariables>(
+    query: Document<TData, TVariables>,
+    variables: TVariables,
+    token?: string,
+  ): Promise<TypedResponse<TData>>;
   gql<T = any>(
     query: string,
     variables?: Record<string, unknown>,
@@ -163,7 +179,8 @@ function restCall(
  * The real HTTP server on an ephemeral port over a fresh database (PGlite in memory, or a
  * new PostgreSQL database). The rate limits are raised unless a test sets its own. The database
  * starts as a copy of one already migrated (templates.ts; the server's migrator then finds nothing
- * to apply); `fromScratch` runs initdb and every migration instead.
+ * to apply); `fromScratch` runs initdb and every migration instead. A `DATA_DIR` on disk that does
+ * not exist yet is unpacked from the same seed (`seededDataDir`) unless `fromScratch`.
  */
 export async function startTestServer(
   backend: Backend,
@@ -181,6 +198,16 @@ export async function startTestServer(
       ? await createPostgresDatabase({ template: copy ? await postgresTemplate() : undefined })
       : null;
   const seed = backend === 'pglite' && copy ? await pgliteSeed() : undefined;
+  const dataDir = overrides.DATA_DIR;
+  if (
+    backend === 'pglite' &&
+    !opts.fromScratch &&
+    dataDir !== undefined &&
+    !dataDir.startsWith('memory://') &&
+    overrides.DATABASE_URL === undefined &&
+    !existsSync(dataDir)
+  )
+    await seededDataDir(dataDir);
   const config = loadConfig(
     { LOG_LEVEL: 'silent' },
     {
@@ -211,7 +238,7 @@ export async function startTestServer(
       return (await createReviewerToken(server.registry.db.prisma, handle)).token;
     },
     subscribe: (query, token) => sseSubscribe(url, query, token),
-    async gql(query, variables, token) {
+    async gql(query: string, variables?: Record<string, unknown>, token?: string) {
       const res = await fetch(url, {
         method: 'POST',
         headers: {

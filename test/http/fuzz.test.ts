@@ -18,7 +18,7 @@ import { schema } from '../../src/graphql/schema/index.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE } from '../graphql/ops.js';
+import { CREATE, RELEASE, SHARE } from '../helpers/documents.js';
 
 /** Deterministic randomness: a failing seed can be replayed. */
 function prng(seed: number) {
@@ -257,9 +257,9 @@ describe(`fuzzing the GraphQL endpoint (${backend}, seed ${SEED})`, () => {
     for (let i = 0; i < 3; i++) {
       const id = (
         await t.gql(CREATE, { input: { title: `Victim ${i}`, code: validCode() } }, victim)
-      ).body.data.createConnector.connector.id;
-      await t.gql(RELEASE, { id }, victim);
-      await t.gql(SHARE, { id }, victim);
+      ).body.data.createConnector.connector!.id;
+      await t.gql(RELEASE, { input: { id } }, victim);
+      await t.gql(SHARE, { input: { id } }, victim);
     }
     // The fuzzer acts anonymously, as the victim's read-only OPERATOR, and as an attacker workspace's ADMIN.
     tokens = [

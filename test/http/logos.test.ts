@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
-import { CREATE, UPDATE } from '../graphql/ops.js';
+import { CREATE, UPDATE } from '../helpers/documents.js';
 
-const LIST = `{ connectors(first: 10) { nodes { id title logoUrl } } }`;
+const LOGOS = `{ connectors(first: 10) { nodes { id title logoUrl } } }`;
 const PNG_BYTES = Buffer.from(PNG_1PX, 'base64');
 const PNG_SHA = createHash('sha256').update(PNG_BYTES).digest('hex');
 
@@ -31,7 +31,7 @@ for (const backend of await backends()) {
     afterAll(() => t.close());
 
     it('lists a content-addressed logoUrl and no base64 image', async () => {
-      const res = await t.gql(LIST, {}, admin);
+      const res = await t.gql(LOGOS, {}, admin);
       const byTitle = Object.fromEntries(
         res.body.data.connectors.nodes.map((n: any) => [n.title, n.logoUrl]),
       );
@@ -44,7 +44,7 @@ for (const backend of await backends()) {
     });
 
     it('serves the exact bytes without a token, immutable, with the hash as ETag', async () => {
-      const list = await t.gql(LIST, {}, admin);
+      const list = await t.gql(LOGOS, {}, admin);
       const url = list.body.data.connectors.nodes.find((n: any) => n.title === 'With Logo').logoUrl;
       const res = await fetch(new URL(url, t.url));
       expect(res.status).toBe(200);
@@ -83,13 +83,13 @@ for (const backend of await backends()) {
           { input: { title: 'Changes', code: validCode({ title: 'Changes' }), logo: PNG_1PX } },
           admin,
         )
-      ).body.data.createConnector.connector.id;
+      ).body.data.createConnector.connector!.id;
       const gif = Buffer.from(
         'R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==',
         'base64',
       );
       const updated = await t.gql(UPDATE, { input: { id, logo: gif.toString('base64') } }, admin);
-      const gifUrl = updated.body.data.updateConnector.connector.logoUrl;
+      const gifUrl = updated.body.data.updateConnector.connector!.logoUrl!;
       expect(gifUrl).toBe(
         `${t.server.url}/logos/${createHash('sha256').update(gif).digest('hex')}.gif`,
       );

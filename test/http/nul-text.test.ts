@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE } from '../graphql/ops.js';
+import { CREATE } from '../helpers/documents.js';
 
 /** PostgreSQL text cannot hold NUL: any argument carrying one is an input error, never a fault. */
 for (const backend of await backends()) {

@@ -3,7 +3,7 @@ import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { stallDuring } from '../helpers/stalls.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE } from '../graphql/ops.js';
+import { CREATE } from '../helpers/documents.js';
 
 const [backend] = await backends();
 
@@ -78,7 +78,7 @@ describe(`large code is parsed off the event loop (${backend})`, () => {
         took,
         longestStall,
       } = await stallDuring(() => t.gql(CREATE, { input: { title: 'Big', code: big } }, admin));
-      expect(res.body.data.createConnector.connector.versions.nodes[0].actions).toEqual([
+      expect(res.body.data.createConnector.connector!.versions.nodes[0].actions).toEqual([
         'search_records',
         'create_record',
       ]);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { postgresTemplate } from '../helpers/templates.js';
 import { startServerProcess } from '../helpers/processes.js';
 
 /** A real gateway process, as `npm start` runs it; resolves with its base URL. */
@@ -57,7 +58,7 @@ function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
   let token: string;
 
   beforeAll(async () => {
-    db = await createPostgresDatabase();
+    db = await createPostgresDatabase({ template: await postgresTemplate() });
     const env = {
       DATABASE_URL: db.url,
       PORT: '0',

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offloadedTasks } from '../../src/workers/pool.js';
 import { generateConnector } from '../code/generate.js';
-import { CREATE, UPDATE } from '../graphql/ops.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { stallDuring } from '../helpers/stalls.js';
+import { CREATE, UPDATE } from '../helpers/documents.js';
 
 const [backend] = await backends();
 
@@ -20,7 +20,7 @@ describe(`large diffs and samples are worked on off the event loop (${backend})`
     const code = generateConnector({ actions: 120, triggers: 30 });
     expect(code.length).toBeGreaterThan(150_000);
     const created = await t.gql(CREATE, { input: { title: 'Diffed', code } }, admin);
-    id = created.body.data.createConnector.connector.id;
+    id = created.body.data.createConnector.connector!.id;
     const changed = code
       .replace("title: 'Action 1',", "title: 'Action one',")
       .replace('action_7:', 'action_seven:');

@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
 import { startFakeApi, type FakeApi } from '../executor/fake-api.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { postgresTemplate } from '../helpers/templates.js';
 import { BIN, stopProcess } from '../helpers/processes.js';
 import { sseSubscribe, type TestServer } from '../helpers/server.js';
 import { createConnector, startRun, waitForRun } from './helpers.js';
@@ -61,7 +62,7 @@ describe.skipIf(!hasPostgres)('a gateway and two executor processes on PostgreSQ
   let token: string;
 
   beforeAll(async () => {
-    db = await createPostgresDatabase();
+    db = await createPostgresDatabase({ template: await postgresTemplate() });
     api = await startFakeApi();
     const env = {
       DATABASE_URL: db.url,

@@ -14,9 +14,9 @@ const ERR = 'userErrors { code field message detail }';
 const CREATE_TEST = `mutation($i: CreateConnectorTestInput!) { createConnectorTest(input: $i) {
   test { id name target exchangeCount expectedOutput recording assertions { path equals type } } ${ERR} } }`;
 const RUN_TESTS = `mutation($i: RunConnectorTestsInput!) { runConnectorTests(input: $i) { results { id status version parentVersion } ${ERR} } }`;
-const UPDATE = `mutation($i: UpdateConnectorInput!) { updateConnector(input: $i) { connector { latestVersion } ${ERR} } }`;
-const RELEASE = `mutation($id: ID!) { releaseConnector(input: { id: $id }) { connector { latestReleasedVersion } ${ERR} } }`;
-const SHARE = `mutation($id: ID!) { shareConnector(input: { id: $id }) { connector { latestSharedVersion } ${ERR} } }`;
+const UPDATE_BRIEF = `mutation($i: UpdateConnectorInput!) { updateConnector(input: $i) { connector { latestVersion } ${ERR} } }`;
+const RELEASE_BRIEF = `mutation($id: ID!) { releaseConnector(input: { id: $id }) { connector { latestReleasedVersion } ${ERR} } }`;
+const SHARE_BRIEF = `mutation($id: ID!) { shareConnector(input: { id: $id }) { connector { latestSharedVersion } ${ERR} } }`;
 const SUMMARY = `query($id: ID!, $n: Int!) { connector(id: $id) { version(number: $n) { testSummary {
   total passed failed pending notRun allPassed
   results { status reason failures { path message expected actual } test { name } run { id status httpExchanges(first: 5) { nodes { request { url } } } } } } } } }`;
@@ -112,7 +112,7 @@ for (const backend of await backends()) {
         `get("/taskly/api/tasks/#{input['id']}?expand=all")`,
       );
       for (const code of [v2, v3, v4]) {
-        const up = await s.gql(UPDATE, { i: { id: connectorId, code } }, admin);
+        const up = await s.gql(UPDATE_BRIEF, { i: { id: connectorId, code } }, admin);
         expect(up.body.data.updateConnector.userErrors).toEqual([]);
       }
       const calls = api.requests.length;
@@ -212,9 +212,13 @@ for (const backend of await backends()) {
     });
 
     it('requirePassingTests: release refuses with TESTS_FAILING naming the test, and allows a version that passes', async () => {
-      const set = await s.gql(UPDATE, { i: { id: connectorId, requirePassingTests: true } }, admin);
+      const set = await s.gql(
+        UPDATE_BRIEF,
+        { i: { id: connectorId, requirePassingTests: true } },
+        admin,
+      );
       expect(set.body.data.updateConnector.userErrors).toEqual([]);
-      const refused = await s.gql(RELEASE, { id: connectorId }, admin);
+      const refused = await s.gql(RELEASE_BRIEF, { id: connectorId }, admin);
       expect(refused.body.data.releaseConnector.userErrors).toEqual([
         expect.objectContaining({
           code: 'TESTS_FAILING',
@@ -232,15 +236,15 @@ for (const backend of await backends()) {
           admin,
         )
       ).body.data.connector.version.code;
-      await s.gql(UPDATE, { i: { id: connectorId, code: `${v2}\n` } }, admin);
-      const notRun = await s.gql(RELEASE, { id: connectorId }, admin);
+      await s.gql(UPDATE_BRIEF, { i: { id: connectorId, code: `${v2}\n` } }, admin);
+      const notRun = await s.gql(RELEASE_BRIEF, { id: connectorId }, admin);
       expect(notRun.body.data.releaseConnector.userErrors[0]).toMatchObject({
         code: 'TESTS_FAILING',
         detail: 'get task 1 (not run)',
       });
       await s.gql(RUN_TESTS, { i: { connectorId } }, admin);
       expect(await settled(s, admin, connectorId, 5)).toMatchObject({ passed: 1, total: 1 });
-      const released = await s.gql(RELEASE, { id: connectorId }, admin);
+      const released = await s.gql(RELEASE_BRIEF, { id: connectorId }, admin);
       expect(released.body.data.releaseConnector).toMatchObject({
         userErrors: [],
         connector: { latestReleasedVersion: 5 },
@@ -348,9 +352,9 @@ for (const backend of await backends()) {
       const LINK = `mutation($id: ID!) { createShareLink(input: { id: $id }) { token ${ERR} } }`;
       const INSTALL = `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id } ${ERR} } }`;
       // The parent (required tests off, so it can share freely).
-      await s.gql(UPDATE, { i: { id: connectorId, requirePassingTests: false } }, admin);
+      await s.gql(UPDATE_BRIEF, { i: { id: connectorId, requirePassingTests: false } }, admin);
       expect(
-        (await s.gql(SHARE, { id: connectorId }, admin)).body.data.shareConnector.userErrors,
+        (await s.gql(SHARE_BRIEF, { id: connectorId }, admin)).body.data.shareConnector.userErrors,
       ).toEqual([]);
       const token = (await s.gql(LINK, { id: connectorId }, admin)).body.data.createShareLink.token;
       const installer = await s.token('initech', 'ADMIN', 'ivy');
@@ -383,10 +387,10 @@ for (const backend of await backends()) {
           admin,
         )
       ).body.data.connector.version.code;
-      await s.gql(UPDATE, { i: { id: connectorId, code: v3 } }, admin);
-      await s.gql(RELEASE, { id: connectorId }, admin);
+      await s.gql(UPDATE_BRIEF, { i: { id: connectorId, code: v3 } }, admin);
+      await s.gql(RELEASE_BRIEF, { id: connectorId }, admin);
       expect(
-        (await s.gql(SHARE, { id: connectorId }, admin)).body.data.shareConnector.userErrors,
+        (await s.gql(SHARE_BRIEF, { id: connectorId }, admin)).body.data.shareConnector.userErrors,
       ).toEqual([]);
 
       const BANNER = `query($id: ID!) { connector(id: $id) { latestVersion installedFrom { updateAvailable updateTestSummary { total passed failed pending notRun results { reason test { name } } } } } }`;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
 import type { TestServer } from '../helpers/server.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { CREATE, RELEASE, SHARE, UPDATE, startConsole, type Console } from './harness.js';
+import { startConsole, type Console } from './harness.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // Editing a connector's title, logo and description from its page, and lists longer than a page
 // (the review queue and the community library) read to their end with "Load more".

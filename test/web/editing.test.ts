@@ -2,17 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import type { TestServer } from '../helpers/server.js';
 import { expectAccessible, screenshot } from './browser.js';
-import {
-  CREATE,
-  INSTALL,
-  LINK,
-  RELEASE,
-  SHARE,
-  UPDATE,
-  setCode,
-  startConsole,
-  type Console,
-} from './harness.js';
+import { setCode, startConsole, type Console } from './harness.js';
+import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // The tricky views in a real browser: a stale save offered as a diff, and merge conflicts of an
 // update from the parent resolved by choosing a side.

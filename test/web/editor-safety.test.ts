@@ -2,18 +2,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import {
-  CREATE,
-  INSTALL,
-  LINK,
-  RELEASE,
-  SHARE,
-  UPDATE,
-  connectorPath,
-  setCode,
-  startConsole,
-  type Console,
-} from './harness.js';
+import { connectorPath, setCode, startConsole, type Console } from './harness.js';
+import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // Issue 23, items 1-5, through the UI: a stale save merges (never overwrites), unsaved code is
 // kept and asked about, the copy's update banner follows every share, the code is checked as it is

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Config } from '../../src/config.js';
+import type { Document, Succeeded } from '../helpers/documents.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ensureConsoleBuilt, forbidOtherHosts, launchBrowser } from './browser.js';
 
@@ -21,6 +22,11 @@ export interface Console {
     opts?: { clipboard?: boolean; path?: string; allowOrigins?: string[] },
   ): Promise<Page>;
   /** A GraphQL call that must succeed without userErrors; answers the mutation's payload. */
+  gql<TData, TVariables>(
+    token: string,
+    query: Document<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<Succeeded<TData>>;
   gql(token: string, query: string, variables?: Record<string, unknown>): Promise<any>;
   close(): Promise<void>;
 }
@@ -51,7 +57,7 @@ export async function startConsole(overrides: Partial<Config> = {}): Promise<Con
       if (opts.path) await page.goto(base + opts.path);
       return page;
     },
-    async gql(token, query, variables = {}) {
+    async gql(token: string, query: string, variables: Record<string, unknown> = {}) {
       const r = await t.gql(query, variables, token);
       expect(r.body.errors).toBeUndefined();
       const payload = Object.values(r.body.data)[0] as any;
@@ -73,19 +79,6 @@ export async function setCode(page: Page, code: string): Promise<void> {
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(code);
 }
-
-export const CREATE =
-  'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } userErrors { code message } } }';
-export const UPDATE =
-  'mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }';
-export const RELEASE =
-  'mutation($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { id } userErrors { code message } } }';
-export const SHARE =
-  'mutation($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { id } userErrors { code message } } }';
-export const LINK =
-  'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { token userErrors { code message } } }';
-export const INSTALL =
-  'mutation($input: InstallConnectorInput!) { installConnector(input: $input) { connector { id } userErrors { code message } } }';
 
 /** The console's path of a connector's page (or one of its tabs). */
 export const connectorPath = (id: string, tab = '') =>

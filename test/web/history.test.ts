@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import {
-  CREATE,
-  INSTALL,
-  LINK,
-  RELEASE,
-  SHARE,
-  UPDATE,
-  connectorPath,
-  startConsole,
-  type Console,
-} from './harness.js';
+import { connectorPath, startConsole, type Console } from './harness.js';
+import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // Version history's restore and "restore and release", and a merge conflict resolved by keeping
 // the copy's own side, in a real Chromium through the UI (stale saves and "take theirs" are in

@@ -2,7 +2,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { CREATE, RELEASE, UPDATE, connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, startConsole, type Console } from './harness.js';
+import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
 // Issue 23, item 11: the console on a phone (390 px) and on a wide screen (1280, 1440 px), in the
 // light and the dark theme: a short header, no sideways scrolling, a unified diff on narrow

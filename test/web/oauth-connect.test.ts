@@ -7,7 +7,8 @@ import {
   type FakeApi,
 } from '../executor/fake-api.js';
 import { screenshot } from './browser.js';
-import { CREATE, connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, startConsole, type Console } from './harness.js';
+import { CREATE } from '../helpers/documents.js';
 
 // OAuth2 Connect in a real Chromium through the UI only: a connection of the Notes fixture
 // (client values), Connect, the fake provider's consent page, Allow, the registry's callback page,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { CREATE, RELEASE, connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, startConsole, type Console } from './harness.js';
+import { CREATE, RELEASE } from '../helpers/documents.js';
 
 /**
  * Offer only what can succeed, and say what happened where the person looks (issue 23, items 6

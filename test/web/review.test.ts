@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { CREATE, RELEASE, SHARE, startConsole, type Console } from './harness.js';
+import { startConsole, type Console } from './harness.js';
+import { CREATE, RELEASE, SHARE } from '../helpers/documents.js';
 
 /**
  * Reviewers see what they approve (issue 23, item 9), in Chromium through the UI: the header counts

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignInCode } from '../../src/domain/sign-in-links.js';
 import { validCode } from '../fixtures/code.js';
-import { connectorPath, CREATE, startConsole, type Console } from './harness.js';
+import { connectorPath, startConsole, type Console } from './harness.js';
+import { CREATE } from '../helpers/documents.js';
 
 /** Descriptions an attacker shares: page takeover without script (issue 19), and the usual script attempts. */
 const HOSTILE = [

@@ -3,16 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutBucket } from '../../src/domain/rollout.js';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import {
-  CREATE,
-  LINK,
-  RELEASE,
-  SHARE,
-  UPDATE,
-  connectorPath,
-  startConsole,
-  type Console,
-} from './harness.js';
+import { connectorPath, startConsole, type Console } from './harness.js';
+import { CREATE, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // The Share tab beyond the first share, in a real Chromium through the UI: staged rollout widened
 // and rolled back, deprecate and yank (as installers see them), a private link's expiry, install

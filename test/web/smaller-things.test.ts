@@ -2,18 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignInCode } from '../../src/domain/sign-in-links.js';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import {
-  CREATE,
-  LINK,
-  INSTALL,
-  RELEASE,
-  SHARE,
-  UPDATE,
-  connectorPath,
-  setCode,
-  startConsole,
-  type Console,
-} from './harness.js';
+import { connectorPath, setCode, startConsole, type Console } from './harness.js';
+import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /**
  * Issue 23, item 10 (the smaller things) and the rest of item 8 (messages go when they no longer

@@ -7,7 +7,8 @@ import {
   type FakeApi,
 } from '../executor/fake-api.js';
 import { screenshot } from './browser.js';
-import { CREATE, UPDATE, connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, startConsole, type Console } from './harness.js';
+import { CREATE, UPDATE } from '../helpers/documents.js';
 
 // The Test tab in a real Chromium through the UI: a connection made from the connector's fields
 // (password masked), the connection test, an action from its generated input form, a trigger's

@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import {
-  CREATE,
-  INSTALL,
-  LINK,
-  RELEASE,
-  SHARE,
-  UPDATE,
-  connectorPath,
-  startConsole,
-  type Console,
-} from './harness.js';
+import { connectorPath, startConsole, type Console } from './harness.js';
+import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // Issue 23, item 11: every page of the console in the dark and the light theme, on a phone and on
 // a wide screen: axe finds no serious contrast (or other) violation, and nothing scrolls sideways.

@@ -7,17 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import {
-  CREATE,
-  INSTALL,
-  LINK,
-  RELEASE,
-  SHARE,
-  UPDATE,
-  setCode,
-  startConsole,
-  type Console,
-} from './harness.js';
+import { setCode, startConsole, type Console } from './harness.js';
+import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /** A 16×16 PNG of one colour: signature, IHDR, one deflated IDAT, IEND. */
 function pngOf(rgb: [number, number, number]): Buffer {

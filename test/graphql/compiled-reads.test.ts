@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE, UPDATE } from './ops.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /**
  * The compiled list reads (src/graphql/plugins/compiled-reads.ts) answer exactly what the executor
@@ -35,9 +35,9 @@ for (const backend of await backends()) {
           },
           admin,
         );
-        const id = res.body.data.createConnector.connector.id;
-        if (i % 3 !== 2) await t.gql(RELEASE, { id }, admin);
-        if (i % 3 === 0) await t.gql(SHARE, { id }, admin);
+        const id = res.body.data.createConnector.connector!.id;
+        if (i % 3 !== 2) await t.gql(RELEASE, { input: { id } }, admin);
+        if (i % 3 === 0) await t.gql(SHARE, { input: { id } }, admin);
         for (let v = 0; v < i % 4; v++)
           await t.gql(UPDATE, { input: { id, note: v % 2 ? null : `v${v}` } }, admin);
       }

@@ -5,7 +5,7 @@ import { CONNECTOR_ROW } from '../../src/domain/connector-store.js';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE } from './ops.js';
+import { CREATE, RELEASE } from '../helpers/documents.js';
 
 /**
  * On PostgreSQL a new note through GraphQL's updateConnector runs on the raw driver
@@ -51,8 +51,8 @@ describe.skipIf(!hasPostgres)('new notes on the raw driver (postgres)', () => {
       { input: { title, code: validCode({ title: 'Same' }), note: 'one' } },
       token,
     );
-    const c = res.body.data.createConnector.connector;
-    await t.gql(RELEASE, { id: c.id }, token);
+    const c = res.body.data.createConnector.connector!;
+    await t.gql(RELEASE, { input: { id: c.id } }, token);
     return { id: c.id as string, databaseId: c.databaseId as number };
   }
 

@@ -443,7 +443,7 @@ for (const backend of await backends()) {
           installer,
         )
       ).body.data.connector.version.code;
-      await s.gql(UPDATE, { i: { id: copy, code: `# ours\n${own}` } }, installer);
+      await s.gql(UPDATE_BRIEF, { i: { id: copy, code: `# ours\n${own}` } }, installer);
       const stale = (await s.gql(BANNER, { id: copy }, installer)).body.data.connector;
       expect(stale.installedFrom.updateTestSummary).toMatchObject({
         total: 1,

@@ -9,18 +9,8 @@ import {
   type FakeApi,
 } from '../executor/fake-api.js';
 import { expectAccessible, screenshot } from './browser.js';
-import {
-  CREATE,
-  INSTALL,
-  LINK,
-  RELEASE,
-  SHARE,
-  UPDATE,
-  connectorPath,
-  setCode,
-  startConsole,
-  type Console,
-} from './harness.js';
+import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
+import { connectorPath, setCode, startConsole, type Console } from './harness.js';
 
 // Recorded tests in a real Chromium, through the UI (issue 21): a run against a local fake API
 // saved as a test, Run all → PASSED; a new version whose output differs → FAILED with its reason;

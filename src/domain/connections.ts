@@ -181,13 +181,19 @@ export async function findConnection(
   return row;
 }
 
-async function connectorOfWorkspace(ctx: DomainContext, connectorId: number, workspaceId: number) {
-  const c = await ctx.prisma.connector.findFirst({
+/** A connector of the workspace, by id (NOT_FOUND for any other): what connections, runs and tests hang on. */
+export async function connectorOfWorkspace(
+  ctx: DomainContext,
+  connectorId: number,
+  workspaceId: number,
+  field = 'input.connectorId',
+): Promise<{ id: number; latestVersion: number }> {
+  const connector = await ctx.prisma.connector.findFirst({
     where: { id: connectorId, workspaceId },
-    select: { id: true },
+    select: { id: true, latestVersion: true },
   });
-  if (!c)
-    throw new NotFoundError('No connector with that id in this workspace.', 'input.connectorId');
+  if (!connector) throw new NotFoundError('No connector with that id in this workspace.', field);
+  return connector;
 }
 
 export async function createConnection(

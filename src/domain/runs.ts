@@ -6,6 +6,7 @@ import { command } from './command.js';
 import type { RunServices } from './run-services.js';
 import {
   connectionFieldsOf,
+  connectorOfWorkspace,
   openValues,
   requireRunUser,
   runServices,
@@ -153,7 +154,7 @@ export interface StartedRun {
 }
 
 /** Who may run, on what: a run user, an executor, and a connector of their workspace. */
-async function runnable(ctx: DomainContext, connectorId: number, field: string) {
+export async function runnable(ctx: DomainContext, connectorId: number, field: string) {
   const actor = requireRunUser(ctx);
   const services = runServices(ctx);
   if (!services.canRun)
@@ -161,11 +162,7 @@ async function runnable(ctx: DomainContext, connectorId: number, field: string) 
       'EXECUTOR_UNAVAILABLE',
       'This registry runs no connector code (EXECUTOR_MODE=none).',
     );
-  const connector = await ctx.prisma.connector.findFirst({
-    where: { id: connectorId, workspaceId: actor.workspaceId },
-    select: { id: true, latestVersion: true },
-  });
-  if (!connector) throw new NotFoundError('No connector with that id in this workspace.', field);
+  const connector = await connectorOfWorkspace(ctx, connectorId, actor.workspaceId, field);
   return { actor, services, connector };
 }
 

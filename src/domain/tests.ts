@@ -4,6 +4,7 @@ import type { ConnectorTest, Prisma, TestResult } from '../generated/prisma/clie
 import { command } from './command.js';
 import {
   connectionFieldsOf,
+  connectorOfWorkspace,
   openValues,
   requireRunUser,
   runServices,
@@ -21,7 +22,7 @@ import {
 import type { RunServices } from './run-services.js';
 import { REDACTED } from './redact.js';
 import { PARENT_SELECT, previewUpdate } from './update-preview.js';
-import { announceRun, FINAL_STATUSES, parseTarget, RUN_LIMITS } from './runs.js';
+import { announceRun, FINAL_STATUSES, parseTarget, RUN_LIMITS, runnable } from './runs.js';
 import { parseAssertions } from './test-verdict.js';
 
 /**
@@ -144,16 +145,6 @@ function checkJson(value: unknown, field: string, limit: number = RUN_LIMITS.inp
     throw new InvalidInputError(`${field.split('.').pop()} is larger than ${limit} bytes.`, field);
 }
 
-async function connectorOf(ctx: DomainContext, connectorId: number, workspaceId: number) {
-  const connector = await ctx.prisma.connector.findFirst({
-    where: { id: connectorId, workspaceId },
-    select: { id: true, latestVersion: true },
-  });
-  if (!connector)
-    throw new NotFoundError('No connector with that id in this workspace.', 'input.connectorId');
-  return connector;
-}
-
 export interface CreateTestInput {
   connectorId: number;
   name: unknown;
@@ -177,7 +168,7 @@ export async function createConnectorTest(
   input: CreateTestInput,
 ): Promise<ConnectorTest> {
   const actor = requireRunUser(ctx);
-  const connector = await connectorOf(ctx, input.connectorId, actor.workspaceId);
+  const connector = await connectorOfWorkspace(ctx, input.connectorId, actor.workspaceId);
   const name = checkTestName(input.name);
   const assertions = parseAssertions(input.assertions);
   if (typeof assertions === 'string') throw new InvalidInputError(assertions, 'input.assertions');
@@ -391,14 +382,11 @@ export async function runConnectorTests(
   ctx: DomainContext,
   input: RunTestsInput,
 ): Promise<TestResult[]> {
-  const actor = requireRunUser(ctx);
-  const services = runServices(ctx);
-  if (!services.canRun)
-    throw new RunRefusedError(
-      'EXECUTOR_UNAVAILABLE',
-      'This registry runs no connector code (EXECUTOR_MODE=none).',
-    );
-  const connector = await connectorOf(ctx, input.connectorId, actor.workspaceId);
+  const { actor, services, connector } = await runnable(
+    ctx,
+    input.connectorId,
+    'input.connectorId',
+  );
   if (input.againstUpdate && input.version != null)
     throw new InvalidInputError('Give version or againstUpdate, not both.', 'input.version');
   const tests = await ctx.prisma.connectorTest.findMany({

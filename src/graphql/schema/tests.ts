@@ -17,6 +17,7 @@ import { payloadType } from './errors.js';
 import { VersionDiffRef } from './history.js';
 import { OFFER_SELECT, offeredUpdate } from './installs.js';
 import { NotificationNode } from './notifications.js';
+import { runWorkspaceOf } from './connections.js';
 import { ConnectorRunNode } from './runs.js';
 
 /**
@@ -162,10 +163,13 @@ export const TestResultNode = builder.prismaNode('TestResult', {
       nullable: true,
       description:
         'The replay run (its output, logs and exchanges); null once pruned, and for OPERATOR (runs are for ADMIN and DEVELOPER).',
+      // The same rule as node(id:) of a run: none for roles that do not see runs.
       resolve: (r, _a, ctx) =>
-        r.runId == null || !isRunUser(ctx)
+        r.runId == null
           ? null
-          : ctx.prisma.connectorRun.findUnique({ where: { id: r.runId } }),
+          : ctx.prisma.connectorRun.findFirst({
+              where: { id: r.runId, workspaceId: runWorkspaceOf(ctx) },
+            }),
     }),
     createdAt: t.expose('createdAt', {
       type: 'DateTime',
@@ -178,15 +182,6 @@ export const TestResultNode = builder.prismaNode('TestResult', {
     }),
   }),
 });
-
-function isRunUser(ctx: Parameters<typeof requireRunUser>[0]): boolean {
-  try {
-    requireRunUser(ctx);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const TestSummaryRef = builder.objectRef<TestSummary>('TestSummary').implement({
   description:

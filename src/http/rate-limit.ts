@@ -17,6 +17,9 @@ import type { Database } from '../db/database.js';
  * - REST: the spec's `RATE_LIMIT_PER_SECOND` calls per second, plus `RATE_LIMIT_BURST` extra
  *   calls per minute for a short burst (rate-limiter-flexible's bursty limiter).
  *
+ * A busy token's gateway leases a slice of its GraphQL budget (see `leaseSlice`): one store write
+ * takes the points of the next ~20 queries, which are then spent here without a round trip.
+ *
  * Store: the `rate_limit` table of the registry's own database (PostgreSQL, so several gateway
  * processes share one budget; on PGlite the same table in the embedded database, which only one
  * process opens), or Redis when `REDIS_URL` is set. If the store fails, an in-memory limiter
@@ -144,6 +147,7 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
   async function spendOne(key: string, cost: number): Promise<RateLimitStatus> {
     try {
       const res = await graphql.consume(key, cost);
+      remember(key, res.remainingPoints);
       return {
         ...gqlBase(cost),
         remaining: res.remainingPoints,
@@ -154,6 +158,7 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
       // The store counts refused points too; give them back so a refused large query does not
       // eat the budget small ones could still use.
       const after = await graphql.reward(key, cost).catch(() => rejection);
+      remember(key, Math.max(0, gqlPoints - after.consumedPoints));
       return {
         ...gqlBase(0),
         remaining: Math.max(0, gqlPoints - after.consumedPoints),
@@ -164,6 +169,52 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
   }
 
   /**
+   * Leases: points taken from the store ahead of time by this gateway, spent here without a round
+   * trip. The store is written before the points are spent, so the budget across processes is
+   * never exceeded; what a lease has not spent when the window ends is gone with the window (the
+   * store starts that token afresh anyway), and `close()` gives it back. A lease is taken only by
+   * a token this gateway already spent for (one query alone costs exactly one store write, as
+   * before), only while the store had at least LEASE_FLOOR of the budget left at the last spend
+   * seen here (near the end of a budget every spend is exact, so no process strands points another
+   * could use), and is at most LEASE_SHARE of the budget.
+   */
+  const leases = new Map<string, { left: number; storeRemaining: number; resetAt: number }>();
+  /** Points left in the store after this gateway's last spend for a token. */
+  const storeLeft = new Map<string, number>();
+  const LEASE_SHARE = 0.01;
+  const LEASE_FLOOR = 0.1;
+  const LEASE_QUERIES = 20;
+  const REMEMBERED_TOKENS = 10_000;
+  function leaseSlice(key: string, cost: number): number {
+    const known = storeLeft.get(key);
+    if (known === undefined || known < gqlPoints * LEASE_FLOOR) return 0;
+    return Math.min(cost * LEASE_QUERIES, Math.floor(gqlPoints * LEASE_SHARE));
+  }
+  /** Spends from the token's lease when it holds `cost` and its window has not ended. */
+  function spendLeased(key: string, cost: number): RateLimitStatus | undefined {
+    const lease = leases.get(key);
+    if (!lease) return undefined;
+    if (lease.resetAt <= Date.now()) {
+      leases.delete(key);
+      return undefined;
+    }
+    if (lease.left < cost) return undefined;
+    lease.left -= cost;
+    return {
+      ...gqlBase(cost),
+      remaining: lease.storeRemaining + lease.left,
+      resetAt: new Date(lease.resetAt),
+    };
+  }
+  function remember(key: string, remaining: number) {
+    if (storeLeft.size >= REMEMBERED_TOKENS) {
+      storeLeft.clear();
+      leases.clear();
+    }
+    storeLeft.set(key, remaining);
+  }
+
+  /**
    * Spends that arrive for one token while its previous write to the store is in flight wait for
    * it and then go to the store together, as one `consume` of their sum: a client firing many
    * queries at once costs the shared store one statement per round trip, not one per query. The
@@ -171,44 +222,54 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
    * they spend. When the sum does not fit, it is given back and each is spent on its own, in
    * order of arrival, as if they had come one by one.
    */
-  const queues = new Map<
-    string,
-    { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void }[]
-  >();
-  async function drain(
-    key: string,
-    queue: { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void }[],
-  ) {
+  type Pending = { cost: number; settle: (outcome: Promise<RateLimitStatus>) => void };
+  const queues = new Map<string, Pending[]>();
+  async function drain(key: string, queue: Pending[]) {
     while (queue.length > 0) {
-      const batch = queue.splice(0);
-      if (batch.length === 1) {
+      // What arrived while the store was written may fit in the lease that write took.
+      const batch = queue.splice(0).filter((s) => {
+        const leased = spendLeased(key, s.cost);
+        if (leased) s.settle(Promise.resolve(leased));
+        return !leased;
+      });
+      if (batch.length === 0) continue;
+      const slice = leaseSlice(key, Math.max(...batch.map((s) => s.cost)));
+      if (batch.length === 1 && slice === 0) {
         const outcome = spendOne(key, batch[0].cost);
         batch[0].settle(outcome);
         await outcome.catch(() => {});
         continue;
       }
       const total = batch.reduce((n, s) => n + s.cost, 0);
-      const together = graphql.consume(key, total).then(
+      // Points still leased here (fewer than a query needs) go into the new lease.
+      const lease = leases.get(key);
+      const held = lease && lease.resetAt > Date.now() ? lease.left : 0;
+      const taken = total + slice - held;
+      const together = graphql.consume(key, taken).then(
         (res) => res,
         async (rejection) => {
           if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          await graphql.reward(key, total).catch(() => {});
+          await graphql.reward(key, taken).catch(() => {});
           return null;
         },
       );
       try {
         const res = await together;
         if (res) {
+          remember(key, res.remainingPoints);
+          const resetAt = Date.now() + res.msBeforeNext;
+          if (slice > 0)
+            leases.set(key, { left: slice, storeRemaining: res.remainingPoints, resetAt });
+          else leases.delete(key);
           // Each in arrival order: what is left after it is what the later ones have not yet spent.
           let later = total;
-          const resetAt = new Date(Date.now() + res.msBeforeNext);
           for (const s of batch) {
             later -= s.cost;
             s.settle(
               Promise.resolve({
                 ...gqlBase(s.cost),
-                remaining: res.remainingPoints + later,
-                resetAt,
+                remaining: res.remainingPoints + slice + later,
+                resetAt: new Date(resetAt),
               }),
             );
           }
@@ -230,6 +291,8 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
   return {
     spendGraphQL(tokenId, cost) {
       const key = String(tokenId);
+      const leased = spendLeased(key, cost);
+      if (leased) return Promise.resolve(leased);
       return new Promise<RateLimitStatus>((resolve, reject) => {
         const settle = (outcome: Promise<RateLimitStatus>) => outcome.then(resolve, reject);
         const queue = queues.get(key);
@@ -274,6 +337,14 @@ export async function createRateLimits(config: Config, db: Database): Promise<Ra
       }
     },
     async close() {
+      // Points leased here and not spent go back to the token's budget.
+      const now = Date.now();
+      await Promise.all(
+        [...leases]
+          .filter(([, lease]) => lease.left > 0 && lease.resetAt > now)
+          .map(([key, lease]) => graphql.reward(key, lease.left).catch(() => {})),
+      );
+      leases.clear();
       redis?.disconnect();
     },
   };

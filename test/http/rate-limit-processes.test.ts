@@ -108,6 +108,40 @@ function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
     expect(second.remaining).toBeLessThan(first.remaining);
     expect(first.remaining - second.remaining).toBe(1000 - first.remaining);
   });
+
+  it('GraphQL: two busy gateways, each leasing slices of one budget, admit no more than the budget', async () => {
+    const conn = await openDatabase({ url: db.url });
+    const busy = (
+      await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'busy' })
+    ).token;
+    await conn.close();
+    let spent = 0;
+    let cost = 0;
+    const refusedBy = new Set<string>();
+    const query = async (base: string) => {
+      const res = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${busy}` },
+        body: JSON.stringify({ query: '{ connectors(first: 1) { totalCount } }' }),
+      });
+      const body = (await res.json()) as { extensions: { rateLimit: { cost: number } } };
+      if (res.status === 200) {
+        cost = body.extensions.rateLimit.cost;
+        spent += cost;
+      } else {
+        expect(res.status).toBe(429);
+        refusedBy.add(base);
+      }
+    };
+    // Ten at a time through each gateway until both refuse: each leases while plenty is left.
+    for (let round = 0; refusedBy.size < 2 && round < 200; round++)
+      await Promise.all(Array.from({ length: 20 }, (_, i) => query(i % 2 ? b.base : a.base)));
+    expect(refusedBy.size).toBe(2);
+    // Never more than the budget. Left unspent: less than a query's cost in the store, and in
+    // each gateway's lease.
+    expect(spent).toBeLessThanOrEqual(1000);
+    expect(spent).toBeGreaterThan(1000 - 3 * cost);
+  });
 }
 
 const hasPostgres = (await backends()).includes('postgres');

@@ -173,6 +173,29 @@ for (const backend of await backends()) {
       );
     });
 
+    it('leases a busy token a slice of its budget: queries one after another write the store once per slice', async () => {
+      const token = await t.token('acme');
+      const cost = (await t.gql(SMALL, {}, token)).body.extensions.rateLimit.cost as number;
+      budgetWrites.length = 0;
+      const remaining: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const r = await t.gql(SMALL, {}, token);
+        expect(r.status).toBe(200);
+        remaining.push(r.body.extensions.rateLimit.remaining as number);
+      }
+      // Every answer still says exactly what is left, as if each had gone to the store.
+      expect(remaining).toEqual(Array.from({ length: 30 }, (_, i) => 1000 - (i + 2) * cost));
+      // A slice is 1 % of the budget (10 points here): one store write buys 10 / cost queries.
+      const slice = Math.min(20 * cost, 1000 * 0.01);
+      expect(budgetWrites.length).toBeLessThanOrEqual(Math.ceil((30 * cost) / slice) + 1);
+      // The store holds the spent points and at most one slice more, never less.
+      const [row] = await t.server.registry.db.sql.query<{ points: number }>(
+        `SELECT points FROM rate_limit WHERE key = 'graphql:' || (SELECT max(id) FROM api_tokens)`,
+      );
+      expect(row.points).toBeGreaterThanOrEqual(31 * cost);
+      expect(row.points).toBeLessThanOrEqual(31 * cost + slice);
+    });
+
     it('admits exactly the queries that fit when the sum of those fired at once does not', async () => {
       const token = await t.token('beta');
       const cost = (await t.gql(SMALL, {}, token)).body.extensions.rateLimit.cost as number;
@@ -224,13 +247,22 @@ for (const backend of await backends()) {
       ).toEqual(Array.from({ length: 10 }, (_, i) => left - (i + 1) * cost));
       left -= 10 * cost;
       for (const r of results) expect(r.body.data.connectors.totalCount).toBe(0);
-      // Another process spends the rest of the budget: this one still believes there is plenty.
+      // Another process spends the rest of the budget. This gateway leased a slice of it for the
+      // busy token (at most 1 % of the budget): it spends what it holds, and then no more.
       await t.server.registry.db.sql.query(
         `UPDATE rate_limit SET points = 1000 WHERE key LIKE 'graphql%'`,
       );
-      statements.length = 0;
-      const refused = await t.gql(SMALL, {}, token);
-      // It ran (its read went to the database) while its points were refused.
+      let leased = 0;
+      let refused: Awaited<ReturnType<typeof t.gql>>;
+      for (;;) {
+        statements.length = 0;
+        refused = await t.gql(SMALL, {}, token);
+        if (refused.status !== 200 || leased === 100) break;
+        leased++;
+      }
+      expect(leased * cost).toBeLessThanOrEqual(1000 * 0.01);
+      // The query after the lease still believed there was plenty: it ran (its read went to the
+      // database) while its points were refused.
       expect(statements.some((s) => /connectors/.test(s) && !/rate_limit/.test(s))).toBe(true);
       expect(refused.status).toBe(429);
       expect(refused.body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });

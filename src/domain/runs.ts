@@ -7,6 +7,8 @@ import type { RunServices } from './run-services.js';
 import {
   connectionFieldsOf,
   connectorOfWorkspace,
+  findConnection,
+  findOfWorkspace,
   openValues,
   requireRunUser,
   runServices,
@@ -227,22 +229,15 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
       'input.version',
     );
 
-  let connection = null;
-  if (input.connectionId != null) {
-    connection = await ctx.prisma.connection.findFirst({
-      where: { id: input.connectionId, workspaceId: actor.workspaceId },
-    });
-    if (!connection)
-      throw new NotFoundError(
-        'No connection with that id in this workspace.',
-        'input.connectionId',
-      );
-    if (connection.connectorId !== connector.id)
-      throw new InvalidInputError(
-        'The connection belongs to another connector.',
-        'input.connectionId',
-      );
-  }
+  const connection =
+    input.connectionId == null
+      ? null
+      : await findConnection(ctx, input.connectionId, 'input.connectionId');
+  if (connection && connection.connectorId !== connector.id)
+    throw new InvalidInputError(
+      'The connection belongs to another connector.',
+      'input.connectionId',
+    );
   await checkInFlight(ctx, actor.workspaceId, services);
 
   // Unsaved editor text is saved as the next version first, as the platform's test console does;
@@ -396,12 +391,9 @@ export async function findRun(
   id: number,
   field = 'input.id',
 ): Promise<ConnectorRun> {
-  const actor = requireRunUser(ctx);
-  const run = await ctx.prisma.connectorRun.findFirst({
-    where: { id, workspaceId: actor.workspaceId },
-  });
-  if (!run) throw new NotFoundError('No run with that id in this workspace.', field);
-  return run;
+  return findOfWorkspace(ctx, 'run', id, field, (where) =>
+    ctx.prisma.connectorRun.findFirst({ where }),
+  );
 }
 
 /** Cancels a queued or running run: it ends CANCELLED at once; its executor is told to stop it. */

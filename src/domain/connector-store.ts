@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CodeAnalysis, StoredAnalysis } from '../code/analyze.js';
 import { withHeldValues } from '../db/large-values.js';
-import type { Connector, Prisma } from '../generated/prisma/client.js';
+import type { Connector, InstallSource, Prisma } from '../generated/prisma/client.js';
 import type { Sql } from '../db/sql.js';
 import { NotFoundError, VersionConflictError } from './errors.js';
 import { emitEvents, type LifecycleEvent } from './events.js';
@@ -80,6 +80,75 @@ export function storedAnalysis(v: {
     structureJson: JSON.stringify(v.structure ?? null),
     codeSha256: v.codeSha256,
   };
+}
+
+/** What a copy (an install, an OEM copy) takes of the parent's version. */
+export const VERSION_COPY = {
+  code: true,
+  note: true,
+  codeSha256: true,
+  diagnostics: true,
+  hasErrors: true,
+  actions: true,
+  triggers: true,
+  structure: true,
+} as const;
+export type CopiedVersion = Prisma.ConnectorVersionGetPayload<{ select: typeof VERSION_COPY }>;
+
+/**
+ * A new connector of `copy.workspaceId` copied from version `parentVersion` of `parent` (its code
+ * already checked against its digest): the row and version 1 (released at once with
+ * `copy.released`), the install that tracks it, and the parent's install count and INSTALL event.
+ * The caller audits it and records its lifecycle events.
+ */
+export async function insertCopy(
+  tx: Tx,
+  parent: Pick<Connector, 'id' | 'title' | 'logo' | 'description'>,
+  parentVersion: number,
+  version: CopiedVersion,
+  copy: { workspaceId: number; source: InstallSource; memberId: number | null; released: boolean },
+): Promise<Connector> {
+  const { workspaceId, memberId } = copy;
+  const row = await tx.connector.create({
+    data: {
+      workspaceId,
+      name: connectorName(parent.title, workspaceId),
+      title: parent.title,
+      logo: parent.logo,
+      description: parent.description,
+      latestVersion: 1,
+      ...(copy.released ? { releasedVersion: 1 } : {}),
+    },
+  });
+  await insertVersion(tx, {
+    connectorId: row.id,
+    number: 1,
+    createdById: memberId,
+    code: version.code,
+    note: version.note,
+    analysis: storedAnalysis(version),
+    ...(copy.released ? { releasedAt: new Date(), releasedById: memberId } : {}),
+  });
+  await tx.install.create({
+    data: {
+      parentId: parent.id,
+      connectorId: row.id,
+      workspaceId,
+      source: copy.source,
+      installedVersion: parentVersion,
+      baseVersion: parentVersion,
+      baseSha256: version.codeSha256,
+      installedById: memberId,
+    },
+  });
+  await tx.connector.update({
+    where: { id: parent.id },
+    data: { installCount: { increment: 1 } },
+  });
+  await tx.versionEvent.create({
+    data: { connectorId: parent.id, version: parentVersion, kind: 'INSTALL', workspaceId },
+  });
+  return row;
 }
 
 /** Locks the connector row for the rest of the transaction; versions are numbered under it. */

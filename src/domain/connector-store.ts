@@ -230,23 +230,48 @@ export async function appendNoteVersion(
   connectorData: Prisma.ConnectorUpdateInput = {},
 ): Promise<{ previous: { note: string | null; codeSha256: string }; connector?: Connector }> {
   const number = locked.latestVersion + 1;
-  const rows = await tx.$queryRaw<{ note: string | null; code_sha256: string; made: boolean }[]>`
-    WITH prev AS (
-      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
-      FROM connector_versions WHERE connector_id = ${id} AND number = ${locked.latestVersion}
-    ), made AS (
-      INSERT INTO connector_versions
-        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
-      SELECT connector_id, ${number}, ${version.memberId}::int, ${version.note}::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
-      FROM prev WHERE prev.note IS DISTINCT FROM ${version.note}::text
-      RETURNING number
-    )
-    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`;
+  const rows = await tx.$queryRawUnsafe<NoteVersionRow[]>(
+    NOTE_VERSION_SQL,
+    id,
+    locked.latestVersion,
+    number,
+    version.memberId,
+    version.note,
+  );
   if (rows.length === 0)
     throw new Error(`Connector ${id} has no version ${locked.latestVersion}, its latest.`);
   const [row] = rows;
   const previous = { note: row.note, codeSha256: row.code_sha256 };
   if (!row.made) return { previous };
+  return { previous, connector: await advanceLatest(tx, id, locked, number, connectorData) };
+}
+
+/**
+ * The statement of appendNoteVersion and appendNoteVersionOn. Parameters: $1 the connector, $2 its
+ * latest version, $3 the new version's number, $4 its author (a member id or null), $5 its note.
+ */
+const NOTE_VERSION_SQL = `
+    WITH prev AS (
+      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
+      FROM connector_versions WHERE connector_id = $1 AND number = $2
+    ), made AS (
+      INSERT INTO connector_versions
+        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
+      SELECT connector_id, $3, $4::int, $5::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
+      FROM prev WHERE prev.note IS DISTINCT FROM $5::text
+      RETURNING number
+    )
+    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`;
+type NoteVersionRow = { note: string | null; code_sha256: string; made: boolean };
+
+/** Makes `number` the locked connector's latest version (with `connectorData`); records `version.created`. */
+async function advanceLatest(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  number: number,
+  connectorData: Prisma.ConnectorUpdateInput,
+): Promise<Connector> {
   const connector = await tx.connector.update({
     where: { id },
     data: { ...connectorData, latestVersion: number },
@@ -257,7 +282,7 @@ export async function appendNoteVersion(
     type: 'version.created',
     data: { connectorId: id, version: number },
   });
-  return { previous, connector };
+  return connector;
 }
 
 /**
@@ -319,20 +344,13 @@ export async function appendNoteVersionOn(
   if (expected != null && expected !== locked.latestVersion)
     throw new VersionConflictError(expected, locked.latestVersion);
   const number = locked.latestVersion + 1;
-  const [row] = await q.query<{ note: string | null; code_sha256: string; made: boolean }>(
-    `WITH prev AS (
-      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
-      FROM connector_versions WHERE connector_id = $1 AND number = $2
-    ), made AS (
-      INSERT INTO connector_versions
-        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
-      SELECT connector_id, $3, $4::int, $5::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
-      FROM prev WHERE prev.note IS DISTINCT FROM $5::text
-      RETURNING number
-    )
-    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`,
-    [id, locked.latestVersion, number, version.memberId, version.note],
-  );
+  const [row] = await q.query<NoteVersionRow>(NOTE_VERSION_SQL, [
+    id,
+    locked.latestVersion,
+    number,
+    version.memberId,
+    version.note,
+  ]);
   if (!row) throw new Error(`Connector ${id} has no version ${locked.latestVersion}, its latest.`);
   const previous = { note: row.note, codeSha256: row.code_sha256 };
   // Prisma's @updatedAt: the time of the update, set by the client.
@@ -363,15 +381,5 @@ export async function appendVersionReturning(
     note: version.note,
     analysis: version.analysis,
   });
-  const connector = await tx.connector.update({
-    where: { id },
-    data: { ...connectorData, latestVersion: number },
-  });
-  locked.latestVersion = number;
-  await recordEvent(tx, locked, {
-    workspaceId: locked.workspaceId,
-    type: 'version.created',
-    data: { connectorId: id, version: number },
-  });
-  return { number, connector };
+  return { number, connector: await advanceLatest(tx, id, locked, number, connectorData) };
 }

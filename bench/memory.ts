@@ -19,17 +19,16 @@
  *   BENCH_BASELINE=main BENCH_KINDS=postgres npx tsx bench/memory.ts   # A/B: main's server measured first, per database
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { cpus } from 'node:os';
 import { openDatabase } from '../src/db/database.js';
 import { authenticate, createToken } from '../src/domain/auth.js';
 import { createConnector, updateConnector } from '../src/domain/connectors.js';
 import { closeAnalyzePool } from '../src/code/analyze-pool.js';
 import { generateConnector } from '../test/code/generate.js';
 import { baselineServer } from './baseline.js';
+import { scratchDatabase } from './scratch.js';
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 /** A git revision measured the same way right before the working tree's server, per database (bench/baseline.ts). */
@@ -41,7 +40,6 @@ const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as (
   | 'postgres'
   | 'pglite'
 )[];
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const root = new URL('..', import.meta.url).pathname;
 const PORT = 4611;
 const MB = 1024 * 1024;
@@ -272,27 +270,7 @@ async function seed(url: string | undefined, dataDir: string | undefined) {
 }
 
 async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<Figures> {
-  let url: string | undefined;
-  let dataDir: string | undefined;
-  let dropDb: (() => Promise<void>) | undefined;
-  if (kind === 'postgres') {
-    const name = `registry_membench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  } else {
-    dataDir = join(mkdtempSync(join(tmpdir(), 'registry-membench-')), 'pglite');
-  }
+  const { url, dataDir, drop } = await scratchDatabase(kind, 'membench');
   const { token, connectorId } = await seed(url, dataDir);
   const env = {
     LOG_LEVEL: 'error',
@@ -413,8 +391,7 @@ async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<F
     return figures;
   } finally {
     await stop(child);
-    await dropDb?.();
-    if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+    await drop();
   }
 }
 

@@ -14,14 +14,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
-import { authenticate, createToken } from '../src/domain/auth.js';
-import { createConnector, releaseConnector, updateConnector } from '../src/domain/connectors.js';
 import { generateConnector } from '../test/code/generate.js';
-import { validCode } from '../test/fixtures/code.js';
+import { scratchDatabase, seedConnectors } from './scratch.js';
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
 /** bench/http.ts' write: a new version (a new note) of a random connector. */
@@ -145,38 +141,15 @@ const profiles = (dir: string) =>
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile);
 
-async function seed(db: Awaited<ReturnType<typeof openDatabase>>, connectors: number) {
-  await db.migrate();
-  const token = (
-    await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })
-  ).token;
-  const ctx = { prisma: db.prisma, actor: await authenticate(db.prisma, token) };
-  for (let i = 0; i < connectors; i++) {
-    const c = await createConnector(ctx, {
-      title: `Bench ${i}`,
-      code: validCode({ title: `Bench ${i}` }),
-      note: 'v1',
-    });
-    await releaseConnector(ctx, c.id);
-    await updateConnector(ctx, c.id, { note: 'v2' });
-  }
-  await db.sql.exec('ANALYZE');
-  return token;
-}
-
 const lines: string[] = [];
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 const tmp = mkdtempSync(join(tmpdir(), 'registry-profile-'));
 
 async function profileRead(kind: 'read' | 'write' = 'read') {
-  const name = `registry_profile_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
+  const { url, drop } = await scratchDatabase('postgres', 'profile');
   try {
     const db = await openDatabase({ url });
-    const token = await seed(db, 200);
+    const { token } = await seedConnectors(db, 200);
     const ids = (await db.prisma.connector.findMany({ select: { id: true } })).map((c) => c.id);
     await db.close();
     const dir = join(tmp, kind);
@@ -244,15 +217,14 @@ async function profileRead(kind: 'read' | 'write' = 'read') {
       '',
     );
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await drop();
   }
 }
 
 async function profileUpload() {
   const dataDir = join(tmp, 'pglite');
   const db = await openDatabase({ dataDir });
-  const token = await seed(db, 1);
+  const { token } = await seedConnectors(db, 1);
   await db.close();
   const dir = join(tmp, 'upload');
   const server = startServer({ DATA_DIR: dataDir, PORT: String(port + 1) }, dir);

@@ -167,18 +167,32 @@ export function secretNames(values: ConnectionValues, fields: FieldSpec[] | null
   return [...names];
 }
 
+/**
+ * A row of the run user's workspace by id, read by `find` with `{ id, workspaceId }`: NOT_FOUND
+ * ("No <what> with that id in this workspace.") for a missing one and for another workspace's.
+ */
+export async function findOfWorkspace<T>(
+  ctx: DomainContext,
+  what: 'connection' | 'run' | 'test',
+  id: number,
+  field: string,
+  find: (where: { id: number; workspaceId: number }) => Promise<T | null>,
+): Promise<T> {
+  const { workspaceId } = requireRunUser(ctx);
+  const row = await find({ id, workspaceId });
+  if (!row) throw new NotFoundError(`No ${what} with that id in this workspace.`, field);
+  return row;
+}
+
 /** A connection of the caller's workspace (NOT_FOUND for any other). */
 export async function findConnection(
   ctx: DomainContext,
   id: number,
   field = 'input.id',
 ): Promise<Connection> {
-  const actor = requireRunUser(ctx);
-  const row = await ctx.prisma.connection.findFirst({
-    where: { id, workspaceId: actor.workspaceId },
-  });
-  if (!row) throw new NotFoundError('No connection with that id in this workspace.', field);
-  return row;
+  return findOfWorkspace(ctx, 'connection', id, field, (where) =>
+    ctx.prisma.connection.findFirst({ where }),
+  );
 }
 
 /** A connector of the workspace, by id (NOT_FOUND for any other): what connections, runs and tests hang on. */
@@ -261,9 +275,9 @@ export async function updateConnection(
   const fields = await connectionFieldsOf(ctx.prisma, current.connectorId);
   const changes = checkValues(input.values, fields);
   return command(ctx, actor).run(async ({ tx, audit }) => {
-    const locked = await tx.connection.findFirst({ where: { id, workspaceId: actor.workspaceId } });
-    if (!locked)
-      throw new NotFoundError('No connection with that id in this workspace.', 'input.id');
+    const locked = await findOfWorkspace(ctx, 'connection', id, 'input.id', (where) =>
+      tx.connection.findFirst({ where }),
+    );
     if (
       name !== locked.name &&
       (await tx.connection.findFirst({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CodeAnalysis, StoredAnalysis } from '../code/analyze.js';
 import { withHeldValues } from '../db/large-values.js';
-import type { Connector, Prisma } from '../generated/prisma/client.js';
+import type { Connector, InstallSource, Prisma } from '../generated/prisma/client.js';
 import type { Sql } from '../db/sql.js';
 import { NotFoundError, VersionConflictError } from './errors.js';
 import { emitEvents, type LifecycleEvent } from './events.js';
@@ -80,6 +80,75 @@ export function storedAnalysis(v: {
     structureJson: JSON.stringify(v.structure ?? null),
     codeSha256: v.codeSha256,
   };
+}
+
+/** What a copy (an install, an OEM copy) takes of the parent's version. */
+export const VERSION_COPY = {
+  code: true,
+  note: true,
+  codeSha256: true,
+  diagnostics: true,
+  hasErrors: true,
+  actions: true,
+  triggers: true,
+  structure: true,
+} as const;
+export type CopiedVersion = Prisma.ConnectorVersionGetPayload<{ select: typeof VERSION_COPY }>;
+
+/**
+ * A new connector of `copy.workspaceId` copied from version `parentVersion` of `parent` (its code
+ * already checked against its digest): the row and version 1 (released at once with
+ * `copy.released`), the install that tracks it, and the parent's install count and INSTALL event.
+ * The caller audits it and records its lifecycle events.
+ */
+export async function insertCopy(
+  tx: Tx,
+  parent: Pick<Connector, 'id' | 'title' | 'logo' | 'description'>,
+  parentVersion: number,
+  version: CopiedVersion,
+  copy: { workspaceId: number; source: InstallSource; memberId: number | null; released: boolean },
+): Promise<Connector> {
+  const { workspaceId, memberId } = copy;
+  const row = await tx.connector.create({
+    data: {
+      workspaceId,
+      name: connectorName(parent.title, workspaceId),
+      title: parent.title,
+      logo: parent.logo,
+      description: parent.description,
+      latestVersion: 1,
+      ...(copy.released ? { releasedVersion: 1 } : {}),
+    },
+  });
+  await insertVersion(tx, {
+    connectorId: row.id,
+    number: 1,
+    createdById: memberId,
+    code: version.code,
+    note: version.note,
+    analysis: storedAnalysis(version),
+    ...(copy.released ? { releasedAt: new Date(), releasedById: memberId } : {}),
+  });
+  await tx.install.create({
+    data: {
+      parentId: parent.id,
+      connectorId: row.id,
+      workspaceId,
+      source: copy.source,
+      installedVersion: parentVersion,
+      baseVersion: parentVersion,
+      baseSha256: version.codeSha256,
+      installedById: memberId,
+    },
+  });
+  await tx.connector.update({
+    where: { id: parent.id },
+    data: { installCount: { increment: 1 } },
+  });
+  await tx.versionEvent.create({
+    data: { connectorId: parent.id, version: parentVersion, kind: 'INSTALL', workspaceId },
+  });
+  return row;
 }
 
 /** Locks the connector row for the rest of the transaction; versions are numbered under it. */
@@ -161,23 +230,48 @@ export async function appendNoteVersion(
   connectorData: Prisma.ConnectorUpdateInput = {},
 ): Promise<{ previous: { note: string | null; codeSha256: string }; connector?: Connector }> {
   const number = locked.latestVersion + 1;
-  const rows = await tx.$queryRaw<{ note: string | null; code_sha256: string; made: boolean }[]>`
-    WITH prev AS (
-      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
-      FROM connector_versions WHERE connector_id = ${id} AND number = ${locked.latestVersion}
-    ), made AS (
-      INSERT INTO connector_versions
-        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
-      SELECT connector_id, ${number}, ${version.memberId}::int, ${version.note}::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
-      FROM prev WHERE prev.note IS DISTINCT FROM ${version.note}::text
-      RETURNING number
-    )
-    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`;
+  const rows = await tx.$queryRawUnsafe<NoteVersionRow[]>(
+    NOTE_VERSION_SQL,
+    id,
+    locked.latestVersion,
+    number,
+    version.memberId,
+    version.note,
+  );
   if (rows.length === 0)
     throw new Error(`Connector ${id} has no version ${locked.latestVersion}, its latest.`);
   const [row] = rows;
   const previous = { note: row.note, codeSha256: row.code_sha256 };
   if (!row.made) return { previous };
+  return { previous, connector: await advanceLatest(tx, id, locked, number, connectorData) };
+}
+
+/**
+ * The statement of appendNoteVersion and appendNoteVersionOn. Parameters: $1 the connector, $2 its
+ * latest version, $3 the new version's number, $4 its author (a member id or null), $5 its note.
+ */
+const NOTE_VERSION_SQL = `
+    WITH prev AS (
+      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
+      FROM connector_versions WHERE connector_id = $1 AND number = $2
+    ), made AS (
+      INSERT INTO connector_versions
+        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
+      SELECT connector_id, $3, $4::int, $5::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
+      FROM prev WHERE prev.note IS DISTINCT FROM $5::text
+      RETURNING number
+    )
+    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`;
+type NoteVersionRow = { note: string | null; code_sha256: string; made: boolean };
+
+/** Makes `number` the locked connector's latest version (with `connectorData`); records `version.created`. */
+async function advanceLatest(
+  tx: Tx,
+  id: number,
+  locked: Locked,
+  number: number,
+  connectorData: Prisma.ConnectorUpdateInput,
+): Promise<Connector> {
   const connector = await tx.connector.update({
     where: { id },
     data: { ...connectorData, latestVersion: number },
@@ -188,7 +282,7 @@ export async function appendNoteVersion(
     type: 'version.created',
     data: { connectorId: id, version: number },
   });
-  return { previous, connector };
+  return connector;
 }
 
 /**
@@ -250,20 +344,13 @@ export async function appendNoteVersionOn(
   if (expected != null && expected !== locked.latestVersion)
     throw new VersionConflictError(expected, locked.latestVersion);
   const number = locked.latestVersion + 1;
-  const [row] = await q.query<{ note: string | null; code_sha256: string; made: boolean }>(
-    `WITH prev AS (
-      SELECT connector_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure
-      FROM connector_versions WHERE connector_id = $1 AND number = $2
-    ), made AS (
-      INSERT INTO connector_versions
-        (connector_id, number, created_by_id, note, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, released_at, released_by_id)
-      SELECT connector_id, $3, $4::int, $5::text, code, code_size, code_sha256, diagnostics, has_errors, actions, triggers, structure, NULL, NULL
-      FROM prev WHERE prev.note IS DISTINCT FROM $5::text
-      RETURNING number
-    )
-    SELECT prev.note, prev.code_sha256, EXISTS (SELECT 1 FROM made) AS made FROM prev`,
-    [id, locked.latestVersion, number, version.memberId, version.note],
-  );
+  const [row] = await q.query<NoteVersionRow>(NOTE_VERSION_SQL, [
+    id,
+    locked.latestVersion,
+    number,
+    version.memberId,
+    version.note,
+  ]);
   if (!row) throw new Error(`Connector ${id} has no version ${locked.latestVersion}, its latest.`);
   const previous = { note: row.note, codeSha256: row.code_sha256 };
   // Prisma's @updatedAt: the time of the update, set by the client.
@@ -294,15 +381,5 @@ export async function appendVersionReturning(
     note: version.note,
     analysis: version.analysis,
   });
-  const connector = await tx.connector.update({
-    where: { id },
-    data: { ...connectorData, latestVersion: number },
-  });
-  locked.latestVersion = number;
-  await recordEvent(tx, locked, {
-    workspaceId: locked.workspaceId,
-    type: 'version.created',
-    data: { connectorId: id, version: number },
-  });
-  return { number, connector };
+  return { number, connector: await advanceLatest(tx, id, locked, number, connectorData) };
 }

@@ -2,7 +2,7 @@ import { analyzeCode } from '../code/analyze-pool.js';
 import { mergeCode, type ConflictSide } from '../code/merge.js';
 import type { Connector, InstallSource } from '../generated/prisma/client.js';
 import { writeCommand } from './command.js';
-import { appendVersion, connectorName, insertVersion, storedAnalysis } from './connector-store.js';
+import { appendVersion, insertCopy, VERSION_COPY } from './connector-store.js';
 import type { DomainContext } from './context.js';
 import { verifyDigest } from './digest.js';
 import {
@@ -44,17 +44,6 @@ async function parentOf(ctx: DomainContext, from: InstallFrom) {
   return { parent: listing.connector, source: 'LISTING' as InstallSource, linkId: null };
 }
 
-const VERSION_COPY = {
-  code: true,
-  note: true,
-  codeSha256: true,
-  diagnostics: true,
-  hasErrors: true,
-  actions: true,
-  triggers: true,
-  structure: true,
-} as const;
-
 /**
  * Clones the parent's offered version (its shared one, or its staged one for workspaces in a
  * rollout; never a yanked one) into the caller's workspace as a connector of its own (version 1),
@@ -87,35 +76,11 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
   return cmd.run(async ({ tx, audit, emit, libraryChanged }) => {
     // The link's limits are checked and spent in the same transaction as the install.
     if (linkId != null) await claimLinkUse(tx, linkId);
-    const copy = await tx.connector.create({
-      data: {
-        workspaceId: actor.workspaceId,
-        name: connectorName(parent.title, actor.workspaceId),
-        title: parent.title,
-        logo: parent.logo,
-        description: parent.description,
-        latestVersion: 1,
-      },
-    });
-    await insertVersion(tx, {
-      connectorId: copy.id,
-      number: 1,
-      createdById: actor.memberId,
-      code: shared.code,
-      note: shared.note,
-      analysis: storedAnalysis(shared),
-    });
-    await tx.install.create({
-      data: {
-        parentId: parent.id,
-        connectorId: copy.id,
-        workspaceId: actor.workspaceId,
-        source,
-        installedVersion: version,
-        baseVersion: version,
-        baseSha256: digest,
-        installedById: actor.memberId,
-      },
+    const copy = await insertCopy(tx, parent, version, shared, {
+      workspaceId: actor.workspaceId,
+      source,
+      memberId: actor.memberId,
+      released: false,
     });
     if (linkId != null)
       await tx.shareLinkUse.create({
@@ -126,13 +91,6 @@ export async function installConnector(ctx: DomainContext, from: InstallFrom): P
           connectorId: copy.id,
         },
       });
-    await tx.connector.update({
-      where: { id: parent.id },
-      data: { installCount: { increment: 1 } },
-    });
-    await tx.versionEvent.create({
-      data: { connectorId: parent.id, version, kind: 'INSTALL', workspaceId: actor.workspaceId },
-    });
     await audit({
       action: 'CONNECTOR_INSTALL',
       target: { type: 'Connector', id: copy.id },

@@ -3,10 +3,11 @@ import { audit, type AuditSource } from './audit.js';
 import { writeCommand } from './command.js';
 import {
   appendVersion,
-  connectorName,
-  insertVersion,
+  insertCopy,
   lockConnector,
   storedAnalysis,
+  VERSION_COPY,
+  type CopiedVersion,
 } from './connector-store.js';
 import { releaseLocked } from './connectors.js';
 import type { DomainContext } from './context.js';
@@ -19,18 +20,6 @@ type Tx = Prisma.TransactionClient;
 
 /** OEM shares touch every managed workspace in one transaction: give it time. */
 export const OEM_TRANSACTION = { timeout: 5 * 60_000, maxWait: 60_000 } as const;
-
-const VERSION_COPY = {
-  code: true,
-  note: true,
-  codeSha256: true,
-  diagnostics: true,
-  hasErrors: true,
-  actions: true,
-  triggers: true,
-  structure: true,
-} as const;
-type SharedCode = Prisma.ConnectorVersionGetPayload<{ select: typeof VERSION_COPY }>;
 
 /**
  * OEM sharing (an embedded partner's workspace manages customer workspaces): shares the latest
@@ -102,53 +91,19 @@ export async function giveOemCopy(
   source: AuditSource,
   parent: Connector,
   number: number,
-  version: SharedCode,
+  version: CopiedVersion,
   workspaceId: number,
 ): Promise<LifecycleEvent[]> {
   const install = await tx.install.findFirst({
     where: { parentId: parent.id, workspaceId, source: 'OEM' },
     select: { id: true, connectorId: true, baseVersion: true },
   });
-  const meta = { title: parent.title, description: parent.description, logo: parent.logo };
   if (!install) {
-    const now = new Date();
-    const copy = await tx.connector.create({
-      data: {
-        workspaceId,
-        name: connectorName(parent.title, workspaceId),
-        ...meta,
-        latestVersion: 1,
-        releasedVersion: 1,
-      },
-    });
-    await insertVersion(tx, {
-      connectorId: copy.id,
-      number: 1,
-      createdById: null,
-      releasedAt: now,
-      releasedById: null,
-      code: version.code,
-      note: version.note,
-      analysis: storedAnalysis(version),
-    });
-    await tx.install.create({
-      data: {
-        parentId: parent.id,
-        connectorId: copy.id,
-        workspaceId,
-        source: 'OEM',
-        installedVersion: number,
-        baseVersion: number,
-        baseSha256: version.codeSha256,
-        installedById: null,
-      },
-    });
-    await tx.connector.update({
-      where: { id: parent.id },
-      data: { installCount: { increment: 1 } },
-    });
-    await tx.versionEvent.create({
-      data: { connectorId: parent.id, version: number, kind: 'INSTALL', workspaceId },
+    const copy = await insertCopy(tx, parent, number, version, {
+      workspaceId,
+      source: 'OEM',
+      memberId: null,
+      released: true,
     });
     const events: LifecycleEvent[] = [
       { workspaceId, type: 'version.created', data: { connectorId: copy.id, version: 1 } },
@@ -182,7 +137,10 @@ export async function giveOemCopy(
     memberId: null,
   });
   await releaseLocked(tx, install.connectorId, locked, null);
-  await tx.connector.update({ where: { id: install.connectorId }, data: meta });
+  await tx.connector.update({
+    where: { id: install.connectorId },
+    data: { title: parent.title, description: parent.description, logo: parent.logo },
+  });
   await tx.install.update({
     where: { id: install.id },
     data: { baseVersion: number, baseSha256: version.codeSha256, updatedAt: new Date() },

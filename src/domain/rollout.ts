@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Connector, Prisma } from '../generated/prisma/client.js';
-import { writeCommand } from './command.js';
-import type { Locked, Tx } from './connector-store.js';
-import type { DomainContext, Principal } from './context.js';
+import { writeCommand, type CommandScope } from './command.js';
+import type { Locked } from './connector-store.js';
+import type { Actor, DomainContext, Principal } from './context.js';
 import { requirePassingTests } from './test-results.js';
 import { InvalidInputError, NotFoundError, PreconditionError } from './errors.js';
 import type { LifecycleEvent, Notified } from './events.js';
@@ -36,16 +36,11 @@ export function inRollout(
   );
 }
 
+/** What the offer rules read of a shared connector: its shared version and its staged rollout. */
+type OfferingParent = Pick<Connector, 'id' | 'sharedVersion' | 'rolloutVersion' | 'rolloutPercent'>;
+
 /** The version a workspace is offered before yanks are considered: the staged one inside a rollout, else the shared one. */
-function wantedVersion(
-  parent: {
-    id: number;
-    sharedVersion: number | null;
-    rolloutVersion: number | null;
-    rolloutPercent: number | null;
-  },
-  workspaceId: number | null,
-): number | null {
+function wantedVersion(parent: OfferingParent, workspaceId: number | null): number | null {
   return workspaceId != null && inRollout(parent, workspaceId)
     ? parent.rolloutVersion
     : parent.sharedVersion;
@@ -57,12 +52,7 @@ function wantedVersion(
  * reviewers, anonymous): what everybody outside a rollout is offered. Null when nothing usable is shared.
  */
 export function offeredAmong(
-  parent: {
-    id: number;
-    sharedVersion: number | null;
-    rolloutVersion: number | null;
-    rolloutPercent: number | null;
-  },
+  parent: OfferingParent,
   workspaceId: number | null,
   shared: readonly { number: number; sharedAt: Date | null; yankedAt: Date | null }[],
 ): number | null {
@@ -88,12 +78,7 @@ export function offeredAmong(
  */
 export async function offeredVersion(
   db: Db,
-  parent: {
-    id: number;
-    sharedVersion: number | null;
-    rolloutVersion: number | null;
-    rolloutPercent: number | null;
-  },
+  parent: OfferingParent,
   workspaceId: number,
 ): Promise<number> {
   const wanted = wantedVersion(parent, workspaceId);
@@ -127,13 +112,7 @@ export async function offeredVersion(
  * `offeredVersion`.
  */
 export function visibleSharedVersion(
-  parent: {
-    id: number;
-    workspaceId: number;
-    sharedVersion: number | null;
-    rolloutVersion: number | null;
-    rolloutPercent: number | null;
-  },
+  parent: OfferingParent & { workspaceId: number },
   version: { number: number; sharedAt: Date | null },
   viewer: Principal | null,
 ): boolean {
@@ -159,8 +138,8 @@ export async function shareConnector(
 ): Promise<Connector> {
   const cmd = writeCommand(ctx);
   const percent = checkPercent(opts.rolloutPercent ?? 100);
-  return cmd.run(async ({ tx, lock, audit, emit, notify, libraryChanged }) => {
-    const locked = await lock(id);
+  return cmd.run(async (scope) => {
+    const locked = await scope.lock(id);
     const released = locked.releasedVersion;
     if (released == null) {
       throw new PreconditionError(
@@ -178,29 +157,12 @@ export async function shareConnector(
         `The latest released version of the connector is already shared${how}.`,
       );
     }
-    await requirePassingTests(tx, locked, released);
-    await tx.connectorVersion.updateMany({
+    await requirePassingTests(scope.tx, locked, released);
+    await scope.tx.connectorVersion.updateMany({
       where: { connectorId: id, number: released, sharedAt: null },
       data: { sharedAt: new Date() },
     });
-    const { connector, notified } = await applyRollout(tx, locked, released, percent);
-    await audit({
-      action: 'CONNECTOR_SHARE',
-      target: { type: 'Connector', id },
-      before: shareState(locked),
-      after: shareState(connector),
-    });
-    await emit(
-      {
-        workspaceId: locked.workspaceId,
-        type: 'version.shared',
-        data: { connectorId: id, version: released, rolloutPercent: percent },
-      },
-      ...updateEvents(notified, id, released),
-    );
-    notify(notified);
-    libraryChanged();
-    return connector;
+    return applyRollout(scope, locked, released, percent, 'CONNECTOR_SHARE');
   });
 }
 
@@ -238,8 +200,17 @@ function updateEvents(
   }));
 }
 
-/** Offers `version` to `percent` % of installing workspaces (100: to all, as the shared version). */
-async function applyRollout(tx: Tx, locked: Locked, version: number, percent: number) {
+/**
+ * Offers `version` to `percent` % of installing workspaces (100: to all, as the shared version),
+ * audited as `action`: the `version.shared` event, and the installers it reaches are notified.
+ */
+async function applyRollout(
+  { tx, audit, emit, notify, libraryChanged }: CommandScope<Actor>,
+  locked: Locked,
+  version: number,
+  percent: number,
+  action: 'CONNECTOR_SHARE' | 'ROLLOUT_SET',
+): Promise<Connector> {
   const parent = { id: locked.id, rolloutVersion: version, rolloutPercent: percent };
   const full = percent >= 100;
   const connector = await tx.connector.update({
@@ -254,7 +225,23 @@ async function applyRollout(tx: Tx, locked: Locked, version: number, percent: nu
     version,
     full ? undefined : (workspaceId) => inRollout(parent, workspaceId),
   );
-  return { connector, notified };
+  await audit({
+    action,
+    target: { type: 'Connector', id: locked.id },
+    before: shareState(locked),
+    after: shareState(connector),
+  });
+  await emit(
+    {
+      workspaceId: locked.workspaceId,
+      type: 'version.shared',
+      data: { connectorId: locked.id, version, rolloutPercent: percent },
+    },
+    ...updateEvents(notified, locked.id, version),
+  );
+  notify(notified);
+  libraryChanged();
+  return connector;
 }
 
 /** Widens (or narrows) a staged share; 100 makes the staged version the shared one for everybody. */
@@ -265,32 +252,15 @@ export async function setRollout(
 ): Promise<Connector> {
   const cmd = writeCommand(ctx);
   checkPercent(percent);
-  return cmd.run(async ({ tx, lock, audit, emit, notify, libraryChanged }) => {
-    const locked = await lock(id);
+  return cmd.run(async (scope) => {
+    const locked = await scope.lock(id);
     const version = locked.rolloutVersion;
     if (version == null)
       throw new PreconditionError(
         'NOTHING_TO_ROLL_OUT',
         'No version of this connector is being rolled out.',
       );
-    const { connector, notified } = await applyRollout(tx, locked, version, percent);
-    await audit({
-      action: 'ROLLOUT_SET',
-      target: { type: 'Connector', id },
-      before: shareState(locked),
-      after: shareState(connector),
-    });
-    await emit(
-      {
-        workspaceId: locked.workspaceId,
-        type: 'version.shared',
-        data: { connectorId: id, version, rolloutPercent: percent },
-      },
-      ...updateEvents(notified, id, version),
-    );
-    notify(notified);
-    libraryChanged();
-    return connector;
+    return applyRollout(scope, locked, version, percent, 'ROLLOUT_SET');
   });
 }
 

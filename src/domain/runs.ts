@@ -7,6 +7,8 @@ import type { RunServices } from './run-services.js';
 import {
   connectionFieldsOf,
   connectorOfWorkspace,
+  findConnection,
+  findOfWorkspace,
   openValues,
   requireRunUser,
   runServices,
@@ -15,7 +17,7 @@ import {
 import { analyzeCode } from '../code/analyze-pool.js';
 import { updateConnector } from './connectors.js';
 import { checkCode } from './input.js';
-import type { DomainContext } from './context.js';
+import type { Actor, DomainContext } from './context.js';
 import { InvalidInputError, NotFoundError, PreconditionError, RunRefusedError } from './errors.js';
 import { redactDeep, secretStrings } from './redact.js';
 import { settleTestResult } from './test-results.js';
@@ -227,22 +229,15 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
       'input.version',
     );
 
-  let connection = null;
-  if (input.connectionId != null) {
-    connection = await ctx.prisma.connection.findFirst({
-      where: { id: input.connectionId, workspaceId: actor.workspaceId },
-    });
-    if (!connection)
-      throw new NotFoundError(
-        'No connection with that id in this workspace.',
-        'input.connectionId',
-      );
-    if (connection.connectorId !== connector.id)
-      throw new InvalidInputError(
-        'The connection belongs to another connector.',
-        'input.connectionId',
-      );
-  }
+  const connection =
+    input.connectionId == null
+      ? null
+      : await findConnection(ctx, input.connectionId, 'input.connectionId');
+  if (connection && connection.connectorId !== connector.id)
+    throw new InvalidInputError(
+      'The connection belongs to another connector.',
+      'input.connectionId',
+    );
   await checkInFlight(ctx, actor.workspaceId, services);
 
   // Unsaved editor text is saved as the next version first, as the platform's test console does;
@@ -305,49 +300,24 @@ export async function startRun(ctx: DomainContext, input: StartRunInput): Promis
     const values = openValues(services.box, connection);
     secrets = secretStrings(values, secretNames(values, fields));
   }
-  const run = await command(ctx, actor).run(async ({ tx, audit }) => {
-    const row = await tx.connectorRun.create({
-      data: {
-        workspaceId: actor.workspaceId,
-        connectorId: connector.id,
-        version: number,
-        target,
-        input: redactDeep(runInput, secrets) as Prisma.InputJsonValue,
-        closure:
-          input.closure == null
-            ? undefined
-            : (redactDeep(input.closure, secrets) as Prisma.InputJsonValue),
-        args:
-          input.args == null
-            ? undefined
-            : (redactDeep(input.args, secrets) as Prisma.InputJsonValue),
-        payload:
-          input.payload == null
-            ? undefined
-            : (redactDeep(input.payload, secrets) as Prisma.InputJsonValue),
-        connectionId: connection?.id ?? null,
-        actorId: actor.memberId,
-        actorHandle: actor.handle,
-        logs: [],
-      },
-    });
-    await pruneHistory(tx, connector.id, services.historyCap);
-    await audit({
-      action: 'CONNECTOR_RUN',
-      workspaceId: actor.workspaceId,
-      target: { type: 'ConnectorRun', id: row.id },
-      after: {
-        connectorId: connector.id,
-        version: number,
-        target,
-        connectionId: connection?.id ?? null,
-        savedVersion,
-      },
-    });
-    await announceRun(tx, row);
-    return row;
-  });
-  await services.dispatch(run.id);
+  const redacted = (value: unknown) =>
+    value == null ? undefined : (redactDeep(value, secrets) as Prisma.InputJsonValue);
+  const run = await queueRun(
+    ctx,
+    actor,
+    services,
+    {
+      connectorId: connector.id,
+      version: number,
+      target,
+      input: redactDeep(runInput, secrets) as Prisma.InputJsonValue,
+      closure: redacted(input.closure),
+      args: redacted(input.args),
+      payload: redacted(input.payload),
+      connectionId: connection?.id ?? null,
+    },
+    savedVersion,
+  );
   return { run, savedVersion };
 }
 
@@ -364,6 +334,62 @@ function checkRunnable(
     first ? `Line ${first.line}: ${first.message}` : null,
     field,
   );
+}
+
+/** What a new run records: its version, target and input (already redacted), and its connection. */
+interface NewRun {
+  connectorId: number;
+  version: number;
+  target: string;
+  input: Prisma.InputJsonValue;
+  closure?: Prisma.InputJsonValue;
+  args?: Prisma.InputJsonValue;
+  payload?: Prisma.InputJsonValue;
+  connectionId: number | null;
+}
+
+/**
+ * Stores a checked run QUEUED (within the connector's history cap), audits it as CONNECTOR_RUN,
+ * announces it and hands it to an executor: how every run starts. `alsoInTransaction` writes what
+ * must be stored before an executor can take the run.
+ */
+async function queueRun(
+  ctx: DomainContext,
+  actor: Actor,
+  services: RunServices,
+  run: NewRun,
+  savedVersion: number | null,
+  alsoInTransaction?: (tx: Prisma.TransactionClient, run: ConnectorRun) => Promise<void>,
+): Promise<ConnectorRun> {
+  const queued = await command(ctx, actor).run(async ({ tx, audit }) => {
+    const row = await tx.connectorRun.create({
+      data: {
+        ...run,
+        workspaceId: actor.workspaceId,
+        actorId: actor.memberId,
+        actorHandle: actor.handle,
+        logs: [],
+      },
+    });
+    await alsoInTransaction?.(tx, row);
+    await pruneHistory(tx, run.connectorId, services.historyCap);
+    await audit({
+      action: 'CONNECTOR_RUN',
+      workspaceId: actor.workspaceId,
+      target: { type: 'ConnectorRun', id: row.id },
+      after: {
+        connectorId: run.connectorId,
+        version: run.version,
+        target: run.target,
+        connectionId: run.connectionId,
+        savedVersion,
+      },
+    });
+    await announceRun(tx, row);
+    return row;
+  });
+  await services.dispatch(queued.id);
+  return queued;
 }
 
 /** Keeps the newest `cap` runs of a connector: older ones that are over are deleted. */
@@ -396,12 +422,9 @@ export async function findRun(
   id: number,
   field = 'input.id',
 ): Promise<ConnectorRun> {
-  const actor = requireRunUser(ctx);
-  const run = await ctx.prisma.connectorRun.findFirst({
-    where: { id, workspaceId: actor.workspaceId },
-  });
-  if (!run) throw new NotFoundError('No run with that id in this workspace.', field);
-  return run;
+  return findOfWorkspace(ctx, 'run', id, field, (where) =>
+    ctx.prisma.connectorRun.findFirst({ where }),
+  );
 }
 
 /** Cancels a queued or running run: it ends CANCELLED at once; its executor is told to stop it. */
@@ -473,39 +496,20 @@ export async function queueAuthorizationRun(
   });
   checkRunnable(version, 'input.id');
   await checkInFlight(ctx, actor.workspaceId, services);
-  const run = await command(ctx, actor).run(async ({ tx, audit }) => {
-    const row = await tx.connectorRun.create({
-      data: {
-        workspaceId: actor.workspaceId,
-        connectorId: connector.id,
-        version: version.number,
-        target: input.target,
-        input: input.input as Prisma.InputJsonValue,
-        connectionId: input.connectionId,
-        actorId: actor.memberId,
-        actorHandle: actor.handle,
-        logs: [],
-      },
-    });
-    await input.alsoInTransaction?.(tx, row);
-    await pruneHistory(tx, connector.id, services.historyCap);
-    await audit({
-      action: 'CONNECTOR_RUN',
-      workspaceId: actor.workspaceId,
-      target: { type: 'ConnectorRun', id: row.id },
-      after: {
-        connectorId: connector.id,
-        version: version.number,
-        target: input.target,
-        connectionId: input.connectionId,
-        savedVersion: null,
-      },
-    });
-    await announceRun(tx, row);
-    return row;
-  });
-  await services.dispatch(run.id);
-  return run;
+  return queueRun(
+    ctx,
+    actor,
+    services,
+    {
+      connectorId: connector.id,
+      version: version.number,
+      target: input.target,
+      input: input.input as Prisma.InputJsonValue,
+      connectionId: input.connectionId,
+    },
+    null,
+    input.alsoInTransaction,
+  );
 }
 
 /** The run once it is over (read every `everyMs`); null when it is not over after `timeoutMs`. */

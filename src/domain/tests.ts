@@ -5,6 +5,7 @@ import { command } from './command.js';
 import {
   connectionFieldsOf,
   connectorOfWorkspace,
+  findOfWorkspace,
   openValues,
   requireRunUser,
   runServices,
@@ -183,11 +184,12 @@ export async function createConnectorTest(
         'Give runId (to save a run) or target and recording, not both.',
         'input.runId',
       );
-    const run = await ctx.prisma.connectorRun.findFirst({
-      where: { id: input.runId, workspaceId: actor.workspaceId },
-      include: { testResult: { select: { id: true } } },
-    });
-    if (!run) throw new NotFoundError('No run with that id in this workspace.', 'input.runId');
+    const run = await findOfWorkspace(ctx, 'run', input.runId, 'input.runId', (where) =>
+      ctx.prisma.connectorRun.findFirst({
+        where,
+        include: { testResult: { select: { id: true } } },
+      }),
+    );
     if (run.connectorId !== connector.id)
       throw new InvalidInputError('The run is of another connector.', 'input.runId');
     if (run.testResult)
@@ -304,12 +306,9 @@ export async function findTest(
   id: number,
   field = 'input.id',
 ): Promise<ConnectorTest> {
-  const actor = requireRunUser(ctx);
-  const row = await ctx.prisma.connectorTest.findFirst({
-    where: { id, workspaceId: actor.workspaceId },
-  });
-  if (!row) throw new NotFoundError('No test with that id in this workspace.', field);
-  return row;
+  return findOfWorkspace(ctx, 'test', id, field, (where) =>
+    ctx.prisma.connectorTest.findFirst({ where }),
+  );
 }
 
 export async function updateConnectorTest(

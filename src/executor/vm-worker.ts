@@ -72,22 +72,32 @@ function callEngine(body: string): string {
 
 const FRAME_START = '\0BRIDGE';
 
-/** Descriptor 2: log lines, with bridge frames taken out. */
-class StderrWithFrames extends Fd {
-  private text = '';
-  private readonly decoder = new TextDecoder('utf-8', { fatal: false });
-  /** Complete frames waiting for their answer to be read on descriptor 3. */
-  readonly frames: string[] = [];
+/** A descriptor of our own: a character device, not a preopened directory, with one right (read or write). */
+abstract class CharacterDevice extends Fd {
+  constructor(private readonly rights: number) {
+    super();
+  }
   fd_prestat_get() {
     return { ret: defs.ERRNO_BADF, prestat: null };
   }
   fd_fdstat_get() {
     const stat = new defs.Fdstat(defs.FILETYPE_CHARACTER_DEVICE, 0);
-    stat.fs_rights_base = BigInt(defs.RIGHTS_FD_WRITE);
+    stat.fs_rights_base = BigInt(this.rights);
     return { ret: 0, fdstat: stat };
   }
   fd_filestat_get() {
     return { ret: 0, filestat: new defs.Filestat(0n, defs.FILETYPE_CHARACTER_DEVICE, 0n) };
+  }
+}
+
+/** Descriptor 2: log lines, with bridge frames taken out. */
+class StderrWithFrames extends CharacterDevice {
+  private text = '';
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false });
+  /** Complete frames waiting for their answer to be read on descriptor 3. */
+  readonly frames: string[] = [];
+  constructor() {
+    super(defs.RIGHTS_FD_WRITE);
   }
   fd_write(bytes: Uint8Array) {
     this.text += this.decoder.decode(bytes, { stream: true });
@@ -125,21 +135,10 @@ class StderrWithFrames extends Fd {
 }
 
 /** Descriptor 0 (stdin): reading it answers the oldest pending frame (or says there was none). */
-class BridgeAnswers extends Fd {
+class BridgeAnswers extends CharacterDevice {
   private pending: Uint8Array = new Uint8Array(0);
   constructor(private readonly frames: string[]) {
-    super();
-  }
-  fd_prestat_get() {
-    return { ret: defs.ERRNO_BADF, prestat: null };
-  }
-  fd_fdstat_get() {
-    const stat = new defs.Fdstat(defs.FILETYPE_CHARACTER_DEVICE, 0);
-    stat.fs_rights_base = BigInt(defs.RIGHTS_FD_READ);
-    return { ret: 0, fdstat: stat };
-  }
-  fd_filestat_get() {
-    return { ret: 0, filestat: new defs.Filestat(0n, defs.FILETYPE_CHARACTER_DEVICE, 0n) };
+    super(defs.RIGHTS_FD_READ);
   }
   fd_read(size: number) {
     if (this.pending.length === 0) {

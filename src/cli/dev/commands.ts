@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { toGlobalId } from '../../domain/global-id.js';
 import { refusal, RegistryClient, type UserError } from './client.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, noConnector } from './errors.js';
 import type { ExecOptions } from './exec.js';
 import {
   checkProfileName,
@@ -169,6 +169,16 @@ function logout(opts: Common & { all?: boolean }): void {
 
 const CONNECTOR_FIELDS =
   'id databaseId title name latestVersion latestReleasedVersion latestSharedVersion';
+/** A connector as CONNECTOR_FIELDS reads it. */
+interface ConnectorFields {
+  id: string;
+  databaseId: number;
+  title: string;
+  name: string;
+  latestVersion: number;
+  latestReleasedVersion: number | null;
+  latestSharedVersion: number | null;
+}
 
 async function push(
   file: string,
@@ -193,12 +203,7 @@ async function push(
     );
   const code = readText(file, 'connector file');
   const api = client(opts);
-  let connector: {
-    id: string;
-    title: string;
-    latestVersion: number;
-    latestReleasedVersion: number | null;
-  };
+  let connector: ConnectorFields;
   let made: number | null;
   if (opts.title) {
     const res = await withProgress('creating the connector', opts, () =>
@@ -240,39 +245,45 @@ async function push(
     shared: false,
   };
   if (opts.release) {
-    const res = await withProgress('releasing', opts, () =>
-      api.graphql(
-        `mutation ($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
-        { input: { id: connector.id } },
-      ),
-    );
-    if (res.releaseConnector.userErrors.length)
-      throw releaseRefusal(
-        'release',
-        connector.latestVersion,
-        res.releaseConnector.userErrors,
-        lines,
-      );
+    const res = await releaseOrShare(api, opts, 'release', connector.id);
+    if (res.userErrors.length)
+      throw releaseRefusal('release', connector.latestVersion, res.userErrors, lines);
     result.released = true;
-    lines.push(
-      `Released version ${res.releaseConnector.connector.latestReleasedVersion} to the workspace.`,
-    );
+    lines.push(`Released version ${res.connector.latestReleasedVersion} to the workspace.`);
   }
   if (opts.share) {
-    const res = await withProgress('sharing', opts, () =>
-      api.graphql(
-        `mutation ($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
-        { input: { id: connector.id } },
-      ),
-    );
-    if (res.shareConnector.userErrors.length)
-      throw releaseRefusal('share', connector.latestVersion, res.shareConnector.userErrors, lines);
+    const res = await releaseOrShare(api, opts, 'share', connector.id);
+    if (res.userErrors.length)
+      throw releaseRefusal('share', connector.latestVersion, res.userErrors, lines);
     result.shared = true;
-    lines.push(
-      `Shared version ${res.shareConnector.connector.latestSharedVersion} with installers.`,
-    );
+    lines.push(`Shared version ${res.connector.latestSharedVersion} with installers.`);
   }
   print(opts, result, lines.join('\n'));
+}
+
+const RELEASE_OR_SHARE = {
+  release: {
+    label: 'releasing',
+    field: 'releaseConnector',
+    document: `mutation ($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
+  },
+  share: {
+    label: 'sharing',
+    field: 'shareConnector',
+    document: `mutation ($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
+  },
+} as const;
+
+/** Releases the connector's latest version, or shares its latest released one: the mutation's payload. */
+async function releaseOrShare(
+  api: RegistryClient,
+  opts: Common,
+  what: keyof typeof RELEASE_OR_SHARE,
+  id: string,
+): Promise<{ connector: ConnectorFields; userErrors: UserError[] }> {
+  const { label, field, document } = RELEASE_OR_SHARE[what];
+  const res = await withProgress(label, opts, () => api.graphql(document, { input: { id } }));
+  return res[field];
 }
 
 /** The push happened; say so before the refusal, so a script's log shows both. */
@@ -287,6 +298,14 @@ function releaseRefusal(
     `${done.join('\n')}\nCould not ${what} version ${version}: ${inner.message}`,
     EXIT.failure,
     inner.code,
+  );
+}
+
+function noVersion(c: { title: string; latestVersion: number }, n: number | undefined): CliError {
+  return new CliError(
+    `${c.title} has no version ${n} (its latest is ${c.latestVersion}).`,
+    EXIT.failure,
+    'NOT_FOUND',
   );
 }
 
@@ -313,14 +332,9 @@ async function pull(
     ),
   );
   const c = data.connector;
-  if (!c) throw new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
+  if (!c) throw noConnector(id);
   const v = opts.version === undefined ? c.latest.nodes[0] : c.version;
-  if (!v)
-    throw new CliError(
-      `${c.title} has no version ${opts.version} (its latest is ${c.latestVersion}).`,
-      EXIT.failure,
-      'NOT_FOUND',
-    );
+  if (!v) throw noVersion(c, opts.version);
   if (v.code === null)
     throw new CliError(
       'Your role may not read connector code (OPERATOR).',
@@ -350,17 +364,12 @@ async function diff(id: string, from: number, to: number, opts: Common): Promise
     ),
   );
   const c = data.connector;
-  if (!c) throw new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
+  if (!c) throw noConnector(id);
   for (const [n, found] of [
     [from, c.a],
     [to, c.b],
   ] as const) {
-    if (!found)
-      throw new CliError(
-        `${c.title} has no version ${n} (its latest is ${c.latestVersion}).`,
-        EXIT.failure,
-        'NOT_FOUND',
-      );
+    if (!found) throw noVersion(c, n);
   }
   const res = await api.graphql(
     `query ($id: ID!, $from: Int!, $to: Int!) { connector(id: $id) { diff(from: $from, to: $to) { unified compatibility { level breaking changes { subject message breaking } } } } }`,
@@ -385,7 +394,7 @@ async function versions(id: string, opts: Common & { limit: number }): Promise<v
     ),
   );
   const c = data.connector;
-  if (!c) throw new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
+  if (!c) throw noConnector(id);
   const rows = (
     c.versions.nodes as {
       number: number;
@@ -421,32 +430,16 @@ async function versions(id: string, opts: Common & { limit: number }): Promise<v
 
 async function release(id: string, opts: Common & { share?: boolean }): Promise<void> {
   const api = client(opts);
-  const res = await withProgress('releasing', opts, () =>
-    api.graphql(
-      `mutation ($input: ReleaseConnectorInput!) { releaseConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
-      { input: { id } },
-    ),
-  );
-  if (res.releaseConnector.userErrors.length) throw refusal(res.releaseConnector.userErrors);
-  const c = res.releaseConnector.connector;
+  const res = await releaseOrShare(api, opts, 'release', id);
+  if (res.userErrors.length) throw refusal(res.userErrors);
+  const c = res.connector;
   const lines = [`Released ${c.title} version ${c.latestReleasedVersion} to the workspace.`];
   if (opts.share) {
-    const shared = await withProgress('sharing', opts, () =>
-      api.graphql(
-        `mutation ($input: ShareConnectorInput!) { shareConnector(input: $input) { connector { ${CONNECTOR_FIELDS} } ${USER_ERRORS} } }`,
-        { input: { id } },
-      ),
-    );
-    if (shared.shareConnector.userErrors.length)
-      throw releaseRefusal(
-        'share',
-        c.latestReleasedVersion,
-        shared.shareConnector.userErrors,
-        lines,
-      );
-    lines.push(
-      `Shared version ${shared.shareConnector.connector.latestSharedVersion} with installers.`,
-    );
+    const shared = await releaseOrShare(api, opts, 'share', id);
+    if (shared.userErrors.length)
+      // Released just now: the connector has a released version.
+      throw releaseRefusal('share', c.latestReleasedVersion!, shared.userErrors, lines);
+    lines.push(`Shared version ${shared.connector.latestSharedVersion} with installers.`);
   }
   print(opts, { connector: c, shared: !!opts.share }, lines.join('\n'));
 }

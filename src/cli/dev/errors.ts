@@ -30,3 +30,8 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/** The registry knows no such connector in the caller's workspace (or it is another's). */
+export function noConnector(id: string): CliError {
+  return new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
+}

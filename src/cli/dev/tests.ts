@@ -14,7 +14,7 @@ import { REDACTED } from '../../domain/redact.js';
 import { judge, parseAssertions, type Failure, type Verdict } from '../../domain/test-verdict.js';
 import { executorOptionsFromConfig, startExecutor, type Exchange } from '../../executor/index.js';
 import { refusal, type RegistryClient } from './client.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, noConnector } from './errors.js';
 
 interface Common {
   json?: boolean;
@@ -71,8 +71,7 @@ export async function registryTests(
     for (;;) {
       const data = await api.graphql(SUMMARY, { id, n: version });
       const s = data.connector?.version?.testSummary;
-      if (!s)
-        throw new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
+      if (!s) throw noConnector(id);
       if (s.pending === 0 && s.notRun === 0) return { title: data.connector.title as string, ...s };
       if (Date.now() > until)
         throw new CliError(
@@ -243,7 +242,7 @@ export async function pullTests(
 ): Promise<void> {
   const data = await api.graphql(TESTS, { id });
   const c = data.connector;
-  if (!c) throw new CliError(`No connector ${id} in your workspace.`, EXIT.failure, 'NOT_FOUND');
+  if (!c) throw noConnector(id);
   mkdirSync(opts.dir, { recursive: true });
   const written: string[] = [];
   for (const t of c.tests.nodes as any[]) {

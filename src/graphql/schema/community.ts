@@ -12,7 +12,7 @@ import { LIMITS } from '../../domain/limits.js';
 import { builder } from '../builder.js';
 import { describedEnum } from '../enums.js';
 import { ConnectorNode } from './connectors.js';
-import { connectorPayload, payloadType } from './errors.js';
+import { connectorPayload, objectPayload } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { dbId, namedConnection } from '../connections.js';
 import { SharedConnectorRef } from './sharing.js';
@@ -201,29 +201,21 @@ const ListConnectorInput = builder.inputType('ListConnectorInput', {
 });
 
 const listingPayload = (name: string) =>
-  payloadType<{ listing: ListingRow }>(
+  objectPayload<{ listing: ListingRow }>(
     name,
-    `The result of \`${name[0].toLowerCase()}${name.slice(1, -'Payload'.length)}\`.`,
-    (t) => ({
-      listing: t.field({
-        type: ListingNode,
-        nullable: true,
-        description: 'The listing as the mutation left it; null when refused.',
-        resolve: (p) => p.listing ?? null,
-      }),
-    }),
+    'listing',
+    ListingNode,
+    'The listing as the mutation left it; null when refused.',
   );
 
-const AddCatalogAppPayload = payloadType<{
+const AddCatalogAppPayload = objectPayload<{
   catalogApp: import('../../generated/prisma/client.js').CatalogApp;
-}>('AddCatalogAppPayload', 'The result of `addCatalogApp`.', (t) => ({
-  catalogApp: t.field({
-    type: CatalogAppRef,
-    nullable: true,
-    description: 'The app (new, or the one that had the name); null when refused.',
-    resolve: (p) => p.catalogApp ?? null,
-  }),
-}));
+}>(
+  'AddCatalogAppPayload',
+  'catalogApp',
+  CatalogAppRef,
+  'The app (new, or the one that had the name); null when refused.',
+);
 
 builder.mutationFields((t) => ({
   listConnector: t.field({

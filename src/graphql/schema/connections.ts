@@ -13,7 +13,7 @@ import {
 import type { Connection } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { dbId, namedConnection } from '../connections.js';
-import { payloadType } from './errors.js';
+import { objectPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 
 /** The caller's workspace when they may see connections and runs; -1 (matches nothing) otherwise. */
@@ -236,17 +236,11 @@ const DeleteConnectionInput = builder.inputType('DeleteConnectionInput', {
 });
 
 const connectionPayload = (name: string) =>
-  payloadType<{ connection: Connection }>(
+  objectPayload<{ connection: Connection }>(
     name,
-    `The result of \`${name[0].toLowerCase()}${name.slice(1, -'Payload'.length)}\`.`,
-    (t) => ({
-      connection: t.field({
-        type: ConnectionProfileNode,
-        nullable: true,
-        description: 'The saved connection as the mutation left it; null when it refused.',
-        resolve: (p) => p.connection ?? null,
-      }),
-    }),
+    'connection',
+    ConnectionProfileNode,
+    'The saved connection as the mutation left it; null when it refused.',
   );
 
 const DeleteConnectionPayload = payloadType<{ deletedId: string }>(

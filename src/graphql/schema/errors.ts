@@ -123,6 +123,32 @@ export function payloadType<Shape extends object>(
   });
 }
 
+/** What most payloads say of themselves: "The result of `setRollout`." for SetRolloutPayload. */
+export function resultOf(payloadName: string): string {
+  return `The result of \`${payloadName[0].toLowerCase()}${payloadName.slice(1, -'Payload'.length)}\`.`;
+}
+
+/**
+ * A payload of one object as the mutation left it, under `key` (null when it refused): a saved
+ * connection, a listing, a run, a test case…
+ */
+export function objectPayload<Shape extends object>(
+  name: string,
+  key: keyof Shape & string,
+  type: ObjectParam<Types>,
+  fieldDescription: string,
+  description = resultOf(name),
+) {
+  return payloadType<Shape>(name, description, (t) => ({
+    [key]: t.field({
+      type: type as never,
+      nullable: true,
+      description: fieldDescription,
+      resolve: (p) => (p[key] ?? null) as never,
+    }),
+  }));
+}
+
 /**
  * A payload that holds the connector as the mutation left it. With `edge` (mutations that add a
  * connector to your workspace's list) also `connectorEdge`, for Relay's `@appendEdge`/`@prependEdge`.

@@ -9,7 +9,7 @@ import type { ConnectorRun } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { VersionNode } from './connectors.js';
 import { dbId, namedConnection } from '../connections.js';
-import { payloadType } from './errors.js';
+import { objectPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { runWorkspaceOf } from './connections.js';
 
@@ -442,17 +442,11 @@ const CancelRunInput = builder.inputType('CancelRunInput', {
   fields: (t) => ({ id: t.id({ required: true, description: 'The run (global ID).' }) }),
 });
 
-const CancelRunPayload = payloadType<{ run: ConnectorRun }>(
+const CancelRunPayload = objectPayload<{ run: ConnectorRun }>(
   'CancelRunPayload',
-  'The result of `cancelRun`.',
-  (t) => ({
-    run: t.field({
-      type: ConnectorRunNode,
-      nullable: true,
-      description: 'The run, CANCELLED; null when it refused.',
-      resolve: (p) => p.run ?? null,
-    }),
-  }),
+  'run',
+  ConnectorRunNode,
+  'The run, CANCELLED; null when it refused.',
 );
 
 builder.mutationFields((t) => ({

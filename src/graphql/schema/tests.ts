@@ -13,7 +13,7 @@ import { dbId, namedConnection } from '../connections.js';
 import { describedEnum } from '../enums.js';
 import { parseGlobalId } from '../ids.js';
 import { workspaceOf } from './connectors.js';
-import { payloadType } from './errors.js';
+import { objectPayload, payloadType } from './errors.js';
 import { VersionDiffRef } from './history.js';
 import { OFFER_SELECT, offeredUpdate } from './installs.js';
 import { NotificationNode } from './notifications.js';
@@ -462,17 +462,12 @@ const CreateConnectorTestInput = builder.inputType('CreateConnectorTestInput', {
   }),
 });
 
-const TestPayload = payloadType<{ test: ConnectorTest }>(
+const TestPayload = objectPayload<{ test: ConnectorTest }>(
   'ConnectorTestPayload',
+  'test',
+  ConnectorTestNode,
+  'The test case; null when the mutation refused.',
   'A test case as a mutation left it.',
-  (t) => ({
-    test: t.field({
-      type: ConnectorTestNode,
-      nullable: true,
-      description: 'The test case; null when the mutation refused.',
-      resolve: (p) => p.test ?? null,
-    }),
-  }),
 );
 
 const UpdateConnectorTestInput = builder.inputType('UpdateConnectorTestInput', {

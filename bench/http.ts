@@ -12,19 +12,18 @@
  * All servers of a database kind run together and are driven in interleaved rounds (measure()),
  * so ratios come from the same stretch of a shared machine's drifting load.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { createToken } from '../src/domain/auth.js';
-import { createConnector, releaseConnector, updateConnector } from '../src/domain/connectors.js';
+import { createConnector, releaseConnector } from '../src/domain/connectors.js';
 import { createRegistry } from '../src/server.js';
-import { validCode } from '../test/fixtures/code.js';
 import { baselineServer } from './baseline.js';
+import { benchActor, scratchDatabase, seedConnectors, startNode, stop } from './common.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Load before each measured row, not measured (JIT, connection pools, caches of every server alike); its failures count. */
@@ -41,8 +40,6 @@ const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as (
   | 'pglite'
 )[];
 const CONNECTIONS = 10;
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const root = new URL('..', import.meta.url).pathname;
 
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
 /** The same read through PostGraphile's generated schema. */
@@ -51,23 +48,8 @@ const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(i
 
 async function seed(url: string | undefined, dataDir: string | undefined, count: number) {
   const db = await openDatabase({ url, dataDir });
-  await db.migrate();
-  const token = (
-    await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })
-  ).token;
-  const actor = await (await import('../src/domain/auth.js')).authenticate(db.prisma, token);
-  const ctx = { prisma: db.prisma, actor };
-  const ids: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const c = await createConnector(ctx, {
-      title: `Bench ${i}`,
-      code: validCode({ title: `Bench ${i}` }),
-      note: 'v1',
-    });
-    await releaseConnector(ctx, c.id);
-    await updateConnector(ctx, c.id, { note: 'v2' });
-    ids.push(c.id);
-  }
+  const { token, ctx } = await benchActor(db);
+  const ids = await seedConnectors(ctx, count);
   // Planner statistics, as a database in service has them (autovacuum would gather them a while
   // after the seeding); without them every server's list query gets a worse plan.
   await db.sql.exec('ANALYZE');
@@ -75,37 +57,9 @@ async function seed(url: string | undefined, dataDir: string | undefined, count:
   return { token, ids };
 }
 
-function start(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
-): Promise<ChildProcess> {
-  const child = spawn(cmd, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (ready.test(out)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)));
-  });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  child.removeAllListeners('exit');
-  await new Promise((r) => {
-    child.once('exit', r);
-    child.kill('SIGTERM');
-  });
-}
+/** `node ...args` in the repository's root with `env`; resolves once its output matches `ready`. */
+const start = async (args: string[], env: NodeJS.ProcessEnv, ready: RegExp) =>
+  (await startNode(args, env, ready)).child;
 
 /**
  * CPU time (user + system, every thread) a process has used, in ms, from /proc/<pid>/stat. On a
@@ -239,27 +193,7 @@ async function measure(
 }
 
 async function scenario(kind: 'postgres' | 'pglite') {
-  let url: string | undefined;
-  let dataDir: string | undefined;
-  let dropDb: (() => Promise<void>) | undefined;
-  if (kind === 'postgres') {
-    const name = `registry_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  } else {
-    dataDir = join(mkdtempSync(join(tmpdir(), 'registry-bench-')), 'pglite');
-  }
+  const { url, dataDir, drop } = await scratchDatabase(kind, 'registry_bench');
   const { token, ids } = await seed(url, dataDir, 200);
   // PGlite has one owner per directory: the floor gets an identical copy of the seeded one.
   const floorTarget = url ?? join(dataDir!, '..', 'floor');
@@ -292,12 +226,7 @@ async function scenario(kind: 'postgres' | 'pglite') {
   try {
     targets.push({
       name: 'registry',
-      child: await start(
-        'node',
-        ['bin/connector-registry.js', 'serve'],
-        env,
-        /connector registry on/,
-      ),
+      child: await start(['bin/connector-registry.js', 'serve'], env, /connector registry on/),
       read: {
         url: `http://127.0.0.1:${port}/graphql`,
         body: () => JSON.stringify({ query: READ_QUERY }),
@@ -314,7 +243,6 @@ async function scenario(kind: 'postgres' | 'pglite') {
       targets.push({
         name: 'baseline',
         child: await start(
-          'node',
           BASELINE.args,
           { ...env, PORT: String(basePort), ...(baseDir ? { DATA_DIR: baseDir } : {}) },
           /connector registry on/,
@@ -334,7 +262,6 @@ async function scenario(kind: 'postgres' | 'pglite') {
     targets.push({
       name: 'floor',
       child: await start(
-        'node',
         ['--import', 'tsx', 'bench/floor-server.ts', floorTarget, String(port + 1)],
         {},
         /floor on/,
@@ -349,7 +276,6 @@ async function scenario(kind: 'postgres' | 'pglite') {
     if (kind === 'postgres') {
       // In production mode, as the registry's entry point runs by default (graphql-js skips its development checks).
       const peer = await start(
-        'node',
         ['bench/peer/server.cjs', url!, String(port + 2)],
         { NODE_ENV: 'production' },
         /postgraphile on/,
@@ -385,8 +311,7 @@ async function scenario(kind: 'postgres' | 'pglite') {
     };
   } finally {
     for (const t of targets) await stop(t.child);
-    await dropDb?.();
-    if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+    await drop();
   }
 }
 

@@ -14,19 +14,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
-import { authenticate, createToken } from '../src/domain/auth.js';
-import { createConnector, releaseConnector, updateConnector } from '../src/domain/connectors.js';
 import { generateConnector } from '../test/code/generate.js';
-import { validCode } from '../test/fixtures/code.js';
+import { benchActor, ROOT as root, scratchDatabase, seedConnectors } from './common.js';
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
 /** bench/http.ts' write: a new version (a new note) of a random connector. */
 const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
-const root = new URL('..', import.meta.url).pathname;
 
 interface ProfileNode {
   id: number;
@@ -146,20 +141,8 @@ const profiles = (dir: string) =>
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile);
 
 async function seed(db: Awaited<ReturnType<typeof openDatabase>>, connectors: number) {
-  await db.migrate();
-  const token = (
-    await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })
-  ).token;
-  const ctx = { prisma: db.prisma, actor: await authenticate(db.prisma, token) };
-  for (let i = 0; i < connectors; i++) {
-    const c = await createConnector(ctx, {
-      title: `Bench ${i}`,
-      code: validCode({ title: `Bench ${i}` }),
-      note: 'v1',
-    });
-    await releaseConnector(ctx, c.id);
-    await updateConnector(ctx, c.id, { note: 'v2' });
-  }
+  const { token, ctx } = await benchActor(db);
+  await seedConnectors(ctx, connectors);
   await db.sql.exec('ANALYZE');
   return token;
 }
@@ -169,11 +152,7 @@ const port = 20_000 + Math.floor(Math.random() * 20_000);
 const tmp = mkdtempSync(join(tmpdir(), 'registry-profile-'));
 
 async function profileRead(kind: 'read' | 'write' = 'read') {
-  const name = `registry_profile_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${name}` }).toString();
+  const { url, drop } = await scratchDatabase('postgres', 'registry_profile');
   try {
     const db = await openDatabase({ url });
     const token = await seed(db, 200);
@@ -244,8 +223,7 @@ async function profileRead(kind: 'read' | 'write' = 'read') {
       '',
     );
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await drop();
   }
 }
 

@@ -11,6 +11,7 @@ import { authenticate, createToken } from '../src/domain/auth.js';
 import { createConnector, releaseConnector, updateConnector } from '../src/domain/connectors.js';
 import { validCode } from '../test/fixtures/code.js';
 import { spawnUntil } from '../test/helpers/processes.js';
+import { baselineServer } from './baseline.js';
 
 export { stopProcess as stop } from '../test/helpers/processes.js';
 
@@ -19,6 +20,14 @@ export const ADMIN_URL =
   process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 /** The repository's root: where server processes run. */
 export const ROOT = new URL('..', import.meta.url).pathname;
+
+/** The server of the git revision BENCH_BASELINE names (bench/baseline.ts), when it is set. */
+export const baselineFromEnv = () =>
+  process.env.BENCH_BASELINE ? baselineServer(process.env.BENCH_BASELINE) : undefined;
+
+/** Which databases to run: BENCH_KINDS (`postgres,pglite` by default). */
+export const kindsFromEnv = () =>
+  (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[];
 
 type Database = Awaited<ReturnType<typeof openDatabase>>;
 

@@ -22,8 +22,15 @@ import { openDatabase } from '../src/db/database.js';
 import { createToken } from '../src/domain/auth.js';
 import { createConnector, releaseConnector } from '../src/domain/connectors.js';
 import { createRegistry } from '../src/server.js';
-import { baselineServer } from './baseline.js';
-import { benchActor, scratchDatabase, seedConnectors, startNode, stop } from './common.js';
+import {
+  baselineFromEnv,
+  benchActor,
+  kindsFromEnv,
+  scratchDatabase,
+  seedConnectors,
+  startNode,
+  stop,
+} from './common.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Load before each measured row, not measured (JIT, connection pools, caches of every server alike); its failures count. */
@@ -31,14 +38,9 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 /** Measured slots per server, interleaved with the other servers' (see measure()). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** A git revision to run beside the working tree's server, in the same rounds (bench/baseline.ts): the A/B of a change. */
-const BASELINE = process.env.BENCH_BASELINE
-  ? baselineServer(process.env.BENCH_BASELINE)
-  : undefined;
+const BASELINE = baselineFromEnv();
 /** Which databases to run (`postgres,pglite` by default). */
-const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as (
-  | 'postgres'
-  | 'pglite'
-)[];
+const KINDS = kindsFromEnv();
 const CONNECTIONS = 10;
 
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;

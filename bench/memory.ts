@@ -26,19 +26,21 @@ import { openDatabase } from '../src/db/database.js';
 import { createConnector, updateConnector } from '../src/domain/connectors.js';
 import { closeAnalyzePool } from '../src/code/analyze-pool.js';
 import { generateConnector } from '../test/code/generate.js';
-import { baselineServer } from './baseline.js';
-import { benchActor, ROOT as root, scratchDatabase, startNode, stop } from './common.js';
+import {
+  baselineFromEnv,
+  benchActor,
+  kindsFromEnv,
+  ROOT as root,
+  scratchDatabase,
+  startNode,
+  stop,
+} from './common.js';
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 /** A git revision measured the same way right before the working tree's server, per database (bench/baseline.ts). */
-const BASELINE = process.env.BENCH_BASELINE
-  ? baselineServer(process.env.BENCH_BASELINE)
-  : undefined;
+const BASELINE = baselineFromEnv();
 /** Which databases to run (`postgres,pglite` by default). */
-const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as (
-  | 'postgres'
-  | 'pglite'
-)[];
+const KINDS = kindsFromEnv();
 const PORT = 4611;
 const MB = 1024 * 1024;
 

@@ -60,6 +60,21 @@ export async function startServerProcess(
   return { url: match[1], child };
 }
 
+/** A GraphQL request to a server process at `url` (its /graphql) with `token`; answers the parsed body. */
+export async function gqlAt(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string,
+) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: unknown[] };
+}
+
 /** Ends a child process with `signal` and waits for it to be gone. */
 export function stopProcess(
   child: ChildProcess,

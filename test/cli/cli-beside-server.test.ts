@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { backends, type createPostgresDatabase } from '../helpers/backends.js';
 import { cli, startServerProcess, stopProcess } from '../helpers/processes.js';
 import { migratedDatabase } from '../helpers/templates.js';
 import { validCode } from '../fixtures/code.js';

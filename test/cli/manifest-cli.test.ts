@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createConnector, releaseConnector } from '../../src/domain/connectors.js';
 import { authenticate } from '../../src/domain/auth.js';
-import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { backends, type createPostgresDatabase } from '../helpers/backends.js';
 import { migratedDatabase } from '../helpers/templates.js';
 import { validCode } from '../fixtures/code.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
-import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { backends, type createPostgresDatabase } from '../helpers/backends.js';
 import { validCode } from '../fixtures/code.js';
 import { gqlAt as gql, startServerProcess } from '../helpers/processes.js';
 import { migratedDatabase } from '../helpers/templates.js';

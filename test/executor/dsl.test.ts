@@ -4,7 +4,7 @@
  * the output, the error, the logs, the recorded exchanges and what reached the server.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Recording } from '../../src/executor/index.js';
+import type { Recording } from '../../src/executor/index.js';
 import { executorAndFakeApi, run, runAction } from './helpers.js';
 
 const { executor, api } = executorAndFakeApi({ retryDelayMs: 20 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 import { fixture, TASKLY_PASSWORD, TASKLY_USER, tasklySettings } from '../executor/fake-api.js';
 import { createConnection, createConnector, run, serverWithFakeApi } from './helpers.js';
 

@@ -12,7 +12,7 @@
  * All servers of a database kind run together and are driven in interleaved rounds (measure()),
  * so ratios come from the same stretch of a shared machine's drifting load.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +22,15 @@ import { openDatabase } from '../src/db/database.js';
 import { createToken } from '../src/domain/auth.js';
 import { createConnector, releaseConnector } from '../src/domain/connectors.js';
 import { createRegistry } from '../src/server.js';
-import { baselineServer } from './baseline.js';
-import { scratchDatabase, seedConnectors } from './scratch.js';
+import {
+  baselineFromEnv,
+  benchActor,
+  kindsFromEnv,
+  scratchDatabase,
+  seedConnectors,
+  startNode,
+  stop,
+} from './common.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Load before each measured row, not measured (JIT, connection pools, caches of every server alike); its failures count. */
@@ -31,16 +38,10 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 /** Measured slots per server, interleaved with the other servers' (see measure()). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** A git revision to run beside the working tree's server, in the same rounds (bench/baseline.ts): the A/B of a change. */
-const BASELINE = process.env.BENCH_BASELINE
-  ? baselineServer(process.env.BENCH_BASELINE)
-  : undefined;
+const BASELINE = baselineFromEnv();
 /** Which databases to run (`postgres,pglite` by default). */
-const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as (
-  | 'postgres'
-  | 'pglite'
-)[];
+const KINDS = kindsFromEnv();
 const CONNECTIONS = 10;
-const root = new URL('..', import.meta.url).pathname;
 
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
 /** The same read through PostGraphile's generated schema. */
@@ -49,42 +50,18 @@ const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(i
 
 async function seed(url: string | undefined, dataDir: string | undefined, count: number) {
   const db = await openDatabase({ url, dataDir });
-  const seeded = await seedConnectors(db, count);
+  const { token, ctx } = await benchActor(db);
+  const ids = await seedConnectors(ctx, count);
+  // Planner statistics, as a database in service has them (autovacuum would gather them a while
+  // after the seeding); without them every server's list query gets a worse plan.
+  await db.sql.exec('ANALYZE');
   await db.close();
-  return seeded;
+  return { token, ids };
 }
 
-function start(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
-): Promise<ChildProcess> {
-  const child = spawn(cmd, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (ready.test(out)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)));
-  });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  child.removeAllListeners('exit');
-  await new Promise((r) => {
-    child.once('exit', r);
-    child.kill('SIGTERM');
-  });
-}
+/** `node ...args` in the repository's root with `env`; resolves once its output matches `ready`. */
+const start = async (args: string[], env: NodeJS.ProcessEnv, ready: RegExp) =>
+  (await startNode(args, env, ready)).child;
 
 /**
  * CPU time (user + system, every thread) a process has used, in ms, from /proc/<pid>/stat. On a
@@ -218,7 +195,7 @@ async function measure(
 }
 
 async function scenario(kind: 'postgres' | 'pglite') {
-  const { url, dataDir, drop } = await scratchDatabase(kind, 'bench');
+  const { url, dataDir, drop } = await scratchDatabase(kind, 'registry_bench');
   const { token, ids } = await seed(url, dataDir, 200);
   // PGlite has one owner per directory: the floor gets an identical copy of the seeded one.
   const floorTarget = url ?? join(dataDir!, '..', 'floor');
@@ -251,12 +228,7 @@ async function scenario(kind: 'postgres' | 'pglite') {
   try {
     targets.push({
       name: 'registry',
-      child: await start(
-        'node',
-        ['bin/connector-registry.js', 'serve'],
-        env,
-        /connector registry on/,
-      ),
+      child: await start(['bin/connector-registry.js', 'serve'], env, /connector registry on/),
       read: {
         url: `http://127.0.0.1:${port}/graphql`,
         body: () => JSON.stringify({ query: READ_QUERY }),
@@ -273,7 +245,6 @@ async function scenario(kind: 'postgres' | 'pglite') {
       targets.push({
         name: 'baseline',
         child: await start(
-          'node',
           BASELINE.args,
           { ...env, PORT: String(basePort), ...(baseDir ? { DATA_DIR: baseDir } : {}) },
           /connector registry on/,
@@ -293,7 +264,6 @@ async function scenario(kind: 'postgres' | 'pglite') {
     targets.push({
       name: 'floor',
       child: await start(
-        'node',
         ['--import', 'tsx', 'bench/floor-server.ts', floorTarget, String(port + 1)],
         {},
         /floor on/,
@@ -308,7 +278,6 @@ async function scenario(kind: 'postgres' | 'pglite') {
     if (kind === 'postgres') {
       // In production mode, as the registry's entry point runs by default (graphql-js skips its development checks).
       const peer = await start(
-        'node',
         ['bench/peer/server.cjs', url!, String(port + 2)],
         { NODE_ENV: 'production' },
         /postgraphile on/,

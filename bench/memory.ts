@@ -18,29 +18,29 @@
  *   BENCH_IDLE_SECONDS=5 npx tsx bench/memory.ts
  *   BENCH_BASELINE=main BENCH_KINDS=postgres npx tsx bench/memory.ts   # A/B: main's server measured first, per database
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { openDatabase } from '../src/db/database.js';
-import { authenticate, createToken } from '../src/domain/auth.js';
 import { createConnector, updateConnector } from '../src/domain/connectors.js';
 import { closeAnalyzePool } from '../src/code/analyze-pool.js';
 import { generateConnector } from '../test/code/generate.js';
-import { baselineServer } from './baseline.js';
-import { scratchDatabase } from './scratch.js';
+import {
+  baselineFromEnv,
+  benchActor,
+  kindsFromEnv,
+  ROOT as root,
+  scratchDatabase,
+  startNode,
+  stop,
+} from './common.js';
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 /** A git revision measured the same way right before the working tree's server, per database (bench/baseline.ts). */
-const BASELINE = process.env.BENCH_BASELINE
-  ? baselineServer(process.env.BENCH_BASELINE)
-  : undefined;
+const BASELINE = baselineFromEnv();
 /** Which databases to run (`postgres,pglite` by default). */
-const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',') as (
-  | 'postgres'
-  | 'pglite'
-)[];
-const root = new URL('..', import.meta.url).pathname;
+const KINDS = kindsFromEnv();
 const PORT = 4611;
 const MB = 1024 * 1024;
 
@@ -197,37 +197,9 @@ function fail(what: string, res: { status: number; text: string }): never {
 const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
 const CREATE = `mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
 
-function start(
-  env: NodeJS.ProcessEnv,
-  args = ['bin/connector-registry.js', 'serve'],
-): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
-  const started = performance.now();
-  const child = spawn('node', args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (/connector registry on/.test(out))
-        resolve({ child, readyMs: performance.now() - started, output: () => out });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  child.removeAllListeners('exit');
-  await new Promise((r) => {
-    child.once('exit', r);
-    child.kill('SIGTERM');
-  });
-}
+/** The server (or `args`) with `env`; resolves once it listens, with how long that took. */
+const start = (env: NodeJS.ProcessEnv, args = ['bin/connector-registry.js', 'serve']) =>
+  startNode(args, env, /connector registry on/);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -251,12 +223,7 @@ const code190 = codeOfSize(190 * 1000);
 
 async function seed(url: string | undefined, dataDir: string | undefined) {
   const db = await openDatabase({ url, dataDir });
-  await db.migrate();
-  const token = (
-    await createToken(db.prisma, { workspace: 'bench', role: 'ADMIN', handle: 'bench' })
-  ).token;
-  const actor = await authenticate(db.prisma, token);
-  const ctx = { prisma: db.prisma, actor };
+  const { token, ctx } = await benchActor(db);
   const c = await createConnector(ctx, { title: 'Diffed', code: code190, note: 'v1' });
   await updateConnector(ctx, c.id, {
     code: code190
@@ -270,7 +237,7 @@ async function seed(url: string | undefined, dataDir: string | undefined) {
 }
 
 async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<Figures> {
-  const { url, dataDir, drop } = await scratchDatabase(kind, 'membench');
+  const { url, dataDir, drop } = await scratchDatabase(kind, 'registry_membench');
   const { token, connectorId } = await seed(url, dataDir);
   const env = {
     LOG_LEVEL: 'error',
@@ -301,6 +268,11 @@ async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<F
       console.error(failures.at(-1));
     }
   };
+  /** A GraphQL request, with the longest stall it caused (stalls()). */
+  const stalledPost = async (body: unknown) => {
+    const { result: res, outside, inside } = await stalls(() => post('/graphql', token, body));
+    return { res, outside, inside };
+  };
   try {
     await sleep(2000);
     figures.rssAfterStart = rssMb(pid);
@@ -308,16 +280,10 @@ async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<F
     // One 10 MB upload: peak while it is parsed and stored, then what stays after idling.
     await measure('one 10 MB upload', async () => {
       const peak = rssPeak(pid);
-      const {
-        result: res,
-        outside,
-        inside,
-      } = await stalls(() =>
-        post('/graphql', token, {
-          query: CREATE,
-          variables: { input: { title: 'Ten megabytes', code: code10 } },
-        }),
-      );
+      const { res, outside, inside } = await stalledPost({
+        query: CREATE,
+        variables: { input: { title: 'Ten megabytes', code: code10 } },
+      });
       const top = peak();
       if (res.status !== 200 || !res.text.includes('"latestVersion"')) fail('10 MB upload', res);
       [figures.stallParse, figures.uploadPeak] = [[outside, inside], top];
@@ -326,16 +292,10 @@ async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<F
     });
 
     await measure('10 MB generateSchema', async () => {
-      const {
-        result: res,
-        outside,
-        inside,
-      } = await stalls(() =>
-        post('/graphql', token, {
-          query: `query($s: String!) { generateSchema(sample: $s) { json userErrors { reason message } } }`,
-          variables: { s: sample10 },
-        }),
-      );
+      const { res, outside, inside } = await stalledPost({
+        query: `query($s: String!) { generateSchema(sample: $s) { json userErrors { reason message } } }`,
+        variables: { s: sample10 },
+      });
       if (res.status !== 200 || res.text.includes('"errors"') || !res.text.includes('"json":['))
         fail('10 MB generateSchema', res);
       figures.stallSchema = [outside, inside];
@@ -348,11 +308,7 @@ async function scenario(kind: 'postgres' | 'pglite', args?: string[]): Promise<F
         (_, i) =>
           `d${i}: connector(id: "${id}") { diff(from: 1, to: 2) { unified actions { changed } } }`,
       ).join('\n');
-      const {
-        result: res,
-        outside,
-        inside,
-      } = await stalls(() => post('/graphql', token, { query: `{ ${aliases} }` }));
+      const { res, outside, inside } = await stalledPost({ query: `{ ${aliases} }` });
       if (res.status !== 200 || res.text.includes('"errors"') || !res.text.includes('"unified"'))
         fail('15 aliased diffs', res);
       figures.stallDiffs = [outside, inside];

@@ -16,13 +16,12 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/database.js';
 import { generateConnector } from '../test/code/generate.js';
-import { scratchDatabase, seedConnectors } from './scratch.js';
+import { benchActor, ROOT as root, scratchDatabase, seedConnectors } from './common.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const READ_QUERY = `{ connectors(first: 20) { nodes { id title latestVersion latestReleasedVersion versions(first: 3) { nodes { number note createdAt } } } } }`;
 /** bench/http.ts' write: a new version (a new note) of a random connector. */
 const WRITE_QUERY = `mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { connector { id latestVersion } userErrors { code message } } }`;
-const root = new URL('..', import.meta.url).pathname;
 
 interface ProfileNode {
   id: number;
@@ -141,15 +140,22 @@ const profiles = (dir: string) =>
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile);
 
+async function seed(db: Awaited<ReturnType<typeof openDatabase>>, connectors: number) {
+  const { token, ctx } = await benchActor(db);
+  await seedConnectors(ctx, connectors);
+  await db.sql.exec('ANALYZE');
+  return token;
+}
+
 const lines: string[] = [];
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 const tmp = mkdtempSync(join(tmpdir(), 'registry-profile-'));
 
 async function profileRead(kind: 'read' | 'write' = 'read') {
-  const { url, drop } = await scratchDatabase('postgres', 'profile');
+  const { url, drop } = await scratchDatabase('postgres', 'registry_profile');
   try {
     const db = await openDatabase({ url });
-    const { token } = await seedConnectors(db, 200);
+    const token = await seed(db, 200);
     const ids = (await db.prisma.connector.findMany({ select: { id: true } })).map((c) => c.id);
     await db.close();
     const dir = join(tmp, kind);
@@ -224,7 +230,7 @@ async function profileRead(kind: 'read' | 'write' = 'read') {
 async function profileUpload() {
   const dataDir = join(tmp, 'pglite');
   const db = await openDatabase({ dataDir });
-  const { token } = await seedConnectors(db, 1);
+  const token = await seed(db, 1);
   await db.close();
   const dir = join(tmp, 'upload');
   const server = startServer({ DATA_DIR: dataDir, PORT: String(port + 1) }, dir);

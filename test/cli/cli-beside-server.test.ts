@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { backends, type createPostgresDatabase } from '../helpers/backends.js';
 import { cli, startServerProcess, stopProcess } from '../helpers/processes.js';
-import { postgresTemplate, seededDataDir } from '../helpers/templates.js';
+import { migratedDatabase } from '../helpers/templates.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE } from '../helpers/documents.js';
 
@@ -38,22 +38,16 @@ for (const backend of await backends()) {
 
     beforeAll(async () => {
       // A migrated database to start from (test/cli/migrate-cli.test.ts covers an empty one).
-      pgdb =
-        backend === 'postgres'
-          ? await createPostgresDatabase({ template: await postgresTemplate() })
-          : null;
-      env = {
+      const db = await migratedDatabase(backend, join(dir, 'd'));
+      pgdb = db.pgdb;
+      env = db.env({
         ...process.env,
-        DATA_DIR: join(dir, 'd'),
         PORT: '0',
         LOG_LEVEL: 'silent',
         RATE_LIMIT_PER_SECOND: '1000',
         RATE_LIMIT_BURST: '1000',
-      };
+      });
       delete env.REGISTRY_TOKEN;
-      if (pgdb) env.DATABASE_URL = pgdb.url;
-      else delete env.DATABASE_URL;
-      if (!pgdb) await seededDataDir(env.DATA_DIR!);
       server = await startServerProcess(env);
     }, 120_000);
     afterAll(async () => {

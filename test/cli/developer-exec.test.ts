@@ -33,6 +33,18 @@ describe('developer CLI: exec', { timeout: 240_000 }, () => {
   };
   let connector: string;
   let settings: string;
+  /** `exec` of Taskly's get_task with the connector and settings files, and `more` arguments. */
+  const execGetTask = (...more: string[]) =>
+    cli(
+      env,
+      'exec',
+      'actions.get_task.execute',
+      '--connector',
+      connector,
+      '--settings',
+      settings,
+      ...more,
+    );
 
   beforeAll(async () => {
     api = await startFakeApi();
@@ -49,14 +61,7 @@ describe('developer CLI: exec', { timeout: 240_000 }, () => {
 
   it('runs an action with input and settings files, logs HTTP with the password redacted, and records it', async () => {
     const recording = join(dir, 'get-task.json');
-    const res = await cli(
-      env,
-      'exec',
-      'actions.get_task.execute',
-      '--connector',
-      connector,
-      '--settings',
-      settings,
+    const res = await execGetTask(
       '--input',
       file('in.json', '{"id": 2}'),
       '--verbose',
@@ -77,14 +82,7 @@ describe('developer CLI: exec', { timeout: 240_000 }, () => {
 
     // Replayed with the API closed: the same output, no network.
     await api.close();
-    const replayed = await cli(
-      env,
-      'exec',
-      'actions.get_task.execute',
-      '--connector',
-      connector,
-      '--settings',
-      settings,
+    const replayed = await execGetTask(
       '--input',
       join(dir, 'in.json'),
       '--replay',
@@ -99,14 +97,7 @@ describe('developer CLI: exec', { timeout: 240_000 }, () => {
     });
 
     // A request that is not in the recording fails the run, in words.
-    const other = await cli(
-      env,
-      'exec',
-      'actions.get_task.execute',
-      '--connector',
-      connector,
-      '--settings',
-      settings,
+    const other = await execGetTask(
       '--input',
       file('in3.json', '{"id": 3}'),
       '--replay',

@@ -4,17 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/domain/auth.js';
-import {
-  fixture,
-  startFakeApi,
-  TASKLY_PASSWORD,
-  TASKLY_USER,
-  type FakeApi,
-} from '../executor/fake-api.js';
+import { fixture, TASKLY_PASSWORD, tasklySettings } from '../executor/fake-api.js';
 import { backends } from '../helpers/backends.js';
 import { BIN, cli, type CliResult } from '../helpers/processes.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { createConnection, createConnector, run } from '../runs/helpers.js';
+import { createConnection, createConnector, run, serverWithFakeApi } from '../runs/helpers.js';
 
 const PIPELINE = new URL('../../examples/ci/connector-pipeline.sh', import.meta.url).pathname;
 
@@ -40,8 +33,7 @@ function bash(env: NodeJS.ProcessEnv, cwd: string, script: string): Promise<CliR
  */
 for (const backend of await backends()) {
   describe(`developer CLI: tests and the CI example (${backend})`, () => {
-    let srv: TestServer;
-    let api: FakeApi;
+    const { s: srv, api } = serverWithFakeApi(backend);
     let admin: string;
     let connectorId: string;
     let connectionId: string;
@@ -59,11 +51,6 @@ for (const backend of await backends()) {
     );
 
     beforeAll(async () => {
-      api = await startFakeApi();
-      srv = await startTestServer(backend, {
-        CONNECTOR_HTTP_ALLOW_LOOPBACK: true,
-        EXECUTOR_SPARE_VMS: 1,
-      });
       admin = await srv.token('acme', 'ADMIN', 'ada');
       const { token } = await createToken(srv.server.registry.db.prisma, {
         workspace: 'acme',
@@ -79,11 +66,7 @@ for (const backend of await backends()) {
       };
       // A connector with one test case, recorded from a live run against the fake API.
       connectorId = await createConnector(srv, admin, 'Taskly', code);
-      connectionId = await createConnection(srv, admin, connectorId, 'ada', {
-        base_url: api.url,
-        username: TASKLY_USER,
-        password: TASKLY_PASSWORD,
-      });
+      connectionId = await createConnection(srv, admin, connectorId, 'ada', tasklySettings(api));
       const live = await run(srv, admin, {
         connectorId,
         target: 'actions.get_task',
@@ -97,9 +80,7 @@ for (const backend of await backends()) {
       );
       expect(saved.body.data.createConnectorTest.userErrors).toEqual([]);
     }, 90_000);
-    afterAll(async () => {
-      await srv?.close();
-      await api?.close();
+    afterAll(() => {
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -181,10 +162,7 @@ for (const backend of await backends()) {
       const recDir = join(dir, 'recorded');
       rmSync(recDir, { recursive: true, force: true });
       await import('node:fs').then((fs) => fs.mkdirSync(recDir));
-      writeFileSync(
-        join(dir, 'settings.json'),
-        JSON.stringify({ base_url: api.url, username: TASKLY_USER, password: TASKLY_PASSWORD }),
-      );
+      writeFileSync(join(dir, 'settings.json'), JSON.stringify(tasklySettings(api)));
       writeFileSync(join(dir, 'input.json'), '{"id": 4}');
       const rec = await run$(
         'exec',

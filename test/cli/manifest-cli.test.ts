@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createConnector, releaseConnector } from '../../src/domain/connectors.js';
 import { authenticate } from '../../src/domain/auth.js';
-import { backends, createPostgresDatabase } from '../helpers/backends.js';
-import { postgresTemplate, seededDataDir } from '../helpers/templates.js';
+import { backends, type createPostgresDatabase } from '../helpers/backends.js';
+import { migratedDatabase } from '../helpers/templates.js';
 import { validCode } from '../fixtures/code.js';
 
 const run = promisify(execFile);
@@ -26,19 +26,10 @@ for (const backend of await backends()) {
 
     beforeAll(async () => {
       // A migrated database to start from (test/cli/migrate-cli.test.ts covers an empty one).
-      pgdb =
-        backend === 'postgres'
-          ? await createPostgresDatabase({ template: await postgresTemplate() })
-          : null;
-      env = {
-        ...process.env,
-        DATA_DIR: join(dir, 'pglite'),
-        LOG_LEVEL: 'silent',
-        ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
-      };
+      const db = await migratedDatabase(backend, join(dir, 'pglite'));
+      pgdb = db.pgdb;
+      env = db.env({ ...process.env, LOG_LEVEL: 'silent' });
       delete env.REGISTRY_TOKEN;
-      if (!pgdb) delete env.DATABASE_URL;
-      if (!pgdb) await seededDataDir(env.DATA_DIR!);
     });
     afterAll(async () => {
       rmSync(dir, { recursive: true, force: true });

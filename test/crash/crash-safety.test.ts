@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
-import { backends, createPostgresDatabase } from '../helpers/backends.js';
+import { backends, type createPostgresDatabase } from '../helpers/backends.js';
 import { validCode } from '../fixtures/code.js';
-import { startServerProcess } from '../helpers/processes.js';
-import { postgresTemplate, seededDataDir } from '../helpers/templates.js';
+import { gqlAt as gql, startServerProcess } from '../helpers/processes.js';
+import { migratedDatabase } from '../helpers/templates.js';
 import { CREATE } from '../helpers/documents.js';
 
 /** A real gateway process over this test's database. */
@@ -26,15 +26,6 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, token: string) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as { data?: any; errors?: unknown[] };
-}
-
 const IMPORT = `mutation($m: JSON!, $dry: Boolean) { importManifest(input: { manifest: $m, dryRun: $dry }) { entries { action } } }`;
 
 /** SIGKILL in the middle of work, restart on the same data: acknowledged writes stay, half imports never exist. */
@@ -49,21 +40,15 @@ for (const backend of await backends()) {
 
     beforeAll(async () => {
       // A migrated database to start from: this file is about crashes, not about a first start.
-      pgdb =
-        backend === 'postgres'
-          ? await createPostgresDatabase({ template: await postgresTemplate() })
-          : null;
-      env = {
-        DATA_DIR: join(dir, 'pglite'),
+      const migrated = await migratedDatabase(backend, join(dir, 'pglite'));
+      pgdb = migrated.pgdb;
+      env = migrated.env({
         PORT: '0',
         LOG_LEVEL: 'silent',
         RATE_LIMIT_PER_SECOND: '100000',
         RATE_LIMIT_BURST: '100000',
         GRAPHQL_RATE_LIMIT_POINTS: '100000000',
-        ...(pgdb ? { DATABASE_URL: pgdb.url } : { DATABASE_URL: '' }),
-      };
-      if (!pgdb) delete env.DATABASE_URL;
-      if (!pgdb) await seededDataDir(env.DATA_DIR!);
+      });
       const db = await openDatabase({ url: pgdb?.url, dataDir: env.DATA_DIR });
       await db.migrate();
       dev = (await createToken(db.prisma, { workspace: 'dev', role: 'ADMIN', handle: 'dana' }))

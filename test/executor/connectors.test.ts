@@ -4,39 +4,22 @@
  * trigger, an API key exchanged for a session token that is acquired and refreshed on 401, and an
  * OAuth2 API whose tokens are obtained from an authorization code and refreshed by the token URL.
  */
-import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExecutor, type Executor } from '../../src/executor/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   fixture,
   METRICS_API_KEY,
   NOTES_CLIENT_ID,
   NOTES_CLIENT_SECRET,
-  startFakeApi,
   TASKLY_PASSWORD,
-  TASKLY_USER,
-  type FakeApi,
+  tasklySettings,
 } from './fake-api.js';
-import { everything, run } from './helpers.js';
+import { everything, executorAndFakeApi, run } from './helpers.js';
 
-// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
-vi.setConfig({ testTimeout: 180_000 });
-let executor: Executor;
-let api: FakeApi;
-
-beforeAll(async () => {
-  [executor, api] = await Promise.all([
-    startExecutor({ spareVMs: 2, allowLoopback: true }),
-    startFakeApi(),
-  ]);
-}, 120_000);
-afterAll(async () => {
-  await executor?.close();
-  await api?.close();
-});
+const { executor, api } = executorAndFakeApi();
 
 describe('Taskly: REST with basic auth and a paginated poll trigger', () => {
   const code = fixture('taskly-basic-auth.rb');
-  const settings = () => ({ base_url: api.url, username: TASKLY_USER, password: TASKLY_PASSWORD });
+  const settings = () => tasklySettings(api);
   const opts = () => ({ settings: settings(), secretFields: ['password'] });
 
   it('tests the connection, and fails it with wrong credentials', async () => {

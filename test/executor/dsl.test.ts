@@ -3,26 +3,11 @@
  * local fake API: each feature of the runtime (src/executor/ruby/*.rb) by its visible effect on
  * the output, the error, the logs, the recorded exchanges and what reached the server.
  */
-import { vi, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startExecutor, type Executor, type Recording } from '../../src/executor/index.js';
-import { startFakeApi, type FakeApi } from './fake-api.js';
-import { run, runAction } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Recording } from '../../src/executor/index.js';
+import { executorAndFakeApi, run, runAction } from './helpers.js';
 
-// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
-vi.setConfig({ testTimeout: 180_000 });
-let executor: Executor;
-let api: FakeApi;
-
-beforeAll(async () => {
-  [executor, api] = await Promise.all([
-    startExecutor({ spareVMs: 2, allowLoopback: true, limits: { retryDelayMs: 20 } }),
-    startFakeApi(),
-  ]);
-}, 120_000);
-afterAll(async () => {
-  await executor?.close();
-  await api?.close();
-});
+const { executor, api } = executorAndFakeApi({ retryDelayMs: 20 });
 beforeEach(() => {
   api.requests.length = 0;
 });

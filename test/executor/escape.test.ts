@@ -6,26 +6,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startExecutor, type Executor, type RunResult } from '../../src/executor/index.js';
-import { startFakeApi, type FakeApi } from './fake-api.js';
-import { run, runAction } from './helpers.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { startExecutor, type RunResult } from '../../src/executor/index.js';
+import { executorAndFakeApi, runAction } from './helpers.js';
 
-// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
-vi.setConfig({ testTimeout: 180_000 });
-let executor: Executor;
-let api: FakeApi;
+const { executor, api } = executorAndFakeApi({ wallMs: 20_000 });
 const marker = join(tmpdir(), `executor-escape-${process.pid}`);
-
-beforeAll(async () => {
-  [executor, api] = await Promise.all([
-    startExecutor({ spareVMs: 2, allowLoopback: true, limits: { wallMs: 20_000 } }),
-    startFakeApi(),
-  ]);
-}, 120_000);
-afterAll(async () => {
-  await executor?.close();
-  await api?.close();
+afterAll(() => {
   rmSync(marker, { force: true });
 });
 beforeEach(() => {

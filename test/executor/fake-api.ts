@@ -39,6 +39,13 @@ export const METRICS_API_KEY = 'mk_live_51HxSecretKey';
 export const NOTES_CLIENT_ID = 'notes-client';
 export const NOTES_CLIENT_SECRET = 'notes-client-secret-value';
 
+/** The settings of a Taskly connection (taskly-basic-auth.rb) that signs in to `api`. */
+export const tasklySettings = (api: Pick<FakeApi, 'url'>) => ({
+  base_url: api.url,
+  username: TASKLY_USER,
+  password: TASKLY_PASSWORD,
+});
+
 const tasks = Array.from({ length: 5 }, (_, i) => ({
   id: i + 1,
   title: `Task ${i + 1}`,
@@ -246,33 +253,29 @@ export async function startFakeApi(): Promise<FakeApi> {
       const f = form();
       if (f.client_id !== NOTES_CLIENT_ID || f.client_secret !== NOTES_CLIENT_SECRET)
         return send(res, 401, { error: 'invalid_client' });
+      /** A new access token and a new refresh token. */
+      const issueTokens = () => {
+        const access = `at-${++counter}-${Math.random().toString(36).slice(2)}`;
+        accessTokens.set(access, state.notesTokenUses);
+        refreshTokens.add(`rt-${counter}`);
+        return send(res, 200, {
+          access_token: access,
+          refresh_token: `rt-${counter}`,
+          token_type: 'bearer',
+          expires_in: 3600,
+        });
+      };
       const issued = issuedCodes.get(f.code);
       if (issued !== undefined) issuedCodes.delete(f.code); // single use
       if (
         f.grant_type === 'authorization_code' &&
         (f.code === 'auth-code-1' || (issued !== undefined && issued === f.redirect_uri))
       ) {
-        const access = `at-${++counter}-${Math.random().toString(36).slice(2)}`;
-        accessTokens.set(access, state.notesTokenUses);
-        refreshTokens.add(`rt-${counter}`);
-        return send(res, 200, {
-          access_token: access,
-          refresh_token: `rt-${counter}`,
-          token_type: 'bearer',
-          expires_in: 3600,
-        });
+        return issueTokens();
       }
       if (f.grant_type === 'refresh_token' && refreshTokens.has(f.refresh_token)) {
-        const access = `at-${++counter}-${Math.random().toString(36).slice(2)}`;
-        accessTokens.set(access, state.notesTokenUses);
         refreshTokens.delete(f.refresh_token);
-        refreshTokens.add(`rt-${counter}`);
-        return send(res, 200, {
-          access_token: access,
-          refresh_token: `rt-${counter}`,
-          token_type: 'bearer',
-          expires_in: 3600,
-        });
+        return issueTokens();
       }
       return send(res, 400, { error: 'invalid_grant' });
     }

@@ -1,5 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import type { Executor, RunRequest, RunResult } from '../../src/executor/index.js';
+import { vi } from 'vitest';
+import {
+  startExecutor,
+  type Executor,
+  type ExecutorOptions,
+  type RunRequest,
+  type RunResult,
+} from '../../src/executor/index.js';
+import { forAll } from '../helpers/hooks.js';
+import { startFakeApi } from './fake-api.js';
+
+/**
+ * The file's executor process (two spare VMs, loopback allowed, `limits` if given) and fake API
+ * (fake-api.ts), started before its first test and closed after its last (see forAll). Each test
+ * makes several runs, a fresh VM each; on a loaded machine that takes a while, so a test may take
+ * 180 s.
+ */
+export function executorAndFakeApi(limits?: ExecutorOptions['limits']) {
+  vi.setConfig({ testTimeout: 180_000 });
+  const executor = forAll(
+    () => startExecutor({ spareVMs: 2, allowLoopback: true, ...(limits ? { limits } : {}) }),
+    120_000,
+  );
+  const api = forAll(startFakeApi);
+  return { executor, api };
+}
 
 /** Runs `code` at `target` with empty settings unless given. */
 export function run(

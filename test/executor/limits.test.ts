@@ -3,26 +3,11 @@
  * executor serves the next run; HTTP and output caps; cancel; the executor process supervised
  * (killed mid-run: the run ends EXECUTOR_CRASHED, the process restarts, the next run works).
  */
-import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExecutor, type Executor } from '../../src/executor/index.js';
-import { startFakeApi, type FakeApi } from './fake-api.js';
-import { run, runAction } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { startExecutor } from '../../src/executor/index.js';
+import { executorAndFakeApi, run, runAction } from './helpers.js';
 
-// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
-vi.setConfig({ testTimeout: 180_000 });
-let executor: Executor;
-let api: FakeApi;
-
-beforeAll(async () => {
-  [executor, api] = await Promise.all([
-    startExecutor({ spareVMs: 2, allowLoopback: true, limits: { wallMs: 6_000 } }),
-    startFakeApi(),
-  ]);
-}, 120_000);
-afterAll(async () => {
-  await executor?.close();
-  await api?.close();
-});
+const { executor, api } = executorAndFakeApi({ wallMs: 6_000 });
 
 async function expectServing(ex = executor) {
   const next = await runAction(ex, `        'still here'`);

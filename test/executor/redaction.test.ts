@@ -5,26 +5,11 @@
  * encoded forms. `settingsUpdate` is the one exception: it carries the new settings to be stored
  * (encrypted) by the caller.
  */
-import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redactor, startExecutor, type Executor } from '../../src/executor/index.js';
-import { startFakeApi, type FakeApi } from './fake-api.js';
-import { everything, run } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/executor/index.js';
+import { everything, executorAndFakeApi, run } from './helpers.js';
 
-// Each test makes several runs, a fresh VM each; on a loaded machine that takes a while.
-vi.setConfig({ testTimeout: 180_000 });
-let executor: Executor;
-let api: FakeApi;
-
-beforeAll(async () => {
-  [executor, api] = await Promise.all([
-    startExecutor({ spareVMs: 2, allowLoopback: true }),
-    startFakeApi(),
-  ]);
-}, 120_000);
-afterAll(async () => {
-  await executor?.close();
-  await api?.close();
-});
+const { executor, api } = executorAndFakeApi();
 
 const PASSWORD = 'Sup3r-Secret/Pass word';
 

@@ -10,6 +10,7 @@ import {
   tokens,
 } from '../helpers/fixtures.js';
 import { LIST, REVIEW } from '../helpers/documents.js';
+import { until } from '../helpers/until.js';
 
 // Issue 23, item 9: the publisher hears of a reviewer's decision on its listing, in the console
 // (a notification, live) and by webhook, never only by looking at the listing again.
@@ -37,16 +38,6 @@ async function receiver() {
     bodies,
     close: () => new Promise((r) => server.close(r)),
   };
-}
-
-async function until<T>(fn: () => T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 for (const backend of await backends()) {

@@ -4,22 +4,13 @@ import { openDatabase } from '../../src/db/database.js';
 import { createReviewerToken, createToken } from '../../src/domain/auth.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
 import { postgresTemplate } from '../helpers/templates.js';
-import { startServerProcess } from '../helpers/processes.js';
+import { gqlAt as gql, startServerProcess } from '../helpers/processes.js';
 import { sseSubscribe } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /** A real gateway process, as `npm start` runs it; resolves with its GraphQL URL. */
 const startProcess = (env: NodeJS.ProcessEnv) => startServerProcess({ ...process.env, ...env });
-
-async function gql(url: string, query: string, variables: Record<string, unknown>, token: string) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as { data?: any; errors?: unknown[] };
-}
 
 const hasPostgres = (await backends()).includes('postgres');
 

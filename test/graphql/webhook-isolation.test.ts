@@ -5,6 +5,7 @@ import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE } from '../helpers/documents.js';
+import { until as waitUntil } from '../helpers/until.js';
 
 const REGISTER = `mutation($url: String!) { registerWebhook(input: { url: $url, events: [VERSION_CREATED] }) { webhook { id } userErrors { code message } } }`;
 const DELIVERIES = `{ webhooks(first: 5) { nodes { deliveries(first: 20) { nodes { status attempts lastError } } } } }`;
@@ -72,15 +73,9 @@ async function promptReceiver() {
   };
 }
 
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Deliveries here wait on deadlines: up to 20 s. */
+const until = <T>(fn: () => Promise<T | undefined> | T | undefined, ms = 20_000) =>
+  waitUntil(fn, ms);
 
 for (const backend of await backends()) {
   describe(`webhook deliveries: deadlines and isolation between workspaces (${backend})`, () => {

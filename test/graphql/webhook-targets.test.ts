@@ -7,6 +7,7 @@ import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE } from '../helpers/documents.js';
+import { until } from '../helpers/until.js';
 
 const REGISTER = `mutation($url: String!) { registerWebhook(input: { url: $url, events: [VERSION_CREATED] }) {
   webhook { id url } userErrors { code field message } } }`;
@@ -72,16 +73,6 @@ async function failingReceiver() {
     count: () => received,
     close: () => new Promise((r) => server.close(r)),
   };
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

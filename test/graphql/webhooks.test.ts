@@ -5,6 +5,7 @@ import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE } from '../helpers/documents.js';
+import { until } from '../helpers/until.js';
 
 const REGISTER = `mutation($url: String!, $events: [LifecycleEventType!]!) { registerWebhook(input: { url: $url, events: $events }) {
   secret webhook { id url events } userErrors { code field } } }`;
@@ -36,16 +37,6 @@ async function receiver(failures: number) {
     received,
     close: () => new Promise((r) => server.close(r)),
   };
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 for (const backend of await backends()) {

@@ -24,23 +24,55 @@ export function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResul
   });
 }
 
-/** `serve` as a separate process; resolves once it prints where it listens. */
-export function startServerProcess(
+/**
+ * Spawns `node ...args` and resolves once its output matches `ready` (stdout only unless
+ * `matchStderr`): the child, the match, how long it took, and its output so far (and later). Rejects
+ * if the process exits first, with what it printed. `env` is the child's whole environment.
+ */
+export function spawnUntil(
+  args: string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('node', [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  ready: RegExp,
+  opts: { cwd?: string; matchStderr?: boolean } = {},
+): Promise<{ child: ChildProcess; match: RegExpExecArray; readyMs: number; output: () => string }> {
+  const started = performance.now();
+  const child = spawn('node', args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /on (http:\/\/\S+\/graphql)/.exec(out);
-      if (m) resolve({ url: m[1], child });
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      const match = ready.exec(out);
+      if (match) resolve({ child, match, readyMs: performance.now() - started, output: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', opts.matchStderr ? onData : (d: Buffer) => (out += d.toString()));
     child.on('exit', (code, signal) =>
-      reject(new Error(`server exited (${code ?? signal}): ${out}`)),
+      reject(new Error(`${args.join(' ')} exited (${code ?? signal}): ${out}`)),
     );
   });
+}
+
+/** `serve` as a separate process; resolves once it prints where it listens. */
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; child: ChildProcess }> {
+  const { child, match } = await spawnUntil([BIN, 'serve'], env, /on (http:\/\/\S+\/graphql)/);
+  return { url: match[1], child };
+}
+
+/** A GraphQL request to a server process at `url` (its /graphql) with `token`; answers the parsed body. */
+export async function gqlAt(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string,
+) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: unknown[] };
 }
 
 /** Ends a child process with `signal` and waits for it to be gone. */

@@ -8,6 +8,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrate, readMigrations } from '../../src/db/migrator.js';
 import { pgSql, type Sql } from '../../src/db/sql.js';
+import { type Backend, createPostgresDatabase } from './backends.js';
 
 /**
  * Migrated databases to copy, so that a test server does not run initdb and every migration again.
@@ -98,6 +99,27 @@ export async function seededDataDir(dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await promisify(execFile)('tar', ['-xf', seed, '-C', dir, '--no-same-owner']);
   return dir;
+}
+
+/**
+ * A migrated database for a test's own processes (the CLI, `serve`) on `backend`: on PostgreSQL a
+ * new copy of the template (`pgdb`; drop it after), on PGlite `dataDir` seeded (seededDataDir).
+ * `env(vars)` answers `vars` pointed at it: DATA_DIR `dataDir`, and DATABASE_URL the copy's on
+ * PostgreSQL, none on PGlite (an inherited one is deleted).
+ */
+export async function migratedDatabase(backend: Backend, dataDir: string) {
+  const pgdb =
+    backend === 'postgres'
+      ? await createPostgresDatabase({ template: await postgresTemplate() })
+      : null;
+  if (!pgdb) await seededDataDir(dataDir);
+  const env = (vars: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+    const all: NodeJS.ProcessEnv = { ...vars, DATA_DIR: dataDir };
+    if (pgdb) all.DATABASE_URL = pgdb.url;
+    else delete all.DATABASE_URL;
+    return all;
+  };
+  return { pgdb, env };
 }
 
 let pgTemplate: Promise<string> | undefined;

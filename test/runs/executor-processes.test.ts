@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
@@ -6,36 +6,15 @@ import { createToken } from '../../src/domain/auth.js';
 import { startFakeApi, type FakeApi } from '../executor/fake-api.js';
 import { backends, createPostgresDatabase } from '../helpers/backends.js';
 import { postgresTemplate } from '../helpers/templates.js';
-import { BIN, stopProcess } from '../helpers/processes.js';
+import { BIN, spawnUntil as spawnCli, stopProcess } from '../helpers/processes.js';
 import { sseSubscribe, type TestServer } from '../helpers/server.js';
 import { createConnector, startRun, waitForRun } from './helpers.js';
 
 const hasPostgres = (await backends()).includes('postgres');
 
-/** Spawns the CLI and resolves once a line of its output matches. */
-function spawnUntil(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn('node', [BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = ready.exec(out);
-      if (m) resolve({ child, match: m });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code, signal) =>
-      reject(new Error(`${args[0]} exited (${code ?? signal}): ${out}`)),
-    );
-  });
-}
+/** Spawns the CLI (with this process's environment and `env`) and resolves once a line of its stdout matches. */
+const spawnUntil = (args: string[], env: NodeJS.ProcessEnv, ready: RegExp) =>
+  spawnCli([BIN, ...args], { ...process.env, ...env }, ready);
 
 const CODE = `{
   title: 'Waits',

@@ -1,4 +1,27 @@
-import type { TestServer } from '../helpers/server.js';
+import type { Config } from '../../src/config.js';
+import { startFakeApi } from '../executor/fake-api.js';
+import type { Backend } from '../helpers/backends.js';
+import { forAll } from '../helpers/hooks.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * The describe's fake API (test/executor/fake-api.ts) and a server on `backend` whose connectors may
+ * call it (loopback allowed, one spare VM, and `overrides`), started before its first test and
+ * closed after its last (see forAll).
+ */
+export function serverWithFakeApi(backend: Backend, overrides: Partial<Config> = {}) {
+  const api = forAll(startFakeApi);
+  const s = forAll(
+    () =>
+      startTestServer(backend, {
+        CONNECTOR_HTTP_ALLOW_LOOPBACK: true,
+        EXECUTOR_SPARE_VMS: 1,
+        ...overrides,
+      }),
+    60_000,
+  );
+  return { api, s };
+}
 
 export const RUN_FIELDS = `
   id status target version input closure output durationMs settingsUpdated actorHandle logs

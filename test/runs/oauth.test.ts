@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import {
-  fixture,
-  NOTES_CLIENT_ID,
-  NOTES_CLIENT_SECRET,
-  startFakeApi,
-  type FakeApi,
-} from '../executor/fake-api.js';
-import { createConnection, createConnector, run } from './helpers.js';
+import { fixture, NOTES_CLIENT_ID, NOTES_CLIENT_SECRET } from '../executor/fake-api.js';
+import { createConnection, createConnector, run, serverWithFakeApi } from './helpers.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -38,23 +31,13 @@ async function get(url: string, cookie?: string) {
  */
 for (const backend of await backends()) {
   describe(`OAuth2 Connect (${backend})`, () => {
-    let s: TestServer;
-    let api: FakeApi;
+    const { s, api } = serverWithFakeApi(backend);
     let admin: string;
     let origin: string;
 
     beforeAll(async () => {
-      api = await startFakeApi();
-      s = await startTestServer(backend, {
-        CONNECTOR_HTTP_ALLOW_LOOPBACK: true,
-        EXECUTOR_SPARE_VMS: 1,
-      });
       admin = await s.token('acme', 'ADMIN', 'ada');
       origin = new URL(s.url).origin;
-    }, 60_000);
-    afterAll(async () => {
-      await s?.close();
-      await api?.close();
     });
 
     async function notesConnection(code = fixture('notes-oauth2.rb'), title = 'Notes') {

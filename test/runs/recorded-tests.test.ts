@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import {
-  fixture,
-  startFakeApi,
-  TASKLY_PASSWORD,
-  TASKLY_USER,
-  type FakeApi,
-} from '../executor/fake-api.js';
-import { createConnection, createConnector, run } from './helpers.js';
+import type { TestServer } from '../helpers/server.js';
+import { fixture, TASKLY_PASSWORD, TASKLY_USER, tasklySettings } from '../executor/fake-api.js';
+import { createConnection, createConnector, run, serverWithFakeApi } from './helpers.js';
 
 const ERR = 'userErrors { code field message detail }';
 const CREATE_TEST = `mutation($i: CreateConnectorTestInput!) { createConnectorTest(input: $i) {
@@ -44,34 +38,26 @@ async function settled(s: TestServer, token: string, id: string, n: number) {
  */
 for (const backend of await backends()) {
   describe(`recorded tests (${backend})`, () => {
-    let s: TestServer;
-    let api: FakeApi;
+    const { s, api } = serverWithFakeApi(backend);
     let admin: string;
     let operator: string;
     let connectorId: string;
     let testId: string;
 
     beforeAll(async () => {
-      api = await startFakeApi();
-      s = await startTestServer(backend, {
-        CONNECTOR_HTTP_ALLOW_LOOPBACK: true,
-        EXECUTOR_SPARE_VMS: 1,
-      });
       admin = await s.token('acme', 'ADMIN', 'ada');
       operator = await s.token('acme', 'OPERATOR', 'otto');
-    }, 60_000);
-    afterAll(async () => {
-      await s?.close();
-      await api?.close();
     });
 
     it('saves a live run as a test, replays it offline against three versions, badges each, and compares outcomes', async () => {
       connectorId = await createConnector(s, admin, 'Taskly', getTask());
-      const connectionId = await createConnection(s, admin, connectorId, 'ada', {
-        base_url: api.url,
-        username: TASKLY_USER,
-        password: TASKLY_PASSWORD,
-      });
+      const connectionId = await createConnection(
+        s,
+        admin,
+        connectorId,
+        'ada',
+        tasklySettings(api),
+      );
       const live = await run(s, admin, {
         connectorId,
         target: 'actions.get_task',
@@ -360,11 +346,7 @@ for (const backend of await backends()) {
       const installer = await s.token('initech', 'ADMIN', 'ivy');
       const copy = (await s.gql(INSTALL, { t: token }, installer)).body.data.installConnector
         .connector.id;
-      const connectionId = await createConnection(s, installer, copy, 'ivy', {
-        base_url: api.url,
-        username: TASKLY_USER,
-        password: TASKLY_PASSWORD,
-      });
+      const connectionId = await createConnection(s, installer, copy, 'ivy', tasklySettings(api));
       const live = await run(s, installer, {
         connectorId: copy,
         target: 'actions.get_task',

@@ -1,17 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
 import {
   fixture,
   METRICS_API_KEY,
   NOTES_CLIENT_ID,
   NOTES_CLIENT_SECRET,
-  startFakeApi,
   TASKLY_PASSWORD,
   TASKLY_USER,
-  type FakeApi,
+  tasklySettings,
 } from '../executor/fake-api.js';
-import { createConnection, createConnector, run, startRun, waitForRun } from './helpers.js';
+import {
+  createConnection,
+  createConnector,
+  run,
+  startRun,
+  waitForRun,
+  serverWithFakeApi,
+} from './helpers.js';
 
 /** The registry's code checks want `refresh_on` as an array (as the SDK documents it); the fixture gives one code. */
 const metricsCode = () =>
@@ -24,21 +29,11 @@ const metricsCode = () =>
  */
 for (const backend of await backends()) {
   describe(`running connectors (${backend})`, () => {
-    let s: TestServer;
-    let api: FakeApi;
+    const { s, api } = serverWithFakeApi(backend);
     let admin: string;
 
     beforeAll(async () => {
-      api = await startFakeApi();
-      s = await startTestServer(backend, {
-        CONNECTOR_HTTP_ALLOW_LOOPBACK: true,
-        EXECUTOR_SPARE_VMS: 1,
-      });
       admin = await s.token('acme', 'ADMIN', 'ada');
-    }, 60_000);
-    afterAll(async () => {
-      await s?.close();
-      await api?.close();
     });
 
     it('Taskly (basic auth): the connection test, an action, and a paginated poll with its closure; the password never shows', async () => {
@@ -48,11 +43,13 @@ for (const backend of await backends()) {
         'Taskly',
         fixture('taskly-basic-auth.rb'),
       );
-      const connectionId = await createConnection(s, admin, connectorId, 'ada', {
-        base_url: api.url,
-        username: TASKLY_USER,
-        password: TASKLY_PASSWORD,
-      });
+      const connectionId = await createConnection(
+        s,
+        admin,
+        connectorId,
+        'ada',
+        tasklySettings(api),
+      );
 
       const values = await s.gql(
         `query($id: ID!) { node(id: $id) { ... on ConnectionProfile { name values { name secret set value } } } }`,

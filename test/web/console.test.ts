@@ -1,52 +1,25 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createSignInCode } from '../../src/domain/sign-in-links.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import {
-  ensureConsoleBuilt,
-  expectAccessible,
-  forbidOtherHosts,
-  launchBrowser,
-  screenshot,
-} from './browser.js';
+import { expectAccessible, screenshot } from './browser.js';
+import { useConsole } from './harness.js';
 
 // The registry console in a real Chromium, through the UI only (PGlite; the API underneath is
 // tested on both databases by the integration tests).
 describe('registry console in Chromium', () => {
-  let t: TestServer;
-  let browser: Browser;
-  let base: string;
-  const offHost: string[] = [];
-
-  beforeAll(async () => {
-    ensureConsoleBuilt();
-    t = await startTestServer('pglite');
-    base = t.server.url;
-    browser = await launchBrowser();
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    expect(offHost, 'requests to other hosts').toEqual([]);
-  });
-
-  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    const page = await context.newPage();
-    forbidOtherHosts(page, base, offHost);
-    return { context, page };
-  }
+  const c = useConsole();
+  const newPage = () => c.newPage({ viewport: { width: 1280, height: 860 } });
 
   async function signInWithToken(page: Page, token: string) {
-    await page.goto(base + '/');
+    await page.goto(c.base + '/');
     await page.getByLabel('API token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
   it('signs in with a pasted token, keeps it for the tab only, and signs out', async () => {
-    const token = await t.token('acme', 'ADMIN', 'alice');
+    const token = await c.t.token('acme', 'ADMIN', 'alice');
     const { context, page } = await newPage();
-    await page.goto(base + '/');
+    await page.goto(c.base + '/');
     await expect
       .poll(() =>
         page.getByRole('heading', { name: 'Sign in to the connector registry' }).isVisible(),
@@ -80,17 +53,17 @@ describe('registry console in Chromium', () => {
   });
 
   it('signs in once with a one-time link; the link does not work twice', async () => {
-    await t.token('beta', 'DEVELOPER', 'bob');
-    const { code } = await createSignInCode(t.server.registry.db.prisma, {
+    await c.t.token('beta', 'DEVELOPER', 'bob');
+    const { code } = await createSignInCode(c.t.server.registry.db.prisma, {
       workspace: 'beta',
       handle: 'bob',
     });
     const { context, page } = await newPage();
-    await page.goto(`${base}/sign-in#code=${code}`);
+    await page.goto(`${c.base}/sign-in#code=${code}`);
     await page.getByText('bob · developer in').waitFor();
-    expect(page.url()).toBe(base + '/connectors');
+    expect(page.url()).toBe(c.base + '/connectors');
     const second = await context.newPage();
-    await second.goto(`${base}/sign-in#code=${code}`);
+    await second.goto(`${c.base}/sign-in#code=${code}`);
     await second.getByText('This sign-in link is not valid').waitFor();
     await context.close();
   });

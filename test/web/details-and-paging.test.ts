@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
-import type { TestServer } from '../helpers/server.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { startConsole, type Console } from './harness.js';
+import { useConsole } from './harness.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // Editing a connector's title, logo and description from its page, and lists longer than a page
 // (the review queue and the community library) read to their end with "Load more".
 describe('console: connector details and long lists', () => {
-  let c: Console;
-  let t: TestServer;
-
-  beforeAll(async () => {
-    c = await startConsole();
-    t = c.t;
-  }, 300_000);
-  afterAll(() => c?.close());
+  const c = useConsole();
 
   const signedIn = (token: string, path?: string) => c.signedIn(token, { path });
   const gql = (token: string, query: string, variables: Record<string, unknown>) =>
@@ -26,7 +18,7 @@ describe('console: connector details and long lists', () => {
     'mutation($input: ReviewListingInput!) { reviewListing(input: $input) { listing { id status } userErrors { code message } } }';
 
   it('a writer edits the title, logo and Markdown description; the list shows them; an operator is not offered the form', async () => {
-    const token = await t.token('acme', 'ADMIN', 'alice');
+    const token = await c.t.token('acme', 'ADMIN', 'alice');
     const { connector } = await gql(token, CREATE, {
       input: { title: 'Old title', code: validCode({ title: 'Old title' }) },
     });
@@ -84,7 +76,7 @@ describe('console: connector details and long lists', () => {
     expect(await page.getByRole('img', { name: 'Acme Billing logo' }).count()).toBe(0);
 
     // What the API says now (the console showed what was stored).
-    const stored = await t.gql(
+    const stored = await c.t.gql(
       'query($id: ID!) { connector(id: $id) { title description logoUrl latestVersion } }',
       { id: connector.id },
       token,
@@ -97,7 +89,7 @@ describe('console: connector details and long lists', () => {
     });
 
     const olga = await signedIn(
-      await t.token('acme', 'OPERATOR', 'olga'),
+      await c.t.token('acme', 'OPERATOR', 'olga'),
       `/connectors/${encodeURIComponent(connector.id)}`,
     );
     await olga.getByRole('heading', { name: 'Acme Billing' }).waitFor();
@@ -105,7 +97,7 @@ describe('console: connector details and long lists', () => {
   }, 180_000);
 
   it('the version history reads past its first page, and compares a version from the second page with the latest', async () => {
-    const token = await t.token('hist', 'ADMIN', 'hugo');
+    const token = await c.t.token('hist', 'ADMIN', 'hugo');
     const { connector } = await gql(token, CREATE, {
       input: { title: 'Long history', code: validCode({ title: 'Long history' }), note: 'v1' },
     });
@@ -142,7 +134,7 @@ describe('console: connector details and long lists', () => {
   const LISTED = 27; // more than a page of the review queue (20) and of the library (25)
 
   it('the review queue and the community library read past their first page', async () => {
-    const pub = await t.token('pubs', 'ADMIN', 'paula');
+    const pub = await c.t.token('pubs', 'ADMIN', 'paula');
     const listingIds: string[] = [];
     for (let i = 1; i <= LISTED; i++) {
       const title = `Listed ${String(i).padStart(2, '0')}`;
@@ -161,7 +153,7 @@ describe('console: connector details and long lists', () => {
       (_, i) => `Listed ${String(i + 1).padStart(2, '0')}`,
     );
 
-    const rita = await signedIn(await t.reviewerToken('rita'), '/review');
+    const rita = await signedIn(await c.t.reviewerToken('rita'), '/review');
     const regions = rita.getByRole('region', { name: /^Listing Listed / });
     await expect.poll(() => regions.count()).toBe(20);
     await rita.getByText(`20 of ${LISTED} shown`).waitFor();
@@ -175,9 +167,9 @@ describe('console: connector details and long lists', () => {
     await expect.poll(() => regions.count()).toBe(LISTED - 1);
     await rita.getByText(`${LISTED - 1} listings`).waitFor();
     for (const id of listingIds.slice(1))
-      await gql(await t.reviewerToken('rita'), REVIEW, { input: { id, decision: 'APPROVE' } });
+      await gql(await c.t.reviewerToken('rita'), REVIEW, { input: { id, decision: 'APPROVE' } });
 
-    const bob = await signedIn(await t.token('beta', 'ADMIN', 'bob'), '/library');
+    const bob = await signedIn(await c.t.token('beta', 'ADMIN', 'bob'), '/library');
     const table = bob.getByRole('table', { name: 'Listed connectors' });
     const links = table.getByRole('link', { name: /^Listed \d\d$/ });
     await expect.poll(() => links.count()).toBe(25);

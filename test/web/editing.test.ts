@@ -1,34 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
-import type { TestServer } from '../helpers/server.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { setCode, startConsole, type Console } from './harness.js';
+import { setCode, useConsole } from './harness.js';
 import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // The tricky views in a real browser: a stale save offered as a diff, and merge conflicts of an
 // update from the parent resolved by choosing a side.
 describe('console: stale saves and merge conflicts', () => {
-  let c: Console;
-  let t: TestServer;
-
-  beforeAll(async () => {
-    c = await startConsole();
-    t = c.t;
-  }, 300_000);
-  afterAll(() => c?.close());
+  const c = useConsole();
 
   const signedIn = (token: string, path: string) => c.signedIn(token, { path });
   const gql = (token: string, query: string, variables: Record<string, unknown>) =>
     c.gql(token, query, variables);
 
   it('a save on top of a version someone else replaced is refused and shown as a diff', async () => {
-    const token = await t.token('acme', 'ADMIN', 'alice');
+    const token = await c.t.token('acme', 'ADMIN', 'alice');
     const { connector } = await gql(token, CREATE, {
       input: { title: 'Stale', code: validCode({ title: 'Stale' }) },
     });
     const path = `/connectors/${encodeURIComponent(connector.id)}`;
     const mine = await signedIn(token, path);
-    const theirs = await signedIn(await t.token('acme', 'DEVELOPER', 'dave'), path);
+    const theirs = await signedIn(await c.t.token('acme', 'DEVELOPER', 'dave'), path);
     await mine.getByRole('button', { name: 'Release version 1' }).waitFor();
     await theirs.getByRole('button', { name: 'Release version 1' }).waitFor();
 
@@ -46,7 +38,7 @@ describe('console: stale saves and merge conflicts', () => {
     await conflict.getByRole('button', { name: 'Keep my edit on top of version 2' }).click();
     await mine.getByRole('button', { name: 'Save as new version' }).click();
     await mine.getByText('Saved as version 3.').waitFor();
-    const saved = await t.gql(
+    const saved = await c.t.gql(
       'query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { number actions triggers } } } }',
       { id: connector.id },
       token,
@@ -60,8 +52,8 @@ describe('console: stale saves and merge conflicts', () => {
   }, 240_000);
 
   it("an update that overlaps the copy's own edits shows both sides; taking theirs merges", async () => {
-    const pub = await t.token('parent-co', 'ADMIN', 'paula');
-    const inst = await t.token('copy-co', 'ADMIN', 'carl');
+    const pub = await c.t.token('parent-co', 'ADMIN', 'paula');
+    const inst = await c.t.token('copy-co', 'ADMIN', 'carl');
     const original = validCode({ title: 'Merge me' });
     const { connector: parent } = await gql(pub, CREATE, {
       input: { title: 'Merge me', code: original },
@@ -98,7 +90,7 @@ describe('console: stale saves and merge conflicts', () => {
     await expectAccessible(page, 'merge conflicts');
     await conflicts.getByRole('button', { name: 'Take theirs' }).click();
     await page.getByText(/Updated: the parent's changes are in version 3/).waitFor();
-    const merged = await t.gql(
+    const merged = await c.t.gql(
       'query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { code } } } }',
       { id: copy.id },
       inst,

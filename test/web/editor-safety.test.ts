@@ -1,20 +1,15 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { connectorPath, setCode, startConsole, type Console } from './harness.js';
+import { connectorPath, setCode, useConsole } from './harness.js';
 import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // Issue 23, items 1-5, through the UI: a stale save merges (never overwrites), unsaved code is
 // kept and asked about, the copy's update banner follows every share, the code is checked as it is
 // typed, and a new connector starts from code that teaches.
 describe('console: edits are never lost or overwritten, and are checked while typed', () => {
-  let c: Console;
-
-  beforeAll(async () => {
-    c = await startConsole();
-  }, 300_000);
-  afterAll(() => c?.close());
+  const c = useConsole();
 
   const latestCode = async (token: string, id: string) =>
     (

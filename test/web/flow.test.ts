@@ -1,58 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import {
-  ensureConsoleBuilt,
-  expectAccessible,
-  forbidOtherHosts,
-  launchBrowser,
-  screenshot,
-} from './browser.js';
+import { expectAccessible, screenshot } from './browser.js';
+import { setCode, useConsole } from './harness.js';
 
 // The issue's flow, through the console's UI only, in a real Chromium: a publisher (acme) and an
 // installer (beta) in two browser contexts, a platform reviewer, and a read-only operator.
 describe('console flow: write, release, compare, share, install, live update, review', () => {
-  let t: TestServer;
-  let browser: Browser;
-  let base: string;
-  const offHost: string[] = [];
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    ensureConsoleBuilt();
-    t = await startTestServer('pglite');
-    base = t.server.url;
-    browser = await launchBrowser();
-  }, 300_000);
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await t?.close();
-    expect(offHost, 'requests to other hosts').toEqual([]);
-  });
-
-  async function signedIn(token: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    forbidOtherHosts(page, base, offHost);
-    await page.goto(base + '/');
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return page;
-  }
-
-  /** Replaces the editor's whole text the way a paste would. */
-  async function setCode(page: Page, code: string) {
-    const editor = page.getByRole('textbox', { name: /code/i });
-    await editor.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText(code);
-  }
+  const c = useConsole();
+  const signedIn = (token: string) => c.signedIn(token, { clipboard: true });
 
   const broken = validCode({ title: 'Acme CRM' }).replace("get('/me')", "get('/me'");
   const fixed = validCode({ title: 'Acme CRM' });
@@ -65,7 +21,7 @@ describe('console flow: write, release, compare, share, install, live update, re
   let bob: Page;
 
   it('creates a connector whose code has an error, and shows the error on its line', async () => {
-    alice = await signedIn(await t.token('acme', 'ADMIN', 'alice'));
+    alice = await signedIn(await c.t.token('acme', 'ADMIN', 'alice'));
     await alice.getByRole('link', { name: 'New connector' }).click();
     await alice.getByLabel('Title').fill('Acme CRM');
     await alice
@@ -142,7 +98,7 @@ describe('console flow: write, release, compare, share, install, live update, re
     await alice.getByText('Version 2 is shared.').waitFor();
     await alice.getByRole('button', { name: 'Create private link' }).click();
     linkUrl = (await alice.getByTestId('share-link-url').textContent())!.trim();
-    expect(linkUrl).toMatch(new RegExp(`^${base}/install#link=`));
+    expect(linkUrl).toMatch(new RegExp(`^${c.base}/install#link=`));
     await alice.getByRole('button', { name: 'Copy link' }).click();
     await alice.getByText('Link copied.').waitFor();
     expect(await alice.evaluate(() => navigator.clipboard.readText())).toBe(linkUrl);
@@ -151,7 +107,7 @@ describe('console flow: write, release, compare, share, install, live update, re
   }, 120_000);
 
   it('another workspace installs from the link', async () => {
-    bob = await signedIn(await t.token('beta', 'ADMIN', 'bob'));
+    bob = await signedIn(await c.t.token('beta', 'ADMIN', 'bob'));
     await bob.goto(linkUrl);
     await bob.getByRole('heading', { name: 'Acme CRM' }).waitFor();
     await bob.getByRole('button', { name: 'Install into beta' }).click();
@@ -204,7 +160,7 @@ describe('console flow: write, release, compare, share, install, live update, re
     await alice.getByText('Listing sent to review.').waitFor();
     await alice.getByTestId('listing-status').filter({ hasText: 'pending' }).waitFor();
 
-    const rita = await signedIn(await t.reviewerToken('rita'));
+    const rita = await signedIn(await c.t.reviewerToken('rita'));
     await rita.getByRole('link', { name: 'Review queue' }).click();
     const item = rita.getByRole('region', { name: 'Listing Acme CRM' });
     await item.waitFor();
@@ -229,7 +185,7 @@ describe('console flow: write, release, compare, share, install, live update, re
   }, 180_000);
 
   it('an OPERATOR sees no code and no write buttons', async () => {
-    const olga = await signedIn(await t.token('acme', 'OPERATOR', 'olga'));
+    const olga = await signedIn(await c.t.token('acme', 'OPERATOR', 'olga'));
     await olga.getByRole('link', { name: 'Acme CRM' }).waitFor();
     await screenshot(olga, 'connectors-list');
     await expectAccessible(olga, 'the connectors list');

@@ -1,7 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Config } from '../../src/config.js';
+import { startFakeApi } from '../executor/fake-api.js';
 import type { Document, Succeeded } from '../helpers/documents.js';
+import { forAll } from '../helpers/hooks.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ensureConsoleBuilt, forbidOtherHosts, launchBrowser } from './browser.js';
 
@@ -13,6 +15,15 @@ export interface Console {
   t: TestServer;
   base: string;
   browser: Browser;
+  /**
+   * A fresh browser context (an empty profile) and a page in it, not signed in, that fails the test
+   * on requests to other hosts (but `allowOrigins`). Viewport 1280×900 unless given.
+   */
+  newPage(opts?: {
+    clipboard?: boolean;
+    allowOrigins?: string[];
+    viewport?: { width: number; height: number };
+  }): Promise<{ context: BrowserContext; page: Page }>;
   /**
    * A fresh browser context signed in with `token` (pasted on the sign-in page), then at `path` if
    * given. `allowOrigins`: other origins the test sends the page to (a fake OAuth provider).
@@ -38,18 +49,24 @@ export async function startConsole(overrides: Partial<Config> = {}): Promise<Con
   const browser = await launchBrowser();
   const contexts: BrowserContext[] = [];
   const offHost: string[] = [];
+  const newPage: Console['newPage'] = async (opts = {}) => {
+    const viewport = opts.viewport ?? { width: 1280, height: 900 };
+    const context = await browser.newContext({ viewport });
+    contexts.push(context);
+    if (opts.clipboard)
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await context.newPage();
+    forbidOtherHosts(page, base, offHost, opts.allowOrigins);
+    return { context, page };
+  };
   return {
     t,
     base,
     browser,
+    newPage,
     async signedIn(token, opts = {}) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      contexts.push(context);
-      if (opts.clipboard)
-        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-      const page = await context.newPage();
+      const { page } = await newPage(opts);
       page.setDefaultTimeout(20_000);
-      forbidOtherHosts(page, base, offHost, opts.allowOrigins);
       await page.goto(base + '/');
       await page.getByLabel('API token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -71,6 +88,24 @@ export async function startConsole(overrides: Partial<Config> = {}): Promise<Con
       expect(offHost, 'requests to other hosts').toEqual([]);
     },
   };
+}
+
+/**
+ * The enclosing describe's console (startConsole), started before its first test and closed after
+ * its last (see forAll): `const c = useConsole();` in place of a `let c` set in `beforeAll`.
+ */
+export function useConsole(overrides: Partial<Config> = {}): Console {
+  return forAll(() => startConsole(overrides), 300_000);
+}
+
+/**
+ * A fake API (test/executor/fake-api.ts) and a console whose connectors may call it (loopback
+ * allowed, one spare VM), for the enclosing describe (see useConsole).
+ */
+export function useConsoleWithFakeApi() {
+  const api = forAll(startFakeApi);
+  const c = useConsole({ CONNECTOR_HTTP_ALLOW_LOOPBACK: true, EXECUTOR_SPARE_VMS: 1 });
+  return { api, c };
 }
 
 /** Replaces the code editor's whole text the way a paste would. */

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, useConsole } from './harness.js';
 import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // Version history's restore and "restore and release", and a merge conflict resolved by keeping
 // the copy's own side, in a real Chromium through the UI (stale saves and "take theirs" are in
 // editing.test.ts).
 describe('console: restore, restore and release, keep ours', () => {
-  let c: Console;
-
-  beforeAll(async () => {
-    c = await startConsole();
-  }, 300_000);
-  afterAll(() => c?.close());
+  const c = useConsole();
 
   const VERSIONS =
     'query($id: ID!) { connector(id: $id) { latestVersion latestReleasedVersion versions(first: 10) { nodes { number code note } } } }';

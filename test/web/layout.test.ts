@@ -1,20 +1,19 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, useConsole } from './harness.js';
 import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
 // Issue 23, item 11: the console on a phone (390 px) and on a wide screen (1280, 1440 px), in the
 // light and the dark theme: a short header, no sideways scrolling, a unified diff on narrow
 // screens, dark colours for the page, the editor and the diff, and axe clean in both themes.
 describe('console: layout at 390 and 1440 px, light and dark', () => {
-  let c: Console;
+  const c = useConsole();
   let token: string;
   let id: string;
 
   beforeAll(async () => {
-    c = await startConsole();
     token = await c.t.token('layout-and-themes', 'ADMIN', 'alexandra');
     const { connector } = await c.gql(token, CREATE, {
       input: {
@@ -36,8 +35,7 @@ describe('console: layout at 390 and 1440 px, light and dark', () => {
         note: 'drop create, rename the trigger',
       },
     });
-  }, 300_000);
-  afterAll(() => c?.close());
+  });
 
   const headerHeight = (page: Page) =>
     page.locator('header.top').evaluate((el) => el.getBoundingClientRect().height);

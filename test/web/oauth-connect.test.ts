@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fixture,
-  NOTES_CLIENT_ID,
-  NOTES_CLIENT_SECRET,
-  startFakeApi,
-  type FakeApi,
-} from '../executor/fake-api.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, NOTES_CLIENT_ID, NOTES_CLIENT_SECRET } from '../executor/fake-api.js';
 import { screenshot } from './browser.js';
-import { connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, useConsoleWithFakeApi } from './harness.js';
 import { CREATE } from '../helpers/documents.js';
 
 // OAuth2 Connect in a real Chromium through the UI only: a connection of the Notes fixture
@@ -15,17 +9,7 @@ import { CREATE } from '../helpers/documents.js';
 // back to the Test tab where the connection shows as connected, and a run that uses the tokens.
 // Deny ends on the callback page with the provider's refusal in words.
 describe('console: OAuth2 Connect', () => {
-  let c: Console;
-  let api: FakeApi;
-
-  beforeAll(async () => {
-    api = await startFakeApi();
-    c = await startConsole({ CONNECTOR_HTTP_ALLOW_LOOPBACK: true, EXECUTOR_SPARE_VMS: 1 });
-  }, 300_000);
-  afterAll(async () => {
-    await c?.close();
-    await api?.close();
-  });
+  const { c, api } = useConsoleWithFakeApi();
 
   it('Connect → consent → callback → connected; a run uses the tokens; Deny says why', async () => {
     const token = await c.t.token('notes-co', 'DEVELOPER', 'dora');

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, useConsole } from './harness.js';
 import { CREATE, RELEASE } from '../helpers/documents.js';
 
 /**
@@ -11,11 +11,7 @@ import { CREATE, RELEASE } from '../helpers/documents.js';
  * to the copy, instead of making a second identical copy.
  */
 describe('console: offers that can succeed', () => {
-  let c: Console;
-  beforeAll(async () => {
-    c = await startConsole();
-  }, 120_000);
-  afterAll(() => c?.close());
+  const c = useConsole();
 
   it('first share without a breaking-change warning; Copy link says Copied; an installed listing shows Installed with a link', async () => {
     const pub = await c.t.token('pubco', 'ADMIN', 'pia');

@@ -1,16 +1,10 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REFUSALS } from '../../web/src/refusals.js';
-import {
-  fixture,
-  startFakeApi,
-  TASKLY_PASSWORD,
-  TASKLY_USER,
-  type FakeApi,
-} from '../executor/fake-api.js';
+import { fixture, TASKLY_PASSWORD, TASKLY_USER } from '../executor/fake-api.js';
 import { expectAccessible, screenshot } from './browser.js';
 import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
-import { connectorPath, setCode, startConsole, type Console } from './harness.js';
+import { connectorPath, setCode, useConsoleWithFakeApi } from './harness.js';
 
 // Recorded tests in a real Chromium, through the UI (issue 21): a run against a local fake API
 // saved as a test, Run all → PASSED; a new version whose output differs → FAILED with its reason;
@@ -27,21 +21,14 @@ const doneYes = v1.replace(
 );
 
 describe('console: recorded tests', () => {
-  let c: Console;
-  let api: FakeApi;
+  const { c, api } = useConsoleWithFakeApi();
   let admin: string;
   let connectorId: string;
   let page: Page;
 
   beforeAll(async () => {
     expect(doneYes).not.toBe(v1);
-    api = await startFakeApi();
-    c = await startConsole({ CONNECTOR_HTTP_ALLOW_LOOPBACK: true, EXECUTOR_SPARE_VMS: 1 });
     admin = await c.t.token('acme', 'ADMIN', 'ada');
-  }, 300_000);
-  afterAll(async () => {
-    await c?.close();
-    await api?.close();
   });
 
   /** On the Test tab: a connection to the fake API, a run of get_task, saved as a test. */

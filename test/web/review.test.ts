@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { startConsole, type Console } from './harness.js';
+import { useConsole } from './harness.js';
 import { CREATE, RELEASE, SHARE } from '../helpers/documents.js';
 
 /**
@@ -10,11 +10,7 @@ import { CREATE, RELEASE, SHARE } from '../helpers/documents.js';
  * the publisher hears of the decision in its notifications.
  */
 describe('console: reviewing a listing', () => {
-  let c: Console;
-  beforeAll(async () => {
-    c = await startConsole();
-  }, 120_000);
-  afterAll(() => c?.close());
+  const c = useConsole();
 
   it('the queue counts, a card opens the listing with description, code and versions, the publisher is told', async () => {
     const pub = await c.t.token('reviewed-co', 'ADMIN', 'rhea');

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createSignInCode } from '../../src/domain/sign-in-links.js';
 import { validCode } from '../fixtures/code.js';
-import { connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, useConsole } from './harness.js';
 import { CREATE } from '../helpers/documents.js';
 
 /** Descriptions an attacker shares: page takeover without script (issue 19), and the usual script attempts. */
@@ -18,13 +18,12 @@ const HOSTILE = [
 ].join('\n\n');
 
 describe('the console holds against hostile descriptions and sign-in links', () => {
-  let c: Console;
+  const c = useConsole();
   let admin: string;
+
   beforeAll(async () => {
-    c = await startConsole();
     admin = await c.t.token('acme', 'ADMIN', 'alice');
-  }, 300_000);
-  afterAll(() => c.close());
+  });
 
   it("keeps a description to Markdown's own elements, inside its box, with links marked external", async () => {
     const { connector } = await c.gql(admin, CREATE, {

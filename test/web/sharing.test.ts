@@ -1,21 +1,16 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rolloutBucket } from '../../src/domain/rollout.js';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, useConsole } from './harness.js';
 import { CREATE, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // The Share tab beyond the first share, in a real Chromium through the UI: staged rollout widened
 // and rolled back, deprecate and yank (as installers see them), a private link's expiry, install
 // cap, use log and revocation, and a community listing that sends people to a landing page.
 describe('console: rollout, deprecate, yank, private link limits, listings (landing page, review reasons, catalog)', () => {
-  let c: Console;
-
-  beforeAll(async () => {
-    c = await startConsole();
-  }, 300_000);
-  afterAll(() => c?.close());
+  const c = useConsole();
 
   const prisma = () => c.t.server.registry.db.prisma;
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSignInCode } from '../../src/domain/sign-in-links.js';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { connectorPath, setCode, startConsole, type Console } from './harness.js';
+import { connectorPath, setCode, useConsole } from './harness.js';
 import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /**
@@ -10,11 +10,7 @@ import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/docume
  * apply), in Chromium through the UI.
  */
 describe('console: smaller things', () => {
-  let c: Console;
-  beforeAll(async () => {
-    c = await startConsole({ WEBHOOK_ALLOW_HTTP_LOOPBACK: true });
-  }, 120_000);
-  afterAll(() => c?.close());
+  const c = useConsole({ WEBHOOK_ALLOW_HTTP_LOOPBACK: true });
 
   const code = validCode({ title: 'Small Things' });
   /** Same actions, triggers and fields; only code inside an action differs. */

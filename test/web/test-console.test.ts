@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fixture,
-  startFakeApi,
-  TASKLY_PASSWORD,
-  TASKLY_USER,
-  type FakeApi,
-} from '../executor/fake-api.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, TASKLY_PASSWORD, TASKLY_USER } from '../executor/fake-api.js';
 import { screenshot } from './browser.js';
-import { connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, useConsoleWithFakeApi } from './harness.js';
 import { CREATE, UPDATE } from '../helpers/documents.js';
 
 // The Test tab in a real Chromium through the UI: a connection made from the connector's fields
@@ -15,17 +9,7 @@ import { CREATE, UPDATE } from '../helpers/documents.js';
 // poll and "Poll again with this closure", every HTTP exchange, and the runs list; a version with
 // code errors hides what would run, with the reason.
 describe('console: the test tab', () => {
-  let c: Console;
-  let api: FakeApi;
-
-  beforeAll(async () => {
-    api = await startFakeApi();
-    c = await startConsole({ CONNECTOR_HTTP_ALLOW_LOOPBACK: true, EXECUTOR_SPARE_VMS: 1 });
-  }, 300_000);
-  afterAll(async () => {
-    await c?.close();
-    await api?.close();
-  });
+  const { c, api } = useConsoleWithFakeApi();
 
   it('connects, runs the test, an action and a poll, and shows output, HTTP, closure and history', async () => {
     const token = await c.t.token('test-co', 'DEVELOPER', 'tess');

@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { connectorPath, startConsole, type Console } from './harness.js';
+import { connectorPath, useConsole } from './harness.js';
 import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 // Issue 23, item 11: every page of the console in the dark and the light theme, on a phone and on
 // a wide screen: axe finds no serious contrast (or other) violation, and nothing scrolls sideways.
 describe('console: every page in both themes at 390 and 1440 px', () => {
-  let c: Console;
+  const c = useConsole();
   let token: string;
   const paths: [string, string][] = [];
 
   beforeAll(async () => {
-    c = await startConsole();
     token = await c.t.token('themes', 'ADMIN', 'theo');
     const pub = await c.t.token('themes-parent', 'ADMIN', 'pat');
     const code = validCode({ title: 'Themed' });
@@ -45,8 +44,7 @@ describe('console: every page in both themes at 390 and 1440 px', () => {
       ['manifests', '/manifests'],
       ['schema', '/schema'],
     );
-  }, 300_000);
-  afterAll(() => c?.close());
+  });
 
   for (const scheme of ['dark', 'light'] as const) {
     for (const width of [390, 1440]) {

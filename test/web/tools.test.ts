@@ -4,10 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { crc32, deflateSync } from 'node:zlib';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
-import { setCode, startConsole, type Console } from './harness.js';
+import { setCode, useConsole } from './harness.js';
 import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /** A 16×16 PNG of one colour: signature, IHDR, one deflated IDAT, IEND. */
@@ -60,13 +60,8 @@ async function receiver() {
 // Workspace tools in a real Chromium, through the UI: logo upload, webhooks and their deliveries,
 // manifest export and import (dry run first), the schema generator, live notifications, keyboard use.
 describe('console: logos and search, webhooks, manifests, schema generator, notifications, keyboard use', () => {
-  let c: Console;
+  const c = useConsole({ WEBHOOK_ALLOW_HTTP_LOOPBACK: true, WEBHOOK_RETRY_BASE_MS: 100 });
   const files = mkdtempSync(join(tmpdir(), 'console-tools-'));
-
-  beforeAll(async () => {
-    c = await startConsole({ WEBHOOK_ALLOW_HTTP_LOOPBACK: true, WEBHOOK_RETRY_BASE_MS: 100 });
-  }, 300_000);
-  afterAll(() => c?.close());
 
   it('uploads a logo on create; the list and the page show it', async () => {
     const page = await c.signedIn(await c.t.token('logo-co', 'ADMIN', 'lena'));

@@ -1,7 +1,23 @@
-import { lazy, Suspense, useMemo, useSyncExternalStore } from 'react';
-import { graphql, RelayEnvironmentProvider, useLazyLoadQuery } from 'react-relay';
+import { type ComponentType, lazy, Suspense, useMemo, useSyncExternalStore } from 'react';
+import {
+  graphql,
+  type PreloadedQuery,
+  RelayEnvironmentProvider,
+  useLazyLoadQuery,
+} from 'react-relay';
+import type { ConcreteRequest, FetchPolicy, OperationType } from 'relay-runtime';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
+import ConnectorsPageQueryNode, {
+  type ConnectorsPageQuery,
+} from './__generated__/ConnectorsPageQuery.graphql';
+import LinkInstallQueryNode, {
+  type LinkInstallQuery,
+} from './__generated__/LinkInstallQuery.graphql';
+import ReviewPageQueryNode, { type ReviewPageQuery } from './__generated__/ReviewPageQuery.graphql';
+import WebhooksPageQueryNode, {
+  type WebhooksPageQuery,
+} from './__generated__/WebhooksPageQuery.graphql';
 import LibraryPageQueryNode, {
   type LibraryPageQuery,
 } from './__generated__/LibraryPageQuery.graphql';
@@ -26,22 +42,53 @@ import { ConnectorsPage } from './pages/Connectors';
 import { ConnectorRoute } from './pages/ConnectorRoute';
 import { ThemePicker } from './theme';
 import { RouteQuery } from './route-query';
-import { LIBRARY_PAGE, MANIFESTS_PAGE, NOTIFICATIONS_PAGE } from './page-sizes';
+import { linkInHash, onHashChange } from './link-hash';
+import {
+  CONNECTORS_PAGE,
+  LIBRARY_PAGE,
+  MANIFESTS_PAGE,
+  NOTIFICATIONS_PAGE,
+  REVIEW_PAGE,
+  WEBHOOKS_PAGE,
+} from './page-sizes';
 
+// Each page's query loads at its route, together with the page's chunk (route-query.tsx).
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
-// The library and a listing load their query at the route, with their chunk (route-query.tsx).
 const loadLibrary = () => import('./pages/Library');
 const LibraryPage = lazy(loadLibrary);
 const loadListing = () => import('./pages/Listing');
 const ListingPage = lazy(loadListing);
-const LinkInstallPage = lazy(() => import('./pages/LinkInstall'));
+const loadLinkInstall = () => import('./pages/LinkInstall');
+const LinkInstallPage = lazy(loadLinkInstall);
 const loadNotifications = () => import('./pages/Notifications');
 const NotificationsPage = lazy(loadNotifications);
-const ReviewPage = lazy(() => import('./pages/Review'));
-const WebhooksPage = lazy(() => import('./pages/Webhooks'));
+const loadReview = () => import('./pages/Review');
+const ReviewPage = lazy(loadReview);
+const loadWebhooks = () => import('./pages/Webhooks');
+const WebhooksPage = lazy(loadWebhooks);
 const loadManifests = () => import('./pages/Manifests');
 const ManifestsPage = lazy(loadManifests);
 const SchemaGeneratorPage = lazy(() => import('./pages/SchemaGenerator'));
+
+/** A route's page with its query (route-query.tsx), typed by the query's operation `Q`. */
+function routeQuery<Q extends OperationType>(
+  query: ConcreteRequest,
+  variables: Q['variables'],
+  page: ComponentType<{ queryRef: PreloadedQuery<Q> }>,
+  loadChunk?: () => Promise<unknown>,
+  fetchPolicy?: FetchPolicy,
+) {
+  return (
+    <RouteQuery<Q>
+      key={query.params.name}
+      query={query}
+      variables={variables}
+      loadChunk={loadChunk}
+      page={page}
+      fetchPolicy={fetchPolicy}
+    />
+  );
+}
 
 export function App() {
   const token = useSyncExternalStore(onTokenChange, getToken);
@@ -172,7 +219,13 @@ function Routes({ viewer }: { viewer: Viewer }) {
       <Route path="/sign-in">
         <Redirect to="/" />
       </Route>
-      <Route path="/connectors" component={ConnectorsPage} />
+      <Route path="/connectors">
+        {routeQuery<ConnectorsPageQuery>(
+          ConnectorsPageQueryNode,
+          { count: CONNECTORS_PAGE },
+          ConnectorsPage,
+        )}
+      </Route>
       <Route path="/connectors/new" component={NewConnectorPage} />
       <Route path="/connectors/:id/versions/:number">
         {(p) => (
@@ -187,46 +240,60 @@ function Routes({ viewer }: { viewer: Viewer }) {
         {(p) => <ConnectorRoute id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
       </Route>
       <Route path="/library">
-        <RouteQuery<LibraryPageQuery>
-          key="library"
-          query={LibraryPageQueryNode}
-          variables={{ count: LIBRARY_PAGE }}
-          loadChunk={loadLibrary}
-          page={LibraryPage}
-        />
-      </Route>
-      <Route path="/library/:id">
-        {(p) => (
-          <RouteQuery<ListingPageQuery>
-            key="listing"
-            query={ListingPageQueryNode}
-            variables={{ id: decodeURIComponent(p.id) }}
-            loadChunk={loadListing}
-            page={ListingPage}
-            fetchPolicy="store-or-network"
-          />
+        {routeQuery<LibraryPageQuery>(
+          LibraryPageQueryNode,
+          { count: LIBRARY_PAGE },
+          LibraryPage,
+          loadLibrary,
         )}
       </Route>
-      <Route path="/install" component={LinkInstallPage} />
-      <Route path="/notifications">
-        <RouteQuery<NotificationsPageQuery>
-          key="notifications"
-          query={NotificationsPageQueryNode}
-          variables={{ count: NOTIFICATIONS_PAGE }}
-          loadChunk={loadNotifications}
-          page={NotificationsPage}
-        />
+      <Route path="/library/:id">
+        {(p) =>
+          routeQuery<ListingPageQuery>(
+            ListingPageQueryNode,
+            { id: decodeURIComponent(p.id) },
+            ListingPage,
+            loadListing,
+            'store-or-network',
+          )
+        }
       </Route>
-      <Route path="/review" component={ReviewPage} />
-      <Route path="/webhooks" component={WebhooksPage} />
+      <Route path="/install" component={LinkInstallRoute} />
+      <Route path="/notifications">
+        {routeQuery<NotificationsPageQuery>(
+          NotificationsPageQueryNode,
+          { count: NOTIFICATIONS_PAGE },
+          NotificationsPage,
+          loadNotifications,
+        )}
+      </Route>
+      <Route path="/review">
+        {viewer.canReview ? (
+          routeQuery<ReviewPageQuery>(
+            ReviewPageQueryNode,
+            { count: REVIEW_PAGE },
+            ReviewPage,
+            loadReview,
+          )
+        ) : (
+          <p>Only platform reviewers review listings.</p>
+        )}
+      </Route>
+      <Route path="/webhooks">
+        {routeQuery<WebhooksPageQuery>(
+          WebhooksPageQueryNode,
+          { count: WEBHOOKS_PAGE },
+          WebhooksPage,
+          loadWebhooks,
+        )}
+      </Route>
       <Route path="/manifests">
-        <RouteQuery<ManifestsPageQuery>
-          key="manifests"
-          query={ManifestsPageQueryNode}
-          variables={{ count: MANIFESTS_PAGE }}
-          loadChunk={loadManifests}
-          page={ManifestsPage}
-        />
+        {routeQuery<ManifestsPageQuery>(
+          ManifestsPageQueryNode,
+          { count: MANIFESTS_PAGE },
+          ManifestsPage,
+          loadManifests,
+        )}
       </Route>
       <Route path="/schema" component={SchemaGeneratorPage} />
       <Route>
@@ -236,5 +303,17 @@ function Routes({ viewer }: { viewer: Viewer }) {
         </p>
       </Route>
     </Switch>
+  );
+}
+
+/** A private link's page: its query follows the token in the URL fragment (another link pasted
+ * into the same tab changes only the hash). */
+function LinkInstallRoute() {
+  const token = useSyncExternalStore(onHashChange, linkInHash);
+  return routeQuery<LinkInstallQuery>(
+    LinkInstallQueryNode,
+    { token },
+    LinkInstallPage,
+    loadLinkInstall,
   );
 }

@@ -1,27 +1,13 @@
-import { graphql, useMutation } from 'react-relay';
 import { useLocation } from 'wouter';
-import type {
-  InstallButtonMutation,
-  InstallConnectorInput,
-} from '../__generated__/InstallButtonMutation.graphql';
+import type { InstallConnectorInput } from '../__generated__/InstallConnectorMutation.graphql';
+import { useInstallConnector } from '../mutations/InstallConnectorMutation';
 import { Outcome, useOutcome } from './Outcome';
 
 /** Installs a shared connector (from a library listing or a private link) as a copy, then opens the copy. */
 export function InstallButton({ input, label }: { input: InstallConnectorInput; label: string }) {
   const [, navigate] = useLocation();
   const outcome = useOutcome();
-  const [install, installing] = useMutation<InstallButtonMutation>(graphql`
-    mutation InstallButtonMutation($input: InstallConnectorInput!) {
-      installConnector(input: $input) {
-        __typename
-        connector {
-          id
-          title
-        }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [install, installing] = useInstallConnector();
   return (
     <>
       <Outcome {...outcome} />

@@ -1,3 +1,4 @@
+import { hasEnded } from '../run-status';
 import { useEffect, useRef } from 'react';
 import { graphql, requestSubscription, useFragment, useRelayEnvironment } from 'react-relay';
 import type { TestResults_result$key } from '../__generated__/TestResults_result.graphql';
@@ -115,15 +116,6 @@ const runsSubscription = graphql`
   }
 `;
 
-const ENDED = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'MEMORY_LIMIT',
-  'CANCELLED',
-  'EXECUTOR_CRASHED',
-]);
-
 /**
  * Calls `onEnd` whenever a run of the connector ends (test replays are runs), through the
  * `runUpdated` subscription; for ADMIN and DEVELOPER only (the subscription refuses others), so
@@ -145,7 +137,7 @@ export function useRunsEnded(
       subscription: runsSubscription,
       variables: { connectorId },
       onNext: (r) => {
-        if (r?.runUpdated && ENDED.has(r.runUpdated.status)) latest.current();
+        if (r?.runUpdated && hasEnded(r.runUpdated.status)) latest.current();
       },
       // A refused or dropped subscription leaves the timer (if any) to catch up.
       onError: () => {},

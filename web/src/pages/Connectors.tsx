@@ -1,26 +1,30 @@
 import { useDeferredValue, useEffect, useRef, useState, useTransition } from 'react';
-import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
+import {
+  graphql,
+  type PreloadedQuery,
+  usePaginationFragment,
+  usePreloadedQuery,
+} from 'react-relay';
 import { Link } from 'wouter';
 import type { ConnectorsPage_list$key } from '../__generated__/ConnectorsPage_list.graphql';
 import type { ConnectorsPageQuery } from '../__generated__/ConnectorsPageQuery.graphql';
 import { LoadMore } from '../components/LoadMore';
 import { Logo } from '../components/Logo';
 import { counted } from '../format';
+import { CONNECTORS_PAGE as PAGE } from '../page-sizes';
 import { useViewer } from '../viewer';
 import { usePreloadConnector } from './ConnectorRoute';
 
-const PAGE = 20;
-
-export function ConnectorsPage() {
+/** The workspace's connectors, first page loaded by its route (App.tsx, `CONNECTORS_PAGE`). */
+export function ConnectorsPage({ queryRef }: { queryRef: PreloadedQuery<ConnectorsPageQuery> }) {
   const viewer = useViewer();
-  const data = useLazyLoadQuery<ConnectorsPageQuery>(
+  const data = usePreloadedQuery<ConnectorsPageQuery>(
     graphql`
       query ConnectorsPageQuery($count: Int!) {
         ...ConnectorsPage_list @arguments(count: $count)
       }
     `,
-    { count: PAGE },
-    { fetchPolicy: 'store-and-network' },
+    queryRef,
   );
   return (
     <section aria-labelledby="connectors-title">

@@ -1,15 +1,8 @@
-import { useSyncExternalStore } from 'react';
-import { graphql, useLazyLoadQuery } from 'react-relay';
+import { graphql, type PreloadedQuery, usePreloadedQuery } from 'react-relay';
 import type { LinkInstallQuery } from '../__generated__/LinkInstallQuery.graphql';
 import { SharedConnectorView } from '../components/SharedConnectorView';
 import { InstallButton } from '../components/InstallButton';
 import { useViewer } from '../viewer';
-
-const linkInHash = () => new URLSearchParams(location.hash.slice(1)).get('link') ?? '';
-const onHashChange = (notify: () => void) => {
-  addEventListener('hashchange', notify);
-  return () => removeEventListener('hashchange', notify);
-};
 
 const LINK_REFUSED: Record<string, string> = {
   LINK_EXPIRED: 'This link has expired: ask the publisher for a new one.',
@@ -17,12 +10,18 @@ const LINK_REFUSED: Record<string, string> = {
     'This link has been used for as many installs as it allows: ask the publisher for a new one.',
 };
 
-/** A private share link opened in the console: what it shares, and Install. The secret stays in the URL fragment. */
-export default function LinkInstallPage() {
+/**
+ * A private share link opened in the console: what it shares, and Install. The secret stays in the
+ * URL fragment; the route reads it (link-hash.ts) and loads this query with it (App.tsx).
+ */
+export default function LinkInstallPage({
+  queryRef,
+}: {
+  queryRef: PreloadedQuery<LinkInstallQuery>;
+}) {
   const viewer = useViewer();
-  // Follows the fragment: another link pasted into the same tab changes only the hash.
-  const token = useSyncExternalStore(onHashChange, linkInHash);
-  const data = useLazyLoadQuery<LinkInstallQuery>(
+  const { token } = queryRef.variables;
+  const data = usePreloadedQuery<LinkInstallQuery>(
     graphql`
       query LinkInstallQuery($token: String!) {
         sharedConnector(token: $token) @catch(to: RESULT) {
@@ -30,7 +29,7 @@ export default function LinkInstallPage() {
         }
       }
     `,
-    { token },
+    queryRef,
   );
   const shared = data.sharedConnector;
   // An expired or used-up link is a field error (its code in extensions): say which, in words.

@@ -3,27 +3,24 @@ import {
   fetchQuery,
   graphql,
   type PreloadedQuery,
-  useMutation,
   usePaginationFragment,
   usePreloadedQuery,
   useRelayEnvironment,
 } from 'react-relay';
 import { MANIFESTS_PAGE } from '../page-sizes';
 import type { ManifestsExportQuery } from '../__generated__/ManifestsExportQuery.graphql';
-import type {
-  ManifestsImportMutation,
-  ManifestsImportMutation$data,
-} from '../__generated__/ManifestsImportMutation.graphql';
+import type { ImportManifestMutation$data } from '../__generated__/ImportManifestMutation.graphql';
 import type { ManifestsPageQuery } from '../__generated__/ManifestsPageQuery.graphql';
 import type { Manifests_connectors$key } from '../__generated__/Manifests_connectors.graphql';
 import { LoadMore } from '../components/LoadMore';
+import { useImportManifest } from '../mutations/ImportManifestMutation';
 import { UserErrors, type UserError } from '../components/UserErrors';
 import { counted, refusal } from '../format';
 import { useViewer } from '../viewer';
 
 const PAGE = MANIFESTS_PAGE;
 
-type Entries = NonNullable<ManifestsImportMutation$data['importManifest']['entries']>;
+type Entries = NonNullable<ImportManifestMutation$data['importManifest']['entries']>;
 
 /** Export released connectors to a manifest file; import one, after a dry run that writes nothing. */
 export default function ManifestsPage({
@@ -48,21 +45,7 @@ export default function ManifestsPage({
   const [text, setText] = useState('');
   const [plan, setPlan] = useState<Entries | null>(null);
   const [imported, setImported] = useState<Entries | null>(null);
-  const [run, running] = useMutation<ManifestsImportMutation>(graphql`
-    mutation ManifestsImportMutation($input: ImportManifestInput!) {
-      importManifest(input: $input) {
-        __typename
-        dryRun
-          entries {
-            action
-            name
-            title
-            version
-          }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [run, running] = useImportManifest();
 
   const download = async () => {
     setExportErrors([]);

@@ -1,7 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { graphql, useMutation } from 'react-relay';
 import { useLocation } from 'wouter';
-import type { NewConnectorMutation } from '../__generated__/NewConnectorMutation.graphql';
 import type { CodeEditorHandle } from '../components/CodeEditor';
 import { CodeEditor } from '../components/lazy';
 import {
@@ -10,6 +8,7 @@ import {
   type ConnectorDetails,
 } from '../components/ConnectorFields';
 import { Outcome, useOutcome } from '../components/Outcome';
+import { useCreateConnector } from '../mutations/CreateConnectorMutation';
 import { ProblemList, useCodeCheck } from '../components/Problems';
 import { clearDraft, readDraft, writeDraft } from '../drafts';
 import { useLeaveGuard, useSaveShortcut } from '../leave-guard';
@@ -40,17 +39,7 @@ export default function NewConnectorPage() {
   const editor = useRef<CodeEditorHandle>(null);
   const form = useRef<HTMLFormElement>(null);
   const [created, setCreated] = useState(false);
-  const [commit, saving] = useMutation<NewConnectorMutation>(graphql`
-    mutation NewConnectorMutation($input: CreateConnectorInput!) {
-      createConnector(input: $input) {
-        __typename
-        connector {
-          id
-        }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [commit, saving] = useCreateConnector();
 
   const edited =
     !created &&

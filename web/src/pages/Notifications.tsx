@@ -3,7 +3,6 @@ import {
   graphql,
   type PreloadedQuery,
   useLazyLoadQuery,
-  useMutation,
   usePaginationFragment,
   usePreloadedQuery,
 } from 'react-relay';
@@ -15,6 +14,7 @@ import unreadQuery, {
 import type { NotificationsPage_list$key } from '../__generated__/NotificationsPage_list.graphql';
 import type { NotificationsPageQuery } from '../__generated__/NotificationsPageQuery.graphql';
 import { LoadMore } from '../components/LoadMore';
+import { useMarkNotificationsRead } from '../mutations/MarkNotificationsReadMutation';
 import { resultPath, summaryWords } from '../components/TestResults';
 import { when } from '../format';
 import { useViewer } from '../viewer';
@@ -107,29 +107,22 @@ export default function NotificationsPage({
     if (unreadCount > seenCount.current) refetch({ count: PAGE }, { fetchPolicy: 'network-only' });
     seenCount.current = unreadCount;
   }, [unreadCount, refetch]);
-  const [mark, marking] = useMutation(graphql`
-    mutation NotificationsMarkReadMutation($input: MarkNotificationsReadInput!) {
-      markNotificationsRead(input: $input) {
-        __typename
-        marked
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [mark, marking] = useMarkNotificationsRead();
   const items = data.notifications.edges.map((e) => e.node);
   const unread = items.filter((n) => !n.readAt);
   const markRead = (ids: string[]) =>
     mark({
       variables: { input: { ids } },
-      updater: (store) => {
-        const now = new Date().toISOString();
-        for (const id of ids) store.get(id)?.setValue(now, 'readAt');
+      // The answer carries each notification's readAt; the bell's count drops by those that were
+      // unread until now (`marked`).
+      updater: (store, response) => {
+        const marked = response?.markNotificationsRead.marked ?? 0;
         const count = store
           .getRoot()
           .getLinkedRecord('__NotificationBell_unread_connection', { unreadOnly: true });
         if (count)
           count.setValue(
-            Math.max(0, ((count.getValue('totalCount') as number) ?? 0) - ids.length),
+            Math.max(0, ((count.getValue('totalCount') as number) ?? 0) - marked),
             'totalCount',
           );
       },

@@ -2,16 +2,13 @@ import { useState, useTransition } from 'react';
 import {
   ConnectionHandler,
   graphql,
-  useLazyLoadQuery,
-  useMutation,
+  type PreloadedQuery,
   usePaginationFragment,
+  usePreloadedQuery,
   useRelayEnvironment,
 } from 'react-relay';
 import type { ReviewPage_queue$key } from '../__generated__/ReviewPage_queue.graphql';
-import type {
-  ReviewPageDecideMutation,
-  ReviewDecision,
-} from '../__generated__/ReviewPageDecideMutation.graphql';
+import type { ReviewDecision } from '../__generated__/ReviewListingMutation.graphql';
 import type { ReviewPageQuery } from '../__generated__/ReviewPageQuery.graphql';
 import type { ListingStatus } from '../__generated__/ReviewPagePaginationQuery.graphql';
 import { Link } from 'wouter';
@@ -19,26 +16,23 @@ import { LoadMore } from '../components/LoadMore';
 import { refreshReviewCount } from '../components/ReviewCount';
 import { Outcome, useOutcome } from '../components/Outcome';
 import { counted, when } from '../format';
-import { useViewer } from '../viewer';
+import { useReviewListing } from '../mutations/ReviewListingMutation';
+import { REVIEW_PAGE as PAGE } from '../page-sizes';
 
-const PAGE = 20;
-
-export default function ReviewPage() {
-  const viewer = useViewer();
-  if (!viewer.canReview) return <p>Only platform reviewers review listings.</p>;
-  return <Queue />;
-}
-
-function Queue() {
-  const query: ReviewPage_queue$key = useLazyLoadQuery<ReviewPageQuery>(
+/** The review queue, first page loaded by its route (App.tsx; reviewers only). */
+export default function ReviewPage({ queryRef }: { queryRef: PreloadedQuery<ReviewPageQuery> }) {
+  const query: ReviewPage_queue$key = usePreloadedQuery<ReviewPageQuery>(
     graphql`
       query ReviewPageQuery($count: Int!) {
         ...ReviewPage_queue @arguments(count: $count)
       }
     `,
-    { count: PAGE },
-    { fetchPolicy: 'network-only' },
+    queryRef,
   );
+  return <Queue query={query} />;
+}
+
+function Queue({ query }: { query: ReviewPage_queue$key }) {
   const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
     graphql`
       fragment ReviewPage_queue on Query
@@ -79,19 +73,7 @@ function Queue() {
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const outcome = useOutcome();
   const environment = useRelayEnvironment();
-  const [decide, deciding] = useMutation<ReviewPageDecideMutation>(graphql`
-    mutation ReviewPageDecideMutation($input: ReviewListingInput!) {
-      reviewListing(input: $input) {
-        __typename
-        listing {
-          id
-          status
-          reviewReason
-        }
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
+  const [decide, deciding] = useReviewListing();
   const queue = data.listingsForReview;
   const act = (id: string, decision: ReviewDecision, title: string) =>
     outcome.run(

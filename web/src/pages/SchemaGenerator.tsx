@@ -1,23 +1,21 @@
 import { Suspense, useState } from 'react';
-import { graphql, useLazyLoadQuery } from 'react-relay';
-import type {
-  ColSep,
-  SampleFormat,
-  SchemaGeneratorQuery,
-  SchemaGeneratorQuery$data,
+import { graphql, type PreloadedQuery, usePreloadedQuery, useQueryLoader } from 'react-relay';
+import generateQuery, {
+  type ColSep,
+  type SampleFormat,
+  type SchemaGeneratorQuery,
+  type SchemaGeneratorQuery$data,
 } from '../__generated__/SchemaGeneratorQuery.graphql';
 
 type Field = NonNullable<SchemaGeneratorQuery$data['generateSchema']['fields']>[number];
 
+/** Fields from a JSON or CSV sample: the query is sent by *Generate schema* (it starts in the
+ * submit handler, and the result shows where it was asked for). */
 export default function SchemaGeneratorPage() {
   const [sample, setSample] = useState('');
   const [format, setFormat] = useState<SampleFormat>('JSON');
   const [colSep, setColSep] = useState<ColSep>('COMMA');
-  const [request, setRequest] = useState<{
-    sample: string;
-    format: SampleFormat;
-    colSep: ColSep;
-  } | null>(null);
+  const [result, generate] = useQueryLoader<SchemaGeneratorQuery>(generateQuery);
   return (
     <section aria-labelledby="schema-title">
       <h1 id="schema-title">Schema generator</h1>
@@ -25,7 +23,7 @@ export default function SchemaGeneratorPage() {
         className="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          setRequest({ sample, format, colSep });
+          generate({ sample, format, colSep }, { fetchPolicy: 'network-only' });
         }}
       >
         <div className="row">
@@ -78,25 +76,17 @@ export default function SchemaGeneratorPage() {
           </button>
         </div>
       </form>
-      {request && (
+      {result && (
         <Suspense fallback={<p className="loading">Generating…</p>}>
-          <Result {...request} />
+          <Result queryRef={result} />
         </Suspense>
       )}
     </section>
   );
 }
 
-function Result({
-  sample,
-  format,
-  colSep,
-}: {
-  sample: string;
-  format: SampleFormat;
-  colSep: ColSep;
-}) {
-  const data = useLazyLoadQuery<SchemaGeneratorQuery>(
+function Result({ queryRef }: { queryRef: PreloadedQuery<SchemaGeneratorQuery> }) {
+  const data = usePreloadedQuery<SchemaGeneratorQuery>(
     graphql`
       query SchemaGeneratorQuery($sample: String!, $format: SampleFormat!, $colSep: ColSep!) {
         generateSchema(sample: $sample, format: $format, colSep: $colSep) {
@@ -125,8 +115,7 @@ function Result({
         }
       }
     `,
-    { sample, format, colSep },
-    { fetchPolicy: 'network-only' },
+    queryRef,
   );
   const r = data.generateSchema;
   const [copied, setCopied] = useState(false);

@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
+  ConnectionHandler,
   fetchQuery,
   graphql,
-  useLazyLoadQuery,
-  useMutation,
+  type PreloadedQuery,
   usePaginationFragment,
+  usePreloadedQuery,
   useRelayEnvironment,
 } from 'react-relay';
-import type { LifecycleEventType } from '../__generated__/WebhooksRegisterMutation.graphql';
+import { ROOT_ID } from 'relay-runtime';
+import type { LifecycleEventType } from '../__generated__/RegisterWebhookMutation.graphql';
 import type { WebhooksPageQuery } from '../__generated__/WebhooksPageQuery.graphql';
 import type { Webhooks_list$key } from '../__generated__/Webhooks_list.graphql';
 import type { Webhooks_webhook$key } from '../__generated__/Webhooks_webhook.graphql';
@@ -15,6 +17,9 @@ import { CopyButton } from '../components/CopyButton';
 import { LoadMore } from '../components/LoadMore';
 import { Outcome, useOutcome } from '../components/Outcome';
 import { when } from '../format';
+import { useRegisterWebhook } from '../mutations/RegisterWebhookMutation';
+import { useRemoveWebhook } from '../mutations/RemoveWebhookMutation';
+import { WEBHOOKS_PAGE as PAGE } from '../page-sizes';
 import { useViewer } from '../viewer';
 
 const EVENTS: [LifecycleEventType, string][] = [
@@ -25,8 +30,6 @@ const EVENTS: [LifecycleEventType, string][] = [
   ['UPDATE_AVAILABLE', 'update.available'],
   ['LISTING_REVIEWED', 'listing.reviewed'],
 ];
-// Webhooks and deliveries per page: a page of each within the query cost limit.
-const PAGE = 10;
 const eventName = (e: string) => EVENTS.find(([value]) => value === e)?.[1] ?? e;
 
 // Deliveries change by themselves (sent, retried): the page reads them again this often while it
@@ -39,6 +42,8 @@ const pageQuery = graphql`
     ...Webhooks_list @arguments(count: $count)
   }
 `;
+/** The list's connection in the store, which a registered webhook joins and a removed one leaves. */
+const connections = [ConnectionHandler.getConnectionID(ROOT_ID, 'Webhooks_webhooks')];
 
 /**
  * Reads the first pages again in the background (the list stays on screen): on a timer while the
@@ -88,14 +93,14 @@ function useDeliveriesRefresh(paged: boolean, onError: (e: Error) => void) {
   return { refresh, refreshing, refreshedAt };
 }
 
-export default function WebhooksPage() {
+/** The workspace's webhooks with their deliveries, first pages loaded by the route (App.tsx). */
+export default function WebhooksPage({
+  queryRef,
+}: {
+  queryRef: PreloadedQuery<WebhooksPageQuery>;
+}) {
   const viewer = useViewer();
-  const [fetchKey, setFetchKey] = useState(0);
-  const data = useLazyLoadQuery<WebhooksPageQuery>(
-    pageQuery,
-    { count: PAGE },
-    { fetchPolicy: 'network-only', fetchKey },
-  );
+  const data = usePreloadedQuery<WebhooksPageQuery>(pageQuery, queryRef);
   const [paged, setPaged] = useState(false);
   const outcome = useOutcome();
   const { refresh, refreshing, refreshedAt } = useDeliveriesRefresh(paged, outcome.fail);
@@ -104,38 +109,26 @@ export default function WebhooksPage() {
     new Set(['VERSION_RELEASED', 'VERSION_SHARED']),
   );
   const [secret, setSecret] = useState<string | null>(null);
-  const [register, registering] = useMutation(graphql`
-    mutation WebhooksRegisterMutation($input: RegisterWebhookInput!) {
-      registerWebhook(input: $input) {
-        __typename
-        secret
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
-  const [remove] = useMutation(graphql`
-    mutation WebhooksRemoveMutation($input: RemoveWebhookInput!) {
-      removeWebhook(input: $input) {
-        __typename
-        userErrors { ...UserErrors_error @relay(mask: false) }
-      }
-    }
-  `);
-  /** Commits a mutation whose payload is `field`; the list is read again after it. */
-  const run = (
-    commit: (config: any) => any,
-    field: string,
-    input: Record<string, unknown>,
-    then?: (r: any) => void,
-  ) =>
+  // Each answer carries the change (the new webhook's edge, the removed one's id): nothing is
+  // read again after it.
+  const [register, registering] = useRegisterWebhook();
+  const [remove] = useRemoveWebhook();
+  const onRegister = () =>
     outcome.run(
-      commit,
-      { input },
-      (resp) => (resp as Record<string, any>)[field],
+      register,
+      { input: { url, events: [...events] }, connections },
+      (r) => r.registerWebhook,
       (r) => {
-        then?.(r);
-        setFetchKey((k) => k + 1);
+        setSecret(r.secret ?? null);
+        return r.targetWarning;
       },
+    );
+  const onRemove = (id: string) =>
+    outcome.run(
+      remove,
+      { input: { id }, connections },
+      (r) => r.removeWebhook,
+      () => 'Webhook removed.',
     );
   return (
     <section aria-labelledby="hooks-title">
@@ -156,9 +149,7 @@ export default function WebhooksPage() {
           className="stack panel"
           onSubmit={(e) => {
             e.preventDefault();
-            run(register, 'registerWebhook', { url, events: [...events] }, (r) =>
-              setSecret(r.secret),
-            );
+            onRegister();
           }}
         >
           <div>
@@ -217,7 +208,7 @@ export default function WebhooksPage() {
       <WebhookList
         query={data}
         onPaged={() => setPaged(true)}
-        onRemove={viewer.canWrite ? (id) => run(remove, 'removeWebhook', { id }) : undefined}
+        onRemove={viewer.canWrite ? onRemove : undefined}
       />
     </section>
   );

@@ -1,6 +1,15 @@
 import { Suspense, useState } from 'react';
-import { graphql, useFragment, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
-import type { HistoryTabCompareQuery } from '../../__generated__/HistoryTabCompareQuery.graphql';
+import {
+  graphql,
+  type PreloadedQuery,
+  useFragment,
+  usePaginationFragment,
+  usePreloadedQuery,
+  useQueryLoader,
+} from 'react-relay';
+import compareQuery, {
+  type HistoryTabCompareQuery,
+} from '../../__generated__/HistoryTabCompareQuery.graphql';
 import type { HistoryTab_row$key } from '../../__generated__/HistoryTab_row.graphql';
 import type { HistoryTab_versions$key } from '../../__generated__/HistoryTab_versions.graphql';
 import { Link } from 'wouter';
@@ -52,7 +61,8 @@ export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }
   const versions = c.versions.edges.map((e) => e.node);
   const [from, setFrom] = useState<number>(Math.max(1, c.latestVersion - 1));
   const [to, setTo] = useState<number>(c.latestVersion);
-  const [compare, setCompare] = useState<Comparison | null>(null);
+  // The pair's query starts when Compare is pressed, and shows below the form.
+  const [compared, loadCompare] = useQueryLoader<HistoryTabCompareQuery>(compareQuery);
   const outcome = useOutcome();
   const [restore, restoring] = useRestoreVersion();
 
@@ -77,7 +87,8 @@ export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }
           onSubmit={(e) => {
             e.preventDefault();
             const [fromId, toId] = [idOf(from), idOf(to)];
-            if (fromId && toId) setCompare({ from, to, fromId, toId });
+            if (fromId && toId)
+              loadCompare({ id, from, to, fromId, toId, withCode: viewer.canViewSource });
           }}
         >
           <label htmlFor="compare-from">From</label>
@@ -97,9 +108,9 @@ export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }
             </span>
           )}
         </form>
-        {compare && (
+        {compared && (
           <Suspense fallback={<p className="loading">Comparing…</p>}>
-            <Compare id={id} comparison={compare} showCode={viewer.canViewSource} />
+            <Compare queryRef={compared} />
           </Suspense>
         )}
       </section>
@@ -271,25 +282,10 @@ function outcome(r: { readonly status: string } | null | undefined) {
   return r ? <StatusTag status={r.status} /> : <span className="tag">not run</span>;
 }
 
-/** Two versions to compare: their numbers (for the diff) and node IDs (for their code). */
-interface Comparison {
-  from: number;
-  to: number;
-  fromId: string;
-  toId: string;
-}
-
 /** Two versions side by side: its own query, read only when asked (the pair is picked here). */
-function Compare({
-  id,
-  comparison,
-  showCode,
-}: {
-  id: string;
-  comparison: Comparison;
-  showCode: boolean;
-}) {
-  const data = useLazyLoadQuery<HistoryTabCompareQuery>(
+function Compare({ queryRef }: { queryRef: PreloadedQuery<HistoryTabCompareQuery> }) {
+  const showCode = queryRef.variables.withCode;
+  const data = usePreloadedQuery<HistoryTabCompareQuery>(
     graphql`
       query HistoryTabCompareQuery($id: ID!, $fromId: ID!, $toId: ID!, $from: Int!, $to: Int!, $withCode: Boolean!) {
         connector(id: $id) {
@@ -336,7 +332,7 @@ function Compare({
         }
       }
     `,
-    { id, ...comparison, withCode: showCode },
+    queryRef,
   );
   const diff = data.connector?.diff;
   if (!diff) return <p>Nothing to compare.</p>;

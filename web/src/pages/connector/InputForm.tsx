@@ -4,6 +4,7 @@ import { commitRunConnector } from '../../mutations/RunConnectorMutation';
 import type { Environment } from 'relay-runtime';
 import type { InputFormRunQuery } from '../../__generated__/InputFormRunQuery.graphql';
 import { refusalText } from '../../refusals';
+import { hasEnded } from '../../run-status';
 
 /**
  * The Test tab's input form: generated from an action's or trigger's input fields. Literal fields
@@ -24,15 +25,6 @@ export interface FieldSpec {
 
 /** A pick list's choices: [label, value]. */
 export type Choices = Record<string, [string, string][]>;
-
-const FINAL = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'MEMORY_LIMIT',
-  'CANCELLED',
-  'EXECUTOR_CRASHED',
-]);
 
 const runQuery = graphql`
   query InputFormRunQuery($id: ID!) {
@@ -83,7 +75,7 @@ async function runForOutput(
       { fetchPolicy: 'network-only' },
     ).toPromise();
     const node = r?.node;
-    if (node?.status && FINAL.has(node.status)) {
+    if (node?.status && hasEnded(node.status)) {
       if (node.status === 'SUCCEEDED') return node.output;
       throw new Error(
         `${input.target} ${node.status === 'FAILED' ? 'failed' : `ended ${node.status}`}${node.error?.line ? ` (line ${node.error.line})` : ''}: ${node.error?.message ?? 'no output'}`,

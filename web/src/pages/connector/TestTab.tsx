@@ -1,3 +1,4 @@
+import { hasEnded } from '../../run-status';
 import { startTransition, Suspense, useEffect, useRef, useState } from 'react';
 import { fetchQuery, graphql, useRefetchableFragment, useRelayEnvironment } from 'react-relay';
 import { Link } from 'wouter';
@@ -140,15 +141,6 @@ const runQuery = graphql`
 `;
 
 type Run = NonNullable<TestTabRunQuery$data['node']>;
-const FINAL = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'MEMORY_LIMIT',
-  'CANCELLED',
-  'EXECUTOR_CRASHED',
-]);
-
 /** The input fields the code declares for a target, when literal (null: computed at run time). */
 function inputFieldsOf(structure: unknown, target: string): FieldSpec[] | null {
   const s = structure as {
@@ -558,7 +550,7 @@ export function TestTab({
           if (stopped) return;
           const node = r?.node ?? null;
           setRun(node && node.status ? node : null);
-          if (node?.status && FINAL.has(node.status)) refresh();
+          if (node?.status && hasEnded(node.status)) refresh();
           else timer = setTimeout(read, 250);
         })
         .catch((e: Error) => outcome.fail(e));
@@ -784,12 +776,12 @@ export function TestTab({
             <button type="button" className="primary" onClick={() => doRun()} disabled={starting}>
               {starting ? 'Starting…' : 'Run'}
             </button>
-            {run && !FINAL.has(run.status ?? '') && (
+            {run && !hasEnded(run.status) && (
               <p role="status">Run {run.status?.toLowerCase()}…</p>
             )}
           </>
         )}
-        {run && FINAL.has(run.status ?? '') && (
+        {run && hasEnded(run.status) && (
           <RunResult
             run={run}
             connectorId={c.id}

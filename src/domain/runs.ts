@@ -3,6 +3,7 @@ import type { CodeStructure } from '../code/structure.js';
 import { notifyInTransaction } from '../events/sql-notify.js';
 import type { ConnectorRun, Prisma, RunStatus } from '../generated/prisma/client.js';
 import { command } from './command.js';
+import { FINAL_STATUSES } from './run-status.js';
 import type { RunServices } from './run-services.js';
 import {
   connectionFieldsOf,
@@ -29,14 +30,7 @@ import { judge } from './test-verdict.js';
  * stored run is src/runs/ (the embedded executor or the PostgreSQL queue).
  */
 
-export const FINAL_STATUSES: readonly RunStatus[] = [
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'MEMORY_LIMIT',
-  'CANCELLED',
-  'EXECUTOR_CRASHED',
-];
+export { FINAL_STATUSES } from './run-status.js';
 export const RUN_LIMITS = {
   inputBytes: 1024 * 1024,
   closureBytes: 64 * 1024,

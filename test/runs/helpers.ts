@@ -1,3 +1,4 @@
+import { hasEnded } from '../../src/domain/run-status.js';
 import type { Config } from '../../src/config.js';
 import { startFakeApi } from '../executor/fake-api.js';
 import type { Backend } from '../helpers/backends.js';
@@ -31,15 +32,6 @@ export const RUN_FIELDS = `
     request { method url headers { name value } body }
     response { status headers { name value } body } } }
 `;
-
-const FINAL = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'MEMORY_LIMIT',
-  'CANCELLED',
-  'EXECUTOR_CRASHED',
-]);
 
 export async function createConnector(
   s: TestServer,
@@ -104,7 +96,7 @@ export async function waitForRun(
     );
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
     const run = res.body.data.node;
-    if (run && FINAL.has(run.status)) return run;
+    if (run && hasEnded(run.status)) return run;
     if (Date.now() > until) throw new Error(`run ${id} still ${run?.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 150));
   }

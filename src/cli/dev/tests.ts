@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { analyzeConnectorCode } from '../../code/analyze.js';
 import { loadConfig } from '../../config.js';
 import { REDACTED } from '../../domain/redact.js';
+import { hasEnded } from '../../domain/run-status.js';
 import { judge, parseAssertions, type Failure, type Verdict } from '../../domain/test-verdict.js';
 import { executorOptionsFromConfig, startExecutor, type Exchange } from '../../executor/index.js';
 import { refusal, type RegistryClient } from './client.js';
@@ -271,15 +272,6 @@ export async function pullTests(
 const RECORD_RUN = `mutation ($input: RunConnectorInput!) { runConnector(input: $input) { run { id } userErrors { code message field } } }`;
 const RUN_STATE = `query ($id: ID!) { node(id: $id) { ... on ConnectorRun { status error { message line } httpExchanges(first: 1) { totalCount } } } }`;
 const SAVE_TEST = `mutation ($input: CreateConnectorTestInput!) { createConnectorTest(input: $input) { test { id name target exchangeCount } userErrors { code message field } } }`;
-const FINAL = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'MEMORY_LIMIT',
-  'CANCELLED',
-  'EXECUTOR_CRASHED',
-]);
-
 function readJson(path: string | undefined, what: string): unknown {
   if (path === undefined) return undefined;
   try {
@@ -363,7 +355,7 @@ export async function recordTest(
     const run = await progress('waiting for the run', async () => {
       for (;;) {
         const state = (await api.graphql(RUN_STATE, { id: runId })).node;
-        if (state && FINAL.has(state.status)) return state;
+        if (state && hasEnded(state.status)) return state;
         if (Date.now() > until)
           throw new CliError(
             `The run did not end within ${opts.timeout} s.`,

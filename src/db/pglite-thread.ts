@@ -9,6 +9,7 @@
  * is the few requests below, each answered once by id.
  */
 import { Worker } from 'node:worker_threads';
+import { entryUrl } from '../entry-url.js';
 import type {
   IsolationLevel,
   SqlDriverAdapter,
@@ -56,19 +57,9 @@ function toError(data: ErrorData): Error {
   return Object.assign(new Error(data.message), data.fields, { name: data.name });
 }
 
-/** Run from the TypeScript sources (tests, benches) or from dist/ (the bin). */
-const fromSources = import.meta.url.endsWith('.ts');
-
-function spawn(dataDir: string, settings: string[], seed?: string): Worker {
+async function spawn(dataDir: string, settings: string[], seed?: string): Promise<Worker> {
   const workerData = { dataDir, settings, seed };
-  if (!fromSources)
-    return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData });
-  // A worker's entry is loaded before any `--import` hook, so under tsx it registers tsx itself first.
-  const entry = JSON.stringify(new URL('./pglite-worker.ts', import.meta.url).href);
-  return new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`,
-    { eval: true, workerData },
-  );
+  return new Worker(new URL(await entryUrl(import.meta.url, 'pglite-worker')), { workerData });
 }
 
 /**
@@ -80,7 +71,7 @@ export async function startPGliteThread(
   settings: string[],
   seed?: string,
 ): Promise<PGliteThread> {
-  const worker = spawn(dataDir, settings, seed);
+  const worker = await spawn(dataDir, settings, seed);
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const listeners = new Map<string, Set<(payload: string) => void>>();
   let nextId = 1;

@@ -10,6 +10,7 @@
  * heap) back; the next big task starts a fresh one (about a second).
  */
 import { Piscina } from 'piscina';
+import { entryUrl } from '../entry-url.js';
 import type * as Tasks from './tasks.js';
 
 /** How long an idle worker lives. */
@@ -22,14 +23,11 @@ let pool: Piscina | null = null;
 /** Tasks run in the worker since start (tests use it to prove that big work left the main thread). */
 let offloaded = 0;
 
-/** Run from the TypeScript sources (tests, benches: through tsx or vitest) or from dist/ (the bin). */
-const fromSources = import.meta.url.endsWith('.ts');
-
-function workers(): Piscina {
+async function workers(): Promise<Piscina> {
+  // tasks.js from dist/, a bundle of tasks.ts from the sources (src/entry-url.ts).
+  const filename = await entryUrl(import.meta.url, 'tasks');
   pool ??= new Piscina({
-    filename: new URL(fromSources ? './tasks.ts' : './tasks.js', import.meta.url).href,
-    // TypeScript sources need tsx's loader in the worker too; compiled ones need nothing.
-    execArgv: fromSources ? ['--import', 'tsx'] : [],
+    filename,
     maxThreads: 1,
     // Piscina retires idle workers only above minThreads (default: half the cores, capped at
     // maxThreads), so without this the one worker, and every byte a 10 MB parse left in it, lived forever.
@@ -52,7 +50,9 @@ export async function runTask<N extends TaskName>(
 ): Promise<Awaited<ReturnType<TaskFn<N>>>> {
   if (big) {
     offloaded += 1;
-    return workers().run(arg, { name, transferList }) as Promise<Awaited<ReturnType<TaskFn<N>>>>;
+    return (await workers()).run(arg, { name, transferList }) as Promise<
+      Awaited<ReturnType<TaskFn<N>>>
+    >;
   }
   await new Promise((resolve) => setImmediate(resolve));
   const tasks = await import('./tasks.js');

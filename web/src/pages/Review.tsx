@@ -19,6 +19,18 @@ import { counted, when } from '../format';
 import { useReviewListing } from '../mutations/ReviewListingMutation';
 import { REVIEW_PAGE as PAGE } from '../page-sizes';
 
+/** What a reviewer may decide on a listing in each status. */
+const DECISIONS: {
+  decision: ReviewDecision;
+  label: string;
+  className: string;
+  offered: (status: ListingStatus) => boolean;
+}[] = [
+  { decision: 'APPROVE', label: 'Approve', className: 'primary', offered: (s) => s !== 'APPROVED' },
+  { decision: 'REJECT', label: 'Reject', className: 'danger', offered: (s) => s === 'PENDING' },
+  { decision: 'DISABLE', label: 'Disable', className: 'danger', offered: (s) => s === 'APPROVED' },
+];
+
 /** The review queue, first page loaded by its route (App.tsx; reviewers only). */
 export default function ReviewPage({ queryRef }: { queryRef: PreloadedQuery<ReviewPageQuery> }) {
   const query: ReviewPage_queue$key = usePreloadedQuery<ReviewPageQuery>(
@@ -156,36 +168,17 @@ function Queue({ query }: { query: ReviewPage_queue$key }) {
               value={reasons[l.id] ?? ''}
               onChange={(e) => setReasons({ ...reasons, [l.id]: e.target.value })}
             />
-            {l.status !== 'APPROVED' && (
+            {DECISIONS.filter((d) => d.offered(l.status)).map((d) => (
               <button
+                key={d.decision}
                 type="button"
-                className="primary"
+                className={d.className}
                 disabled={deciding}
-                onClick={() => act(l.id, 'APPROVE', l.connector.title)}
+                onClick={() => act(l.id, d.decision, l.connector.title)}
               >
-                Approve
+                {d.label}
               </button>
-            )}
-            {l.status === 'PENDING' && (
-              <button
-                type="button"
-                className="danger"
-                disabled={deciding}
-                onClick={() => act(l.id, 'REJECT', l.connector.title)}
-              >
-                Reject
-              </button>
-            )}
-            {l.status === 'APPROVED' && (
-              <button
-                type="button"
-                className="danger"
-                disabled={deciding}
-                onClick={() => act(l.id, 'DISABLE', l.connector.title)}
-              >
-                Disable
-              </button>
-            )}
+            ))}
           </div>
         </div>
       ))}

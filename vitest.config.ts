@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that hold a PGlite data directory's lock in the test process: on a starved machine the
- * lock's refresh can come late, and the registry then exits the process on purpose
- * (src/db/data-dir-lock.ts). They run isolated, one process per file, so such an exit takes down
- * one file, not the fork every other file shares. The CLI and crash files that only run the
- * registry in child processes (which hold the lock there) run in the shared forks.
+ * Files that hold a PGlite data directory's lock in the test process (src/db/data-dir-lock.ts; on
+ * a starved machine a late refresh of the lock ends the registry on purpose). They run as a
+ * project of their own: in forks apart from the other files (vitest starts new forks for each
+ * project) and with their modules loaded again for each file, so no lock or refresh timer of one
+ * file reaches another. The CLI and crash files that only run the registry in child processes
+ * (which hold the lock there) run with the others.
  */
 const ISOLATED = [
   'test/db/data-dir-lock.test.ts',
@@ -28,9 +29,12 @@ export default defineConfig({
     expect: { poll: { timeout: 15_000 } },
     // Makes the migrated database templates every test server starts from (test/helpers/templates.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
-    // Integration files each start their own server and database; two cores, so two forks.
+    // Integration files each start their own server and database; two cores, so two forks. A fork
+    // is kept from file to file: `isolate: false` here is read by the pool (a new process per file
+    // or not); a project's own `poolOptions.forks.isolate` decides whether its modules load again
+    // for each file.
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     projects: [
       {
         extends: true,
@@ -41,10 +45,13 @@ export default defineConfig({
           // A fork runs file after file, keeping what it loaded: the registry's modules and schema,
           // the Ruby parser's WASM, the worker's Chromium (test/web/browser.ts). Each file still
           // starts its own servers over fresh databases; see docs/testing.md for what this asks of a test.
-          isolate: false,
+          poolOptions: { forks: { isolate: false } },
         },
       },
-      { extends: true, test: { name: 'isolated', include: ISOLATED, isolate: true } },
+      {
+        extends: true,
+        test: { name: 'isolated', include: ISOLATED, poolOptions: { forks: { isolate: true } } },
+      },
     ],
   },
 });

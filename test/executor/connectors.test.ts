@@ -13,11 +13,13 @@ import {
   TASKLY_PASSWORD,
   tasklySettings,
 } from './fake-api.js';
-import { everything, executorAndFakeApi, run } from './helpers.js';
+import { everything, executorAndFakeApi, run, VM_TEST_TIMEOUT } from './helpers.js';
 
 const { executor, api } = executorAndFakeApi();
 
-describe('Taskly: REST with basic auth and a paginated poll trigger', () => {
+describe('Taskly: REST with basic auth and a paginated poll trigger', {
+  timeout: VM_TEST_TIMEOUT,
+}, () => {
   const code = fixture('taskly-basic-auth.rb');
   const settings = () => tasklySettings(api);
   const opts = () => ({ settings: settings(), secretFields: ['password'] });
@@ -116,7 +118,9 @@ describe('Taskly: REST with basic auth and a paginated poll trigger', () => {
   });
 });
 
-describe('Metrics: custom_auth, an API key exchanged for a session token', () => {
+describe('Metrics: custom_auth, an API key exchanged for a session token', {
+  timeout: VM_TEST_TIMEOUT,
+}, () => {
   const code = fixture('metrics-custom-auth.rb');
 
   it('acquires a token on the first 401, re-acquires when it expires, and hands back the new settings', async () => {
@@ -187,7 +191,9 @@ describe('Metrics: custom_auth, an API key exchanged for a session token', () =>
   });
 });
 
-describe('Notes: OAuth2 authorization code, refreshed by the token URL', () => {
+describe('Notes: OAuth2 authorization code, refreshed by the token URL', {
+  timeout: VM_TEST_TIMEOUT,
+}, () => {
   const code = fixture('notes-oauth2.rb');
   const base = () => ({
     base_url: api.url,

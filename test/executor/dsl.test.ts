@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Recording } from '../../src/executor/index.js';
-import { executorAndFakeApi, run, runAction } from './helpers.js';
+import { executorAndFakeApi, run, runAction, VM_TEST_TIMEOUT } from './helpers.js';
 
 const { executor, api } = executorAndFakeApi({ retryDelayMs: 20 });
 beforeEach(() => {
@@ -14,7 +14,7 @@ beforeEach(() => {
 
 const echo = () => `${api.url}/echo`;
 
-describe('lambdas and targets', () => {
+describe('lambdas and targets', { timeout: VM_TEST_TIMEOUT }, () => {
   it('cuts arguments to what each lambda declares, pads missing ones with nil, and passes all to a splat', async () => {
     const code = `{
       actions: {
@@ -158,7 +158,7 @@ describe('lambdas and targets', () => {
   });
 });
 
-describe('HTTP requests', () => {
+describe('HTTP requests', { timeout: VM_TEST_TIMEOUT }, () => {
   it('sends the six verbs with params as the query and payloads as JSON', async () => {
     const body = `
         u = '${echo()}'
@@ -325,7 +325,7 @@ describe('HTTP requests', () => {
   });
 });
 
-describe('authorization', () => {
+describe('authorization', { timeout: VM_TEST_TIMEOUT }, () => {
   it('applies basic_auth and api_key credentials to every request', async () => {
     const basic = `{
       connection: { authorization: { type: 'basic_auth', apply: ->(c) { user(c['username']); password(c['password']) } } },
@@ -441,7 +441,7 @@ describe('authorization', () => {
   });
 });
 
-describe('triggers', () => {
+describe('triggers', { timeout: VM_TEST_TIMEOUT }, () => {
   const trigger = (pages: number) => `{
     triggers: {
       t: {
@@ -510,7 +510,7 @@ describe('triggers', () => {
   });
 });
 
-describe('helpers', () => {
+describe('helpers', { timeout: VM_TEST_TIMEOUT }, () => {
   it('gives hashes indifferent access and the ActiveSupport idioms connectors use', async () => {
     const body = `
         h = parse_json('{"a": {"b": [1, 2]}, "s": "  "}')
@@ -564,7 +564,7 @@ describe('helpers', () => {
   });
 });
 
-describe('replay', () => {
+describe('replay', { timeout: VM_TEST_TIMEOUT }, () => {
   it('answers from a recording in order, each exchange once, and fails on anything not recorded', async () => {
     const body = `        [get('https://api.example.com/items', page: 1), post('https://api.example.com/items', name: 'a')]`;
     const recording: Recording = {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startExecutor, type RunResult } from '../../src/executor/index.js';
-import { executorAndFakeApi, runAction } from './helpers.js';
+import { executorAndFakeApi, runAction, VM_TEST_TIMEOUT } from './helpers.js';
 
 const { executor, api } = executorAndFakeApi({ wallMs: 20_000 });
 const marker = join(tmpdir(), `executor-escape-${process.pid}`);
@@ -36,7 +36,7 @@ function expectRefusedJs(result: RunResult) {
   expect(result.logs.join('\n')).not.toMatch(/Control frame|backtrace information/);
 }
 
-describe('JavaScript host access', () => {
+describe('JavaScript host access', { timeout: VM_TEST_TIMEOUT }, () => {
   it("refuses require 'js'", async () => {
     const result = await runAction(executor, `        require 'js'`);
     expect(result.status).toBe('FAILED');
@@ -96,7 +96,7 @@ describe('JavaScript host access', () => {
   });
 });
 
-describe('the host system', () => {
+describe('the host system', { timeout: VM_TEST_TIMEOUT }, () => {
   it('has no files: reading, listing and writing fail, and nothing is written on the host', async () => {
     const read = await runAction(executor, `        File.read('/etc/passwd')`);
     expect(read).toMatchObject({ status: 'FAILED', error: { kind: 'Errno::ENOENT', line: 5 } });
@@ -184,7 +184,7 @@ describe('the host system', () => {
   });
 });
 
-describe('the bridge', () => {
+describe('the bridge', { timeout: VM_TEST_TIMEOUT }, () => {
   const frame = (json: string) =>
     `STDERR.syswrite("\\0BRIDGE${json.replace(/"/g, '\\"')}\\0")\n        STDIN.gets`;
 
@@ -276,7 +276,7 @@ describe('the bridge', () => {
   });
 });
 
-describe('tenants', () => {
+describe('tenants', { timeout: VM_TEST_TIMEOUT }, () => {
   it('gives every run a fresh VM: a monkey patch or a global of one run is gone in the next', async () => {
     const patch = await runAction(
       executor,

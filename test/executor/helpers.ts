@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { vi } from 'vitest';
 import {
   startExecutor,
   type Executor,
@@ -11,13 +10,18 @@ import { forAll } from '../helpers/hooks.js';
 import { startFakeApi } from './fake-api.js';
 
 /**
+ * How long a test that runs connector code may take (`describe(name, { timeout: VM_TEST_TIMEOUT }, …)`):
+ * each run boots a fresh VM, and on a loaded machine several take a while. Given per describe, not
+ * with `vi.setConfig` at a file's top: in a fork shared by several files that applies to the
+ * fork's first file only.
+ */
+export const VM_TEST_TIMEOUT = 180_000;
+
+/**
  * The file's executor process (two spare VMs, loopback allowed, `limits` if given) and fake API
- * (fake-api.ts), started before its first test and closed after its last (see forAll). Each test
- * makes several runs, a fresh VM each; on a loaded machine that takes a while, so a test may take
- * 180 s.
+ * (fake-api.ts), started before its first test and closed after its last (see forAll).
  */
 export function executorAndFakeApi(limits?: ExecutorOptions['limits']) {
-  vi.setConfig({ testTimeout: 180_000 });
   const executor = forAll(
     () => startExecutor({ spareVMs: 2, allowLoopback: true, ...(limits ? { limits } : {}) }),
     120_000,

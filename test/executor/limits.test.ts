@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startExecutor } from '../../src/executor/index.js';
-import { executorAndFakeApi, run, runAction } from './helpers.js';
+import { executorAndFakeApi, run, runAction, VM_TEST_TIMEOUT } from './helpers.js';
 
 const { executor, api } = executorAndFakeApi({ wallMs: 6_000 });
 
@@ -15,7 +15,7 @@ async function expectServing(ex = executor) {
   expect(next.output).toBe('still here');
 }
 
-describe('runaway code', () => {
+describe('runaway code', { timeout: VM_TEST_TIMEOUT }, () => {
   it('stops loop {} at the wall clock: TIMED_OUT', async () => {
     const result = await runAction(executor, `        loop {}`, { limits: { wallMs: 3_000 } });
     expect(result.status).toBe('TIMED_OUT');
@@ -114,7 +114,7 @@ describe('runaway code', () => {
   });
 });
 
-describe('HTTP and output limits', () => {
+describe('HTTP and output limits', { timeout: VM_TEST_TIMEOUT }, () => {
   it('stops a run at its request limit', async () => {
     const result = await runAction(
       executor,
@@ -186,7 +186,7 @@ describe('HTTP and output limits', () => {
   });
 });
 
-describe('supervision', () => {
+describe('supervision', { timeout: VM_TEST_TIMEOUT }, () => {
   it('ends the runs of a killed executor process EXECUTOR_CRASHED, restarts it, and serves the next run', async () => {
     const ex = await startExecutor({ spareVMs: 1, allowLoopback: true });
     try {

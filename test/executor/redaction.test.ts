@@ -7,13 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/executor/index.js';
-import { everything, executorAndFakeApi, run } from './helpers.js';
+import { everything, executorAndFakeApi, run, VM_TEST_TIMEOUT } from './helpers.js';
 
 const { executor, api } = executorAndFakeApi();
 
 const PASSWORD = 'Sup3r-Secret/Pass word';
 
-describe('a password field', () => {
+describe('a password field', { timeout: VM_TEST_TIMEOUT }, () => {
   it('is redacted from the URL, headers, bodies, logs, error and output, in plain and encoded forms', async () => {
     const code = `{
       connection: { authorization: { type: 'basic_auth', apply: ->(c) { user(c['username']); password(c['password']) } } },
@@ -62,7 +62,7 @@ describe('a password field', () => {
   });
 });
 
-describe('credential headers and tokens', () => {
+describe('credential headers and tokens', { timeout: VM_TEST_TIMEOUT }, () => {
   it('redacts Authorization, Cookie, Set-Cookie and API-key headers, and OAuth tokens found in bodies wherever they appear later', async () => {
     const code = `{
       actions: {
@@ -119,7 +119,7 @@ describe('credential headers and tokens', () => {
   });
 });
 
-describe('Redactor', () => {
+describe('Redactor', { timeout: VM_TEST_TIMEOUT }, () => {
   it('keeps ordinary keys of an output (a Jira issue "key") and short values', () => {
     const r = new Redactor({ password: 'pw', api_key: 'abcdef' }, ['password']);
     expect(r.value({ key: 'PROJ-1', note: 'the api key is abcdef', short: 'pw' })).toEqual({

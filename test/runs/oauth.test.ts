@@ -1,9 +1,8 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VM_TEST_TIMEOUT } from '../executor/helpers.js';
 import { backends } from '../helpers/backends.js';
 import { fixture, NOTES_CLIENT_ID, NOTES_CLIENT_SECRET } from '../executor/fake-api.js';
 import { createConnection, createConnector, run, serverWithFakeApi } from './helpers.js';
-
-vi.setConfig({ testTimeout: 180_000 });
 
 const AUTHORIZE = `mutation($i: AuthorizeConnectionInput!) { authorizeConnection(input: $i) {
   authorizationUrl expiresAt cookie { name value path maxAgeSeconds } run { id target status }
@@ -30,7 +29,7 @@ async function get(url: string, cookie?: string) {
  * code in the executor and seals the tokens; runs then use them and refresh them on 401.
  */
 for (const backend of await backends()) {
-  describe(`OAuth2 Connect (${backend})`, () => {
+  describe(`OAuth2 Connect (${backend})`, { timeout: VM_TEST_TIMEOUT }, () => {
     const { s, api } = serverWithFakeApi(backend);
     let admin: string;
     let origin: string;

@@ -776,9 +776,7 @@ export function TestTab({
             <button type="button" className="primary" onClick={() => doRun()} disabled={starting}>
               {starting ? 'Starting…' : 'Run'}
             </button>
-            {run && !hasEnded(run.status) && (
-              <p role="status">Run {run.status?.toLowerCase()}…</p>
-            )}
+            {run && !hasEnded(run.status) && <p role="status">Run {run.status?.toLowerCase()}…</p>}
           </>
         )}
         {run && hasEnded(run.status) && (

@@ -3,10 +3,10 @@ import { defineConfig } from 'vitest/config';
 /**
  * Files that hold a PGlite data directory's lock in the test process (src/db/data-dir-lock.ts; on
  * a starved machine a late refresh of the lock ends the registry on purpose). They run as a
- * project of their own: in forks apart from the other files (vitest starts new forks for each
- * project) and with their modules loaded again for each file, so no lock or refresh timer of one
- * file reaches another. The CLI and crash files that only run the registry in child processes
- * (which hold the lock there) run with the others.
+ * project of their own, after the others, in forks of their own (vitest starts new forks for each
+ * project), so a lock or its refresh timer never shares a process with the other files. The CLI
+ * and crash files that only run the registry in child processes (which hold the lock there) run
+ * with the others.
  */
 const ISOLATED = [
   'test/db/data-dir-lock.test.ts',
@@ -30,9 +30,8 @@ export default defineConfig({
     // Makes the migrated database templates every test server starts from (test/helpers/templates.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
     // Integration files each start their own server and database; two cores, so two forks. A fork
-    // is kept from file to file: `isolate: false` here is read by the pool (a new process per file
-    // or not); a project's own `poolOptions.forks.isolate` decides whether its modules load again
-    // for each file.
+    // is kept from file to file: the pool reads `isolate` here, not a project's (a project-level
+    // `isolate: false` alone still got a new process for every file).
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1, isolate: false } },
     projects: [
@@ -45,13 +44,11 @@ export default defineConfig({
           // A fork runs file after file, keeping what it loaded: the registry's modules and schema,
           // the Ruby parser's WASM, the worker's Chromium (test/web/browser.ts). Each file still
           // starts its own servers over fresh databases; see docs/testing.md for what this asks of a test.
-          poolOptions: { forks: { isolate: false } },
         },
       },
-      {
-        extends: true,
-        test: { name: 'isolated', include: ISOLATED, poolOptions: { forks: { isolate: true } } },
-      },
+      // Not `isolate: true` here: loading the registry's modules again in the same process registers
+      // its Pothos plugins a second time with the @pothos/core that stays loaded, which refuses.
+      { extends: true, test: { name: 'isolated', include: ISOLATED } },
     ],
   },
 });

@@ -30,7 +30,6 @@ import { judge } from './test-verdict.js';
  * stored run is src/runs/ (the embedded executor or the PostgreSQL queue).
  */
 
-export { FINAL_STATUSES } from './run-status.js';
 export const RUN_LIMITS = {
   inputBytes: 1024 * 1024,
   closureBytes: 64 * 1024,

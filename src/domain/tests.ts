@@ -23,7 +23,8 @@ import {
 import type { RunServices } from './run-services.js';
 import { REDACTED } from './redact.js';
 import { PARENT_SELECT, previewUpdate } from './update-preview.js';
-import { announceRun, FINAL_STATUSES, parseTarget, RUN_LIMITS, runnable } from './runs.js';
+import { announceRun, parseTarget, RUN_LIMITS, runnable } from './runs.js';
+import { FINAL_STATUSES } from './run-status.js';
 import { parseAssertions } from './test-verdict.js';
 
 /**

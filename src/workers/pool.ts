@@ -24,8 +24,10 @@ let pool: Piscina | null = null;
 let offloaded = 0;
 
 async function workers(): Promise<Piscina> {
+  if (pool) return pool;
   // tasks.js from dist/, a bundle of tasks.ts from the sources (src/entry-url.ts).
   const filename = await entryUrl(import.meta.url, 'tasks');
+  // Another call may have made it while this one waited for the entry.
   pool ??= new Piscina({
     filename,
     maxThreads: 1,

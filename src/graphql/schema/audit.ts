@@ -102,10 +102,9 @@ const AuditEntryNode = builder.prismaNode('AuditEntry', {
       description: 'What was done.',
       resolve: (e) => e.action as (typeof AUDIT_ACTIONS)[number],
     }),
-    actorKind: t.field({
+    actorKind: t.expose('actorKind', {
       type: AuditActorKindEnum,
       description: 'Whose token (or the command line) made the change.',
-      resolve: (e) => e.actorKind,
     }),
     actor: t.exposeString('actorHandle', {
       description: 'Handle of the member or reviewer; `cli:<user>` for the command line.',

@@ -43,20 +43,18 @@ const ChangeRef = builder.objectRef<Change>('Change').implement({
 export const ChangeReportRef = builder.objectRef<ChangeReport>('ChangeReport').implement({
   description: 'How a change between two versions affects installers.',
   fields: (t) => ({
-    level: t.field({
+    level: t.expose('level', {
       type: ChangeLevelEnum,
       description: 'The most serious kind of change found.',
-      resolve: (r) => r.level,
     }),
     breaking: t.boolean({
       description: 'Shorthand for `level == BREAKING`.',
       resolve: (r) => r.level === 'BREAKING',
     }),
-    changes: t.field({
+    changes: t.expose('changes', {
       type: [ChangeRef],
       description:
         'Each difference found, one per field, action or trigger; empty when nothing changed.',
-      resolve: (r) => r.changes,
     }),
   }),
 });

@@ -17,11 +17,10 @@ export function checkCodeCost(code: string | undefined): number {
 const CodeCheckRef = builder.objectRef<StoredAnalysis>('CodeCheck').implement({
   description: 'What saving this code as a version would report about it; nothing is stored.',
   fields: (t) => ({
-    diagnostics: t.field({
+    diagnostics: t.expose('diagnostics', {
       type: [DiagnosticRef],
       description:
         'Syntax and semantic findings, in source order (the same as a saved version would have).',
-      resolve: (a) => a.diagnostics,
     }),
     hasErrors: t.exposeBoolean('hasErrors', {
       description:

@@ -85,10 +85,9 @@ export const ListingNode = builder.prismaNode('Listing', {
       nullable: true,
       description: 'Where to learn more (and, with `preventDirectInstall`, how to get it).',
     }),
-    status: t.field({
+    status: t.expose('status', {
       type: ListingStatusEnum,
       description: 'Where it is in review.',
-      resolve: (l) => l.status,
     }),
     reviewReason: t.exposeString('reviewReason', {
       nullable: true,

@@ -86,11 +86,10 @@ export const ConnectionSpecRef = builder
     description:
       "What a version's code says about connecting: its fields, authorization type and API host (as far as they are literal in the code).",
     fields: (t) => ({
-      fields: t.field({
+      fields: t.expose('fields', {
         type: [ConnectionFieldRef],
         nullable: true,
         description: 'The connection fields; null when the code computes them at run time.',
-        resolve: (s) => s.fields,
       }),
       authorizationType: t.exposeString('authorizationType', {
         nullable: true,

@@ -36,10 +36,9 @@ const DiagnosticKindEnum = lowerCaseEnum('DiagnosticKind', 'Where a finding come
 export const DiagnosticRef = builder.objectRef<Diagnostic>('Diagnostic').implement({
   description: 'A syntax or semantic finding in connector code; errors block release.',
   fields: (t) => ({
-    severity: t.field({
+    severity: t.expose('severity', {
       type: DiagnosticSeverityEnum,
       description: 'Error or warning.',
-      resolve: (d) => d.severity,
     }),
     kind: t.field({
       type: DiagnosticKindEnum,
@@ -80,13 +79,11 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
   // Tenant isolation for node(id): a version is found only through its own workspace.
   findUnique: (id, ctx) => ({ id: dbId(id), connector: { workspaceId: workspaceOf(ctx) } }),
   fields: (t) => ({
-    number: t.int({
-      resolve: (v) => v.number,
+    number: t.exposeInt('number', {
       description:
         'Version number within its connector: 1 for the first, then +1 for each new version.',
     }),
-    note: t.string({
-      resolve: (v) => v.note,
+    note: t.exposeString('note', {
       nullable: true,
       description: 'What changed in this version, as its author wrote it; null without a note.',
     }),
@@ -113,9 +110,8 @@ export const VersionNode = builder.prismaNode('ConnectorVersion', {
     triggers: t.exposeStringList('triggers', {
       description: 'Names of the triggers this version defines.',
     }),
-    createdAt: t.field({
+    createdAt: t.expose('createdAt', {
       type: 'DateTime',
-      resolve: (v) => v.createdAt,
       description: 'When the version was made.',
     }),
     createdBy: t.relation('createdBy', {
@@ -171,12 +167,10 @@ export const ConnectorNode = builder.prismaNode('Connector', {
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
     databaseId: t.int({ resolve: (c) => c.id, description: 'The numeric id the REST API uses.' }),
-    name: t.string({
-      resolve: (c) => c.name,
+    name: t.exposeString('name', {
       description: 'Stable machine name, derived from the title at creation.',
     }),
-    title: t.string({
-      resolve: (c) => c.title,
+    title: t.exposeString('title', {
       description: 'Display name (1 to 200 characters).',
     }),
     logoUrl: t.string({
@@ -190,8 +184,7 @@ export const ConnectorNode = builder.prismaNode('Connector', {
       nullable: true,
       description: 'Markdown, shown where the connector is shared; null without one.',
     }),
-    latestVersion: t.int({
-      resolve: (c) => c.latestVersion,
+    latestVersion: t.exposeInt('latestVersion', {
       description: 'Number of the newest version, released or not.',
     }),
     // The notes are columns the database keeps in step, so a list reads them with the connector.
@@ -199,8 +192,7 @@ export const ConnectorNode = builder.prismaNode('Connector', {
       nullable: true,
       description: 'Note of the newest version; null without a note.',
     }),
-    latestReleasedVersion: t.int({
-      resolve: (c) => c.releasedVersion,
+    latestReleasedVersion: t.exposeInt('releasedVersion', {
       nullable: true,
       description: 'Number of the version released to the workspace; null until one is released.',
     }),
@@ -208,8 +200,7 @@ export const ConnectorNode = builder.prismaNode('Connector', {
       nullable: true,
       description: 'Note of the released version; null when nothing is released or it has no note.',
     }),
-    latestSharedVersion: t.int({
-      resolve: (c) => c.sharedVersion,
+    latestSharedVersion: t.exposeInt('sharedVersion', {
       nullable: true,
       description:
         'Number of the version every installer gets; null until one is shared. A staged rollout is in `rolloutVersion`.',

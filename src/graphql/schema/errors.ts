@@ -65,10 +65,9 @@ export const UserErrorRef = builder.objectRef<UserErrorShape>('UserError').imple
   description:
     'Why a mutation refused: nothing was changed. One concrete type for every refusal, so normalized client caches keep every field without `possibleTypes`; fields that only some codes fill are null otherwise.',
   fields: (t) => ({
-    code: t.field({
+    code: t.expose('code', {
       type: ErrorCodeEnum,
       description: 'Stable, machine-readable reason.',
-      resolve: (e) => e.code,
     }),
     message: t.exposeString('message', { description: 'What went wrong, for people.' }),
     field: t.exposeStringList('field', {

@@ -41,10 +41,9 @@ export const EventTypeEnum = builder.enumType('LifecycleEventType', {
 const LifecycleEventRef = builder.objectRef<LifecycleEvent>('LifecycleEvent').implement({
   description: 'Something that happened in your workspace; webhooks receive the same events.',
   fields: (t) => ({
-    type: t.field({
+    type: t.expose('type', {
       type: EventTypeEnum,
       description: 'What happened; the value descriptions give the shape of `data`.',
-      resolve: (e) => e.type,
     }),
     data: t.field({
       type: 'JSON',

@@ -30,20 +30,17 @@ export const VersionDiffRef = builder
         description:
           'Unified diff of the code; empty when identical, null when too different to diff in time, and null for roles that may not read source (OPERATOR).',
       }),
-      actions: t.field({
+      actions: t.expose('actions', {
         type: DefinitionChangesRef,
         description: 'Actions added, removed and changed.',
-        resolve: (d) => d.actions,
       }),
-      triggers: t.field({
+      triggers: t.expose('triggers', {
         type: DefinitionChangesRef,
         description: 'Triggers added, removed and changed.',
-        resolve: (d) => d.triggers,
       }),
-      compatibility: t.field({
+      compatibility: t.expose('compatibility', {
         type: ChangeReportRef,
         description: 'What the change means to installers: breaking or not, and why.',
-        resolve: (d) => d.compatibility,
       }),
     }),
   });

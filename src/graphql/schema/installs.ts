@@ -56,10 +56,9 @@ export const InstallRef = builder.prismaNode('Install', {
   // node(id): installs into your own workspace.
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
-    source: t.field({
+    source: t.expose('source', {
       type: InstallSourceEnum,
       description: 'Where it was installed from.',
-      resolve: (i) => i.source,
     }),
     parent: t.field({
       type: SharedConnectorRef,
@@ -109,20 +108,17 @@ const ConflictSideRef = builder.objectRef<MergeConflict['ours']>('ConflictSide')
 const MergeConflictRef = builder.objectRef<MergeConflict>('MergeConflict').implement({
   description: "A part of the parent's update that overlaps a change made to the copy.",
   fields: (t) => ({
-    ours: t.field({
+    ours: t.expose('ours', {
       type: ConflictSideRef,
       description: "The copy's lines.",
-      resolve: (c) => c.ours,
     }),
-    base: t.field({
+    base: t.expose('base', {
       type: ConflictSideRef,
       description: 'The lines both started from.',
-      resolve: (c) => c.base,
     }),
-    theirs: t.field({
+    theirs: t.expose('theirs', {
       type: ConflictSideRef,
       description: "The parent's lines.",
-      resolve: (c) => c.theirs,
     }),
   }),
 });

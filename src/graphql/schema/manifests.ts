@@ -21,11 +21,10 @@ const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').imple
   fields: (t) => ({
     name: t.exposeString('name', { description: "The source connector's machine name." }),
     title: t.exposeString('title', { description: 'Its title in the manifest.' }),
-    action: t.field({
+    action: t.expose('action', {
       type: ImportActionEnum,
       description:
         'Create a connector, add a version to the copy imported before, or nothing when that copy already has the code.',
-      resolve: (e) => e.action,
     }),
     version: t.exposeInt('version', {
       description:

@@ -31,10 +31,9 @@ export const NotificationNode = builder.prismaNode('Notification', {
   description:
     'Something your workspace should know: the parent of one of your copies shared a new version (update the copy when ready), or a reviewer decided on one of your listings. `kind` says which.',
   fields: (t) => ({
-    kind: t.field({
+    kind: t.expose('kind', {
       type: NotificationKindEnum,
       description: 'What it tells: an update on offer, or a review decision.',
-      resolve: (n) => n.kind,
     }),
     parentVersion: t.exposeInt('parentVersion', {
       nullable: true,
@@ -65,12 +64,11 @@ export const NotificationNode = builder.prismaNode('Notification', {
       select: { connector: true, install: { select: { connector: true } } },
       resolve: (n) => (n.install?.connector ?? n.connector)!,
     }),
-    listingStatus: t.field({
+    listingStatus: t.expose('listingStatus', {
       type: ListingStatusEnum,
       nullable: true,
       description:
         "The reviewer's decision: the listing's status it left it in (APPROVED, REJECTED, DISABLED); null for an update.",
-      resolve: (n) => n.listingStatus,
     }),
     reviewReason: t.exposeString('reviewReason', {
       nullable: true,

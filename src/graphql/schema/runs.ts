@@ -137,10 +137,9 @@ builder.node(HttpExchangeRef, {
   },
   fields: (t) => ({
     seq: t.exposeInt('seq', { description: 'Order within the run, from 1.' }),
-    request: t.field({
+    request: t.expose('request', {
       type: HttpRequestRef,
       description: 'What was sent.',
-      resolve: (e) => e.request,
     }),
     response: t.field({
       type: HttpResponseRef,
@@ -148,9 +147,8 @@ builder.node(HttpExchangeRef, {
       description: 'What came back; null when nothing did (see `error`).',
       resolve: (e) => e.response ?? null,
     }),
-    elapsedMs: t.float({
+    elapsedMs: t.exposeFloat('elapsedMs', {
       description: 'Milliseconds from sending to the whole answer.',
-      resolve: (e) => e.elapsedMs,
     }),
     error: t.string({
       nullable: true,
@@ -206,16 +204,14 @@ const PollResultRef = builder.objectRef<PollView>('PollResult').implement({
   description:
     "What a trigger's poll gave: its events, their dedup keys and the closure for the next poll.",
   fields: (t) => ({
-    events: t.field({
+    events: t.expose('events', {
       type: ['JSON'],
       description: 'The events, in the order the platform would hand them on.',
-      resolve: (p) => p.events,
     }),
-    dedupKeys: t.field({
+    dedupKeys: t.expose('dedupKeys', {
       type: ['String'],
       nullable: { list: false, items: true },
       description: "Each event's `dedup` key (null without a dedup lambda).",
-      resolve: (p) => p.dedupKeys,
     }),
     nextPoll: t.field({
       type: 'JSON',
@@ -238,10 +234,9 @@ export const ConnectorRunNode = builder.prismaNode('ConnectorRun', {
   nullable: true,
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: runWorkspaceOf(ctx) }),
   fields: (t) => ({
-    status: t.field({
+    status: t.expose('status', {
       type: RunStatusEnum,
       description: 'Where the run is, or how it ended.',
-      resolve: (r) => r.status,
     }),
     target: t.exposeString('target', {
       description:

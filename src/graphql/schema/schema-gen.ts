@@ -60,10 +60,9 @@ SchemaFieldRef.implement({
     label: t.exposeString('label', {
       description: 'Human-readable label derived from the key, e.g. `First name` for `first_name`.',
     }),
-    type: t.field({
+    type: t.expose('type', {
       type: FieldTypeEnum,
       description: 'The data type inferred from the sample values.',
-      resolve: (f) => f.type,
     }),
     controlType: t.string({
       nullable: true,
@@ -124,10 +123,9 @@ const SampleErrorRef = builder.objectRef<SampleErrorData>('SampleError').impleme
   description:
     'A sample that cannot become a schema: why, and where (1-based line and column) when known.',
   fields: (t) => ({
-    reason: t.field({
+    reason: t.expose('reason', {
       type: SampleErrorReasonEnum,
       description: 'Why, as a stable code.',
-      resolve: (e) => e.reason,
     }),
     message: t.exposeString('message', { description: 'What went wrong, for people.' }),
     field: t.stringList({
@@ -165,10 +163,9 @@ const GenerateSchemaResultRef = builder
           'The same fields as plain JSON (snake_case keys), to paste into connector code; null when refused.',
         resolve: (s) => s.fields ?? null,
       }),
-      userErrors: t.field({
+      userErrors: t.expose('userErrors', {
         type: [SampleErrorRef],
         description: 'Why the sample was refused; empty on success.',
-        resolve: (s) => s.userErrors,
       }),
     }),
   });

@@ -130,10 +130,9 @@ export const TestResultNode = builder.prismaNode('TestResult', {
   nullable: true,
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: workspaceOf(ctx) }),
   fields: (t) => ({
-    status: t.field({
+    status: t.expose('status', {
       type: TestStatusEnum,
       description: 'Pending, passed or failed.',
-      resolve: (r) => r.status,
     }),
     test: t.relation('test', { description: 'The test case.' }),
     version: t.exposeInt('version', {
@@ -196,10 +195,9 @@ const TestSummaryRef = builder.objectRef<TestSummary>('TestSummary').implement({
       description: 'Whether every test case passed (what `requirePassingTests` asks for).',
       resolve: (s) => s.total > 0 && s.passed === s.total,
     }),
-    results: t.field({
+    results: t.expose('results', {
       type: [TestResultNode],
       description: 'The latest result of each test case that has one.',
-      resolve: (s) => s.results,
     }),
   }),
 });
@@ -367,24 +365,21 @@ interface TestChange {
 const TestChangeRef = builder.objectRef<TestChange>('TestOutcomeChange').implement({
   description: 'A test case whose outcome differs between the two versions compared.',
   fields: (t) => ({
-    test: t.field({
+    test: t.expose('test', {
       type: ConnectorTestNode,
       description: 'The test case.',
-      resolve: (c) => c.test,
     }),
-    from: t.field({
+    from: t.expose('from', {
       type: TestResultNode,
       nullable: true,
       description:
         'Its latest result against the `from` version; null when never replayed against it.',
-      resolve: (c) => c.from,
     }),
-    to: t.field({
+    to: t.expose('to', {
       type: TestResultNode,
       nullable: true,
       description:
         'Its latest result against the `to` version; null when never replayed against it.',
-      resolve: (c) => c.to,
     }),
   }),
 });

@@ -28,10 +28,9 @@ const DeliveryNode = builder.prismaNode('WebhookDelivery', {
       description: 'The event it carries.',
       resolve: (d) => d.event as EventType,
     }),
-    status: t.field({
+    status: t.expose('status', {
       type: DeliveryStatusEnum,
       description: 'Delivered, failed or pending.',
-      resolve: (d) => d.status,
     }),
     attempts: t.exposeInt('attempts', { description: 'Attempts made so far.' }),
     lastStatus: t.exposeInt('lastStatus', {

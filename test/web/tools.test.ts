@@ -478,6 +478,9 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
       await page.keyboard.type(token);
       await page.keyboard.press('Enter');
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      // The page a keyboard user lands on has shown (its query loads at the route): Tab goes
+      // through what is on the page, and under load the list can show after 40 Tabs.
+      await page.getByRole('link', { name: 'New connector' }).waitFor();
 
       // The first Tab reaches the skip link, shown while focused; Enter moves focus to the content.
       await page.keyboard.press('Tab');

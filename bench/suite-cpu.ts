@@ -46,7 +46,8 @@ function readProc(pid: string): Proc | null {
 /** The kind of process, from its command line: the rows of the table. */
 function kindOf(p: Proc): string {
   if (p.comm === 'postgres' || p.cmd.startsWith('postgres:')) return 'PostgreSQL backends';
-  if (/chrom/.test(p.comm) || p.cmd.includes('chromium')) return 'Chromium';
+  if (/chrom/.test(p.comm) || p.cmd.includes('chromium'))
+    return `Chromium (${p.cmd.match(/--type=([\w-]+)/)?.[1] ?? 'browser'})`;
   if (/executor\/child\.js|connector-registry-entries\/child/.test(p.cmd))
     return 'executor processes (Ruby VMs)';
   const cli = p.cmd.match(/bin\/connector-registry\.js\s+(\S+)/);

@@ -2,7 +2,7 @@
  * What the benchmarks share: a scratch database per scenario, server processes started from the
  * repository's root, and the seeding of a benchmark workspace.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,6 +14,29 @@ import { spawnUntil } from '../test/helpers/processes.js';
 import { baselineServer } from './baseline.js';
 
 export { stopProcess as stop } from '../test/helpers/processes.js';
+
+/**
+ * What /proc/<pid>/stat says of a process (Linux): its parent, its start time (clock ticks after
+ * boot; with the pid it tells a process from a later one of the same pid), its name, and the CPU
+ * it has used in seconds (user + system, every thread); null once it is gone.
+ */
+export function procStat(
+  pid: number | string,
+): { ppid: number; start: string; comm: string; cpuSeconds: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The name is in parentheses and may hold spaces: the fields follow its last ')'.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return {
+      ppid: Number(f[1]),
+      start: f[19],
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      cpuSeconds: (Number(f[11]) + Number(f[12])) / 100, // utime, stime in USER_HZ (100)
+    };
+  } catch {
+    return null;
+  }
+}
 
 /** The PostgreSQL server the benchmarks make their databases on. */
 export const ADMIN_URL =

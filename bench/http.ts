@@ -13,7 +13,7 @@
  * so ratios come from the same stretch of a shared machine's drifting load.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -26,6 +26,7 @@ import {
   baselineFromEnv,
   benchActor,
   kindsFromEnv,
+  procStat,
   scratchDatabase,
   seedConnectors,
   startNode,
@@ -69,14 +70,8 @@ const start = async (args: string[], env: NodeJS.ProcessEnv, ready: RegExp) =>
  * CPU it spends per request does not, so it is the steadier figure for an A/B.
  */
 function cpuMs(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
-  } catch {
-    return NaN;
-  }
+  const stat = pid ? procStat(pid) : null;
+  return stat ? stat.cpuSeconds * 1000 : NaN;
 }
 
 interface Result {

@@ -11,41 +11,30 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { ROOT } from './common.js';
+import { procStat, ROOT } from './common.js';
 
-const TICK = 100; // USER_HZ: clock ticks per second in /proc/<pid>/stat on Linux
 const OUT = process.env.BENCH_OUT ?? `${ROOT}bench/results/suite-cpu.md`;
 
-interface Proc {
-  ppid: number;
-  /** Start time (clock ticks after boot): with the pid, tells a process from a later one of the same pid. */
-  start: string;
-  cpu: number; // seconds, user + system
+interface Proc extends NonNullable<ReturnType<typeof procStat>> {
   cmd: string;
-  comm: string;
 }
 
 function readProc(pid: string): Proc | null {
+  const stat = procStat(pid);
+  if (!stat) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    return {
-      ppid: Number(f[1]),
-      start: f[19],
-      cpu: (Number(f[11]) + Number(f[12])) / TICK,
-      cmd,
-      comm,
-    };
+    return { ...stat, cmd };
   } catch {
-    return null; // gone between listing and reading
+    return null; // gone between the two reads
   }
 }
 
+const isPostgres = (p: Proc) => p.comm === 'postgres' || p.cmd.startsWith('postgres:');
+
 /** The kind of process, from its command line: the rows of the table. */
 function kindOf(p: Proc): string {
-  if (p.comm === 'postgres' || p.cmd.startsWith('postgres:')) return 'PostgreSQL backends';
+  if (isPostgres(p)) return 'PostgreSQL backends';
   if (/chrom/.test(p.comm) || p.cmd.includes('chromium'))
     return `Chromium (${p.cmd.match(/--type=([\w-]+)/)?.[1] ?? 'browser'})`;
   if (/executor\/child\.js|connector-registry-entries\/child/.test(p.cmd))
@@ -75,14 +64,15 @@ function sample(first = false) {
     return pid === String(runner?.pid);
   };
   for (const [pid, p] of procs) {
-    const isPg = p.comm === 'postgres';
+    const isPg = isPostgres(p);
     if (first && isPg) pgAtStart.add(pid);
     if (!(isOurs(pid) || (isPg && !pgAtStart.has(pid)))) continue;
     const key = `${pid}:${p.start}`;
     const before = seen.get(key);
     // An exited process not yet reaped (a zombie) has no command line left: keep what it was.
-    if (before && p.cmd === '') before.cpu = Math.max(before.cpu, p.cpu);
-    else seen.set(key, { kind: kindOf(p), cpu: Math.max(before?.cpu ?? 0, p.cpu), cmd: p.cmd });
+    if (before && p.cmd === '') before.cpu = Math.max(before.cpu, p.cpuSeconds);
+    else
+      seen.set(key, { kind: kindOf(p), cpu: Math.max(before?.cpu ?? 0, p.cpuSeconds), cmd: p.cmd });
   }
 }
 

@@ -16,7 +16,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { Redactor, REDACTED } from './redact.js';
 import { RequestError, sendRequest, type Hop, type OutgoingRequest } from './http.js';
 import { compileRuby } from './wasm-module.js';
-import type { VmMessage, VmWorkerData } from './vm-worker.js';
+import type { VmMessage, VmSnapshot, VmWorkerData } from './vm-worker.js';
 import {
   DEFAULT_LIMITS,
   type Exchange,
@@ -70,6 +70,9 @@ export class Engine {
   private readonly waiting: (() => void)[] = [];
   private readonly runtime: { name: string; source: string }[];
 
+  /** The booted VM every VM starts from (vm-worker.ts); set by `start`. */
+  private snapshot: VmSnapshot | null = null;
+
   private constructor(
     private readonly module: WebAssembly.Module,
     private readonly workerUrl: URL,
@@ -86,8 +89,25 @@ export class Engine {
       opts.workerUrl ?? entryUrl('vm-worker'),
     ]);
     const engine = new Engine(module, new URL(workerUrl), opts);
+    engine.snapshot = await engine.bootSnapshot();
     engine.topUp();
     return engine;
+  }
+
+  /** Boots Ruby and the runtime once, in a thread that runs no connector code, and keeps its memory. */
+  private async bootSnapshot(): Promise<VmSnapshot> {
+    const template = this.boot('snapshot');
+    try {
+      return await new Promise<VmSnapshot>((resolve, reject) => {
+        template.onMessage = (m) => {
+          if (m.type === 'snapshot') resolve(m.snapshot);
+          else if (m.type === 'fatal') reject(new Error(`Ruby did not boot: ${m.message}`));
+        };
+        template.onExit = (reason) => reject(new Error(`Ruby did not boot: ${reason}`));
+      });
+    } finally {
+      await template.worker.terminate();
+    }
   }
 
   /** Resolves when at least one spare VM is booted (for "ready" measurements). */
@@ -120,12 +140,13 @@ export class Engine {
     }
   }
 
-  private boot(): Vm {
+  private boot(start: VmWorkerData['start'] = this.snapshot!): Vm {
     const { port1, port2 } = new MessageChannel();
     const signalBuffer = new SharedArrayBuffer(8);
     const data: VmWorkerData = {
       module: this.module,
       runtime: this.runtime,
+      start,
       signal: signalBuffer,
       port: port2,
       maxSleepMs: this.limits.maxSleepMs,

@@ -71,7 +71,7 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
   const engineOptions = JSON.stringify({ ...opts, workerUrl, rubyDir: RUBY_DIR });
   const spawnChild = () => {
     const proc = fork(new URL(childUrl), [], {
-      execArgv: [],
+      execArgv: opts.optimize === false ? ['--liftoff-only'] : [],
       // The executor sees no secrets of the API process: only what it needs to run.
       env: {
         PATH: process.env.PATH ?? '',

@@ -29,10 +29,27 @@ import {
   type MessagePort,
 } from 'node:worker_threads';
 
+/**
+ * A booted VM's memory, kept as the 4 KiB pages that differ from a freshly instantiated module's
+ * (about 3 MB of some 70), in shared buffers every VM thread reads and none writes.
+ */
+export interface VmSnapshot {
+  byteLength: number;
+  /** Indexes of the pages, ascending. */
+  pages: Uint32Array<SharedArrayBuffer>;
+  /** Their contents, one after the other. */
+  bytes: Uint8Array<SharedArrayBuffer>;
+}
+
 export interface VmWorkerData {
   module: WebAssembly.Module;
   /** The DSL runtime's Ruby files, evaluated in order after boot. */
   runtime: { name: string; source: string }[];
+  /**
+   * How the VM starts: 'snapshot' boots Ruby and the runtime, posts the memory's snapshot and
+   * runs nothing; a snapshot starts the VM from that memory instead of booting.
+   */
+  start: 'snapshot' | VmSnapshot;
   /** [0]: an answer is ready on `port`; [1]: only ever waited on, by `sleep`. */
   signal: SharedArrayBuffer;
   port: MessagePort;
@@ -45,6 +62,7 @@ export interface VmWorkerData {
 /** Messages the worker posts to the engine. */
 export type VmMessage =
   | { type: 'ready'; bootMs: number }
+  | { type: 'snapshot'; snapshot: VmSnapshot }
   | { type: 'call'; body: string }
   | { type: 'log'; line: string }
   | { type: 'fatal'; kind: string; message: string }
@@ -223,9 +241,7 @@ wasi.wasiImport.proc_exit = (code: number) => {
 
 const JS_REFUSED = 'JavaScript is not available to connector code';
 
-async function boot(): Promise<RubyVM> {
-  const started = performance.now();
-  const vm = new RubyVM();
+async function instantiate(vm: RubyVM): Promise<WebAssembly.Instance> {
   const imports: WebAssembly.Imports = {
     wasi_snapshot_preview1: wasi.wasiImport as WebAssembly.ModuleImports,
   };
@@ -238,16 +254,73 @@ async function boot(): Promise<RubyVM> {
       throw new SandboxRefusal(JS_REFUSED);
     };
   }
-  const instance = await WebAssembly.instantiate(data.module, imports);
+  return WebAssembly.instantiate(data.module, imports);
+}
+
+const PAGE = 4096;
+
+/** The pages of `booted` that differ from `fresh` (a just-instantiated memory; zero beyond its end). */
+function snapshotOf(booted: Uint8Array, fresh: Uint8Array): VmSnapshot {
+  const a = new Uint32Array(booted.buffer, booted.byteOffset, booted.byteLength / 4);
+  const b = new Uint32Array(fresh.buffer, fresh.byteOffset, fresh.byteLength / 4);
+  const differing: number[] = [];
+  const words = PAGE / 4;
+  for (let page = 0; page < a.length / words; page++) {
+    for (let i = page * words; i < (page + 1) * words; i++) {
+      if (a[i] !== (i < b.length ? b[i] : 0)) {
+        differing.push(page);
+        break;
+      }
+    }
+  }
+  const pages = new Uint32Array(new SharedArrayBuffer(differing.length * 4));
+  pages.set(differing);
+  const bytes = new Uint8Array(new SharedArrayBuffer(differing.length * PAGE));
+  differing.forEach((page, k) =>
+    bytes.set(booted.subarray(page * PAGE, (page + 1) * PAGE), k * PAGE),
+  );
+  return { byteLength: booted.byteLength, pages, bytes };
+}
+
+/**
+ * A VM. Booting Ruby and the runtime costs about 0.5 s of CPU, most of it the same work every
+ * time, so the engine boots once, keeps that memory (`snapshotOf`), and every VM after starts
+ * from a new instance with the snapshot written over its memory: a new VM with no trace of any
+ * run, whose memory equals a just-booted one's. What the snapshot fixes for every VM of one
+ * executor process is Ruby's hash seed; the random generator is seeded anew per VM.
+ */
+async function boot(): Promise<RubyVM> {
+  const started = performance.now();
+  const vm = new RubyVM();
+  const instance = await instantiate(vm);
   await vm.setInstance(instance);
-  wasi.initialize(instance as unknown as { exports: { memory: WebAssembly.Memory } });
-  // Ruby itself, without RubyGems and without the package's Bundler setup (which would put the
-  // js gem's Ruby half on $LOAD_PATH): only the standard library inside the binary.
-  vm.guest.rubyInit(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0'].map((a) => a + '\0'));
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  if (data.start === 'snapshot') {
+    wasi.initialize(instance as unknown as { exports: { memory: WebAssembly.Memory } });
+    // Ruby itself, without RubyGems and without the package's Bundler setup (which would put the
+    // js gem's Ruby half on $LOAD_PATH): only the standard library inside the binary.
+    vm.guest.rubyInit(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0'].map((a) => a + '\0'));
+  } else {
+    const { byteLength, pages, bytes } = data.start;
+    memory.grow((byteLength - memory.buffer.byteLength) / 65536);
+    const target = new Uint8Array(memory.buffer);
+    pages.forEach((page, k) => target.set(bytes.subarray(k * PAGE, (k + 1) * PAGE), page * PAGE));
+    // The snapshot holds what `_initialize` did; the shim only needs to know the instance.
+    wasi.inst = instance as unknown as typeof wasi.inst;
+  }
   (vm as unknown as { exceptionFormatter: { format(): string } }).exceptionFormatter = {
     format: () => 'Ruby raised an exception',
   };
-  for (const file of data.runtime) vm.eval(file.source);
+  if (data.start === 'snapshot') {
+    for (const file of data.runtime) vm.eval(file.source);
+    const fresh = (await instantiate(new RubyVM())).exports.memory as WebAssembly.Memory;
+    post({
+      type: 'snapshot',
+      snapshot: snapshotOf(new Uint8Array(memory.buffer), new Uint8Array(fresh.buffer)),
+    });
+    return vm;
+  }
+  vm.eval('Random.srand');
   post({ type: 'ready', bootMs: Math.round(performance.now() - started) });
   return vm;
 }
@@ -285,7 +358,7 @@ try {
 }
 
 port.on('message', (message: { type: 'run' }) => {
-  if (message.type !== 'run' || !vm) return;
+  if (message.type !== 'run' || !vm || data.start === 'snapshot') return;
   try {
     vm.eval(
       'begin; ConnectorSandbox.main; rescue ::Exception => e; STDERR.syswrite("executor runtime error: #{e.class}: #{e.message}\\n#{Array(e.backtrace).first(8).join("\\n")}\\n") rescue nil; raise; end',

@@ -289,4 +289,30 @@ describe('tenants', { timeout: VM_TEST_TIMEOUT }, () => {
       expect(other.output).toEqual(['ba', null]);
     }
   });
+
+  // Every VM starts from one snapshot of a booted VM (vm-worker.ts): it must be taken before any
+  // run, and each VM must get its own copy. The pattern's source does not match itself.
+  const search = `ObjectSpace.each_object(String).count { |s| s.match?(/tenant-a-[s]ecret/) }`;
+  it("leaves nothing of a run's memory to a later VM, not even garbage ObjectSpace can find", async () => {
+    const first = await runAction(
+      executor,
+      `        GC.disable
+        kept = Array.new(50) { |i| connection['secret'] + i.to_s }
+        ${search}`,
+      { settings: { secret: 'tenant-a-secret' } },
+    );
+    expect(first.output).toBeGreaterThanOrEqual(50);
+    for (let i = 0; i < 3; i++) {
+      const other = await runAction(executor, `        ${search}`);
+      expect(other.output).toBe(0);
+    }
+  });
+
+  it("seeds each VM's random numbers anew", async () => {
+    const draws = await Promise.all(
+      [1, 2, 3].map(() => runAction(executor, `        [Random.seed, rand(2**62)]`)),
+    );
+    const outputs = draws.map((d) => JSON.stringify(d.output));
+    expect(new Set(outputs).size).toBe(3);
+  });
 });

@@ -140,7 +140,11 @@ export async function execCommand(target: string, opts: ExecOptions): Promise<vo
     .filter((f) => f.controlType === 'password')
     .map((f) => f.name);
 
-  const executor = await startExecutor(executorOptionsFromConfig(loadConfig()));
+  // A few runs and out: V8's optimizing compiler would cost more than it saves (ExecutorOptions).
+  const executor = await startExecutor({
+    ...executorOptionsFromConfig(loadConfig()),
+    optimize: false,
+  });
   let result: RunResult;
   try {
     result = await executor.run({

@@ -172,7 +172,11 @@ export async function localTests(
   const passwordFields = (analysis.structure?.connectionFields ?? [])
     .filter((f) => f.controlType === 'password')
     .map((f) => f.name);
-  const executor = await startExecutor(executorOptionsFromConfig(loadConfig()));
+  // A few runs and out: V8's optimizing compiler would cost more than it saves (ExecutorOptions).
+  const executor = await startExecutor({
+    ...executorOptionsFromConfig(loadConfig()),
+    optimize: false,
+  });
   const outcomes: Outcome[] = [];
   try {
     for (const t of tests) {

@@ -34,6 +34,7 @@ export function executorOptionsFromConfig(config: Config): ExecutorOptions {
     spareVMs: config.EXECUTOR_SPARE_VMS,
     maxConcurrentRuns: config.EXECUTOR_CONCURRENCY,
     allowLoopback: config.CONNECTOR_HTTP_ALLOW_LOOPBACK,
+    optimize: config.EXECUTOR_OPTIMIZE,
     limits: {
       wallMs: config.RUN_TIMEOUT_MS,
       memoryBytes: config.EXECUTOR_MEMORY_MB * 1024 * 1024,

@@ -10,6 +10,7 @@ describe('executor configuration', () => {
       spareVMs: 2,
       maxConcurrentRuns: 4,
       allowLoopback: false,
+      optimize: true,
       limits: {
         wallMs: 60_000,
         memoryBytes: 256 * 1024 * 1024,
@@ -33,15 +34,18 @@ describe('executor configuration', () => {
         EXECUTOR_MAX_REQUESTS: '7',
         EXECUTOR_SPARE_VMS: '0',
         CONNECTOR_HTTP_ALLOW_LOOPBACK: 'true',
+        EXECUTOR_OPTIMIZE: 'false',
       }),
     );
     expect(opts).toMatchObject({
       spareVMs: 0,
       allowLoopback: true,
+      optimize: false,
       limits: { wallMs: 5000, memoryBytes: 128 * 1024 * 1024, maxRequests: 7 },
     });
     expect(() => loadConfig({ EXECUTOR_MEMORY_MB: '10' })).toThrow(/EXECUTOR_MEMORY_MB/);
     expect(() => loadConfig({ EXECUTOR_MAX_REDIRECTS: '-1' })).toThrow(/EXECUTOR_MAX_REDIRECTS/);
+    expect(() => loadConfig({ EXECUTOR_OPTIMIZE: 'no' })).toThrow(/EXECUTOR_OPTIMIZE/);
   });
 });
 

@@ -217,6 +217,8 @@ export async function startTestServer(
       RATE_LIMIT_PER_SECOND: 10_000,
       RATE_LIMIT_BURST: 10_000,
       GRAPHQL_RATE_LIMIT_POINTS: 100_000_000,
+      // A test server's executor lives for a few runs (docs/testing.md); test/executor/ keeps the default.
+      EXECUTOR_OPTIMIZE: false,
       ...overrides,
     },
   );

@@ -119,8 +119,23 @@ function errorData(error: unknown) {
   return { name: error.name, message: error.message, fields };
 }
 
+/**
+ * A tarball for PGlite, which reads it with `arrayBuffer()` (and looks at `type`). Node's own Blob
+ * copies the bytes when made and reads them back in chunks that it joins: about 0.35 s of CPU for
+ * each start from a 42 MB seed, measured; this one hands over the bytes already read.
+ */
+function tarball(bytes: Buffer): Blob {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const buffer = whole
+    ? bytes.buffer
+    : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return Object.assign(new Blob([], { type: 'application/x-tar' }), {
+    arrayBuffer: async () => buffer,
+  });
+}
+
 try {
-  const loadDataDir = seed ? new Blob([await readFile(seed)]) : undefined;
+  const loadDataDir = seed ? tarball(await readFile(seed)) : undefined;
   lite = await PGlite.create(dataDir, {
     startParams: [...PGlite.defaultStartParams, ...settings],
     loadDataDir,

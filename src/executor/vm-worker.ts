@@ -295,6 +295,8 @@ async function boot(): Promise<RubyVM> {
   const instance = await instantiate(vm);
   await vm.setInstance(instance);
   const memory = instance.exports.memory as WebAssembly.Memory;
+  // What a new instance's memory holds (its data segments), for the snapshot to leave out.
+  const fresh = data.start === 'snapshot' ? new Uint8Array(memory.buffer).slice() : null;
   if (data.start === 'snapshot') {
     wasi.initialize(instance as unknown as { exports: { memory: WebAssembly.Memory } });
     // Ruby itself, without RubyGems and without the package's Bundler setup (which would put the
@@ -311,13 +313,9 @@ async function boot(): Promise<RubyVM> {
   (vm as unknown as { exceptionFormatter: { format(): string } }).exceptionFormatter = {
     format: () => 'Ruby raised an exception',
   };
-  if (data.start === 'snapshot') {
+  if (fresh) {
     for (const file of data.runtime) vm.eval(file.source);
-    const fresh = (await instantiate(new RubyVM())).exports.memory as WebAssembly.Memory;
-    post({
-      type: 'snapshot',
-      snapshot: snapshotOf(new Uint8Array(memory.buffer), new Uint8Array(fresh.buffer)),
-    });
+    post({ type: 'snapshot', snapshot: snapshotOf(new Uint8Array(memory.buffer), fresh) });
     return vm;
   }
   vm.eval('Random.srand');

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/** A switch: `true` or `false` in the environment (anything else is refused), `fallback` when unset. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
+
 /** Every knob of the registry, read from the environment in one place. */
 const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
@@ -55,22 +62,13 @@ const schema = z.object({
         .filter(Boolean),
     ),
   /** Accept automatic persisted queries (a SHA-256 of the document instead of its text). */
-  PERSISTED_QUERIES: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  PERSISTED_QUERIES: flag(true),
   /** graphql-sse's single-connection mode at /graphql/stream (distinct connections stay on /graphql). */
-  GRAPHQL_SSE_SINGLE_CONNECTION: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  GRAPHQL_SSE_SINGLE_CONNECTION: flag(true),
   /** A JSON file `{ "<document id>": "<GraphQL document>" }` of trusted documents clients may run by id. */
   TRUSTED_DOCUMENTS_FILE: z.string().optional(),
   /** With a trusted documents file: refuse every operation that is not in it. */
-  TRUSTED_DOCUMENTS_ONLY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  TRUSTED_DOCUMENTS_ONLY: flag(false),
   /** Largest HTTP body accepted: 10 MB of code, JSON-escaped, plus the rest of the request. */
   MAX_BODY_BYTES: z.coerce
     .number()
@@ -79,10 +77,7 @@ const schema = z.object({
     .default(24 * 1024 * 1024),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
   MAX_QUERY_COMPLEXITY: z.coerce.number().int().positive().default(5000),
-  GRAPHIQL: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  GRAPHIQL: flag(true),
   /** How long community library answers are cached (ms); sharing, reviews and installs clear it. */
   LIBRARY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   /**
@@ -98,10 +93,7 @@ const schema = z.object({
   /** How long a shutdown waits for in-flight requests before closing what is left (ms). */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Admit http:// webhook URLs on the loopback interface (local receivers, tests); HTTPS otherwise. */
-  WEBHOOK_ALLOW_HTTP_LOOPBACK: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  WEBHOOK_ALLOW_HTTP_LOOPBACK: flag(false),
   /** First webhook retry after this long (ms), doubling each time, for up to WEBHOOK_MAX_ATTEMPTS attempts. */
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
@@ -132,10 +124,7 @@ const schema = z.object({
    * `optimize`): a long-lived executor gains from it; one that starts for a few runs (a CI job, a
    * test server) saves about 1.5 s of CPU per executor process with `false`.
    */
-  EXECUTOR_OPTIMIZE: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  EXECUTOR_OPTIMIZE: flag(true),
   /** Runs one executor process (or embedded executor) works at once. */
   EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
   /** Runs of one workspace queued or running at once; more are refused with TOO_MANY_RUNS. */
@@ -145,10 +134,7 @@ const schema = z.object({
   /** Wall-clock limit of one run (ms). */
   RUN_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** Let connector code reach http:// on the loopback interface (local fake APIs in tests); never in production. */
-  CONNECTOR_HTTP_ALLOW_LOOPBACK: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  CONNECTOR_HTTP_ALLOW_LOOPBACK: flag(false),
   /**
    * Limits of the connector executor (docs/executor.md), beside RUN_TIMEOUT_MS (wall clock per
    * run) and EXECUTOR_SPARE_VMS: memory per VM (the interpreter's memory maximum), per HTTP

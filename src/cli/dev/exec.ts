@@ -13,6 +13,7 @@ import { loadConfig } from '../../config.js';
 import {
   executorOptionsFromConfig,
   startExecutor,
+  type Executor,
   type Recording,
   type RunResult,
 } from '../../executor/index.js';
@@ -104,6 +105,23 @@ function describeError(result: RunResult): string {
   return `${result.status}: ${e.line ? `line ${e.line}: ` : ''}${e.message}`;
 }
 
+/** The connection fields the code declares as passwords: redacted by name, as the server does for a saved connection. */
+export async function passwordFieldsOf(code: string): Promise<string[]> {
+  const analysis = await analyzeConnectorCode(code);
+  return (analysis.structure?.connectionFields ?? [])
+    .filter((f) => f.controlType === 'password')
+    .map((f) => f.name);
+}
+
+/**
+ * The executor `exec` and `tests` run code with, as configured (EXECUTOR_*, RUN_TIMEOUT_MS), on
+ * V8's baseline compiler: a few runs and out, the optimizing one would cost more than it saves
+ * (ExecutorOptions `optimize`).
+ */
+export function startLocalExecutor(): Promise<Executor> {
+  return startExecutor({ ...executorOptionsFromConfig(loadConfig()), optimize: false });
+}
+
 export async function execCommand(target: string, opts: ExecOptions): Promise<void> {
   // Prism's parser runs on Node's WASI, which warns that it is experimental: noise on the
   // developer's stderr, where the run's own logs go. Other warnings still show.
@@ -134,17 +152,8 @@ export async function execCommand(target: string, opts: ExecOptions): Promise<vo
     ? recordingOf(readData(opts.replay, 'recording'), opts.replay)
     : undefined;
 
-  // Password fields are redacted by name, as the server does for a saved connection.
-  const analysis = await analyzeConnectorCode(code);
-  const secretFields = (analysis.structure?.connectionFields ?? [])
-    .filter((f) => f.controlType === 'password')
-    .map((f) => f.name);
-
-  // A few runs and out: V8's optimizing compiler would cost more than it saves (ExecutorOptions).
-  const executor = await startExecutor({
-    ...executorOptionsFromConfig(loadConfig()),
-    optimize: false,
-  });
+  const secretFields = await passwordFieldsOf(code);
+  const executor = await startLocalExecutor();
   let result: RunResult;
   try {
     result = await executor.run({

@@ -8,14 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { analyzeConnectorCode } from '../../code/analyze.js';
-import { loadConfig } from '../../config.js';
 import { REDACTED } from '../../domain/redact.js';
 import { hasEnded } from '../../domain/run-status.js';
 import { judge, parseAssertions, type Failure, type Verdict } from '../../domain/test-verdict.js';
-import { executorOptionsFromConfig, startExecutor, type Exchange } from '../../executor/index.js';
+import type { Exchange } from '../../executor/index.js';
 import { refusal, type RegistryClient } from './client.js';
 import { CliError, EXIT, noConnector } from './errors.js';
+import { passwordFieldsOf, startLocalExecutor } from './exec.js';
 
 interface Common {
   json?: boolean;
@@ -168,15 +167,8 @@ export async function localTests(
       'NOT_FOUND',
     );
   const tests = files.map((f) => readTestFile(join(opts.dir, f)));
-  const analysis = await analyzeConnectorCode(code);
-  const passwordFields = (analysis.structure?.connectionFields ?? [])
-    .filter((f) => f.controlType === 'password')
-    .map((f) => f.name);
-  // A few runs and out: V8's optimizing compiler would cost more than it saves (ExecutorOptions).
-  const executor = await startExecutor({
-    ...executorOptionsFromConfig(loadConfig()),
-    optimize: false,
-  });
+  const passwordFields = await passwordFieldsOf(code);
+  const executor = await startLocalExecutor();
   const outcomes: Outcome[] = [];
   try {
     for (const t of tests) {

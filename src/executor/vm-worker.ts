@@ -283,41 +283,39 @@ function snapshotOf(booted: Uint8Array, fresh: Uint8Array): VmSnapshot {
 }
 
 /**
- * A VM. Booting Ruby and the runtime costs about 0.5 s of CPU, most of it the same work every
- * time, so the engine boots once, keeps that memory (`snapshotOf`), and every VM after starts
- * from a new instance with the snapshot written over its memory: a new VM with no trace of any
- * run, whose memory equals a just-booted one's. What the snapshot fixes for every VM of one
- * executor process is Ruby's hash seed; the random generator is seeded anew per VM.
+ * A VM. Booting Ruby and the runtime costs about 0.6 s of CPU, most of it the same work every
+ * time, so the engine boots once (`start: 'snapshot'`: the VM posts its memory and is never run),
+ * and every VM after starts from a new instance with the snapshot written over its memory: a new
+ * VM with no trace of any run, whose memory equals a just-booted one's. What the snapshot fixes
+ * for every VM of one executor process is Ruby's hash seed; the random generator is seeded anew
+ * per VM. Resolves null for the snapshot's VM.
  */
-async function boot(): Promise<RubyVM> {
+async function boot(): Promise<RubyVM | null> {
   const started = performance.now();
   const vm = new RubyVM();
   const instance = await instantiate(vm);
   await vm.setInstance(instance);
+  (vm as unknown as { exceptionFormatter: { format(): string } }).exceptionFormatter = {
+    format: () => 'Ruby raised an exception',
+  };
   const memory = instance.exports.memory as WebAssembly.Memory;
-  // What a new instance's memory holds (its data segments), for the snapshot to leave out.
-  const fresh = data.start === 'snapshot' ? new Uint8Array(memory.buffer).slice() : null;
   if (data.start === 'snapshot') {
+    // What a new instance's memory holds (its data segments), for the snapshot to leave out.
+    const fresh = new Uint8Array(memory.buffer).slice();
     wasi.initialize(instance as unknown as { exports: { memory: WebAssembly.Memory } });
     // Ruby itself, without RubyGems and without the package's Bundler setup (which would put the
     // js gem's Ruby half on $LOAD_PATH): only the standard library inside the binary.
     vm.guest.rubyInit(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0'].map((a) => a + '\0'));
-  } else {
-    const { byteLength, pages, bytes } = data.start;
-    memory.grow((byteLength - memory.buffer.byteLength) / 65536);
-    const target = new Uint8Array(memory.buffer);
-    pages.forEach((page, k) => target.set(bytes.subarray(k * PAGE, (k + 1) * PAGE), page * PAGE));
-    // The snapshot holds what `_initialize` did; the shim only needs to know the instance.
-    wasi.inst = instance as unknown as typeof wasi.inst;
-  }
-  (vm as unknown as { exceptionFormatter: { format(): string } }).exceptionFormatter = {
-    format: () => 'Ruby raised an exception',
-  };
-  if (fresh) {
     for (const file of data.runtime) vm.eval(file.source);
     post({ type: 'snapshot', snapshot: snapshotOf(new Uint8Array(memory.buffer), fresh) });
-    return vm;
+    return null;
   }
+  const { byteLength, pages, bytes } = data.start;
+  memory.grow((byteLength - memory.buffer.byteLength) / 65536);
+  const target = new Uint8Array(memory.buffer);
+  pages.forEach((page, k) => target.set(bytes.subarray(k * PAGE, (k + 1) * PAGE), page * PAGE));
+  // The snapshot holds what `_initialize` did; the shim only needs to know the instance.
+  wasi.inst = instance as unknown as typeof wasi.inst;
   vm.eval('Random.srand');
   post({ type: 'ready', bootMs: Math.round(performance.now() - started) });
   return vm;
@@ -356,7 +354,7 @@ try {
 }
 
 port.on('message', (message: { type: 'run' }) => {
-  if (message.type !== 'run' || !vm || data.start === 'snapshot') return;
+  if (message.type !== 'run' || !vm) return;
   try {
     vm.eval(
       'begin; ConnectorSandbox.main; rescue ::Exception => e; STDERR.syswrite("executor runtime error: #{e.class}: #{e.message}\\n#{Array(e.backtrace).first(8).join("\\n")}\\n") rescue nil; raise; end',

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
@@ -153,26 +154,45 @@ describe.skipIf(!hasPostgres)(
   },
 );
 
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
 const redisServer = spawnSync('redis-server', ['--version']).status === 0;
 
 describe.skipIf(!hasPostgres || !redisServer)(
   'two gateway processes share rate-limit budgets in Redis (REDIS_URL)',
   () => {
     let redis: ChildProcess;
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    let port = 0;
     beforeAll(async () => {
-      redis = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'pipe' },
-      );
-      await new Promise<void>((resolve, reject) => {
-        redis.stdout!.on(
-          'data',
-          (d: Buffer) => d.toString().includes('Ready to accept') && resolve(),
+      // A port the OS just handed out, not a random one: a random port can be another process's
+      // (an ephemeral client port of a test running beside this one). Between closing it and redis
+      // binding it another process may still take it, so a failed start tries again on a new one.
+      for (let attempt = 1; ; attempt++) {
+        port = await freePort();
+        redis = spawn(
+          'redis-server',
+          ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+          { stdio: 'pipe' },
         );
-        redis.on('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-      });
+        const started = await new Promise<boolean>((resolve) => {
+          redis.stdout!.on(
+            'data',
+            (d: Buffer) => d.toString().includes('Ready to accept') && resolve(true),
+          );
+          redis.on('exit', () => resolve(false));
+        });
+        if (started) return;
+        if (attempt === 3) throw new Error(`redis-server did not start (${attempt} ports tried)`);
+      }
     });
     afterAll(() => {
       redis?.kill('SIGTERM');

@@ -26,7 +26,7 @@ describe('Taskly: REST with basic auth and a paginated poll trigger', {
 
   it('tests the connection, and fails it with wrong credentials', async () => {
     const ok = await run(executor, code, 'test', opts());
-    expect(ok.status).toBe('SUCCEEDED');
+    expect(ok.status, JSON.stringify(ok.error)).toBe('SUCCEEDED');
     expect(ok.output).toEqual({ id: 7, name: 'Ada', email: 'ada@example.com' });
     const bad = await run(executor, code, 'test', {
       settings: { ...settings(), password: 'wrong-password' },
@@ -43,7 +43,7 @@ describe('Taskly: REST with basic auth and a paginated poll trigger', {
       ...opts(),
       input: { title: 'Write docs', done: false },
     });
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.output).toMatchObject({ title: 'Write docs', done: false, status: 'open' });
     expect(result.schema?.inputFields).toEqual([
       { name: 'title' },
@@ -84,7 +84,7 @@ describe('Taskly: REST with basic auth and a paginated poll trigger', {
 
   it('polls every page of new tasks, with dedup keys, and the next closure picks up where it stopped', async () => {
     const first = await run(executor, code, 'triggers.new_or_updated_task.poll', opts());
-    expect(first.status).toBe('SUCCEEDED');
+    expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
     expect(first.poll?.pages).toBe(3);
     expect((first.poll?.events as { id: number }[]).map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
     expect(first.poll?.dedupKeys).toEqual([
@@ -130,7 +130,7 @@ describe('Metrics: custom_auth, an API key exchanged for a session token', {
       settings,
       secretFields: ['api_key'],
     });
-    expect(first.status).toBe('SUCCEEDED');
+    expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
     expect(first.output).toEqual({
       series: [
         { name: 'signups', total: 8, max: 5 },
@@ -167,7 +167,7 @@ describe('Metrics: custom_auth, an API key exchanged for a session token', {
       input: { name: 'signups' },
       secretFields: ['api_key'],
     });
-    expect(third.status).toBe('SUCCEEDED');
+    expect(third.status, JSON.stringify(third.error)).toBe('SUCCEEDED');
     expect(third.output).toEqual({
       name: 'signups',
       points: [
@@ -208,7 +208,7 @@ describe('Notes: OAuth2 authorization code, refreshed by the token URL', {
       secretFields: ['client_secret'],
       input: { auth_code: 'auth-code-1', redirect_uri: 'http://127.0.0.1/callback' },
     });
-    expect(acquired.status).toBe('SUCCEEDED');
+    expect(acquired.status, JSON.stringify(acquired.error)).toBe('SUCCEEDED');
     const tokens = acquired.settingsUpdate as { access_token: string; refresh_token: string };
     expect(tokens.access_token).toMatch(/^at-/);
     expect(tokens.refresh_token).toMatch(/^rt-/);
@@ -221,7 +221,7 @@ describe('Notes: OAuth2 authorization code, refreshed by the token URL', {
       secretFields: ['client_secret'],
       input: { title: 'Hello', body: 'World', folder: 'f1' },
     });
-    expect(created.status).toBe('SUCCEEDED');
+    expect(created.status, JSON.stringify(created.error)).toBe('SUCCEEDED');
     expect(created.output).toMatchObject({
       title: 'Hello',
       body: 'World',
@@ -246,7 +246,7 @@ describe('Notes: OAuth2 authorization code, refreshed by the token URL', {
       settings,
       secretFields: ['client_secret'],
     });
-    expect(refreshed.status).toBe('SUCCEEDED');
+    expect(refreshed.status, JSON.stringify(refreshed.error)).toBe('SUCCEEDED');
     expect(refreshed.output).toEqual({ user: 'ada' });
     expect(
       refreshed.exchanges.map(
@@ -279,7 +279,7 @@ describe('Notes: OAuth2 authorization code, refreshed by the token URL', {
       secretFields: ['client_secret'],
       input: { redirect_uri: 'http://127.0.0.1:9/oauth/callback' },
     });
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.output).toEqual({
       url: `${api.url}/notes/oauth/authorize?response_type=code&client_id=${NOTES_CLIENT_ID}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Foauth%2Fcallback`,
       client_id: NOTES_CLIENT_ID,
@@ -295,7 +295,7 @@ describe('Notes: OAuth2 authorization code, refreshed by the token URL', {
       secretFields: ['client_secret'],
       input: { auth_code: 'auth-code-1', redirect_uri: 'http://127.0.0.1:9/oauth/callback' },
     });
-    expect(acquired.status).toBe('SUCCEEDED');
+    expect(acquired.status, JSON.stringify(acquired.error)).toBe('SUCCEEDED');
     expect(Object.keys(acquired.settingsUpdate ?? {})).toEqual(
       expect.arrayContaining(['access_token', 'refresh_token']),
     );

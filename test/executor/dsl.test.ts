@@ -86,7 +86,7 @@ describe('lambdas and targets', { timeout: VM_TEST_TIMEOUT }, () => {
     const whole = await run(executor, code, 'actions.make', {
       input: { name: 'box', kind: 'color' },
     });
-    expect(whole.status).toBe('SUCCEEDED');
+    expect(whole.status, JSON.stringify(whole.error)).toBe('SUCCEEDED');
     expect(whole.output).toEqual({
       got: 'box',
       input_names: ['name', 'color'],
@@ -153,7 +153,7 @@ describe('lambdas and targets', { timeout: VM_TEST_TIMEOUT }, () => {
       executor,
       `        puts 'one'\n        p({ a: 1 })\n        $stderr.puts 'two'\n        print "three\\n"\n        'done'`,
     );
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.logs).toEqual(['one', '{a: 1}', 'two', 'three']);
   });
 });
@@ -164,7 +164,7 @@ describe('HTTP requests', { timeout: VM_TEST_TIMEOUT }, () => {
         u = '${echo()}'
         [get(u, q: 'a b', list: [1, 2]), post(u, name: 'x'), put(u, n: 1), patch(u, n: 2), delete(u), head(u), options(u)]`;
     const result = await runAction(executor, body);
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     const seen = api.requests.map((r) => [r.method, r.url, r.body]);
     expect(seen).toEqual([
       ['GET', '/echo?q=a+b&list%5B%5D=1&list%5B%5D=2', ''],
@@ -199,7 +199,7 @@ describe('HTTP requests', { timeout: VM_TEST_TIMEOUT }, () => {
         b = used['method']
         { a: a, b: b, nested: { list: [get('${echo()}/nested')] } }`;
     const result = await runAction(executor, body);
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(api.requests.map((r) => r.url)).toEqual(['/echo/used', '/echo/nested']);
     expect(result.output).toMatchObject({
       a: '/echo/used',
@@ -220,7 +220,7 @@ describe('HTTP requests', { timeout: VM_TEST_TIMEOUT }, () => {
         { form: form['body'], blockish: blockish['body'], auth: basic['headers']['authorization'], one: basic['headers']['x-one'],
           query: basic['query'], raw: raw, parsed_text: parsed_text, empty: empty }`;
     const result = await runAction(executor, body);
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     const o = result.output as Record<string, unknown>;
     expect(o.form).toBe('a=1&b=two+words');
     expect(api.requests[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -245,7 +245,7 @@ describe('HTTP requests', { timeout: VM_TEST_TIMEOUT }, () => {
     const result = await run(executor, code, 'actions.a.execute', {
       settings: { base: `${api.url}/` },
     });
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(api.requests.map((r) => r.url)).toEqual(['/echo/one', '/echo/two']);
     const noBase = await run(
       executor,
@@ -265,7 +265,7 @@ describe('HTTP requests', { timeout: VM_TEST_TIMEOUT }, () => {
         after = get('${echo()}').after_response { |code, body, headers| [code, body['method'], headers['content-type']] }
         { handled: handled, by_text: by_text, after: after }`;
     const ok = await runAction(executor, body);
-    expect(ok.status).toBe('SUCCEEDED');
+    expect(ok.status, JSON.stringify(ok.error)).toBe('SUCCEEDED');
     expect(ok.output).toEqual({
       handled: { code: 404, path: '/echo', message: '404 Not Found' },
       by_text: 'matched 500',
@@ -287,7 +287,7 @@ describe('HTTP requests', { timeout: VM_TEST_TIMEOUT }, () => {
 
   it('follows redirects by hand, each one recorded, at most 5', async () => {
     const result = await runAction(executor, `        get('${api.url}/redirect?to=/echo/landed')`);
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.output).toMatchObject({ path: '/echo/landed' });
     expect(result.exchanges.map((e) => e.response?.status)).toEqual([302, 200]);
     const loop = await runAction(executor, `        get('${api.url}/redirect-loop')`);
@@ -304,7 +304,7 @@ describe('HTTP requests', { timeout: VM_TEST_TIMEOUT }, () => {
     api.state.flaky = [503, 503, 200];
     const code = `{ actions: { a: { retry_on_response: [503], max_retries: 2, execute: ->(c, i) { puts 'attempt'; get('${api.url}/flaky') } } } }`;
     const ok = await run(executor, code, 'actions.a.execute');
-    expect(ok.status).toBe('SUCCEEDED');
+    expect(ok.status, JSON.stringify(ok.error)).toBe('SUCCEEDED');
     expect(ok.logs).toEqual(['attempt', 'attempt', 'attempt']);
     api.state.flaky = [503, 503, 503, 503, 200];
     const exhausted = await run(
@@ -368,7 +368,7 @@ describe('authorization', { timeout: VM_TEST_TIMEOUT }, () => {
       const ok = await run(executor, code(refreshOn), 'actions.a.execute', {
         settings: { token: 'old' },
       });
-      expect(ok.status).toBe('SUCCEEDED');
+      expect(ok.status, JSON.stringify(ok.error)).toBe('SUCCEEDED');
       expect(ok.output).toBe(true);
       expect(ok.logs).toEqual(['acquire']);
       expect(ok.settingsUpdate).toEqual({ token: 'token' });
@@ -410,7 +410,7 @@ describe('authorization', { timeout: VM_TEST_TIMEOUT }, () => {
       actions: { a: { execute: ->(c, i) { get('${echo()}')['headers']['x-token'] == 'fresh' } } }
     }`;
     const result = await run(executor, code, 'actions.a.execute', { settings: { token: 'stale' } });
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.output).toBe(true);
     expect(result.settingsUpdate).toEqual({ token: 'fresh' });
     expect(api.requests.map((r) => r.headers['x-token'])).toEqual(['stale', 'fresh']);
@@ -431,7 +431,7 @@ describe('authorization', { timeout: VM_TEST_TIMEOUT }, () => {
     const result = await run(executor, code, 'actions.a.execute', {
       settings: { access_token: 'expired', refresh_token: 'rt-1' },
     });
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.output).toBe(true);
     expect(result.settingsUpdate).toEqual({ access_token: 'good-rt-1', refresh_token: 'rt-2' });
     expect(api.requests.map((r) => r.headers.authorization)).toEqual([
@@ -458,7 +458,7 @@ describe('triggers', { timeout: VM_TEST_TIMEOUT }, () => {
 
   it('polls page after page while can_poll_more, each page reversed, with dedup keys and the last closure', async () => {
     const result = await run(executor, trigger(3), 'triggers.t.poll', { closure: { page: 1 } });
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.poll?.events).toEqual([
       { id: 12 },
       { id: 11 },
@@ -538,7 +538,7 @@ describe('helpers', { timeout: VM_TEST_TIMEOUT }, () => {
           with_indifferent: { 'k' => 1 }.with_indifferent_access[:k]
         }`;
     const result = await runAction(executor, body, { input: { name: 'n' }, settings: { k: 'v' } });
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.output).toEqual({
       indifferent: ['n', 'n', [1, 2], [1, 2], 'v'],
       blank: [true, true, true, true, true, true, true, true, null],
@@ -601,7 +601,7 @@ describe('replay', { timeout: VM_TEST_TIMEOUT }, () => {
       ],
     };
     const replayed = await runAction(executor, body, { replay: recording });
-    expect(replayed.status).toBe('SUCCEEDED');
+    expect(replayed.status, JSON.stringify(replayed.error)).toBe('SUCCEEDED');
     expect(replayed.output).toEqual([[{ id: 1 }], { id: 2 }]);
     expect(replayed.exchanges.map((e) => e.response?.status)).toEqual([200, 201]);
     expect(api.requests).toHaveLength(0);

@@ -22,7 +22,7 @@ beforeEach(() => {
 /** The executor still runs connector code, and the API saw nothing from the attempt. */
 async function expectServing() {
   const next = await runAction(executor, `        { fine: 40 + 2 }`);
-  expect(next.status).toBe('SUCCEEDED');
+  expect(next.status, JSON.stringify(next.error)).toBe('SUCCEEDED');
   expect(next.output).toEqual({ fine: 42 });
 }
 
@@ -76,7 +76,7 @@ describe('JavaScript host access', { timeout: VM_TEST_TIMEOUT }, () => {
       executor,
       `        [defined?(JS), ObjectSpace.each_object(Module).map { |m| (m.name rescue nil).to_s }.grep(/\\AJS(::|\\z)/)]`,
     );
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.output).toEqual([null, []]);
   });
 
@@ -85,7 +85,7 @@ describe('JavaScript host access', { timeout: VM_TEST_TIMEOUT }, () => {
       executor,
       `        ObjectSpace.each_object(Proc).flat_map { |p| (p.binding.local_variables rescue []) }.uniq.map(&:to_s).sort.first(50)`,
     );
-    expect(found.status).toBe('SUCCEEDED');
+    expect(found.status, JSON.stringify(found.error)).toBe('SUCCEEDED');
     expect(Array.isArray(found.output)).toBe(true);
     const viaBinding = await runAction(
       executor,
@@ -120,7 +120,7 @@ describe('the host system', { timeout: VM_TEST_TIMEOUT }, () => {
     const backticks = await runAction(executor, '        `touch ' + marker + '`');
     expect(backticks.status).toBe('FAILED');
     const system = await runAction(executor, `        system('touch ${marker}')\n        'ran'`);
-    expect(system.status).toBe('SUCCEEDED');
+    expect(system.status, JSON.stringify(system.error)).toBe('SUCCEEDED');
     expect(existsSync(marker)).toBe(false);
     const fork = await runAction(executor, `        fork { 1 }`);
     expect(fork.error).toMatchObject({
@@ -198,7 +198,7 @@ describe('the bridge', { timeout: VM_TEST_TIMEOUT }, () => {
           STDIN.gets
         ].map { |line| JSON.parse(line) }`;
     const result = await runAction(executor, body);
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.output).toEqual([
       { error: 'The bridge call is not JSON.' },
       { error: 'Unknown bridge call launch.' },

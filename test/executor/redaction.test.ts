@@ -33,7 +33,7 @@ describe('a password field', { timeout: VM_TEST_TIMEOUT }, () => {
     }`;
     const opts = { settings: { username: 'ada', password: PASSWORD }, secretFields: ['password'] };
     const leak = await run(executor, code, 'actions.leak.execute', opts);
-    expect(leak.status).toBe('SUCCEEDED');
+    expect(leak.status, JSON.stringify(leak.error)).toBe('SUCCEEDED');
     // The server did get it.
     expect(api.requests[0].body).toContain(PASSWORD);
     const all = everything(leak);
@@ -78,7 +78,7 @@ describe('credential headers and tokens', { timeout: VM_TEST_TIMEOUT }, () => {
       }
     }`;
     const result = await run(executor, code, 'actions.a.execute');
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     const all = everything(result);
     for (const secret of [
       'at-abcdef123456',
@@ -111,7 +111,7 @@ describe('credential headers and tokens', { timeout: VM_TEST_TIMEOUT }, () => {
     const result = await run(executor, code, 'actions.a.execute', {
       settings: { session: 'expired-session' },
     });
-    expect(result.status).toBe('SUCCEEDED');
+    expect(result.status, JSON.stringify(result.error)).toBe('SUCCEEDED');
     expect(result.settingsUpdate).toEqual({ session: 'sess-qqqqqqqqqqqq' });
     expect(everything(result)).not.toContain('sess-qqqqqqqqqqqq');
     expect(everything(result)).not.toContain('expired-session');

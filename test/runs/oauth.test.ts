@@ -148,11 +148,11 @@ for (const backend of await backends()) {
       // Runs use the tokens; the access token serves 2 requests, then the run refreshes it on 401.
       api.state.notesTokenUses = 2;
       const first = await run(s, admin, { connectorId, target: 'test', connectionId });
-      expect(first.status).toBe('SUCCEEDED');
+      expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
       expect(first.output).toEqual({ user: 'ada' });
       await run(s, admin, { connectorId, target: 'test', connectionId });
       const refreshed = await run(s, admin, { connectorId, target: 'test', connectionId });
-      expect(refreshed.status).toBe('SUCCEEDED');
+      expect(refreshed.status, JSON.stringify(refreshed.error)).toBe('SUCCEEDED');
       expect(refreshed.settingsUpdated).toBe(true);
       expect(
         refreshed.httpExchanges.nodes.map(
@@ -161,7 +161,7 @@ for (const backend of await backends()) {
         ),
       ).toEqual(['/notes/api/me 401', '/notes/oauth/token 200', '/notes/api/me 200']);
       const after = await run(s, admin, { connectorId, target: 'test', connectionId });
-      expect(after.status).toBe('SUCCEEDED');
+      expect(after.status, JSON.stringify(after.error)).toBe('SUCCEEDED');
       expect(after.settingsUpdated).toBe(false);
     });
 
@@ -174,7 +174,7 @@ for (const backend of await backends()) {
       const done = await get(callback, `${started.cookie.name}=${started.cookie.value}`);
       expect(done.status).toBe(200);
       const test = await run(s, admin, { connectorId, target: 'test', connectionId });
-      expect(test.status).toBe('SUCCEEDED');
+      expect(test.status, JSON.stringify(test.error)).toBe('SUCCEEDED');
     });
 
     it("the provider's refusal is a clear page, and spends the state; nothing is stored", async () => {

@@ -63,7 +63,7 @@ for (const backend of await backends()) {
       ]);
 
       const test = await run(s, admin, { connectorId, target: 'test', connectionId });
-      expect(test.status).toBe('SUCCEEDED');
+      expect(test.status, JSON.stringify(test.error)).toBe('SUCCEEDED');
       expect(test.output).toMatchObject({ id: 7, name: 'Ada' });
       expect(test.httpExchanges.totalCount).toBe(1);
       const exchange = test.httpExchanges.nodes[0];
@@ -92,7 +92,7 @@ for (const backend of await backends()) {
         input: { title: 'Write docs', done: false },
         connectionId,
       });
-      expect(created.status).toBe('SUCCEEDED');
+      expect(created.status, JSON.stringify(created.error)).toBe('SUCCEEDED');
       expect(created.output).toMatchObject({ title: 'Write docs', status: 'open' });
 
       const refused = await run(s, admin, {
@@ -111,7 +111,7 @@ for (const backend of await backends()) {
         input: {},
         connectionId,
       });
-      expect(poll.status).toBe('SUCCEEDED');
+      expect(poll.status, JSON.stringify(poll.error)).toBe('SUCCEEDED');
       expect(poll.poll.events.map((e: { id: number }) => e.id).sort()).toEqual([1, 2, 3, 4, 5]);
       expect(poll.poll.dedupKeys).toContain('1@2026-01-01T00:00:00.000Z');
       expect(poll.poll.nextPoll).toMatchObject({ since: '2026-01-05T00:00:00.000Z', page: 1 });
@@ -124,7 +124,7 @@ for (const backend of await backends()) {
         closure: poll.poll.nextPoll,
         connectionId,
       });
-      expect(again.status).toBe('SUCCEEDED');
+      expect(again.status, JSON.stringify(again.error)).toBe('SUCCEEDED');
       expect(again.closure).toEqual(poll.poll.nextPoll);
       expect(again.poll.events).toEqual([]);
 
@@ -148,7 +148,7 @@ for (const backend of await backends()) {
         target: 'actions.list_series',
         connectionId,
       });
-      expect(first.status).toBe('SUCCEEDED');
+      expect(first.status, JSON.stringify(first.error)).toBe('SUCCEEDED');
       expect(first.output).toEqual({
         series: [
           { name: 'signups', total: 8, max: 5 },
@@ -186,7 +186,7 @@ for (const backend of await backends()) {
           ],
           connectionId,
         });
-        expect(next.status).toBe('SUCCEEDED');
+        expect(next.status, JSON.stringify(next.error)).toBe('SUCCEEDED');
         expect(next.output).toEqual({ name: 'x', total: 6, max: 4 });
       }
       const series = await run(s, admin, {
@@ -241,7 +241,7 @@ for (const backend of await backends()) {
         input: { title: 'Hello', body: 'World', folder: 'f1' },
         connectionId,
       });
-      expect(note.status).toBe('SUCCEEDED');
+      expect(note.status, JSON.stringify(note.error)).toBe('SUCCEEDED');
       expect(note.output).toMatchObject({ title: 'Hello', body: 'World', folder: 'f1' });
       expect(note.logs.join('\n')).toMatch(/created note \d+/);
       expect(note.settingsUpdated).toBe(true);

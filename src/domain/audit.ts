@@ -83,25 +83,18 @@ export interface AuditRecord {
 }
 
 function actorColumns(actor: Principal | null, operator: string | undefined) {
-  if (actor?.kind === 'member')
+  if (!actor)
     return {
-      actorKind: 'MEMBER' as const,
-      actorId: actor.memberId,
-      actorHandle: actor.handle,
-      tokenId: actor.tokenId,
-    };
-  if (actor?.kind === 'reviewer')
-    return {
-      actorKind: 'REVIEWER' as const,
-      actorId: actor.reviewerId,
-      actorHandle: actor.handle,
-      tokenId: actor.tokenId,
+      actorKind: 'CLI' as const,
+      actorId: null,
+      actorHandle: operator ?? 'cli',
+      tokenId: null,
     };
   return {
-    actorKind: 'CLI' as const,
-    actorId: null,
-    actorHandle: operator ?? 'cli',
-    tokenId: null,
+    actorKind: actor.kind === 'member' ? ('MEMBER' as const) : ('REVIEWER' as const),
+    actorId: actor.kind === 'member' ? actor.memberId : actor.reviewerId,
+    actorHandle: actor.handle,
+    tokenId: actor.tokenId,
   };
 }
 

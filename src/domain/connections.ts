@@ -2,6 +2,7 @@ import type { FieldSpec, CodeStructure } from '../code/structure.js';
 import type { Connection, Prisma } from '../generated/prisma/client.js';
 import { canUseRuns } from './access.js';
 import { command } from './command.js';
+import type { Tx } from './connector-store.js';
 import { requireActor, type Actor, type DomainContext } from './context.js';
 import { ForbiddenError, InvalidInputError, NotFoundError, RunRefusedError } from './errors.js';
 import type { RunServices } from './run-services.js';
@@ -184,16 +185,22 @@ export async function findOfWorkspace<T>(
   return row;
 }
 
-/** A connection of the caller's workspace (NOT_FOUND for any other). */
-export async function findConnection(
-  ctx: DomainContext,
-  id: number,
-  field = 'input.id',
-): Promise<Connection> {
-  return findOfWorkspace(ctx, 'connection', id, field, (where) =>
-    ctx.prisma.connection.findFirst({ where }),
-  );
+/**
+ * Makes `find<What>(ctx, id, field = 'input.id', db = ctx.prisma)`: `findOfWorkspace` for one
+ * kind of row (`db`: the transaction to read it in, where it is read under a lock).
+ */
+export function workspaceFinder<T>(
+  what: 'connection' | 'run' | 'test',
+  find: (db: Tx, where: { id: number; workspaceId: number }) => Promise<T | null>,
+) {
+  return (ctx: DomainContext, id: number, field = 'input.id', db: Tx = ctx.prisma): Promise<T> =>
+    findOfWorkspace(ctx, what, id, field, (where) => find(db, where));
 }
+
+/** A connection of the caller's workspace (NOT_FOUND for any other). */
+export const findConnection = workspaceFinder('connection', (db, where) =>
+  db.connection.findFirst({ where }),
+);
 
 /** A connector of the workspace, by id (NOT_FOUND for any other): what connections, runs and tests hang on. */
 export async function connectorOfWorkspace(
@@ -275,9 +282,7 @@ export async function updateConnection(
   const fields = await connectionFieldsOf(ctx.prisma, current.connectorId);
   const changes = checkValues(input.values, fields);
   return command(ctx, actor).run(async ({ tx, audit }) => {
-    const locked = await findOfWorkspace(ctx, 'connection', id, 'input.id', (where) =>
-      tx.connection.findFirst({ where }),
-    );
+    const locked = await findConnection(ctx, id, 'input.id', tx);
     if (
       name !== locked.name &&
       (await tx.connection.findFirst({

@@ -44,18 +44,23 @@ export interface DomainContext {
   driver?: import('../db/sql.js').Sql;
 }
 
-export function requireActor(ctx: DomainContext): Actor {
+/** The signed-in principal; UNAUTHENTICATED without one. */
+function requirePrincipal(ctx: DomainContext): Principal {
   if (!ctx.actor)
     throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
-  if (ctx.actor.kind !== 'member')
-    throw new ForbiddenError('Reviewers act outside workspaces; use a workspace token.');
   return ctx.actor;
 }
 
+export function requireActor(ctx: DomainContext): Actor {
+  const actor = requirePrincipal(ctx);
+  if (actor.kind !== 'member')
+    throw new ForbiddenError('Reviewers act outside workspaces; use a workspace token.');
+  return actor;
+}
+
 export function requireReviewer(ctx: DomainContext): ReviewerActor {
-  if (!ctx.actor)
-    throw new UnauthenticatedError('Authenticate with an `Authorization: Bearer <token>` header.');
-  if (ctx.actor.kind !== 'reviewer')
+  const actor = requirePrincipal(ctx);
+  if (actor.kind !== 'reviewer')
     throw new ForbiddenError('Only platform reviewers review listings.');
-  return ctx.actor;
+  return actor;
 }

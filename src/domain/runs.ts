@@ -9,11 +9,11 @@ import {
   connectionFieldsOf,
   connectorOfWorkspace,
   findConnection,
-  findOfWorkspace,
   openValues,
   requireRunUser,
   runServices,
   secretNames,
+  workspaceFinder,
 } from './connections.js';
 import { analyzeCode } from '../code/analyze-pool.js';
 import { updateConnector } from './connectors.js';
@@ -410,15 +410,7 @@ async function pruneHistory(
 }
 
 /** A run of the caller's workspace (NOT_FOUND for any other). */
-export async function findRun(
-  ctx: DomainContext,
-  id: number,
-  field = 'input.id',
-): Promise<ConnectorRun> {
-  return findOfWorkspace(ctx, 'run', id, field, (where) =>
-    ctx.prisma.connectorRun.findFirst({ where }),
-  );
-}
+export const findRun = workspaceFinder('run', (db, where) => db.connectorRun.findFirst({ where }));
 
 /** Cancels a queued or running run: it ends CANCELLED at once; its executor is told to stop it. */
 export async function cancelRun(ctx: DomainContext, id: number): Promise<ConnectorRun> {

@@ -10,6 +10,7 @@ import {
   requireRunUser,
   runServices,
   secretNames,
+  workspaceFinder,
 } from './connections.js';
 import type { Tx } from './connector-store.js';
 import type { DomainContext } from './context.js';
@@ -302,15 +303,9 @@ async function recordedSettings(ctx: DomainContext, connectionId: number, connec
 }
 
 /** A test case of the caller's workspace (NOT_FOUND for any other). */
-export async function findTest(
-  ctx: DomainContext,
-  id: number,
-  field = 'input.id',
-): Promise<ConnectorTest> {
-  return findOfWorkspace(ctx, 'test', id, field, (where) =>
-    ctx.prisma.connectorTest.findFirst({ where }),
-  );
-}
+export const findTest = workspaceFinder('test', (db, where) =>
+  db.connectorTest.findFirst({ where }),
+);
 
 export async function updateConnectorTest(
   ctx: DomainContext,

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { webhookReceiver } from '../helpers/webhook-receiver.js';
 import { describe, expect } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import {
@@ -20,26 +20,6 @@ const NOTES = `query($unread: Boolean) { notifications(first: 10, unreadOnly: $u
 const REGISTER = `mutation($url: String!) { registerWebhook(input: { url: $url, events: [LISTING_REVIEWED] }) {
   webhook { id } userErrors { code message } } }`;
 
-/** A local webhook receiver that accepts everything. */
-async function receiver() {
-  const bodies: any[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    bodies,
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
-
 for (const backend of await backends()) {
   describe(`review decisions notify the publisher (${backend})`, () => {
     test('a rejection and an approval each reach the publisher: notification, live, webhook', async ({
@@ -48,7 +28,7 @@ for (const backend of await backends()) {
       const t = await servers(backend, { WEBHOOK_ALLOW_HTTP_LOOPBACK: true });
       const { admin, operator, other, reviewer } = await tokens(t);
       const id = await releasedConnector(t, admin, { title: 'Reviewed CRM' });
-      const rx = await receiver();
+      const rx = await webhookReceiver();
       const live = await t.subscribe(
         'subscription { notificationAdded { kind listingStatus reviewReason connector { id } } }',
         admin,
@@ -84,7 +64,7 @@ for (const backend of await backends()) {
           connector: { id, title: 'Reviewed CRM' },
         });
         // By webhook, naming the same notification.
-        const hook = await until(() => rx.bodies.find((b) => b.type === 'listing.reviewed'));
+        const hook = await until(() => rx.bodies().find((b) => b.type === 'listing.reviewed'));
         expect(hook.data).toMatchObject({
           listing: listing.id,
           connector: id,
@@ -102,8 +82,8 @@ for (const backend of await backends()) {
           ['LISTING_REVIEWED', 'REJECTED'],
         ]);
         expect(after.edges[0].node.reviewReason).toBeNull();
-        await until(() => (rx.bodies.length >= 2 ? true : undefined));
-        expect(rx.bodies.map((b) => b.data.status)).toEqual(['REJECTED', 'APPROVED']);
+        await until(() => (rx.received.length >= 2 ? true : undefined));
+        expect(rx.bodies().map((b) => b.data.status)).toEqual(['REJECTED', 'APPROVED']);
 
         // Read like any notification.
         const marked = await ok(

@@ -1,43 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE } from '../helpers/documents.js';
 import { until } from '../helpers/until.js';
+import { webhookReceiver } from '../helpers/webhook-receiver.js';
 
 const REGISTER = `mutation($url: String!, $events: [LifecycleEventType!]!) { registerWebhook(input: { url: $url, events: $events }) {
   secret webhook { id url events } userErrors { code field } } }`;
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A local receiver that fails the first `failures` deliveries with 500, then answers 204. */
-async function receiver(failures: number) {
-  const received: Received[] = [];
-  let failed = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      if (failed < failures) {
-        failed += 1;
-        res.writeHead(500).end('try later');
-      } else res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    received,
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
 
 for (const backend of await backends()) {
   describe(`lifecycle webhooks (${backend})`, () => {
@@ -55,7 +26,7 @@ for (const backend of await backends()) {
     afterAll(() => t.close());
 
     it('delivers signed events, retrying with backoff until the receiver accepts, and logs every attempt', async () => {
-      const rx = await receiver(2);
+      const rx = await webhookReceiver(2);
       try {
         const reg = (
           await t.gql(
@@ -130,7 +101,7 @@ for (const backend of await backends()) {
     });
 
     it('gives up after the last attempt and marks the delivery failed', async () => {
-      const rx = await receiver(100);
+      const rx = await webhookReceiver(100);
       try {
         await t.gql(REGISTER, { url: rx.url, events: ['VERSION_RELEASED'] }, admin);
         const c = (await t.gql(CREATE, { input: { title: 'Doomed', code: validCode() } }, admin))

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { crc32, deflateSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
 import { setCode, useConsole } from './harness.js';
 import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
+import { webhookReceiver } from '../helpers/webhook-receiver.js';
 
 /** A 16×16 PNG of one colour: signature, IHDR, one deflated IDAT, IEND. */
 function pngOf(rgb: [number, number, number]): Buffer {
@@ -35,26 +35,6 @@ function pngOf(rgb: [number, number, number]): Buffer {
     chunk('IDAT', pixels),
     chunk('IEND', Buffer.alloc(0)),
   ]);
-}
-
-/** A local receiver (loopback, admitted by WEBHOOK_ALLOW_HTTP_LOOPBACK) that answers 500 once, then 204. */
-async function receiver() {
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(received.length === 1 ? 500 : 204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    received,
-    close: () => new Promise((r) => server.close(r)),
-  };
 }
 
 // Workspace tools in a real Chromium, through the UI: logo upload, webhooks and their deliveries,
@@ -105,7 +85,7 @@ describe('console: logos and search, webhooks, manifests, schema generator, noti
   }, 120_000);
 
   it('registers a webhook to a local receiver and shows its deliveries, retries included', async () => {
-    const rx = await receiver();
+    const rx = await webhookReceiver(1);
     try {
       const token = await c.t.token('hooked', 'ADMIN', 'hana');
       const page = await c.signedIn(token);

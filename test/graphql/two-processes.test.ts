@@ -2,37 +2,32 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createReviewerToken, createToken } from '../../src/domain/auth.js';
-import { backends, createPostgresDatabase } from '../helpers/backends.js';
-import { postgresTemplate } from '../helpers/templates.js';
-import { gqlAt as gql, startServerProcess } from '../helpers/processes.js';
+import { backends } from '../helpers/backends.js';
+import { forAll } from '../helpers/hooks.js';
+import { gqlAt as gql, twoGateways } from '../helpers/processes.js';
 import { sseSubscribe } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
-/** A real gateway process, as `npm start` runs it; resolves with its GraphQL URL. */
-const startProcess = (env: NodeJS.ProcessEnv) => startServerProcess({ ...process.env, ...env });
-
 const hasPostgres = (await backends()).includes('postgres');
 
 describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  const gateways = forAll(
+    () =>
+      twoGateways({
+        RATE_LIMIT_PER_SECOND: '10000',
+        RATE_LIMIT_BURST: '10000',
+        GRAPHQL_RATE_LIMIT_POINTS: '100000000',
+      }),
+    60_000,
+  );
   let a: { url: string; child: ChildProcess };
   let b: { url: string; child: ChildProcess };
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createPostgresDatabase({ template: await postgresTemplate() });
-    const env = {
-      DATABASE_URL: db.url,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_PER_SECOND: '10000',
-      RATE_LIMIT_BURST: '10000',
-      GRAPHQL_RATE_LIMIT_POINTS: '100000000',
-    };
-    a = await startProcess(env);
-    b = await startProcess(env);
-    const conn = await openDatabase({ url: db.url });
+    ({ a, b } = gateways);
+    const conn = await openDatabase({ url: gateways.db.url });
     tokens.owner = (
       await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' })
     ).token;
@@ -42,18 +37,6 @@ describe.skipIf(!hasPostgres)('two gateway processes on one PostgreSQL', () => {
     tokens.reviewer = (await createReviewerToken(conn.prisma, 'rita')).token;
     await conn.close();
   }, 60_000);
-
-  afterAll(async () => {
-    a?.child.kill('SIGTERM');
-    b?.child.kill('SIGTERM');
-    await Promise.all(
-      [a, b].map(
-        (p) =>
-          p && new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r))),
-      ),
-    );
-    await db?.drop();
-  });
 
   it('delivers an update notification raised in process A to a subscriber connected to process B', async () => {
     const id = (

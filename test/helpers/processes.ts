@@ -1,4 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createPostgresDatabase } from './backends.js';
+import { postgresTemplate } from './templates.js';
 
 /** The real executable, as a user runs it. */
 export const BIN = new URL('../../bin/connector-registry.js', import.meta.url).pathname;
@@ -86,4 +88,25 @@ export function stopProcess(
     child.once('exit', () => resolve());
     child.kill(signal);
   });
+}
+
+/**
+ * Two gateway processes, as `npm start` runs them, on one new PostgreSQL database copied from the
+ * migrated template (`env` on top of a silent log and a free port): where state shared between
+ * gateways is tested. `close()` stops both and drops the database.
+ */
+export async function twoGateways(env: NodeJS.ProcessEnv) {
+  const db = await createPostgresDatabase({ template: await postgresTemplate() });
+  const all = { ...process.env, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', ...env };
+  const started = await Promise.allSettled([startServerProcess(all), startServerProcess(all)]);
+  const close = async () => {
+    for (const p of started) if (p.status === 'fulfilled') await stopProcess(p.value.child);
+    await db.drop();
+  };
+  const [a, b] = started;
+  if (a.status === 'rejected' || b.status === 'rejected') {
+    await close();
+    throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
+  }
+  return { db, a: a.value, b: b.value, close };
 }

@@ -4,23 +4,9 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
-import { backends, createPostgresDatabase } from '../helpers/backends.js';
-import { postgresTemplate } from '../helpers/templates.js';
-import { startServerProcess } from '../helpers/processes.js';
-
-/** A real gateway process, as `npm start` runs it; resolves with its base URL. */
-async function startProcess(
-  env: NodeJS.ProcessEnv,
-): Promise<{ base: string; child: ChildProcess }> {
-  const { url, child } = await startServerProcess({ ...process.env, ...env });
-  return { base: url.replace(/\/graphql$/, ''), child };
-}
-
-function stop(p?: { child: ChildProcess }) {
-  if (!p) return Promise.resolve();
-  p.child.kill('SIGTERM');
-  return new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)));
-}
+import { backends } from '../helpers/backends.js';
+import { forAll } from '../helpers/hooks.js';
+import { twoGateways } from '../helpers/processes.js';
 
 /** A REST search as the spec's curl sample sends it; resolves with the status. */
 function search(base: string, token: string): Promise<number> {
@@ -53,24 +39,24 @@ async function graphqlRemaining(
 
 /** Two gateways on one database spend one budget per token, whichever process answers. */
 function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
-  let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
-  let a: { base: string; child: ChildProcess };
-  let b: { base: string; child: ChildProcess };
+  const gateways = forAll(
+    () =>
+      twoGateways({
+        RATE_LIMIT_PER_SECOND: '1',
+        RATE_LIMIT_BURST: '2',
+        GRAPHQL_RATE_LIMIT_POINTS: '1000',
+        ...extraEnv(),
+      }),
+    60_000,
+  );
+  // The gateways' base URLs (what the REST API hangs on).
+  let a: { base: string };
+  let b: { base: string };
   let token: string;
 
   beforeAll(async () => {
-    db = await createPostgresDatabase({ template: await postgresTemplate() });
-    const env = {
-      DATABASE_URL: db.url,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_PER_SECOND: '1',
-      RATE_LIMIT_BURST: '2',
-      GRAPHQL_RATE_LIMIT_POINTS: '1000',
-      ...extraEnv(),
-    };
-    [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
-    const conn = await openDatabase({ url: db.url });
+    [a, b] = [gateways.a, gateways.b].map((p) => ({ base: p.url.replace(/\/graphql$/, '') }));
+    const conn = await openDatabase({ url: gateways.db.url });
     token = (await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' }))
       .token;
     const warm = (
@@ -80,11 +66,6 @@ function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
     // First requests open connection pools; keep that out of the timed burst.
     for (const p of [a, b]) for (let i = 0; i < 3; i++) await search(p.base, warm);
   }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all([stop(a), stop(b)]);
-    await db?.drop();
-  });
 
   it('REST: 20 calls in under a second through two processes get one budget (1 + burst of 2)', async () => {
     const started = Date.now();
@@ -111,7 +92,7 @@ function sharedBudgetTests(extraEnv: () => NodeJS.ProcessEnv) {
   });
 
   it('GraphQL: two busy gateways, each leasing slices of one budget, admit no more than the budget', async () => {
-    const conn = await openDatabase({ url: db.url });
+    const conn = await openDatabase({ url: gateways.db.url });
     const busy = (
       await createToken(conn.prisma, { workspace: 'acme', role: 'ADMIN', handle: 'busy' })
     ).token;

@@ -81,7 +81,7 @@ function VersionNotes({
   connector: SharedConnectorView_notes$key;
   canLoadMore: boolean;
 }) {
-  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+  const { data, ...pages } = usePaginationFragment(
     graphql`
       fragment SharedConnectorView_notes on SharedConnector
       @refetchable(queryName: "SharedConnectorNotesPaginationQuery")
@@ -114,16 +114,9 @@ function VersionNotes({
         ))}
       </ul>
       {canLoadMore ? (
-        <LoadMore
-          shown={notes.length}
-          total={data.sharedVersions.totalCount}
-          hasNext={hasNext}
-          loading={isLoadingNext}
-          onLoad={() => loadNext(NOTES_PAGE)}
-          what="versions"
-        />
+        <LoadMore pages={pages} size={NOTES_PAGE} of={data.sharedVersions} what="versions" />
       ) : (
-        hasNext && (
+        pages.hasNext && (
           <p className="muted small">
             The {notes.length} most recent of{' '}
             {counted(data.sharedVersions.totalCount, 'shared version')}.

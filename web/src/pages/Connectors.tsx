@@ -8,6 +8,7 @@ import {
 import { Link } from 'wouter';
 import type { ConnectorsPage_list$key } from '../__generated__/ConnectorsPage_list.graphql';
 import type { ConnectorsPageQuery } from '../__generated__/ConnectorsPageQuery.graphql';
+import { ListTable } from '../components/ListTable';
 import { LoadMore } from '../components/LoadMore';
 import { Logo } from '../components/Logo';
 import { counted } from '../format';
@@ -43,7 +44,7 @@ export function ConnectorsPage({ queryRef }: { queryRef: PreloadedQuery<Connecto
 
 function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
   const preload = usePreloadConnector();
-  const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
+  const { data, refetch, ...pages } = usePaginationFragment(
     graphql`
       fragment ConnectorsPage_list on Query
       @refetchable(queryName: "ConnectorsPagePaginationQuery")
@@ -108,51 +109,32 @@ function ConnectorList({ query }: { query: ConnectorsPage_list$key }) {
       {edges.length === 0 ? (
         <p>No connectors{search ? ' match this search' : ' yet'}.</p>
       ) : (
-        <table className="list">
-          <thead>
-            <tr>
-              <th scope="col">Connector</th>
-              <th scope="col">Latest</th>
-              <th scope="col">Released</th>
-              <th scope="col">Shared</th>
+        <ListTable columns={['Connector', 'Latest', 'Released', 'Shared']}>
+          {edges.map(({ node }) => (
+            <tr key={node.id}>
+              <td>
+                <Logo url={node.logoUrl} title={node.title} />
+                <Link
+                  href={`/connectors/${encodeURIComponent(node.id)}`}
+                  // The page's chunk and query start while the pointer is on the way to a click.
+                  onMouseEnter={() => preload({ id: node.id, tab: 'code' })}
+                >
+                  {node.title}
+                </Link>
+                {node.installedFrom && <span className="tag">copy</span>}
+                {node.installedFrom?.updateAvailable && (
+                  <span className="tag warn">update available</span>
+                )}
+                <div className="muted small">{node.name}</div>
+              </td>
+              <td>v{node.latestVersion}</td>
+              <td>{node.latestReleasedVersion != null ? `v${node.latestReleasedVersion}` : '—'}</td>
+              <td>{node.latestSharedVersion != null ? `v${node.latestSharedVersion}` : '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {edges.map(({ node }) => (
-              <tr key={node.id}>
-                <td>
-                  <Logo url={node.logoUrl} title={node.title} />
-                  <Link
-                    href={`/connectors/${encodeURIComponent(node.id)}`}
-                    // The page's chunk and query start while the pointer is on the way to a click.
-                    onMouseEnter={() => preload({ id: node.id, tab: 'code' })}
-                  >
-                    {node.title}
-                  </Link>
-                  {node.installedFrom && <span className="tag">copy</span>}
-                  {node.installedFrom?.updateAvailable && (
-                    <span className="tag warn">update available</span>
-                  )}
-                  <div className="muted small">{node.name}</div>
-                </td>
-                <td>v{node.latestVersion}</td>
-                <td>
-                  {node.latestReleasedVersion != null ? `v${node.latestReleasedVersion}` : '—'}
-                </td>
-                <td>{node.latestSharedVersion != null ? `v${node.latestSharedVersion}` : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
-      <LoadMore
-        shown={edges.length}
-        total={data.connectors.totalCount}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => loadNext(PAGE)}
-        what="connectors"
-      />
+      <LoadMore pages={pages} size={PAGE} of={data.connectors} what="connectors" />
     </>
   );
 }

@@ -9,6 +9,7 @@ import { LIBRARY_PAGE } from '../page-sizes';
 import { Link } from 'wouter';
 import type { LibraryPage_listings$key } from '../__generated__/LibraryPage_listings.graphql';
 import type { LibraryPageQuery } from '../__generated__/LibraryPageQuery.graphql';
+import { ListTable } from '../components/ListTable';
 import { LoadMore } from '../components/LoadMore';
 import { Logo } from '../components/Logo';
 
@@ -31,7 +32,7 @@ export default function LibraryPage({ queryRef }: { queryRef: PreloadedQuery<Lib
 }
 
 function Listings({ query }: { query: LibraryPage_listings$key }) {
-  const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
+  const { data, refetch, ...pages } = usePaginationFragment(
     graphql`
       fragment LibraryPage_listings on Query
       @refetchable(queryName: "LibraryPagePaginationQuery")
@@ -120,44 +121,30 @@ function Listings({ query }: { query: LibraryPage_listings$key }) {
       {listings.edges.length === 0 ? (
         <p>No listed connectors match.</p>
       ) : (
-        <table className="list" aria-label="Listed connectors">
-          <thead>
-            <tr>
-              <th scope="col">Connector</th>
-              <th scope="col">App</th>
-              <th scope="col">Categories</th>
-              <th scope="col">Installs</th>
+        <ListTable
+          label="Listed connectors"
+          columns={['Connector', 'App', 'Categories', 'Installs']}
+        >
+          {listings.edges.map(({ node: l }) => (
+            <tr key={l.id}>
+              <td>
+                <Logo url={l.connector.logoUrl} title={l.connector.title} />
+                <Link href={`/library/${encodeURIComponent(l.id)}`}>{l.connector.title}</Link>
+                <div className="muted small">
+                  by {l.connector.publisher.name}
+                  {l.connector.latestSharedVersion
+                    ? ` · v${l.connector.latestSharedVersion.number}`
+                    : ''}
+                </div>
+              </td>
+              <td>{l.appName}</td>
+              <td>{l.categories.join(', ')}</td>
+              <td>{l.connector.totalInstalls}</td>
             </tr>
-          </thead>
-          <tbody>
-            {listings.edges.map(({ node: l }) => (
-              <tr key={l.id}>
-                <td>
-                  <Logo url={l.connector.logoUrl} title={l.connector.title} />
-                  <Link href={`/library/${encodeURIComponent(l.id)}`}>{l.connector.title}</Link>
-                  <div className="muted small">
-                    by {l.connector.publisher.name}
-                    {l.connector.latestSharedVersion
-                      ? ` · v${l.connector.latestSharedVersion.number}`
-                      : ''}
-                  </div>
-                </td>
-                <td>{l.appName}</td>
-                <td>{l.categories.join(', ')}</td>
-                <td>{l.connector.totalInstalls}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
-      <LoadMore
-        shown={listings.edges.length}
-        total={listings.totalCount}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => loadNext(LIBRARY_PAGE)}
-        what="listings"
-      />
+      <LoadMore pages={pages} size={LIBRARY_PAGE} of={listings} what="listings" />
     </>
   );
 }

@@ -12,6 +12,7 @@ import type { ManifestsExportQuery } from '../__generated__/ManifestsExportQuery
 import type { ImportManifestMutation$data } from '../__generated__/ImportManifestMutation.graphql';
 import type { ManifestsPageQuery } from '../__generated__/ManifestsPageQuery.graphql';
 import type { Manifests_connectors$key } from '../__generated__/Manifests_connectors.graphql';
+import { ListTable } from '../components/ListTable';
 import { LoadMore } from '../components/LoadMore';
 import { useImportManifest } from '../mutations/ImportManifestMutation';
 import { UserErrors, type UserError } from '../components/UserErrors';
@@ -188,31 +189,21 @@ function EntryTable({
   would?: boolean;
 }) {
   return (
-    <table className="list">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Connector</th>
-          <th scope="col">{would ? 'Would' : 'Did'}</th>
-          <th scope="col">Version</th>
+    <ListTable caption={caption} columns={['Connector', would ? 'Would' : 'Did', 'Version']}>
+      {entries.map((e) => (
+        <tr key={e.name}>
+          <td>{e.title}</td>
+          <td>
+            {e.action === 'CREATE'
+              ? 'create'
+              : e.action === 'UNCHANGED'
+                ? 'no change (same code)'
+                : 'add a version'}
+          </td>
+          <td>v{e.version}</td>
         </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={e.name}>
-            <td>{e.title}</td>
-            <td>
-              {e.action === 'CREATE'
-                ? 'create'
-                : e.action === 'UNCHANGED'
-                  ? 'no change (same code)'
-                  : 'add a version'}
-            </td>
-            <td>v{e.version}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </ListTable>
   );
 }
 
@@ -226,7 +217,7 @@ function ExportPicker({
   picked: Set<string>;
   onPick: (next: Set<string>) => void;
 }) {
-  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+  const { data, ...pages } = usePaginationFragment(
     graphql`
       fragment Manifests_connectors on Query
       @refetchable(queryName: "ManifestsConnectorsPaginationQuery")
@@ -249,7 +240,7 @@ function ExportPicker({
     .filter((c) => c.latestReleasedVersion != null);
   return (
     <>
-      {released.length === 0 && !hasNext ? (
+      {released.length === 0 && !pages.hasNext ? (
         <p className="muted">No released connectors to export.</p>
       ) : (
         <fieldset>
@@ -272,10 +263,10 @@ function ExportPicker({
         </fieldset>
       )}
       <LoadMore
+        pages={pages}
+        size={PAGE}
+        of={data.connectors}
         shown={released.length}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => loadNext(PAGE)}
         what="connectors"
       />
     </>

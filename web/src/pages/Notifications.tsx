@@ -51,7 +51,7 @@ export default function NotificationsPage({
     `,
     queryRef,
   );
-  const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
+  const { data, refetch, ...pages } = usePaginationFragment(
     graphql`
       fragment NotificationsPage_list on Query
       @refetchable(queryName: "NotificationsPagePaginationQuery")
@@ -137,7 +137,7 @@ export default function NotificationsPage({
             onClick={() => markRead(unread.map((n) => n.id))}
             disabled={marking}
           >
-            {hasNext ? 'Mark the shown ones read' : 'Mark all read'}
+            {pages.hasNext ? 'Mark the shown ones read' : 'Mark all read'}
           </button>
         )}
       </div>
@@ -198,14 +198,7 @@ export default function NotificationsPage({
           ))}
         </ul>
       )}
-      <LoadMore
-        shown={items.length}
-        total={data.notifications.totalCount}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => loadNext(PAGE)}
-        what="notifications"
-      />
+      <LoadMore pages={pages} size={PAGE} of={data.notifications} what="notifications" />
     </section>
   );
 }

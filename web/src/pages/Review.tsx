@@ -45,7 +45,7 @@ export default function ReviewPage({ queryRef }: { queryRef: PreloadedQuery<Revi
 }
 
 function Queue({ query }: { query: ReviewPage_queue$key }) {
-  const { data, loadNext, hasNext, isLoadingNext, refetch } = usePaginationFragment(
+  const { data, refetch, ...pages } = usePaginationFragment(
     graphql`
       fragment ReviewPage_queue on Query
       @refetchable(queryName: "ReviewPagePaginationQuery")
@@ -182,14 +182,7 @@ function Queue({ query }: { query: ReviewPage_queue$key }) {
           </div>
         </div>
       ))}
-      <LoadMore
-        shown={queue.edges.length}
-        total={queue.totalCount}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => loadNext(PAGE)}
-        what="listings"
-      />
+      <LoadMore pages={pages} size={PAGE} of={queue} what="listings" />
     </section>
   );
 }

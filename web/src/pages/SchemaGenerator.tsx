@@ -1,5 +1,6 @@
 import { Suspense, useState } from 'react';
 import { graphql, type PreloadedQuery, usePreloadedQuery, useQueryLoader } from 'react-relay';
+import { ListTable } from '../components/ListTable';
 import generateQuery, {
   type ColSep,
   type SampleFormat,
@@ -133,44 +134,32 @@ function Result({ queryRef }: { queryRef: PreloadedQuery<SchemaGeneratorQuery> }
   const json = JSON.stringify(r.json, null, 2);
   return (
     <>
-      <table className="list" aria-label="Generated fields">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Label</th>
-            <th scope="col">Type</th>
-            <th scope="col">Optional</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.fields.flatMap((f: Field) => [
-            <tr key={f.name}>
-              <td className="mono">{f.name}</td>
-              <td>{f.label}</td>
-              <td>
-                {f.type === 'ARRAY' && f.of
-                  ? `array of ${f.of.toLowerCase()}`
-                  : f.type.toLowerCase()}
+      <ListTable label="Generated fields" columns={['Name', 'Label', 'Type', 'Optional']}>
+        {r.fields.flatMap((f: Field) => [
+          <tr key={f.name}>
+            <td className="mono">{f.name}</td>
+            <td>{f.label}</td>
+            <td>
+              {f.type === 'ARRAY' && f.of ? `array of ${f.of.toLowerCase()}` : f.type.toLowerCase()}
+            </td>
+            <td>{f.optional ? 'yes' : 'no'}</td>
+          </tr>,
+          ...(f.properties ?? []).map((p) => (
+            <tr key={`${f.name}.${p.name}`}>
+              <td className="mono">
+                {f.name}.{p.name}
               </td>
-              <td>{f.optional ? 'yes' : 'no'}</td>
-            </tr>,
-            ...(f.properties ?? []).map((p) => (
-              <tr key={`${f.name}.${p.name}`}>
-                <td className="mono">
-                  {f.name}.{p.name}
-                </td>
-                <td>{p.label}</td>
-                <td>
-                  {p.type === 'ARRAY' && p.of
-                    ? `array of ${p.of.toLowerCase()}`
-                    : p.type.toLowerCase()}
-                </td>
-                <td>{p.optional ? 'yes' : 'no'}</td>
-              </tr>
-            )),
-          ])}
-        </tbody>
-      </table>
+              <td>{p.label}</td>
+              <td>
+                {p.type === 'ARRAY' && p.of
+                  ? `array of ${p.of.toLowerCase()}`
+                  : p.type.toLowerCase()}
+              </td>
+              <td>{p.optional ? 'yes' : 'no'}</td>
+            </tr>
+          )),
+        ])}
+      </ListTable>
       <div className="row">
         <button
           type="button"

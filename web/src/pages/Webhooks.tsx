@@ -14,6 +14,7 @@ import type { WebhooksPageQuery } from '../__generated__/WebhooksPageQuery.graph
 import type { Webhooks_list$key } from '../__generated__/Webhooks_list.graphql';
 import type { Webhooks_webhook$key } from '../__generated__/Webhooks_webhook.graphql';
 import { CopyButton } from '../components/CopyButton';
+import { ListTable } from '../components/ListTable';
 import { LoadMore } from '../components/LoadMore';
 import { Outcome, useOutcome } from '../components/Outcome';
 import { when } from '../format';
@@ -223,7 +224,7 @@ function WebhookList({
   onRemove?: (id: string) => void;
   onPaged: () => void;
 }) {
-  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+  const { data, ...pages } = usePaginationFragment(
     graphql`
       fragment Webhooks_list on Query
       @refetchable(queryName: "WebhooksListPaginationQuery")
@@ -247,16 +248,7 @@ function WebhookList({
       {hooks.map((w) => (
         <Webhook key={w.id} webhook={w} onRemove={onRemove} onPaged={onPaged} />
       ))}
-      <LoadMore
-        shown={hooks.length}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => {
-          onPaged();
-          loadNext(PAGE);
-        }}
-        what="webhooks"
-      />
+      <LoadMore pages={pages} size={PAGE} of={data.webhooks} what="webhooks" onLoad={onPaged} />
     </>
   );
 }
@@ -271,12 +263,7 @@ function Webhook({
   onRemove?: (id: string) => void;
   onPaged: () => void;
 }) {
-  const {
-    data: w,
-    loadNext,
-    hasNext,
-    isLoadingNext,
-  } = usePaginationFragment(
+  const { data: w, ...pages } = usePaginationFragment(
     graphql`
       fragment Webhooks_webhook on Webhook
       @refetchable(queryName: "WebhookDeliveriesPaginationQuery")
@@ -318,41 +305,24 @@ function Webhook({
         )}
       </p>
       {deliveries.length > 0 ? (
-        <table className="list" aria-label={`Deliveries to ${w.url ?? 'this webhook'}`}>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last answer</th>
-              <th scope="col">When</th>
+        <ListTable
+          label={`Deliveries to ${w.url ?? 'this webhook'}`}
+          columns={['Event', 'Status', 'Attempts', 'Last answer', 'When']}
+        >
+          {deliveries.map((d) => (
+            <tr key={d.id}>
+              <td>{eventName(d.event)}</td>
+              <td>{d.status.toLowerCase()}</td>
+              <td>{d.attempts}</td>
+              <td>{d.lastStatus ?? d.lastError ?? '—'}</td>
+              <td>{when(d.deliveredAt ?? d.createdAt)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {deliveries.map((d) => (
-              <tr key={d.id}>
-                <td>{eventName(d.event)}</td>
-                <td>{d.status.toLowerCase()}</td>
-                <td>{d.attempts}</td>
-                <td>{d.lastStatus ?? d.lastError ?? '—'}</td>
-                <td>{when(d.deliveredAt ?? d.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       ) : (
         <p className="muted">No deliveries yet.</p>
       )}
-      <LoadMore
-        shown={deliveries.length}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => {
-          onPaged();
-          loadNext(PAGE);
-        }}
-        what="deliveries"
-      />
+      <LoadMore pages={pages} size={PAGE} of={w.deliveries} what="deliveries" onLoad={onPaged} />
     </div>
   );
 }

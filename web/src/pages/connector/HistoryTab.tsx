@@ -14,6 +14,7 @@ import type { HistoryTab_row$key } from '../../__generated__/HistoryTab_row.grap
 import type { HistoryTab_versions$key } from '../../__generated__/HistoryTab_versions.graphql';
 import { Link } from 'wouter';
 import { DiffView } from '../../components/lazy';
+import { ListTable } from '../../components/ListTable';
 import { LoadMore } from '../../components/LoadMore';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
@@ -27,12 +28,7 @@ const PAGE = 25;
 /** Version history with badges, compare any two versions, restore (and release). */
 export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }) {
   const viewer = useViewer();
-  const {
-    data: c,
-    loadNext,
-    hasNext,
-    isLoadingNext,
-  } = usePaginationFragment(
+  const { data: c, ...pages } = usePaginationFragment(
     graphql`
       fragment HistoryTab_versions on Connector
       @refetchable(queryName: "HistoryTabPaginationQuery")
@@ -115,37 +111,21 @@ export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }
         )}
       </section>
       <Outcome {...outcome} />
-      <table className="list" aria-label="Versions">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Note</th>
-            <th scope="col">Created</th>
-            <th scope="col">Released</th>
-            <th scope="col">Shared</th>
-            {viewer.canWrite && <th scope="col">Actions</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <VersionRow
-              key={v.id}
-              version={v}
-              connector={c}
-              restoring={restoring}
-              onRestore={onRestore}
-            />
-          ))}
-        </tbody>
-      </table>
-      <LoadMore
-        shown={versions.length}
-        total={c.versions.totalCount}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => loadNext(PAGE)}
-        what="versions"
-      />
+      <ListTable
+        label="Versions"
+        columns={['Version', 'Note', 'Created', 'Released', 'Shared', viewer.canWrite && 'Actions']}
+      >
+        {versions.map((v) => (
+          <VersionRow
+            key={v.id}
+            version={v}
+            connector={c}
+            restoring={restoring}
+            onRestore={onRestore}
+          />
+        ))}
+      </ListTable>
+      <LoadMore pages={pages} size={PAGE} of={c.versions} what="versions" />
     </>
   );
 }

@@ -8,6 +8,7 @@ import { TestBadge, TestResultDetails, useRunsEnded } from '../../components/Tes
 import { useCreateTest } from '../../mutations/CreateTestMutation';
 import { useRunTests } from '../../mutations/RunTestsMutation';
 import { useDeleteTest } from '../../mutations/DeleteTestMutation';
+import { ListTable } from '../../components/ListTable';
 import { useRequirePassingTests } from '../../mutations/RequirePassingTestsMutation';
 
 /**
@@ -264,71 +265,64 @@ export function TestCases({
               </span>
             )}
           </div>
-          <table aria-label="Test cases" className="list">
-            <thead>
-              <tr>
-                <th scope="col">Test</th>
-                <th scope="col">Target</th>
-                <th scope="col">Result (version {version})</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tests.map((t) => (
-                <tr key={t.id} data-test={t.name}>
-                  <th scope="row">
-                    {t.name}
-                    <div className="muted small">saved by {t.createdByHandle}</div>
-                  </th>
-                  <td>
-                    <code>{t.target}</code>
-                    <div className="muted small">
-                      {t.exchangeCount} recorded exchange{t.exchangeCount === 1 ? '' : 's'}
-                    </div>
-                  </td>
-                  <td>
-                    {t.latestResult ? (
-                      <TestResultDetails result={t.latestResult} />
-                    ) : (
-                      <span className="muted small">not run</span>
-                    )}
-                  </td>
-                  <td>
-                    <div className="row">
-                      {t.latestResult?.run && (
-                        <button
-                          type="button"
-                          onClick={() => onShowRun(t.latestResult!.run!.id, t.name)}
-                          aria-label={`Show replay of ${t.name}`}
-                        >
-                          Show replay
-                        </button>
-                      )}
+          <ListTable
+            label="Test cases"
+            columns={['Test', 'Target', `Result (version ${version})`, 'Actions']}
+          >
+            {tests.map((t) => (
+              <tr key={t.id} data-test={t.name}>
+                <th scope="row">
+                  {t.name}
+                  <div className="muted small">saved by {t.createdByHandle}</div>
+                </th>
+                <td>
+                  <code>{t.target}</code>
+                  <div className="muted small">
+                    {t.exchangeCount} recorded exchange{t.exchangeCount === 1 ? '' : 's'}
+                  </div>
+                </td>
+                <td>
+                  {t.latestResult ? (
+                    <TestResultDetails result={t.latestResult} />
+                  ) : (
+                    <span className="muted small">not run</span>
+                  )}
+                </td>
+                <td>
+                  <div className="row">
+                    {t.latestResult?.run && (
                       <button
                         type="button"
-                        disabled={removing}
-                        aria-label={`Delete the test ${t.name}`}
-                        onClick={() => {
-                          if (!window.confirm(deleteQuestion(t.name))) return;
-                          outcome.run(
-                            remove,
-                            { input: { id: t.id } },
-                            (r) => r.deleteConnectorTest,
-                            () => {
-                              refresh();
-                              return `The test “${t.name}” is deleted.`;
-                            },
-                          );
-                        }}
+                        onClick={() => onShowRun(t.latestResult!.run!.id, t.name)}
+                        aria-label={`Show replay of ${t.name}`}
                       >
-                        Delete
+                        Show replay
                       </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                    )}
+                    <button
+                      type="button"
+                      disabled={removing}
+                      aria-label={`Delete the test ${t.name}`}
+                      onClick={() => {
+                        if (!window.confirm(deleteQuestion(t.name))) return;
+                        outcome.run(
+                          remove,
+                          { input: { id: t.id } },
+                          (r) => r.deleteConnectorTest,
+                          () => {
+                            refresh();
+                            return `The test “${t.name}” is deleted.`;
+                          },
+                        );
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         </>
       )}
       <Outcome {...outcome} />

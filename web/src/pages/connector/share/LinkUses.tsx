@@ -1,6 +1,7 @@
 import { graphql, useLazyLoadQuery, usePaginationFragment } from 'react-relay';
 import type { LinkUses_link$key } from '../../../__generated__/LinkUses_link.graphql';
 import type { LinkUsesQuery } from '../../../__generated__/LinkUsesQuery.graphql';
+import { ListTable } from '../../../components/ListTable';
 import { LoadMore } from '../../../components/LoadMore';
 import { when } from '../../../format';
 
@@ -28,7 +29,7 @@ export function LinkUses({ linkId }: { linkId: string }) {
 }
 
 function Uses({ link }: { link: LinkUses_link$key }) {
-  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+  const { data, ...pages } = usePaginationFragment(
     graphql`
       fragment LinkUses_link on ShareLink
       @refetchable(queryName: "LinkUsesPaginationQuery")
@@ -54,32 +55,16 @@ function Uses({ link }: { link: LinkUses_link$key }) {
   if (uses.length === 0) return null;
   return (
     <>
-      <table className="list" aria-label="Installs through the link">
-        <thead>
-          <tr>
-            <th scope="col">Workspace</th>
-            <th scope="col">By</th>
-            <th scope="col">When</th>
+      <ListTable label="Installs through the link" columns={['Workspace', 'By', 'When']}>
+        {uses.map((u) => (
+          <tr key={u.id}>
+            <td>{u.workspace}</td>
+            <td>{u.member?.handle ?? '—'}</td>
+            <td>{when(u.usedAt)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {uses.map((u) => (
-            <tr key={u.id}>
-              <td>{u.workspace}</td>
-              <td>{u.member?.handle ?? '—'}</td>
-              <td>{when(u.usedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore
-        shown={uses.length}
-        total={data.uses.totalCount}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => loadNext(PAGE)}
-        what="installs"
-      />
+        ))}
+      </ListTable>
+      <LoadMore pages={pages} size={PAGE} of={data.uses} what="installs" />
     </>
   );
 }

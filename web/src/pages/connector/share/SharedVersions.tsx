@@ -23,7 +23,7 @@ export function SharedVersions({
   canWrite: boolean;
   outcome: OutcomeState;
 }) {
-  const { data, loadNext, hasNext, isLoadingNext } = usePaginationFragment(
+  const { data, ...pages } = usePaginationFragment(
     graphql`
       fragment SharedVersions_connector on Connector
       @refetchable(queryName: "SharedVersionsPaginationQuery")
@@ -82,10 +82,10 @@ export function SharedVersions({
         ))}
       </ul>
       <LoadMore
+        pages={pages}
+        size={PAGE}
+        of={data.releasedVersions}
         shown={shared.length}
-        hasNext={hasNext}
-        loading={isLoadingNext}
-        onLoad={() => loadNext(PAGE)}
         what="versions"
       />
       {canWrite && (

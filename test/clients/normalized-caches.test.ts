@@ -53,20 +53,27 @@ class SSELink extends ApolloLink {
 
 /**
  * A subscription is live once the server has it, which the client does not announce: create
- * connectors (each one a `version.created` event) until the subscription delivers one of them.
+ * connectors (each one a `version.created` event) until the subscription delivers one of them,
+ * and expect that event to say what was created.
  */
-async function createUntilEvent(
+async function expectCreatedEvent(
   create: () => Promise<string>,
   events: any[],
   errors: unknown[],
-): Promise<string> {
+): Promise<void> {
   const ids: string[] = [];
   for (let attempt = 0; attempt < 40; attempt++) {
     if (errors.length) throw new Error(`subscription failed: ${String(errors[0])}`);
     ids.push(await create());
     await new Promise((r) => setTimeout(r, 250));
     const seen = ids.find((id) => events.some((e) => e.data.connector === id));
-    if (seen) return seen;
+    if (seen) {
+      expect(events.find((e) => e.data.connector === seen)).toMatchObject({
+        type: 'VERSION_CREATED',
+        data: { connector: seen, version: 1 },
+      });
+      return;
+    }
   }
   throw new Error(`no event after ${ids.length} mutations (events: ${JSON.stringify(events)})`);
 }
@@ -181,7 +188,7 @@ for (const backend of await backends()) {
         error: (e) => errors.push(e),
       });
       try {
-        const id = await createUntilEvent(
+        await expectCreatedEvent(
           () =>
             client
               .mutate<any>({
@@ -194,10 +201,6 @@ for (const backend of await backends()) {
           events,
           errors,
         );
-        expect(events.find((e) => e.data.connector === id)).toMatchObject({
-          type: 'VERSION_CREATED',
-          data: { connector: id, version: 1 },
-        });
       } finally {
         sub.unsubscribe();
         sse.dispose();
@@ -263,7 +266,7 @@ for (const backend of await backends()) {
         .subscription(ugql(EVENTS), {})
         .subscribe((r) => (r.error ? errors.push(r.error) : events.push(r.data.lifecycleEvents)));
       try {
-        const id = await createUntilEvent(
+        await expectCreatedEvent(
           () =>
             client
               .mutation(ugql(APP_CREATE), {
@@ -274,10 +277,6 @@ for (const backend of await backends()) {
           events,
           errors,
         );
-        expect(events.find((e) => e.data.connector === id)).toMatchObject({
-          type: 'VERSION_CREATED',
-          data: { connector: id, version: 1 },
-        });
       } finally {
         sub.unsubscribe();
       }

@@ -19,13 +19,20 @@ const checkQuery = graphql`
       actions
       triggers
       diagnostics {
-        line
-        column
-        message
-        severity
-        kind
+        ...Problems_diagnostic @relay(mask: false)
       }
     }
+  }
+`;
+
+/** What the problems list and the editor's marks read of a finding, wherever findings are selected. */
+graphql`
+  fragment Problems_diagnostic on Diagnostic {
+    line
+    column
+    message
+    severity
+    kind
   }
 `;
 

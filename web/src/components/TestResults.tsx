@@ -18,6 +18,17 @@ export interface SummaryCounts {
   readonly notRun?: number;
 }
 
+/** The counts a badge and `summaryWords` read, wherever a version's test summary is selected. */
+graphql`
+  fragment TestResults_counts on TestSummary {
+    total
+    passed
+    failed
+    pending
+    notRun
+  }
+`;
+
 /** The badge of a version's tests: `1/1` green, `0/1` red, amber while some are still running. */
 export function TestBadge({ summary, label }: { summary: SummaryCounts; label?: string }) {
   if (summary.total === 0) return null;

@@ -72,11 +72,7 @@ export default function NotificationsPage({
                 level
               }
               testSummary {
-                total
-                passed
-                failed
-                pending
-                notRun
+                ...TestResults_counts @relay(mask: false)
                 results {
                   id
                   status

@@ -53,20 +53,12 @@ const codeTabFragment = graphql`
             handle
           }
           diagnostics {
-            line
-            column
-            message
-            severity
-            kind
+            ...Problems_diagnostic @relay(mask: false)
           }
           actions
           triggers
           testSummary {
-            total
-            passed
-            failed
-            pending
-            notRun
+            ...TestResults_counts @relay(mask: false)
             allPassed
             results {
               id
@@ -256,6 +248,13 @@ export function CodeTab({ connector }: { connector: CodeTab_connector$key }) {
     messageFor.current = k.number;
     setMessage(said);
   };
+  // Merged line by line onto the newer version; where both changed a line, `side` wins.
+  const mergedOnTop = (k: Conflict, side: 'OURS' | 'THEIRS') =>
+    onTopOf(
+      k,
+      mergeCode(baseCode.current, code, k.code, side).code!,
+      `Merged into version ${k.number}; ${side === 'OURS' ? 'your' : 'its'} lines won where you both changed them. Check it, then save.`,
+    );
 
   // Offer only what can succeed: the reason stands beside the disabled button.
   const tests = latest.testSummary;
@@ -417,28 +416,10 @@ export function CodeTab({ connector }: { connector: CodeTab_connector$key }) {
                 </button>
               ) : (
                 <>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      onTopOf(
-                        conflict,
-                        mergeCode(baseCode.current, code, conflict.code, 'OURS').code!,
-                        `Merged into version ${conflict.number}; your lines won where you both changed them. Check it, then save.`,
-                      )
-                    }
-                  >
+                  <button type="button" onClick={() => mergedOnTop(conflict, 'OURS')}>
                     Keep my lines where both changed
                   </button>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      onTopOf(
-                        conflict,
-                        mergeCode(baseCode.current, code, conflict.code, 'THEIRS').code!,
-                        `Merged into version ${conflict.number}; its lines won where you both changed them. Check it, then save.`,
-                      )
-                    }
-                  >
+                  <button type="button" onClick={() => mergedOnTop(conflict, 'THEIRS')}>
                     Take version {conflict.number}'s lines where both changed
                   </button>
                 </>

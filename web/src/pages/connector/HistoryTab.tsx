@@ -167,10 +167,7 @@ function VersionRow({
         yankedAt
         deprecatedAt
         testSummary {
-          total
-          passed
-          failed
-          pending
+          ...TestResults_counts @relay(mask: false)
         }
       }
     `,

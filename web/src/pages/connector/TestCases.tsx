@@ -110,11 +110,7 @@ const testCasesQuery = graphql`
       version(number: $version) {
         number
         testSummary {
-          total
-          passed
-          failed
-          pending
-          notRun
+          ...TestResults_counts @relay(mask: false)
         }
       }
       tests(first: 50) {

@@ -25,11 +25,7 @@ export function UpdateTests({
       fragment UpdateTests_install on Install @refetchable(queryName: "UpdateTestsRefetchQuery") {
         id
         updateTestSummary {
-          total
-          passed
-          failed
-          pending
-          notRun
+          ...TestResults_counts @relay(mask: false)
           results {
             id
             status

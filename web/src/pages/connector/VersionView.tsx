@@ -41,11 +41,7 @@ export function VersionView({
           sharedAt
           yankedAt
           diagnostics {
-            line
-            column
-            message
-            severity
-            kind
+            ...Problems_diagnostic @relay(mask: false)
           }
           actions
           triggers

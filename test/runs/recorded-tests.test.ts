@@ -214,6 +214,17 @@ for (const backend of await backends()) {
         }),
       ]);
       expect(refused.body.data.releaseConnector.connector).toBeNull();
+      // Restoring makes a version the tests never ran against: restore-and-release is refused as
+      // a whole, and the restored version is not kept (the next version is still number 5).
+      const restored = await s.gql(
+        `mutation($i: RestoreVersionInput!) { restoreVersion(input: $i) { connector { latestVersion } ${ERR} } }`,
+        { i: { id: connectorId, version: 2, release: true } },
+        admin,
+      );
+      expect(restored.body.data.restoreVersion).toMatchObject({
+        connector: null,
+        userErrors: [{ code: 'TESTS_FAILING', detail: 'get task 1 (not run)' }],
+      });
       // Back to version 2's code as version 5: not run yet, then passing.
       const v2 = (
         await s.gql(

@@ -37,6 +37,10 @@ export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }
         latestVersion
         latestReleasedVersion
         latestSharedVersion
+        requirePassingTests
+        tests(first: 1) {
+          totalCount
+        }
         versions(first: $count, after: $cursor) @connection(key: "HistoryTab_versions") {
           __id
           totalCount
@@ -71,6 +75,9 @@ export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }
         r.connector &&
         `Version ${version} restored as version ${r.connector.latestVersion}${release ? ' and released' : ''}.`,
     );
+  // A restored version is new: no test has run against it, so while tests are required its release
+  // would be refused. Offer the restore alone then, and say where the release happens.
+  const releaseWaitsForTests = c.requirePassingTests && c.tests.totalCount > 0;
   const idOf = (n: number) => versions.find((v) => v.number === n)?.id;
   const numbers = versions.map((v) => v.number);
 
@@ -111,6 +118,12 @@ export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }
         )}
       </section>
       <Outcome {...outcome} />
+      {viewer.canWrite && releaseWaitsForTests && (
+        <p className="muted small">
+          This connector requires passing tests: release a restored version from the Code tab once
+          its tests pass.
+        </p>
+      )}
       <ListTable
         label="Versions"
         columns={['Version', 'Note', 'Created', 'Released', 'Shared', viewer.canWrite && 'Actions']}
@@ -122,6 +135,7 @@ export function HistoryTab({ connector }: { connector: HistoryTab_versions$key }
             connector={c}
             restoring={restoring}
             onRestore={onRestore}
+            offerRelease={!releaseWaitsForTests}
           />
         ))}
       </ListTable>
@@ -136,6 +150,7 @@ function VersionRow({
   connector: c,
   restoring,
   onRestore,
+  offerRelease,
 }: {
   version: HistoryTab_row$key;
   connector: {
@@ -146,6 +161,8 @@ function VersionRow({
   };
   restoring: boolean;
   onRestore: (version: number, release: boolean) => void;
+  /** Whether a restore may release too (not while tests are required). */
+  offerRelease: boolean;
 }) {
   const viewer = useViewer();
   const v = useFragment(
@@ -214,7 +231,7 @@ function VersionRow({
                 Restore
               </button>
               {/* Code with errors cannot be released: offer only the restore that can succeed. */}
-              {!v.hasErrors && (
+              {offerRelease && !v.hasErrors && (
                 <button
                   type="button"
                   disabled={restoring}

@@ -233,115 +233,100 @@ export const ConnectorRunNode = builder.prismaNode('ConnectorRun', {
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id: dbId(id), workspaceId: runWorkspaceOf(ctx) }),
-  fields: (t) => ({
-    status: t.expose('status', {
-      type: RunStatusEnum,
-      description: 'Where the run is, or how it ended.',
-    }),
-    target: t.exposeString('target', {
-      description:
-        'What ran: `test`, `actions.<a>`, `triggers.<t>.poll`, `pick_lists.<p>`, `methods.<m>`…',
-    }),
-    version: t.exposeInt('version', { description: 'The connector version that ran.' }),
-    versionNode: t.field({
-      type: VersionNode,
-      nullable: true,
-      description: 'The version that ran, as an object (null once deleted).',
-      resolve: (r, _a, ctx) =>
-        ctx.prisma.connectorVersion.findUnique({
-          where: { connectorId_number: { connectorId: r.connectorId, number: r.version } },
-        }),
-    }),
-    connector: t.relation('connector', { description: 'The connector that ran.' }),
-    connection: t.relation('connection', {
-      nullable: true,
-      description: 'The saved connection it ran with; null without one or once deleted.',
-    }),
-    input: t.field({
-      type: 'JSON',
-      nullable: true,
-      description: 'The input it was given (secret values redacted).',
-      resolve: (r) => r.input as never,
-    }),
-    closure: t.field({
-      type: 'JSON',
-      nullable: true,
-      description: "A poll's closure; null otherwise.",
-      resolve: (r) => r.closure as never,
-    }),
-    args: t.field({
-      type: 'JSON',
-      nullable: true,
-      description: "A method's arguments; null otherwise.",
-      resolve: (r) => r.args as never,
-    }),
-    output: t.field({
-      type: 'JSON',
-      nullable: true,
-      description: 'What the code returned; null until it succeeds.',
-      resolve: (r) => r.output as never,
-    }),
-    poll: t.field({
-      type: PollResultRef,
-      nullable: true,
-      description:
-        "For a trigger's poll: events, dedup keys and the next closure; null for other targets.",
-      resolve: (r) => (r.details as { poll?: PollView | null } | null)?.poll ?? null,
-    }),
-    schema: t.field({
-      type: 'JSON',
-      nullable: true,
-      description:
-        'For a whole action (`actions.<a>`): `{inputFields, outputFields}` as evaluated; null otherwise.',
-      resolve: (r) => ((r.details as { schema?: unknown } | null)?.schema ?? null) as never,
-    }),
-    error: t.field({
-      type: RunErrorRef,
-      nullable: true,
-      description: 'Why it failed, and where in the code; null unless it failed.',
-      resolve: (r) =>
-        r.errorMessage ? { message: r.errorMessage, line: r.errorLine, kind: r.errorKind } : null,
-    }),
-    logs: t.exposeStringList('logs', {
-      description: 'What the code printed (`puts`), secrets redacted.',
-    }),
-    httpExchanges: t.connection(
-      {
-        type: HttpExchangeRef,
-        description: 'Every HTTP request it sent and the response, in order.',
-        resolve: async (r, args, ctx) => {
-          const all = await exchangesOf(ctx, r);
-          return Object.assign(resolveArrayConnection({ args }, all), { totalCount: all.length });
+  fields: (t) => {
+    // A JSON column as the JSON scalar (Prisma's JsonValue is not Pothos' scalar type: the cast).
+    const json = (column: 'input' | 'closure' | 'args' | 'output', description: string) =>
+      t.field({ type: 'JSON', nullable: true, description, resolve: (r) => r[column] as never });
+    return {
+      status: t.expose('status', {
+        type: RunStatusEnum,
+        description: 'Where the run is, or how it ended.',
+      }),
+      target: t.exposeString('target', {
+        description:
+          'What ran: `test`, `actions.<a>`, `triggers.<t>.poll`, `pick_lists.<p>`, `methods.<m>`…',
+      }),
+      version: t.exposeInt('version', { description: 'The connector version that ran.' }),
+      versionNode: t.field({
+        type: VersionNode,
+        nullable: true,
+        description: 'The version that ran, as an object (null once deleted).',
+        resolve: (r, _a, ctx) =>
+          ctx.prisma.connectorVersion.findUnique({
+            where: { connectorId_number: { connectorId: r.connectorId, number: r.version } },
+          }),
+      }),
+      connector: t.relation('connector', { description: 'The connector that ran.' }),
+      connection: t.relation('connection', {
+        nullable: true,
+        description: 'The saved connection it ran with; null without one or once deleted.',
+      }),
+      input: json('input', 'The input it was given (secret values redacted).'),
+      closure: json('closure', "A poll's closure; null otherwise."),
+      args: json('args', "A method's arguments; null otherwise."),
+      output: json('output', 'What the code returned; null until it succeeds.'),
+      poll: t.field({
+        type: PollResultRef,
+        nullable: true,
+        description:
+          "For a trigger's poll: events, dedup keys and the next closure; null for other targets.",
+        resolve: (r) => (r.details as { poll?: PollView | null } | null)?.poll ?? null,
+      }),
+      schema: t.field({
+        type: 'JSON',
+        nullable: true,
+        description:
+          'For a whole action (`actions.<a>`): `{inputFields, outputFields}` as evaluated; null otherwise.',
+        resolve: (r) => ((r.details as { schema?: unknown } | null)?.schema ?? null) as never,
+      }),
+      error: t.field({
+        type: RunErrorRef,
+        nullable: true,
+        description: 'Why it failed, and where in the code; null unless it failed.',
+        resolve: (r) =>
+          r.errorMessage ? { message: r.errorMessage, line: r.errorLine, kind: r.errorKind } : null,
+      }),
+      logs: t.exposeStringList('logs', {
+        description: 'What the code printed (`puts`), secrets redacted.',
+      }),
+      httpExchanges: t.connection(
+        {
+          type: HttpExchangeRef,
+          description: 'Every HTTP request it sent and the response, in order.',
+          resolve: async (r, args, ctx) => {
+            const all = await exchangesOf(ctx, r);
+            return Object.assign(resolveArrayConnection({ args }, all), { totalCount: all.length });
+          },
         },
-      },
-      HttpExchangeConnection,
-    ),
-    durationMs: t.exposeInt('durationMs', {
-      nullable: true,
-      description: 'How long the code ran (ms); null until it ends.',
-    }),
-    settingsUpdated: t.exposeBoolean('settingsUpdated', {
-      description: "Whether the run refreshed the connection's credentials (stored, sealed).",
-    }),
-    actor: t.relation('actor', {
-      nullable: true,
-      description: 'Who ran it; null once that member is gone (see `actorHandle`).',
-    }),
-    actorHandle: t.exposeString('actorHandle', {
-      description: 'Handle of who ran it, kept after they leave.',
-    }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was asked for.' }),
-    startedAt: t.expose('startedAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'When an executor took it; null while queued.',
-    }),
-    finishedAt: t.expose('finishedAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'When it ended; null while queued or running.',
-    }),
-  }),
+        HttpExchangeConnection,
+      ),
+      durationMs: t.exposeInt('durationMs', {
+        nullable: true,
+        description: 'How long the code ran (ms); null until it ends.',
+      }),
+      settingsUpdated: t.exposeBoolean('settingsUpdated', {
+        description: "Whether the run refreshed the connection's credentials (stored, sealed).",
+      }),
+      actor: t.relation('actor', {
+        nullable: true,
+        description: 'Who ran it; null once that member is gone (see `actorHandle`).',
+      }),
+      actorHandle: t.exposeString('actorHandle', {
+        description: 'Handle of who ran it, kept after they leave.',
+      }),
+      createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was asked for.' }),
+      startedAt: t.expose('startedAt', {
+        type: 'DateTime',
+        nullable: true,
+        description: 'When an executor took it; null while queued.',
+      }),
+      finishedAt: t.expose('finishedAt', {
+        type: 'DateTime',
+        nullable: true,
+        description: 'When it ended; null while queued or running.',
+      }),
+    };
+  },
 });
 
 const ConnectorRunConnection = namedConnection(ConnectorRunNode, 'ConnectorRun', 'runs');

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { BIN, cli, type CliResult } from '../helpers/processes.js';
+import { BIN, cli, freePort, type CliResult } from '../helpers/processes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 import { createToken, revokeToken } from '../../src/domain/auth.js';
-import { createServer } from 'node:net';
 
 /** The CLI with a token on stdin, as `echo $TOKEN | connector-registry login …` gives it. */
 function cliWithStdin(
@@ -25,16 +24,6 @@ function cliWithStdin(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(input);
-  });
-}
-
-/** A loopback port nothing listens on (one just released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 
@@ -84,7 +73,7 @@ for (const backend of await backends()) {
       expect(wrong.code).toBe(3);
       expect(wrong.stderr).toMatch(/refused the token/);
 
-      const port = await closedPort();
+      const port = await freePort();
       const nowhere = await cliWithStdin(
         env,
         `${token}\n`,

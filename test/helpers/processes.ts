@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createPostgresDatabase } from './backends.js';
 import { postgresTemplate } from './templates.js';
 
@@ -109,4 +110,19 @@ export async function twoGateways(env: NodeJS.ProcessEnv) {
     throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
   }
   return { db, a: a.value, b: b.value, close };
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now (one the OS just handed out and was
+ * released): for a process a test starts on a port of its own, or for a client that must find
+ * nothing there. Not a random port: that can be another process's.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }

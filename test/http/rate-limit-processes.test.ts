@@ -1,12 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { createToken } from '../../src/domain/auth.js';
 import { backends } from '../helpers/backends.js';
 import { forAll } from '../helpers/hooks.js';
-import { twoGateways } from '../helpers/processes.js';
+import { freePort, twoGateways } from '../helpers/processes.js';
 
 /** A REST search as the spec's curl sample sends it; resolves with the status. */
 function search(base: string, token: string): Promise<number> {
@@ -134,17 +133,6 @@ describe.skipIf(!hasPostgres)(
     sharedBudgetTests(() => ({}));
   },
 );
-
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const redisServer = spawnSync('redis-server', ['--version']).status === 0;
 

@@ -21,11 +21,13 @@ export function ListTable({
       {caption && <caption>{caption}</caption>}
       <thead>
         <tr>
-          {columns.filter(Boolean).map((c) => (
-            <th key={c as string} scope="col">
-              {c}
-            </th>
-          ))}
+          {columns
+            .filter((c): c is string => c !== false)
+            .map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
         </tr>
       </thead>
       <tbody>{children}</tbody>

@@ -1,37 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { revokeToken, setMemberRole } from '../../src/domain/auth.js';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ok, useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, GET, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 for (const backend of await backends()) {
   describe(`authentication, roles and tenant isolation (${backend})`, () => {
-    let t: TestServer;
-    let adminA: string;
-    let operatorA: string;
-    let developerA: string;
-    let adminB: string;
+    const t = useServer(backend);
     let connectorId: string;
     let versionId: string;
 
     beforeAll(async () => {
-      t = await startTestServer(backend);
-      adminA = await t.token('team-a', 'ADMIN', 'ann');
-      operatorA = await t.token('team-a', 'OPERATOR', 'otto');
-      developerA = await t.token('team-a', 'DEVELOPER', 'dev');
-      adminB = await t.token('team-b', 'ADMIN', 'bob');
-      const res = await t.gql(CREATE, { input: { title: 'Secret', code: validCode() } }, adminA);
-      connectorId = res.body.data.createConnector.connector!.id;
-      const v = await t.gql(
+      const { connector } = await ok(t, t.tokens.admin, CREATE, {
+        input: { title: 'Secret', code: validCode() },
+      });
+      connectorId = connector.id;
+      const v = await ok(
+        t,
+        t.tokens.admin,
         `query($id: ID!) { connector(id: $id) { versions(first: 1) { nodes { id } } } }`,
         { id: connectorId },
-        adminA,
       );
-      versionId = v.body.data.connector.versions.nodes[0].id;
+      versionId = v.versions.nodes[0].id;
     });
-    afterAll(() => t.close());
 
     it('needs a token to read or write', async () => {
       const read = await t.gql(`{ connectors(first: 5) { nodes { id } } }`);
@@ -45,7 +38,7 @@ for (const backend of await backends()) {
     });
 
     it('stops a revoked token at once', async () => {
-      const token = await t.token('team-a', 'DEVELOPER', 'temp');
+      const token = await t.token('acme', 'DEVELOPER', 'temp');
       expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(200);
       const row = await t.server.registry.db.prisma.apiToken.findFirstOrThrow({
         where: { member: { handle: 'temp' } },
@@ -56,14 +49,14 @@ for (const backend of await backends()) {
     });
 
     it('applies a role change to the very next request of a token that was just used', async () => {
-      const token = await t.token('team-a', 'DEVELOPER', 'demoted');
+      const token = await t.token('acme', 'DEVELOPER', 'demoted');
       // Used a few times in a row: a token lookup the server may remember.
       for (let i = 0; i < 3; i++)
         expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(
           200,
         );
       await setMemberRole(t.server.registry.db.prisma, {
-        workspace: 'team-a',
+        workspace: 'acme',
         handle: 'demoted',
         role: 'OPERATOR',
       });
@@ -74,7 +67,7 @@ for (const backend of await backends()) {
       );
       expect(write.body.data.createConnector.userErrors[0].code).toBe('FORBIDDEN');
       await setMemberRole(t.server.registry.db.prisma, {
-        workspace: 'team-a',
+        workspace: 'acme',
         handle: 'demoted',
         role: 'DEVELOPER',
       });
@@ -89,7 +82,7 @@ for (const backend of await backends()) {
     // PostgreSQL only: there the announcements travel on a LISTEN connection that can drop.
     if (backend === 'postgres') {
       it('refuses a token revoked while the server could not hear announcements (its listening connection dropped)', async () => {
-        const token = await t.token('team-a', 'DEVELOPER', 'unheard');
+        const token = await t.token('acme', 'DEVELOPER', 'unheard');
         for (let i = 0; i < 3; i++)
           expect((await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, token)).status).toBe(
             200,
@@ -124,12 +117,12 @@ for (const backend of await backends()) {
       const rows = await t.server.registry.db.prisma.apiToken.findMany();
       for (const r of rows) {
         expect(r.tokenHash).toMatch(/^[0-9a-f]{64}$/);
-        expect([adminA, operatorA, developerA, adminB]).not.toContain(r.tokenHash);
+        expect(Object.values(t.tokens)).not.toContain(r.tokenHash);
       }
     });
 
     it('lets OPERATOR read but not write', async () => {
-      const read = await t.gql(GET, { id: connectorId }, operatorA);
+      const read = await t.gql(GET, { id: connectorId }, t.tokens.operator);
       expect(read.body.data.connector!.title).toBe('Secret');
       const attempts = [
         [CREATE, { input: { title: 'x', code: validCode() } }, 'createConnector'],
@@ -138,13 +131,13 @@ for (const backend of await backends()) {
         [SHARE, { input: { id: connectorId } }, 'shareConnector'],
       ] as const;
       for (const [doc, vars, field] of attempts) {
-        const res = await t.gql(doc, vars, operatorA);
+        const res = await t.gql(doc, vars, t.tokens.operator);
         expect(res.body.data[field], field).toMatchObject({
           connector: null,
           userErrors: [{ code: 'FORBIDDEN' }],
         });
       }
-      const after = await t.gql(GET, { id: connectorId }, adminA);
+      const after = await t.gql(GET, { id: connectorId }, t.tokens.admin);
       expect(after.body.data.connector).toMatchObject({
         latestVersion: 1,
         latestReleasedVersion: null,
@@ -152,7 +145,11 @@ for (const backend of await backends()) {
     });
 
     it('lets DEVELOPER write', async () => {
-      const res = await t.gql(UPDATE, { input: { id: connectorId, note: 'by dev' } }, developerA);
+      const res = await t.gql(
+        UPDATE,
+        { input: { id: connectorId, note: 'by dev' } },
+        t.tokens.developer,
+      );
       expect(res.body.data.updateConnector.connector!.latestVersion).toBe(2);
     });
 
@@ -160,14 +157,14 @@ for (const backend of await backends()) {
       const read = await t.gql(
         `query($id: ID!, $v: ID!) { connector(id: $id) { id } node(id: $id) { id } v: node(id: $v) { id } }`,
         { id: connectorId, v: versionId },
-        adminB,
+        t.tokens.other,
       );
       expect(read.body.errors).toBeUndefined();
       expect(read.body.data).toEqual({ connector: null, node: null, v: null });
       const list = await t.gql(
         `{ connectors(first: 100) { totalCount nodes { id } } }`,
         {},
-        adminB,
+        t.tokens.other,
       );
       expect(list.body.data.connectors).toEqual({ totalCount: 0, nodes: [] });
       const attempts = [
@@ -180,13 +177,13 @@ for (const backend of await backends()) {
         [SHARE, { input: { id: connectorId } }, 'shareConnector'],
       ] as const;
       for (const [doc, vars, field] of attempts) {
-        const res = await t.gql(doc, vars, adminB);
+        const res = await t.gql(doc, vars, t.tokens.other);
         expect(res.body.data[field], field).toMatchObject({
           connector: null,
           userErrors: [{ code: 'NOT_FOUND' }],
         });
       }
-      const after = await t.gql(GET, { id: connectorId }, adminA);
+      const after = await t.gql(GET, { id: connectorId }, t.tokens.admin);
       expect(after.body.data.connector).toMatchObject({
         title: 'Secret',
         latestVersion: 2,

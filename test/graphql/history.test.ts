@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
@@ -13,22 +13,17 @@ const HISTORY = `query($id: ID!) { connector(id: $id) { versions(first: 10) { no
 
 for (const backend of await backends()) {
   describe(`version history: who and when, restore, diff (${backend})`, () => {
-    let t: TestServer;
-    let alice: string;
-    let dave: string;
-
-    beforeAll(async () => {
-      t = await startTestServer(backend);
-      alice = await t.token('acme', 'ADMIN', 'alice');
-      dave = await t.token('acme', 'DEVELOPER', 'dave');
-    });
-    afterAll(() => t.close());
+    const t = useServer(backend);
 
     it('shows who created and released each version, and the actions and triggers in it', async () => {
       const id = (
-        await t.gql(CREATE, { input: { title: 'H', code: validCode(), note: 'one' } }, alice)
+        await t.gql(
+          CREATE,
+          { input: { title: 'H', code: validCode(), note: 'one' } },
+          t.tokens.admin,
+        )
       ).body.data.createConnector.connector!.id;
-      await t.gql(RELEASE, { input: { id } }, dave);
+      await t.gql(RELEASE, { input: { id } }, t.tokens.developer);
       await t.gql(
         UPDATE,
         {
@@ -38,9 +33,10 @@ for (const backend of await backends()) {
             note: 'two',
           },
         },
-        dave,
+        t.tokens.developer,
       );
-      const nodes = (await t.gql(HISTORY, { id }, alice)).body.data.connector.versions.nodes;
+      const nodes = (await t.gql(HISTORY, { id }, t.tokens.admin)).body.data.connector.versions
+        .nodes;
       expect(nodes).toMatchObject([
         {
           number: 2,
@@ -67,19 +63,24 @@ for (const backend of await backends()) {
 
     it('restores a stable version as the new latest version and releases it in one call', async () => {
       const good = validCode({ title: 'Stable' });
-      const id = (await t.gql(CREATE, { input: { title: 'R', code: good, note: 'stable' } }, alice))
-        .body.data.createConnector.connector!.id;
-      await t.gql(RELEASE, { input: { id } }, alice);
+      const id = (
+        await t.gql(CREATE, { input: { title: 'R', code: good, note: 'stable' } }, t.tokens.admin)
+      ).body.data.createConnector.connector!.id;
+      await t.gql(RELEASE, { input: { id } }, t.tokens.admin);
       await t.gql(
         UPDATE,
         {
           input: { id, code: validCode({ title: 'Unstable', actions: ['broken'] }), note: 'oops' },
         },
-        alice,
+        t.tokens.admin,
       );
-      await t.gql(RELEASE, { input: { id } }, alice);
+      await t.gql(RELEASE, { input: { id } }, t.tokens.admin);
 
-      const res = await t.gql(RESTORE, { input: { id, version: 1, release: true } }, dave);
+      const res = await t.gql(
+        RESTORE,
+        { input: { id, version: 1, release: true } },
+        t.tokens.developer,
+      );
       expect(res.body.data.restoreVersion.connector).toMatchObject({
         latestVersion: 3,
         latestReleasedVersion: 3,
@@ -99,7 +100,7 @@ for (const backend of await backends()) {
       const noRelease = await t.gql(
         RESTORE,
         { input: { id, version: 2, note: 'try again' } },
-        alice,
+        t.tokens.admin,
       );
       expect(noRelease.body.data.restoreVersion.connector).toMatchObject({
         latestVersion: 4,
@@ -109,22 +110,27 @@ for (const backend of await backends()) {
     });
 
     it('refuses restoring a missing version, and a release of restored code with errors writes nothing', async () => {
-      const id = (await t.gql(CREATE, { input: { title: 'E', code: SYNTAX_ERROR_CODE } }, alice))
-        .body.data.createConnector.connector!.id;
-      await t.gql(UPDATE, { input: { id, code: validCode() } }, alice);
-      const missing = await t.gql(RESTORE, { input: { id, version: 9 } }, alice);
+      const id = (
+        await t.gql(CREATE, { input: { title: 'E', code: SYNTAX_ERROR_CODE } }, t.tokens.admin)
+      ).body.data.createConnector.connector!.id;
+      await t.gql(UPDATE, { input: { id, code: validCode() } }, t.tokens.admin);
+      const missing = await t.gql(RESTORE, { input: { id, version: 9 } }, t.tokens.admin);
       expect(missing.body.data.restoreVersion.userErrors[0]).toMatchObject({
         code: 'NOT_FOUND',
         field: ['input', 'version'],
       });
-      const broken = await t.gql(RESTORE, { input: { id, version: 1, release: true } }, alice);
+      const broken = await t.gql(
+        RESTORE,
+        { input: { id, version: 1, release: true } },
+        t.tokens.admin,
+      );
       expect(broken.body.data.restoreVersion.userErrors[0]).toMatchObject({
         code: 'CODE_HAS_ERRORS',
       });
       const after = await t.gql(
         `query($id: ID!) { connector(id: $id) { latestVersion latestReleasedVersion } }`,
         { id },
-        alice,
+        t.tokens.admin,
       );
       expect(after.body.data.connector).toEqual({ latestVersion: 2, latestReleasedVersion: null });
       const ops = await t.token('acme', 'OPERATOR', 'olga');
@@ -141,11 +147,12 @@ for (const backend of await backends()) {
         trigger: 'new_record',
       }).replace("get('/me')", "get('/v2/me')");
       const changedSearch = v2.replace('get("/records", input)', 'post("/records/search", input)');
-      const id = (await t.gql(CREATE, { input: { title: 'D', code: v1 } }, alice)).body.data
-        .createConnector.connector!.id;
-      await t.gql(UPDATE, { input: { id, code: changedSearch } }, alice);
+      const id = (await t.gql(CREATE, { input: { title: 'D', code: v1 } }, t.tokens.admin)).body
+        .data.createConnector.connector!.id;
+      await t.gql(UPDATE, { input: { id, code: changedSearch } }, t.tokens.admin);
 
-      const diff = (await t.gql(DIFF, { id, from: 1, to: 2 }, alice)).body.data.connector.diff;
+      const diff = (await t.gql(DIFF, { id, from: 1, to: 2 }, t.tokens.admin)).body.data.connector
+        .diff;
       expect(diff.actions).toEqual({
         added: ['update_record'],
         removed: ['create_record'],
@@ -157,9 +164,10 @@ for (const backend of await backends()) {
       expect(diff.unified).toContain("-    get('/me')");
       expect(diff.unified).toContain("+    get('/v2/me')");
 
-      const same = (await t.gql(DIFF, { id, from: 2, to: 2 }, alice)).body.data.connector.diff;
+      const same = (await t.gql(DIFF, { id, from: 2, to: 2 }, t.tokens.admin)).body.data.connector
+        .diff;
       expect(same).toMatchObject({ unified: '', actions: { added: [], removed: [], changed: [] } });
-      const bad = await t.gql(DIFF, { id, from: 1, to: 7 }, alice);
+      const bad = await t.gql(DIFF, { id, from: 1, to: 7 }, t.tokens.admin);
       expect(bad.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const other = await t.token('globex', 'ADMIN', 'gina');
       expect((await t.gql(DIFF, { id, from: 1, to: 2 }, other)).body.data.connector).toBeNull();

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { approvedListing, releasedConnector, useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
@@ -9,40 +9,23 @@ const LIBRARY = `{ communityListings(first: 10) { nodes { appName connector { ti
 const [backend] = await backends();
 
 describe(`community library cache (${backend})`, () => {
-  let t: TestServer;
-  let owner: string;
-  let beta: string;
-  let reviewer: string;
+  const t = useServer(backend);
   let id: string;
   let listingId: string;
 
   beforeAll(async () => {
-    t = await startTestServer(backend);
-    owner = await t.token('acme', 'ADMIN', 'alice');
-    beta = await t.token('beta', 'ADMIN', 'bob');
-    reviewer = await t.reviewerToken();
-    id = (await t.gql(CREATE, { input: { title: 'Cache Me', code: validCode() } }, owner)).body.data
-      .createConnector.connector!.id;
-    await t.gql(RELEASE, { input: { id } }, owner);
-    await t.gql(SHARE, { input: { id } }, owner);
-    const listed = await t.gql(
-      `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`,
-      { id },
-      owner,
-    );
-    listingId = listed.body.data.listConnector.listing.id;
-    await t.gql(
-      `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
-      { id: listingId },
-      reviewer,
-    );
+    const { admin, reviewer } = t.tokens;
+    id = await releasedConnector(t, admin, { title: 'Cache Me', code: validCode() });
+    listingId = await approvedListing(t, admin, reviewer, id, {
+      appName: 'Jira',
+      categories: ['Dev'],
+    });
   });
-  afterAll(() => t.close());
 
   /** Changes the stored app name behind the registry's back: only a cached answer can hide it. */
   const sneak = (name: string) =>
     t.server.registry.db.sql.query(`UPDATE listings SET app_name = $1`, [name]);
-  const appNames = async (token = beta) =>
+  const appNames = async (token = t.tokens.other) =>
     (await t.gql(LIBRARY, {}, token)).body.data.communityListings.nodes.map(
       (n: { appName: string }) => n.appName,
     );
@@ -59,25 +42,28 @@ describe(`community library cache (${backend})`, () => {
       await t.gql(
         `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
         { id },
-        owner,
+        t.tokens.admin,
       )
     ).body.data.createShareLink.token;
     await t.gql(
       `mutation($t: String!) { installConnector(input: { linkToken: $t }) { userErrors { code } } }`,
       { t: link },
-      beta,
+      t.tokens.other,
     );
-    const afterInstall = (await t.gql(LIBRARY, {}, beta)).body.data.communityListings.nodes[0];
+    const afterInstall = (await t.gql(LIBRARY, {}, t.tokens.other)).body.data.communityListings
+      .nodes[0];
     expect(afterInstall).toMatchObject({
       appName: 'After install',
       connector: { totalInstalls: 1 },
     });
 
     await sneak('After share');
-    await t.gql(UPDATE, { input: { id, note: 'v2' } }, owner);
-    await t.gql(RELEASE, { input: { id } }, owner);
-    await t.gql(SHARE, { input: { id } }, owner);
-    expect((await t.gql(LIBRARY, {}, beta)).body.data.communityListings.nodes[0]).toMatchObject({
+    await t.gql(UPDATE, { input: { id, note: 'v2' } }, t.tokens.admin);
+    await t.gql(RELEASE, { input: { id } }, t.tokens.admin);
+    await t.gql(SHARE, { input: { id } }, t.tokens.admin);
+    expect(
+      (await t.gql(LIBRARY, {}, t.tokens.other)).body.data.communityListings.nodes[0],
+    ).toMatchObject({
       appName: 'After share',
       connector: { latestSharedVersion: { number: 2 } },
     });
@@ -85,7 +71,7 @@ describe(`community library cache (${backend})`, () => {
     await t.gql(
       `mutation($id: ID!) { reviewListing(input: { id: $id, decision: DISABLE, reason: "Broken" }) { userErrors { code } } }`,
       { id: listingId },
-      reviewer,
+      t.tokens.reviewer,
     );
     expect(await appNames()).toEqual([]);
   });
@@ -94,13 +80,13 @@ describe(`community library cache (${backend})`, () => {
     await t.gql(
       `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
       { id: listingId },
-      reviewer,
+      t.tokens.reviewer,
     );
     const q = `{ communityListings(first: 1) { nodes { connector { latestSharedVersion { code } } } } }`;
     const ops = await t.token('beta', 'OPERATOR', 'olga');
     expect(
-      (await t.gql(q, {}, beta)).body.data.communityListings.nodes[0].connector.latestSharedVersion
-        .code,
+      (await t.gql(q, {}, t.tokens.other)).body.data.communityListings.nodes[0].connector
+        .latestSharedVersion.code,
     ).toBe(validCode());
     expect(
       (await t.gql(q, {}, ops)).body.data.communityListings.nodes[0].connector.latestSharedVersion
@@ -110,8 +96,8 @@ describe(`community library cache (${backend})`, () => {
 
   it('does not cache operations that also read workspace data', async () => {
     const q = `{ communityListings(first: 1) { totalCount } connectors(first: 5) { totalCount } }`;
-    const before = (await t.gql(q, {}, owner)).body.data.connectors.totalCount;
-    await t.gql(CREATE, { input: { title: 'Another', code: validCode() } }, owner);
-    expect((await t.gql(q, {}, owner)).body.data.connectors.totalCount).toBe(before + 1);
+    const before = (await t.gql(q, {}, t.tokens.admin)).body.data.connectors.totalCount;
+    await t.gql(CREATE, { input: { title: 'Another', code: validCode() } }, t.tokens.admin);
+    expect((await t.gql(q, {}, t.tokens.admin)).body.data.connectors.totalCount).toBe(before + 1);
   });
 });

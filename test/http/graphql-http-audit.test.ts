@@ -1,25 +1,19 @@
 import { serverAudits } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 
 const [backend] = await backends();
 
 /** The GraphQL-over-HTTP conformance audit of the graphql-http package, against the real server. */
 describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
-  let t: TestServer;
-  let token: string;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-    token = await t.token('acme');
-  });
-  afterAll(() => t.close());
+  const t = useServer(backend);
 
   // The URL is known only once the server runs; the audits are listed up front to name the tests.
   // Every request carries a token: the API answers anonymous calls with 401.
   const fetchFn = (input: RequestInfo | URL, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
-    headers.set('authorization', `Bearer ${token}`);
+    headers.set('authorization', `Bearer ${t.tokens.admin}`);
     return fetch(input, { ...init, headers });
   };
   const audits = serverAudits({ url: () => t.url, fetchFn });

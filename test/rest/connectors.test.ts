@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { PNG_1PX, SEMANTIC_ERROR_CODE, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 
 /** The spec's record keys, in its order. */
@@ -23,22 +23,11 @@ const RECORD_KEYS = [
 
 for (const backend of await backends()) {
   describe(`REST API of the spec (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
-    let operator: string;
-    let other: string;
-
-    beforeAll(async () => {
-      t = await startTestServer(backend);
-      admin = await t.token('acme', 'ADMIN', 'alice');
-      operator = await t.token('acme', 'OPERATOR', 'olga');
-      other = await t.token('globex', 'ADMIN', 'hank');
-    });
-    afterAll(() => t.close());
+    const t = useServer(backend);
 
     async function create(body: Record<string, unknown> = {}) {
       const res = await t.rest('POST', '/api/custom_connectors', {
-        token: admin,
+        token: t.tokens.admin,
         body: {
           title: 'Acme Connector',
           logo: PNG_1PX,
@@ -75,7 +64,7 @@ for (const backend of await backends()) {
     it('updates (PUT), releases and shares, each answering the record with released_versions', async () => {
       const { id } = await create();
       const put = await t.rest('PUT', `/api/custom_connectors/${id}`, {
-        token: admin,
+        token: t.tokens.admin,
         body: { code: validCode({ actions: ['x'] }), note: 'Second' },
       });
       expect(put.status).toBe(200);
@@ -86,7 +75,7 @@ for (const backend of await backends()) {
       });
 
       const release = await t.rest('POST', `/api/custom_connectors/${id}/release`, {
-        token: admin,
+        token: t.tokens.admin,
       });
       expect(release.status).toBe(200);
       expect(release.body).toMatchObject({
@@ -103,7 +92,9 @@ for (const backend of await backends()) {
       ]);
       expect(Date.parse(release.body.released_versions[0].released_at)).not.toBeNaN();
 
-      const share = await t.rest('POST', `/api/custom_connectors/${id}/share`, { token: admin });
+      const share = await t.rest('POST', `/api/custom_connectors/${id}/share`, {
+        token: t.tokens.admin,
+      });
       expect(share.status).toBe(200);
       expect(share.body).toMatchObject({
         latest_shared_version: 2,
@@ -113,16 +104,21 @@ for (const backend of await backends()) {
 
     it('refuses release and share with the spec error bodies', async () => {
       const { id } = await create();
-      const share = await t.rest('POST', `/api/custom_connectors/${id}/share`, { token: admin });
+      const share = await t.rest('POST', `/api/custom_connectors/${id}/share`, {
+        token: t.tokens.admin,
+      });
       expect(share.status).toBe(400);
       expect(share.body).toMatchObject({
         message: 'There is no released version to share',
         errors: [{ code: 400, title: 'Release the latest version of the code first' }],
       });
       expect(
-        (await t.rest('POST', `/api/custom_connectors/${id}/release`, { token: admin })).status,
+        (await t.rest('POST', `/api/custom_connectors/${id}/release`, { token: t.tokens.admin }))
+          .status,
       ).toBe(200);
-      const again = await t.rest('POST', `/api/custom_connectors/${id}/release`, { token: admin });
+      const again = await t.rest('POST', `/api/custom_connectors/${id}/release`, {
+        token: t.tokens.admin,
+      });
       expect(again.status).toBe(400);
       expect(again.body).toMatchObject({
         message: 'Connector’s released version is already the latest version',
@@ -131,9 +127,12 @@ for (const backend of await backends()) {
         ],
       });
       expect(
-        (await t.rest('POST', `/api/custom_connectors/${id}/share`, { token: admin })).status,
+        (await t.rest('POST', `/api/custom_connectors/${id}/share`, { token: t.tokens.admin }))
+          .status,
       ).toBe(200);
-      const shared = await t.rest('POST', `/api/custom_connectors/${id}/share`, { token: admin });
+      const shared = await t.rest('POST', `/api/custom_connectors/${id}/share`, {
+        token: t.tokens.admin,
+      });
       expect(shared.status).toBe(400);
       expect(shared.body).toMatchObject({
         message: 'Connector’s shared version is already the latest released version',
@@ -146,7 +145,7 @@ for (const backend of await backends()) {
     it('refuses to release code with syntax or semantic errors, naming the error as the spec does', async () => {
       const syntax = await create({ code: SYNTAX_ERROR_CODE });
       const res = await t.rest('POST', `/api/custom_connectors/${syntax.id}/release`, {
-        token: admin,
+        token: t.tokens.admin,
       });
       expect(res.status).toBe(400);
       expect(res.body.message).toBe('Fix code errors before releasing the connector');
@@ -157,14 +156,14 @@ for (const backend of await backends()) {
 
       const semantic = await create({ code: SEMANTIC_ERROR_CODE });
       const res2 = await t.rest('POST', `/api/custom_connectors/${semantic.id}/release`, {
-        token: admin,
+        token: t.tokens.admin,
       });
       expect(res2.status).toBe(400);
       expect(res2.body.errors[0].title).toBe(
         "Expected string or lambda for 'description' in 'test_trigger' trigger but got Symbol.",
       );
       const after = await t.rest('GET', `/api/custom_connectors/search`, {
-        token: admin,
+        token: t.tokens.admin,
         body: { title: 'Semantic' },
       });
       expect(
@@ -178,7 +177,7 @@ for (const backend of await backends()) {
       const a = await create({ title: 'Zebra Payments' });
       const b = await create({ title: 'zebra lowercase' });
       const byBody = await t.rest('GET', '/api/custom_connectors/search', {
-        token: admin,
+        token: t.tokens.admin,
         body: { title: 'Zebra' },
       });
       expect(byBody.status).toBe(200);
@@ -186,18 +185,20 @@ for (const backend of await backends()) {
       const byQuery = await t.rest(
         'GET',
         `/api/custom_connectors/search?title=${encodeURIComponent('ebra')}`,
-        { token: admin },
+        { token: t.tokens.admin },
       );
       expect(byQuery.body.data.map((r: { id: number }) => r.id)).toEqual([b.id, a.id]);
       expect(Object.keys(byQuery.body.data[0])).toEqual(RECORD_KEYS);
       // curl --data-raw without a content type sends the JSON as "form" data: still JSON.
       const raw = await t.rest('GET', '/api/custom_connectors/search', {
-        token: admin,
+        token: t.tokens.admin,
         raw: '{"title": "zebra"}',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       expect(raw.body.data.map((r: { id: number }) => r.id)).toEqual([b.id]);
-      const missing = await t.rest('GET', '/api/custom_connectors/search', { token: admin });
+      const missing = await t.rest('GET', '/api/custom_connectors/search', {
+        token: t.tokens.admin,
+      });
       expect(missing.status).toBe(400);
       expect(missing.body.errors[0]).toMatchObject({
         code: 400,
@@ -209,15 +210,16 @@ for (const backend of await backends()) {
       const { id } = await create({ title: 'Many releases' });
       for (let i = 2; i <= 12; i++) {
         await t.rest('PUT', `/api/custom_connectors/${id}`, {
-          token: admin,
+          token: t.tokens.admin,
           body: { note: `v${i}` },
         });
         expect(
-          (await t.rest('POST', `/api/custom_connectors/${id}/release`, { token: admin })).status,
+          (await t.rest('POST', `/api/custom_connectors/${id}/release`, { token: t.tokens.admin }))
+            .status,
         ).toBe(200);
       }
       const res = await t.rest('GET', '/api/custom_connectors/search', {
-        token: admin,
+        token: t.tokens.admin,
         body: { title: 'Many releases' },
       });
       expect(res.body.data[0].released_versions.map((v: { version: number }) => v.version)).toEqual(
@@ -228,7 +230,9 @@ for (const backend of await backends()) {
     it('fetches the latest code wrapped in data', async () => {
       const code = validCode({ title: 'Code fetch' });
       const { id } = await create({ code });
-      const res = await t.rest('GET', `/api/custom_connectors/${id}/code`, { token: admin });
+      const res = await t.rest('GET', `/api/custom_connectors/${id}/code`, {
+        token: t.tokens.admin,
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: { code } });
     });
@@ -236,7 +240,7 @@ for (const backend of await backends()) {
     it("answers 404 for unknown, malformed and other workspaces' ids, and changes nothing", async () => {
       const mine = await create({ title: 'Private' });
       for (const id of [String(mine.id), '999999', 'abc', '-1', '1e3']) {
-        const token = id === String(mine.id) ? other : admin;
+        const token = id === String(mine.id) ? t.tokens.other : t.tokens.admin;
         for (const [method, path] of [
           ['GET', `/api/custom_connectors/${id}/code`],
           ['PUT', `/api/custom_connectors/${id}`],
@@ -252,14 +256,16 @@ for (const backend of await backends()) {
         }
       }
       const search = await t.rest('GET', '/api/custom_connectors/search', {
-        token: other,
+        token: t.tokens.other,
         body: { title: 'Private' },
       });
       expect(search.body.data).toEqual([]);
-      const code = await t.rest('GET', `/api/custom_connectors/${mine.id}/code`, { token: admin });
+      const code = await t.rest('GET', `/api/custom_connectors/${mine.id}/code`, {
+        token: t.tokens.admin,
+      });
       expect(code.status).toBe(200);
       const record = await t.rest('GET', '/api/custom_connectors/search', {
-        token: admin,
+        token: t.tokens.admin,
         body: { title: 'Private' },
       });
       expect(record.body.data[0]).toMatchObject({
@@ -270,7 +276,10 @@ for (const backend of await backends()) {
 
     it('refuses bad input with 400 and the error body, and writes nothing', async () => {
       const before = (
-        await t.rest('GET', '/api/custom_connectors/search', { token: admin, body: { title: '' } })
+        await t.rest('GET', '/api/custom_connectors/search', {
+          token: t.tokens.admin,
+          body: { title: '' },
+        })
       ).body.data.length;
       const cases: [string, unknown][] = [
         ['no title', { code: validCode() }],
@@ -283,26 +292,29 @@ for (const backend of await backends()) {
         ['code over 10 MB', { title: 'X', code: 'x'.repeat(10 * 1024 * 1024 + 1) }],
       ];
       for (const [name, body] of cases) {
-        const res = await t.rest('POST', '/api/custom_connectors', { token: admin, body });
+        const res = await t.rest('POST', '/api/custom_connectors', { token: t.tokens.admin, body });
         expect(res.status, name).toBe(400);
         expect(res.body.errors[0], name).toMatchObject({ code: 400, title: expect.any(String) });
         expect(res.body.message, name).toEqual(expect.any(String));
       }
       const notJson = await t.rest('POST', '/api/custom_connectors', {
-        token: admin,
+        token: t.tokens.admin,
         raw: '{"title": ',
         headers: { 'content-type': 'application/json' },
       });
       expect(notJson.status).toBe(400);
       const badUtf8 = await t.rest('POST', '/api/custom_connectors', {
-        token: admin,
+        token: t.tokens.admin,
         raw: Buffer.from([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
         headers: { 'content-type': 'application/json' },
       });
       expect(badUtf8.status).toBe(400);
       expect(badUtf8.body.error_code).toBe('INVALID_UTF8');
       const after = (
-        await t.rest('GET', '/api/custom_connectors/search', { token: admin, body: { title: '' } })
+        await t.rest('GET', '/api/custom_connectors/search', {
+          token: t.tokens.admin,
+          body: { title: '' },
+        })
       ).body.data.length;
       expect(after).toBe(before);
     });
@@ -318,22 +330,23 @@ for (const backend of await backends()) {
       });
       expect(bad.status).toBe(401);
       const op = await t.rest('POST', '/api/custom_connectors', {
-        token: operator,
+        token: t.tokens.operator,
         body: { title: 'X', code: validCode() },
       });
       expect(op.status).toBe(403);
       expect(
-        (await t.rest('GET', '/api/custom_connectors/search?title=', { token: operator })).status,
+        (await t.rest('GET', '/api/custom_connectors/search?title=', { token: t.tokens.operator }))
+          .status,
       ).toBe(200);
 
       const { id } = await create();
       const stale = await t.rest('PUT', `/api/custom_connectors/${id}`, {
-        token: admin,
+        token: t.tokens.admin,
         body: { note: 'n', expected_latest_version: 0 },
       });
       expect(stale.status).toBe(400); // 0 is not a version number
       const conflict = await t.rest('PUT', `/api/custom_connectors/${id}`, {
-        token: admin,
+        token: t.tokens.admin,
         body: { note: 'n', expected_latest_version: 7 },
       });
       expect(conflict.status).toBe(409);
@@ -341,10 +354,10 @@ for (const backend of await backends()) {
     });
 
     it('answers unknown endpoints with 404, and unknown methods with 405 and Allow, in the same error shape', async () => {
-      const res = await t.rest('GET', '/api/custom_connectors/1/nope', { token: admin });
+      const res = await t.rest('GET', '/api/custom_connectors/1/nope', { token: t.tokens.admin });
       expect(res.status).toBe(404);
       expect(res.body.errors[0].code).toBe(404);
-      const wrong = await t.rest('DELETE', '/api/custom_connectors/1', { token: admin });
+      const wrong = await t.rest('DELETE', '/api/custom_connectors/1', { token: t.tokens.admin });
       expect(wrong.status).toBe(405);
       expect(wrong.headers.allow).toBe('PUT');
       expect(wrong.body).toMatchObject({

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
@@ -14,15 +14,10 @@ const COMPILED = /json_build_array/;
 
 for (const backend of await backends()) {
   describe(`compiled list reads (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
-    let other: string;
     const statements: string[] = [];
+    const t = useServer(backend, {}, { onQuery: (sql) => statements.push(sql) });
 
     beforeAll(async () => {
-      t = await startTestServer(backend, {}, { onQuery: (sql) => statements.push(sql) });
-      admin = await t.token('acme');
-      other = await t.token('globex');
       for (let i = 0; i < 7; i++) {
         const res = await t.gql(
           CREATE,
@@ -33,23 +28,22 @@ for (const backend of await backends()) {
               ...(i % 2 ? { note: `first ${i}`, description: `About ${i}` } : {}),
             },
           },
-          admin,
+          t.tokens.admin,
         );
         const id = res.body.data.createConnector.connector!.id;
-        if (i % 3 !== 2) await t.gql(RELEASE, { input: { id } }, admin);
-        if (i % 3 === 0) await t.gql(SHARE, { input: { id } }, admin);
+        if (i % 3 !== 2) await t.gql(RELEASE, { input: { id } }, t.tokens.admin);
+        if (i % 3 === 0) await t.gql(SHARE, { input: { id } }, t.tokens.admin);
         for (let v = 0; v < i % 4; v++)
-          await t.gql(UPDATE, { input: { id, note: v % 2 ? null : `v${v}` } }, admin);
+          await t.gql(UPDATE, { input: { id, note: v % 2 ? null : `v${v}` } }, t.tokens.admin);
       }
-      await t.gql(CREATE, { input: { title: 'Foreign', code: validCode() } }, other);
+      await t.gql(CREATE, { input: { title: 'Foreign', code: validCode() } }, t.tokens.other);
     }, 120_000);
-    afterAll(() => t.close());
 
     /** The document with `@include(if: true)` on each root field: the executor's answer. */
     const viaExecutor = (doc: string) =>
       doc.replace(/(connectors\([^)]*\))/g, '$1 @include(if: true)');
 
-    async function same(doc: string, variables?: Record<string, unknown>, token = admin) {
+    async function same(doc: string, variables?: Record<string, unknown>, token = t.tokens.admin) {
       statements.length = 0;
       const compiled = await t.gql(doc, variables, token);
       const usedPlan = statements.some((s) => COMPILED.test(s));
@@ -89,7 +83,11 @@ for (const backend of await backends()) {
     });
 
     it('stays inside the caller’s workspace', async () => {
-      const res = await same(`{ connectors(first: 100) { nodes { title } } }`, undefined, other);
+      const res = await same(
+        `{ connectors(first: 100) { nodes { title } } }`,
+        undefined,
+        t.tokens.other,
+      );
       expect(res.usedPlan).toBe(true);
       expect(res.body.data.connectors.nodes).toEqual([{ title: 'Foreign' }]);
     });

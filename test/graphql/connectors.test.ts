@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { PNG_1PX, SEMANTIC_ERROR_CODE, SYNTAX_ERROR_CODE, validCode } from '../fixtures/code.js';
 import { createHash } from 'node:crypto';
 import { generateConnector } from '../code/generate.js';
@@ -8,16 +8,9 @@ import { CREATE, GET, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 for (const backend of await backends()) {
   describe(`connectors and versions over HTTP (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
+    const t = useServer(backend);
 
-    beforeAll(async () => {
-      t = await startTestServer(backend);
-      admin = await t.token('acme', 'ADMIN', 'alice');
-    });
-    afterAll(() => t.close());
-
-    async function create(input: Record<string, unknown>, token = admin) {
+    async function create(input: Record<string, unknown>, token = t.tokens.admin) {
       const res = await t.gql(
         CREATE,
         { input: { title: 'Acme', code: validCode(), ...input } },
@@ -53,7 +46,11 @@ for (const backend of await backends()) {
       expect(v1.triggers).toEqual(['new_record']);
       expect(v1.createdBy).toEqual({ handle: 'alice', role: 'ADMIN' });
       // The name stays when the title changes.
-      const renamed = await t.gql(UPDATE, { input: { id: c!.id, title: 'Acme CRM 2' } }, admin);
+      const renamed = await t.gql(
+        UPDATE,
+        { input: { id: c!.id, title: 'Acme CRM 2' } },
+        t.tokens.admin,
+      );
       expect(renamed.body.data.updateConnector.connector).toMatchObject({
         name: c!.name,
         title: 'Acme CRM 2',
@@ -67,20 +64,24 @@ for (const backend of await backends()) {
       expect(code.length).toBeGreaterThan(128 * 1024);
       const { connector } = await create({ title: 'Large', code });
       const id = connector!.id;
-      expect((await t.gql(RELEASE, { input: { id } }, admin)).body.errors).toBeUndefined();
-      expect((await t.gql(SHARE, { input: { id } }, admin)).body.errors).toBeUndefined();
+      expect((await t.gql(RELEASE, { input: { id } }, t.tokens.admin)).body.errors).toBeUndefined();
+      expect((await t.gql(SHARE, { input: { id } }, t.tokens.admin)).body.errors).toBeUndefined();
       const next = code
         .replace("title: 'Generated'", "title: 'Generated, again'")
         .replace(/action_7:/, 'action_seven:');
-      const updated = await t.gql(UPDATE, { input: { id: connector!.id, code: next } }, admin);
+      const updated = await t.gql(
+        UPDATE,
+        { input: { id: connector!.id, code: next } },
+        t.tokens.admin,
+      );
       expect(updated.body.data.updateConnector.userErrors).toEqual([]);
       expect(
-        (await t.gql(RELEASE, { input: { id: connector!.id } }, admin)).body.errors,
+        (await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin)).body.errors,
       ).toBeUndefined();
       const res = await t.gql(
         `query($id: ID!) { connector(id: $id) { versions(first: 2) { nodes { number code sha256 actions triggers hasErrors } } diff(from: 1, to: 2) { actions { added removed } } sharePreview { changes { breaking message } } } }`,
         { id: connector!.id },
-        admin,
+        t.tokens.admin,
       );
       expect(res.body.errors).toBeUndefined();
       const byNumber = new Map(
@@ -119,13 +120,17 @@ for (const backend of await backends()) {
       const v2 = await t.gql(
         UPDATE,
         { input: { id: connector!.id, code: validCode({ actions: ['only_one'] }), note: 'trim' } },
-        admin,
+        t.tokens.admin,
       );
       expect(v2.body.data.updateConnector.connector).toMatchObject({
         latestVersion: 2,
         latestVersionNote: 'trim',
       });
-      const v3 = await t.gql(UPDATE, { input: { id: connector!.id, note: 'note only' } }, admin);
+      const v3 = await t.gql(
+        UPDATE,
+        { input: { id: connector!.id, note: 'note only' } },
+        t.tokens.admin,
+      );
       expect(v3.body.data.updateConnector.connector).toMatchObject({
         latestVersion: 3,
         latestVersionNote: 'note only',
@@ -133,16 +138,20 @@ for (const backend of await backends()) {
       const meta = await t.gql(
         UPDATE,
         { input: { id: connector!.id, description: 'new words' } },
-        admin,
+        t.tokens.admin,
       );
       expect(meta.body.data.updateConnector.connector).toMatchObject({
         latestVersion: 3,
         description: 'new words',
       });
-      const same = await t.gql(UPDATE, { input: { id: connector!.id, note: 'note only' } }, admin);
+      const same = await t.gql(
+        UPDATE,
+        { input: { id: connector!.id, note: 'note only' } },
+        t.tokens.admin,
+      );
       expect(same.body.data.updateConnector.connector!.latestVersion).toBe(3);
 
-      const got = await t.gql(GET, { id: connector!.id }, admin);
+      const got = await t.gql(GET, { id: connector!.id }, t.tokens.admin);
       const versions = got.body.data.connector!.versions;
       expect(versions.totalCount).toBe(3);
       expect(versions.nodes.map((v: { number: number }) => v.number)).toEqual([3, 2, 1]);
@@ -152,7 +161,11 @@ for (const backend of await backends()) {
 
     it('refuses a stale expectedLatestVersion with VERSION_CONFLICT and changes nothing', async () => {
       const { connector } = await create({});
-      await t.gql(UPDATE, { input: { id: connector!.id, code: validCode({ title: 'B' }) } }, admin);
+      await t.gql(
+        UPDATE,
+        { input: { id: connector!.id, code: validCode({ title: 'B' }) } },
+        t.tokens.admin,
+      );
       const stale = await t.gql(
         UPDATE,
         {
@@ -163,7 +176,7 @@ for (const backend of await backends()) {
             expectedLatestVersion: 1,
           },
         },
-        admin,
+        t.tokens.admin,
       );
       expect(stale.body.data.updateConnector).toEqual({
         connector: null,
@@ -179,19 +192,19 @@ for (const backend of await backends()) {
           },
         ],
       });
-      const got = await t.gql(GET, { id: connector!.id }, admin);
+      const got = await t.gql(GET, { id: connector!.id }, t.tokens.admin);
       expect(got.body.data.connector).toMatchObject({ title: 'Acme', latestVersion: 2 });
       const fresh = await t.gql(
         UPDATE,
         { input: { id: connector!.id, code: validCode({ title: 'C' }), expectedLatestVersion: 2 } },
-        admin,
+        t.tokens.admin,
       );
       expect(fresh.body.data.updateConnector.connector!.latestVersion).toBe(3);
     });
 
     it('releases the latest version, and refuses when it is already released or has code errors', async () => {
       const { connector } = await create({ note: 'v1 note' });
-      const released = await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
+      const released = await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       expect(released.body.data.releaseConnector.connector).toMatchObject({
         latestReleasedVersion: 1,
         latestReleasedVersionNote: 'v1 note',
@@ -206,7 +219,7 @@ for (const backend of await backends()) {
         ),
       ).not.toBeNaN();
 
-      const again = await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
+      const again = await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       expect(again.body.data.releaseConnector.userErrors[0]).toMatchObject({
         code: 'ALREADY_RELEASED',
       });
@@ -214,17 +227,17 @@ for (const backend of await backends()) {
       const broken = await t.gql(
         UPDATE,
         { input: { id: connector!.id, code: SYNTAX_ERROR_CODE } },
-        admin,
+        t.tokens.admin,
       );
       expect(broken.body.data.updateConnector.connector!.latestVersion).toBe(2);
-      const refused = await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
+      const refused = await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       expect(refused.body.data.releaseConnector.userErrors[0]).toMatchObject({
         code: 'CODE_HAS_ERRORS',
       });
       expect(refused.body.data.releaseConnector.userErrors[0].message).toMatch(
         /^Fix code errors before releasing the connector: Line 2 has syntax errors/,
       );
-      const got = await t.gql(GET, { id: connector!.id }, admin);
+      const got = await t.gql(GET, { id: connector!.id }, t.tokens.admin);
       expect(got.body.data.connector!.latestReleasedVersion).toBe(1);
     });
 
@@ -246,31 +259,35 @@ for (const backend of await backends()) {
           line: 5,
         }),
       );
-      const refused = await t.gql(RELEASE, { input: { id: semantic.connector!.id } }, admin);
+      const refused = await t.gql(
+        RELEASE,
+        { input: { id: semantic.connector!.id } },
+        t.tokens.admin,
+      );
       expect(refused.body.data.releaseConnector.userErrors[0].code).toBe('CODE_HAS_ERRORS');
     });
 
     it('shares the latest released version, and refuses when nothing is released or it is already shared', async () => {
       const { connector } = await create({ note: 'one' });
-      const nothing = await t.gql(SHARE, { input: { id: connector!.id } }, admin);
+      const nothing = await t.gql(SHARE, { input: { id: connector!.id } }, t.tokens.admin);
       expect(nothing.body.data.shareConnector.userErrors[0]).toMatchObject({
         code: 'NOTHING_RELEASED',
       });
 
-      await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
+      await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       await t.gql(
         UPDATE,
         { input: { id: connector!.id, code: validCode({ title: 'two' }), note: 'two' } },
-        admin,
+        t.tokens.admin,
       );
-      const shared = await t.gql(SHARE, { input: { id: connector!.id } }, admin);
+      const shared = await t.gql(SHARE, { input: { id: connector!.id } }, t.tokens.admin);
       expect(shared.body.data.shareConnector.connector).toMatchObject({
         latestVersion: 2,
         latestReleasedVersion: 1,
         latestSharedVersion: 1,
         latestSharedVersionNote: 'one',
       });
-      const again = await t.gql(SHARE, { input: { id: connector!.id } }, admin);
+      const again = await t.gql(SHARE, { input: { id: connector!.id } }, t.tokens.admin);
       expect(again.body.data.shareConnector.userErrors[0]).toMatchObject({
         code: 'ALREADY_SHARED',
       });
@@ -278,23 +295,23 @@ for (const backend of await backends()) {
 
     it('lists the ten most recent releases unless asked for another count', async () => {
       const { connector } = await create({});
-      await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
+      await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       for (let n = 2; n <= 12; n++) {
         await t.gql(
           UPDATE,
           { input: { id: connector!.id, code: validCode({ title: `v${n}` }), note: `v${n}` } },
-          admin,
+          t.tokens.admin,
         );
-        await t.gql(RELEASE, { input: { id: connector!.id } }, admin);
+        await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       }
-      const got = await t.gql(GET, { id: connector!.id }, admin);
+      const got = await t.gql(GET, { id: connector!.id }, t.tokens.admin);
       expect(
         got.body.data.connector!.releasedVersions.nodes.map((v: { number: number }) => v.number),
       ).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
       const three = await t.gql(
         `query($id: ID!) { connector(id: $id) { releasedVersions(first: 3) { totalCount nodes { number } } } }`,
         { id: connector!.id },
-        admin,
+        t.tokens.admin,
       );
       expect(three.body.data.connector.releasedVersions).toEqual({
         totalCount: 12,
@@ -340,11 +357,11 @@ for (const backend of await backends()) {
 
     it('refuses connections without first/last or with more than 100', async () => {
       for (const args of ['', '(first: 101)', '(last: 0)', '(first: -1)']) {
-        const res = await t.gql(`{ connectors${args} { nodes { id } } }`, {}, admin);
+        const res = await t.gql(`{ connectors${args} { nodes { id } } }`, {}, t.tokens.admin);
         expect(res.body.errors?.[0].extensions?.code, args).toBe('BAD_USER_INPUT');
         expect(res.body.data?.connectors ?? null).toBeNull();
       }
-      const ok = await t.gql(`{ connectors(first: 100) { nodes { id } } }`, {}, admin);
+      const ok = await t.gql(`{ connectors(first: 100) { nodes { id } } }`, {}, t.tokens.admin);
       expect(ok.body.errors).toBeUndefined();
     });
 
@@ -356,7 +373,7 @@ for (const backend of await backends()) {
           t.gql(
             UPDATE,
             { input: { id: connector!.id, code: validCode({ title: `c${i}` }), note: `n${i}` } },
-            admin,
+            t.tokens.admin,
           ),
         ),
       );
@@ -369,7 +386,7 @@ for (const backend of await backends()) {
       }));
       expect(new Set(made.map((v) => v.number)).size).toBe(n);
       for (const v of made) expect(v.note).toBe(v.sent);
-      const got = await t.gql(GET, { id: connector!.id }, admin);
+      const got = await t.gql(GET, { id: connector!.id }, t.tokens.admin);
       const versions = got.body.data.connector!.versions.nodes as {
         number: number;
         note: string;

@@ -1,32 +1,32 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
 import { CREATE, GET, UPDATE } from '../helpers/documents.js';
 
 for (const backend of await backends()) {
   describe(`bad input is refused with a typed error and changes nothing (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
+    const t = useServer(backend, { MAX_BODY_BYTES: 12 * 1024 * 1024 });
     let id: string;
 
     beforeAll(async () => {
-      t = await startTestServer(backend, { MAX_BODY_BYTES: 12 * 1024 * 1024 });
-      admin = await t.token('acme');
-      const res = await t.gql(CREATE, { input: { title: 'Keep', code: validCode() } }, admin);
+      const res = await t.gql(
+        CREATE,
+        { input: { title: 'Keep', code: validCode() } },
+        t.tokens.admin,
+      );
       id = res.body.data.createConnector.connector!.id;
     });
-    afterAll(() => t.close());
 
     async function unchanged() {
-      const got = await t.gql(GET, { id }, admin);
+      const got = await t.gql(GET, { id }, t.tokens.admin);
       expect(got.body.data.connector).toMatchObject({
         title: 'Keep',
         latestVersion: 1,
         logoUrl: null,
       });
-      const count = await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, admin);
+      const count = await t.gql(`{ connectors(first: 1) { totalCount } }`, {}, t.tokens.admin);
       expect(count.body.data.connectors.totalCount).toBe(1);
     }
 
@@ -57,13 +57,13 @@ for (const backend of await backends()) {
         const created = await t.gql(
           CREATE,
           { input: { title: 'New', code: validCode(), ...fields } },
-          admin,
+          t.tokens.admin,
         );
         expect(created.body.data.createConnector.userErrors[0]).toMatchObject({
           code: 'INVALID_INPUT',
           field: field.split('.'),
         });
-        const updated = await t.gql(UPDATE, { input: { id, ...fields } }, admin);
+        const updated = await t.gql(UPDATE, { input: { id, ...fields } }, t.tokens.admin);
         expect(updated.body.data.updateConnector.userErrors[0]).toMatchObject({
           code: 'INVALID_INPUT',
           field: field.split('.'),
@@ -76,18 +76,18 @@ for (const backend of await backends()) {
       const res = await t.gql(
         CREATE,
         { input: { title: 'Logo', code: validCode(), logo: `data:image/png;base64,${PNG_1PX}` } },
-        admin,
+        t.tokens.admin,
       );
       const c = res.body.data.createConnector.connector;
       expect(c!.logoUrl).toBe(
         `${t.server.url}/logos/${createHash('sha256').update(Buffer.from(PNG_1PX, 'base64')).digest('hex')}.png`,
       );
-      const cleared = await t.gql(UPDATE, { input: { id: c!.id, logo: '' } }, admin);
+      const cleared = await t.gql(UPDATE, { input: { id: c!.id, logo: '' } }, t.tokens.admin);
       expect(cleared.body.data.updateConnector.connector!.logoUrl).toBeNull();
       await t.gql(
         `mutation($id: ID!) { updateConnector(input: {id: $id, title: "Keep"}) { userErrors { code } } }`,
         { id: c!.id },
-        admin,
+        t.tokens.admin,
       );
     });
 
@@ -102,7 +102,7 @@ for (const backend of await backends()) {
       json[at] = 0xff; // an invalid UTF-8 byte inside the title
       const res = await fetch(t.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.tokens.admin}` },
         body: json,
       });
       expect(res.status).toBe(400);
@@ -116,7 +116,7 @@ for (const backend of await backends()) {
       });
       const res = await fetch(t.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.tokens.admin}` },
         body,
       });
       expect(res.status).toBe(413);
@@ -131,7 +131,7 @@ for (const backend of await backends()) {
         Buffer.from('Member:99999').toString('base64'),
         Buffer.from('Connector:99999999999').toString('base64'),
       ]) {
-        const res = await t.gql(UPDATE, { input: { id: bad, note: 'x' } }, admin);
+        const res = await t.gql(UPDATE, { input: { id: bad, note: 'x' } }, t.tokens.admin);
         expect(res.body.data.updateConnector.userErrors[0], bad).toMatchObject({
           code: 'NOT_FOUND',
           field: ['input', 'id'],
@@ -139,19 +139,19 @@ for (const backend of await backends()) {
         const get = await t.gql(
           `query($id: ID!) { connector(id: $id) { id } node(id: $id) { id } }`,
           { id: bad },
-          admin,
+          t.tokens.admin,
         );
         expect(get.body.errors, bad).toBeUndefined();
         expect(get.body.data).toEqual({ connector: null, node: null });
       }
       // A real ID of another type is not a connector either.
       const version = Buffer.from('Version:1').toString('base64');
-      const res = await t.gql(UPDATE, { input: { id: version, note: 'x' } }, admin);
+      const res = await t.gql(UPDATE, { input: { id: version, note: 'x' } }, t.tokens.admin);
       expect(res.body.data.updateConnector.userErrors[0]).toMatchObject({ field: ['input', 'id'] });
     });
 
     it('masks nothing it should not: a wrong argument type is a validation error with a code', async () => {
-      const res = await t.gql(`{ connectors(first: "ten") { nodes { id } } }`, {}, admin);
+      const res = await t.gql(`{ connectors(first: "ten") { nodes { id } } }`, {}, t.tokens.admin);
       expect(res.status).toBe(400);
       expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     });

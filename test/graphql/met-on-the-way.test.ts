@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 
 /**
@@ -15,22 +15,16 @@ const SHARE_BRIEF = `mutation($input: ShareConnectorInput!) { shareConnector(inp
 
 for (const backend of await backends()) {
   describe(`met on the way (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
+    const t = useServer(backend);
     const create = async (title: string) => {
       const res = await t.gql(
         CREATE_BRIEF,
         { input: { title, code: validCode({ title }) } },
-        admin,
+        t.tokens.admin,
       );
       expect(res.body.data.createConnector.userErrors).toEqual([]);
       return res.body.data.createConnector.connector.id as string;
     };
-    beforeAll(async () => {
-      t = await startTestServer(backend);
-      admin = await t.token('acme', 'ADMIN', 'ada');
-    }, 60_000);
-    afterAll(() => t.close());
 
     it("a listing's typed app name links to the catalog app in any case, spelt as the catalog spells it", async () => {
       const reviewer = await t.reviewerToken();
@@ -41,12 +35,12 @@ for (const backend of await backends()) {
       );
       const catalogId = app.body.data.addCatalogApp.catalogApp.id;
       const id = await create('Typed App');
-      await t.gql(RELEASE_BRIEF, { input: { id } }, admin);
-      await t.gql(SHARE_BRIEF, { input: { id } }, admin);
+      await t.gql(RELEASE_BRIEF, { input: { id } }, t.tokens.admin);
+      await t.gql(SHARE_BRIEF, { input: { id } }, t.tokens.admin);
       const listed = await t.gql(
         `mutation($id: ID!) { listConnector(input: { id: $id, appName: "salesforce", categories: ["CRM"] }) { listing { appName app { id name } } userErrors { code message } } }`,
         { id },
-        admin,
+        t.tokens.admin,
       );
       expect(listed.body.data.listConnector.userErrors).toEqual([]);
       expect(listed.body.data.listConnector.listing).toEqual({
@@ -59,7 +53,7 @@ for (const backend of await backends()) {
       const intro = await t.gql(
         `{ __type(name: "Mutation") { fields { name description } } }`,
         {},
-        admin,
+        t.tokens.admin,
       );
       const description: string = intro.body.data.__type.fields.find(
         (f: any) => f.name === 'removeWebhook',
@@ -69,27 +63,31 @@ for (const backend of await backends()) {
       const hook = await t.gql(
         `mutation { registerWebhook(input: { url: "https://hooks.example.com/a", events: [VERSION_CREATED] }) { webhook { id } } }`,
         {},
-        admin,
+        t.tokens.admin,
       );
       const webhookId = hook.body.data.registerWebhook.webhook.id;
       await t.gql(
         `mutation($id: ID!) { removeWebhook(input: { id: $id }) { removed } }`,
         { id: webhookId },
-        admin,
+        t.tokens.admin,
       );
       const gone = await t.gql(
         `query($id: ID!) { node(id: $id) { id } }`,
         { id: webhookId },
-        admin,
+        t.tokens.admin,
       );
       expect(gone.body.data.node).toBeNull();
     });
 
     it('re-importing an identical manifest adds no version; changed code adds one', async () => {
       const id = await create('Exported');
-      await t.gql(RELEASE_BRIEF, { input: { id } }, admin);
+      await t.gql(RELEASE_BRIEF, { input: { id } }, t.tokens.admin);
       const manifest = (
-        await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [id] }, admin)
+        await t.gql(
+          `query($ids: [ID!]!) { exportManifest(ids: $ids) }`,
+          { ids: [id] },
+          t.tokens.admin,
+        )
       ).body.data.exportManifest;
       const other = await t.token('beta', 'ADMIN', 'bo');
       const IMPORT = `mutation($m: JSON!, $dry: Boolean) { importManifest(input: { manifest: $m, dryRun: $dry }) { entries { action version connector { id latestVersion latestReleasedVersion } } userErrors { code message } } }`;
@@ -117,11 +115,15 @@ for (const backend of await backends()) {
       await t.gql(
         UPDATE_BRIEF,
         { input: { id, code: validCode({ title: 'Exported', actions: ['search_records'] }) } },
-        admin,
+        t.tokens.admin,
       );
-      await t.gql(RELEASE_BRIEF, { input: { id } }, admin);
+      await t.gql(RELEASE_BRIEF, { input: { id } }, t.tokens.admin);
       const newer = (
-        await t.gql(`query($ids: [ID!]!) { exportManifest(ids: $ids) }`, { ids: [id] }, admin)
+        await t.gql(
+          `query($ids: [ID!]!) { exportManifest(ids: $ids) }`,
+          { ids: [id] },
+          t.tokens.admin,
+        )
       ).body.data.exportManifest;
       const changed = (await t.gql(IMPORT, { m: newer }, other)).body.data.importManifest;
       expect(changed.entries[0]).toMatchObject({
@@ -134,7 +136,7 @@ for (const backend of await backends()) {
     it('a body that is not JSON is refused with BAD_REQUEST and no parser internals', async () => {
       const res = await fetch(t.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.tokens.admin}` },
         body: '{"query": "{ viewer { handle } }"',
       });
       expect(res.status).toBe(400);
@@ -149,7 +151,7 @@ for (const backend of await backends()) {
       const res = await t.gql(
         `query($id: ID!) { connector(id: $id) { title latestVersion diff(from: 1, to: 9) { from to } } }`,
         { id },
-        admin,
+        t.tokens.admin,
       );
       expect(res.body.data.connector).toEqual({ title: 'Diffed', latestVersion: 1, diff: null });
       expect(res.body.errors?.[0]).toMatchObject({

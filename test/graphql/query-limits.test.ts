@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
+import { startTestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE } from '../helpers/documents.js';
 
 const [backend] = await backends(); // limits do not depend on the database
 
 describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
-  let t: TestServer;
-  let admin: string;
-
-  beforeAll(async () => {
-    t = await startTestServer(backend, { MAX_QUERY_COMPLEXITY: 3000 });
-    admin = await t.token('acme');
-  });
-  afterAll(() => t.close());
+  const t = useServer(backend, { MAX_QUERY_COMPLEXITY: 3000 });
 
   it('reports the cost of every query in extensions', async () => {
     const res = await t.gql(
       `query($n: Int) { connectors(first: $n) { nodes { id title } } }`,
       { n: 7 },
-      admin,
+      t.tokens.admin,
     );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.extensions.cost).toEqual({
@@ -31,17 +25,17 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
     const again = await t.gql(
       `query($n: Int) { connectors(first: $n) { nodes { id title } } }`,
       { n: 3 },
-      admin,
+      t.tokens.admin,
     );
     expect(again.body.extensions.cost.requestedQueryCost).toBe(1 + 3 * (1 + 2));
   });
 
   it('refuses queries whose cost, computed with variable page sizes, is over the limit', async () => {
     const q = `query($n: Int) { connectors(first: $n) { nodes { versions(first: $n) { nodes { code note } } } } }`;
-    const res = await t.gql(q, { n: 100 }, admin);
+    const res = await t.gql(q, { n: 100 }, t.tokens.admin);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
     expect(res.body.data ?? null).toBeNull();
-    const small = await t.gql(q, { n: 5 }, admin);
+    const small = await t.gql(q, { n: 5 }, t.tokens.admin);
     expect(small.body.errors).toBeUndefined();
   });
 
@@ -53,7 +47,7 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
     const eightInFragments = `{ connectors(first: 1) { edges { node { ...History } } } }
       fragment History on Connector { versions(first: 1) { edges { node { ...Author } } } }
       fragment Author on Version { ... on Version { createdBy { handle } } }`;
-    expect((await t.gql(eight, {}, admin)).body.errors).toBeUndefined();
+    expect((await t.gql(eight, {}, t.tokens.admin)).body.errors).toBeUndefined();
     const shallow = await startTestServer(backend, { MAX_QUERY_DEPTH: 8 });
     const shallower = await startTestServer(backend, { MAX_QUERY_DEPTH: 7 });
     try {
@@ -77,7 +71,7 @@ describe(`query depth, aliases, cost and rate limits (${backend})`, () => {
       { length: 16 },
       (_, i) => `a${i}: connectors(first: 1) { totalCount }`,
     ).join(' ');
-    const res = await t.gql(`{ ${aliases} }`, {}, admin);
+    const res = await t.gql(`{ ${aliases} }`, {}, t.tokens.admin);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_ALIASES');
     expect(res.body.data ?? null).toBeNull();
   });

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
+import { startTestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE } from '../helpers/documents.js';
 import { until } from '../helpers/until.js';
@@ -12,18 +13,11 @@ const REGISTER = `mutation($url: String!, $events: [LifecycleEventType!]!) { reg
 
 for (const backend of await backends()) {
   describe(`lifecycle webhooks (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
-
-    beforeAll(async () => {
-      t = await startTestServer(backend, {
-        WEBHOOK_ALLOW_HTTP_LOOPBACK: true,
-        WEBHOOK_RETRY_BASE_MS: 100,
-        WEBHOOK_MAX_ATTEMPTS: 4,
-      });
-      admin = await t.token('hooked', 'ADMIN', 'hana');
+    const t = useServer(backend, {
+      WEBHOOK_ALLOW_HTTP_LOOPBACK: true,
+      WEBHOOK_RETRY_BASE_MS: 100,
+      WEBHOOK_MAX_ATTEMPTS: 4,
     });
-    afterAll(() => t.close());
 
     it('delivers signed events, retrying with backoff until the receiver accepts, and logs every attempt', async () => {
       const rx = await webhookReceiver(2);
@@ -32,7 +26,7 @@ for (const backend of await backends()) {
           await t.gql(
             REGISTER,
             { url: rx.url, events: ['VERSION_CREATED', 'VERSION_RELEASED'] },
-            admin,
+            t.tokens.admin,
           )
         ).body.data.registerWebhook;
         expect(reg.webhook).toMatchObject({
@@ -41,9 +35,13 @@ for (const backend of await backends()) {
         });
         expect(reg.secret).toMatch(/^whsec_/);
 
-        const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
-        const id = (await t.gql(CREATE, { input: { title: 'Hooked', code: validCode() } }, admin))
-          .body.data.createConnector.connector!.id;
+        const live = await t.subscribe(
+          `subscription { lifecycleEvents { type data } }`,
+          t.tokens.admin,
+        );
+        const id = (
+          await t.gql(CREATE, { input: { title: 'Hooked', code: validCode() } }, t.tokens.admin)
+        ).body.data.createConnector.connector!.id;
         const event = await live.next();
         live.close();
         // Global IDs in event data: the same ID node(id:) and the mutations take.
@@ -54,7 +52,7 @@ for (const backend of await backends()) {
         const viaNode = await t.gql(
           `query($id: ID!) { node(id: $id) { ... on Connector { title } } }`,
           { id: event.data.lifecycleEvents.data.connector },
-          admin,
+          t.tokens.admin,
         );
         expect(viaNode.body.data.node).toEqual({ title: 'Hooked' });
 
@@ -68,7 +66,7 @@ for (const backend of await backends()) {
           type: 'version.created',
           data: { connector: id, version: 1 },
         });
-        const ws = await t.gql(`{ viewer { workspace { id } } }`, {}, admin);
+        const ws = await t.gql(`{ viewer { workspace { id } } }`, {}, t.tokens.admin);
         expect(payload.workspace).toBe(ws.body.data.viewer.workspace.id);
         expect(third.headers['x-registry-event']).toBe('version.created');
         const expected =
@@ -83,7 +81,7 @@ for (const backend of await backends()) {
             await t.gql(
               `{ webhooks(first: 5) { nodes { deliveries(first: 20) { nodes { event status attempts lastStatus } } } } }`,
               {},
-              admin,
+              t.tokens.admin,
             )
           ).body.data.webhooks;
           const d = hooks.nodes[0].deliveries.nodes.find((x: any) => x.event === 'VERSION_CREATED');
@@ -103,16 +101,17 @@ for (const backend of await backends()) {
     it('gives up after the last attempt and marks the delivery failed', async () => {
       const rx = await webhookReceiver(100);
       try {
-        await t.gql(REGISTER, { url: rx.url, events: ['VERSION_RELEASED'] }, admin);
-        const c = (await t.gql(CREATE, { input: { title: 'Doomed', code: validCode() } }, admin))
-          .body.data.createConnector.connector;
-        await t.gql(RELEASE, { input: { id: c!.id } }, admin);
+        await t.gql(REGISTER, { url: rx.url, events: ['VERSION_RELEASED'] }, t.tokens.admin);
+        const c = (
+          await t.gql(CREATE, { input: { title: 'Doomed', code: validCode() } }, t.tokens.admin)
+        ).body.data.createConnector.connector;
+        await t.gql(RELEASE, { input: { id: c!.id } }, t.tokens.admin);
         const failed = await until(async () => {
           const hooks = (
             await t.gql(
               `{ webhooks(first: 5) { nodes { url deliveries(first: 1) { nodes { event status attempts lastStatus lastError } } } } }`,
               {},
-              admin,
+              t.tokens.admin,
             )
           ).body.data.webhooks;
           const d = hooks.nodes.find((h: any) => h.url === rx.url)?.deliveries.nodes[0];
@@ -132,20 +131,24 @@ for (const backend of await backends()) {
 
     it('tells the publisher when a listing is reviewed', async () => {
       const reviewer = await t.reviewerToken('rev');
-      const c = (await t.gql(CREATE, { input: { title: 'Listed', code: validCode() } }, admin)).body
-        .data.createConnector.connector;
-      await t.gql(RELEASE, { input: { id: c!.id } }, admin);
+      const c = (
+        await t.gql(CREATE, { input: { title: 'Listed', code: validCode() } }, t.tokens.admin)
+      ).body.data.createConnector.connector;
+      await t.gql(RELEASE, { input: { id: c!.id } }, t.tokens.admin);
       await t.gql(
         `mutation($id: ID!) { shareConnector(input: { id: $id }) { userErrors { code } } }`,
         { id: c!.id },
-        admin,
+        t.tokens.admin,
       );
       const listed = await t.gql(
         `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Jira", categories: ["Dev"] }) { listing { id } } }`,
         { id: c!.id },
-        admin,
+        t.tokens.admin,
       );
-      const live = await t.subscribe(`subscription { lifecycleEvents { type data } }`, admin);
+      const live = await t.subscribe(
+        `subscription { lifecycleEvents { type data } }`,
+        t.tokens.admin,
+      );
       try {
         await t.gql(
           `mutation($id: ID!) { reviewListing(input: { id: $id, decision: REJECT, reason: "Wrong logo" }) { userErrors { code } } }`,
@@ -175,7 +178,8 @@ for (const backend of await backends()) {
       ];
       for (const [url, events, field] of cases) {
         expect(
-          (await t.gql(REGISTER, { url, events }, admin)).body.data.registerWebhook.userErrors[0],
+          (await t.gql(REGISTER, { url, events }, t.tokens.admin)).body.data.registerWebhook
+            .userErrors[0],
           url,
         ).toMatchObject({ code: 'INVALID_INPUT', field: field.split('.') });
       }

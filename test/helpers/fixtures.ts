@@ -94,9 +94,13 @@ export interface CastServer extends TestServer {
  *   const t = useServer(backend);
  *   it('…', async () => { await ok(t, t.tokens.admin, CREATE, { input }); });
  */
-export function useServer(backend: Backend, overrides: Partial<Config> = {}): CastServer {
+export function useServer(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+  opts: Parameters<typeof startTestServer>[2] = {},
+): CastServer {
   return forAll(async () => {
-    const t = await startTestServer(backend, overrides);
+    const t = await startTestServer(backend, overrides, opts);
     try {
       return Object.assign(t, { tokens: await tokens(t) });
     } catch (error) {

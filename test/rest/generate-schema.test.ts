@@ -1,37 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 
 const [backend] = await backends(); // no database work: one backend is enough
 
 describe('generate schema over REST (the spec samples) and GraphQL', () => {
-  let t: TestServer;
-  let token: string;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-    token = await t.token('acme', 'OPERATOR', 'olga'); // read-only roles may generate schemas
-  });
-  afterAll(() => t.close());
+  const t = useServer(backend); // read-only roles may generate schemas: t.tokens.operator
 
   it('replays the JSON sample request: GET with a --data-raw body, and POST', async () => {
     const raw = '{\n     "sample": "{ \\"test\\":\\"hello\\"}"\n     }';
     const expected = [{ control_type: 'text', label: 'Test', type: 'string', name: 'test' }];
     const get = await t.rest('GET', '/api/sdk/generate_schema/json', {
-      token,
+      token: t.tokens.operator,
       raw,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(get.status).toBe(200);
     expect(get.text).toBe(JSON.stringify(expected));
     const post = await t.rest('POST', '/api/sdk/generate_schema/json', {
-      token,
+      token: t.tokens.operator,
       body: { sample: '{ "test":"hello"}' },
     });
     expect(post.body).toEqual(expected);
     const query = await t.rest(
       'GET',
       `/api/sdk/generate_schema/json?sample=${encodeURIComponent('{"a_b": 1}')}`,
-      { token },
+      { token: t.tokens.operator },
     );
     expect(query.body).toEqual([
       {
@@ -44,13 +38,18 @@ describe('generate schema over REST (the spec samples) and GraphQL', () => {
     ]);
     // The SDK gem sends {"sample": {}} when it has no file.
     expect(
-      (await t.rest('POST', '/api/sdk/generate_schema/json', { token, body: { sample: {} } })).body,
+      (
+        await t.rest('POST', '/api/sdk/generate_schema/json', {
+          token: t.tokens.operator,
+          body: { sample: {} },
+        })
+      ).body,
     ).toEqual([]);
   });
 
   it('replays the CSV sample request with col_sep, and refuses other separators', async () => {
     const res = await t.rest('GET', '/api/sdk/generate_schema/csv', {
-      token,
+      token: t.tokens.operator,
       body: { sample: 'first_name,last_name\nhello,world', col_sep: 'comma' },
     });
     expect(res.status).toBe(200);
@@ -59,12 +58,12 @@ describe('generate schema over REST (the spec samples) and GraphQL', () => {
       { control_type: 'text', label: 'Last name', type: 'string', name: 'last_name' },
     ]);
     const tab = await t.rest('POST', '/api/sdk/generate_schema/csv', {
-      token,
+      token: t.tokens.operator,
       body: { sample: 'a\tb\n1\tx', col_sep: 'tab' },
     });
     expect(tab.body.map((f: { type: string }) => f.type)).toEqual(['integer', 'string']);
     const bad = await t.rest('POST', '/api/sdk/generate_schema/csv', {
-      token,
+      token: t.tokens.operator,
       body: { sample: 'a;b', col_sep: ';' },
     });
     expect(bad.status).toBe(400);
@@ -74,7 +73,7 @@ describe('generate schema over REST (the spec samples) and GraphQL', () => {
 
   it('answers bad samples with 400, the reason and where', async () => {
     const json = await t.rest('POST', '/api/sdk/generate_schema/json', {
-      token,
+      token: t.tokens.operator,
       body: { sample: '{\n"a": [1,\n}' },
     });
     expect(json.status).toBe(400);
@@ -85,16 +84,19 @@ describe('generate schema over REST (the spec samples) and GraphQL', () => {
       errors: [{ code: 400, title: expect.stringContaining('line 3') }],
     });
     const scalar = await t.rest('POST', '/api/sdk/generate_schema/json', {
-      token,
+      token: t.tokens.operator,
       body: { sample: '42' },
     });
     expect(scalar.body.error_code).toBe('SCALAR_SAMPLE');
     const rows = await t.rest('POST', '/api/sdk/generate_schema/csv', {
-      token,
+      token: t.tokens.operator,
       body: { sample: 'a,b\n1\n' },
     });
     expect(rows.body).toMatchObject({ error_code: 'INCONSISTENT_ROW', line: 2 });
-    const empty = await t.rest('POST', '/api/sdk/generate_schema/csv', { token, body: {} });
+    const empty = await t.rest('POST', '/api/sdk/generate_schema/csv', {
+      token: t.tokens.operator,
+      body: {},
+    });
     expect(empty.body.error_code).toBe('EMPTY_SAMPLE');
     expect(
       (await t.rest('POST', '/api/sdk/generate_schema/json', { body: { sample: '{}' } })).status,
@@ -109,7 +111,7 @@ describe('generate schema over REST (the spec samples) and GraphQL', () => {
     const ok = await t.gql(
       q,
       { s: JSON.stringify({ order: { lines: [{ sku: 'a', qty: 1 }, { sku: 'b' }] } }) },
-      token,
+      t.tokens.operator,
     );
     expect(ok.body.errors).toBeUndefined();
     const data = ok.body.data.generateSchema;
@@ -137,18 +139,18 @@ describe('generate schema over REST (the spec samples) and GraphQL', () => {
       optional: true,
     });
 
-    const csv = await t.gql(q, { s: 'a|b\n1|2.5', f: 'CSV', c: 'PIPE' }, token);
+    const csv = await t.gql(q, { s: 'a|b\n1|2.5', f: 'CSV', c: 'PIPE' }, t.tokens.operator);
     expect(csv.body.data.generateSchema.fields.map((f: { type: string }) => f.type)).toEqual([
       'INTEGER',
       'NUMBER',
     ]);
-    const bad = await t.gql(q, { s: '[1,', f: 'JSON' }, token);
+    const bad = await t.gql(q, { s: '[1,', f: 'JSON' }, t.tokens.operator);
     expect(bad.body.data.generateSchema).toMatchObject({
       fields: null,
       json: null,
       userErrors: [{ reason: 'INVALID_JSON', field: ['sample'], line: 1 }],
     });
-    const sep = await t.gql(q, { s: 'a', f: 'CSV', c: 'HASH' }, token);
+    const sep = await t.gql(q, { s: 'a', f: 'CSV', c: 'HASH' }, t.tokens.operator);
     expect(sep.status).toBe(400);
     expect(sep.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

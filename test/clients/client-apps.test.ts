@@ -5,9 +5,10 @@ import { relayStylePagination } from '@apollo/client/utilities';
 import { Client, fetchExchange, gql as ugql } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { buildSchema, parse, validate } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
+import { startTestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 
 /**
@@ -45,13 +46,7 @@ function recordingFetch(seen: any[]): typeof fetch {
 
 for (const backend of await backends()) {
   describe(`client apps (${backend})`, () => {
-    let t: TestServer;
-    let token: string;
-    beforeAll(async () => {
-      t = await startTestServer(backend);
-      token = await t.token('apps', 'ADMIN', 'ada');
-    }, 60_000);
-    afterAll(() => t.close());
+    const t = useServer(backend);
 
     it('13: Apollo Client reads UNAUTHENTICATED from a 401 (negotiated media type), and every 401 names the Bearer scheme', async () => {
       for (const headers of [{ authorization: 'Bearer crt_not_a_real_token' }, {}] as Record<
@@ -109,7 +104,7 @@ for (const backend of await backends()) {
         link: new HttpLink({
           uri: t.url,
           headers: {
-            authorization: `Bearer ${token}`,
+            authorization: `Bearer ${t.tokens.admin}`,
             traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
           },
         }),
@@ -119,13 +114,13 @@ for (const backend of await backends()) {
       expect(
         (await client.query<any>({ query: gql`query Me { viewer { handle } }` })).data.viewer
           .handle,
-      ).toBe('ada');
+      ).toBe('alice');
     });
 
     it('15: payloads carry edges for Relay-style lists, the removed webhook ID, and the notifications marked read', async () => {
       // Apollo: the new connector's edge cursor pages the list from exactly after it.
       const client = new ApolloClient({
-        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }),
+        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${t.tokens.admin}` } }),
         cache: new InMemoryCache(),
       });
       const made = [];
@@ -152,14 +147,14 @@ for (const backend of await backends()) {
       const hook = await t.gql(
         `mutation { registerWebhook(input: { url: "https://hooks.example.com/x", events: [VERSION_CREATED] }) { webhook { id } webhookEdge { cursor node { id } } userErrors { code } } }`,
         {},
-        token,
+        t.tokens.admin,
       );
       const webhookId = hook.body.data.registerWebhook.webhook.id;
       expect(hook.body.data.registerWebhook.webhookEdge.node.id).toBe(webhookId);
       const removed = await t.gql(
         `mutation($id: ID!) { removeWebhook(input: { id: $id }) { removed deletedWebhookId userErrors { code } } }`,
         { id: webhookId },
-        token,
+        t.tokens.admin,
       );
       expect(removed.body.data.removeWebhook).toEqual({
         removed: true,
@@ -169,9 +164,9 @@ for (const backend of await backends()) {
 
       // A notification in another workspace (an install, then a newer share).
       const parent = made[0].connector.id;
-      await t.gql(APP_RELEASE, { input: { id: parent } }, token);
-      await t.gql(APP_SHARE, { input: { id: parent } }, token);
-      const linkToken = (await t.gql(APP_LINK, { input: { id: parent } }, token)).body.data
+      await t.gql(APP_RELEASE, { input: { id: parent } }, t.tokens.admin);
+      await t.gql(APP_SHARE, { input: { id: parent } }, t.tokens.admin);
+      const linkToken = (await t.gql(APP_LINK, { input: { id: parent } }, t.tokens.admin)).body.data
         .createShareLink.token;
       const other = await t.token('installer', 'ADMIN', 'ivy');
       const installed = (await t.gql(APP_INSTALL, { input: { linkToken } }, other)).body.data
@@ -188,10 +183,10 @@ for (const backend of await backends()) {
             }),
           },
         },
-        token,
+        t.tokens.admin,
       );
-      await t.gql(APP_RELEASE, { input: { id: parent } }, token);
-      await t.gql(APP_SHARE, { input: { id: parent } }, token);
+      await t.gql(APP_RELEASE, { input: { id: parent } }, t.tokens.admin);
+      await t.gql(APP_SHARE, { input: { id: parent } }, t.tokens.admin);
 
       // urql + graphcache (default config): marking read updates the cached notification and the
       // unread list without a refetch, because the payload returns the notifications.
@@ -223,10 +218,10 @@ for (const backend of await backends()) {
       await t.gql(
         APP_CREATE,
         { input: { title: 'Deferred', code: validCode({ title: 'Deferred' }) } },
-        token,
+        t.tokens.admin,
       );
       const cheap = async () =>
-        (await t.gql(`{ viewer { handle } }`, {}, token)).body.extensions.rateLimit as {
+        (await t.gql(`{ viewer { handle } }`, {}, t.tokens.admin)).body.extensions.rateLimit as {
           remaining: number;
           cost: number;
         };
@@ -238,7 +233,7 @@ for (const backend of await backends()) {
           headers: {
             'content-type': 'application/json',
             accept: 'application/json',
-            authorization: `Bearer ${token}`,
+            authorization: `Bearer ${t.tokens.admin}`,
           },
           body: JSON.stringify({ query: deferred }),
         });
@@ -252,7 +247,7 @@ for (const backend of await backends()) {
       expect(end.remaining).toBe(start.remaining - end.cost);
       // The same operation with Apollo Client, which accepts multipart/mixed, is answered in parts.
       const client = new ApolloClient({
-        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }),
+        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${t.tokens.admin}` } }),
         cache: new InMemoryCache(),
         incrementalHandler: new Defer20220824Handler(),
       });
@@ -276,14 +271,14 @@ for (const backend of await backends()) {
       const client = new ApolloClient({
         link: new HttpLink({
           uri: t.url,
-          headers: { authorization: `Bearer ${token}` },
+          headers: { authorization: `Bearer ${t.tokens.admin}` },
           fetch: recordingFetch(seen),
         }),
         cache: new InMemoryCache(),
       });
       const query = `query Costly { connectors(first: 100) { totalCount nodes { id title versions(first: 2) { nodes { number } } } } }`;
       await client.query({ query: gql(query) });
-      const byHand = await t.gql(query, {}, token);
+      const byHand = await t.gql(query, {}, t.tokens.admin);
       expect(JSON.stringify(seen[0].body)).toContain('__typename');
       expect(seen[0].body.extensions.cost.requestedQueryCost).toBe(
         byHand.body.extensions.cost.requestedQueryCost,
@@ -295,7 +290,7 @@ for (const backend of await backends()) {
       const example = /```graphql\n(query ConnectorsPage[\s\S]*?)```/.exec(docs)?.[1];
       expect(example, 'docs/clients.md has a ConnectorsPage example').toBeTruthy();
       const client = new ApolloClient({
-        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }),
+        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${t.tokens.admin}` } }),
         cache: new InMemoryCache({
           typePolicies: { Query: { fields: { connectors: relayStylePagination(['search']) } } },
         }),

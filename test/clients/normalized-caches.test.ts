@@ -5,9 +5,9 @@ import { createClient as createSSEClient, type Client as SSEClient } from 'graph
 import { Observable } from 'rxjs';
 import { Client, fetchExchange, gql as ugql } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 
 /**
@@ -80,17 +80,11 @@ async function expectCreatedEvent(
 
 for (const backend of await backends()) {
   describe(`typed clients with default caches (${backend})`, () => {
-    let t: TestServer;
-    let token: string;
-    beforeAll(async () => {
-      t = await startTestServer(backend);
-      token = await t.token('clients', 'ADMIN', 'ada');
-    }, 60_000);
-    afterAll(() => t.close());
+    const t = useServer(backend);
 
     it('Apollo Client: lists with pagination, creates, updates, releases, reads the code of a refused second release, shares', async () => {
       const client = new ApolloClient({
-        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${token}` } }),
+        link: new HttpLink({ uri: t.url, headers: { authorization: `Bearer ${t.tokens.admin}` } }),
         cache: new InMemoryCache(),
       });
       const created = [];
@@ -167,7 +161,7 @@ for (const backend of await backends()) {
     }, 120_000);
 
     it('Apollo Client: a subscription through a graphql-sse link receives the event of a mutation', async () => {
-      const headers = { authorization: `Bearer ${token}` };
+      const headers = { authorization: `Bearer ${t.tokens.admin}` };
       const sse = createSSEClient({ url: t.url, headers, retryAttempts: 0 });
       const isSubscription = ({ query }: ApolloLink.Operation) => {
         const def = getMainDefinition(query);
@@ -211,7 +205,7 @@ for (const backend of await backends()) {
       const client = new Client({
         url: t.url,
         exchanges: [cacheExchange({}), fetchExchange],
-        fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+        fetchOptions: { headers: { authorization: `Bearer ${t.tokens.admin}` } },
       });
       const made = await client
         .mutation(ugql(APP_CREATE), {
@@ -258,7 +252,7 @@ for (const backend of await backends()) {
         url: t.url,
         exchanges: [cacheExchange({}), fetchExchange],
         fetchSubscriptions: true,
-        fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+        fetchOptions: { headers: { authorization: `Bearer ${t.tokens.admin}` } },
       });
       const events: any[] = [];
       const errors: unknown[] = [];

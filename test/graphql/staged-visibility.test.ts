@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rolloutBucket } from '../../src/domain/rollout.js';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { type TestWorkspace, useServer, workspaces } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
@@ -19,31 +19,13 @@ const VIEWS = `query($t: String!, $copy: ID!) {
 /** The library alone: the query the community library cache answers. */
 const LIBRARY = `{ communityListings(first: 10) { nodes { connector { title latestSharedVersion { number } } } } }`;
 
-interface Workspace {
-  slug: string;
-  token: string;
-  id: number;
-}
-
 for (const backend of await backends()) {
   describe(`staged versions are seen and installed only inside their rollout (${backend})`, () => {
-    let t: TestServer;
-    let owner: string;
-    const workspaces: Workspace[] = [];
-
+    const t = useServer(backend);
+    let viewers: TestWorkspace[];
     beforeAll(async () => {
-      t = await startTestServer(backend);
-      owner = await t.token('stager', 'ADMIN', 'sue');
-      for (let i = 0; i < 12; i++) {
-        const token = await t.token(`viewer-${i}`, 'ADMIN', `v${i}`);
-        const [row] = await t.server.registry.db.sql.query<{ id: number }>(
-          `SELECT id FROM workspaces WHERE slug = $1`,
-          [`viewer-${i}`],
-        );
-        workspaces.push({ slug: `viewer-${i}`, token, id: row.id });
-      }
+      viewers = await workspaces(t, 'viewer-', 12);
     });
-    afterAll(() => t.close());
 
     it('shows and installs a staged version only inside the rollout, and a rolled-back one to nobody new', async () => {
       const reviewer = await t.reviewerToken('rex');
@@ -51,23 +33,23 @@ for (const backend of await backends()) {
         await t.gql(
           CREATE,
           { input: { title: 'Staged', code: validCode({ title: 'v1' }), note: 'one' } },
-          owner,
+          t.tokens.admin,
         )
       ).body.data.createConnector.connector;
-      await t.gql(RELEASE, { input: { id: c!.id } }, owner);
-      await t.gql(SHARE_AT, { id: c!.id }, owner);
+      await t.gql(RELEASE, { input: { id: c!.id } }, t.tokens.admin);
+      await t.gql(SHARE_AT, { id: c!.id }, t.tokens.admin);
       const link = (
         await t.gql(
           `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
           { id: c!.id },
-          owner,
+          t.tokens.admin,
         )
       ).body.data.createShareLink.token;
       const listing = (
         await t.gql(
           `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Staged", categories: ["Ops"] }) { listing { id } } }`,
           { id: c!.id },
-          owner,
+          t.tokens.admin,
         )
       ).body.data.listConnector.listing.id;
       await t.gql(
@@ -77,7 +59,7 @@ for (const backend of await backends()) {
       );
 
       // A rollout percentage that puts at least two workspaces inside and two outside.
-      const byBucket = [...workspaces].sort(
+      const byBucket = [...viewers].sort(
         (a, b) => rolloutBucket(c!.databaseId, a.id) - rolloutBucket(c!.databaseId, b.id),
       );
       const k = [1, 2, 3, 4, 5, 6, 7, 8, 9].find(
@@ -101,17 +83,17 @@ for (const backend of await backends()) {
       await t.gql(
         UPDATE,
         { input: { id: c!.id, code: validCode({ title: 'v2 staged' }), note: 'two' } },
-        owner,
+        t.tokens.admin,
       );
-      await t.gql(RELEASE, { input: { id: c!.id } }, owner);
+      await t.gql(RELEASE, { input: { id: c!.id } }, t.tokens.admin);
       expect(
-        (await t.gql(SHARE_AT, { id: c!.id, p: percent }, owner)).body.data.shareConnector
+        (await t.gql(SHARE_AT, { id: c!.id, p: percent }, t.tokens.admin)).body.data.shareConnector
           .userErrors,
       ).toEqual([]);
 
       const numbers = (list: { number: number; code: string | null }[]) =>
         list.map((v) => v.number);
-      const seenBy = async (ws: Workspace) => {
+      const seenBy = async (ws: TestWorkspace) => {
         const res = await t.gql(
           VIEWS,
           { t: link, copy: copies.get(ws.slug) ?? copies.get(inside.slug) },
@@ -199,7 +181,7 @@ for (const backend of await backends()) {
       expect(outInstall.versions.nodes[0].code).not.toContain('v2 staged');
 
       expect(
-        (await t.gql(ROLLBACK, { id: c!.id }, owner)).body.data.rollbackRollout.userErrors,
+        (await t.gql(ROLLBACK, { id: c!.id }, t.tokens.admin)).body.data.rollbackRollout.userErrors,
       ).toEqual([]);
       for (const ws of [inside, insideFresh, outside]) {
         const after = await seenBy(ws);
@@ -218,10 +200,10 @@ for (const backend of await backends()) {
       await t.gql(
         UPDATE,
         { input: { id: c!.id, code: validCode({ title: 'v3' }), note: 'three' } },
-        owner,
+        t.tokens.admin,
       );
-      await t.gql(RELEASE, { input: { id: c!.id } }, owner);
-      await t.gql(SHARE_AT, { id: c!.id }, owner);
+      await t.gql(RELEASE, { input: { id: c!.id } }, t.tokens.admin);
+      await t.gql(SHARE_AT, { id: c!.id }, t.tokens.admin);
       const later = await seenBy(outside);
       expect(later).toMatchObject({ link: [3, 1], library: [3, 1], parent: [3, 1] });
       expect(later.text).not.toContain('v2 staged');
@@ -229,13 +211,13 @@ for (const backend of await backends()) {
       await t.gql(
         `mutation($id: ID!) { yankVersion(input: { id: $id, version: 3 }) { userErrors { code } } }`,
         { id: c!.id },
-        owner,
+        t.tokens.admin,
       );
       const afterYank = (
         await t.gql(
           INSTALL_LINK,
           { t: link },
-          workspaces.find((w) => ![inside, insideFresh, outside, outsideFresh].includes(w))!.token,
+          viewers.find((w) => ![inside, insideFresh, outside, outsideFresh].includes(w))!.token,
         )
       ).body.data.installConnector.connector;
       expect(afterYank.installedFrom.initialVersion).toBe(1);

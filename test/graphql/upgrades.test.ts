@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rolloutBucket } from '../../src/domain/rollout.js';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { type TestWorkspace, useServer, workspaces } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
@@ -17,40 +17,28 @@ const NOTES = `{ notifications(first: 50, unreadOnly: true) { nodes { parentVers
 
 for (const backend of await backends()) {
   describe(`safe upgrades (${backend})`, () => {
-    let t: TestServer;
-    let owner: string;
-    const installers: { slug: string; token: string; workspaceId: number }[] = [];
-
+    const t = useServer(backend);
+    let installers: TestWorkspace[];
     beforeAll(async () => {
-      t = await startTestServer(backend);
-      owner = await t.token('publisher', 'ADMIN', 'pia');
-      for (let i = 0; i < 12; i++) {
-        const token = await t.token(`ws-${i}`, 'ADMIN', `admin${i}`);
-        const [row] = await t.server.registry.db.sql.query<{ id: number }>(
-          `SELECT id FROM workspaces WHERE slug = $1`,
-          [`ws-${i}`],
-        );
-        installers.push({ slug: `ws-${i}`, token, workspaceId: row.id });
-      }
+      installers = await workspaces(t, 'ws-', 12);
     });
-    afterAll(() => t.close());
 
     async function publish(code: string, title = 'Upgradable') {
-      const c = (await t.gql(CREATE, { input: { title, code, note: 'v1' } }, owner)).body.data
-        .createConnector.connector;
-      await t.gql(RELEASE, { input: { id: c!.id } }, owner);
+      const c = (await t.gql(CREATE, { input: { title, code, note: 'v1' } }, t.tokens.admin)).body
+        .data.createConnector.connector;
+      await t.gql(RELEASE, { input: { id: c!.id } }, t.tokens.admin);
       expect(
-        (await t.gql(SHARE_AT, { id: c!.id }, owner)).body.data.shareConnector.userErrors,
+        (await t.gql(SHARE_AT, { id: c!.id }, t.tokens.admin)).body.data.shareConnector.userErrors,
       ).toEqual([]);
-      const token = (await t.gql(LINK_LIMITED, { id: c!.id }, owner)).body.data.createShareLink
-        .token;
+      const token = (await t.gql(LINK_LIMITED, { id: c!.id }, t.tokens.admin)).body.data
+        .createShareLink.token;
       return { id: c!.id as string, databaseId: c!.databaseId as number, token: token as string };
     }
 
     async function newVersion(id: string, code: string, note: string, rolloutPercent?: number) {
-      await t.gql(UPDATE, { input: { id, code, note } }, owner);
-      await t.gql(RELEASE, { input: { id } }, owner);
-      return t.gql(SHARE_AT, { id, p: rolloutPercent }, owner);
+      await t.gql(UPDATE, { input: { id, code, note } }, t.tokens.admin);
+      await t.gql(RELEASE, { input: { id } }, t.tokens.admin);
+      return t.gql(SHARE_AT, { id, p: rolloutPercent }, t.tokens.admin);
     }
 
     it('merges the parent update into an edited copy, reports conflicts without writing, and resolves them on request', async () => {
@@ -128,13 +116,13 @@ for (const backend of await backends()) {
             note: 'drop create',
           },
         },
-        owner,
+        t.tokens.admin,
       );
-      await t.gql(RELEASE, { input: { id: parent.id } }, owner);
+      await t.gql(RELEASE, { input: { id: parent.id } }, t.tokens.admin);
       const preview = await t.gql(
         `query($id: ID!) { connector(id: $id) { sharePreview { level changes { breaking message } } diff(from: 1, to: 2) { compatibility { level } } } }`,
         { id: parent.id },
-        owner,
+        t.tokens.admin,
       );
       expect(preview.body.data.connector.sharePreview).toEqual({
         level: 'BREAKING',
@@ -143,7 +131,7 @@ for (const backend of await backends()) {
         ],
       });
       expect(preview.body.data.connector.diff.compatibility.level).toBe('BREAKING');
-      await t.gql(SHARE_AT, { id: parent.id }, owner);
+      await t.gql(SHARE_AT, { id: parent.id }, t.tokens.admin);
       const notes = (await t.gql(NOTES, {}, ws.token)).body.data.notifications.nodes.filter(
         (n: any) => n.connector.id === copy.id,
       );
@@ -176,8 +164,7 @@ for (const backend of await backends()) {
         rolloutPercent: 30,
       });
 
-      const bucketOf = (ws: (typeof installers)[number]) =>
-        rolloutBucket(parent.databaseId, ws.workspaceId);
+      const bucketOf = (ws: (typeof installers)[number]) => rolloutBucket(parent.databaseId, ws.id);
       const notified = async () => {
         const out: string[] = [];
         for (const ws of installers) {
@@ -203,7 +190,7 @@ for (const backend of await backends()) {
       const widened = await t.gql(
         `mutation($id: ID!) { setRollout(input: { id: $id, rolloutPercent: 70 }) { connector { rolloutPercent } } }`,
         { id: parent.id },
-        owner,
+        t.tokens.admin,
       );
       expect(widened.body.data.setRollout.connector.rolloutPercent).toBe(70);
       const in70 = installers.filter((ws) => bucketOf(ws) < 70).map((ws) => ws.slug);
@@ -214,7 +201,7 @@ for (const backend of await backends()) {
       const rolledBack = await t.gql(
         `mutation($id: ID!) { rollbackRollout(input: { id: $id }) { connector { latestSharedVersion rolloutVersion } } }`,
         { id: parent.id },
-        owner,
+        t.tokens.admin,
       );
       expect(rolledBack.body.data.rollbackRollout.connector).toEqual({
         latestSharedVersion: 1,
@@ -237,7 +224,7 @@ for (const backend of await backends()) {
       const dep = await t.gql(
         `mutation($id: ID!) { deprecateVersion(input: { id: $id, version: 1, message: "Use v2: v1 misses pagination", replacementVersion: 2 }) { userErrors { code } } }`,
         { id: parent.id },
-        owner,
+        t.tokens.admin,
       );
       expect(dep.body.data.deprecateVersion.userErrors).toEqual([]);
       const view = await t.gql(
@@ -258,7 +245,7 @@ for (const backend of await backends()) {
       await t.gql(
         `mutation($id: ID!) { yankVersion(input: { id: $id, version: 2 }) { userErrors { code } } }`,
         { id: parent.id },
-        owner,
+        t.tokens.admin,
       );
       // What an install gets now is what the link shows.
       const shown = await t.gql(
@@ -281,14 +268,14 @@ for (const backend of await backends()) {
       await t.gql(
         `mutation($id: ID!) { yankVersion(input: { id: $id, version: 1 }) { userErrors { code } } }`,
         { id: parent.id },
-        owner,
+        t.tokens.admin,
       );
       const none = await t.gql(INSTALL_BY_LINK, { t: parent.token }, installers[4].token);
       expect(none.body.data.installConnector.userErrors[0].code).toBe('VERSION_YANKED');
       const unyank = await t.gql(
         `mutation($id: ID!) { yankVersion(input: { id: $id, version: 2, yanked: false }) { userErrors { code } } }`,
         { id: parent.id },
-        owner,
+        t.tokens.admin,
       );
       expect(unyank.body.data.yankVersion.userErrors).toEqual([]);
     });
@@ -298,14 +285,14 @@ for (const backend of await backends()) {
       const past = await t.gql(
         LINK_LIMITED,
         { id: parent.id, exp: new Date(Date.now() - 1000).toISOString() },
-        owner,
+        t.tokens.admin,
       );
       expect(past.body.data.createShareLink.userErrors[0]).toMatchObject({
         code: 'INVALID_INPUT',
         field: ['input', 'expiresAt'],
       });
 
-      const once = (await t.gql(LINK_LIMITED, { id: parent.id, max: 1 }, owner)).body.data
+      const once = (await t.gql(LINK_LIMITED, { id: parent.id, max: 1 }, t.tokens.admin)).body.data
         .createShareLink.token;
       expect(
         (await t.gql(INSTALL_BY_LINK, { t: once }, installers[5].token)).body.data.installConnector
@@ -320,7 +307,7 @@ for (const backend of await backends()) {
         await t.gql(
           LINK_LIMITED,
           { id: parent.id, exp: new Date(Date.now() + 1500).toISOString() },
-          owner,
+          t.tokens.admin,
         )
       ).body.data.createShareLink.token;
       expect(
@@ -336,7 +323,7 @@ for (const backend of await backends()) {
       const log = await t.gql(
         `query($id: ID!) { connector(id: $id) { shareLinks(first: 20) { nodes { maxInstalls installCount expiresAt uses(first: 20) { nodes { workspace member { handle } usedAt } } } } } }`,
         { id: parent.id },
-        owner,
+        t.tokens.admin,
       );
       const links = log.body.data.connector.shareLinks.nodes;
       expect(links[0].uses.nodes.map((u: any) => u.workspace)).toEqual(['ws-7']);
@@ -375,7 +362,8 @@ for (const backend of await backends()) {
       const STATS = `query($id: ID!, $after: String) { connector(id: $id) { versionStats(first: 1, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } nodes { id version installs updates daily { day installs updates } } } } }`;
       const today = new Date().toISOString().slice(0, 10);
-      const first = (await t.gql(STATS, { id: parent.id }, owner)).body.data.connector.versionStats;
+      const first = (await t.gql(STATS, { id: parent.id }, t.tokens.admin)).body.data.connector
+        .versionStats;
       expect(first).toMatchObject({
         totalCount: 2,
         pageInfo: { hasNextPage: true },
@@ -383,8 +371,9 @@ for (const backend of await backends()) {
           { version: 2, installs: 0, updates: 1, daily: [{ day: today, installs: 0, updates: 1 }] },
         ],
       });
-      const second = (await t.gql(STATS, { id: parent.id, after: first.pageInfo.endCursor }, owner))
-        .body.data.connector.versionStats;
+      const second = (
+        await t.gql(STATS, { id: parent.id, after: first.pageInfo.endCursor }, t.tokens.admin)
+      ).body.data.connector.versionStats;
       expect(second).toMatchObject({
         totalCount: 2,
         pageInfo: { hasNextPage: false },
@@ -395,7 +384,9 @@ for (const backend of await backends()) {
 
       // Each entry is a Node: refetchable by its owner, invisible to other workspaces.
       const NODE = `query($id: ID!) { node(id: $id) { ... on VersionStat { version installs updates } } }`;
-      expect((await t.gql(NODE, { id: second.nodes[0].id }, owner)).body.data.node).toEqual({
+      expect(
+        (await t.gql(NODE, { id: second.nodes[0].id }, t.tokens.admin)).body.data.node,
+      ).toEqual({
         version: 1,
         installs: 2,
         updates: 0,
@@ -407,10 +398,10 @@ for (const backend of await backends()) {
       // The per-day window is bounded: 1 to 366 days.
       const DAYS = `query($id: ID!, $days: Int) { connector(id: $id) { versionStats(last: 1) { nodes { version daily(days: $days) { day installs } } } } }`;
       expect(
-        (await t.gql(DAYS, { id: parent.id, days: 1 }, owner)).body.data.connector.versionStats
-          .nodes,
+        (await t.gql(DAYS, { id: parent.id, days: 1 }, t.tokens.admin)).body.data.connector
+          .versionStats.nodes,
       ).toEqual([{ version: 1, daily: [{ day: today, installs: 2 }] }]);
-      const refused = await t.gql(DAYS, { id: parent.id, days: 367 }, owner);
+      const refused = await t.gql(DAYS, { id: parent.id, days: 367 }, t.tokens.admin);
       expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_INPUT' } });
     });
   });

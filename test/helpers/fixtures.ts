@@ -110,6 +110,32 @@ export function useServer(
   }, 60_000);
 }
 
+/** A workspace of a test's own: its slug, its database ID and its ADMIN's token. */
+export interface TestWorkspace {
+  slug: string;
+  id: number;
+  token: string;
+}
+
+/** `count` workspaces `${prefix}0`, `${prefix}1`, …, made in that order, each with an ADMIN's token. */
+export async function workspaces(
+  t: TestServer,
+  prefix: string,
+  count: number,
+): Promise<TestWorkspace[]> {
+  const made: TestWorkspace[] = [];
+  for (let i = 0; i < count; i++) {
+    const slug = `${prefix}${i}`;
+    const token = await t.token(slug, 'ADMIN', `admin${i}`);
+    const [row] = await t.server.registry.db.sql.query<{ id: number }>(
+      'SELECT id FROM workspaces WHERE slug = $1',
+      [slug],
+    );
+    made.push({ slug, id: row.id, token });
+  }
+  return made;
+}
+
 /** A GraphQL call that must succeed: no top-level errors and no userErrors; answers the operation's (first) field. */
 export async function ok<TData, TVariables>(
   t: TestServer,

@@ -180,7 +180,7 @@ for (const backend of await backends()) {
       const nod = await run('diff', id, '1', '7');
       expect(nod.code).toBe(1);
       expect(nod.stderr).toMatch(/has no version 7/);
-    });
+    }, 90_000); // fourteen CLI processes, one after the other: 20 s on a loaded machine, once over 30
 
     it('generates field schemas from JSON and CSV samples through the registry', async () => {
       const json = await run(

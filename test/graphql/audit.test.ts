@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, createToken, revokeToken, setMemberRole } from '../../src/domain/auth.js';
 import {
   addCatalogApp,
@@ -24,7 +24,7 @@ import { registerWebhook, removeWebhook } from '../../src/domain/webhooks.js';
 import { createConnector, releaseConnector } from '../../src/domain/connectors.js';
 import { toGlobalId } from '../../src/domain/global-id.js';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
@@ -52,21 +52,10 @@ type Entry = {
 
 for (const backend of await backends()) {
   describe(`audit log (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
-    let dev: string;
-    let ops: string;
-    let otherAdmin: string;
-    let reviewer: string;
+    const t = useServer(backend, { WEBHOOK_ALLOW_HTTP_LOOPBACK: true });
     let ctx: (token: string) => Promise<DomainContext>;
 
-    beforeAll(async () => {
-      t = await startTestServer(backend, { WEBHOOK_ALLOW_HTTP_LOOPBACK: true });
-      admin = await t.token('acme', 'ADMIN', 'alice');
-      dev = await t.token('acme', 'DEVELOPER', 'dave');
-      ops = await t.token('acme', 'OPERATOR', 'olga');
-      otherAdmin = await t.token('beta', 'ADMIN', 'bob');
-      reviewer = await t.reviewerToken('rita');
+    beforeAll(() => {
       const prisma = t.server.registry.db.prisma;
       ctx = async (token) => ({
         prisma,
@@ -74,7 +63,6 @@ for (const backend of await backends()) {
         requestId: 'test-request',
       });
     });
-    afterAll(() => t.close());
 
     async function log(token: string, vars: Record<string, unknown> = {}): Promise<Entry[]> {
       const res = await t.gql(LOG, { first: 100, ...vars }, token);
@@ -88,7 +76,7 @@ for (const backend of await backends()) {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${dev}`,
+          authorization: `Bearer ${t.tokens.developer}`,
           'x-request-id': 'req-create-1',
         },
         body: JSON.stringify({
@@ -101,11 +89,11 @@ for (const backend of await backends()) {
       await t.gql(
         UPDATE,
         { input: { id, title: 'Audited 2', code: code2, note: 'second' } },
-        admin,
+        t.tokens.admin,
       );
-      await t.gql(RELEASE, { input: { id } }, admin);
+      await t.gql(RELEASE, { input: { id } }, t.tokens.admin);
 
-      const entries = await log(admin, { targetId: id });
+      const entries = await log(t.tokens.admin, { targetId: id });
       expect(entries.map((e) => e.action)).toEqual([
         'VERSION_RELEASE',
         'CONNECTOR_UPDATE',
@@ -147,23 +135,29 @@ for (const backend of await backends()) {
     });
 
     it('appends nothing for a refused change (the entry is in the same transaction)', async () => {
-      const c = await createConnector(await ctx(admin), {
+      const c = await createConnector(await ctx(t.tokens.admin), {
         title: 'Twice',
         code: validCode({ title: 'Twice' }),
       });
-      await releaseConnector(await ctx(admin), c.id);
-      const before = await log(admin, { targetId: toGlobalId('Connector', c.id) });
-      const again = await t.gql(RELEASE, { input: { id: toGlobalId('Connector', c.id) } }, admin);
+      await releaseConnector(await ctx(t.tokens.admin), c.id);
+      const before = await log(t.tokens.admin, { targetId: toGlobalId('Connector', c.id) });
+      const again = await t.gql(
+        RELEASE,
+        { input: { id: toGlobalId('Connector', c.id) } },
+        t.tokens.admin,
+      );
       expect(again.body.data.releaseConnector.userErrors[0].code).toBe('ALREADY_RELEASED');
       // A no-op update is not a change either.
-      await updateConnector(await ctx(admin), c.id, { title: 'Twice' });
-      expect(await log(admin, { targetId: toGlobalId('Connector', c.id) })).toEqual(before);
+      await updateConnector(await ctx(t.tokens.admin), c.id, { title: 'Twice' });
+      expect(await log(t.tokens.admin, { targetId: toGlobalId('Connector', c.id) })).toEqual(
+        before,
+      );
     });
 
     it('records every kind of state change', async () => {
-      const a = await ctx(admin);
-      const b = await ctx(otherAdmin);
-      const r = await ctx(reviewer);
+      const a = await ctx(t.tokens.admin);
+      const b = await ctx(t.tokens.other);
+      const r = await ctx(t.tokens.reviewer);
       const c = await createConnector(a, {
         title: 'Everything',
         code: validCode({ title: 'Everything' }),
@@ -221,7 +215,7 @@ for (const backend of await backends()) {
       });
       await revokeToken(t.server.registry.db.prisma, minted.tokenId);
 
-      const acme = new Set((await log(admin)).map((e) => e.action));
+      const acme = new Set((await log(t.tokens.admin)).map((e) => e.action));
       for (const action of [
         'CONNECTOR_CREATE',
         'VERSION_RELEASE',
@@ -246,7 +240,7 @@ for (const backend of await backends()) {
         'TOKEN_REVOKE',
       ])
         expect(acme, action).toContain(action);
-      const beta = new Set((await log(otherAdmin)).map((e) => e.action));
+      const beta = new Set((await log(t.tokens.other)).map((e) => e.action));
       for (const action of [
         'CONNECTOR_INSTALL',
         'NOTIFICATIONS_READ',
@@ -255,18 +249,18 @@ for (const backend of await backends()) {
       ])
         expect(beta, action).toContain(action);
       // Nothing of acme's in beta's log and the other way round.
-      expect((await log(otherAdmin)).every((e) => e.workspace === 'beta')).toBe(true);
+      expect((await log(t.tokens.other)).every((e) => e.workspace === 'beta')).toBe(true);
 
-      const [role] = await log(admin, { actions: ['MEMBER_ROLE_CHANGE'] });
+      const [role] = await log(t.tokens.admin, { actions: ['MEMBER_ROLE_CHANGE'] });
       expect(role).toMatchObject({
         actorKind: 'CLI',
         actor: 'cli',
         before: { handle: 'newbie', role: 'DEVELOPER' },
         after: { handle: 'newbie', role: 'OPERATOR' },
       });
-      const [webhook] = await log(admin, { actions: ['WEBHOOK_REGISTER'] });
+      const [webhook] = await log(t.tokens.admin, { actions: ['WEBHOOK_REGISTER'] });
       expect(JSON.stringify(webhook)).not.toContain(hook.secret);
-      const [review] = await log(admin, { actions: ['LISTING_REVIEW'] });
+      const [review] = await log(t.tokens.admin, { actions: ['LISTING_REVIEW'] });
       expect(review).toMatchObject({
         actorKind: 'REVIEWER',
         actor: 'rita',
@@ -277,12 +271,12 @@ for (const backend of await backends()) {
     });
 
     it('filters by action, target, actor and time, and pages with first/after', async () => {
-      const a = await ctx(admin);
+      const a = await ctx(t.tokens.admin);
       const start = new Date();
       const ids = [];
       for (const title of ['Page 1', 'Page 2', 'Page 3'])
         ids.push((await createConnector(a, { title, code: validCode({ title }) })).id);
-      const created = await log(admin, {
+      const created = await log(t.tokens.admin, {
         actions: ['CONNECTOR_CREATE'],
         since: start.toISOString(),
       });
@@ -290,19 +284,21 @@ for (const backend of await backends()) {
         ids.reverse().map((id) => toGlobalId('Connector', id)),
       );
       expect(
-        await log(admin, {
+        await log(t.tokens.admin, {
           actions: ['CONNECTOR_CREATE'],
           until: new Date(start.getTime() - 60_000).toISOString(),
           since: new Date(start.getTime() - 120_000).toISOString(),
         }),
       ).toEqual([]);
-      expect((await log(admin, { actor: 'dave' })).every((e) => e.actor === 'dave')).toBe(true);
-      expect((await log(admin, { actor: 'dave' })).length).toBeGreaterThan(0);
+      expect((await log(t.tokens.admin, { actor: 'dave' })).every((e) => e.actor === 'dave')).toBe(
+        true,
+      );
+      expect((await log(t.tokens.admin, { actor: 'dave' })).length).toBeGreaterThan(0);
 
       const first = await t.gql(
         LOG,
         { first: 2, actions: ['CONNECTOR_CREATE'], since: start.toISOString() },
-        admin,
+        t.tokens.admin,
       );
       expect(first.body.data.auditLog.totalCount).toBe(3);
       expect(first.body.data.auditLog.pageInfo.hasNextPage).toBe(true);
@@ -314,20 +310,20 @@ for (const backend of await backends()) {
           actions: ['CONNECTOR_CREATE'],
           since: start.toISOString(),
         },
-        admin,
+        t.tokens.admin,
       );
       expect(rest.body.data.auditLog.nodes.map((e: Entry) => e.targetId)).toEqual([
         toGlobalId('Connector', ids[2]),
       ]);
 
-      const bad = await t.gql(LOG, { first: 5, actions: ['NOPE'] }, admin);
+      const bad = await t.gql(LOG, { first: 5, actions: ['NOPE'] }, t.tokens.admin);
       expect(bad.body.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
-      const unbounded = await t.gql(`{ auditLog { totalCount } }`, {}, admin);
+      const unbounded = await t.gql(`{ auditLog { totalCount } }`, {}, t.tokens.admin);
       expect(unbounded.body.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
     });
 
     it('is for ADMINs of the workspace; reviewers read review actions only', async () => {
-      for (const token of [dev, ops]) {
+      for (const token of [t.tokens.developer, t.tokens.operator]) {
         const res = await t.gql(LOG, { first: 5 }, token);
         expect(res.body.errors![0].extensions?.code).toBe('FORBIDDEN');
         expect(res.body.data?.auditLog ?? null).toBeNull();
@@ -335,7 +331,7 @@ for (const backend of await backends()) {
       expect((await t.gql(LOG, { first: 5 })).body.errors![0].extensions?.code).toBe(
         'UNAUTHENTICATED',
       );
-      const seen = await log(reviewer);
+      const seen = await log(t.tokens.reviewer);
       expect(seen.length).toBeGreaterThan(0);
       expect(new Set(seen.map((e) => e.action))).toEqual(
         new Set(['LISTING_SUBMIT', 'LISTING_REVIEW', 'LISTING_UNLIST', 'CATALOG_APP_ADD']),
@@ -375,7 +371,11 @@ for (const backend of await backends()) {
       );
       expect(m).toBe(0);
       // And no mutation of the API writes the log.
-      const schema = await t.gql(`{ __type(name: "Mutation") { fields { name } } }`, {}, admin);
+      const schema = await t.gql(
+        `{ __type(name: "Mutation") { fields { name } } }`,
+        {},
+        t.tokens.admin,
+      );
       expect(
         schema.body.data.__type.fields
           .map((f: { name: string }) => f.name)

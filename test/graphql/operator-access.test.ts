@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
@@ -34,10 +34,7 @@ function named(t: IntrospectedType): IntrospectedType {
 
 for (const backend of await backends()) {
   describe(`OPERATOR reads, never sees code, and writes one thing (${backend})`, () => {
-    let t: TestServer;
-    let publisher: string;
-    let admin: string;
-    let operator: string;
+    const t = useServer(backend);
     let parentId: string;
     let linkToken: string;
     let listingId: string;
@@ -46,28 +43,28 @@ for (const backend of await backends()) {
     let copyVersionIds: string[];
 
     beforeAll(async () => {
-      t = await startTestServer(backend);
-      publisher = await t.token('publisher', 'ADMIN', 'pia');
-      admin = await t.token('consumer', 'ADMIN', 'cal');
-      operator = await t.token('consumer', 'OPERATOR', 'otto');
-      const reviewer = await t.reviewerToken('rev');
+      const { reviewer } = t.tokens;
       const parent = (
-        await t.gql(CREATE, { input: { title: 'Guarded', code: code(1), note: 'v1' } }, publisher)
+        await t.gql(
+          CREATE,
+          { input: { title: 'Guarded', code: code(1), note: 'v1' } },
+          t.tokens.other,
+        )
       ).body.data.createConnector.connector;
       parentId = parent!.id;
-      await t.gql(RELEASE, { input: { id: parentId } }, publisher);
-      await t.gql(SHARE, { input: { id: parentId } }, publisher);
+      await t.gql(RELEASE, { input: { id: parentId } }, t.tokens.other);
+      await t.gql(SHARE, { input: { id: parentId } }, t.tokens.other);
       linkToken = (
         await t.gql(
           `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
           { id: parentId },
-          publisher,
+          t.tokens.other,
         )
       ).body.data.createShareLink.token;
       const listed = await t.gql(
         `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Guarded", categories: ["Ops"] }) { listing { id } } }`,
         { id: parentId },
-        publisher,
+        t.tokens.other,
       );
       listingId = listed.body.data.listConnector.listing.id;
       await t.gql(
@@ -79,25 +76,28 @@ for (const backend of await backends()) {
         await t.gql(
           `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id databaseId } } }`,
           { t: linkToken },
-          admin,
+          t.tokens.admin,
         )
       ).body.data.installConnector.connector;
       copyId = copy.id;
       copyDatabaseId = copy.databaseId;
-      await t.gql(UPDATE, { input: { id: copyId, code: code(2), note: 'local change' } }, admin);
-      await t.gql(RELEASE, { input: { id: copyId } }, admin);
+      await t.gql(
+        UPDATE,
+        { input: { id: copyId, code: code(2), note: 'local change' } },
+        t.tokens.admin,
+      );
+      await t.gql(RELEASE, { input: { id: copyId } }, t.tokens.admin);
       // The publisher shares version 2: the consumer gets a notification.
-      await t.gql(UPDATE, { input: { id: parentId, code: code(3), note: 'v2' } }, publisher);
-      await t.gql(RELEASE, { input: { id: parentId } }, publisher);
-      await t.gql(SHARE, { input: { id: parentId } }, publisher);
+      await t.gql(UPDATE, { input: { id: parentId, code: code(3), note: 'v2' } }, t.tokens.other);
+      await t.gql(RELEASE, { input: { id: parentId } }, t.tokens.other);
+      await t.gql(SHARE, { input: { id: parentId } }, t.tokens.other);
       const versions = await t.gql(
         `query($id: ID!) { connector(id: $id) { versions(first: 10) { nodes { id } } } }`,
         { id: copyId },
-        admin,
+        t.tokens.admin,
       );
       copyVersionIds = versions.body.data.connector.versions.nodes.map((n: { id: string }) => n.id);
     });
-    afterAll(() => t.close());
 
     const EVERYTHING = `query($id: ID!, $v: ID!, $token: String!) {
       connector(id: $id) {
@@ -114,7 +114,7 @@ for (const backend of await backends()) {
 
     it('gives OPERATOR no code anywhere in GraphQL: versions, nodes, diffs, installs, links, the library', async () => {
       const vars = { id: copyId, v: copyVersionIds[0], token: linkToken };
-      const seen = await t.gql(EVERYTHING, vars, operator);
+      const seen = await t.gql(EVERYTHING, vars, t.tokens.operator);
       expect(seen.body.errors).toBeUndefined();
       const c = seen.body.data.connector;
       expect(c.title).toBe('Guarded');
@@ -131,7 +131,7 @@ for (const backend of await backends()) {
       expect(JSON.stringify(seen.body)).not.toContain(MARKER);
 
       // The same query by an ADMIN of the workspace shows the code everywhere.
-      const byAdmin = await t.gql(EVERYTHING, vars, admin);
+      const byAdmin = await t.gql(EVERYTHING, vars, t.tokens.admin);
       expect(byAdmin.body.data.connector.versions.nodes[0].code).toContain(MARKER);
       expect(byAdmin.body.data.connector.diff.unified).toContain(`+# ${MARKER} revision 2`);
       expect(byAdmin.body.data.node.code).toContain(MARKER);
@@ -140,20 +140,23 @@ for (const backend of await backends()) {
 
     it('refuses OPERATOR the code endpoint (403) and manifests (FORBIDDEN)', async () => {
       const rest = await t.rest('GET', `/api/custom_connectors/${copyDatabaseId}/code`, {
-        token: operator,
+        token: t.tokens.operator,
       });
       expect(rest.status).toBe(403);
       expect(rest.body.error_code).toBe('FORBIDDEN');
       expect(rest.text).not.toContain(MARKER);
       expect(
-        (await t.rest('GET', `/api/custom_connectors/${copyDatabaseId}/code`, { token: admin }))
-          .body.data.code,
+        (
+          await t.rest('GET', `/api/custom_connectors/${copyDatabaseId}/code`, {
+            token: t.tokens.admin,
+          })
+        ).body.data.code,
       ).toContain(MARKER);
 
       const manifest = await t.gql(
         `query($ids: [ID!]!) { exportManifest(ids: $ids) }`,
         { ids: [copyId] },
-        operator,
+        t.tokens.operator,
       );
       expect(manifest.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(JSON.stringify(manifest.body)).not.toContain(MARKER);
@@ -163,7 +166,7 @@ for (const backend of await backends()) {
             await t.gql(
               `query($ids: [ID!]!) { exportManifest(ids: $ids) }`,
               { ids: [copyId] },
-              admin,
+              t.tokens.admin,
             )
           ).body,
         ),
@@ -171,7 +174,7 @@ for (const backend of await backends()) {
     });
 
     it('refuses OPERATOR every mutation but markNotificationsRead, before looking at its input, and changes nothing', async () => {
-      const schema = (await t.gql(INTROSPECT, {}, operator)).body.data.__schema;
+      const schema = (await t.gql(INTROSPECT, {}, t.tokens.operator)).body.data.__schema;
       const types = new Map<string, any>(schema.types.map((ty: any) => [ty.name, ty]));
       const value = (ref: IntrospectedType): unknown => {
         if (ref.kind === 'NON_NULL') return value(ref.ofType!);
@@ -234,7 +237,7 @@ for (const backend of await backends()) {
         const res = await t.gql(
           doc,
           Object.fromEntries(args.map((a, i) => [`a${i}`, value(a.type)])),
-          operator,
+          t.tokens.operator,
         );
         const payload = res.body.data?.[m.name];
         const codes = [
@@ -248,13 +251,17 @@ for (const backend of await backends()) {
 
       // The one thing OPERATOR may do.
       const notes = (
-        await t.gql(`{ notifications(first: 10, unreadOnly: true) { nodes { id } } }`, {}, operator)
+        await t.gql(
+          `{ notifications(first: 10, unreadOnly: true) { nodes { id } } }`,
+          {},
+          t.tokens.operator,
+        )
       ).body.data.notifications.nodes;
       expect(notes).toHaveLength(1);
       const marked = await t.gql(
         `mutation($ids: [ID!]!) { markNotificationsRead(input: { ids: $ids }) { marked } }`,
         { ids: [notes[0].id] },
-        operator,
+        t.tokens.operator,
       );
       expect(marked.body.data.markNotificationsRead).toEqual({ marked: 1 });
     });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE } from '../helpers/documents.js';
 
@@ -12,18 +12,14 @@ const TITLES = ['Acme', 'A_me Labs', '100% Cool', 'Back\\slash', 'Plain'];
 
 for (const backend of await backends()) {
   describe(`literal search, list limits and honest titles (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
+    const t = useServer(backend);
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
-      t = await startTestServer(backend);
-      admin = await t.token('searchers', 'ADMIN', 'sam');
-      const other = await t.token('publishers', 'ADMIN', 'pat');
-      const reviewer = await t.reviewerToken('rev');
+      const { other, reviewer } = t.tokens;
       for (const title of TITLES) {
-        const c = (await t.gql(CREATE, { input: { title, code: validCode() } }, admin)).body.data
-          .createConnector.connector;
+        const c = (await t.gql(CREATE, { input: { title, code: validCode() } }, t.tokens.admin))
+          .body.data.createConnector.connector;
         ids[title] = c!.id;
         // The same titles in another workspace's community listings, with apps whose names hold wildcards.
         const p = (await t.gql(CREATE, { input: { title, code: validCode() } }, other)).body.data
@@ -48,7 +44,6 @@ for (const backend of await backends()) {
         );
       }
     }, 180_000); // a loaded two-core machine can take a minute to set this up on PGlite
-    afterAll(() => t.close());
 
     const titles = (nodes: { title: string }[]) => nodes.map((n) => n.title).sort();
 
@@ -67,7 +62,7 @@ for (const backend of await backends()) {
         ['%%', []],
       ];
       for (const [s, expected] of cases) {
-        const res = await t.gql(SEARCH, { s }, admin);
+        const res = await t.gql(SEARCH, { s }, t.tokens.admin);
         expect(titles(res.body.data.connectors.nodes), s).toEqual(expected);
         expect(res.body.data.connectors.totalCount, s).toBe(expected.length);
       }
@@ -84,7 +79,7 @@ for (const backend of await backends()) {
         const res = await t.rest(
           'GET',
           `/api/custom_connectors/search?title=${encodeURIComponent(title)}`,
-          { token: admin },
+          { token: t.tokens.admin },
         );
         expect(res.status).toBe(200);
         expect(res.body.data.map((r: { title: string }) => r.title).sort(), title).toEqual(
@@ -94,27 +89,27 @@ for (const backend of await backends()) {
     });
 
     it('treats them literally in communityListings(search, app) and catalogApps(search)', async () => {
-      const bySearch = await t.gql(LIBRARY, { search: '%' }, admin);
+      const bySearch = await t.gql(LIBRARY, { search: '%' }, t.tokens.admin);
       expect(bySearch.body.data.communityListings.nodes.map((n: any) => n.connector.title)).toEqual(
         ['100% Cool'],
       );
-      const underscore = await t.gql(LIBRARY, { search: 'a_ME' }, admin); // any case, still literal
+      const underscore = await t.gql(LIBRARY, { search: 'a_ME' }, t.tokens.admin); // any case, still literal
       expect(
         underscore.body.data.communityListings.nodes.map((n: any) => n.connector.title),
       ).toEqual(['A_me Labs']);
-      const app = await t.gql(LIBRARY, { app: '%' }, admin);
+      const app = await t.gql(LIBRARY, { app: '%' }, t.tokens.admin);
       expect(app.body.data.communityListings.totalCount).toBe(0);
-      const appExact = await t.gql(LIBRARY, { app: 'a_me labs app' }, admin);
+      const appExact = await t.gql(LIBRARY, { app: 'a_me labs app' }, t.tokens.admin);
       expect(appExact.body.data.communityListings.nodes.map((n: any) => n.appName)).toEqual([
         'A_me Labs App',
       ]);
-      const appWildcard = await t.gql(LIBRARY, { app: 'Zoo_' }, admin);
+      const appWildcard = await t.gql(LIBRARY, { app: 'Zoo_' }, t.tokens.admin);
       expect(appWildcard.body.data.communityListings.totalCount).toBe(0);
-      const catalog = await t.gql(CATALOG, { s: '%' }, admin);
+      const catalog = await t.gql(CATALOG, { s: '%' }, t.tokens.admin);
       expect(catalog.body.data.catalogApps.nodes.map((a: any) => a.name)).toEqual([
         '100% Cool App',
       ]);
-      const catalogUnderscore = await t.gql(CATALOG, { s: '_' }, admin);
+      const catalogUnderscore = await t.gql(CATALOG, { s: '_' }, t.tokens.admin);
       expect(catalogUnderscore.body.data.catalogApps.nodes.map((a: any) => a.name)).toEqual([
         'A_me Labs App',
       ]);
@@ -128,14 +123,14 @@ for (const backend of await backends()) {
         `query($id: ID!) { connector(id: $id) { versions(first: 1, last: 1) { nodes { number } } } }`,
       ];
       for (const doc of docs) {
-        const res = await t.gql(doc, { id: ids.Acme }, admin);
+        const res = await t.gql(doc, { id: ids.Acme }, t.tokens.admin);
         expect(res.body.errors?.[0]?.extensions?.code, doc).toBe('BAD_USER_INPUT');
         expect(res.body.errors?.[0]?.message, doc).toMatch(/both `first` and `last`/);
       }
       // Each alone still works.
       expect(
-        (await t.gql(`{ connectors(last: 2) { nodes { title } } }`, {}, admin)).body.data.connectors
-          .nodes,
+        (await t.gql(`{ connectors(last: 2) { nodes { title } } }`, {}, t.tokens.admin)).body.data
+          .connectors.nodes,
       ).toHaveLength(2);
     });
 
@@ -146,7 +141,8 @@ for (const backend of await backends()) {
       const forward: string[] = [];
       let after: string | null = null;
       for (;;) {
-        const page: any = (await t.gql(PAGE, { first: 2, after }, admin)).body.data.connectors;
+        const page: any = (await t.gql(PAGE, { first: 2, after }, t.tokens.admin)).body.data
+          .connectors;
         forward.push(...page.nodes.map((n: { title: string }) => n.title));
         if (!page.pageInfo.hasNextPage) break;
         after = page.pageInfo.endCursor;
@@ -155,8 +151,9 @@ for (const backend of await backends()) {
       const backward: string[] = [];
       let before: string | null = null;
       for (;;) {
-        const page: any = (await t.gql(PAGE, before ? { last: 2, before } : { last: 2 }, admin))
-          .body.data.connectors;
+        const page: any = (
+          await t.gql(PAGE, before ? { last: 2, before } : { last: 2 }, t.tokens.admin)
+        ).body.data.connectors;
         backward.unshift(...page.nodes.map((n: { title: string }) => n.title));
         if (!page.pageInfo.hasPreviousPage) break;
         before = page.pageInfo.startCursor;
@@ -167,15 +164,15 @@ for (const backend of await backends()) {
     it('takes at most 100 IDs in nodes(ids), and charges for each', async () => {
       const query = `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`;
       const hundred = Array.from({ length: 100 }, () => ids.Acme);
-      const ok = await t.gql(query, { ids: hundred }, admin);
+      const ok = await t.gql(query, { ids: hundred }, t.tokens.admin);
       expect(ok.body.errors).toBeUndefined();
       expect(ok.body.data.nodes).toHaveLength(100);
-      const one = await t.gql(query, { ids: [ids.Acme] }, admin);
+      const one = await t.gql(query, { ids: [ids.Acme] }, t.tokens.admin);
       expect(ok.body.extensions.cost.requestedQueryCost).toBeGreaterThanOrEqual(
         100 * one.body.extensions.cost.requestedQueryCost - 100,
       );
 
-      const tooMany = await t.gql(query, { ids: [...hundred, ids.Plain] }, admin);
+      const tooMany = await t.gql(query, { ids: [...hundred, ids.Plain] }, t.tokens.admin);
       expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(tooMany.body.data?.nodes ?? null).toBeNull();
 
@@ -184,7 +181,7 @@ for (const backend of await backends()) {
       const huge = await t.gql(
         `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Connector { versions(first: 10) { nodes { code } } } } }`,
         { ids: Array.from({ length: 20_000 }, () => ids.Acme) },
-        admin,
+        t.tokens.admin,
       );
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(['QUERY_TOO_COSTLY', 'BAD_USER_INPUT']).toContain(
@@ -202,9 +199,13 @@ for (const backend of await backends()) {
         'Mark\u200F',
         'Del\u007F',
       ];
-      const before = (await t.gql(SEARCH, {}, admin)).body.data.connectors.totalCount;
+      const before = (await t.gql(SEARCH, {}, t.tokens.admin)).body.data.connectors.totalCount;
       for (const title of bad) {
-        const created = await t.gql(CREATE, { input: { title, code: validCode() } }, admin);
+        const created = await t.gql(
+          CREATE,
+          { input: { title, code: validCode() } },
+          t.tokens.admin,
+        );
         expect(
           created.body.data.createConnector.userErrors[0],
           JSON.stringify(title),
@@ -212,7 +213,7 @@ for (const backend of await backends()) {
         const updated = await t.gql(
           `mutation($id: ID!, $title: String!) { updateConnector(input: { id: $id, title: $title }) { userErrors { code field } } }`,
           { id: ids.Plain, title },
-          admin,
+          t.tokens.admin,
         );
         expect(
           updated.body.data.updateConnector.userErrors[0],
@@ -220,21 +221,28 @@ for (const backend of await backends()) {
         ).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'title'] });
       }
       const rest = await t.rest('POST', '/api/custom_connectors', {
-        token: admin,
+        token: t.tokens.admin,
         body: { title: 'x\u202Ey', code: validCode() },
       });
       expect(rest.status).toBe(400);
       expect(rest.body.error_code).toBe('INVALID_INPUT');
-      expect((await t.gql(SEARCH, {}, admin)).body.data.connectors.totalCount).toBe(before);
+      expect((await t.gql(SEARCH, {}, t.tokens.admin)).body.data.connectors.totalCount).toBe(
+        before,
+      );
       expect(
-        (await t.gql(`query($id: ID!) { connector(id: $id) { title } }`, { id: ids.Plain }, admin))
-          .body.data.connector.title,
+        (
+          await t.gql(
+            `query($id: ID!) { connector(id: $id) { title } }`,
+            { id: ids.Plain },
+            t.tokens.admin,
+          )
+        ).body.data.connector.title,
       ).toBe('Plain');
       // Letters of any script, emoji and joiners inside them are fine.
       const ok = await t.gql(
         CREATE,
         { input: { title: 'שלום Café 👩‍💻', code: validCode() } },
-        admin,
+        t.tokens.admin,
       );
       expect(ok.body.data.createConnector.connector!.title).toBe('שלום Café 👩‍💻');
     });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
 
@@ -10,31 +10,27 @@ import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
  */
 for (const backend of await backends()) {
   describe(`SQL statements per list request (${backend})`, () => {
-    let t: TestServer;
-    let admin: string;
     const statements: string[] = [];
+    // The token's lookup is remembered (TOKEN_CACHE_TTL_MS); made long here so that a slow
+    // machine cannot make it expire between the warm-up and the counted request.
+    const t = useServer(
+      backend,
+      { TOKEN_CACHE_TTL_MS: 600_000 },
+      { onQuery: (sql) => statements.push(sql) },
+    );
 
     beforeAll(async () => {
-      // The token's lookup is remembered (TOKEN_CACHE_TTL_MS); made long here so that a slow
-      // machine cannot make it expire between the warm-up and the counted request.
-      t = await startTestServer(
-        backend,
-        { TOKEN_CACHE_TTL_MS: 600_000 },
-        { onQuery: (sql) => statements.push(sql) },
-      );
-      admin = await t.token('many');
       for (let i = 0; i < 50; i++) {
         const res = await t.gql(
           CREATE,
           { input: { title: `C${i}`, code: validCode(), note: `n${i}` } },
-          admin,
+          t.tokens.admin,
         );
         const id = res.body.data.createConnector.connector!.id;
-        await t.gql(RELEASE, { input: { id } }, admin);
-        await t.gql(UPDATE, { input: { id, note: `second ${i}` } }, admin);
+        await t.gql(RELEASE, { input: { id } }, t.tokens.admin);
+        await t.gql(UPDATE, { input: { id, note: `second ${i}` } }, t.tokens.admin);
       }
     }, 120_000);
-    afterAll(() => t.close());
 
     const LIST = `query($n: Int, $after: String) { connectors(first: $n, after: $after) { totalCount pageInfo { endCursor } nodes {
       id title latestVersion latestVersionNote latestReleasedVersion latestReleasedVersionNote latestSharedVersionNote
@@ -43,9 +39,9 @@ for (const backend of await backends()) {
     } } }`;
 
     async function count(n: number, after?: string) {
-      await t.gql(LIST, { n, after }, admin); // warm: the token's lookup is remembered from here on
+      await t.gql(LIST, { n, after }, t.tokens.admin); // warm: the token's lookup is remembered from here on
       statements.length = 0;
-      const res = await t.gql(LIST, { n, after }, admin);
+      const res = await t.gql(LIST, { n, after }, t.tokens.admin);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.connectors.nodes).toHaveLength(n);
       const first = res.body.data.connectors.nodes[0];
@@ -81,7 +77,7 @@ for (const backend of await backends()) {
     });
 
     it('runs the same three statements (and at most one of the rate limiter) for a page after a cursor', async () => {
-      const first = await t.gql(LIST, { n: 5 }, admin);
+      const first = await t.gql(LIST, { n: 5 }, t.tokens.admin);
       expectFixedCost(await count(5, first.body.data.connectors.pageInfo.endCursor));
     });
   });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { backends } from '../helpers/backends.js';
-import { sseSubscribe, startTestServer, type TestServer } from '../helpers/server.js';
+import { ok, useServer } from '../helpers/fixtures.js';
+import { sseSubscribe } from '../helpers/server.js';
 
 const SUB =
   'subscription { notificationAdded { parentVersion connector { installedFrom { baseVersion updateAvailable parent { latestSharedVersion { number } } } } } }';
@@ -10,25 +11,13 @@ const SUB =
 // share with what an earlier event loaded (the console's update banner came back only once).
 for (const backend of await backends()) {
   describe(`notificationAdded reads every event afresh (${backend})`, () => {
-    let t: TestServer;
-    beforeAll(async () => {
-      t = await startTestServer(backend);
-    });
-    afterAll(() => t.close());
-
-    const ok = async (token: string, query: string, variables: Record<string, unknown>) => {
-      const r = await t.gql(query, variables, token);
-      expect(r.body.errors).toBeUndefined();
-      const payload = Object.values(r.body.data)[0] as any;
-      expect(payload.userErrors ?? []).toEqual([]);
-      return payload;
-    };
+    const t = useServer(backend);
 
     it('offers each newly shared version, also after the copy took an earlier one', async () => {
-      const pub = await t.token('sub-parent');
-      const inst = await t.token('sub-copy');
+      const { admin: pub, other: inst } = t.tokens;
       const code = validCode({ title: 'Sub' });
       const { connector } = await ok(
+        t,
         pub,
         'mutation($i: CreateConnectorInput!) { createConnector(input: $i) { connector { id } userErrors { code } } }',
         { i: { title: 'Sub', code } },
@@ -36,16 +25,19 @@ for (const backend of await backends()) {
       const share = async (n: number) => {
         if (n > 1)
           await ok(
+            t,
             pub,
             'mutation($i: UpdateConnectorInput!) { updateConnector(input: $i) { userErrors { code } } }',
             { i: { id: connector.id, code: code.replace("get('/me')", `get('/me/${n}')`) } },
           );
         await ok(
+          t,
           pub,
           'mutation($i: ReleaseConnectorInput!) { releaseConnector(input: $i) { userErrors { code } } }',
           { i: { id: connector.id } },
         );
         await ok(
+          t,
           pub,
           'mutation($i: ShareConnectorInput!) { shareConnector(input: $i) { userErrors { code } } }',
           { i: { id: connector.id } },
@@ -53,11 +45,13 @@ for (const backend of await backends()) {
       };
       await share(1);
       const { token: linkToken } = await ok(
+        t,
         pub,
         'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token userErrors { code } } }',
         { i: { id: connector.id } },
       );
       const { connector: copy } = await ok(
+        t,
         inst,
         'mutation($i: InstallConnectorInput!) { installConnector(input: $i) { connector { id } userErrors { code } } }',
         { i: { linkToken } },
@@ -77,6 +71,7 @@ for (const backend of await backends()) {
           },
         });
         await ok(
+          t,
           inst,
           'mutation($i: UpdateFromParentInput!) { updateFromParent(input: $i) { userErrors { code } } }',
           { i: { id: copy.id } },

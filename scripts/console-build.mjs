@@ -21,6 +21,7 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import lockfile from 'proper-lockfile';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'web');
@@ -149,25 +150,39 @@ async function build() {
 }
 
 const args = new Set(process.argv.slice(2));
+
+/** Whether web/dist was built from the inputs as they are now. */
+function isFresh(hash) {
+  const stamp = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, 'utf8')) : null;
+  return stamp?.inputs === hash && existsSync(join(dist, 'public', 'index.html'));
+}
+
+// One build at a time: the test forks each make sure the console is built, and on a fresh clone
+// two builds started together emptied each other's output (vite's emptyOutDir). The second waits
+// for the lock, then finds the first one's build fresh. The holder refreshes the lock while it
+// builds; a lock left by a killed build goes stale after 30 s.
+let release;
 try {
+  release = await lockfile.lock(web, {
+    lockfilePath: join(web, '.build.lock'),
+    stale: 30_000,
+    retries: { retries: 1200, minTimeout: 100, maxTimeout: 500 },
+  });
   if (args.has('--relay')) {
     relay();
   } else {
     const hash = inputsHash();
-    const stamp = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, 'utf8')) : null;
-    if (
-      args.has('--if-stale') &&
-      stamp?.inputs === hash &&
-      existsSync(join(dist, 'public', 'index.html'))
-    )
-      process.exit(0);
-    if (args.has('--if-stale'))
-      console.error('building the web console (its sources changed or it was never built)…');
-    mkdirSync(dist, { recursive: true });
-    await build();
-    writeFileSync(stampFile, JSON.stringify({ inputs: hash, builtAt: new Date().toISOString() }));
+    if (!(args.has('--if-stale') && isFresh(hash))) {
+      if (args.has('--if-stale'))
+        console.error('building the web console (its sources changed or it was never built)…');
+      mkdirSync(dist, { recursive: true });
+      await build();
+      writeFileSync(stampFile, JSON.stringify({ inputs: hash, builtAt: new Date().toISOString() }));
+    }
   }
 } catch (error) {
   console.error(`console build failed: ${error instanceof Error ? error.message : error}`);
-  process.exit(1);
+  process.exitCode = 1;
+} finally {
+  await release?.();
 }

@@ -21,12 +21,11 @@ import { loadConfig } from '../src/config.js';
 import { createToken } from '../src/domain/auth.js';
 import { startServer } from '../src/server.js';
 import { validCode } from '../test/fixtures/code.js';
-import { ARGS, DISABLED_FEATURES } from '../test/web/chromium-args.js';
+import { ARGS, CHROMIUM, DISABLED_FEATURES } from '../test/web/chromium-args.js';
 import { procStat, ROOT } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const OUT = process.env.BENCH_OUT ?? `${ROOT}bench/results/browser-context.md`;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const POPUP = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
 
 /** CPU seconds of each live process of the browser whose profile is `dataDir`, by pid. */

@@ -4,10 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ARGS } from './chromium-args.js';
-
-/** Debian's chromium package, driven by playwright-core (no browser download). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { ARGS, CHROMIUM } from './chromium-args.js';
 
 /**
  * Where the browser tests put their screenshots: test/web/screenshots/latest/ (ignored by git), so

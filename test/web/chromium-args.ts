@@ -1,6 +1,9 @@
 // The test browser's command line, apart from test/web/browser.ts so a benchmark (bench/browser-context.ts)
 // launches the same Chromium without loading vitest.
 
+/** Debian's chromium package, driven by playwright-core (no browser download). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 /**
  * What the test browser turns off. Chromium reads only the last `--disable-features` of its command
  * line, and playwright-core passes its own list before ours, so this repeats playwright-core's

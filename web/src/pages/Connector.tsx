@@ -1,5 +1,6 @@
 import { type ReactNode, Suspense } from 'react';
 import { graphql, type PreloadedQuery, usePreloadedQuery } from 'react-relay';
+import type { GraphQLTaggedNode, OperationType } from 'relay-runtime';
 import { Link } from 'wouter';
 import type { ConnectorHeader_connector$key } from '../__generated__/ConnectorHeader_connector.graphql';
 import type { ConnectorCodeQuery } from '../__generated__/ConnectorCodeQuery.graphql';
@@ -84,22 +85,69 @@ export default function ConnectorPage({
   /** A version shown on its own page (`/connectors/:id/versions/:number`), under the Versions tab. */
   version?: number;
 }) {
-  const ready = loaded.tab === tab && loaded.version === version;
-  const p = { tab, ready };
+  const p = { tab, ready: loaded.tab === tab && loaded.version === version, queryRef: loaded.ref };
   switch (loaded.kind) {
     case 'code':
-      return <CodePart queryRef={loaded.ref as PreloadedQuery<ConnectorCodeQuery>} {...p} />;
+      return (
+        <Part<ConnectorCodeQuery> query={codeQuery} {...p}>
+          {(c) => <CodeTab connector={c} />}
+        </Part>
+      );
     case 'history':
-      return <HistoryPart queryRef={loaded.ref as PreloadedQuery<ConnectorHistoryQuery>} {...p} />;
+      return (
+        <Part<ConnectorHistoryQuery> query={historyQuery} {...p}>
+          {(c) => <HistoryTab connector={c} />}
+        </Part>
+      );
     case 'version':
-      return <VersionPart queryRef={loaded.ref as PreloadedQuery<ConnectorVersionQuery>} {...p} />;
+      return (
+        <Part<ConnectorVersionQuery> query={versionQuery} {...p}>
+          {(c, v) => <VersionView connector={c} number={v.number} connectorPath={pathOf(v.id)} />}
+        </Part>
+      );
     case 'share':
-      return <SharePart queryRef={loaded.ref as PreloadedQuery<ConnectorShareQuery>} {...p} />;
+      return (
+        <Part<ConnectorShareQuery> query={shareQuery} {...p}>
+          {(c) => <ShareTab connector={c} />}
+        </Part>
+      );
     case 'test':
-      return <TestPart queryRef={loaded.ref as PreloadedQuery<ConnectorTestQuery>} {...p} />;
+      return (
+        <Part<ConnectorTestQuery> query={testQuery} {...p}>
+          {(c, v) => <TestTab connector={c} connectorPath={pathOf(v.id)} />}
+        </Part>
+      );
     default:
-      return <HeaderPart queryRef={loaded.ref as PreloadedQuery<ConnectorPageQuery>} {...p} />;
+      return <Part<ConnectorPageQuery> query={pageQuery} {...p} />;
   }
+}
+
+/** A query of this page: its connector, which spreads the header's fragment (and a tab's). */
+type PageQuery = OperationType & {
+  response: { readonly connector: (ConnectorHeader_connector$key & object) | null | undefined };
+};
+
+/** The loaded query's connector in its frame, and the tab `children` draws from it. */
+function Part<Q extends PageQuery>({
+  query,
+  queryRef,
+  children,
+  ...p
+}: PartProps & {
+  query: GraphQLTaggedNode;
+  queryRef: PreloadedQuery<OperationType>;
+  children?: (
+    connector: NonNullable<Q['response']['connector']>,
+    variables: Q['variables'],
+  ) => ReactNode;
+}) {
+  const ref = queryRef as PreloadedQuery<Q>;
+  const { connector } = usePreloadedQuery<Q>(query, ref);
+  return (
+    <Frame connector={connector} {...p}>
+      {connector && children?.(connector, ref.variables)}
+    </Frame>
+  );
 }
 
 function Frame({
@@ -132,77 +180,3 @@ function Frame({
 }
 
 const pathOf = (id: string) => `/connectors/${encodeURIComponent(id)}`;
-
-function HeaderPart({
-  queryRef,
-  ...p
-}: PartProps & { queryRef: PreloadedQuery<ConnectorPageQuery> }) {
-  const { connector: c } = usePreloadedQuery<ConnectorPageQuery>(pageQuery, queryRef);
-  return <Frame connector={c} {...p} />;
-}
-
-function CodePart({
-  queryRef,
-  ...p
-}: PartProps & { queryRef: PreloadedQuery<ConnectorCodeQuery> }) {
-  const { connector: c } = usePreloadedQuery<ConnectorCodeQuery>(codeQuery, queryRef);
-  return (
-    <Frame connector={c} {...p}>
-      {c && <CodeTab connector={c} />}
-    </Frame>
-  );
-}
-
-function HistoryPart({
-  queryRef,
-  ...p
-}: PartProps & { queryRef: PreloadedQuery<ConnectorHistoryQuery> }) {
-  const { connector: c } = usePreloadedQuery<ConnectorHistoryQuery>(historyQuery, queryRef);
-  return (
-    <Frame connector={c} {...p}>
-      {c && <HistoryTab connector={c} />}
-    </Frame>
-  );
-}
-
-function VersionPart({
-  queryRef,
-  ...p
-}: PartProps & { queryRef: PreloadedQuery<ConnectorVersionQuery> }) {
-  const { connector: c } = usePreloadedQuery<ConnectorVersionQuery>(versionQuery, queryRef);
-  return (
-    <Frame connector={c} {...p}>
-      {c && (
-        <VersionView
-          connector={c}
-          number={queryRef.variables.number}
-          connectorPath={pathOf(queryRef.variables.id)}
-        />
-      )}
-    </Frame>
-  );
-}
-
-function SharePart({
-  queryRef,
-  ...p
-}: PartProps & { queryRef: PreloadedQuery<ConnectorShareQuery> }) {
-  const { connector: c } = usePreloadedQuery<ConnectorShareQuery>(shareQuery, queryRef);
-  return (
-    <Frame connector={c} {...p}>
-      {c && <ShareTab connector={c} />}
-    </Frame>
-  );
-}
-
-function TestPart({
-  queryRef,
-  ...p
-}: PartProps & { queryRef: PreloadedQuery<ConnectorTestQuery> }) {
-  const { connector: c } = usePreloadedQuery<ConnectorTestQuery>(testQuery, queryRef);
-  return (
-    <Frame connector={c} {...p}>
-      {c && <TestTab connector={c} connectorPath={pathOf(queryRef.variables.id)} />}
-    </Frame>
-  );
-}

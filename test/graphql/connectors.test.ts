@@ -20,6 +20,13 @@ for (const backend of await backends()) {
       return res.body.data.createConnector;
     }
 
+    /** updateConnector on connector `id` with the rest of `input`; answers its payload. */
+    async function update(id: string, input: Record<string, unknown>, token = t.tokens.admin) {
+      const res = await t.gql(UPDATE, { input: { id, ...input } }, token);
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data.updateConnector;
+    }
+
     it('creates a connector with version 1, a stable machine name and the actions and triggers of its code', async () => {
       const result = await create({
         title: 'Acme CRM',
@@ -46,12 +53,8 @@ for (const backend of await backends()) {
       expect(v1.triggers).toEqual(['new_record']);
       expect(v1.createdBy).toEqual({ handle: 'alice', role: 'ADMIN' });
       // The name stays when the title changes.
-      const renamed = await t.gql(
-        UPDATE,
-        { input: { id: c!.id, title: 'Acme CRM 2' } },
-        t.tokens.admin,
-      );
-      expect(renamed.body.data.updateConnector.connector).toMatchObject({
+      const renamed = await update(c!.id, { title: 'Acme CRM 2' });
+      expect(renamed.connector).toMatchObject({
         name: c!.name,
         title: 'Acme CRM 2',
         latestVersion: 1,
@@ -69,12 +72,8 @@ for (const backend of await backends()) {
       const next = code
         .replace("title: 'Generated'", "title: 'Generated, again'")
         .replace(/action_7:/, 'action_seven:');
-      const updated = await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, code: next } },
-        t.tokens.admin,
-      );
-      expect(updated.body.data.updateConnector.userErrors).toEqual([]);
+      const updated = await update(connector!.id, { code: next });
+      expect(updated.userErrors).toEqual([]);
       expect(
         (await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin)).body.errors,
       ).toBeUndefined();
@@ -117,39 +116,26 @@ for (const backend of await backends()) {
 
     it('makes the next version on a code or note change, and none on a metadata-only change', async () => {
       const { connector } = await create({});
-      const v2 = await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, code: validCode({ actions: ['only_one'] }), note: 'trim' } },
-        t.tokens.admin,
-      );
-      expect(v2.body.data.updateConnector.connector).toMatchObject({
+      const v2 = await update(connector!.id, {
+        code: validCode({ actions: ['only_one'] }),
+        note: 'trim',
+      });
+      expect(v2.connector).toMatchObject({
         latestVersion: 2,
         latestVersionNote: 'trim',
       });
-      const v3 = await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, note: 'note only' } },
-        t.tokens.admin,
-      );
-      expect(v3.body.data.updateConnector.connector).toMatchObject({
+      const v3 = await update(connector!.id, { note: 'note only' });
+      expect(v3.connector).toMatchObject({
         latestVersion: 3,
         latestVersionNote: 'note only',
       });
-      const meta = await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, description: 'new words' } },
-        t.tokens.admin,
-      );
-      expect(meta.body.data.updateConnector.connector).toMatchObject({
+      const meta = await update(connector!.id, { description: 'new words' });
+      expect(meta.connector).toMatchObject({
         latestVersion: 3,
         description: 'new words',
       });
-      const same = await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, note: 'note only' } },
-        t.tokens.admin,
-      );
-      expect(same.body.data.updateConnector.connector!.latestVersion).toBe(3);
+      const same = await update(connector!.id, { note: 'note only' });
+      expect(same.connector!.latestVersion).toBe(3);
 
       const got = await t.gql(GET, { id: connector!.id }, t.tokens.admin);
       const versions = got.body.data.connector!.versions;
@@ -161,24 +147,13 @@ for (const backend of await backends()) {
 
     it('refuses a stale expectedLatestVersion with VERSION_CONFLICT and changes nothing', async () => {
       const { connector } = await create({});
-      await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, code: validCode({ title: 'B' }) } },
-        t.tokens.admin,
-      );
-      const stale = await t.gql(
-        UPDATE,
-        {
-          input: {
-            id: connector!.id,
-            code: validCode({ title: 'C' }),
-            title: 'Changed',
-            expectedLatestVersion: 1,
-          },
-        },
-        t.tokens.admin,
-      );
-      expect(stale.body.data.updateConnector).toEqual({
+      await update(connector!.id, { code: validCode({ title: 'B' }) });
+      const stale = await update(connector!.id, {
+        code: validCode({ title: 'C' }),
+        title: 'Changed',
+        expectedLatestVersion: 1,
+      });
+      expect(stale).toEqual({
         connector: null,
         version: null,
         userErrors: [
@@ -194,12 +169,11 @@ for (const backend of await backends()) {
       });
       const got = await t.gql(GET, { id: connector!.id }, t.tokens.admin);
       expect(got.body.data.connector).toMatchObject({ title: 'Acme', latestVersion: 2 });
-      const fresh = await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, code: validCode({ title: 'C' }), expectedLatestVersion: 2 } },
-        t.tokens.admin,
-      );
-      expect(fresh.body.data.updateConnector.connector!.latestVersion).toBe(3);
+      const fresh = await update(connector!.id, {
+        code: validCode({ title: 'C' }),
+        expectedLatestVersion: 2,
+      });
+      expect(fresh.connector!.latestVersion).toBe(3);
     });
 
     it('releases the latest version, and refuses when it is already released or has code errors', async () => {
@@ -224,12 +198,8 @@ for (const backend of await backends()) {
         code: 'ALREADY_RELEASED',
       });
 
-      const broken = await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, code: SYNTAX_ERROR_CODE } },
-        t.tokens.admin,
-      );
-      expect(broken.body.data.updateConnector.connector!.latestVersion).toBe(2);
+      const broken = await update(connector!.id, { code: SYNTAX_ERROR_CODE });
+      expect(broken.connector!.latestVersion).toBe(2);
       const refused = await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       expect(refused.body.data.releaseConnector.userErrors[0]).toMatchObject({
         code: 'CODE_HAS_ERRORS',
@@ -275,11 +245,7 @@ for (const backend of await backends()) {
       });
 
       await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
-      await t.gql(
-        UPDATE,
-        { input: { id: connector!.id, code: validCode({ title: 'two' }), note: 'two' } },
-        t.tokens.admin,
-      );
+      await update(connector!.id, { code: validCode({ title: 'two' }), note: 'two' });
       const shared = await t.gql(SHARE, { input: { id: connector!.id } }, t.tokens.admin);
       expect(shared.body.data.shareConnector.connector).toMatchObject({
         latestVersion: 2,
@@ -297,11 +263,7 @@ for (const backend of await backends()) {
       const { connector } = await create({});
       await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       for (let n = 2; n <= 12; n++) {
-        await t.gql(
-          UPDATE,
-          { input: { id: connector!.id, code: validCode({ title: `v${n}` }), note: `v${n}` } },
-          t.tokens.admin,
-        );
+        await update(connector!.id, { code: validCode({ title: `v${n}` }), note: `v${n}` });
         await t.gql(RELEASE, { input: { id: connector!.id } }, t.tokens.admin);
       }
       const got = await t.gql(GET, { id: connector!.id }, t.tokens.admin);
@@ -370,18 +332,14 @@ for (const backend of await backends()) {
       const n = 20;
       const results = await Promise.all(
         Array.from({ length: n }, (_, i) =>
-          t.gql(
-            UPDATE,
-            { input: { id: connector!.id, code: validCode({ title: `c${i}` }), note: `n${i}` } },
-            t.tokens.admin,
-          ),
+          update(connector!.id, { code: validCode({ title: `c${i}` }), note: `n${i}` }),
         ),
       );
-      for (const r of results) expect(r.body.data.updateConnector.userErrors).toEqual([]);
+      for (const r of results) expect(r.userErrors).toEqual([]);
       // Each save names the version it made (connector.latestVersion, read after the commit, may
       // already be another save's): distinct numbers, each with the note that save sent.
       const made = results.map((r, i) => ({
-        ...r.body.data.updateConnector.version,
+        ...r.version,
         sent: `n${i}`,
       }));
       expect(new Set(made.map((v) => v.number)).size).toBe(n);

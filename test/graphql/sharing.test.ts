@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { approvedListing, releasedConnector, useServer } from '../helpers/fixtures.js';
 import { PNG_1PX, validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
@@ -29,7 +29,7 @@ const NOTIFICATIONS = `query($unread: Boolean) { notifications(first: 20, unread
 
 for (const backend of await backends()) {
   describe(`sharing, community library and installs (${backend})`, () => {
-    let t: TestServer;
+    const t = useServer(backend);
     let owner: string; // ADMIN of acme, the publisher
     let b: string; // ADMIN of beta, an installer
     let bDev: string;
@@ -37,56 +37,22 @@ for (const backend of await backends()) {
     let reviewer: string;
 
     beforeAll(async () => {
-      t = await startTestServer(backend);
-      owner = await t.token('acme', 'ADMIN', 'alice');
-      b = await t.token('beta', 'ADMIN', 'bob');
+      ({ admin: owner, other: b, reviewer } = t.tokens);
       bDev = await t.token('beta', 'DEVELOPER', 'dave');
       bOps = await t.token('beta', 'OPERATOR', 'olga');
-      reviewer = await t.reviewerToken('rita');
     });
-    afterAll(() => t.close());
 
-    /** A connector of acme with version 1 released and shared. */
-    async function shared(title: string, opts: { share?: boolean } = {}) {
-      const res = await t.gql(
-        CREATE,
-        {
-          input: {
-            title,
-            code: validCode({ title }),
-            note: 'first',
-            description: `About ${title}`,
-            logo: PNG_1PX,
-          },
-        },
-        owner,
-      );
-      const id = res.body.data.createConnector.connector!.id;
-      expect(
-        (await t.gql(RELEASE, { input: { id } }, owner)).body.data.releaseConnector.userErrors,
-      ).toEqual([]);
-      if (opts.share !== false)
-        expect(
-          (await t.gql(SHARE, { input: { id } }, owner)).body.data.shareConnector.userErrors,
-        ).toEqual([]);
-      return id as string;
-    }
+    /** A connector of acme with version 1 released and shared (unless `share: false`). */
+    const shared = (title: string, opts: { share?: boolean } = {}) =>
+      releasedConnector(t, owner, {
+        title,
+        ...opts,
+        input: { description: `About ${title}`, logo: PNG_1PX },
+      });
 
-    async function listApproved(id: string, input: Record<string, unknown> = {}) {
-      const listed = await t.gql(
-        LIST_DETAILED,
-        { input: { id, appName: 'Salesforce', categories: ['CRM'], ...input } },
-        owner,
-      );
-      const listingId = listed.body.data.listConnector.listing.id;
-      const ok = await t.gql(
-        REVIEW_DETAILED,
-        { input: { id: listingId, decision: 'APPROVE' } },
-        reviewer,
-      );
-      expect(ok.body.data.reviewListing.listing.status).toBe('APPROVED');
-      return listingId as string;
-    }
+    /** Lists acme's shared connector `id` and has the reviewer approve it; answers the listing's ID. */
+    const listApproved = (id: string, input: Record<string, unknown> = {}) =>
+      approvedListing(t, owner, reviewer, id, input);
 
     describe('private share links', () => {
       it('needs a shared version, shows the latest shared version to other workspaces, hides code from OPERATOR', async () => {

@@ -162,15 +162,18 @@ export async function ok(
   return payload;
 }
 
-/** A connector of `token`'s workspace with version 1 released (and shared unless `share: false`); answers its ID. */
+/**
+ * A connector of `token`'s workspace with version 1 released (and shared unless `share: false`);
+ * answers its ID. `input` adds to (or overrides) what it is created with: a description, a logo…
+ */
 export async function releasedConnector(
   t: TestServer,
   token: string,
-  opts: { title?: string; code?: string; share?: boolean } = {},
+  opts: { title?: string; code?: string; share?: boolean; input?: Record<string, unknown> } = {},
 ): Promise<string> {
   const title = opts.title ?? 'Acme CRM';
   const { connector } = await ok(t, token, CREATE, {
-    input: { title, code: opts.code ?? validCode({ title }), note: 'first' },
+    input: { title, code: opts.code ?? validCode({ title }), note: 'first', ...opts.input },
   });
   await ok(t, token, RELEASE, { input: { id: connector.id } });
   if (opts.share !== false) await ok(t, token, SHARE, { input: { id: connector.id } });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
 import { connectorPath, setCode, useConsole } from './harness.js';
-import { CREATE, INSTALL, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
+import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
+import { installedCopy, releasedConnector } from '../helpers/fixtures.js';
 
 // Issue 23, items 1-5, through the UI: a stale save merges (never overwrites), unsaved code is
 // kept and asked about, the copy's update banner follows every share, the code is checked as it is
@@ -21,21 +22,18 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     ).body.data.connector.versions.nodes[0] as { number: number; code: string };
 
   /** A parent shared through a link and a copy of it installed in another workspace (the setup). */
-  async function installedCopy(title: string) {
+  async function parentAndCopy(title: string) {
     const pub = await c.t.token(`${title.toLowerCase()}-parent`, 'ADMIN', 'paula');
     const inst = await c.t.token(`${title.toLowerCase()}-copy`, 'ADMIN', 'carl');
     const original = validCode({ title });
-    const { connector: parent } = await c.gql(pub, CREATE, { input: { title, code: original } });
-    await c.gql(pub, RELEASE, { input: { id: parent.id } });
-    await c.gql(pub, SHARE, { input: { id: parent.id } });
-    const { token: linkToken } = await c.gql(pub, LINK, { input: { id: parent.id } });
-    const { connector: copy } = await c.gql(inst, INSTALL, { input: { linkToken } });
+    const parent = await releasedConnector(c.t, pub, { title, code: original });
+    const copy = await installedCopy(c.t, pub, inst, parent);
     const share = async (code: string, note: string) => {
-      await c.gql(pub, UPDATE, { input: { id: parent.id, code, note } });
-      await c.gql(pub, RELEASE, { input: { id: parent.id } });
-      await c.gql(pub, SHARE, { input: { id: parent.id } });
+      await c.gql(pub, UPDATE, { input: { id: parent, code, note } });
+      await c.gql(pub, RELEASE, { input: { id: parent } });
+      await c.gql(pub, SHARE, { input: { id: parent } });
     };
-    return { pub, inst, original, parent: parent.id as string, copy: copy.id as string, share };
+    return { pub, inst, original, parent, copy, share };
   }
 
   /** The editor's whole text (CodeMirror draws only the lines in view, so innerText would miss some). */
@@ -46,7 +44,7 @@ describe('console: edits are never lost or overwritten, and are checked while ty
       .evaluate((el: any) => el.cmTile.root.view.state.doc.toString() as string);
 
   it("keeps an edit on top of a newer version by merging: the newer version's change stays, and the words say whose it is", async () => {
-    const k = await installedCopy('Merge');
+    const k = await parentAndCopy('Merge');
     await k.share(k.original.replace("get('/me')", "get('/me/v2')"), 'new test path');
     const page = await c.signedIn(k.inst, { path: connectorPath(k.copy) });
     await page.getByTestId('update-banner').waitFor();
@@ -202,7 +200,7 @@ describe('console: edits are never lost or overwritten, and are checked while ty
   }, 240_000);
 
   it("the copy's update banner follows every share live, without a full-page reload, and old messages go", async () => {
-    const k = await installedCopy('Live');
+    const k = await parentAndCopy('Live');
     const page = await c.signedIn(k.inst, { path: connectorPath(k.copy) });
     await page.getByRole('button', { name: 'Release version 1' }).waitFor();
     await page.evaluate(() => {

@@ -4,7 +4,8 @@ import { rolloutBucket } from '../../src/domain/rollout.js';
 import { validCode } from '../fixtures/code.js';
 import { expectAccessible, screenshot } from './browser.js';
 import { connectorPath, useConsole } from './harness.js';
-import { CREATE, LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
+import { LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
+import { releasedConnector } from '../helpers/fixtures.js';
 
 // The Share tab beyond the first share, in a real Chromium through the UI: staged rollout widened
 // and rolled back, deprecate and yank (as installers see them), a private link's expiry, install
@@ -14,15 +15,6 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
   const prisma = () => c.t.server.registry.db.prisma;
 
-  /** A connector shared at version 1 through the API (the setup, not what is tested). */
-  async function sharedConnector(token: string, title: string) {
-    const { connector } = await c.gql(token, CREATE, {
-      input: { title, code: validCode({ title }), note: 'first' },
-    });
-    await c.gql(token, RELEASE, { input: { id: connector.id } });
-    await c.gql(token, SHARE, { input: { id: connector.id } });
-    return connector.id as string;
-  }
   async function releaseNew(
     token: string,
     id: string,
@@ -52,7 +44,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
   it('stages a rollout to some installers, widens it to all, then stages another and rolls it back', async () => {
     const pub = await c.t.token('roll-pub', 'ADMIN', 'paula');
-    const id = await sharedConnector(pub, 'Rolling');
+    const id = await releasedConnector(c.t, pub, { title: 'Rolling' });
     const { token: link } = await c.gql(pub, LINK, { input: { id } });
     // Two installing workspaces on either side of the rollout's line (buckets are stable per workspace).
     const row = await prisma().connector.findFirstOrThrow({ where: { title: 'Rolling' } });
@@ -138,7 +130,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
   it('deprecates and yanks a shared version; installers see the message, and a yanked version is not installed', async () => {
     const pub = await c.t.token('dep-pub', 'ADMIN', 'dora');
-    const id = await sharedConnector(pub, 'Aging');
+    const id = await releasedConnector(c.t, pub, { title: 'Aging' });
     await releaseNew(pub, id, 'Aging', ['search_records'], 'second');
     await c.gql(pub, SHARE, { input: { id } });
     const { token: link } = await c.gql(pub, LINK, { input: { id } });
@@ -205,7 +197,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
   it('a private link with an expiry and an install cap: the extra install is refused in words; the use log; revoke', async () => {
     const pub = await c.t.token('link-pub', 'ADMIN', 'lara');
-    const id = await sharedConnector(pub, 'Linked');
+    const id = await releasedConnector(c.t, pub, { title: 'Linked' });
     const page = await c.signedIn(pub);
     await page.goto(c.base + connectorPath(id, 'share'));
     await page.getByText('No active private link.').waitFor();
@@ -325,7 +317,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
   it('a listing that prevents direct install shows the landing page instead of Install; review reasons reach the publisher', async () => {
     const pub = await c.t.token('land-pub', 'ADMIN', 'lars');
-    const id = await sharedConnector(pub, 'Landed');
+    const id = await releasedConnector(c.t, pub, { title: 'Landed' });
     const page = await c.signedIn(pub);
     await page.goto(c.base + connectorPath(id, 'share'));
     await page.getByLabel('App (required; from the catalog, or type a name)').fill('Landed App');
@@ -403,7 +395,7 @@ describe('console: rollout, deprecate, yank, private link limits, listings (land
 
   it('offers the catalog apps to pick from; a typed catalog name becomes that app', async () => {
     const pub = await c.t.token('catalog-pub', 'ADMIN', 'cora');
-    const id = await sharedConnector(pub, 'Catalogued');
+    const id = await releasedConnector(c.t, pub, { title: 'Catalogued' });
     const page = await c.signedIn(pub);
     await page.goto(c.base + connectorPath(id, 'share'));
     const app = page.getByLabel('App (required; from the catalog, or type a name)');

@@ -4,6 +4,7 @@ import { backends } from '../helpers/backends.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { validCode } from '../fixtures/code.js';
 import { CREATE, RELEASE, UPDATE } from '../helpers/documents.js';
+import { releasedConnector } from '../helpers/fixtures.js';
 
 const OEM_SHARE = `mutation($id: ID!) { oemShareConnector(input: { id: $id }) {
   connector { id oemSharedVersion oemSharedAt latestReleasedVersion }
@@ -146,13 +147,7 @@ for (const backend of await backends()) {
     });
 
     it('refuses read-only roles, and connectors of other workspaces', async () => {
-      const created = await t.gql(
-        CREATE,
-        { input: { title: 'Guarded', code: validCode({ title: 'Guarded' }) } },
-        partner,
-      );
-      const id = created.body.data.createConnector.connector!.id;
-      await t.gql(RELEASE, { input: { id } }, partner);
+      const id = await releasedConnector(t, partner, { title: 'Guarded', share: false });
       expect(refusal(await t.gql(OEM_SHARE, { id }, partnerOps))).toBe('FORBIDDEN');
       expect(refusal(await t.gql(OEM_SHARE, { id }, custB))).toBe('NOT_FOUND');
       expect(refusal(await t.gql(OEM_SHARE, { id: 'nope' }, partner))).toBe('NOT_FOUND');
@@ -168,13 +163,7 @@ for (const backend of await backends()) {
     });
 
     it('a workspace without managed workspaces can still OEM-share (nothing is copied)', async () => {
-      const created = await t.gql(
-        CREATE,
-        { input: { title: 'Lonely', code: validCode({ title: 'Lonely' }) } },
-        outsider,
-      );
-      const id = created.body.data.createConnector.connector!.id;
-      await t.gql(RELEASE, { input: { id } }, outsider);
+      const id = await releasedConnector(t, outsider, { title: 'Lonely', share: false });
       expect(
         (await t.gql(OEM_SHARE, { id }, outsider)).body.data.oemShareConnector.connector
           .oemSharedVersion,

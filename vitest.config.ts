@@ -11,7 +11,6 @@ import { defineConfig } from 'vitest/config';
 const ISOLATED = [
   'test/db/data-dir-lock.test.ts',
   'test/db/data-dir-permissions.test.ts',
-  'test/crash/crash-safety.test.ts',
   'test/cli/admin-socket-security.test.ts',
   'test/cli/connections-reseal.test.ts',
   'test/cli/manifest-cli.test.ts',

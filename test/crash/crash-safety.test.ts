@@ -4,11 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.js';
-import { createToken } from '../../src/domain/auth.js';
 import { backends, type createPostgresDatabase } from '../helpers/backends.js';
 import { validCode } from '../fixtures/code.js';
-import { gqlAt as gql, startServerProcess } from '../helpers/processes.js';
+import { cli, gqlAt as gql, startServerProcess } from '../helpers/processes.js';
 import { migratedDatabase } from '../helpers/templates.js';
 import { CREATE } from '../helpers/documents.js';
 
@@ -49,13 +47,25 @@ for (const backend of await backends()) {
         RATE_LIMIT_BURST: '100000',
         GRAPHQL_RATE_LIMIT_POINTS: '100000000',
       });
-      const db = await openDatabase({ url: pgdb?.url, dataDir: env.DATA_DIR });
-      await db.migrate();
-      dev = (await createToken(db.prisma, { workspace: 'dev', role: 'ADMIN', handle: 'dana' }))
-        .token;
-      prod = (await createToken(db.prisma, { workspace: 'prod', role: 'ADMIN', handle: 'pat' }))
-        .token;
-      await db.close();
+      // Minted by the CLI, as an operator would: the embedded database's lock is then only ever
+      // held by child processes, so this file can share a test process with others (vitest.config.ts).
+      const token = async (workspace: string, handle: string) => {
+        const made = await cli(
+          env,
+          'token',
+          'create',
+          '--workspace',
+          workspace,
+          '--role',
+          'ADMIN',
+          '--handle',
+          handle,
+        );
+        expect(made.code, made.stderr).toBe(0);
+        return made.stdout.trim();
+      };
+      dev = await token('dev', 'dana');
+      prod = await token('prod', 'pat');
     }, 60_000);
 
     afterAll(async () => {

@@ -51,7 +51,7 @@ for (const backend of await backends()) {
       // held by child processes, so this file can share a test process with others (vitest.config.ts).
       const token = async (workspace: string, handle: string) => {
         const made = await cli(
-          env,
+          { ...process.env, ...env },
           'token',
           'create',
           '--workspace',

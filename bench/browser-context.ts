@@ -21,12 +21,16 @@ import { loadConfig } from '../src/config.js';
 import { createToken } from '../src/domain/auth.js';
 import { startServer } from '../src/server.js';
 import { validCode } from '../test/fixtures/code.js';
-import { ARGS, CHROMIUM, DISABLED_FEATURES } from '../test/web/chromium-args.js';
+import {
+  ARGS,
+  CHROMIUM,
+  DISABLED_FEATURES,
+  OMNIBOX_POPUP_FEATURES,
+} from '../test/web/chromium-args.js';
 import { procStat, ROOT } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const OUT = process.env.BENCH_OUT ?? `${ROOT}bench/results/browser-context.md`;
-const POPUP = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
 
 /** CPU seconds of each live process of the browser whose profile is `dataDir`, by pid. */
 function browserCpu(dataDir: string): Map<string, number> {
@@ -89,7 +93,7 @@ const created = await fetch(`${server.url}/graphql`, {
 }).then((r) => r.json());
 const path = `/connectors/${encodeURIComponent(created.data.createConnector.connector.id)}`;
 
-const withoutPopupFlags = `--disable-features=${DISABLED_FEATURES.filter((f) => !POPUP.includes(f)).join(',')}`;
+const withoutPopupFlags = `--disable-features=${DISABLED_FEATURES.filter((f) => !OMNIBOX_POPUP_FEATURES.includes(f)).join(',')}`;
 const variants = [
   {
     name: 'baseline (the omnibox popup on)',

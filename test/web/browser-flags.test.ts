@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedBrowser } from './browser.js';
+import { OMNIBOX_POPUP_FEATURES } from './chromium-args.js';
 
 // The test browser's flags (test/web/chromium-args.ts) do what they say: Chromium reads only the
 // last --disable-features, so ours must carry every feature the flags before it turn off; and a
@@ -39,7 +40,7 @@ describe('the test browser', () => {
       const last = features(lists.at(-1)!);
       for (const earlier of lists.slice(0, -1))
         expect(last).toEqual(expect.arrayContaining(features(earlier)));
-      expect(last).toEqual(expect.arrayContaining(['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup']));
+      expect(last).toEqual(expect.arrayContaining(OMNIBOX_POPUP_FEATURES));
     }
   });
 

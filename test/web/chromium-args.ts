@@ -13,6 +13,13 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * browser context is a new window: measured, a context's first page load cost 3.3 s of Chromium's
  * CPU with the popup and 1.5 s without (bench/results/browser-context.md). Headless shows no omnibox.
  */
+/** The omnibox popup's web pages: what the test browser turns off beyond playwright-core's list. */
+export const OMNIBOX_POPUP_FEATURES = [
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+  'WebUIOmniboxFullPopup',
+];
+
 export const DISABLED_FEATURES = [
   // playwright-core's own
   'AvoidUnnecessaryBeforeUnloadCheckSync',
@@ -31,10 +38,7 @@ export const DISABLED_FEATURES = [
   'PreconnectToSearch',
   'msForceBrowserSignIn',
   'msEdgeUpdateLaunchServicesPreferredVersion',
-  // ours: the omnibox popup's web pages
-  'WebUIOmniboxPopup',
-  'WebUIOmniboxAimPopup',
-  'WebUIOmniboxFullPopup',
+  ...OMNIBOX_POPUP_FEATURES,
 ];
 /** The flags every test browser is launched with (headless, with Debian's Chromium). */
 export const ARGS = [

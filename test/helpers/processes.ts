@@ -30,7 +30,8 @@ export function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResul
 /**
  * Spawns `node ...args` and resolves once its output matches `ready` (stdout only unless
  * `matchStderr`): the child, the match, how long it took, and its output so far (and later). Rejects
- * if the process exits first, with what it printed. `env` is the child's whole environment.
+ * if the process exits first, with what it printed. `env` is the child's whole environment, but for
+ * EXECUTOR_OPTIMIZE, which is `false` unless `env` sets it.
  */
 export function spawnUntil(
   args: string[],
@@ -39,7 +40,13 @@ export function spawnUntil(
   opts: { cwd?: string; matchStderr?: boolean } = {},
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; readyMs: number; output: () => string }> {
   const started = performance.now();
-  const child = spawn('node', args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Like a test server's (server.ts): a `serve` or `executor` process a test starts makes few
+  // runs, so its executor skips the optimizing tier unless the test sets EXECUTOR_OPTIMIZE.
+  const child = spawn('node', args, {
+    cwd: opts.cwd,
+    env: { EXECUTOR_OPTIMIZE: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
@@ -59,12 +66,7 @@ export function spawnUntil(
 export async function startServerProcess(
   env: NodeJS.ProcessEnv,
 ): Promise<{ url: string; child: ChildProcess }> {
-  // Like a test server's (server.ts): each gateway starts its executor at once and makes few runs.
-  const { child, match } = await spawnUntil(
-    [BIN, 'serve'],
-    { EXECUTOR_OPTIMIZE: 'false', ...env },
-    /on (http:\/\/\S+\/graphql)/,
-  );
+  const { child, match } = await spawnUntil([BIN, 'serve'], env, /on (http:\/\/\S+\/graphql)/);
   return { url: match[1], child };
 }
 

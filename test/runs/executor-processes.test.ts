@@ -50,8 +50,6 @@ describe.skipIf(!hasPostgres)('a gateway and two executor processes on PostgreSQ
       CONNECTION_SECRET_KEY: randomBytes(32).toString('base64'),
       CONNECTOR_HTTP_ALLOW_LOOPBACK: 'true',
       EXECUTOR_SPARE_VMS: '1',
-      // Executors that make a few runs each (docs/testing.md): no optimizing tier.
-      EXECUTOR_OPTIMIZE: 'false',
       EXECUTOR_CONCURRENCY: '2',
       GRAPHQL_RATE_LIMIT_POINTS: '100000000',
     };

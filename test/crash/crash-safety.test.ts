@@ -10,11 +10,6 @@ import { cli, gqlAt as gql, startServerProcess } from '../helpers/processes.js';
 import { migratedDatabase } from '../helpers/templates.js';
 import { CREATE } from '../helpers/documents.js';
 
-/** A real gateway process over this test's database. */
-function startProcess(env: NodeJS.ProcessEnv) {
-  return startServerProcess({ ...process.env, ...env });
-}
-
 function kill(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -40,7 +35,9 @@ for (const backend of await backends()) {
       // A migrated database to start from: this file is about crashes, not about a first start.
       const migrated = await migratedDatabase(backend, join(dir, 'pglite'));
       pgdb = migrated.pgdb;
+      // This process's environment, the database's on top (a PGlite data directory drops any DATABASE_URL).
       env = migrated.env({
+        ...process.env,
         PORT: '0',
         LOG_LEVEL: 'silent',
         RATE_LIMIT_PER_SECOND: '100000',
@@ -51,7 +48,7 @@ for (const backend of await backends()) {
       // held by child processes, so this file can share a test process with others (vitest.config.ts).
       const token = async (workspace: string, handle: string) => {
         const made = await cli(
-          { ...process.env, ...env },
+          env,
           'token',
           'create',
           '--workspace',
@@ -76,7 +73,7 @@ for (const backend of await backends()) {
 
     async function restart() {
       if (server) await kill(server.child);
-      server = await startProcess(env);
+      server = await startServerProcess(env);
       return server.url;
     }
 

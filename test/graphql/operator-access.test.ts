@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { useServer } from '../helpers/fixtures.js';
+import { approvedListing, ok, releasedConnector, useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
+import { LINK, RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 
 /** Text that only the connectors' code holds: wherever it shows up, code was revealed. */
 const MARKER = 'SOURCE_MARKER_7f3a';
@@ -43,35 +43,17 @@ for (const backend of await backends()) {
     let copyVersionIds: string[];
 
     beforeAll(async () => {
-      const { reviewer } = t.tokens;
-      const parent = (
-        await t.gql(
-          CREATE,
-          { input: { title: 'Guarded', code: code(1), note: 'v1' } },
-          t.tokens.other,
-        )
-      ).body.data.createConnector.connector;
-      parentId = parent!.id;
-      await t.gql(RELEASE, { input: { id: parentId } }, t.tokens.other);
-      await t.gql(SHARE, { input: { id: parentId } }, t.tokens.other);
-      linkToken = (
-        await t.gql(
-          `mutation($id: ID!) { createShareLink(input: { id: $id }) { token } }`,
-          { id: parentId },
-          t.tokens.other,
-        )
-      ).body.data.createShareLink.token;
-      const listed = await t.gql(
-        `mutation($id: ID!) { listConnector(input: { id: $id, appName: "Guarded", categories: ["Ops"] }) { listing { id } } }`,
-        { id: parentId },
-        t.tokens.other,
-      );
-      listingId = listed.body.data.listConnector.listing.id;
-      await t.gql(
-        `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
-        { id: listingId },
-        reviewer,
-      );
+      const { other: publisher, reviewer } = t.tokens;
+      parentId = await releasedConnector(t, publisher, {
+        title: 'Guarded',
+        code: code(1),
+        input: { note: 'v1' },
+      });
+      linkToken = (await ok(t, publisher, LINK, { input: { id: parentId } })).token;
+      listingId = await approvedListing(t, publisher, reviewer, parentId, {
+        appName: 'Guarded',
+        categories: ['Ops'],
+      });
       const copy = (
         await t.gql(
           `mutation($t: String!) { installConnector(input: { linkToken: $t }) { connector { id databaseId } } }`,
@@ -88,9 +70,9 @@ for (const backend of await backends()) {
       );
       await t.gql(RELEASE, { input: { id: copyId } }, t.tokens.admin);
       // The publisher shares version 2: the consumer gets a notification.
-      await t.gql(UPDATE, { input: { id: parentId, code: code(3), note: 'v2' } }, t.tokens.other);
-      await t.gql(RELEASE, { input: { id: parentId } }, t.tokens.other);
-      await t.gql(SHARE, { input: { id: parentId } }, t.tokens.other);
+      await t.gql(UPDATE, { input: { id: parentId, code: code(3), note: 'v2' } }, publisher);
+      await t.gql(RELEASE, { input: { id: parentId } }, publisher);
+      await t.gql(SHARE, { input: { id: parentId } }, publisher);
       const versions = await t.gql(
         `query($id: ID!) { connector(id: $id) { versions(first: 10) { nodes { id } } } }`,
         { id: copyId },

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
-import { useServer } from '../helpers/fixtures.js';
+import { approvedListing, releasedConnector, useServer } from '../helpers/fixtures.js';
 import { validCode } from '../fixtures/code.js';
-import { CREATE, RELEASE, SHARE } from '../helpers/documents.js';
+import { CREATE } from '../helpers/documents.js';
 
 const SEARCH = `query($s: String) { connectors(first: 50, search: $s) { totalCount nodes { title } } }`;
 const LIBRARY = `query($search: String, $app: String) { communityListings(first: 50, search: $search, app: $app) { totalCount nodes { connector { title } appName } } }`;
@@ -22,21 +22,9 @@ for (const backend of await backends()) {
           .body.data.createConnector.connector;
         ids[title] = c!.id;
         // The same titles in another workspace's community listings, with apps whose names hold wildcards.
-        const p = (await t.gql(CREATE, { input: { title, code: validCode() } }, other)).body.data
-          .createConnector.connector;
-        await t.gql(RELEASE, { input: { id: p!.id } }, other);
-        await t.gql(SHARE, { input: { id: p!.id } }, other);
+        const p = await releasedConnector(t, other, { title, code: validCode() });
         const app = title === 'Plain' ? 'Zoom' : `${title} App`;
-        const listed = await t.gql(
-          `mutation($id: ID!, $app: String!) { listConnector(input: { id: $id, appName: $app, categories: ["Tools"] }) { listing { id } } }`,
-          { id: p!.id, app },
-          other,
-        );
-        await t.gql(
-          `mutation($id: ID!) { reviewListing(input: { id: $id, decision: APPROVE }) { userErrors { code } } }`,
-          { id: listed.body.data.listConnector.listing.id },
-          reviewer,
-        );
+        await approvedListing(t, other, reviewer, p, { appName: app, categories: ['Tools'] });
         await t.gql(
           `mutation($n: String!) { addCatalogApp(input: { name: $n }) { userErrors { code } } }`,
           { n: app },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validCode } from '../fixtures/code.js';
 import { backends } from '../helpers/backends.js';
-import { ok, useServer } from '../helpers/fixtures.js';
+import { installedCopy, ok, releasedConnector, useServer } from '../helpers/fixtures.js';
+import { RELEASE, SHARE, UPDATE } from '../helpers/documents.js';
 import { sseSubscribe } from '../helpers/server.js';
 
 const SUB =
@@ -16,46 +17,16 @@ for (const backend of await backends()) {
     it('offers each newly shared version, also after the copy took an earlier one', async () => {
       const { admin: pub, other: inst } = t.tokens;
       const code = validCode({ title: 'Sub' });
-      const { connector } = await ok(
-        t,
-        pub,
-        'mutation($i: CreateConnectorInput!) { createConnector(input: $i) { connector { id } userErrors { code } } }',
-        { i: { title: 'Sub', code } },
-      );
+      // Version 1 shared, and a copy of it installed in the other workspace.
+      const id = await releasedConnector(t, pub, { title: 'Sub', code });
+      const copyId = await installedCopy(t, pub, inst, id);
+      /** Version n (from 2) shared. */
       const share = async (n: number) => {
-        if (n > 1)
-          await ok(
-            t,
-            pub,
-            'mutation($i: UpdateConnectorInput!) { updateConnector(input: $i) { userErrors { code } } }',
-            { i: { id: connector.id, code: code.replace("get('/me')", `get('/me/${n}')`) } },
-          );
-        await ok(
-          t,
-          pub,
-          'mutation($i: ReleaseConnectorInput!) { releaseConnector(input: $i) { userErrors { code } } }',
-          { i: { id: connector.id } },
-        );
-        await ok(
-          t,
-          pub,
-          'mutation($i: ShareConnectorInput!) { shareConnector(input: $i) { userErrors { code } } }',
-          { i: { id: connector.id } },
-        );
+        const next = code.replace("get('/me')", `get('/me/${n}')`);
+        await ok(t, pub, UPDATE, { input: { id, code: next } });
+        await ok(t, pub, RELEASE, { input: { id } });
+        await ok(t, pub, SHARE, { input: { id } });
       };
-      await share(1);
-      const { token: linkToken } = await ok(
-        t,
-        pub,
-        'mutation($i: CreateShareLinkInput!) { createShareLink(input: $i) { token userErrors { code } } }',
-        { i: { id: connector.id } },
-      );
-      const { connector: copy } = await ok(
-        t,
-        inst,
-        'mutation($i: InstallConnectorInput!) { installConnector(input: $i) { connector { id } userErrors { code } } }',
-        { i: { linkToken } },
-      );
       const sub = await sseSubscribe(`${t.server.url}/graphql`, SUB, inst);
       try {
         await share(2);
@@ -74,7 +45,7 @@ for (const backend of await backends()) {
           t,
           inst,
           'mutation($i: UpdateFromParentInput!) { updateFromParent(input: $i) { userErrors { code } } }',
-          { i: { id: copy.id } },
+          { i: { id: copyId } },
         );
         await share(3);
         const second = (await sub.next()).data.notificationAdded;

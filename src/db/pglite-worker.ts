@@ -11,10 +11,12 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Reply, Request } from './pglite-thread.js';
 
 const port = parentPort!;
-const { dataDir, settings, seed } = workerData as {
+const { dataDir, settings, seed, wasmModule } = workerData as {
   dataDir: string;
   settings: string[];
   seed?: string;
+  /** PGlite's PostgreSQL, compiled by the main thread (see pglite-thread.ts). */
+  wasmModule: WebAssembly.Module;
 };
 
 /** An open transaction: Prisma's, or the raw SQL's (with the way to end it). */
@@ -139,6 +141,7 @@ try {
   lite = await PGlite.create(dataDir, {
     startParams: [...PGlite.defaultStartParams, ...settings],
     loadDataDir,
+    pgliteWasmModule: wasmModule,
   });
   adapter = await new PrismaPGlite(lite).connect();
   port.postMessage({ ready: adapter.adapterName } satisfies Reply);

@@ -82,6 +82,11 @@ describe('console: stale saves and merge conflicts', () => {
     const conflicts = page.getByRole('region', { name: 'Merge conflicts' });
     await conflicts.getByText("get('/me/ours')").waitFor();
     expect(await conflicts.getByText("get('/me/theirs')").isVisible()).toBe(true);
+    // Where each side's lines are: one line reads as one line.
+    expect(await conflicts.getByRole('heading').allInnerTexts()).toEqual([
+      'Ours (line 19)',
+      'Theirs (line 19)',
+    ]);
     await page
       .getByRole('alert')
       .filter({ hasText: 'changes the same lines as your copy' })

@@ -111,6 +111,10 @@ describe('console: edits are never lost or overwritten, and are checked while ty
     const overlap = region.getByRole('group', { name: 'Overlapping changes' });
     await overlap.getByText("get('/me/alice')").waitFor();
     expect(await overlap.getByText("get('/me/dave')").isVisible()).toBe(true);
+    expect(await overlap.getByRole('heading').allInnerTexts()).toEqual([
+      'Your edit (line 19)',
+      'Version 2 (line 19)',
+    ]);
     await screenshot(page, 'stale-save-overlap');
     await expectAccessible(page, 'overlapping changes of a stale save');
     await region.getByRole('button', { name: 'Keep my lines where both changed' }).click();

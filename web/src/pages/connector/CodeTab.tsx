@@ -14,6 +14,7 @@ import { mergeCode, type MergeOutcome } from '../../merge';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { counted, refusal, when } from '../../format';
 import { useViewer } from '../../viewer';
+import { ConflictSides } from '../../components/ConflictSides';
 import { Definitions } from '../../components/Definitions';
 import { summaryWords, TestBadge } from '../../components/TestResults';
 import { useSaveCode } from '../../mutations/SaveCodeMutation';
@@ -382,22 +383,11 @@ export function CodeTab({ connector }: { connector: CodeTab_connector$key }) {
               />
             ) : (
               <div role="group" aria-label="Overlapping changes">
-                {conflict.merge.conflicts.map((k, n) => (
-                  <div className="conflict grid2" key={n}>
-                    <div>
-                      <h3>
-                        Your edit (lines {k.ours.start}–{k.ours.end})
-                      </h3>
-                      <pre>{k.ours.text}</pre>
-                    </div>
-                    <div>
-                      <h3>
-                        Version {conflict.number} (lines {k.theirs.start}–{k.theirs.end})
-                      </h3>
-                      <pre>{k.theirs.text}</pre>
-                    </div>
-                  </div>
-                ))}
+                <ConflictSides
+                  conflicts={conflict.merge.conflicts}
+                  oursLabel="Your edit"
+                  theirsLabel={`Version ${conflict.number}`}
+                />
               </div>
             )}
             <div className="row">

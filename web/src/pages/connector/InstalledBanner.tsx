@@ -3,6 +3,7 @@ import { graphql, useFragment, useLazyLoadQuery, useRelayEnvironment } from 'rea
 import type { InstalledBanner_connector$key } from '../../__generated__/InstalledBanner_connector.graphql';
 import type { InstalledBannerChangesQuery } from '../../__generated__/InstalledBannerChangesQuery.graphql';
 import type { UpdateFromParentMutation$data } from '../../__generated__/UpdateFromParentMutation.graphql';
+import { ConflictSides } from '../../components/ConflictSides';
 import { refreshUnreadCount } from '../../components/NotificationBell';
 import { Outcome, useOutcome } from '../../components/Outcome';
 import { when } from '../../format';
@@ -125,22 +126,7 @@ export function InstalledBanner({ connector }: { connector: InstalledBanner_conn
             Your copy and the parent changed the same lines. Choose which side wins where they
             overlap (the rest merges either way):
           </p>
-          {conflicts.map((k, n) => (
-            <div className="conflict grid2" key={n}>
-              <div>
-                <h3>
-                  Ours (lines {k.ours.start}–{k.ours.end})
-                </h3>
-                <pre>{k.ours.text}</pre>
-              </div>
-              <div>
-                <h3>
-                  Theirs (lines {k.theirs.start}–{k.theirs.end})
-                </h3>
-                <pre>{k.theirs.text}</pre>
-              </div>
-            </div>
-          ))}
+          <ConflictSides conflicts={conflicts} oursLabel="Ours" theirsLabel="Theirs" />
           <div className="row">
             <button type="button" onClick={() => onUpdate('OURS')} disabled={updating}>
               Keep ours

@@ -64,10 +64,10 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 
 /**
  * PGlite's PostgreSQL, compiled once per process and handed to every database thread (a compiled
- * module crosses to a worker without being compiled again). A thread that compiles its own spends
- * about 0.6 s of CPU on it: measured 2026-12-07, six opens from the test seed one after the other
- * cost 1.2 s of CPU each when each thread compiled, 0.6 s with the shared module. The tests open
- * over a hundred; a server opens one, and pays the same compile either way.
+ * module crosses to a worker without being compiled again, and the code V8 optimizes is shared).
+ * A server opens one database and pays the same compile either way; the tests open over a hundred
+ * in two processes, and an open from their seed costs about a third less CPU with the shared
+ * module (bench/pglite-open.ts).
  */
 function pgliteModule(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {

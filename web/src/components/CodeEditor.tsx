@@ -43,6 +43,16 @@ function toCm(state: EditorState, diagnostics: readonly CodeDiagnostic[]): CmDia
   });
 }
 
+/** Puts the cursor at `line`:`column` (1-based), scrolled to the middle, and focuses the editor. */
+function moveCursor(v: EditorView, line: number, column: number): void {
+  const at = position(v.state, line, column);
+  v.dispatch({
+    selection: EditorSelection.cursor(at),
+    effects: EditorView.scrollIntoView(at, { y: 'center' }),
+  });
+  v.focus();
+}
+
 /**
  * The Ruby code editor (CodeMirror 6, loaded on demand): the diagnostics are marked on their lines,
  * in the gutter and under the text. Tab indents; Escape then Tab leaves the editor. Colours come
@@ -55,6 +65,7 @@ export default function CodeEditor({
   readOnly = false,
   label,
   handle,
+  cursorLine,
 }: {
   value: string;
   onChange?: (value: string) => void;
@@ -62,22 +73,20 @@ export default function CodeEditor({
   readOnly?: boolean;
   label: string;
   handle?: Ref<CodeEditorHandle>;
+  /** The line (1-based) the cursor starts on, focused: the Test tab's link to a run's error. */
+  cursorLine?: number;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const changed = useRef(onChange);
   changed.current = onChange;
 
+  // Taken once, by the first editor made: a later one (a new version's) keeps its own cursor.
+  const openAt = useRef(cursorLine);
+
   useImperativeHandle(handle, () => ({
     goTo(line, column) {
-      const v = view.current;
-      if (!v) return;
-      const at = position(v.state, line, column);
-      v.dispatch({
-        selection: EditorSelection.cursor(at),
-        effects: EditorView.scrollIntoView(at, { y: 'center' }),
-      });
-      v.focus();
+      if (view.current) moveCursor(view.current, line, column);
     },
   }));
 
@@ -108,6 +117,8 @@ export default function CodeEditor({
       state: EditorState.create({ doc: value, extensions }),
     });
     view.current = v;
+    if (openAt.current) moveCursor(v, openAt.current, 1);
+    openAt.current = undefined;
     // Keyboard users can scroll a long (or read-only) text too.
     v.scrollDOM.tabIndex = 0;
     v.scrollDOM.setAttribute('aria-label', `${label} (scroll)`);

@@ -132,20 +132,11 @@ export function CodeTab({ connector }: { connector: CodeTab_connector$key }) {
   const environment = useRelayEnvironment();
   const editor = useRef<CodeEditorHandle>(null);
 
-  // `#L<n>` (the Test tab's link to a run's error): the cursor goes to that line once the
-  // editor (loaded on demand) is there.
-  useEffect(() => {
-    const line = Number(/^#L(\d{1,7})$/.exec(window.location.hash)?.[1] ?? 0);
-    if (!line) return;
-    let tries = 0;
-    const timer = setInterval(() => {
-      if (editor.current) {
-        editor.current.goTo(line, 1);
-        clearInterval(timer);
-      } else if (++tries > 100) clearInterval(timer);
-    }, 50);
-    return () => clearInterval(timer);
-  }, []);
+  // `#L<n>` (the Test tab's link to a run's error): the editor, however long it takes to load,
+  // opens with the cursor on that line.
+  const [hashLine] = useState(
+    () => Number(/^#L(\d{1,7})$/.exec(window.location.hash)?.[1] ?? 0) || undefined,
+  );
 
   // The text of version `base`, the version the edit started from (the base of a three-way merge).
   // A newer latest version replaces the editor's text only while the user has not edited it.
@@ -341,6 +332,7 @@ export function CodeTab({ connector }: { connector: CodeTab_connector$key }) {
             diagnostics={marks}
             label={`Code of version ${base}`}
             handle={editor}
+            cursorLine={hashLine}
           />
         ) : (
           <p className="panel">Your role does not show connector code.</p>

@@ -19,9 +19,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PGLITE_SETTINGS } from '../src/db/database.js';
+import { pgliteModule } from '../src/db/pglite-thread.js';
 import { entryUrl } from '../src/entry-url.js';
 import { pgliteSeed } from '../test/helpers/templates.js';
 import { ROOT } from './common.js';
@@ -40,9 +40,8 @@ const workerUrl = entryUrl(
  * with the module this process compiled once, or with none, so that PGlite compiles its own.
  */
 async function open(seed: string, wasmModule?: WebAssembly.Module): Promise<void> {
-  const settings = ['-c', 'shared_buffers=16MB'];
   const worker = new Worker(new URL(await workerUrl), {
-    workerData: { dataDir: 'memory://', settings, seed, wasmModule },
+    workerData: { dataDir: 'memory://', settings: PGLITE_SETTINGS, seed, wasmModule },
   });
   await new Promise<void>((resolve, reject) => {
     worker.on('message', (m: { ready?: string; failed?: unknown; id?: number }) => {
@@ -80,12 +79,8 @@ const seed = await pgliteSeed();
 // A child: OPENS opens one way, each open's CPU and wall time as JSON on stdout.
 const way = process.env.BENCH_WAY as Way | undefined;
 if (way) {
-  // As src/db/pglite-thread.ts compiles it.
-  const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  const module =
-    way === 'registry'
-      ? await WebAssembly.compile(readFileSync(join(dist, 'pglite.wasm')))
-      : undefined;
+  // The registry's own compiled module, or none.
+  const module = way === 'registry' ? await pgliteModule() : undefined;
   const out = [];
   for (let i = 0; i < OPENS; i++) out.push(await measure(() => open(seed, module)));
   process.stdout.write(JSON.stringify(out.slice(1)));

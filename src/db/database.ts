@@ -59,7 +59,7 @@ function prismaWith(factory: PrismaPg | SqlDriverAdapterFactory, onQuery?: (sql:
  * back: they alone made ~150 MB of a fresh server's RSS. The registry's working set is small and the
  * operating system caches the data files below PGlite anyway, so 16 MB is plenty.
  */
-const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
+export const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 /** `sql` that reports each statement (the rate limiter's, the webhook deliverer's…) as Prisma's query log does. */
 function counted(sql: Sql, onQuery?: (sql: string) => void): Sql {

@@ -69,7 +69,7 @@ let compiled: Promise<WebAssembly.Module> | undefined;
  * in two processes, and an open from their seed costs about a third less CPU with the shared
  * module (bench/pglite-open.ts).
  */
-function pgliteModule(): Promise<WebAssembly.Module> {
+export function pgliteModule(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
     // The package's exports hide its files from require(); its entry sits beside pglite.wasm.
     const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));

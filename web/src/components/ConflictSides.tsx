@@ -1,11 +1,8 @@
 import { lineRange } from '../line-range';
+import type { MergeConflict } from '../merge';
 
-/** One side of an overlapping change: its 1-based, inclusive lines (an empty side has end = start - 1). */
-interface Side {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-}
+/** One side of an overlapping change, as the three-way merge gives it (src/code/merge.ts). */
+type Side = MergeConflict['ours'];
 
 /**
  * The places where two edits changed the same lines, each side by side under its label: the copy's

@@ -125,6 +125,12 @@ const schema = z.object({
    * test server) saves about 1.5 s of CPU per executor process with `false`.
    */
   EXECUTOR_OPTIMIZE: flag(true),
+  /**
+   * Where an executor keeps the booted Ruby interpreter, so the next executor process starts
+   * without booting it again (src/executor/snapshot-cache.ts: about a second of CPU a start):
+   * a directory, or `off`. Default: node_modules/.cache/connector-registry/ of the installation.
+   */
+  EXECUTOR_SNAPSHOT_CACHE: z.string().min(1).optional(),
   /** Runs one executor process (or embedded executor) works at once. */
   EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
   /** Runs of one workspace queued or running at once; more are refused with TOO_MANY_RUNS. */

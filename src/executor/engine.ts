@@ -10,12 +10,15 @@
  *   or answered from a recording.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { entryUrl, RUBY_DIR } from './entries.js';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { Redactor, REDACTED } from './redact.js';
 import { RequestError, sendRequest, type Hop, type OutgoingRequest } from './http.js';
 import { compileRuby } from './wasm-module.js';
+import { readSnapshot, snapshotKey, writeSnapshot } from './snapshot-cache.js';
 import type { VmMessage, VmSnapshot, VmWorkerData } from './vm-worker.js';
 import {
   DEFAULT_LIMITS,
@@ -25,6 +28,21 @@ import {
   type RunResult,
   type RunStatus,
 } from './types.js';
+
+const require = createRequire(import.meta.url);
+
+/** An installed package's version (its package.json, found above its entry: exports hide it). */
+function packageVersion(name: string): string {
+  for (let dir = dirname(require.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === name) return String(pkg.version);
+    } catch {
+      // no package.json at this level
+    }
+  }
+  throw new Error(`cannot find ${name}'s package.json`);
+}
 
 /** The DSL runtime's Ruby files, `*.rb` of `dir`, in name order. */
 export function runtimeFiles(dir: string = RUBY_DIR): { name: string; source: string }[] {
@@ -57,6 +75,8 @@ export interface EngineOptions {
   maxConcurrentRuns?: number;
   /** The VM thread's entry and the Ruby files (given by startExecutor to a bundled executor process). */
   workerUrl?: string;
+  /** Where the booted interpreter is kept between processes (snapshot-cache.ts); none: boot every start. */
+  snapshotCache?: string;
   rubyDir?: string;
 }
 
@@ -72,6 +92,8 @@ export class Engine {
 
   /** The booted VM every VM starts from (vm-worker.ts); set by `start`. */
   private snapshot: VmSnapshot | null = null;
+  /** Whether this process booted Ruby for its snapshot or read it from the cache (snapshot-cache.ts). */
+  snapshotFrom: 'boot' | 'cache' = 'boot';
 
   private constructor(
     private readonly module: WebAssembly.Module,
@@ -84,14 +106,36 @@ export class Engine {
 
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    const [module, workerUrl] = await Promise.all([
+    const [{ module, binary }, workerUrl] = await Promise.all([
       compileRuby(limits.memoryBytes),
       opts.workerUrl ?? entryUrl('vm-worker'),
     ]);
     const engine = new Engine(module, new URL(workerUrl), opts);
-    engine.snapshot = await engine.bootSnapshot();
+    engine.snapshot = await engine.cachedSnapshot(binary);
     engine.topUp();
     return engine;
+  }
+
+  /** The snapshot from the cache when it holds one for this boot, else booted (and stored). */
+  private async cachedSnapshot(binary: Uint8Array): Promise<VmSnapshot> {
+    const dir = this.opts.snapshotCache;
+    if (!dir || this.workerUrl.protocol !== 'file:') return this.bootSnapshot();
+    const key = snapshotKey([
+      binary,
+      readFileSync(fileURLToPath(this.workerUrl)),
+      packageVersion('@ruby/wasm-wasi'),
+      packageVersion('@bjorn3/browser_wasi_shim'),
+      process.version,
+      ...this.runtime.flatMap((f) => [f.name, f.source]),
+    ]);
+    const cached = readSnapshot(dir, key);
+    if (cached) {
+      this.snapshotFrom = 'cache';
+      return cached;
+    }
+    const booted = await this.bootSnapshot();
+    writeSnapshot(dir, key, booted);
+    return booted;
   }
 
   /** Boots Ruby and the runtime once, in a thread that runs no connector code, and keeps its memory. */

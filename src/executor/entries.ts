@@ -8,5 +8,10 @@ import { entryUrl as entryBeside } from '../entry-url.js';
 /** The DSL runtime's Ruby files (dist/ mirrors src/ at the same depth, so this serves both). */
 export const RUBY_DIR = fileURLToPath(new URL('../../src/executor/ruby/', import.meta.url));
 
+/** Where the executor keeps its booted interpreter by default (ExecutorOptions `snapshotCache`). */
+export const SNAPSHOT_CACHE = fileURLToPath(
+  new URL('../../node_modules/.cache/connector-registry/', import.meta.url),
+);
+
 /** A runnable URL (as a string) for `src/executor/<name>.ts`. */
 export const entryUrl = (name: 'child' | 'vm-worker') => entryBeside(import.meta.url, name);

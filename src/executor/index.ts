@@ -13,8 +13,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FromChild } from './child.js';
-import { Engine } from './engine.js';
-import { entryUrl, RUBY_DIR } from './entries.js';
+import { Engine, type EngineOptions } from './engine.js';
+import { entryUrl, RUBY_DIR, SNAPSHOT_CACHE } from './entries.js';
 import type { Config } from '../config.js';
 import type { Executor, ExecutorOptions, RunRequest, RunResult } from './types.js';
 
@@ -35,6 +35,8 @@ export function executorOptionsFromConfig(config: Config): ExecutorOptions {
     maxConcurrentRuns: config.EXECUTOR_CONCURRENCY,
     allowLoopback: config.CONNECTOR_HTTP_ALLOW_LOOPBACK,
     optimize: config.EXECUTOR_OPTIMIZE,
+    snapshotCache:
+      config.EXECUTOR_SNAPSHOT_CACHE === 'off' ? false : config.EXECUTOR_SNAPSHOT_CACHE,
     limits: {
       wallMs: config.RUN_TIMEOUT_MS,
       memoryBytes: config.EXECUTOR_MEMORY_MB * 1024 * 1024,
@@ -45,6 +47,15 @@ export function executorOptionsFromConfig(config: Config): ExecutorOptions {
       maxOutputBytes: config.EXECUTOR_MAX_OUTPUT_BYTES,
       maxCodeBytes: config.EXECUTOR_MAX_CODE_BYTES,
     },
+  };
+}
+
+/** What the engine is given: the options, and where its snapshot is kept (none when false). */
+function engineOptions(opts: ExecutorOptions): EngineOptions {
+  const { snapshotCache, ...rest } = opts;
+  return {
+    ...rest,
+    snapshotCache: snapshotCache === false ? undefined : (snapshotCache ?? SNAPSHOT_CACHE),
   };
 }
 
@@ -69,7 +80,7 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
   let restarts = 0;
 
   const [childUrl, workerUrl] = await Promise.all([entryUrl('child'), entryUrl('vm-worker')]);
-  const engineOptions = JSON.stringify({ ...opts, workerUrl, rubyDir: RUBY_DIR });
+  const childOptions = JSON.stringify({ ...engineOptions(opts), workerUrl, rubyDir: RUBY_DIR });
   const spawnChild = () => {
     const proc = fork(new URL(childUrl), [], {
       execArgv: opts.optimize === false ? ['--liftoff-only'] : [],
@@ -77,7 +88,7 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: process.env.NODE_ENV ?? 'production',
-        EXECUTOR_OPTIONS: engineOptions,
+        EXECUTOR_OPTIONS: childOptions,
       },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
@@ -206,7 +217,7 @@ export async function startExecutor(opts: ExecutorOptions = {}): Promise<Executo
 export async function runInProcess(
   opts: ExecutorOptions = {},
 ): Promise<Executor & { engine: Engine }> {
-  const engine = await Engine.start(opts);
+  const engine = await Engine.start(engineOptions(opts));
   const controllers = new Map<string, AbortController>();
   return {
     engine,

@@ -185,4 +185,10 @@ export interface ExecutorOptions {
    * (the CLI) gets back. False keeps V8's baseline compiler (`--liftoff-only`).
    */
   optimize?: boolean;
+  /**
+   * A directory where the booted interpreter is kept between executor processes
+   * (snapshot-cache.ts), or false to boot Ruby at every start. Default: node_modules/.cache/
+   * connector-registry/ of the installation.
+   */
+  snapshotCache?: string | false;
 }

@@ -86,8 +86,10 @@ export function capMemory(binary: Uint8Array, maxBytes: number): Uint8Array<Arra
   );
 }
 
-/** Reads, caps and compiles the interpreter. */
-export async function compileRuby(maxMemoryBytes: number): Promise<WebAssembly.Module> {
-  const binary = new Uint8Array(await readFile(rubyWasmPath()));
-  return WebAssembly.compile(capMemory(binary, maxMemoryBytes) as Uint8Array<ArrayBuffer>);
+/** Reads, caps and compiles the interpreter; answers the module and the capped binary it was compiled from. */
+export async function compileRuby(
+  maxMemoryBytes: number,
+): Promise<{ module: WebAssembly.Module; binary: Uint8Array }> {
+  const binary = capMemory(new Uint8Array(await readFile(rubyWasmPath())), maxMemoryBytes);
+  return { module: await WebAssembly.compile(binary), binary };
 }

@@ -35,17 +35,23 @@ describe('executor configuration', () => {
         EXECUTOR_SPARE_VMS: '0',
         CONNECTOR_HTTP_ALLOW_LOOPBACK: 'true',
         EXECUTOR_OPTIMIZE: 'false',
+        EXECUTOR_SNAPSHOT_CACHE: 'off',
       }),
     );
     expect(opts).toMatchObject({
       spareVMs: 0,
       allowLoopback: true,
       optimize: false,
+      snapshotCache: false,
       limits: { wallMs: 5000, memoryBytes: 128 * 1024 * 1024, maxRequests: 7 },
     });
     expect(() => loadConfig({ EXECUTOR_MEMORY_MB: '10' })).toThrow(/EXECUTOR_MEMORY_MB/);
     expect(() => loadConfig({ EXECUTOR_MAX_REDIRECTS: '-1' })).toThrow(/EXECUTOR_MAX_REDIRECTS/);
     expect(() => loadConfig({ EXECUTOR_OPTIMIZE: 'no' })).toThrow(/EXECUTOR_OPTIMIZE/);
+    expect(
+      executorOptionsFromConfig(loadConfig({ EXECUTOR_SNAPSHOT_CACHE: '/var/cache/registry' }))
+        .snapshotCache,
+    ).toBe('/var/cache/registry');
   });
 });
 

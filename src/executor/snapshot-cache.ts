@@ -23,8 +23,11 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
+  rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +48,8 @@ export function snapshotKey(inputs: (string | Uint8Array)[]): string {
 }
 
 const fileOf = (dir: string, key: string) => join(dir, `ruby-vm-${key.slice(0, 32)}.snapshot`);
+/** Snapshots kept in a directory: the newest, by when they were written (each is about 3 MB). */
+const KEEP = 4;
 
 /** The snapshot stored under `key` in `dir`; null when there is none this process may trust. */
 export function readSnapshot(dir: string, key: string): VmSnapshot | null {
@@ -103,8 +108,22 @@ export function writeSnapshot(dir: string, key: string, snapshot: VmSnapshot): b
     );
     writeFileSync(partial, Buffer.concat([head, index, snapshot.bytes]), { mode: 0o600 });
     renameSync(partial, file);
+    prune(dir);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Deletes all but the KEEP newest snapshots of `dir`: every change to the runtime's Ruby files or a
+ * package makes a new one, and the old ones would pile up. Several are kept because one checkout
+ * can use more than one at a time (the compiled bin's VM thread and the tests' bundle of it).
+ */
+function prune(dir: string): void {
+  const snapshots = readdirSync(dir)
+    .filter((name) => /^ruby-vm-[0-9a-f]{32}\.snapshot$/.test(name))
+    .map((name) => ({ path: join(dir, name), written: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.written - a.written);
+  for (const old of snapshots.slice(KEEP)) rmSync(old.path, { force: true });
 }

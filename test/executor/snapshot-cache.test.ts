@@ -5,6 +5,7 @@ import {
   rmSync,
   statSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,6 +91,29 @@ describe('the booted interpreter, kept between executor processes', {
     const fromOther = await startAndRun(dir);
     expect(fromOther.from).toBe('boot');
     expect(fromOther.result.status).toBe('SUCCEEDED');
+  });
+
+  it('keeps the four newest snapshots of a directory, not every one an edit of the runtime made', async () => {
+    const dir = cacheDir();
+    await startAndRun(dir);
+    const current = fileIn(dir);
+    // Five older snapshots, as earlier versions of the runtime left them.
+    for (let i = 0; i < 5; i++) {
+      const old = join(dir, `ruby-vm-${String(i).repeat(32)}.snapshot`);
+      writeFileSync(old, 'old', { mode: 0o600 });
+      utimesSync(
+        old,
+        new Date(Date.now() - (i + 1) * 60_000),
+        new Date(Date.now() - (i + 1) * 60_000),
+      );
+    }
+    rmSync(current);
+    expect((await startAndRun(dir)).from).toBe('boot');
+    expect(readdirSync(dir).sort()).toEqual(
+      [current, ...[0, 1, 2].map((i) => join(dir, `ruby-vm-${String(i).repeat(32)}.snapshot`))]
+        .map((p) => p.slice(dir.length + 1))
+        .sort(),
+    );
   });
 
   it('is not used when turned off', async () => {

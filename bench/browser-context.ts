@@ -14,7 +14,7 @@
  *   BENCH_ROUNDS=12 npx tsx bench/browser-context.ts
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type Browser, chromium } from 'playwright-core';
 import { loadConfig } from '../src/config.js';
@@ -27,7 +27,7 @@ import {
   DISABLED_FEATURES,
   OMNIBOX_POPUP_FEATURES,
 } from '../test/web/chromium-args.js';
-import { procStat, ROOT } from './common.js';
+import { procStat, ROOT, writeReport } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const OUT = process.env.BENCH_OUT ?? `${ROOT}bench/results/browser-context.md`;
@@ -150,11 +150,5 @@ const lines = [
   '',
   `Ratio tests / baseline: **${(tests / base).toFixed(2)}×** the CPU.`,
   '',
-  failures.length
-    ? `**Failed rounds (the benchmark failed):**\n\n${failures.map((f) => `- ${f}`).join('\n')}`
-    : 'No failed round.',
-  '',
 ];
-writeFileSync(OUT, lines.join('\n'));
-console.log(lines.join('\n'));
-if (failures.length) process.exitCode = 1;
+writeReport(OUT, lines, failures);

@@ -2,7 +2,7 @@
  * What the benchmarks share: a scratch database per scenario, server processes started from the
  * repository's root, and the seeding of a benchmark workspace.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -43,6 +43,27 @@ export const ADMIN_URL =
   process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 /** The repository's root: where server processes run. */
 export const ROOT = new URL('..', import.meta.url).pathname;
+
+/**
+ * Ends a benchmark's report: its failures (a benchmark with one is a failed benchmark, not a
+ * number) or the line saying there were none, written to `out` and printed; exits 1 on a failure.
+ */
+export function writeReport(
+  out: string,
+  lines: string[],
+  failures: string[],
+  unit = 'round',
+): void {
+  lines.push(
+    failures.length
+      ? `**Failed ${unit}s (the benchmark failed):**\n\n${failures.map((f) => `- ${f}`).join('\n')}`
+      : `No failed ${unit}.`,
+    '',
+  );
+  writeFileSync(out, lines.join('\n'));
+  console.log(lines.join('\n'));
+  if (failures.length) process.exitCode = 1;
+}
 
 /** The server of the git revision BENCH_BASELINE names (bench/baseline.ts), when it is set. */
 export const baselineFromEnv = () =>

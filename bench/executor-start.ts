@@ -13,11 +13,11 @@
  *   BENCH_ROUNDS=12 npx tsx bench/executor-start.ts
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startExecutor, type ExecutorOptions } from '../src/executor/index.js';
-import { procStat, ROOT } from './common.js';
+import { procStat, ROOT, writeReport } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const OUT = process.env.BENCH_OUT ?? `${ROOT}bench/results/executor-start.md`;
@@ -99,11 +99,5 @@ const lines = [
   '',
   `Ratio registry / baseline: **${(cpuOf(ways[1].name) / cpuOf(ways[0].name)).toFixed(2)}×** the CPU.`,
   '',
-  failures.length
-    ? `**Failed samples (the benchmark failed):**\n\n${failures.map((f) => `- ${f}`).join('\n')}`
-    : 'No failed sample.',
-  '',
 ];
-writeFileSync(OUT, lines.join('\n'));
-console.log(lines.join('\n'));
-if (failures.length) process.exitCode = 1;
+writeReport(OUT, lines, failures, 'sample');

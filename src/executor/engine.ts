@@ -10,15 +10,13 @@
  *   or answered from a recording.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { entryUrl, RUBY_DIR } from './entries.js';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { Redactor, REDACTED } from './redact.js';
 import { RequestError, sendRequest, type Hop, type OutgoingRequest } from './http.js';
 import { compileRuby } from './wasm-module.js';
-import { readSnapshot, snapshotKey, writeSnapshot } from './snapshot-cache.js';
+import { bootKey, readSnapshot, writeSnapshot } from './snapshot-cache.js';
 import type { VmMessage, VmSnapshot, VmWorkerData } from './vm-worker.js';
 import {
   DEFAULT_LIMITS,
@@ -28,21 +26,6 @@ import {
   type RunResult,
   type RunStatus,
 } from './types.js';
-
-const require = createRequire(import.meta.url);
-
-/** An installed package's version (its package.json, found above its entry: exports hide it). */
-function packageVersion(name: string): string {
-  for (let dir = dirname(require.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      if (pkg.name === name) return String(pkg.version);
-    } catch {
-      // no package.json at this level
-    }
-  }
-  throw new Error(`cannot find ${name}'s package.json`);
-}
 
 /** The DSL runtime's Ruby files, `*.rb` of `dir`, in name order. */
 export function runtimeFiles(dir: string = RUBY_DIR): { name: string; source: string }[] {
@@ -120,14 +103,7 @@ export class Engine {
   private async cachedSnapshot(binary: Uint8Array): Promise<VmSnapshot> {
     const dir = this.opts.snapshotCache;
     if (!dir || this.workerUrl.protocol !== 'file:') return this.bootSnapshot();
-    const key = snapshotKey([
-      binary,
-      readFileSync(fileURLToPath(this.workerUrl)),
-      packageVersion('@ruby/wasm-wasi'),
-      packageVersion('@bjorn3/browser_wasi_shim'),
-      process.version,
-      ...this.runtime.flatMap((f) => [f.name, f.source]),
-    ]);
+    const key = bootKey(binary, this.workerUrl, this.runtime);
     const cached = readSnapshot(dir, key);
     if (cached) {
       this.snapshotFrom = 'cache';

@@ -24,13 +24,16 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { VmSnapshot } from './vm-worker.js';
 
 const MAGIC = Buffer.from('RBVMSNP1');
@@ -40,10 +43,41 @@ const KEY_BYTES = 32;
 const HEAD = MAGIC.length + KEY_BYTES + 8;
 const SIZES = MAGIC.length + KEY_BYTES;
 
-/** The cache key of a boot: a SHA-256 over its inputs, in order. */
-export function snapshotKey(inputs: (string | Uint8Array)[]): string {
+const require = createRequire(import.meta.url);
+
+/** An installed package's version (its package.json, found above its entry: exports hide it). */
+function packageVersion(name: string): string {
+  for (let dir = dirname(require.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === name) return String(pkg.version);
+    } catch {
+      // no package.json at this level
+    }
+  }
+  throw new Error(`cannot find ${name}'s package.json`);
+}
+
+/**
+ * The cache key of a boot: a SHA-256 over everything it depends on, each input prefixed by its
+ * length: the capped interpreter, the VM thread's code (`workerUrl`, a file) and the packages it
+ * loads, Node's version and the runtime's Ruby files.
+ */
+export function bootKey(
+  binary: Uint8Array,
+  workerUrl: URL,
+  runtime: readonly { name: string; source: string }[],
+): string {
   const hash = createHash('sha256');
-  for (const input of inputs) hash.update(String(input.length)).update('\0').update(input);
+  for (const input of [
+    binary,
+    readFileSync(fileURLToPath(workerUrl)),
+    packageVersion('@ruby/wasm-wasi'),
+    packageVersion('@bjorn3/browser_wasi_shim'),
+    process.version,
+    ...runtime.flatMap((f) => [f.name, f.source]),
+  ])
+    hash.update(String(input.length)).update('\0').update(input);
   return hash.digest('hex');
 }
 
@@ -89,9 +123,10 @@ export function readSnapshot(dir: string, key: string): VmSnapshot | null {
 
 /**
  * Stores `snapshot` under `key` in `dir` (made 0700 if missing; the file 0600, written aside and
- * renamed, so a concurrent reader sees a whole file or none). Best effort: answers whether it did.
+ * renamed, so a concurrent reader sees a whole file or none). Best effort: a directory it cannot
+ * write (a read-only installation) leaves every start booting, as without the cache.
  */
-export function writeSnapshot(dir: string, key: string, snapshot: VmSnapshot): boolean {
+export function writeSnapshot(dir: string, key: string, snapshot: VmSnapshot): void {
   const file = fileOf(dir, key);
   const partial = `${file}.${process.pid}.partial`;
   try {
@@ -109,9 +144,8 @@ export function writeSnapshot(dir: string, key: string, snapshot: VmSnapshot): b
     writeFileSync(partial, Buffer.concat([head, index, snapshot.bytes]), { mode: 0o600 });
     renameSync(partial, file);
     prune(dir);
-    return true;
   } catch {
-    return false;
+    rmSync(partial, { force: true });
   }
 }
 

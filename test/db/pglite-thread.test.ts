@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { calmestStall } from '../helpers/stalls.js';
+import { calmestStall, STALL_SHARE } from '../helpers/stalls.js';
 import { pgliteSeed } from '../helpers/templates.js';
 
 describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
@@ -15,7 +15,7 @@ describe('PGlite in its own thread (src/db/pglite-thread.ts)', () => {
 
   it('keeps the event loop turning while PostgreSQL stores and reads back 20 MB', async () => {
     const big = 'x'.repeat(20 * 1024 * 1024);
-    const bound = (took: number) => Math.max(50, took * 0.4);
+    const bound = (took: number) => Math.max(50, took * STALL_SHARE);
     const { took, longestStall } = await calmestStall(async () => {
       await db.sql.exec('DROP TABLE IF EXISTS big; CREATE TEMP TABLE big (v text)');
       await db.sql.query('INSERT INTO big VALUES ($1)', [big]);

@@ -23,7 +23,14 @@ export async function stallDuring<T>(
 }
 
 /**
- * `stallDuring(work)` up to `attempts` times, until the longest stall is under `bound(took)`;
+ * The longest stall work sent off the event loop may still cause, as a share of the request's time
+ * (so the machine's speed does not matter): on the main thread, the work was one stall of most of it.
+ */
+export const STALL_SHARE = 0.4;
+
+/**
+ * `stallDuring(work)` up to `attempts` times, until the longest stall is under `bound(took)`
+ * (STALL_SHARE of it unless given);
  * answers the attempt with the smallest stall for its time. A stall the code causes (work done on
  * the event loop) shows in every attempt, so the test still fails; one the machine causes (the
  * other test fork and Chromium holding both cores, a major collection of a heap that earlier files
@@ -31,7 +38,7 @@ export async function stallDuring<T>(
  */
 export async function calmestStall<T>(
   work: () => Promise<T>,
-  bound: (took: number) => number,
+  bound: (took: number) => number = (took) => took * STALL_SHARE,
   attempts = 3,
 ): Promise<{ result: T; took: number; longestStall: number }> {
   let best: Awaited<ReturnType<typeof stallDuring<T>>> | undefined;

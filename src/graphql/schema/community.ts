@@ -16,6 +16,7 @@ import { connectorPayload, objectPayload } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { dbId, namedConnection } from '../connections.js';
 import { SharedConnectorRef } from './sharing.js';
+import { inputArg, mutationInput } from './inputs.js';
 
 export const ListingStatusEnum = describedEnum(
   'ListingStatus',
@@ -180,24 +181,21 @@ builder.queryFields((t) => ({
   ),
 }));
 
-const ListConnectorInput = builder.inputType('ListConnectorInput', {
-  description: 'Input of `listConnector`.',
-  fields: (t) => ({
-    id: t.id({ required: true, description: 'The connector (it must be shared).' }),
-    appId: t.id({ description: 'A catalog app (its global ID).' }),
-    appName: t.string({ description: 'The app as free text, when it is not in the catalog.' }),
-    categories: t.stringList({
-      required: true,
-      description: `Category tags, 1 to ${LIMITS.categories}, each at most ${LIMITS.categoryChars} characters.`,
-    }),
-    preventDirectInstall: t.boolean({
-      description: 'Send people to `landingPageUrl` instead of installing.',
-    }),
-    landingPageUrl: t.string({
-      description: `An http(s) URL (at most ${LIMITS.urlChars} characters) where people learn more; required with \`preventDirectInstall\`.`,
-    }),
+const ListConnectorInput = mutationInput('listConnector', (t) => ({
+  id: t.id({ required: true, description: 'The connector (it must be shared).' }),
+  appId: t.id({ description: 'A catalog app (its global ID).' }),
+  appName: t.string({ description: 'The app as free text, when it is not in the catalog.' }),
+  categories: t.stringList({
+    required: true,
+    description: `Category tags, 1 to ${LIMITS.categories}, each at most ${LIMITS.categoryChars} characters.`,
   }),
-});
+  preventDirectInstall: t.boolean({
+    description: 'Send people to `landingPageUrl` instead of installing.',
+  }),
+  landingPageUrl: t.string({
+    description: `An http(s) URL (at most ${LIMITS.urlChars} characters) where people learn more; required with \`preventDirectInstall\`.`,
+  }),
+}));
 
 const listingPayload = (name: string) =>
   objectPayload<{ listing: ListingRow }>(
@@ -222,13 +220,7 @@ builder.mutationFields((t) => ({
     errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Lists a shared connector in the community library, or changes its listing; either way it goes to review.',
-    args: {
-      input: t.arg({
-        type: ListConnectorInput,
-        required: true,
-        description: 'The connector and how the library shows it.',
-      }),
-    },
+    args: inputArg(ListConnectorInput, 'The connector and how the library shows it.'),
     resolve: async (_root, { input: { id, appId, ...rest } }, ctx) => ({
       listing: await listConnector(ctx, parseGlobalId(String(id), 'Connector'), {
         ...rest,
@@ -237,25 +229,15 @@ builder.mutationFields((t) => ({
     }),
   }),
   unlistConnector: t.field({
-    type: connectorPayload(
-      'UnlistConnectorPayload',
-      'The result of `unlistConnector`.',
-      ConnectorNode,
-    ),
+    type: connectorPayload('UnlistConnectorPayload', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Removes the listing; installed copies keep working.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('UnlistConnectorInput', {
-          description: 'Input of `unlistConnector`.',
-          fields: (f) => ({
-            id: f.id({ required: true, description: 'The listed connector (global ID).' }),
-          }),
-        }),
-        required: true,
-        description: 'The connector to unlist.',
-      }),
-    },
+    args: inputArg(
+      mutationInput('unlistConnector', (f) => ({
+        id: f.id({ required: true, description: 'The listed connector (global ID).' }),
+      })),
+      'The connector to unlist.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'Connector');
       await unlistConnector(ctx, id);
@@ -267,26 +249,20 @@ builder.mutationFields((t) => ({
     errorCodes: ['NOT_FOUND', 'LISTING_STATE', 'INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Platform reviewers: approve a pending (or disabled) listing, reject a pending one, or disable an approved one. A reason is required to reject or disable.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('ReviewListingInput', {
-          description: 'Input of `reviewListing`.',
-          fields: (f) => ({
-            id: f.id({ required: true, description: 'The listing (global ID).' }),
-            decision: f.field({
-              type: ReviewDecisionEnum,
-              required: true,
-              description: 'Approve, reject or disable.',
-            }),
-            reason: f.string({
-              description: `Why, shown to the listing's workspace (at most ${LIMITS.reasonChars} characters); required to reject or disable.`,
-            }),
-          }),
+    args: inputArg(
+      mutationInput('reviewListing', (f) => ({
+        id: f.id({ required: true, description: 'The listing (global ID).' }),
+        decision: f.field({
+          type: ReviewDecisionEnum,
+          required: true,
+          description: 'Approve, reject or disable.',
         }),
-        required: true,
-        description: 'The listing and the decision.',
-      }),
-    },
+        reason: f.string({
+          description: `Why, shown to the listing's workspace (at most ${LIMITS.reasonChars} characters); required to reject or disable.`,
+        }),
+      })),
+      'The listing and the decision.',
+    ),
     resolve: async (_root, { input }, ctx) => ({
       listing: await reviewListing(
         ctx,
@@ -301,21 +277,15 @@ builder.mutationFields((t) => ({
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Platform reviewers: add an app to the catalog (returns the existing one when the name is taken).',
-    args: {
-      input: t.arg({
-        type: builder.inputType('AddCatalogAppInput', {
-          description: 'Input of `addCatalogApp`.',
-          fields: (f) => ({
-            name: f.string({
-              required: true,
-              description: `The app name (1 to ${LIMITS.appNameChars} characters).`,
-            }),
-          }),
+    args: inputArg(
+      mutationInput('addCatalogApp', (f) => ({
+        name: f.string({
+          required: true,
+          description: `The app name (1 to ${LIMITS.appNameChars} characters).`,
         }),
-        required: true,
-        description: 'The app to add.',
-      }),
-    },
+      })),
+      'The app to add.',
+    ),
     resolve: async (_root, { input }, ctx) => ({
       catalogApp: await addCatalogApp(ctx, input.name),
     }),

@@ -15,6 +15,7 @@ import { builder } from '../builder.js';
 import { dbId, namedConnection } from '../connections.js';
 import { objectPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
+import { inputArg, mutationInput } from './inputs.js';
 
 /** The caller's workspace when they may see connections and runs; -1 (matches nothing) otherwise. */
 export function runWorkspaceOf(ctx: {
@@ -195,44 +196,35 @@ builder.prismaObjectFields('Connector', (t) => ({
   ),
 }));
 
-const CreateConnectionInput = builder.inputType('CreateConnectionInput', {
-  description: 'Input of `createConnection`.',
-  fields: (t) => ({
-    connectorId: t.id({
-      required: true,
-      description: 'The connector (global ID) the connection is for.',
-    }),
-    name: t.string({
-      required: true,
-      description: 'A name, 1 to 100 characters, unique per connector.',
-    }),
-    values: t.field({
-      type: 'JSON',
-      description:
-        'A JSON object of field names to strings, numbers or booleans (declared `connection.fields` only, when the code declares them literally).',
-    }),
+const CreateConnectionInput = mutationInput('createConnection', (t) => ({
+  connectorId: t.id({
+    required: true,
+    description: 'The connector (global ID) the connection is for.',
   }),
-});
+  name: t.string({
+    required: true,
+    description: 'A name, 1 to 100 characters, unique per connector.',
+  }),
+  values: t.field({
+    type: 'JSON',
+    description:
+      'A JSON object of field names to strings, numbers or booleans (declared `connection.fields` only, when the code declares them literally).',
+  }),
+}));
 
-const UpdateConnectionInput = builder.inputType('UpdateConnectionInput', {
-  description: 'Input of `updateConnection`.',
-  fields: (t) => ({
-    id: t.id({ required: true, description: 'The saved connection (global ID).' }),
-    name: t.string({ description: 'A new name; unset keeps it.' }),
-    values: t.field({
-      type: 'JSON',
-      description:
-        'Values to set (a JSON object); a value of null removes it; values not named are kept (secrets included).',
-    }),
+const UpdateConnectionInput = mutationInput('updateConnection', (t) => ({
+  id: t.id({ required: true, description: 'The saved connection (global ID).' }),
+  name: t.string({ description: 'A new name; unset keeps it.' }),
+  values: t.field({
+    type: 'JSON',
+    description:
+      'Values to set (a JSON object); a value of null removes it; values not named are kept (secrets included).',
   }),
-});
+}));
 
-const DeleteConnectionInput = builder.inputType('DeleteConnectionInput', {
-  description: 'Input of `deleteConnection`.',
-  fields: (t) => ({
-    id: t.id({ required: true, description: 'The saved connection (global ID).' }),
-  }),
-});
+const DeleteConnectionInput = mutationInput('deleteConnection', (t) => ({
+  id: t.id({ required: true, description: 'The saved connection (global ID).' }),
+}));
 
 const connectionPayload = (name: string) =>
   objectPayload<{ connection: Connection }>(
@@ -244,7 +236,6 @@ const connectionPayload = (name: string) =>
 
 const DeleteConnectionPayload = payloadType<{ deletedId: string }>(
   'DeleteConnectionPayload',
-  'The result of `deleteConnection`.',
   (t) => ({
     deletedId: t.id({
       nullable: true,
@@ -260,13 +251,7 @@ builder.mutationFields((t) => ({
     errorCodes: ['INVALID_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'EXECUTOR_UNAVAILABLE'],
     description:
       'Saves a connection for a connector of your workspace (ADMIN and DEVELOPER); values are sealed at rest.',
-    args: {
-      input: t.arg({
-        type: CreateConnectionInput,
-        required: true,
-        description: 'The connector, a name and the values.',
-      }),
-    },
+    args: inputArg(CreateConnectionInput, 'The connector, a name and the values.'),
     resolve: async (_root, { input }, ctx) => ({
       connection: await createConnection(ctx, {
         connectorId: parseGlobalId(String(input.connectorId), 'Connector', 'input.connectorId'),
@@ -280,13 +265,7 @@ builder.mutationFields((t) => ({
     errorCodes: ['INVALID_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'EXECUTOR_UNAVAILABLE'],
     description:
       'Renames a saved connection or changes some of its values; values not named are kept.',
-    args: {
-      input: t.arg({
-        type: UpdateConnectionInput,
-        required: true,
-        description: 'The connection and what to change.',
-      }),
-    },
+    args: inputArg(UpdateConnectionInput, 'The connection and what to change.'),
     resolve: async (_root, { input }, ctx) => ({
       connection: await updateConnection(
         ctx,
@@ -299,13 +278,7 @@ builder.mutationFields((t) => ({
     type: DeleteConnectionPayload,
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Deletes a saved connection; its runs stay, without it.',
-    args: {
-      input: t.arg({
-        type: DeleteConnectionInput,
-        required: true,
-        description: 'The connection to delete.',
-      }),
-    },
+    args: inputArg(DeleteConnectionInput, 'The connection to delete.'),
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'ConnectionProfile');
       await deleteConnection(ctx, id);

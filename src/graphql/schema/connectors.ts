@@ -15,6 +15,7 @@ import { lowerCaseEnum } from '../enums.js';
 import { connectorPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { dbId, idKeyset, namedConnection } from '../connections.js';
+import { idInput, inputArg, mutationInput } from './inputs.js';
 
 /** The caller's workspace, or -1 (matches nothing) for callers outside workspaces. */
 export function workspaceOf(ctx: {
@@ -325,60 +326,46 @@ builder.queryFields((t) => ({
   ),
 }));
 
-const CreateConnectorInput = builder.inputType('CreateConnectorInput', {
-  description: 'Input of `createConnector`.',
-  fields: (t) => ({
-    title: t.string({
-      required: true,
-      description: 'Display name, 1 to 200 characters; the machine `name` is derived from it.',
-    }),
-    code: t.string({ required: true, description: 'Ruby connector code, at most 10 MB of UTF-8.' }),
-    logo: t.string({ description: 'Base64 of a PNG, JPEG, GIF or WebP image.' }),
-    description: t.string({ description: 'Markdown, shown where the connector is shared.' }),
-    note: t.string({ description: 'Note of version 1.' }),
+const CreateConnectorInput = mutationInput('createConnector', (t) => ({
+  title: t.string({
+    required: true,
+    description: 'Display name, 1 to 200 characters; the machine `name` is derived from it.',
   }),
-});
+  code: t.string({ required: true, description: 'Ruby connector code, at most 10 MB of UTF-8.' }),
+  logo: t.string({ description: 'Base64 of a PNG, JPEG, GIF or WebP image.' }),
+  description: t.string({ description: 'Markdown, shown where the connector is shared.' }),
+  note: t.string({ description: 'Note of version 1.' }),
+}));
 
-const UpdateConnectorInput = builder.inputType('UpdateConnectorInput', {
-  description: 'Input of `updateConnector`.',
-  fields: (t) => ({
-    id: t.id({ required: true, description: 'The connector (global ID).' }),
-    title: t.string({ description: 'New display name (1 to 200 characters); unset keeps it.' }),
-    code: t.string({
-      description: 'New code: makes the next version when it differs from the latest.',
-    }),
-    logo: t.string({ description: 'Base64 image; an empty string removes the logo.' }),
-    description: t.string({
-      description:
-        'New Markdown description (at most 100,000 characters); null removes it, unset keeps it.',
-    }),
-    note: t.string({ description: 'Note of the version this update makes.' }),
-    requirePassingTests: t.boolean({
-      description:
-        'Require every test case to pass against a version before it is released or shared (TESTS_FAILING otherwise); unset keeps it.',
-    }),
-    expectedLatestVersion: t.int({
-      description: 'Refuse with VERSION_CONFLICT unless the connector is still at this version.',
-    }),
+const UpdateConnectorInput = mutationInput('updateConnector', (t) => ({
+  id: t.id({ required: true, description: 'The connector (global ID).' }),
+  title: t.string({ description: 'New display name (1 to 200 characters); unset keeps it.' }),
+  code: t.string({
+    description: 'New code: makes the next version when it differs from the latest.',
   }),
-});
+  logo: t.string({ description: 'Base64 image; an empty string removes the logo.' }),
+  description: t.string({
+    description:
+      'New Markdown description (at most 100,000 characters); null removes it, unset keeps it.',
+  }),
+  note: t.string({ description: 'Note of the version this update makes.' }),
+  requirePassingTests: t.boolean({
+    description:
+      'Require every test case to pass against a version before it is released or shared (TESTS_FAILING otherwise); unset keeps it.',
+  }),
+  expectedLatestVersion: t.int({
+    description: 'Refuse with VERSION_CONFLICT unless the connector is still at this version.',
+  }),
+}));
 
-const ConnectorIdInput = (name: string) =>
-  builder.inputType(name, {
-    description: `Input of \`${name[0].toLowerCase()}${name.slice(1, -'Input'.length)}\`.`,
-    fields: (t) => ({ id: t.id({ required: true, description: 'The connector (global ID).' }) }),
-  });
-const ReleaseConnectorInput = ConnectorIdInput('ReleaseConnectorInput');
-const ShareConnectorInput = builder.inputType('ShareConnectorInput', {
-  description: 'Input of `shareConnector`.',
-  fields: (t) => ({
-    id: t.id({ required: true, description: 'The connector (global ID).' }),
-    rolloutPercent: t.int({
-      description:
-        'Share to this % of installing workspaces first (stable selection); 100 or unset: to all.',
-    }),
+const ReleaseConnectorInput = idInput('releaseConnector', 'The connector');
+const ShareConnectorInput = mutationInput('shareConnector', (t) => ({
+  id: t.id({ required: true, description: 'The connector (global ID).' }),
+  rolloutPercent: t.int({
+    description:
+      'Share to this % of installing workspaces first (stable selection); 100 or unset: to all.',
   }),
-});
+}));
 
 const WRITE = ['NOT_FOUND', 'FORBIDDEN'] as const;
 
@@ -389,7 +376,6 @@ const WRITE = ['NOT_FOUND', 'FORBIDDEN'] as const;
  */
 const UpdateConnectorPayload = payloadType<{ connector: ConnectorRow; version: number | null }>(
   'UpdateConnectorPayload',
-  'The result of `updateConnector`.',
   (t) => ({
     connector: t.field({
       type: ConnectorNode,
@@ -416,71 +402,34 @@ const UpdateConnectorPayload = payloadType<{ connector: ConnectorRow; version: n
 
 builder.mutationFields((t) => ({
   createConnector: t.field({
-    type: connectorPayload(
-      'CreateConnectorPayload',
-      'The result of `createConnector`.',
-      ConnectorNode,
-      { edge: true },
-    ),
+    type: connectorPayload('CreateConnectorPayload', ConnectorNode, { edge: true }),
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description: 'Creates a connector in your workspace with its version 1 (ADMIN and DEVELOPER).',
-    args: {
-      input: t.arg({
-        type: CreateConnectorInput,
-        required: true,
-        description: 'The new connector.',
-      }),
-    },
+    args: inputArg(CreateConnectorInput, 'The new connector.'),
     resolve: async (_root, { input }, ctx) => ({ connector: await createConnector(ctx, input) }),
   }),
   updateConnector: t.field({
     type: UpdateConnectorPayload,
     errorCodes: ['INVALID_INPUT', 'VERSION_CONFLICT', ...WRITE],
     description: 'Changes metadata; a new code or note makes the next version (unreleased).',
-    args: {
-      input: t.arg({
-        type: UpdateConnectorInput,
-        required: true,
-        description: 'The connector and what to change.',
-      }),
-    },
+    args: inputArg(UpdateConnectorInput, 'The connector and what to change.'),
     resolve: async (_root, { input: { id, ...fields } }, ctx) =>
       updateConnector(ctx, parseGlobalId(String(id), 'Connector'), fields),
   }),
   releaseConnector: t.field({
-    type: connectorPayload(
-      'ReleaseConnectorPayload',
-      'The result of `releaseConnector`.',
-      ConnectorNode,
-    ),
+    type: connectorPayload('ReleaseConnectorPayload', ConnectorNode),
     errorCodes: ['ALREADY_RELEASED', 'CODE_HAS_ERRORS', 'TESTS_FAILING', ...WRITE],
     description: 'Releases the latest version to your workspace.',
-    args: {
-      input: t.arg({
-        type: ReleaseConnectorInput,
-        required: true,
-        description: 'The connector to release.',
-      }),
-    },
+    args: inputArg(ReleaseConnectorInput, 'The connector to release.'),
     resolve: async (_root, { input }, ctx) => ({
       connector: await releaseConnector(ctx, parseGlobalId(String(input.id), 'Connector')),
     }),
   }),
   shareConnector: t.field({
-    type: connectorPayload(
-      'ShareConnectorPayload',
-      'The result of `shareConnector`.',
-      ConnectorNode,
-    ),
+    type: connectorPayload('ShareConnectorPayload', ConnectorNode),
     errorCodes: ['NOTHING_RELEASED', 'ALREADY_SHARED', 'TESTS_FAILING', 'INVALID_INPUT', ...WRITE],
     description: 'Shares the latest released version with those who install the connector.',
-    args: {
-      input: t.arg({
-        type: ShareConnectorInput,
-        required: true,
-        description: 'The connector to share and how widely.',
-      }),
-    },
+    args: inputArg(ShareConnectorInput, 'The connector to share and how widely.'),
     resolve: async (_root, { input }, ctx) => ({
       connector: await shareConnector(ctx, parseGlobalId(String(input.id), 'Connector'), {
         rolloutPercent: input.rolloutPercent,

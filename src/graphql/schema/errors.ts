@@ -105,8 +105,8 @@ export type Payload<Shape extends object> = Partial<Shape> & {
  */
 export function payloadType<Shape extends object>(
   name: string,
-  description: string,
   fields: (t: PothosSchemaTypes.ObjectFieldBuilder<Types, Payload<Shape>>) => FieldMap,
+  description = resultOf(name),
 ) {
   return builder.objectRef<Payload<Shape>>(name).implement({
     description,
@@ -138,14 +138,18 @@ export function objectPayload<Shape extends object>(
   fieldDescription: string,
   description = resultOf(name),
 ) {
-  return payloadType<Shape>(name, description, (t) => ({
-    [key]: t.field({
-      type: type as never,
-      nullable: true,
-      description: fieldDescription,
-      resolve: (p) => (p[key] ?? null) as never,
+  return payloadType<Shape>(
+    name,
+    (t) => ({
+      [key]: t.field({
+        type: type as never,
+        nullable: true,
+        description: fieldDescription,
+        resolve: (p) => (p[key] ?? null) as never,
+      }),
     }),
-  }));
+    description,
+  );
 }
 
 /**
@@ -154,27 +158,30 @@ export function objectPayload<Shape extends object>(
  */
 export function connectorPayload(
   name: string,
-  description: string,
   ConnectorRef: ObjectParam<Types>,
-  opts: { edge?: boolean } = {},
+  opts: { edge?: boolean; description?: string } = {},
 ) {
-  return payloadType<{ connector: Connector }>(name, description, (t) => ({
-    connector: t.field({
-      type: ConnectorRef as never,
-      nullable: true,
-      description: 'The connector as the mutation left it; null when it refused.',
-      resolve: (p) => (p.connector ?? null) as never,
+  return payloadType<{ connector: Connector }>(
+    name,
+    (t) => ({
+      connector: t.field({
+        type: ConnectorRef as never,
+        nullable: true,
+        description: 'The connector as the mutation left it; null when it refused.',
+        resolve: (p) => (p.connector ?? null) as never,
+      }),
+      ...(opts.edge
+        ? {
+            connectorEdge: t.field({
+              type: edgeRef('Connector') as never,
+              nullable: true,
+              description:
+                'The new connector as an edge of `connectors` (its cursor included), for clients that insert it into a list (Relay `@prependEdge`); null when it refused.',
+              resolve: (p) => idEdge(p.connector) as never,
+            }),
+          }
+        : {}),
     }),
-    ...(opts.edge
-      ? {
-          connectorEdge: t.field({
-            type: edgeRef('Connector') as never,
-            nullable: true,
-            description:
-              'The new connector as an edge of `connectors` (its cursor included), for clients that insert it into a list (Relay `@prependEdge`); null when it refused.',
-            resolve: (p) => idEdge(p.connector) as never,
-          }),
-        }
-      : {}),
-  }));
+    opts.description,
+  );
 }

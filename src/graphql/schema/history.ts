@@ -4,6 +4,7 @@ import { ConnectorNode } from './connectors.js';
 import { connectorPayload } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { ChangeReportRef } from './change-reports.js';
+import { inputArg, mutationInput } from './inputs.js';
 
 const DefinitionChangesRef = builder
   .objectRef<VersionDiff['actions']>('DefinitionChanges')
@@ -70,36 +71,23 @@ builder.prismaObjectFields('Connector', (t) => ({
   }),
 }));
 
-const RestoreVersionInput = builder.inputType('RestoreVersionInput', {
-  description: 'Input of `restoreVersion`.',
-  fields: (t) => ({
-    id: t.id({ required: true, description: 'The connector (global ID).' }),
-    version: t.int({
-      required: true,
-      description: 'The version whose code becomes the new latest version.',
-    }),
-    release: t.boolean({ description: 'Release the restored version in the same step.' }),
-    note: t.string({ description: 'Note of the new version (default: "Restored version N…").' }),
+const RestoreVersionInput = mutationInput('restoreVersion', (t) => ({
+  id: t.id({ required: true, description: 'The connector (global ID).' }),
+  version: t.int({
+    required: true,
+    description: 'The version whose code becomes the new latest version.',
   }),
-});
+  release: t.boolean({ description: 'Release the restored version in the same step.' }),
+  note: t.string({ description: 'Note of the new version (default: "Restored version N…").' }),
+}));
 
 builder.mutationFields((t) => ({
   restoreVersion: t.field({
-    type: connectorPayload(
-      'RestoreVersionPayload',
-      'The result of `restoreVersion`.',
-      ConnectorNode,
-    ),
+    type: connectorPayload('RestoreVersionPayload', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'CODE_HAS_ERRORS', 'TESTS_FAILING', 'FORBIDDEN'],
     description:
       "Makes an old version's code the new latest version, and releases it when `release` is true.",
-    args: {
-      input: t.arg({
-        type: RestoreVersionInput,
-        required: true,
-        description: 'The connector, the version to restore and how.',
-      }),
-    },
+    args: inputArg(RestoreVersionInput, 'The connector, the version to restore and how.'),
     resolve: async (_root, { input }, ctx) => ({
       connector: await restoreVersion(
         ctx,

@@ -11,6 +11,7 @@ import { parseGlobalId } from '../ids.js';
 import { dbId } from '../connections.js';
 import { workspaceOf } from './connectors.js';
 import { SharedConnectorRef } from './sharing.js';
+import { inputArg, mutationInput } from './inputs.js';
 
 const InstallSourceEnum = describedEnum('InstallSource', 'Where a copy was installed from.', {
   LISTING: 'From the community library.',
@@ -125,7 +126,6 @@ const MergeConflictRef = builder.objectRef<MergeConflict>('MergeConflict').imple
 
 const UpdateFromParentPayload = payloadType<{ connector: ConnectorRow }>(
   'UpdateFromParentPayload',
-  'The result of `updateFromParent`.',
   (t) => ({
     connector: t.field({
       type: ConnectorNode,
@@ -144,12 +144,7 @@ const UpdateFromParentPayload = payloadType<{ connector: ConnectorRow }>(
 
 builder.mutationFields((t) => ({
   installConnector: t.field({
-    type: connectorPayload(
-      'InstallConnectorPayload',
-      'The result of `installConnector`.',
-      ConnectorNode,
-      { edge: true },
-    ),
+    type: connectorPayload('InstallConnectorPayload', ConnectorNode, { edge: true }),
     errorCodes: [
       'INVALID_INPUT',
       'NOT_FOUND',
@@ -164,25 +159,18 @@ builder.mutationFields((t) => ({
     ],
     description:
       "Copies a shared connector into your workspace (ADMIN and DEVELOPER): from a library listing unless it prevents direct installation, or from a private link. The copy's version 1 is the parent's latest shared version.",
-    args: {
-      input: t.arg({
-        type: builder.inputType('InstallConnectorInput', {
-          description: 'Input of `installConnector`.',
-          fields: (f) => ({
-            listingId: f.id({
-              description:
-                'A listing of the community library (global ID); give this or `linkToken`, not both.',
-            }),
-            linkToken: f.string({
-              description:
-                'The secret of a private share link; give this or `listingId`, not both.',
-            }),
-          }),
+    args: inputArg(
+      mutationInput('installConnector', (f) => ({
+        listingId: f.id({
+          description:
+            'A listing of the community library (global ID); give this or `linkToken`, not both.',
         }),
-        required: true,
-        description: 'Where to install from.',
-      }),
-    },
+        linkToken: f.string({
+          description: 'The secret of a private share link; give this or `listingId`, not both.',
+        }),
+      })),
+      'Where to install from.',
+    ),
     resolve: async (_root, { input }, ctx) => ({
       connector: await installConnector(ctx, {
         listingId:
@@ -207,26 +195,20 @@ builder.mutationFields((t) => ({
     ],
     description:
       "Brings the parent's latest version for your workspace into your copy as a new latest version, merging it three ways with your own changes; your released version does not move.",
-    args: {
-      input: t.arg({
-        type: builder.inputType('UpdateFromParentInput', {
-          description: 'Input of `updateFromParent`.',
-          fields: (f) => ({
-            id: f.id({ required: true, description: 'Your copy (global ID of the connector).' }),
-            resolve: f.field({
-              type: describedEnum('ConflictResolution', 'Which side wins where a merge overlaps.', {
-                OURS: "Keep the copy's lines.",
-                THEIRS: "Take the parent's lines.",
-              }),
-              description:
-                'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
-            }),
+    args: inputArg(
+      mutationInput('updateFromParent', (f) => ({
+        id: f.id({ required: true, description: 'Your copy (global ID of the connector).' }),
+        resolve: f.field({
+          type: describedEnum('ConflictResolution', 'Which side wins where a merge overlaps.', {
+            OURS: "Keep the copy's lines.",
+            THEIRS: "Take the parent's lines.",
           }),
+          description:
+            'Which side wins where the update overlaps changes made to the copy; unset: refuse with the conflicts.',
         }),
-        required: true,
-        description: 'The copy and how to settle overlaps.',
-      }),
-    },
+      })),
+      'The copy and how to settle overlaps.',
+    ),
     resolve: async (_root, { input }, ctx) => ({
       connector: await updateFromParent(ctx, parseGlobalId(String(input.id), 'Connector'), {
         resolve: input.resolve,

@@ -4,6 +4,7 @@ import { describedEnum } from '../enums.js';
 import { ConnectorNode } from './connectors.js';
 import { payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
+import { inputArg, mutationInput } from './inputs.js';
 
 const ImportActionEnum = describedEnum(
   'ImportAction',
@@ -44,7 +45,6 @@ const ImportEntryRef = builder.objectRef<ImportEntryResult>('ImportEntry').imple
 
 const ImportManifestPayload = payloadType<{ dryRun: boolean; entries: ImportEntryResult[] }>(
   'ImportManifestPayload',
-  'The result of `importManifest`.',
   (t) => ({
     dryRun: t.boolean({
       nullable: true,
@@ -86,27 +86,21 @@ builder.mutationFields((t) => ({
     errorCodes: ['INVALID_INPUT', 'DIGEST_MISMATCH', 'TESTS_FAILING', 'FORBIDDEN'],
     description:
       'Imports a manifest into your workspace, all or nothing: new connectors, or new latest versions of copies imported before, each released at once. `dryRun` plans without writing.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('ImportManifestInput', {
-          description: 'Input of `importManifest`.',
-          fields: (f) => ({
-            manifest: f.field({
-              type: 'JSON',
-              required: true,
-              description:
-                'A manifest as `exportManifest` returns it, unchanged (digests are checked).',
-            }),
-            dryRun: f.boolean({
-              defaultValue: false,
-              description: 'True: plan and report per entry, write nothing.',
-            }),
-          }),
+    args: inputArg(
+      mutationInput('importManifest', (f) => ({
+        manifest: f.field({
+          type: 'JSON',
+          required: true,
+          description:
+            'A manifest as `exportManifest` returns it, unchanged (digests are checked).',
         }),
-        required: true,
-        description: 'The manifest and whether to write.',
-      }),
-    },
+        dryRun: f.boolean({
+          defaultValue: false,
+          description: 'True: plan and report per entry, write nothing.',
+        }),
+      })),
+      'The manifest and whether to write.',
+    ),
     resolve: async (_root, { input }, ctx) => ({
       dryRun: input.dryRun ?? false,
       entries: await importManifest(ctx, input.manifest, { dryRun: input.dryRun ?? false }),

@@ -12,6 +12,7 @@ import { ListingStatusEnum } from './community.js';
 import { ConnectorNode, workspaceOf } from './connectors.js';
 import { describedEnum } from '../enums.js';
 import { payloadType } from './errors.js';
+import { inputArg, mutationInput } from './inputs.js';
 
 const NotificationKindEnum = describedEnum(
   'NotificationKind',
@@ -172,7 +173,6 @@ builder.subscriptionFields((t) => ({
 
 const MarkReadPayload = payloadType<{ marked: number; ids: number[] }>(
   'MarkNotificationsReadPayload',
-  'The result of `markNotificationsRead`.',
   (t) => ({
     marked: t.int({
       nullable: true,
@@ -202,21 +202,15 @@ builder.mutationFields((t) => ({
     errorCodes: ['NOT_FOUND', 'INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Marks notifications of your workspace read (every role, OPERATOR included); marking a read one again changes nothing.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('MarkNotificationsReadInput', {
-          description: 'Input of `markNotificationsRead`.',
-          fields: (f) => ({
-            ids: f.idList({
-              required: true,
-              description: 'Global IDs of the notifications, at most 100.',
-            }),
-          }),
+    args: inputArg(
+      mutationInput('markNotificationsRead', (f) => ({
+        ids: f.idList({
+          required: true,
+          description: 'Global IDs of the notifications, at most 100.',
         }),
-        required: true,
-        description: 'The notifications to mark read.',
-      }),
-    },
+      })),
+      'The notifications to mark read.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       if (input.ids.length > 100)
         throw new InvalidInputError('At most 100 ids at once.', 'input.ids');

@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import { parseGlobalId } from '../ids.js';
 import { payloadType } from './errors.js';
 import { ConnectorRunNode } from './runs.js';
+import { inputArg, mutationInput } from './inputs.js';
 
 /** OAuth2 authorization-code connections: *Connect* (src/domain/oauth.ts; the callback is src/http/oauth.ts). */
 
@@ -23,20 +24,16 @@ const AuthorizationCookieRef = builder
     }),
   });
 
-const AuthorizeConnectionInput = builder.inputType('AuthorizeConnectionInput', {
-  description: 'Input of `authorizeConnection`.',
-  fields: (t) => ({
-    id: t.id({
-      required: true,
-      description:
-        "The saved connection (global ID) of an OAuth2 connector: it holds the client's values.",
-    }),
+const AuthorizeConnectionInput = mutationInput('authorizeConnection', (t) => ({
+  id: t.id({
+    required: true,
+    description:
+      "The saved connection (global ID) of an OAuth2 connector: it holds the client's values.",
   }),
-});
+}));
 
 const AuthorizeConnectionPayload = payloadType<Partial<StartedAuthorization>>(
   'AuthorizeConnectionPayload',
-  'The result of `authorizeConnection`.',
   (t) => ({
     authorizationUrl: t.string({
       nullable: true,
@@ -80,13 +77,7 @@ builder.mutationFields((t) => ({
     ],
     description:
       "Starts an OAuth2 authorization-code flow for a saved connection (the console's *Connect*; ADMIN and DEVELOPER): runs the connector's `authorization_url` in the executor and answers the provider's URL. The provider sends the browser back to `/oauth/callback`, which exchanges the code (the connector's `acquire`, else `token_url`) in the executor and seals the tokens into the connection.",
-    args: {
-      input: t.arg({
-        type: AuthorizeConnectionInput,
-        required: true,
-        description: 'The connection to authorize.',
-      }),
-    },
+    args: inputArg(AuthorizeConnectionInput, 'The connection to authorize.'),
     resolve: async (_root, { input }, ctx) => {
       const origin = ctx.settings.publicOrigin;
       if (!origin) throw new Error('No public origin to build the redirect URI from.');

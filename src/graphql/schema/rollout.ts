@@ -5,6 +5,7 @@ import {
   yankVersion,
 } from '../../domain/rollout.js';
 import { builder } from '../builder.js';
+import { idInput, inputArg, mutationInput } from './inputs.js';
 import { parseGlobalId } from '../ids.js';
 import { ChangeReportRef, classify } from './change-reports.js';
 import { ConnectorNode } from './connectors.js';
@@ -63,86 +64,58 @@ const id = (input: { id: string | number }) => parseGlobalId(String(input.id), '
 
 builder.mutationFields((t) => ({
   setRollout: t.field({
-    type: connectorPayload('SetRolloutPayload', 'The result of `setRollout`.', ConnectorNode),
+    type: connectorPayload('SetRolloutPayload', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Widens or narrows a staged share; 100 makes the staged version the shared one for everybody.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('SetRolloutInput', {
-          description: 'Input of `setRollout`.',
-          fields: (f) => ({
-            id: f.id({ required: true, description: 'The connector (global ID).' }),
-            rolloutPercent: f.int({
-              required: true,
-              description:
-                'New share of installing workspaces, 1 to 100 (percent); 100 ends the rollout by sharing the version with everybody.',
-            }),
-          }),
+    args: inputArg(
+      mutationInput('setRollout', (f) => ({
+        id: f.id({ required: true, description: 'The connector (global ID).' }),
+        rolloutPercent: f.int({
+          required: true,
+          description:
+            'New share of installing workspaces, 1 to 100 (percent); 100 ends the rollout by sharing the version with everybody.',
         }),
-        required: true,
-        description: 'The connector and its new rollout percentage.',
-      }),
-    },
+      })),
+      'The connector and its new rollout percentage.',
+    ),
     resolve: async (_r, { input }, ctx) => ({
       connector: await setRollout(ctx, id(input), input.rolloutPercent),
     }),
   }),
   rollbackRollout: t.field({
-    type: connectorPayload(
-      'RollbackRolloutPayload',
-      'The result of `rollbackRollout`.',
-      ConnectorNode,
-    ),
+    type: connectorPayload('RollbackRolloutPayload', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_TO_ROLL_OUT', 'FORBIDDEN'],
     description:
       'Stops a staged share: nobody else is offered the version; unread notifications about it are withdrawn.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('RollbackRolloutInput', {
-          description: 'Input of `rollbackRollout`.',
-          fields: (f) => ({
-            id: f.id({ required: true, description: 'The connector (global ID).' }),
-          }),
-        }),
-        required: true,
-        description: 'The connector whose rollout stops.',
-      }),
-    },
+    args: inputArg(
+      idInput('rollbackRollout', 'The connector'),
+      'The connector whose rollout stops.',
+    ),
     resolve: async (_r, { input }, ctx) => ({ connector: await rollbackRollout(ctx, id(input)) }),
   }),
   deprecateVersion: t.field({
-    type: connectorPayload(
-      'DeprecateVersionPayload',
-      'The result of `deprecateVersion`.',
-      ConnectorNode,
-    ),
+    type: connectorPayload('DeprecateVersionPayload', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Marks a shared version deprecated, with a message and optionally the version to use instead.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('DeprecateVersionInput', {
-          description: 'Input of `deprecateVersion`.',
-          fields: (f) => ({
-            id: f.id({ required: true, description: 'The connector (global ID).' }),
-            version: f.int({
-              required: true,
-              description: 'Number of the shared version to deprecate.',
-            }),
-            message: f.string({
-              required: true,
-              description: 'Why, for installers (1 to 10,000 characters).',
-            }),
-            replacementVersion: f.int({
-              description: 'The version installers should use instead; unset names none.',
-            }),
-          }),
+    args: inputArg(
+      mutationInput('deprecateVersion', (f) => ({
+        id: f.id({ required: true, description: 'The connector (global ID).' }),
+        version: f.int({
+          required: true,
+          description: 'Number of the shared version to deprecate.',
         }),
-        required: true,
-        description: 'The version and the deprecation notice.',
-      }),
-    },
+        message: f.string({
+          required: true,
+          description: 'Why, for installers (1 to 10,000 characters).',
+        }),
+        replacementVersion: f.int({
+          description: 'The version installers should use instead; unset names none.',
+        }),
+      })),
+      'The version and the deprecation notice.',
+    ),
     resolve: async (_r, { input }, ctx) => ({
       connector: await deprecateVersion(ctx, id(input), input.version, {
         message: input.message,
@@ -151,27 +124,21 @@ builder.mutationFields((t) => ({
     }),
   }),
   yankVersion: t.field({
-    type: connectorPayload('YankVersionPayload', 'The result of `yankVersion`.', ConnectorNode),
+    type: connectorPayload('YankVersionPayload', ConnectorNode),
     errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'FORBIDDEN'],
     description:
       'Yanks a shared version so new installs cannot get it (existing copies keep working); `yanked: false` takes it back.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('YankVersionInput', {
-          description: 'Input of `yankVersion`.',
-          fields: (f) => ({
-            id: f.id({ required: true, description: 'The connector (global ID).' }),
-            version: f.int({ required: true, description: 'Number of the shared version.' }),
-            yanked: f.boolean({
-              defaultValue: true,
-              description: 'True yanks the version; false takes a yank back.',
-            }),
-          }),
+    args: inputArg(
+      mutationInput('yankVersion', (f) => ({
+        id: f.id({ required: true, description: 'The connector (global ID).' }),
+        version: f.int({ required: true, description: 'Number of the shared version.' }),
+        yanked: f.boolean({
+          defaultValue: true,
+          description: 'True yanks the version; false takes a yank back.',
         }),
-        required: true,
-        description: 'The version and whether it is yanked.',
-      }),
-    },
+      })),
+      'The version and whether it is yanked.',
+    ),
     resolve: async (_r, { input }, ctx) => ({
       connector: await yankVersion(ctx, id(input), input.version, input.yanked ?? true),
     }),

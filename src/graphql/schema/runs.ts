@@ -12,6 +12,7 @@ import { dbId, namedConnection } from '../connections.js';
 import { objectPayload, payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { runWorkspaceOf } from './connections.js';
+import { idInput, inputArg, mutationInput } from './inputs.js';
 
 interface Header {
   name: string;
@@ -349,54 +350,51 @@ builder.prismaObjectFields('Connector', (t) => ({
   ),
 }));
 
-const RunConnectorInput = builder.inputType('RunConnectorInput', {
-  description: 'Input of `runConnector`.',
-  fields: (t) => ({
-    connectorId: t.id({
-      required: true,
-      description: 'The connector (global ID): one of your workspace, installed copies included.',
-    }),
-    version: t.int({
-      description: 'The version to run; unset runs the latest (after saving `code`, when given).',
-    }),
-    target: t.string({
-      description:
-        'What to run (required): `test`, `actions.<a>` (input fields → execute → output fields), `actions.<a>.execute|input_fields|output_fields`, `triggers.<t>.poll`, `triggers.<t>.webhook_notification`, `triggers.<t>.input_fields|output_fields`, `pick_lists.<p>`, `methods.<m>`, `object_definitions.<o>.fields`.',
-    }),
-    input: t.field({ type: 'JSON', description: 'The input: a JSON object (default `{}`).' }),
-    closure: t.field({
-      type: 'JSON',
-      description:
-        "A poll's closure (`triggers.<t>.poll` only), e.g. a previous run's `poll.nextPoll`.",
-    }),
-    args: t.field({
-      type: 'JSON',
-      description: "A method's arguments as a JSON array (`methods.<m>` only).",
-    }),
-    payload: t.field({
-      type: 'JSON',
-      description: "A webhook's body as a JSON object (`triggers.<t>.webhook_notification` only).",
-    }),
-    connectionId: t.id({
-      description:
-        'A saved connection of this connector (global ID); unset runs without connection values.',
-    }),
-    code: t.string({
-      description:
-        'Unsaved editor text: saved as the next version first (as the platform does; `savedVersion` says so), then run. Not with `version`.',
-    }),
-    expectedLatestVersion: t.int({
-      description:
-        'With `code`: refuse with VERSION_CONFLICT unless the connector is still at this version.',
-    }),
+const RunConnectorInput = mutationInput('runConnector', (t) => ({
+  connectorId: t.id({
+    required: true,
+    description: 'The connector (global ID): one of your workspace, installed copies included.',
   }),
-});
+  version: t.int({
+    description: 'The version to run; unset runs the latest (after saving `code`, when given).',
+  }),
+  target: t.string({
+    description:
+      'What to run (required): `test`, `actions.<a>` (input fields → execute → output fields), `actions.<a>.execute|input_fields|output_fields`, `triggers.<t>.poll`, `triggers.<t>.webhook_notification`, `triggers.<t>.input_fields|output_fields`, `pick_lists.<p>`, `methods.<m>`, `object_definitions.<o>.fields`.',
+  }),
+  input: t.field({ type: 'JSON', description: 'The input: a JSON object (default `{}`).' }),
+  closure: t.field({
+    type: 'JSON',
+    description:
+      "A poll's closure (`triggers.<t>.poll` only), e.g. a previous run's `poll.nextPoll`.",
+  }),
+  args: t.field({
+    type: 'JSON',
+    description: "A method's arguments as a JSON array (`methods.<m>` only).",
+  }),
+  payload: t.field({
+    type: 'JSON',
+    description: "A webhook's body as a JSON object (`triggers.<t>.webhook_notification` only).",
+  }),
+  connectionId: t.id({
+    description:
+      'A saved connection of this connector (global ID); unset runs without connection values.',
+  }),
+  code: t.string({
+    description:
+      'Unsaved editor text: saved as the next version first (as the platform does; `savedVersion` says so), then run. Not with `version`.',
+  }),
+  expectedLatestVersion: t.int({
+    description:
+      'With `code`: refuse with VERSION_CONFLICT unless the connector is still at this version.',
+  }),
+}));
 
 const RunConnectorPayload = payloadType<{
   run: ConnectorRun;
   savedVersion: number | null;
   connectorId: number;
-}>('RunConnectorPayload', 'The result of `runConnector`.', (t) => ({
+}>('RunConnectorPayload', (t) => ({
   run: t.field({
     type: ConnectorRunNode,
     nullable: true,
@@ -417,10 +415,7 @@ const RunConnectorPayload = payloadType<{
   }),
 }));
 
-const CancelRunInput = builder.inputType('CancelRunInput', {
-  description: 'Input of `cancelRun`.',
-  fields: (t) => ({ id: t.id({ required: true, description: 'The run (global ID).' }) }),
-});
+const CancelRunInput = idInput('cancelRun', 'The run');
 
 const CancelRunPayload = objectPayload<{ run: ConnectorRun }>(
   'CancelRunPayload',
@@ -445,13 +440,7 @@ builder.mutationFields((t) => ({
     complexity: 100,
     description:
       'Runs connector code on the sandboxed executor (ADMIN and DEVELOPER): the connection test, an action, a trigger poll, a pick list, a method… Answers at once with the QUEUED run; `runUpdated` follows it. Audited; costs 100 points of the GraphQL budget.',
-    args: {
-      input: t.arg({
-        type: RunConnectorInput,
-        required: true,
-        description: 'What to run, with what.',
-      }),
-    },
+    args: inputArg(RunConnectorInput, 'What to run, with what.'),
     resolve: async (_root, { input }, ctx) => {
       const connectorId = parseGlobalId(
         String(input.connectorId),
@@ -480,9 +469,7 @@ builder.mutationFields((t) => ({
     type: CancelRunPayload,
     errorCodes: ['NOT_FOUND', 'RUN_FINISHED', 'FORBIDDEN', 'EXECUTOR_UNAVAILABLE'],
     description: 'Cancels a queued or running run: it ends CANCELLED and its executor stops it.',
-    args: {
-      input: t.arg({ type: CancelRunInput, required: true, description: 'The run to cancel.' }),
-    },
+    args: inputArg(CancelRunInput, 'The run to cancel.'),
     resolve: async (_root, { input }, ctx) => ({
       run: await cancelRun(ctx, parseGlobalId(String(input.id), 'ConnectorRun')),
     }),

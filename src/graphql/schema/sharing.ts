@@ -12,6 +12,7 @@ import { dbId, namedConnection } from '../connections.js';
 import { payloadType } from './errors.js';
 import { parseGlobalId } from '../ids.js';
 import { SUMMARY, type VersionSummary } from '../loaders.js';
+import { idInput, inputArg, mutationInput } from './inputs.js';
 
 /**
  * Which shared connectors a caller may look up by ID: those in the community library, their own
@@ -333,7 +334,6 @@ builder.queryFields((t) => ({
 
 const CreateShareLinkPayload = payloadType<{ token: string; connector: ConnectorRow }>(
   'CreateShareLinkPayload',
-  'The result of `createShareLink`.',
   (t) => ({
     token: t.string({
       nullable: true,
@@ -352,7 +352,6 @@ const CreateShareLinkPayload = payloadType<{ token: string; connector: Connector
 
 const RevokeShareLinkPayload = payloadType<{ revoked: number; connector: ConnectorRow }>(
   'RevokeShareLinkPayload',
-  'The result of `revokeShareLink`.',
   (t) => ({
     revoked: t.int({
       nullable: true,
@@ -368,39 +367,27 @@ const RevokeShareLinkPayload = payloadType<{ revoked: number; connector: Connect
   }),
 );
 
-const IdInput = (name: string) =>
-  builder.inputType(name, {
-    description: `Input of \`${name[0].toLowerCase()}${name.slice(1, -'Input'.length)}\`.`,
-    fields: (t) => ({ id: t.id({ required: true, description: 'The connector (global ID).' }) }),
-  });
-
 builder.mutationFields((t) => ({
   createShareLink: t.field({
     type: CreateShareLinkPayload,
     errorCodes: ['NOT_FOUND', 'NOTHING_SHARED', 'INVALID_INPUT', 'FORBIDDEN'],
     description: 'A new private share link; the previous one stops working at once.',
-    args: {
-      input: t.arg({
-        type: builder.inputType('CreateShareLinkInput', {
-          description: 'Input of `createShareLink`.',
-          fields: (f) => ({
-            id: f.id({
-              required: true,
-              description: 'The connector (global ID); it must have a shared version.',
-            }),
-            expiresAt: f.field({
-              type: 'DateTime',
-              description: 'The link refuses after this moment.',
-            }),
-            maxInstalls: f.int({
-              description: 'The link refuses after this many installs (1 to 1,000,000).',
-            }),
-          }),
+    args: inputArg(
+      mutationInput('createShareLink', (f) => ({
+        id: f.id({
+          required: true,
+          description: 'The connector (global ID); it must have a shared version.',
         }),
-        required: true,
-        description: 'The connector and the limits of the link.',
-      }),
-    },
+        expiresAt: f.field({
+          type: 'DateTime',
+          description: 'The link refuses after this moment.',
+        }),
+        maxInstalls: f.int({
+          description: 'The link refuses after this many installs (1 to 1,000,000).',
+        }),
+      })),
+      'The connector and the limits of the link.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'Connector');
       const { token, link } = await createShareLink(ctx, id, {
@@ -419,13 +406,10 @@ builder.mutationFields((t) => ({
     type: RevokeShareLinkPayload,
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Revokes the private share link: it stops working at once.',
-    args: {
-      input: t.arg({
-        type: IdInput('RevokeShareLinkInput'),
-        required: true,
-        description: 'The connector whose link to revoke.',
-      }),
-    },
+    args: inputArg(
+      idInput('revokeShareLink', 'The connector'),
+      'The connector whose link to revoke.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const id = parseGlobalId(String(input.id), 'Connector');
       const revoked = await revokeShareLinks(ctx, id);

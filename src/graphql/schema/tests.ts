@@ -19,6 +19,7 @@ import { OFFER_SELECT, offeredUpdate } from './installs.js';
 import { NotificationNode } from './notifications.js';
 import { runWorkspaceOf } from './connections.js';
 import { ConnectorRunNode } from './runs.js';
+import { idInput, inputArg, mutationInput } from './inputs.js';
 
 /**
  * Recorded tests (src/domain/tests.ts): test cases, their results per version and per parent
@@ -410,10 +411,9 @@ builder.objectFields(VersionDiffRef, (t) => ({
 
 // ---- Mutations ----
 
-const CreateConnectorTestInput = builder.inputType('CreateConnectorTestInput', {
-  description:
-    'Input of `createConnectorTest`: a name and either `runId` (save a run that succeeded) or `target` with a `recording`.',
-  fields: (t) => ({
+const CreateConnectorTestInput = mutationInput(
+  'createConnectorTest',
+  (t) => ({
     connectorId: t.id({ required: true, description: 'The connector (global ID).' }),
     name: t.string({
       required: true,
@@ -455,7 +455,8 @@ const CreateConnectorTestInput = builder.inputType('CreateConnectorTestInput', {
       description: 'Checks used instead of equality with the expected output (at most 100).',
     }),
   }),
-});
+  'Input of `createConnectorTest`: a name and either `runId` (save a run that succeeded) or `target` with a `recording`.',
+);
 
 const TestPayload = objectPayload<{ test: ConnectorTest }>(
   'ConnectorTestPayload',
@@ -465,9 +466,9 @@ const TestPayload = objectPayload<{ test: ConnectorTest }>(
   'A test case as a mutation left it.',
 );
 
-const UpdateConnectorTestInput = builder.inputType('UpdateConnectorTestInput', {
-  description: 'Input of `updateConnectorTest`: what to change.',
-  fields: (t) => ({
+const UpdateConnectorTestInput = mutationInput(
+  'updateConnectorTest',
+  (t) => ({
     id: t.id({ required: true, description: 'The test case (global ID).' }),
     name: t.string({ description: 'A new name.' }),
     assertions: t.field({
@@ -477,16 +478,13 @@ const UpdateConnectorTestInput = builder.inputType('UpdateConnectorTestInput', {
     }),
     expectedOutput: t.field({ type: 'JSON', description: 'A new expected output.' }),
   }),
-});
+  'Input of `updateConnectorTest`: what to change.',
+);
 
-const DeleteConnectorTestInput = builder.inputType('DeleteConnectorTestInput', {
-  description: 'Input of `deleteConnectorTest`.',
-  fields: (t) => ({ id: t.id({ required: true, description: 'The test case (global ID).' }) }),
-});
+const DeleteConnectorTestInput = idInput('deleteConnectorTest', 'The test case');
 
 const DeleteTestPayload = payloadType<{ test: ConnectorTest }>(
   'DeleteConnectorTestPayload',
-  'The result of `deleteConnectorTest`.',
   (t) => ({
     deletedTestId: t.id({
       nullable: true,
@@ -497,31 +495,24 @@ const DeleteTestPayload = payloadType<{ test: ConnectorTest }>(
   }),
 );
 
-const RunConnectorTestsInput = builder.inputType('RunConnectorTestsInput', {
-  description: 'Input of `runConnectorTests`.',
-  fields: (t) => ({
-    connectorId: t.id({ required: true, description: 'The connector (global ID).' }),
-    version: t.int({ description: 'The version to replay against; unset: the latest.' }),
-    againstUpdate: t.boolean({
-      description:
-        'For an installed copy: replay against the merged result of the update the parent offers, before taking it (not with `version`).',
-    }),
-    testIds: t.idList({ description: 'Only these test cases (global IDs); unset: all of them.' }),
+const RunConnectorTestsInput = mutationInput('runConnectorTests', (t) => ({
+  connectorId: t.id({ required: true, description: 'The connector (global ID).' }),
+  version: t.int({ description: 'The version to replay against; unset: the latest.' }),
+  againstUpdate: t.boolean({
+    description:
+      'For an installed copy: replay against the merged result of the update the parent offers, before taking it (not with `version`).',
   }),
-});
+  testIds: t.idList({ description: 'Only these test cases (global IDs); unset: all of them.' }),
+}));
 
-const RunTestsPayload = payloadType<{ results: TestResult[] }>(
-  'RunConnectorTestsPayload',
-  'The result of `runConnectorTests`.',
-  (t) => ({
-    results: t.field({
-      type: [TestResultNode],
-      description:
-        'One PENDING result per test case; each is judged when its replay ends (follow with `runUpdated` or `node`).',
-      resolve: (p) => p.results ?? [],
-    }),
+const RunTestsPayload = payloadType<{ results: TestResult[] }>('RunConnectorTestsPayload', (t) => ({
+  results: t.field({
+    type: [TestResultNode],
+    description:
+      'One PENDING result per test case; each is judged when its replay ends (follow with `runUpdated` or `node`).',
+    resolve: (p) => p.results ?? [],
   }),
-);
+}));
 
 builder.mutationFields((t) => ({
   createConnectorTest: t.field({
@@ -529,13 +520,7 @@ builder.mutationFields((t) => ({
     errorCodes: ['INVALID_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'EXECUTOR_UNAVAILABLE'],
     description:
       'Saves a test case (ADMIN and DEVELOPER): from a run that succeeded (*Save as test*), or from a target and a recording. Audited.',
-    args: {
-      input: t.arg({
-        type: CreateConnectorTestInput,
-        required: true,
-        description: 'The test case.',
-      }),
-    },
+    args: inputArg(CreateConnectorTestInput, 'The test case.'),
     resolve: async (_root, { input }, ctx) => ({
       test: await createConnectorTest(ctx, {
         connectorId: parseGlobalId(String(input.connectorId), 'Connector', 'input.connectorId'),
@@ -560,13 +545,7 @@ builder.mutationFields((t) => ({
     type: TestPayload,
     errorCodes: ['INVALID_INPUT', 'NOT_FOUND', 'FORBIDDEN'],
     description: 'Renames a test case or changes its assertions or expected output. Audited.',
-    args: {
-      input: t.arg({
-        type: UpdateConnectorTestInput,
-        required: true,
-        description: 'What to change.',
-      }),
-    },
+    args: inputArg(UpdateConnectorTestInput, 'What to change.'),
     resolve: async (_root, { input }, ctx) => ({
       test: await updateConnectorTest(ctx, parseGlobalId(String(input.id), 'ConnectorTest'), {
         name: input.name,
@@ -579,13 +558,7 @@ builder.mutationFields((t) => ({
     type: DeleteTestPayload,
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description: 'Deletes a test case and its results. Audited.',
-    args: {
-      input: t.arg({
-        type: DeleteConnectorTestInput,
-        required: true,
-        description: 'The test case.',
-      }),
-    },
+    args: inputArg(DeleteConnectorTestInput, 'The test case.'),
     resolve: async (_root, { input }, ctx) => ({
       test: await deleteConnectorTest(ctx, parseGlobalId(String(input.id), 'ConnectorTest')),
     }),
@@ -607,13 +580,7 @@ builder.mutationFields((t) => ({
     complexity: 100,
     description:
       "Replays the connector's test cases offline (ADMIN and DEVELOPER) against a version (default: the latest), or against a parent's offered update: each request is answered from the test's recording, and the output is compared. Answers at once with PENDING results. Audited; costs 100 points.",
-    args: {
-      input: t.arg({
-        type: RunConnectorTestsInput,
-        required: true,
-        description: 'What to replay against.',
-      }),
-    },
+    args: inputArg(RunConnectorTestsInput, 'What to replay against.'),
     resolve: async (_root, { input }, ctx) => ({
       results: await runConnectorTests(ctx, {
         connectorId: parseGlobalId(String(input.connectorId), 'Connector', 'input.connectorId'),

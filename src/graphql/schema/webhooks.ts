@@ -10,6 +10,7 @@ import { parseGlobalId } from '../ids.js';
 import { workspaceOf } from './connectors.js';
 import { payloadType } from './errors.js';
 import { EventTypeEnum } from './events.js';
+import { inputArg, mutationInput } from './inputs.js';
 
 const DeliveryStatusEnum = describedEnum('DeliveryStatus', 'Where a webhook delivery stands.', {
   PENDING: 'Not delivered yet; `nextAttemptAt` says when it is tried (again).',
@@ -113,7 +114,6 @@ builder.mutationFields((t) => ({
   registerWebhook: t.field({
     type: payloadType<{ secret: string; webhook: Webhook; targetWarning: string | null }>(
       'RegisterWebhookPayload',
-      'The result of `registerWebhook`.',
       (f) => ({
         secret: f.string({
           nullable: true,
@@ -144,23 +144,17 @@ builder.mutationFields((t) => ({
     errorCodes: ['INVALID_INPUT', 'FORBIDDEN'],
     description:
       'Registers an HTTPS endpoint for lifecycle events; deliveries are signed and retried with backoff (ADMIN and DEVELOPER).',
-    args: {
-      input: t.arg({
-        type: builder.inputType('RegisterWebhookInput', {
-          description: 'Input of `registerWebhook`.',
-          fields: (f) => ({
-            url: f.string({ required: true, description: 'An HTTPS URL.' }),
-            events: f.field({
-              type: [EventTypeEnum],
-              required: true,
-              description: 'The events to send there (at least one).',
-            }),
-          }),
+    args: inputArg(
+      mutationInput('registerWebhook', (f) => ({
+        url: f.string({ required: true, description: 'An HTTPS URL.' }),
+        events: f.field({
+          type: [EventTypeEnum],
+          required: true,
+          description: 'The events to send there (at least one).',
         }),
-        required: true,
-        description: 'The endpoint and its events.',
-      }),
-    },
+      })),
+      'The endpoint and its events.',
+    ),
     resolve: (_r, { input }, ctx) =>
       registerWebhook(
         ctx,
@@ -169,38 +163,28 @@ builder.mutationFields((t) => ({
       ),
   }),
   removeWebhook: t.field({
-    type: payloadType<{ removed: boolean; webhookId: string }>(
-      'RemoveWebhookPayload',
-      'The result of `removeWebhook`.',
-      (f) => ({
-        removed: f.boolean({
-          nullable: true,
-          description: 'True when deliveries stopped; null when refused.',
-          resolve: (p) => p.removed ?? null,
-        }),
-        deletedWebhookId: f.id({
-          nullable: true,
-          description:
-            'The global ID of the removed webhook, for clients that drop it from their cache (Relay `@deleteRecord`); null when refused.',
-          resolve: (p) => p.webhookId ?? null,
-        }),
+    type: payloadType<{ removed: boolean; webhookId: string }>('RemoveWebhookPayload', (f) => ({
+      removed: f.boolean({
+        nullable: true,
+        description: 'True when deliveries stopped; null when refused.',
+        resolve: (p) => p.removed ?? null,
       }),
-    ),
+      deletedWebhookId: f.id({
+        nullable: true,
+        description:
+          'The global ID of the removed webhook, for clients that drop it from their cache (Relay `@deleteRecord`); null when refused.',
+        resolve: (p) => p.webhookId ?? null,
+      }),
+    })),
     errorCodes: ['NOT_FOUND', 'FORBIDDEN'],
     description:
       'Removes a webhook: no more deliveries, pending ones included. The webhook and its delivery log are no longer readable through the API (the removal stays in the audit log).',
-    args: {
-      input: t.arg({
-        type: builder.inputType('RemoveWebhookInput', {
-          description: 'Input of `removeWebhook`.',
-          fields: (f) => ({
-            id: f.id({ required: true, description: 'The webhook (global ID).' }),
-          }),
-        }),
-        required: true,
-        description: 'The webhook to remove.',
-      }),
-    },
+    args: inputArg(
+      mutationInput('removeWebhook', (f) => ({
+        id: f.id({ required: true, description: 'The webhook (global ID).' }),
+      })),
+      'The webhook to remove.',
+    ),
     resolve: async (_r, { input }, ctx) => {
       const webhookId = parseGlobalId(String(input.id), 'Webhook');
       await removeWebhook(ctx, webhookId);

@@ -13,13 +13,9 @@
  *   npx tsx bench/browser-context.ts          # writes bench/results/browser-context.md
  *   BENCH_ROUNDS=12 npx tsx bench/browser-context.ts
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type Browser, chromium } from 'playwright-core';
-import { loadConfig } from '../src/config.js';
-import { createToken } from '../src/domain/auth.js';
-import { startServer } from '../src/server.js';
 import { validCode } from '../test/fixtures/code.js';
 import {
   ARGS,
@@ -27,7 +23,7 @@ import {
   DISABLED_FEATURES,
   OMNIBOX_POPUP_FEATURES,
 } from '../test/web/chromium-args.js';
-import { procStat, ROOT, writeReport } from './common.js';
+import { consoleServer, procStat, ROOT, writeReport } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const OUT = process.env.BENCH_OUT ?? `${ROOT}bench/results/browser-context.md`;
@@ -74,24 +70,12 @@ async function launch(args: string[]): Promise<{ browser: Browser; dataDir: stri
   return { browser, dataDir };
 }
 
-execFileSync(process.execPath, ['scripts/console-build.mjs', '--if-stale'], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
-const server = await startServer(
-  loadConfig({ LOG_LEVEL: 'silent' }, { PORT: 0, DATA_DIR: 'memory://' }),
+const { server, token, gql } = await consoleServer();
+const created = await gql(
+  'mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } } }',
+  { input: { title: 'Bench', code: validCode() } },
 );
-const prisma = server.registry.db.prisma;
-const { token } = await createToken(prisma, { workspace: 'acme', role: 'ADMIN', handle: 'alice' });
-const created = await fetch(`${server.url}/graphql`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-  body: JSON.stringify({
-    query: `mutation($input: CreateConnectorInput!) { createConnector(input: $input) { connector { id } } }`,
-    variables: { input: { title: 'Bench', code: validCode() } },
-  }),
-}).then((r) => r.json());
-const path = `/connectors/${encodeURIComponent(created.data.createConnector.connector.id)}`;
+const path = `/connectors/${encodeURIComponent(created.createConnector.connector.id)}`;
 
 const withoutPopupFlags = `--disable-features=${DISABLED_FEATURES.filter((f) => !OMNIBOX_POPUP_FEATURES.includes(f)).join(',')}`;
 const variants = [

@@ -2,6 +2,7 @@
  * What the benchmarks share: a scratch database per scenario, server processes started from the
  * repository's root, and the seeding of a benchmark workspace.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,4 +144,39 @@ export async function seedConnectors(
     ids.push(c.id);
   }
   return ids;
+}
+
+/**
+ * For the browser benchmarks: the console built (when its sources changed), the registry in this
+ * process on an in-memory PGlite, and an ADMIN token of workspace `acme` to sign a tab in with.
+ */
+export async function consoleServer() {
+  execFileSync(process.execPath, ['scripts/console-build.mjs', '--if-stale'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  const [{ loadConfig }, { startServer }] = await Promise.all([
+    import('../src/config.js'),
+    import('../src/server.js'),
+  ]);
+  const server = await startServer(
+    loadConfig({ LOG_LEVEL: 'silent' }, { PORT: 0, DATA_DIR: 'memory://' }),
+  );
+  const { token } = await createToken(server.registry.db.prisma, {
+    workspace: 'acme',
+    role: 'ADMIN',
+    handle: 'alice',
+  });
+  /** A GraphQL call as that token; its data, or a throw with its errors. */
+  async function gql(query: string, variables: Record<string, unknown> = {}) {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await res.json();
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  }
+  return { server, token, gql };
 }

@@ -1,3 +1,4 @@
+import type { Request, Response } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createSignInCode } from '../../src/domain/sign-in-links.js';
 import { validCode } from '../fixtures/code.js';
@@ -196,5 +197,48 @@ describe('console: smaller things', () => {
       .filter({ hasText: 'The manifest is not valid JSON.' })
       .waitFor();
     expect(await page.getByRole('table', { name: 'Imported and released' }).count()).toBe(0);
+  }, 120_000);
+  it("a page opened by its address asks for its query with the viewer's, once, and shows it", async () => {
+    const token = await c.t.token('ahead-co', 'ADMIN', 'abe');
+    const { connector } = await c.gql(token, CREATE, { input: { title: 'Ahead', code } });
+    const page = await c.signedIn(token);
+    const operation = (r: Request) => /"operationName":"(\w+)"/.exec(r.postData() ?? '')?.[1];
+    const visits: [string, string, () => Promise<unknown>][] = [
+      [
+        connectorPath(connector.id),
+        'ConnectorCodeQuery',
+        () => page.getByRole('textbox', { name: /code/i }).waitFor(),
+      ],
+      [
+        connectorPath(connector.id, 'history'),
+        'ConnectorHistoryQuery',
+        () => page.locator('tr[data-version="1"]').waitFor(),
+      ],
+      [
+        '/connectors',
+        'ConnectorsPageQuery',
+        () => page.getByRole('link', { name: 'Ahead' }).waitFor(),
+      ],
+    ];
+    for (const [path, query, shown] of visits) {
+      const events: string[] = [];
+      const sent = (r: Request) => operation(r) && events.push(`sent ${operation(r)}`);
+      const answered = (r: Response) =>
+        operation(r.request()) && events.push(`answered ${operation(r.request())}`);
+      page.on('request', sent);
+      page.on('response', answered);
+      await page.goto(c.base + path);
+      await shown();
+      page.off('request', sent);
+      page.off('response', answered);
+      // Started with the app, not once the shell had its viewer; and the route took it, not asked again.
+      expect(
+        events.filter((e) => e === `sent ${query}`),
+        path,
+      ).toHaveLength(1);
+      expect(events.indexOf(`sent ${query}`), path).toBeLessThan(
+        events.indexOf('answered AppViewerQuery'),
+      );
+    }
   }, 120_000);
 });

@@ -5,8 +5,8 @@ import {
   RelayEnvironmentProvider,
   useLazyLoadQuery,
 } from 'react-relay';
-import type { ConcreteRequest, FetchPolicy, OperationType } from 'relay-runtime';
-import { Link, Redirect, Route, Switch } from 'wouter';
+import type { ConcreteRequest, Environment, FetchPolicy, OperationType } from 'relay-runtime';
+import { Link, matchRoute, type Parser, Redirect, Route, Switch, useRouter } from 'wouter';
 import type { AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
 import ConnectorsPageQueryNode, {
   type ConnectorsPageQuery,
@@ -39,7 +39,9 @@ import { getToken, onTokenChange, setIdentity, setToken, signOut } from './sessi
 import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
-import { ConnectorRoute } from './pages/ConnectorRoute';
+import { ConnectorRoute, loadConnectorAhead } from './pages/ConnectorRoute';
+import { lazyChunk } from './lazy-chunk';
+import { loadAhead } from './load-ahead';
 import { ThemePicker } from './theme';
 import { RouteQuery } from './route-query';
 import { linkInHash, onHashChange } from './link-hash';
@@ -52,48 +54,117 @@ import {
   WEBHOOKS_PAGE,
 } from './page-sizes';
 
-// Each page's query loads at its route, together with the page's chunk (route-query.tsx).
+// Each page's query loads at its route, together with the page's chunk (route-query.tsx); a page
+// opened by its address starts both with the app (load-ahead.ts).
 const NewConnectorPage = lazy(() => import('./pages/NewConnector'));
-const loadLibrary = () => import('./pages/Library');
-const LibraryPage = lazy(loadLibrary);
-const loadListing = () => import('./pages/Listing');
-const ListingPage = lazy(loadListing);
-const loadLinkInstall = () => import('./pages/LinkInstall');
-const LinkInstallPage = lazy(loadLinkInstall);
-const loadNotifications = () => import('./pages/Notifications');
-const NotificationsPage = lazy(loadNotifications);
-const loadReview = () => import('./pages/Review');
-const ReviewPage = lazy(loadReview);
-const loadWebhooks = () => import('./pages/Webhooks');
-const WebhooksPage = lazy(loadWebhooks);
-const loadManifests = () => import('./pages/Manifests');
-const ManifestsPage = lazy(loadManifests);
+const LibraryPage = lazyChunk(() => import('./pages/Library'));
+const ListingPage = lazyChunk(() => import('./pages/Listing'));
+const LinkInstallPage = lazyChunk(() => import('./pages/LinkInstall'));
+const NotificationsPage = lazyChunk(() => import('./pages/Notifications'));
+const ReviewPage = lazyChunk(() => import('./pages/Review'));
+const WebhooksPage = lazyChunk(() => import('./pages/Webhooks'));
+const ManifestsPage = lazyChunk(() => import('./pages/Manifests'));
 const SchemaGeneratorPage = lazy(() => import('./pages/SchemaGenerator'));
 
-/** A route's page with its query (route-query.tsx), typed by the query's operation `Q`. */
-function routeQuery<Q extends OperationType>(
+/**
+ * A page with a query of its own, typed by the query's operation `Q`: what its route renders
+ * (route-query.tsx), and what opening it by its address loads with the app.
+ */
+function queryPage<Q extends OperationType>(
   query: ConcreteRequest,
   variables: Q['variables'],
-  page: ComponentType<{ queryRef: PreloadedQuery<Q> }>,
-  loadChunk?: () => Promise<unknown>,
+  page: ComponentType<{ queryRef: PreloadedQuery<Q> }> & { load?: () => Promise<unknown> },
   fetchPolicy?: FetchPolicy,
 ) {
-  return (
-    <RouteQuery<Q>
-      key={query.params.name}
-      query={query}
-      variables={variables}
-      loadChunk={loadChunk}
-      page={page}
-      fetchPolicy={fetchPolicy}
-    />
-  );
+  return {
+    render: () => (
+      <RouteQuery<Q>
+        key={query.params.name}
+        query={query}
+        variables={variables}
+        loadChunk={page.load}
+        page={page}
+        fetchPolicy={fetchPolicy}
+      />
+    ),
+    loadAhead: (environment: Environment) => {
+      void page.load?.();
+      loadAhead(environment, query, variables);
+    },
+  };
+}
+
+/** The list pages, by their paths. */
+const LIST_PAGES = {
+  '/connectors': queryPage<ConnectorsPageQuery>(
+    ConnectorsPageQueryNode,
+    { count: CONNECTORS_PAGE },
+    ConnectorsPage,
+  ),
+  '/library': queryPage<LibraryPageQuery>(
+    LibraryPageQueryNode,
+    { count: LIBRARY_PAGE },
+    LibraryPage,
+  ),
+  '/notifications': queryPage<NotificationsPageQuery>(
+    NotificationsPageQueryNode,
+    { count: NOTIFICATIONS_PAGE },
+    NotificationsPage,
+  ),
+  '/review': queryPage<ReviewPageQuery>(ReviewPageQueryNode, { count: REVIEW_PAGE }, ReviewPage),
+  '/webhooks': queryPage<WebhooksPageQuery>(
+    WebhooksPageQueryNode,
+    { count: WEBHOOKS_PAGE },
+    WebhooksPage,
+  ),
+  '/manifests': queryPage<ManifestsPageQuery>(
+    ManifestsPageQueryNode,
+    { count: MANIFESTS_PAGE },
+    ManifestsPage,
+  ),
+};
+const listingPage = (id: string) =>
+  queryPage<ListingPageQuery>(ListingPageQueryNode, { id }, ListingPage, 'store-or-network');
+const linkInstallPage = (token: string) =>
+  queryPage<LinkInstallQuery>(LinkInstallQueryNode, { token }, LinkInstallPage);
+
+const PATHS = {
+  listing: '/library/:id',
+  newConnector: '/connectors/new',
+  connectorVersion: '/connectors/:id/versions/:number',
+  connector: '/connectors/:id/:tab?',
+} as const;
+
+/** Starts the query and chunk of the page at this address, with the app instead of after it. */
+function loadPageAhead(environment: Environment, parser: Parser, path: string) {
+  const at = <P extends string>(pattern: P) => matchRoute(parser, pattern, path);
+  if (path in LIST_PAGES) return LIST_PAGES[path as keyof typeof LIST_PAGES].loadAhead(environment);
+  if (path === '/install') return linkInstallPage(linkInHash()).loadAhead(environment);
+  const [listing, l] = at(PATHS.listing);
+  if (listing) return listingPage(decodeURIComponent(l.id)).loadAhead(environment);
+  if (at(PATHS.newConnector)[0]) return;
+  const [version, v] = at(PATHS.connectorVersion);
+  if (version)
+    return loadConnectorAhead(environment, {
+      id: decodeURIComponent(v.id),
+      tab: 'history',
+      version: Number(v.number) || 0,
+    });
+  const [connector, c] = at(PATHS.connector);
+  if (connector)
+    loadConnectorAhead(environment, { id: decodeURIComponent(c.id), tab: c.tab ?? 'code' });
 }
 
 export function App() {
   const token = useSyncExternalStore(onTokenChange, getToken);
-  // A new store per session: nothing one token read is shown to the next.
-  const environment = useMemo(() => createEnvironment(), [token]);
+  const { parser } = useRouter();
+  // A new store per session: nothing one token read is shown to the next. The page at this
+  // address starts loading with it, beside the viewer's query.
+  const environment = useMemo(() => {
+    const created = createEnvironment();
+    if (token) loadPageAhead(created, parser, location.pathname);
+    return created;
+  }, [token, parser]);
   if (!token) return <SignIn />;
   return (
     <RelayEnvironmentProvider environment={environment}>
@@ -219,15 +290,9 @@ function Routes({ viewer }: { viewer: Viewer }) {
       <Route path="/sign-in">
         <Redirect to="/" />
       </Route>
-      <Route path="/connectors">
-        {routeQuery<ConnectorsPageQuery>(
-          ConnectorsPageQueryNode,
-          { count: CONNECTORS_PAGE },
-          ConnectorsPage,
-        )}
-      </Route>
-      <Route path="/connectors/new" component={NewConnectorPage} />
-      <Route path="/connectors/:id/versions/:number">
+      <Route path="/connectors">{LIST_PAGES['/connectors'].render()}</Route>
+      <Route path={PATHS.newConnector} component={NewConnectorPage} />
+      <Route path={PATHS.connectorVersion}>
         {(p) => (
           <ConnectorRoute
             id={decodeURIComponent(p.id)}
@@ -236,65 +301,22 @@ function Routes({ viewer }: { viewer: Viewer }) {
           />
         )}
       </Route>
-      <Route path="/connectors/:id/:tab?">
+      <Route path={PATHS.connector}>
         {(p) => <ConnectorRoute id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
       </Route>
-      <Route path="/library">
-        {routeQuery<LibraryPageQuery>(
-          LibraryPageQueryNode,
-          { count: LIBRARY_PAGE },
-          LibraryPage,
-          loadLibrary,
-        )}
-      </Route>
-      <Route path="/library/:id">
-        {(p) =>
-          routeQuery<ListingPageQuery>(
-            ListingPageQueryNode,
-            { id: decodeURIComponent(p.id) },
-            ListingPage,
-            loadListing,
-            'store-or-network',
-          )
-        }
-      </Route>
+      <Route path="/library">{LIST_PAGES['/library'].render()}</Route>
+      <Route path={PATHS.listing}>{(p) => listingPage(decodeURIComponent(p.id)).render()}</Route>
       <Route path="/install" component={LinkInstallRoute} />
-      <Route path="/notifications">
-        {routeQuery<NotificationsPageQuery>(
-          NotificationsPageQueryNode,
-          { count: NOTIFICATIONS_PAGE },
-          NotificationsPage,
-          loadNotifications,
-        )}
-      </Route>
+      <Route path="/notifications">{LIST_PAGES['/notifications'].render()}</Route>
       <Route path="/review">
         {viewer.canReview ? (
-          routeQuery<ReviewPageQuery>(
-            ReviewPageQueryNode,
-            { count: REVIEW_PAGE },
-            ReviewPage,
-            loadReview,
-          )
+          LIST_PAGES['/review'].render()
         ) : (
           <p>Only platform reviewers review listings.</p>
         )}
       </Route>
-      <Route path="/webhooks">
-        {routeQuery<WebhooksPageQuery>(
-          WebhooksPageQueryNode,
-          { count: WEBHOOKS_PAGE },
-          WebhooksPage,
-          loadWebhooks,
-        )}
-      </Route>
-      <Route path="/manifests">
-        {routeQuery<ManifestsPageQuery>(
-          ManifestsPageQueryNode,
-          { count: MANIFESTS_PAGE },
-          ManifestsPage,
-          loadManifests,
-        )}
-      </Route>
+      <Route path="/webhooks">{LIST_PAGES['/webhooks'].render()}</Route>
+      <Route path="/manifests">{LIST_PAGES['/manifests'].render()}</Route>
       <Route path="/schema" component={SchemaGeneratorPage} />
       <Route>
         <h1>Not found</h1>
@@ -310,10 +332,5 @@ function Routes({ viewer }: { viewer: Viewer }) {
  * into the same tab changes only the hash). */
 function LinkInstallRoute() {
   const token = useSyncExternalStore(onHashChange, linkInHash);
-  return routeQuery<LinkInstallQuery>(
-    LinkInstallQueryNode,
-    { token },
-    LinkInstallPage,
-    loadLinkInstall,
-  );
+  return linkInstallPage(token).render();
 }

@@ -1,9 +1,13 @@
-import { lazy, Suspense, type ComponentProps } from 'react';
+import { type ComponentProps, Suspense } from 'react';
+import { lazyChunk } from '../lazy-chunk';
 
-// The editor, the diff view and the Markdown renderer are separate chunks, fetched when first shown.
-const CodeEditorLazy = lazy(() => import('./CodeEditor'));
-const DiffViewLazy = lazy(() => import('./DiffView'));
-const MarkdownLazy = lazy(() => import('./Markdown'));
+// The editor, the diff view and the Markdown renderer are separate chunks, fetched when first shown
+// (the editor also as the Code tab is opened by its address: ConnectorRoute.tsx).
+const CodeEditorLazy = lazyChunk(() => import('./CodeEditor'));
+const DiffViewLazy = lazyChunk(() => import('./DiffView'));
+const MarkdownLazy = lazyChunk(() => import('./Markdown'));
+
+export const loadCodeEditor = CodeEditorLazy.load;
 
 export function CodeEditor(props: ComponentProps<typeof CodeEditorLazy>) {
   return (

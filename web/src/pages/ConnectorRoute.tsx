@@ -1,4 +1,4 @@
-import { lazy, startTransition, Suspense, useEffect, useRef, useState } from 'react';
+import { startTransition, Suspense, useEffect, useRef, useState } from 'react';
 import { loadQuery, type PreloadedQuery, useRelayEnvironment } from 'react-relay';
 import type { ConcreteRequest, Environment, OperationType } from 'relay-runtime';
 import ConnectorCodeQuery from '../__generated__/ConnectorCodeQuery.graphql';
@@ -7,13 +7,16 @@ import ConnectorPageQuery from '../__generated__/ConnectorPageQuery.graphql';
 import ConnectorShareQuery from '../__generated__/ConnectorShareQuery.graphql';
 import ConnectorTestQuery from '../__generated__/ConnectorTestQuery.graphql';
 import ConnectorVersionQuery from '../__generated__/ConnectorVersionQuery.graphql';
+import { loadCodeEditor } from '../components/lazy';
+import { lazyChunk } from '../lazy-chunk';
+import { loadAhead, takeAhead } from '../load-ahead';
 import { useViewer } from '../viewer';
 
 // The connector page's data loads at the route, not after its chunk renders: when the route
 // matches (or a link to it is pointed at), the query for the shown tab (the page's header and that
 // tab's fragment, see Connector.tsx) and the page's chunk start together.
-const loadPage = () => import('./Connector');
-const ConnectorPage = lazy(loadPage);
+const ConnectorPage = lazyChunk(() => import('./Connector'));
+const loadPage = ConnectorPage.load;
 
 /** Where on a connector's page: its id, the tab, and a version's number on a version's own page. */
 export interface ConnectorLocation {
@@ -54,10 +57,23 @@ function routeQuery({ id, tab, version }: ConnectorLocation, canWrite: boolean) 
 function load(environment: Environment, where: ConnectorLocation, canWrite: boolean) {
   const { kind, query, variables } = routeQuery(where, canWrite);
   // Every visit reads again: what the store has shows at once, the network's answer after it.
-  const ref = loadQuery<OperationType>(environment, query, variables, {
-    fetchPolicy: 'store-and-network',
-  });
+  const ref =
+    takeAhead(environment, query, variables) ??
+    loadQuery<OperationType>(environment, query, variables, { fetchPolicy: 'store-and-network' });
   return { kind, ...where, ref } satisfies LoadedConnector;
+}
+
+/**
+ * The page opened by its address: its chunk and its query (and the Code tab's editor) start with
+ * the app (load-ahead.ts). The
+ * viewer is not known yet; the Test tab's query is a writer's, and a viewer who may not write gets
+ * the header's query when the route renders.
+ */
+export function loadConnectorAhead(environment: Environment, where: ConnectorLocation) {
+  void loadPage();
+  if (where.tab === 'code') void loadCodeEditor();
+  const { query, variables } = routeQuery(where, true);
+  loadAhead(environment, query, variables);
 }
 
 /**

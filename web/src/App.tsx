@@ -1,4 +1,12 @@
-import { type ComponentType, lazy, Suspense, useMemo, useSyncExternalStore } from 'react';
+import {
+  type ComponentType,
+  lazy,
+  Suspense,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import {
   graphql,
   type PreloadedQuery,
@@ -41,7 +49,7 @@ import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
 import { ConnectorRoute, loadConnectorAhead } from './pages/ConnectorRoute';
 import { lazyChunk } from './lazy-chunk';
-import { loadAhead } from './load-ahead';
+import { loadAhead, loadFirstScreen } from './load-ahead';
 import { ThemePicker } from './theme';
 import { RouteQuery } from './route-query';
 import { linkInHash, onHashChange } from './link-hash';
@@ -89,7 +97,7 @@ function queryPage<Q extends OperationType>(
     ),
     loadAhead: (environment: Environment) => {
       void page.load?.();
-      loadAhead(environment, query, variables);
+      return loadAhead(environment, query, variables);
     },
   };
 }
@@ -135,8 +143,15 @@ const PATHS = {
   connector: '/connectors/:id/:tab?',
 } as const;
 
-/** Starts the query and chunk of the page at this address, with the app instead of after it. */
-function loadPageAhead(environment: Environment, parser: Parser, path: string) {
+/**
+ * Starts the query and chunk of the page at this address, with the app instead of after it;
+ * resolves when the query has answered (none for a page without a query of its own).
+ */
+function loadPageAhead(
+  environment: Environment,
+  parser: Parser,
+  path: string,
+): Promise<void> | undefined {
   const at = <P extends string>(pattern: P) => matchRoute(parser, pattern, path);
   if (path in LIST_PAGES) return LIST_PAGES[path as keyof typeof LIST_PAGES].loadAhead(environment);
   if (path === '/install') return linkInstallPage(linkInHash()).loadAhead(environment);
@@ -152,20 +167,33 @@ function loadPageAhead(environment: Environment, parser: Parser, path: string) {
     });
   const [connector, c] = at(PATHS.connector);
   if (connector)
-    loadConnectorAhead(environment, { id: decodeURIComponent(c.id), tab: c.tab ?? 'code' });
+    return loadConnectorAhead(environment, { id: decodeURIComponent(c.id), tab: c.tab ?? 'code' });
 }
 
 export function App() {
   const token = useSyncExternalStore(onTokenChange, getToken);
   const { parser } = useRouter();
-  // A new store per session: nothing one token read is shown to the next. The page at this
-  // address starts loading with it, beside the viewer's query.
-  const environment = useMemo(() => {
-    const created = createEnvironment();
-    if (token) loadPageAhead(created, parser, location.pathname);
-    return created;
+  // A new store per session: nothing one token read is shown to the next. The first screen (the
+  // shell and the page at this address) is read before it renders (load-ahead.ts).
+  const session = useMemo(() => {
+    const environment = createEnvironment();
+    const firstScreen = token
+      ? loadFirstScreen(environment, loadPageAhead(environment, parser, location.pathname))
+      : undefined;
+    return { environment, firstScreen };
   }, [token, parser]);
+  const [ready, setReady] = useState<Environment | null>(null);
+  useEffect(() => {
+    let current = true;
+    void session.firstScreen?.then(() => current && setReady(session.environment));
+    return () => {
+      current = false;
+    };
+  }, [session]);
+  const environment = session.environment;
   if (!token) return <SignIn />;
+  // Not a Suspense fallback: what the shell then shows is not held back another 300 ms.
+  if (ready !== environment) return <p className="loading">Loading…</p>;
   return (
     <RelayEnvironmentProvider environment={environment}>
       <ErrorBoundary>

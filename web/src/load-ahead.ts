@@ -1,5 +1,8 @@
-import { loadQuery, type PreloadedQuery } from 'react-relay';
+import { fetchQuery, loadQuery, type PreloadedQuery } from 'react-relay';
 import type { ConcreteRequest, Environment, OperationType } from 'relay-runtime';
+import AppViewerQueryNode, { type AppViewerQuery } from './__generated__/AppViewerQuery.graphql';
+import NotificationBellQueryNode from './__generated__/NotificationBellQuery.graphql';
+import ReviewCountQueryNode from './__generated__/ReviewCountQuery.graphql';
 
 /**
  * The query of a page opened by its address (a bookmark, a reload, a link from elsewhere), started
@@ -19,7 +22,7 @@ export function loadAhead(
   environment: Environment,
   query: ConcreteRequest,
   variables: OperationType['variables'],
-): void {
+): Promise<void> {
   letGo();
   const ref = loadQuery<OperationType>(environment, query, variables, {
     fetchPolicy: 'store-or-network',
@@ -30,6 +33,7 @@ export function loadAhead(
     ref,
     timer: setTimeout(letGo, 30_000),
   };
+  return answered(environment, query, variables);
 }
 
 /** The query loaded ahead, if it is this one with these variables in this store; the caller owns it now. */
@@ -56,4 +60,43 @@ function letGo() {
   clearTimeout(ahead.timer);
   ahead.ref.dispose();
   ahead = null;
+}
+
+/** Resolves once the query has answered (or failed): joins its request when one is in flight. */
+function answered(
+  environment: Environment,
+  query: ConcreteRequest,
+  variables: OperationType['variables'] = {},
+): Promise<void> {
+  return fetchQuery(environment, query, variables, { fetchPolicy: 'store-or-network' })
+    .toPromise()
+    .then(
+      () => undefined,
+      () => undefined,
+    );
+}
+
+/**
+ * A session's first screen, read before it renders: the shell's viewer and then its header count
+ * (the unread notifications of a member, the pending listings of a reviewer), and the page at this
+ * address (`page`, from `loadAhead`). The first screen then renders once, with its data, instead
+ * of suspending under a *Loading…* that React keeps for at least 300 ms. Resolves when they have
+ * answered, or after 3 s on a slow network (the screen then suspends as it would have).
+ */
+export function loadFirstScreen(environment: Environment, page?: Promise<void>): Promise<void> {
+  const shell = fetchQuery<AppViewerQuery>(environment, AppViewerQueryNode, {})
+    .toPromise()
+    .then(
+      (data) =>
+        data?.viewer?.member
+          ? answered(environment, NotificationBellQueryNode)
+          : data?.viewer?.canReview
+            ? answered(environment, ReviewCountQueryNode)
+            : undefined,
+      () => undefined,
+    );
+  return Promise.race([
+    Promise.all([shell, page]).then(() => undefined),
+    new Promise<void>((done) => setTimeout(done, 3_000)),
+  ]);
 }

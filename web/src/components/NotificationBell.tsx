@@ -50,7 +50,8 @@ export function NotificationBell() {
   const data = useLazyLoadQuery<NotificationBellQuery>(
     unreadQuery,
     {},
-    { fetchPolicy: 'store-and-network' },
+    // Read with the first screen (load-ahead.ts), before the shell rendered: the store has it.
+    { fetchPolicy: 'store-or-network' },
   );
   const config = useMemo(
     () => ({

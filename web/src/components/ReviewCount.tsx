@@ -26,7 +26,8 @@ export function ReviewQueueLink() {
   const data = useLazyLoadQuery<ReviewCountQuery>(
     countQuery,
     {},
-    { fetchPolicy: 'store-and-network' },
+    // Read with the first screen (load-ahead.ts), before the shell rendered: the store has it.
+    { fetchPolicy: 'store-or-network' },
   );
   const count = data.pending.totalCount;
   return (

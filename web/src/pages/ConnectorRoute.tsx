@@ -73,7 +73,7 @@ export function loadConnectorAhead(environment: Environment, where: ConnectorLoc
   void loadPage();
   if (where.tab === 'code') void loadCodeEditor();
   const { query, variables } = routeQuery(where, true);
-  loadAhead(environment, query, variables);
+  return loadAhead(environment, query, variables);
 }
 
 /**

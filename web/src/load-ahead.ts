@@ -77,7 +77,7 @@ function answered(
 }
 
 /**
- * A session's first screen, read before it renders: the shell's viewer and then its header count
+ * A session's first screen, read before it renders: the shell's viewer and then its header counts
  * (the unread notifications of a member, the pending listings of a reviewer), and the page at this
  * address (`page`, from `loadAhead`). The first screen then renders once, with its data, instead
  * of suspending under a *Loading…* that React keeps for at least 300 ms. Resolves when they have
@@ -88,11 +88,10 @@ export function loadFirstScreen(environment: Environment, page?: Promise<void>):
     .toPromise()
     .then(
       (data) =>
-        data?.viewer?.member
-          ? answered(environment, NotificationBellQueryNode)
-          : data?.viewer?.canReview
-            ? answered(environment, ReviewCountQueryNode)
-            : undefined,
+        Promise.all([
+          data?.viewer?.member && answered(environment, NotificationBellQueryNode),
+          data?.viewer?.canReview && answered(environment, ReviewCountQueryNode),
+        ]),
       () => undefined,
     );
   return Promise.race([

@@ -242,5 +242,9 @@ describe('console: smaller things', () => {
         events.indexOf('answered AppViewerQuery'),
       );
     }
+    // A malformed address loads nothing ahead: the shell shows, and the page says what is wrong.
+    await page.goto(`${c.base}/connectors/%E0`);
+    await page.getByRole('alert').filter({ hasText: 'URI malformed' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
   }, 120_000);
 });

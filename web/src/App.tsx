@@ -3,7 +3,6 @@ import {
   lazy,
   Suspense,
   useEffect,
-  useMemo,
   useState,
   useSyncExternalStore,
 } from 'react';
@@ -170,27 +169,46 @@ function loadPageAhead(
     return loadConnectorAhead(environment, { id: decodeURIComponent(c.id), tab: c.tab ?? 'code' });
 }
 
+/**
+ * The session of a token: a new store (nothing one token read is shown to the next), and its first
+ * screen (the shell and the page at this address) read before it renders (load-ahead.ts). Made once
+ * per token, even when React renders twice (StrictMode, in development).
+ */
+let session: {
+  token: string | null;
+  environment: Environment;
+  firstScreen?: Promise<void>;
+} | null = null;
+function sessionFor(token: string | null, parser: Parser) {
+  if (session?.token === token) return session;
+  const environment = createEnvironment();
+  let page: Promise<void> | undefined;
+  try {
+    page = token ? loadPageAhead(environment, parser, location.pathname) : undefined;
+  } catch {
+    // A malformed address (a bad %-escape): nothing loads ahead, and its route says what is wrong.
+  }
+  session = {
+    token,
+    environment,
+    firstScreen: token ? loadFirstScreen(environment, page) : undefined,
+  };
+  return session;
+}
+
 export function App() {
   const token = useSyncExternalStore(onTokenChange, getToken);
   const { parser } = useRouter();
-  // A new store per session: nothing one token read is shown to the next. The first screen (the
-  // shell and the page at this address) is read before it renders (load-ahead.ts).
-  const session = useMemo(() => {
-    const environment = createEnvironment();
-    const firstScreen = token
-      ? loadFirstScreen(environment, loadPageAhead(environment, parser, location.pathname))
-      : undefined;
-    return { environment, firstScreen };
-  }, [token, parser]);
+  const current = sessionFor(token, parser);
   const [ready, setReady] = useState<Environment | null>(null);
   useEffect(() => {
-    let current = true;
-    void session.firstScreen?.then(() => current && setReady(session.environment));
+    let live = true;
+    void current.firstScreen?.then(() => live && setReady(current.environment));
     return () => {
-      current = false;
+      live = false;
     };
-  }, [session]);
-  const environment = session.environment;
+  }, [current]);
+  const environment = current.environment;
   if (!token) return <SignIn />;
   // Not a Suspense fallback: what the shell then shows is not held back another 300 ms.
   if (ready !== environment) return <p className="loading">Loading…</p>;

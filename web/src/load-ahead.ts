@@ -8,8 +8,8 @@ import ReviewCountQueryNode from './__generated__/ReviewCountQuery.graphql';
  * The query of a page opened by its address (a bookmark, a reload, a link from elsewhere), started
  * with the app instead of after it: a route's query otherwise starts only once the viewer's query
  * has answered and the route has rendered, and React 19 then shows the route's "Loading…" for at
- * least 300 ms more. The route takes the reference when it renders (`takeAhead`), so the page
- * still makes one request; one no route takes is let go after 30 s.
+ * least 300 ms more. The route takes the reference when it mounts (`peekAhead`, `claimAhead`), so
+ * the page still makes one request; one no route takes is let go after 30 s.
  */
 let ahead: {
   name: string;
@@ -36,8 +36,12 @@ export function loadAhead(
   return answered(environment, query, variables);
 }
 
-/** The query loaded ahead, if it is this one with these variables in this store; the caller owns it now. */
-export function takeAhead<Q extends OperationType>(
+/**
+ * The query loaded ahead, if it is this one with these variables in this store. Read while
+ * rendering, it stays in its place: React may render a route and throw the render away (a sibling
+ * suspended); the route claims it (`claimAhead`) once it has mounted.
+ */
+export function peekAhead<Q extends OperationType>(
   environment: Environment,
   query: ConcreteRequest,
   variables: Q['variables'],
@@ -49,10 +53,14 @@ export function takeAhead<Q extends OperationType>(
     ahead.key !== JSON.stringify(variables)
   )
     return undefined;
+  return ahead.ref as PreloadedQuery<Q>;
+}
+
+/** The mounted route owns `ref` now (it disposes it): it is no longer let go after 30 s. */
+export function claimAhead(ref: PreloadedQuery<OperationType> | undefined): void {
+  if (!ahead || ahead.ref !== ref) return;
   clearTimeout(ahead.timer);
-  const { ref } = ahead;
   ahead = null;
-  return ref as PreloadedQuery<Q>;
 }
 
 function letGo() {

@@ -1,7 +1,7 @@
 import { type ComponentType, Suspense, useEffect, useState } from 'react';
 import { type PreloadedQuery, useQueryLoader, useRelayEnvironment } from 'react-relay';
 import type { ConcreteRequest, FetchPolicy, OperationType } from 'relay-runtime';
-import { takeAhead } from './load-ahead';
+import { claimAhead, peekAhead } from './load-ahead';
 
 /**
  * A page whose query loads at its route: the query starts as the route matches, together with
@@ -23,12 +23,13 @@ export function RouteQuery<Q extends OperationType>({
   fetchPolicy?: FetchPolicy;
 }) {
   const environment = useRelayEnvironment();
-  const [ahead] = useState(() => takeAhead<Q>(environment, query, variables));
+  const [ahead] = useState(() => peekAhead<Q>(environment, query, variables));
   const [ref, load] = useQueryLoader<Q>(query, ahead);
   const key = JSON.stringify(variables);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the variables are read through their key
   useEffect(() => {
     void loadChunk?.();
+    claimAhead(ahead);
     if (ahead && ref === ahead && JSON.stringify(ahead.variables) === key) return;
     load(variables, { fetchPolicy });
   }, [key, load, loadChunk, fetchPolicy]);

@@ -9,7 +9,7 @@ import ConnectorTestQuery from '../__generated__/ConnectorTestQuery.graphql';
 import ConnectorVersionQuery from '../__generated__/ConnectorVersionQuery.graphql';
 import { loadCodeEditor } from '../components/lazy';
 import { lazyChunk } from '../lazy-chunk';
-import { loadAhead, takeAhead } from '../load-ahead';
+import { claimAhead, loadAhead, peekAhead } from '../load-ahead';
 import { useViewer } from '../viewer';
 
 // The connector page's data loads at the route, not after its chunk renders: when the route
@@ -57,8 +57,11 @@ function routeQuery({ id, tab, version }: ConnectorLocation, canWrite: boolean) 
 function load(environment: Environment, where: ConnectorLocation, canWrite: boolean) {
   const { kind, query, variables } = routeQuery(where, canWrite);
   // Every visit reads again: what the store has shows at once, the network's answer after it.
+  // Called from an effect: the mounted route claims what was loaded ahead.
+  const ahead = peekAhead(environment, query, variables);
+  claimAhead(ahead);
   const ref =
-    takeAhead(environment, query, variables) ??
+    ahead ??
     loadQuery<OperationType>(environment, query, variables, { fetchPolicy: 'store-and-network' });
   return { kind, ...where, ref } satisfies LoadedConnector;
 }

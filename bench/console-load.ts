@@ -16,12 +16,13 @@
  *   BENCH_BASELINE=HEAD~1 BENCH_ROUNDS=20 npx tsx bench/console-load.ts
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { extname, join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { validCode } from '../test/fixtures/code.js';
 import { ARGS, CHROMIUM } from '../test/web/chromium-args.js';
+import { baselineConsole } from './baseline.js';
 import { consoleServer, ROOT, writeReport } from './common.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
@@ -63,34 +64,6 @@ const PAGES: { name: string; path: string; shown: (page: Page) => Promise<unknow
     shown: (p) => p.getByRole('link', { name: 'Bench' }).first().waitFor(),
   },
 ];
-
-/** The console of git revision `ref`, built under bench/.tmp/ (once): its web/dist/public. */
-function baselineConsole(ref: string): { label: string; dir: string } {
-  const sha = execFileSync('git', ['rev-parse', '--short', ref], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  }).trim();
-  const dir = join(ROOT, 'bench', '.tmp', `console-${sha}`);
-  const pub = join(dir, 'web', 'dist', 'public');
-  if (!existsSync(join(pub, 'index.html'))) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    execFileSync(
-      'sh',
-      [
-        '-c',
-        `git archive ${sha} web src scripts schema.graphql package.json package-lock.json | tar -x -C ${JSON.stringify(dir)}`,
-      ],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    execFileSync(process.execPath, [join(dir, 'scripts', 'console-build.mjs')], {
-      cwd: dir,
-      stdio: 'inherit',
-    });
-  }
-  return { label: `${ref} (${sha})`, dir: pub };
-}
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',

@@ -46,7 +46,7 @@ import { getToken, onTokenChange, setIdentity, setToken, signOut } from './sessi
 import { SignIn } from './pages/SignIn';
 import { ViewerContext, type Viewer } from './viewer';
 import { ConnectorsPage } from './pages/Connectors';
-import { ConnectorRoute, loadConnectorAhead } from './pages/ConnectorRoute';
+import { type ConnectorLocation, ConnectorRoute, loadConnectorAhead } from './pages/ConnectorRoute';
 import { lazyChunk } from './lazy-chunk';
 import { loadAhead, loadFirstScreen } from './load-ahead';
 import { ThemePicker } from './theme';
@@ -142,6 +142,17 @@ const PATHS = {
   connector: '/connectors/:id/:tab?',
 } as const;
 
+/** Where on a connector's page the parameters of its two routes point (ids arrive %-encoded). */
+const versionAt = (p: { id: string; number: string }): ConnectorLocation => ({
+  id: decodeURIComponent(p.id),
+  tab: 'history',
+  version: Number(p.number) || 0,
+});
+const tabAt = (p: { id: string; tab?: string }): ConnectorLocation => ({
+  id: decodeURIComponent(p.id),
+  tab: p.tab ?? 'code',
+});
+
 /**
  * Starts the query and chunk of the page at this address, with the app instead of after it;
  * resolves when the query has answered (none for a page without a query of its own).
@@ -158,15 +169,9 @@ function loadPageAhead(
   if (listing) return listingPage(decodeURIComponent(l.id)).loadAhead(environment);
   if (at(PATHS.newConnector)[0]) return;
   const [version, v] = at(PATHS.connectorVersion);
-  if (version)
-    return loadConnectorAhead(environment, {
-      id: decodeURIComponent(v.id),
-      tab: 'history',
-      version: Number(v.number) || 0,
-    });
+  if (version) return loadConnectorAhead(environment, versionAt(v));
   const [connector, c] = at(PATHS.connector);
-  if (connector)
-    return loadConnectorAhead(environment, { id: decodeURIComponent(c.id), tab: c.tab ?? 'code' });
+  if (connector) return loadConnectorAhead(environment, tabAt(c));
 }
 
 /**
@@ -338,18 +343,8 @@ function Routes({ viewer }: { viewer: Viewer }) {
       </Route>
       <Route path="/connectors">{LIST_PAGES['/connectors'].render()}</Route>
       <Route path={PATHS.newConnector} component={NewConnectorPage} />
-      <Route path={PATHS.connectorVersion}>
-        {(p) => (
-          <ConnectorRoute
-            id={decodeURIComponent(p.id)}
-            tab="history"
-            version={Number(p.number) || 0}
-          />
-        )}
-      </Route>
-      <Route path={PATHS.connector}>
-        {(p) => <ConnectorRoute id={decodeURIComponent(p.id)} tab={p.tab ?? 'code'} />}
-      </Route>
+      <Route path={PATHS.connectorVersion}>{(p) => <ConnectorRoute {...versionAt(p)} />}</Route>
+      <Route path={PATHS.connector}>{(p) => <ConnectorRoute {...tabAt(p)} />}</Route>
       <Route path="/library">{LIST_PAGES['/library'].render()}</Route>
       <Route path={PATHS.listing}>{(p) => listingPage(decodeURIComponent(p.id)).render()}</Route>
       <Route path="/install" component={LinkInstallRoute} />

@@ -68,9 +68,8 @@ function load(environment: Environment, where: ConnectorLocation, canWrite: bool
 
 /**
  * The page opened by its address: its chunk and its query (and the Code tab's editor) start with
- * the app (load-ahead.ts). The
- * viewer is not known yet; the Test tab's query is a writer's, and a viewer who may not write gets
- * the header's query when the route renders.
+ * the app (load-ahead.ts). The viewer is not known yet; the Test tab's query is a writer's, and a
+ * viewer who may not write gets the header's query when the route renders.
  */
 export function loadConnectorAhead(environment: Environment, where: ConnectorLocation) {
   void loadPage();
